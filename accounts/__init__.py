@@ -1,0 +1,1 @@
+"""Shared kernel: users and roles, communes and hamlets, notifications, audit events."""

@@ -1,0 +1,55 @@
+"""Database engines and the one way to open a write transaction on either of them."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+
+def engine_for(database_url: str, sqlite_path: Path) -> Engine:
+    """PostgreSQL when ``database_url`` names it, SQLite (WAL mode) otherwise."""
+    if database_url.startswith(("postgres://", "postgresql://")):
+        parts = urlparse(database_url)
+        return PostgresEngine(
+            config={
+                "host": parts.hostname or "127.0.0.1",
+                "port": parts.port or 5432,
+                "user": unquote(parts.username or "postgres"),
+                "password": unquote(parts.password or ""),
+                "database": (parts.path or "/sangtao").lstrip("/") or "sangtao",
+            },
+            extensions=(),
+            log_queries=False,
+        )
+    sqlite_path = Path(sqlite_path)
+    sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    enable_wal(sqlite_path)
+    # A generous busy timeout lets concurrent writers queue instead of failing at once.
+    return SQLiteEngine(path=str(sqlite_path), timeout=15)
+
+
+def enable_wal(path: Path) -> None:
+    """WAL is a property of the file: set it once, every later connection uses it."""
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.engine_type == "sqlite"
+
+
+def atomic(engine: Engine):
+    """A write transaction that takes its lock up front.
+
+    SQLite: ``BEGIN IMMEDIATE`` (a deferred transaction that reads then writes fails with
+    "database is locked"). PostgreSQL: an ordinary transaction; callers lock rows they
+    read-then-write (``SELECT … FOR UPDATE``) or use atomic updates.
+    """
+    if is_sqlite(engine):
+        return engine.transaction(transaction_type=TransactionType.immediate)
+    return engine.transaction()

@@ -1,0 +1,160 @@
+"""Tables of the shared kernel."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from piccolo.apps.user.tables import BaseUser
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.readable import Readable
+from piccolo.table import Table
+
+from accounts import passwords
+
+
+class Role(str, Enum):
+    citizen = "citizen"
+    judge = "judge"
+    mentor = "mentor"
+    organizer = "organizer"
+    admin = "admin"
+
+
+class Commune(Table, tablename="commune"):
+    name = Varchar(length=150, help_text="Tên xã / Commune name, e.g. Xã An Khánh")
+    slug = Varchar(length=80, unique=True, help_text="Used in addresses, e.g. an-khanh")
+    code = Varchar(length=4, unique=True, help_text="Prefix of idea codes, e.g. AK")
+    province = Varchar(length=150, default="Thành phố Hải Phòng")
+    description = Text(default="", help_text="Shown on the commune's home page (Markdown)")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.name])
+
+
+class Hamlet(Table, tablename="hamlet"):
+    commune = ForeignKey(references=Commune, on_delete=OnDelete.cascade)
+    name = Varchar(length=150, help_text="Tên thôn / Hamlet name")
+    population = Integer(null=True, default=None, help_text="Residents, for turnout reports")
+    sort_order = Integer(default=0)
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.name])
+
+
+class User(passwords.Argon2UserMixin, BaseUser, tablename="users"):
+    """Everyone: youth, citizens, judges, mentors, organizers and admins.
+
+    ``username`` holds the login identifier (email, or phone when there is no email);
+    login accepts either. ``admin`` (may use /admin/) and ``superuser`` mirror the
+    organizer and admin roles and are kept in step by ``accounts.services.roles``.
+    """
+
+    email = Varchar(length=255, unique=True, null=True, default=None)
+    full_name = Varchar(length=200, default="", help_text="Họ và tên / Full name")
+    phone = Varchar(length=20, unique=True, null=True, default=None, help_text="+84…")
+    birth_year = Integer(null=True, default=None)
+    commune = ForeignKey(references=Commune, null=True, on_delete=OnDelete.set_null)
+    hamlet = ForeignKey(references=Hamlet, null=True, on_delete=OnDelete.set_null)
+    guardian_name = Varchar(length=200, null=True, default=None)
+    guardian_phone = Varchar(length=20, null=True, default=None)
+    terms_accepted_at = Timestamptz(null=True, default=None)
+    privacy_accepted_at = Timestamptz(null=True, default=None)
+    language = Varchar(length=5, default="vi")
+    pseudonym = Varchar(length=32, unique=True, help_text="Stable public alias, kept after deletion")
+    session_version = Integer(default=0, help_text="Raised on password change to end other sessions")
+    created_at = Timestamptz(default=TimestamptzNow())
+    deleted_at = Timestamptz(null=True, default=None)
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s (%s)", columns=[cls.full_name, cls.username])
+
+
+class RoleGrant(Table, tablename="role_grant"):
+    """A role held by a user; organizer grants are scoped to a commune."""
+
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade)
+    role = Varchar(length=20, choices=Role)
+    commune = ForeignKey(references=Commune, null=True, on_delete=OnDelete.cascade)
+    granted_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    granted_at = Timestamptz(default=TimestamptzNow())
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s: %s", columns=[cls.user.full_name, cls.role])
+
+
+class AuditEvent(Table, tablename="audit_event"):
+    """Append-only, hash-chained record of privileged and security-relevant actions."""
+
+    seq = Integer(unique=True, help_text="Position in the chain")
+    created_at = Timestamptz(default=TimestamptzNow())
+    actor = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    action = Varchar(length=60, index=True)
+    target_type = Varchar(length=60, default="")
+    target_id = Varchar(length=60, default="")
+    commune = ForeignKey(references=Commune, null=True, on_delete=OnDelete.set_null)
+    ip = Varchar(length=64, default="")
+    data = JSON(default="{}")
+    prev_hash = Varchar(length=64, default="")
+    hash = Varchar(length=64, default="")
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="#%s %s", columns=[cls.seq, cls.action])
+
+
+class Notification(Table, tablename="notification"):
+    """An entry in a user's in-app inbox."""
+
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=60, default="info")
+    title = Varchar(length=300)
+    body = Text(default="")
+    link = Varchar(length=500, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    read_at = Timestamptz(null=True, default=None)
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.title])
+
+
+class OutboxMail(Table, tablename="outbox_mail"):
+    """An email waiting to be sent (queued in the transaction of the action that caused it)."""
+
+    user = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    to_address = Varchar(length=255)
+    subject = Varchar(length=300)
+    body = Text()
+    status = Varchar(length=10, default="queued", index=True)  # queued | sent | failed
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz(default=TimestamptzNow())
+    last_error = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    sent_at = Timestamptz(null=True, default=None)
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s → %s", columns=[cls.subject, cls.to_address])
+
+
+class PasswordResetToken(Table, tablename="password_reset_token"):
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade)
+    token_hash = Varchar(length=64, unique=True, secret=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)

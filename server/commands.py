@@ -1,0 +1,45 @@
+"""Command-line tasks, run as ``piccolo server <command>``."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+
+
+async def seed_demo() -> None:
+    """Seed the demo commune "Xã An Khánh" with its demo accounts (idempotent)."""
+    from server.demo import seed
+
+    print(await seed())
+
+
+async def create_admin(identifier: str = "", full_name: str = "") -> None:
+    """Create a platform admin (or give an existing account the admin role)."""
+    from server.demo import ensure_admin
+
+    identifier = identifier or input("Email or phone: ")
+    full_name = full_name or input("Full name: ")
+    password = getpass.getpass("Password: ")
+    user_id = await ensure_admin(identifier, full_name, password)
+    print(f"Admin account ready (id {user_id}).")
+
+
+async def deliver_mail(loop: bool = False) -> None:
+    """Send queued mail once, or keep sending every 10 seconds with --loop."""
+    from server.mail import deliver_once
+
+    while True:
+        print(f"sent {await deliver_once()}")
+        if not loop:
+            return
+        await asyncio.sleep(10)
+
+
+async def verify_audit() -> None:
+    """Recompute the audit log's hash chain; exit 1 when it is broken."""
+    from accounts.audit import verify_chain
+
+    ok, bad = await verify_chain()
+    print("audit chain OK" if ok else f"audit chain BROKEN at event #{bad}")
+    if not ok:
+        raise SystemExit(1)

@@ -1,0 +1,141 @@
+"""Settings, read once from the environment (and a `.env` file in development).
+
+Nothing else in the code base reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET = "dev-only-secret-change-me-0123456789abcdef"
+
+
+class SettingsError(RuntimeError):
+    """Raised when the configuration cannot be used (e.g. default secret in production)."""
+
+
+def _load_dotenv(path: Path) -> dict[str, str]:
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip()] = value.strip().strip('"').strip("'")
+    return values
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    backend: str = "console"  # console | file | smtp
+    from_address: str = "Sáng tạo <no-reply@sangtao.local>"
+    file_dir: Path = BASE_DIR / "var" / "mail"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    max_attempts: int = 5
+
+
+@dataclass(frozen=True)
+class Settings:
+    environment: str = "development"  # development | production | test
+    secret_key: str = DEFAULT_SECRET
+    database_url: str = ""
+    sqlite_path: Path = BASE_DIR / "var" / "sangtao.sqlite3"
+    redis_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    base_url: str = "http://127.0.0.1:8000"
+    default_language: str = "vi"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    seed_demo: bool = True
+    max_request_body: int = 12 * 1024 * 1024
+    login_rate_limit: int = 10  # attempts per window, per account and per IP
+    register_rate_limit: int = 5
+    rate_limit_window: int = 300  # seconds
+    admin_login_limit: int = 20
+    admin_login_window: int = 300
+    reset_token_minutes: int = 60
+    session_days: int = 14
+    mail: MailSettings = field(default_factory=MailSettings)
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://"))
+
+    def check(self) -> None:
+        if self.production:
+            if self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32:
+                raise SettingsError(
+                    "SECRET_KEY must be set to a random value of at least 32 characters in production."
+                )
+            if self.seed_demo:
+                raise SettingsError("SEED_DEMO must be off in production: demo accounts are public.")
+
+
+def settings_from_env(env: dict[str, str] | None = None) -> Settings:
+    """Build settings from a mapping (the process environment by default)."""
+    if env is None:
+        merged = _load_dotenv(BASE_DIR / ".env")
+        merged.update(os.environ)  # the real environment always wins over .env
+        env = merged
+    environment = env.get("APP_ENV", "development")
+    mail = MailSettings(
+        backend=env.get("MAIL_BACKEND", "console" if environment != "production" else "smtp"),
+        from_address=env.get("MAIL_FROM", MailSettings.from_address),
+        file_dir=Path(env.get("MAIL_FILE_DIR", str(MailSettings.file_dir))),
+        smtp_host=env.get("SMTP_HOST", "127.0.0.1"),
+        smtp_port=int(env.get("SMTP_PORT", "25")),
+        smtp_user=env.get("SMTP_USER", ""),
+        smtp_password=env.get("SMTP_PASSWORD", ""),
+        smtp_starttls=_bool(env.get("SMTP_STARTTLS")),
+        max_attempts=int(env.get("MAIL_MAX_ATTEMPTS", "5")),
+    )
+    host = env.get("HOST", "127.0.0.1")
+    port = int(env.get("PORT", "8000"))
+    return Settings(
+        environment=environment,
+        secret_key=env.get("SECRET_KEY", DEFAULT_SECRET),
+        database_url=env.get("DATABASE_URL", ""),
+        sqlite_path=Path(env.get("SQLITE_PATH", str(Settings.sqlite_path))),
+        redis_url=env.get("REDIS_URL", ""),
+        host=host,
+        port=port,
+        base_url=env.get("BASE_URL", f"http://{host}:{port}").rstrip("/"),
+        default_language=env.get("DEFAULT_LANGUAGE", "vi"),
+        seed_demo=_bool(env.get("SEED_DEMO"), default=environment != "production"),
+        max_request_body=int(env.get("MAX_REQUEST_BODY", str(12 * 1024 * 1024))),
+        login_rate_limit=int(env.get("LOGIN_RATE_LIMIT", "10")),
+        register_rate_limit=int(env.get("REGISTER_RATE_LIMIT", "5")),
+        rate_limit_window=int(env.get("RATE_LIMIT_WINDOW", "300")),
+        admin_login_limit=int(env.get("ADMIN_LOGIN_LIMIT", "20")),
+        admin_login_window=int(env.get("ADMIN_LOGIN_WINDOW", "300")),
+        reset_token_minutes=int(env.get("RESET_TOKEN_MINUTES", "60")),
+        session_days=int(env.get("SESSION_DAYS", "14")),
+        mail=mail,
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    settings = settings_from_env()
+    settings.check()
+    return settings
