@@ -1,0 +1,48 @@
+"""``python -m server``: migrate, seed the demo (when enabled) and serve."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from server.settings import get_settings
+
+DEMO_LOGINS = [
+    "admin@example.com", "organizer@example.com", "judge1@example.com", "judge2@example.com",
+    "judge3@example.com", "mentor1@example.com", "youth1@example.com", "citizen1@example.com",
+]
+
+
+def migrate() -> None:
+    subprocess.run([str(Path(sys.executable).with_name("piccolo")), "migrations", "forwards", "all"], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m server", description="Run Sáng tạo")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--no-migrate", action="store_true")
+    args = parser.parse_args()
+    settings = get_settings()
+    if not args.no_migrate:
+        migrate()
+    if settings.seed_demo:
+        from server.demo import seed
+
+        print(asyncio.run(seed()))
+    print(f"\nSáng tạo is running at {settings.base_url}/  (admin: {settings.base_url}/admin/)")
+    if settings.seed_demo:
+        print("Demo logins (password: sangtao-demo):")
+        for login in DEMO_LOGINS:
+            print(f"  {login}")
+    uvicorn.run("server.asgi:app", host=settings.host, port=settings.port, workers=args.workers,
+                proxy_headers=True, log_level="info")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""The application factory: ``create_app(settings)`` builds the Litestar app."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.handlers import asgi
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.static_files import create_static_files_router
+from litestar.stores.memory import MemoryStore
+from litestar.stores.redis import RedisStore
+from litestar.template.config import TemplateConfig
+from litestar.types import Receive, Scope, Send
+
+from accounts.clock import Clock, system_clock
+from server import admin as admin_module
+from server.auth import PrincipalMiddleware
+from server.context import AppContext
+from server.controllers.accounts import AccountController, AuthController, InboxController
+from server.controllers.home import HomeController, healthz
+from server.errors import EXCEPTION_HANDLERS
+from server.guards import access_guard, access_of
+from server.i18n import LanguageMiddleware
+from server.mail import worker as mail_worker
+from server.ratelimit import rate_limiter_for
+from server.security import SecurityHeadersMiddleware
+from server.sessions import RotatingSessionConfig
+from server.settings import BASE_DIR, Settings, get_settings
+from server.templating import template_engine
+
+log = logging.getLogger("sangtao")
+CSRF_COOKIE = "sangtao_csrf"
+SESSION_COOKIE = "sangtao_session"
+
+
+def _check_access_declared(app: Litestar) -> None:
+    """Every HTTP route must say who may use it (see ``server.guards``)."""
+    missing = []
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if getattr(handler, "is_mount", False) or route.path.startswith(("/static", "/schema")):
+                continue
+            if access_of(handler) is None and set(getattr(handler, "http_methods", ())) != {"OPTIONS"}:
+                missing.append(f"{route.path} {sorted(getattr(handler, 'http_methods', []))}")
+    if missing:
+        raise RuntimeError("routes without an access rule: " + ", ".join(missing))
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock = system_clock, run_workers: bool = True) -> Litestar:
+    settings = settings or get_settings()
+    settings.check()
+    admin_app = admin_module.AdminGate(admin_module.build_admin(settings), settings)
+
+    @asgi(admin_module.ADMIN_PREFIX, is_mount=True, is_static=True, copy_scope=True,
+          opt={"access": "public"}, include_in_schema=False)
+    async def admin_mount(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get("raw_path", b"").rstrip(b"?") == b"/admin" or scope["path"] == "":
+            query = scope.get("query_string", b"")
+            location = b"/admin/" + (b"?" + query if query else b"")
+            await send({"type": "http.response.start", "status": 308, "headers": [(b"location", location)]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await admin_app(scope, receive, send)
+
+    stores = {}
+    if settings.redis_url:
+        stores["sessions"] = RedisStore.with_client(url=settings.redis_url, namespace="sangtao:sessions")
+    else:
+        stores["sessions"] = MemoryStore()
+    ctx = AppContext(settings=settings, limiter=rate_limiter_for(settings.redis_url), clock=clock)
+
+    session_config = RotatingSessionConfig(
+        key=SESSION_COOKIE,
+        store="sessions",
+        max_age=settings.session_days * 24 * 3600,
+        secure=settings.production,
+        httponly=True,
+        samesite="lax",
+        exclude=["/static", "/admin", "/healthz", "/schema"],
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        engine = admin_module.User._meta.db
+        pooled = settings.uses_postgres
+        if pooled:
+            await engine.start_connection_pool(min_size=2, max_size=20)
+        task = asyncio.create_task(mail_worker(settings)) if run_workers else None
+        try:
+            yield
+        finally:
+            if task:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            if pooled:
+                await engine.close_connection_pool()
+
+    app = Litestar(
+        route_handlers=[
+            HomeController,
+            AuthController,
+            AccountController,
+            InboxController,
+            healthz,
+            admin_mount,
+            create_static_files_router(path="/static", directories=[BASE_DIR / "static"], opt={"access": "public"},
+                                       include_in_schema=False),
+        ],
+        dependencies={"ctx": Provide(lambda: ctx, use_cache=True, sync_to_thread=False)},
+        guards=[access_guard],
+        middleware=[
+            DefineMiddleware(SecurityHeadersMiddleware, hsts=settings.production),
+            DefineMiddleware(LanguageMiddleware, secure_cookies=settings.production),
+            session_config.middleware,
+            PrincipalMiddleware,
+        ],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name=CSRF_COOKIE,
+            header_name="x-csrf-token",
+            cookie_secure=settings.production,
+            cookie_httponly=True,
+            exclude=["/admin"],
+        ),
+        template_config=TemplateConfig(instance=template_engine()),
+        openapi_config=OpenAPIConfig(title="Sáng tạo API", version="1.0.0", path="/schema"),
+        exception_handlers=EXCEPTION_HANDLERS,
+        stores=stores,
+        request_max_body_size=settings.max_request_body,
+        lifespan=[lifespan],
+        state=State({"ctx": ctx}),
+        debug=False,
+    )
+    _check_access_declared(app)
+    return app

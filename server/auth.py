@@ -1,0 +1,53 @@
+"""Who is asking: the signed-in Principal is loaded from the session for every request."""
+
+from __future__ import annotations
+
+from litestar.connection import ASGIConnection, Request
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from accounts.rules import Principal
+from accounts.services import load_principal
+from server.sessions import rotate
+
+SESSION_USER = "uid"
+SESSION_VERSION = "sv"
+SKIP_PREFIXES = ("/static/", "/admin", "/healthz", "/favicon.ico")
+
+
+class PrincipalMiddleware:
+    """Puts the signed-in ``Principal`` (or None) in ``scope["user"]``."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith(SKIP_PREFIXES):
+            session = scope.get("session") or {}
+            principal = None
+            uid = session.get(SESSION_USER) if isinstance(session, dict) else None
+            if isinstance(uid, int):
+                principal = await load_principal(uid, session.get(SESSION_VERSION))
+                if principal is None:
+                    session.clear()  # the account was deleted, disabled or its password changed
+            scope["user"] = principal
+        await self.app(scope, receive, send)
+
+
+def current_user(conn: ASGIConnection) -> Principal | None:
+    return conn.scope.get("user")
+
+
+def sign_in(request: Request, user_id: int, session_version: int, lang: str) -> None:
+    """Start a fresh session for this user: the old session id is discarded."""
+    request.clear_session()
+    request.set_session({SESSION_USER: user_id, SESSION_VERSION: session_version, "lang": lang})
+    rotate(request.session)
+
+
+def sign_out(request: Request) -> None:
+    request.clear_session()
+
+
+def client_ip(conn: ASGIConnection) -> str:
+    client = conn.scope.get("client")
+    return client[0] if client else ""

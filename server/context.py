@@ -1,0 +1,20 @@
+"""Per-application services handed to controllers through dependency injection."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from accounts.clock import Clock, system_clock
+from server.ratelimit import RateLimiter
+from server.settings import Settings
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    limiter: RateLimiter
+    clock: Clock = field(default=system_clock)
+
+    def now(self) -> dt.datetime:
+        return self.clock()

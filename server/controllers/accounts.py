@@ -1,0 +1,249 @@
+"""Sign-up, sign-in, passwords and the personal account pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+
+from litestar import Controller, Request, Response, get, post
+from litestar.response import Template
+
+from accounts import notifications, services
+from accounts.errors import DomainError
+from accounts.i18n import N_
+from accounts.rules import Access, is_organizer
+from accounts.tables import User
+from server.auth import client_ip, current_user, sign_in, sign_out
+from server.context import AppContext
+from server.guards import access, public
+from server.i18n import lang_of, t
+from server.web import field_errors, flash, form_data, redirect, render, safe_next
+
+LOGIN_FAILED = N_("The phone number/email or the password is not correct.")
+TOO_MANY = N_("Too many attempts. Please wait %(minutes)s minutes and try again.")
+RESET_SENT = N_(
+    "If an account with this phone number or email exists, we have sent it a link to choose a new password. "
+    "Check your email and your inbox on this site."
+)
+
+
+async def _default_commune(request: Request) -> dict:
+    communes = await services.communes()
+    if not communes:
+        from accounts.errors import NotFound
+
+        raise NotFound(N_("No commune has been set up yet."))
+    return communes[0]
+
+
+async def _rate_limited(ctx: AppContext, request: Request, keys: list[str], limit: int) -> str | None:
+    wait = 0
+    for key in keys:
+        wait = max(wait, await ctx.limiter.hit(key, limit, ctx.settings.rate_limit_window))
+    if wait:
+        return t(request, TOO_MANY, minutes=max(1, (wait + 59) // 60))
+    return None
+
+
+class AuthController(Controller):
+    path = "/"
+    tags = ["accounts"]
+    include_in_schema = False
+
+    @get("/login", opt=access(Access.anonymous))
+    async def login_form(self, request: Request, next: str | None = None) -> Template:
+        return render("accounts/login.html", values={"identifier": ""}, errors={}, next=safe_next(next, ""))
+
+    @post("/login", opt=access(Access.anonymous))
+    async def login(self, request: Request, ctx: AppContext) -> Response:
+        form = await form_data(request)
+        identifier = (form.get("identifier") or "").strip()
+        password = form.get("password") or ""
+        next_url = safe_next(form.get("next"), "/")
+        values = {"identifier": identifier}
+        ip = client_ip(request)
+        errors: dict[str, str] = {}
+        if not identifier:
+            errors["identifier"] = t(request, N_("Please enter your phone number or email."))
+        if not password:
+            errors["password"] = t(request, N_("Please enter your password."))
+        if errors:
+            return render("accounts/login.html", status=400, values=values, errors=errors, next=next_url)
+        limited = await _rate_limited(
+            ctx, request, [f"login:ip:{ip}", f"login:id:{identifier.lower()}"], ctx.settings.login_rate_limit
+        )
+        if limited:
+            return render("accounts/login.html", status=429, values=values, errors={"__all__": limited}, next=next_url)
+        user = await services.authenticate(identifier, password, ip=ip, now=ctx.now())
+        if user is None:
+            return render("accounts/login.html", status=400, values=values,
+                          errors={"__all__": t(request, LOGIN_FAILED)}, next=next_url)
+        await ctx.limiter.reset(f"login:id:{identifier.lower()}")
+        sign_in(request, user.id, user.session_version, lang_of(request))
+        flash(request, N_("Welcome back, %(name)s!"), name=user.full_name)
+        return redirect(next_url)
+
+    @get("/register", opt=access(Access.anonymous))
+    async def register_form(self, request: Request) -> Template:
+        commune = await _default_commune(request)
+        return render("accounts/register.html", values=asdict(services.Registration()), errors={},
+                      commune=commune, hamlets=await services.hamlets_of(commune["id"]),
+                      this_year=dt.date.today().year)
+
+    @post("/register", opt=access(Access.anonymous))
+    async def register(self, request: Request, ctx: AppContext) -> Response:
+        commune = await _default_commune(request)
+        form = await form_data(request)
+        reg = services.Registration(
+            full_name=form.get("full_name", ""), phone=form.get("phone", ""), email=form.get("email", ""),
+            birth_year=form.get("birth_year", ""), hamlet_id=form.get("hamlet_id", ""),
+            password=form.get("password", ""), accept_terms=form.get("accept_terms") == "on",
+            accept_privacy=form.get("accept_privacy") == "on", guardian_name=form.get("guardian_name", ""),
+            guardian_phone=form.get("guardian_phone", ""),
+        )
+        values = asdict(reg) | {"password": ""}
+        page = {"commune": commune, "hamlets": await services.hamlets_of(commune["id"]),
+                "this_year": ctx.now().year}
+        limited = await _rate_limited(ctx, request, [f"register:ip:{client_ip(request)}"],
+                                      ctx.settings.register_rate_limit)
+        if limited:
+            return render("accounts/register.html", status=429, values=values, errors={"__all__": limited}, **page)
+        try:
+            user = await services.register(reg, commune_id=commune["id"], now=ctx.now(), ip=client_ip(request))
+        except DomainError as exc:
+            return render("accounts/register.html", status=400, values=values, errors=field_errors(request, exc),
+                          **page)
+        sign_in(request, user.id, user.session_version, lang_of(request))
+        flash(request, N_("Your account is ready. Welcome to Sáng tạo, %(name)s!"), name=user.full_name)
+        return redirect("/account")
+
+    @get("/logout", opt=access(Access.public))
+    async def logout_form(self, request: Request) -> Response:
+        if current_user(request) is None:
+            return redirect("/")
+        return render("accounts/logout.html")
+
+    @post("/logout", opt=access(Access.public))
+    async def logout(self, request: Request) -> Response:
+        sign_out(request)
+        return redirect("/?signed_out=1")
+
+    @get("/password/forgot", opt=access(Access.public))
+    async def forgot_form(self, request: Request) -> Template:
+        return render("accounts/forgot.html", values={"identifier": ""}, errors={}, sent=False)
+
+    @post("/password/forgot", opt=access(Access.public))
+    async def forgot(self, request: Request, ctx: AppContext) -> Template:
+        form = await form_data(request)
+        identifier = (form.get("identifier") or "").strip()
+        if not identifier:
+            return render("accounts/forgot.html", status=400, values={"identifier": ""}, sent=False,
+                          errors={"identifier": t(request, N_("Please enter your phone number or email."))})
+        limited = await _rate_limited(ctx, request, [f"reset:ip:{client_ip(request)}", f"reset:id:{identifier}"],
+                                      ctx.settings.register_rate_limit)
+        if limited:
+            return render("accounts/forgot.html", status=429, values={"identifier": identifier}, sent=False,
+                          errors={"__all__": limited})
+        await services.request_password_reset(
+            identifier, base_url=ctx.settings.base_url, lang=lang_of(request),
+            valid_minutes=ctx.settings.reset_token_minutes, ip=client_ip(request), now=ctx.now(),
+        )
+        return render("accounts/forgot.html", values={"identifier": identifier}, errors={}, sent=True,
+                      message=t(request, RESET_SENT))
+
+    @get("/password/reset/{token:str}", opt=access(Access.public))
+    async def reset_form(self, request: Request, token: str, ctx: AppContext) -> Template:
+        valid = await services.reset_token_valid(token, now=ctx.now())
+        return render("accounts/reset.html", token=token, valid=valid, errors={})
+
+    @post("/password/reset/{token:str}", opt=access(Access.public))
+    async def reset(self, request: Request, token: str, ctx: AppContext) -> Response:
+        form = await form_data(request)
+        try:
+            await services.reset_password(token, form.get("new_password", ""), ip=client_ip(request), now=ctx.now())
+        except DomainError as exc:
+            valid = await services.reset_token_valid(token, now=ctx.now())
+            return render("accounts/reset.html", status=400, token=token, valid=valid,
+                          errors=field_errors(request, exc))
+        flash(request, N_("Your password has been changed. Please sign in with the new password."))
+        return redirect("/login")
+
+
+class AccountController(Controller):
+    path = "/account"
+    tags = ["accounts"]
+    include_in_schema = False
+    opt = access(Access.authenticated)
+
+    @get("/", opt=access(Access.authenticated))
+    async def account(self, request: Request) -> Template:
+        me = current_user(request)
+        user = await User.select(
+            User.id, User.full_name, User.email, User.phone, User.birth_year, User.hamlet.name, User.commune.name,
+            User.guardian_name, User.created_at, User.last_login,
+        ).where(User.id == me.id).first()
+        return render("accounts/account.html", user=user, roles=sorted(me.role_names),
+                      can_admin=is_organizer(me))
+
+    @get("/password", opt=access(Access.authenticated))
+    async def password_form(self, request: Request) -> Template:
+        return render("accounts/password.html", errors={})
+
+    @post("/password", opt=access(Access.authenticated))
+    async def change_password(self, request: Request, ctx: AppContext) -> Response:
+        me = current_user(request)
+        form = await form_data(request)
+        user = await User.objects().where(User.id == me.id).first()
+        try:
+            version = await services.change_password(
+                user, current=form.get("current_password", ""), new=form.get("new_password", ""),
+                ip=client_ip(request), now=ctx.now(),
+            )
+        except DomainError as exc:
+            return render("accounts/password.html", status=400, errors=field_errors(request, exc))
+        sign_in(request, me.id, version, lang_of(request))
+        flash(request, N_("Your password has been changed."))
+        return redirect("/account")
+
+    @get("/export", opt=access(Access.authenticated))
+    async def export(self, request: Request) -> Response:
+        data = await services.export_data(current_user(request).id)
+        return Response(
+            services.dump(data).encode("utf-8"),
+            media_type="application/json; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="sangtao-du-lieu-ca-nhan.json"'},
+        )
+
+    @get("/delete", opt=access(Access.authenticated))
+    async def delete_form(self, request: Request) -> Template:
+        return render("accounts/delete.html", errors={})
+
+    @post("/delete", opt=access(Access.authenticated))
+    async def delete(self, request: Request, ctx: AppContext) -> Response:
+        form = await form_data(request)
+        if form.get("confirm") != "on":
+            return render("accounts/delete.html", status=400,
+                          errors={"confirm": t(request, N_("Please tick the box to confirm."))})
+        try:
+            await services.delete_account(current_user(request).id, password=form.get("password", ""),
+                                          ip=client_ip(request), now=ctx.now())
+        except DomainError as exc:
+            return render("accounts/delete.html", status=400, errors=field_errors(request, exc))
+        sign_out(request)
+        return redirect("/?deleted=1")
+
+
+class InboxController(Controller):
+    path = "/inbox"
+    include_in_schema = False
+
+    @get("/", opt=access(Access.authenticated))
+    async def inbox(self, request: Request) -> Template:
+        me = current_user(request)
+        items = await notifications.inbox(me.id)
+        return render("accounts/inbox.html", items=items)
+
+    @post("/read", opt=access(Access.authenticated))
+    async def mark_read(self, request: Request, ctx: AppContext) -> Response:
+        await notifications.mark_all_read(current_user(request).id, now=ctx.now())
+        return redirect("/inbox")

@@ -1,0 +1,61 @@
+"""Home page, commune pages, legal pages and the health check."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get
+from litestar.response import Template
+
+from accounts import services
+from accounts.errors import NotFound
+from accounts.i18n import N_
+from accounts.rules import Access
+from accounts.tables import Commune
+from server.context import AppContext
+from server.guards import access
+from server.web import render
+
+
+class HomeController(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get("/", opt=access(Access.public))
+    async def home(self, request: Request) -> Template:
+        communes = await services.communes()
+        if len(communes) == 1:
+            return await self._commune_page(communes[0])
+        return render("home/communes.html", communes=communes)
+
+    @get("/communes/{slug:str}", opt=access(Access.public))
+    async def commune(self, slug: str) -> Template:
+        commune = await services.commune_by_slug(slug)
+        if commune is None:
+            raise NotFound(N_("This commune does not exist on the platform."))
+        return await self._commune_page(commune)
+
+    async def _commune_page(self, commune: dict) -> Template:
+        hamlets = await services.hamlets_of(commune["id"])
+        return render("home/commune.html", commune=commune, hamlets=hamlets)
+
+    @get("/terms", opt=access(Access.public))
+    async def terms(self) -> Template:
+        return render("home/terms.html")
+
+    @get("/privacy", opt=access(Access.public))
+    async def privacy(self) -> Template:
+        return render("home/privacy.html")
+
+
+@get("/healthz", opt=access(Access.public), tags=["system"], summary="Health check (database round-trip)")
+async def healthz(ctx: AppContext) -> Response:
+    try:
+        await Commune.raw("SELECT 1")
+        database = "ok"
+    except Exception:  # noqa: BLE001 — any database failure means unhealthy
+        database = "unavailable"
+    status = "ok" if database == "ok" else "error"
+    return Response(
+        {"status": status, "database": database, "engine": "postgresql" if ctx.settings.uses_postgres else "sqlite",
+         "time": ctx.now().isoformat()},
+        status_code=200 if status == "ok" else 503,
+    )

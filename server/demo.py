@@ -1,0 +1,102 @@
+"""Demo data: the commune "Xã An Khánh" and one demo account per role (idempotent).
+
+Every person here is fictional. Never seeded in production (``SEED_DEMO`` is off there).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from accounts import passwords, services
+from accounts.clock import UTC
+from accounts.identifiers import normalise_email
+from accounts.tables import Commune, Hamlet, Role, User
+
+DEMO_PASSWORD = "sangtao-demo"
+COMMUNE = {
+    "name": "Xã An Khánh",
+    "slug": "an-khanh",
+    "code": "AK",
+    "province": "Thành phố Hải Phòng",
+    "description": (
+        "Xã An Khánh hưởng ứng chương trình «Hải Phòng — Thành phố Đổi mới sáng tạo»: mỗi năm xã tổ chức "
+        "cuộc thi ý tưởng sáng tạo cho thanh niên, mời các vườn ươm khởi nghiệp, chuyên gia của Sở Khoa học "
+        "và Công nghệ và các trường đại học của thành phố đồng hành, và đưa mọi thủ tục lên mạng."
+    ),
+}
+HAMLETS = [("Thôn An Lạc", 820), ("Thôn Khánh Hội", 760), ("Thôn Đông Thượng", 640), ("Thôn Đoài Hạ", 590),
+           ("Thôn Bến Đò", 430), ("Thôn Tân Lập", 510)]
+PEOPLE = [
+    # email, full name, birth year, hamlet index, roles
+    ("admin@example.com", "Quản trị viên Hệ thống", 1985, 0, [Role.admin]),
+    ("organizer@example.com", "Phạm Thị Hồng Nhung", 1988, 1, [Role.organizer]),
+    ("judge1@example.com", "Vũ Đức Thắng", 1962, 0, [Role.judge]),
+    ("judge2@example.com", "Nguyễn Thị Lan Anh", 1975, 2, [Role.judge]),
+    ("judge3@example.com", "Trần Minh Quân", 1980, 3, [Role.judge]),
+    ("mentor1@example.com", "TS. Lê Hoàng Nam", 1979, 4, [Role.mentor]),
+    ("youth1@example.com", "Đỗ Minh Khôi", 2006, 1, []),
+    ("citizen1@example.com", "Hoàng Văn Bình", 1970, 5, []),
+]
+
+
+async def ensure_commune() -> int:
+    row = await Commune.select(Commune.id).where(Commune.slug == COMMUNE["slug"]).first()
+    if row:
+        commune_id = row["id"]
+    else:
+        commune = Commune(**COMMUNE)
+        await commune.save()
+        commune_id = commune.id
+    for order, (name, population) in enumerate(HAMLETS):
+        if not await Hamlet.exists().where((Hamlet.commune == commune_id) & (Hamlet.name == name)):
+            await Hamlet(commune=commune_id, name=name, population=population, sort_order=order).save()
+    return commune_id
+
+
+async def ensure_user(email: str, full_name: str, birth_year: int, hamlet_id: int | None, commune_id: int,
+                      password_hash: str, now: dt.datetime) -> int:
+    row = await User.select(User.id).where(User.email == email).first()
+    if row:
+        return row["id"]
+    user = User(
+        username=email, email=email, password=password_hash, full_name=full_name, birth_year=birth_year,
+        commune=commune_id, hamlet=hamlet_id, active=True, terms_accepted_at=now, privacy_accepted_at=now,
+        pseudonym=services.new_pseudonym(), created_at=now,
+    )
+    await user.save()
+    return user.id
+
+
+async def seed(now: dt.datetime | None = None) -> str:
+    now = now or dt.datetime.now(UTC)
+    commune_id = await ensure_commune()
+    hamlets = await services.hamlets_of(commune_id)
+    password_hash = await passwords.hash_async(DEMO_PASSWORD)
+    created = 0
+    for email, name, year, hamlet_index, roles in PEOPLE:
+        existed = await User.exists().where(User.email == email)
+        user_id = await ensure_user(email, name, year, hamlets[hamlet_index]["id"], commune_id, password_hash, now)
+        created += 0 if existed else 1
+        for role in roles:
+            scope = commune_id if role is Role.organizer else None
+            await services.grant_role(user_id, role, commune_id=scope, actor=None, now=now)
+    return f"Demo commune «{COMMUNE['name']}» ready ({created} new demo accounts)."
+
+
+async def ensure_admin(identifier: str, full_name: str, password: str) -> int:
+    """Create a platform admin (first run of a production install) or promote an account."""
+    email = normalise_email(identifier)
+    problem = passwords.password_problem(password)
+    if problem:
+        raise SystemExit(problem)
+    now = dt.datetime.now(UTC)
+    row = await User.select(User.id).where(User.email == email).first()
+    if row:
+        user_id = row["id"]
+    else:
+        user = User(username=email, email=email, password=await passwords.hash_async(password), full_name=full_name,
+                    active=True, pseudonym=services.new_pseudonym(), created_at=now)
+        await user.save()
+        user_id = user.id
+    await services.grant_role(user_id, Role.admin, actor=None, now=now)
+    return user_id

@@ -1,0 +1,101 @@
+"""One place maps exceptions to what a person sees: a friendly page in their language."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+
+from accounts.errors import DomainError, NotFound, PermissionDenied, RateLimited
+from accounts.i18n import N_
+from server.guards import AlreadySignedIn
+from server.i18n import t
+
+log = logging.getLogger("sangtao.errors")
+
+TITLES = {
+    400: N_("The request could not be understood"),
+    403: N_("You do not have access to this page"),
+    404: N_("Page not found"),
+    405: N_("This action is not available here"),
+    413: N_("The upload is too large"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong on our side"),
+}
+EXPLANATIONS = {
+    400: N_("Please go back, check what you entered and try again."),
+    403: N_("If you think you should have access, sign in with the right account or contact the commune's organizers."),
+    404: N_("The address may be mistyped, or the page has been moved or removed."),
+    405: N_("Please go back and use the buttons on the page."),
+    413: N_("Files may be at most 10 MB each. Please choose a smaller file."),
+    429: N_("Please wait a few minutes before trying again."),
+    500: N_("We have been notified. Please try again in a moment."),
+}
+CSRF_MESSAGE = N_("This form has expired or was sent from another site. Please reload the page and try again.")
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith(("/api/", "/healthz", "/schema")) or (
+        "application/json" in request.headers.get("accept", "") and "text/html" not in request.headers.get("accept", "")
+    )
+
+
+def error_page(request: Request, status: int, detail: str | None = None) -> Response:
+    title = t(request, TITLES.get(status, TITLES[400]))
+    explanation = detail or t(request, EXPLANATIONS.get(status, EXPLANATIONS[400]))
+    if wants_json(request):
+        return Response({"status": status, "title": title, "detail": explanation}, status_code=status,
+                        media_type=MediaType.JSON)
+    return Template(
+        template_name="errors/error.html",
+        context={"status": status, "title": title, "explanation": explanation},
+        status_code=status,
+    )
+
+
+def handle_http(request: Request, exc: HTTPException) -> Response:
+    status = exc.status_code
+    detail = None
+    if status == 403 and "csrf" in str(exc.detail).lower():
+        detail = t(request, CSRF_MESSAGE)
+    return error_page(request, status if status in TITLES else (500 if status >= 500 else 400), detail)
+
+
+def handle_not_authorized(request: Request, exc: NotAuthorizedException) -> Response:
+    if wants_json(request):
+        return error_page(request, 403)
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if request.method != "GET":
+        target = request.headers.get("referer", "/")
+    return Redirect(path=f"/login?next={quote(target, safe='')}", status_code=HTTP_303_SEE_OTHER)
+
+
+def handle_already_signed_in(request: Request, exc: AlreadySignedIn) -> Response:
+    return Redirect(path="/", status_code=HTTP_303_SEE_OTHER)
+
+
+def handle_domain(request: Request, exc: DomainError) -> Response:
+    status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, PermissionDenied) else (
+        429 if isinstance(exc, RateLimited) else 400)
+    return error_page(request, status, t(request, exc.message, **exc.params))
+
+
+def handle_server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_page(request, 500)
+
+
+EXCEPTION_HANDLERS = {
+    NotAuthorizedException: handle_not_authorized,
+    PermissionDeniedException: handle_http,
+    NotFoundException: handle_http,
+    HTTPException: handle_http,
+    AlreadySignedIn: handle_already_signed_in,
+    DomainError: handle_domain,
+    500: handle_server_error,
+    Exception: handle_server_error,
+}

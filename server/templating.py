@@ -1,0 +1,59 @@
+"""The Jinja2 environment: templates/ folder, autoescape, gettext and helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from litestar.plugins.jinja import JinjaTemplateEngine
+
+from accounts.identifiers import display_phone
+from server import i18n
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+def build_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        enable_async=False,
+    )
+    i18n.install(env)
+
+    @pass_context
+    def me(ctx):
+        request = ctx.get("request")
+        return request.scope.get("user") if request is not None else None
+
+    @pass_context
+    def lang(ctx) -> str:
+        request = ctx.get("request")
+        return i18n.lang_of(request) if request is not None else "vi"
+
+    @pass_context
+    def url_with_lang(ctx, code: str) -> str:
+        request = ctx.get("request")
+        params = dict(request.query_params) if request is not None else {}
+        params["lang"] = code
+        from urllib.parse import urlencode
+
+        path = request.url.path if request is not None else "/"
+        return f"{path}?{urlencode(params)}"
+
+    @pass_context
+    def flashes(ctx):
+        from server.web import take_flashes
+
+        request = ctx.get("request")
+        return take_flashes(request) if request is not None else []
+
+    env.globals.update(me=me, lang=lang, url_with_lang=url_with_lang, flashes=flashes)
+    env.filters["phone"] = display_phone
+    return env
+
+
+def template_engine() -> JinjaTemplateEngine:
+    return JinjaTemplateEngine.from_environment(build_environment())

@@ -1,0 +1,148 @@
+"""Test configuration: the database engine, isolation between tests, and app clients.
+
+``TEST_DATABASE=sqlite`` (default) runs against a fresh SQLite file; ``TEST_DATABASE=postgres``
+against a fresh database on the PostgreSQL at 127.0.0.1:5432. The schema is built by the
+migrations, as in production. With ``REQUIRE_POSTGRES=1`` an unreachable PostgreSQL fails
+the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+ENGINE = os.environ.get("TEST_DATABASE", "sqlite")
+_TMP = tempfile.mkdtemp(prefix="sangtao-test-")
+PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_TEST_DB = os.environ.get("TEST_POSTGRES_DB", f"sangtao_test_{os.getpid()}")
+
+os.environ.update(
+    {
+        "APP_ENV": "test",
+        "SEED_DEMO": "0",
+        "MAIL_BACKEND": "file",
+        "MAIL_FILE_DIR": f"{_TMP}/mail",
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "REDIS_URL": "",
+        "DATABASE_URL": (
+            PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_TEST_DB}" if ENGINE == "postgres" else ""
+        ),
+        "SQLITE_PATH": f"{_TMP}/test.sqlite3",
+    }
+)
+
+import asyncio  # noqa: E402
+import re  # noqa: E402
+import datetime as dt  # noqa: E402
+
+import httpx  # noqa: E402
+import pytest  # noqa: E402
+
+from tests.support.db import create_postgres_database, drop_postgres_database, migrate, truncate_all  # noqa: E402
+
+REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
+_db_ready: dict[str, object] = {}
+
+
+def pytest_report_header(config):
+    return f"database engine: {ENGINE}"
+
+
+@pytest.fixture(scope="session")
+async def database():
+    """Build the schema once per run with the migrations."""
+    if ENGINE == "postgres":
+        try:
+            await create_postgres_database(PG_ADMIN_URL, PG_TEST_DB)
+        except (OSError, Exception) as exc:  # noqa: BLE001
+            if REQUIRE_POSTGRES:
+                pytest.exit(f"PostgreSQL is required (REQUIRE_POSTGRES=1) but unreachable: {exc}", returncode=1)
+            pytest.skip(f"PostgreSQL not reachable: {exc}")
+    await migrate()
+    yield ENGINE
+    if ENGINE == "postgres":
+        from accounts.tables import User
+
+        engine = User._meta.db
+        if getattr(engine, "pool", None):
+            await engine.close_connection_pool()
+        await drop_postgres_database(PG_ADMIN_URL, PG_TEST_DB)
+
+
+@pytest.fixture
+async def db(database):
+    """A clean database for each test (rows removed after it)."""
+    yield database
+    await truncate_all()
+
+
+@pytest.fixture
+def clock():
+    from accounts.clock import FrozenClock
+
+    return FrozenClock(dt.datetime(2026, 11, 27, 3, 0, tzinfo=dt.timezone.utc))
+
+
+@pytest.fixture
+def settings():
+    from server.settings import get_settings
+
+    return get_settings()
+
+
+@pytest.fixture
+def app(db, settings, clock):
+    from server.app import create_app
+
+    return create_app(settings, clock=clock, run_workers=False)
+
+
+@pytest.fixture
+async def client(app):
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
+        yield c
+
+
+_CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = _CSRF.search(html)
+    assert match, "the page has no CSRF field"
+    return match.group(1)
+
+
+async def post_form(client: httpx.AsyncClient, url: str, data: dict, *, page: str | None = None) -> httpx.Response:
+    """Open the page with the form (for its CSRF token), then submit it as a browser would."""
+    response = await client.get(page or url)
+    token = csrf_from(response.text)
+    return await client.post(url, data={**data, "_csrf_token": token})
+
+
+@pytest.fixture
+async def commune(db):
+    from accounts.tables import Commune, Hamlet
+
+    commune = Commune(name="Xã An Khánh", slug="an-khanh", code="AK")
+    await commune.save()
+    hamlets = []
+    for i, name in enumerate(["Thôn An Lạc", "Thôn Khánh Hội"]):
+        hamlet = Hamlet(commune=commune.id, name=name, population=500, sort_order=i)
+        await hamlet.save()
+        hamlets.append(hamlet)
+    return {"id": commune.id, "hamlets": [h.id for h in hamlets]}
+
+
+@pytest.fixture
+def make_user(commune, clock):
+    """Create an account directly (fast hash) with optional roles."""
+    from tests.support.factories import make_user as factory
+
+    async def _make(**kwargs):
+        return await factory(commune=commune, now=clock(), **kwargs)
+
+    return _make
+
+
+async def login(client: httpx.AsyncClient, identifier: str, password: str) -> httpx.Response:
+    return await post_form(client, "/login", {"identifier": identifier, "password": password})
