@@ -14,6 +14,9 @@ from accounts.i18n import N_
 from accounts.rules import Access, is_organizer
 from accounts.tables import User
 from server.auth import client_ip, current_user, sign_in, sign_out
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+
 from server.context import AppContext
 from server.guards import access, public
 from server.i18n import lang_of, t
@@ -36,7 +39,7 @@ async def _default_commune(request: Request) -> dict:
     return communes[0]
 
 
-async def _rate_limited(ctx: AppContext, request: Request, keys: list[str], limit: int) -> str | None:
+async def _rate_limited(ctx: NamedDependency[AppContext], request: Request, keys: list[str], limit: int) -> str | None:
     wait = 0
     for key in keys:
         wait = max(wait, await ctx.limiter.hit(key, limit, ctx.settings.rate_limit_window))
@@ -51,11 +54,11 @@ class AuthController(Controller):
     include_in_schema = False
 
     @get("/login", opt=access(Access.anonymous))
-    async def login_form(self, request: Request, next: str | None = None) -> Template:
+    async def login_form(self, request: Request, next: FromQuery[str | None] = None) -> Template:
         return render("accounts/login.html", values={"identifier": ""}, errors={}, next=safe_next(next, ""))
 
     @post("/login", opt=access(Access.anonymous))
-    async def login(self, request: Request, ctx: AppContext) -> Response:
+    async def login(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
         identifier = (form.get("identifier") or "").strip()
         password = form.get("password") or ""
@@ -91,7 +94,7 @@ class AuthController(Controller):
                       this_year=dt.date.today().year)
 
     @post("/register", opt=access(Access.anonymous))
-    async def register(self, request: Request, ctx: AppContext) -> Response:
+    async def register(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
         commune = await _default_commune(request)
         form = await form_data(request)
         reg = services.Registration(
@@ -133,7 +136,7 @@ class AuthController(Controller):
         return render("accounts/forgot.html", values={"identifier": ""}, errors={}, sent=False)
 
     @post("/password/forgot", opt=access(Access.public))
-    async def forgot(self, request: Request, ctx: AppContext) -> Template:
+    async def forgot(self, request: Request, ctx: NamedDependency[AppContext]) -> Template:
         form = await form_data(request)
         identifier = (form.get("identifier") or "").strip()
         if not identifier:
@@ -152,12 +155,12 @@ class AuthController(Controller):
                       message=t(request, RESET_SENT))
 
     @get("/password/reset/{token:str}", opt=access(Access.public))
-    async def reset_form(self, request: Request, token: str, ctx: AppContext) -> Template:
+    async def reset_form(self, request: Request, token: FromPath[str], ctx: NamedDependency[AppContext]) -> Template:
         valid = await services.reset_token_valid(token, now=ctx.now())
         return render("accounts/reset.html", token=token, valid=valid, errors={})
 
     @post("/password/reset/{token:str}", opt=access(Access.public))
-    async def reset(self, request: Request, token: str, ctx: AppContext) -> Response:
+    async def reset(self, request: Request, token: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
         try:
             await services.reset_password(token, form.get("new_password", ""), ip=client_ip(request), now=ctx.now())
@@ -190,7 +193,7 @@ class AccountController(Controller):
         return render("accounts/password.html", errors={})
 
     @post("/password", opt=access(Access.authenticated))
-    async def change_password(self, request: Request, ctx: AppContext) -> Response:
+    async def change_password(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
         me = current_user(request)
         form = await form_data(request)
         user = await User.objects().where(User.id == me.id).first()
@@ -219,7 +222,7 @@ class AccountController(Controller):
         return render("accounts/delete.html", errors={})
 
     @post("/delete", opt=access(Access.authenticated))
-    async def delete(self, request: Request, ctx: AppContext) -> Response:
+    async def delete(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
         if form.get("confirm") != "on":
             return render("accounts/delete.html", status=400,
@@ -244,6 +247,6 @@ class InboxController(Controller):
         return render("accounts/inbox.html", items=items)
 
     @post("/read", opt=access(Access.authenticated))
-    async def mark_read(self, request: Request, ctx: AppContext) -> Response:
+    async def mark_read(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
         await notifications.mark_all_read(current_user(request).id, now=ctx.now())
         return redirect("/inbox")

@@ -10,6 +10,9 @@ from accounts.errors import NotFound
 from accounts.i18n import N_
 from accounts.rules import Access
 from accounts.tables import Commune
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+
 from server.context import AppContext
 from server.guards import access
 from server.web import render
@@ -27,7 +30,7 @@ class HomeController(Controller):
         return render("home/communes.html", communes=communes)
 
     @get("/communes/{slug:str}", opt=access(Access.public))
-    async def commune(self, slug: str) -> Template:
+    async def commune(self, slug: FromPath[str]) -> Template:
         commune = await services.commune_by_slug(slug)
         if commune is None:
             raise NotFound(N_("This commune does not exist on the platform."))
@@ -47,7 +50,7 @@ class HomeController(Controller):
 
 
 @get("/healthz", opt=access(Access.public), tags=["system"], summary="Health check (database round-trip)")
-async def healthz(ctx: AppContext) -> Response:
+async def healthz(ctx: NamedDependency[AppContext]) -> Response:
     try:
         await Commune.raw("SELECT 1")
         database = "ok"

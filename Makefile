@@ -1,0 +1,49 @@
+# Sáng tạo — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
+
+.PHONY: run test install messages compile-messages test-sqlite test-postgres lint clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+# axe-core (accessibility checks in the browser tests) comes from the npm registry.
+$(NODE_STAMP): package.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --no-audit --no-fund --silent && touch $(NODE_STAMP); \
+	else echo "npm not found: browser accessibility checks will be skipped"; fi
+
+install: $(STAMP) compile-messages
+
+compile-messages: $(STAMP)
+	@$(VENV)/bin/pybabel compile --use-fuzzy -d locale -D messages >/dev/null
+
+## Re-extract translatable strings and merge them into the catalogs.
+messages: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k _ -k t:2 -k flash:2 --no-location --sort-output \
+		--project=sangtao --copyright-holder="Sáng tạo" -o locale/messages.pot .
+	$(VENV)/bin/pybabel update -i locale/messages.pot -d locale -D messages --no-fuzzy-matching --ignore-obsolete
+
+## Migrate, seed the demo commune (unless SEED_DEMO=0) and serve on HOST:PORT (127.0.0.1:8000).
+run: install
+	$(PY) -m server
+
+## The whole suite: SQLite (with the browser journeys), then PostgreSQL.
+test: install $(NODE_STAMP)
+	$(PY) -m pytest
+	TEST_DATABASE=postgres $(PY) -m pytest -m integration
+
+test-sqlite: install $(NODE_STAMP)
+	$(PY) -m pytest
+
+test-postgres: install
+	TEST_DATABASE=postgres $(PY) -m pytest -m integration
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache
