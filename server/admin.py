@@ -52,7 +52,8 @@ def audit_hooks(table: type) -> list[Hook]:
         return row
 
     async def pre_patch(row_id, values: dict[str, Any], request: StarletteRequest):
-        changed = {k: (None if k == "password" else v) for k, v in values.items()}
+        names = {getattr(getattr(k, "_meta", None), "name", k): v for k, v in values.items()}
+        changed = {k: (None if k == "password" else v) for k, v in names.items()}
         await audit.record("admin.update", actor_id=_actor_id(request), target_type=name, target_id=row_id,
                            ip=_client_ip(request), data={"changed": json.loads(json.dumps(changed, default=str))})
         return values
@@ -137,7 +138,7 @@ def build_admin(settings: Settings):
     ]
     forms = [
         FormConfig(
-            name="Cấp / thu hồi vai trò (Grant or remove a role)",
+            name="Cấp hoặc thu hồi vai trò (Grant or remove a role)",
             pydantic_model=RoleChange,
             endpoint=role_change_endpoint,
             description="Giám khảo, chuyên gia, ban tổ chức (theo xã) hoặc quản trị viên. "
@@ -206,7 +207,7 @@ class AdminGate:
         self.settings = settings
 
     async def __call__(self, scope, receive, send) -> None:
-        path = scope.get("path", "/")
+        path = scope.get("path", "/")[len(scope.get("root_path", "")):]
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
         if scope["type"] == "http" and path.startswith("/public/login") and scope.get("method") == "POST":
             await self._login(scope, receive, send, headers)

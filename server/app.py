@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from urllib.parse import unquote
 from collections.abc import AsyncIterator
 
 from litestar import Litestar, Router
@@ -68,6 +69,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock,
             await send({"type": "http.response.start", "status": 308, "headers": [(b"location", location)]})
             await send({"type": "http.response.body", "body": b""})
             return
+        # Hand piccolo-admin (Starlette) the full path with /admin as root_path, as Starlette expects;
+        # Litestar's mount path drops the trailing slash that its routes need.
+        full_path = unquote(scope.get("raw_path", b"").decode("latin-1")) or admin_module.ADMIN_PREFIX + scope["path"]
+        scope["root_path"] = admin_module.ADMIN_PREFIX
+        scope["path"] = full_path
         await admin_app(scope, receive, send)
 
     stores = {}

@@ -1,0 +1,52 @@
+"""Fixtures for the browser journeys: the real app in a subprocess and Debian's chromium.
+
+The app runs as ``python -m server`` (migrations, demo seed, uvicorn) against its own SQLite
+file, so these tests never touch the database of the other tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.support import (
+    AXE_JS, CHROMIUM, CHROMIUM_ARGS, VIEWPORT, require, start_server, stop_server,
+)
+
+
+@pytest.fixture(scope="session")
+def browser_tools():
+    require(CHROMIUM.exists(), f"chromium is not installed at {CHROMIUM}")
+    require(AXE_JS.exists(), f"axe-core is not installed at {AXE_JS} (run npm install)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - depends on the environment
+        require(False, "the playwright Python package is not installed")
+    return sync_playwright
+
+
+@pytest.fixture(scope="session")
+def live_server(browser_tools):
+    server = start_server()
+    yield server
+    stop_server(server)
+
+
+@pytest.fixture(scope="session")
+def browser(browser_tools):
+    with browser_tools() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(viewport=VIEWPORT, locale="vi-VN")
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()

@@ -1,0 +1,219 @@
+"""Helpers for the browser journeys: the live server, axe-core checks, and repeated steps."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+VIEWPORT = {"width": 390, "height": 844}
+DEMO_PASSWORD = "sangtao-demo"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+# --------------------------------------------------------------------------- prerequisites
+
+def require(condition: bool, reason: str) -> None:
+    """Skip when the browser tooling is missing, or fail when REQUIRE_BROWSER=1 asks for it."""
+    if condition:
+        return
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason} (REQUIRE_BROWSER=1)", pytrace=False)
+    pytest.skip(reason)
+
+
+# --------------------------------------------------------------------------- live server
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+    mail_dir: Path
+
+    def output(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def start_server(timeout: float = 60.0) -> LiveServer:
+    """Run ``python -m server`` (migrate, seed the demo, serve) on a free port of 127.0.0.1."""
+    tmp = Path(tempfile.mkdtemp(prefix="sangtao-browser-"))
+    port = free_port()
+    env = dict(os.environ)
+    env.update(
+        {
+            "APP_ENV": "development",
+            "SEED_DEMO": "1",
+            "SQLITE_PATH": str(tmp / "browser.sqlite3"),
+            "DATABASE_URL": "",
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+            "BASE_URL": f"http://127.0.0.1:{port}",
+            "MAIL_BACKEND": "file",
+            "MAIL_FILE_DIR": str(tmp / "mail"),
+            "REDIS_URL": "",
+            "LOGIN_RATE_LIMIT": "1000",
+            "REGISTER_RATE_LIMIT": "1000",
+            "ADMIN_LOGIN_LIMIT": "1000",
+            "SECRET_KEY": "browser-test-secret-" + secrets.token_hex(24),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    log_path = tmp / "server.log"
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "server"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    server = LiveServer(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path, mail_dir=tmp / "mail")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        if _healthy(server.url):
+            return server
+        time.sleep(0.25)
+    stop_server(server)
+    log.close()
+    output = server.output()
+    print(output)
+    pytest.fail(f"the app did not answer {server.url}/healthz within {timeout:.0f} s:\n{output[-4000:]}", pytrace=False)
+
+
+def stop_server(server: LiveServer) -> None:
+    if server.process.poll() is None:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait(timeout=5)
+
+
+# --------------------------------------------------------------------------- accessibility
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core (WCAG 2.0/2.1 A and AA) on the page and return its violations."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        # Evaluated through the DevTools protocol, so the page's strict CSP does not block it.
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """async (tags) => {
+            const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return results.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary})),
+            }));
+        }""",
+        AXE_TAGS,
+    )
+    return result
+
+
+def format_violations(url: str, violations: list[dict]) -> str:
+    lines = [f"{len(violations)} accessibility violation(s) on {url}:"]
+    for v in violations:
+        lines.append(f"- {v['id']} [{v['impact']}]: {v['help']}")
+        for node in v["nodes"]:
+            lines.append(f"    target: {node['target']}")
+            summary = (node.get("summary") or "").replace("\n", " / ")
+            if summary:
+                lines.append(f"      {summary}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page) -> None:
+    violations = axe_violations(page)
+    assert not violations, format_violations(page.url, violations)
+
+
+# --------------------------------------------------------------------------- repeated steps
+
+def unique_phone() -> str:
+    """A fresh Viettel-style mobile number per run, written as people type it: "0912 345 678"."""
+    digits = f"{secrets.randbelow(10**6):06d}"
+    return f"0912 {digits[:3]} {digits[3:]}"
+
+
+def international(phone: str) -> str:
+    """The same number as "+84 912 345 678"."""
+    return "+84 " + phone[1:]
+
+
+def visit(page, url: str, *, status: int | None = 200):
+    """Open a page, check its status, and check it with axe."""
+    response = page.goto(url)
+    if status is not None:
+        assert response is not None and response.status == status, (
+            f"{url} answered {response.status if response else 'nothing'}, expected {status}"
+        )
+    assert_accessible(page)
+    return response
+
+
+def heading(page) -> str:
+    return page.locator("h1").first.inner_text().strip()
+
+
+def html_lang(page) -> str:
+    return page.locator("html").get_attribute("lang") or ""
+
+
+def field_error(page, name: str) -> str:
+    """The error message shown next to a form field (``<p class="error" id="e-NAME">``)."""
+    error = page.locator(f"#e-{name}")
+    assert error.count() == 1, f"no error is shown next to the field {name!r}"
+    assert page.locator(f"#f-{name}").get_attribute("aria-invalid") == "true"
+    return error.inner_text().strip()
+
+
+def log_in(page, base: str, identifier: str, password: str) -> None:
+    visit(page, f"{base}/login")
+    page.get_by_label("Số điện thoại hoặc email").fill(identifier)
+    page.locator("#f-password").fill(password)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+
+
+def log_out(page) -> None:
+    with page.expect_navigation():
+        page.locator("header form[action='/logout'] button").click()
+
+
+def logout_button(page):
+    return page.locator("header form[action='/logout'] button")
+
+
+def dump(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2)

@@ -1,0 +1,113 @@
+"""piccolo-admin at /admin/: who may sign in, the shared user table, Vietnamese UI, audit."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.tables import AuditEvent, Role, RoleGrant, User
+from tests.support.factories import PASSWORD
+
+pytestmark = pytest.mark.integration
+
+
+async def admin_login(client, identifier: str, password: str):
+    await client.get("/admin/")
+    token = client.cookies.get("csrftoken")
+    return await client.post(
+        "/admin/public/login/",
+        json={"username": identifier, "password": password},
+        headers={"X-CSRFToken": token or "", "Referer": "http://testserver/admin/"},
+    )
+
+
+async def test_admin_redirects_to_trailing_slash(client, db):
+    response = await client.get("/admin")
+    assert response.status_code == 308 and response.headers["location"] == "/admin/"
+    page = await client.get("/admin/")
+    assert page.status_code == 200 and "./assets/" in page.text
+
+
+async def test_site_csrf_cookie_does_not_collide_with_admin(client, db):
+    await client.get("/login")
+    await client.get("/admin/")
+    assert client.cookies.get("sangtao_csrf") and client.cookies.get("csrftoken")
+    assert client.cookies.get("sangtao_csrf") != client.cookies.get("csrftoken")
+
+
+async def test_organizer_signs_in_with_site_credentials(client, make_user):
+    user = await make_user(email="nhung@example.com", phone="+84912000111", roles=(Role.organizer,))
+    response = await admin_login(client, "0912 000 111", PASSWORD)
+    assert response.status_code in (200, 303), response.text
+    me = await client.get("/admin/api/user/")
+    assert me.status_code == 200 and me.json()["username"] == user.username
+    tables = await client.get("/admin/api/tables/")
+    assert "users" in tables.text and "commune" in tables.text
+    assert await AuditEvent.exists().where((AuditEvent.action == "admin.login") & (AuditEvent.actor == user.id))
+
+
+async def test_citizen_cannot_sign_in_to_admin(client, make_user):
+    user = await make_user(email="binh@example.com")
+    response = await admin_login(client, "binh@example.com", PASSWORD)
+    assert response.status_code == 401
+    assert "ban tổ chức" in response.json()["detail"]
+    assert (await client.get("/admin/api/user/")).status_code == 401
+    assert await AuditEvent.exists().where(
+        (AuditEvent.action == "admin.login_refused") & (AuditEvent.actor == user.id)
+    )
+
+
+async def test_wrong_admin_password_is_audited(client, make_user):
+    await make_user(email="nhung@example.com", roles=(Role.organizer,))
+    response = await admin_login(client, "nhung@example.com", "sai-mật-khẩu")
+    assert response.status_code == 401
+    assert await AuditEvent.exists().where(AuditEvent.action == "admin.login_failed")
+
+
+async def test_vietnamese_translation_is_offered(client, db):
+    response = await client.get("/admin/public/translations/")
+    data = response.json()
+    assert data["default_language_code"] == "vi"
+    vi = await client.get("/admin/public/translations/vi/")
+    assert vi.json()["translations"]["Login"] == "Đăng nhập"
+
+
+async def test_role_form_grants_role_and_audits(client, make_user):
+    admin = await make_user(email="admin@example.com", roles=(Role.admin,))
+    judge = await make_user(email="thang@example.com")
+    await admin_login(client, "admin@example.com", PASSWORD)
+    forms = (await client.get("/admin/api/forms/")).json()
+    slug = forms[0]["slug"]
+    response = await client.post(
+        f"/admin/api/forms/{slug}/",
+        json={"person": "thang@example.com", "role": "judge", "commune_slug": "", "remove": False},
+        headers={"X-CSRFToken": client.cookies.get("csrftoken")},
+    )
+    assert response.status_code == 200, response.text
+    assert await RoleGrant.exists().where((RoleGrant.user == judge.id) & (RoleGrant.role == "judge"))
+    event = await AuditEvent.select().where(
+        (AuditEvent.action == "role.granted") & (AuditEvent.target_id == str(judge.id))
+    ).first()
+    assert event["actor"] == admin.id
+
+
+async def test_admin_edit_is_audited(client, make_user, commune):
+    await make_user(email="admin@example.com", roles=(Role.admin,))
+    await admin_login(client, "admin@example.com", PASSWORD)
+    response = await client.patch(
+        f"/admin/api/tables/hamlet/{commune['hamlets'][0]}/",
+        json={"population": 777},
+        headers={"X-CSRFToken": client.cookies.get("csrftoken")},
+    )
+    assert response.status_code == 200, response.text
+    event = await AuditEvent.select().where(AuditEvent.action == "admin.update").first()
+    assert event["target_type"] == "hamlet" and "777" in event["data"]
+
+
+async def test_admin_flag_follows_roles(make_user, clock):
+    from accounts import services
+
+    user = await make_user(email="x@example.com")
+    await services.grant_role(user.id, Role.organizer, commune_id=user.commune, actor=None, now=clock())
+    assert (await User.select(User.admin).where(User.id == user.id).first())["admin"]
+    await services.revoke_role(user.id, Role.organizer, commune_id=user.commune, actor=None, now=clock())
+    assert not (await User.select(User.admin).where(User.id == user.id).first())["admin"]
