@@ -26,7 +26,7 @@ compile-messages: $(STAMP)
 
 ## Re-extract translatable strings and merge them into the catalogs.
 messages: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k _ -k t:2 -k flash:2 --no-location --sort-output \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k _ -k t:2 -k flash:2 --no-location --sort-output --ignore-dirs=".* .venv node_modules var" \
 		--project=sangtao --copyright-holder="Sáng tạo" -o locale/messages.pot .
 	$(VENV)/bin/pybabel update -i locale/messages.pot -d locale -D messages --no-fuzzy-matching --ignore-obsolete
 

@@ -32,7 +32,7 @@ from server.guards import access_guard, access_of
 from server.i18n import LanguageMiddleware
 from server.mail import worker as mail_worker
 from server.ratelimit import rate_limiter_for
-from server.security import SecurityHeadersMiddleware
+from server.security import security_headers
 from server.sessions import RotatingSessionConfig
 from server.settings import BASE_DIR, Settings, get_settings
 from server.templating import template_engine
@@ -124,7 +124,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock,
         dependencies={"ctx": Provide(lambda: ctx, use_cache=True, sync_to_thread=False)},
         guards=[access_guard],
         middleware=[
-            DefineMiddleware(SecurityHeadersMiddleware, hsts=settings.production),
             DefineMiddleware(LanguageMiddleware, secure_cookies=settings.production),
             session_config.middleware,
             PrincipalMiddleware,
@@ -140,6 +139,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock,
         template_config=TemplateConfig(instance=template_engine()),
         openapi_config=OpenAPIConfig(title="Sáng tạo API", version="1.0.0", path="/schema"),
         exception_handlers=EXCEPTION_HANDLERS,
+        before_send=[security_headers(hsts=settings.production)],
         stores=stores,
         request_max_body_size=settings.max_request_body,
         lifespan=[lifespan],

@@ -64,7 +64,13 @@ class LanguageMiddleware:
 
 
 def lang_of(conn: ASGIConnection) -> str:
-    return conn.scope.get("state", {}).get("lang", DEFAULT_LANGUAGE)
+    state = conn.scope.setdefault("state", {})
+    if "lang" not in state:
+        # Requests that match no route (404, 405) never pass through the middleware.
+        state["lang"] = negotiate(
+            conn.query_params.get("lang"), conn.cookies.get(LANG_COOKIE), conn.headers.get("accept-language")
+        )
+    return state["lang"]
 
 
 def t(conn: ASGIConnection, message: str, **params: object) -> str:

@@ -1,9 +1,9 @@
-"""Security headers on every response."""
+"""Security headers on every response, error pages included (a ``before_send`` hook)."""
 
 from __future__ import annotations
 
 from litestar.datastructures import MutableScopeHeaders
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -18,28 +18,19 @@ ADMIN_CSP = (
 )
 
 
-class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, hsts: bool = False):
-        self.app = app
-        self.hsts = hsts
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+def security_headers(hsts: bool):
+    async def before_send(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start":
             return
-        csp = ADMIN_CSP if scope["path"].startswith("/admin") else CSP
+        headers = MutableScopeHeaders.from_message(message)
+        path = scope.get("raw_path", b"").decode("latin-1") or scope.get("path", "")
+        headers["Content-Security-Policy"] = ADMIN_CSP if path.startswith("/admin") else CSP
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        headers["X-Frame-Options"] = "DENY"
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if hsts:
+            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
 
-        async def send_wrapper(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                headers["Content-Security-Policy"] = csp
-                headers["X-Content-Type-Options"] = "nosniff"
-                headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-                headers["X-Frame-Options"] = "DENY"
-                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-                headers["Cross-Origin-Opener-Policy"] = "same-origin"
-                if self.hsts:
-                    headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-            await send(message)
-
-        await self.app(scope, receive, send_wrapper)
+    return before_send
