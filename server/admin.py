@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from urllib.parse import urlparse
 from typing import Any
 
 from piccolo_admin.endpoints import FormConfig, TableConfig, create_admin
@@ -152,6 +153,7 @@ def build_admin(settings: Settings):
         session_table=SessionsBase,
         site_name="Sáng tạo — Quản trị",
         production=settings.production,
+        allowed_hosts=[urlparse(settings.base_url).hostname or "localhost"],
         rate_limit_provider=InMemoryLimitProvider(limit=settings.admin_login_limit,
                                                   timespan=settings.admin_login_window),
         default_language_code="vi",

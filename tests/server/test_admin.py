@@ -111,3 +111,34 @@ async def test_admin_flag_follows_roles(make_user, clock):
     assert (await User.select(User.admin).where(User.id == user.id).first())["admin"]
     await services.revoke_role(user.id, Role.organizer, commune_id=user.commune, actor=None, now=clock())
     assert not (await User.select(User.admin).where(User.id == user.id).first())["admin"]
+
+
+async def test_production_admin_needs_a_second_factor(db, settings, clock, make_user):
+    import dataclasses
+
+    import httpx
+
+    from server.app import create_app
+
+    production = dataclasses.replace(settings, environment="production", seed_demo=False,
+                                     base_url="https://testserver")
+    app = create_app(production, clock=clock, run_workers=False)
+    await make_user(email="admin@example.com", roles=(Role.admin,))
+    await make_user(email="nhung@example.com", roles=(Role.organizer,))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://testserver") as client:
+        await client.get("/admin/")
+        response = await client.post(
+            "/admin/public/login/", json={"username": "admin@example.com", "password": PASSWORD},
+            headers={"X-CSRFToken": client.cookies.get("csrftoken"), "Referer": "https://testserver/admin/"},
+        )
+        assert response.status_code in (200, 303), response.text
+        blocked = await client.get("/admin/api/tables/")
+        assert blocked.status_code == 403 and "xác thực hai lớp" in blocked.json()["detail"]
+        assert (await client.get("/admin/api/user/")).status_code == 200  # may still reach the MFA setup
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://testserver") as client:
+        await client.get("/admin/")
+        await client.post(
+            "/admin/public/login/", json={"username": "nhung@example.com", "password": PASSWORD},
+            headers={"X-CSRFToken": client.cookies.get("csrftoken"), "Referer": "https://testserver/admin/"},
+        )
+        assert (await client.get("/admin/api/tables/")).status_code == 200  # organizers: optional
