@@ -14,6 +14,7 @@ DB = engine_for(get_settings().database_url, get_settings().sqlite_path)
 APP_REGISTRY = AppRegistry(
     apps=[
         "accounts.piccolo_app",
+        "contest.piccolo_app",
         "server.piccolo_app",
         "piccolo_api.session_auth.piccolo_app",
         "piccolo_api.mfa.authenticator.piccolo_app",

@@ -30,11 +30,13 @@ async def migrate() -> None:
 
 
 def all_tables() -> list[str]:
+    """Every table, children before parents (the order rows can be deleted in)."""
     from piccolo.conf.apps import Finder
+    from piccolo.table import sort_table_classes
 
-    names = {table._meta.tablename for table in Finder().get_table_classes()}
-    names |= {"sessions", "authenticator_secret"}
-    return sorted(names)
+    ordered = sort_table_classes(Finder().get_table_classes())
+    names = [table._meta.tablename for table in reversed(ordered)]
+    return names + [n for n in ("sessions", "authenticator_secret") if n not in names]
 
 
 async def truncate_all() -> None:
@@ -43,7 +45,6 @@ async def truncate_all() -> None:
     engine = User._meta.db
     tables = all_tables()
     if engine.engine_type == "sqlite":
-        await User.raw("PRAGMA foreign_keys = OFF")
         for name in tables:
             await User.raw(f'DELETE FROM "{name}"')
         await User.raw("DELETE FROM sqlite_sequence") if await User.raw(

@@ -33,3 +33,44 @@ async def make_user(
         await services.grant_role(user.id, role, commune_id=commune["id"] if role is Role.organizer else None,
                                   actor=None, now=now)
     return user
+
+
+async def make_contest(
+    *, commune: dict, now: dt.datetime, slug: str = "y-tuong-2026", published: bool = True,
+    opens_days: float = -10, closes_days: float = 20, residents_only: bool = True, max_ideas: int = 3,
+    categories: tuple[str, ...] = ("Nông nghiệp", "Chuyển đổi số", "Môi trường"),
+):
+    """A contest with one round whose submission phase is open around ``now`` (by default)."""
+    from contest.tables import Category, Contest, Round
+
+    contest = Contest(commune=commune["id"], title="Cuộc thi ý tưởng sáng tạo 2026", slug=slug, published=published,
+                      residents_only=residents_only, max_ideas_per_person=max_ideas, created_at=now,
+                      description="Thi **ý tưởng** cho thanh niên.", rules="Mỗi người tối đa 3 ý tưởng.",
+                      prizes="Giải Nhất: 10.000.000 đ")
+    await contest.save()
+    opens = now + dt.timedelta(days=opens_days)
+    closes = now + dt.timedelta(days=closes_days)
+    round_ = Round(contest=contest.id, name="Vòng sơ khảo", position=1, submission_opens=opens,
+                   submission_closes=closes, judging_closes=closes + dt.timedelta(days=10),
+                   vote_opens=closes + dt.timedelta(days=11), vote_closes=closes + dt.timedelta(days=18),
+                   results_at=closes + dt.timedelta(days=20))
+    await round_.save()
+    cats = []
+    for i, name in enumerate(categories):
+        category = Category(contest=contest.id, name=name, slug=f"c{i}", position=i)
+        await category.save()
+        cats.append(category.id)
+    return {"id": contest.id, "slug": slug, "round": round_.id, "categories": cats}
+
+
+def complete_form(category_id: int, **changes):
+    from contest.forms import IdeaForm
+
+    values = dict(
+        title="Lọc nước mưa cho thôn Đoài", summary="Hệ thống lọc nước mưa giá rẻ cho các hộ gia đình.",
+        category_id=str(category_id), problem="Nhiều hộ thiếu nước sạch vào mùa khô.",
+        solution="Bể lọc cát và than hoạt tính làm từ vật liệu địa phương.", beneficiaries="120 hộ dân",
+        resources="Vật liệu, 3 tình nguyện viên", budget="15.000.000", stage="idea", body="## Chi tiết",
+    )
+    values.update(changes)
+    return IdeaForm(**values)

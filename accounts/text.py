@@ -1,0 +1,56 @@
+"""Vietnamese text: NFC normalisation and diacritic-folded search keys.
+
+"Nước sạch" and "nuoc sach" fold to the same key; đ/Đ map to d explicitly (they do not
+decompose under NFD).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[^\w\s-]", re.UNICODE)
+
+
+def nfc(text: str | None) -> str:
+    return unicodedata.normalize("NFC", text or "")
+
+
+def clean_line(text: str | None) -> str:
+    """One line of text as a person meant it: NFC, trimmed, inner spaces collapsed."""
+    return _SPACES.sub(" ", nfc(text)).strip()
+
+
+def fold(text: str | None) -> str:
+    """Lowercase, without diacritics, đ→d, punctuation as spaces, spaces collapsed."""
+    decomposed = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return _SPACES.sub(" ", _NON_WORD.sub(" ", stripped.lower())).strip()
+
+
+def search_terms(query: str | None, limit: int = 8) -> list[str]:
+    """The folded words of a search query, in any order, without duplicates."""
+    seen: list[str] = []
+    for word in fold(query).split():
+        if word not in seen:
+            seen.append(word)
+    return seen[:limit]
+
+
+def visible_length(text: str | None) -> int:
+    """Characters as a person counts them: combining marks, joiners and emoji modifiers add nothing."""
+    count = 0
+    joined = False
+    for ch in nfc(text):
+        code = ord(ch)
+        if unicodedata.category(ch) in ("Mn", "Me") or 0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF:
+            continue
+        if ch == "\u200d":
+            joined = True
+            continue
+        if joined:
+            joined = False
+            continue
+        count += 1
+    return count

@@ -1,0 +1,1 @@
+"""Contests, rounds, ideas, judging, voting and results — the domain, without HTTP."""

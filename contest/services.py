@@ -1,0 +1,543 @@
+"""Contest services: drafts, submission, codes, revisions, teams, moderation, gallery.
+
+Plain async functions over the tables. Every "only once" / "at most N" rule is enforced in
+the database (unique indexes, conditional updates) inside ``atomic`` transactions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from accounts import audit, notifications
+from accounts.engine import atomic, is_sqlite
+from accounts.errors import NotFound, PermissionDenied, ValidationFailed
+from accounts.i18n import N_, translate
+from accounts.identifiers import IdentifierError, normalise_email, normalise_phone
+from accounts.tables import Commune, Hamlet, User
+from accounts.text import fold, search_terms
+from contest import forms, rules
+from contest.errors import IdeaError
+from contest.tables import (
+    Attachment,
+    Category,
+    CodeCounter,
+    Contest,
+    Idea,
+    IdeaMember,
+    IdeaReport,
+    IdeaRevision,
+    IdeaStatus,
+    MemberStatus,
+    Round,
+)
+from contest.uploads import MAX_ATTACHMENTS, StoredFile
+
+MAX_INVITED = 5
+REVISION_FIELDS = ("title", "summary", "category", "problem", "solution", "beneficiaries", "resources",
+                   "budget_vnd", "stage", "body", "video_url")
+
+
+def _db():
+    return Idea._meta.db
+
+
+async def _pg_lock(key: int) -> None:
+    """Serialise a critical section on PostgreSQL (SQLite's BEGIN IMMEDIATE already does)."""
+    if not is_sqlite(_db()):
+        await Idea.raw("SELECT pg_advisory_xact_lock({})", key)
+
+
+# ---------------------------------------------------------------- contests and rounds
+
+async def contest_by_slug(slug: str, *, published_only: bool = True) -> dict[str, Any]:
+    query = Contest.select(Contest.all_columns(), Contest.commune.name, Contest.commune.code,
+                           Contest.commune.slug).where(Contest.slug == slug)
+    contest = await query.first()
+    if contest is None or (published_only and not contest["published"]):
+        raise NotFound(N_("This contest does not exist or is not published yet."))
+    return contest
+
+
+async def rounds_of(contest_id: int) -> list[dict[str, Any]]:
+    return await Round.select().where(Round.contest == contest_id).order_by(Round.position)
+
+
+def current_round(rounds: list[dict[str, Any]], now: dt.datetime) -> dict[str, Any] | None:
+    """The round people act in now: the first whose results are not out yet, else the last."""
+    for round_ in rounds:
+        if now < round_["results_at"]:
+            return round_
+    return rounds[-1] if rounds else None
+
+
+async def categories_of(contest_id: int) -> list[dict[str, Any]]:
+    return await Category.select(Category.id, Category.name, Category.slug).where(
+        Category.contest == contest_id
+    ).order_by(Category.position, Category.name)
+
+
+async def contests_of_commune(commune_id: int, *, published_only: bool = True) -> list[dict[str, Any]]:
+    query = Contest.select().where(Contest.commune == commune_id)
+    if published_only:
+        query = query.where(Contest.published == True)  # noqa: E712 — piccolo needs ==
+    return await query.order_by(Contest.created_at, ascending=False)
+
+
+async def set_published(contest_id: int, published: bool, *, actor_id: int, now: dt.datetime) -> None:
+    async with atomic(_db()):
+        await Contest.update({Contest.published: published}).where(Contest.id == contest_id)
+        contest = await Contest.select(Contest.commune).where(Contest.id == contest_id).first()
+        await audit.record("contest.published" if published else "contest.unpublished", actor_id=actor_id,
+                           target_type="contest", target_id=contest_id, commune_id=contest["commune"], now=now)
+
+
+async def extend_submission_deadline(round_id: int, new_close: dt.datetime, *, actor_id: int,
+                                     now: dt.datetime) -> None:
+    """Move the submission deadline later (never earlier); later phases move with it if needed."""
+    async with atomic(_db()):
+        round_ = await Round.select(Round.all_columns(), Round.contest.commune).where(Round.id == round_id).first()
+        if round_ is None:
+            raise NotFound(N_("This round does not exist."))
+        old = round_["submission_closes"]
+        if new_close <= old:
+            raise ValidationFailed({"submission_closes": N_("The new deadline must be later than the current one.")})
+        shift = new_close - old
+        values: dict[Any, Any] = {Round.submission_closes: new_close}
+        if round_["judging_closes"] < new_close:
+            values[Round.judging_closes] = round_["judging_closes"] + shift
+        await Round.update(values).where(Round.id == round_id)
+        await audit.record("round.deadline_extended", actor_id=actor_id, target_type="round", target_id=round_id,
+                           commune_id=round_["contest.commune"], now=now,
+                           data={"from": old.isoformat(), "to": new_close.isoformat()})
+
+
+# ---------------------------------------------------------------- ideas
+
+def _search_text(values: dict[str, Any], *, code: str | None, category: str, hamlet: str) -> str:
+    parts = [code or "", values.get("title", ""), values.get("summary", ""), values.get("problem", ""),
+             values.get("solution", ""), values.get("beneficiaries", ""), category, hamlet]
+    return " " + fold(" ".join(parts)) + " "
+
+
+async def _names(category_id: int | None, hamlet_id: int | None) -> tuple[str, str]:
+    category = await Category.select(Category.name).where(Category.id == category_id).first() if category_id else None
+    hamlet = await Hamlet.select(Hamlet.name).where(Hamlet.id == hamlet_id).first() if hamlet_id else None
+    return (category or {}).get("name", ""), (hamlet or {}).get("name", "")
+
+
+async def person(user_id: int) -> dict[str, Any]:
+    row = await User.select(User.id, User.full_name, User.birth_year, User.commune, User.hamlet, User.phone,
+                            User.email).where(User.id == user_id).first()
+    if row is None:
+        raise NotFound(N_("Account not found."))
+    return row
+
+
+async def _submitted_count(contest_id: int, lead_id: int) -> int:
+    return await Idea.count().where(
+        (Idea.contest == contest_id) & (Idea.lead == lead_id) & Idea.status.is_in(list(rules.PUBLIC_STATUSES))
+    )
+
+
+async def submission_refusal(contest: dict[str, Any], round_: dict[str, Any], user_id: int,
+                             now: dt.datetime) -> tuple[str, dict[str, Any]] | None:
+    refusal = rules.submission_refusal(
+        person=await person(user_id), contest=contest, round_=round_, now=now,
+        ideas_submitted=await _submitted_count(contest["id"], user_id),
+    )
+    return (refusal, rules.refusal_params(contest)) if refusal else None
+
+
+async def create_draft(contest: dict[str, Any], round_: dict[str, Any], form: forms.IdeaForm, *, user_id: int,
+                       now: dt.datetime) -> int:
+    refusal = await submission_refusal(contest, round_, user_id, now)
+    if refusal:
+        raise IdeaError(refusal[0], **refusal[1])
+    categories = {c["id"] for c in await categories_of(contest["id"])}
+    values, errors = forms.clean(form, category_ids=categories)
+    if not values["title"]:
+        errors.setdefault("title", N_("Please give your idea a title."))
+    if errors:
+        raise ValidationFailed(errors)
+    lead = await person(user_id)
+    category_name, hamlet_name = await _names(values["category"], lead["hamlet"])
+    async with atomic(_db()):
+        idea = Idea(contest=contest["id"], round=round_["id"], lead=user_id, hamlet=lead["hamlet"],
+                    created_at=now, updated_at=now,
+                    search_text=_search_text(values, code=None, category=category_name, hamlet=hamlet_name),
+                    **values)
+        await idea.save()
+        await _add_revision(idea.id, values, author_id=user_id, now=now)
+    return idea.id
+
+
+async def idea_row(idea_id: int) -> dict[str, Any]:
+    idea = await Idea.select().where(Idea.id == idea_id).first()
+    if idea is None:
+        raise NotFound(N_("This idea does not exist."))
+    return idea
+
+
+async def _editable(idea_id: int, user_id: int, now: dt.datetime) -> tuple[dict[str, Any], dict[str, Any]]:
+    idea = await idea_row(idea_id)
+    round_ = await Round.select().where(Round.id == idea["round"]).first()
+    refusal = rules.can_edit(idea, round_, user_id, now)
+    if refusal:
+        raise PermissionDenied(refusal)
+    return idea, round_
+
+
+async def _add_revision(idea_id: int, values: dict[str, Any], *, author_id: int, now: dt.datetime) -> None:
+    last = await IdeaRevision.select(IdeaRevision.number).where(IdeaRevision.idea == idea_id).order_by(
+        IdeaRevision.number, ascending=False).first()
+    snapshot = {k: values.get(k) for k in REVISION_FIELDS}
+    await IdeaRevision(idea=idea_id, number=(last["number"] + 1) if last else 1, author=author_id, created_at=now,
+                       snapshot=json.dumps(snapshot, ensure_ascii=False)).save()
+
+
+async def save(idea_id: int, form: forms.IdeaForm, *, user_id: int, now: dt.datetime) -> None:
+    """Store an edit (draft or submitted, until the deadline) as a new revision."""
+    idea, _ = await _editable(idea_id, user_id, now)
+    categories = {c["id"] for c in await categories_of(idea["contest"])}
+    values, errors = forms.clean(form, category_ids=categories)
+    if not values["title"]:
+        errors.setdefault("title", N_("Please give your idea a title."))
+    if idea["status"] != IdeaStatus.draft.value:
+        for name in forms.missing_for_submission(values):
+            errors.setdefault(name, N_("A submitted idea needs this field."))
+    if errors:
+        raise ValidationFailed(errors)
+    category_name, hamlet_name = await _names(values["category"], idea["hamlet"])
+    async with atomic(_db()):
+        changed = any(values[k] != idea[k] for k in REVISION_FIELDS)
+        await Idea.update({
+            **{getattr(Idea, k): v for k, v in values.items()},
+            Idea.updated_at: now,
+            Idea.search_text: _search_text(values, code=idea["code"], category=category_name, hamlet=hamlet_name),
+        }).where(Idea.id == idea_id)
+        if changed:
+            await _add_revision(idea_id, values, author_id=user_id, now=now)
+
+
+async def allocate_code(commune_id: int, prefix: str, year: int) -> str:
+    """The next public code, e.g. AK-2026-007: one atomic increment per code, never reused."""
+    await CodeCounter.insert(CodeCounter(commune=commune_id, year=year, last_value=0)).on_conflict(
+        target=(CodeCounter.commune, CodeCounter.year), action="DO NOTHING"
+    )
+    rows = await CodeCounter.update({CodeCounter.last_value: CodeCounter.last_value + 1}).where(
+        (CodeCounter.commune == commune_id) & (CodeCounter.year == year)
+    ).returning(CodeCounter.last_value)
+    return f"{prefix}-{year}-{rows[0]['last_value']:03d}"
+
+
+async def submit(idea_id: int, *, user_id: int, now: dt.datetime, lang: str = "vi") -> str:
+    """Submit a complete draft: it gets its public code and the team is told. Returns the code."""
+    idea, round_ = await _editable(idea_id, user_id, now)
+    if idea["status"] != IdeaStatus.draft.value:
+        raise IdeaError(N_("This idea has already been submitted."))
+    missing = forms.missing_for_submission(idea)
+    if missing:
+        raise ValidationFailed({name: N_("Please fill in this field before submitting.") for name in missing})
+    contest = await Contest.select(Contest.all_columns(), Contest.commune.code).where(
+        Contest.id == idea["contest"]).first()
+    async with atomic(_db()):
+        await _pg_lock(idea["lead"])
+        refusal = rules.submission_refusal(
+            person=await person(user_id), contest=contest, round_=round_, now=now,
+            ideas_submitted=await _submitted_count(contest["id"], user_id),
+        )
+        if refusal:
+            raise IdeaError(refusal, **rules.refusal_params(contest))
+        code = await allocate_code(contest["commune"], contest["commune.code"], now.year)
+        category_name, hamlet_name = await _names(idea["category"], idea["hamlet"])
+        done = await Idea.update({
+            Idea.status: IdeaStatus.submitted.value, Idea.code: code, Idea.submitted_at: now, Idea.updated_at: now,
+            Idea.search_text: _search_text(idea, code=code, category=category_name, hamlet=hamlet_name),
+        }).where((Idea.id == idea_id) & (Idea.status == IdeaStatus.draft.value)).returning(Idea.id)
+        if not done:
+            raise IdeaError(N_("This idea has already been submitted."))
+        for member_id in [idea["lead"], *await accepted_member_ids(idea_id)]:
+            await notifications.notify(
+                member_id,
+                title=translate(N_("Idea %(code)s has been submitted"), lang, code=code),
+                body=translate(N_("“%(title)s” was submitted to %(contest)s. You can still edit it until the "
+                                  "submission deadline."), lang, title=idea["title"], contest=contest["title"]),
+                link=f"/ideas/{code}", kind="idea_submitted", now=now,
+            )
+    return code
+
+
+async def withdraw(idea_id: int, *, user_id: int, reason: str, now: dt.datetime) -> None:
+    idea = await idea_row(idea_id)
+    if idea["lead"] != user_id:
+        raise PermissionDenied(N_("Only the team lead can change this idea."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed({"reason": N_("Please say briefly why you withdraw the idea.")})
+    done = await Idea.update({Idea.status: IdeaStatus.withdrawn.value, Idea.withdrawn_reason: reason[:2000],
+                              Idea.updated_at: now}).where(
+        (Idea.id == idea_id) & Idea.status.is_in([IdeaStatus.draft.value, IdeaStatus.submitted.value])
+    ).returning(Idea.id)
+    if not done:
+        raise IdeaError(N_("This idea can no longer be withdrawn."))
+
+
+# ---------------------------------------------------------------- team
+
+async def accepted_member_ids(idea_id: int) -> list[int]:
+    rows = await IdeaMember.select(IdeaMember.user).where(
+        (IdeaMember.idea == idea_id) & (IdeaMember.status == MemberStatus.accepted.value)
+    )
+    return [r["user"] for r in rows if r["user"]]
+
+
+def normalise_contact(raw: str) -> str:
+    raw = (raw or "").strip()
+    try:
+        return normalise_email(raw) if "@" in raw else normalise_phone(raw)
+    except IdentifierError as exc:
+        raise ValidationFailed({"contact": str(exc)}) from exc
+
+
+async def invite(idea_id: int, contact: str, *, user_id: int, now: dt.datetime, lang: str = "vi") -> None:
+    """The lead invites a member by phone or email; an existing account is told in its inbox."""
+    idea, _ = await _editable(idea_id, user_id, now)
+    contact = normalise_contact(contact)
+    invitee = await User.select(User.id).where((User.email == contact) | (User.phone == contact)).first()
+    if invitee and invitee["id"] == idea["lead"]:
+        raise ValidationFailed({"contact": N_("You lead this idea already.")})
+    async with atomic(_db()):
+        count = await IdeaMember.count().where(
+            (IdeaMember.idea == idea_id) & (IdeaMember.status != MemberStatus.declined.value))
+        if count >= MAX_INVITED:
+            raise ValidationFailed({"contact": N_("A team has at most %(limit)s members besides the lead.")},
+                                   {"contact": {"limit": MAX_INVITED}})
+        inserted = await IdeaMember.insert(IdeaMember(
+            idea=idea_id, user=invitee["id"] if invitee else None, contact=contact, invited_at=now,
+        )).on_conflict(target=(IdeaMember.idea, IdeaMember.contact), action="DO NOTHING").returning(IdeaMember.id)
+        if not inserted:
+            raise ValidationFailed({"contact": N_("This person has already been invited.")})
+        if invitee:
+            lead = await person(idea["lead"])
+            await notifications.notify(
+                invitee["id"],
+                title=translate(N_("%(name)s invites you to join the team of “%(title)s”"), lang,
+                                name=lead["full_name"], title=idea["title"] or "…"),
+                body=translate(N_("Open your invitations to accept or decline."), lang),
+                link="/my/invitations", kind="team_invitation", now=now,
+            )
+
+
+async def invitations_for(user_id: int) -> list[dict[str, Any]]:
+    me = await person(user_id)
+    contacts = [c for c in (me["email"], me["phone"]) if c]
+    clause = IdeaMember.user == user_id
+    if contacts:
+        clause = clause | (IdeaMember.user.is_null() & IdeaMember.contact.is_in(contacts))
+    return await IdeaMember.select(
+        IdeaMember.id, IdeaMember.status, IdeaMember.invited_at, IdeaMember.idea.title, IdeaMember.idea.code,
+        IdeaMember.idea.lead.full_name, IdeaMember.idea.contest.title,
+    ).where(clause & (IdeaMember.status == MemberStatus.invited.value)).order_by(IdeaMember.invited_at)
+
+
+async def respond(member_id: int, *, user_id: int, accept: bool, now: dt.datetime) -> None:
+    me = await person(user_id)
+    contacts = [c for c in (me["email"], me["phone"]) if c]
+    mine = (IdeaMember.user == user_id)
+    if contacts:
+        mine = mine | (IdeaMember.user.is_null() & IdeaMember.contact.is_in(contacts))
+    done = await IdeaMember.update({
+        IdeaMember.user: user_id,
+        IdeaMember.status: (MemberStatus.accepted if accept else MemberStatus.declined).value,
+        IdeaMember.responded_at: now,
+    }).where((IdeaMember.id == member_id) & mine & (IdeaMember.status == MemberStatus.invited.value)).returning(
+        IdeaMember.idea)
+    if not done:
+        raise NotFound(N_("This invitation does not exist or was already answered."))
+
+
+async def team(idea_id: int, *, public: bool = True) -> list[dict[str, Any]]:
+    """Members of the team; the public sees accepted members' names only."""
+    query = IdeaMember.select(IdeaMember.id, IdeaMember.user.full_name, IdeaMember.status, IdeaMember.contact)
+    query = query.where(IdeaMember.idea == idea_id)
+    if public:
+        query = IdeaMember.select(IdeaMember.user.full_name).where(
+            (IdeaMember.idea == idea_id) & (IdeaMember.status == MemberStatus.accepted.value))
+    return await query.order_by(IdeaMember.id)
+
+
+# ---------------------------------------------------------------- attachments
+
+async def add_files(idea_id: int, files: list[StoredFile], *, cover: StoredFile | None, user_id: int,
+                    now: dt.datetime) -> None:
+    """Attach files (at most 5 per idea, counted in the transaction) and/or set the cover."""
+    await _editable(idea_id, user_id, now)
+    async with atomic(_db()):
+        await _pg_lock(1_000_000 + idea_id)
+        if files:
+            have = await Attachment.count().where(Attachment.idea == idea_id)
+            if have + len(files) > MAX_ATTACHMENTS:
+                raise ValidationFailed({"attachments": N_("At most %(limit)s attachments per idea.")},
+                                       {"attachments": {"limit": MAX_ATTACHMENTS}})
+            for f in files:
+                await Attachment(idea=idea_id, stored_name=f.stored_name, web_name=f.web_name,
+                                 original_name=f.original_name, content_type=f.content_type, size=f.size,
+                                 created_at=now).save()
+        if cover is not None:
+            await Idea.update({Idea.cover: cover.web_name or cover.stored_name, Idea.updated_at: now}).where(
+                Idea.id == idea_id)
+
+
+async def remove_attachment(idea_id: int, attachment_id: int, *, user_id: int, now: dt.datetime) -> str | None:
+    await _editable(idea_id, user_id, now)
+    rows = await Attachment.delete().where(
+        (Attachment.id == attachment_id) & (Attachment.idea == idea_id)).returning(Attachment.stored_name)
+    return rows[0]["stored_name"] if rows else None
+
+
+async def attachments_of(idea_id: int) -> list[dict[str, Any]]:
+    return await Attachment.select().where(Attachment.idea == idea_id).order_by(Attachment.id)
+
+
+async def file_is_public(stored_name: str) -> dict[str, Any] | None:
+    """The idea a stored file belongs to (None when unknown)."""
+    row = await Attachment.select(Attachment.idea, Attachment.original_name, Attachment.content_type).where(
+        (Attachment.stored_name == stored_name) | (Attachment.web_name == stored_name)).first()
+    if row:
+        return row
+    cover = await Idea.select(Idea.id).where(Idea.cover == stored_name).first()
+    return {"idea": cover["id"], "original_name": stored_name, "content_type": None} if cover else None
+
+
+# ---------------------------------------------------------------- moderation
+
+async def report(idea_id: int, *, reporter_id: int, reason: str, threshold: int, now: dt.datetime,
+                 lang: str = "vi") -> bool:
+    """Record a report (once per person). Returns True when the idea became hidden by it."""
+    async with atomic(_db()):
+        added = await IdeaReport.insert(IdeaReport(idea=idea_id, reporter=reporter_id, reason=reason.strip()[:2000],
+                                                   created_at=now)).on_conflict(
+            target=(IdeaReport.idea, IdeaReport.reporter), action="DO NOTHING").returning(IdeaReport.id)
+        if not added:
+            raise IdeaError(N_("You have already reported this idea. The organizers will look at it."))
+        rows = await Idea.update({Idea.report_count: Idea.report_count + 1}).where(Idea.id == idea_id).returning(
+            Idea.report_count, Idea.hidden, Idea.contest)
+        if not rows:
+            raise NotFound(N_("This idea does not exist."))
+        if rows[0]["report_count"] >= threshold and not rows[0]["hidden"]:
+            await Idea.update({Idea.hidden: True, Idea.hidden_by_reports: True, Idea.hidden_reason:
+                               translate(N_("Hidden after several reports, waiting for review."), lang)}).where(
+                Idea.id == idea_id)
+            return True
+    return False
+
+
+async def hide(idea_id: int, *, reason: str, actor_id: int, now: dt.datetime, lang: str = "vi") -> None:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed({"reason": N_("Please give the reason; the team will see it.")})
+    idea = await idea_row(idea_id)
+    async with atomic(_db()):
+        await Idea.update({Idea.hidden: True, Idea.hidden_by_reports: False, Idea.hidden_reason: reason[:2000]}).where(
+            Idea.id == idea_id)
+        for member_id in [idea["lead"], *await accepted_member_ids(idea_id)]:
+            await notifications.notify(
+                member_id, title=translate(N_("Your idea “%(title)s” has been hidden"), lang, title=idea["title"]),
+                body=translate(N_("The organizers hid it from the public. Reason: %(reason)s"), lang, reason=reason),
+                link=f"/my/ideas/{idea_id}", kind="idea_hidden", now=now)
+        contest = await Contest.select(Contest.commune).where(Contest.id == idea["contest"]).first()
+        await audit.record("idea.hidden", actor_id=actor_id, target_type="idea", target_id=idea_id,
+                           commune_id=contest["commune"], now=now, data={"reason": reason})
+
+
+async def unhide(idea_id: int, *, actor_id: int, now: dt.datetime) -> None:
+    idea = await idea_row(idea_id)
+    async with atomic(_db()):
+        await Idea.update({Idea.hidden: False, Idea.hidden_by_reports: False, Idea.hidden_reason: ""}).where(
+            Idea.id == idea_id)
+        contest = await Contest.select(Contest.commune).where(Contest.id == idea["contest"]).first()
+        await audit.record("idea.shown", actor_id=actor_id, target_type="idea", target_id=idea_id,
+                           commune_id=contest["commune"], now=now)
+
+
+# ---------------------------------------------------------------- reading
+
+async def idea_by_code(code: str) -> dict[str, Any]:
+    idea = await Idea.select(
+        Idea.all_columns(), Idea.category.name, Idea.hamlet.name, Idea.lead.full_name, Idea.contest.slug,
+        Idea.contest.title, Idea.contest.commune,
+    ).where(Idea.code == code.upper()).first()
+    if idea is None:
+        raise NotFound(N_("There is no idea with this code."))
+    return idea
+
+
+async def idea_full(idea_id: int) -> dict[str, Any]:
+    idea = await Idea.select(
+        Idea.all_columns(), Idea.category.name, Idea.hamlet.name, Idea.lead.full_name, Idea.contest.slug,
+        Idea.contest.title, Idea.contest.commune,
+    ).where(Idea.id == idea_id).first()
+    if idea is None:
+        raise NotFound(N_("This idea does not exist."))
+    return idea
+
+
+async def my_ideas(user_id: int) -> list[dict[str, Any]]:
+    member_of = [r["idea"] for r in await IdeaMember.select(IdeaMember.idea).where(
+        (IdeaMember.user == user_id) & (IdeaMember.status == MemberStatus.accepted.value))]
+    clause = Idea.lead == user_id
+    if member_of:
+        clause = clause | Idea.id.is_in(member_of)
+    return await Idea.select(Idea.id, Idea.code, Idea.title, Idea.status, Idea.hidden, Idea.updated_at, Idea.lead,
+                             Idea.contest.title, Idea.contest.slug).where(clause).order_by(
+        Idea.updated_at, ascending=False)
+
+
+async def member_ids(idea_id: int) -> set[int]:
+    return set(await accepted_member_ids(idea_id))
+
+
+GALLERY_SORTS = {"newest": (Idea.submitted_at, False), "title": (Idea.title, True)}
+
+
+async def gallery(contest_id: int, *, q: str = "", category: int | None = None, hamlet: int | None = None,
+                  status: str | None = None, sort: str = "newest", page: int = 1,
+                  per_page: int = 12) -> tuple[list[dict[str, Any]], int]:
+    """Public ideas of a contest, filtered, searched (folded column, words in any order), paged."""
+    clause = (Idea.contest == contest_id) & (Idea.hidden == False) & Idea.code.is_not_null()  # noqa: E712
+    if status in rules.PUBLIC_STATUSES:
+        clause = clause & (Idea.status == status)
+    else:
+        clause = clause & Idea.status.is_in(list(rules.PUBLIC_STATUSES))
+    if category:
+        clause = clause & (Idea.category == category)
+    if hamlet:
+        clause = clause & (Idea.hamlet == hamlet)
+    for term in search_terms(q):
+        clause = clause & Idea.search_text.like(f"%{term}%")
+    total = await Idea.count().where(clause)
+    column, ascending = GALLERY_SORTS.get(sort, GALLERY_SORTS["newest"])
+    rows = await Idea.select(
+        Idea.id, Idea.code, Idea.title, Idea.summary, Idea.cover, Idea.status, Idea.category.name,
+        Idea.hamlet.name, Idea.submitted_at,
+    ).where(clause).order_by(column, ascending=ascending).order_by(Idea.id).limit(per_page).offset(
+        (max(page, 1) - 1) * per_page)
+    return rows, total
+
+
+async def revisions_of(idea_id: int) -> list[dict[str, Any]]:
+    rows = await IdeaRevision.select(IdeaRevision.number, IdeaRevision.created_at, IdeaRevision.snapshot,
+                                     IdeaRevision.author.full_name).where(IdeaRevision.idea == idea_id).order_by(
+        IdeaRevision.number)
+    for row in rows:
+        row["snapshot"] = json.loads(row["snapshot"]) if isinstance(row["snapshot"], str) else row["snapshot"]
+    return rows
+
+
+async def commune_of(commune_id: int) -> dict[str, Any]:
+    commune = await Commune.select().where(Commune.id == commune_id).first()
+    if commune is None:
+        raise NotFound(N_("This commune does not exist on the platform."))
+    return commune

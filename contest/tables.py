@@ -1,0 +1,175 @@
+"""Tables of contests, rounds, ideas, teams, revisions, attachments and reports."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from piccolo.columns import (
+    JSON,
+    BigInt,
+    Boolean,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.readable import Readable
+from piccolo.table import Table
+
+from accounts.tables import Commune, Hamlet, User
+
+
+class IdeaStatus(str, Enum):
+    draft = "draft"
+    submitted = "submitted"
+    withdrawn = "withdrawn"
+    shortlisted = "shortlisted"
+    finalist = "finalist"
+    awarded = "awarded"
+
+
+class Stage(str, Enum):
+    idea = "idea"
+    prototype = "prototype"
+    pilot = "pilot"
+    launched = "launched"
+
+
+class MemberStatus(str, Enum):
+    invited = "invited"
+    accepted = "accepted"
+    declined = "declined"
+
+
+class Contest(Table, tablename="contest"):
+    commune = ForeignKey(references=Commune, on_delete=OnDelete.restrict, index=True)
+    title = Varchar(length=200)
+    slug = Varchar(length=100, unique=True, help_text="Used in the address /contests/<slug>")
+    tagline = Varchar(length=300, default="", help_text="One sentence shown on cards")
+    description = Text(default="", help_text="Markdown")
+    rules = Text(default="", help_text="Markdown")
+    prizes = Text(default="", help_text="Markdown")
+    min_age = Integer(default=16, help_text="Youngest age of the team lead")
+    max_age = Integer(default=35, help_text="Oldest age of the team lead")
+    residents_only = Boolean(default=True, help_text="Only people registered in this commune may submit")
+    max_ideas_per_person = Integer(default=3)
+    published = Boolean(default=False)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.title])
+
+
+class Category(Table, tablename="contest_category"):
+    """A field (lĩnh vực) of a contest, e.g. Nông nghiệp, Chuyển đổi số."""
+
+    contest = ForeignKey(references=Contest, on_delete=OnDelete.cascade, index=True)
+    name = Varchar(length=120)
+    slug = Varchar(length=120)
+    position = Integer(default=0)
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.name])
+
+
+class Round(Table, tablename="contest_round"):
+    """A round of a contest with its dated phases (all UTC)."""
+
+    contest = ForeignKey(references=Contest, on_delete=OnDelete.cascade, index=True)
+    name = Varchar(length=120, help_text="e.g. Vòng sơ khảo")
+    position = Integer(default=1)
+    submission_opens = Timestamptz()
+    submission_closes = Timestamptz()
+    judging_closes = Timestamptz()
+    vote_opens = Timestamptz(null=True, default=None)
+    vote_closes = Timestamptz(null=True, default=None)
+    results_at = Timestamptz()
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.name])
+
+
+class Idea(Table, tablename="idea"):
+    contest = ForeignKey(references=Contest, on_delete=OnDelete.cascade, index=True)
+    round = ForeignKey(references=Round, on_delete=OnDelete.restrict, index=True)
+    code = Varchar(length=20, unique=True, null=True, default=None, help_text="Public code, e.g. AK-2026-007")
+    lead = ForeignKey(references=User, on_delete=OnDelete.restrict, index=True)
+    hamlet = ForeignKey(references=Hamlet, null=True, on_delete=OnDelete.set_null)
+    category = ForeignKey(references=Category, null=True, on_delete=OnDelete.set_null)
+    title = Varchar(length=200, default="")
+    summary = Varchar(length=600, default="", help_text="At most 300 characters as people see them")
+    problem = Text(default="")
+    solution = Text(default="")
+    beneficiaries = Text(default="")
+    resources = Text(default="")
+    budget_vnd = BigInt(null=True, default=None)
+    stage = Varchar(length=20, choices=Stage, default=Stage.idea.value)
+    body = Text(default="", help_text="Markdown")
+    video_url = Varchar(length=300, default="")
+    cover = Varchar(length=80, default="", help_text="Stored name of the cover image")
+    status = Varchar(length=20, choices=IdeaStatus, default=IdeaStatus.draft.value, index=True)
+    withdrawn_reason = Text(default="")
+    hidden = Boolean(default=False, index=True, help_text="Hidden from the public by moderation")
+    hidden_reason = Text(default="")
+    hidden_by_reports = Boolean(default=False, help_text="Hidden automatically, waiting for review")
+    report_count = Integer(default=0)
+    search_text = Text(default="", help_text="Folded text for diacritic-insensitive search")
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+    submitted_at = Timestamptz(null=True, default=None)
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s %s", columns=[cls.code, cls.title])
+
+
+class IdeaMember(Table, tablename="idea_member"):
+    """A team member: invited by phone or email, public only once accepted."""
+
+    idea = ForeignKey(references=Idea, on_delete=OnDelete.cascade, index=True)
+    user = ForeignKey(references=User, null=True, on_delete=OnDelete.cascade, index=True)
+    contact = Varchar(length=255, help_text="Normalised phone or email the invitation went to")
+    status = Varchar(length=20, choices=MemberStatus, default=MemberStatus.invited.value)
+    invited_at = Timestamptz(default=TimestamptzNow())
+    responded_at = Timestamptz(null=True, default=None)
+
+
+class IdeaRevision(Table, tablename="idea_revision"):
+    idea = ForeignKey(references=Idea, on_delete=OnDelete.cascade, index=True)
+    number = Integer()
+    author = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+    snapshot = JSON(default="{}")
+
+
+class Attachment(Table, tablename="idea_attachment"):
+    idea = ForeignKey(references=Idea, on_delete=OnDelete.cascade, index=True)
+    stored_name = Varchar(length=80, unique=True)
+    web_name = Varchar(length=80, null=True, default=None)
+    original_name = Varchar(length=200)
+    content_type = Varchar(length=60)
+    size = Integer()
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class IdeaReport(Table, tablename="idea_report"):
+    """A signed-in person flags an idea; enough reports hide it until an organizer reviews."""
+
+    idea = ForeignKey(references=Idea, on_delete=OnDelete.cascade, index=True)
+    reporter = ForeignKey(references=User, on_delete=OnDelete.cascade)
+    reason = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class CodeCounter(Table, tablename="idea_code_counter"):
+    """Last sequence number used for idea codes, per commune and year (atomic increments)."""
+
+    commune = ForeignKey(references=Commune, on_delete=OnDelete.cascade)
+    year = Integer()
+    last_value = Integer(default=0)
