@@ -31,8 +31,10 @@ def live_server(browser_tools):
     stop_server(server)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(browser_tools):
+    # Package scope, not session: while Playwright's sync API is open it owns the thread's
+    # event loop, which would break the async tests collected after this package.
     with browser_tools() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser

@@ -54,6 +54,7 @@ class LiveServer:
     process: subprocess.Popen
     log_path: Path
     mail_dir: Path
+    log_file: object = None
 
     def output(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -96,7 +97,8 @@ def start_server(timeout: float = 60.0) -> LiveServer:
     process = subprocess.Popen(
         [sys.executable, "-m", "server"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
-    server = LiveServer(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path, mail_dir=tmp / "mail")
+    server = LiveServer(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path, mail_dir=tmp / "mail",
+                        log_file=log)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -105,7 +107,6 @@ def start_server(timeout: float = 60.0) -> LiveServer:
             return server
         time.sleep(0.25)
     stop_server(server)
-    log.close()
     output = server.output()
     print(output)
     pytest.fail(f"the app did not answer {server.url}/healthz within {timeout:.0f} s:\n{output[-4000:]}", pytrace=False)
@@ -119,6 +120,8 @@ def stop_server(server: LiveServer) -> None:
         except subprocess.TimeoutExpired:
             server.process.kill()
             server.process.wait(timeout=5)
+    if server.log_file is not None:
+        server.log_file.close()
 
 
 # --------------------------------------------------------------------------- accessibility
@@ -147,7 +150,7 @@ def format_violations(url: str, violations: list[dict]) -> str:
         lines.append(f"- {v['id']} [{v['impact']}]: {v['help']}")
         for node in v["nodes"]:
             lines.append(f"    target: {node['target']}")
-            summary = (node.get("summary") or "").replace("\n", " / ")
+            summary = "; ".join(line.strip() for line in (node.get("summary") or "").splitlines() if line.strip())
             if summary:
                 lines.append(f"      {summary}")
     return "\n".join(lines)
