@@ -151,7 +151,7 @@ async def submission_refusal(contest: dict[str, Any], round_: dict[str, Any], us
 
 
 async def create_draft(contest: dict[str, Any], round_: dict[str, Any], form: forms.IdeaForm, *, user_id: int,
-                       now: dt.datetime) -> int:
+                       now: dt.datetime, files: list[StoredFile] = (), cover: StoredFile | None = None) -> int:
     refusal = await submission_refusal(contest, round_, user_id, now)
     if refusal:
         raise IdeaError(refusal[0], **refusal[1])
@@ -170,6 +170,7 @@ async def create_draft(contest: dict[str, Any], round_: dict[str, Any], form: fo
                     **values)
         await idea.save()
         await _add_revision(idea.id, values, author_id=user_id, now=now)
+        await _attach(idea.id, files, cover, now=now)
     return idea.id
 
 
@@ -197,8 +198,9 @@ async def _add_revision(idea_id: int, values: dict[str, Any], *, author_id: int,
                        snapshot=json.dumps(snapshot, ensure_ascii=False)).save()
 
 
-async def save(idea_id: int, form: forms.IdeaForm, *, user_id: int, now: dt.datetime) -> None:
-    """Store an edit (draft or submitted, until the deadline) as a new revision."""
+async def save(idea_id: int, form: forms.IdeaForm, *, user_id: int, now: dt.datetime,
+               files: list[StoredFile] = (), cover: StoredFile | None = None) -> None:
+    """Store an edit (draft or submitted, until the deadline) and its new files, all or nothing."""
     idea, _ = await _editable(idea_id, user_id, now)
     categories = {c["id"] for c in await categories_of(idea["contest"])}
     values, errors = forms.clean(form, category_ids=categories)
@@ -219,6 +221,7 @@ async def save(idea_id: int, form: forms.IdeaForm, *, user_id: int, now: dt.date
         }).where(Idea.id == idea_id)
         if changed:
             await _add_revision(idea_id, values, author_id=user_id, now=now)
+        await _attach(idea_id, files, cover, now=now)
 
 
 async def allocate_code(commune_id: int, prefix: str, year: int) -> str:
@@ -370,24 +373,21 @@ async def team(idea_id: int, *, public: bool = True) -> list[dict[str, Any]]:
 
 # ---------------------------------------------------------------- attachments
 
-async def add_files(idea_id: int, files: list[StoredFile], *, cover: StoredFile | None, user_id: int,
-                    now: dt.datetime) -> None:
-    """Attach files (at most 5 per idea, counted in the transaction) and/or set the cover."""
-    await _editable(idea_id, user_id, now)
-    async with atomic(_db()):
+async def _attach(idea_id: int, files: list[StoredFile], cover: StoredFile | None, *, now: dt.datetime) -> None:
+    """Attach files (at most 5 per idea, counted inside the caller's transaction) and the cover."""
+    if files:
         await _pg_lock(1_000_000 + idea_id)
-        if files:
-            have = await Attachment.count().where(Attachment.idea == idea_id)
-            if have + len(files) > MAX_ATTACHMENTS:
-                raise ValidationFailed({"attachments": N_("At most %(limit)s attachments per idea.")},
-                                       {"attachments": {"limit": MAX_ATTACHMENTS}})
-            for f in files:
-                await Attachment(idea=idea_id, stored_name=f.stored_name, web_name=f.web_name,
-                                 original_name=f.original_name, content_type=f.content_type, size=f.size,
-                                 created_at=now).save()
-        if cover is not None:
-            await Idea.update({Idea.cover: cover.web_name or cover.stored_name, Idea.updated_at: now}).where(
-                Idea.id == idea_id)
+        have = await Attachment.count().where(Attachment.idea == idea_id)
+        if have + len(files) > MAX_ATTACHMENTS:
+            raise ValidationFailed({"attachments": N_("At most %(limit)s attachments per idea.")},
+                                   {"attachments": {"limit": MAX_ATTACHMENTS}})
+        for f in files:
+            await Attachment(idea=idea_id, stored_name=f.stored_name, web_name=f.web_name,
+                             original_name=f.original_name, content_type=f.content_type, size=f.size,
+                             created_at=now).save()
+    if cover is not None:
+        await Idea.update({Idea.cover: cover.web_name or cover.stored_name, Idea.updated_at: now}).where(
+            Idea.id == idea_id)
 
 
 async def remove_attachment(idea_id: int, attachment_id: int, *, user_id: int, now: dt.datetime) -> str | None:

@@ -26,7 +26,10 @@ from server import admin as admin_module
 from server.auth import PrincipalMiddleware
 from server.context import AppContext
 from server.controllers.accounts import AccountController, AuthController, InboxController
+from server.controllers.api import OpenDataController
+from server.controllers.contests import ContestController, IdeaController, MyIdeasController, serve_file
 from server.controllers.home import HomeController, healthz
+from server.controllers.organizer import OrganizerController
 from server.errors import EXCEPTION_HANDLERS
 from server.guards import access_guard, access_of
 from server.i18n import LanguageMiddleware
@@ -116,6 +119,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock,
             AuthController,
             AccountController,
             InboxController,
+            ContestController,
+            IdeaController,
+            MyIdeasController,
+            OrganizerController,
+            OpenDataController,
+            serve_file,
             healthz,
             admin_mount,
             create_static_files_router(path="/static", directories=[BASE_DIR / "static"], opt={"access": "public"},

@@ -71,6 +71,8 @@ class Settings:
     admin_login_window: int = 300
     reset_token_minutes: int = 60
     session_days: int = 14
+    upload_dir: Path = BASE_DIR / "var" / "uploads"
+    report_threshold: int = 3
     mail: MailSettings = field(default_factory=MailSettings)
 
     @property
@@ -130,6 +132,8 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         admin_login_window=int(env.get("ADMIN_LOGIN_WINDOW", "300")),
         reset_token_minutes=int(env.get("RESET_TOKEN_MINUTES", "60")),
         session_days=int(env.get("SESSION_DAYS", "14")),
+        upload_dir=Path(env.get("UPLOAD_DIR", str(Settings.upload_dir))),
+        report_threshold=int(env.get("REPORT_THRESHOLD", "3")),
         mail=mail,
     )
 

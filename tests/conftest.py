@@ -28,6 +28,7 @@ os.environ.update(
             PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_TEST_DB}" if ENGINE == "postgres" else ""
         ),
         "SQLITE_PATH": f"{_TMP}/test.sqlite3",
+        "UPLOAD_DIR": f"{_TMP}/uploads",
     }
 )
 

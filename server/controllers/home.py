@@ -10,6 +10,8 @@ from accounts.errors import NotFound
 from accounts.i18n import N_
 from accounts.rules import Access
 from accounts.tables import Commune
+from contest import phases
+from contest import services as contest_services
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
@@ -23,22 +25,32 @@ class HomeController(Controller):
     include_in_schema = False
 
     @get("/", opt=access(Access.public))
-    async def home(self, request: Request) -> Template:
+    async def home(self, request: Request, ctx: NamedDependency[AppContext]) -> Template:
         communes = await services.communes()
         if len(communes) == 1:
-            return await self._commune_page(communes[0])
+            return await self._commune_page(communes[0], ctx)
         return render("home/communes.html", communes=communes)
 
     @get("/communes/{slug:str}", opt=access(Access.public))
-    async def commune(self, slug: FromPath[str]) -> Template:
+    async def commune(self, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Template:
         commune = await services.commune_by_slug(slug)
         if commune is None:
             raise NotFound(N_("This commune does not exist on the platform."))
-        return await self._commune_page(commune)
+        return await self._commune_page(commune, ctx)
 
-    async def _commune_page(self, commune: dict) -> Template:
+    async def _commune_page(self, commune: dict, ctx: AppContext) -> Template:
         hamlets = await services.hamlets_of(commune["id"])
-        return render("home/commune.html", commune=commune, hamlets=hamlets)
+        now = ctx.now()
+        contests = []
+        for contest in await contest_services.contests_of_commune(commune["id"]):
+            round_ = contest_services.current_round(await contest_services.rounds_of(contest["id"]), now)
+            phase = phases.phase_of(round_, now) if round_ else phases.Phase.upcoming
+            contests.append({**contest, "phase": phase.value, "round": round_,
+                             "countdown": phases.countdown(phases.phase_end(round_, now), now) if round_ else None})
+        current = [c for c in contests if c["phase"] != "results"]
+        past = [c for c in contests if c["phase"] == "results"]
+        return render("home/commune.html", commune=commune, hamlets=hamlets, contests=current, past=past,
+                      phase_labels={p.value: label for p, label in phases.PHASE_LABELS.items()})
 
     @get("/terms", opt=access(Access.public))
     async def terms(self) -> Template:

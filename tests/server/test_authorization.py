@@ -43,6 +43,7 @@ def declared_routes(app) -> list[tuple[str, str, Access]]:
 
 
 def concrete(path: str) -> str:
+    path = re.sub(r"\{[^}:]+:int\}", "999999", path)
     return re.sub(r"\{[^}]+\}", "no-such-thing", path)
 
 

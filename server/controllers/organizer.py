@@ -1,0 +1,165 @@
+"""Organizer pages: dashboard, contest figures with charts, exports, moderation, deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Template
+
+from accounts.errors import DomainError, NotFound, PermissionDenied
+from accounts.i18n import N_
+from accounts.rules import Access, is_admin, is_organizer
+from contest import reports, services, stats
+from contest.forms import FIELD_LABELS
+from server.auth import current_user
+from server.context import AppContext
+from server.controllers.contests import STATUS_LABELS
+from server.guards import access
+from server.i18n import TIMEZONE, t
+from server.web import field_errors, flash, form_data, redirect, render
+
+NEW_WINDOW = dt.timedelta(days=7)
+
+
+def _require_commune(request: Request, commune_id: int) -> None:
+    if not is_organizer(current_user(request), commune_id):
+        raise PermissionDenied(N_("You organize another commune."))
+
+
+class OrganizerController(Controller):
+    path = "/organizer"
+    include_in_schema = False
+
+    @get("/", opt=access(Access.organizer))
+    async def dashboard(self, request: Request, ctx: NamedDependency[AppContext]) -> Template:
+        me = current_user(request)
+        communes = None if is_admin(me) else [c for r, c in me.roles if r == "organizer" and c is not None]
+        contests = await stats.new_submission_counts(communes, since=ctx.now() - NEW_WINDOW)
+        return render("organizer/dashboard.html", contests=contests)
+
+    @get("/contests/{slug:str}", opt=access(Access.organizer))
+    async def contest(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Template:
+        contest = await services.contest_by_slug(slug, published_only=False)
+        _require_commune(request, contest["commune"])
+        rows = await stats.submissions(contest["id"])
+        categories, hamlets = await stats.names(contest["id"], contest["commune"])
+        figures = stats.summarise(rows, year=ctx.now().year, categories=categories, hamlets=hamlets)
+        status_rows = [(t(request, STATUS_LABELS[s]), n) for s, n in figures["by_status"]]
+        unknown = t(request, N_("Not given"))
+        charts = [
+            reports.bar_chart_svg(t(request, N_("Ideas by status")), status_rows, empty_text=t(request, N_("No ideas yet"))),
+            reports.bar_chart_svg(t(request, N_("Ideas by field")),
+                                  [(name if name != "?" else unknown, n) for name, n in figures["by_category"]]),
+            reports.bar_chart_svg(t(request, N_("Ideas by hamlet of the team lead")),
+                                  [(name if name != "?" else unknown, n) for name, n in figures["by_hamlet"]]),
+            reports.bar_chart_svg(t(request, N_("Ideas by age of the team lead")),
+                                  [(name if name != "?" else unknown, n) for name, n in figures["by_age"]]),
+        ]
+        return render("organizer/contest.html", contest=contest, rows=rows, figures=figures, charts=charts,
+                      rounds=await services.rounds_of(contest["id"]), status_labels=STATUS_LABELS)
+
+    async def _export_rows(self, request: Request, slug: str) -> tuple[dict, list[str], list[list]]:
+        contest = await services.contest_by_slug(slug, published_only=False)
+        _require_commune(request, contest["commune"])
+        rows = await stats.submissions(contest["id"])
+        headers = [t(request, h) for h in (
+            N_("Code"), N_("Title"), N_("Status"), N_("Field (category)"), N_("Hamlet"), N_("Team lead"),
+            N_("Year of birth"), N_("Stage"), N_("Estimated budget (VND)"), N_("Round"), N_("Created"),
+            N_("Submitted"), N_("Hidden"))]
+        data = [[r["code"], r["title"], t(request, STATUS_LABELS[r["status"]]), r["category.name"], r["hamlet.name"],
+                 r["lead.full_name"], r["lead.birth_year"], r["stage"], r["budget_vnd"], r["round.name"],
+                 r["created_at"], r["submitted_at"], t(request, N_("yes")) if r["hidden"] else ""] for r in rows]
+        return contest, headers, data
+
+    @get("/contests/{slug:str}/export.csv", opt=access(Access.organizer))
+    async def export_csv(self, request: Request, slug: FromPath[str]) -> Response:
+        contest, headers, data = await self._export_rows(request, slug)
+        return Response(reports.csv_bytes(headers, data), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{contest["slug"]}-y-tuong.csv"'})
+
+    @get("/contests/{slug:str}/export.xlsx", opt=access(Access.organizer))
+    async def export_xlsx(self, request: Request, slug: FromPath[str]) -> Response:
+        contest, headers, data = await self._export_rows(request, slug)
+        return Response(
+            reports.xlsx_bytes(contest["title"], headers, data),
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="{contest["slug"]}-y-tuong.xlsx"'},
+        )
+
+    @post("/contests/{slug:str}/publish", opt=access(Access.organizer))
+    async def publish(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
+        contest = await services.contest_by_slug(slug, published_only=False)
+        _require_commune(request, contest["commune"])
+        form = await form_data(request)
+        published = form.get("published") == "1"
+        await services.set_published(contest["id"], published, actor_id=current_user(request).id, now=ctx.now())
+        flash(request, N_("The contest is now public.") if published else N_("The contest is now hidden."))
+        return redirect(f"/organizer/contests/{slug}")
+
+    @post("/rounds/{round_id:int}/extend", opt=access(Access.organizer))
+    async def extend(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
+        round_ = await services.Round.select(services.Round.contest.commune, services.Round.contest.slug).where(
+            services.Round.id == round_id).first()
+        if round_ is None:
+            raise NotFound(N_("This round does not exist."))
+        _require_commune(request, round_["contest.commune"])
+        form = await form_data(request)
+        try:
+            local = dt.datetime.fromisoformat(form.get("submission_closes", ""))
+        except ValueError:
+            flash(request, N_("Please give the new deadline as a date and time."), "error")
+            return redirect(f"/organizer/contests/{round_['contest.slug']}#deadline")
+        new_close = local.replace(tzinfo=TIMEZONE).astimezone(dt.timezone.utc)
+        try:
+            await services.extend_submission_deadline(round_id, new_close, actor_id=current_user(request).id,
+                                                      now=ctx.now())
+        except DomainError as exc:
+            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            return redirect(f"/organizer/contests/{round_['contest.slug']}#deadline")
+        flash(request, N_("The submission deadline has been extended."))
+        return redirect(f"/organizer/contests/{round_['contest.slug']}")
+
+    @get("/ideas/{idea_id:int}/revisions", opt=access(Access.organizer))
+    async def revisions(self, request: Request, idea_id: FromPath[int]) -> Template:
+        idea = await services.idea_full(idea_id)
+        _require_commune(request, idea["contest.commune"])
+        revisions = await services.revisions_of(idea_id)
+        changes = []
+        for before, after in zip(revisions, revisions[1:]):
+            fields = []
+            for name, value in after["snapshot"].items():
+                old = before["snapshot"].get(name)
+                if old != value:
+                    diff = list(difflib.unified_diff(str(old or "").splitlines(), str(value or "").splitlines(),
+                                                     lineterm="", n=1))[2:]
+                    fields.append({"name": name, "old": old, "new": value, "diff": diff})
+            changes.append({"revision": after, "fields": fields})
+        return render("organizer/revisions.html", idea=idea, revisions=revisions, changes=changes,
+                      field_labels={**FIELD_LABELS, "category": FIELD_LABELS["category_id"],
+                                    "budget_vnd": FIELD_LABELS["budget"]})
+
+    @post("/ideas/{idea_id:int}/hide", opt=access(Access.organizer))
+    async def hide(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
+        idea = await services.idea_full(idea_id)
+        _require_commune(request, idea["contest.commune"])
+        form = await form_data(request)
+        try:
+            await services.hide(idea_id, reason=form.get("reason", ""), actor_id=current_user(request).id,
+                                now=ctx.now())
+        except DomainError as exc:
+            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            return redirect(f"/ideas/{idea['code']}#moderation")
+        flash(request, N_("The idea is hidden and the team has been told why."))
+        return redirect(f"/ideas/{idea['code']}")
+
+    @post("/ideas/{idea_id:int}/unhide", opt=access(Access.organizer))
+    async def unhide(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
+        idea = await services.idea_full(idea_id)
+        _require_commune(request, idea["contest.commune"])
+        await services.unhide(idea_id, actor_id=current_user(request).id, now=ctx.now())
+        flash(request, N_("The idea is public again."))
+        return redirect(f"/ideas/{idea['code']}")

@@ -1,0 +1,55 @@
+"""Reading uploaded files from a multipart form and storing them (all or nothing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar.datastructures import FormMultiDict, UploadFile
+
+from accounts.errors import ValidationFailed
+from accounts.i18n import N_
+from contest import uploads
+from contest.uploads import StoredFile, UploadError
+
+
+def _files(form: FormMultiDict, name: str) -> list[UploadFile]:
+    return [f for f in form.getall(name, []) if isinstance(f, UploadFile) and f.filename]
+
+
+async def store_form_files(form: FormMultiDict, root: Path) -> tuple[list[StoredFile], StoredFile | None]:
+    """Sniff, check and store the cover and attachments of an idea form.
+
+    Raises ``ValidationFailed`` (with every problem, per field) after removing whatever it
+    had already stored, so a refused form leaves nothing behind.
+    """
+    errors: dict[str, str] = {}
+    params: dict[str, dict[str, object]] = {}
+    stored: list[StoredFile] = []
+    cover = None
+    attachments = _files(form, "attachments")
+    if len(attachments) > uploads.MAX_ATTACHMENTS:
+        errors["attachments"] = N_("At most %(limit)s attachments per idea.")
+        params["attachments"] = {"limit": uploads.MAX_ATTACHMENTS}
+    else:
+        for upload in attachments:
+            try:
+                stored.append(await uploads.store(await upload.read(), upload.filename, root=root,
+                                                  allowed=uploads.ATTACHMENT_TYPES))
+            except UploadError as exc:
+                errors.setdefault("attachments", exc.message)
+                params.setdefault("attachments", exc.params)
+    for upload in _files(form, "cover")[:1]:
+        try:
+            cover = await uploads.store(await upload.read(), upload.filename, root=root, allowed=uploads.IMAGE_TYPES)
+        except UploadError as exc:
+            errors["cover"] = exc.message
+            params["cover"] = exc.params
+    if errors:
+        discard(root, stored, cover)
+        raise ValidationFailed(errors, params)
+    return stored, cover
+
+
+def discard(root: Path, files: list[StoredFile], cover: StoredFile | None) -> None:
+    for f in [*files, *([cover] if cover else [])]:
+        uploads.delete(root, f)
