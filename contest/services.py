@@ -499,14 +499,15 @@ async def member_ids(idea_id: int) -> set[int]:
     return set(await accepted_member_ids(idea_id))
 
 
-GALLERY_SORTS = {"newest": (Idea.submitted_at, False), "title": (Idea.title, True)}
+GALLERY_SORTS = {"newest": ((Idea.submitted_at, Idea.id), False), "title": ((Idea.title, Idea.id), True)}
 
 
 async def gallery(contest_id: int, *, q: str = "", category: int | None = None, hamlet: int | None = None,
                   status: str | None = None, sort: str = "newest", page: int = 1,
                   per_page: int = 12) -> tuple[list[dict[str, Any]], int]:
     """Public ideas of a contest, filtered, searched (folded column, words in any order), paged."""
-    clause = (Idea.contest == contest_id) & (Idea.hidden == False) & Idea.code.is_not_null()  # noqa: E712
+    # Public statuses always carry a code (it is given at submission).
+    clause = (Idea.contest == contest_id) & (Idea.hidden == False)  # noqa: E712
     if status in rules.PUBLIC_STATUSES:
         clause = clause & (Idea.status == status)
     else:
@@ -518,11 +519,11 @@ async def gallery(contest_id: int, *, q: str = "", category: int | None = None, 
     for term in search_terms(q):
         clause = clause & Idea.search_text.like(f"%{term}%")
     total = await Idea.count().where(clause)
-    column, ascending = GALLERY_SORTS.get(sort, GALLERY_SORTS["newest"])
+    columns, ascending = GALLERY_SORTS.get(sort, GALLERY_SORTS["newest"])
     rows = await Idea.select(
         Idea.id, Idea.code, Idea.title, Idea.summary, Idea.cover, Idea.status, Idea.category.name,
         Idea.hamlet.name, Idea.submitted_at,
-    ).where(clause).order_by(column, ascending=ascending).order_by(Idea.id).limit(per_page).offset(
+    ).where(clause).order_by(*columns, ascending=ascending).limit(per_page).offset(
         (max(page, 1) - 1) * per_page)
     return rows, total
 
