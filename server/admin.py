@@ -26,6 +26,8 @@ from starlette.requests import Request as StarletteRequest
 from accounts import audit, services
 from accounts.identifiers import lookup_clause
 from accounts.tables import AuditEvent, Commune, Hamlet, Notification, OutboxMail, Role, RoleGrant, User
+from contest.phases import validate_dates
+from contest.tables import Category, Contest, Idea, Round
 from server.admin_translations import TRANSLATIONS
 from server.settings import Settings
 
@@ -65,6 +67,38 @@ def audit_hooks(table: type) -> list[Hook]:
 
     return [Hook(HookType.pre_save, pre_save), Hook(HookType.pre_patch, pre_patch),
             Hook(HookType.pre_delete, pre_delete)]
+
+
+def round_date_hooks() -> list[Hook]:
+    """Refuse rounds whose phases are out of order, with the reason in both languages."""
+    from fastapi import HTTPException
+
+    from accounts.i18n import translate
+
+    def check(values: dict[str, Any]) -> None:
+        problems = validate_dates(values)
+        if problems:
+            raise HTTPException(status_code=422, detail=" ".join(
+                f"{translate(p, 'vi')} / {p}" for p in problems))
+
+    async def pre_save(row):
+        check(row.to_dict())
+        return row
+
+    async def pre_patch(row_id, values: dict[str, Any]):
+        names = {getattr(getattr(k, "_meta", None), "name", k): v for k, v in values.items()}
+        current = await Round.select().where(Round.id == row_id).first() or {}
+        merged = {**current, **names}
+        for key in ("submission_opens", "submission_closes", "judging_closes", "vote_opens", "vote_closes",
+                    "results_at"):
+            if isinstance(merged.get(key), str):
+                import datetime as dt
+
+                merged[key] = dt.datetime.fromisoformat(merged[key])
+        check(merged)
+        return values
+
+    return [Hook(HookType.pre_save, pre_save), Hook(HookType.pre_patch, pre_patch)]
 
 
 class RoleChange(BaseModel):
@@ -136,6 +170,20 @@ def build_admin(settings: Settings):
                                   delete_single=[_read_only], delete_all=[_read_only]),
             order_by=None,
         ),
+    ]
+    contest_group = "Cuộc thi / Contests"
+    tables += [
+        TableConfig(Contest, menu_group=contest_group, hooks=audit_hooks(Contest),
+                    visible_columns=[Contest.id, Contest.title, Contest.slug, Contest.commune, Contest.published],
+                    rich_text_columns=[Contest.description, Contest.rules, Contest.prizes]),
+        TableConfig(Round, menu_group=contest_group, hooks=[*audit_hooks(Round), *round_date_hooks()],
+                    visible_columns=[Round.id, Round.contest, Round.name, Round.submission_opens,
+                                     Round.submission_closes, Round.results_at]),
+        TableConfig(Category, menu_group=contest_group, hooks=audit_hooks(Category),
+                    visible_columns=[Category.id, Category.contest, Category.name, Category.position]),
+        TableConfig(Idea, menu_group=contest_group, hooks=audit_hooks(Idea),
+                    visible_columns=[Idea.id, Idea.code, Idea.title, Idea.contest, Idea.status, Idea.hidden],
+                    visible_filters=[Idea.contest, Idea.status, Idea.hidden, Idea.category, Idea.hamlet]),
     ]
     forms = [
         FormConfig(

@@ -142,3 +142,32 @@ async def test_production_admin_needs_a_second_factor(db, settings, clock, make_
             headers={"X-CSRFToken": client.cookies.get("csrftoken"), "Referer": "https://testserver/admin/"},
         )
         assert (await client.get("/admin/api/tables/")).status_code == 200  # organizers: optional
+
+
+async def test_round_dates_out_of_order_are_refused(client, make_user, commune, clock):
+    from contest.tables import Round
+    from tests.support.factories import make_contest
+
+    contest = await make_contest(commune=commune, now=clock())
+    await make_user(email="admin@example.com", roles=(Role.admin,))
+    await admin_login(client, "admin@example.com", PASSWORD)
+    response = await client.post(
+        "/admin/api/tables/contest_round/",
+        json={"contest": contest["id"], "name": "Vòng chung khảo", "position": 2,
+              "submission_opens": "2026-12-10T00:00:00+00:00", "submission_closes": "2026-12-01T00:00:00+00:00",
+              "judging_closes": "2026-12-20T00:00:00+00:00", "vote_opens": None, "vote_closes": None,
+              "results_at": "2026-12-25T00:00:00+00:00"},
+        headers={"X-CSRFToken": client.cookies.get("csrftoken")},
+    )
+    assert response.status_code == 422 and "Submissions must open before they close" in response.text
+    assert await Round.count() == 1
+    ok = await client.post(
+        "/admin/api/tables/contest_round/",
+        json={"contest": contest["id"], "name": "Vòng chung khảo", "position": 2,
+              "submission_opens": "2026-12-01T00:00:00+00:00", "submission_closes": "2026-12-10T00:00:00+00:00",
+              "judging_closes": "2026-12-20T00:00:00+00:00", "vote_opens": None, "vote_closes": None,
+              "results_at": "2026-12-25T00:00:00+00:00"},
+        headers={"X-CSRFToken": client.cookies.get("csrftoken")},
+    )
+    assert ok.status_code == 201, ok.text
+    assert await Round.count() == 2
