@@ -10,7 +10,8 @@ import datetime as dt
 from accounts import passwords, services
 from accounts.clock import UTC
 from accounts.identifiers import normalise_email
-from accounts.tables import Commune, Hamlet, Role, User
+from accounts.tables import Commune, Hamlet, OutboxMail, Role, User
+from contest.demo import seed_contests
 
 DEMO_PASSWORD = "sangtao-demo"
 COMMUNE = {
@@ -80,7 +81,11 @@ async def seed(now: dt.datetime | None = None) -> str:
         for role in roles:
             scope = commune_id if role is Role.organizer else None
             await services.grant_role(user_id, role, commune_id=scope, actor=None, now=now)
-    return f"Demo commune «{COMMUNE['name']}» ready ({created} new demo accounts)."
+    contests = await seed_contests(commune_id, now=now)
+    # The demo people are fictional: the mail their demo activity queued is never sent.
+    await OutboxMail.update({OutboxMail.status: "sent", OutboxMail.last_error: "demo data, not sent"}).where(
+        (OutboxMail.status == "queued") & OutboxMail.to_address.like("%@example.com"))
+    return f"Demo commune «{COMMUNE['name']}» ready ({created} new demo accounts). {contests}"
 
 
 async def ensure_admin(identifier: str, full_name: str, password: str) -> int:
