@@ -220,3 +220,64 @@ def logout_button(page):
 
 def dump(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2)
+
+
+# --------------------------------------------------------------------------- more steps (ideas)
+
+def new_context(browser, **options):
+    """A fresh browser context (no cookies) set up like the ``context`` fixture."""
+    context = browser.new_context(viewport=VIEWPORT, locale="vi-VN", **options)
+    context.set_default_timeout(10_000)
+    return context
+
+
+def register_account(page, base: str, *, full_name: str, phone: str, password: str, birth_year: str = "2005",
+                     hamlet: str = "Thôn Khánh Hội") -> None:
+    """Sign up through /register and land on the account page (both pages checked with axe)."""
+    visit(page, f"{base}/register")
+    page.locator("#f-full_name").fill(full_name)
+    page.locator("#f-phone").fill(phone)
+    page.locator("#f-birth_year").fill(birth_year)
+    page.locator("#f-hamlet_id").select_option(label=hamlet)
+    page.locator("#f-password").fill(password)
+    page.locator("#f-accept_terms").check()
+    page.locator("#f-accept_privacy").check()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert page.url == f"{base}/account", f"registration did not reach the account page: {page.url}"
+    assert_accessible(page)
+
+
+def click_and_wait(page, locator) -> None:
+    """Click something that loads a new page (a link or a submit button) and wait for it."""
+    with page.expect_navigation():
+        locator.click()
+
+
+def flash_text(page) -> str:
+    """The flash messages shown at the top of the page ("" when there are none)."""
+    flashes = page.locator(".flashes")
+    return flashes.inner_text().strip() if flashes.count() else ""
+
+
+def write_pdf(path: Path, *, size: int | None = None) -> Path:
+    """A small real PDF, or one padded with a comment to exactly ``size`` bytes."""
+    head = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
+    tail = b"\n%%EOF\n"
+    padding = b""
+    if size is not None:
+        padding = b"%" + b"0" * max(0, size - len(head) - len(tail) - 2) + b"\n"
+    path.write_bytes(head + padding + tail)
+    if size is not None:
+        assert path.stat().st_size == size
+    return path
+
+
+def write_png(path: Path, *, width: int = 640, height: int = 360) -> Path:
+    """A small real PNG made with Pillow (green with a yellow band)."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), (34, 120, 60))
+    ImageDraw.Draw(image).rectangle((0, height // 3, width, 2 * height // 3), fill=(240, 200, 40))
+    image.save(path, "PNG")
+    return path
