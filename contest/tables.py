@@ -7,6 +7,7 @@ from enum import Enum
 from piccolo.columns import (
     JSON,
     BigInt,
+    DoublePrecision,
     Boolean,
     ForeignKey,
     Integer,
@@ -173,3 +174,108 @@ class CodeCounter(Table, tablename="idea_code_counter"):
     commune = ForeignKey(references=Commune, on_delete=OnDelete.cascade)
     year = Integer()
     last_value = Integer(default=0)
+
+
+# ---------------------------------------------------------------- judging
+
+class SheetStatus(str, Enum):
+    draft = "draft"
+    submitted = "submitted"
+    abstained = "abstained"
+
+
+class Criterion(Table, tablename="rubric_criterion"):
+    """One criterion of a round's rubric, with a descriptor for each level of its scale."""
+
+    round = ForeignKey(references=Round, on_delete=OnDelete.cascade, index=True)
+    name = Varchar(length=150)
+    description = Text(default="")
+    weight = DoublePrecision(default=1.0, help_text="Relative weight in the total")
+    scale_min = Integer(default=1)
+    scale_max = Integer(default=5)
+    descriptors = JSON(default="[]", help_text='One text per level, lowest first, e.g. ["ý tưởng chưa rõ", …]')
+    position = Integer(default=0)
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.name])
+
+
+class RoundJudging(Table, tablename="round_judging"):
+    """Judging settings and state of a round."""
+
+    round = ForeignKey(references=Round, on_delete=OnDelete.cascade, unique=True)
+    judges_per_entry = Integer(default=3)
+    min_per_judge = Integer(default=0)
+    max_per_judge = Integer(null=True, default=None)
+    anchors = Integer(default=0, help_text="Entries every judge scores (0–2), linking the calibration")
+    method = Varchar(length=20, default="additive", help_text="mean, median, trimmed_mean, zscore or additive")
+    disagreement_threshold = DoublePrecision(default=20.0)
+    assignments_locked = Boolean(default=False)
+    frozen_at = Timestamptz(null=True, default=None)
+    frozen_hash = Varchar(length=64, default="")
+    reopened_until = Timestamptz(null=True, default=None)
+    reopen_reason = Text(default="")
+
+
+class PanelMember(Table, tablename="judge_panel"):
+    """A judge on a round's panel: an account, or an invitation by phone/email until accepted."""
+
+    round = ForeignKey(references=Round, on_delete=OnDelete.cascade, index=True)
+    judge = ForeignKey(references=User, null=True, on_delete=OnDelete.cascade, index=True)
+    contact = Varchar(length=255)
+    accepted = Boolean(default=False)
+    expertise = JSON(default="[]", help_text="Category ids the judge knows well")
+    added_at = Timestamptz(default=TimestamptzNow())
+
+
+class ConflictDeclaration(Table, tablename="judge_declaration"):
+    """A judge's signed conflict-of-interest declaration for a round."""
+
+    round = ForeignKey(references=Round, on_delete=OnDelete.cascade, index=True)
+    judge = ForeignKey(references=User, on_delete=OnDelete.cascade)
+    signed_at = Timestamptz()
+    statement = Text(default="")
+    relatives = Text(default="", help_text="Phones or emails of family members, one per line")
+
+
+class Conflict(Table, tablename="judge_conflict"):
+    """A judge who must not score an entry: declared, found automatically, or by recusal."""
+
+    round = ForeignKey(references=Round, on_delete=OnDelete.cascade, index=True)
+    judge = ForeignKey(references=User, on_delete=OnDelete.cascade)
+    idea = ForeignKey(references=Idea, on_delete=OnDelete.cascade)
+    source = Varchar(length=20, default="declared")  # declared | recused | automatic
+    reason = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Assignment(Table, tablename="judge_assignment"):
+    round = ForeignKey(references=Round, on_delete=OnDelete.cascade, index=True)
+    judge = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    idea = ForeignKey(references=Idea, on_delete=OnDelete.cascade, index=True)
+    locked = Boolean(default=False)
+    anchor = Boolean(default=False)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ScoreSheet(Table, tablename="score_sheet"):
+    """Exactly one per (round, judge, entry): the unique index is in the migrations."""
+
+    round = ForeignKey(references=Round, on_delete=OnDelete.cascade, index=True)
+    judge = ForeignKey(references=User, on_delete=OnDelete.cascade)
+    idea = ForeignKey(references=Idea, on_delete=OnDelete.cascade, index=True)
+    status = Varchar(length=20, choices=SheetStatus, default=SheetStatus.draft.value)
+    overall_comment = Text(default="")
+    abstain_reason = Text(default="")
+    total = DoublePrecision(null=True, default=None, help_text="Weighted total on a 0–100 scale")
+    release_comments = Boolean(default=False, help_text="Organizers approved the comments for the team")
+    updated_at = Timestamptz(default=TimestamptzNow())
+    submitted_at = Timestamptz(null=True, default=None)
+
+
+class Score(Table, tablename="score_item"):
+    sheet = ForeignKey(references=ScoreSheet, on_delete=OnDelete.cascade, index=True)
+    criterion = ForeignKey(references=Criterion, on_delete=OnDelete.cascade)
+    value = Integer(null=True, default=None)
+    comment = Text(default="")

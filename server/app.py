@@ -29,6 +29,7 @@ from server.controllers.accounts import AccountController, AuthController, Inbox
 from server.controllers.api import OpenDataController
 from server.controllers.contests import ContestController, IdeaController, MyIdeasController, serve_file
 from server.controllers.home import HomeController, healthz
+from server.controllers.judging import JudgeController, OrganizerJudgingController
 from server.controllers.organizer import OrganizerController
 from server.errors import EXCEPTION_HANDLERS
 from server.guards import access_guard, access_of
@@ -123,6 +124,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock,
             IdeaController,
             MyIdeasController,
             OrganizerController,
+            JudgeController,
+            OrganizerJudgingController,
             OpenDataController,
             serve_file,
             healthz,

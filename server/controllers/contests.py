@@ -14,7 +14,7 @@ from litestar.response import File, Template
 from accounts.errors import DomainError, NotFound, PermissionDenied
 from accounts.i18n import N_
 from accounts.rules import Access, is_organizer
-from contest import phases, rules, services, uploads
+from contest import judging, phases, rules, services, uploads
 from contest.forms import FIELD_LABELS, IdeaForm
 from contest.markdown import render as markdown
 from contest.tables import Stage
@@ -221,6 +221,7 @@ class MyIdeasController(Controller):
             read_only=t(request, read_only) if read_only else None, is_lead=idea["lead"] == me.id,
             categories=await services.categories_of(idea["contest"]), attachments=await services.attachments_of(idea_id),
             members=await services.team(idea_id, public=False), status_labels=STATUS_LABELS,
+            feedback=await judging.feedback(idea_id, now=ctx.now()),
         )
 
     @get("/ideas/{idea_id:int}", opt=access(Access.authenticated))

@@ -1,0 +1,323 @@
+"""Judges' pages (panel invitations, declaration, blind score sheets) and organizers' judging pages."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from accounts.errors import DomainError, NotFound, PermissionDenied
+from accounts.i18n import N_
+from accounts.rules import Access, is_organizer
+from contest import judging
+from contest.assignment import AssignmentInfeasible
+from contest.markdown import render as markdown
+from server.auth import current_user
+from server.context import AppContext
+from server.controllers.contests import STAGE_LABELS
+from server.guards import access
+from server.i18n import lang_of, t
+from server.web import field_errors, flash, form_data, redirect, render
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in (text or "").replace(",", "\n").splitlines() if line.strip()]
+
+
+class JudgeController(Controller):
+    path = "/judge"
+    include_in_schema = False
+
+    @get("/", opt=access(Access.authenticated))
+    async def home(self, request: Request, ctx: NamedDependency[AppContext]) -> Template:
+        me = current_user(request)
+        rounds = []
+        for r in await judging.judge_rounds(me.id):
+            queue = await judging.my_queue(r["round"], me.id)
+            rounds.append({**r, "queue": queue, "declared": await judging.declaration(r["round"], me.id) is not None,
+                           "done": sum(1 for q in queue if q["status"] in ("submitted", "abstained"))})
+        return render("judging/home.html", rounds=rounds, invitations=await judging.panel_invitations(me.id))
+
+    @post("/panels/{member_id:int}/accept", opt=access(Access.authenticated))
+    async def accept(self, request: Request, member_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
+        round_id = await judging.accept_panel(member_id, user_id=current_user(request).id, now=ctx.now())
+        flash(request, N_("Thank you for joining the panel. Please sign the declaration before scoring."))
+        return redirect(f"/judge/rounds/{round_id}/declaration")
+
+    @get("/rounds/{round_id:int}/declaration", opt=access(Access.judge))
+    async def declaration_form(self, request: Request, round_id: FromPath[int]) -> Template:
+        me = current_user(request)
+        round_ = await judging.round_row(round_id)
+        if not await judging.on_panel(round_id, me.id):
+            raise PermissionDenied(N_("You are not on this round's panel."))
+        return render("judging/declaration.html", round=round_,
+                      signed=await judging.declaration(round_id, me.id), values={}, errors={})
+
+    @post("/rounds/{round_id:int}/declaration", opt=access(Access.judge))
+    async def declare(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
+        me = current_user(request)
+        form = await form_data(request)
+        values = {k: form.get(k, "") for k in ("statement", "related", "relatives")}
+        errors = {}
+        if form.get("confirm") != "on":
+            errors["confirm"] = t(request, N_("Please confirm the declaration."))
+        if not errors:
+            try:
+                await judging.sign_declaration(round_id, me.id, statement=values["statement"],
+                                               related_codes=_lines(values["related"]),
+                                               relatives=_lines(values["relatives"]), now=ctx.now())
+            except DomainError as exc:
+                if isinstance(exc, PermissionDenied):
+                    raise
+                errors = field_errors(request, exc)
+        if errors:
+            return render("judging/declaration.html", status=400, round=await judging.round_row(round_id),
+                          signed=None, values=values, errors=errors)
+        flash(request, N_("Your declaration is signed. You can now score your entries."))
+        return redirect("/judge")
+
+    async def _sheet_page(self, request: Request, ctx: AppContext, assignment_id: int, *, status: int = 200,
+                          values: dict | None = None, errors: dict | None = None) -> Template:
+        me = current_user(request)
+        try:
+            assignment = await judging.assignment_for_judge(assignment_id, me.id)
+        except PermissionDenied:
+            row = await judging.Assignment.select(judging.Assignment.round, judging.Assignment.judge).where(
+                judging.Assignment.id == assignment_id).first()
+            if row and row["judge"] == me.id:
+                flash(request, N_("Please sign the conflict-of-interest declaration first."), "info")
+            raise
+        round_ = await judging.round_row(assignment["round"])
+        settings = await judging.settings_of(assignment["round"])
+        criteria = await judging.rubric(assignment["round"])
+        sheet = await judging.sheet(assignment["round"], me.id, assignment["idea"])
+        queue = await judging.my_queue(assignment["round"], me.id)
+        if values is None:
+            values = {"overall_comment": sheet["overall_comment"] if sheet else ""}
+            for c in criteria:
+                item = (sheet or {}).get("scores", {}).get(c["id"])
+                values[f"c{c['id']}"] = "" if not item or item["value"] is None else str(item["value"])
+                values[f"n{c['id']}"] = item["comment"] if item else ""
+        entry = await judging.blind_entry(assignment["idea"])
+        return render(
+            "judging/sheet.html", status=status, assignment=assignment, round=round_, entry=entry,
+            body=markdown(entry["body"]), criteria=criteria, sheet=sheet, values=values, errors=errors or {},
+            open=judging.scoring_open(round_, settings, ctx.now()), stage_labels=STAGE_LABELS,
+            others=await judging.others_scores(assignment["round"], me.id, assignment["idea"]),
+            done=sum(1 for q in queue if q["status"] in ("submitted", "abstained")), total=len(queue),
+            next_id=next((q["id"] for q in queue if q["status"] not in ("submitted", "abstained")
+                          and q["id"] != assignment_id), None),
+        )
+
+    @get("/assignments/{assignment_id:int}", opt=access(Access.judge))
+    async def sheet(self, request: Request, assignment_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
+        try:
+            return await self._sheet_page(request, ctx, assignment_id)
+        except PermissionDenied:
+            row = await judging.Assignment.select(judging.Assignment.round).where(
+                judging.Assignment.id == assignment_id).first()
+            if row and await judging.on_panel(row["round"], current_user(request).id):
+                return redirect(f"/judge/rounds/{row['round']}/declaration")
+            raise
+
+    @post("/assignments/{assignment_id:int}", opt=access(Access.judge))
+    async def save(self, request: Request, assignment_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
+        me = current_user(request)
+        form = await form_data(request)
+        assignment = await judging.assignment_for_judge(assignment_id, me.id)
+        criteria = await judging.rubric(assignment["round"])
+        scores = {c["id"]: (form.get(f"c{c['id']}", ""), form.get(f"n{c['id']}", "")) for c in criteria}
+        values = {k: v for k, v in form.items()}
+        submit = form.get("action") == "submit"
+        try:
+            result = await judging.save_sheet(assignment_id, judge_id=me.id, scores=scores,
+                                              overall_comment=form.get("overall_comment", ""), submit=submit,
+                                              now=ctx.now())
+        except DomainError as exc:
+            if isinstance(exc, (PermissionDenied, NotFound)):
+                raise
+            return await self._sheet_page(request, ctx, assignment_id, status=400, values=values,
+                                          errors=field_errors(request, exc))
+        if submit:
+            flash(request, N_("Score sheet submitted (total %(total)s / 100)."), total=f"{result['total']:.1f}")
+            queue = await judging.my_queue(assignment["round"], me.id)
+            nxt = next((q["id"] for q in queue if q["status"] not in ("submitted", "abstained")), None)
+            return redirect(f"/judge/assignments/{nxt}" if nxt else "/judge")
+        flash(request, N_("Draft saved."))
+        return redirect(f"/judge/assignments/{assignment_id}")
+
+    @post("/assignments/{assignment_id:int}/abstain", opt=access(Access.judge))
+    async def abstain(self, request: Request, assignment_id: FromPath[int],
+                      ctx: NamedDependency[AppContext]) -> Response:
+        form = await form_data(request)
+        try:
+            await judging.abstain(assignment_id, judge_id=current_user(request).id, reason=form.get("reason", ""),
+                                  now=ctx.now())
+        except DomainError as exc:
+            if isinstance(exc, (PermissionDenied, NotFound)):
+                raise
+            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            return redirect(f"/judge/assignments/{assignment_id}#abstain")
+        flash(request, N_("Recorded: you did not score this entry."))
+        return redirect("/judge")
+
+    @post("/assignments/{assignment_id:int}/recuse", opt=access(Access.judge))
+    async def recuse(self, request: Request, assignment_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
+        form = await form_data(request)
+        try:
+            await judging.recuse(assignment_id, judge_id=current_user(request).id, reason=form.get("reason", ""),
+                                 now=ctx.now())
+        except DomainError as exc:
+            if isinstance(exc, (PermissionDenied, NotFound)):
+                raise
+            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            return redirect(f"/judge/assignments/{assignment_id}#recuse")
+        flash(request, N_("You stepped back from this entry; it has been given to another judge."))
+        return redirect("/judge")
+
+
+def _require(request: Request, round_: dict) -> None:
+    if not is_organizer(current_user(request), round_["contest.commune"]):
+        raise PermissionDenied(N_("You organize another commune."))
+
+
+def _int(value: str | None, default: int | None = None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.lstrip("-").isdigit() else default
+
+
+class OrganizerJudgingController(Controller):
+    path = "/organizer/rounds/{round_id:int}/judging"
+    include_in_schema = False
+
+    async def _page(self, request: Request, ctx: AppContext, round_id: int, *, method: str | None = None,
+                    status: int = 200, errors: dict | None = None) -> Template:
+        round_ = await judging.round_row(round_id)
+        _require(request, round_)
+        settings = await judging.ensure_frozen(round_id, now=ctx.now(), actor_id=current_user(request).id)
+        from contest.services import categories_of
+
+        return render(
+            "judging/organizer.html", status=status, round=round_, settings=settings,
+            criteria=await judging.rubric(round_id), panel=await judging.panel(round_id),
+            assignments=await judging.assignments(round_id), conflicts=len(await judging.conflicts(round_id)),
+            results=await judging.results(round_id, method=method), methods=judging.METHOD_LABELS,
+            categories=await categories_of(round_["contest"]), sheets=await judging.sheets_for_review(round_id),
+            open=judging.scoring_open(round_, settings, ctx.now()), errors=errors or {},
+        )
+
+    @get("/", opt=access(Access.organizer))
+    async def page(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext],
+                   method: FromQuery[str] = "") -> Template:
+        return await self._page(request, ctx, round_id, method=method or None)
+
+    @post("/judges", opt=access(Access.organizer))
+    async def add_judge(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
+        round_ = await judging.round_row(round_id)
+        _require(request, round_)
+        form = await form_data(request)
+        expertise = [int(v) for v in form.getall("expertise", []) if str(v).isdigit()]
+        try:
+            await judging.add_judge(round_id, form.get("contact", ""), expertise=expertise,
+                                    actor_id=current_user(request).id, now=ctx.now(), lang=lang_of(request))
+        except DomainError as exc:
+            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            return redirect(f"/organizer/rounds/{round_id}/judging/#panel")
+        flash(request, N_("The judge has been added to the panel and told."))
+        return redirect(f"/organizer/rounds/{round_id}/judging/#panel")
+
+    @post("/settings", opt=access(Access.organizer))
+    async def settings(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
+        round_ = await judging.round_row(round_id)
+        _require(request, round_)
+        form = await form_data(request)
+        values = {
+            "judges_per_entry": _int(form.get("judges_per_entry"), 0), "min_per_judge": _int(form.get("min_per_judge"), 0),
+            "max_per_judge": _int(form.get("max_per_judge")), "anchors": _int(form.get("anchors"), 0),
+            "method": form.get("method", ""),
+        }
+        try:
+            await judging.update_settings(round_id, values=values, actor_id=current_user(request).id, now=ctx.now())
+        except DomainError as exc:
+            return await self._page(request, ctx, round_id, status=400, errors=field_errors(request, exc))
+        flash(request, N_("Settings saved."))
+        return redirect(f"/organizer/rounds/{round_id}/judging/#assignment")
+
+    @post("/assign", opt=access(Access.organizer))
+    async def assign(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
+        round_ = await judging.round_row(round_id)
+        _require(request, round_)
+        try:
+            result = await judging.run_assignment(round_id, actor_id=current_user(request).id, now=ctx.now())
+        except (AssignmentInfeasible, DomainError) as exc:
+            flash(request, exc.message, "error", **exc.params)
+            return redirect(f"/organizer/rounds/{round_id}/judging/#assignment")
+        flash(request, N_("%(pairs)s assignments made in %(seconds)s s."), pairs=result["pairs"],
+              seconds=f"{result['seconds']:.2f}")
+        return redirect(f"/organizer/rounds/{round_id}/judging/#assignment")
+
+    @post("/lock", opt=access(Access.organizer))
+    async def lock(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
+        round_ = await judging.round_row(round_id)
+        _require(request, round_)
+        form = await form_data(request)
+        await judging.set_assignments_locked(round_id, form.get("locked") == "1", actor_id=current_user(request).id,
+                                             now=ctx.now())
+        return redirect(f"/organizer/rounds/{round_id}/judging/#assignment")
+
+    @post("/assignments/{assignment_id:int}/move", opt=access(Access.organizer))
+    async def move(self, request: Request, round_id: FromPath[int], assignment_id: FromPath[int],
+                   ctx: NamedDependency[AppContext]) -> Response:
+        round_ = await judging.round_row(round_id)
+        _require(request, round_)
+        form = await form_data(request)
+        try:
+            await judging.move_assignment(assignment_id, _int(form.get("judge"), 0), actor_id=current_user(request).id,
+                                          now=ctx.now())
+        except DomainError as exc:
+            flash(request, exc.message, "error", **exc.params)
+        return redirect(f"/organizer/rounds/{round_id}/judging/#assignment")
+
+    @post("/reopen", opt=access(Access.organizer))
+    async def reopen(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
+        round_ = await judging.round_row(round_id)
+        _require(request, round_)
+        form = await form_data(request)
+        try:
+            await judging.reopen(round_id, actor_id=current_user(request).id, reason=form.get("reason", ""),
+                                 hours=_int(form.get("hours"), 0), now=ctx.now())
+        except DomainError as exc:
+            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            return redirect(f"/organizer/rounds/{round_id}/judging/#freeze")
+        flash(request, N_("Scoring is reopened; the judges can change their sheets until the new time."))
+        return redirect(f"/organizer/rounds/{round_id}/judging/#freeze")
+
+    @post("/shortlist", opt=access(Access.organizer))
+    async def shortlist(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
+        round_ = await judging.round_row(round_id)
+        _require(request, round_)
+        form = await form_data(request)
+        ids = [int(v) for v in form.getall("ideas", []) if str(v).isdigit()]
+        top = _int(form.get("top"), 0)
+        if top:
+            ranking = (await judging.results(round_id))["ranking"]
+            ids = [row["result"].entry for row in ranking[:top]]
+        try:
+            count = await judging.shortlist(round_id, ids, actor_id=current_user(request).id,
+                                            reason=form.get("reason", ""), now=ctx.now())
+        except DomainError as exc:
+            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            return redirect(f"/organizer/rounds/{round_id}/judging/#results")
+        flash(request, N_("%(count)s entries shortlisted."), count=count)
+        return redirect(f"/organizer/rounds/{round_id}/judging/#results")
+
+    @post("/sheets/{sheet_id:int}/release", opt=access(Access.organizer))
+    async def release(self, request: Request, round_id: FromPath[int], sheet_id: FromPath[int],
+                      ctx: NamedDependency[AppContext]) -> Response:
+        round_ = await judging.round_row(round_id)
+        _require(request, round_)
+        form = await form_data(request)
+        await judging.set_comment_release(round_id, sheet_id, form.get("release") == "1",
+                                          actor_id=current_user(request).id, now=ctx.now())
+        return redirect(f"/organizer/rounds/{round_id}/judging/#comments")
