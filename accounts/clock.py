@@ -24,3 +24,11 @@ class FrozenClock:
 
     def advance(self, **delta: float) -> None:
         self.now += dt.timedelta(**delta)
+
+
+def shifted_clock(seconds: int) -> Clock:
+    """The system clock moved by ``seconds`` (to show a demo as it will look later)."""
+    if not seconds:
+        return system_clock
+    delta = dt.timedelta(seconds=seconds)
+    return lambda: dt.datetime.now(UTC) + delta

@@ -21,7 +21,7 @@ from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
 from litestar.types import Receive, Scope, Send
 
-from accounts.clock import Clock, system_clock
+from accounts.clock import Clock, shifted_clock
 from server import admin as admin_module
 from server.auth import PrincipalMiddleware
 from server.context import AppContext
@@ -59,9 +59,10 @@ def _check_access_declared(app: Litestar) -> None:
         raise RuntimeError("routes without an access rule: " + ", ".join(missing))
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock = system_clock, run_workers: bool = True) -> Litestar:
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None, run_workers: bool = True) -> Litestar:
     settings = settings or get_settings()
     settings.check()
+    clock = clock or shifted_clock(settings.clock_offset)
     admin_app = admin_module.AdminGate(admin_module.build_admin(settings), settings)
 
     @asgi(admin_module.ADMIN_PREFIX, is_mount=True, is_static=True, copy_scope=True,

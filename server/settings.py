@@ -73,6 +73,7 @@ class Settings:
     session_days: int = 14
     upload_dir: Path = BASE_DIR / "var" / "uploads"
     report_threshold: int = 3
+    clock_offset: int = 0  # seconds added to the clock (demos and browser tests; refused in production)
     mail: MailSettings = field(default_factory=MailSettings)
 
     @property
@@ -91,6 +92,8 @@ class Settings:
                 )
             if self.seed_demo:
                 raise SettingsError("SEED_DEMO must be off in production: demo accounts are public.")
+            if self.clock_offset:
+                raise SettingsError("CLOCK_OFFSET is for demonstrations and tests, never for production.")
 
 
 def settings_from_env(env: dict[str, str] | None = None) -> Settings:
@@ -134,6 +137,7 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         session_days=int(env.get("SESSION_DAYS", "14")),
         upload_dir=Path(env.get("UPLOAD_DIR", str(Settings.upload_dir))),
         report_threshold=int(env.get("REPORT_THRESHOLD", "3")),
+        clock_offset=int(env.get("CLOCK_OFFSET", "0")),
         mail=mail,
     )
 
