@@ -170,6 +170,9 @@ async def register(form: Registration, *, commune_id: int, now: dt.datetime, ip:
         if "unique" in str(exc).lower():
             raise ValidationFailed({"phone": N_("An account with this phone number or email already exists.")}) from exc
         raise
+    from accounts.verification import match_resident
+
+    await match_resident(user.id, now=now)  # people on the commune's resident list are verified at once
     return user
 
 

@@ -77,6 +77,10 @@ class User(passwords.Argon2UserMixin, BaseUser, tablename="users"):
     session_version = Integer(default=0, help_text="Raised on password change to end other sessions")
     created_at = Timestamptz(default=TimestamptzNow())
     deleted_at = Timestamptz(null=True, default=None)
+    verified_resident = Boolean(default=False, help_text="A verified resident of their commune (may vote)")
+    verified_method = Varchar(length=20, default="", help_text="resident_list, office or phone_code")
+    verified_by = Integer(null=True, default=None, help_text="Id of the organizer who verified at the office")
+    verified_at = Timestamptz(null=True, default=None)
 
     @classmethod
     def get_readable(cls) -> Readable:
@@ -157,4 +161,27 @@ class PasswordResetToken(Table, tablename="password_reset_token"):
     token_hash = Varchar(length=64, unique=True, secret=True)
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+
+
+class ResidentRecord(Table, tablename="resident_record"):
+    """One line of a commune's resident list, kept to the minimum needed to match registrations."""
+
+    commune = ForeignKey(references=Commune, on_delete=OnDelete.cascade, index=True)
+    name_key = Varchar(length=200, help_text="Full name, folded (no diacritics, lower case)")
+    birth_year = Integer(null=True, default=None)
+    hamlet = ForeignKey(references=Hamlet, null=True, on_delete=OnDelete.set_null)
+    phone = Varchar(length=20, null=True, default=None, index=True)
+    imported_at = Timestamptz(default=TimestamptzNow())
+
+
+class PhoneCode(Table, tablename="phone_code"):
+    """A one-time code sent to a phone to verify its owner (stored hashed)."""
+
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    phone = Varchar(length=20)
+    code_hash = Varchar(length=64, secret=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    attempts = Integer(default=0)
     used_at = Timestamptz(null=True, default=None)

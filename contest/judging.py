@@ -22,7 +22,7 @@ from accounts.tables import Role, User
 from contest import calibration
 from contest.assignment import AssignmentInfeasible, Problem, solve
 from contest.errors import IdeaError
-from contest.phases import Phase, phase_of
+from contest.phases import Phase, is_open, phase_of
 from contest.services import normalise_contact
 from contest.tables import (
     Assignment,
@@ -406,7 +406,7 @@ def scoring_open(round_: dict[str, Any], settings: dict[str, Any], now: dt.datet
         return False
     if settings.get("reopened_until") and now < settings["reopened_until"]:
         return True
-    return phase_of(round_, now) is Phase.judging
+    return is_open(round_, Phase.judging, now)
 
 
 async def my_queue(round_id: int, judge_id: int) -> list[dict[str, Any]]:

@@ -91,3 +91,11 @@ def validate_dates(round_: dict[str, Any]) -> list[str]:
     if round_["results_at"] < round_["judging_closes"]:
         problems.append(N_("Results cannot be published before judging ends."))
     return problems
+
+
+def is_open(round_: dict[str, Any], phase: Phase, now: dt.datetime) -> bool:
+    """Whether ``now`` lies inside the phase's own window (gaps between phases are closed)."""
+    for step in timeline(round_):
+        if step.phase is phase:
+            return step.starts <= now and (step.ends is None or now < step.ends)
+    return False

@@ -279,3 +279,68 @@ class Score(Table, tablename="score_item"):
     criterion = ForeignKey(references=Criterion, on_delete=OnDelete.cascade)
     value = Integer(null=True, default=None)
     comment = Text(default="")
+
+
+# ---------------------------------------------------------------- public vote and results
+
+class VoteRules(Table, tablename="vote_rules"):
+    """How a round's public vote works; fixed once the vote opens."""
+
+    round = ForeignKey(references=Round, on_delete=OnDelete.cascade, unique=True)
+    votes_per_voter = Integer(default=3)
+    change_allowed = Boolean(default=True, help_text="Voters may withdraw a vote while voting is open")
+    live_tally = Boolean(default=False, help_text="Show counts during the vote (hidden by default, against herding)")
+    residents_only = Boolean(default=True, help_text="Only verified residents of the commune (else any verified user)")
+    jury_weight = DoublePrecision(default=0.7, help_text="α in α·jury + (1 − α)·public, published before voting")
+
+
+class Vote(Table, tablename="vote"):
+    """One vote: at most one per (round, voter, idea) — a unique index in the migrations."""
+
+    round = ForeignKey(references=Round, on_delete=OnDelete.cascade, index=True)
+    voter = ForeignKey(references=User, on_delete=OnDelete.restrict)
+    idea = ForeignKey(references=Idea, on_delete=OnDelete.cascade, index=True)
+    receipt = Varchar(length=16, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    ip = Varchar(length=64, default="")
+    voided = Boolean(default=False)
+    void_reason = Text(default="")
+    voided_by = Integer(null=True, default=None)
+
+
+class Ballot(Table, tablename="vote_ballot"):
+    """How many votes a voter has used in a round (atomic counter enforcing the limit)."""
+
+    round = ForeignKey(references=Round, on_delete=OnDelete.cascade)
+    voter = ForeignKey(references=User, on_delete=OnDelete.restrict)
+    used = Integer(default=0)
+
+
+class VoteLogEntry(Table, tablename="vote_log"):
+    """The public, hash-chained log of a round's vote: every cast, withdrawal and void."""
+
+    round = ForeignKey(references=Round, on_delete=OnDelete.cascade, index=True)
+    seq = Integer()
+    voter_alias = Varchar(length=16, help_text="Pseudonymous voter id, per contest")
+    idea_code = Varchar(length=20)
+    action = Varchar(length=10)  # cast | withdraw | void
+    time_bucket = Varchar(length=20, help_text="Hour of the action (UTC), not the exact time")
+    receipt = Varchar(length=16, default="")
+    reason = Text(default="")
+    prev_hash = Varchar(length=64)
+    hash = Varchar(length=64)
+
+
+class Award(Table, tablename="award"):
+    """A prize of a contest (Giải Nhất, Giải bình chọn…) and the idea that won it."""
+
+    contest = ForeignKey(references=Contest, on_delete=OnDelete.cascade, index=True)
+    name = Varchar(length=120)
+    position = Integer(default=1)
+    basis = Varchar(length=20, default="combined", help_text="combined (α·jury + (1 − α)·public) or public")
+    rank = Integer(default=1, help_text="Which place of the ranking wins it")
+    idea = ForeignKey(references=Idea, null=True, on_delete=OnDelete.set_null)
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.name])

@@ -1,0 +1,136 @@
+"""The public vote on both engines: eligibility, race safety, the public log, tallies, combined results."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import pytest
+
+from accounts.errors import PermissionDenied
+from accounts.tables import User
+from contest import services, voting
+from contest.errors import IdeaError
+from contest.tables import Ballot, Vote, VoteLogEntry
+from tests.support.factories import complete_form, make_contest
+
+pytestmark = pytest.mark.integration
+KEY = b"test-alias-key"
+
+
+@pytest.fixture
+async def vote_round(commune, make_user, clock):
+    contest = await make_contest(commune=commune, now=clock())
+    row = await services.contest_by_slug(contest["slug"])
+    round_ = (await services.rounds_of(row["id"]))[0]
+    ideas = []
+    for i in range(8):
+        lead = await make_user(birth_year=2004)
+        idea_id = await services.create_draft(row, round_, complete_form(contest["categories"][0], title=f"Ý tưởng {i}"),
+                                              user_id=lead.id, now=clock())
+        await services.submit(idea_id, user_id=lead.id, now=clock())
+        ideas.append(idea_id)
+    await voting.update_rules(round_["id"], {"votes_per_voter": 3, "change_allowed": True, "live_tally": False,
+                                             "residents_only": True, "jury_weight": 0.7}, actor_id=ideas[0], now=clock())
+    clock.advance(days=31.5)  # the vote opens 11 days after submissions close
+    return {"round": round_, "ideas": ideas, "contest": contest}
+
+
+async def verified(make_user, **kwargs):
+    user = await make_user(**kwargs)
+    await User.update({User.verified_resident: True, User.verified_method: "office"}).where(User.id == user.id)
+    return user
+
+
+async def test_only_verified_residents_during_the_vote(vote_round, make_user, clock):
+    stranger = await make_user()
+    with pytest.raises(PermissionDenied):
+        await voting.cast(vote_round["round"]["id"], vote_round["ideas"][0], voter_id=stranger.id, now=clock(),
+                          alias_key=KEY)
+    voter = await verified(make_user)
+    result = await voting.cast(vote_round["round"]["id"], vote_round["ideas"][0], voter_id=voter.id, now=clock(),
+                               alias_key=KEY)
+    assert result["left"] == 2 and len(result["receipt"]) == 10
+    clock.advance(days=8)  # closed
+    with pytest.raises(PermissionDenied):
+        await voting.cast(vote_round["round"]["id"], vote_round["ideas"][1], voter_id=voter.id, now=clock(),
+                          alias_key=KEY)
+
+
+async def test_rules_are_fixed_once_the_vote_opens(vote_round, clock):
+    with pytest.raises(IdeaError):
+        await voting.update_rules(vote_round["round"]["id"], {"votes_per_voter": 5, "change_allowed": True,
+                                  "live_tally": True, "residents_only": True, "jury_weight": 0.5},
+                                  actor_id=1, now=clock())
+
+
+async def test_fifty_identical_votes_leave_one(vote_round, make_user, clock):
+    voter = await verified(make_user)
+    results = await asyncio.gather(*[
+        voting.cast(vote_round["round"]["id"], vote_round["ideas"][0], voter_id=voter.id, now=clock(), alias_key=KEY)
+        for _ in range(50)], return_exceptions=True)
+    assert sum(isinstance(r, dict) for r in results) == 1
+    assert all(isinstance(r, voting.AlreadyVoted) for r in results if not isinstance(r, dict))
+    assert await Vote.count() == 1
+    assert (await Ballot.select(Ballot.used).first())["used"] == 1
+
+
+async def test_n_plus_five_different_votes_leave_n(vote_round, make_user, clock):
+    voter = await verified(make_user)
+    ideas = vote_round["ideas"]  # 8 ideas, 3 votes allowed
+    results = await asyncio.gather(*[
+        voting.cast(vote_round["round"]["id"], idea, voter_id=voter.id, now=clock(), alias_key=KEY)
+        for idea in ideas], return_exceptions=True)
+    assert sum(isinstance(r, dict) for r in results) == 3
+    assert await Vote.count() == 3
+
+
+async def test_change_a_vote_and_the_log_verifies(vote_round, make_user, clock):
+    voter = await verified(make_user)
+    rid = vote_round["round"]["id"]
+    await voting.cast(rid, vote_round["ideas"][0], voter_id=voter.id, now=clock(), alias_key=KEY)
+    await voting.withdraw(rid, vote_round["ideas"][0], voter_id=voter.id, now=clock(), alias_key=KEY)
+    await voting.cast(rid, vote_round["ideas"][1], voter_id=voter.id, now=clock(), alias_key=KEY)
+    other = await verified(make_user)
+    cast = await voting.cast(rid, vote_round["ideas"][1], voter_id=other.id, now=clock(), alias_key=KEY)
+    vote = await Vote.select(Vote.id).where(Vote.receipt == cast["receipt"]).first()
+    await voting.void(vote["id"], reason="Tài khoản ảo", actor_id=voter.id, now=clock(), alias_key=KEY)
+    rows = await voting.log_rows(rid)
+    assert [r["action"] for r in rows] == ["cast", "withdraw", "cast", "cast", "void"]
+    check = voting.verify_log(rows)
+    assert check["ok"] and check["totals"] == {(await services.idea_row(vote_round["ideas"][1]))["code"]: 1}
+    assert check["totals"] == {
+        (await services.idea_row(k))["code"]: v for k, v in (await voting.tally(rid)).items()}
+
+
+async def test_tampering_with_the_log_is_detected(vote_round, make_user, clock):
+    rid = vote_round["round"]["id"]
+    for i in range(4):
+        voter = await verified(make_user)
+        await voting.cast(rid, vote_round["ideas"][i], voter_id=voter.id, now=clock(), alias_key=KEY)
+    rows = await voting.log_rows(rid)
+    assert voting.verify_log(rows)["ok"]
+    changed = [dict(r) for r in rows]
+    changed[1]["idea_code"] = changed[0]["idea_code"]
+    assert not voting.verify_log(changed)["ok"]
+    assert not voting.verify_log(rows[:1] + rows[2:])["ok"]  # deleted
+    assert not voting.verify_log([rows[1], rows[0], *rows[2:]])["ok"]  # reordered
+    csv_rows = voting.parse_log(voting.log_csv(rows))
+    assert voting.verify_log(csv_rows)["ok"]
+
+
+async def test_hidden_ideas_cannot_get_votes(vote_round, make_user, clock):
+    voter = await verified(make_user)
+    await services.hide(vote_round["ideas"][2], reason="Vi phạm", actor_id=voter.id, now=clock())
+    with pytest.raises(IdeaError):
+        await voting.cast(vote_round["round"]["id"], vote_round["ideas"][2], voter_id=voter.id, now=clock(),
+                          alias_key=KEY)
+
+
+def test_combined_score_and_alpha_sensitivity():
+    jury = {1: 90.0, 2: 80.0, 3: 40.0}
+    public = {1: 10, 2: 50, 3: 100}
+    combined = voting.combine(jury, public, 0.7)
+    assert combined[1] == pytest.approx(0.7 * 100 + 0.3 * 10)
+    winners = voting.winner_by_alpha(jury, public)
+    assert winners[1.0] == 1 and winners[0.5] in (2, 3)
