@@ -3,22 +3,39 @@
 Every person and idea here is fictional. Ideas go through the real services (``create_draft``,
 ``invite``/``respond``, ``submit``, ``save``, ``withdraw``) with the seed's clock moved back to
 moments inside each round's submission phase, so codes, revisions and search text are real.
-Idempotent: a contest whose slug exists is left alone; each contest is seeded in one transaction.
+Judging goes through ``contest.judging`` the same way (``seed_judging``): both rounds get a rubric
+and the three demo judges; the open round is assigned but unscored (judge1 has still to sign the
+declaration), the finished one is scored inside its judging phase, frozen, and its comments released.
+Idempotent: a contest whose slug exists is left alone, a round with criteria too; each contest and
+each round is seeded in one transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from accounts import passwords
 from accounts import services as accounts_services
 from accounts.clock import UTC
 from accounts.engine import atomic
-from accounts.tables import User
-from contest import services
+from accounts.tables import Notification, User
+from contest import judging, services
 from contest.forms import IdeaForm, format_budget
-from contest.tables import Category, Contest, Idea, IdeaMember, IdeaStatus, Round
+from contest.tables import (
+    Assignment,
+    Category,
+    Contest,
+    Criterion,
+    Idea,
+    IdeaMember,
+    IdeaStatus,
+    PanelMember,
+    Round,
+    ScoreSheet,
+    SheetStatus,
+)
 
 # The password of every demo account; the same as ``server.demo.DEMO_PASSWORD`` (this domain
 # module may not import ``server``; a test checks that the two agree).
@@ -87,7 +104,8 @@ RULES = """\
 - Mỗi người gửi **tối đa 3 ý tưởng**; mỗi nhóm có tối đa 5 thành viên ngoài trưởng nhóm.
 - Ý tưởng do chính nhóm xây dựng, chưa đoạt giải ở cuộc thi khác; được phát triển tiếp ý tưởng đã dự thi năm trước.
 - Được sửa ý tưởng đến hết hạn nộp; sau hạn nộp, ý tưởng được giữ nguyên để chấm.
-- Ban giám khảo chấm theo 5 tiêu chí: tính mới, tính khả thi, lợi ích cho cộng đồng, chi phí hợp lý, khả năng nhân rộng.
+- Ban giám khảo chấm theo 4 tiêu chí: tính sáng tạo (30%), tính khả thi (30%), tác động cộng đồng (25%) và \
+trình bày (15%); mỗi ý tưởng do ít nhất hai giám khảo chấm độc lập, không biết tên nhóm dự thi.
 - Giải bình chọn trao cho ý tưởng được cộng đồng bình chọn nhiều nhất trong giai đoạn bình chọn trực tuyến.
 - Ý tưởng sao chép, vi phạm pháp luật hoặc thuần phong mỹ tục sẽ bị loại."""
 
@@ -744,7 +762,9 @@ FINISHED_IDEAS: tuple[dict[str, Any], ...] = (
         "resources": "Máy tính, máy in, máy quét, 4 thanh niên trực.",
     },
     {
-        "lead": _email(5), "category": "chuyen-doi-so", "stage": "idea", "budget": 15_000_000, "result": "finalist",
+        # youth1's idea of last year: its team sees the judges' released comments on /my/ideas/<id>.
+        "lead": EXISTING_YOUTH, "category": "chuyen-doi-so", "stage": "idea", "budget": 15_000_000,
+        "result": "finalist", "team": (_email(5),),
         "title": "Livestream bán bánh đa từ lò",
         "summary": "Các buổi livestream từ lò bánh đa Khánh Hội: người xem thấy tận mắt tráng bánh, phơi bánh và đặt "
                    "mua ngay; thanh niên lo quay, trả lời bình luận và đóng gói gửi hàng.",
@@ -851,6 +871,183 @@ FINISHED_IDEAS: tuple[dict[str, Any], ...] = (
 )
 
 
+# ---------------------------------------------------------------- judging
+
+ORGANIZER = "organizer@example.com"
+# The demo judges (server.demo.PEOPLE) with the fields (category slugs) they know well.
+JUDGES = (
+    ("judge1@example.com", ("nong-nghiep", "moi-truong")),
+    ("judge2@example.com", ("giao-duc-stem", "xa-hoi")),
+    ("judge3@example.com", ("chuyen-doi-so", "du-lich")),
+)
+
+RUBRIC: tuple[dict[str, Any], ...] = (
+    {
+        "name": "Tính sáng tạo", "weight": 0.3,
+        "description": "Ý tưởng mới ở xã, hoặc cách làm mới cho một việc quen thuộc; không sao chép nguyên một mô "
+                       "hình có sẵn.",
+        "descriptors": ("1 — giống hệt cách làm đã có", "2 — thay đổi nhỏ so với cách làm quen thuộc",
+                        "3 — có điểm mới nhưng chưa rõ nét", "4 — cách làm mới, hợp với địa phương",
+                        "5 — rất mới, có thể làm mẫu cho nơi khác"),
+    },
+    {
+        "name": "Tính khả thi", "weight": 0.3,
+        "description": "Làm được với thời gian, con người và nguồn lực của nhóm; chi phí hợp lý, có kế hoạch làm "
+                       "thử cụ thể.",
+        "descriptors": ("1 — ý tưởng chưa rõ ràng", "2 — thiếu nhiều nguồn lực cần thiết",
+                        "3 — làm được nếu có thêm hỗ trợ", "4 — kế hoạch rõ, chi phí hợp lý",
+                        "5 — rất khả thi, có số liệu"),
+    },
+    {
+        "name": "Tác động cộng đồng", "weight": 0.25,
+        "description": "Bao nhiêu người được hưởng lợi, đời sống và môi trường được cải thiện đến đâu; khả năng duy "
+                       "trì và nhân rộng.",
+        "descriptors": ("1 — lợi ích chưa rõ", "2 — lợi ích cho ít người", "3 — lợi ích rõ cho một thôn",
+                        "4 — lợi ích lớn, duy trì được", "5 — lợi ích lớn, nhân rộng được ra cả xã"),
+    },
+    {
+        "name": "Trình bày", "weight": 0.15,
+        "description": "Hồ sơ rõ ràng, dễ hiểu: vấn đề, giải pháp, người hưởng lợi và nguồn lực được nêu cụ thể.",
+        "descriptors": ("1 — khó hiểu, thiếu thông tin", "2 — còn thiếu nhiều phần", "3 — đủ ý nhưng chưa cụ thể",
+                        "4 — rõ ràng, mạch lạc", "5 — rất rõ, có số liệu và hình ảnh"),
+    },
+)
+
+PLEDGE = ("Tôi cam kết chấm độc lập, khách quan theo các tiêu chí của cuộc thi và không tiết lộ nội dung các ý "
+          "tưởng trước khi công bố kết quả.")
+NO_CONFLICT = PLEDGE + " Tôi không có quan hệ gia đình hay quyền lợi nào với các nhóm dự thi."
+# judge1 declares this entry of the finished round as related (a declared conflict).
+CONFLICT_TITLE = "Góc hỗ trợ dịch vụ công trực tuyến ở nhà văn hóa"
+CONFLICT_STATEMENT = (PLEDGE + " Tôi nhận ra ý tưởng về góc hỗ trợ dịch vụ công ở nhà văn hóa An Lạc: trưởng nhóm là "
+                      "con trai một người bạn thân của tôi, nên tôi xin không chấm ý tưởng này.")
+# One judge of this entry does not score it.
+ABSTAIN_TITLE = "Trồng sen lấy hạt trên ruộng trũng Đoài Hạ"
+ABSTAIN_REASON = ("Gia đình tôi có ruộng trũng liền kề khu ruộng dự kiến làm mô hình; tôi xin không chấm ý tưởng này "
+                  "để bảo đảm khách quan.")
+SHORTLIST_REASON = "Đề cử bổ sung của ban tổ chức"
+
+# The finished round's score sheets, by idea title: the marks a fair judge gives per criterion
+# (in RUBRIC order; each judge is a little more or less lenient), per-criterion comments of the
+# first sheets, and the overall comments of the sheets in turn.
+FINISHED_SCORES: dict[str, dict[str, Any]] = {
+    "Hầm biogas composite cho hộ chăn nuôi nhỏ": {
+        "marks": (3, 3, 4, 3),
+        "notes": (("Hầm biogas không mới, nhưng chưa hộ nào ở Tân Lập dùng loại composite.",
+                   "Khoảng 15 triệu đồng mỗi hầm là khá cao; cần nói rõ mỗi hộ góp bao nhiêu.",
+                   "Giảm rõ mùi hôi và nước thải xuống mương cho cả xóm.",
+                   "Nên thêm sơ đồ lắp đặt và lịch làm thử."),),
+        "overall": ("Ý tưởng thiết thực cho vùng chăn nuôi; cần tính kỹ chi phí và cách bảo dưỡng hầm.",
+                    "Nên bắt đầu với 2–3 hộ và đo lượng khí thu được trước khi mở rộng.",
+                    "Lợi ích môi trường rõ, nhưng phần tài chính còn sơ sài."),
+    },
+    "Bản đồ điểm rác tự phát qua Zalo": {
+        "marks": (5, 4, 5, 4),
+        "notes": (("Kết hợp nhóm Zalo, bản đồ chung và trồng hoa tại điểm đã dọn — cách làm rất mới với xã.",
+                   "Chi phí thấp, dựa vào tình nguyện viên sẵn có; cần người quản trị nhóm Zalo lâu dài.",
+                   "Cả sáu thôn cùng hưởng lợi, người dân tự tham gia giám sát.",
+                   "Gọn, dễ hiểu; nên thêm ảnh trước và sau khi dọn."),),
+        "overall": ("Ý tưởng xuất sắc: rẻ, dễ làm, huy động được cả cộng đồng. Rất đáng làm thử ngay.",
+                    "Trồng hoa ở điểm đã dọn khiến khó ai đổ rác lại. Cần kế hoạch duy trì sau 6 tháng."),
+    },
+    CONFLICT_TITLE: {
+        "marks": (2, 4, 3, 3),
+        "notes": (("Nhiều nơi đã có tổ hỗ trợ dịch vụ công; ý tưởng chưa có điểm khác biệt.",
+                   "Rất dễ làm: xã có sẵn cán bộ một cửa để tập huấn cho thanh niên.",
+                   "Bà con đỡ phải lên xã nhiều lần, nhất là người cao tuổi.",
+                   "Nên nêu số hồ sơ dự kiến hỗ trợ mỗi tháng."),),
+        "overall": ("Việc cần và làm được ngay, nhưng chưa phải ý tưởng mới; xã có thể đưa vào hoạt động thường "
+                    "xuyên.",
+                    "Nên phối hợp với Đoàn xã để giữ lịch trực đều đặn."),
+    },
+    "Livestream bán bánh đa từ lò": {
+        "marks": (4, 4, 4, 3),
+        "notes": (("Đưa lò bánh đa truyền thống lên livestream là hướng đi mới cho làng nghề của xã.",
+                   "Thiết bị đơn giản, chi phí thấp; nhóm cần luyện thêm kỹ năng bán hàng và chăm sóc khách.",
+                   "Giúp 5 lò bánh đa bán được giá tốt hơn và giữ nghề truyền thống.",
+                   "Bản mô tả còn ngắn; nên thêm kế hoạch từng tháng và số đơn hàng dự kiến."),
+                  ("Kể chuyện nghề ngay trong buổi livestream là điểm cộng.",
+                   "Cần tính kỹ khâu đóng gói để bánh không vỡ khi gửi đi xa.",
+                   "Nếu thành công có thể làm tương tự cho các sản phẩm khác của xã.",
+                   "Nên có vài số liệu về giá bán hiện nay và giá mong muốn.")),
+        "overall": ("Ý tưởng có tiềm năng, nhóm trẻ năng động. Hãy làm thử vài buổi và ghi lại số đơn hàng để "
+                    "thuyết phục các chủ lò.",
+                    "Hướng đi tốt cho làng nghề; cần kế hoạch đóng gói và vận chuyển cụ thể hơn."),
+    },
+    ABSTAIN_TITLE: {
+        "marks": (3, 3, 3, 3),
+        "notes": (("Mô hình sen kết hợp thả cá đã có ở nhiều nơi, nhưng hợp với ruộng trũng của xã.",
+                   "Phải 1–2 năm mới có thu; nhóm chưa nói rõ lấy vốn đâu trong thời gian chờ.",
+                   "Giúp các hộ có ruộng bỏ hoang tăng thu nhập.",
+                   "Đủ ý nhưng thiếu số liệu về năng suất và giá bán."),),
+        "overall": ("Hướng chuyển đổi hợp lý; cần tính hiệu quả kinh tế chi tiết hơn.",
+                    "Nên tham khảo mô hình sen ở các xã lân cận trước khi làm."),
+    },
+    "Máy cuộn rơm mini dùng chung cho ruộng nhỏ": {
+        "marks": (4, 5, 5, 4),
+        "notes": (("Giải quyết đúng chỗ khó của ruộng nhỏ mà máy lớn không vào được.",
+                   "Đã có máy làm thử, tính được hoàn vốn sau 3 vụ — rất thuyết phục.",
+                   "Chấm dứt cảnh đốt rơm, tốt cho sức khỏe của cả thôn.",
+                   "Trình bày rõ ràng, có số liệu."),),
+        "overall": ("Rất thực tế, có số liệu và kế hoạch hoàn vốn. Xứng đáng được hỗ trợ làm thử.",
+                    "Nên kết hợp với việc ủ phân từ rơm để tận dụng hết phần rơm thừa."),
+    },
+    "Khôi phục bến đò xưa thành điểm dừng chân ven sông": {
+        "marks": (4, 3, 4, 4),
+        "notes": (("Gắn việc giữ ký ức bến đò với du lịch là cách nhìn mới.",
+                   "Cần làm rõ ai giữ vệ sinh và sửa chữa sau khi làm xong.",
+                   "Tạo điểm dừng chân cho khách và chỗ sinh hoạt cho bà con.",
+                   "Bài viết có cảm xúc, dễ hình dung."),),
+        "overall": ("Ý tưởng đẹp, giàu tính cộng đồng; cần phương án duy trì lâu dài.",
+                    "Nên hỏi ý kiến xã về an toàn bờ sông trước khi làm."),
+    },
+    "Góc đọc sách ven đê cho thiếu nhi": {
+        "marks": (3, 4, 3, 3),
+        "notes": (("Góc đọc sách ngoài trời không mới, nhưng vị trí gốc đa đầu đê rất hợp.",
+                   "Chi phí thấp, dễ làm với tình nguyện viên.",
+                   "Bổ ích cho trẻ em Bến Đò, nhưng phạm vi còn nhỏ.",
+                   "Nên nói rõ cách giữ sách khi mưa bão."),),
+        "overall": ("Ý tưởng nhỏ, dễ làm và ý nghĩa; nên phối hợp với thư viện trường.",
+                    "Có thể gộp vào các hoạt động hè của Đoàn."),
+    },
+    "Tủ quần áo 0 đồng cho công nhân và trẻ em": {
+        "marks": (3, 5, 4, 4),
+        "notes": (("Mô hình đã có ở thành phố, lần đầu đưa về xã.",
+                   "Đã chạy thử, chi phí rất thấp, có tình nguyện viên ổn định.",
+                   "Giúp các gia đình công nhân khó khăn, nhất là mùa đông.",
+                   "Rõ ràng, có lịch mở cửa cụ thể."),),
+        "overall": ("Thiết thực, đã làm thử thành công; nên ghi chép số người nhận để báo cáo.",
+                    "Ý tưởng nhân văn, dễ nhân rộng ra các thôn."),
+    },
+    "Phiên chợ quê ẩm thực cuối tháng": {
+        "marks": (3, 2, 3, 3),
+        "notes": (("Phiên chợ ẩm thực là ý hay, nhưng nhiều địa phương đã làm.",
+                   "Chi phí tổ chức và quảng bá khá lớn; chưa rõ nguồn thu bù lại.",
+                   "Có lợi cho các hộ bán hàng nếu thu hút được khách ngoài xã.",
+                   "Cần thêm kế hoạch vệ sinh, an toàn thực phẩm."),),
+        "overall": ("Nên làm thử một phiên vào dịp lễ hội để đo lượng khách trước khi tổ chức hằng tháng.",
+                    "Ý tưởng vui, cần tính kỹ chi phí."),
+    },
+    "Câu lạc bộ «Em yêu khoa học» sáng chủ nhật": {
+        "marks": (4, 5, 4, 5),
+        "notes": (("Thí nghiệm vui kèm phần «vì sao?» khơi dậy sự tò mò của các em.",
+                   "Rất khả thi: vật liệu dễ kiếm, đã có người hướng dẫn.",
+                   "Bổ ích cho học sinh tiểu học, có thể nhân rộng ra các thôn.",
+                   "Hồ sơ rất rõ, có kế hoạch từng buổi."),),
+        "overall": ("Ý tưởng giáo dục xuất sắc: chi phí thấp, hiệu quả cao. Rất đáng hỗ trợ.",
+                    "Nên mời phụ huynh cùng tham gia ngày hội khoa học cuối kỳ."),
+    },
+    "Tưới nhỏ giọt tự động bằng Arduino cho vườn rau": {
+        "marks": (4, 2, 3, 4),
+        "notes": (("Học sinh tự lắp hệ thống tưới tự động — rất sáng tạo.",
+                   "Thiết bị điện để ngoài trời cần bảo đảm an toàn; chi phí cho mỗi vườn chưa rõ.",
+                   "Tiết kiệm nước và công tưới cho các hộ trồng rau.",
+                   "Trình bày rõ; nên thêm sơ đồ mạch và ảnh mô hình."),),
+        "overall": ("Ý tưởng STEM hay; cần thầy cô kỹ thuật hướng dẫn thêm về an toàn điện.",
+                    "Nên đo lượng nước tiết kiệm được để thuyết phục bà con."),
+    },
+}
+
+
 # ---------------------------------------------------------------- entry point
 
 async def seed_contests(commune_id: int, *, now: dt.datetime) -> str:
@@ -867,7 +1064,7 @@ async def seed_contests(commune_id: int, *, now: dt.datetime) -> str:
             users = await _ensure_youth(commune_id, password_hash, now)
             count = await seeder(commune_id, users, now)
         done.append(f"«{spec['title']}» created with {count} ideas")
-    return "Demo contests: " + "; ".join(done) + "."
+    return "Demo contests: " + "; ".join(done) + ". " + await seed_judging(now=now)
 
 
 # ---------------------------------------------------------------- the two contests
@@ -932,6 +1129,165 @@ async def _create_contest(spec: dict[str, Any], commune_id: int, round_name: str
         categories[slug] = category.id
     row = await services.contest_by_slug(spec["slug"])
     return row, (await services.rounds_of(row["id"]))[0], categories
+
+
+# ---------------------------------------------------------------- judging
+
+async def seed_judging(*, now: dt.datetime) -> str:
+    """Rubric, panel, declarations and assignments of both demo rounds; the finished one is scored.
+
+    Everything goes through ``contest.judging`` with the clock moved to moments of each round's
+    own dates (scoring inside its judging phase, freezing after it). Idempotent: a round that
+    already has criteria is left alone; each round is seeded in one transaction.
+    """
+    now = now.astimezone(UTC)
+    done = []
+    for spec, seeder in ((OPEN_CONTEST, _judge_open), (FINISHED_CONTEST, _judge_finished)):
+        contest = await Contest.select(Contest.id).where(Contest.slug == spec["slug"]).first()
+        if contest is None:
+            continue
+        round_ = (await services.rounds_of(contest["id"]))[0]
+        if await Criterion.exists().where(Criterion.round == round_["id"]):
+            done.append(f"«{round_['name']}» of {spec['slug']} already there")
+            continue
+        async with atomic(Contest._meta.db):
+            staff = await _staff()
+            what = await seeder(contest["id"], round_, staff, now)
+        done.append(f"«{round_['name']}» of {spec['slug']}: {what}")
+    return "Demo judging: " + ("; ".join(done) or "no demo contest") + "."
+
+
+async def _judge_open(contest_id: int, round_: dict[str, Any], staff: dict[str, int], now: dt.datetime) -> str:
+    """Ready for judging: judge2 and judge3 have signed their declarations, judge1 not yet; nothing scored."""
+    round_id, organizer = round_["id"], staff[ORGANIZER]
+    start = round_["submission_opens"]
+    await _rubric(round_id)
+    await _panel(contest_id, round_id, staff, invited=min(start + dt.timedelta(days=2), now))
+    await judging.update_settings(round_id, values={
+        "judges_per_entry": 3, "min_per_judge": 0, "max_per_judge": None, "anchors": 0, "method": "additive",
+    }, actor_id=organizer, now=min(start + dt.timedelta(days=2, hours=1), now))
+    for n, (email, _) in enumerate(JUDGES[1:]):
+        signed = min(start + dt.timedelta(days=4, hours=3 * n), now)
+        await judging.sign_declaration(round_id, staff[email], statement=NO_CONFLICT, related_codes=[], relatives=[],
+                                       now=signed)
+        await _read_invitation(staff[email], signed)
+    result = await judging.run_assignment(round_id, actor_id=organizer, now=now - dt.timedelta(minutes=20))
+    return f"panel of {len(JUDGES)}, {result['pairs']} assignments"
+
+
+async def _judge_finished(contest_id: int, round_: dict[str, Any], staff: dict[str, int], now: dt.datetime) -> str:
+    """Scored, frozen and published: every judge's sheets, one conflict, one abstention, released comments."""
+    round_id, organizer = round_["id"], staff[ORGANIZER]
+    closes, judging_closes = round_["submission_closes"], round_["judging_closes"]
+    ideas = {i["id"]: i for i in await Idea.select(Idea.id, Idea.code, Idea.title, Idea.lead).where(
+        Idea.round == round_id)}
+    by_title = {i["title"]: i for i in ideas.values()}
+    criteria = await _rubric(round_id)
+    await _panel(contest_id, round_id, staff, invited=closes - dt.timedelta(days=14))
+    await judging.update_settings(round_id, values={
+        "judges_per_entry": 2, "min_per_judge": 0, "max_per_judge": None, "anchors": 1, "method": "additive",
+    }, actor_id=organizer, now=closes - dt.timedelta(days=13))
+    for n, (email, _) in enumerate(JUDGES):
+        related = [by_title[CONFLICT_TITLE]["code"]] if n == 0 and CONFLICT_TITLE in by_title else []
+        signed = closes + dt.timedelta(hours=6 + 4 * n)
+        await judging.sign_declaration(round_id, staff[email], statement=CONFLICT_STATEMENT if related else NO_CONFLICT,
+                                       related_codes=related, relatives=[], now=signed)
+        await _read_invitation(staff[email], signed)
+    await judging.run_assignment(round_id, actor_id=organizer, now=closes + dt.timedelta(days=1))
+
+    judge_ids = [staff[email] for email, _ in JUDGES]
+    rows = await Assignment.select(Assignment.id, Assignment.judge, Assignment.idea).where(
+        Assignment.round == round_id)
+    judges_of: dict[int, list[int]] = {}
+    for row in sorted(rows, key=lambda r: judge_ids.index(r["judge"])):
+        judges_of.setdefault(row["idea"], []).append(row["judge"])
+    abstaining = judges_of.get(by_title[ABSTAIN_TITLE]["id"], [None])[-1] if ABSTAIN_TITLE in by_title else None
+    titles = [spec["title"] for spec in FINISHED_IDEAS]
+    commented: set[tuple[int, int]] = set()
+    for n, judge in enumerate(judge_ids):
+        mine = sorted((r for r in rows if r["judge"] == judge), key=lambda r: r["idea"])
+        moments = _spread(closes + dt.timedelta(days=3 + 2 * n), judging_closes - dt.timedelta(days=12 - 3 * n),
+                          len(mine))
+        for row, at in zip(mine, moments):
+            idea = ideas[row["idea"]]
+            if (judge, idea["id"]) == (abstaining, by_title.get(ABSTAIN_TITLE, {}).get("id")):
+                await judging.abstain(row["id"], judge_id=judge, reason=ABSTAIN_REASON, now=at)
+                continue
+            data = FINISHED_SCORES.get(idea["title"], {"marks": (3, 3, 3, 3), "notes": (), "overall": ("",)})
+            turn = judges_of[idea["id"]].index(judge)  # this sheet's place among the entry's sheets
+            place = titles.index(idea["title"]) if idea["title"] in titles else idea["id"]
+            notes = data["notes"][turn] if turn < len(data["notes"]) else ("",) * len(criteria)
+            scores = {c["id"]: (str(_mark(data["marks"][k], n, place, k)), notes[k]) for k, c in enumerate(criteria)}
+            await judging.save_sheet(row["id"], judge_id=judge, scores=scores, submit=True, now=at,
+                                     overall_comment=data["overall"][turn % len(data["overall"])])
+            if any(notes):
+                commented.add((judge, idea["id"]))
+
+    frozen = await judging.ensure_frozen(round_id, now=judging_closes + dt.timedelta(hours=3), actor_id=organizer)
+    ranking = (await judging.results(round_id))["ranking"]
+    extra = [r["idea"]["id"] for r in ranking if r["idea"] and r["idea"]["status"] == IdeaStatus.submitted.value][:1]
+    if extra:
+        await judging.shortlist(round_id, extra, actor_id=organizer, reason=SHORTLIST_REASON,
+                                now=judging_closes + dt.timedelta(days=1))
+    # About half of the comments are approved for the teams, all of those on youth1's idea among them.
+    youth = await User.select(User.id).where(User.email == EXISTING_YOUTH).first()
+    released = 0
+    for n, sheet in enumerate(await ScoreSheet.select(ScoreSheet.id, ScoreSheet.judge, ScoreSheet.idea).where(
+            (ScoreSheet.round == round_id) & (ScoreSheet.status == SheetStatus.submitted.value)).order_by(
+            ScoreSheet.id)):
+        if (sheet["judge"], sheet["idea"]) in commented or (youth and ideas[sheet["idea"]]["lead"] == youth["id"]):
+            await judging.set_comment_release(round_id, sheet["id"], True, actor_id=organizer,
+                                              now=judging_closes + dt.timedelta(days=2, minutes=5 * n))
+            released += 1
+    sheets = await ScoreSheet.count().where(ScoreSheet.round == round_id)
+    return (f"{sheets} score sheets, frozen (sha256 {frozen['frozen_hash'][:12]}…), "
+            f"{released} sheets' comments released")
+
+
+def _mark(fair: int, judge: int, place: int, criterion: int) -> int:
+    """The fair mark as a given judge gives it: judge1 is a little strict, judge2 lenient, judge3 uneven."""
+    lean = {
+        0: -1 if criterion == place % 4 else 0,
+        1: 1 if criterion == (place + 1) % 4 else 0,
+        2: 1 if criterion == (place + 2) % 4 else -1 if criterion == (place + 3) % 4 else 0,
+    }[judge % 3]
+    return max(1, min(5, fair + lean))
+
+
+async def _staff() -> dict[str, int]:
+    """The demo organizer and judges, by email."""
+    emails = [ORGANIZER] + [email for email, _ in JUDGES]
+    rows = {r["email"]: r["id"] for r in await User.select(User.id, User.email).where(User.email.is_in(emails))}
+    missing = [e for e in emails if e not in rows]
+    if missing:
+        raise RuntimeError(f"The demo accounts {', '.join(missing)} must be seeded before the demo judging.")
+    return rows
+
+
+async def _rubric(round_id: int) -> list[dict[str, Any]]:
+    for position, spec in enumerate(RUBRIC):
+        await Criterion(round=round_id, name=spec["name"], description=spec["description"], weight=spec["weight"],
+                        scale_min=1, scale_max=5, descriptors=json.dumps(list(spec["descriptors"]), ensure_ascii=False),
+                        position=position).save()
+    return await judging.rubric(round_id)
+
+
+async def _panel(contest_id: int, round_id: int, staff: dict[str, int], *, invited: dt.datetime) -> None:
+    """The three demo judges invited by the organizer, each accepting a day later."""
+    categories = {c["slug"]: c["id"] for c in await services.categories_of(contest_id)}
+    for n, (email, fields) in enumerate(JUDGES):
+        await judging.add_judge(round_id, email, expertise=[categories[s] for s in fields if s in categories],
+                                actor_id=staff[ORGANIZER], now=invited + dt.timedelta(minutes=10 * n))
+        member = await PanelMember.select(PanelMember.id).where(
+            (PanelMember.round == round_id) & (PanelMember.contact == email)).first()
+        await judging.accept_panel(member["id"], user_id=staff[email], now=invited + dt.timedelta(days=1, hours=3 * n))
+
+
+async def _read_invitation(user_id: int, at: dt.datetime) -> None:
+    """A judge who signed their declaration has read the invitations sent before."""
+    await Notification.update({Notification.read_at: at}).where(
+        (Notification.user == user_id) & (Notification.kind == "judge_invitation") & Notification.read_at.is_null()
+        & (Notification.created_at <= at))
 
 
 # ---------------------------------------------------------------- people and ideas
