@@ -26,10 +26,10 @@ from accounts.text import clean_line, fold
 log = logging.getLogger("sangtao.sms")
 CODE_MINUTES = 10
 CODE_ATTEMPTS = 5
-HEADERS = {"ho_ten": "full_name", "ho va ten": "full_name", "full_name": "full_name", "full name": "full_name",
-           "nam_sinh": "birth_year", "nam sinh": "birth_year", "birth_year": "birth_year", "birth year": "birth_year",
-           "thon": "hamlet", "hamlet": "hamlet", "so dien thoai": "phone", "dien thoai": "phone", "sdt": "phone",
-           "phone": "phone"}
+# Column titles, folded (no diacritics, lower case, "_" as a space), in Vietnamese or English.
+HEADERS = {"ho ten": "full_name", "ho va ten": "full_name", "full name": "full_name", "name": "full_name",
+           "nam sinh": "birth_year", "birth year": "birth_year", "thon": "hamlet", "hamlet": "hamlet",
+           "so dien thoai": "phone", "dien thoai": "phone", "sdt": "phone", "phone": "phone"}
 
 
 class SmsProvider(Protocol):
@@ -73,7 +73,7 @@ def parse_resident_file(data: bytes, filename: str) -> tuple[list[ResidentRow], 
         table = list(csv.reader(io.StringIO(text)))
     if not table:
         return [], [(0, N_("The file is empty."))]
-    columns = [HEADERS.get(fold(h).replace("_", " ").strip(), HEADERS.get(fold(h).strip())) for h in table[0]]
+    columns = [HEADERS.get(" ".join(fold(h.replace("_", " ")).split())) for h in table[0]]
     if "full_name" not in columns:
         return [], [(1, N_("The first line must name the columns: Họ tên, Năm sinh, Thôn, Số điện thoại."))]
     rows, refused = [], []

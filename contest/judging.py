@@ -667,3 +667,13 @@ async def feedback(idea_id: int, *, now: dt.datetime) -> dict[str, Any] | None:
     return {"criteria": per, "sheets": len(sheets),
             "overall": [s["overall_comment"] for s in sheets if s["id"] in released and s["overall_comment"]],
             "total": sum(s["total"] for s in sheets) / len(sheets) if sheets else None}
+
+
+async def criterion_averages(round_id: int) -> dict[int, dict[int, float]]:
+    """Per entry, the average score of each criterion over submitted sheets (for published results)."""
+    rows = await Score.select(Score.sheet.idea, Score.criterion, Score.value).where(
+        (Score.sheet.round == round_id) & (Score.sheet.status == SheetStatus.submitted.value) & Score.value.is_not_null())
+    sums: dict[int, dict[int, list[int]]] = {}
+    for row in rows:
+        sums.setdefault(row["sheet.idea"], {}).setdefault(row["criterion"], []).append(row["value"])
+    return {idea: {c: sum(v) / len(v) for c, v in per.items()} for idea, per in sums.items()}

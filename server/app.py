@@ -31,6 +31,13 @@ from server.controllers.contests import ContestController, IdeaController, MyIde
 from server.controllers.home import HomeController, healthz
 from server.controllers.judging import JudgeController, OrganizerJudgingController
 from server.controllers.organizer import OrganizerController
+from server.controllers.voting import (
+    OrganizerVoteController,
+    ResidentsController,
+    VerificationController,
+    VoteController,
+    poster,
+)
 from server.errors import EXCEPTION_HANDLERS
 from server.guards import access_guard, access_of
 from server.i18n import LanguageMiddleware
@@ -127,6 +134,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             OrganizerController,
             JudgeController,
             OrganizerJudgingController,
+            VoteController,
+            VerificationController,
+            ResidentsController,
+            OrganizerVoteController,
+            poster,
             OpenDataController,
             serve_file,
             healthz,

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from accounts.clock import Clock, system_clock
+from accounts.verification import ConsoleSmsProvider, SmsProvider
 from server.ratelimit import RateLimiter
 from server.settings import Settings
 
@@ -15,6 +16,7 @@ class AppContext:
     settings: Settings
     limiter: RateLimiter
     clock: Clock = field(default=system_clock)
+    sms: SmsProvider = field(default_factory=ConsoleSmsProvider)
 
     def now(self) -> dt.datetime:
         return self.clock()

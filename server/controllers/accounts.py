@@ -183,10 +183,10 @@ class AccountController(Controller):
         me = current_user(request)
         user = await User.select(
             User.id, User.full_name, User.email, User.phone, User.birth_year, User.hamlet.name, User.commune.name,
-            User.guardian_name, User.created_at, User.last_login,
+            User.guardian_name, User.created_at, User.last_login, User.verified_resident,
         ).where(User.id == me.id).first()
         return render("accounts/account.html", user=user, roles=sorted(me.role_names),
-                      can_admin=is_organizer(me))
+                      can_admin=is_organizer(me), verified=user["verified_resident"])
 
     @get("/password", opt=access(Access.authenticated))
     async def password_form(self, request: Request) -> Template:

@@ -1,0 +1,398 @@
+"""The public vote, published results, vote log, certificates, posters and resident verification."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from accounts import verification
+from accounts.errors import DomainError, NotFound, PermissionDenied
+from accounts.i18n import N_
+from accounts.rules import Access, is_organizer
+from accounts.tables import Hamlet, User
+from contest import judging, phases, services, voting
+from contest.tables import Award, Idea
+from server.auth import client_ip, current_user
+from server.context import AppContext
+from server.guards import access
+from server.i18n import lang_of, t
+from server.web import field_errors, flash, form_data, redirect, render
+
+VOTE_LIMIT_PER_MINUTE = 30
+
+
+def alias_key(ctx: AppContext) -> bytes:
+    return ("vote-alias:" + ctx.settings.secret_key).encode()
+
+
+async def vote_round(slug: str, ctx: AppContext) -> tuple[dict, dict]:
+    """The contest and the round whose public vote people act in now."""
+    contest = await services.contest_by_slug(slug)
+    rounds = [r for r in await services.rounds_of(contest["id"]) if r["vote_opens"]]
+    if not rounds:
+        raise NotFound(N_("This contest has no public vote."))
+    now = ctx.now()
+    current = next((r for r in rounds if now < r["results_at"]), rounds[-1])
+    return contest, await voting.voting_context(current["id"])
+
+
+def _wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "")
+
+
+class VoteController(Controller):
+    path = "/contests/{slug:str}"
+    include_in_schema = False
+
+    @get("/vote", opt=access(Access.public))
+    async def page(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Template:
+        contest, round_ = await vote_round(slug, ctx)
+        now = ctx.now()
+        rules = await voting.rules_of(round_["id"])
+        me = current_user(request)
+        refusal = await voting.refusal(round_, me.id, now) if me else None
+        ids = await voting.votable_ideas(round_["id"])
+        ideas = await Idea.select(Idea.id, Idea.code, Idea.title, Idea.summary, Idea.cover, Idea.category.name,
+                                  Idea.hamlet.name).where(Idea.id.is_in(ids or [-1])).order_by(Idea.code)
+        mine = await voting.my_votes(round_["id"], me.id) if me else {}
+        used = sum(1 for v in mine.values() if not v["voided"])
+        open_ = phases.is_open(round_, phases.Phase.voting, now)
+        counts = await voting.tally(round_["id"]) if rules["live_tally"] or not open_ else None
+        return render("voting/vote.html", contest=contest, round=round_, rules=rules, ideas=ideas, mine=mine,
+                      used=used, left=rules["votes_per_voter"] - used, refusal=t(request, refusal) if refusal else None,
+                      open=open_, counts=counts, now=now)
+
+    @post("/vote/{code:str}", opt=access(Access.authenticated))
+    async def cast(self, request: Request, slug: FromPath[str], code: FromPath[str],
+                   ctx: NamedDependency[AppContext]) -> Response:
+        contest, round_ = await vote_round(slug, ctx)
+        me = current_user(request)
+        idea = await services.idea_by_code(code)
+        message, ok, result = "", False, None
+        wait = max(await ctx.limiter.hit(f"vote:user:{me.id}", VOTE_LIMIT_PER_MINUTE, 60),
+                   await ctx.limiter.hit(f"vote:ip:{client_ip(request)}", VOTE_LIMIT_PER_MINUTE * 5, 60))
+        if wait:
+            message = t(request, N_("Too many attempts. Please wait %(minutes)s minutes and try again."), minutes=1)
+        else:
+            try:
+                result = await voting.cast(round_["id"], idea["id"], voter_id=me.id, now=ctx.now(),
+                                           alias_key=alias_key(ctx), ip=client_ip(request))
+                ok = True
+                message = t(request, N_("Your vote for %(code)s has been counted. Receipt: %(receipt)s. "
+                                        "You have %(left)s votes left."), code=idea["code"], receipt=result["receipt"],
+                            left=result["left"])
+            except voting.AlreadyVoted:
+                message = t(request, N_("You have already voted for this idea."))
+            except DomainError as exc:
+                message = t(request, exc.message, **exc.params)
+        if _wants_json(request):
+            return Response({"ok": ok, "message": message, "voted": ok or "already" in message,
+                             "left": result["left"] if result else None, "receipt": result["receipt"] if result else None},
+                            status_code=200 if ok else (429 if wait else 409), media_type=MediaType.JSON)
+        flash(request, message, "success" if ok else "error")
+        return redirect(f"/contests/{slug}/vote#idea-{idea['code']}")
+
+    @post("/vote/{code:str}/withdraw", opt=access(Access.authenticated))
+    async def withdraw(self, request: Request, slug: FromPath[str], code: FromPath[str],
+                       ctx: NamedDependency[AppContext]) -> Response:
+        contest, round_ = await vote_round(slug, ctx)
+        idea = await services.idea_by_code(code)
+        try:
+            await voting.withdraw(round_["id"], idea["id"], voter_id=current_user(request).id, now=ctx.now(),
+                                  alias_key=alias_key(ctx))
+            flash(request, N_("Your vote for %(code)s has been taken back; you can vote again."), code=idea["code"])
+        except DomainError as exc:
+            flash(request, exc.message, "error", **exc.params)
+        return redirect(f"/contests/{slug}/vote#idea-{idea['code']}")
+
+    async def _published_log(self, slug: str, ctx: AppContext) -> tuple[dict, list[dict]]:
+        contest, round_ = await vote_round(slug, ctx)
+        if ctx.now() < round_["vote_closes"]:
+            raise NotFound(N_("The vote log is published when the vote closes."))
+        return round_, await voting.log_rows(round_["id"])
+
+    @get("/vote-log.csv", opt=access(Access.public))
+    async def log_csv(self, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
+        round_, rows = await self._published_log(slug, ctx)
+        return Response(voting.log_csv(rows), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{slug}-vote-log.csv"'})
+
+    @get("/vote-log.json", opt=access(Access.public))
+    async def log_json(self, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
+        round_, rows = await self._published_log(slug, ctx)
+        check = voting.verify_log(rows)
+        body = {"contest": slug, "round": round_["id"], "head_hash": check.get("head"), "entries": rows,
+                "totals": check["totals"]}
+        return Response(json.dumps(body, ensure_ascii=False, indent=1).encode(), media_type=MediaType.JSON,
+                        headers={"Content-Disposition": f'attachment; filename="{slug}-vote-log.json"'})
+
+    async def _results(self, slug: str, ctx: AppContext) -> dict:
+        contest = await services.contest_by_slug(slug)
+        rounds = await services.rounds_of(contest["id"])
+        round_ = rounds[-1] if rounds else None
+        if round_ is None:
+            raise NotFound(N_("This contest has no round yet."))
+        now = ctx.now()
+        published = now >= round_["results_at"]
+        data = {"contest": contest, "round": round_, "published": published, "rows": [], "awards": []}
+        if not published:
+            return data
+        judged = await judging.results(round_["id"])
+        method = judged["method"]
+        jury = {row["result"].entry: getattr(row["result"], method) or row["result"].mean for row in judged["ranking"]}
+        rules = await voting.rules_of(round_["id"]) if round_["vote_opens"] else None
+        votes = await voting.tally(round_["id"]) if rules else {}
+        alpha = rules["jury_weight"] if rules else 1.0
+        combined = voting.combine(jury, {k: float(v) for k, v in votes.items()}, alpha)
+        ideas = {i["id"]: i for i in await Idea.select(Idea.id, Idea.code, Idea.title, Idea.category.name,
+                                                       Idea.hamlet.name).where(Idea.id.is_in(list(combined) or [-1]))}
+        criteria = await judging.rubric(round_["id"])
+        per_criterion = await judging.criterion_averages(round_["id"])
+        jury_n, public_n = voting.normalise(jury), voting.normalise({k: float(v) for k, v in votes.items()})
+        order = sorted(combined, key=lambda e: (-combined[e], -jury.get(e, 0), e))
+        rows = [{"rank": i + 1, "idea": ideas[e], "jury": jury_n.get(e, 0.0), "votes": votes.get(e, 0),
+                 "public": public_n.get(e, 0.0), "combined": combined[e], "criteria": per_criterion.get(e, {})}
+                for i, e in enumerate(order) if e in ideas]
+        awards = await Award.select(Award.all_columns(), Award.idea.code, Award.idea.title).where(
+            Award.contest == contest["id"]).order_by(Award.position)
+        public_order = sorted(votes, key=lambda e: (-votes[e], e))
+        for award in awards:
+            if award["idea"] is None:
+                source = public_order if award["basis"] == "public" else order
+                winner = source[award["rank"] - 1] if 0 < award["rank"] <= len(source) else None
+                if winner in ideas:
+                    award["idea"], award["idea.code"], award["idea.title"] = winner, ideas[winner]["code"], \
+                        ideas[winner]["title"]
+        winners = voting.winner_by_alpha(jury, {k: float(v) for k, v in votes.items()})
+        data.update(rows=rows, awards=awards, alpha=alpha, method=method, criteria=criteria, has_vote=bool(rules),
+                    sensitivity=[(a, ideas[w]["code"] if w in ideas else "—") for a, w in winners.items()],
+                    method_label=judging.METHOD_LABELS[method])
+        return data
+
+    @get("/results", opt=access(Access.public))
+    async def results(self, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Template:
+        return render("voting/results.html", **await self._results(slug, ctx))
+
+    @get("/results.json", opt=access(Access.public), include_in_schema=True, tags=["open data"],
+         summary="Published results of a contest (jury, votes, combined score)")
+    async def results_json(self, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> dict:
+        data = await self._results(slug, ctx)
+        if not data["published"]:
+            raise NotFound(N_("The results are not published yet."))
+        return {"contest": slug, "formula": "alpha * jury + (1 - alpha) * public", "alpha": data["alpha"],
+                "jury_method": data["method"],
+                "ranking": [{"rank": r["rank"], "code": r["idea"]["code"], "title": r["idea"]["title"],
+                             "jury": round(r["jury"], 2), "votes": r["votes"], "public": round(r["public"], 2),
+                             "combined": round(r["combined"], 2)} for r in data["rows"]],
+                "awards": [{"award": a["name"], "code": a["idea.code"]} for a in data["awards"]]}
+
+    @get("/results.csv", opt=access(Access.public))
+    async def results_csv(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
+        from contest.reports import csv_bytes
+
+        data = await self._results(slug, ctx)
+        if not data["published"]:
+            raise NotFound(N_("The results are not published yet."))
+        headers = [t(request, h) for h in (N_("Rank"), N_("Code"), N_("Title"), N_("Jury (0–100)"), N_("Votes"),
+                                           N_("Public (0–100)"), N_("Combined score"))]
+        body = csv_bytes(headers, [[r["rank"], r["idea"]["code"], r["idea"]["title"], round(r["jury"], 2), r["votes"],
+                                    round(r["public"], 2), round(r["combined"], 2)] for r in data["rows"]])
+        return Response(body, media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{slug}-ket-qua.csv"'})
+
+    @get("/awards/{award_id:int}/certificate", opt=access(Access.public))
+    async def certificate(self, slug: FromPath[str], award_id: FromPath[int],
+                          ctx: NamedDependency[AppContext]) -> Template:
+        data = await self._results(slug, ctx)
+        award = next((a for a in data["awards"] if a["id"] == award_id and a["idea"]), None)
+        if award is None:
+            raise NotFound(N_("This award has not been given yet."))
+        idea = await services.idea_by_code(award["idea.code"])
+        team = [m["user.full_name"] for m in await services.team(idea["id"])]
+        return render("voting/certificate.html", contest=data["contest"], award=award, idea=idea,
+                      team=[idea["lead.full_name"], *team])
+
+
+def qr_svg(url: str) -> str:
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=6, border=2, xmldecl=False, svgns=True,
+                                    title=url, dark="#000000")
+    return buffer.getvalue().decode()
+
+
+@get("/ideas/{code:str}/poster", opt=access(Access.public), include_in_schema=False)
+async def poster(request: Request, code: FromPath[str], ctx: NamedDependency[AppContext]) -> Template:
+    """A printable A4 poster with a QR code to the idea's stable address, for notice boards."""
+    idea = await services.idea_by_code(code)
+    from contest import rules
+
+    if not rules.is_public(idea):
+        raise NotFound(N_("There is no idea with this code."))
+    url = f"{ctx.settings.base_url}/ideas/{idea['code']}"
+    return render("voting/poster.html", idea=idea, url=url, qr=qr_svg(url))
+
+
+class VerificationController(Controller):
+    path = "/account/verify"
+    include_in_schema = False
+
+    @get("/", opt=access(Access.authenticated))
+    async def page(self, request: Request) -> Template:
+        user = await User.select(User.verified_resident, User.verified_method, User.verified_at, User.phone).where(
+            User.id == current_user(request).id).first()
+        return render("voting/verify.html", user=user, errors={}, sent=False)
+
+    @post("/send", opt=access(Access.authenticated))
+    async def send(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
+        me = current_user(request)
+        if await ctx.limiter.hit(f"sms:{me.id}", 3, 3600):
+            flash(request, N_("Too many attempts. Please wait %(minutes)s minutes and try again."), "error", minutes=60)
+            return redirect("/account/verify")
+        try:
+            await verification.send_phone_code(
+                me.id, ctx.sms, now=ctx.now(),
+                text=t(request, N_("Sáng tạo: your code is %(code)s (valid 10 minutes).")).replace("%%", "%"))
+        except DomainError as exc:
+            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            return redirect("/account/verify")
+        flash(request, N_("We sent a 6-digit code to your phone."))
+        return redirect("/account/verify?sent=1")
+
+    @post("/check", opt=access(Access.authenticated))
+    async def check(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
+        me = current_user(request)
+        form = await form_data(request)
+        try:
+            await verification.check_phone_code(me.id, form.get("code", ""), now=ctx.now())
+        except DomainError as exc:
+            user = await User.select(User.verified_resident, User.verified_method, User.verified_at, User.phone).where(
+                User.id == me.id).first()
+            return render("voting/verify.html", status=400, user=user, errors=field_errors(request, exc), sent=True)
+        flash(request, N_("Your phone number is verified: you can vote."))
+        return redirect("/account/verify")
+
+
+class ResidentsController(Controller):
+    path = "/organizer/residents"
+    include_in_schema = False
+
+    def _commune(self, request: Request) -> int:
+        me = current_user(request)
+        communes = [c for r, c in me.roles if r == "organizer" and c is not None] or (
+            [me.commune_id] if me.commune_id else [])
+        if not communes or not is_organizer(me, communes[0]):
+            raise PermissionDenied(N_("You organize another commune."))
+        return communes[0]
+
+    @get("/", opt=access(Access.organizer))
+    async def page(self, request: Request, q: FromQuery[str] = "") -> Template:
+        commune_id = self._commune(request)
+        from accounts.tables import ResidentRecord
+        from accounts.text import search_terms
+
+        people = []
+        terms = search_terms(q)
+        if terms:
+            rows = await User.select(User.id, User.full_name, User.birth_year, User.hamlet.name, User.phone,
+                                     User.verified_resident, User.verified_method).where(
+                (User.commune == commune_id) & (User.deleted_at.is_null())).order_by(User.full_name)
+            from accounts.text import fold
+
+            people = [r for r in rows if all(term in fold(f"{r['full_name']} {r['phone'] or ''}") for term in terms)][:50]
+        return render("voting/residents.html", q=q, people=people,
+                      listed=await ResidentRecord.count().where(ResidentRecord.commune == commune_id),
+                      verified=await User.count().where((User.commune == commune_id) & (User.verified_resident == True)),  # noqa: E712
+                      refused=[], errors={})
+
+    @post("/import", opt=access(Access.organizer), request_max_body_size=20 * 1024 * 1024)
+    async def upload(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
+        commune_id = self._commune(request)
+        form = await form_data(request)
+        upload = form.get("file")
+        if not getattr(upload, "filename", ""):
+            flash(request, N_("Please choose a CSV or Excel file."), "error")
+            return redirect("/organizer/residents")
+        rows, refused = verification.parse_resident_file(await upload.read(), upload.filename)
+        if not rows:
+            message = refused[0][1] if refused else N_("The file is empty.")
+            flash(request, message, "error")
+            return redirect("/organizer/residents")
+        result = await verification.import_residents(commune_id, rows, replace=form.get("replace") == "on",
+                                                     actor_id=current_user(request).id, now=ctx.now())
+        flash(request, N_("%(rows)s residents imported; %(verified)s accounts verified; %(refused)s lines refused."),
+              rows=result["rows"], verified=result["verified"], refused=len(refused))
+        return redirect("/organizer/residents")
+
+    @post("/{user_id:int}/verify", opt=access(Access.organizer))
+    async def verify(self, request: Request, user_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
+        commune_id = self._commune(request)
+        try:
+            await verification.verify_at_office(user_id, actor_id=current_user(request).id, commune_id=commune_id,
+                                                now=ctx.now())
+        except DomainError as exc:
+            flash(request, exc.message, "error", **exc.params)
+            return redirect("/organizer/residents")
+        flash(request, N_("Verified at the commune office."))
+        form = await form_data(request)
+        return redirect(f"/organizer/residents?q={form.get('q', '')}")
+
+
+class OrganizerVoteController(Controller):
+    path = "/organizer/rounds/{round_id:int}/vote"
+    include_in_schema = False
+
+    async def _round(self, request: Request, round_id: int) -> dict:
+        round_ = await voting.voting_context(round_id)
+        if not is_organizer(current_user(request), round_["contest.commune"]):
+            raise PermissionDenied(N_("You organize another commune."))
+        return round_
+
+    @get("/", opt=access(Access.organizer))
+    async def page(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Template:
+        round_ = await self._round(request, round_id)
+        return render("voting/organizer.html", round=round_, rules=await voting.rules_of(round_id),
+                      anomalies=await voting.anomalies(round_id) if round_["vote_opens"] else None,
+                      votes=await voting.votes_for_review(round_id), tally=await voting.tally(round_id),
+                      codes={i["id"]: i["code"] for i in await Idea.select(Idea.id, Idea.code).where(
+                          Idea.round == round_id)},
+                      fixed=round_["vote_opens"] is None or ctx.now() >= round_["vote_opens"], errors={})
+
+    @post("/rules", opt=access(Access.organizer))
+    async def rules(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
+        await self._round(request, round_id)
+        form = await form_data(request)
+        try:
+            values = {"votes_per_voter": int(form.get("votes_per_voter", "0") or 0),
+                      "change_allowed": form.get("change_allowed") == "on", "live_tally": form.get("live_tally") == "on",
+                      "residents_only": form.get("residents_only") == "on",
+                      "jury_weight": float((form.get("jury_weight", "") or "-1").replace(",", "."))}
+            await voting.update_rules(round_id, values, actor_id=current_user(request).id, now=ctx.now())
+        except ValueError:
+            flash(request, N_("Please enter numbers."), "error")
+            return redirect(f"/organizer/rounds/{round_id}/vote/")
+        except DomainError as exc:
+            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            return redirect(f"/organizer/rounds/{round_id}/vote/")
+        flash(request, N_("The vote's rules are saved."))
+        return redirect(f"/organizer/rounds/{round_id}/vote/")
+
+    @post("/votes/{vote_id:int}/void", opt=access(Access.organizer))
+    async def void(self, request: Request, round_id: FromPath[int], vote_id: FromPath[int],
+                   ctx: NamedDependency[AppContext]) -> Response:
+        await self._round(request, round_id)
+        form = await form_data(request)
+        try:
+            await voting.void(vote_id, reason=form.get("reason", ""), actor_id=current_user(request).id, now=ctx.now(),
+                              alias_key=alias_key(ctx))
+        except DomainError as exc:
+            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            return redirect(f"/organizer/rounds/{round_id}/vote/#votes")
+        flash(request, N_("The vote is voided; it stays in the public log, marked."))
+        return redirect(f"/organizer/rounds/{round_id}/vote/#votes")

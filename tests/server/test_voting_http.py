@@ -1,0 +1,111 @@
+"""Voting, results, the vote log and resident verification through HTTP."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from accounts.tables import AuditEvent, Role, User
+from contest import voting
+from contest.tables import Award, Vote
+from tests.conftest import csrf_from, login, post_form
+from tests.contest.test_voting import vote_round, verified  # noqa: F401 — shared fixture
+from tests.support.factories import PASSWORD
+
+pytestmark = pytest.mark.integration
+
+
+async def test_vote_without_javascript_shows_receipt_and_votes_left(client, vote_round, make_user):  # noqa: F811
+    voter = await verified(make_user, email="binh@example.com")
+    await login(client, "binh@example.com", PASSWORD)
+    slug = vote_round["contest"]["slug"]
+    page = await client.get(f"/contests/{slug}/vote")
+    assert "Bạn còn 3 phiếu" in page.text
+    code = re.search(r'id="idea-([A-Z]+-\d{4}-\d{3})"', page.text).group(1)
+    response = await client.post(f"/contests/{slug}/vote/{code}", data={"_csrf_token": csrf_from(page.text)})
+    assert response.status_code == 303
+    page = await client.get(response.headers["location"])
+    receipt = (await Vote.select(Vote.receipt).where(Vote.voter == voter.id).first())["receipt"]
+    assert receipt in page.text and "Bạn còn 2 phiếu" in page.text
+    again = await client.post(f"/contests/{slug}/vote/{code}", data={"_csrf_token": csrf_from(page.text)},
+                              headers={"Accept": "application/json"})
+    assert again.status_code == 409 and "đã bình chọn" in again.json()["message"]
+    assert await Vote.count() == 1
+
+
+async def test_unverified_people_are_told_how_to_verify(client, vote_round, make_user):  # noqa: F811
+    await make_user(email="chua@example.com")
+    await login(client, "chua@example.com", PASSWORD)
+    page = await client.get(f"/contests/{vote_round['contest']['slug']}/vote")
+    assert 'href="/account/verify"' in page.text and 'data-vote' not in page.text
+
+
+async def test_vote_log_and_results_after_close(client, vote_round, make_user, clock):  # noqa: F811
+    slug = vote_round["contest"]["slug"]
+    assert (await client.get(f"/contests/{slug}/vote-log.csv")).status_code == 404  # not before the close
+    for i in range(3):
+        voter = await verified(make_user)
+        await voting.cast(vote_round["round"]["id"], vote_round["ideas"][i % 2], voter_id=voter.id, now=clock(),
+                          alias_key=b"vote-alias:test-secret-key-that-is-long-enough-0123456789")
+    await Award(contest=vote_round["contest"]["id"], name="Giải bình chọn", position=1, basis="public", rank=1).save()
+    clock.advance(days=10)  # the vote has closed and results are out
+    log = await client.get(f"/contests/{slug}/vote-log.csv")
+    assert log.status_code == 200 and log.content.startswith(b"\xef\xbb\xbf")
+    check = voting.verify_log(voting.parse_log(log.content))
+    assert check["ok"] and sum(check["totals"].values()) == 3
+    data = (await client.get(f"/contests/{slug}/vote-log.json")).json()
+    assert data["head_hash"] == check["head"]
+    results = await client.get(f"/contests/{slug}/results")
+    assert "Giải bình chọn" in results.text and "0.7" in results.text
+    assert (await client.get(f"/contests/{slug}/results.csv")).content.startswith(b"\xef\xbb\xbf")
+    body = (await client.get(f"/contests/{slug}/results.json")).json()
+    assert body["alpha"] == 0.7 and body["ranking"][0]["votes"] == 2
+    award = await Award.select(Award.id).first()
+    certificate = await client.get(f"/contests/{slug}/awards/{award['id']}/certificate")
+    assert certificate.status_code == 200 and "Giải bình chọn" in certificate.text
+
+
+async def test_qr_poster_links_to_the_stable_address(client, vote_round, settings):  # noqa: F811
+    from contest.services import idea_row
+
+    code = (await idea_row(vote_round["ideas"][0]))["code"]
+    page = await client.get(f"/ideas/{code}/poster")
+    assert page.status_code == 200 and "<svg" in page.text and f"{settings.base_url}/ideas/{code}" in page.text
+
+
+async def test_resident_list_import_and_office_verification(app, client, commune, make_user):
+    organizer = await make_user(email="nhung@example.com", roles=(Role.organizer,))
+    later = await make_user(email="lan@example.com", full_name="Nguyễn Thị Lan", birth_year=1990)
+    office = await make_user(email="hoa@example.com", full_name="Trần Thị Hoa")
+    await login(client, organizer.email, PASSWORD)
+    page = await client.get("/organizer/residents/")
+    csv = "Họ tên,Năm sinh,Thôn,Số điện thoại\nNguyễn Thị Lan,1990,Thôn An Lạc,\nLê Văn Tám,abc,,\n".encode()
+    response = await client.post("/organizer/residents/import", data={"_csrf_token": csrf_from(page.text)},
+                                 files={"file": ("dan-cu.csv", csv, "text/csv")})
+    assert response.status_code == 303
+    assert (await User.select(User.verified_resident).where(User.id == later.id).first())["verified_resident"]
+    page = await client.get("/organizer/residents/", params={"q": "tran thi hoa"})
+    assert "Trần Thị Hoa" in page.text
+    response = await client.post(f"/organizer/residents/{office.id}/verify", data={"_csrf_token": csrf_from(page.text)})
+    assert response.status_code == 303
+    row = await User.select(User.verified_resident, User.verified_method, User.verified_by).where(
+        User.id == office.id).first()
+    assert row == {"verified_resident": True, "verified_method": "office", "verified_by": organizer.id}
+    assert await AuditEvent.exists().where(AuditEvent.action == "resident.verified")
+
+
+async def test_verify_by_phone_code(app, client, make_user):
+    await make_user(email="", phone="+84912000222")
+    await login(client, "0912 000 222", PASSWORD)
+    page = await client.get("/account/verify")
+    await client.post("/account/verify/send", data={"_csrf_token": csrf_from(page.text)})
+    sms = app.state.ctx.sms.sent[-1]
+    code = re.search(r"\b(\d{6})\b", sms[1]).group(1)
+    wrong = await post_form(client, "/account/verify/check", {"code": "000000" if code != "000000" else "111111"},
+                            page="/account/verify")
+    assert wrong.status_code == 400
+    right = await post_form(client, "/account/verify/check", {"code": code}, page="/account/verify")
+    assert right.status_code == 303
+    assert (await User.select(User.verified_method).where(User.phone == "+84912000222").first())["verified_method"] == "phone_code"
