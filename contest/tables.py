@@ -344,3 +344,11 @@ class Award(Table, tablename="award"):
     @classmethod
     def get_readable(cls) -> Readable:
         return Readable(template="%s", columns=[cls.name])
+
+
+class VoteCount(Table, tablename="vote_count"):
+    """Live tally: valid votes per idea, kept in the same transaction as each vote (unique per round and idea)."""
+
+    round = ForeignKey(references=Round, on_delete=OnDelete.cascade)
+    idea = ForeignKey(references=Idea, on_delete=OnDelete.cascade)
+    votes = Integer(default=0)

@@ -12,6 +12,7 @@ from accounts.clock import UTC
 from accounts.identifiers import normalise_email
 from accounts.tables import Commune, Hamlet, OutboxMail, Role, User
 from contest.demo import seed_contests
+from server.settings import get_settings
 
 DEMO_PASSWORD = "sangtao-demo"
 COMMUNE = {
@@ -81,7 +82,9 @@ async def seed(now: dt.datetime | None = None) -> str:
         for role in roles:
             scope = commune_id if role is Role.organizer else None
             await services.grant_role(user_id, role, commune_id=scope, actor=None, now=now)
-    contests = await seed_contests(commune_id, now=now)
+    # The key the app derives voters' public aliases with (server.controllers.voting.alias_key).
+    alias_key = ("vote-alias:" + get_settings().secret_key).encode()
+    contests = await seed_contests(commune_id, now=now, alias_key=alias_key)
     # The demo people are fictional: the mail their demo activity queued is never sent.
     await OutboxMail.update({OutboxMail.status: "sent", OutboxMail.last_error: "demo data, not sent"}).where(
         (OutboxMail.status == "queued") & OutboxMail.to_address.like("%@example.com"))

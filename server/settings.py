@@ -73,6 +73,8 @@ class Settings:
     session_days: int = 14
     upload_dir: Path = BASE_DIR / "var" / "uploads"
     report_threshold: int = 3
+    vote_rate_limit: int = 30  # votes per account per minute
+    vote_ip_rate_limit: int = 300  # votes per IP address per minute (a commune office may share one)
     clock_offset: int = 0  # seconds added to the clock (demos and browser tests; refused in production)
     mail: MailSettings = field(default_factory=MailSettings)
 
@@ -138,6 +140,8 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         upload_dir=Path(env.get("UPLOAD_DIR", str(Settings.upload_dir))),
         report_threshold=int(env.get("REPORT_THRESHOLD", "3")),
         clock_offset=int(env.get("CLOCK_OFFSET", "0")),
+        vote_rate_limit=int(env.get("VOTE_RATE_LIMIT", "30")),
+        vote_ip_rate_limit=int(env.get("VOTE_IP_RATE_LIMIT", "300")),
         mail=mail,
     )
 

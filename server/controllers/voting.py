@@ -23,8 +23,6 @@ from server.guards import access
 from server.i18n import lang_of, t
 from server.web import field_errors, flash, form_data, redirect, render
 
-VOTE_LIMIT_PER_MINUTE = 30
-
 
 def alias_key(ctx: AppContext) -> bytes:
     return ("vote-alias:" + ctx.settings.secret_key).encode()
@@ -74,8 +72,8 @@ class VoteController(Controller):
         me = current_user(request)
         idea = await services.idea_by_code(code)
         message, ok, result = "", False, None
-        wait = max(await ctx.limiter.hit(f"vote:user:{me.id}", VOTE_LIMIT_PER_MINUTE, 60),
-                   await ctx.limiter.hit(f"vote:ip:{client_ip(request)}", VOTE_LIMIT_PER_MINUTE * 5, 60))
+        wait = max(await ctx.limiter.hit(f"vote:user:{me.id}", ctx.settings.vote_rate_limit, 60),
+                   await ctx.limiter.hit(f"vote:ip:{client_ip(request)}", ctx.settings.vote_ip_rate_limit, 60))
         if wait:
             message = t(request, N_("Too many attempts. Please wait %(minutes)s minutes and try again."), minutes=1)
         else:
