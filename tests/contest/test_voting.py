@@ -145,3 +145,19 @@ async def test_live_counters_equal_a_recount_after_a_burst(vote_round, make_user
     await voting.withdraw(rid, next(iter(mine)), voter_id=voters[0].id, now=clock(), alias_key=KEY)
     assert await voting.tally(rid) == await voting.recount(rid)
     assert sum((await voting.tally(rid)).values()) == 6 * 3 - 1
+
+
+async def test_verifier_command_on_a_downloaded_file(vote_round, make_user, clock, tmp_path, capsys):
+    from contest.commands import verify_votes
+
+    rid = vote_round["round"]["id"]
+    voter = await verified(make_user)
+    await voting.cast(rid, vote_round["ideas"][0], voter_id=voter.id, now=clock(), alias_key=KEY)
+    path = tmp_path / "vote-log.csv"
+    path.write_bytes(voting.log_csv(await voting.log_rows(rid)))
+    await verify_votes(str(path))
+    assert "OK: 1 entries" in capsys.readouterr().out
+    tampered = path.read_text(encoding="utf-8-sig").replace(",cast,", ",void,")
+    path.write_text(tampered, encoding="utf-8")
+    with pytest.raises(SystemExit):
+        await verify_votes(str(path))
