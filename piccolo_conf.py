@@ -15,6 +15,7 @@ APP_REGISTRY = AppRegistry(
     apps=[
         "accounts.piccolo_app",
         "contest.piccolo_app",
+        "mentoring.piccolo_app",
         "server.piccolo_app",
         "piccolo_api.session_auth.piccolo_app",
         "piccolo_api.mfa.authenticator.piccolo_app",

@@ -30,6 +30,12 @@ from server.controllers.api import OpenDataController
 from server.controllers.contests import ContestController, IdeaController, MyIdeasController, serve_file
 from server.controllers.home import HomeController, healthz
 from server.controllers.judging import JudgeController, OrganizerJudgingController
+from server.controllers.mentoring import (
+    MentoringController,
+    MentorsController,
+    OrganizerMentoringController,
+    WorkshopsController,
+)
 from server.controllers.organizer import OrganizerController
 from server.controllers.voting import (
     OrganizerVoteController,
@@ -139,6 +145,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             ResidentsController,
             OrganizerVoteController,
             poster,
+            MentorsController,
+            MentoringController,
+            WorkshopsController,
+            OrganizerMentoringController,
             OpenDataController,
             serve_file,
             healthz,
