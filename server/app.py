@@ -117,7 +117,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         pooled = settings.uses_postgres
         if pooled:
             await engine.start_connection_pool(min_size=2, max_size=20)
-        task = asyncio.create_task(mail_worker(settings)) if run_workers else None
+        task = asyncio.create_task(mail_worker(settings, clock)) if run_workers else None
         try:
             yield
         finally:

@@ -27,11 +27,18 @@ async def deliver_once(settings: Settings | None = None) -> int:
                              max_attempts=settings.mail.max_attempts)
 
 
-async def worker(settings: Settings, interval: float = 5.0) -> None:
-    """Runs beside the app: sends due mail every few seconds until cancelled."""
+async def worker(settings: Settings, clock=None, interval: float = 5.0) -> None:
+    """Runs beside the app: sends due mail, expires mentoring requests (with reminders) and sends
+    30-day check-ins, every few seconds until cancelled. Every step is safe to run in several workers."""
+    from accounts.clock import system_clock
+    from mentoring.services import due_checkins, expire_requests
+
+    clock = clock or system_clock
     sender = sender_for(settings)
     while True:
         try:
+            await expire_requests(now=clock(), lang=settings.default_language)
+            await due_checkins(now=clock(), lang=settings.default_language)
             await deliver_due(sender, from_address=settings.mail.from_address, max_attempts=settings.mail.max_attempts)
         except asyncio.CancelledError:
             raise
