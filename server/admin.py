@@ -27,7 +27,8 @@ from accounts import audit, services
 from accounts.identifiers import lookup_clause
 from accounts.tables import AuditEvent, Commune, Hamlet, Notification, OutboxMail, Role, RoleGrant, User
 from contest.phases import validate_dates
-from contest.tables import Category, Contest, Idea, Round
+from contest.tables import Award, Category, Contest, Criterion, Idea, Round
+from mentoring.tables import MentorProfile, Organization, Workshop
 from server.admin_translations import TRANSLATIONS
 from server.settings import Settings
 
@@ -184,6 +185,21 @@ def build_admin(settings: Settings):
         TableConfig(Idea, menu_group=contest_group, hooks=audit_hooks(Idea),
                     visible_columns=[Idea.id, Idea.code, Idea.title, Idea.contest, Idea.status, Idea.hidden],
                     visible_filters=[Idea.contest, Idea.status, Idea.hidden, Idea.category, Idea.hamlet]),
+    ]
+    mentoring_group = "Cố vấn / Mentoring"
+    tables += [
+        TableConfig(Criterion, menu_group=contest_group, hooks=audit_hooks(Criterion),
+                    visible_columns=[Criterion.id, Criterion.round, Criterion.name, Criterion.weight,
+                                     Criterion.scale_min, Criterion.scale_max]),
+        TableConfig(Award, menu_group=contest_group, hooks=audit_hooks(Award),
+                    visible_columns=[Award.id, Award.contest, Award.name, Award.basis, Award.rank, Award.idea]),
+        TableConfig(Organization, menu_group=mentoring_group, hooks=audit_hooks(Organization)),
+        TableConfig(MentorProfile, menu_group=mentoring_group, hooks=audit_hooks(MentorProfile),
+                    visible_columns=[MentorProfile.id, MentorProfile.user, MentorProfile.organization,
+                                     MentorProfile.capacity, MentorProfile.approved]),
+        TableConfig(Workshop, menu_group=mentoring_group, hooks=audit_hooks(Workshop),
+                    visible_columns=[Workshop.id, Workshop.title, Workshop.starts_at, Workshop.capacity,
+                                     Workshop.published]),
     ]
     forms = [
         FormConfig(
