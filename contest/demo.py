@@ -1,4 +1,4 @@
-"""Demo contests of «Xã An Khánh»: one open now, one finished last year, with their ideas.
+"""Demo contests of «Xã An Khánh»: one open now, one finished last year, one in its public vote, with their ideas.
 
 Every person and idea here is fictional. Ideas go through the real services (``create_draft``,
 ``invite``/``respond``, ``submit``, ``save``, ``withdraw``) with the seed's clock moved back to
@@ -6,25 +6,32 @@ moments inside each round's submission phase, so codes, revisions and search tex
 Judging goes through ``contest.judging`` the same way (``seed_judging``): both rounds get a rubric
 and the three demo judges; the open round is assigned but unscored (judge1 has still to sign the
 declaration), the finished one is scored inside its judging phase, frozen, and its comments released.
-Idempotent: a contest whose slug exists is left alone, a round with criteria too; each contest and
-each round is seeded in one transaction.
+The public vote goes through ``accounts.verification`` and ``contest.voting`` (``seed_voting``):
+citizen1 and most demo residents are verified (the commune's resident list, or at the office), the
+finished round had its vote (with changed and voided votes) and gave its awards, and the digital
+contest's vote is open now, with a few votes already cast.
+Idempotent: a contest whose slug exists is left alone, a round with criteria too, a round whose vote
+rules were set too; each contest, each round and each vote is seeded in one transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 from typing import Any
 
-from accounts import passwords
+from accounts import passwords, verification
 from accounts import services as accounts_services
 from accounts.clock import UTC
 from accounts.engine import atomic
-from accounts.tables import Notification, User
-from contest import judging, services
+from accounts.tables import AuditEvent, Notification, ResidentRecord, User
+from contest import judging, services, voting
 from contest.forms import IdeaForm, format_budget
+from contest.phases import Phase, phase_of
 from contest.tables import (
     Assignment,
+    Award,
     Category,
     Contest,
     Criterion,
@@ -35,6 +42,7 @@ from contest.tables import (
     Round,
     ScoreSheet,
     SheetStatus,
+    Vote,
 )
 
 # The password of every demo account; the same as ``server.demo.DEMO_PASSWORD`` (this domain
@@ -1048,14 +1056,256 @@ FINISHED_SCORES: dict[str, dict[str, Any]] = {
 }
 
 
+# ---------------------------------------------------------------- the public vote
+
+DIGITAL_CATEGORIES = (
+    ("Chính quyền số", "chinh-quyen-so"),
+    ("Kinh tế số", "kinh-te-so"),
+    ("Xã hội số", "xa-hoi-so"),
+    ("Nông nghiệp số", "nong-nghiep-so"),
+)
+
+DIGITAL_CONTEST = {
+    "slug": "sang-kien-chuyen-doi-so-2026",
+    "title": "Cuộc thi sáng kiến chuyển đổi số xã An Khánh 2026",
+    "tagline": "Bốn sáng kiến số vào vòng bình chọn — mời bà con đã xác minh cư trú bình chọn trực tuyến!",
+    "description": """\
+Thực hiện kế hoạch chuyển đổi số của xã giai đoạn 2026–2030, Ủy ban nhân dân xã An Khánh và Đoàn Thanh niên \
+tìm những sáng kiến giúp bà con **làm việc với chính quyền, buôn bán và chăm lo sức khỏe dễ hơn nhờ điện thoại \
+và mạng Internet**.
+
+Ban giám khảo đã chọn 4 sáng kiến vào vòng bình chọn. Mỗi cư dân đã xác minh cư trú được bình chọn cho **2 sáng \
+kiến**; có thể rút lại phiếu và bầu lại trong thời gian bình chọn. Số phiếu được giữ kín đến khi kết thúc bình \
+chọn, để mỗi người tự chọn theo ý mình.
+
+Mọi lượt bình chọn được ghi vào **nhật ký công khai** có chuỗi mã băm: ai cũng tải về và tự kiểm tra được kết quả.""",
+    "rules": """\
+- Trưởng nhóm từ **16 đến 35 tuổi** (tính theo năm sinh) và đang cư trú tại xã An Khánh.
+- Mỗi người gửi **tối đa 3 sáng kiến**; sáng kiến phải dùng được với điện thoại phổ thông hoặc máy tính của xã.
+- Ban giám khảo chấm theo tính sáng tạo, tính khả thi, tác động cộng đồng và trình bày, rồi chọn các sáng kiến \
+vào vòng bình chọn.
+- Chỉ **cư dân đã xác minh** của xã được bình chọn, mỗi người tối đa **2 phiếu**, mỗi sáng kiến một phiếu.
+- Điểm chung cuộc = **60% điểm ban giám khảo + 40% điểm bình chọn** (mỗi phần quy về thang 100).
+- Phiếu gian lận (bầu hộ, một người nhiều tài khoản) bị hủy và ghi rõ lý do trong nhật ký công khai.""",
+    "prizes": """\
+- **Giải Nhất** (1 giải): 8.000.000 đ
+- **Giải Nhì** (1 giải): 5.000.000 đ
+- **Giải bình chọn** (1 giải, do cộng đồng bình chọn trực tuyến): 2.000.000 đ
+
+Sáng kiến đoạt giải được xã hỗ trợ làm thử trong 6 tháng cùng Trung tâm Chuyển đổi số của thành phố.""",
+}
+DIGITAL_SUBMISSION_CLOSED_DAYS_AGO = 30
+DIGITAL_SUBMISSION_DAYS = 45
+DIGITAL_JUDGING_CLOSED_DAYS_AGO = 3
+DIGITAL_VOTE_OPENED_DAYS_AGO = 2
+DIGITAL_VOTE_DAYS = 7
+DIGITAL_RESULTS_AFTER_VOTE_DAYS = 2
+DIGITAL_SHORTLIST_REASON = "Bốn sáng kiến có tổng điểm cao nhất của ban giám khảo vào vòng bình chọn"
+
+DIGITAL_IDEAS: tuple[dict[str, Any], ...] = (
+    {
+        "lead": _email(10), "category": "chinh-quyen-so", "stage": "prototype", "budget": 60_000_000,
+        "shortlist": True, "team": (_email(28),),
+        "title": "Loa truyền thanh thông minh phát bản tin theo từng thôn",
+        "summary": "Thay loa truyền thanh cũ bằng cụm loa kết nối 4G: xã soạn bản tin trên điện thoại, chọn thôn cần "
+                   "phát, loa đọc đúng giờ; bản tin được lưu lại để bà con nghe lại qua Zalo.",
+        "problem": "Loa truyền thanh của xã đã cũ, nhiều cụm loa hỏng; thông báo lịch tiêm, lịch cắt điện, cảnh báo "
+                   "bão thường đến muộn. Thông báo chỉ cho một thôn vẫn phải phát cho cả xã.",
+        "solution": "Lắp 12 cụm loa IP dùng sim 4G, điều khiển bằng phần mềm trên điện thoại của cán bộ văn hóa xã. "
+                    "Bản tin soạn bằng chữ được đọc bằng giọng đọc tự động tiếng Việt, phát theo lịch cho từng thôn, "
+                    "đồng thời đăng lên nhóm Zalo của thôn để người đi làm xa nghe lại.",
+        "beneficiaries": "Toàn bộ khoảng 3.750 người dân của 6 thôn, nhất là người cao tuổi không dùng điện thoại "
+                         "thông minh.",
+        "resources": "12 cụm loa IP, sim 4G, phần mềm quản lý bản tin; 2 thanh niên hỗ trợ cán bộ văn hóa xã soạn "
+                     "tin trong 3 tháng đầu.",
+    },
+    {
+        "lead": _email(13), "category": "xa-hoi-so", "stage": "idea", "budget": 35_000_000,
+        "title": "Sổ sức khỏe điện tử cho người cao tuổi ở nhà văn hóa thôn",
+        "summary": "Mỗi tháng một buổi đo huyết áp, đường huyết cho người cao tuổi ở nhà văn hóa; kết quả ghi vào "
+                   "sổ sức khỏe điện tử để trạm y tế theo dõi và nhắn con cháu khi chỉ số bất thường.",
+        "problem": "Nhiều cụ ở Bến Đò bị cao huyết áp, tiểu đường nhưng ít khi đi khám định kỳ; con cháu đi làm xa "
+                   "không biết tình hình sức khỏe của ông bà.",
+        "solution": "Thanh niên tình nguyện cùng y tế thôn đo chỉ số mỗi tháng, nhập vào bảng tính chung của trạm y "
+                    "tế; chỉ số vượt ngưỡng thì trạm gọi lại và nhắn tin cho người thân đã đăng ký.",
+        "beneficiaries": "Khoảng 120 người trên 60 tuổi ở thôn Bến Đò và gia đình các cụ.",
+        "resources": "Máy đo huyết áp, máy đo đường huyết và que thử, máy tính bảng, 4 tình nguyện viên mỗi buổi.",
+    },
+    {
+        "lead": _email(25), "category": "kinh-te-so", "stage": "pilot", "budget": 28_000_000,
+        "shortlist": True, "team": (_email(5),),
+        "title": "Truy xuất nguồn gốc bánh đa Khánh Hội bằng mã QR",
+        "summary": "Mỗi túi bánh đa Khánh Hội có tem QR: quét là thấy lò làm bánh, ngày tráng, nguồn gạo và video "
+                   "làm bánh — khách tin hàng thật, lò bánh bán được giá tốt hơn.",
+        "problem": "Bánh đa Khánh Hội nổi tiếng nhưng bị nhái nhiều ở chợ và trên mạng; khách không phân biệt được "
+                   "bánh thật của làng, các lò bánh phải bán rẻ.",
+        "solution": "Xây trang thông tin chung cho các lò bánh, in tem QR theo từng mẻ. Thanh niên hướng dẫn chủ lò "
+                    "cập nhật ngày tráng bằng điện thoại và quay video giới thiệu lò.",
+        "beneficiaries": "12 lò bánh đa của thôn Khánh Hội và khách mua bánh trong và ngoài thành phố.",
+        "resources": "Tên miền và trang thông tin, máy in tem, 20.000 tem QR đầu tiên, 3 thanh niên hỗ trợ các lò.",
+        "body": "## Làm thử\n\n"
+                "Ba lò bánh đã dán tem QR cho 1.500 túi bánh trong tháng Tám; **40%** khách mua đã quét mã, nhiều "
+                "người quay lại đặt hàng trực tiếp với lò.",
+    },
+    {
+        "lead": _email(16), "category": "nong-nghiep-so", "stage": "prototype", "budget": 40_000_000,
+        "shortlist": True,
+        "title": "Nhật ký đồng ruộng qua ảnh chụp và cảnh báo sâu bệnh sớm",
+        "summary": "Bà con chụp ảnh lá lúa gửi vào nhóm Zalo của hợp tác xã; tổ kỹ thuật trẻ cùng Trạm Khuyến nông "
+                   "nhận diện sâu bệnh, trả lời trong ngày và báo cho cả cánh đồng khi dịch mới chớm.",
+        "problem": "Rầy nâu, đạo ôn thường chỉ được phát hiện khi đã lan rộng; nhiều hộ phun thuốc theo cảm tính, tốn "
+                   "tiền và hại đất.",
+        "solution": "Lập tổ kỹ thuật 5 thanh niên được Trạm Khuyến nông tập huấn; ảnh gửi về được ghi vào bản đồ "
+                    "chung theo từng thửa ruộng. Khi nhiều ảnh cùng một loại sâu bệnh, tổ gửi cảnh báo và hướng dẫn "
+                    "phun đúng thuốc, đúng lúc.",
+        "beneficiaries": "Khoảng 200 hộ trồng lúa của thôn Tân Lập và Đông Thượng.",
+        "resources": "Điện thoại, kính lúp gắn điện thoại, phần mềm bản đồ miễn phí, tập huấn của Trạm Khuyến nông.",
+    },
+    {
+        "lead": _email(19), "category": "kinh-te-so", "stage": "pilot", "budget": 15_000_000,
+        "shortlist": True,
+        "title": "Chợ An Lạc không tiền mặt: mã QR cho mọi sạp hàng",
+        "summary": "Thanh niên giúp tiểu thương chợ An Lạc mở tài khoản, in mã QR cho từng sạp và tập cho các cô "
+                   "các bác nhận tiền, kiểm tra tiền vào bằng loa báo.",
+        "problem": "Khách trẻ ít mang tiền mặt, nhiều sạp không bán được; tiểu thương lớn tuổi sợ nhận tiền chuyển "
+                   "khoản vì không biết kiểm tra, từng bị lừa bằng ảnh chuyển khoản giả.",
+        "solution": "Mỗi sạp có mã QR in trên bảng nhựa và một loa báo tiền vào; mỗi sáng thứ Bảy có bàn hỗ trợ ở cổng "
+                    "chợ trong 2 tháng. Phát tờ hướng dẫn chống lừa đảo chuyển khoản.",
+        "beneficiaries": "Khoảng 80 sạp hàng ở chợ An Lạc và khách đi chợ.",
+        "resources": "80 bảng QR, 80 loa báo tiền, tờ hướng dẫn, 4 thanh niên tình nguyện.",
+    },
+    {
+        "lead": _email(7), "category": "nong-nghiep-so", "stage": "idea", "budget": 25_000_000,
+        "title": "Đặt lịch bơm nước tưới ruộng trên điện thoại",
+        "summary": "Hộ trồng lúa đăng ký lượt bơm nước qua điện thoại, tổ thủy nông xếp lịch cho từng cánh đồng và "
+                   "nhắn tin báo giờ mở cống.",
+        "problem": "Đến mùa đổ ải, các hộ tranh nhau lượt nước, nhiều đêm phải ra đồng canh cống; tổ thủy nông ghi "
+                   "lịch bằng sổ tay nên hay nhầm.",
+        "solution": "Một biểu mẫu đăng ký đơn giản trên Zalo, bảng lịch chung theo từng cánh đồng, tin nhắn tự động "
+                    "báo giờ mở cống trước một tiếng.",
+        "beneficiaries": "Khoảng 150 hộ trồng lúa của thôn Đông Thượng và tổ thủy nông.",
+        "resources": "Phần mềm biểu mẫu và lịch miễn phí, gói tin nhắn, tập huấn cho tổ thủy nông.",
+    },
+    {
+        "lead": _email(22), "category": "xa-hoi-so", "stage": "idea", "budget": 20_000_000,
+        "title": "Thư viện số cho học sinh: mượn sách điện tử bằng mã QR",
+        "summary": "Tủ sách ở nhà văn hóa Bến Đò có thêm kho sách điện tử: học sinh quét mã QR để đọc sách trên "
+                   "điện thoại của bố mẹ, mỗi tháng có thử thách đọc sách nhận quà.",
+        "problem": "Thư viện trường ít sách mới; học sinh Bến Đò ở xa trung tâm, cuối tuần không có chỗ mượn sách.",
+        "solution": "Mua bản quyền 300 đầu sách điện tử thiếu nhi, dán mã QR lên tủ sách; tình nguyện viên hướng dẫn "
+                    "phụ huynh cài ứng dụng đọc sách.",
+        "beneficiaries": "Khoảng 200 học sinh tiểu học và THCS của thôn Bến Đò.",
+        "resources": "Bản quyền sách điện tử, tủ sách, 2 máy tính bảng cho mượn tại chỗ.",
+    },
+    {
+        "lead": _email(24), "category": "chinh-quyen-so", "stage": "prototype", "budget": 18_000_000,
+        "title": "Phản ánh hiện trường qua ảnh: đèn hỏng, đường vỡ, rác ùn",
+        "summary": "Người dân chụp ảnh đèn đường hỏng, ổ gà, rác ùn ứ và gửi kèm vị trí; xã giao việc cho thôn và "
+                   "báo lại khi đã xử lý xong.",
+        "problem": "Phản ánh của bà con thường qua điện thoại cho trưởng thôn, dễ bị quên; người phản ánh không biết "
+                   "việc đã được xử lý hay chưa.",
+        "solution": "Biểu mẫu phản ánh có ảnh và vị trí trên Zalo OA của xã, bảng theo dõi công khai số việc đã xử "
+                    "lý theo từng thôn mỗi tháng.",
+        "beneficiaries": "Người dân cả 6 thôn; cán bộ xã và trưởng thôn.",
+        "resources": "Zalo OA của xã, bảng theo dõi, 1 thanh niên trực tiếp nhận phản ánh trong giờ hành chính.",
+    },
+    {
+        "lead": _email(20), "category": "chinh-quyen-so", "stage": "idea", "budget": 90_000_000,
+        "title": "Camera đếm xe tải qua đường liên xã để bảo vệ mặt đường",
+        "summary": "Hai camera ở đầu đường liên xã đếm xe tải theo giờ, giúp xã có số liệu để đề nghị phân luồng và "
+                   "cắm biển hạn chế tải trọng.",
+        "problem": "Xe tải chở vật liệu chạy qua đường liên xã ngày càng nhiều, mặt đường xuống cấp nhanh; xã chưa có "
+                   "số liệu để đề nghị thành phố phân luồng.",
+        "solution": "Lắp 2 camera có phần mềm đếm phương tiện, chỉ lưu số lượng theo loại xe, không lưu hình ảnh; "
+                    "công bố số liệu hằng tháng cho bà con.",
+        "beneficiaries": "Người dân sống dọc đường liên xã và học sinh đi học qua tuyến đường.",
+        "resources": "2 camera, máy tính xử lý, cột lắp đặt, đường truyền Internet.",
+    },
+    {
+        "lead": _email(11), "category": "xa-hoi-so", "stage": "pilot", "budget": 12_000_000,
+        "title": "Lớp «Bình dân học vụ số» cho phụ nữ nông thôn",
+        "summary": "Mười buổi tối ở nhà văn hóa Đoài Hạ: chị em học dùng dịch vụ công trực tuyến, chuyển khoản an "
+                   "toàn, bán hàng trên mạng và nhận biết tin nhắn lừa đảo.",
+        "problem": "Nhiều chị em ở Đoài Hạ có điện thoại thông minh nhưng chỉ dùng để gọi điện, xem video; đã có người "
+                   "bị lừa mất tiền qua tin nhắn giả mạo ngân hàng.",
+        "solution": "Giáo trình 10 buổi do Hội Phụ nữ và Đoàn Thanh niên cùng soạn, mỗi buổi một việc làm được ngay "
+                    "trên điện thoại của mình; cuối khóa mỗi học viên tự nộp một hồ sơ dịch vụ công.",
+        "beneficiaries": "40 chị em mỗi khóa ở thôn Đoài Hạ và các thôn lân cận.",
+        "resources": "Máy chiếu, wifi tại nhà văn hóa, tài liệu in, 3 giảng viên trẻ.",
+    },
+)
+
+CITIZEN = "citizen1@example.com"
+# Fictional adult residents of the commune: email, full name, birth year, hamlet index.
+RESIDENTS = (
+    ("cudan01@example.com", "Nguyễn Văn Thọ", 1952, 0),
+    ("cudan02@example.com", "Trần Thị Hoa", 1958, 1),
+    ("cudan03@example.com", "Lê Văn Cường", 1965, 2),
+    ("cudan04@example.com", "Phạm Thị Nga", 1971, 3),
+    ("cudan05@example.com", "Hoàng Văn Lộc", 1968, 4),
+    ("cudan06@example.com", "Vũ Thị Xuân", 1975, 5),
+    ("cudan07@example.com", "Đỗ Văn Khải", 1950, 2),
+    ("cudan08@example.com", "Bùi Thị Hạnh", 1983, 0),
+    ("cudan09@example.com", "Ngô Văn Thắng", 1979, 1),
+    ("cudan10@example.com", "Đinh Thị Liên", 1986, 3),
+    ("cudan11@example.com", "Trịnh Văn Quý", 1961, 4),
+    ("cudan12@example.com", "Mai Thị Phượng", 1990, 5),
+    ("cudan13@example.com", "Dương Văn Toàn", 1994, 3),
+    ("cudan14@example.com", "Lý Thị Tuyết", 1956, 4),
+    ("cudan15@example.com", "Chu Văn Định", 2000, 1),
+)
+# Verified through the commune's resident list (matched on name, birth year and hamlet) …
+LISTED = tuple(_email(n) for n in range(1, 13)) + tuple(r[0] for r in RESIDENTS[:8])
+# … or at the commune office by the demo organizer. youth1 and thanhnien21–28 stay unverified.
+AT_OFFICE = (CITIZEN,) + tuple(_email(n) for n in range(13, 21)) + tuple(r[0] for r in RESIDENTS[8:])
+# People on the resident list who have no account: full name, birth year, hamlet index.
+LISTED_WITHOUT_ACCOUNT = (
+    ("Nguyễn Thị Bưởi", 1948, 0), ("Trần Văn Tài", 1977, 1), ("Vũ Văn Hòa", 2001, 2),
+    ("Hoàng Thị Mận", 1954, 3), ("Phạm Văn Mừng", 1963, 4), ("Lê Thị Sen", 1989, 5),
+)
+
+# The finished round's public vote: valid votes per votable entry, in the jury's order (the
+# public prefers the jury's second, so the combined ranking swaps the first two).
+FINISHED_VOTES = (12, 16, 11, 7, 5, 4, 3)
+FINISHED_RULES = {"votes_per_voter": 3, "change_allowed": True, "live_tally": False, "residents_only": True,
+                  "jury_weight": 0.7}
+VOID_REASONS = (
+    "Tài khoản do người nhà đăng ký và bình chọn hộ; chủ tài khoản xác nhận tại xã là không tự bình chọn.",
+    "Người bình chọn đã chuyển hộ khẩu khỏi xã An Khánh trước ngày mở bình chọn (phát hiện khi đối chiếu danh "
+    "sách cư dân).",
+    "Một người dùng hai tài khoản để bình chọn; ban tổ chức giữ lại phiếu của tài khoản đã xác minh trước.",
+)
+AWARDS = (
+    # name, basis, rank
+    ("Giải Nhất", "combined", 1),
+    ("Giải Nhì", "combined", 2),
+    ("Giải Ba", "combined", 3),
+    ("Giải Khuyến khích", "combined", 4),
+    ("Giải bình chọn", "public", 1),
+)
+DIGITAL_RULES = {"votes_per_voter": 2, "change_allowed": True, "live_tally": False, "residents_only": True,
+                 "jury_weight": 0.6}
+# The votes already cast in the open vote: voter, then the shortlisted entries (by place in DIGITAL_IDEAS).
+DIGITAL_VOTES = (
+    ("cudan01@example.com", (2, 0)), (_email(3), (4,)), ("cudan12@example.com", (2, 3)), (_email(14), (0,)),
+    ("cudan05@example.com", (4, 2)), (_email(9), (3,)), ("cudan09@example.com", (2,)),
+)
+
+
 # ---------------------------------------------------------------- entry point
 
-async def seed_contests(commune_id: int, *, now: dt.datetime) -> str:
-    """Create the demo contests of the commune that do not exist yet; a line saying what was done."""
+async def seed_contests(commune_id: int, *, now: dt.datetime, alias_key: bytes) -> str:
+    """Create the demo contests of the commune that do not exist yet; a line saying what was done.
+
+    ``alias_key`` is the key the app derives voters' public aliases with (``server.controllers.voting.alias_key``),
+    so the seeded vote logs read like the ones the app writes.
+    """
     now = now.astimezone(UTC)
     password_hash: str | None = None
     done = []
-    for spec, seeder in ((OPEN_CONTEST, _seed_open), (FINISHED_CONTEST, _seed_finished)):
+    # The digital contest's submissions came before the open contest's: seeded first, its codes come first too.
+    for spec, seeder in ((DIGITAL_CONTEST, _seed_digital), (OPEN_CONTEST, _seed_open),
+                         (FINISHED_CONTEST, _seed_finished)):
         if await Contest.exists().where(Contest.slug == spec["slug"]):
             done.append(f"«{spec['title']}» already there")
             continue
@@ -1064,10 +1314,11 @@ async def seed_contests(commune_id: int, *, now: dt.datetime) -> str:
             users = await _ensure_youth(commune_id, password_hash, now)
             count = await seeder(commune_id, users, now)
         done.append(f"«{spec['title']}» created with {count} ideas")
-    return "Demo contests: " + "; ".join(done) + ". " + await seed_judging(now=now)
+    return ("Demo contests: " + "; ".join(done) + ". " + await seed_judging(now=now) + " "
+            + await seed_voting(commune_id, now=now, alias_key=alias_key))
 
 
-# ---------------------------------------------------------------- the two contests
+# ---------------------------------------------------------------- the three contests
 
 async def _seed_open(commune_id: int, users: dict[str, int], now: dt.datetime) -> int:
     start = _hour(now)
@@ -1116,19 +1367,45 @@ async def _seed_finished(commune_id: int, users: dict[str, int], now: dt.datetim
     return len(FINISHED_IDEAS)
 
 
+async def _seed_digital(commune_id: int, users: dict[str, int], now: dt.datetime) -> int:
+    """In its public vote at ``now``: submissions closed a month ago, judging 3 days ago, 4 entries shortlisted."""
+    start = _hour(now)
+    closes = start - dt.timedelta(days=DIGITAL_SUBMISSION_CLOSED_DAYS_AGO)
+    opens = closes - dt.timedelta(days=DIGITAL_SUBMISSION_DAYS)
+    vote_opens = start - dt.timedelta(days=DIGITAL_VOTE_OPENED_DAYS_AGO)
+    vote_closes = vote_opens + dt.timedelta(days=DIGITAL_VOTE_DAYS)
+    dates = dict(submission_opens=opens, submission_closes=closes,
+                 judging_closes=start - dt.timedelta(days=DIGITAL_JUDGING_CLOSED_DAYS_AGO), vote_opens=vote_opens,
+                 vote_closes=vote_closes, results_at=vote_closes + dt.timedelta(days=DIGITAL_RESULTS_AFTER_VOTE_DAYS))
+    contest, round_, categories = await _create_contest(DIGITAL_CONTEST, commune_id, "Vòng chung khảo", dates,
+                                                        created_at=opens - dt.timedelta(days=10),
+                                                        categories=DIGITAL_CATEGORIES)
+    chosen = []
+    moments = _spread(opens + dt.timedelta(days=2), closes - dt.timedelta(days=1), len(DIGITAL_IDEAS))
+    for spec, at in zip(DIGITAL_IDEAS, moments):
+        idea_id = await _seed_idea(contest, round_, spec, users=users, categories=categories, at=at, now=now)
+        if spec.get("shortlist"):
+            chosen.append(idea_id)
+    organizer = (await _ids([ORGANIZER]))[ORGANIZER]
+    await judging.shortlist(round_["id"], chosen, actor_id=organizer, reason=DIGITAL_SHORTLIST_REASON,
+                            now=round_["judging_closes"] + dt.timedelta(hours=2))
+    return len(DIGITAL_IDEAS)
+
+
 async def _create_contest(spec: dict[str, Any], commune_id: int, round_name: str, dates: dict[str, dt.datetime],
-                          *, created_at: dt.datetime) -> tuple[dict[str, Any], dict[str, Any], dict[str, int]]:
+                          *, created_at: dt.datetime, categories: tuple[tuple[str, str], ...] = CATEGORIES,
+                          ) -> tuple[dict[str, Any], dict[str, Any], dict[str, int]]:
     contest = Contest(commune=commune_id, min_age=16, max_age=35, residents_only=True, max_ideas_per_person=3,
                       published=True, created_at=created_at, **spec)
     await contest.save()
     await Round(contest=contest.id, name=round_name, position=1, **dates).save()
-    categories = {}
-    for position, (name, slug) in enumerate(CATEGORIES):
+    ids = {}
+    for position, (name, slug) in enumerate(categories):
         category = Category(contest=contest.id, name=name, slug=slug, position=position)
         await category.save()
-        categories[slug] = category.id
+        ids[slug] = category.id
     row = await services.contest_by_slug(spec["slug"])
-    return row, (await services.rounds_of(row["id"]))[0], categories
+    return row, (await services.rounds_of(row["id"]))[0], ids
 
 
 # ---------------------------------------------------------------- judging
@@ -1290,6 +1567,219 @@ async def _read_invitation(user_id: int, at: dt.datetime) -> None:
         & (Notification.created_at <= at))
 
 
+# ---------------------------------------------------------------- verified residents and the public vote
+
+async def seed_voting(commune_id: int, *, now: dt.datetime, alias_key: bytes) -> str:
+    """Verified residents, the finished round's past vote and awards, and the digital round's open vote.
+
+    Votes go through ``contest.voting`` with the clock moved inside each round's vote window, so the
+    ballots, receipts and the hash-chained public log are real. Idempotent: the residents' list is
+    imported once and only unverified people are verified; a round whose rules were already set
+    (an audited ``vote.rules``) is left alone, a contest with awards too.
+    """
+    now = now.astimezone(UTC)
+    finished = await _first_round(FINISHED_CONTEST["slug"])
+    # The residents were verified shortly before the finished round's vote (or now, without that contest).
+    opens = _finished_window(finished)[0] if finished else now
+    done = [await _seed_residents(commune_id, verified_before=min(opens, now), now=now)]
+    for spec, seeder in ((FINISHED_CONTEST, _vote_finished), (DIGITAL_CONTEST, _vote_digital)):
+        round_ = await _first_round(spec["slug"])
+        if round_ is None:
+            continue
+        if await AuditEvent.exists().where((AuditEvent.action == "vote.rules") & (AuditEvent.target_type == "round")
+                                           & (AuditEvent.target_id == str(round_["id"]))):
+            done.append(f"the vote of {spec['slug']} already there")
+            continue
+        async with atomic(Contest._meta.db):
+            done.append(f"{spec['slug']}: " + await seeder(round_, alias_key=alias_key, now=now))
+    finished = await _first_round(FINISHED_CONTEST["slug"])  # with the vote window it may just have got
+    if finished and not await Award.exists().where(Award.contest == finished["contest"]):
+        async with atomic(Contest._meta.db):
+            done.append(f"{FINISHED_CONTEST['slug']}: " + await _award(finished))
+    return "Demo vote: " + "; ".join(done) + "."
+
+
+async def _first_round(slug: str) -> dict[str, Any] | None:
+    contest = await Contest.select(Contest.id).where(Contest.slug == slug).first()
+    return (await services.rounds_of(contest["id"]))[0] if contest else None
+
+
+def _finished_window(round_: dict[str, Any]) -> tuple[dt.datetime, dt.datetime]:
+    """The finished round's vote window: its own, or a week after its judging (before its results)."""
+    if round_["vote_opens"] and round_["vote_closes"]:
+        return round_["vote_opens"], round_["vote_closes"]
+    opens = round_["judging_closes"] + dt.timedelta(days=1)
+    return opens, min(opens + dt.timedelta(days=7), round_["results_at"] - dt.timedelta(days=1))
+
+
+async def _seed_residents(commune_id: int, *, verified_before: dt.datetime, now: dt.datetime) -> str:
+    """The adult residents (created when missing), the commune's resident list, and office verifications."""
+    hamlets = await accounts_services.hamlets_of(commune_id)
+    missing = [r for r in RESIDENTS if not await User.exists().where(User.email == r[0])]
+    if missing:
+        password_hash = await passwords.hash_async(DEMO_PASSWORD)
+        joined = verified_before - dt.timedelta(days=30)
+        for email, full_name, birth_year, hamlet in missing:
+            await User(username=email, email=email, phone=None, password=password_hash, full_name=full_name,
+                       birth_year=birth_year, commune=commune_id, hamlet=hamlets[hamlet]["id"], active=True,
+                       terms_accepted_at=joined, privacy_accepted_at=joined,
+                       pseudonym=accounts_services.new_pseudonym(), created_at=joined).save()
+    people = {r["email"]: r for r in await User.select(User.id, User.email, User.full_name, User.birth_year,
+                                                      User.hamlet, User.verified_resident).where(
+        User.email.is_in([*LISTED, *AT_OFFICE]))}
+    absent = [e for e in (*LISTED, *AT_OFFICE) if e not in people]
+    if absent:
+        raise RuntimeError(f"The demo accounts {', '.join(absent)} must be seeded before the demo vote.")
+    organizer = (await _ids([ORGANIZER]))[ORGANIZER]
+    imported = 0
+    if not await ResidentRecord.exists().where(ResidentRecord.commune == commune_id):
+        short = {h["id"]: h["name"].removeprefix("Thôn ") for h in hamlets}
+        listed = [(people[e]["full_name"], people[e]["birth_year"], short[people[e]["hamlet"]]) for e in LISTED]
+        listed += [(name, year, short[hamlets[h]["id"]]) for name, year, h in LISTED_WITHOUT_ACCOUNT]
+        rows = [verification.ResidentRow(line, name, year, hamlet, None)
+                for line, (name, year, hamlet) in enumerate(sorted(listed, key=lambda r: (r[2], r[0])), start=2)]
+        result = await verification.import_residents(commune_id, rows, replace=False, actor_id=organizer,
+                                                     now=verified_before - dt.timedelta(days=14))
+        imported = result["verified"]
+    at_office = 0
+    moments = _spread(verified_before - dt.timedelta(days=12), verified_before - dt.timedelta(days=2), len(AT_OFFICE))
+    for email, at in zip(AT_OFFICE, moments):
+        if not people[email]["verified_resident"]:
+            await verification.verify_at_office(people[email]["id"], actor_id=organizer, commune_id=commune_id,
+                                                now=at)
+            at_office += 1
+    return f"{imported} residents verified by the resident list, {at_office} at the commune office"
+
+
+async def _vote_finished(round_: dict[str, Any], *, alias_key: bytes, now: dt.datetime) -> str:
+    """Rules set before the vote, ~60 votes over its week, two changed, three voided by the organizer."""
+    round_id = round_["id"]
+    opens, closes = _finished_window(round_)
+    if round_["vote_opens"] is None or round_["vote_closes"] is None:  # past data: the window is set directly
+        await Round.update({Round.vote_opens: opens, Round.vote_closes: closes}).where(Round.id == round_id)
+    organizer = (await _ids([ORGANIZER]))[ORGANIZER]
+    await voting.update_rules(round_id, FINISHED_RULES, actor_id=organizer, now=opens - dt.timedelta(days=3))
+    votable = set(await voting.votable_ideas(round_id))
+    entries = [r["idea"]["id"] for r in (await judging.results(round_id))["ranking"]
+               if r["idea"] and r["idea"]["id"] in votable]
+    entries += sorted(votable - set(entries))
+    voters = await _verified_voters()
+    limit = FINISHED_RULES["votes_per_voter"]
+    taken: set[tuple[int, int]] = set()
+    used: dict[int, int] = {}
+    turn = 0
+
+    def next_voter(idea: int) -> int:
+        nonlocal turn
+        for _ in range(len(voters)):
+            voter = voters[turn % len(voters)]
+            turn += 1
+            if used.get(voter, 0) < limit and (voter, idea) not in taken:
+                taken.add((voter, idea))
+                used[voter] = used.get(voter, 0) + 1
+                return voter
+        raise RuntimeError("Not enough verified demo residents for the demo vote.")
+
+    valid = [(next_voter(idea), idea) for idea, count in zip(entries, FINISHED_VOTES) for _ in range(count)]
+    voided = [(next_voter(idea), idea, reason) for idea, reason in zip(
+        [entries[i] for i in (1, 0, 3) if i < len(entries)], VOID_REASONS)]
+    # Two voters first vote for a lower entry, take the vote back, and give it to another.
+    changed: dict[tuple[int, int], int] = {}
+    for wanted, dropped in ((2, 5), (3, 6)):
+        if max(wanted, dropped) >= len(entries):
+            continue
+        voter = next(v for v, idea in valid if idea == entries[wanted] and (v, entries[dropped]) not in taken
+                     and (v, entries[wanted]) not in changed)
+        changed[(voter, entries[wanted])] = entries[dropped]
+
+    casts: list[tuple[int, int, str]] = [(v, idea, "") for v, idea in valid] + voided
+    random.Random(FINISHED_YEAR).shuffle(casts)
+    moments = [_daytime(m, latest=closes - dt.timedelta(hours=2))
+               for m in _spread(opens + dt.timedelta(hours=2), closes - dt.timedelta(hours=6), len(casts))]
+    events: list[tuple[dt.datetime, int, str, int, int, str]] = []
+    for n, ((voter, idea, reason), at) in enumerate(zip(casts, moments)):
+        if (voter, idea) in changed:
+            events.append((at - dt.timedelta(hours=2), n, "cast", voter, changed[(voter, idea)], ""))
+            events.append((at - dt.timedelta(minutes=5), n, "withdraw", voter, changed[(voter, idea)], ""))
+        events.append((at, n, "cast", voter, idea, ""))
+        if reason:
+            events.append((min(at + dt.timedelta(days=1), closes - dt.timedelta(hours=1)), n, "void", voter, idea,
+                           reason))
+    for at, _, action, voter, idea, reason in sorted(events, key=lambda e: (e[0], e[1])):
+        await _vote_action(round_id, action, voter, idea, at=at, reason=reason, organizer=organizer,
+                           alias_key=alias_key, voters=voters)
+    return (f"{len(casts) + len(changed)} votes cast by {len(used)} residents, {len(changed)} changed, "
+            f"{len(voided)} voided")
+
+
+async def _vote_digital(round_: dict[str, Any], *, alias_key: bytes, now: dt.datetime) -> str:
+    """Rules set the day before the vote opened; a few residents (never citizen1) have already voted."""
+    round_id, opens = round_["id"], round_["vote_opens"]
+    organizer = (await _ids([ORGANIZER]))[ORGANIZER]
+    await voting.update_rules(round_id, DIGITAL_RULES, actor_id=organizer, now=opens - dt.timedelta(hours=20))
+    if phase_of(round_, now) is not Phase.voting:
+        return "rules set, the vote is not open at the seed's time"
+    by_title = {i["title"]: i["id"] for i in await Idea.select(Idea.id, Idea.title).where(Idea.round == round_id)}
+    ids = await _ids([email for email, _ in DIGITAL_VOTES])
+    voters = await _verified_voters()
+    plan = [(ids[email], by_title[DIGITAL_IDEAS[place]["title"]]) for email, places in DIGITAL_VOTES
+            for place in places]
+    moments = _spread(opens + dt.timedelta(hours=1), min(now, round_["vote_closes"]) - dt.timedelta(minutes=40),
+                      len(plan))
+    for (voter, idea), at in zip(plan, moments):
+        await _vote_action(round_id, "cast", voter, idea, at=at, reason="", organizer=organizer, alias_key=alias_key,
+                           voters=voters)
+    return f"rules set, {len(plan)} votes cast by {len(DIGITAL_VOTES)} residents"
+
+
+async def _vote_action(round_id: int, action: str, voter: int, idea: int, *, at: dt.datetime, reason: str,
+                       organizer: int, alias_key: bytes, voters: list[int]) -> None:
+    if action == "cast":
+        # Documentation addresses (RFC 5737), one per person.
+        ip = f"203.0.113.{10 + voters.index(voter)}" if voter in voters else ""
+        await voting.cast(round_id, idea, voter_id=voter, now=at, alias_key=alias_key, ip=ip)
+    elif action == "withdraw":
+        await voting.withdraw(round_id, idea, voter_id=voter, now=at, alias_key=alias_key)
+    else:
+        vote = await Vote.select(Vote.id).where((Vote.round == round_id) & (Vote.voter == voter)
+                                                & (Vote.idea == idea)).first()
+        await voting.void(vote["id"], reason=reason, actor_id=organizer, now=at, alias_key=alias_key)
+
+
+async def _award(round_: dict[str, Any]) -> str:
+    """The contest's prizes, each given to the entry at its place of the published ranking."""
+    round_id = round_["id"]
+    judged = await judging.results(round_id)
+    method = judged["method"]
+    jury = {row["result"].entry: getattr(row["result"], method) or row["result"].mean for row in judged["ranking"]}
+    votes = await voting.tally(round_id)
+    alpha = (await voting.rules_of(round_id))["jury_weight"] if round_["vote_opens"] else 1.0
+    combined = voting.combine(jury, {k: float(v) for k, v in votes.items()}, alpha)
+    order = {"combined": sorted(combined, key=lambda e: (-combined[e], -jury.get(e, 0), e)),
+             "public": sorted(votes, key=lambda e: (-votes[e], e))}
+    for position, (name, basis, rank) in enumerate(AWARDS, start=1):
+        ranking = order[basis]
+        await Award(contest=round_["contest"], name=name, position=position, basis=basis, rank=rank,
+                    idea=ranking[rank - 1] if rank <= len(ranking) else None).save()
+    return f"{len(AWARDS)} awards"
+
+
+async def _verified_voters() -> list[int]:
+    """The verified demo residents, in a fixed order mixing hamlets and ages."""
+    emails = sorted((*LISTED, *AT_OFFICE), key=lambda e: (sum(map(ord, e)) * 7) % 37)
+    rows = {r["email"]: r["id"] for r in await User.select(User.id, User.email).where(
+        User.email.is_in(emails) & (User.verified_resident == True))}  # noqa: E712
+    return [rows[e] for e in emails if e in rows]
+
+
+async def _ids(emails: list[str]) -> dict[str, int]:
+    rows = {r["email"]: r["id"] for r in await User.select(User.id, User.email).where(User.email.is_in(emails))}
+    missing = [e for e in emails if e not in rows]
+    if missing:
+        raise RuntimeError(f"The demo accounts {', '.join(missing)} must be seeded first.")
+    return rows
+
+
 # ---------------------------------------------------------------- people and ideas
 
 async def _ensure_youth(commune_id: int, password_hash: str, now: dt.datetime) -> dict[str, int]:
@@ -1354,6 +1844,13 @@ def _form(spec: dict[str, Any], categories: dict[str, int]) -> IdeaForm:
 
 def _hour(moment: dt.datetime) -> dt.datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def _daytime(moment: dt.datetime, *, latest: dt.datetime) -> dt.datetime:
+    """People vote in the day: a moment between midnight and 6 a.m. in Việt Nam (UTC+7) moves 6 hours later."""
+    if (moment.astimezone(UTC).hour + 7) % 24 < 6:
+        moment += dt.timedelta(hours=6)
+    return min(moment, latest)
 
 
 def _spread(first: dt.datetime, last: dt.datetime, count: int) -> list[dt.datetime]:

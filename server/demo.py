@@ -12,6 +12,7 @@ from accounts.clock import UTC
 from accounts.identifiers import normalise_email
 from accounts.tables import Commune, Hamlet, OutboxMail, Role, User
 from contest.demo import seed_contests
+from mentoring.demo import seed_mentoring
 from server.settings import get_settings
 
 DEMO_PASSWORD = "sangtao-demo"
@@ -85,10 +86,12 @@ async def seed(now: dt.datetime | None = None) -> str:
     # The key the app derives voters' public aliases with (server.controllers.voting.alias_key).
     alias_key = ("vote-alias:" + get_settings().secret_key).encode()
     contests = await seed_contests(commune_id, now=now, alias_key=alias_key)
+    # Last of the demo activity: mentors, teams' requests, the pipeline and workshops (before the mail below).
+    mentoring = await seed_mentoring(commune_id, now=now)
     # The demo people are fictional: the mail their demo activity queued is never sent.
     await OutboxMail.update({OutboxMail.status: "sent", OutboxMail.last_error: "demo data, not sent"}).where(
         (OutboxMail.status == "queued") & OutboxMail.to_address.like("%@example.com"))
-    return f"Demo commune «{COMMUNE['name']}» ready ({created} new demo accounts). {contests}"
+    return f"Demo commune «{COMMUNE['name']}» ready ({created} new demo accounts). {contests} {mentoring}"
 
 
 async def ensure_admin(identifier: str, full_name: str, password: str) -> int:

@@ -31,6 +31,19 @@ def live_server(browser_tools):
     stop_server(server)
 
 
+# Thirty days after the seed: the open demo contest (submissions close 25 days after the seed) is
+# in its judging phase, which lasts until day 39.
+JUDGING_CLOCK_OFFSET = 30 * 24 * 3600
+
+
+@pytest.fixture(scope="module")
+def judging_server(browser_tools):
+    """A second app, on its own port and SQLite file, whose clock runs 30 days ahead."""
+    server = start_server(extra_env={"CLOCK_OFFSET": str(JUDGING_CLOCK_OFFSET)})
+    yield server
+    stop_server(server)
+
+
 @pytest.fixture(scope="package")
 def browser(browser_tools):
     # Package scope, not session: while Playwright's sync API is open it owns the thread's

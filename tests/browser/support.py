@@ -68,8 +68,12 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def start_server(timeout: float = 60.0) -> LiveServer:
-    """Run ``python -m server`` (migrate, seed the demo, serve) on a free port of 127.0.0.1."""
+def start_server(timeout: float = 60.0, *, extra_env: dict[str, str] | None = None) -> LiveServer:
+    """Run ``python -m server`` (migrate, seed the demo, serve) on a free port of 127.0.0.1.
+
+    ``extra_env`` adds or overrides settings, e.g. ``{"CLOCK_OFFSET": "2592000"}`` to run the app's
+    clock 30 days ahead. Each call gets its own temporary directory, SQLite file and port.
+    """
     tmp = Path(tempfile.mkdtemp(prefix="sangtao-browser-"))
     port = free_port()
     env = dict(os.environ)
@@ -92,6 +96,7 @@ def start_server(timeout: float = 60.0) -> LiveServer:
             "PYTHONUNBUFFERED": "1",
         }
     )
+    env.update(extra_env or {})
     log_path = tmp / "server.log"
     log = log_path.open("wb")
     process = subprocess.Popen(

@@ -1,14 +1,19 @@
-"""The demo seed's contests: a full open contest and a finished one, seeded once, with their judging."""
+"""The demo seed's contests: an open one, a finished one and one in its public vote, seeded once, with their judging
+and votes."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
-from accounts.tables import AuditEvent, Hamlet, User
-from contest import judging, services
+from accounts.tables import AuditEvent, Hamlet, ResidentRecord, User
+from contest import judging, services, voting
 from contest.phases import Phase, phase_of
 from contest.tables import (
     Assignment,
+    Award,
+    Ballot,
     Conflict,
     ConflictDeclaration,
     Contest,
@@ -20,17 +25,21 @@ from contest.tables import (
     PanelMember,
     Score,
     ScoreSheet,
+    Vote,
+    VoteLogEntry,
+    VoteRules,
 )
 
 pytestmark = pytest.mark.integration
 
 OPEN = "y-tuong-sang-tao-2026"
 FINISHED = "y-tuong-sang-tao-2025"
+DIGITAL = "sang-kien-chuyen-doi-so-2026"
 
 
 async def counts() -> dict[str, int]:
     tables = (User, Contest, Idea, IdeaMember, IdeaRevision, Criterion, PanelMember, ConflictDeclaration, Conflict,
-              Assignment, ScoreSheet, Score, AuditEvent)
+              Assignment, ScoreSheet, Score, AuditEvent, ResidentRecord, VoteRules, Vote, Ballot, VoteLogEntry, Award)
     return {table.__name__: await table.count() for table in tables}
 
 
@@ -65,10 +74,19 @@ async def test_demo_contests(db, clock):
 
     await check_finished_judging(round_, clock)
     await check_open_judging(open_round)
+    await check_residents()
+    await check_finished_vote(finished, round_)
+    digital_round = await check_digital_vote(clock)
 
     before = await counts()
     await demo.seed(now=clock())
     assert await counts() == before
+
+    # citizen1 has all their votes left in the open vote.
+    citizen = await user_id("citizen1@example.com")
+    [entry, *_] = await voting.votable_ideas(digital_round["id"])
+    cast = await voting.cast(digital_round["id"], entry, voter_id=citizen, now=clock(), alias_key=alias_key())
+    assert cast["left"] == 1
 
 
 async def user_id(email: str) -> int:
@@ -142,3 +160,102 @@ async def check_open_judging(round_):
     assert await ScoreSheet.count().where(ScoreSheet.round == round_id) == 0
     assert await judging.declaration(round_id, judges[0]) is None
     assert all([await judging.declaration(round_id, j) is not None for j in judges[1:]])
+
+
+def alias_key() -> bytes:
+    """The app's key for voters' aliases, as the vote controller derives it."""
+    from server.controllers.voting import alias_key as app_alias_key
+    from server.settings import get_settings
+
+    return app_alias_key(SimpleNamespace(settings=get_settings()))
+
+
+async def check_residents():
+    """citizen1 and most demo residents are verified, by the resident list or at the office; youth1 is not."""
+    organizer = await user_id("organizer@example.com")
+    people = {u["email"]: u for u in await User.select().where(User.verified_resident == True)}  # noqa: E712
+    assert "citizen1@example.com" in people and "youth1@example.com" not in people
+    assert people["citizen1@example.com"]["verified_method"] == "office"
+    methods = [u["verified_method"] for u in people.values()]
+    assert methods.count("resident_list") >= 10 and methods.count("office") >= 10
+    assert all(u["verified_by"] == organizer and u["verified_at"] for u in people.values()
+               if u["verified_method"] == "office")
+    assert len([e for e in people if e.startswith("thanhnien")]) >= 18
+    assert len([e for e in people if e.startswith("cudan")]) >= 15
+    assert len({u["hamlet"] for u in people.values()}) == 6
+    assert 1950 <= min(u["birth_year"] for u in people.values() if u["email"].startswith("cudan"))
+    assert await ResidentRecord.count() > len([m for m in methods if m == "resident_list"])
+
+
+async def check_finished_vote(contest, round_):
+    """Rules fixed before the vote, ~60 votes in its window, changes, voids with reasons, a verifying log, awards."""
+    round_id = round_["id"]
+    assert round_["judging_closes"] <= round_["vote_opens"] < round_["vote_closes"] <= round_["results_at"]
+    rules = await voting.rules_of(round_id)
+    assert (rules["votes_per_voter"], rules["change_allowed"], rules["jury_weight"]) == (3, True, 0.7)
+    [set_at] = await AuditEvent.select(AuditEvent.created_at).where(
+        (AuditEvent.action == "vote.rules") & (AuditEvent.target_id == str(round_id)))
+    assert set_at["created_at"] < round_["vote_opens"]
+
+    votes = await Vote.select().where(Vote.round == round_id)
+    assert len(votes) >= 50
+    assert all(round_["vote_opens"] <= v["created_at"] < round_["vote_closes"] for v in votes)
+    voided = [v for v in votes if v["voided"]]
+    organizer = await user_id("organizer@example.com")
+    assert len(voided) == 3 and all(v["void_reason"] and v["voided_by"] == organizer for v in voided)
+    assert len({v["void_reason"] for v in voided}) == 3
+    assert len({v["voter"] for v in votes}) >= 30
+    ballots = await Ballot.select().where(Ballot.round == round_id)
+    assert all(b["used"] <= 3 for b in ballots)
+
+    log = await voting.log_rows(round_id)
+    check = voting.verify_log(log)
+    assert check["ok"] and check["entries"] == len(log)
+    actions = [row["action"] for row in log]
+    assert actions.count("withdraw") == 2 and actions.count("void") == 3
+    assert actions.count("cast") == len(votes) + 2
+    counts = await voting.tally(round_id)
+    codes = {i["id"]: i["code"] for i in await Idea.select(Idea.id, Idea.code).where(Idea.round == round_id)}
+    assert check["totals"] == {codes[k]: n for k, n in counts.items()}
+    assert sum(sorted(counts.values(), reverse=True)[:3]) > sum(counts.values()) / 2  # a few favourites
+    # The log's aliases are the app's: the same key derivation.
+    first = min(votes, key=lambda v: v["created_at"])
+    assert voting.voter_alias(alias_key(), contest["id"], first["voter"]) in {row["voter_alias"] for row in log}
+
+    awards = await Award.select(Award.all_columns(), Award.idea.status).where(
+        Award.contest == contest["id"]).order_by(Award.position)
+    assert [(a["name"], a["basis"], a["rank"]) for a in awards] == [
+        ("Giải Nhất", "combined", 1), ("Giải Nhì", "combined", 2), ("Giải Ba", "combined", 3),
+        ("Giải Khuyến khích", "combined", 4), ("Giải bình chọn", "public", 1)]
+    assert [a["idea.status"] for a in awards[:3]] == [IdeaStatus.awarded.value] * 3
+    assert awards[3]["idea.status"] == IdeaStatus.finalist.value
+    assert awards[4]["idea"] == max(counts, key=counts.get)
+
+
+async def check_digital_vote(clock):
+    """The third contest is in its public vote: rules set before it opened, a few votes, citizen1 may vote."""
+    contest = await services.contest_by_slug(DIGITAL)
+    assert contest["published"]
+    [round_] = await services.rounds_of(contest["id"])
+    assert phase_of(round_, clock()) is Phase.voting
+    ideas = await Idea.select(Idea.id, Idea.status).where(Idea.round == round_["id"])
+    assert len(ideas) >= 8 and all(i["status"] in (IdeaStatus.submitted.value, IdeaStatus.shortlisted.value)
+                                   for i in ideas)
+    shortlisted = {i["id"] for i in ideas if i["status"] == IdeaStatus.shortlisted.value}
+    assert 3 <= len(shortlisted) <= 4 and set(await voting.votable_ideas(round_["id"])) == shortlisted
+    assert await VoteRules.exists().where(VoteRules.round == round_["id"])
+    rules = await voting.rules_of(round_["id"])
+    assert (rules["votes_per_voter"], rules["change_allowed"], rules["live_tally"], rules["jury_weight"]) == (
+        2, True, False, 0.6)
+    [set_at] = await AuditEvent.select(AuditEvent.created_at).where(
+        (AuditEvent.action == "vote.rules") & (AuditEvent.target_id == str(round_["id"])))
+    assert set_at["created_at"] < round_["vote_opens"]
+    votes = await Vote.select().where(Vote.round == round_["id"])
+    citizen = await user_id("citizen1@example.com")
+    assert 3 <= len(votes) <= 15 and all(v["voter"] != citizen and v["idea"] in shortlisted for v in votes)
+    assert all(round_["vote_opens"] <= v["created_at"] <= clock() for v in votes)
+    assert voting.verify_log(await voting.log_rows(round_["id"]))["ok"]
+    context = await voting.voting_context(round_["id"])
+    assert await voting.refusal(context, citizen, clock()) is None
+    assert await voting.refusal(context, await user_id("youth1@example.com"), clock()) is not None  # not verified
+    return round_
