@@ -894,30 +894,30 @@ RUBRIC: tuple[dict[str, Any], ...] = (
         "name": "Tính sáng tạo", "weight": 0.3,
         "description": "Ý tưởng mới ở xã, hoặc cách làm mới cho một việc quen thuộc; không sao chép nguyên một mô "
                        "hình có sẵn.",
-        "descriptors": ("1 — giống hệt cách làm đã có", "2 — thay đổi nhỏ so với cách làm quen thuộc",
-                        "3 — có điểm mới nhưng chưa rõ nét", "4 — cách làm mới, hợp với địa phương",
-                        "5 — rất mới, có thể làm mẫu cho nơi khác"),
+        "descriptors": ("giống hệt cách làm đã có", "thay đổi nhỏ so với cách làm quen thuộc",
+                        "có điểm mới nhưng chưa rõ nét", "cách làm mới, hợp với địa phương",
+                        "rất mới, có thể làm mẫu cho nơi khác"),
     },
     {
         "name": "Tính khả thi", "weight": 0.3,
         "description": "Làm được với thời gian, con người và nguồn lực của nhóm; chi phí hợp lý, có kế hoạch làm "
                        "thử cụ thể.",
-        "descriptors": ("1 — ý tưởng chưa rõ ràng", "2 — thiếu nhiều nguồn lực cần thiết",
-                        "3 — làm được nếu có thêm hỗ trợ", "4 — kế hoạch rõ, chi phí hợp lý",
-                        "5 — rất khả thi, có số liệu"),
+        "descriptors": ("ý tưởng chưa rõ ràng", "thiếu nhiều nguồn lực cần thiết",
+                        "làm được nếu có thêm hỗ trợ", "kế hoạch rõ, chi phí hợp lý",
+                        "rất khả thi, có số liệu"),
     },
     {
         "name": "Tác động cộng đồng", "weight": 0.25,
         "description": "Bao nhiêu người được hưởng lợi, đời sống và môi trường được cải thiện đến đâu; khả năng duy "
                        "trì và nhân rộng.",
-        "descriptors": ("1 — lợi ích chưa rõ", "2 — lợi ích cho ít người", "3 — lợi ích rõ cho một thôn",
-                        "4 — lợi ích lớn, duy trì được", "5 — lợi ích lớn, nhân rộng được ra cả xã"),
+        "descriptors": ("lợi ích chưa rõ", "lợi ích cho ít người", "lợi ích rõ cho một thôn",
+                        "lợi ích lớn, duy trì được", "lợi ích lớn, nhân rộng được ra cả xã"),
     },
     {
         "name": "Trình bày", "weight": 0.15,
         "description": "Hồ sơ rõ ràng, dễ hiểu: vấn đề, giải pháp, người hưởng lợi và nguồn lực được nêu cụ thể.",
-        "descriptors": ("1 — khó hiểu, thiếu thông tin", "2 — còn thiếu nhiều phần", "3 — đủ ý nhưng chưa cụ thể",
-                        "4 — rõ ràng, mạch lạc", "5 — rất rõ, có số liệu và hình ảnh"),
+        "descriptors": ("khó hiểu, thiếu thông tin", "còn thiếu nhiều phần", "đủ ý nhưng chưa cụ thể",
+                        "rõ ràng, mạch lạc", "rất rõ, có số liệu và hình ảnh"),
     },
 )
 

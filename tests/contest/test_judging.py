@@ -35,7 +35,7 @@ async def setup(commune, make_user, clock):
         ideas.append(idea_id)
         leads.append(lead)
     await Criterion(round=round_["id"], name="Sáng tạo", weight=2, scale_min=1, scale_max=5,
-                    descriptors=json.dumps(["1 — chưa rõ", "2", "3", "4", "5 — xuất sắc"]), position=1).save()
+                    descriptors=json.dumps(["chưa rõ", "sơ sài", "khá", "tốt", "xuất sắc"]), position=1).save()
     await Criterion(round=round_["id"], name="Khả thi", weight=1, scale_min=0, scale_max=10, position=2).save()
     organizer = await make_user(roles=(Role.organizer,))
     judges = []

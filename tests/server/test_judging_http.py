@@ -34,7 +34,7 @@ async def test_judge_signs_then_scores_blind(client, setup, clock):  # noqa: F81
                                {"related": "", "relatives": "", "statement": "", "confirm": "on"})
     assert response.status_code == 303
     page = await client.get(f"/judge/assignments/{assignment['id']}")
-    assert page.status_code == 200 and "1 — chưa rõ" in page.text
+    assert page.status_code == 200 and "<strong>1</strong> — chưa rõ" in page.text
     lead_names = {lead.full_name for lead in setup["leads"]}
     assert not any(name in page.text for name in lead_names)  # blind
     criteria = await judging.rubric(setup["round"]["id"])

@@ -1,0 +1,89 @@
+"""The demo seed's mentoring programme: organizations, mentors, requests, a mentorship, the pipeline, workshops."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.tables import AuditEvent, Notification, OutboxMail, RoleGrant, User
+from contest.tables import Idea
+from mentoring import services as mentoring
+from mentoring.tables import (
+    ActionItem,
+    IncubationRecord,
+    MentoringRequest,
+    MentorProfile,
+    Mentorship,
+    OfficeSlot,
+    Organization,
+    OrgKind,
+    SessionNote,
+    TeamNeed,
+    Workshop,
+    WorkshopRegistration,
+)
+
+pytestmark = pytest.mark.integration
+
+TABLES = (User, RoleGrant, Notification, OutboxMail, AuditEvent, Organization, MentorProfile, TeamNeed,
+          MentoringRequest, Mentorship, OfficeSlot, SessionNote, ActionItem, IncubationRecord, Workshop,
+          WorkshopRegistration)
+
+
+async def counts() -> dict[str, int]:
+    return {table.__name__: await table.count() for table in TABLES}
+
+
+async def test_demo_mentoring(db, clock):
+    from server import demo
+
+    await demo.seed(now=clock())
+    now = clock()
+
+    # Partner organizations of every kind; eight approved mentors (mentor1 among them) and one waiting.
+    assert {o["kind"] for o in await Organization.select(Organization.kind)} == {k.value for k in OrgKind}
+    approved = await MentorProfile.select(MentorProfile.id, MentorProfile.user.email).where(
+        MentorProfile.approved == True)  # noqa: E712
+    assert len(approved) >= 8
+    assert "mentor1@example.com" in {m["user.email"] for m in approved}
+    assert len(await mentoring.directory()) == len(approved)
+    assert await MentorProfile.count().where(MentorProfile.approved == False) >= 1  # noqa: E712
+
+    # mentor1: a team's request waiting, and an active mentorship with youth1's idea.
+    mentor1 = next(m["id"] for m in approved if m["user.email"] == "mentor1@example.com")
+    assert await mentoring.requests_for_mentor(mentor1, now=now)
+    [mentorship] = [m for m in await mentoring.mentorships_of_mentor(mentor1) if m["status"] == "active"]
+    assert mentorship["idea.title"] == "Livestream bán bánh đa từ lò"
+    lead = await Idea.select(Idea.lead.email).where(Idea.id == mentorship["idea"]).first()
+    assert lead["lead.email"] == "youth1@example.com"
+    assert mentorship["checkin_sent_at"] is not None
+    notes = await mentoring.notes_of(mentorship["id"])
+    actions = [a for n in notes for a in n["actions"]]
+    assert len(notes) == 2 and len(actions) == 3 and sum(a["done"] for a in actions) == 1
+    slots = await mentoring.open_slots(mentor1, now=now)
+    assert len(slots) == 2 and [s["booked_by"] for s in slots].count(mentorship["id"]) == 1
+    statuses = [r["status"] for r in await MentoringRequest.select(MentoringRequest.status)]
+    assert statuses.count("pending") == 2 and statuses.count("accepted") == 1
+    declined = await MentoringRequest.select().where(MentoringRequest.status == "declined")
+    assert len(declined) == 1 and declined[0]["reason"]
+    assert await TeamNeed.count() >= 4
+
+    # The incubation pipeline: ideas at four stages or more, one launched as a cooperative.
+    commune = (await Idea.select(Idea.contest.commune).where(Idea.id == mentorship["idea"]).first())["contest.commune"]
+    board = await mentoring.pipeline(commune)
+    assert sum(bool(ideas) for ideas in board.values()) >= 4
+    assert [r["outcome"] for r in board["launched"]] == ["cooperative"]
+
+    # An upcoming workshop with registrations, and a past one whose attendance was taken.
+    [upcoming] = await mentoring.workshops(now=now)
+    assert upcoming["registered"] >= 8 and upcoming["capacity"] == 20 and upcoming["place"] == "Nhà văn hóa xã An Khánh"
+    [past] = await mentoring.workshops(now=now, upcoming=False)
+    assert await WorkshopRegistration.count().where(
+        (WorkshopRegistration.workshop == past["id"]) & (WorkshopRegistration.attended == True)) > 0  # noqa: E712
+
+    # The demo mail is never sent.
+    assert not await OutboxMail.exists().where(OutboxMail.status == "queued")
+
+    # A second seed changes nothing.
+    before = await counts()
+    await demo.seed(now=clock())
+    assert await counts() == before
