@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from accounts import audit, notifications, passwords
-from accounts.clock import UTC
 from accounts.engine import atomic
 from accounts.errors import AccountError, NotFound, PermissionDenied, ValidationFailed
 from accounts.i18n import N_, translate

@@ -20,7 +20,7 @@ from accounts.i18n import N_, translate
 from accounts.services import grant_role
 from accounts.tables import Role, User
 from contest import calibration
-from contest.assignment import AssignmentInfeasible, Problem, solve
+from contest.assignment import Problem, solve
 from contest.errors import IdeaError
 from contest.phases import Phase, is_open, phase_of
 from contest.services import normalise_contact
@@ -28,7 +28,6 @@ from contest.tables import (
     Assignment,
     Conflict,
     ConflictDeclaration,
-    Contest,
     Criterion,
     Idea,
     IdeaMember,

@@ -24,7 +24,7 @@ from accounts.i18n import N_
 from accounts.tables import Hamlet, User
 from contest.errors import IdeaError
 from contest.phases import Phase, is_open
-from contest.tables import Ballot, Contest, Idea, IdeaStatus, Round, Vote, VoteCount, VoteLogEntry, VoteRules
+from contest.tables import Ballot, Idea, IdeaStatus, Round, Vote, VoteCount, VoteLogEntry, VoteRules
 
 GENESIS = "0" * 64
 LOG_FIELDS = ("round", "seq", "voter_alias", "idea_code", "action", "time_bucket", "receipt", "reason")

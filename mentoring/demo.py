@@ -42,7 +42,6 @@ from mentoring.tables import (
     OrgKind,
     TeamNeed,
     Workshop,
-    WorkshopRegistration,
 )
 
 VN = dt.timezone(dt.timedelta(hours=7))  # Asia/Ho_Chi_Minh has had no daylight saving time since 1975

@@ -34,7 +34,6 @@ from mentoring.tables import (
     Organization,
     RequestStatus,
     SessionNote,
-    Stage,
     TeamNeed,
     Workshop,
     WorkshopRegistration,

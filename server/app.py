@@ -8,7 +8,7 @@ import logging
 from urllib.parse import unquote
 from collections.abc import AsyncIterator
 
-from litestar import Litestar, Router
+from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide

@@ -36,11 +36,7 @@ def safe_next(target: str | None, default: str = "/") -> str:
 
 def flash(request: Request, message: str, category: str = "success", **params: Any) -> None:
     """Queue a message (a msgid) for the next page the person sees."""
-    if request.scope.get("session") is None:
-        return
-    items = list(request.session.get(FLASH_KEY, []))
-    items.append({"message": t(request, message, **params), "category": category})
-    request.session[FLASH_KEY] = items
+    flash_text(request, t(request, message, **params), category)
 
 
 def take_flashes(request: Request) -> list[dict[str, str]]:
@@ -52,6 +48,34 @@ def take_flashes(request: Request) -> list[dict[str, str]]:
 
 async def form_data(request: Request) -> FormMultiDict:
     return await request.form()
+
+
+def flash_error(request: Request, error: DomainError) -> None:
+    """Show the (first) problem of a refused action on the next page."""
+    flash_text(request, next(iter(field_errors(request, error).values())), "error")
+
+
+def flash_text(request: Request, text: str, category: str = "success") -> None:
+    """Queue an already translated message."""
+    if request.scope.get("session") is None:
+        return
+    items = list(request.session.get(FLASH_KEY, []))
+    items.append({"message": text, "category": category})
+    request.session[FLASH_KEY] = items
+
+
+def organizer_commune(request: Request) -> int:
+    """The commune the signed-in organizer runs (the first one, for organizers of several)."""
+    from accounts.errors import PermissionDenied
+    from accounts.i18n import N_
+    from accounts.rules import is_organizer
+
+    me = request.scope.get("user")
+    communes = [c for r, c in me.roles if r == "organizer" and c is not None] or (
+        [me.commune_id] if me.commune_id else [])
+    if not communes or not is_organizer(me, communes[0]):
+        raise PermissionDenied(N_("You organize another commune."))
+    return communes[0]
 
 
 def field_errors(request: Request, error: DomainError) -> dict[str, str]:

@@ -32,7 +32,6 @@ os.environ.update(
     }
 )
 
-import asyncio  # noqa: E402
 import re  # noqa: E402
 import datetime as dt  # noqa: E402
 

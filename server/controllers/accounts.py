@@ -18,7 +18,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
 from server.context import AppContext
-from server.guards import access, public
+from server.guards import access
 from server.i18n import lang_of, t
 from server.web import field_errors, flash, form_data, redirect, render, safe_next
 

@@ -23,7 +23,7 @@ from server.context import AppContext
 from server.guards import access
 from server.i18n import lang_of, t
 from server.uploads import discard, store_form_files
-from server.web import field_errors, flash, form_data, redirect, render
+from server.web import field_errors, flash, flash_error, form_data, redirect, render
 
 PER_PAGE = 12
 UPLOAD_BODY_LIMIT = 80 * 1024 * 1024  # a cover and five attachments of 10 MB, plus the text
@@ -262,7 +262,7 @@ class MyIdeasController(Controller):
         except DomainError as exc:
             if isinstance(exc, (PermissionDenied, NotFound)):
                 raise
-            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            flash_error(request, exc)
             return redirect(f"/my/ideas/{idea_id}#withdraw")
         flash(request, N_("The idea has been withdrawn."))
         return redirect("/my/ideas")
@@ -276,7 +276,7 @@ class MyIdeasController(Controller):
         except DomainError as exc:
             if isinstance(exc, (PermissionDenied, NotFound)):
                 raise
-            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            flash_error(request, exc)
             return redirect(f"/my/ideas/{idea_id}#team")
         flash(request, N_("The invitation has been sent."))
         return redirect(f"/my/ideas/{idea_id}#team")

@@ -18,7 +18,7 @@ from server.context import AppContext
 from server.controllers.contests import STAGE_LABELS
 from server.guards import access
 from server.i18n import lang_of, t
-from server.web import field_errors, flash, form_data, redirect, render
+from server.web import field_errors, flash, flash_error, form_data, redirect, render
 
 
 def _lines(text: str) -> list[str]:
@@ -157,7 +157,7 @@ class JudgeController(Controller):
         except DomainError as exc:
             if isinstance(exc, (PermissionDenied, NotFound)):
                 raise
-            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            flash_error(request, exc)
             return redirect(f"/judge/assignments/{assignment_id}#abstain")
         flash(request, N_("Recorded: you did not score this entry."))
         return redirect("/judge")
@@ -171,7 +171,7 @@ class JudgeController(Controller):
         except DomainError as exc:
             if isinstance(exc, (PermissionDenied, NotFound)):
                 raise
-            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            flash_error(request, exc)
             return redirect(f"/judge/assignments/{assignment_id}#recuse")
         flash(request, N_("You stepped back from this entry; it has been given to another judge."))
         return redirect("/judge")
@@ -222,7 +222,7 @@ class OrganizerJudgingController(Controller):
             await judging.add_judge(round_id, form.get("contact", ""), expertise=expertise,
                                     actor_id=current_user(request).id, now=ctx.now(), lang=lang_of(request))
         except DomainError as exc:
-            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            flash_error(request, exc)
             return redirect(f"/organizer/rounds/{round_id}/judging/#panel")
         flash(request, N_("The judge has been added to the panel and told."))
         return redirect(f"/organizer/rounds/{round_id}/judging/#panel")
@@ -288,7 +288,7 @@ class OrganizerJudgingController(Controller):
             await judging.reopen(round_id, actor_id=current_user(request).id, reason=form.get("reason", ""),
                                  hours=_int(form.get("hours"), 0), now=ctx.now())
         except DomainError as exc:
-            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            flash_error(request, exc)
             return redirect(f"/organizer/rounds/{round_id}/judging/#freeze")
         flash(request, N_("Scoring is reopened; the judges can change their sheets until the new time."))
         return redirect(f"/organizer/rounds/{round_id}/judging/#freeze")
@@ -307,7 +307,7 @@ class OrganizerJudgingController(Controller):
             count = await judging.shortlist(round_id, ids, actor_id=current_user(request).id,
                                             reason=form.get("reason", ""), now=ctx.now())
         except DomainError as exc:
-            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            flash_error(request, exc)
             return redirect(f"/organizer/rounds/{round_id}/judging/#results")
         flash(request, N_("%(count)s entries shortlisted."), count=count)
         return redirect(f"/organizer/rounds/{round_id}/judging/#results")

@@ -12,7 +12,7 @@ from litestar.response import Template
 
 from accounts.errors import DomainError, NotFound, PermissionDenied
 from accounts.i18n import N_
-from accounts.rules import Access, is_admin, is_organizer
+from accounts.rules import Access, is_organizer
 from contest.reports import csv_bytes, xlsx_bytes
 from mentoring import services as mentoring
 from mentoring.tables import Organization
@@ -20,20 +20,11 @@ from server.auth import current_user
 from server.context import AppContext
 from server.guards import access
 from server.i18n import TIMEZONE, lang_of, t
-from server.web import field_errors, flash, form_data, redirect, render
+from server.web import field_errors, flash, flash_error, form_data, organizer_commune, redirect, render
 
 LABELS = {"expertise": mentoring.EXPERTISE, "sectors": mentoring.SECTORS, "org_kinds": mentoring.ORG_KINDS,
           "stages": mentoring.STAGE_LABELS, "slots": mentoring.SLOTS, "gates": mentoring.GATES,
           "outcomes": mentoring.OUTCOMES}
-
-
-def _commune_of(request: Request) -> int:
-    me = current_user(request)
-    communes = [c for r, c in me.roles if r == "organizer" and c is not None] or (
-        [me.commune_id] if me.commune_id else [])
-    if not communes or not is_organizer(me, communes[0]):
-        raise PermissionDenied(N_("You organize another commune."))
-    return communes[0]
 
 
 def _local(text: str) -> dt.datetime:
@@ -173,7 +164,7 @@ class MentoringController(Controller):
         except NotFound:
             raise
         except DomainError as exc:
-            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            flash_error(request, exc)
             return redirect("/mentoring")
         flash(request, {"accept": N_("You accepted the team. Welcome aboard!"), "decline": N_("The team has been told."),
                         "cancel": N_("The request is withdrawn.")}[answer])
@@ -201,7 +192,7 @@ class MentoringController(Controller):
         except NotFound:
             raise
         except DomainError as exc:
-            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            flash_error(request, exc)
             return redirect(f"/mentoring/mentorships/{mentorship_id}#notes")
         flash(request, N_("The notes are saved."))
         return redirect(f"/mentoring/mentorships/{mentorship_id}#notes")
@@ -222,7 +213,7 @@ class MentoringController(Controller):
         except NotFound:
             raise
         except DomainError as exc:
-            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            flash_error(request, exc)
             return redirect(f"/mentoring/mentorships/{mentorship_id}#feedback")
         flash(request, N_("Thank you. Only the organizers read this feedback."))
         return redirect(f"/mentoring/mentorships/{mentorship_id}")
@@ -236,7 +227,7 @@ class MentoringController(Controller):
         except (NotFound, PermissionDenied):
             raise
         except DomainError as exc:
-            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            flash_error(request, exc)
             return redirect(f"/mentoring/mentorships/{mentorship_id}#close")
         flash(request, N_("The mentorship is closed. Thank you for your time!"))
         return redirect("/mentoring")
@@ -258,7 +249,7 @@ class MentoringController(Controller):
             await mentoring.publish_slot(mine["id"], starts_at=starts, minutes=minutes, mode=form.get("mode", ""),
                                          location=form.get("location", ""), now=ctx.now())
         except DomainError as exc:
-            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            flash_error(request, exc)
             return redirect("/mentoring#slots")
         flash(request, N_("The office hours are published."))
         return redirect("/mentoring#slots")
@@ -357,7 +348,7 @@ class OrganizerMentoringController(Controller):
 
     @get("/", opt=access(Access.organizer))
     async def page(self, request: Request, ctx: NamedDependency[AppContext]) -> Template:
-        commune_id = _commune_of(request)
+        commune_id = organizer_commune(request)
         run = await mentoring.latest_run(commune_id)
         from mentoring.tables import MentorProfile
 
@@ -381,14 +372,14 @@ class OrganizerMentoringController(Controller):
 
     @post("/mentors/{mentor_id:int}/approve", opt=access(Access.organizer))
     async def approve(self, request: Request, mentor_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        _commune_of(request)
+        organizer_commune(request)
         await mentoring.approve(mentor_id, actor_id=current_user(request).id, now=ctx.now())
         flash(request, N_("The mentor is approved and appears in the directory."))
         return redirect("/organizer/mentoring/#mentors")
 
     @post("/matching", opt=access(Access.organizer))
     async def run(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
-        commune_id = _commune_of(request)
+        commune_id = organizer_commune(request)
         form = await form_data(request)
         try:
             await mentoring.run_matching(commune_id, mode=form.get("mode", "optimal"), actor_id=current_user(request).id,
@@ -399,7 +390,7 @@ class OrganizerMentoringController(Controller):
 
     @post("/proposals/{proposal_id:int}", opt=access(Access.organizer))
     async def adjust(self, request: Request, proposal_id: FromPath[int]) -> Response:
-        _commune_of(request)
+        organizer_commune(request)
         form = await form_data(request)
         mentor = form.get("mentor", "")
         try:
@@ -411,7 +402,7 @@ class OrganizerMentoringController(Controller):
 
     @post("/runs/{run_id:int}/publish", opt=access(Access.organizer))
     async def publish(self, request: Request, run_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        _commune_of(request)
+        organizer_commune(request)
         try:
             count = await mentoring.publish_run(run_id, actor_id=current_user(request).id, now=ctx.now(),
                                                 lang=lang_of(request))
@@ -423,19 +414,19 @@ class OrganizerMentoringController(Controller):
 
     @post("/pipeline/{idea_id:int}", opt=access(Access.organizer))
     async def stage(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        _commune_of(request)
+        organizer_commune(request)
         form = await form_data(request)
         try:
             await mentoring.set_stage(idea_id, stage=form.get("stage", ""), checklist=form.getall("gate", []),
                                       outcome=form.get("outcome", ""), actor_id=current_user(request).id, now=ctx.now())
         except DomainError as exc:
-            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            flash_error(request, exc)
             return redirect("/organizer/mentoring/#pipeline")
         flash(request, N_("The pipeline is updated."))
         return redirect("/organizer/mentoring/#pipeline")
 
     async def _pipeline_rows(self, request: Request) -> tuple[list[str], list[list]]:
-        board = await mentoring.pipeline(_commune_of(request))
+        board = await mentoring.pipeline(organizer_commune(request))
         headers = [t(request, h) for h in (N_("Code"), N_("Title"), N_("Team lead"), N_("Stage"), N_("Outcome"),
                                            N_("Last change"))]
         rows = [[r["idea.code"], r["idea.title"], r["idea.lead.full_name"], t(request, mentoring.STAGE_LABELS[stage]),

@@ -20,7 +20,7 @@ from server.context import AppContext
 from server.controllers.contests import STATUS_LABELS
 from server.guards import access
 from server.i18n import TIMEZONE, t
-from server.web import field_errors, flash, form_data, redirect, render
+from server.web import flash, flash_error, form_data, redirect, render
 
 NEW_WINDOW = dt.timedelta(days=7)
 
@@ -118,7 +118,7 @@ class OrganizerController(Controller):
             await services.extend_submission_deadline(round_id, new_close, actor_id=current_user(request).id,
                                                       now=ctx.now())
         except DomainError as exc:
-            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            flash_error(request, exc)
             return redirect(f"/organizer/contests/{round_['contest.slug']}#deadline")
         flash(request, N_("The submission deadline has been extended."))
         return redirect(f"/organizer/contests/{round_['contest.slug']}")
@@ -151,7 +151,7 @@ class OrganizerController(Controller):
             await services.hide(idea_id, reason=form.get("reason", ""), actor_id=current_user(request).id,
                                 now=ctx.now())
         except DomainError as exc:
-            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            flash_error(request, exc)
             return redirect(f"/ideas/{idea['code']}#moderation")
         flash(request, N_("The idea is hidden and the team has been told why."))
         return redirect(f"/ideas/{idea['code']}")

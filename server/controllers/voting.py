@@ -14,14 +14,14 @@ from accounts import verification
 from accounts.errors import DomainError, NotFound, PermissionDenied
 from accounts.i18n import N_
 from accounts.rules import Access, is_organizer
-from accounts.tables import Hamlet, User
+from accounts.tables import User
 from contest import judging, phases, services, voting
 from contest.tables import Award, Idea
 from server.auth import client_ip, current_user
 from server.context import AppContext
 from server.guards import access
-from server.i18n import lang_of, t
-from server.web import field_errors, flash, form_data, redirect, render
+from server.i18n import t
+from server.web import field_errors, flash, flash_error, form_data, organizer_commune, redirect, render
 
 
 def alias_key(ctx: AppContext) -> bytes:
@@ -258,7 +258,7 @@ class VerificationController(Controller):
                 me.id, ctx.sms, now=ctx.now(),
                 text=t(request, N_("Sáng tạo: your code is %(code)s (valid 10 minutes).")).replace("%%", "%"))
         except DomainError as exc:
-            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            flash_error(request, exc)
             return redirect("/account/verify")
         flash(request, N_("We sent a 6-digit code to your phone."))
         return redirect("/account/verify?sent=1")
@@ -281,17 +281,9 @@ class ResidentsController(Controller):
     path = "/organizer/residents"
     include_in_schema = False
 
-    def _commune(self, request: Request) -> int:
-        me = current_user(request)
-        communes = [c for r, c in me.roles if r == "organizer" and c is not None] or (
-            [me.commune_id] if me.commune_id else [])
-        if not communes or not is_organizer(me, communes[0]):
-            raise PermissionDenied(N_("You organize another commune."))
-        return communes[0]
-
     @get("/", opt=access(Access.organizer))
     async def page(self, request: Request, q: FromQuery[str] = "") -> Template:
-        commune_id = self._commune(request)
+        commune_id = organizer_commune(request)
         from accounts.tables import ResidentRecord
         from accounts.text import search_terms
 
@@ -311,7 +303,7 @@ class ResidentsController(Controller):
 
     @post("/import", opt=access(Access.organizer), request_max_body_size=20 * 1024 * 1024)
     async def upload(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
-        commune_id = self._commune(request)
+        commune_id = organizer_commune(request)
         form = await form_data(request)
         upload = form.get("file")
         if not getattr(upload, "filename", ""):
@@ -330,7 +322,7 @@ class ResidentsController(Controller):
 
     @post("/{user_id:int}/verify", opt=access(Access.organizer))
     async def verify(self, request: Request, user_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        commune_id = self._commune(request)
+        commune_id = organizer_commune(request)
         try:
             await verification.verify_at_office(user_id, actor_id=current_user(request).id, commune_id=commune_id,
                                                 now=ctx.now())
@@ -376,7 +368,7 @@ class OrganizerVoteController(Controller):
             flash(request, N_("Please enter numbers."), "error")
             return redirect(f"/organizer/rounds/{round_id}/vote/")
         except DomainError as exc:
-            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            flash_error(request, exc)
             return redirect(f"/organizer/rounds/{round_id}/vote/")
         flash(request, N_("The vote's rules are saved."))
         return redirect(f"/organizer/rounds/{round_id}/vote/")
@@ -390,7 +382,7 @@ class OrganizerVoteController(Controller):
             await voting.void(vote_id, reason=form.get("reason", ""), actor_id=current_user(request).id, now=ctx.now(),
                               alias_key=alias_key(ctx))
         except DomainError as exc:
-            flash(request, next(iter(field_errors(request, exc).values())), "error")
+            flash_error(request, exc)
             return redirect(f"/organizer/rounds/{round_id}/vote/#votes")
         flash(request, N_("The vote is voided; it stays in the public log, marked."))
         return redirect(f"/organizer/rounds/{round_id}/vote/#votes")

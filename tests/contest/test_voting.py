@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 
 import pytest
 
@@ -11,7 +10,7 @@ from accounts.errors import PermissionDenied
 from accounts.tables import User
 from contest import services, voting
 from contest.errors import IdeaError
-from contest.tables import Ballot, Vote, VoteLogEntry
+from contest.tables import Ballot, Vote
 from tests.support.factories import complete_form, make_contest
 
 pytestmark = pytest.mark.integration

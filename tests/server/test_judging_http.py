@@ -7,7 +7,6 @@ import re
 import httpx
 import pytest
 
-from accounts.tables import Role
 from contest import judging
 from contest.tables import Assignment, ScoreSheet
 from tests.conftest import csrf_from, login, post_form

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import httpx
 import pytest
 
 from accounts.tables import AuditEvent, Role, User
