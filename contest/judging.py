@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from accounts import audit, notifications
@@ -55,6 +56,11 @@ ENTRY_STATUSES = [IdeaStatus.submitted.value, IdeaStatus.shortlisted.value, Idea
 
 def _db():
     return ScoreSheet._meta.db
+
+
+# Other apps add automatic conflicts without contest/ depending on them: each source returns
+# (judge user id, idea id) pairs for a round. mentoring/ registers "the judge mentors the team".
+CONFLICT_SOURCES: list[Callable[[int], Awaitable[set[tuple[int, int]]]]] = []
 
 
 # ---------------------------------------------------------------- rounds and settings
@@ -246,11 +252,13 @@ async def entries(round_id: int) -> list[dict[str, Any]]:
 async def conflicts(round_id: int) -> set[tuple[int, int]]:
     """Every (judge, idea) pair that must not be assigned: declared, recused, or found automatically.
 
-    Automatic: the judge leads or is a member of the team, or a family contact they declared
-    belongs to the team lead or a member.
+    Automatic: the judge leads or is a member of the team, a family contact they declared
+    belongs to the team lead or a member, or a registered source says so (the judge mentors the team).
     """
     pairs = {(c["judge"], c["idea"]) for c in await Conflict.select(Conflict.judge, Conflict.idea).where(
         Conflict.round == round_id)}
+    for source in CONFLICT_SOURCES:
+        pairs |= await source(round_id)
     judges = [p["judge"] for p in await PanelMember.select(PanelMember.judge).where(
         (PanelMember.round == round_id) & PanelMember.judge.is_not_null())]
     if not judges:

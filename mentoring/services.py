@@ -804,3 +804,20 @@ def explain_proposal(components: dict[str, float], covered: list[str]) -> list[t
     if strong:
         lines.append((N_("Good fit on: %(parts)s"), {"parts": strong}))
     return lines
+
+
+async def mentor_conflicts(round_id: int) -> set[tuple[int, int]]:
+    """Judges who mentor a team must not score its entry (a conflict source for judging)."""
+    rows = await Mentorship.select(Mentorship.mentor.user, Mentorship.idea).where(
+        Mentorship.idea.round == round_id)
+    return {(r["mentor.user"], r["idea"]) for r in rows}
+
+
+def register_conflict_source() -> None:
+    from contest import judging
+
+    if mentor_conflicts not in judging.CONFLICT_SOURCES:
+        judging.CONFLICT_SOURCES.append(mentor_conflicts)
+
+
+register_conflict_source()

@@ -28,7 +28,7 @@ from accounts.identifiers import lookup_clause
 from accounts.tables import AuditEvent, Commune, Hamlet, Notification, OutboxMail, Role, RoleGrant, User
 from contest.phases import validate_dates
 from contest.tables import Award, Category, Contest, Criterion, Idea, Round
-from mentoring.tables import MentorProfile, Organization, Workshop
+from mentoring.tables import MentoringFeedback, MentorProfile, Organization, Workshop
 from server.admin_translations import TRANSLATIONS
 from server.settings import Settings
 
@@ -197,6 +197,9 @@ def build_admin(settings: Settings):
         TableConfig(MentorProfile, menu_group=mentoring_group, hooks=audit_hooks(MentorProfile),
                     visible_columns=[MentorProfile.id, MentorProfile.user, MentorProfile.organization,
                                      MentorProfile.capacity, MentorProfile.approved]),
+        TableConfig(MentoringFeedback, menu_group=mentoring_group, hooks=audit_hooks(MentoringFeedback),
+                    visible_columns=[MentoringFeedback.id, MentoringFeedback.mentorship, MentoringFeedback.side,
+                                     MentoringFeedback.rating, MentoringFeedback.text, MentoringFeedback.created_at]),
         TableConfig(Workshop, menu_group=mentoring_group, hooks=audit_hooks(Workshop),
                     visible_columns=[Workshop.id, Workshop.title, Workshop.starts_at, Workshop.capacity,
                                      Workshop.published]),

@@ -152,3 +152,13 @@ async def test_batch_matching_respects_capacity_and_publishes(world, clock):
     assert created == 2 and await Mentorship.count() == 2
     with pytest.raises(IdeaError):
         await mentoring.publish_run(run_id, actor_id=world["teams"][0][1].id, now=clock())
+
+
+async def test_a_judge_who_mentors_the_team_is_in_conflict(world, clock):
+    from contest import judging
+
+    idea, _ = world["teams"][0]
+    mentor_id, mentor_user = world["mentors"][0]
+    await Mentorship(idea=idea, mentor=mentor_id, started_at=clock()).save()
+    round_id = (await Idea.select(Idea.round).where(Idea.id == idea).first())["round"]
+    assert (mentor_user.id, idea) in await judging.conflicts(round_id)
