@@ -29,6 +29,9 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(95), latency:percentile(99), summary.requests,
     summary.duration, summary.errors.connect + summary.errors.read + summary.errors.write +
     summary.errors.status + summary.errors.timeout))
+  -- A benchmark's own script may define bench_done(summary, latency, requests) to print
+  -- "BENCH_EXTRA name=number" lines; wrk() adds them to its result.
+  if bench_done then bench_done(summary, latency, requests) end
 end
 """
 
@@ -145,8 +148,11 @@ def wrk(url: str, *, seconds: int = 10, connections: int = 4, script: str | None
     if not match:
         raise RuntimeError(output)
     p50, p95, p99, requests, duration_us, errors = map(int, match.groups())
-    return {"rps": round(requests / (duration_us / 1e6), 1), "p50_ms": p50 / 1000, "p95_ms": p95 / 1000,
-            "p99_ms": p99 / 1000, "errors": errors}
+    result = {"rps": round(requests / (duration_us / 1e6), 1), "p50_ms": p50 / 1000, "p95_ms": p95 / 1000,
+              "p99_ms": p99 / 1000, "errors": errors, "requests": requests, "duration_s": duration_us / 1e6}
+    for name, value in re.findall(r"BENCH_EXTRA (\w+)=(-?\d+(?:\.\d+)?)", output):
+        result[name] = float(value) if "." in value else int(value)
+    return result
 
 
 def report(name: str, engine: str, figures: dict, targets: dict, met: bool) -> None:
