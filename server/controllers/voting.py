@@ -221,7 +221,7 @@ def qr_svg(url: str) -> str:
 
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", scale=6, border=2, xmldecl=False, svgns=True,
-                                    title=url, dark="#000000")
+                                    title=url, dark="#000000", omitsize=True)
     return buffer.getvalue().decode()
 
 
