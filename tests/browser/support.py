@@ -12,6 +12,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +56,8 @@ class LiveServer:
     log_path: Path
     mail_dir: Path
     log_file: object = None
+    data_dir: Path | None = None  # holds the SQLite file, the mail and the logs
+    secret_key: str = ""
 
     def output(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -68,13 +71,16 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def start_server(timeout: float = 60.0, *, extra_env: dict[str, str] | None = None) -> LiveServer:
+def start_server(timeout: float = 60.0, *, extra_env: dict[str, str] | None = None, data_dir: Path | None = None,
+                 secret_key: str | None = None) -> LiveServer:
     """Run ``python -m server`` (migrate, seed the demo, serve) on a free port of 127.0.0.1.
 
     ``extra_env`` adds or overrides settings, e.g. ``{"CLOCK_OFFSET": "2592000"}`` to run the app's
-    clock 30 days ahead. Each call gets its own temporary directory, SQLite file and port.
+    clock 30 days ahead. Each call gets its own temporary directory, SQLite file and port, unless
+    ``data_dir`` (and ``secret_key``) name those of an earlier server: see ``restart_server``.
     """
-    tmp = Path(tempfile.mkdtemp(prefix="sangtao-browser-"))
+    tmp = data_dir or Path(tempfile.mkdtemp(prefix="sangtao-browser-"))
+    secret_key = secret_key or "browser-test-secret-" + secrets.token_hex(24)
     port = free_port()
     env = dict(os.environ)
     env.update(
@@ -92,18 +98,22 @@ def start_server(timeout: float = 60.0, *, extra_env: dict[str, str] | None = No
             "LOGIN_RATE_LIMIT": "1000",
             "REGISTER_RATE_LIMIT": "1000",
             "ADMIN_LOGIN_LIMIT": "1000",
-            "SECRET_KEY": "browser-test-secret-" + secrets.token_hex(24),
+            "SECRET_KEY": secret_key,
             "PYTHONUNBUFFERED": "1",
         }
     )
     env.update(extra_env or {})
     log_path = tmp / "server.log"
+    runs = 1
+    while log_path.exists():  # a restarted server keeps the earlier runs' logs
+        runs += 1
+        log_path = tmp / f"server-{runs}.log"
     log = log_path.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "server"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     server = LiveServer(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path, mail_dir=tmp / "mail",
-                        log_file=log)
+                        log_file=log, data_dir=tmp, secret_key=secret_key)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -127,6 +137,16 @@ def stop_server(server: LiveServer) -> None:
             server.process.wait(timeout=5)
     if server.log_file is not None:
         server.log_file.close()
+
+
+def restart_server(server: LiveServer, *, extra_env: dict[str, str] | None = None) -> LiveServer:
+    """Stop ``server`` and start the app again on the same SQLite file and secret key (a new port).
+
+    The demo seed is idempotent, so the data of the first run stays as it was; ``extra_env`` may
+    change settings such as ``CLOCK_OFFSET`` for the second run.
+    """
+    stop_server(server)
+    return start_server(extra_env=extra_env, data_dir=server.data_dir, secret_key=server.secret_key)
 
 
 # --------------------------------------------------------------------------- accessibility
@@ -161,9 +181,45 @@ def format_violations(url: str, violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# Contexts opened by ``new_context(browser, java_script_enabled=False)``: axe cannot run in their pages.
+_WITHOUT_JAVASCRIPT: weakref.WeakSet = weakref.WeakSet()
+
+
 def assert_accessible(page) -> None:
+    if page.context in _WITHOUT_JAVASCRIPT:
+        assert_accessible_without_javascript(page)
+        return
     violations = axe_violations(page)
     assert not violations, format_violations(page.url, violations)
+
+
+def assert_accessible_without_javascript(page) -> None:
+    """Check with axe a page shown with JavaScript turned off, as it is shown.
+
+    In such a page timers never fire, so ``axe.run`` never finishes. The page's DOM is served
+    again, at the same address, to a fresh page that may run axe but whose own scripts are
+    blocked, so axe checks what a browser without JavaScript shows.
+    """
+    html, address = page.content(), page.url.split("#")[0]
+    context = page.context.browser.new_context(viewport=VIEWPORT, locale="vi-VN")
+    context.set_default_timeout(10_000)
+
+    def serve(route):
+        if route.request.url.split("#")[0] == address:
+            route.fulfill(status=200, body=html, content_type="text/html; charset=utf-8")
+        elif route.request.resource_type == "script":
+            route.abort()
+        else:
+            route.continue_()
+
+    try:
+        copy = context.new_page()
+        copy.route("**/*", serve)
+        copy.goto(page.url)
+        violations = axe_violations(copy)
+    finally:
+        context.close()
+    assert not violations, format_violations(page.url + " (without JavaScript)", violations)
 
 
 # --------------------------------------------------------------------------- repeated steps
@@ -233,6 +289,8 @@ def new_context(browser, **options):
     """A fresh browser context (no cookies) set up like the ``context`` fixture."""
     context = browser.new_context(viewport=VIEWPORT, locale="vi-VN", **options)
     context.set_default_timeout(10_000)
+    if options.get("java_script_enabled") is False:
+        _WITHOUT_JAVASCRIPT.add(context)
     return context
 
 
