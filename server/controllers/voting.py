@@ -145,7 +145,8 @@ class VoteController(Controller):
         jury = {row["result"].entry: getattr(row["result"], method) or row["result"].mean for row in judged["ranking"]}
         rules = await voting.rules_of(round_["id"]) if round_["vote_opens"] else None
         votes = await voting.tally(round_["id"]) if rules else {}
-        alpha = rules["jury_weight"] if rules else 1.0
+        has_jury = bool(jury)
+        alpha = (rules["jury_weight"] if rules else 1.0) if has_jury else 0.0
         combined = voting.combine(jury, {k: float(v) for k, v in votes.items()}, alpha)
         ideas = {i["id"]: i for i in await Idea.select(Idea.id, Idea.code, Idea.title, Idea.category.name,
                                                        Idea.hamlet.name).where(Idea.id.is_in(list(combined) or [-1]))}
@@ -168,6 +169,7 @@ class VoteController(Controller):
                         ideas[winner]["title"]
         winners = voting.winner_by_alpha(jury, {k: float(v) for k, v in votes.items()})
         data.update(rows=rows, awards=awards, alpha=alpha, method=method, criteria=criteria, has_vote=bool(rules),
+                    has_jury=has_jury,
                     sensitivity=[(a, ideas[w]["code"] if w in ideas else "—") for a, w in winners.items()],
                     method_label=judging.METHOD_LABELS[method])
         return data
