@@ -115,7 +115,7 @@ async def directory(*, q: str = "", expertise: str = "", org_kind: str = "", sec
         clause = clause & (MentorProfile.organization.kind == org_kind)
     rows = await MentorProfile.select(
         MentorProfile.id, MentorProfile.title, MentorProfile.expertise, MentorProfile.sectors, MentorProfile.capacity,
-        MentorProfile.mode, MentorProfile.user.full_name, MentorProfile.organization.name,
+        MentorProfile.mode, MentorProfile.photo, MentorProfile.user.full_name, MentorProfile.organization.name,
         MentorProfile.organization.kind,
     ).where(clause).order_by(MentorProfile.user.full_name)
     counts = {}
@@ -193,6 +193,40 @@ async def save_profile(user_id: int, values: dict[str, Any], *, now: dt.datetime
     row = MentorProfile(user=user_id, search_text=text, approved=False, created_at=now, **stored)
     await row.save()
     return row.id
+
+
+async def invite_mentor(contact: str, *, actor_id: int, base_url: str, now: dt.datetime, lang: str = "vi") -> str:
+    """An organizer invites an expert to join the mentor pool: an account is told in its inbox, an
+    email address without an account gets a mail with the link to register. Returns "inbox" or "mail"."""
+    from contest.services import normalise_contact
+
+    contact = normalise_contact(contact)
+    user = await User.select(User.id).where((User.email == contact) | (User.phone == contact)).first()
+    title = translate(N_("You are invited to mentor the young teams of Hải Phòng's communes"), lang)
+    body = translate(N_("Experts from incubators, universities, the Department of Science and Technology and "
+                        "businesses help young people turn ideas into projects. Fill in your mentor profile: "
+                        "the organizers approve it, then teams can ask for your help."), lang)
+    if user:
+        await notifications.notify(user["id"], title=title, body=body, link=f"{base_url}/mentors/apply",
+                                   kind="mentor_invitation", now=now)
+        channel = "inbox"
+    elif "@" in contact:
+        await notifications.queue_mail(contact, title, body + f"\n\n{base_url}/register\n{base_url}/mentors/apply",
+                                       now=now)
+        channel = "mail"
+    else:
+        raise ValidationFailed({"contact": N_("No account uses this phone number: invite by email instead.")})
+    await audit.record("mentor.invited", actor_id=actor_id, target_type="contact", target_id=contact[:60], now=now)
+    return channel
+
+
+async def set_photo(user_id: int, stored_name: str) -> str | None:
+    """Set the profile photo; returns the previous stored name (for the caller to delete)."""
+    row = await MentorProfile.select(MentorProfile.id, MentorProfile.photo).where(MentorProfile.user == user_id).first()
+    if row is None:
+        raise NotFound(N_("This mentor does not exist."))
+    await MentorProfile.update({MentorProfile.photo: stored_name}).where(MentorProfile.id == row["id"])
+    return row["photo"] or None
 
 
 async def approve(mentor_id: int, *, actor_id: int, now: dt.datetime) -> None:
@@ -458,6 +492,22 @@ async def book(slot_id: int, mentorship_id: int, *, user_id: int, now: dt.dateti
                                                            title=m["idea.title"]),
                                    link=f"/mentoring/slots/{slot_id}/invitation.ics", kind="office_hours", now=now)
     return slot
+
+
+async def remind_sessions(*, now: dt.datetime, hours: int = 24, lang: str = "vi") -> int:
+    """A day before booked office hours, remind the mentor and the team (once per slot)."""
+    rows = await OfficeSlot.update({OfficeSlot.reminded_at: now}).where(
+        OfficeSlot.booked_by.is_not_null() & (OfficeSlot.cancelled == False)  # noqa: E712
+        & OfficeSlot.reminded_at.is_null() & (OfficeSlot.starts_at > now)
+        & (OfficeSlot.starts_at <= now + dt.timedelta(hours=hours))).returning(OfficeSlot.id, OfficeSlot.booked_by)
+    for row in rows:
+        m = await Mentorship.select(Mentorship.mentor.user, Mentorship.idea.lead, Mentorship.idea.title).where(
+            Mentorship.id == row["booked_by"]).first()
+        for person in (m["mentor.user"], m["idea.lead"]):
+            await notifications.notify(person, title=translate(
+                N_("Reminder: office hours tomorrow for “%(title)s”"), lang, title=m["idea.title"]),
+                link=f"/mentoring/mentorships/{row['booked_by']}", kind="office_hours_reminder", now=now)
+    return len(rows)
 
 
 async def cancel_booking(slot_id: int, *, user_id: int, now: dt.datetime) -> None:

@@ -65,6 +65,7 @@ class MentorProfile(Table, tablename="mentor_profile"):
     place = Varchar(length=200, default="")
     search_text = Text(default="")
     approved = Boolean(default=False)
+    photo = Varchar(length=80, default="", help_text="Stored name of the profile photo (web copy)")
     created_at = Timestamptz(default=TimestamptzNow())
 
     @classmethod
@@ -120,6 +121,7 @@ class OfficeSlot(Table, tablename="office_slot"):
     location = Varchar(length=300, default="", help_text="Address, or the online meeting link")
     booked_by = ForeignKey(references=Mentorship, null=True, on_delete=OnDelete.set_null)
     booked_at = Timestamptz(null=True, default=None)
+    reminded_at = Timestamptz(null=True, default=None)
     cancelled = Boolean(default=False)
 
 

@@ -28,10 +28,11 @@ async def deliver_once(settings: Settings | None = None) -> int:
 
 
 async def worker(settings: Settings, clock=None, interval: float = 5.0) -> None:
-    """Runs beside the app: sends due mail, expires mentoring requests (with reminders) and sends
-    30-day check-ins, every few seconds until cancelled. Every step is safe to run in several workers."""
+    """Runs beside the app: sends due mail, expires mentoring requests (with reminders), sends
+    30-day check-ins and office-hours reminders, every few seconds until cancelled. Every step is
+    safe to run in several workers."""
     from accounts.clock import system_clock
-    from mentoring.services import due_checkins, expire_requests
+    from mentoring.services import due_checkins, expire_requests, remind_sessions
 
     clock = clock or system_clock
     sender = sender_for(settings)
@@ -39,6 +40,7 @@ async def worker(settings: Settings, clock=None, interval: float = 5.0) -> None:
         try:
             await expire_requests(now=clock(), lang=settings.default_language)
             await due_checkins(now=clock(), lang=settings.default_language)
+            await remind_sessions(now=clock(), lang=settings.default_language)
             await deliver_due(sender, from_address=settings.mail.from_address, max_attempts=settings.mail.max_attempts)
         except asyncio.CancelledError:
             raise

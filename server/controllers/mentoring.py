@@ -8,12 +8,14 @@ import datetime as dt
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
-from litestar.response import Template
+from litestar.datastructures import UploadFile
+from litestar.response import File, Template
 
-from accounts.errors import DomainError, NotFound, PermissionDenied
+from accounts.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from accounts.i18n import N_
 from accounts.rules import Access, is_organizer
 from contest.reports import csv_bytes, xlsx_bytes
+from contest import uploads
 from mentoring import services as mentoring
 from mentoring.tables import Organization
 from server.auth import current_user
@@ -80,7 +82,21 @@ class MentorsController(Controller):
         return render("mentoring/apply.html", labels=LABELS, errors={}, values=existing or {"languages": ["vi"]},
                       organizations=await Organization.select().order_by(Organization.name), existing=existing)
 
-    @post("/apply", opt=access(Access.authenticated))
+    @get("/{mentor_id:int}/photo", opt=access(Access.public))
+    async def photo(self, mentor_id: FromPath[int], ctx: NamedDependency[AppContext]) -> File:
+        mentor = await mentoring.profile(mentor_id)
+        if not mentor["photo"]:
+            raise NotFound(N_("File not found."))
+        try:
+            path = uploads.path_of(ctx.settings.upload_dir, mentor["photo"])
+        except uploads.UploadError as exc:
+            raise NotFound(N_("File not found.")) from exc
+        if not path.is_file():
+            raise NotFound(N_("File not found."))
+        return File(path=path, filename=mentor["photo"], media_type="image/jpeg", content_disposition_type="inline",
+                    headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=3600"})
+
+    @post("/apply", opt=access(Access.authenticated), request_max_body_size=12 * 1024 * 1024)
     async def apply(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
         values = {k: form.get(k, "") for k in ("title", "bio", "free_tags", "capacity", "mode", "place")}
@@ -89,9 +105,23 @@ class MentorsController(Controller):
         org = form.get("organization", "")
         values["organization"] = int(org) if str(org).isdigit() else None
         me = current_user(request)
+        photo = None
         try:
+            upload = form.get("photo")
+            if isinstance(upload, UploadFile) and upload.filename:
+                try:
+                    photo = await uploads.store(await upload.read(), upload.filename, root=ctx.settings.upload_dir,
+                                                allowed=uploads.IMAGE_TYPES)
+                except uploads.UploadError as exc:
+                    raise ValidationFailed({"photo": exc.message}, {"photo": exc.params}) from exc
             await mentoring.save_profile(me.id, values, now=ctx.now())
+            if photo:
+                old = await mentoring.set_photo(me.id, photo.web_name or photo.stored_name)
+                if old:
+                    uploads.delete(ctx.settings.upload_dir, old)
         except DomainError as exc:
+            if photo:
+                uploads.delete(ctx.settings.upload_dir, photo)
             return render("mentoring/apply.html", status=400, labels=LABELS, errors=field_errors(request, exc),
                           values=values, organizations=await Organization.select().order_by(Organization.name),
                           existing=await mentoring.profile_of_user(me.id))
@@ -369,6 +399,21 @@ class OrganizerMentoringController(Controller):
                 params = {"parts": ", ".join(t(request, mentoring.COMPONENT_LABELS.get(p, p)) for p in params["parts"])}
             lines.append(t(request, message, **params))
         return lines
+
+    @post("/invite", opt=access(Access.organizer))
+    async def invite(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
+        organizer_commune(request)
+        form = await form_data(request)
+        try:
+            channel = await mentoring.invite_mentor(form.get("contact", ""), actor_id=current_user(request).id,
+                                                    base_url=ctx.settings.base_url, now=ctx.now(),
+                                                    lang=lang_of(request))
+        except DomainError as exc:
+            flash_error(request, exc)
+            return redirect("/organizer/mentoring/#mentors")
+        flash(request, N_("The invitation is in their inbox.") if channel == "inbox"
+              else N_("The invitation has been sent by email."))
+        return redirect("/organizer/mentoring/#mentors")
 
     @post("/mentors/{mentor_id:int}/approve", opt=access(Access.organizer))
     async def approve(self, request: Request, mentor_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:

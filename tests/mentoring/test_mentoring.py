@@ -162,3 +162,38 @@ async def test_a_judge_who_mentors_the_team_is_in_conflict(world, clock):
     await Mentorship(idea=idea, mentor=mentor_id, started_at=clock()).save()
     round_id = (await Idea.select(Idea.round).where(Idea.id == idea).first())["round"]
     assert (mentor_user.id, idea) in await judging.conflicts(round_id)
+
+
+async def test_office_hours_reminder_once_a_day_before(world, clock):
+    from accounts.tables import Notification
+
+    mentor_id, mentor_user = world["mentors"][1]
+    idea, lead = world["teams"][0]
+    await Mentorship(idea=idea, mentor=mentor_id, started_at=clock()).save()
+    mentorship = await Mentorship.select().where(Mentorship.mentor == mentor_id).first()
+    slot = await mentoring.publish_slot(mentor_id, starts_at=clock() + dt.timedelta(days=2), minutes=30, mode="online",
+                                        location="", now=clock())
+    await mentoring.book(slot, mentorship["id"], user_id=lead.id, now=clock())
+    assert await mentoring.remind_sessions(now=clock()) == 0  # two days ahead: not yet
+    clock.advance(days=1, hours=2)
+    assert await mentoring.remind_sessions(now=clock()) == 1
+    assert await mentoring.remind_sessions(now=clock()) == 0  # only once
+    kinds = {n["user"] for n in await Notification.select().where(Notification.kind == "office_hours_reminder")}
+    assert kinds == {mentor_user.id, lead.id}
+
+
+async def test_organizers_invite_mentors(world, clock):
+    from accounts.tables import Notification, OutboxMail
+
+    organizer = world["teams"][0][1]
+    assert await mentoring.invite_mentor("giang.vien@example.edu.vn", actor_id=organizer.id,
+                                         base_url="http://x", now=clock()) == "mail"
+    assert "/mentors/apply" in (await OutboxMail.objects().where(
+        OutboxMail.to_address == "giang.vien@example.edu.vn").first()).body
+    existing = world["teams"][1][1]
+    assert await mentoring.invite_mentor(existing.email, actor_id=organizer.id, base_url="http://x",
+                                         now=clock()) == "inbox"
+    assert await Notification.exists().where((Notification.user == existing.id)
+                                             & (Notification.kind == "mentor_invitation"))
+    with pytest.raises(ValidationFailed):
+        await mentoring.invite_mentor("0912 999 888", actor_id=organizer.id, base_url="http://x", now=clock())

@@ -96,3 +96,25 @@ async def test_organizer_matches_and_publishes(app, world, make_user, clock):  #
         export = await staff.get("/organizer/mentoring/pipeline.csv")
         assert export.content.startswith(b"\xef\xbb\xbf")
     assert await Mentorship.count() == 2
+
+
+async def test_mentor_photo_is_a_sniffed_web_copy(client, world):  # noqa: F811
+    import io
+
+    from PIL import Image
+
+    mentor_id, mentor_user = world["mentors"][0]
+    await login(client, mentor_user.email, PASSWORD)
+    page = await client.get("/mentors/apply")
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 200), (200, 100, 50)).save(buffer, format="PNG")
+    form = {"_csrf_token": csrf_from(page.text), "title": "Giảng viên", "bio": "Mười năm kinh nghiệm khởi nghiệp.",
+            "expertise": "marketing", "capacity": "1", "languages": "vi", "mode": "any"}
+    bad = await client.post("/mentors/apply", data=form, files={"photo": ("anh.png", b"<svg onload=x>", "image/png")})
+    assert bad.status_code == 400 and 'id="e-photo"' in bad.text
+    ok = await client.post("/mentors/apply", data=form, files={"photo": ("anh.png", buffer.getvalue(), "image/png")})
+    assert ok.status_code == 303
+    photo = await client.get(f"/mentors/{mentor_id}/photo")
+    assert photo.status_code == 200 and photo.headers["content-type"] == "image/jpeg"
+    assert photo.headers["x-content-type-options"] == "nosniff" and photo.content[:3] == b"\xff\xd8\xff"
+    assert f'src="/mentors/{mentor_id}/photo"' in (await client.get(f"/mentors/{mentor_id}")).text
