@@ -106,6 +106,16 @@ async def active_mentees(mentor_id: int) -> int:
     return await Mentorship.count().where((Mentorship.mentor == mentor_id) & (Mentorship.status == "active"))
 
 
+async def active_counts(mentor_ids: list[int]) -> dict[int, int]:
+    """Active mentees of many mentors, in one query."""
+    counts: dict[int, int] = {}
+    if mentor_ids:
+        for m in await Mentorship.select(Mentorship.mentor).where(
+                Mentorship.mentor.is_in(mentor_ids) & (Mentorship.status == "active")):
+            counts[m["mentor"]] = counts.get(m["mentor"], 0) + 1
+    return counts
+
+
 async def directory(*, q: str = "", expertise: str = "", org_kind: str = "", sector: str = "",
                     available: bool = False) -> list[dict[str, Any]]:
     clause = MentorProfile.approved == True  # noqa: E712
@@ -118,11 +128,7 @@ async def directory(*, q: str = "", expertise: str = "", org_kind: str = "", sec
         MentorProfile.mode, MentorProfile.photo, MentorProfile.user.full_name, MentorProfile.organization.name,
         MentorProfile.organization.kind,
     ).where(clause).order_by(MentorProfile.user.full_name)
-    counts = {}
-    if rows:
-        for m in await Mentorship.select(Mentorship.mentor).where(
-                Mentorship.mentor.is_in([r["id"] for r in rows]) & (Mentorship.status == "active")):
-            counts[m["mentor"]] = counts.get(m["mentor"], 0) + 1
+    counts = await active_counts([r["id"] for r in rows])
     out = []
     for row in rows:
         row["expertise"], row["sectors"] = _json(row["expertise"]), _json(row["sectors"])
@@ -725,9 +731,10 @@ def _team_of(need: dict[str, Any], judged_by: set[int]) -> matching.Team:
 
 async def _mentor_pool() -> list[matching.Mentor]:
     rows = await MentorProfile.select().where(MentorProfile.approved == True)  # noqa: E712
+    counts = await active_counts([r["id"] for r in rows])
     pool = []
     for row in rows:
-        free = row["capacity"] - await active_mentees(row["id"])
+        free = row["capacity"] - counts.get(row["id"], 0)
         pool.append(matching.Mentor(
             id=row["id"], expertise=frozenset(_json(row["expertise"])), sectors=frozenset(_json(row["sectors"])),
             stages=frozenset(_json(row["stages"])), languages=frozenset(_json(row["languages"])),
