@@ -20,6 +20,7 @@ class Principal:
     commune_id: int | None = None
     roles: frozenset[tuple[str, int | None]] = field(default_factory=frozenset)
     mfa_enrolled: bool = False
+    verified_resident: bool = False
 
     def has_role(self, role: Role | str) -> bool:
         value = role.value if isinstance(role, Role) else role

@@ -194,21 +194,23 @@ async def authenticate(identifier: str, password: str, *, ip: str = "", now: dt.
 
 
 async def load_principal(user_id: int, session_version: int | None = None) -> Principal | None:
-    row = (
-        await User.select(User.id, User.full_name, User.commune, User.active, User.deleted_at, User.session_version)
-        .where(User.id == user_id)
-        .first()
+    """The signed-in person with their roles — one query, as it runs on every request."""
+    rows = await User.raw(
+        "SELECT u.id, u.full_name, u.commune, u.active, u.deleted_at, u.session_version, u.verified_resident, "
+        "g.role, g.commune AS role_commune FROM users u LEFT JOIN role_grant g ON g.\"user\" = u.id WHERE u.id = {}",
+        user_id,
     )
+    row = rows[0] if rows else None
     if not row or not row["active"] or row["deleted_at"] is not None:
         return None
     if session_version is not None and row["session_version"] != session_version:
         return None
-    grants = await RoleGrant.select(RoleGrant.role, RoleGrant.commune).where(RoleGrant.user == user_id)
     return Principal(
         id=row["id"],
         full_name=row["full_name"],
         commune_id=row["commune"],
-        roles=frozenset((g["role"], g["commune"]) for g in grants),
+        roles=frozenset((r["role"], r["role_commune"]) for r in rows if r["role"] is not None),
+        verified_resident=bool(row["verified_resident"]),
     )
 
 

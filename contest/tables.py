@@ -331,6 +331,19 @@ class VoteLogEntry(Table, tablename="vote_log"):
     hash = Varchar(length=64)
 
 
+class VoteChain(Table, tablename="vote_chain"):
+    """The head of a round's vote log: the last entry's number and hash, and the one before it.
+
+    Every append updates this one row, so appends to a round's log queue on its row lock (or on
+    SQLite's write lock) and each new entry links to the true previous one.
+    """
+
+    round = ForeignKey(references=Round, on_delete=OnDelete.cascade, unique=True)
+    seq = Integer(default=0)
+    prev = Varchar(length=64, default="")
+    head = Varchar(length=64, default="")
+
+
 class Award(Table, tablename="award"):
     """A prize of a contest (Giải Nhất, Giải bình chọn…) and the idea that won it."""
 

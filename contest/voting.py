@@ -15,6 +15,7 @@ import io
 import json
 import secrets
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from accounts import audit
@@ -24,7 +25,7 @@ from accounts.i18n import N_
 from accounts.tables import Hamlet, User
 from contest.errors import IdeaError
 from contest.phases import Phase, is_open
-from contest.tables import Ballot, Idea, IdeaStatus, Round, Vote, VoteCount, VoteLogEntry, VoteRules
+from contest.tables import Ballot, Idea, IdeaStatus, Round, Vote, VoteChain, VoteCount, VoteLogEntry, VoteRules
 
 GENESIS = "0" * 64
 LOG_FIELDS = ("round", "seq", "voter_alias", "idea_code", "action", "time_bucket", "receipt", "reason")
@@ -40,16 +41,17 @@ def _db():
     return Vote._meta.db
 
 
-async def _lock(key: int) -> None:
-    if not is_sqlite(_db()):
-        await Vote.raw("SELECT pg_advisory_xact_lock({})", key)
-
-
 # ---------------------------------------------------------------- rules
 
+RULE_FIELDS = ("votes_per_voter", "change_allowed", "live_tally", "residents_only", "jury_weight")
+
+
 async def rules_of(round_id: int) -> dict[str, Any]:
-    await VoteRules.insert(VoteRules(round=round_id)).on_conflict(target=(VoteRules.round,), action="DO NOTHING")
-    return await VoteRules.select().where(VoteRules.round == round_id).first()
+    rules = await VoteRules.select().where(VoteRules.round == round_id).first()
+    if rules is None:  # a round's rules start as the defaults
+        await VoteRules.insert(VoteRules(round=round_id)).on_conflict(target=(VoteRules.round,), action="DO NOTHING")
+        rules = await VoteRules.select().where(VoteRules.round == round_id).first()
+    return rules
 
 
 async def update_rules(round_id: int, values: dict[str, Any], *, actor_id: int, now: dt.datetime) -> None:
@@ -75,7 +77,113 @@ async def update_rules(round_id: int, values: dict[str, Any], *, actor_id: int, 
                            commune_id=round_["contest.commune"], now=now, data=values)
 
 
-# ---------------------------------------------------------------- casting
+# ---------------------------------------------------------------- the round voted in
+
+# A round with its contest's commune and slug and the vote's rules, in one query (it runs on every vote).
+_ROUND_SQL = (
+    "SELECT r.*, c.commune AS contest_commune, c.slug AS contest_slug, "
+    + ", ".join(f"v.{f}" for f in RULE_FIELDS)
+    + " FROM contest_round r JOIN contest c ON c.id = r.contest LEFT JOIN vote_rules v ON v.round = r.id "
+)
+
+
+async def _round_rows(where: str, *args: Any) -> list[dict[str, Any]]:
+    rows = []
+    for row in await Round.raw(_ROUND_SQL + where, *args):
+        round_ = {k: v for k, v in row.items() if k not in RULE_FIELDS and not k.startswith("contest_")}
+        round_["contest.commune"], round_["contest.slug"] = row["contest_commune"], row["contest_slug"]
+        if row["votes_per_voter"] is None:
+            round_["rules"] = await rules_of(round_["id"])
+        else:
+            round_["rules"] = {f: row[f] for f in RULE_FIELDS}
+            for flag in ("change_allowed", "live_tally", "residents_only"):
+                round_["rules"][flag] = bool(round_["rules"][flag])
+        rows.append(round_)
+    return rows
+
+
+async def voting_context(round_id: int) -> dict[str, Any]:
+    """A round with ``contest.commune``, ``contest.slug`` and its vote's ``rules``."""
+    rows = await _round_rows("WHERE r.id = {}", round_id)
+    if not rows:
+        raise NotFound(N_("This round does not exist."))
+    return rows[0]
+
+
+async def vote_round(slug: str, now: dt.datetime) -> dict[str, Any]:
+    """The round of a published contest whose public vote people act in now (as ``voting_context``).
+
+    The first round with a vote whose results are not out yet, else the last round with a vote.
+    """
+    rounds = await _round_rows("WHERE c.slug = {} AND c.published = {} AND r.vote_opens IS NOT NULL "
+                               "ORDER BY r.position", slug, True)
+    if not rounds:
+        from contest.services import contest_by_slug
+
+        await contest_by_slug(slug)  # says when the contest itself is missing or unpublished
+        raise NotFound(N_("This contest has no public vote."))
+    return next((r for r in rounds if now < r["results_at"]), rounds[-1])
+
+
+# ---------------------------------------------------------------- who may vote
+
+@dataclass(frozen=True)
+class Voter:
+    """A person casting a vote, as the vote's rules see them."""
+
+    id: int
+    verified_resident: bool
+    commune: int | None
+    active: bool = True
+
+
+async def voter_of(user_id: int) -> Voter | None:
+    row = await User.select(User.id, User.verified_resident, User.commune, User.active).where(
+        User.id == user_id).first()
+    if row is None:
+        return None
+    return Voter(id=row["id"], verified_resident=bool(row["verified_resident"]), commune=row["commune"],
+                 active=bool(row["active"]))
+
+
+def refusal_for(round_: dict[str, Any], voter: Voter | None, now: dt.datetime) -> str | None:
+    """Why this voter cannot vote in this round (from ``voting_context``) now; None when they can."""
+    if round_["vote_opens"] is None:
+        return N_("This round has no public vote.")
+    if not is_open(round_, Phase.voting, now):
+        return N_("The public vote is not open.")
+    if voter is None or not voter.active:
+        return N_("Account not found.")
+    if not voter.verified_resident:
+        return N_("Only verified residents can vote. Ask the commune office, or verify your phone number.")
+    if round_["rules"]["residents_only"] and voter.commune != round_["contest.commune"]:
+        return N_("Only residents of this commune can vote in this contest.")
+    return None
+
+
+async def refusal(round_: dict[str, Any], voter_id: int, now: dt.datetime) -> str | None:
+    """As ``refusal_for``, reading the voter."""
+    if "rules" not in round_:
+        round_ = {**round_, "rules": await rules_of(round_["id"])}
+    return refusal_for(round_, await voter_of(voter_id), now)
+
+
+_CHOSEN = ", ".join(f"'{s.value}'" for s in (IdeaStatus.shortlisted, IdeaStatus.finalist, IdeaStatus.awarded))
+# Shortlisted ideas when the organizers shortlisted some, otherwise every submitted idea; never hidden ones.
+# Parameters: the round, then False twice.
+_VOTABLE_WHERE = (
+    f"i.round = {{}} AND i.hidden = {{}} AND (i.status IN ({_CHOSEN}) OR (i.status = '{IdeaStatus.submitted.value}' "
+    f"AND NOT EXISTS (SELECT 1 FROM idea s WHERE s.round = i.round AND s.hidden = {{}} AND s.status IN ({_CHOSEN}))))"
+)
+
+
+async def votable_ideas(round_id: int) -> list[int]:
+    """Shortlisted ideas when the organizers shortlisted some, otherwise every public idea of the round."""
+    rows = await Idea.raw(f"SELECT i.id FROM idea i WHERE {_VOTABLE_WHERE} ORDER BY i.id", round_id, False, False)
+    return [r["id"] for r in rows]
+
+
+# ---------------------------------------------------------------- the public log
 
 def voter_alias(key: bytes, contest_id: int, voter_id: int) -> str:
     """A pseudonymous voter id, stable within a contest, unlinkable across contests without the key."""
@@ -86,22 +194,78 @@ def time_bucket(moment: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:00Z")
 
 
+def _canonical(entry: dict[str, Any]) -> str:
+    return json.dumps({k: entry[k] for k in LOG_FIELDS}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:
-    canonical = json.dumps({k: entry[k] for k in LOG_FIELDS}, sort_keys=True, ensure_ascii=False,
-                           separators=(",", ":"))
-    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+    return hashlib.sha256((prev_hash + _canonical(entry)).encode("utf-8")).hexdigest()
 
 
-async def _append_log(round_id: int, *, alias: str, idea_code: str, action: str, now: dt.datetime,
-                      receipt: str = "", reason: str = "") -> None:
-    """Append to the round's chain (inside the caller's transaction, with the round locked)."""
-    last = await VoteLogEntry.select(VoteLogEntry.seq, VoteLogEntry.hash).where(
-        VoteLogEntry.round == round_id).order_by(VoteLogEntry.seq, ascending=False).first()
-    entry = {"round": round_id, "seq": (last["seq"] + 1) if last else 1, "voter_alias": alias,
-             "idea_code": idea_code, "action": action, "time_bucket": time_bucket(now), "receipt": receipt,
-             "reason": reason}
-    prev = last["hash"] if last else GENESIS
-    await VoteLogEntry.insert(VoteLogEntry(**entry, prev_hash=prev, hash=entry_hash(prev, entry)))
+def hash_parts(entry: dict[str, Any]) -> tuple[str, str]:
+    """The canonical text of an entry split around its number: ``prefix + str(seq) + suffix``.
+
+    Lets PostgreSQL number and hash an entry in the statement that appends it:
+    ``entry_hash(prev, entry) == sha256(prev + prefix + str(seq) + suffix)``.
+    """
+    text = _canonical({**entry, "seq": 0})
+    # Keys are sorted and values JSON-escaped, so this marker occurs exactly once.
+    before, marker, after = text.partition(',"seq":0,')
+    assert marker, text
+    return before + ',"seq":', "," + after
+
+
+def _sha(prev: str, seq: str) -> str:
+    """SQL for the entry hash on PostgreSQL (``prev`` and ``seq`` are SQL expressions)."""
+    return f"encode(sha256(convert_to({prev} || {{}}::text || {seq} || {{}}::text, 'UTF8')), 'hex')"
+
+
+_FIRST_HASH = _sha("'" + GENESIS + "'", "'1'")
+# Appends an entry after the rows of ``source`` (one row): moves the round's chain head and inserts the
+# entry linked to the old head, in one statement. The head's row lock orders concurrent appends.
+# Parameters: round, prefix, suffix, prefix, suffix, round, alias, idea code, action, time bucket, receipt,
+# reason.
+_APPEND_SQL = (
+    "chain AS (INSERT INTO vote_chain (round, seq, prev, head) "
+    f"SELECT {{}}::int, 1, '{GENESIS}', {_FIRST_HASH} FROM {{source}} "
+    "ON CONFLICT (round) DO UPDATE SET seq = vote_chain.seq + 1, prev = vote_chain.head, "
+    f"head = {_sha('vote_chain.head', '(vote_chain.seq + 1)::text')} RETURNING seq, prev, head), "
+    "logged AS (INSERT INTO vote_log (round, seq, voter_alias, idea_code, action, time_bucket, receipt, reason, "
+    "prev_hash, hash) SELECT {}::int, seq, {}::text, {}::text, {}::text, {}::text, {}::text, {}::text, prev, head "
+    "FROM chain RETURNING seq)"
+)
+
+
+def _append_args(entry: dict[str, Any]) -> list[Any]:
+    prefix, suffix = hash_parts(entry)
+    return [entry["round"], prefix, suffix, prefix, suffix, entry["round"], entry["voter_alias"], entry["idea_code"],
+            entry["action"], entry["time_bucket"], entry["receipt"], entry["reason"]]
+
+
+async def _append_log(entry: dict[str, Any]) -> None:
+    """Append to the round's chain, inside the caller's write transaction (``seq`` is assigned here)."""
+    if not is_sqlite(_db()):
+        await VoteLogEntry.raw("WITH " + _APPEND_SQL.replace("{source}", "(SELECT 1) AS one") + " SELECT 1",
+                               *_append_args(entry))
+        return
+    # SQLite: the immediate transaction holds the database's write lock.
+    head = await VoteChain.select(VoteChain.seq, VoteChain.head).where(VoteChain.round == entry["round"]).first()
+    prev = head["head"] if head else GENESIS
+    entry = {**entry, "seq": (head["seq"] if head else 0) + 1}
+    digest = entry_hash(prev, entry)
+    if head:
+        await VoteChain.update({VoteChain.seq: entry["seq"], VoteChain.prev: prev, VoteChain.head: digest}).where(
+            VoteChain.round == entry["round"])
+    else:
+        await VoteChain.insert(VoteChain(round=entry["round"], seq=entry["seq"], prev=prev, head=digest))
+    await VoteLogEntry.insert(VoteLogEntry(**{k: entry[k] for k in LOG_FIELDS}, prev_hash=prev, hash=digest))
+
+
+def _log_entry(round_: dict[str, Any], *, voter_id: int, alias_key: bytes, idea_code: str, action: str,
+               now: dt.datetime, receipt: str = "", reason: str = "") -> dict[str, Any]:
+    return {"round": round_["id"], "seq": 0, "voter_alias": voter_alias(alias_key, round_["contest"], voter_id),
+            "idea_code": idea_code, "action": action, "time_bucket": time_bucket(now), "receipt": receipt,
+            "reason": reason}
 
 
 async def _count(round_id: int, idea_id: int, delta: int) -> None:
@@ -111,86 +275,109 @@ async def _count(round_id: int, idea_id: int, delta: int) -> None:
         (VoteCount.round == round_id) & (VoteCount.idea == idea_id))
 
 
-async def voting_context(round_id: int) -> dict[str, Any]:
-    round_ = await Round.select(Round.all_columns(), Round.contest.commune, Round.contest.slug).where(
-        Round.id == round_id).first()
-    if round_ is None:
-        raise NotFound(N_("This round does not exist."))
-    return round_
+# ---------------------------------------------------------------- casting
 
+# PostgreSQL: the whole vote in one statement — the idea is votable, the voter's ballot has a vote
+# left (conditional upsert), the vote (unique per voter and idea), the live counter and the log
+# entry. Parameters: code, round, False, False | round, voter, limit | round, voter, receipt, now, ip
+# | round | the append's.
+_CAST_SQL = (
+    "WITH idea_ok AS (SELECT i.id FROM idea i WHERE i.code = {}::text AND " + _VOTABLE_WHERE + "), "
+    "ballot AS (INSERT INTO vote_ballot (round, voter, used) SELECT {}::int, {}::int, 1 FROM idea_ok "
+    "ON CONFLICT (round, voter) DO UPDATE SET used = vote_ballot.used + 1 WHERE vote_ballot.used < {}::int "
+    "RETURNING used), "
+    "cast_ AS (INSERT INTO vote (round, voter, idea, receipt, created_at, ip, voided, void_reason) "
+    "SELECT {}::int, {}::int, idea_ok.id, {}::text, {}::timestamptz, {}::text, FALSE, '' FROM idea_ok, ballot "
+    "ON CONFLICT (round, voter, idea) DO NOTHING RETURNING idea), "
+    "counted AS (INSERT INTO vote_count (round, idea, votes) SELECT {}::int, idea, 1 FROM cast_ "
+    "ON CONFLICT (round, idea) DO UPDATE SET votes = vote_count.votes + 1 RETURNING votes), "
+    + _APPEND_SQL.replace("{source}", "cast_")
+    + " SELECT (SELECT COUNT(*) FROM idea_ok) AS votable, (SELECT used FROM ballot) AS used, "
+    "(SELECT COUNT(*) FROM cast_) AS cast, (SELECT COUNT(*) FROM counted) AS counted, "
+    "(SELECT COUNT(*) FROM logged) AS logged"
+)
 
-async def refusal(round_: dict[str, Any], voter_id: int, now: dt.datetime) -> str | None:
-    """Why this person cannot vote in this round now (None when they can)."""
-    if round_["vote_opens"] is None:
-        return N_("This round has no public vote.")
-    if not is_open(round_, Phase.voting, now):
-        return N_("The public vote is not open.")
-    rules = await rules_of(round_["id"])
-    user = await User.select(User.verified_resident, User.commune, User.active).where(User.id == voter_id).first()
-    if not user or not user["active"]:
-        return N_("Account not found.")
-    if not user["verified_resident"]:
-        return N_("Only verified residents can vote. Ask the commune office, or verify your phone number.")
-    if rules["residents_only"] and user["commune"] != round_["contest.commune"]:
-        return N_("Only residents of this commune can vote in this contest.")
-    return None
-
-
-async def votable_ideas(round_id: int) -> list[int]:
-    """Shortlisted ideas when the organizers shortlisted some, otherwise every public idea of the round."""
-    base = (Idea.round == round_id) & (Idea.hidden == False) & Idea.status.is_in(VOTABLE)  # noqa: E712
-    chosen = [r["id"] for r in await Idea.select(Idea.id).where(
-        base & Idea.status.is_in([IdeaStatus.shortlisted.value, IdeaStatus.finalist.value,
-                                  IdeaStatus.awarded.value]))]
-    return chosen or [r["id"] for r in await Idea.select(Idea.id).where(base)]
+_NOT_VOTABLE = N_("This idea cannot receive votes (it is hidden, withdrawn or not in this vote).")
+_ALREADY = N_("You have already voted for this idea.")
 
 
 async def cast(round_id: int, idea_id: int, *, voter_id: int, now: dt.datetime, alias_key: bytes,
                ip: str = "") -> dict[str, Any]:
-    """Cast one vote. Returns the receipt and how many votes the voter has left."""
+    """Cast one vote, by ids. Returns the receipt and how many votes the voter has left."""
     round_ = await voting_context(round_id)
-    reason = await refusal(round_, voter_id, now)
+    idea = await Idea.select(Idea.code).where(Idea.id == idea_id).first()
+    return await cast_vote(round_, idea["code"] if idea else "", voter=await voter_of(voter_id), now=now,
+                           alias_key=alias_key, ip=ip)
+
+
+async def cast_vote(round_: dict[str, Any], code: str, *, voter: Voter | None, now: dt.datetime, alias_key: bytes,
+                    ip: str = "") -> dict[str, Any]:
+    """Cast one vote for the idea ``code`` in ``round_`` (from ``voting_context`` or ``vote_round``).
+
+    The vote, the voter's ballot, the live counter and the log entry are committed together, or not
+    at all; the answer comes after the commit. Returns the receipt and the votes left.
+    """
+    reason = refusal_for(round_, voter, now)
     if reason:
         raise PermissionDenied(reason)
-    rules = await rules_of(round_id)
-    idea = await Idea.select(Idea.id, Idea.code).where(Idea.id == idea_id).first()
-    if idea is None or idea_id not in await votable_ideas(round_id):
-        raise IdeaError(N_("This idea cannot receive votes (it is hidden, withdrawn or not in this vote)."))
+    limit = round_["rules"]["votes_per_voter"]
     receipt = secrets.token_hex(5).upper()
-    alias = voter_alias(alias_key, round_["contest"], voter_id)
-    async with atomic(_db()):
-        await _lock(2_000_000_000 + round_id)
-        await Ballot.insert(Ballot(round=round_id, voter=voter_id, used=0)).on_conflict(
-            target=(Ballot.round, Ballot.voter), action="DO NOTHING")
-        if await Vote.exists().where((Vote.round == round_id) & (Vote.voter == voter_id) & (Vote.idea == idea_id)):
-            raise AlreadyVoted(N_("You have already voted for this idea."))
-        taken = await Ballot.update({Ballot.used: Ballot.used + 1}).where(
-            (Ballot.round == round_id) & (Ballot.voter == voter_id) & (Ballot.used < rules["votes_per_voter"])
-        ).returning(Ballot.used)
-        if not taken:
-            raise IdeaError(N_("You have used all %(limit)s of your votes."), limit=rules["votes_per_voter"])
-        added = await Vote.insert(Vote(round=round_id, voter=voter_id, idea=idea_id, receipt=receipt, created_at=now,
-                                       ip=ip[:64])).on_conflict(
-            target=(Vote.round, Vote.voter, Vote.idea), action="DO NOTHING").returning(Vote.id)
-        if not added:
-            raise AlreadyVoted(N_("You have already voted for this idea."))
-        await _count(round_id, idea_id, +1)
-        await _append_log(round_id, alias=alias, idea_code=idea["code"], action="cast", now=now, receipt=receipt)
-    return {"receipt": receipt, "used": taken[0]["used"], "limit": rules["votes_per_voter"],
-            "left": rules["votes_per_voter"] - taken[0]["used"]}
+    entry = _log_entry(round_, voter_id=voter.id, alias_key=alias_key, idea_code=code.upper(), action="cast",
+                       now=now, receipt=receipt)
+    db = _db()
+    async with atomic(db):
+        if is_sqlite(db):
+            used = await _cast_steps(round_["id"], entry, voter_id=voter.id, limit=limit, now=now, ip=ip)
+        else:
+            [row] = await Vote.raw(_CAST_SQL, entry["idea_code"], round_["id"], False, False, round_["id"], voter.id,
+                                   limit, round_["id"], voter.id, receipt, now, ip[:64], round_["id"],
+                                   *_append_args(entry))
+            if not row["votable"]:
+                raise IdeaError(_NOT_VOTABLE)
+            if not row["cast"]:  # raising rolls back the ballot's increment, if any
+                if row["used"] is not None or await _has_voted(round_["id"], voter.id, entry["idea_code"]):
+                    raise AlreadyVoted(_ALREADY)
+                raise IdeaError(N_("You have used all %(limit)s of your votes."), limit=limit)
+            used = row["used"]
+    return {"receipt": receipt, "code": entry["idea_code"], "used": used, "limit": limit, "left": limit - used}
+
+
+async def _has_voted(round_id: int, voter_id: int, code: str) -> bool:
+    return await Vote.exists().where((Vote.round == round_id) & (Vote.voter == voter_id) & (Vote.idea.code == code))
+
+
+async def _cast_steps(round_id: int, entry: dict[str, Any], *, voter_id: int, limit: int, now: dt.datetime,
+                      ip: str) -> int:
+    """SQLite: the vote step by step, inside an immediate transaction (the write lock is held)."""
+    idea = await Idea.raw(f"SELECT i.id FROM idea i WHERE i.code = {{}} AND {_VOTABLE_WHERE}", entry["idea_code"],
+                          round_id, False, False)
+    if not idea:
+        raise IdeaError(_NOT_VOTABLE)
+    idea_id = idea[0]["id"]
+    if await Vote.exists().where((Vote.round == round_id) & (Vote.voter == voter_id) & (Vote.idea == idea_id)):
+        raise AlreadyVoted(_ALREADY)
+    await Ballot.insert(Ballot(round=round_id, voter=voter_id, used=0)).on_conflict(
+        target=(Ballot.round, Ballot.voter), action="DO NOTHING")
+    taken = await Ballot.update({Ballot.used: Ballot.used + 1}).where(
+        (Ballot.round == round_id) & (Ballot.voter == voter_id) & (Ballot.used < limit)).returning(Ballot.used)
+    if not taken:
+        raise IdeaError(N_("You have used all %(limit)s of your votes."), limit=limit)
+    await Vote.insert(Vote(round=round_id, voter=voter_id, idea=idea_id, receipt=entry["receipt"], created_at=now,
+                           ip=ip[:64]))
+    await _count(round_id, idea_id, +1)
+    await _append_log(entry)
+    return taken[0]["used"]
 
 
 async def withdraw(round_id: int, idea_id: int, *, voter_id: int, now: dt.datetime, alias_key: bytes) -> None:
     """Take a vote back while the vote is open (when the rules allow changing votes)."""
     round_ = await voting_context(round_id)
-    rules = await rules_of(round_id)
-    if not rules["change_allowed"]:
+    if not round_["rules"]["change_allowed"]:
         raise IdeaError(N_("In this vote, votes cannot be changed."))
     if not is_open(round_, Phase.voting, now):
         raise IdeaError(N_("The public vote is not open."))
-    alias = voter_alias(alias_key, round_["contest"], voter_id)
+    code = (await Idea.select(Idea.code).where(Idea.id == idea_id).first() or {"code": ""})["code"]
     async with atomic(_db()):
-        await _lock(2_000_000_000 + round_id)
         removed = await Vote.delete().where((Vote.round == round_id) & (Vote.voter == voter_id)
                                             & (Vote.idea == idea_id) & (Vote.voided == False)).returning(  # noqa: E712
             Vote.receipt)
@@ -199,9 +386,8 @@ async def withdraw(round_id: int, idea_id: int, *, voter_id: int, now: dt.dateti
         await Ballot.update({Ballot.used: Ballot.used - 1}).where((Ballot.round == round_id)
                                                                  & (Ballot.voter == voter_id))
         await _count(round_id, idea_id, -1)
-        code = (await Idea.select(Idea.code).where(Idea.id == idea_id).first())["code"]
-        await _append_log(round_id, alias=alias, idea_code=code, action="withdraw", now=now,
-                          receipt=removed[0]["receipt"])
+        await _append_log(_log_entry(round_, voter_id=voter_id, alias_key=alias_key, idea_code=code,
+                                     action="withdraw", now=now, receipt=removed[0]["receipt"]))
 
 
 async def void(vote_id: int, *, reason: str, actor_id: int, now: dt.datetime, alias_key: bytes) -> None:
@@ -213,16 +399,16 @@ async def void(vote_id: int, *, reason: str, actor_id: int, now: dt.datetime, al
         Vote.id == vote_id).first()
     if vote is None:
         raise NotFound(N_("This vote does not exist."))
-    alias = voter_alias(alias_key, vote["round.contest"], vote["voter"])
+    round_ = {"id": vote["round"], "contest": vote["round.contest"]}
     async with atomic(_db()):
-        await _lock(2_000_000_000 + vote["round"])
         done = await Vote.update({Vote.voided: True, Vote.void_reason: reason[:2000], Vote.voided_by: actor_id}).where(
             (Vote.id == vote_id) & (Vote.voided == False)).returning(Vote.id)  # noqa: E712
         if not done:
             raise IdeaError(N_("This vote was already voided."))
         await _count(vote["round"], vote["idea"], -1)
-        await _append_log(vote["round"], alias=alias, idea_code=vote["idea.code"], action="void", now=now,
-                          receipt=vote["receipt"], reason=reason[:500])
+        await _append_log(_log_entry(round_, voter_id=vote["voter"], alias_key=alias_key,
+                                     idea_code=vote["idea.code"], action="void", now=now, receipt=vote["receipt"],
+                                     reason=reason[:500]))
         await audit.record("vote.voided", actor_id=actor_id, target_type="vote", target_id=vote_id,
                            commune_id=vote["round.contest.commune"], now=now, data={"reason": reason})
 

@@ -22,6 +22,7 @@ from litestar.template.config import TemplateConfig
 from litestar.types import Receive, Scope, Send
 
 from accounts.clock import Clock, shifted_clock
+from accounts.engine import pool_options
 from server import admin as admin_module
 from server.auth import PrincipalMiddleware
 from server.context import AppContext
@@ -116,7 +117,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         engine = admin_module.User._meta.db
         pooled = settings.uses_postgres
         if pooled:
-            await engine.start_connection_pool(min_size=2, max_size=20)
+            await engine.start_connection_pool(**pool_options())
         task = asyncio.create_task(mail_worker(settings, clock)) if run_workers else None
         try:
             yield

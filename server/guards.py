@@ -21,7 +21,8 @@ def access_of(handler: BaseRouteHandler) -> Access | None:
     return Access(value) if value is not None else None
 
 
-def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+async def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    # async on purpose: Litestar runs a synchronous guard in a worker thread on every request.
     access = access_of(handler)
     if access is None and (connection.scope.get("method") == "OPTIONS" or connection.url.path.startswith("/schema")):
         return  # Litestar's automatic OPTIONS answers and the public OpenAPI schema

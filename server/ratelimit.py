@@ -15,6 +15,9 @@ class RateLimiter(Protocol):
     async def hit(self, key: str, limit: int, window: int) -> int:
         """Count one attempt; return 0 when allowed, else seconds until the window ends."""
 
+    async def hit_many(self, checks: list[tuple[str, int, int]]) -> int:
+        """Count one attempt against each ``(key, limit, window)``; return the longest wait (0: allowed)."""
+
     async def reset(self, key: str) -> None: ...
 
 
@@ -34,6 +37,9 @@ class MemoryRateLimiter:
             return max(1, int(started + window - now))
         return 0
 
+    async def hit_many(self, checks: list[tuple[str, int, int]]) -> int:
+        return max([await self.hit(key, limit, window) for key, limit, window in checks], default=0)
+
     async def reset(self, key: str) -> None:
         self.windows.pop(key, None)
 
@@ -46,13 +52,20 @@ class RedisRateLimiter:
         self.prefix = prefix
 
     async def hit(self, key: str, limit: int, window: int) -> int:
-        name = self.prefix + key
+        return await self.hit_many([(key, limit, window)])
+
+    async def hit_many(self, checks: list[tuple[str, int, int]]) -> int:
+        """All the counters in one round trip to Redis."""
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.incr(name)
-            pipe.expire(name, window, nx=True)
-            pipe.ttl(name)
-            count, _, ttl = await pipe.execute()
-        return max(1, int(ttl)) if count > limit else 0
+            for key, _, window in checks:
+                name = self.prefix + key
+                pipe.incr(name)
+                pipe.expire(name, window, nx=True)
+                pipe.ttl(name)
+            replies = await pipe.execute()
+        waits = [max(1, int(replies[3 * n + 2])) if replies[3 * n] > limit else 0
+                 for n, (_, limit, _) in enumerate(checks)]
+        return max(waits, default=0)
 
     async def reset(self, key: str) -> None:
         await self.redis.delete(self.prefix + key)

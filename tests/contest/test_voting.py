@@ -160,3 +160,56 @@ async def test_verifier_command_on_a_downloaded_file(vote_round, make_user, cloc
     path.write_text(tampered, encoding="utf-8")
     with pytest.raises(SystemExit):
         await verify_votes(str(path))
+
+
+def test_hash_parts_rebuild_the_entry_hash():
+    """PostgreSQL numbers and hashes an entry from these parts; they must give Python's hash."""
+    entry = {"round": 7, "seq": 42, "voter_alias": "a1b2c3", "idea_code": "AK-2026-007", "action": "void",
+             "time_bucket": "2026-11-27T09:00Z", "receipt": "ABCDE12345",
+             "reason": 'Trùng tài khoản, ghi chú ,"seq":0, và "ngoặc kép"'}
+    prefix, suffix = voting.hash_parts(entry)
+    import hashlib
+
+    prev = "f" * 64
+    assert hashlib.sha256((prev + prefix + "42" + suffix).encode()).hexdigest() == voting.entry_hash(prev, entry)
+
+
+async def test_the_chain_head_follows_every_append(vote_round, make_user, clock):
+    """Casts, withdrawals and voids all move the round's chain head to the log's last entry."""
+    from contest.tables import VoteChain
+
+    rid = vote_round["round"]["id"]
+    voters = [await verified(make_user) for _ in range(3)]
+    await asyncio.gather(*[voting.cast(rid, vote_round["ideas"][n], voter_id=v.id, now=clock(), alias_key=KEY)
+                           for n, v in enumerate(voters)])
+    await voting.withdraw(rid, vote_round["ideas"][0], voter_id=voters[0].id, now=clock(), alias_key=KEY)
+    vote = await Vote.select(Vote.id).where(Vote.voter == voters[1].id).first()
+    await voting.void(vote["id"], reason='Lý do có "dấu ngoặc" ,"seq":0,', actor_id=voters[2].id, now=clock(),
+                      alias_key=KEY)
+    rows = await voting.log_rows(rid)
+    head = await VoteChain.select().where(VoteChain.round == rid).first()
+    assert [r["seq"] for r in rows] == [1, 2, 3, 4, 5]
+    assert (head["seq"], head["head"], head["prev"]) == (5, rows[-1]["hash"], rows[-2]["hash"])
+    assert voting.verify_log(rows)["ok"]
+
+
+async def test_a_vote_for_an_unknown_code_is_refused_without_a_trace(vote_round, make_user, clock):
+    voter = await verified(make_user)
+    round_ = await voting.voting_context(vote_round["round"]["id"])
+    with pytest.raises(IdeaError):
+        await voting.cast_vote(round_, "AK-1999-999", voter=await voting.voter_of(voter.id), now=clock(),
+                               alias_key=KEY)
+    assert await Ballot.count().where(Ballot.voter == voter.id) == 0
+    assert await voting.log_rows(vote_round["round"]["id"]) == []
+
+
+async def test_a_repeated_vote_with_no_votes_left_says_already_voted(vote_round, make_user, clock):
+    voter = await verified(make_user)
+    rid = vote_round["round"]["id"]
+    for idea in vote_round["ideas"][:3]:
+        await voting.cast(rid, idea, voter_id=voter.id, now=clock(), alias_key=KEY)
+    with pytest.raises(voting.AlreadyVoted):
+        await voting.cast(rid, vote_round["ideas"][0], voter_id=voter.id, now=clock(), alias_key=KEY)
+    with pytest.raises(IdeaError, match="used all"):
+        await voting.cast(rid, vote_round["ideas"][3], voter_id=voter.id, now=clock(), alias_key=KEY)
+    assert (await Ballot.select(Ballot.used).where(Ballot.voter == voter.id).first())["used"] == 3
