@@ -81,7 +81,10 @@ async def test_n_plus_five_different_votes_leave_n(vote_round, make_user, clock)
         voting.cast(vote_round["round"]["id"], idea, voter_id=voter.id, now=clock(), alias_key=KEY)
         for idea in ideas], return_exceptions=True)
     assert sum(isinstance(r, dict) for r in results) == 3
+    assert all(isinstance(r, IdeaError) and "used all" in r.message for r in results if not isinstance(r, dict))
     assert await Vote.count() == 3
+    assert (await Ballot.select(Ballot.used).first())["used"] == 3
+    assert sorted(r["used"] for r in results if isinstance(r, dict)) == [1, 2, 3]
 
 
 async def test_change_a_vote_and_the_log_verifies(vote_round, make_user, clock):
@@ -144,6 +147,10 @@ async def test_live_counters_equal_a_recount_after_a_burst(vote_round, make_user
     await voting.withdraw(rid, next(iter(mine)), voter_id=voters[0].id, now=clock(), alias_key=KEY)
     assert await voting.tally(rid) == await voting.recount(rid)
     assert sum((await voting.tally(rid)).values()) == 6 * 3 - 1
+    for voter in voters:  # each ballot counts exactly that voter's votes
+        used = (await Ballot.select(Ballot.used).where(Ballot.voter == voter.id).first())["used"]
+        assert used == await Vote.count().where(Vote.voter == voter.id)
+    assert voting.verify_log(await voting.log_rows(rid))["entries"] == 6 * 3 + 1
 
 
 async def test_verifier_command_on_a_downloaded_file(vote_round, make_user, clock, tmp_path, capsys):
