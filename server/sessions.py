@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
@@ -9,6 +12,12 @@ from litestar.types import Empty, Message, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
 
 ROTATE_KEY = "_rotate"
+DAY_KEY = "_day"  # the day (UTC) the session was last written: unchanged sessions are written once a day
+LOADED = "sangtao.session_loaded"  # scope key: the session as read from the store
+
+
+def today() -> int:
+    return int(time.time() // 86400)
 
 
 def rotate(session: dict) -> None:
@@ -17,7 +26,24 @@ def rotate(session: dict) -> None:
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):
+    """Server-side sessions that rotate their id at login and skip writing back what did not change.
+
+    Litestar writes the session to the store (and sends its cookie) after every response. Here a
+    session that is exactly as it was read, and was already written today, is left alone: one
+    store round trip less per request, while the expiry still slides (by whole days).
+    """
+
+    async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
+        data = await super().load_from_connection(connection)
+        connection.scope[LOADED] = dict(data)  # type: ignore[literal-required]
+        return data
+
     async def store_in_message(self, scope_session: ScopeSession, message: Message, connection: ASGIConnection) -> None:
+        if scope_session is not Empty and scope_session is not None:
+            if not scope_session.get(ROTATE_KEY) and scope_session.get(DAY_KEY) == today() \
+                    and scope_session == connection.scope.get(LOADED):
+                return  # unchanged, and written today already
+            scope_session[DAY_KEY] = today()
         if scope_session is Empty or not scope_session or not scope_session.pop(ROTATE_KEY, False):
             await super().store_in_message(scope_session, message, connection)
             return
