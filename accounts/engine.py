@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import sqlite3
+import weakref
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -62,9 +65,25 @@ def atomic(engine: Engine):
     """A write transaction that takes its lock up front.
 
     SQLite: ``BEGIN IMMEDIATE`` (a deferred transaction that reads then writes fails with
-    "database is locked"). PostgreSQL: an ordinary transaction; callers lock rows they
-    read-then-write (``SELECT … FOR UPDATE``) or use atomic updates.
+    "database is locked"), and the process's write transactions take turns on an asyncio lock
+    first — waiting there costs nothing, while SQLite's own busy handler sleeps in growing steps
+    and turned bursts of votes into second-long waits. PostgreSQL: an ordinary transaction;
+    callers lock rows they read-then-write (``SELECT … FOR UPDATE``) or use atomic updates.
     """
     if is_sqlite(engine):
-        return engine.transaction(transaction_type=TransactionType.immediate)
+        if engine.current_transaction.get() is not None:  # nested: the outer transaction holds the turn
+            return engine.transaction(transaction_type=TransactionType.immediate)
+        return _sqlite_turn(engine)
     return engine.transaction()
+
+
+_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+@contextlib.asynccontextmanager
+async def _sqlite_turn(engine: Engine):
+    loop = asyncio.get_running_loop()
+    turn = _turns.setdefault(loop, asyncio.Lock())
+    async with turn:
+        async with engine.transaction(transaction_type=TransactionType.immediate) as transaction:
+            yield transaction

@@ -29,8 +29,6 @@ from contest.tables import Ballot, Idea, IdeaStatus, Round, Vote, VoteChain, Vot
 
 GENESIS = "0" * 64
 LOG_FIELDS = ("round", "seq", "voter_alias", "idea_code", "action", "time_bucket", "receipt", "reason")
-VOTABLE = [IdeaStatus.submitted.value, IdeaStatus.shortlisted.value, IdeaStatus.finalist.value,
-           IdeaStatus.awarded.value]
 
 
 class AlreadyVoted(IdeaError):
