@@ -161,8 +161,6 @@ def refusal_for(round_: dict[str, Any], voter: Voter | None, now: dt.datetime) -
 
 async def refusal(round_: dict[str, Any], voter_id: int, now: dt.datetime) -> str | None:
     """As ``refusal_for``, reading the voter."""
-    if "rules" not in round_:
-        round_ = {**round_, "rules": await rules_of(round_["id"])}
     return refusal_for(round_, await voter_of(voter_id), now)
 
 
@@ -297,6 +295,7 @@ _CAST_SQL = (
 
 _NOT_VOTABLE = N_("This idea cannot receive votes (it is hidden, withdrawn or not in this vote).")
 _ALREADY = N_("You have already voted for this idea.")
+_NO_VOTES_LEFT = N_("You have used all %(limit)s of your votes.")
 
 
 async def cast(round_id: int, idea_id: int, *, voter_id: int, now: dt.datetime, alias_key: bytes,
@@ -322,22 +321,25 @@ async def cast_vote(round_: dict[str, Any], code: str, *, voter: Voter | None, n
     receipt = secrets.token_hex(5).upper()
     entry = _log_entry(round_, voter_id=voter.id, alias_key=alias_key, idea_code=code.upper(), action="cast",
                        now=now, receipt=receipt)
-    db = _db()
-    async with atomic(db):
-        if is_sqlite(db):
-            used = await _cast_steps(round_["id"], entry, voter_id=voter.id, limit=limit, now=now, ip=ip)
-        else:
-            [row] = await Vote.raw(_CAST_SQL, entry["idea_code"], round_["id"], False, False, round_["id"], voter.id,
-                                   limit, round_["id"], voter.id, receipt, now, ip[:64], round_["id"],
-                                   *_append_args(entry))
-            if not row["votable"]:
-                raise IdeaError(_NOT_VOTABLE)
-            if not row["cast"]:  # raising rolls back the ballot's increment, if any
-                if row["used"] is not None or await _has_voted(round_["id"], voter.id, entry["idea_code"]):
-                    raise AlreadyVoted(_ALREADY)
-                raise IdeaError(N_("You have used all %(limit)s of your votes."), limit=limit)
-            used = row["used"]
+    async with atomic(_db()):
+        step = _cast_steps if is_sqlite(_db()) else _cast_statement
+        used = await step(round_["id"], entry, voter_id=voter.id, limit=limit, now=now, ip=ip)
     return {"receipt": receipt, "code": entry["idea_code"], "used": used, "limit": limit, "left": limit - used}
+
+
+async def _cast_statement(round_id: int, entry: dict[str, Any], *, voter_id: int, limit: int, now: dt.datetime,
+                          ip: str) -> int:
+    """PostgreSQL: the vote in one statement, inside the caller's transaction (raising rolls it back)."""
+    code = entry["idea_code"]
+    [row] = await Vote.raw(_CAST_SQL, code, round_id, False, False, round_id, voter_id, limit, round_id, voter_id,
+                           entry["receipt"], now, ip[:64], round_id, *_append_args(entry))
+    if not row["votable"]:
+        raise IdeaError(_NOT_VOTABLE)
+    if not row["cast"]:  # raising rolls back the ballot's increment, if any
+        if row["used"] is not None or await _has_voted(round_id, voter_id, code):
+            raise AlreadyVoted(_ALREADY)
+        raise IdeaError(_NO_VOTES_LEFT, limit=limit)
+    return row["used"]
 
 
 async def _has_voted(round_id: int, voter_id: int, code: str) -> bool:
@@ -359,7 +361,7 @@ async def _cast_steps(round_id: int, entry: dict[str, Any], *, voter_id: int, li
     taken = await Ballot.update({Ballot.used: Ballot.used + 1}).where(
         (Ballot.round == round_id) & (Ballot.voter == voter_id) & (Ballot.used < limit)).returning(Ballot.used)
     if not taken:
-        raise IdeaError(N_("You have used all %(limit)s of your votes."), limit=limit)
+        raise IdeaError(_NO_VOTES_LEFT, limit=limit)
     await Vote.insert(Vote(round=round_id, voter=voter_id, idea=idea_id, receipt=entry["receipt"], created_at=now,
                            ip=ip[:64]))
     await _count(round_id, idea_id, +1)

@@ -13,7 +13,7 @@ from litestar.response import Template
 from accounts import verification
 from accounts.errors import DomainError, NotFound, PermissionDenied
 from accounts.i18n import N_
-from accounts.rules import Access, is_organizer
+from accounts.rules import Access, Principal, is_organizer
 from accounts.tables import User
 from contest import judging, phases, services, voting
 from contest.tables import Award, Idea
@@ -34,6 +34,11 @@ async def vote_round(slug: str, ctx: AppContext) -> tuple[dict, dict]:
     return await services.contest_by_slug(slug), round_
 
 
+def as_voter(me: Principal) -> voting.Voter:
+    """The signed-in person as the vote's rules see them (the principal is loaded for every request)."""
+    return voting.Voter(id=me.id, verified_resident=me.verified_resident, commune=me.commune_id)
+
+
 def _wants_json(request: Request) -> bool:
     return "application/json" in request.headers.get("accept", "")
 
@@ -48,7 +53,7 @@ class VoteController(Controller):
         now = ctx.now()
         rules = round_["rules"]
         me = current_user(request)
-        refusal = await voting.refusal(round_, me.id, now) if me else None
+        refusal = voting.refusal_for(round_, as_voter(me), now) if me else None
         ids = await voting.votable_ideas(round_["id"])
         ideas = await Idea.select(Idea.id, Idea.code, Idea.title, Idea.summary, Idea.cover, Idea.category.name,
                                   Idea.hamlet.name).where(Idea.id.is_in(ids or [-1])).order_by(Idea.code)
@@ -74,10 +79,9 @@ class VoteController(Controller):
         if wait:
             message = t(request, N_("Too many attempts. Please wait %(minutes)s minutes and try again."), minutes=1)
         else:
-            voter = voting.Voter(id=me.id, verified_resident=me.verified_resident, commune=me.commune_id)
             try:
-                result = await voting.cast_vote(round_, code, voter=voter, now=ctx.now(), alias_key=alias_key(ctx),
-                                                ip=client_ip(request))
+                result = await voting.cast_vote(round_, code, voter=as_voter(me), now=ctx.now(),
+                                                alias_key=alias_key(ctx), ip=client_ip(request))
                 ok = True
                 message = t(request, N_("Your vote for %(code)s has been counted. Receipt: %(receipt)s. "
                                         "You have %(left)s votes left."), code=code, receipt=result["receipt"],
