@@ -121,16 +121,37 @@ async def post_form(client: httpx.AsyncClient, url: str, data: dict, *, page: st
 
 @pytest.fixture
 async def commune(db):
+    return await _make_commune("Xã An Khánh", "an-khanh", "AK", ["Thôn An Lạc", "Thôn Khánh Hội"])
+
+
+async def _make_commune(name: str, slug: str, code: str, hamlet_names: list[str]) -> dict:
     from accounts.tables import Commune, Hamlet
 
-    commune = Commune(name="Xã An Khánh", slug="an-khanh", code="AK")
+    commune = Commune(name=name, slug=slug, code=code)
     await commune.save()
     hamlets = []
-    for i, name in enumerate(["Thôn An Lạc", "Thôn Khánh Hội"]):
-        hamlet = Hamlet(commune=commune.id, name=name, population=500, sort_order=i)
+    for i, hamlet_name in enumerate(hamlet_names):
+        hamlet = Hamlet(commune=commune.id, name=hamlet_name, population=500, sort_order=i)
         await hamlet.save()
         hamlets.append(hamlet)
     return {"id": commune.id, "hamlets": [h.id for h in hamlets]}
+
+
+@pytest.fixture
+async def other_commune(commune):
+    """A second commune, so that tests can prove one commune never reaches the other's data."""
+    return await _make_commune("Xã Tân Minh", "tan-minh", "TM", ["Thôn Tân Lập", "Thôn Minh Đức"])
+
+
+@pytest.fixture
+def make_other_user(other_commune, clock):
+    """Create an account in the second commune (organizer roles are scoped to it)."""
+    from tests.support.factories import make_user as factory
+
+    async def _make(**kwargs):
+        return await factory(commune=other_commune, now=clock(), **kwargs)
+
+    return _make
 
 
 @pytest.fixture
