@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+from pathlib import Path
 
 
 async def seed_demo() -> None:
@@ -43,3 +44,27 @@ async def verify_audit() -> None:
     print("audit chain OK" if ok else f"audit chain BROKEN at event #{bad}")
     if not ok:
         raise SystemExit(1)
+
+
+async def backup(path: str) -> None:
+    """Write the database and the uploads into one backup file (.tar.gz) at PATH."""
+    from server.backup import BackupError, Install, backup as write_backup
+    from server.settings import get_settings
+
+    try:
+        outcome = await write_backup(Install.from_settings(get_settings()), Path(path))
+    except BackupError as exc:
+        raise SystemExit(str(exc)) from None
+    print("\n".join(outcome.lines("Đã sao lưu / Backup written")))
+
+
+async def restore(path: str, force: bool = False) -> None:
+    """Restore a backup file into this install (stop the app first); --force replaces existing data."""
+    from server.backup import BackupError, Install, restore as read_backup
+    from server.settings import get_settings
+
+    try:
+        outcome = await read_backup(Install.from_settings(get_settings()), Path(path), force=force)
+    except BackupError as exc:
+        raise SystemExit(str(exc)) from None
+    print("\n".join(outcome.lines("Đã khôi phục / Restored")))

@@ -1,15 +1,15 @@
-"""Command-line tasks: ``piccolo server <command>`` (seed, admins, mail, audit)."""
+"""Command-line tasks: ``piccolo server <command>`` (seed, admins, mail, audit, backup and restore)."""
 
 import os
 
 from piccolo.conf.apps import AppConfig
 
-from server.commands import create_admin, deliver_mail, seed_demo, verify_audit
+from server.commands import backup, create_admin, deliver_mail, restore, seed_demo, verify_audit
 
 APP_CONFIG = AppConfig(
     app_name="server",
     migrations_folder_path=os.path.join(os.path.dirname(os.path.abspath(__file__)), "piccolo_migrations"),
     table_classes=[],
     migration_dependencies=["accounts.piccolo_app"],
-    commands=[seed_demo, create_admin, deliver_mail, verify_audit],
+    commands=[seed_demo, create_admin, deliver_mail, verify_audit, backup, restore],
 )
