@@ -31,6 +31,7 @@ from accounts.tables import (
     RoleGrant,
     User,
 )
+from accounts.text import as_id
 
 GUARDIAN_AGE = 16
 OLDEST_BIRTH_YEAR = 1900
@@ -95,7 +96,7 @@ async def validate_registration(form: Registration, *, commune_id: int, now: dt.
     year_text = nfc(form.birth_year)
     if not year_text:
         errors["birth_year"] = N_("Please enter your year of birth.")
-    elif not year_text.isdigit() or not OLDEST_BIRTH_YEAR <= int(year_text) <= now.year:
+    elif as_id(year_text) is None or not OLDEST_BIRTH_YEAR <= int(year_text) <= now.year:
         errors["birth_year"] = N_("Please enter a year of birth such as 2008.")
     else:
         birth_year = int(year_text)
@@ -104,12 +105,12 @@ async def validate_registration(form: Registration, *, commune_id: int, now: dt.
     hamlet_id = None
     if not nfc(form.hamlet_id):
         errors["hamlet_id"] = N_("Please choose your hamlet.")
-    elif not form.hamlet_id.isdigit() or not await Hamlet.exists().where(
-        (Hamlet.id == int(form.hamlet_id)) & (Hamlet.commune == commune_id)
+    elif as_id(form.hamlet_id) is None or not await Hamlet.exists().where(
+        (Hamlet.id == as_id(form.hamlet_id)) & (Hamlet.commune == commune_id)
     ):
         errors["hamlet_id"] = N_("Please choose a hamlet from the list.")
     else:
-        hamlet_id = int(form.hamlet_id)
+        hamlet_id = as_id(form.hamlet_id)
     clean["hamlet_id"] = hamlet_id
 
     problem = passwords.password_problem(form.password or "")

@@ -10,6 +10,8 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+_DIGITS = re.compile(r"[0-9]{1,10}")
+MAX_DB_INT = 2**31 - 1  # ids and integer columns: PostgreSQL's integer, the narrowest of our engines
 _NON_WORD = re.compile(r"[^\w\s-]", re.UNICODE)
 
 
@@ -54,3 +56,13 @@ def visible_length(text: str | None) -> int:
             continue
         count += 1
     return count
+
+
+def as_id(text: object) -> int | None:
+    """The positive integer a form or address field holds (ASCII digits, at most ``MAX_DB_INT``),
+    or None for anything else — so an id typed by hand never overflows a database column."""
+    value = str(text if text is not None else "").strip()
+    if not _DIGITS.fullmatch(value):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_DB_INT else None

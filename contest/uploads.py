@@ -17,6 +17,7 @@ Errors are ``UploadError`` with English msgids (translated in the HTTP layer) an
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import io
 import os
 import re
@@ -66,6 +67,27 @@ _PILLOW_FORMATS = {JPEG: {"JPEG", "MPO"}, PNG: {"PNG"}}  # phones often write MP
 _STORED_NAME = re.compile(r"[0-9a-f]{32}(?:\.(?:pdf|jpg|png)|\.web\.jpg)")
 # Invisible characters that can disguise a name (e.g. U+202E turns "gpj.exe" around).
 _INVISIBLE = {0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+
+
+# Files stored while a ledger is open (see ``open_ledger``): the HTTP layer opens one per request
+# and removes them all again when the request fails, so a refused or broken request leaves no file.
+_LEDGER: contextvars.ContextVar[list[tuple[Path, "StoredFile"]] | None] = contextvars.ContextVar(
+    "upload_ledger", default=None)
+
+
+def open_ledger() -> tuple[list[tuple[Path, "StoredFile"]], contextvars.Token]:
+    """Start recording the files ``store`` writes in this context; ``close_ledger`` with the token."""
+    ledger: list[tuple[Path, StoredFile]] = []
+    return ledger, _LEDGER.set(ledger)
+
+
+def close_ledger(token: contextvars.Token, *, discard: bool) -> None:
+    """Stop recording; with ``discard`` remove every file stored since the ledger was opened."""
+    ledger = _LEDGER.get()
+    _LEDGER.reset(token)
+    if discard and ledger:
+        for root, stored in ledger:
+            delete(root, stored)
 
 
 class UploadError(DomainError):
@@ -165,7 +187,7 @@ async def store(
     stored_name = f"{hex_}.{EXTENSIONS[content_type]}"
     web_name = f"{hex_}{WEB_SUFFIX}" if web_bytes is not None else None
     await asyncio.to_thread(_write_files, root, [(stored_name, data), (web_name, web_bytes)])
-    return StoredFile(
+    stored = StoredFile(
         stored_name=stored_name,
         original_name=display,
         content_type=content_type,
@@ -174,6 +196,10 @@ async def store(
         width=width,
         height=height,
     )
+    ledger = _LEDGER.get()
+    if ledger is not None:
+        ledger.append((root, stored))
+    return stored
 
 
 def _inspect_image(data: bytes, content_type: str, web_version: bool) -> tuple[int, int, bytes | None] | None:

@@ -25,6 +25,8 @@ from accounts.clock import Clock, shifted_clock
 from accounts.engine import pool_options
 from server import admin as admin_module
 from server.auth import PrincipalMiddleware
+from server.badinput import EXCEPTION_HANDLERS as BAD_INPUT_HANDLERS
+from server.badinput import BadInputMiddleware, SafeRequest
 from server.context import AppContext
 from server.controllers.accounts import AccountController, AuthController, InboxController
 from server.controllers.api import OpenDataController
@@ -54,6 +56,7 @@ from server.security import security_headers
 from server.sessions import RotatingSessionConfig
 from server.settings import BASE_DIR, Settings, get_settings
 from server.templating import template_engine
+from server.uploads import UploadCleanupMiddleware
 
 log = logging.getLogger("sangtao")
 CSRF_COOKIE = "sangtao_csrf"
@@ -163,7 +166,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             DefineMiddleware(LanguageMiddleware, secure_cookies=settings.production),
             session_config.middleware,
             PrincipalMiddleware,
+            BadInputMiddleware,
+            UploadCleanupMiddleware,
         ],
+        request_class=SafeRequest,
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name=CSRF_COOKIE,
@@ -174,7 +180,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         ),
         template_config=TemplateConfig(instance=template_engine()),
         openapi_config=OpenAPIConfig(title="Sáng tạo API", version="1.0.0", path="/schema"),
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, **BAD_INPUT_HANDLERS},
         before_send=[security_headers(hsts=settings.production)],
         stores=stores,
         request_max_body_size=settings.max_request_body,

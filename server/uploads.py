@@ -1,10 +1,12 @@
-"""Reading uploaded files from a multipart form and storing them (all or nothing)."""
+"""Reading uploaded files from a multipart form and storing them (all or nothing), and removing the
+files of a request that fails."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from litestar.datastructures import FormMultiDict, UploadFile
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from accounts.errors import ValidationFailed
 from accounts.i18n import N_
@@ -53,3 +55,34 @@ async def store_form_files(form: FormMultiDict, root: Path) -> tuple[list[Stored
 def discard(root: Path, files: list[StoredFile], cover: StoredFile | None) -> None:
     for f in [*files, *([cover] if cover else [])]:
         uploads.delete(root, f)
+
+
+class UploadCleanupMiddleware:
+    """Files stored during a request that fails (a 4xx or 5xx answer, or an exception) are removed.
+
+    A handler stores uploads before the database work that references them; if anything after
+    that goes wrong — a refused field, a database error — no orphan file stays behind.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        status = 500
+
+        async def send_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        _, token = uploads.open_ledger()
+        failed = True
+        try:
+            await self.app(scope, receive, send_status)
+            failed = status >= 400
+        finally:
+            uploads.close_ledger(token, discard=failed)

@@ -14,6 +14,7 @@ from litestar.response import File, Template
 from accounts.errors import DomainError, NotFound, PermissionDenied
 from accounts.i18n import N_
 from accounts.rules import Access, is_organizer
+from accounts.text import as_id
 from contest import judging, phases, rules, services, uploads
 from contest.forms import FIELD_LABELS, IdeaForm
 from contest.markdown import render as markdown
@@ -91,10 +92,10 @@ class ContestController(Controller):
     ) -> Template:
         context = await contest_context(slug, request, ctx)
         contest = context["contest"]
-        number = int(page) if page.isdigit() and int(page) > 0 else 1
+        number = as_id(page) or 1
         rows, total = await services.gallery(
-            contest["id"], q=q[:200], category=int(category) if category.isdigit() else None,
-            hamlet=int(hamlet) if hamlet.isdigit() else None, status=status or None,
+            contest["id"], q=q[:200], category=as_id(category),
+            hamlet=as_id(hamlet), status=status or None,
             sort=sort if sort in services.GALLERY_SORTS else "newest", page=number, per_page=PER_PAGE,
         )
         from accounts.services import hamlets_of
