@@ -497,3 +497,112 @@ def _local(now: dt.datetime, *, days: int, hour: int, minute: int = 0) -> dt.dat
     day = (now.astimezone(VN) + dt.timedelta(days=days)).date()
     return dt.datetime.combine(day, dt.time(hour, minute), VN).astimezone(UTC)
 
+
+
+# ---------------------------------------------------------------- the second demo commune, «Xã Tân Minh»
+
+TM_CONTEST = "y-tuong-xanh-tan-minh-2026"
+TM_ORGANIZER = "organizer2@example.com"
+TM_GREENHOUSE = "Vườn rau thủy canh trên mái nhà văn hóa thôn"
+TM_BOTTLES = "Đổi vỏ chai nhựa lấy cây giống ở chợ phiên"
+TM_FLOOD_MAP = "Bản đồ số những đoạn đường ngập sau mưa lớn"
+TM_SWIMMING = "Lớp bơi an toàn mùa hè ở ao làng Hòa Bình"
+TM_NEEDS = (
+    (TM_GREENHOUSE, 20, {"needs": ["business_model", "sales"], "sector": "agriculture", "stage": "prototype",
+                         "availability": ["mon-afternoon", "sat-morning"], "mode": "any", "place": "Xã Tân Minh"}),
+    (TM_BOTTLES, 9, {"needs": ["environment", "marketing"], "sector": "environment", "stage": "pilot",
+                     "availability": ["wed-evening", "sat-afternoon"], "mode": "online"}),
+    (TM_FLOOD_MAP, 6, {"needs": ["software", "product"], "sector": "digital", "stage": "idea",
+                       "availability": ["wed-evening", "sat-afternoon"], "mode": "online"}),
+    (TM_SWIMMING, 4, {"needs": ["fundraising", "education"], "sector": "education", "stage": "pilot",
+                      "availability": ["sun-morning"], "mode": "any", "place": "Xã Tân Minh"}),
+)
+TM_MENTOR = "mentor3@example.com"
+TM_ACCEPTED = ("Chào chị Hà, nhóm em đã trồng thử 3 giàn thủy canh trên mái nhà văn hóa thôn Tân Lập. Nhóm em cần "
+               "người góp ý cách tính giá bán rau cho trường mầm non và lập kế hoạch mở rộng ạ.")
+TM_PENDING = (TM_FLOOD_MAP, "mentor2@example.com",
+              "Chào thầy Thành, nhóm em muốn làm bản đồ số đường ngập của xã Tân Minh, cần thầy góp ý chọn công cụ "
+              "bản đồ đơn giản và cách nhận ảnh từ bà con ạ.")
+TM_NOTE = ("Buổi gặp đầu tiên ở nhà văn hóa thôn Tân Lập. Nhóm đã thu hoạch 2 lứa rau; trường mầm non muốn đặt "
+           "15 kg mỗi tuần. Góp ý: tính giá thành từng kg, ký thỏa thuận giá cố định theo quý.")
+TM_ACTION = ("Tính giá thành một kg rau thủy canh", "Nguyễn Văn An", 7)
+TM_WORKSHOP = {
+    "title": "Làm phân hữu cơ vi sinh từ phụ phẩm nông nghiệp",
+    "description": "Hướng dẫn ủ rơm rạ, vỏ trấu và phân chuồng thành phân hữu cơ vi sinh; có phần thực hành tại "
+                   "bãi ủ chung của thôn và hỏi đáp với chuyên viên của Sở.",
+    "place": "Nhà văn hóa xã Tân Minh", "capacity": 25, "organization": DOST,
+}
+TM_WORKSHOP_PEOPLE = ("tanminh01@example.com", "tanminh02@example.com", "tanminh03@example.com",
+                      "tanminh04@example.com", "cudantm02@example.com")
+
+
+async def seed_mentoring_tan_minh(commune_id: int, *, now: dt.datetime) -> str:
+    """Tân Minh's teams' needs, a request and a mentorship, the pipeline, an unpublished matching run, a workshop.
+
+    Mentors and organizations are city-wide (the ones of ``seed_mentoring``). Idempotent like it.
+    """
+    from mentoring.tables import MatchRun
+
+    now = now.astimezone(UTC)
+    organizer = (await _ids([TM_ORGANIZER]))[TM_ORGANIZER]
+    rows = await Idea.select(Idea.id, Idea.title, Idea.lead).where(Idea.contest.slug == TM_CONTEST)
+    ideas = {r["title"]: r for r in rows}
+    if not all(title in ideas for title, _, _ in TM_NEEDS):
+        return "Demo mentoring of Tân Minh: its contest is missing."
+    mentors = {r["user.email"]: r["id"] for r in await MentorProfile.select(
+        MentorProfile.id, MentorProfile.user.email).where(MentorProfile.user.email.is_in([TM_MENTOR, TM_PENDING[1]]))}
+    orgs = {r["name"]: r["id"] for r in await Organization.select(Organization.id, Organization.name)}
+    done: list[str] = []
+    async with atomic(MentorProfile._meta.db):
+        created = 0
+        for title, days_ago, values in TM_NEEDS:
+            idea = ideas[title]
+            if not await TeamNeed.exists().where(TeamNeed.idea == idea["id"]):
+                await services.save_needs(idea["id"], values, user_id=idea["lead"], now=now - dt.timedelta(days=days_ago))
+                created += 1
+        if created:
+            done.append(f"needs of {created} teams")
+        greenhouse = ideas[TM_GREENHOUSE]
+        if TM_MENTOR in mentors and not await _asked(greenhouse["id"], mentors[TM_MENTOR]):
+            mentor_user = await _user_of(mentors[TM_MENTOR])
+            request_id = await services.request_mentor(greenhouse["id"], mentors[TM_MENTOR], message=TM_ACCEPTED,
+                                                       user_id=greenhouse["lead"], now=now - dt.timedelta(days=18))
+            await services.respond(request_id, mentor_user_id=mentor_user, accept=True,
+                                   reason="Chị nhận nhóm. Hẹn cả nhóm ở nhà văn hóa thôn Tân Lập nhé.",
+                                   now=now - dt.timedelta(days=17))
+            mentorship = await Mentorship.select(Mentorship.id).where(
+                (Mentorship.idea == greenhouse["id"]) & (Mentorship.mentor == mentors[TM_MENTOR])).first()
+            text, owner, due = TM_ACTION
+            await services.add_note(mentorship["id"], user_id=mentor_user, notes=TM_NOTE, now=now - dt.timedelta(days=10),
+                                    actions=[(text, owner, (now + dt.timedelta(days=due)).astimezone(VN).date().isoformat())])
+            slot = await services.publish_slot(mentors[TM_MENTOR], starts_at=_local(now, days=6, hour=9), minutes=60,
+                                               mode="in_person", location="Nhà văn hóa thôn Tân Lập, xã Tân Minh",
+                                               now=now - dt.timedelta(days=3))
+            await services.book(slot, mentorship["id"], user_id=greenhouse["lead"], now=now - dt.timedelta(days=2))
+            done.append(f"{TM_MENTOR}'s mentorship of «{TM_GREENHOUSE}»")
+        title, email, message = TM_PENDING
+        if email in mentors and not await _asked(ideas[title]["id"], mentors[email]):
+            await services.request_mentor(ideas[title]["id"], mentors[email], message=message,
+                                          user_id=ideas[title]["lead"], now=now - dt.timedelta(days=2))
+            done.append("a mentoring request waiting")
+        if not await IncubationRecord.exists().where(IncubationRecord.idea == greenhouse["id"]):
+            await services.set_stage(greenhouse["id"], stage="prototype", checklist=["problem_checked", "team_formed"],
+                                     outcome="", actor_id=organizer, now=now - dt.timedelta(days=15))
+            await services.set_stage(ideas[TM_BOTTLES]["id"], stage="idea", checklist=["problem_checked"], outcome="",
+                                     actor_id=organizer, now=now - dt.timedelta(days=8))
+            done.append("2 ideas in the incubation pipeline")
+        if not await MatchRun.exists().where(MatchRun.commune == commune_id):
+            await services.run_matching(commune_id, mode="optimal", actor_id=organizer, now=now - dt.timedelta(days=1))
+            done.append("a matching run waiting for review")
+        if not await Workshop.exists().where(Workshop.title == TM_WORKSHOP["title"]):
+            starts = _local(now, days=12, hour=8)
+            workshop = Workshop(organization=orgs.get(TM_WORKSHOP["organization"]), commune=commune_id,
+                                title=TM_WORKSHOP["title"], description=TM_WORKSHOP["description"], starts_at=starts,
+                                ends_at=starts + dt.timedelta(hours=3), place=TM_WORKSHOP["place"],
+                                capacity=TM_WORKSHOP["capacity"], published=True)
+            await workshop.save()
+            people = await _ids(list(TM_WORKSHOP_PEOPLE))
+            for n, email in enumerate(TM_WORKSHOP_PEOPLE):
+                await services.register(workshop.id, user_id=people[email], now=now - dt.timedelta(days=6 - n))
+            done.append(f"workshop «{TM_WORKSHOP['title']}» with {len(TM_WORKSHOP_PEOPLE)} registrations")
+    return "Demo mentoring of Tân Minh: " + ("; ".join(done) if done else "already there") + "."

@@ -1,4 +1,5 @@
-"""Demo data: the commune "Xã An Khánh" and one demo account per role (idempotent).
+"""Demo data: the commune "Xã An Khánh" with one demo account per role, and a second commune, "Xã Tân Minh",
+with its own organizer, judges, contest, residents and votes, so that tenancy is visible (idempotent).
 
 Every person here is fictional. Never seeded in production (``SEED_DEMO`` is off there).
 """
@@ -12,7 +13,8 @@ from accounts.clock import UTC
 from accounts.identifiers import normalise_email
 from accounts.tables import Commune, Hamlet, OutboxMail, Role, User
 from contest.demo import seed_contests
-from mentoring.demo import seed_mentoring
+from contest.demo_tan_minh import seed_tan_minh
+from mentoring.demo import seed_mentoring, seed_mentoring_tan_minh
 from server.settings import get_settings
 
 DEMO_PASSWORD = "sangtao-demo"
@@ -40,17 +42,34 @@ PEOPLE = [
     ("youth1@example.com", "Đỗ Minh Khôi", 2006, 1, []),
     ("citizen1@example.com", "Hoàng Văn Bình", 1970, 5, []),
 ]
+SECOND_COMMUNE = {
+    "name": "Xã Tân Minh",
+    "slug": "tan-minh",
+    "code": "TM",
+    "province": "Thành phố Hải Phòng",
+    "description": (
+        "Xã Tân Minh tổ chức cuộc thi ý tưởng «Tân Minh xanh» cho thanh niên: làng xóm sạch hơn, mát hơn và an "
+        "toàn hơn nhờ những việc làm được ngay."
+    ),
+}
+SECOND_HAMLETS = [("Thôn Tân Lập", 540), ("Thôn Minh Đức", 610), ("Thôn Đồng Tâm", 480), ("Thôn Hòa Bình", 450)]
+SECOND_PEOPLE = [
+    ("organizer2@example.com", "Ngô Thị Thanh Hà", 1986, 0, [Role.organizer]),
+    ("judge4@example.com", "Đinh Văn Hùng", 1968, 1, [Role.judge]),
+    ("judge5@example.com", "Phan Thị Thu Hiền", 1977, 2, [Role.judge]),
+]
 
 
-async def ensure_commune() -> int:
-    row = await Commune.select(Commune.id).where(Commune.slug == COMMUNE["slug"]).first()
+async def ensure_commune(spec: dict | None = None, hamlets: list[tuple[str, int]] | None = None) -> int:
+    spec, hamlets = spec or COMMUNE, hamlets or HAMLETS
+    row = await Commune.select(Commune.id).where(Commune.slug == spec["slug"]).first()
     if row:
         commune_id = row["id"]
     else:
-        commune = Commune(**COMMUNE)
+        commune = Commune(**spec)
         await commune.save()
         commune_id = commune.id
-    for order, (name, population) in enumerate(HAMLETS):
+    for order, (name, population) in enumerate(hamlets):
         if not await Hamlet.exists().where((Hamlet.commune == commune_id) & (Hamlet.name == name)):
             await Hamlet(commune=commune_id, name=name, population=population, sort_order=order).save()
     return commune_id
@@ -70,28 +89,40 @@ async def ensure_user(email: str, full_name: str, birth_year: int, hamlet_id: in
     return user.id
 
 
-async def seed(now: dt.datetime | None = None) -> str:
-    now = now or dt.datetime.now(UTC)
-    commune_id = await ensure_commune()
+async def ensure_people(commune_id: int, people: list, password_hash: str, now: dt.datetime) -> int:
+    """The demo accounts of a commune with their roles (organizers scoped to it); how many were new."""
     hamlets = await services.hamlets_of(commune_id)
-    password_hash = await passwords.hash_async(DEMO_PASSWORD)
     created = 0
-    for email, name, year, hamlet_index, roles in PEOPLE:
+    for email, name, year, hamlet_index, roles in people:
         existed = await User.exists().where(User.email == email)
         user_id = await ensure_user(email, name, year, hamlets[hamlet_index]["id"], commune_id, password_hash, now)
         created += 0 if existed else 1
         for role in roles:
             scope = commune_id if role is Role.organizer else None
             await services.grant_role(user_id, role, commune_id=scope, actor=None, now=now)
+    return created
+
+
+async def seed(now: dt.datetime | None = None) -> str:
+    now = now or dt.datetime.now(UTC)
+    commune_id = await ensure_commune()
+    second_id = await ensure_commune(SECOND_COMMUNE, SECOND_HAMLETS)
+    password_hash = await passwords.hash_async(DEMO_PASSWORD)
+    created = await ensure_people(commune_id, PEOPLE, password_hash, now)
+    created += await ensure_people(second_id, SECOND_PEOPLE, password_hash, now)
     # The key the app derives voters' public aliases with (server.controllers.voting.alias_key).
     alias_key = ("vote-alias:" + get_settings().secret_key).encode()
     contests = await seed_contests(commune_id, now=now, alias_key=alias_key)
     # Last of the demo activity: mentors, teams' requests, the pipeline and workshops (before the mail below).
     mentoring = await seed_mentoring(commune_id, now=now)
+    # The second commune: its contest, judging and vote, then its mentoring (a workshop, the pipeline, matching).
+    second = await seed_tan_minh(second_id, now=now, alias_key=alias_key)
+    second += " " + await seed_mentoring_tan_minh(second_id, now=now)
     # The demo people are fictional: the mail their demo activity queued is never sent.
     await OutboxMail.update({OutboxMail.status: "sent", OutboxMail.last_error: "demo data, not sent"}).where(
         (OutboxMail.status == "queued") & OutboxMail.to_address.like("%@example.com"))
-    return f"Demo commune «{COMMUNE['name']}» ready ({created} new demo accounts). {contests} {mentoring}"
+    return (f"Demo communes «{COMMUNE['name']}» and «{SECOND_COMMUNE['name']}» ready ({created} new demo accounts). "
+            f"{contests} {mentoring} {second}")
 
 
 async def ensure_admin(identifier: str, full_name: str, password: str) -> int:

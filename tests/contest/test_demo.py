@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from accounts.tables import AuditEvent, Hamlet, ResidentRecord, User
+from accounts.tables import AuditEvent, Commune, Hamlet, ResidentRecord, RoleGrant, User
 from contest import judging, services, voting
 from contest.phases import Phase, phase_of
 from contest.tables import (
@@ -35,6 +35,7 @@ pytestmark = pytest.mark.integration
 OPEN = "y-tuong-sang-tao-2026"
 FINISHED = "y-tuong-sang-tao-2025"
 DIGITAL = "sang-kien-chuyen-doi-so-2026"
+TAN_MINH = "y-tuong-xanh-tan-minh-2026"
 
 
 async def counts() -> dict[str, int]:
@@ -74,9 +75,10 @@ async def test_demo_contests(db, clock):
 
     await check_finished_judging(round_, clock)
     await check_open_judging(open_round)
-    await check_residents()
+    await check_residents(open_contest["commune"])
     await check_finished_vote(finished, round_)
     digital_round = await check_digital_vote(clock)
+    await check_tan_minh(open_contest["commune"], digital_round, clock)
 
     before = await counts()
     await demo.seed(now=clock())
@@ -170,10 +172,11 @@ def alias_key() -> bytes:
     return app_alias_key(SimpleNamespace(settings=get_settings()))
 
 
-async def check_residents():
+async def check_residents(commune_id: int):
     """citizen1 and most demo residents are verified, by the resident list or at the office; youth1 is not."""
     organizer = await user_id("organizer@example.com")
-    people = {u["email"]: u for u in await User.select().where(User.verified_resident == True)}  # noqa: E712
+    people = {u["email"]: u for u in await User.select().where(
+        (User.verified_resident == True) & (User.commune == commune_id))}  # noqa: E712
     assert "citizen1@example.com" in people and "youth1@example.com" not in people
     assert people["citizen1@example.com"]["verified_method"] == "office"
     methods = [u["verified_method"] for u in people.values()]
@@ -184,7 +187,8 @@ async def check_residents():
     assert len([e for e in people if e.startswith("cudan")]) >= 15
     assert len({u["hamlet"] for u in people.values()}) == 6
     assert 1950 <= min(u["birth_year"] for u in people.values() if u["email"].startswith("cudan"))
-    assert await ResidentRecord.count() > len([m for m in methods if m == "resident_list"])
+    assert await ResidentRecord.count().where(ResidentRecord.commune == commune_id) > len(
+        [m for m in methods if m == "resident_list"])
 
 
 async def check_finished_vote(contest, round_):
@@ -259,3 +263,65 @@ async def check_digital_vote(clock):
     assert await voting.refusal(context, citizen, clock()) is None
     assert await voting.refusal(context, await user_id("youth1@example.com"), clock()) is not None  # not verified
     return round_
+
+
+async def check_tan_minh(an_khanh: int, an_khanh_vote_round, clock):
+    """The second commune has its own organizer, judges, contest, verified residents and votes — none shared."""
+    commune = await Commune.select().where(Commune.slug == "tan-minh").first()
+    assert (commune["name"], commune["code"]) == ("Xã Tân Minh", "TM") and commune["id"] != an_khanh
+    hamlets = {h["id"] for h in await Hamlet.select(Hamlet.id).where(Hamlet.commune == commune["id"])}
+    assert len(hamlets) == 4
+    people = {u["email"]: u for u in await User.select().where(User.commune == commune["id"])}
+    assert {"organizer2@example.com", "judge4@example.com", "judge5@example.com"} <= set(people)
+    assert all(u["hamlet"] in hamlets for u in people.values())
+    grants = await RoleGrant.select(RoleGrant.role, RoleGrant.commune).where(
+        RoleGrant.user == people["organizer2@example.com"]["id"])
+    assert [(g["role"], g["commune"]) for g in grants] == [("organizer", commune["id"])]
+
+    contest = await services.contest_by_slug(TAN_MINH)
+    assert contest["published"] and contest["commune"] == commune["id"]
+    [round_] = await services.rounds_of(contest["id"])
+    assert phase_of(round_, clock()) is Phase.voting
+    ideas = await Idea.select(Idea.id, Idea.code, Idea.status, Idea.lead, Idea.hamlet).where(
+        Idea.contest == contest["id"])
+    assert len(ideas) == 6 and all(i["code"].startswith("TM-") for i in ideas)
+    assert all(people_of(people, i["lead"]) and i["hamlet"] in hamlets for i in ideas)
+    assert [i["status"] for i in ideas].count(IdeaStatus.shortlisted.value) == 4
+    assert await IdeaMember.exists().where((IdeaMember.idea.contest == contest["id"])
+                                           & (IdeaMember.status == "invited"))  # nobody answered it yet
+
+    # Its own judges scored every entry inside the judging phase; the round is frozen.
+    judges = {people["judge4@example.com"]["id"], people["judge5@example.com"]["id"]}
+    panel = await judging.panel(round_["id"])
+    assert {p["judge"] for p in panel if p["accepted"]} == judges
+    assert any(not p["accepted"] and p["judge"] is None for p in panel)  # an invitation still waiting
+    sheets = await ScoreSheet.select().where(ScoreSheet.round == round_["id"])
+    assert len(sheets) == 2 * len(ideas) and {s["judge"] for s in sheets} == judges
+    assert all(s["status"] == "submitted" and round_["submission_closes"] <= s["submitted_at"]
+               <= round_["judging_closes"] for s in sheets)
+    assert (await judging.settings_of(round_["id"]))["frozen_hash"]
+    assert not await PanelMember.exists().where((PanelMember.round == an_khanh_vote_round["id"])
+                                                & PanelMember.judge.is_in(list(judges)))
+
+    # Residents are verified by the commune's resident list (imported, then matched); two are not on it.
+    verified = [u for u in people.values() if u["verified_resident"]]
+    assert len(verified) == 11 and all(u["verified_method"] == "resident_list" for u in verified)
+    assert not people["tanminh07@example.com"]["verified_resident"]
+    assert not people["tanminh08@example.com"]["verified_resident"]
+    assert await ResidentRecord.count().where(ResidentRecord.commune == commune["id"]) == 13
+
+    # Votes cast through the vote, by its verified residents only, with a verifying public log.
+    votes = await Vote.select().where(Vote.round == round_["id"])
+    assert len(votes) == 9 and all(people_of(people, v["voter"])["verified_resident"] for v in votes)
+    assert all(round_["vote_opens"] <= v["created_at"] <= clock() for v in votes)
+    log = voting.verify_log(await voting.log_rows(round_["id"]))
+    assert log["ok"] and log["entries"] == 9
+    # No vote crosses communes.
+    others = await Vote.select(Vote.voter.commune).where(Vote.round == an_khanh_vote_round["id"])
+    assert others and all(v["voter.commune"] == an_khanh for v in others)
+    context = await voting.voting_context(round_["id"])
+    assert await voting.refusal(context, await user_id("citizen1@example.com"), clock()) is not None
+
+
+def people_of(people: dict, user: int) -> dict | None:
+    return next((u for u in people.values() if u["id"] == user), None)

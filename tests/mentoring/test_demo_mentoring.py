@@ -10,6 +10,8 @@ from mentoring import services as mentoring
 from mentoring.tables import (
     ActionItem,
     IncubationRecord,
+    MatchProposal,
+    MatchRun,
     MentoringRequest,
     MentorProfile,
     Mentorship,
@@ -24,7 +26,7 @@ from mentoring.tables import (
 
 pytestmark = pytest.mark.integration
 
-TABLES = (User, RoleGrant, Notification, OutboxMail, AuditEvent, Organization, MentorProfile, TeamNeed,
+TABLES = (MatchRun, MatchProposal, User, RoleGrant, Notification, OutboxMail, AuditEvent, Organization, MentorProfile, TeamNeed,
           MentoringRequest, Mentorship, OfficeSlot, SessionNote, ActionItem, IncubationRecord, Workshop,
           WorkshopRegistration)
 
@@ -61,9 +63,10 @@ async def test_demo_mentoring(db, clock):
     assert len(notes) == 2 and len(actions) == 3 and sum(a["done"] for a in actions) == 1
     slots = await mentoring.open_slots(mentor1, now=now)
     assert len(slots) == 2 and [s["booked_by"] for s in slots].count(mentorship["id"]) == 1
-    statuses = [r["status"] for r in await MentoringRequest.select(MentoringRequest.status)]
+    an_khanh = MentoringRequest.idea.contest.commune.slug == "an-khanh"
+    statuses = [r["status"] for r in await MentoringRequest.select(MentoringRequest.status).where(an_khanh)]
     assert statuses.count("pending") == 2 and statuses.count("accepted") == 1
-    declined = await MentoringRequest.select().where(MentoringRequest.status == "declined")
+    declined = await MentoringRequest.select().where(an_khanh & (MentoringRequest.status == "declined"))
     assert len(declined) == 1 and declined[0]["reason"]
     assert await TeamNeed.count() >= 4
 
@@ -74,11 +77,13 @@ async def test_demo_mentoring(db, clock):
     assert [r["outcome"] for r in board["launched"]] == ["cooperative"]
 
     # An upcoming workshop with registrations, and a past one whose attendance was taken.
-    [upcoming] = await mentoring.workshops(now=now)
+    [upcoming] = [w for w in await mentoring.workshops(now=now) if w["commune"] == commune]
     assert upcoming["registered"] >= 8 and upcoming["capacity"] == 20 and upcoming["place"] == "Nhà văn hóa xã An Khánh"
     [past] = await mentoring.workshops(now=now, upcoming=False)
     assert await WorkshopRegistration.count().where(
         (WorkshopRegistration.workshop == past["id"]) & (WorkshopRegistration.attended == True)) > 0  # noqa: E712
+
+    await check_tan_minh(commune, now)
 
     # The demo mail is never sent.
     assert not await OutboxMail.exists().where(OutboxMail.status == "queued")
@@ -87,3 +92,37 @@ async def test_demo_mentoring(db, clock):
     before = await counts()
     await demo.seed(now=clock())
     assert await counts() == before
+
+
+async def check_tan_minh(an_khanh: int, now):
+    """The second commune's teams: needs, a mentorship, a waiting request, its own pipeline, matching and workshop."""
+    from accounts.tables import Commune
+
+    commune = (await Commune.select(Commune.id).where(Commune.slug == "tan-minh").first())["id"]
+    ideas = {i["id"]: i for i in await Idea.select(Idea.id, Idea.title).where(Idea.contest.commune == commune)}
+    assert await TeamNeed.count().where(TeamNeed.idea.is_in(list(ideas))) == 4
+    requests = await MentoringRequest.select(MentoringRequest.status).where(MentoringRequest.idea.is_in(list(ideas)))
+    assert sorted(r["status"] for r in requests) == ["accepted", "pending"]
+    [mentorship] = await Mentorship.select().where(Mentorship.idea.is_in(list(ideas)))
+    assert len(await mentoring.notes_of(mentorship["id"])) == 1
+    assert await OfficeSlot.exists().where(OfficeSlot.booked_by == mentorship["id"])
+
+    # Each commune's pipeline board shows only its own ideas.
+    board = await mentoring.pipeline(commune)
+    assert {r["idea"] for rows in board.values() for r in rows} <= set(ideas)
+    assert sum(len(rows) for rows in board.values()) == 2
+    assert not {r["idea"] for rows in (await mentoring.pipeline(an_khanh)).values() for r in rows} & set(ideas)
+
+    # A matching run of its own, not published yet, proposing mentors for its teams without one.
+    run = await mentoring.latest_run(commune)
+    assert run is not None and run["published_at"] is None
+    proposals = await mentoring.proposals(run["id"])
+    assert proposals and {p["idea"] for p in proposals} <= set(ideas) - {mentorship["idea"]}
+    assert await mentoring.latest_run(an_khanh) is None
+
+    # Its upcoming workshop, with registrations of its own people.
+    [workshop] = [w for w in await mentoring.workshops(now=now) if w["commune"] == commune]
+    assert workshop["registered"] == 5 and workshop["place"] == "Nhà văn hóa xã Tân Minh"
+    registered = await WorkshopRegistration.select(WorkshopRegistration.user.commune).where(
+        WorkshopRegistration.workshop == workshop["id"])
+    assert {r["user.commune"] for r in registered} == {commune}
