@@ -17,6 +17,7 @@ from typing import Any
 from accounts import audit, notifications
 from accounts.engine import atomic
 from accounts.errors import NotFound, PermissionDenied, ValidationFailed
+from accounts.scope import Scope, load
 from accounts.i18n import N_, translate
 from accounts.services import grant_role
 from accounts.tables import Role, User
@@ -65,12 +66,10 @@ CONFLICT_SOURCES: list[Callable[[int], Awaitable[set[tuple[int, int]]]]] = []
 
 # ---------------------------------------------------------------- rounds and settings
 
-async def round_row(round_id: int) -> dict[str, Any]:
-    row = await Round.select(Round.all_columns(), Round.contest.commune, Round.contest.slug, Round.contest.title).where(
-        Round.id == round_id).first()
-    if row is None:
-        raise NotFound(N_("This round does not exist."))
-    return row
+async def round_row(round_id: int, *, scope: Scope | None = None) -> dict[str, Any]:
+    """A round with its contest's commune, slug and title — within ``scope`` when one is given."""
+    return await load(Round, round_id, scope, Round.all_columns(), Round.contest.commune, Round.contest.slug,
+                      Round.contest.title, missing=N_("This round does not exist."))
 
 
 async def settings_of(round_id: int) -> dict[str, Any]:
@@ -80,7 +79,9 @@ async def settings_of(round_id: int) -> dict[str, Any]:
     return await RoundJudging.select().where(RoundJudging.round == round_id).first()
 
 
-async def update_settings(round_id: int, *, values: dict[str, Any], actor_id: int, now: dt.datetime) -> None:
+async def update_settings(round_id: int, *, values: dict[str, Any], actor_id: int, now: dt.datetime,
+                          scope: Scope | None = None) -> None:
+    round_ = await round_row(round_id, scope=scope)
     errors = {}
     k, low, high = values["judges_per_entry"], values["min_per_judge"], values["max_per_judge"]
     if not 1 <= k <= 10:
@@ -94,7 +95,6 @@ async def update_settings(round_id: int, *, values: dict[str, Any], actor_id: in
     if errors:
         raise ValidationFailed(errors)
     await settings_of(round_id)
-    round_ = await round_row(round_id)
     async with atomic(_db()):
         await RoundJudging.update({getattr(RoundJudging, k): v for k, v in values.items()}).where(
             RoundJudging.round == round_id)
@@ -118,10 +118,10 @@ def _spec(criteria: list[dict[str, Any]]) -> list[calibration.Criterion]:
 # ---------------------------------------------------------------- panel
 
 async def add_judge(round_id: int, contact: str, *, expertise: list[int], actor_id: int, now: dt.datetime,
-                    lang: str = "vi") -> None:
+                    lang: str = "vi", scope: Scope | None = None) -> None:
     """Put a judge on the panel: an existing account at once, otherwise an invitation to that contact."""
+    round_ = await round_row(round_id, scope=scope)
     contact = normalise_contact(contact)
-    round_ = await round_row(round_id)
     user = await User.select(User.id).where((User.email == contact) | (User.phone == contact)).first()
     async with atomic(_db()):
         added = await PanelMember.insert(PanelMember(
@@ -291,12 +291,13 @@ async def conflicts(round_id: int) -> set[tuple[int, int]]:
 
 # ---------------------------------------------------------------- assignment
 
-async def run_assignment(round_id: int, *, actor_id: int, now: dt.datetime) -> dict[str, Any]:
+async def run_assignment(round_id: int, *, actor_id: int, now: dt.datetime,
+                         scope: Scope | None = None) -> dict[str, Any]:
     """Solve the assignment for the round and replace the unlocked assignments without sheets."""
+    round_ = await round_row(round_id, scope=scope)
     settings = await settings_of(round_id)
     if settings["assignments_locked"]:
         raise IdeaError(N_("The assignments are locked. Unlock them to run the assignment again."))
-    round_ = await round_row(round_id)
     judges_rows = await panel(round_id)
     judges = [p["judge"] for p in judges_rows if p["judge"] and p["accepted"]]
     ideas = await entries(round_id)
@@ -333,9 +334,10 @@ async def run_assignment(round_id: int, *, actor_id: int, now: dt.datetime) -> d
     return {"pairs": len(solution.pairs), "seconds": solution.seconds, "affinity": solution.total_affinity}
 
 
-async def set_assignments_locked(round_id: int, locked: bool, *, actor_id: int, now: dt.datetime) -> None:
+async def set_assignments_locked(round_id: int, locked: bool, *, actor_id: int, now: dt.datetime,
+                                 scope: Scope | None = None) -> None:
+    round_ = await round_row(round_id, scope=scope)
     await settings_of(round_id)
-    round_ = await round_row(round_id)
     async with atomic(_db()):
         await RoundJudging.update({RoundJudging.assignments_locked: locked}).where(RoundJudging.round == round_id)
         await Assignment.update({Assignment.locked: locked}).where(Assignment.round == round_id)
@@ -344,11 +346,13 @@ async def set_assignments_locked(round_id: int, locked: bool, *, actor_id: int, 
                            commune_id=round_["contest.commune"], now=now)
 
 
-async def move_assignment(assignment_id: int, new_judge: int, *, actor_id: int, now: dt.datetime) -> None:
-    """An organizer hands one entry to another judge (never to a conflicted one)."""
-    row = await Assignment.select().where(Assignment.id == assignment_id).first()
-    if row is None:
-        raise NotFound(N_("This assignment does not exist."))
+async def move_assignment(assignment_id: int, new_judge: int, *, actor_id: int, now: dt.datetime,
+                          scope: Scope | None = None) -> None:
+    """An organizer hands one entry to another judge (never to a conflicted one).
+
+    The assignment is loaded within ``scope`` (the organizer's communes and the page's round) in
+    one query: an assignment of another commune or round is not found and stays as it is."""
+    row = await load(Assignment, assignment_id, scope, missing=N_("This assignment does not exist."))
     if (new_judge, row["idea"]) in await conflicts(row["round"]):
         raise IdeaError(N_("This judge has a conflict of interest with the entry."))
     if not await on_panel(row["round"], new_judge):
@@ -378,9 +382,7 @@ async def recuse(assignment_id: int, *, judge_id: int, reason: str, now: dt.date
     reason = reason.strip()
     if not reason:
         raise ValidationFailed({"reason": N_("Please give the reason for stepping back.")})
-    row = await Assignment.select().where(Assignment.id == assignment_id).first()
-    if row is None or row["judge"] != judge_id:
-        raise NotFound(N_("This assignment does not exist."))
+    row = await _judges_assignment(assignment_id, judge_id)
     round_ = await round_row(row["round"])
     async with atomic(_db()):
         await _add_conflict(row["round"], judge_id, row["idea"], source="recused", reason=reason[:2000], now=now)
@@ -430,10 +432,23 @@ async def my_queue(round_id: int, judge_id: int) -> list[dict[str, Any]]:
     return rows
 
 
-async def assignment_for_judge(assignment_id: int, judge_id: int) -> dict[str, Any]:
-    row = await Assignment.select().where(Assignment.id == assignment_id).first()
-    if row is None or row["judge"] != judge_id:
+async def _judges_assignment(assignment_id: int, judge_id: int) -> dict[str, Any]:
+    """An assignment only when it is this judge's: loaded by id AND judge in one query."""
+    row = await Assignment.select().where((Assignment.id == assignment_id) & (Assignment.judge == judge_id)).first()
+    if row is None:
         raise NotFound(N_("This assignment does not exist."))
+    return row
+
+
+async def judges_round_of(assignment_id: int, judge_id: int) -> int | None:
+    """The round of one of this judge's assignments (None when it is not theirs)."""
+    row = await Assignment.select(Assignment.round).where(
+        (Assignment.id == assignment_id) & (Assignment.judge == judge_id)).first()
+    return row["round"] if row else None
+
+
+async def assignment_for_judge(assignment_id: int, judge_id: int) -> dict[str, Any]:
+    row = await _judges_assignment(assignment_id, judge_id)
     if await declaration(row["round"], judge_id) is None:
         raise PermissionDenied(N_("Please sign the conflict-of-interest declaration first."))
     return row
@@ -560,10 +575,11 @@ def snapshot_hash(data: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
-async def ensure_frozen(round_id: int, *, now: dt.datetime, actor_id: int | None = None) -> dict[str, Any]:
+async def ensure_frozen(round_id: int, *, now: dt.datetime, actor_id: int | None = None,
+                        scope: Scope | None = None) -> dict[str, Any]:
     """Once judging has ended, freeze the sheets (idempotent): snapshot + SHA-256 into the audit log."""
+    round_ = await round_row(round_id, scope=scope)
     settings = await settings_of(round_id)
-    round_ = await round_row(round_id)
     reopened = settings["reopened_until"] and now < settings["reopened_until"]
     if now < round_["judging_closes"] or reopened:
         return settings
@@ -585,7 +601,9 @@ async def ensure_frozen(round_id: int, *, now: dt.datetime, actor_id: int | None
     return await settings_of(round_id)
 
 
-async def reopen(round_id: int, *, actor_id: int, reason: str, hours: int, now: dt.datetime) -> None:
+async def reopen(round_id: int, *, actor_id: int, reason: str, hours: int, now: dt.datetime,
+                 scope: Scope | None = None) -> None:
+    await round_row(round_id, scope=scope)
     if not reason.strip():
         raise ValidationFailed({"reason": N_("Please give the reason for reopening the scores.")})
     if not 1 <= hours <= 24 * 14:
@@ -621,11 +639,12 @@ async def results(round_id: int, *, method: str | None = None) -> dict[str, Any]
                                           for r in ranked], "sheets": len(data), "settings": settings}
 
 
-async def shortlist(round_id: int, idea_ids: list[int], *, actor_id: int, reason: str, now: dt.datetime) -> int:
-    """Mark entries shortlisted for the next round or the public vote (audited)."""
+async def shortlist(round_id: int, idea_ids: list[int], *, actor_id: int, reason: str, now: dt.datetime,
+                    scope: Scope | None = None) -> int:
+    """Mark entries shortlisted for the next round or the public vote (audited): only entries of this round."""
+    round_ = await round_row(round_id, scope=scope)
     if not idea_ids:
         raise ValidationFailed({"ideas": N_("Choose at least one entry.")})
-    round_ = await round_row(round_id)
     async with atomic(_db()):
         rows = await Idea.update({Idea.status: IdeaStatus.shortlisted.value}).where(
             (Idea.round == round_id) & Idea.id.is_in(idea_ids) & (Idea.status == IdeaStatus.submitted.value)
@@ -637,12 +656,14 @@ async def shortlist(round_id: int, idea_ids: list[int], *, actor_id: int, reason
 
 
 async def set_comment_release(round_id: int, sheet_id: int, release: bool, *, actor_id: int,
-                              now: dt.datetime) -> None:
-    """Organizers approve (or withdraw) a sheet's comments for the team to read, without judge names."""
-    rows = await ScoreSheet.update({ScoreSheet.release_comments: release}).where(
-        (ScoreSheet.id == sheet_id) & (ScoreSheet.round == round_id)).returning(ScoreSheet.id)
-    if not rows:
-        raise NotFound(N_("This score sheet does not exist."))
+                              now: dt.datetime, scope: Scope | None = None) -> None:
+    """Organizers approve (or withdraw) a sheet's comments for the team to read, without judge names.
+
+    The sheet is loaded within the round and, when given, the organizer's ``scope``, in one query."""
+    within = scope.in_round(round_id) if scope is not None else Scope(everywhere=True, round_id=round_id)
+    await load(ScoreSheet, sheet_id, within, ScoreSheet.id, missing=N_("This score sheet does not exist."))
+    await ScoreSheet.update({ScoreSheet.release_comments: release}).where(
+        (ScoreSheet.id == sheet_id) & (ScoreSheet.round == round_id))
 
 
 async def sheets_for_review(round_id: int) -> list[dict[str, Any]]:

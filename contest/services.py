@@ -13,6 +13,7 @@ from typing import Any
 from accounts import audit, notifications
 from accounts.engine import atomic, is_sqlite
 from accounts.errors import NotFound, PermissionDenied, ValidationFailed
+from accounts.scope import Scope, clause, load
 from accounts.i18n import N_, translate
 from accounts.identifiers import IdentifierError, normalise_email, normalise_phone
 from accounts.tables import Commune, Hamlet, User
@@ -60,6 +61,19 @@ async def contest_by_slug(slug: str, *, published_only: bool = True) -> dict[str
     return contest
 
 
+async def contest_for_organizer(slug: str, *, scope: Scope | None) -> dict[str, Any]:
+    """A contest, published or not, only when it lies within the organizer's ``scope`` (one query)."""
+    return await load(Contest, Contest.slug == slug, scope, Contest.all_columns(), Contest.commune.name,
+                      Contest.commune.code, Contest.commune.slug,
+                      missing=N_("This contest does not exist or is not published yet."))
+
+
+async def round_for_organizer(round_id: int, *, scope: Scope | None) -> dict[str, Any]:
+    """A round with its contest's commune and slug, only within the organizer's ``scope``."""
+    return await load(Round, round_id, scope, Round.all_columns(), Round.contest.commune, Round.contest.slug,
+                      missing=N_("This round does not exist."))
+
+
 async def rounds_of(contest_id: int) -> list[dict[str, Any]]:
     return await Round.select().where(Round.contest == contest_id).order_by(Round.position)
 
@@ -85,21 +99,21 @@ async def contests_of_commune(commune_id: int, *, published_only: bool = True) -
     return await query.order_by(Contest.created_at, ascending=False)
 
 
-async def set_published(contest_id: int, published: bool, *, actor_id: int, now: dt.datetime) -> None:
+async def set_published(contest_id: int, published: bool, *, actor_id: int, now: dt.datetime,
+                        scope: Scope | None = None) -> None:
+    contest = await load(Contest, contest_id, scope, Contest.commune,
+                         missing=N_("This contest does not exist or is not published yet."))
     async with atomic(_db()):
         await Contest.update({Contest.published: published}).where(Contest.id == contest_id)
-        contest = await Contest.select(Contest.commune).where(Contest.id == contest_id).first()
         await audit.record("contest.published" if published else "contest.unpublished", actor_id=actor_id,
                            target_type="contest", target_id=contest_id, commune_id=contest["commune"], now=now)
 
 
 async def extend_submission_deadline(round_id: int, new_close: dt.datetime, *, actor_id: int,
-                                     now: dt.datetime) -> None:
+                                     now: dt.datetime, scope: Scope | None = None) -> None:
     """Move the submission deadline later (never earlier); later phases move with it if needed."""
     async with atomic(_db()):
-        round_ = await Round.select(Round.all_columns(), Round.contest.commune).where(Round.id == round_id).first()
-        if round_ is None:
-            raise NotFound(N_("This round does not exist."))
+        round_ = await round_for_organizer(round_id, scope=scope)
         old = round_["submission_closes"]
         if new_close <= old:
             raise ValidationFailed({"submission_closes": N_("The new deadline must be later than the current one.")})
@@ -434,11 +448,12 @@ async def report(idea_id: int, *, reporter_id: int, reason: str, threshold: int,
     return False
 
 
-async def hide(idea_id: int, *, reason: str, actor_id: int, now: dt.datetime, lang: str = "vi") -> None:
+async def hide(idea_id: int, *, reason: str, actor_id: int, now: dt.datetime, lang: str = "vi",
+               scope: Scope | None = None) -> None:
+    idea = await load(Idea, idea_id, scope, missing=N_("This idea does not exist."))
     reason = reason.strip()
     if not reason:
         raise ValidationFailed({"reason": N_("Please give the reason; the team will see it.")})
-    idea = await idea_row(idea_id)
     async with atomic(_db()):
         await Idea.update({Idea.hidden: True, Idea.hidden_by_reports: False, Idea.hidden_reason: reason[:2000]}).where(
             Idea.id == idea_id)
@@ -452,8 +467,8 @@ async def hide(idea_id: int, *, reason: str, actor_id: int, now: dt.datetime, la
                            commune_id=contest["commune"], now=now, data={"reason": reason})
 
 
-async def unhide(idea_id: int, *, actor_id: int, now: dt.datetime) -> None:
-    idea = await idea_row(idea_id)
+async def unhide(idea_id: int, *, actor_id: int, now: dt.datetime, scope: Scope | None = None) -> None:
+    idea = await load(Idea, idea_id, scope, missing=N_("This idea does not exist."))
     async with atomic(_db()):
         await Idea.update({Idea.hidden: False, Idea.hidden_by_reports: False, Idea.hidden_reason: ""}).where(
             Idea.id == idea_id)
@@ -474,14 +489,11 @@ async def idea_by_code(code: str) -> dict[str, Any]:
     return idea
 
 
-async def idea_full(idea_id: int) -> dict[str, Any]:
-    idea = await Idea.select(
-        Idea.all_columns(), Idea.category.name, Idea.hamlet.name, Idea.lead.full_name, Idea.contest.slug,
-        Idea.contest.title, Idea.contest.commune,
-    ).where(Idea.id == idea_id).first()
-    if idea is None:
-        raise NotFound(N_("This idea does not exist."))
-    return idea
+async def idea_full(idea_id: int, *, scope: Scope | None = None) -> dict[str, Any]:
+    """An idea with its names; within ``scope`` when one is given (organizer pages)."""
+    return await load(Idea, idea_id, scope, Idea.all_columns(), Idea.category.name, Idea.hamlet.name,
+                      Idea.lead.full_name, Idea.contest.slug, Idea.contest.title, Idea.contest.commune,
+                      missing=N_("This idea does not exist."))
 
 
 async def my_ideas(user_id: int) -> list[dict[str, Any]]:
@@ -528,10 +540,13 @@ async def gallery(contest_id: int, *, q: str = "", category: int | None = None, 
     return rows, total
 
 
-async def revisions_of(idea_id: int) -> list[dict[str, Any]]:
+async def revisions_of(idea_id: int, *, scope: Scope | None = None) -> list[dict[str, Any]]:
+    """An idea's revisions, oldest first — none when the idea lies outside ``scope``."""
+    condition = IdeaRevision.idea == idea_id
+    within = clause(IdeaRevision, scope)
     rows = await IdeaRevision.select(IdeaRevision.number, IdeaRevision.created_at, IdeaRevision.snapshot,
-                                     IdeaRevision.author.full_name).where(IdeaRevision.idea == idea_id).order_by(
-        IdeaRevision.number)
+                                     IdeaRevision.author.full_name).where(
+        condition if within is None else condition & within).order_by(IdeaRevision.number)
     for row in rows:
         row["snapshot"] = json.loads(row["snapshot"]) if isinstance(row["snapshot"], str) else row["snapshot"]
     return rows

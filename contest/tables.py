@@ -365,3 +365,22 @@ class VoteCount(Table, tablename="vote_count"):
     round = ForeignKey(references=Round, on_delete=OnDelete.cascade)
     idea = ForeignKey(references=Idea, on_delete=OnDelete.cascade)
     votes = Integer(default=0)
+
+
+# ---------------------------------------------------------------- where rows belong (tenancy)
+
+def _declare_scopes() -> None:
+    from accounts.scope import belongs
+
+    belongs(Contest, commune=lambda: Contest.commune)
+    belongs(Round, commune=lambda: Round.contest.commune, round=lambda: Round.id)
+    belongs(Idea, commune=lambda: Idea.contest.commune, round=lambda: Idea.round)
+    belongs(IdeaRevision, commune=lambda: IdeaRevision.idea.contest.commune, round=lambda: IdeaRevision.idea.round)
+    belongs(Assignment, commune=lambda: Assignment.round.contest.commune, round=lambda: Assignment.round)
+    belongs(ScoreSheet, commune=lambda: ScoreSheet.round.contest.commune, round=lambda: ScoreSheet.round)
+    belongs(PanelMember, commune=lambda: PanelMember.round.contest.commune, round=lambda: PanelMember.round)
+    belongs(VoteRules, commune=lambda: VoteRules.round.contest.commune, round=lambda: VoteRules.round)
+    belongs(Vote, commune=lambda: Vote.round.contest.commune, round=lambda: Vote.round)
+
+
+_declare_scopes()

@@ -21,6 +21,7 @@ from typing import Any, Iterable
 from accounts import audit
 from accounts.engine import atomic, is_sqlite
 from accounts.errors import NotFound, PermissionDenied, ValidationFailed
+from accounts.scope import Scope, load
 from accounts.i18n import N_
 from accounts.tables import Hamlet, User
 from contest.errors import IdeaError
@@ -52,11 +53,13 @@ async def rules_of(round_id: int) -> dict[str, Any]:
     return rules
 
 
-async def update_rules(round_id: int, values: dict[str, Any], *, actor_id: int, now: dt.datetime) -> None:
-    """Change the vote's rules — only before the vote opens, so they are known in advance."""
-    round_ = await Round.select(Round.all_columns(), Round.contest.commune).where(Round.id == round_id).first()
-    if round_ is None:
-        raise NotFound(N_("This round does not exist."))
+async def update_rules(round_id: int, values: dict[str, Any], *, actor_id: int, now: dt.datetime,
+                       scope: Scope | None = None) -> None:
+    """Change the vote's rules — only before the vote opens, so they are known in advance.
+
+    The round is loaded within ``scope`` (the organizer's communes): a round elsewhere is not found."""
+    round_ = await load(Round, round_id, scope, Round.all_columns(), Round.contest.commune,
+                        missing=N_("This round does not exist."))
     if round_["vote_opens"] is None:
         raise IdeaError(N_("This round has no public vote."))
     if now >= round_["vote_opens"]:
@@ -390,15 +393,17 @@ async def withdraw(round_id: int, idea_id: int, *, voter_id: int, now: dt.dateti
                                      action="withdraw", now=now, receipt=removed[0]["receipt"]))
 
 
-async def void(vote_id: int, *, reason: str, actor_id: int, now: dt.datetime, alias_key: bytes) -> None:
-    """An organizer voids a vote with a reason; it stays in the log, marked."""
+async def void(vote_id: int, *, reason: str, actor_id: int, now: dt.datetime, alias_key: bytes,
+               scope: Scope | None = None) -> None:
+    """An organizer voids a vote with a reason; it stays in the log, marked.
+
+    The vote is loaded within ``scope`` (the organizer's communes and the round of the page) in
+    the same query: a vote of another commune or round is not found and nothing changes."""
+    vote = await load(Vote, vote_id, scope, Vote.all_columns(), Vote.idea.code, Vote.round.contest,
+                      Vote.round.contest.commune, missing=N_("This vote does not exist."))
     reason = reason.strip()
     if not reason:
         raise ValidationFailed({"reason": N_("Please give the reason for voiding the vote.")})
-    vote = await Vote.select(Vote.all_columns(), Vote.idea.code, Vote.round.contest, Vote.round.contest.commune).where(
-        Vote.id == vote_id).first()
-    if vote is None:
-        raise NotFound(N_("This vote does not exist."))
     round_ = {"id": vote["round"], "contest": vote["round.contest"]}
     async with atomic(_db()):
         done = await Vote.update({Vote.voided: True, Vote.void_reason: reason[:2000], Vote.voided_by: actor_id}).where(
@@ -527,9 +532,11 @@ async def anomalies(round_id: int, *, burst_window: dt.timedelta = dt.timedelta(
             "voters": total_voters}
 
 
-async def votes_for_review(round_id: int, limit: int = 200) -> list[dict[str, Any]]:
-    return await Vote.select(Vote.id, Vote.receipt, Vote.idea.code, Vote.created_at, Vote.ip, Vote.voided,
-                             Vote.void_reason, Vote.voter.full_name).where(Vote.round == round_id).order_by(
+async def votes_for_review(round_id: int, *, alias_key: bytes, limit: int = 200) -> list[dict[str, Any]]:
+    """The latest votes of a round for organizers: receipt, idea, time, the voter's pseudonymous
+    alias in this contest (as in the public log) — never who the voter is."""
+    rows = await Vote.select(Vote.id, Vote.receipt, Vote.idea.code, Vote.created_at, Vote.voided, Vote.void_reason,
+                             Vote.voter, Vote.round.contest).where(Vote.round == round_id).order_by(
         Vote.created_at, ascending=False).limit(limit)
 
 
@@ -555,3 +562,25 @@ def winner_by_alpha(jury: dict[int, float], public: dict[int, float],
         scores = combine(jury, public, alpha)
         out[round(alpha, 1)] = max(sorted(scores), key=lambda e: (scores[e], jury.get(e, 0)), default=None)
     return out
+    return [{"id": r["id"], "receipt": r["receipt"], "idea.code": r["idea.code"], "created_at": r["created_at"],
+             "voided": r["voided"], "void_reason": r["void_reason"],
+             "voter_alias": voter_alias(alias_key, r["round.contest"], r["voter"])} for r in rows]
+
+
+async def organizer_round(round_id: int, *, scope: Scope | None) -> dict[str, Any]:
+    """A round (as ``voting_context``) only when it lies within the organizer's ``scope``."""
+    await load(Round, round_id, scope, Round.id, missing=N_("This round does not exist."))
+    return await voting_context(round_id)
+
+
+async def review(round_id: int, *, scope: Scope | None, alias_key: bytes, now: dt.datetime) -> dict[str, Any]:
+    """Everything the organizer's vote page shows: rules, integrity signals, tallies and the latest
+    votes by receipt and pseudonymous alias (never names, phones or account ids)."""
+    round_ = await organizer_round(round_id, scope=scope)
+    return {
+        "round": round_, "rules": await rules_of(round_id),
+        "anomalies": await anomalies(round_id) if round_["vote_opens"] else None,
+        "votes": await votes_for_review(round_id, alias_key=alias_key), "tally": await tally(round_id),
+        "codes": {i["id"]: i["code"] for i in await Idea.select(Idea.id, Idea.code).where(Idea.round == round_id)},
+        "fixed": round_["vote_opens"] is None or now >= round_["vote_opens"],
+    }

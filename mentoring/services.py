@@ -15,6 +15,7 @@ from typing import Any
 from accounts import audit, notifications
 from accounts.engine import atomic, is_sqlite
 from accounts.errors import NotFound, PermissionDenied, ValidationFailed
+from accounts.scope import Scope, clause, load
 from accounts.i18n import N_, translate
 from accounts.tables import User
 from accounts.text import fold, search_terms
@@ -593,10 +594,16 @@ async def toggle_action(action_id: int, *, user_id: int) -> int:
 
 # ---------------------------------------------------------------- pipeline
 
-async def pipeline(commune_id: int) -> dict[str, list[dict[str, Any]]]:
+async def pipeline(commune_id: int | None = None, *, scope: Scope | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The incubation board: ideas by stage, of one commune or of every commune within ``scope``."""
+    if commune_id is None and scope is None:
+        raise ValueError("pipeline() needs a commune or a scope")
+    condition = clause(IncubationRecord, scope) if commune_id is None else (
+        IncubationRecord.idea.contest.commune == commune_id)
     rows = await IncubationRecord.select(IncubationRecord.all_columns(), IncubationRecord.idea.code,
                                          IncubationRecord.idea.title, IncubationRecord.idea.lead.full_name).where(
-        IncubationRecord.idea.contest.commune == commune_id).order_by(IncubationRecord.updated_at, ascending=False)
+        condition if condition is not None else IncubationRecord.id.is_not_null()).order_by(
+        IncubationRecord.updated_at, ascending=False)
     board: dict[str, list[dict[str, Any]]] = {stage: [] for stage in STAGE_LABELS}
     for row in rows:
         row["checklist"] = _json(row["checklist"]) or {}
@@ -605,8 +612,12 @@ async def pipeline(commune_id: int) -> dict[str, list[dict[str, Any]]]:
 
 
 async def set_stage(idea_id: int, *, stage: str, checklist: list[str], outcome: str, actor_id: int,
-                    now: dt.datetime) -> None:
-    """Move an idea along the pipeline; a stage is reached only when the previous gate is met."""
+                    now: dt.datetime, scope: Scope | None = None) -> None:
+    """Move an idea along the pipeline; a stage is reached only when the previous gate is met.
+
+    The idea is loaded within ``scope`` (the organizer's communes): an idea of another commune is
+    not found and its record stays as it is."""
+    idea = await load(Idea, idea_id, scope, Idea.id, Idea.contest.commune, missing=N_("This idea does not exist."))
     if stage not in STAGE_LABELS:
         raise ValidationFailed({"stage": N_("Choose a stage from the list.")})
     order = list(STAGE_LABELS)
@@ -627,7 +638,7 @@ async def set_stage(idea_id: int, *, stage: str, checklist: list[str], outcome: 
     await IncubationRecord.insert(IncubationRecord(idea=idea_id, **values)).on_conflict(
         target=(IncubationRecord.idea,), action="DO UPDATE", values=[getattr(IncubationRecord, k) for k in values])
     await audit.record("incubation.stage", actor_id=actor_id, target_type="idea", target_id=idea_id, now=now,
-                       data={"from": current, "to": stage})
+                       commune_id=idea["contest.commune"], data={"from": current, "to": stage})
 
 
 # ---------------------------------------------------------------- workshops
@@ -701,14 +712,30 @@ async def my_registration(workshop_id: int, user_id: int) -> dict[str, Any] | No
                                                      & (WorkshopRegistration.user == user_id)).first()
 
 
-async def registrations(workshop_id: int) -> list[dict[str, Any]]:
+async def registrations(workshop_id: int, *, scope: Scope | None = None) -> list[dict[str, Any]]:
+    """Who registered for a workshop (with names: for its organizers) — none when the workshop lies
+    outside ``scope``."""
+    condition = (WorkshopRegistration.workshop == workshop_id) & (WorkshopRegistration.status != "cancelled")
+    within = clause(WorkshopRegistration, scope)
     return await WorkshopRegistration.select(WorkshopRegistration.all_columns(),
                                              WorkshopRegistration.user.full_name).where(
-        (WorkshopRegistration.workshop == workshop_id) & (WorkshopRegistration.status != "cancelled")).order_by(
-        WorkshopRegistration.created_at)
+        condition if within is None else condition & within).order_by(WorkshopRegistration.created_at)
 
 
-async def set_attendance(workshop_id: int, present: list[int], *, actor_id: int, now: dt.datetime) -> None:
+async def seat_counts(workshop_id: int) -> dict[str, int]:
+    """Seats taken and people waiting (figures anyone may see, without names)."""
+    rows = await WorkshopRegistration.select(WorkshopRegistration.status).where(
+        (WorkshopRegistration.workshop == workshop_id) & (WorkshopRegistration.status != "cancelled"))
+    return {"registered": sum(1 for r in rows if r["status"] == "registered"),
+            "waitlisted": sum(1 for r in rows if r["status"] == "waitlisted")}
+
+
+async def set_attendance(workshop_id: int, present: list[int], *, actor_id: int, now: dt.datetime,
+                         scope: Scope | None = None) -> None:
+    """Record who came. The workshop is loaded within ``scope`` (its commune's organizers; a city-wide
+    workshop: platform admins): a workshop elsewhere is not found and its registrations stay as they are."""
+    row = await load(Workshop, workshop_id, scope, Workshop.id, Workshop.commune,
+                     missing=N_("This workshop does not exist."))
     async with atomic(_db()):
         await WorkshopRegistration.update({WorkshopRegistration.attended: False}).where(
             WorkshopRegistration.workshop == workshop_id)
@@ -716,7 +743,7 @@ async def set_attendance(workshop_id: int, present: list[int], *, actor_id: int,
             await WorkshopRegistration.update({WorkshopRegistration.attended: True}).where(
                 (WorkshopRegistration.workshop == workshop_id) & WorkshopRegistration.id.is_in(present))
         await audit.record("workshop.attendance", actor_id=actor_id, target_type="workshop", target_id=workshop_id,
-                           now=now, data={"present": len(present)})
+                           commune_id=row["commune"], now=now, data={"present": len(present)})
 
 
 # ---------------------------------------------------------------- batch matching
@@ -743,9 +770,13 @@ async def _mentor_pool() -> list[matching.Mentor]:
     return pool
 
 
-async def run_matching(commune_id: int, *, mode: str, actor_id: int, now: dt.datetime, min_score: float = 0.3) -> int:
+async def run_matching(commune_id: int, *, mode: str, actor_id: int, now: dt.datetime, min_score: float = 0.3,
+                       scope: Scope | None = None) -> int:
     """Propose mentors for the commune's teams that stated their needs and have no mentor yet."""
     import asyncio
+
+    if scope is not None and not scope.covers(commune_id):
+        raise NotFound(N_("This commune does not exist on the platform."))
 
     needs = await TeamNeed.select(TeamNeed.all_columns()).where(TeamNeed.idea.contest.commune == commune_id)
     mentored = {m["idea"] for m in await Mentorship.select(Mentorship.idea).where(Mentorship.status == "active")}
@@ -779,10 +810,13 @@ async def run_matching(commune_id: int, *, mode: str, actor_id: int, now: dt.dat
     return run.id
 
 
-async def proposals(run_id: int) -> list[dict[str, Any]]:
+async def proposals(run_id: int, *, scope: Scope | None = None) -> list[dict[str, Any]]:
+    """A matching run's proposals, best first — none when the run lies outside ``scope``."""
+    condition = MatchProposal.run == run_id
+    within = clause(MatchProposal, scope)
     rows = await MatchProposal.select(MatchProposal.all_columns(), MatchProposal.idea.code, MatchProposal.idea.title,
-                                      MatchProposal.mentor.user.full_name).where(MatchProposal.run == run_id).order_by(
-        MatchProposal.score, ascending=False)
+                                      MatchProposal.mentor.user.full_name).where(
+        condition if within is None else condition & within).order_by(MatchProposal.score, ascending=False)
     for row in rows:
         row["components"] = _json(row["components"]) or {}
         row["covered"] = _json(row["covered"])
@@ -793,10 +827,12 @@ async def latest_run(commune_id: int) -> dict[str, Any] | None:
     return await MatchRun.select().where(MatchRun.commune == commune_id).order_by(MatchRun.id, ascending=False).first()
 
 
-async def adjust(proposal_id: int, mentor_id: int | None, *, actor_id: int) -> None:
-    row = await MatchProposal.select(MatchProposal.all_columns(), MatchProposal.run.published_at).where(
-        MatchProposal.id == proposal_id).first()
-    if row is None or row["run.published_at"]:
+async def adjust(proposal_id: int, mentor_id: int | None, *, actor_id: int, scope: Scope | None = None) -> None:
+    """An organizer changes the mentor of a proposal before the run is published. The proposal is
+    loaded within ``scope`` (its run's commune) in one query: one of another commune is not found."""
+    row = await load(MatchProposal, proposal_id, scope, MatchProposal.all_columns(), MatchProposal.run.published_at,
+                     missing=N_("This proposal cannot be changed."))
+    if row["run.published_at"]:
         raise NotFound(N_("This proposal cannot be changed."))
     values: dict[Any, Any] = {MatchProposal.mentor: mentor_id, MatchProposal.adjusted: True}
     if mentor_id:
@@ -810,13 +846,20 @@ async def adjust(proposal_id: int, mentor_id: int | None, *, actor_id: int) -> N
     await MatchProposal.update(values).where(MatchProposal.id == proposal_id)
 
 
-async def publish_run(run_id: int, *, actor_id: int, now: dt.datetime, lang: str = "vi") -> int:
-    """Turn the reviewed proposals into mentorships (capacity checked) and tell both sides."""
+async def publish_run(run_id: int, *, actor_id: int, now: dt.datetime, lang: str = "vi",
+                      scope: Scope | None = None) -> int:
+    """Turn the reviewed proposals into mentorships (capacity checked) and tell both sides.
+
+    The run is claimed within ``scope`` (its commune) by the same statement that marks it
+    published: a run of another commune is not found and stays unpublished."""
     created = 0
+    within = clause(MatchRun, scope)
     async with atomic(_db()):
+        condition = (MatchRun.id == run_id) & MatchRun.published_at.is_null()
         done = await MatchRun.update({MatchRun.published_at: now}).where(
-            (MatchRun.id == run_id) & MatchRun.published_at.is_null()).returning(MatchRun.commune)
+            condition if within is None else condition & within).returning(MatchRun.commune)
         if not done:
+            await load(MatchRun, run_id, scope, MatchRun.id, missing=N_("This matching run does not exist."))
             raise IdeaError(N_("This matching has already been published."))
         for p in await proposals(run_id):
             if not p["mentor"]:

@@ -166,7 +166,8 @@ class Workshop(Table, tablename="workshop"):
     """A startup-thinking session run by an incubator or the commune."""
 
     organization = ForeignKey(references=Organization, null=True, on_delete=OnDelete.set_null)
-    commune = ForeignKey(references=Commune, null=True, on_delete=OnDelete.set_null)
+    commune = ForeignKey(references=Commune, null=True, on_delete=OnDelete.set_null,
+                         help_text="The commune whose organizers run it (empty: city-wide, for platform admins)")
     title = Varchar(length=200)
     description = Text(default="")
     starts_at = Timestamptz()
@@ -206,3 +207,19 @@ class MatchProposal(Table, tablename="match_proposal"):
     components = JSON(default="{}")
     covered = JSON(default="[]")
     adjusted = Boolean(default=False)
+
+
+# ---------------------------------------------------------------- where rows belong (tenancy)
+
+def _declare_scopes() -> None:
+    from accounts.scope import belongs
+
+    belongs(MatchRun, commune=lambda: MatchRun.commune)
+    belongs(MatchProposal, commune=lambda: MatchProposal.run.commune)
+    belongs(IncubationRecord, commune=lambda: IncubationRecord.idea.contest.commune)
+    belongs(TeamNeed, commune=lambda: TeamNeed.idea.contest.commune)
+    belongs(Workshop, commune=lambda: Workshop.commune)  # a workshop of no commune is city-wide: admins only
+    belongs(WorkshopRegistration, commune=lambda: WorkshopRegistration.workshop.commune)
+
+
+_declare_scopes()

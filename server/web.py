@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from accounts.errors import DomainError, ValidationFailed
+from accounts.scope import Scope
 from server.i18n import t
 
 FLASH_KEY = "_flash"
@@ -64,18 +65,20 @@ def flash_text(request: Request, text: str, category: str = "success") -> None:
     request.session[FLASH_KEY] = items
 
 
-def organizer_commune(request: Request) -> int:
-    """The commune the signed-in organizer runs (the first one, for organizers of several)."""
+def organizer_scope(request: Request, *, round_id: int | None = None) -> Scope:
+    """Where the signed-in person acts as an organizer: their communes (admins: everywhere), and the
+    round of the page. Handlers pass it to the domain, which loads every object within it."""
+    return Scope.of(request.scope.get("user"), round_id=round_id)
+
+
+def home_commune(scope: Scope) -> int:
+    """The commune an organizer's commune-wide pages open on (refused when they organize none)."""
     from accounts.errors import PermissionDenied
     from accounts.i18n import N_
-    from accounts.rules import is_organizer
 
-    me = request.scope.get("user")
-    communes = [c for r, c in me.roles if r == "organizer" and c is not None] or (
-        [me.commune_id] if me.commune_id else [])
-    if not communes or not is_organizer(me, communes[0]):
+    if scope.home is None:
         raise PermissionDenied(N_("You organize another commune."))
-    return communes[0]
+    return scope.home
 
 
 def field_errors(request: Request, error: DomainError) -> dict[str, str]:

@@ -9,7 +9,7 @@ from litestar.response import Template
 
 from accounts.errors import DomainError, NotFound, PermissionDenied
 from accounts.i18n import N_
-from accounts.rules import Access, is_organizer
+from accounts.rules import Access
 from contest import judging
 from contest.assignment import AssignmentInfeasible
 from contest.markdown import render as markdown
@@ -18,7 +18,7 @@ from server.context import AppContext
 from server.controllers.contests import STAGE_LABELS
 from server.guards import access
 from server.i18n import lang_of, t
-from server.web import field_errors, flash, flash_error, form_data, redirect, render
+from server.web import field_errors, flash, flash_error, form_data, organizer_scope, redirect, render
 
 
 def _lines(text: str) -> list[str]:
@@ -83,9 +83,7 @@ class JudgeController(Controller):
         try:
             assignment = await judging.assignment_for_judge(assignment_id, me.id)
         except PermissionDenied:
-            row = await judging.Assignment.select(judging.Assignment.round, judging.Assignment.judge).where(
-                judging.Assignment.id == assignment_id).first()
-            if row and row["judge"] == me.id:
+            if await judging.judges_round_of(assignment_id, me.id) is not None:
                 flash(request, N_("Please sign the conflict-of-interest declaration first."), "info")
             raise
         round_ = await judging.round_row(assignment["round"])
@@ -115,10 +113,9 @@ class JudgeController(Controller):
         try:
             return await self._sheet_page(request, ctx, assignment_id)
         except PermissionDenied:
-            row = await judging.Assignment.select(judging.Assignment.round).where(
-                judging.Assignment.id == assignment_id).first()
-            if row and await judging.on_panel(row["round"], current_user(request).id):
-                return redirect(f"/judge/rounds/{row['round']}/declaration")
+            round_id = await judging.judges_round_of(assignment_id, current_user(request).id)
+            if round_id is not None:
+                return redirect(f"/judge/rounds/{round_id}/declaration")
             raise
 
     @post("/assignments/{assignment_id:int}", opt=access(Access.judge))
@@ -177,11 +174,6 @@ class JudgeController(Controller):
         return redirect("/judge")
 
 
-def _require(request: Request, round_: dict) -> None:
-    if not is_organizer(current_user(request), round_["contest.commune"]):
-        raise PermissionDenied(N_("You organize another commune."))
-
-
 def _int(value: str | None, default: int | None = None) -> int | None:
     value = (value or "").strip()
     return int(value) if value.lstrip("-").isdigit() else default
@@ -193,9 +185,9 @@ class OrganizerJudgingController(Controller):
 
     async def _page(self, request: Request, ctx: AppContext, round_id: int, *, method: str | None = None,
                     status: int = 200, errors: dict | None = None) -> Template:
-        round_ = await judging.round_row(round_id)
-        _require(request, round_)
-        settings = await judging.ensure_frozen(round_id, now=ctx.now(), actor_id=current_user(request).id)
+        scope = organizer_scope(request, round_id=round_id)
+        round_ = await judging.round_row(round_id, scope=scope)
+        settings = await judging.ensure_frozen(round_id, now=ctx.now(), actor_id=current_user(request).id, scope=scope)
         from contest.services import categories_of
 
         return render(
@@ -214,13 +206,14 @@ class OrganizerJudgingController(Controller):
 
     @post("/judges", opt=access(Access.organizer))
     async def add_judge(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        round_ = await judging.round_row(round_id)
-        _require(request, round_)
         form = await form_data(request)
         expertise = [int(v) for v in form.getall("expertise", []) if str(v).isdigit()]
         try:
             await judging.add_judge(round_id, form.get("contact", ""), expertise=expertise,
-                                    actor_id=current_user(request).id, now=ctx.now(), lang=lang_of(request))
+                                    actor_id=current_user(request).id, now=ctx.now(), lang=lang_of(request),
+                                    scope=organizer_scope(request, round_id=round_id))
+        except NotFound:
+            raise
         except DomainError as exc:
             flash_error(request, exc)
             return redirect(f"/organizer/rounds/{round_id}/judging/#panel")
@@ -229,8 +222,6 @@ class OrganizerJudgingController(Controller):
 
     @post("/settings", opt=access(Access.organizer))
     async def settings(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        round_ = await judging.round_row(round_id)
-        _require(request, round_)
         form = await form_data(request)
         values = {
             "judges_per_entry": _int(form.get("judges_per_entry"), 0), "min_per_judge": _int(form.get("min_per_judge"), 0),
@@ -238,7 +229,10 @@ class OrganizerJudgingController(Controller):
             "method": form.get("method", ""),
         }
         try:
-            await judging.update_settings(round_id, values=values, actor_id=current_user(request).id, now=ctx.now())
+            await judging.update_settings(round_id, values=values, actor_id=current_user(request).id, now=ctx.now(),
+                                          scope=organizer_scope(request, round_id=round_id))
+        except NotFound:
+            raise
         except DomainError as exc:
             return await self._page(request, ctx, round_id, status=400, errors=field_errors(request, exc))
         flash(request, N_("Settings saved."))
@@ -246,10 +240,11 @@ class OrganizerJudgingController(Controller):
 
     @post("/assign", opt=access(Access.organizer))
     async def assign(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        round_ = await judging.round_row(round_id)
-        _require(request, round_)
         try:
-            result = await judging.run_assignment(round_id, actor_id=current_user(request).id, now=ctx.now())
+            result = await judging.run_assignment(round_id, actor_id=current_user(request).id, now=ctx.now(),
+                                                  scope=organizer_scope(request, round_id=round_id))
+        except NotFound:
+            raise
         except (AssignmentInfeasible, DomainError) as exc:
             flash(request, exc.message, "error", **exc.params)
             return redirect(f"/organizer/rounds/{round_id}/judging/#assignment")
@@ -259,34 +254,33 @@ class OrganizerJudgingController(Controller):
 
     @post("/lock", opt=access(Access.organizer))
     async def lock(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        round_ = await judging.round_row(round_id)
-        _require(request, round_)
         form = await form_data(request)
         await judging.set_assignments_locked(round_id, form.get("locked") == "1", actor_id=current_user(request).id,
-                                             now=ctx.now())
+                                             now=ctx.now(), scope=organizer_scope(request, round_id=round_id))
         return redirect(f"/organizer/rounds/{round_id}/judging/#assignment")
 
     @post("/assignments/{assignment_id:int}/move", opt=access(Access.organizer))
     async def move(self, request: Request, round_id: FromPath[int], assignment_id: FromPath[int],
                    ctx: NamedDependency[AppContext]) -> Response:
-        round_ = await judging.round_row(round_id)
-        _require(request, round_)
         form = await form_data(request)
         try:
             await judging.move_assignment(assignment_id, _int(form.get("judge"), 0), actor_id=current_user(request).id,
-                                          now=ctx.now())
+                                          now=ctx.now(), scope=organizer_scope(request, round_id=round_id))
+        except NotFound:
+            raise
         except DomainError as exc:
             flash(request, exc.message, "error", **exc.params)
         return redirect(f"/organizer/rounds/{round_id}/judging/#assignment")
 
     @post("/reopen", opt=access(Access.organizer))
     async def reopen(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        round_ = await judging.round_row(round_id)
-        _require(request, round_)
         form = await form_data(request)
         try:
             await judging.reopen(round_id, actor_id=current_user(request).id, reason=form.get("reason", ""),
-                                 hours=_int(form.get("hours"), 0), now=ctx.now())
+                                 hours=_int(form.get("hours"), 0), now=ctx.now(),
+                                 scope=organizer_scope(request, round_id=round_id))
+        except NotFound:
+            raise
         except DomainError as exc:
             flash_error(request, exc)
             return redirect(f"/organizer/rounds/{round_id}/judging/#freeze")
@@ -295,8 +289,6 @@ class OrganizerJudgingController(Controller):
 
     @post("/shortlist", opt=access(Access.organizer))
     async def shortlist(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        round_ = await judging.round_row(round_id)
-        _require(request, round_)
         form = await form_data(request)
         ids = [int(v) for v in form.getall("ideas", []) if str(v).isdigit()]
         top = _int(form.get("top"), 0)
@@ -305,7 +297,10 @@ class OrganizerJudgingController(Controller):
             ids = [row["result"].entry for row in ranking[:top]]
         try:
             count = await judging.shortlist(round_id, ids, actor_id=current_user(request).id,
-                                            reason=form.get("reason", ""), now=ctx.now())
+                                            reason=form.get("reason", ""), now=ctx.now(),
+                                            scope=organizer_scope(request, round_id=round_id))
+        except NotFound:
+            raise
         except DomainError as exc:
             flash_error(request, exc)
             return redirect(f"/organizer/rounds/{round_id}/judging/#results")
@@ -315,9 +310,8 @@ class OrganizerJudgingController(Controller):
     @post("/sheets/{sheet_id:int}/release", opt=access(Access.organizer))
     async def release(self, request: Request, round_id: FromPath[int], sheet_id: FromPath[int],
                       ctx: NamedDependency[AppContext]) -> Response:
-        round_ = await judging.round_row(round_id)
-        _require(request, round_)
         form = await form_data(request)
         await judging.set_comment_release(round_id, sheet_id, form.get("release") == "1",
-                                          actor_id=current_user(request).id, now=ctx.now())
+                                          actor_id=current_user(request).id, now=ctx.now(),
+                                          scope=organizer_scope(request, round_id=round_id))
         return redirect(f"/organizer/rounds/{round_id}/judging/#comments")

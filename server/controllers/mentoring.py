@@ -22,7 +22,7 @@ from server.auth import current_user
 from server.context import AppContext
 from server.guards import access
 from server.i18n import TIMEZONE, lang_of, t
-from server.web import field_errors, flash, flash_error, form_data, organizer_commune, redirect, render
+from server.web import field_errors, flash, flash_error, form_data, home_commune, organizer_scope, redirect, render
 
 LABELS = {"expertise": mentoring.EXPERTISE, "sectors": mentoring.SECTORS, "org_kinds": mentoring.ORG_KINDS,
           "stages": mentoring.STAGE_LABELS, "slots": mentoring.SLOTS, "gates": mentoring.GATES,
@@ -329,11 +329,12 @@ class WorkshopsController(Controller):
     async def workshop(self, request: Request, workshop_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Template:
         me = current_user(request)
         row = await mentoring.workshop(workshop_id)
-        regs = await mentoring.registrations(workshop_id)
+        counts = await mentoring.seat_counts(workshop_id)
+        # Names of the people registered: only for the organizers of the workshop's commune.
+        regs = await mentoring.registrations(workshop_id, scope=organizer_scope(request)) if me and is_organizer(me) \
+            else []
         return render("mentoring/workshop.html", w=row, mine=await mentoring.my_registration(workshop_id, me.id) if me else None,
-                      seats=sum(1 for r in regs if r["status"] == "registered"),
-                      waiting=sum(1 for r in regs if r["status"] == "waitlisted"), now=ctx.now(),
-                      registrations=regs if me and is_organizer(me) else [])
+                      seats=counts["registered"], waiting=counts["waitlisted"], now=ctx.now(), registrations=regs)
 
     @post("/{workshop_id:int}/register", opt=access(Access.authenticated))
     async def register(self, request: Request, workshop_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
@@ -367,7 +368,8 @@ class WorkshopsController(Controller):
                          ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
         present = [int(v) for v in form.getall("present", []) if str(v).isdigit()]
-        await mentoring.set_attendance(workshop_id, present, actor_id=current_user(request).id, now=ctx.now())
+        await mentoring.set_attendance(workshop_id, present, actor_id=current_user(request).id, now=ctx.now(),
+                                       scope=organizer_scope(request))
         flash(request, N_("Attendance saved."))
         return redirect(f"/workshops/{workshop_id}#attendance")
 
@@ -378,14 +380,14 @@ class OrganizerMentoringController(Controller):
 
     @get("/", opt=access(Access.organizer))
     async def page(self, request: Request, ctx: NamedDependency[AppContext]) -> Template:
-        commune_id = organizer_commune(request)
-        run = await mentoring.latest_run(commune_id)
+        scope = organizer_scope(request)
+        run = await mentoring.latest_run(home_commune(scope))
         from mentoring.tables import MentorProfile
 
         pending = await MentorProfile.select(MentorProfile.id, MentorProfile.title, MentorProfile.user.full_name,
                                              MentorProfile.organization.name).where(MentorProfile.approved == False)  # noqa: E712
-        proposals = await mentoring.proposals(run["id"]) if run else []
-        return render("mentoring/organizer.html", board=await mentoring.pipeline(commune_id), labels=LABELS,
+        proposals = await mentoring.proposals(run["id"], scope=scope) if run else []
+        return render("mentoring/organizer.html", board=await mentoring.pipeline(scope=scope), labels=LABELS,
                       run=run, proposals=proposals, pending=pending, mentors=await mentoring.directory(),
                       explanations={p["id"]: self._explain(request, p) for p in proposals})
 
@@ -402,7 +404,7 @@ class OrganizerMentoringController(Controller):
 
     @post("/invite", opt=access(Access.organizer))
     async def invite(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
-        organizer_commune(request)
+        # The mentor pool is city-wide: any organizer may invite an expert to it.
         form = await form_data(request)
         try:
             channel = await mentoring.invite_mentor(form.get("contact", ""), actor_id=current_user(request).id,
@@ -417,40 +419,40 @@ class OrganizerMentoringController(Controller):
 
     @post("/mentors/{mentor_id:int}/approve", opt=access(Access.organizer))
     async def approve(self, request: Request, mentor_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        organizer_commune(request)
+        # The mentor pool is city-wide: any organizer may approve a profile for it.
         await mentoring.approve(mentor_id, actor_id=current_user(request).id, now=ctx.now())
         flash(request, N_("The mentor is approved and appears in the directory."))
         return redirect("/organizer/mentoring/#mentors")
 
     @post("/matching", opt=access(Access.organizer))
     async def run(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
-        commune_id = organizer_commune(request)
+        scope = organizer_scope(request)
         form = await form_data(request)
         try:
-            await mentoring.run_matching(commune_id, mode=form.get("mode", "optimal"), actor_id=current_user(request).id,
-                                         now=ctx.now())
+            await mentoring.run_matching(home_commune(scope), mode=form.get("mode", "optimal"),
+                                         actor_id=current_user(request).id, now=ctx.now(), scope=scope)
         except DomainError as exc:
             flash(request, exc.message, "error", **exc.params)
         return redirect("/organizer/mentoring/#matching")
 
     @post("/proposals/{proposal_id:int}", opt=access(Access.organizer))
     async def adjust(self, request: Request, proposal_id: FromPath[int]) -> Response:
-        organizer_commune(request)
         form = await form_data(request)
         mentor = form.get("mentor", "")
         try:
             await mentoring.adjust(proposal_id, int(mentor) if str(mentor).isdigit() else None,
-                                   actor_id=current_user(request).id)
+                                   actor_id=current_user(request).id, scope=organizer_scope(request))
         except DomainError as exc:
             flash(request, exc.message, "error", **exc.params)
         return redirect("/organizer/mentoring/#matching")
 
     @post("/runs/{run_id:int}/publish", opt=access(Access.organizer))
     async def publish(self, request: Request, run_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        organizer_commune(request)
         try:
             count = await mentoring.publish_run(run_id, actor_id=current_user(request).id, now=ctx.now(),
-                                                lang=lang_of(request))
+                                                lang=lang_of(request), scope=organizer_scope(request))
+        except NotFound:
+            raise
         except DomainError as exc:
             flash(request, exc.message, "error", **exc.params)
             return redirect("/organizer/mentoring/#matching")
@@ -459,11 +461,13 @@ class OrganizerMentoringController(Controller):
 
     @post("/pipeline/{idea_id:int}", opt=access(Access.organizer))
     async def stage(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        organizer_commune(request)
         form = await form_data(request)
         try:
             await mentoring.set_stage(idea_id, stage=form.get("stage", ""), checklist=form.getall("gate", []),
-                                      outcome=form.get("outcome", ""), actor_id=current_user(request).id, now=ctx.now())
+                                      outcome=form.get("outcome", ""), actor_id=current_user(request).id, now=ctx.now(),
+                                      scope=organizer_scope(request))
+        except NotFound:
+            raise
         except DomainError as exc:
             flash_error(request, exc)
             return redirect("/organizer/mentoring/#pipeline")
@@ -471,7 +475,7 @@ class OrganizerMentoringController(Controller):
         return redirect("/organizer/mentoring/#pipeline")
 
     async def _pipeline_rows(self, request: Request) -> tuple[list[str], list[list]]:
-        board = await mentoring.pipeline(organizer_commune(request))
+        board = await mentoring.pipeline(scope=organizer_scope(request))
         headers = [t(request, h) for h in (N_("Code"), N_("Title"), N_("Team lead"), N_("Stage"), N_("Outcome"),
                                            N_("Last change"))]
         rows = [[r["idea.code"], r["idea.title"], r["idea.lead.full_name"], t(request, mentoring.STAGE_LABELS[stage]),

@@ -10,9 +10,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from accounts.errors import DomainError, NotFound, PermissionDenied
+from accounts.errors import DomainError, NotFound
 from accounts.i18n import N_
-from accounts.rules import Access, is_admin, is_organizer
+from accounts.rules import Access
 from contest import reports, services, stats
 from contest.forms import FIELD_LABELS
 from server.auth import current_user
@@ -20,14 +20,9 @@ from server.context import AppContext
 from server.controllers.contests import STATUS_LABELS
 from server.guards import access
 from server.i18n import TIMEZONE, t
-from server.web import flash, flash_error, form_data, redirect, render
+from server.web import flash, flash_error, form_data, organizer_scope, redirect, render
 
 NEW_WINDOW = dt.timedelta(days=7)
-
-
-def _require_commune(request: Request, commune_id: int) -> None:
-    if not is_organizer(current_user(request), commune_id):
-        raise PermissionDenied(N_("You organize another commune."))
 
 
 class OrganizerController(Controller):
@@ -36,15 +31,14 @@ class OrganizerController(Controller):
 
     @get("/", opt=access(Access.organizer))
     async def dashboard(self, request: Request, ctx: NamedDependency[AppContext]) -> Template:
-        me = current_user(request)
-        communes = None if is_admin(me) else [c for r, c in me.roles if r == "organizer" and c is not None]
-        contests = await stats.new_submission_counts(communes, since=ctx.now() - NEW_WINDOW)
+        scope = organizer_scope(request)
+        contests = await stats.new_submission_counts(None if scope.everywhere else sorted(scope.communes),
+                                                     since=ctx.now() - NEW_WINDOW)
         return render("organizer/dashboard.html", contests=contests)
 
     @get("/contests/{slug:str}", opt=access(Access.organizer))
     async def contest(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Template:
-        contest = await services.contest_by_slug(slug, published_only=False)
-        _require_commune(request, contest["commune"])
+        contest = await services.contest_for_organizer(slug, scope=organizer_scope(request))
         rows = await stats.submissions(contest["id"])
         categories, hamlets = await stats.names(contest["id"], contest["commune"])
         figures = stats.summarise(rows, year=ctx.now().year, categories=categories, hamlets=hamlets)
@@ -63,8 +57,7 @@ class OrganizerController(Controller):
                       rounds=await services.rounds_of(contest["id"]), status_labels=STATUS_LABELS)
 
     async def _export_rows(self, request: Request, slug: str) -> tuple[dict, list[str], list[list]]:
-        contest = await services.contest_by_slug(slug, published_only=False)
-        _require_commune(request, contest["commune"])
+        contest = await services.contest_for_organizer(slug, scope=organizer_scope(request))
         rows = await stats.submissions(contest["id"])
         headers = [t(request, h) for h in (
             N_("Code"), N_("Title"), N_("Status"), N_("Field (category)"), N_("Hamlet"), N_("Team lead"),
@@ -92,21 +85,19 @@ class OrganizerController(Controller):
 
     @post("/contests/{slug:str}/publish", opt=access(Access.organizer))
     async def publish(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
-        contest = await services.contest_by_slug(slug, published_only=False)
-        _require_commune(request, contest["commune"])
+        scope = organizer_scope(request)
+        contest = await services.contest_for_organizer(slug, scope=scope)
         form = await form_data(request)
         published = form.get("published") == "1"
-        await services.set_published(contest["id"], published, actor_id=current_user(request).id, now=ctx.now())
+        await services.set_published(contest["id"], published, actor_id=current_user(request).id, now=ctx.now(),
+                                     scope=scope)
         flash(request, N_("The contest is now public.") if published else N_("The contest is now hidden."))
         return redirect(f"/organizer/contests/{slug}")
 
     @post("/rounds/{round_id:int}/extend", opt=access(Access.organizer))
     async def extend(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        round_ = await services.Round.select(services.Round.contest.commune, services.Round.contest.slug).where(
-            services.Round.id == round_id).first()
-        if round_ is None:
-            raise NotFound(N_("This round does not exist."))
-        _require_commune(request, round_["contest.commune"])
+        scope = organizer_scope(request)
+        round_ = await services.round_for_organizer(round_id, scope=scope)
         form = await form_data(request)
         try:
             local = dt.datetime.fromisoformat(form.get("submission_closes", ""))
@@ -116,7 +107,9 @@ class OrganizerController(Controller):
         new_close = local.replace(tzinfo=TIMEZONE).astimezone(dt.timezone.utc)
         try:
             await services.extend_submission_deadline(round_id, new_close, actor_id=current_user(request).id,
-                                                      now=ctx.now())
+                                                      now=ctx.now(), scope=scope)
+        except NotFound:
+            raise
         except DomainError as exc:
             flash_error(request, exc)
             return redirect(f"/organizer/contests/{round_['contest.slug']}#deadline")
@@ -125,9 +118,9 @@ class OrganizerController(Controller):
 
     @get("/ideas/{idea_id:int}/revisions", opt=access(Access.organizer))
     async def revisions(self, request: Request, idea_id: FromPath[int]) -> Template:
-        idea = await services.idea_full(idea_id)
-        _require_commune(request, idea["contest.commune"])
-        revisions = await services.revisions_of(idea_id)
+        scope = organizer_scope(request)
+        idea = await services.idea_full(idea_id, scope=scope)
+        revisions = await services.revisions_of(idea_id, scope=scope)
         changes = []
         for before, after in zip(revisions, revisions[1:]):
             fields = []
@@ -144,12 +137,14 @@ class OrganizerController(Controller):
 
     @post("/ideas/{idea_id:int}/hide", opt=access(Access.organizer))
     async def hide(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        idea = await services.idea_full(idea_id)
-        _require_commune(request, idea["contest.commune"])
+        scope = organizer_scope(request)
+        idea = await services.idea_full(idea_id, scope=scope)
         form = await form_data(request)
         try:
             await services.hide(idea_id, reason=form.get("reason", ""), actor_id=current_user(request).id,
-                                now=ctx.now())
+                                now=ctx.now(), scope=scope)
+        except NotFound:
+            raise
         except DomainError as exc:
             flash_error(request, exc)
             return redirect(f"/ideas/{idea['code']}#moderation")
@@ -158,8 +153,8 @@ class OrganizerController(Controller):
 
     @post("/ideas/{idea_id:int}/unhide", opt=access(Access.organizer))
     async def unhide(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        idea = await services.idea_full(idea_id)
-        _require_commune(request, idea["contest.commune"])
-        await services.unhide(idea_id, actor_id=current_user(request).id, now=ctx.now())
+        scope = organizer_scope(request)
+        idea = await services.idea_full(idea_id, scope=scope)
+        await services.unhide(idea_id, actor_id=current_user(request).id, now=ctx.now(), scope=scope)
         flash(request, N_("The idea is public again."))
         return redirect(f"/ideas/{idea['code']}")

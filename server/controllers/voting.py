@@ -13,7 +13,8 @@ from litestar.response import Template
 from accounts import verification
 from accounts.errors import DomainError, NotFound, PermissionDenied
 from accounts.i18n import N_
-from accounts.rules import Access, Principal, is_organizer
+from accounts.rules import Access, Principal
+from accounts.scope import load
 from accounts.tables import User
 from contest import judging, phases, services, voting
 from contest.tables import Award, Idea
@@ -21,7 +22,7 @@ from server.auth import client_ip, current_user
 from server.context import AppContext
 from server.guards import access
 from server.i18n import t
-from server.web import field_errors, flash, flash_error, form_data, organizer_commune, redirect, render
+from server.web import field_errors, flash, flash_error, form_data, home_commune, organizer_scope, redirect, render
 
 
 def alias_key(ctx: AppContext) -> bytes:
@@ -287,7 +288,7 @@ class ResidentsController(Controller):
 
     @get("/", opt=access(Access.organizer))
     async def page(self, request: Request, q: FromQuery[str] = "") -> Template:
-        commune_id = organizer_commune(request)
+        commune_id = home_commune(organizer_scope(request))
         from accounts.tables import ResidentRecord
         from accounts.text import search_terms
 
@@ -307,7 +308,7 @@ class ResidentsController(Controller):
 
     @post("/import", opt=access(Access.organizer), request_max_body_size=20 * 1024 * 1024)
     async def upload(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
-        commune_id = organizer_commune(request)
+        commune_id = home_commune(organizer_scope(request))
         form = await form_data(request)
         upload = form.get("file")
         if not getattr(upload, "filename", ""):
@@ -326,10 +327,11 @@ class ResidentsController(Controller):
 
     @post("/{user_id:int}/verify", opt=access(Access.organizer))
     async def verify(self, request: Request, user_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        commune_id = organizer_commune(request)
+        # The person is looked up within the organizer's communes: one of another commune is not found.
+        person = await load(User, user_id, organizer_scope(request), User.commune, missing=N_("Account not found."))
         try:
-            await verification.verify_at_office(user_id, actor_id=current_user(request).id, commune_id=commune_id,
-                                                now=ctx.now())
+            await verification.verify_at_office(user_id, actor_id=current_user(request).id,
+                                                commune_id=person["commune"], now=ctx.now())
         except DomainError as exc:
             flash(request, exc.message, "error", **exc.params)
             return redirect("/organizer/residents")
@@ -342,35 +344,27 @@ class OrganizerVoteController(Controller):
     path = "/organizer/rounds/{round_id:int}/vote"
     include_in_schema = False
 
-    async def _round(self, request: Request, round_id: int) -> dict:
-        round_ = await voting.voting_context(round_id)
-        if not is_organizer(current_user(request), round_["contest.commune"]):
-            raise PermissionDenied(N_("You organize another commune."))
-        return round_
-
     @get("/", opt=access(Access.organizer))
     async def page(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Template:
-        round_ = await self._round(request, round_id)
-        return render("voting/organizer.html", round=round_, rules=await voting.rules_of(round_id),
-                      anomalies=await voting.anomalies(round_id) if round_["vote_opens"] else None,
-                      votes=await voting.votes_for_review(round_id), tally=await voting.tally(round_id),
-                      codes={i["id"]: i["code"] for i in await Idea.select(Idea.id, Idea.code).where(
-                          Idea.round == round_id)},
-                      fixed=round_["vote_opens"] is None or ctx.now() >= round_["vote_opens"], errors={})
+        data = await voting.review(round_id, scope=organizer_scope(request, round_id=round_id),
+                                   alias_key=alias_key(ctx), now=ctx.now())
+        return render("voting/organizer.html", **data, errors={})
 
     @post("/rules", opt=access(Access.organizer))
     async def rules(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        await self._round(request, round_id)
         form = await form_data(request)
         try:
             values = {"votes_per_voter": int(form.get("votes_per_voter", "0") or 0),
                       "change_allowed": form.get("change_allowed") == "on", "live_tally": form.get("live_tally") == "on",
                       "residents_only": form.get("residents_only") == "on",
                       "jury_weight": float((form.get("jury_weight", "") or "-1").replace(",", "."))}
-            await voting.update_rules(round_id, values, actor_id=current_user(request).id, now=ctx.now())
+            await voting.update_rules(round_id, values, actor_id=current_user(request).id, now=ctx.now(),
+                                      scope=organizer_scope(request, round_id=round_id))
         except ValueError:
             flash(request, N_("Please enter numbers."), "error")
             return redirect(f"/organizer/rounds/{round_id}/vote/")
+        except NotFound:
+            raise
         except DomainError as exc:
             flash_error(request, exc)
             return redirect(f"/organizer/rounds/{round_id}/vote/")
@@ -380,11 +374,12 @@ class OrganizerVoteController(Controller):
     @post("/votes/{vote_id:int}/void", opt=access(Access.organizer))
     async def void(self, request: Request, round_id: FromPath[int], vote_id: FromPath[int],
                    ctx: NamedDependency[AppContext]) -> Response:
-        await self._round(request, round_id)
         form = await form_data(request)
         try:
             await voting.void(vote_id, reason=form.get("reason", ""), actor_id=current_user(request).id, now=ctx.now(),
-                              alias_key=alias_key(ctx))
+                              alias_key=alias_key(ctx), scope=organizer_scope(request, round_id=round_id))
+        except NotFound:
+            raise
         except DomainError as exc:
             flash_error(request, exc)
             return redirect(f"/organizer/rounds/{round_id}/vote/#votes")

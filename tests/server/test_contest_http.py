@@ -214,8 +214,11 @@ async def test_organizer_of_another_commune_is_refused(client, contest, make_use
     await account_services.grant_role(stranger.id, Role.organizer, commune_id=other.id, actor=None,
                                       now=dt.datetime.now(dt.timezone.utc))
     await login(client, "other@example.com", PASSWORD)
-    assert (await client.get(f"/organizer/contests/{contest['slug']}")).status_code == 403
-    assert (await client.get(f"/organizer/contests/{contest['slug']}/export.csv")).status_code == 403
+    # Looked up within the organizer's own commune, another commune's contest is simply not found.
+    page = await client.get(f"/organizer/contests/{contest['slug']}")
+    assert page.status_code == 404 and "Cuộc thi ý tưởng sáng tạo 2026" not in page.text
+    export = await client.get(f"/organizer/contests/{contest['slug']}/export.csv")
+    assert export.status_code == 404 and "text/csv" not in export.headers.get("content-type", "")
 
 
 async def test_open_data_api(client, contest, youth):
