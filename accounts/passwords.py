@@ -110,10 +110,18 @@ class Argon2UserMixin:
 
     @classmethod
     async def update_password(cls, user: str | int, password: str):
+        """Used by piccolo-admin's change-password form and ``piccolo user change_password``.
+
+        Like a change on the site, it ends the person's sessions everywhere: the site's (their
+        session version moves on) and the admin's.
+        """
         cls._validate_password(password)
         clause = cls.id == user if isinstance(user, int) else cls.username == user  # type: ignore[attr-defined]
         hashed = await hash_async(password)
-        await cls.update({cls.password: hashed}).where(clause).run()  # type: ignore[attr-defined]
+        changed = await cls.update({cls.password: hashed, cls.session_version: cls.session_version + 1}).where(  # type: ignore[attr-defined]
+            clause).returning(cls.id).run()  # type: ignore[attr-defined]
+        for row in changed:
+            await end_admin_sessions(row["id"])
 
     @classmethod
     async def login(cls, username: str, password: str) -> int | None:
@@ -143,6 +151,13 @@ class Argon2UserMixin:
             values[cls.password] = await hash_async(password)  # type: ignore[attr-defined]
         await cls.update(values).where(cls.id == row["id"]).run()  # type: ignore[attr-defined]
         return row["id"]
+
+
+async def end_admin_sessions(user_id: int) -> None:
+    """Delete the person's piccolo-admin sessions (piccolo_api's sessions table)."""
+    from piccolo_api.session_auth.tables import SessionsBase
+
+    await SessionsBase.delete().where(SessionsBase.user_id == user_id).run()
 
 
 def _base_user():

@@ -198,6 +198,7 @@ async def load_principal(user_id: int, session_version: int | None = None) -> Pr
     """The signed-in person with their roles — one query, as it runs on every request."""
     rows = await User.raw(
         "SELECT u.id, u.full_name, u.commune, u.active, u.deleted_at, u.session_version, u.verified_resident, "
+        "u.resident, "
         "g.role, g.commune AS role_commune FROM users u LEFT JOIN role_grant g ON g.\"user\" = u.id WHERE u.id = {}",
         user_id,
     )
@@ -211,7 +212,8 @@ async def load_principal(user_id: int, session_version: int | None = None) -> Pr
         full_name=row["full_name"],
         commune_id=row["commune"],
         roles=frozenset((r["role"], r["role_commune"]) for r in rows if r["role"] is not None),
-        verified_resident=bool(row["verified_resident"]),
+        # Verified means matched to a line of the commune's resident list (accounts.verification).
+        verified_resident=bool(row["verified_resident"]) and row["resident"] is not None,
     )
 
 
@@ -227,11 +229,13 @@ async def change_password(user: User, *, current: str, new: str, ip: str = "", n
 
 
 async def _set_password(user_id: int, new: str, *, action: str, ip: str, now: dt.datetime) -> int:
+    """Store the new hash and end the person's other sessions, on the site and in the admin."""
     hashed = await passwords.hash_async(new)
     async with atomic(User._meta.db):
         await User.update({User.password: hashed, User.session_version: User.session_version + 1}).where(
             User.id == user_id
         )
+        await passwords.end_admin_sessions(user_id)
         await audit.record(action, actor_id=user_id, target_type="user", target_id=user_id, ip=ip, now=now)
     row = await User.select(User.session_version).where(User.id == user_id).first()
     return row["session_version"]
@@ -426,8 +430,13 @@ async def delete_account(user_id: int, *, password: str, ip: str = "", now: dt.d
                 User.superuser: False,
                 User.deleted_at: now,
                 User.session_version: User.session_version + 1,
+                # The line of the resident list is freed for the person's next account; their
+                # ballots stay with the line (contest.voting), so a new account brings no new votes.
+                User.resident: None,
+                User.verified_resident: False,
             }
         ).where(User.id == user_id)
+        await passwords.end_admin_sessions(user_id)
         await RoleGrant.delete().where(RoleGrant.user == user_id)
         await Notification.delete().where(Notification.user == user_id)
         await PasswordResetToken.delete().where(PasswordResetToken.user == user_id)

@@ -140,6 +140,19 @@ async def seed_round(*, voters: int, ideas: int = N_IDEAS, slug: str = SLUG, cod
     voter_ids = [r["id"] for r in await User.select(User.id).where(
         User.username.like(f"v%@{slug}.vn")).order_by(User.username)]
     assert len(voter_ids) == voters, (len(voter_ids), voters)
+    # A verified voter is linked to a line of the commune's resident list (one line each). The line
+    # is found again by a temporary key in its indexed phone column, then the key is cleared.
+    from accounts.tables import ResidentRecord
+
+    for start in range(0, voters, 500):
+        await ResidentRecord.insert(*[ResidentRecord(
+            commune=commune.id, name_key=f"cu tri {n}", birth_year=1990, hamlet=hamlet.id, phone=f"+0{user_id}",
+            imported_at=now - 60 * day) for n, user_id in enumerate(voter_ids[start:start + 500], start=start)])
+    await User.raw("UPDATE users SET resident = (SELECT r.id FROM resident_record r WHERE r.commune = {} "
+                   "AND r.phone = '+0' || CAST(users.id AS TEXT)) WHERE commune = {} AND username LIKE {}",
+                   commune.id, commune.id, f"v%@{slug}.vn")
+    await ResidentRecord.update({ResidentRecord.phone: None}).where(
+        (ResidentRecord.commune == commune.id) & ResidentRecord.phone.like("+0%"))
     if User._meta.db.engine_type == "postgres":
         await User.raw("ANALYZE")  # as after any bulk load: fresh statistics for the planner
     return {"slug": slug, "contest": contest.id, "round": current.id, "codes": [r["code"] for r in idea_list],

@@ -314,6 +314,9 @@ class Ballot(Table, tablename="vote_ballot"):
     round = ForeignKey(references=Round, on_delete=OnDelete.cascade)
     voter = ForeignKey(references=User, on_delete=OnDelete.restrict)
     used = Integer(default=0)
+    resident = Integer(null=True, default=None,
+                       help_text="Resident record the ballot belongs to: unique per round, so a person keeps "
+                                 "one ballot even through deleted and new accounts")
 
 
 class VoteLogEntry(Table, tablename="vote_log"):

@@ -276,14 +276,18 @@ async def _count(round_id: int, idea_id: int, delta: int) -> None:
 
 # ---------------------------------------------------------------- casting
 
-# PostgreSQL: the whole vote in one statement — the idea is votable, the voter's ballot has a vote
-# left (conditional upsert), the vote (unique per voter and idea), the live counter and the log
-# entry. Parameters: code, round, False, False | round, voter, limit | round, voter, receipt, now, ip
-# | round | the append's.
+# PostgreSQL: the whole vote in one statement — the idea is votable, the voter is linked to a line
+# of the resident list, that resident's ballot has a vote left (conditional upsert on the unique
+# (round, resident): the ballot belongs to the person, not the account, so a deleted and
+# re-registered account shares it), the vote (unique per voter and idea), the live counter and the
+# log entry. Parameters: code, round, False, False | voter | round, voter, limit | round, voter,
+# receipt, now, ip | round | the append's.
 _CAST_SQL = (
     "WITH idea_ok AS (SELECT i.id FROM idea i WHERE i.code = {}::text AND " + _VOTABLE_WHERE + "), "
-    "ballot AS (INSERT INTO vote_ballot (round, voter, used) SELECT {}::int, {}::int, 1 FROM idea_ok "
-    "ON CONFLICT (round, voter) DO UPDATE SET used = vote_ballot.used + 1 WHERE vote_ballot.used < {}::int "
+    "voter_ok AS (SELECT u.resident FROM users u WHERE u.id = {}::int AND u.resident IS NOT NULL), "
+    "ballot AS (INSERT INTO vote_ballot (round, voter, resident, used) "
+    "SELECT {}::int, {}::int, voter_ok.resident, 1 FROM idea_ok, voter_ok "
+    "ON CONFLICT (round, resident) DO UPDATE SET used = vote_ballot.used + 1 WHERE vote_ballot.used < {}::int "
     "RETURNING used), "
     "cast_ AS (INSERT INTO vote (round, voter, idea, receipt, created_at, ip, voided, void_reason) "
     "SELECT {}::int, {}::int, idea_ok.id, {}::text, {}::timestamptz, {}::text, FALSE, '' FROM idea_ok, ballot "
@@ -291,7 +295,8 @@ _CAST_SQL = (
     "counted AS (INSERT INTO vote_count (round, idea, votes) SELECT {}::int, idea, 1 FROM cast_ "
     "ON CONFLICT (round, idea) DO UPDATE SET votes = vote_count.votes + 1 RETURNING votes), "
     + _APPEND_SQL.replace("{source}", "cast_")
-    + " SELECT (SELECT COUNT(*) FROM idea_ok) AS votable, (SELECT used FROM ballot) AS used, "
+    + " SELECT (SELECT COUNT(*) FROM idea_ok) AS votable, (SELECT COUNT(*) FROM voter_ok) AS resident, "
+    "(SELECT used FROM ballot) AS used, "
     "(SELECT COUNT(*) FROM cast_) AS cast, (SELECT COUNT(*) FROM counted) AS counted, "
     "(SELECT COUNT(*) FROM logged) AS logged"
 )
@@ -299,6 +304,13 @@ _CAST_SQL = (
 _NOT_VOTABLE = N_("This idea cannot receive votes (it is hidden, withdrawn or not in this vote).")
 _ALREADY = N_("You have already voted for this idea.")
 _NO_VOTES_LEFT = N_("You have used all %(limit)s of your votes.")
+_NOT_RESIDENT = N_("Only verified residents can vote. Ask the commune office, or verify your phone number.")
+_OTHER_BALLOT = N_("Your account already has a ballot in this vote under another line of the resident list. "
+                   "Please ask the commune office.")
+
+
+def _is_unique_violation(exc: Exception) -> bool:
+    return "unique" in str(exc).lower() or type(exc).__name__ == "UniqueViolationError"
 
 
 async def cast(round_id: int, idea_id: int, *, voter_id: int, now: dt.datetime, alias_key: bytes,
@@ -334,10 +346,17 @@ async def _cast_statement(round_id: int, entry: dict[str, Any], *, voter_id: int
                           ip: str) -> int:
     """PostgreSQL: the vote in one statement, inside the caller's transaction (raising rolls it back)."""
     code = entry["idea_code"]
-    [row] = await Vote.raw(_CAST_SQL, code, round_id, False, False, round_id, voter_id, limit, round_id, voter_id,
-                           entry["receipt"], now, ip[:64], round_id, *_append_args(entry))
+    try:
+        [row] = await Vote.raw(_CAST_SQL, code, round_id, False, False, voter_id, round_id, voter_id, limit, round_id,
+                               voter_id, entry["receipt"], now, ip[:64], round_id, *_append_args(entry))
+    except Exception as exc:
+        if _is_unique_violation(exc):  # the account's ballot here belongs to another resident line
+            raise IdeaError(_OTHER_BALLOT) from exc
+        raise
     if not row["votable"]:
         raise IdeaError(_NOT_VOTABLE)
+    if not row["resident"]:
+        raise PermissionDenied(_NOT_RESIDENT)
     if not row["cast"]:  # raising rolls back the ballot's increment, if any
         if row["used"] is not None or await _has_voted(round_id, voter_id, code):
             raise AlreadyVoted(_ALREADY)
@@ -357,12 +376,22 @@ async def _cast_steps(round_id: int, entry: dict[str, Any], *, voter_id: int, li
     if not idea:
         raise IdeaError(_NOT_VOTABLE)
     idea_id = idea[0]["id"]
+    voter = await User.select(User.resident).where(User.id == voter_id).first()
+    resident = voter["resident"] if voter else None
+    if resident is None:
+        raise PermissionDenied(_NOT_RESIDENT)
     if await Vote.exists().where((Vote.round == round_id) & (Vote.voter == voter_id) & (Vote.idea == idea_id)):
         raise AlreadyVoted(_ALREADY)
-    await Ballot.insert(Ballot(round=round_id, voter=voter_id, used=0)).on_conflict(
-        target=(Ballot.round, Ballot.voter), action="DO NOTHING")
+    # The ballot belongs to the resident (unique per round): a new account of the same person shares it.
+    if not await Ballot.exists().where((Ballot.round == round_id) & (Ballot.resident == resident)):
+        try:
+            await Ballot.insert(Ballot(round=round_id, voter=voter_id, resident=resident, used=0))
+        except Exception as exc:
+            if _is_unique_violation(exc):  # the account's ballot here belongs to another resident line
+                raise IdeaError(_OTHER_BALLOT) from exc
+            raise
     taken = await Ballot.update({Ballot.used: Ballot.used + 1}).where(
-        (Ballot.round == round_id) & (Ballot.voter == voter_id) & (Ballot.used < limit)).returning(Ballot.used)
+        (Ballot.round == round_id) & (Ballot.resident == resident) & (Ballot.used < limit)).returning(Ballot.used)
     if not taken:
         raise IdeaError(_NO_VOTES_LEFT, limit=limit)
     await Vote.insert(Vote(round=round_id, voter=voter_id, idea=idea_id, receipt=entry["receipt"], created_at=now,
@@ -386,8 +415,11 @@ async def withdraw(round_id: int, idea_id: int, *, voter_id: int, now: dt.dateti
             Vote.receipt)
         if not removed:
             raise NotFound(N_("You have not voted for this idea."))
-        await Ballot.update({Ballot.used: Ballot.used - 1}).where((Ballot.round == round_id)
-                                                                 & (Ballot.voter == voter_id))
+        voter = await User.select(User.resident).where(User.id == voter_id).first()
+        resident = voter["resident"] if voter else None
+        await Ballot.update({Ballot.used: Ballot.used - 1}).where(
+            (Ballot.round == round_id) & (Ballot.used > 0)
+            & ((Ballot.resident == resident) if resident is not None else (Ballot.voter == voter_id)))
         await _count(round_id, idea_id, -1)
         await _append_log(_log_entry(round_, voter_id=voter_id, alias_key=alias_key, idea_code=code,
                                      action="withdraw", now=now, receipt=removed[0]["receipt"]))

@@ -11,7 +11,7 @@ from accounts.tables import User
 from contest import services, voting
 from contest.errors import IdeaError
 from contest.tables import Ballot, Vote
-from tests.support.factories import complete_form, make_contest
+from tests.support.factories import complete_form, make_contest, make_resident
 
 pytestmark = pytest.mark.integration
 KEY = b"test-alias-key"
@@ -36,8 +36,9 @@ async def vote_round(commune, make_user, clock):
 
 
 async def verified(make_user, **kwargs):
+    """An account matched to a line of its commune's resident list (what "verified resident" means)."""
     user = await make_user(**kwargs)
-    await User.update({User.verified_resident: True, User.verified_method: "office"}).where(User.id == user.id)
+    await make_resident(user, now=user.created_at)
     return user
 
 

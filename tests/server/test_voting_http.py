@@ -96,7 +96,12 @@ async def test_resident_list_import_and_office_verification(app, client, commune
     assert await AuditEvent.exists().where(AuditEvent.action == "resident.verified")
 
 
-async def test_verify_by_phone_code(app, client, make_user):
+async def test_verify_by_phone_code(app, client, commune, make_user, clock):
+    from accounts.tables import ResidentRecord
+
+    listed = ResidentRecord(commune=commune["id"], name_key="tran van binh", birth_year=1985, phone="+84912000222",
+                            imported_at=clock())
+    await listed.save()
     await make_user(email="", phone="+84912000222")
     await login(client, "0912 000 222", PASSWORD)
     page = await client.get("/account/verify")
@@ -108,4 +113,7 @@ async def test_verify_by_phone_code(app, client, make_user):
     assert wrong.status_code == 400
     right = await post_form(client, "/account/verify/check", {"code": code}, page="/account/verify")
     assert right.status_code == 303
-    assert (await User.select(User.verified_method).where(User.phone == "+84912000222").first())["verified_method"] == "phone_code"
+    row = await User.select(User.verified_method, User.resident).where(User.phone == "+84912000222").first()
+    assert row == {"verified_method": "phone_code", "resident": listed.id}
+    page = await client.get("/account/verify")
+    assert "Bạn là người dân đã xác minh" in page.text

@@ -35,6 +35,27 @@ async def make_user(
     return user
 
 
+async def make_resident(user: User | int, *, now: dt.datetime, method: str = "office",
+                        phone: str | None = None) -> int:
+    """Make an account a verified resident: a line of its commune's resident list, linked to it.
+
+    "Verified resident" means matched to the list (``accounts.verification``), never a bare flag.
+    Returns the resident record's id.
+    """
+    from accounts.tables import ResidentRecord
+    from accounts.text import fold
+
+    user_id = user if isinstance(user, int) else user.id
+    row = await User.select(User.full_name, User.birth_year, User.hamlet, User.phone, User.commune).where(
+        User.id == user_id).first()
+    record = ResidentRecord(commune=row["commune"], name_key=fold(row["full_name"]), birth_year=row["birth_year"],
+                            hamlet=row["hamlet"], phone=phone or row["phone"], imported_at=now)
+    await record.save()
+    await User.update({User.resident: record.id, User.verified_resident: True, User.verified_method: method,
+                       User.verified_at: now}).where(User.id == user_id)
+    return record.id
+
+
 async def make_contest(
     *, commune: dict, now: dt.datetime, slug: str = "y-tuong-2026", published: bool = True,
     opens_days: float = -10, closes_days: float = 20, residents_only: bool = True, max_ideas: int = 3,

@@ -1,0 +1,67 @@
+"""Accounts point at the resident record they were matched to; one live account per resident.
+
+"Verified resident" now means "matched to the commune's resident list". Accounts verified before
+this change are linked where the list allows it: the same phone, or the same folded name and year
+of birth, in their commune. Accounts verified at the commune office with no matching record get a
+record created for them (the organizer vouched for the person, as office verification does now).
+Any other verified account — a phone code for a phone on no list — loses the verified status.
+"""
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.table import Table
+
+ID = "2026-11-30T06:24:17:538214"
+VERSION = "1.38.0"
+DESCRIPTION = "users.resident: the resident record an account was matched to"
+
+
+class Users(Table, tablename="users"):
+    pass
+
+
+async def forwards():
+    manager = MigrationManager(migration_id=ID, app_name="accounts", description=DESCRIPTION)
+
+    async def run():
+        import datetime as dt
+
+        from accounts.text import fold
+
+        await Users.raw("ALTER TABLE users ADD COLUMN resident INTEGER NULL "
+                        "REFERENCES resident_record (id) ON DELETE SET NULL")
+        await Users.raw("CREATE UNIQUE INDEX users_one_account_per_resident ON users (resident)")
+        people = await Users.raw(
+            "SELECT id, commune, phone, full_name, birth_year, hamlet, verified_method FROM users "
+            "WHERE verified_resident = {} AND deleted_at IS NULL AND commune IS NOT NULL ORDER BY id", True)
+        taken: set[int] = set()
+        for person in people:
+            records = await Users.raw(
+                "SELECT id, phone, name_key, birth_year, hamlet FROM resident_record WHERE commune = {} ORDER BY id",
+                person["commune"])
+            free = [r for r in records if r["id"] not in taken]
+            match = next((r for r in free if person["phone"] and r["phone"] == person["phone"]), None) or next(
+                (r for r in free if r["name_key"] == fold(person["full_name"])
+                 and r["birth_year"] == person["birth_year"] and r["hamlet"] in (person["hamlet"], None)), None)
+            record_id = match["id"] if match else None
+            if record_id is None and person["verified_method"] == "office":
+                taken_phone = any(r["phone"] and r["phone"] == person["phone"] for r in records)
+                await Users.raw(
+                    "INSERT INTO resident_record (commune, name_key, birth_year, hamlet, phone, imported_at) "
+                    "VALUES ({}, {}, {}, {}, {}, {})", person["commune"], fold(person["full_name"]),
+                    person["birth_year"], person["hamlet"], None if taken_phone else person["phone"],
+                    dt.datetime.now(dt.timezone.utc))
+                record_id = (await Users.raw("SELECT MAX(id) AS id FROM resident_record"))[0]["id"]
+            if record_id is None:
+                await Users.raw("UPDATE users SET verified_resident = {}, verified_method = '' WHERE id = {}",
+                                False, person["id"])
+                continue
+            taken.add(record_id)
+            await Users.raw("UPDATE users SET resident = {} WHERE id = {}", record_id, person["id"])
+
+    async def run_backwards():
+        await Users.raw("DROP INDEX IF EXISTS users_one_account_per_resident")
+        await Users.raw("ALTER TABLE users DROP COLUMN resident")
+
+    manager.add_raw(run)
+    manager.add_raw_backwards(run_backwards)
+    return manager
