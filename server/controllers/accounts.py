@@ -30,13 +30,23 @@ RESET_SENT = N_(
 )
 
 
-async def _default_commune(request: Request) -> dict:
+async def _chosen_commune(slug: str) -> tuple[list[dict], dict | None]:
+    """Every commune, and the one the person chose (by slug); the only one when there is just one."""
     communes = await services.communes()
     if not communes:
         from accounts.errors import NotFound
 
         raise NotFound(N_("No commune has been set up yet."))
-    return communes[0]
+    chosen = next((c for c in communes if c["slug"] == (slug or "").strip()), None)
+    if chosen is None and len(communes) == 1:
+        chosen = communes[0]
+    return communes, chosen
+
+
+async def _register_page(communes: list[dict], chosen: dict | None, this_year: int) -> dict:
+    """The registration page: the communes to choose from and the chosen commune's hamlets."""
+    hamlets = await services.hamlets_of(chosen["id"]) if chosen else []
+    return {"communes": communes, "commune": chosen, "hamlets": hamlets, "this_year": this_year}
 
 
 async def _rate_limited(ctx: NamedDependency[AppContext], request: Request, keys: list[str], limit: int) -> str | None:
@@ -87,16 +97,17 @@ class AuthController(Controller):
         return redirect(next_url)
 
     @get("/register", opt=access(Access.anonymous))
-    async def register_form(self, request: Request) -> Template:
-        commune = await _default_commune(request)
-        return render("accounts/register.html", values=asdict(services.Registration()), errors={},
-                      commune=commune, hamlets=await services.hamlets_of(commune["id"]),
-                      this_year=dt.date.today().year)
+    async def register_form(self, request: Request, ctx: NamedDependency[AppContext],
+                            commune: FromQuery[str] = "") -> Template:
+        communes, chosen = await _chosen_commune(commune)
+        values = asdict(services.Registration()) | {"commune": chosen["slug"] if chosen else ""}
+        return render("accounts/register.html", values=values, errors={},
+                      **await _register_page(communes, chosen, ctx.now().year))
 
     @post("/register", opt=access(Access.anonymous))
     async def register(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
-        commune = await _default_commune(request)
         form = await form_data(request)
+        communes, commune = await _chosen_commune(form.get("commune", ""))
         reg = services.Registration(
             full_name=form.get("full_name", ""), phone=form.get("phone", ""), email=form.get("email", ""),
             birth_year=form.get("birth_year", ""), hamlet_id=form.get("hamlet_id", ""),
@@ -104,9 +115,11 @@ class AuthController(Controller):
             accept_privacy=form.get("accept_privacy") == "on", guardian_name=form.get("guardian_name", ""),
             guardian_phone=form.get("guardian_phone", ""),
         )
-        values = asdict(reg) | {"password": ""}
-        page = {"commune": commune, "hamlets": await services.hamlets_of(commune["id"]),
-                "this_year": ctx.now().year}
+        values = asdict(reg) | {"password": "", "commune": commune["slug"] if commune else ""}
+        page = await _register_page(communes, commune, ctx.now().year)
+        if commune is None:
+            return render("accounts/register.html", status=400, values=values, errors={
+                "commune": t(request, N_("Please choose the commune where you live."))}, **page)
         limited = await _rate_limited(ctx, request, [f"register:ip:{client_ip(request)}"],
                                       ctx.settings.register_rate_limit)
         if limited:
