@@ -11,9 +11,10 @@ import base64
 import hashlib
 import json
 from urllib.parse import urlparse
+from collections.abc import Sequence
 from typing import Any
 
-from piccolo_admin.endpoints import FormConfig, TableConfig, create_admin
+from piccolo_admin.endpoints import FormConfig, TableConfig
 from piccolo_api.crud.hooks import Hook, HookType
 from piccolo_api.encryption.providers import FernetProvider
 from piccolo_api.mfa.authenticator.provider import AuthenticatorProvider
@@ -24,11 +25,13 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request as StarletteRequest
 
 from accounts import audit, services
+from accounts.i18n import N_
 from accounts.identifiers import lookup_clause
 from accounts.tables import AuditEvent, Commune, Hamlet, Notification, OutboxMail, Role, RoleGrant, User
 from contest.phases import validate_dates
 from contest.tables import Award, Category, Contest, Criterion, Idea, Round
-from mentoring.tables import MentoringFeedback, MentorProfile, Organization, Workshop
+from mentoring.tables import MentoringFeedback, MentorProfile, Mentorship, Organization, Workshop
+from server.admin_scope import MSG_ROLE_FORM, MSG_SIGNED_OUT, Reach, ScopedAdminRouter, TablePolicy, bilingual
 from server.admin_translations import TRANSLATIONS
 from server.settings import Settings
 
@@ -44,30 +47,6 @@ def _actor_id(request: StarletteRequest) -> int | None:
 
 def _client_ip(request: StarletteRequest) -> str:
     return request.client.host if request.client else ""
-
-
-def audit_hooks(table: type) -> list[Hook]:
-    """Record every create, edit and delete made in the admin (field names, not secrets)."""
-    name = table._meta.tablename
-
-    async def pre_save(row, request: StarletteRequest):
-        await audit.record("admin.create", actor_id=_actor_id(request), target_type=name, ip=_client_ip(request),
-                           data={"fields": sorted(k for k in row.to_dict() if k != "password")})
-        return row
-
-    async def pre_patch(row_id, values: dict[str, Any], request: StarletteRequest):
-        names = {getattr(getattr(k, "_meta", None), "name", k): v for k, v in values.items()}
-        changed = {k: (None if k == "password" else v) for k, v in names.items()}
-        await audit.record("admin.update", actor_id=_actor_id(request), target_type=name, target_id=row_id,
-                           ip=_client_ip(request), data={"changed": json.loads(json.dumps(changed, default=str))})
-        return values
-
-    async def pre_delete(row_id, request: StarletteRequest):
-        await audit.record("admin.delete", actor_id=_actor_id(request), target_type=name, target_id=row_id,
-                           ip=_client_ip(request))
-
-    return [Hook(HookType.pre_save, pre_save), Hook(HookType.pre_patch, pre_patch),
-            Hook(HookType.pre_delete, pre_delete)]
 
 
 def round_date_hooks() -> list[Hook]:
@@ -102,119 +81,193 @@ def round_date_hooks() -> list[Hook]:
     return [Hook(HookType.pre_save, pre_save), Hook(HookType.pre_patch, pre_patch)]
 
 
+MSG_USER_NOT_FOUND = N_("No such user.")
+MSG_COMMUNE_NOT_FOUND = N_("No such commune.")
+MSG_ONLY_ADMINS_REMOVE = N_("Only platform admins remove roles.")
+MSG_CHOOSE_COMMUNE = N_("Choose the commune (its short name, e.g. an-khanh).")
+
+
 class RoleChange(BaseModel):
     """Give or take away a role (judge, mentor, organizer, admin)."""
 
     person: str = Field(description="Email or phone number of the person / Email hoặc số điện thoại")
     role: Role = Field(description="judge, mentor, organizer or admin")
-    commune_slug: str = Field(default="", description="Commune (for organizers), e.g. an-khanh")
-    remove: bool = Field(default=False, description="Tick to take the role away / Đánh dấu để thu hồi")
+    commune_slug: str = Field(default="", description="Commune, e.g. an-khanh (organizers: yours by default) / "
+                                                      "Xã, ví dụ an-khanh (ban tổ chức: mặc định là xã của mình)")
+    remove: bool = Field(default=False, description="Tick to take the role away (admins only) / "
+                                                    "Đánh dấu để thu hồi (chỉ quản trị viên)")
 
 
 async def role_change_endpoint(request: StarletteRequest, data: RoleChange) -> str:
-    clause = lookup_clause(User, data.person)
-    target = await User.select(User.id).where(clause).first() if clause is not None else None
-    if not target:
-        raise ValueError("Không tìm thấy người dùng / No such user")
-    commune_id = None
-    if data.commune_slug:
-        commune = await Commune.select(Commune.id).where(Commune.slug == data.commune_slug.strip()).first()
-        if not commune:
-            raise ValueError("Không có xã này / No such commune")
-        commune_id = commune["id"]
+    """The one way roles change in the admin: checked by accounts.rules, audited by accounts.services.
+
+    Organizers grant judge and mentor roles in their own commune; only admins take roles away.
+    Refusals are audited too.
+    """
+    from accounts.clock import system_clock
+    from accounts.errors import DomainError
+    from accounts.rules import is_admin
+
     actor_id = _actor_id(request)
     actor = await services.load_principal(actor_id) if actor_id else None
     if actor is None:
-        raise ValueError("Not signed in")
-    change = services.revoke_role if data.remove else services.grant_role
-    from accounts.clock import system_clock
+        raise ValueError(bilingual(MSG_SIGNED_OUT))
+    ip = _client_ip(request)
 
-    done = await change(target["id"], data.role, commune_id=commune_id, actor=actor, ip=_client_ip(request),
-                        now=system_clock())
+    async def refuse(message: str, **details: Any) -> ValueError:
+        await audit.record("role.change_refused", actor_id=actor.id, target_type="user", ip=ip,
+                           data={"role": data.role.value, "remove": data.remove, "reason": message, **details})
+        return ValueError(bilingual(message))
+
+    clause = lookup_clause(User, data.person)
+    target = await User.select(User.id).where(clause).first() if clause is not None else None
+    if not target:
+        raise ValueError(bilingual(MSG_USER_NOT_FOUND))
+    if data.remove and not is_admin(actor):
+        raise await refuse(MSG_ONLY_ADMINS_REMOVE, target=target["id"])
+    commune_id = None
+    if data.commune_slug.strip():
+        commune = await Commune.select(Commune.id).where(Commune.slug == data.commune_slug.strip()).first()
+        if not commune:
+            raise ValueError(bilingual(MSG_COMMUNE_NOT_FOUND))
+        commune_id = commune["id"]
+    elif not is_admin(actor):
+        own = sorted({c for role, c in actor.roles if role == Role.organizer.value and c is not None})
+        if len(own) != 1:
+            raise ValueError(bilingual(MSG_CHOOSE_COMMUNE))
+        commune_id = own[0]
+    change = services.revoke_role if data.remove else services.grant_role
+    try:
+        done = await change(target["id"], data.role, commune_id=commune_id, actor=actor, ip=ip, now=system_clock())
+    except DomainError as error:
+        raise await refuse(error.message, target=target["id"], commune=commune_id) from None
     if data.remove:
         return "Đã thu hồi vai trò. / Role removed." if done else "Người này không có vai trò đó. / No such role."
     return "Đã cấp vai trò. / Role granted." if done else "Người này đã có vai trò đó. / Already held."
 
 
-def _read_only(*_: Any, **__: Any) -> None:
-    from fastapi import HTTPException
+def _contests(communes: Sequence[int]):
+    return Contest.select(Contest.id).where(Contest.commune.is_in(list(communes)))
 
-    raise HTTPException(status_code=405, detail="Dùng biểu mẫu «Cấp / thu hồi vai trò». Use the role form.")
+
+def _rounds(communes: Sequence[int]):
+    return Round.select(Round.id).where(Round.contest.is_in(_contests(communes)))
+
+
+def _ideas(communes: Sequence[int]):
+    return Idea.select(Idea.id).where(Idea.contest.is_in(_contests(communes)))
+
+
+def admin_policies() -> dict[str, TablePolicy]:
+    """Every table the admin serves, and who reaches which of its rows (DESIGN §2: the admin has the
+    same boundaries as the site). Organizers: their communes' contest rows; admins: everything but
+    secrets. A table missing here makes the admin refuse to start."""
+    in_contest = lambda t: lambda c: t.contest.is_in(_contests(c))  # noqa: E731
+    role_form = dict(create=False, update=False, delete=False, refusal=MSG_ROLE_FORM)
+    return {
+        # Kernel: people, roles, messages, audit — admins only.
+        Commune._meta.tablename: TablePolicy(Reach.pick, rows=lambda c: Commune.id.is_in(list(c))),
+        Hamlet._meta.tablename: TablePolicy(Reach.pick, rows=lambda c: Hamlet.commune.is_in(list(c))),
+        User._meta.tablename: TablePolicy(
+            Reach.none, targets=lambda c: User.commune.is_in(list(c)),  # a team lead from their commune
+            locked=("admin", "superuser"), refusal=MSG_ROLE_FORM),
+        RoleGrant._meta.tablename: TablePolicy(Reach.none, **role_form),
+        Notification._meta.tablename: TablePolicy(Reach.none, hidden=("body", "link"), create=False),
+        OutboxMail._meta.tablename: TablePolicy(Reach.none, hidden=("body",), create=False),
+        AuditEvent._meta.tablename: TablePolicy(Reach.none, create=False, update=False, delete=False),
+        # Contests: each organizer their communes' rows.
+        Contest._meta.tablename: TablePolicy(Reach.write, rows=lambda c: Contest.commune.is_in(list(c)),
+                                             owner="commune"),
+        Round._meta.tablename: TablePolicy(Reach.write, rows=in_contest(Round), owner="contest"),
+        Category._meta.tablename: TablePolicy(Reach.write, rows=in_contest(Category), owner="contest"),
+        Idea._meta.tablename: TablePolicy(Reach.write, rows=in_contest(Idea), owner="contest"),
+        Award._meta.tablename: TablePolicy(Reach.write, rows=in_contest(Award), owner="contest"),
+        Criterion._meta.tablename: TablePolicy(Reach.write, rows=lambda c: Criterion.round.is_in(_rounds(c)),
+                                               owner="round"),
+        # Mentoring: the pool is city-wide (admins); workshops and feedback belong to a commune.
+        Organization._meta.tablename: TablePolicy(Reach.pick),  # public directory names, for pickers
+        MentorProfile._meta.tablename: TablePolicy(Reach.none),
+        Mentorship._meta.tablename: TablePolicy(Reach.none),
+        MentoringFeedback._meta.tablename: TablePolicy(
+            Reach.read, rows=lambda c: MentoringFeedback.mentorship.is_in(
+                Mentorship.select(Mentorship.id).where(Mentorship.idea.is_in(_ideas(c))))),
+        Workshop._meta.tablename: TablePolicy(Reach.write, rows=lambda c: Workshop.commune.is_in(list(c)),
+                                              owner="commune"),
+    }
 
 
 def build_admin(settings: Settings):
-    from piccolo_api.crud.endpoints import Validators
-
     mfa_key = base64.urlsafe_b64encode(hashlib.sha256(("mfa:" + settings.secret_key).encode()).digest())
     hidden_user_columns = [User.password]
+    people, messages = "Người dùng / People", "Thông báo / Messages"
     tables = [
-        TableConfig(Commune, menu_group="Xã / Communes", hooks=audit_hooks(Commune)),
-        TableConfig(Hamlet, menu_group="Xã / Communes", hooks=audit_hooks(Hamlet),
+        TableConfig(Commune, menu_group="Xã / Communes"),
+        TableConfig(Hamlet, menu_group="Xã / Communes",
                     visible_columns=[Hamlet.id, Hamlet.name, Hamlet.commune, Hamlet.population]),
         TableConfig(
             User,
-            menu_group="Người dùng / People",
-            hooks=audit_hooks(User),
+            menu_group=people,
             exclude_visible_columns=hidden_user_columns,
             visible_filters=[User.full_name, User.email, User.phone, User.commune, User.hamlet, User.active],
         ),
-        TableConfig(
-            RoleGrant, menu_group="Người dùng / People",
-            validators=Validators(post_single=[_read_only], patch_single=[_read_only], put_single=[_read_only]),
-            hooks=audit_hooks(RoleGrant),
-        ),
-        TableConfig(Notification, menu_group="Thông báo / Messages", hooks=audit_hooks(Notification)),
-        TableConfig(OutboxMail, menu_group="Thông báo / Messages", hooks=audit_hooks(OutboxMail)),
-        TableConfig(
-            AuditEvent, menu_group="Nhật ký / Audit",
-            validators=Validators(post_single=[_read_only], patch_single=[_read_only], put_single=[_read_only],
-                                  delete_single=[_read_only], delete_all=[_read_only]),
-            order_by=None,
-        ),
+        TableConfig(RoleGrant, menu_group=people),
+        TableConfig(Notification, menu_group=messages,
+                    visible_columns=[Notification.id, Notification.user, Notification.kind, Notification.title,
+                                     Notification.created_at, Notification.read_at]),
+        TableConfig(OutboxMail, menu_group=messages,
+                    visible_columns=[OutboxMail.id, OutboxMail.to_address, OutboxMail.subject, OutboxMail.status,
+                                     OutboxMail.attempts, OutboxMail.created_at, OutboxMail.sent_at]),
+        TableConfig(AuditEvent, menu_group="Nhật ký / Audit", order_by=None),
     ]
     contest_group = "Cuộc thi / Contests"
     tables += [
-        TableConfig(Contest, menu_group=contest_group, hooks=audit_hooks(Contest),
+        TableConfig(Contest, menu_group=contest_group,
                     visible_columns=[Contest.id, Contest.title, Contest.slug, Contest.commune, Contest.published],
                     rich_text_columns=[Contest.description, Contest.rules, Contest.prizes]),
-        TableConfig(Round, menu_group=contest_group, hooks=[*audit_hooks(Round), *round_date_hooks()],
+        TableConfig(Round, menu_group=contest_group, hooks=round_date_hooks(),
                     visible_columns=[Round.id, Round.contest, Round.name, Round.submission_opens,
                                      Round.submission_closes, Round.results_at]),
-        TableConfig(Category, menu_group=contest_group, hooks=audit_hooks(Category),
+        TableConfig(Category, menu_group=contest_group,
                     visible_columns=[Category.id, Category.contest, Category.name, Category.position]),
-        TableConfig(Idea, menu_group=contest_group, hooks=audit_hooks(Idea),
+        TableConfig(Idea, menu_group=contest_group,
                     visible_columns=[Idea.id, Idea.code, Idea.title, Idea.contest, Idea.status, Idea.hidden],
                     visible_filters=[Idea.contest, Idea.status, Idea.hidden, Idea.category, Idea.hamlet]),
+        TableConfig(Criterion, menu_group=contest_group,
+                    visible_columns=[Criterion.id, Criterion.round, Criterion.name, Criterion.weight,
+                                     Criterion.scale_min, Criterion.scale_max]),
+        TableConfig(Award, menu_group=contest_group,
+                    visible_columns=[Award.id, Award.contest, Award.name, Award.basis, Award.rank, Award.idea]),
     ]
     mentoring_group = "Cố vấn / Mentoring"
     tables += [
-        TableConfig(Criterion, menu_group=contest_group, hooks=audit_hooks(Criterion),
-                    visible_columns=[Criterion.id, Criterion.round, Criterion.name, Criterion.weight,
-                                     Criterion.scale_min, Criterion.scale_max]),
-        TableConfig(Award, menu_group=contest_group, hooks=audit_hooks(Award),
-                    visible_columns=[Award.id, Award.contest, Award.name, Award.basis, Award.rank, Award.idea]),
-        TableConfig(Organization, menu_group=mentoring_group, hooks=audit_hooks(Organization)),
-        TableConfig(MentorProfile, menu_group=mentoring_group, hooks=audit_hooks(MentorProfile),
+        TableConfig(Organization, menu_group=mentoring_group),
+        TableConfig(MentorProfile, menu_group=mentoring_group,
                     visible_columns=[MentorProfile.id, MentorProfile.user, MentorProfile.organization,
                                      MentorProfile.capacity, MentorProfile.approved]),
-        TableConfig(MentoringFeedback, menu_group=mentoring_group, hooks=audit_hooks(MentoringFeedback),
+        TableConfig(Mentorship, menu_group=mentoring_group),
+        TableConfig(MentoringFeedback, menu_group=mentoring_group,
                     visible_columns=[MentoringFeedback.id, MentoringFeedback.mentorship, MentoringFeedback.side,
                                      MentoringFeedback.rating, MentoringFeedback.text, MentoringFeedback.created_at]),
-        TableConfig(Workshop, menu_group=mentoring_group, hooks=audit_hooks(Workshop),
-                    visible_columns=[Workshop.id, Workshop.title, Workshop.starts_at, Workshop.capacity,
-                                     Workshop.published]),
+        TableConfig(Workshop, menu_group=mentoring_group,
+                    visible_columns=[Workshop.id, Workshop.title, Workshop.commune, Workshop.starts_at,
+                                     Workshop.capacity, Workshop.published]),
     ]
     forms = [
         FormConfig(
             name="Cấp hoặc thu hồi vai trò (Grant or remove a role)",
             pydantic_model=RoleChange,
             endpoint=role_change_endpoint,
-            description="Giám khảo, chuyên gia, ban tổ chức (theo xã) hoặc quản trị viên. "
-                        "Judges, mentors, organizers (per commune) or admins.",
+            description="Giám khảo, chuyên gia, ban tổ chức (theo xã) hoặc quản trị viên. Ban tổ chức cấp vai trò "
+                        "giám khảo và chuyên gia trong xã của mình; chỉ quản trị viên thu hồi vai trò. "
+                        "Judges, mentors, organizers (per commune) or admins. Organizers grant judge and mentor "
+                        "roles in their commune; only admins remove roles.",
         )
     ]
-    return create_admin(
-        tables,
+    # Only the tables listed here: piccolo-admin would otherwise add every table these point at,
+    # unconfigured (no policy, no audit).
+    return ScopedAdminRouter(
+        *tables,
+        policies=admin_policies(),
         forms=forms,
         auth_table=User,
         session_table=SessionsBase,
