@@ -346,8 +346,9 @@ async def respond(request_id: int, *, mentor_user_id: int, accept: bool, reason:
     """The mentor accepts (capacity checked atomically) or declines with a reason."""
     req = await MentoringRequest.select(MentoringRequest.all_columns(), MentoringRequest.mentor.user,
                                         MentoringRequest.mentor.capacity, MentoringRequest.idea.lead,
-                                        MentoringRequest.idea.title).where(MentoringRequest.id == request_id).first()
-    if req is None or req["mentor.user"] != mentor_user_id:
+                                        MentoringRequest.idea.title).where(
+        (MentoringRequest.id == request_id) & (MentoringRequest.mentor.user == mentor_user_id)).first()
+    if req is None:  # only the mentor asked answers: loaded by id and mentor in one query
         raise NotFound(N_("This request does not exist."))
     if not accept and not reason.strip():
         raise ValidationFailed({"reason": N_("Please tell the team why, so they can ask someone else.")})
@@ -375,9 +376,9 @@ async def respond(request_id: int, *, mentor_user_id: int, accept: bool, reason:
 
 
 async def cancel_request(request_id: int, *, user_id: int, now: dt.datetime) -> None:
-    req = await MentoringRequest.select(MentoringRequest.idea, MentoringRequest.idea.lead).where(
-        MentoringRequest.id == request_id).first()
-    if req is None or req["idea.lead"] != user_id:
+    req = await MentoringRequest.select(MentoringRequest.idea).where(
+        (MentoringRequest.id == request_id) & (MentoringRequest.idea.lead == user_id)).first()
+    if req is None:  # only the team lead who asked withdraws: loaded by id and lead in one query
         raise NotFound(N_("This request does not exist."))
     await MentoringRequest.update({MentoringRequest.status: RequestStatus.cancelled.value,
                                    MentoringRequest.responded_at: now}).where(
@@ -422,8 +423,9 @@ async def mentorship_for(mentorship_id: int, user_id: int) -> dict[str, Any]:
     """A mentorship seen by its mentor or its team lead (anyone else: not found)."""
     row = await Mentorship.select(Mentorship.all_columns(), Mentorship.mentor.user, Mentorship.mentor.user.full_name,
                                   Mentorship.idea.lead, Mentorship.idea.title, Mentorship.idea.code).where(
-        Mentorship.id == mentorship_id).first()
-    if row is None or user_id not in (row["mentor.user"], row["idea.lead"]):
+        (Mentorship.id == mentorship_id)
+        & ((Mentorship.mentor.user == user_id) | (Mentorship.idea.lead == user_id))).first()
+    if row is None:  # loaded by id and one of its two sides in one query
         raise NotFound(N_("This mentorship does not exist."))
     row["side"] = "mentor" if user_id == row["mentor.user"] else "team"
     return row
