@@ -7,12 +7,21 @@ from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import urlparse
 
+from accounts import limits
 from accounts.i18n import N_
 from accounts.text import clean_line, nfc, visible_length
 from contest.tables import Stage
 
-SUMMARY_LIMIT = 300
-TITLE_LIMIT = 150
+SUMMARY_LIMIT = limits.IDEA_SUMMARY
+TITLE_LIMIT = limits.IDEA_TITLE
+# The long fields of the idea form and how many characters each may hold (see accounts.limits).
+LONG_FIELDS = {"problem": limits.LONG, "solution": limits.LONG, "beneficiaries": limits.LONG,
+               "resources": limits.LONG, "body": limits.MARKDOWN}
+TOO_LONG = {
+    limits.LINE: N_("Too long: at most 300 characters."),
+    limits.LONG: N_("Too long: at most 10,000 characters."),
+    limits.MARKDOWN: N_("Too long: at most 50,000 characters."),
+}
 VIDEO_HOSTS = ("youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be", "facebook.com", "www.facebook.com",
                "m.facebook.com", "fb.watch", "web.facebook.com")
 _BUDGET_SUFFIX = re.compile(r"\s*(vnđ|vnd|đồng|đ|dong)\.?$", re.IGNORECASE)
@@ -89,10 +98,10 @@ def clean(form: IdeaForm, *, category_ids: set[int]) -> tuple[dict[str, Any], di
     """Values ready to store and the format errors ({field: msgid}). Empty fields are fine in a draft."""
     errors: dict[str, str] = {}
     title = clean_line(form.title)
-    if visible_length(title) > TITLE_LIMIT:
+    if visible_length(title) > TITLE_LIMIT or len(title) > limits.NAME:
         errors["title"] = N_("The title is too long (at most 150 characters).")
     summary = clean_line(form.summary)
-    if visible_length(summary) > SUMMARY_LIMIT:
+    if visible_length(summary) > SUMMARY_LIMIT or len(summary) > limits.COLUMNS["idea"]["summary"]:
         errors["summary"] = N_("The summary is too long: at most 300 characters.")
     category = None
     if form.category_id.strip():
@@ -110,8 +119,13 @@ def clean(form: IdeaForm, *, category_ids: set[int]) -> tuple[dict[str, Any], di
     stage = form.stage if form.stage in {s.value for s in Stage} else None
     if stage is None:
         errors["stage"] = N_("Please choose a stage from the list.")
+    for name, limit in LONG_FIELDS.items():
+        if len(nfc(getattr(form, name)).strip()) > limit:
+            errors[name] = TOO_LONG[limit]
     video = form.video_url.strip()
-    if video:
+    if len(video) > limits.LINE:
+        errors["video_url"] = TOO_LONG[limits.LINE]
+    elif video:
         parts = urlparse(video)
         if parts.scheme != "https" or (parts.hostname or "") not in VIDEO_HOSTS:
             errors["video_url"] = N_("Only YouTube or Facebook video links (starting with https://) are accepted.")

@@ -51,6 +51,9 @@ def build_environment() -> Environment:
         return take_flashes(request) if request is not None else []
 
     env.globals.update(me=me, lang=lang, url_with_lang=url_with_lang, flashes=flashes)
+    from accounts import limits
+
+    env.globals["limits"] = limits  # maxlength and hints of text fields
     env.filters["phone"] = display_phone
     return env
 

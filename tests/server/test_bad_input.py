@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -206,3 +207,124 @@ INT_FIELDS = ("hamlet_id", "birth_year", "category_id", "idea", "organization", 
               "present", "mentor", "judge", "hours", "top", "ideas", "expertise", "judges_per_entry", "min_per_judge",
               "max_per_judge", "anchors", "votes_per_voter", "capacity", "user", "user_id", "round", "round_id",
               "criterion", "score", "weight", "scale", "year", "count", "slot", "workshop", "budget", "alpha")
+
+
+# --- Text limits -----------------------------------------------------------------------------------
+
+def idea_fields(contest, **changes):
+    fields = {
+        "title": "Lọc nước mưa cho thôn Đoài", "summary": "Hệ thống lọc nước mưa giá rẻ.",
+        "category_id": str(contest["categories"][0]), "problem": "Thiếu nước sạch mùa khô.",
+        "solution": "Bể lọc cát và than hoạt tính.", "beneficiaries": "120 hộ dân", "resources": "Vật liệu địa phương",
+        "budget": "15.000.000", "stage": "idea", "body": "## Chi tiết", "video_url": "",
+    }
+    return fields | changes
+
+
+@pytest.fixture
+async def youth(client, make_user):
+    user = await make_user(email="khoi@example.com", birth_year=2006, full_name="Đỗ Minh Khôi")
+    await login(client, user.email, PASSWORD)
+    return user
+
+
+async def test_idea_form_shows_each_limit(client, contest, youth):
+    page = await client.get(f"/contests/{contest['slug']}/submit")
+    assert 'name="problem" rows="4" maxlength="10000"' in page.text
+    assert 'name="body" rows="8" maxlength="50000"' in page.text
+    assert 'maxlength="150"' in page.text and "Tối đa 10.000 ký tự." in page.text and "Tối đa 50.000 ký tự." in page.text
+
+
+@pytest.mark.parametrize(("field", "message"), [
+    ("problem", "Quá dài: tối đa 10.000 ký tự."), ("resources", "Quá dài: tối đa 10.000 ký tự."),
+    ("body", "Quá dài: tối đa 50.000 ký tự."),
+])
+async def test_a_megabyte_field_is_refused_beside_the_field_and_nothing_is_saved(client, contest, youth, field, message):
+    page = f"/contests/{contest['slug']}/submit"
+    token = await token_of(client, page)
+    typed = "Nước sạch cho thôn. " + "x" * 1_000_000
+    response = await client.post(page, data={**idea_fields(contest, **{field: typed}), "_csrf_token": token,
+                                             "action": "save"})
+    assert response.status_code == 400
+    error = re.search(rf'<p class="error" id="e-{field}">([^<]+)</p>', response.text)
+    assert error and error.group(1) == message
+    assert "Nước sạch cho thôn. xxxx" in response.text  # what was typed is still there
+    assert 'value="Lọc nước mưa cho thôn Đoài"' in response.text
+    assert await Idea.count() == 0
+
+
+async def test_the_database_refuses_text_above_its_limit(commune, make_user):
+    from accounts.tables import Commune
+
+    with pytest.raises(Exception) as refused:
+        await Commune.update({Commune.description: "x" * 50_001}).where(Commune.id == commune["id"])
+    assert "too_long" in str(refused.value) or "character varying" in str(refused.value)
+    assert (await Commune.select(Commune.description).where(Commune.id == commune["id"]).first())["description"] == ""
+    with pytest.raises(Exception) as refused:
+        await make_user(email="dai@example.com", full_name="Nguyễn " * 40)
+    assert await User.count() == 0
+    await Commune.update({Commune.description: "ư" * 50_000}).where(Commune.id == commune["id"])  # at the limit
+
+
+async def test_every_limited_column_is_enforced_by_the_database(db):
+    from accounts.limits import COLUMNS
+    from accounts.tables import Commune
+
+    engine = Commune._meta.db
+    if type(engine).__name__ == "PostgresEngine":
+        rows = await Commune.raw("SELECT conname FROM pg_constraint WHERE conname LIKE '%too_long'")
+        names = {r["conname"] for r in rows}
+        expected = {f"{t}_{c}_too_long" for t, cols in COLUMNS.items() for c in cols}
+    else:
+        rows = await Commune.raw("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        names = {r["name"] for r in rows}
+        expected = {f"{t}_too_long_{e}" for t in COLUMNS for e in ("insert", "update")}
+    assert expected <= names
+
+
+async def test_a_direct_write_above_a_limit_gets_a_400_page_not_a_500(client, contest, youth, app):
+    from contest.tables import Idea as IdeaTable
+
+    page = f"/contests/{contest['slug']}/submit"
+    token = await token_of(client, page)
+    saved = await client.post(page, data={**idea_fields(contest), "_csrf_token": token, "action": "save"})
+    assert saved.status_code == 303
+    idea = await IdeaTable.select(IdeaTable.id).first()
+    with pytest.raises(Exception):
+        await IdeaTable.update({IdeaTable.problem: "x" * 10_001}).where(IdeaTable.id == idea["id"])
+    assert (await IdeaTable.select(IdeaTable.problem).first())["problem"] == "Thiếu nước sạch mùa khô."
+
+
+# --- Files of failed requests ------------------------------------------------------------------------
+
+def stored_files(settings) -> set[str]:
+    root = Path(settings.upload_dir)
+    return {p.name for p in root.iterdir()} if root.exists() else set()
+
+
+async def test_idea_with_a_good_cover_and_a_bad_field_leaves_no_file(client, contest, youth, settings):
+    before = stored_files(settings)
+    page = f"/contests/{contest['slug']}/submit"
+    token = await token_of(client, page)
+    for bad in ({"problem": "x" * 20_000}, {"budget": "mười lăm"}, {"category_id": HUGE}):
+        response = await client.post(page, data={**idea_fields(contest, **bad), "_csrf_token": token, "action": "save"},
+                                     files={"cover": ("bia.png", png_bytes(), "image/png"),
+                                            "attachments": ("ke-hoach.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")})
+        assert response.status_code == 400, bad
+    assert stored_files(settings) == before
+    assert await Idea.count() == 0
+
+
+async def test_failed_mentor_application_with_a_photo_leaves_no_file(client, make_user, settings):
+    user = await make_user(email="chuyengia@example.com")
+    await login(client, user.email, PASSWORD)
+    before = stored_files(settings)
+    token = await token_of(client, "/mentors/apply")
+    form = {"_csrf_token": token, "title": "Giảng viên", "bio": "Mười năm kinh nghiệm khởi nghiệp.",
+            "expertise": "marketing", "languages": "vi", "mode": "any"}
+    for bad in ({"capacity": "0"}, {"capacity": "2", "organization": HUGE}):
+        response = await client.post("/mentors/apply", data=form | bad,
+                                     files={"photo": ("anh.png", png_bytes((300, 200)), "image/png")})
+        if response.status_code != 303:  # an organization id no database holds may also be ignored
+            assert response.status_code == 400, bad
+            assert stored_files(settings) == before, bad
