@@ -298,7 +298,8 @@ async def _pg_dump(install: Install, dest: Path) -> tuple[dict[str, int], dict[s
         server_major = await _pg_major(conn)
         if dump_major < server_major:
             raise BackupError(_both(
-                f"pg_dump {dump_major} cũ hơn máy chủ PostgreSQL {server_major}: hãy cài postgresql-client-{server_major}.",
+                f"pg_dump {dump_major} cũ hơn máy chủ PostgreSQL {server_major}: "
+                f"hãy cài postgresql-client-{server_major}.",
                 f"pg_dump {dump_major} is older than the PostgreSQL server {server_major}: "
                 f"install postgresql-client-{server_major}."))
         # One snapshot for the counts in the manifest and for pg_dump: they describe the same rows.
@@ -307,8 +308,8 @@ async def _pg_dump(install: Install, dest: Path) -> tuple[dict[str, int], dict[s
             counts = await _pg_counts(conn)
             migrations = {}
             if MIGRATION_TABLE in counts:
-                migrations = _group_migrations(
-                    [(r["app_name"], r["name"]) for r in await conn.fetch(f'SELECT app_name, name FROM "{MIGRATION_TABLE}"')])
+                rows = await conn.fetch(f'SELECT app_name, name FROM "{MIGRATION_TABLE}"')
+                migrations = _group_migrations([(r["app_name"], r["name"]) for r in rows])
             done = await asyncio.to_thread(
                 subprocess.run, [pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={dest}"],
                 env=_pg_env(install.database_url), capture_output=True, text=True, check=False)
@@ -391,7 +392,8 @@ async def backup(install: Install, target: Path, *, now: dt.datetime | None = No
         else:
             db_member, db_file = POSTGRES_MEMBER, work / "sangtao.pgdump"
             counts, migrations, versions = await _pg_dump(install, db_file)
-        entries = [(db_member, db_file)] + [(UPLOADS_PREFIX + rel, path) for rel, path in _upload_files(install.upload_dir)]
+        entries = [(db_member, db_file)]
+        entries += [(UPLOADS_PREFIX + rel, path) for rel, path in _upload_files(install.upload_dir)]
         members = []
         for name, path in entries:
             stat = path.stat()

@@ -13,6 +13,7 @@ import base64
 import hashlib
 import io
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -72,6 +73,15 @@ def files_of(folder: Path) -> dict[str, bytes]:
 
 
 # ------------------------------------------------------------------------------------ fixtures
+
+
+@pytest.fixture(autouse=True)
+def _postgres_client():
+    """On PostgreSQL the commands need Debian's postgresql-client (CI installs it)."""
+    if ENGINE == "postgres" and not shutil.which("pg_dump"):
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail("pg_dump is missing: install postgresql-client")
+        pytest.skip("pg_dump is missing: install postgresql-client")
 
 
 def _png(colour: tuple[int, int, int]) -> bytes:
@@ -288,3 +298,19 @@ async def test_commands_back_up_and_restore_through_the_piccolo_cli(source, empt
     forced = _run([PICCOLO, "server", "restore", str(archive), "--force"], target_env)
     assert forced.returncode == 0, forced.stderr
     assert await fingerprint(empty_target) == await fingerprint(source)
+
+
+async def test_missing_pg_dump_is_named_with_the_package_to_install(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # a PATH where no pg_dump lives
+    install = Install("postgresql://postgres@127.0.0.1:1/nowhere", tmp_path / "x.sqlite3", tmp_path / "up")
+
+    with pytest.raises(BackupError) as refused:
+        await backup(install, tmp_path / "backup.tar.gz")
+    assert "pg_dump was not found" in str(refused.value) and "postgresql-client" in str(refused.value)
+    assert not (tmp_path / "backup.tar.gz").exists()
+
+
+def test_backup_module_stays_free_of_litestar():
+    code = "import sys, server.backup, server.commands; print(sorted(m for m in sys.modules if m.startswith('litestar')))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
