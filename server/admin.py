@@ -343,15 +343,52 @@ class AdminGate:
         await self.app(scope, receive, send)
 
     async def _login(self, scope, receive, send, headers) -> None:
+        """Sign-in to the admin: the site's limits and store, and one answer for every refusal.
+
+        An unknown account, an account that may not use the admin and a wrong password get the
+        same status and body, after the same password check (no answer or timing tells which
+        accounts exist). Failures count in the site's shared limiter with the site's rules
+        (``server.ratelimit.LoginLimits``); piccolo-admin's in-memory limit stays as a second line.
+        """
+        from urllib.parse import parse_qs
+
+        from server.ratelimit import login_limits, rate_limiter_for
+
         body, replay = await _read_body(receive)
-        identifier = _login_identifier(body, headers.get("content-type", ""))
+        content_type = headers.get("content-type", "")
+        try:
+            fields = json.loads(body or b"{}") if "json" in content_type else {
+                k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
+            fields = fields if isinstance(fields, dict) else {}
+        except ValueError:
+            fields = {}
+        identifier, password = str(fields.get("username") or ""), str(fields.get("password") or "")
+        if not identifier or not password:
+            await self.app(scope, replay, send)  # piccolo-admin answers "missing username or password"
+            return
+        ip = (scope.get("client") or ("",))[0]
+        ctx = getattr(getattr(scope.get("litestar_app"), "state", None), "ctx", None)
+        limiter = ctx.limiter if ctx is not None else self.__dict__.setdefault(
+            "_limiter", rate_limiter_for(self.settings.redis_url))
+        limits = login_limits(self.settings)
+        wait = await limits.wait(limiter, identifier, ip)
+        if wait:
+            minutes = max(1, (wait + 59) // 60)
+            await _json(send, 429, {"detail": f"Quá nhiều lần thử. Vui lòng chờ {minutes} phút rồi thử lại. "
+                                              f"Too many attempts. Please wait {minutes} minutes and try again."})
+            return
         clause = lookup_clause(User, identifier)
         row = await User.select(User.id, User.admin).where(clause).first() if clause is not None else None
-        ip = (scope.get("client") or ("",))[0]
-        if row and not row["admin"]:
-            await audit.record("admin.login_refused", actor_id=row["id"], ip=ip)
-            await _json(send, 401, {"detail": "Chỉ ban tổ chức và quản trị viên được vào trang quản trị. "
-                                              "Only organizers and admins may sign in here."})
+        user_id = await User.login(identifier, password)  # the same argon2 work for unknown accounts
+        if user_id is None or row is None or not row["admin"] or row["id"] != user_id:
+            await limits.failed(limiter, identifier, ip)
+            refused = bool(row and user_id is not None and not row["admin"])
+            await audit.record("admin.login_refused" if refused else "admin.login_failed",
+                               actor_id=row["id"] if row else None, ip=ip)
+            await _json(send, 401, {"detail": "Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản này không được vào "
+                                              "trang quản trị (chỉ dành cho ban tổ chức và quản trị viên). "
+                                              "Wrong username or password, or this account may not use the "
+                                              "admin (organizers and admins only)."})
             return
         status = {}
 
@@ -360,12 +397,10 @@ class AdminGate:
                 status["code"] = message["status"]
             await send(message)
 
-        await self.app(scope, replay, watch)
-        code = status.get("code", 500)
-        if code in (200, 303) and row:
+        await self.app(scope, replay, watch)  # checks the password again, then the second factor
+        if status.get("code", 500) in (200, 303):
+            await limits.succeeded(limiter, identifier, ip)
             await audit.record("admin.login", actor_id=row["id"], ip=ip)
-        elif code == 401:
-            await audit.record("admin.login_failed", actor_id=row["id"] if row else None, ip=ip)
 
     async def _admin_without_mfa(self, cookie_header: str) -> bool:
         token = ""

@@ -64,7 +64,8 @@ class Settings:
     timezone: str = "Asia/Ho_Chi_Minh"
     seed_demo: bool = True
     max_request_body: int = 12 * 1024 * 1024
-    login_rate_limit: int = 10  # attempts per window, per account and per IP
+    login_rate_limit: int = 10  # failed sign-ins per window, per account from one IP address
+    login_ip_failure_limit: int = 50  # failed sign-ins per window from one IP address, all accounts together
     register_rate_limit: int = 5
     rate_limit_window: int = 300  # seconds
     admin_login_limit: int = 20
@@ -131,6 +132,7 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         seed_demo=_bool(env.get("SEED_DEMO"), default=environment != "production"),
         max_request_body=int(env.get("MAX_REQUEST_BODY", str(12 * 1024 * 1024))),
         login_rate_limit=int(env.get("LOGIN_RATE_LIMIT", "10")),
+        login_ip_failure_limit=int(env.get("LOGIN_IP_FAILURE_LIMIT", "50")),
         register_rate_limit=int(env.get("REGISTER_RATE_LIMIT", "5")),
         rate_limit_window=int(env.get("RATE_LIMIT_WINDOW", "300")),
         admin_login_limit=int(env.get("ADMIN_LOGIN_LIMIT", "20")),

@@ -18,6 +18,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
 from server.context import AppContext
+from server.ratelimit import login_limits
 from server.guards import access
 from server.i18n import lang_of, t
 from server.web import field_errors, flash, form_data, redirect, render, safe_next
@@ -82,16 +83,18 @@ class AuthController(Controller):
             errors["password"] = t(request, N_("Please enter your password."))
         if errors:
             return render("accounts/login.html", status=400, values=values, errors=errors, next=next_url)
-        limited = await _rate_limited(
-            ctx, request, [f"login:ip:{ip}", f"login:id:{identifier.lower()}"], ctx.settings.login_rate_limit
-        )
-        if limited:
-            return render("accounts/login.html", status=429, values=values, errors={"__all__": limited}, next=next_url)
+        # Only failures count (per account from this address, and per address): see server.ratelimit.
+        limits = login_limits(ctx.settings)
+        wait = await limits.wait(ctx.limiter, identifier, ip)
+        if wait:
+            return render("accounts/login.html", status=429, values=values, next=next_url,
+                          errors={"__all__": t(request, TOO_MANY, minutes=max(1, (wait + 59) // 60))})
         user = await services.authenticate(identifier, password, ip=ip, now=ctx.now())
         if user is None:
+            await limits.failed(ctx.limiter, identifier, ip)
             return render("accounts/login.html", status=400, values=values,
                           errors={"__all__": t(request, LOGIN_FAILED)}, next=next_url)
-        await ctx.limiter.reset(f"login:id:{identifier.lower()}")
+        await limits.succeeded(ctx.limiter, identifier, ip)
         sign_in(request, user.id, user.session_version, lang_of(request))
         flash(request, N_("Welcome back, %(name)s!"), name=user.full_name)
         return redirect(next_url)

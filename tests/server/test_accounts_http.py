@@ -226,3 +226,53 @@ async def test_delete_account_erases_personal_data(client, make_user):
     assert row["pseudonym"]  # kept, so contest records stay linked to an anonymous alias
     assert not await RoleGrant.exists().where(RoleGrant.user == me.id)
     assert (await login(client, "mai@example.com", PASSWORD)).status_code == 400
+
+
+def client_at(app, ip: str):
+    """A browser at this IP address."""
+    import httpx
+
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(ip, 40000)), base_url="http://testserver")
+
+
+async def test_a_hundred_residents_sign_in_from_one_office_address(app, make_user, settings):
+    people = [await make_user(email=f"cu-dan-{n}@example.com") for n in range(100)]
+    assert len(people) > settings.login_rate_limit and len(people) > settings.login_ip_failure_limit
+    for person in people:
+        async with client_at(app, "203.0.113.7") as office:
+            response = await login(office, person.email, PASSWORD)
+            assert response.status_code == 303, response.text
+            assert (await office.get("/account")).status_code == 200
+    assert await AuditEvent.count().where(AuditEvent.action == "auth.login") == 100
+    assert await User.count().where(User.last_login.is_not_null()) == 100
+
+
+async def test_wrong_passwords_from_one_address_do_not_lock_the_owner_out(app, make_user, settings):
+    await make_user(email="mai@example.com")
+    async with client_at(app, "198.51.100.9") as attacker:
+        answers = [(await login(attacker, "mai@example.com", f"đoán-sai-{n}")).status_code
+                   for n in range(settings.login_rate_limit + 2)]
+        assert answers == [400] * settings.login_rate_limit + [429, 429]
+        blocked = await login(attacker, "MAI@example.com", PASSWORD)  # however the account is typed
+        assert blocked.status_code == 429 and "Vui lòng đợi" in blocked.text
+    async with client_at(app, "203.0.113.20") as owner:
+        response = await login(owner, "mai@example.com", PASSWORD)
+        assert response.status_code == 303
+        assert "mai@example.com" in (await owner.get("/account")).text
+    assert await AuditEvent.count().where(AuditEvent.action == "auth.login_failed") == settings.login_rate_limit
+
+
+async def test_failures_over_many_accounts_from_one_address_are_limited(db, settings, clock, make_user):
+    import dataclasses
+
+    from server.app import create_app
+
+    app = create_app(dataclasses.replace(settings, login_ip_failure_limit=5), clock=clock, run_workers=False)
+    await make_user(email="mai@example.com")
+    async with client_at(app, "198.51.100.10") as sprayer:
+        for n in range(5):
+            assert (await login(sprayer, f"ai-{n}@example.com", "mật-khẩu-đoán")).status_code == 400
+        refused = await login(sprayer, "mai@example.com", PASSWORD)
+        assert refused.status_code == 429 and "Vui lòng đợi" in refused.text
+    async with client_at(app, "203.0.113.21") as owner:
+        assert (await login(owner, "mai@example.com", PASSWORD)).status_code == 303

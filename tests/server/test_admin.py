@@ -172,3 +172,44 @@ async def test_round_dates_out_of_order_are_refused(client, make_user, commune, 
     )
     assert ok.status_code == 201, ok.text
     assert await Round.count() == 2
+
+
+def admin_client_at(app, ip: str):
+    import httpx
+
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(ip, 40000)), base_url="http://testserver")
+
+
+async def test_admin_sign_in_answers_the_same_whether_or_not_the_account_exists(client, make_user):
+    await make_user(email="binh@example.com")  # exists, not an organizer
+    await make_user(email="nhung@example.com", roles=(Role.organizer,))
+    unknown = await admin_login(client, "khong-co-ai@example.com", PASSWORD)
+    refused = await admin_login(client, "binh@example.com", PASSWORD)
+    wrong = await admin_login(client, "nhung@example.com", "sai-mật-khẩu-rồi")
+    assert unknown.status_code == refused.status_code == wrong.status_code == 401
+    assert unknown.content == refused.content == wrong.content
+    assert "ban tổ chức" in unknown.json()["detail"] and "organizers" in unknown.json()["detail"]
+    assert (await client.get("/admin/api/user/")).status_code == 401
+    actions = [e["action"] for e in await AuditEvent.select(AuditEvent.action).where(
+        AuditEvent.action.like("admin.login%")).order_by(AuditEvent.seq)]
+    assert actions == ["admin.login_failed", "admin.login_refused", "admin.login_failed"]
+
+
+async def test_admin_sign_in_shares_the_site_limits_and_store(app, make_user, settings):
+    from tests.conftest import login
+
+    organizer = await make_user(email="nhung@example.com", roles=(Role.organizer,))
+    async with admin_client_at(app, "198.51.100.9") as attacker:
+        for n in range(settings.login_rate_limit):  # failures on the site ...
+            assert (await login(attacker, "nhung@example.com", f"đoán-sai-{n}")).status_code == 400
+        blocked = await admin_login(attacker, "nhung@example.com", PASSWORD)  # ... hold back the admin's sign-in
+        assert blocked.status_code == 429 and "Vui lòng chờ" in blocked.json()["detail"]
+        assert (await attacker.get("/admin/api/user/")).status_code == 401
+    async with admin_client_at(app, "198.51.100.10") as other:
+        for n in range(settings.login_rate_limit):  # failures in the admin ...
+            assert (await admin_login(other, "nhung@example.com", f"đoán-sai-{n}")).status_code == 401
+        assert (await login(other, "nhung@example.com", PASSWORD)).status_code == 429  # ... count on the site
+    async with admin_client_at(app, "203.0.113.20") as owner:  # the organizer, from the commune office
+        assert (await admin_login(owner, "nhung@example.com", PASSWORD)).status_code in (200, 303)
+        assert (await owner.get("/admin/api/user/")).json()["username"] == organizer.username
+    assert await AuditEvent.exists().where((AuditEvent.action == "admin.login") & (AuditEvent.actor == organizer.id))

@@ -63,3 +63,76 @@ async def test_signing_out_removes_the_session_from_the_store(app, client, make_
     assert await store.get(session_id) is None
     client.cookies.set(SESSION_COOKIE, session_id)  # the old cookie no longer signs anyone in
     assert 'action="/logout"' not in (await client.get("/")).text
+
+
+async def _admin_session(app, identifier: str):
+    import httpx
+
+    from tests.server.test_admin import admin_login
+
+    admin = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+    assert (await admin_login(admin, identifier, PASSWORD)).status_code in (200, 303)
+    assert (await admin.get("/admin/api/user/")).status_code == 200
+    return admin
+
+
+async def test_password_change_on_the_site_ends_admin_and_other_site_sessions(app, client, make_user):
+    import httpx
+    from piccolo_api.session_auth.tables import SessionsBase
+
+    from accounts.tables import Role
+    from tests.conftest import post_form
+
+    organizer = await make_user(email="nhung@example.com", roles=(Role.organizer,))
+    admin = await _admin_session(app, "nhung@example.com")
+    await login(client, "nhung@example.com", PASSWORD)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as other:
+        await login(other, "nhung@example.com", PASSWORD)
+        assert await SessionsBase.count().where(SessionsBase.user_id == organizer.id) == 1
+        response = await post_form(client, "/account/password",
+                                   {"current_password": PASSWORD, "new_password": "trăng-rằm-tháng-tám"})
+        assert response.status_code == 303
+        assert await SessionsBase.count().where(SessionsBase.user_id == organizer.id) == 0
+        assert (await admin.get("/admin/api/user/")).status_code == 401
+        assert (await other.get("/account")).status_code == 303  # signed out
+        assert (await client.get("/account")).status_code == 200  # the session that changed it goes on
+    await admin.aclose()
+
+
+async def test_password_reset_ends_admin_sessions(app, client, make_user):
+    import re
+
+    from piccolo_api.session_auth.tables import SessionsBase
+
+    from accounts.tables import OutboxMail, Role
+    from tests.conftest import post_form
+
+    organizer = await make_user(email="nhung@example.com", roles=(Role.organizer,))
+    admin = await _admin_session(app, "nhung@example.com")
+    await post_form(client, "/password/forgot", {"identifier": "nhung@example.com"})
+    mail = await OutboxMail.objects().where(OutboxMail.user == organizer.id).first()
+    token = re.search(r"/password/reset/([\w-]+)", mail.body).group(1)
+    assert (await post_form(client, f"/password/reset/{token}",
+                            {"new_password": "trăng-rằm-tháng-tám"})).status_code == 303
+    assert await SessionsBase.count().where(SessionsBase.user_id == organizer.id) == 0
+    assert (await admin.get("/admin/api/user/")).status_code == 401
+    await admin.aclose()
+
+
+async def test_password_change_in_the_admin_ends_site_sessions(app, client, make_user):
+    from accounts.tables import Role, User
+
+    organizer = await make_user(email="nhung@example.com", roles=(Role.organizer,))
+    admin = await _admin_session(app, "nhung@example.com")
+    await login(client, "nhung@example.com", PASSWORD)
+    assert (await client.get("/account")).status_code == 200
+    response = await admin.post(
+        "/admin/api/change-password/",
+        json={"current_password": PASSWORD, "new_password": "trăng-rằm-tháng-tám",
+              "confirm_new_password": "trăng-rằm-tháng-tám"},
+        headers={"X-CSRFToken": admin.cookies.get("csrftoken") or "", "Referer": "http://testserver/admin/"})
+    assert response.status_code in (200, 303), response.text
+    await admin.aclose()
+    assert (await User.select(User.session_version).where(User.id == organizer.id).first())["session_version"] == 1
+    assert (await client.get("/account")).status_code == 303  # the site session has ended
+    assert (await login(client, "nhung@example.com", "trăng-rằm-tháng-tám")).status_code == 303
