@@ -221,3 +221,42 @@ async def test_a_repeated_vote_with_no_votes_left_says_already_voted(vote_round,
     with pytest.raises(IdeaError, match="used all"):
         await voting.cast(rid, vote_round["ideas"][3], voter_id=voter.id, now=clock(), alias_key=KEY)
     assert (await Ballot.select(Ballot.used).where(Ballot.voter == voter.id).first())["used"] == 3
+
+
+async def test_a_new_account_of_the_same_resident_shares_the_ballot_under_a_burst(vote_round, make_user, clock):
+    """Votes, deletes the account, comes back with a new one: the resident's ballot still holds at 3."""
+    from accounts import services as account_services
+    from tests.support.factories import PASSWORD
+
+    rid, ideas = vote_round["round"]["id"], vote_round["ideas"]
+    first = await verified(make_user, phone="+84912000123")
+    resident = (await User.select(User.resident).where(User.id == first.id).first())["resident"]
+    for idea in ideas[:2]:
+        await voting.cast(rid, idea, voter_id=first.id, now=clock(), alias_key=KEY)
+    await account_services.delete_account(first.id, password=PASSWORD, now=clock())
+    second = await make_user(phone="+84912000123")
+    await User.update({User.resident: resident, User.verified_resident: True,
+                       User.verified_method: "phone_code"}).where(User.id == second.id)
+    results = await asyncio.gather(*[voting.cast(rid, idea, voter_id=second.id, now=clock(), alias_key=KEY)
+                                     for idea in ideas[2:8]], return_exceptions=True)
+    assert sum(1 for r in results if isinstance(r, dict)) == 1
+    assert all(isinstance(r, IdeaError) for r in results if not isinstance(r, dict))
+    ballots = await Ballot.select(Ballot.voter, Ballot.resident, Ballot.used).where(Ballot.round == rid)
+    assert ballots == [{"voter": first.id, "resident": resident, "used": 3}]
+    assert await Vote.count().where((Vote.round == rid) & Vote.voter.is_in([first.id, second.id])) == 3
+    assert await voting.tally(rid) == await voting.recount(rid)
+
+
+async def test_an_account_without_a_resident_line_cannot_vote_even_if_flagged(vote_round, make_user, clock):
+    flagged = await make_user()
+    await User.update({User.verified_resident: True, User.verified_method: "phone_code"}).where(User.id == flagged.id)
+    with pytest.raises(PermissionDenied):
+        await voting.cast(vote_round["round"]["id"], vote_round["ideas"][0], voter_id=flagged.id, now=clock(),
+                          alias_key=KEY)
+    # Even when the caller's view of the voter says "verified", the cast reads the link itself.
+    round_ = await voting.voting_context(vote_round["round"]["id"])
+    code = (await services.idea_row(vote_round["ideas"][0]))["code"]
+    with pytest.raises(PermissionDenied):
+        await voting.cast_vote(round_, code, voter=voting.Voter(id=flagged.id, verified_resident=True,
+                                                                commune=flagged.commune), now=clock(), alias_key=KEY)
+    assert await Vote.count() == 0 and await Ballot.count() == 0

@@ -117,3 +117,61 @@ async def test_verify_by_phone_code(app, client, commune, make_user, clock):
     assert row == {"verified_method": "phone_code", "resident": listed.id}
     page = await client.get("/account/verify")
     assert "Bạn là người dân đã xác minh" in page.text
+
+
+async def test_deleting_the_account_and_registering_again_gives_no_more_votes(app, client, vote_round, commune,
+                                                                             clock):  # noqa: F811
+    from accounts.tables import ResidentRecord
+    from contest.tables import Ballot
+
+    # On the list with this phone (the list spells the name differently, so the phone code verifies).
+    record = ResidentRecord(commune=commune["id"], name_key="hoang v nam", birth_year=1988, phone="+84912000999",
+                            imported_at=clock())
+    await record.save()
+    form = {"full_name": "Hoàng Văn Nam", "phone": "0912 000 999", "email": "", "birth_year": "1988",
+            "hamlet_id": str(commune["hamlets"][0]), "password": "đồng-lúa-xanh-2026", "accept_terms": "on",
+            "accept_privacy": "on"}
+
+    async def register_and_verify() -> int:
+        assert (await post_form(client, "/register", form)).status_code == 303
+        page = await client.get("/account/verify")
+        await client.post("/account/verify/send", data={"_csrf_token": csrf_from(page.text)})
+        code = re.search(r"\b(\d{6})\b", app.state.ctx.sms.sent[-1][1]).group(1)
+        assert (await post_form(client, "/account/verify/check", {"code": code}, page="/account/verify")).status_code == 303
+        row = await User.select(User.id, User.resident).where(User.phone == "+84912000999").first()
+        assert row["resident"] == record.id
+        return row["id"]
+
+    slug = vote_round["contest"]["slug"]
+
+    async def vote(code: str):
+        page = await client.get(f"/contests/{slug}/vote")
+        return await client.post(f"/contests/{slug}/vote/{code}", data={"_csrf_token": csrf_from(page.text)},
+                                 headers={"Accept": "application/json"})
+
+    first = await register_and_verify()
+    codes = re.findall(r'id="idea-([A-Z]+-\d{4}-\d{3})"', (await client.get(f"/contests/{slug}/vote")).text)
+    for code in codes[:3]:
+        assert (await vote(code)).json()["ok"]
+    assert (await post_form(client, "/account/delete", {"password": form["password"], "confirm": "on"})).status_code == 303
+    second = await register_and_verify()
+    assert second != first
+    refused = await vote(codes[3])
+    assert refused.status_code == 409 and "dùng hết 3 phiếu" in refused.json()["message"]
+    again = await vote(codes[0])  # an idea the deleted account voted for: still no vote left
+    assert again.status_code == 409
+    assert await Vote.count().where(Vote.voided == False) == 3  # noqa: E712
+    assert await Ballot.select(Ballot.resident, Ballot.used) == [{"resident": record.id, "used": 3}]
+
+
+async def test_a_code_for_a_phone_on_no_resident_list_is_refused(app, client, make_user):
+    await make_user(email="", phone="+84912000321")
+    await login(client, "0912 000 321", PASSWORD)
+    page = await client.get("/account/verify")
+    response = await client.post("/account/verify/send", data={"_csrf_token": csrf_from(page.text)})
+    assert response.status_code == 303
+    page = await client.get(response.headers["location"])
+    assert "không có trong danh sách cư dân" in page.text
+    assert app.state.ctx.sms.sent == []
+    row = await User.select(User.verified_resident, User.resident).where(User.phone == "+84912000321").first()
+    assert row == {"verified_resident": False, "resident": None}
