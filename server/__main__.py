@@ -15,6 +15,8 @@ from server.settings import get_settings
 DEMO_LOGINS = [
     "admin@example.com", "organizer@example.com", "judge1@example.com", "judge2@example.com",
     "judge3@example.com", "mentor1@example.com", "youth1@example.com", "citizen1@example.com",
+    # the second demo commune, Xã Tân Minh
+    "organizer2@example.com", "judge4@example.com", "judge5@example.com", "tanminh01@example.com",
 ]
 
 

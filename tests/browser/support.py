@@ -297,7 +297,7 @@ def new_context(browser, **options):
 def register_account(page, base: str, *, full_name: str, phone: str, password: str, birth_year: str = "2005",
                      hamlet: str = "Thôn Khánh Hội") -> None:
     """Sign up through /register and land on the account page (both pages checked with axe)."""
-    visit(page, f"{base}/register")
+    visit(page, f"{base}/register?commune=an-khanh")
     page.locator("#f-full_name").fill(full_name)
     page.locator("#f-phone").fill(phone)
     page.locator("#f-birth_year").fill(birth_year)
@@ -306,7 +306,7 @@ def register_account(page, base: str, *, full_name: str, phone: str, password: s
     page.locator("#f-accept_terms").check()
     page.locator("#f-accept_privacy").check()
     with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
+        page.locator("main form[method=post] button[type=submit]").click()
     assert page.url == f"{base}/account", f"registration did not reach the account page: {page.url}"
     assert_accessible(page)
 

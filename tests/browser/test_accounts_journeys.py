@@ -40,12 +40,12 @@ def fill_registration(page, *, full_name: str, phone: str, password: str, birth_
 def submit(page) -> None:
     """Press the main form's submit button and wait for the next page."""
     with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
+        page.locator("main form[method=post] button[type=submit]").click()
 
 
 def register(page, base: str, *, full_name: str, phone: str, password: str = GOOD_PASSWORD) -> None:
     """Sign up through the form and land on the account page (checked with axe)."""
-    visit(page, f"{base}/register")
+    visit(page, f"{base}/register?commune=an-khanh")
     fill_registration(page, full_name=full_name, phone=phone, password=password)
     submit(page)
     assert page.url == f"{base}/account", f"registration did not reach the account page: {page.url}"
@@ -75,8 +75,8 @@ def test_register_a_youth_account_and_visit_the_account_pages(live_server, page)
     full_name = "Nguyễn Thị Mai Anh"
     phone = unique_phone()
 
-    # The home page speaks Vietnamese and names the commune.
-    visit(page, f"{base}/")
+    # The commune's page speaks Vietnamese and names the commune.
+    visit(page, f"{base}/communes/an-khanh")
     assert html_lang(page) == "vi"
     assert "Xã An Khánh" in heading(page)
     assert page.locator("header").get_by_role("link", name="Đăng ký").is_visible()
@@ -84,7 +84,7 @@ def test_register_a_youth_account_and_visit_the_account_pages(live_server, page)
     # From the home page to the registration form.
     with page.expect_navigation():
         page.locator("main").get_by_role("link", name="Đăng ký để tham gia").click()
-    assert page.url == f"{base}/register"
+    assert page.url == f"{base}/register?commune=an-khanh"
     assert heading(page) == "Tạo tài khoản của bạn"
     assert_accessible(page)
 
@@ -158,7 +158,7 @@ def test_register_a_youth_account_and_visit_the_account_pages(live_server, page)
 
 def test_switch_language_and_remember_the_choice(live_server, page):
     base = live_server.url
-    visit(page, f"{base}/")
+    visit(page, f"{base}/communes/an-khanh")
     assert html_lang(page) == "vi"
     assert "Các cuộc thi sáng tạo của Xã An Khánh" in heading(page)
 
@@ -184,7 +184,7 @@ def test_switch_language_and_remember_the_choice(live_server, page):
     assert html_lang(page) == "vi"
     assert heading(page) == "Đăng nhập"
     assert_accessible(page)
-    visit(page, f"{base}/register")
+    visit(page, f"{base}/register?commune=an-khanh")
     assert html_lang(page) == "vi"
     assert heading(page) == "Tạo tài khoản của bạn"
 
@@ -274,7 +274,7 @@ def test_only_organizers_get_into_the_administration(live_server, page, context)
 
 def test_register_page_fits_a_360px_screen(live_server, page):
     page.set_viewport_size({"width": 360, "height": 740})
-    visit(page, f"{live_server.url}/register")
+    visit(page, f"{live_server.url}/register?commune=an-khanh")
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 360, f"the register page scrolls sideways at 360 px (scrollWidth={width})"
     # The same with the form errors shown (long Vietnamese messages).
