@@ -328,7 +328,7 @@ class ScopedCRUD(PiccoloCRUD):
     # -- writing ------------------------------------------------------------------------------
 
     def _check_columns(self, data: dict[str, Any]) -> None:
-        closed = set(self.policy.hidden) | set(self.policy.locked)
+        closed = set(self.policy.hidden) | set(self.policy.locked) | {self.table._meta.primary_key._meta.name}
         if not issubclass(self.table, BaseUser):
             closed |= {c._meta.name for c in self.table._meta.secret_columns}
         for name in data:
