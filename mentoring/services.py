@@ -835,7 +835,7 @@ async def adjust(proposal_id: int, mentor_id: int | None, *, actor_id: int, scop
     row = await load(MatchProposal, proposal_id, scope, MatchProposal.all_columns(), MatchProposal.run.published_at,
                      missing=N_("This proposal cannot be changed."))
     if row["run.published_at"]:
-        raise NotFound(N_("This proposal cannot be changed."))
+        raise IdeaError(N_("This proposal cannot be changed."))
     values: dict[Any, Any] = {MatchProposal.mentor: mentor_id, MatchProposal.adjusted: True}
     if mentor_id:
         need = await TeamNeed.select().where(TeamNeed.idea == row["idea"]).first()

@@ -442,6 +442,8 @@ class OrganizerMentoringController(Controller):
         try:
             await mentoring.adjust(proposal_id, int(mentor) if str(mentor).isdigit() else None,
                                    actor_id=current_user(request).id, scope=organizer_scope(request))
+        except NotFound:
+            raise
         except DomainError as exc:
             flash(request, exc.message, "error", **exc.params)
         return redirect("/organizer/mentoring/#matching")
