@@ -171,8 +171,10 @@ class ScopedCRUD(PiccoloCRUD):
     async def root(self, request: Request) -> Response:
         method = request.method.upper()
         if method == "GET":
-            return await self._run(request, "read", lambda: self.get_all(
-                request, params=self._parse_params(request.query_params)))
+            async def listing():
+                response = await self.get_all(request, params=self._parse_params(request.query_params))
+                return self._without_unreachable_readables(response, plural=True)
+            return await self._run(request, "read", listing)
         if method == "POST":
             async def create():
                 return await self.post_single(request, await request.json())
@@ -290,7 +292,25 @@ class ScopedCRUD(PiccoloCRUD):
             return Response("Unable to find a resource with that ID.", status_code=404)
         model = self._pydantic_model_output(include_readable=split.include_readable,
                                             include_columns=tuple(visible), nested=nested or False)
-        return CustomJSONResponse(model(**row).model_dump_json())
+        return self._without_unreachable_readables(CustomJSONResponse(model(**row).model_dump_json()), plural=False)
+
+    def _without_unreachable_readables(self, response: Response, *, plural: bool) -> Response:
+        """Organizers: no names of rows they may not reach (a team lead's "name (phone)", say)."""
+        viewer = _viewer.get()
+        if viewer is None or viewer.admin or response.status_code != 200:
+            return response
+        keys = [f"{c._meta.name}_readable" for c in self.table._meta.foreign_key_columns
+                if self.policies.get(c._foreign_key_meta.resolved_references._meta.tablename,
+                                     TablePolicy()).organizer < Reach.pick]
+        body = json.loads(response.body)
+        rows = body.get("rows", []) if plural else [body]
+        if not keys or not any(k in row for row in rows for k in keys):
+            return response
+        for row in rows:
+            for key in keys:
+                row.pop(key, None)
+        return CustomJSONResponse(json.dumps(body, ensure_ascii=False), headers={k: v for k, v in response.headers.items()
+                                                              if k.lower() == "content-range"})
 
     async def _ids(self, request: Request) -> Response:
         readable = self.table.get_readable()

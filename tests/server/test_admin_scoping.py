@@ -111,6 +111,15 @@ async def test_organizer_lists_counts_and_reads_only_own_commune_rows(client, or
         assert (await client.get(f"{base}/schema/")).status_code == 200
         assert (await client.get(f"{base}/new/")).status_code == 200
         assert (await client.get(f"{base}/references/")).status_code == 200
+    # Names of rows they may not reach are left out: an idea's team lead shows as an id, never
+    # as "name (email or phone)"; the contest and round names stay.
+    lead = await User.select(User.username).where(User.id == mine["lead"]).first()
+    for url in ("/admin/api/tables/idea/?__readable=true", f"/admin/api/tables/idea/{mine['idea']}/?__readable=true",
+                "/admin/api/tables/mentoring_feedback/?__readable=true"):
+        response = await client.get(url)
+        assert lead["username"] not in response.text and "lead_readable" not in response.text, url
+    assert (await client.get("/admin/api/tables/idea/?__readable=true")).json()["rows"][0]["round_readable"] == \
+        "Vòng sơ khảo"
     # A filter naming the other commune's contest finds nothing, on the list and the count.
     other_contest = theirs["contest"]
     assert _ids(await client.get(f"/admin/api/tables/idea/?contest={other_contest}")) == set()
