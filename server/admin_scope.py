@@ -25,7 +25,7 @@ from typing import Any
 
 import pydantic
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import Column, ForeignKey, Where
+from piccolo.columns import Where
 from piccolo.columns.combination import And, Or
 from piccolo.table import Table
 from piccolo.utils.encoding import dump_json
