@@ -141,3 +141,22 @@ async def test_replacing_the_list_keeps_the_lines_of_people_still_listed(make_us
     assert set(keys) == {"nguyen thi lan", "do thi hang"}
     assert keys["nguyen thi lan"]["id"] == record and keys["nguyen thi lan"]["phone"] == "+84912000888"
     assert (await User.select(User.resident).where(User.id == lan.id).first())["resident"] == record
+
+
+async def test_accounts_verified_before_the_list_rule_are_linked_or_unverified(make_user, commune, clock):
+    """The migration's backfill: list matches are linked, office ones get a line, bare phone codes lose the status."""
+    from importlib import import_module
+
+    backfill = import_module("accounts.piccolo_migrations.accounts_2026_11_30t06_24_17_538214").link_verified_accounts
+    listed_id = await listed(commune, name="nguyen thi lan", year=1990, now=clock())
+    lan = await make_user(full_name="Nguyễn Thị Lan", birth_year=1990)
+    hoa = await make_user(full_name="Trần Thị Hoa", birth_year=1970)
+    sms_only = await make_user(phone="+84912000999")
+    for user, method in ((lan, "resident_list"), (hoa, "office"), (sms_only, "phone_code")):
+        await User.update({User.verified_resident: True, User.verified_method: method}).where(User.id == user.id)
+    await backfill()
+    rows = {r["id"]: r for r in await User.select(User.id, User.resident, User.verified_resident)}
+    assert rows[lan.id]["resident"] == listed_id and rows[lan.id]["verified_resident"]
+    created = await ResidentRecord.select().where(ResidentRecord.id == rows[hoa.id]["resident"]).first()
+    assert created["name_key"] == "tran thi hoa" and created["commune"] == commune["id"]
+    assert rows[sms_only.id] == {"id": sms_only.id, "resident": None, "verified_resident": False}
