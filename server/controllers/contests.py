@@ -13,7 +13,7 @@ from litestar.response import File, Template
 
 from accounts.errors import DomainError, NotFound, PermissionDenied
 from accounts.i18n import N_
-from accounts.rules import Access, is_organizer
+from accounts.rules import Access
 from accounts.text import as_id
 from contest import judging, phases, rules, services, uploads
 from contest.forms import FIELD_LABELS, IdeaForm
@@ -24,7 +24,7 @@ from server.context import AppContext
 from server.guards import access
 from server.i18n import lang_of, t
 from server.uploads import discard, store_form_files
-from server.web import field_errors, flash, flash_error, form_data, redirect, render
+from server.web import field_errors, flash, flash_error, form_data, organizer_scope, redirect, render
 
 PER_PAGE = 12
 UPLOAD_BODY_LIMIT = 80 * 1024 * 1024  # a cover and five attachments of 10 MB, plus the text
@@ -47,8 +47,8 @@ STATUS_LABELS = {
 async def contest_context(slug: str, request: Request, ctx: AppContext) -> dict[str, Any]:
     """A contest with its rounds and the current phase; unpublished only for its organizers."""
     contest = await services.contest_by_slug(slug, published_only=False)
-    if not contest["published"] and not is_organizer(current_user(request), contest["commune"]):
-        raise NotFound(N_("This contest does not exist or is not published yet."))
+    if not contest["published"]:  # a draft contest: only within its organizers' scope
+        contest = await services.contest_for_organizer(slug, scope=organizer_scope(request))
     rounds = await services.rounds_of(contest["id"])
     now = ctx.now()
     round_ = services.current_round(rounds, now)

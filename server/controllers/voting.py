@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from accounts import verification
-from accounts.errors import DomainError, NotFound, PermissionDenied
+from accounts.errors import DomainError, NotFound
 from accounts.i18n import N_
 from accounts.rules import Access, Principal
 from accounts.scope import load

@@ -201,3 +201,14 @@ async def test_a_judge_reaches_only_their_own_assignments(client, two):
             response = await client.post(f"/judge/assignments/{foreign}{suffix}", data={**data, "_csrf_token": token})
             assert response.status_code == 404, (suffix, response.status_code)
         assert await snapshot(a) == before_a and await snapshot(b) == before_b
+
+
+async def test_a_draft_contest_shows_only_to_its_own_organizers(client, two):
+    from contest.tables import Contest
+
+    a, b = two
+    await Contest.update({Contest.published: False}).where(Contest.id.is_in([a["contest"]["id"], b["contest"]["id"]]))
+    await signed_in(client, a)
+    assert (await client.get(f"/contests/{b['contest']['slug']}")).status_code == 404
+    own = await client.get(f"/contests/{a['contest']['slug']}")
+    assert own.status_code == 200 and "Cuộc thi ý tưởng sáng tạo 2026" in own.text
