@@ -94,6 +94,8 @@ LEGITIMATE: dict[tuple[str, str], str] = {
         "workshops are open to everyone: a person of any commune may take a free seat",
     ("POST", "/workshops/{workshop_id:int}/cancel"):
         "and give their own seat back",
+    ("POST", "/ideas/{code:str}/report"):
+        "anyone signed in may report a published idea of any commune to its organizers (the idea counts reports)",
 }
 ADMIN_REASON = "a platform admin acts in every commune (DESIGN §2: admins are not scoped to a commune)"
 # Non-public pages that may show another commune's object to a signed-in person, and why.
@@ -242,45 +244,60 @@ def form_for(method: str, path: str, objects: Objects) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- commune B's rows
 
-def _b_tables(b: int) -> list[tuple[str, Any, Any]]:
-    """Every table holding commune B's data, with the clause that picks B's rows."""
-    idea_b = lambda column: column.contest.commune == b  # noqa: E731
+async def _ids(query) -> list[int]:
+    return [r["id"] for r in await query] or [0]
+
+
+async def _b_tables(b: int) -> list[tuple[str, Any, Any]]:
+    """Every table holding commune B's data, with the clause that picks B's rows.
+
+    Children are picked through their parents' ids (long join chains make aliases PostgreSQL truncates).
+    """
+    contests = await _ids(Contest.select(Contest.id).where(Contest.commune == b))
+    rounds = await _ids(Round.select(Round.id).where(Round.contest.is_in(contests)))
+    ideas = await _ids(Idea.select(Idea.id).where(Idea.contest.is_in(contests)))
+    sheets = await _ids(ScoreSheet.select(ScoreSheet.id).where(ScoreSheet.round.is_in(rounds)))
+    mentorships = await _ids(Mentorship.select(Mentorship.id).where(Mentorship.idea.is_in(ideas)))
+    notes = await _ids(SessionNote.select(SessionNote.id).where(SessionNote.mentorship.is_in(mentorships)))
+    runs = await _ids(MatchRun.select(MatchRun.id).where(MatchRun.commune == b))
+    workshops = await _ids(Workshop.select(Workshop.id).where(Workshop.commune == b))
+    users = await _ids(User.select(User.id).where(User.commune == b))
     return [
         ("contest", Contest, Contest.commune == b),
-        ("round", Round, Round.contest.commune == b),
-        ("category", Category, Category.contest.commune == b),
-        ("idea", Idea, idea_b(Idea)),
-        ("idea_member", IdeaMember, idea_b(IdeaMember.idea)),
-        ("idea_revision", IdeaRevision, idea_b(IdeaRevision.idea)),
-        ("criterion", Criterion, Criterion.round.contest.commune == b),
-        ("round_judging", RoundJudging, RoundJudging.round.contest.commune == b),
-        ("panel", PanelMember, PanelMember.round.contest.commune == b),
-        ("declaration", ConflictDeclaration, ConflictDeclaration.round.contest.commune == b),
-        ("conflict", Conflict, Conflict.round.contest.commune == b),
-        ("assignment", Assignment, Assignment.round.contest.commune == b),
-        ("score_sheet", ScoreSheet, ScoreSheet.round.contest.commune == b),
-        ("score", Score, Score.sheet.round.contest.commune == b),
-        ("vote_rules", VoteRules, VoteRules.round.contest.commune == b),
-        ("vote", Vote, Vote.round.contest.commune == b),
-        ("ballot", Ballot, Ballot.round.contest.commune == b),
-        ("vote_log", VoteLogEntry, VoteLogEntry.round.contest.commune == b),
-        ("vote_chain", VoteChain, VoteChain.round.contest.commune == b),
-        ("vote_count", VoteCount, VoteCount.round.contest.commune == b),
-        ("award", Award, Award.contest.commune == b),
-        ("team_need", TeamNeed, idea_b(TeamNeed.idea)),
-        ("mentoring_request", MentoringRequest, idea_b(MentoringRequest.idea)),
-        ("mentorship", Mentorship, idea_b(Mentorship.idea)),
-        ("office_slot", OfficeSlot, idea_b(OfficeSlot.booked_by.idea)),
-        ("session_note", SessionNote, idea_b(SessionNote.mentorship.idea)),
-        ("action_item", ActionItem, idea_b(ActionItem.note.mentorship.idea)),
-        ("mentoring_feedback", MentoringFeedback, idea_b(MentoringFeedback.mentorship.idea)),
-        ("incubation", IncubationRecord, idea_b(IncubationRecord.idea)),
+        ("round", Round, Round.contest.is_in(contests)),
+        ("category", Category, Category.contest.is_in(contests)),
+        ("idea", Idea, Idea.contest.is_in(contests)),
+        ("idea_member", IdeaMember, IdeaMember.idea.is_in(ideas)),
+        ("idea_revision", IdeaRevision, IdeaRevision.idea.is_in(ideas)),
+        ("criterion", Criterion, Criterion.round.is_in(rounds)),
+        ("round_judging", RoundJudging, RoundJudging.round.is_in(rounds)),
+        ("panel", PanelMember, PanelMember.round.is_in(rounds)),
+        ("declaration", ConflictDeclaration, ConflictDeclaration.round.is_in(rounds)),
+        ("conflict", Conflict, Conflict.round.is_in(rounds)),
+        ("assignment", Assignment, Assignment.round.is_in(rounds)),
+        ("score_sheet", ScoreSheet, ScoreSheet.round.is_in(rounds)),
+        ("score", Score, Score.sheet.is_in(sheets)),
+        ("vote_rules", VoteRules, VoteRules.round.is_in(rounds)),
+        ("vote", Vote, Vote.round.is_in(rounds)),
+        ("ballot", Ballot, Ballot.round.is_in(rounds)),
+        ("vote_log", VoteLogEntry, VoteLogEntry.round.is_in(rounds)),
+        ("vote_chain", VoteChain, VoteChain.round.is_in(rounds)),
+        ("vote_count", VoteCount, VoteCount.round.is_in(rounds)),
+        ("award", Award, Award.contest.is_in(contests)),
+        ("team_need", TeamNeed, TeamNeed.idea.is_in(ideas)),
+        ("mentoring_request", MentoringRequest, MentoringRequest.idea.is_in(ideas)),
+        ("mentorship", Mentorship, Mentorship.idea.is_in(ideas)),
+        ("office_slot", OfficeSlot, OfficeSlot.booked_by.is_in(mentorships)),
+        ("session_note", SessionNote, SessionNote.mentorship.is_in(mentorships)),
+        ("action_item", ActionItem, ActionItem.note.is_in(notes)),
+        ("mentoring_feedback", MentoringFeedback, MentoringFeedback.mentorship.is_in(mentorships)),
+        ("incubation", IncubationRecord, IncubationRecord.idea.is_in(ideas)),
         ("match_run", MatchRun, MatchRun.commune == b),
-        ("match_proposal", MatchProposal, MatchProposal.run.commune == b),
+        ("match_proposal", MatchProposal, MatchProposal.run.is_in(runs)),
         ("workshop", Workshop, Workshop.commune == b),
-        ("workshop_registration", WorkshopRegistration, WorkshopRegistration.workshop.commune == b),
+        ("workshop_registration", WorkshopRegistration, WorkshopRegistration.workshop.is_in(workshops)),
         ("resident_record", ResidentRecord, ResidentRecord.commune == b),
-        ("role_grant", RoleGrant, (RoleGrant.commune == b) | (RoleGrant.user.commune == b)),
+        ("role_grant", RoleGrant, (RoleGrant.commune == b) | RoleGrant.user.is_in(users)),
         ("users", User, User.commune == b),
     ]
 
@@ -288,7 +305,7 @@ def _b_tables(b: int) -> list[tuple[str, Any, Any]]:
 async def fingerprint(b: int) -> dict[str, str]:
     """A hash of commune B's rows, per table."""
     hashes = {}
-    for name, table, clause in _b_tables(b):
+    for name, table, clause in await _b_tables(b):
         rows = await table.select(*table._meta.columns).where(clause).order_by(table.id)
         hashes[name] = hashlib.sha256(json.dumps(rows, default=str, sort_keys=True).encode()).hexdigest()
     return hashes
@@ -376,14 +393,15 @@ async def walk_role(app, role: str, a: Objects, b: Objects, walk: Walk) -> None:
             user = await User.select(User.id).where(User.email == email).first()
             principal = await accounts_services.load_principal(user["id"])
         token = await csrf_token(client)
-        passes = [("A", a, a), ("B", b, b), ("A-parent/B-object", a, b)]
+        # Logging out goes last of all: a pass of its own, after the three passes over the objects.
+        passes = [("A", a, a), ("B", b, b), ("A-parent/B-object", a, b), ("last", a, a)]
         for pass_name, first, rest in passes:
             current = await fingerprint(b.commune)
             for method, path, access in routes:
-                if path in LAST and pass_name != "A":
+                if (path in LAST) != (pass_name == "last"):
                     continue
                 names = [n for n in PARAM.findall(path) if n not in OBJECT_FREE]
-                if pass_name != "A" and not names:
+                if pass_name in ("B", "A-parent/B-object") and not names:
                     continue  # nothing of B's to name
                 if pass_name == "A-parent/B-object" and len(names) < 2:
                     continue
@@ -413,7 +431,7 @@ async def walk_role(app, role: str, a: Objects, b: Objects, walk: Walk) -> None:
                     if changed and not legitimate(role, method, path, pass_name):
                         walk.problems.append(f"{where}: CHANGED commune B's {', '.join(changed)} "
                                              f"(answer {response.status_code})")
-                if (pass_name != "A" and method == "GET" and role != "admin" and access is not Access.public
+                if (pass_name in ("B", "A-parent/B-object") and method == "GET" and role != "admin" and access is not Access.public
                         and response.status_code == 200 and path not in B_READABLE):
                     walk.problems.append(f"{where}: shows another commune's object (200)")
                 if path == "/logout" and method == "POST":
@@ -426,7 +444,7 @@ async def walk_role(app, role: str, a: Objects, b: Objects, walk: Walk) -> None:
 
 def legitimate(role: str, method: str, path: str, pass_name: str) -> bool:
     """Whether this role may change commune B's rows through this route (see LEGITIMATE and ADMIN_REASON)."""
-    if pass_name == "A":
+    if pass_name in ("A", "last"):
         return False  # acting on A's objects never touches B
     return role == "admin" or (method, path) in LEGITIMATE
 
