@@ -39,7 +39,7 @@ TAN_MINH = "y-tuong-xanh-tan-minh-2026"
 
 
 async def counts() -> dict[str, int]:
-    tables = (User, Contest, Idea, IdeaMember, IdeaRevision, Criterion, PanelMember, ConflictDeclaration, Conflict,
+    tables = (Commune, Hamlet, RoleGrant, User, Contest, Idea, IdeaMember, IdeaRevision, Criterion, PanelMember, ConflictDeclaration, Conflict,
               Assignment, ScoreSheet, Score, AuditEvent, ResidentRecord, VoteRules, Vote, Ballot, VoteLogEntry, Award)
     return {table.__name__: await table.count() for table in tables}
 
