@@ -306,6 +306,8 @@ async def check_tan_minh(an_khanh: int, an_khanh_vote_round, clock):
     # Residents are verified by the commune's resident list (imported, then matched); two are not on it.
     verified = [u for u in people.values() if u["verified_resident"]]
     assert len(verified) == 11 and all(u["verified_method"] == "resident_list" for u in verified)
+    records = {r["id"]: r for r in await ResidentRecord.select().where(ResidentRecord.commune == commune["id"])}
+    assert all(records[u["resident"]]["birth_year"] == u["birth_year"] for u in verified)  # linked to its line
     assert not people["tanminh07@example.com"]["verified_resident"]
     assert not people["tanminh08@example.com"]["verified_resident"]
     assert await ResidentRecord.count().where(ResidentRecord.commune == commune["id"]) == 13
