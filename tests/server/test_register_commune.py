@@ -96,3 +96,10 @@ async def test_commune_page_links_to_registration_in_that_commune(client, commun
     assert 'href="/register?commune=tan-minh"' in page.text
     page = await client.get("/communes/an-khanh")
     assert 'href="/register?commune=an-khanh"' in page.text
+
+
+async def test_register_form_of_a_single_commune_needs_no_choice(client, commune):
+    page = await client.get("/register")
+    assert 'class="commune-picker"' not in page.text
+    assert '<input type="hidden" name="commune" value="an-khanh">' in page.text
+    assert [v for v, _ in options(page.text, "hamlet_id") if v] == [str(h) for h in commune["hamlets"]]
