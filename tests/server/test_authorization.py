@@ -5,7 +5,9 @@ walkers are the demo accounts of Xã An Khánh (commune A): nobody signed in, ci
 mentor1, the organizer and the admin. Each route's path parameters are filled with real ids, slugs and
 codes of commune A's objects, then of Xã Tân Minh's (commune B), then — for routes that name a parent
 and a child — with A's parent and B's child ("a check on the URL's parent id is not a check on the object
-the action touches"). POSTs carry a form that would do the action if it were allowed.
+the action touches"). POSTs carry a form that would do the action if it were allowed. Logging out
+comes last of all. A 403 that names its reason came from the handler about one object (past the route's
+rule); the rule's own refusal is the generic 403 page.
 
 It fails on:
 * an answer that the route's declared Access rule does not allow (or a refusal it does not call for);
