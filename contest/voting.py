@@ -570,6 +570,28 @@ async def votes_for_review(round_id: int, *, alias_key: bytes, limit: int = 200)
     rows = await Vote.select(Vote.id, Vote.receipt, Vote.idea.code, Vote.created_at, Vote.voided, Vote.void_reason,
                              Vote.voter, Vote.round.contest).where(Vote.round == round_id).order_by(
         Vote.created_at, ascending=False).limit(limit)
+    return [{"id": r["id"], "receipt": r["receipt"], "idea.code": r["idea.code"], "created_at": r["created_at"],
+             "voided": r["voided"], "void_reason": r["void_reason"],
+             "voter_alias": voter_alias(alias_key, r["round.contest"], r["voter"])} for r in rows]
+
+
+async def organizer_round(round_id: int, *, scope: Scope | None) -> dict[str, Any]:
+    """A round (as ``voting_context``) only when it lies within the organizer's ``scope``."""
+    await load(Round, round_id, scope, Round.id, missing=N_("This round does not exist."))
+    return await voting_context(round_id)
+
+
+async def review(round_id: int, *, scope: Scope | None, alias_key: bytes, now: dt.datetime) -> dict[str, Any]:
+    """Everything the organizer's vote page shows: rules, integrity signals, tallies and the latest
+    votes by receipt and pseudonymous alias (never names, phones or account ids)."""
+    round_ = await organizer_round(round_id, scope=scope)
+    return {
+        "round": round_, "rules": await rules_of(round_id),
+        "anomalies": await anomalies(round_id) if round_["vote_opens"] else None,
+        "votes": await votes_for_review(round_id, alias_key=alias_key), "tally": await tally(round_id),
+        "codes": {i["id"]: i["code"] for i in await Idea.select(Idea.id, Idea.code).where(Idea.round == round_id)},
+        "fixed": round_["vote_opens"] is None or now >= round_["vote_opens"],
+    }
 
 
 # ---------------------------------------------------------------- results
@@ -594,25 +616,3 @@ def winner_by_alpha(jury: dict[int, float], public: dict[int, float],
         scores = combine(jury, public, alpha)
         out[round(alpha, 1)] = max(sorted(scores), key=lambda e: (scores[e], jury.get(e, 0)), default=None)
     return out
-    return [{"id": r["id"], "receipt": r["receipt"], "idea.code": r["idea.code"], "created_at": r["created_at"],
-             "voided": r["voided"], "void_reason": r["void_reason"],
-             "voter_alias": voter_alias(alias_key, r["round.contest"], r["voter"])} for r in rows]
-
-
-async def organizer_round(round_id: int, *, scope: Scope | None) -> dict[str, Any]:
-    """A round (as ``voting_context``) only when it lies within the organizer's ``scope``."""
-    await load(Round, round_id, scope, Round.id, missing=N_("This round does not exist."))
-    return await voting_context(round_id)
-
-
-async def review(round_id: int, *, scope: Scope | None, alias_key: bytes, now: dt.datetime) -> dict[str, Any]:
-    """Everything the organizer's vote page shows: rules, integrity signals, tallies and the latest
-    votes by receipt and pseudonymous alias (never names, phones or account ids)."""
-    round_ = await organizer_round(round_id, scope=scope)
-    return {
-        "round": round_, "rules": await rules_of(round_id),
-        "anomalies": await anomalies(round_id) if round_["vote_opens"] else None,
-        "votes": await votes_for_review(round_id, alias_key=alias_key), "tally": await tally(round_id),
-        "codes": {i["id"]: i["code"] for i in await Idea.select(Idea.id, Idea.code).where(Idea.round == round_id)},
-        "fixed": round_["vote_opens"] is None or now >= round_["vote_opens"],
-    }
