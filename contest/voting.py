@@ -456,6 +456,15 @@ async def my_votes(round_id: int, voter_id: int) -> dict[int, dict[str, Any]]:
     return {r["idea"]: r for r in rows}
 
 
+async def ballot_used(round_id: int, voter_id: int) -> int:
+    """Votes already used in a round by the person behind this account: the ballot belongs to their
+    line of the resident list, so a deleted and re-registered resident sees what their ballot says."""
+    rows = await Ballot.raw(
+        "SELECT b.used FROM vote_ballot b JOIN users u ON u.resident = b.resident "
+        "WHERE b.round = {} AND u.id = {}", round_id, voter_id)
+    return int(rows[0]["used"]) if rows else 0
+
+
 async def tally(round_id: int) -> dict[int, int]:
     """Valid votes per idea: the live counters, kept in step with every vote (a read of a few rows)."""
     rows = await VoteCount.select(VoteCount.idea, VoteCount.votes).where(

@@ -59,7 +59,7 @@ class VoteController(Controller):
         ideas = await Idea.select(Idea.id, Idea.code, Idea.title, Idea.summary, Idea.cover, Idea.category.name,
                                   Idea.hamlet.name).where(Idea.id.is_in(ids or [-1])).order_by(Idea.code)
         mine = await voting.my_votes(round_["id"], me.id) if me else {}
-        used = sum(1 for v in mine.values() if not v["voided"])
+        used = await voting.ballot_used(round_["id"], me.id) if me else 0
         open_ = phases.is_open(round_, phases.Phase.voting, now)
         counts = await voting.tally(round_["id"]) if rules["live_tally"] or not open_ else None
         return render("voting/vote.html", contest=contest, round=round_, rules=rules, ideas=ideas, mine=mine,
@@ -74,7 +74,7 @@ class VoteController(Controller):
         round_ = await voting.vote_round(slug, ctx.now())
         me = current_user(request)
         code = code.upper()
-        message, ok, result = "", False, None
+        message, ok, already, result = "", False, False, None
         wait = await ctx.limiter.hit_many([(f"vote:user:{me.id}", ctx.settings.vote_rate_limit, 60),
                                            (f"vote:ip:{client_ip(request)}", ctx.settings.vote_ip_rate_limit, 60)])
         if wait:
@@ -88,11 +88,12 @@ class VoteController(Controller):
                                         "You have %(left)s votes left."), code=code, receipt=result["receipt"],
                             left=result["left"])
             except voting.AlreadyVoted:
+                already = True
                 message = t(request, N_("You have already voted for this idea."))
             except DomainError as exc:
                 message = t(request, exc.message, **exc.params)
         if _wants_json(request):
-            return Response({"ok": ok, "message": message, "voted": ok or "already" in message,
+            return Response({"ok": ok, "message": message, "voted": ok or already,
                              "left": result["left"] if result else None, "receipt": result["receipt"] if result else None},
                             status_code=200 if ok else (429 if wait else 409), media_type=MediaType.JSON)
         flash(request, message, "success" if ok else "error")

@@ -31,6 +31,8 @@ async def test_vote_without_javascript_shows_receipt_and_votes_left(client, vote
     again = await client.post(f"/contests/{slug}/vote/{code}", data={"_csrf_token": csrf_from(page.text)},
                               headers={"Accept": "application/json"})
     assert again.status_code == 409 and "đã bình chọn" in again.json()["message"]
+    # "Already voted" is a field of its own, whatever the language of the message.
+    assert again.json()["voted"] is True and again.json()["ok"] is False
     assert await Vote.count() == 1
 
 
@@ -156,6 +158,9 @@ async def test_deleting_the_account_and_registering_again_gives_no_more_votes(ap
     assert (await post_form(client, "/account/delete", {"password": form["password"], "confirm": "on"})).status_code == 303
     second = await register_and_verify()
     assert second != first
+    # The vote page counts the person's ballot, not the new account's own votes.
+    page = await client.get(f"/contests/{slug}/vote")
+    assert "Bạn còn 0 phiếu" in page.text
     refused = await vote(codes[3])
     assert refused.status_code == 409 and "dùng hết 3 phiếu" in refused.json()["message"]
     again = await vote(codes[0])  # an idea the deleted account voted for: still no vote left
