@@ -11,6 +11,7 @@ import unicodedata
 
 _SPACES = re.compile(r"\s+")
 _DIGITS = re.compile(r"[0-9]{1,10}")
+_SIGNED = re.compile(r"-?[0-9]{1,10}")
 MAX_DB_INT = 2**31 - 1  # ids and integer columns: PostgreSQL's integer, the narrowest of our engines
 _NON_WORD = re.compile(r"[^\w\s-]", re.UNICODE)
 
@@ -56,6 +57,16 @@ def visible_length(text: str | None) -> int:
             continue
         count += 1
     return count
+
+
+def as_int(text: object, *, low: int = -MAX_DB_INT, high: int = MAX_DB_INT) -> int | None:
+    """The integer a form field holds (an optional minus sign and ASCII digits, within ``low``..``high``),
+    or None: ``str.isdigit`` also accepts digits such as "²" that ``int`` cannot read."""
+    value = str(text if text is not None else "").strip()
+    if not _SIGNED.fullmatch(value):
+        return None
+    number = int(value)
+    return number if low <= number <= high else None
 
 
 def as_id(text: object) -> int | None:

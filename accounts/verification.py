@@ -32,7 +32,7 @@ from accounts.errors import AccountError, DomainError, NotFound, ValidationFaile
 from accounts.i18n import N_
 from accounts.identifiers import IdentifierError, normalise_phone
 from accounts.tables import Hamlet, PhoneCode, ResidentRecord, User
-from accounts.text import clean_line, fold
+from accounts.text import as_int, clean_line, fold
 
 log = logging.getLogger("sangtao.sms")
 CODE_MINUTES = 10
@@ -100,7 +100,7 @@ def parse_resident_file(data: bytes, filename: str) -> tuple[list[ResidentRow], 
                 refused.append((number, N_("A full name is missing.")))
             continue
         year_text = clean_line(record.get("birth_year")).split(".")[0]
-        year = int(year_text) if year_text.isdigit() and 1900 <= int(year_text) <= 2100 else None
+        year = as_int(year_text, low=1900, high=2100)
         if year_text and year is None:
             refused.append((number, N_("The year of birth is not a year.")))
             continue

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 from accounts import limits
 from accounts.i18n import N_
-from accounts.text import clean_line, nfc, visible_length
+from accounts.text import as_id, clean_line, nfc, visible_length
 from contest.tables import Stage
 
 SUMMARY_LIMIT = limits.IDEA_SUMMARY
@@ -83,7 +83,7 @@ def parse_budget(text: str) -> int | None:
     million = _MILLION.match(raw)
     if million:
         return round(float(million.group(1).replace(",", ".")) * 1_000_000)
-    if raw.isdigit():
+    if raw.isascii() and raw.isdigit():
         return int(raw)
     if _GROUPED.match(raw):
         return int(re.sub(r"[.,\s]", "", raw))
@@ -105,7 +105,7 @@ def clean(form: IdeaForm, *, category_ids: set[int]) -> tuple[dict[str, Any], di
         errors["summary"] = N_("The summary is too long: at most 300 characters.")
     category = None
     if form.category_id.strip():
-        if not form.category_id.strip().isdigit() or int(form.category_id) not in category_ids:
+        if as_id(form.category_id) not in category_ids:
             errors["category_id"] = N_("Please choose a field from the list.")
         else:
             category = int(form.category_id)

@@ -17,6 +17,7 @@ from typing import Any
 from accounts import audit, notifications
 from accounts.engine import atomic
 from accounts.errors import NotFound, PermissionDenied, ValidationFailed
+from accounts.text import as_int
 from accounts.scope import Scope, load
 from accounts.i18n import N_, translate
 from accounts.services import grant_role
@@ -490,7 +491,7 @@ async def save_sheet(assignment_id: int, *, judge_id: int, scores: dict[int, tup
             if submit:
                 errors[f"c{c['id']}"] = N_("Please give a score for this criterion.")
             continue
-        if not raw.lstrip("-").isdigit() or not c["scale_min"] <= int(raw) <= c["scale_max"]:
+        if as_int(raw, low=c["scale_min"], high=c["scale_max"]) is None:
             errors[f"c{c['id']}"] = N_("Choose a score from %(low)s to %(high)s.")
             params[f"c{c['id']}"] = {"low": c["scale_min"], "high": c["scale_max"]}
             continue

@@ -18,7 +18,7 @@ from accounts.errors import NotFound, PermissionDenied, ValidationFailed
 from accounts.scope import Scope, clause, load
 from accounts.i18n import N_, translate
 from accounts.tables import User
-from accounts.text import fold, search_terms
+from accounts.text import as_id, fold, search_terms
 from contest.errors import IdeaError
 from contest.tables import Idea, IdeaStatus, ScoreSheet
 from mentoring import matching
@@ -285,7 +285,7 @@ async def save_needs(idea_id: int, values: dict[str, Any], *, user_id: int, now:
     needs = _list(values.get("needs"), EXPERTISE)
     if not needs:
         raise ValidationFailed({"needs": N_("Choose at least one thing the team needs help with.")})
-    preferred = [int(v) for v in _list(values.get("preferred")) if str(v).isdigit()][:3]
+    preferred = [i for i in map(as_id, _list(values.get("preferred"))) if i][:3]
     data = {"needs": json.dumps(needs), "sector": values.get("sector") if values.get("sector") in SECTORS else "",
             "stage": values.get("stage") if values.get("stage") in STAGE_LABELS else "idea",
             "languages": json.dumps(_list(values.get("languages"), ("vi", "en")) or ["vi"]),

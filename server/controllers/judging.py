@@ -10,6 +10,7 @@ from litestar.response import Template
 from accounts.errors import DomainError, NotFound, PermissionDenied
 from accounts.i18n import N_
 from accounts.rules import Access
+from accounts.text import as_id, as_int
 from contest import judging
 from contest.assignment import AssignmentInfeasible
 from contest.markdown import render as markdown
@@ -176,7 +177,8 @@ class JudgeController(Controller):
 
 def _int(value: str | None, default: int | None = None) -> int | None:
     value = (value or "").strip()
-    return int(value) if value.lstrip("-").isdigit() else default
+    number = as_int(value)
+    return default if number is None else number
 
 
 class OrganizerJudgingController(Controller):
@@ -207,7 +209,7 @@ class OrganizerJudgingController(Controller):
     @post("/judges", opt=access(Access.organizer))
     async def add_judge(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
-        expertise = [int(v) for v in form.getall("expertise", []) if str(v).isdigit()]
+        expertise = [i for i in map(as_id, form.getall("expertise", [])) if i]
         try:
             await judging.add_judge(round_id, form.get("contact", ""), expertise=expertise,
                                     actor_id=current_user(request).id, now=ctx.now(), lang=lang_of(request),
@@ -290,7 +292,7 @@ class OrganizerJudgingController(Controller):
     @post("/shortlist", opt=access(Access.organizer))
     async def shortlist(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
-        ids = [int(v) for v in form.getall("ideas", []) if str(v).isdigit()]
+        ids = [i for i in map(as_id, form.getall("ideas", [])) if i]
         top = _int(form.get("top"), 0)
         if top:
             ranking = (await judging.results(round_id))["ranking"]

@@ -14,6 +14,7 @@ from litestar.response import File, Template
 from accounts.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from accounts.i18n import N_
 from accounts.rules import Access, is_organizer
+from accounts.text import as_id, as_int
 from contest.reports import csv_bytes, xlsx_bytes
 from contest import uploads
 from mentoring import services as mentoring
@@ -61,7 +62,7 @@ class MentorsController(Controller):
     async def request_mentor(self, request: Request, mentor_id: FromPath[int],
                              ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
-        idea_id = int(form.get("idea", "0") or 0) if str(form.get("idea", "")).isdigit() else 0
+        idea_id = as_id(form.get("idea")) or 0
         try:
             await mentoring.request_mentor(idea_id, mentor_id, message=form.get("message", ""),
                                            user_id=current_user(request).id, now=ctx.now(), lang=lang_of(request))
@@ -103,7 +104,7 @@ class MentorsController(Controller):
         for key in ("expertise", "sectors", "languages", "stages", "availability"):
             values[key] = form.getall(key, [])
         org = form.get("organization", "")
-        values["organization"] = int(org) if str(org).isdigit() else None
+        values["organization"] = as_id(org)
         me = current_user(request)
         photo = None
         try:
@@ -236,7 +237,7 @@ class MentoringController(Controller):
     async def feedback(self, request: Request, mentorship_id: FromPath[int],
                        ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
-        rating = int(form.get("rating", "0")) if str(form.get("rating", "")).isdigit() else 0
+        rating = as_int(form.get("rating"), low=0, high=5) or 0
         try:
             await mentoring.leave_feedback(mentorship_id, user_id=current_user(request).id, rating=rating,
                                            text=form.get("text", ""), now=ctx.now())
@@ -287,7 +288,7 @@ class MentoringController(Controller):
     @post("/slots/{slot_id:int}/book", opt=access(Access.authenticated))
     async def book(self, request: Request, slot_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
-        mentorship_id = int(form.get("mentorship", "0") or 0) if str(form.get("mentorship", "")).isdigit() else 0
+        mentorship_id = as_id(form.get("mentorship")) or 0
         try:
             await mentoring.book(slot_id, mentorship_id, user_id=current_user(request).id, now=ctx.now(),
                                  lang=lang_of(request))
@@ -367,7 +368,7 @@ class WorkshopsController(Controller):
     async def attendance(self, request: Request, workshop_id: FromPath[int],
                          ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
-        present = [int(v) for v in form.getall("present", []) if str(v).isdigit()]
+        present = [i for i in map(as_id, form.getall("present", [])) if i]
         await mentoring.set_attendance(workshop_id, present, actor_id=current_user(request).id, now=ctx.now(),
                                        scope=organizer_scope(request))
         flash(request, N_("Attendance saved."))
@@ -440,7 +441,7 @@ class OrganizerMentoringController(Controller):
         form = await form_data(request)
         mentor = form.get("mentor", "")
         try:
-            await mentoring.adjust(proposal_id, int(mentor) if str(mentor).isdigit() else None,
+            await mentoring.adjust(proposal_id, as_id(mentor),
                                    actor_id=current_user(request).id, scope=organizer_scope(request))
         except NotFound:
             raise
