@@ -8,9 +8,10 @@ round is simply not found. Tables declare once, with ``belongs``, the path from 
 commune (and round), e.g. ``Vote.round.contest.commune``; the domain apps register theirs next
 to their tables (the kernel never imports them).
 
-Domain functions that act on an object take ``scope`` as a keyword argument and load the
-object through it. ``scope=None`` means a trusted caller acting for the platform (the demo
-seed, command-line tasks); every HTTP handler passes the signed-in person's scope.
+Domain functions that act on an object take ``scope`` as a required keyword argument and load
+the object through it. Every HTTP handler passes the signed-in person's scope; trusted callers
+acting for the platform (the demo seed, command-line tasks, a function reading a row that it has
+already loaded within its caller's scope) say so with ``PLATFORM``.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ class Scope:
         return self.everywhere or (commune_id is not None and commune_id in self.communes)
 
 
+PLATFORM = Scope(everywhere=True)  # the platform itself: the demo seed, command-line tasks
+
 # table → (path to its commune column, path to its round column or None)
 _PATHS: dict[type[Table], tuple[Callable[[], Column], Callable[[], Column] | None]] = {}
 
@@ -69,10 +72,8 @@ def belongs(table: type[Table], *, commune: Callable[[], Column], round: Callabl
     _PATHS[table] = (commune, round)
 
 
-def clause(table: type[Table], scope: Scope | None) -> Where | And | None:
-    """The WHERE condition that keeps ``table``'s rows within ``scope`` (None: no condition)."""
-    if scope is None:
-        return None
+def clause(table: type[Table], scope: Scope) -> Where | And | None:
+    """The WHERE condition that keeps ``table``'s rows within ``scope`` (None: the whole platform)."""
     if table not in _PATHS:
         raise LookupError(f"{table.__name__} does not declare where it belongs (accounts.scope.belongs)")
     commune, round_ = _PATHS[table]
@@ -87,7 +88,7 @@ def clause(table: type[Table], scope: Scope | None) -> Where | And | None:
     return condition
 
 
-async def load(table: type[Table], key: int | Where | And, scope: Scope | None, *columns: Any,
+async def load(table: type[Table], key: int | Where | And, scope: Scope, *columns: Any,
                missing: str = NOT_FOUND) -> dict[str, Any]:
     """One row of ``table`` — by id, or by a condition such as ``Contest.slug == slug`` — within
     ``scope``, in one query. Raises ``NotFound`` when there is no such row where the caller acts."""
@@ -101,7 +102,7 @@ async def load(table: type[Table], key: int | Where | And, scope: Scope | None, 
     return row
 
 
-async def exists(table: type[Table], key: int | Where | And, scope: Scope | None) -> bool:
+async def exists(table: type[Table], key: int | Where | And, scope: Scope) -> bool:
     condition = (table.id == key) if isinstance(key, int) else key
     within = clause(table, scope)
     return await table.exists().where(condition if within is None else condition & within)

@@ -29,6 +29,7 @@ from accounts.tables import AuditEvent, Notification, ResidentRecord, User
 from contest import judging, services, voting
 from contest.forms import IdeaForm, format_budget
 from contest.phases import Phase, phase_of
+from accounts.scope import PLATFORM
 from contest.tables import (
     Assignment,
     Award,
@@ -1388,7 +1389,7 @@ async def _seed_digital(commune_id: int, users: dict[str, int], now: dt.datetime
             chosen.append(idea_id)
     organizer = (await _ids([ORGANIZER]))[ORGANIZER]
     await judging.shortlist(round_["id"], chosen, actor_id=organizer, reason=DIGITAL_SHORTLIST_REASON,
-                            now=round_["judging_closes"] + dt.timedelta(hours=2))
+                            now=round_["judging_closes"] + dt.timedelta(hours=2), scope=PLATFORM)
     return len(DIGITAL_IDEAS)
 
 
@@ -1442,13 +1443,13 @@ async def _judge_open(contest_id: int, round_: dict[str, Any], staff: dict[str, 
     await _panel(contest_id, round_id, staff, invited=min(start + dt.timedelta(days=2), now))
     await judging.update_settings(round_id, values={
         "judges_per_entry": 3, "min_per_judge": 0, "max_per_judge": None, "anchors": 0, "method": "additive",
-    }, actor_id=organizer, now=min(start + dt.timedelta(days=2, hours=1), now))
+    }, actor_id=organizer, now=min(start + dt.timedelta(days=2, hours=1), now), scope=PLATFORM)
     for n, (email, _) in enumerate(JUDGES[1:]):
         signed = min(start + dt.timedelta(days=4, hours=3 * n), now)
         await judging.sign_declaration(round_id, staff[email], statement=NO_CONFLICT, related_codes=[], relatives=[],
                                        now=signed)
         await _read_invitation(staff[email], signed)
-    result = await judging.run_assignment(round_id, actor_id=organizer, now=now - dt.timedelta(minutes=20))
+    result = await judging.run_assignment(round_id, actor_id=organizer, now=now - dt.timedelta(minutes=20), scope=PLATFORM)
     return f"panel of {len(JUDGES)}, {result['pairs']} assignments"
 
 
@@ -1463,14 +1464,14 @@ async def _judge_finished(contest_id: int, round_: dict[str, Any], staff: dict[s
     await _panel(contest_id, round_id, staff, invited=closes - dt.timedelta(days=14))
     await judging.update_settings(round_id, values={
         "judges_per_entry": 2, "min_per_judge": 0, "max_per_judge": None, "anchors": 1, "method": "additive",
-    }, actor_id=organizer, now=closes - dt.timedelta(days=13))
+    }, actor_id=organizer, now=closes - dt.timedelta(days=13), scope=PLATFORM)
     for n, (email, _) in enumerate(JUDGES):
         related = [by_title[CONFLICT_TITLE]["code"]] if n == 0 and CONFLICT_TITLE in by_title else []
         signed = closes + dt.timedelta(hours=6 + 4 * n)
         await judging.sign_declaration(round_id, staff[email], statement=CONFLICT_STATEMENT if related else NO_CONFLICT,
                                        related_codes=related, relatives=[], now=signed)
         await _read_invitation(staff[email], signed)
-    await judging.run_assignment(round_id, actor_id=organizer, now=closes + dt.timedelta(days=1))
+    await judging.run_assignment(round_id, actor_id=organizer, now=closes + dt.timedelta(days=1), scope=PLATFORM)
 
     judge_ids = [staff[email] for email, _ in JUDGES]
     rows = await Assignment.select(Assignment.id, Assignment.judge, Assignment.idea).where(
@@ -1500,12 +1501,12 @@ async def _judge_finished(contest_id: int, round_: dict[str, Any], staff: dict[s
             if any(notes):
                 commented.add((judge, idea["id"]))
 
-    frozen = await judging.ensure_frozen(round_id, now=judging_closes + dt.timedelta(hours=3), actor_id=organizer)
+    frozen = await judging.ensure_frozen(round_id, now=judging_closes + dt.timedelta(hours=3), actor_id=organizer, scope=PLATFORM)
     ranking = (await judging.results(round_id))["ranking"]
     extra = [r["idea"]["id"] for r in ranking if r["idea"] and r["idea"]["status"] == IdeaStatus.submitted.value][:1]
     if extra:
         await judging.shortlist(round_id, extra, actor_id=organizer, reason=SHORTLIST_REASON,
-                                now=judging_closes + dt.timedelta(days=1))
+                                now=judging_closes + dt.timedelta(days=1), scope=PLATFORM)
     # About half of the comments are approved for the teams, all of those on youth1's idea among them.
     youth = await User.select(User.id).where(User.email == EXISTING_YOUTH).first()
     released = 0
@@ -1514,7 +1515,7 @@ async def _judge_finished(contest_id: int, round_: dict[str, Any], staff: dict[s
             ScoreSheet.id)):
         if (sheet["judge"], sheet["idea"]) in commented or (youth and ideas[sheet["idea"]]["lead"] == youth["id"]):
             await judging.set_comment_release(round_id, sheet["id"], True, actor_id=organizer,
-                                              now=judging_closes + dt.timedelta(days=2, minutes=5 * n))
+                                              now=judging_closes + dt.timedelta(days=2, minutes=5 * n), scope=PLATFORM)
             released += 1
     sheets = await ScoreSheet.count().where(ScoreSheet.round == round_id)
     return (f"{sheets} score sheets, frozen (sha256 {frozen['frozen_hash'][:12]}…), "
@@ -1554,7 +1555,7 @@ async def _panel(contest_id: int, round_id: int, staff: dict[str, int], *, invit
     categories = {c["slug"]: c["id"] for c in await services.categories_of(contest_id)}
     for n, (email, fields) in enumerate(JUDGES):
         await judging.add_judge(round_id, email, expertise=[categories[s] for s in fields if s in categories],
-                                actor_id=staff[ORGANIZER], now=invited + dt.timedelta(minutes=10 * n))
+                                actor_id=staff[ORGANIZER], now=invited + dt.timedelta(minutes=10 * n), scope=PLATFORM)
         member = await PanelMember.select(PanelMember.id).where(
             (PanelMember.round == round_id) & (PanelMember.contact == email)).first()
         await judging.accept_panel(member["id"], user_id=staff[email], now=invited + dt.timedelta(days=1, hours=3 * n))
@@ -1658,7 +1659,7 @@ async def _vote_finished(round_: dict[str, Any], *, alias_key: bytes, now: dt.da
     if round_["vote_opens"] is None or round_["vote_closes"] is None:  # past data: the window is set directly
         await Round.update({Round.vote_opens: opens, Round.vote_closes: closes}).where(Round.id == round_id)
     organizer = (await _ids([ORGANIZER]))[ORGANIZER]
-    await voting.update_rules(round_id, FINISHED_RULES, actor_id=organizer, now=opens - dt.timedelta(days=3))
+    await voting.update_rules(round_id, FINISHED_RULES, actor_id=organizer, now=opens - dt.timedelta(days=3), scope=PLATFORM)
     votable = set(await voting.votable_ideas(round_id))
     entries = [r["idea"]["id"] for r in (await judging.results(round_id))["ranking"]
                if r["idea"] and r["idea"]["id"] in votable]
@@ -1716,7 +1717,7 @@ async def _vote_digital(round_: dict[str, Any], *, alias_key: bytes, now: dt.dat
     """Rules set the day before the vote opened; a few residents (never citizen1) have already voted."""
     round_id, opens = round_["id"], round_["vote_opens"]
     organizer = (await _ids([ORGANIZER]))[ORGANIZER]
-    await voting.update_rules(round_id, DIGITAL_RULES, actor_id=organizer, now=opens - dt.timedelta(hours=20))
+    await voting.update_rules(round_id, DIGITAL_RULES, actor_id=organizer, now=opens - dt.timedelta(hours=20), scope=PLATFORM)
     if phase_of(round_, now) is not Phase.voting:
         return "rules set, the vote is not open at the seed's time"
     by_title = {i["title"]: i["id"] for i in await Idea.select(Idea.id, Idea.title).where(Idea.round == round_id)}
@@ -1743,7 +1744,7 @@ async def _vote_action(round_id: int, action: str, voter: int, idea: int, *, at:
     else:
         vote = await Vote.select(Vote.id).where((Vote.round == round_id) & (Vote.voter == voter)
                                                 & (Vote.idea == idea)).first()
-        await voting.void(vote["id"], reason=reason, actor_id=organizer, now=at, alias_key=alias_key)
+        await voting.void(vote["id"], reason=reason, actor_id=organizer, now=at, alias_key=alias_key, scope=PLATFORM)
 
 
 async def _award(round_: dict[str, Any]) -> str:

@@ -37,6 +37,7 @@ from contest.demo import (
 )
 from contest.phases import Phase, phase_of
 from contest.tables import Assignment, Contest, IdeaStatus, PanelMember
+from accounts.scope import PLATFORM
 
 ORGANIZER = "organizer2@example.com"
 JUDGES = ("judge4@example.com", "judge5@example.com")
@@ -236,19 +237,19 @@ async def _judging(round_: dict[str, Any], staff: dict[str, int], now: dt.dateti
     invited = opens + dt.timedelta(days=5)
     for n, email in enumerate(JUDGES):
         await judging.add_judge(round_id, email, expertise=[], actor_id=organizer,
-                                now=invited + dt.timedelta(minutes=10 * n))
+                                now=invited + dt.timedelta(minutes=10 * n), scope=PLATFORM)
         member = await PanelMember.select(PanelMember.id).where(
             (PanelMember.round == round_id) & (PanelMember.contact == email)).first()
         await judging.accept_panel(member["id"], user_id=staff[email], now=invited + dt.timedelta(days=1, hours=n))
     await judging.add_judge(round_id, INVITED_JUDGE, expertise=[], actor_id=organizer,
-                            now=invited + dt.timedelta(days=2))
+                            now=invited + dt.timedelta(days=2), scope=PLATFORM)
     await judging.update_settings(round_id, values={
         "judges_per_entry": 2, "min_per_judge": 0, "max_per_judge": None, "anchors": 0, "method": "additive",
-    }, actor_id=organizer, now=invited + dt.timedelta(hours=1))
+    }, actor_id=organizer, now=invited + dt.timedelta(hours=1), scope=PLATFORM)
     for n, email in enumerate(JUDGES):
         await judging.sign_declaration(round_id, staff[email], statement=NO_CONFLICT, related_codes=[], relatives=[],
                                        now=closes + dt.timedelta(hours=6 + 4 * n))
-    await judging.run_assignment(round_id, actor_id=organizer, now=closes + dt.timedelta(days=1))
+    await judging.run_assignment(round_id, actor_id=organizer, now=closes + dt.timedelta(days=1), scope=PLATFORM)
     marks = {spec["title"]: spec["marks"] for spec in IDEAS}
     rows = await Assignment.select(Assignment.id, Assignment.judge, Assignment.idea, Assignment.idea.title).where(
         Assignment.round == round_id).order_by(Assignment.id)
@@ -260,11 +261,11 @@ async def _judging(round_: dict[str, Any], staff: dict[str, int], now: dt.dateti
             scores = {c["id"]: (str(_mark(fair[k], n, place, k)), "") for k, c in enumerate(criteria)}
             await judging.save_sheet(row["id"], judge_id=staff[email], scores=scores, submit=True, now=at,
                                      overall_comment="Ý tưởng thiết thực cho xã; nhóm nên làm thử nhỏ trước.")
-    await judging.ensure_frozen(round_id, now=judging_closes + dt.timedelta(hours=1), actor_id=organizer)
+    await judging.ensure_frozen(round_id, now=judging_closes + dt.timedelta(hours=1), actor_id=organizer, scope=PLATFORM)
     ranking = (await judging.results(round_id))["ranking"]
     chosen = [r["idea"]["id"] for r in ranking if r["idea"] and r["idea"]["status"] == IdeaStatus.submitted.value]
     await judging.shortlist(round_id, chosen[:SHORTLIST], actor_id=organizer, reason=SHORTLIST_REASON,
-                            now=judging_closes + dt.timedelta(hours=2))
+                            now=judging_closes + dt.timedelta(hours=2), scope=PLATFORM)
     return f"{len(rows)} score sheets by {len(JUDGES)} judges, {min(SHORTLIST, len(chosen))} shortlisted"
 
 
@@ -282,7 +283,7 @@ async def _vote(commune_id: int, round_: dict[str, Any], users: dict[str, int], 
             for line, (name, year, hamlet) in enumerate(sorted(listed, key=lambda r: (r[2], r[0])), start=2)]
     imported = await verification.import_residents(commune_id, rows, replace=False, actor_id=organizer,
                                                     now=opens - dt.timedelta(days=6))
-    await voting.update_rules(round_id, RULES, actor_id=organizer, now=opens - dt.timedelta(hours=20))
+    await voting.update_rules(round_id, RULES, actor_id=organizer, now=opens - dt.timedelta(hours=20), scope=PLATFORM)
     what = f"{imported['verified']} residents verified by the resident list"
     if phase_of(round_, now) is not Phase.voting:
         return what + ", the vote is not open at the seed's time"

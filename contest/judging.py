@@ -18,7 +18,7 @@ from accounts import audit, notifications
 from accounts.engine import atomic
 from accounts.errors import NotFound, PermissionDenied, ValidationFailed
 from accounts.text import as_int
-from accounts.scope import Scope, load
+from accounts.scope import PLATFORM, Scope, load
 from accounts.i18n import N_, translate
 from accounts.services import grant_role
 from accounts.tables import Role, User
@@ -67,7 +67,7 @@ CONFLICT_SOURCES: list[Callable[[int], Awaitable[set[tuple[int, int]]]]] = []
 
 # ---------------------------------------------------------------- rounds and settings
 
-async def round_row(round_id: int, *, scope: Scope | None = None) -> dict[str, Any]:
+async def round_row(round_id: int, *, scope: Scope) -> dict[str, Any]:
     """A round with its contest's commune, slug and title — within ``scope`` when one is given."""
     return await load(Round, round_id, scope, Round.all_columns(), Round.contest.commune, Round.contest.slug,
                       Round.contest.title, missing=N_("This round does not exist."))
@@ -81,7 +81,7 @@ async def settings_of(round_id: int) -> dict[str, Any]:
 
 
 async def update_settings(round_id: int, *, values: dict[str, Any], actor_id: int, now: dt.datetime,
-                          scope: Scope | None = None) -> None:
+                          scope: Scope) -> None:
     round_ = await round_row(round_id, scope=scope)
     errors = {}
     k, low, high = values["judges_per_entry"], values["min_per_judge"], values["max_per_judge"]
@@ -119,7 +119,7 @@ def _spec(criteria: list[dict[str, Any]]) -> list[calibration.Criterion]:
 # ---------------------------------------------------------------- panel
 
 async def add_judge(round_id: int, contact: str, *, expertise: list[int], actor_id: int, now: dt.datetime,
-                    lang: str = "vi", scope: Scope | None = None) -> None:
+                    lang: str = "vi", scope: Scope) -> None:
     """Put a judge on the panel: an existing account at once, otherwise an invitation to that contact."""
     round_ = await round_row(round_id, scope=scope)
     contact = normalise_contact(contact)
@@ -199,7 +199,7 @@ async def declaration(round_id: int, judge_id: int) -> dict[str, Any] | None:
 async def sign_declaration(round_id: int, judge_id: int, *, statement: str, related_codes: list[str],
                            relatives: list[str], now: dt.datetime) -> None:
     """Sign the declaration; listed entries become conflicts. Required before any scoring."""
-    round_ = await round_row(round_id)
+    round_ = await round_row(round_id, scope=PLATFORM)
     if not await on_panel(round_id, judge_id):
         raise PermissionDenied(N_("You are not on this round's panel."))
     ideas = {}
@@ -293,7 +293,7 @@ async def conflicts(round_id: int) -> set[tuple[int, int]]:
 # ---------------------------------------------------------------- assignment
 
 async def run_assignment(round_id: int, *, actor_id: int, now: dt.datetime,
-                         scope: Scope | None = None) -> dict[str, Any]:
+                         scope: Scope) -> dict[str, Any]:
     """Solve the assignment for the round and replace the unlocked assignments without sheets."""
     round_ = await round_row(round_id, scope=scope)
     settings = await settings_of(round_id)
@@ -336,7 +336,7 @@ async def run_assignment(round_id: int, *, actor_id: int, now: dt.datetime,
 
 
 async def set_assignments_locked(round_id: int, locked: bool, *, actor_id: int, now: dt.datetime,
-                                 scope: Scope | None = None) -> None:
+                                 scope: Scope) -> None:
     round_ = await round_row(round_id, scope=scope)
     await settings_of(round_id)
     async with atomic(_db()):
@@ -348,7 +348,7 @@ async def set_assignments_locked(round_id: int, locked: bool, *, actor_id: int, 
 
 
 async def move_assignment(assignment_id: int, new_judge: int, *, actor_id: int, now: dt.datetime,
-                          scope: Scope | None = None) -> None:
+                          scope: Scope) -> None:
     """An organizer hands one entry to another judge (never to a conflicted one).
 
     The assignment is loaded within ``scope`` (the organizer's communes and the page's round) in
@@ -358,7 +358,7 @@ async def move_assignment(assignment_id: int, new_judge: int, *, actor_id: int, 
         raise IdeaError(N_("This judge has a conflict of interest with the entry."))
     if not await on_panel(row["round"], new_judge):
         raise IdeaError(N_("This person is not on the panel."))
-    round_ = await round_row(row["round"])
+    round_ = await round_row(row["round"], scope=PLATFORM)
     async with atomic(_db()):
         await Assignment.delete().where(Assignment.id == assignment_id)
         await Assignment.insert(Assignment(round=row["round"], judge=new_judge, idea=row["idea"], locked=True,
@@ -384,7 +384,7 @@ async def recuse(assignment_id: int, *, judge_id: int, reason: str, now: dt.date
     if not reason:
         raise ValidationFailed({"reason": N_("Please give the reason for stepping back.")})
     row = await _judges_assignment(assignment_id, judge_id)
-    round_ = await round_row(row["round"])
+    round_ = await round_row(row["round"], scope=PLATFORM)
     async with atomic(_db()):
         await _add_conflict(row["round"], judge_id, row["idea"], source="recused", reason=reason[:2000], now=now)
         await Assignment.delete().where(Assignment.id == assignment_id)
@@ -475,7 +475,7 @@ async def save_sheet(assignment_id: int, *, judge_id: int, scores: dict[int, tup
                      submit: bool, now: dt.datetime) -> dict[str, Any]:
     """Save a draft or submit a sheet. ``scores`` maps criterion id → (value as typed, comment)."""
     assignment = await assignment_for_judge(assignment_id, judge_id)
-    round_ = await round_row(assignment["round"])
+    round_ = await round_row(assignment["round"], scope=PLATFORM)
     settings = await settings_of(assignment["round"])
     if not scoring_open(round_, settings, now):
         raise IdeaError(N_("Scoring is closed for this round."))
@@ -526,7 +526,7 @@ async def save_sheet(assignment_id: int, *, judge_id: int, scores: dict[int, tup
 
 async def abstain(assignment_id: int, *, judge_id: int, reason: str, now: dt.datetime) -> None:
     assignment = await assignment_for_judge(assignment_id, judge_id)
-    round_ = await round_row(assignment["round"])
+    round_ = await round_row(assignment["round"], scope=PLATFORM)
     if not scoring_open(round_, await settings_of(assignment["round"]), now):
         raise IdeaError(N_("Scoring is closed for this round."))
     if not reason.strip():
@@ -577,7 +577,7 @@ def snapshot_hash(data: dict[str, Any]) -> str:
 
 
 async def ensure_frozen(round_id: int, *, now: dt.datetime, actor_id: int | None = None,
-                        scope: Scope | None = None) -> dict[str, Any]:
+                        scope: Scope) -> dict[str, Any]:
     """Once judging has ended, freeze the sheets (idempotent): snapshot + SHA-256 into the audit log."""
     round_ = await round_row(round_id, scope=scope)
     settings = await settings_of(round_id)
@@ -603,14 +603,14 @@ async def ensure_frozen(round_id: int, *, now: dt.datetime, actor_id: int | None
 
 
 async def reopen(round_id: int, *, actor_id: int, reason: str, hours: int, now: dt.datetime,
-                 scope: Scope | None = None) -> None:
+                 scope: Scope) -> None:
     await round_row(round_id, scope=scope)
     if not reason.strip():
         raise ValidationFailed({"reason": N_("Please give the reason for reopening the scores.")})
     if not 1 <= hours <= 24 * 14:
         raise ValidationFailed({"hours": N_("Reopen for between 1 hour and 14 days.")})
-    round_ = await round_row(round_id)
-    await ensure_frozen(round_id, now=now, actor_id=actor_id)
+    round_ = await round_row(round_id, scope=PLATFORM)
+    await ensure_frozen(round_id, now=now, actor_id=actor_id, scope=PLATFORM)
     async with atomic(_db()):
         await RoundJudging.update({RoundJudging.reopened_until: now + dt.timedelta(hours=hours),
                                    RoundJudging.reopen_reason: reason.strip()[:2000]}).where(
@@ -641,7 +641,7 @@ async def results(round_id: int, *, method: str | None = None) -> dict[str, Any]
 
 
 async def shortlist(round_id: int, idea_ids: list[int], *, actor_id: int, reason: str, now: dt.datetime,
-                    scope: Scope | None = None) -> int:
+                    scope: Scope) -> int:
     """Mark entries shortlisted for the next round or the public vote (audited): only entries of this round."""
     round_ = await round_row(round_id, scope=scope)
     if not idea_ids:
@@ -657,11 +657,11 @@ async def shortlist(round_id: int, idea_ids: list[int], *, actor_id: int, reason
 
 
 async def set_comment_release(round_id: int, sheet_id: int, release: bool, *, actor_id: int,
-                              now: dt.datetime, scope: Scope | None = None) -> None:
+                              now: dt.datetime, scope: Scope) -> None:
     """Organizers approve (or withdraw) a sheet's comments for the team to read, without judge names.
 
     The sheet is loaded within the round and, when given, the organizer's ``scope``, in one query."""
-    within = scope.in_round(round_id) if scope is not None else Scope(everywhere=True, round_id=round_id)
+    within = scope.in_round(round_id)
     await load(ScoreSheet, sheet_id, within, ScoreSheet.id, missing=N_("This score sheet does not exist."))
     await ScoreSheet.update({ScoreSheet.release_comments: release}).where(
         (ScoreSheet.id == sheet_id) & (ScoreSheet.round == round_id))

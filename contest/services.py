@@ -61,14 +61,14 @@ async def contest_by_slug(slug: str, *, published_only: bool = True) -> dict[str
     return contest
 
 
-async def contest_for_organizer(slug: str, *, scope: Scope | None) -> dict[str, Any]:
+async def contest_for_organizer(slug: str, *, scope: Scope) -> dict[str, Any]:
     """A contest, published or not, only when it lies within the organizer's ``scope`` (one query)."""
     return await load(Contest, Contest.slug == slug, scope, Contest.all_columns(), Contest.commune.name,
                       Contest.commune.code, Contest.commune.slug,
                       missing=N_("This contest does not exist or is not published yet."))
 
 
-async def round_for_organizer(round_id: int, *, scope: Scope | None) -> dict[str, Any]:
+async def round_for_organizer(round_id: int, *, scope: Scope) -> dict[str, Any]:
     """A round with its contest's commune and slug, only within the organizer's ``scope``."""
     return await load(Round, round_id, scope, Round.all_columns(), Round.contest.commune, Round.contest.slug,
                       missing=N_("This round does not exist."))
@@ -100,7 +100,7 @@ async def contests_of_commune(commune_id: int, *, published_only: bool = True) -
 
 
 async def set_published(contest_id: int, published: bool, *, actor_id: int, now: dt.datetime,
-                        scope: Scope | None = None) -> None:
+                        scope: Scope) -> None:
     contest = await load(Contest, contest_id, scope, Contest.commune,
                          missing=N_("This contest does not exist or is not published yet."))
     async with atomic(_db()):
@@ -110,7 +110,7 @@ async def set_published(contest_id: int, published: bool, *, actor_id: int, now:
 
 
 async def extend_submission_deadline(round_id: int, new_close: dt.datetime, *, actor_id: int,
-                                     now: dt.datetime, scope: Scope | None = None) -> None:
+                                     now: dt.datetime, scope: Scope) -> None:
     """Move the submission deadline later (never earlier); later phases move with it if needed."""
     async with atomic(_db()):
         round_ = await round_for_organizer(round_id, scope=scope)
@@ -449,7 +449,7 @@ async def report(idea_id: int, *, reporter_id: int, reason: str, threshold: int,
 
 
 async def hide(idea_id: int, *, reason: str, actor_id: int, now: dt.datetime, lang: str = "vi",
-               scope: Scope | None = None) -> None:
+               scope: Scope) -> None:
     idea = await load(Idea, idea_id, scope, missing=N_("This idea does not exist."))
     reason = reason.strip()
     if not reason:
@@ -467,7 +467,7 @@ async def hide(idea_id: int, *, reason: str, actor_id: int, now: dt.datetime, la
                            commune_id=contest["commune"], now=now, data={"reason": reason})
 
 
-async def unhide(idea_id: int, *, actor_id: int, now: dt.datetime, scope: Scope | None = None) -> None:
+async def unhide(idea_id: int, *, actor_id: int, now: dt.datetime, scope: Scope) -> None:
     idea = await load(Idea, idea_id, scope, missing=N_("This idea does not exist."))
     async with atomic(_db()):
         await Idea.update({Idea.hidden: False, Idea.hidden_by_reports: False, Idea.hidden_reason: ""}).where(
@@ -489,7 +489,7 @@ async def idea_by_code(code: str) -> dict[str, Any]:
     return idea
 
 
-async def idea_full(idea_id: int, *, scope: Scope | None = None) -> dict[str, Any]:
+async def idea_full(idea_id: int, *, scope: Scope) -> dict[str, Any]:
     """An idea with its names; within ``scope`` when one is given (organizer pages)."""
     return await load(Idea, idea_id, scope, Idea.all_columns(), Idea.category.name, Idea.hamlet.name,
                       Idea.lead.full_name, Idea.contest.slug, Idea.contest.title, Idea.contest.commune,
@@ -540,7 +540,7 @@ async def gallery(contest_id: int, *, q: str = "", category: int | None = None, 
     return rows, total
 
 
-async def revisions_of(idea_id: int, *, scope: Scope | None = None) -> list[dict[str, Any]]:
+async def revisions_of(idea_id: int, *, scope: Scope) -> list[dict[str, Any]]:
     """An idea's revisions, oldest first — none when the idea lies outside ``scope``."""
     condition = IdeaRevision.idea == idea_id
     within = clause(IdeaRevision, scope)

@@ -54,7 +54,7 @@ async def rules_of(round_id: int) -> dict[str, Any]:
 
 
 async def update_rules(round_id: int, values: dict[str, Any], *, actor_id: int, now: dt.datetime,
-                       scope: Scope | None = None) -> None:
+                       scope: Scope) -> None:
     """Change the vote's rules — only before the vote opens, so they are known in advance.
 
     The round is loaded within ``scope`` (the organizer's communes): a round elsewhere is not found."""
@@ -426,7 +426,7 @@ async def withdraw(round_id: int, idea_id: int, *, voter_id: int, now: dt.dateti
 
 
 async def void(vote_id: int, *, reason: str, actor_id: int, now: dt.datetime, alias_key: bytes,
-               scope: Scope | None = None) -> None:
+               scope: Scope) -> None:
     """An organizer voids a vote with a reason; it stays in the log, marked.
 
     The vote is loaded within ``scope`` (the organizer's communes and the round of the page) in
@@ -584,13 +584,13 @@ async def votes_for_review(round_id: int, *, alias_key: bytes, limit: int = 200)
              "voter_alias": voter_alias(alias_key, r["round.contest"], r["voter"])} for r in rows]
 
 
-async def organizer_round(round_id: int, *, scope: Scope | None) -> dict[str, Any]:
+async def organizer_round(round_id: int, *, scope: Scope) -> dict[str, Any]:
     """A round (as ``voting_context``) only when it lies within the organizer's ``scope``."""
     await load(Round, round_id, scope, Round.id, missing=N_("This round does not exist."))
     return await voting_context(round_id)
 
 
-async def review(round_id: int, *, scope: Scope | None, alias_key: bytes, now: dt.datetime) -> dict[str, Any]:
+async def review(round_id: int, *, scope: Scope, alias_key: bytes, now: dt.datetime) -> dict[str, Any]:
     """Everything the organizer's vote page shows: rules, integrity signals, tallies and the latest
     votes by receipt and pseudonymous alias (never names, phones or account ids)."""
     round_ = await organizer_round(round_id, scope=scope)

@@ -32,6 +32,7 @@ from accounts.tables import User
 from contest.demo import DEMO_PASSWORD
 from contest.tables import Idea
 from mentoring import services
+from accounts.scope import PLATFORM
 from mentoring.tables import (
     ActionItem,
     IncubationRecord,
@@ -415,7 +416,7 @@ async def _pipeline(ideas: dict[str, dict[str, Any]], *, organizer: int, now: dt
             continue
         for days_ago, stage, checklist, outcome in steps:
             await services.set_stage(idea_id, stage=stage, checklist=checklist, outcome=outcome, actor_id=organizer,
-                                     now=now - dt.timedelta(days=days_ago))
+                                     now=now - dt.timedelta(days=days_ago), scope=PLATFORM)
         created += 1
     if created:
         done.append(f"{created} ideas in the incubation pipeline")
@@ -441,9 +442,9 @@ async def _workshops(commune_id: int, orgs: dict[str, int], *, organizer: int, n
             await services.register(workshop.id, user_id=ids[email], now=first + dt.timedelta(days=n, hours=3 * n))
         if starts + dt.timedelta(hours=hours) <= now:
             absent = {ids[e] for e in PAST_ABSENT}
-            present = [r["id"] for r in await services.registrations(workshop.id) if r["user"] not in absent]
+            present = [r["id"] for r in await services.registrations(workshop.id, scope=PLATFORM) if r["user"] not in absent]
             await services.set_attendance(workshop.id, present, actor_id=organizer,
-                                          now=starts + dt.timedelta(hours=hours, minutes=30))
+                                          now=starts + dt.timedelta(hours=hours, minutes=30), scope=PLATFORM)
         done.append(f"workshop «{spec['title']}» with {len(people)} registrations")
 
 
@@ -587,12 +588,12 @@ async def seed_mentoring_tan_minh(commune_id: int, *, now: dt.datetime) -> str:
             done.append("a mentoring request waiting")
         if not await IncubationRecord.exists().where(IncubationRecord.idea == greenhouse["id"]):
             await services.set_stage(greenhouse["id"], stage="prototype", checklist=["problem_checked", "team_formed"],
-                                     outcome="", actor_id=organizer, now=now - dt.timedelta(days=15))
+                                     outcome="", actor_id=organizer, now=now - dt.timedelta(days=15), scope=PLATFORM)
             await services.set_stage(ideas[TM_BOTTLES]["id"], stage="idea", checklist=["problem_checked"], outcome="",
-                                     actor_id=organizer, now=now - dt.timedelta(days=8))
+                                     actor_id=organizer, now=now - dt.timedelta(days=8), scope=PLATFORM)
             done.append("2 ideas in the incubation pipeline")
         if not await MatchRun.exists().where(MatchRun.commune == commune_id):
-            await services.run_matching(commune_id, mode="optimal", actor_id=organizer, now=now - dt.timedelta(days=1))
+            await services.run_matching(commune_id, mode="optimal", actor_id=organizer, now=now - dt.timedelta(days=1), scope=PLATFORM)
             done.append("a matching run waiting for review")
         if not await Workshop.exists().where(Workshop.title == TM_WORKSHOP["title"]):
             starts = _local(now, days=12, hour=8)

@@ -15,7 +15,7 @@ from typing import Any
 from accounts import audit, notifications
 from accounts.engine import atomic, is_sqlite
 from accounts.errors import NotFound, PermissionDenied, ValidationFailed
-from accounts.scope import Scope, clause, load
+from accounts.scope import PLATFORM, Scope, clause, load
 from accounts.i18n import N_, translate
 from accounts.tables import User
 from accounts.text import as_id, fold, search_terms
@@ -596,12 +596,9 @@ async def toggle_action(action_id: int, *, user_id: int) -> int:
 
 # ---------------------------------------------------------------- pipeline
 
-async def pipeline(commune_id: int | None = None, *, scope: Scope | None = None) -> dict[str, list[dict[str, Any]]]:
-    """The incubation board: ideas by stage, of one commune or of every commune within ``scope``."""
-    if commune_id is None and scope is None:
-        raise ValueError("pipeline() needs a commune or a scope")
-    condition = clause(IncubationRecord, scope) if commune_id is None else (
-        IncubationRecord.idea.contest.commune == commune_id)
+async def pipeline(*, scope: Scope) -> dict[str, list[dict[str, Any]]]:
+    """The incubation board: ideas by stage, of every commune within ``scope``."""
+    condition = clause(IncubationRecord, scope)
     rows = await IncubationRecord.select(IncubationRecord.all_columns(), IncubationRecord.idea.code,
                                          IncubationRecord.idea.title, IncubationRecord.idea.lead.full_name).where(
         condition if condition is not None else IncubationRecord.id.is_not_null()).order_by(
@@ -614,7 +611,7 @@ async def pipeline(commune_id: int | None = None, *, scope: Scope | None = None)
 
 
 async def set_stage(idea_id: int, *, stage: str, checklist: list[str], outcome: str, actor_id: int,
-                    now: dt.datetime, scope: Scope | None = None) -> None:
+                    now: dt.datetime, scope: Scope) -> None:
     """Move an idea along the pipeline; a stage is reached only when the previous gate is met.
 
     The idea is loaded within ``scope`` (the organizer's communes): an idea of another commune is
@@ -714,7 +711,7 @@ async def my_registration(workshop_id: int, user_id: int) -> dict[str, Any] | No
                                                      & (WorkshopRegistration.user == user_id)).first()
 
 
-async def registrations(workshop_id: int, *, scope: Scope | None = None) -> list[dict[str, Any]]:
+async def registrations(workshop_id: int, *, scope: Scope) -> list[dict[str, Any]]:
     """Who registered for a workshop (with names: for its organizers) — none when the workshop lies
     outside ``scope``."""
     condition = (WorkshopRegistration.workshop == workshop_id) & (WorkshopRegistration.status != "cancelled")
@@ -733,7 +730,7 @@ async def seat_counts(workshop_id: int) -> dict[str, int]:
 
 
 async def set_attendance(workshop_id: int, present: list[int], *, actor_id: int, now: dt.datetime,
-                         scope: Scope | None = None) -> None:
+                         scope: Scope) -> None:
     """Record who came. The workshop is loaded within ``scope`` (its commune's organizers; a city-wide
     workshop: platform admins): a workshop elsewhere is not found and its registrations stay as they are."""
     row = await load(Workshop, workshop_id, scope, Workshop.id, Workshop.commune,
@@ -773,11 +770,11 @@ async def _mentor_pool() -> list[matching.Mentor]:
 
 
 async def run_matching(commune_id: int, *, mode: str, actor_id: int, now: dt.datetime, min_score: float = 0.3,
-                       scope: Scope | None = None) -> int:
+                       scope: Scope) -> int:
     """Propose mentors for the commune's teams that stated their needs and have no mentor yet."""
     import asyncio
 
-    if scope is not None and not scope.covers(commune_id):
+    if not scope.covers(commune_id):
         raise NotFound(N_("This commune does not exist on the platform."))
 
     needs = await TeamNeed.select(TeamNeed.all_columns()).where(TeamNeed.idea.contest.commune == commune_id)
@@ -812,7 +809,7 @@ async def run_matching(commune_id: int, *, mode: str, actor_id: int, now: dt.dat
     return run.id
 
 
-async def proposals(run_id: int, *, scope: Scope | None = None) -> list[dict[str, Any]]:
+async def proposals(run_id: int, *, scope: Scope) -> list[dict[str, Any]]:
     """A matching run's proposals, best first — none when the run lies outside ``scope``."""
     condition = MatchProposal.run == run_id
     within = clause(MatchProposal, scope)
@@ -829,7 +826,7 @@ async def latest_run(commune_id: int) -> dict[str, Any] | None:
     return await MatchRun.select().where(MatchRun.commune == commune_id).order_by(MatchRun.id, ascending=False).first()
 
 
-async def adjust(proposal_id: int, mentor_id: int | None, *, actor_id: int, scope: Scope | None = None) -> None:
+async def adjust(proposal_id: int, mentor_id: int | None, *, actor_id: int, scope: Scope) -> None:
     """An organizer changes the mentor of a proposal before the run is published. The proposal is
     loaded within ``scope`` (its run's commune) in one query: one of another commune is not found."""
     row = await load(MatchProposal, proposal_id, scope, MatchProposal.all_columns(), MatchProposal.run.published_at,
@@ -849,7 +846,7 @@ async def adjust(proposal_id: int, mentor_id: int | None, *, actor_id: int, scop
 
 
 async def publish_run(run_id: int, *, actor_id: int, now: dt.datetime, lang: str = "vi",
-                      scope: Scope | None = None) -> int:
+                      scope: Scope) -> int:
     """Turn the reviewed proposals into mentorships (capacity checked) and tell both sides.
 
     The run is claimed within ``scope`` (its commune) by the same statement that marks it
@@ -863,7 +860,7 @@ async def publish_run(run_id: int, *, actor_id: int, now: dt.datetime, lang: str
         if not done:
             await load(MatchRun, run_id, scope, MatchRun.id, missing=N_("This matching run does not exist."))
             raise IdeaError(N_("This matching has already been published."))
-        for p in await proposals(run_id):
+        for p in await proposals(run_id, scope=PLATFORM):
             if not p["mentor"]:
                 continue
             mentor = await MentorProfile.select(MentorProfile.capacity, MentorProfile.user).where(

@@ -25,6 +25,7 @@ from server.guards import access
 from server.i18n import lang_of, t
 from server.uploads import discard, store_form_files
 from server.web import field_errors, flash, flash_error, form_data, organizer_scope, redirect, render
+from accounts.scope import PLATFORM
 
 PER_PAGE = 12
 UPLOAD_BODY_LIMIT = 80 * 1024 * 1024  # a cover and five attachments of 10 MB, plus the text
@@ -209,7 +210,7 @@ class MyIdeasController(Controller):
 
     async def _edit_page(self, request: Request, ctx: AppContext, idea_id: int, *, status: int = 200,
                          values: dict | None = None, errors: dict | None = None) -> Template:
-        idea = await services.idea_full(idea_id)
+        idea = await services.idea_full(idea_id, scope=PLATFORM)
         me = current_user(request)
         if idea["lead"] != me.id and me.id not in await services.member_ids(idea_id):
             raise PermissionDenied(N_("Only the team can open this page."))

@@ -20,6 +20,7 @@ from server.controllers.contests import STAGE_LABELS
 from server.guards import access
 from server.i18n import lang_of, t
 from server.web import field_errors, flash, flash_error, form_data, organizer_scope, redirect, render
+from accounts.scope import PLATFORM
 
 
 def _lines(text: str) -> list[str]:
@@ -49,7 +50,7 @@ class JudgeController(Controller):
     @get("/rounds/{round_id:int}/declaration", opt=access(Access.judge))
     async def declaration_form(self, request: Request, round_id: FromPath[int]) -> Template:
         me = current_user(request)
-        round_ = await judging.round_row(round_id)
+        round_ = await judging.round_row(round_id, scope=PLATFORM)
         if not await judging.on_panel(round_id, me.id):
             raise PermissionDenied(N_("You are not on this round's panel."))
         return render("judging/declaration.html", round=round_,
@@ -73,7 +74,7 @@ class JudgeController(Controller):
                     raise
                 errors = field_errors(request, exc)
         if errors:
-            return render("judging/declaration.html", status=400, round=await judging.round_row(round_id),
+            return render("judging/declaration.html", status=400, round=await judging.round_row(round_id, scope=PLATFORM),
                           signed=None, values=values, errors=errors)
         flash(request, N_("Your declaration is signed. You can now score your entries."))
         return redirect("/judge")
@@ -87,7 +88,7 @@ class JudgeController(Controller):
             if await judging.judges_round_of(assignment_id, me.id) is not None:
                 flash(request, N_("Please sign the conflict-of-interest declaration first."), "info")
             raise
-        round_ = await judging.round_row(assignment["round"])
+        round_ = await judging.round_row(assignment["round"], scope=PLATFORM)
         settings = await judging.settings_of(assignment["round"])
         criteria = await judging.rubric(assignment["round"])
         sheet = await judging.sheet(assignment["round"], me.id, assignment["idea"])

@@ -12,6 +12,7 @@ from contest import services
 from contest.errors import IdeaError
 from contest.tables import Idea, IdeaMember, IdeaRevision, IdeaStatus
 from tests.support.factories import complete_form, make_contest
+from accounts.scope import PLATFORM
 
 pytestmark = pytest.mark.integration
 
@@ -132,7 +133,7 @@ async def test_edits_are_revisions_until_the_deadline(contest, make_user, clock)
     await services.submit(idea_id, user_id=lead.id, now=clock())
     await services.save(idea_id, complete_form(contest["categories"][0], title="Lọc nước mưa v2"), user_id=lead.id,
                         now=clock())
-    revisions = await services.revisions_of(idea_id)
+    revisions = await services.revisions_of(idea_id, scope=PLATFORM)
     assert [r["number"] for r in revisions] == [1, 2]
     assert revisions[1]["snapshot"]["title"] == "Lọc nước mưa v2"
     clock.advance(days=21)  # after the deadline
@@ -214,9 +215,9 @@ async def test_extend_deadline_is_audited(contest, make_user, clock):
     organizer = await make_user()
     row, round_ = await ctx(contest)
     later = round_["submission_closes"] + dt.timedelta(days=3)
-    await services.extend_submission_deadline(round_["id"], later, actor_id=organizer.id, now=clock())
+    await services.extend_submission_deadline(round_["id"], later, actor_id=organizer.id, now=clock(), scope=PLATFORM)
     assert (await services.rounds_of(row["id"]))[0]["submission_closes"] == later
     assert await AuditEvent.exists().where(AuditEvent.action == "round.deadline_extended")
     with pytest.raises(ValidationFailed):
         await services.extend_submission_deadline(round_["id"], later - dt.timedelta(days=5),
-                                                  actor_id=organizer.id, now=clock())
+                                                  actor_id=organizer.id, now=clock(), scope=PLATFORM)

@@ -14,6 +14,7 @@ from contest.assignment import AssignmentInfeasible
 from contest.errors import IdeaError
 from contest.tables import Assignment, Criterion, ScoreSheet
 from tests.support.factories import complete_form, make_contest
+from accounts.scope import PLATFORM
 
 pytestmark = pytest.mark.integration
 
@@ -41,7 +42,7 @@ async def setup(commune, make_user, clock):
     for i in range(3):
         judge = await make_user(email=f"gk{i}@example.com", full_name=f"Giám khảo {i}")
         await judging.add_judge(round_["id"], judge.email, expertise=[contest["categories"][i]], actor_id=organizer.id,
-                                now=clock())
+                                now=clock(), scope=PLATFORM)
         member = (await judging.panel_invitations(judge.id))[0]
         await judging.accept_panel(member["id"], user_id=judge.id, now=clock())
         judges.append(judge)
@@ -73,8 +74,8 @@ async def test_team_members_and_declared_entries_are_never_assigned(setup, clock
     assert (judge.id, setup["ideas"][0]) in blocked and (setup["judges"][1].id, setup["ideas"][1]) in blocked
     await judging.update_settings(setup["round"]["id"], values={"judges_per_entry": 2, "min_per_judge": 0,
                                   "max_per_judge": None, "anchors": 0, "method": "mean"},
-                                  actor_id=setup["organizer"].id, now=clock())
-    await judging.run_assignment(setup["round"]["id"], actor_id=setup["organizer"].id, now=clock())
+                                  actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
+    await judging.run_assignment(setup["round"]["id"], actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
     pairs = {(a["judge"], a["idea"]) for a in await Assignment.select().where(Assignment.round == setup["round"]["id"])}
     assert not pairs & blocked
     for idea in setup["ideas"]:
@@ -91,17 +92,17 @@ async def test_relatives_declared_by_contact_are_conflicts(setup, clock):
 async def test_infeasible_settings_are_explained(setup, clock):
     await judging.update_settings(setup["round"]["id"], values={"judges_per_entry": 3, "min_per_judge": 0,
                                   "max_per_judge": 2, "anchors": 0, "method": "mean"},
-                                  actor_id=setup["organizer"].id, now=clock())
+                                  actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
     with pytest.raises(AssignmentInfeasible) as info:
-        await judging.run_assignment(setup["round"]["id"], actor_id=setup["organizer"].id, now=clock())
+        await judging.run_assignment(setup["round"]["id"], actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
     assert info.value.params  # the message carries the numbers
 
 
 async def assign_all(setup, clock, k=3):
     await judging.update_settings(setup["round"]["id"], values={"judges_per_entry": k, "min_per_judge": 0,
                                   "max_per_judge": None, "anchors": 0, "method": "additive"},
-                                  actor_id=setup["organizer"].id, now=clock())
-    await judging.run_assignment(setup["round"]["id"], actor_id=setup["organizer"].id, now=clock())
+                                  actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
+    await judging.run_assignment(setup["round"]["id"], actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
     for judge in setup["judges"]:
         if await judging.declaration(setup["round"]["id"], judge.id) is None:
             await judging.sign_declaration(setup["round"]["id"], judge.id, statement="", related_codes=[],
@@ -118,7 +119,7 @@ async def criteria_ids(setup):
 
 
 async def test_scoring_needs_the_declaration_and_the_judging_phase(setup, clock):
-    await judging.run_assignment(setup["round"]["id"], actor_id=setup["organizer"].id, now=clock())
+    await judging.run_assignment(setup["round"]["id"], actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
     judge = setup["judges"][0]
     assignment = await my_assignment(setup, judge)
     c1, c2 = await criteria_ids(setup)
@@ -183,7 +184,7 @@ async def test_other_scores_hidden_until_own_submitted(setup, clock):
 
 async def test_recusal_reassigns_the_entry(setup, clock, make_user):
     extra = await make_user(email="gk-extra@example.com")
-    await judging.add_judge(setup["round"]["id"], extra.email, expertise=[], actor_id=setup["organizer"].id, now=clock())
+    await judging.add_judge(setup["round"]["id"], extra.email, expertise=[], actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
     member = (await judging.panel_invitations(extra.id))[0]
     await judging.accept_panel(member["id"], user_id=extra.id, now=clock())
     await assign_all(setup, clock, k=2)
@@ -205,7 +206,7 @@ async def test_freeze_after_judging_and_reopen(setup, clock):
     await judging.save_sheet(a["id"], judge_id=judge.id, scores={c1: ("2", ""), c2: ("3", "")},
                              overall_comment="", submit=False, now=clock())
     clock.advance(days=11)  # judging has ended
-    settings = await judging.ensure_frozen(setup["round"]["id"], now=clock())
+    settings = await judging.ensure_frozen(setup["round"]["id"], now=clock(), scope=PLATFORM)
     assert settings["frozen_hash"] and len(settings["frozen_hash"]) == 64
     event = await AuditEvent.select().where(AuditEvent.action == "judging.frozen").first()
     assert settings["frozen_hash"] in event["data"]
@@ -214,14 +215,14 @@ async def test_freeze_after_judging_and_reopen(setup, clock):
         await judging.save_sheet(a["id"], judge_id=judge.id, scores={c1: ("5", ""), c2: ("3", "")},
                                  overall_comment="", submit=True, now=clock())
     with pytest.raises(ValidationFailed):
-        await judging.reopen(setup["round"]["id"], actor_id=setup["organizer"].id, reason="", hours=24, now=clock())
+        await judging.reopen(setup["round"]["id"], actor_id=setup["organizer"].id, reason="", hours=24, now=clock(), scope=PLATFORM)
     await judging.reopen(setup["round"]["id"], actor_id=setup["organizer"].id, reason="Giám khảo nhập nhầm",
-                         hours=24, now=clock())
+                         hours=24, now=clock(), scope=PLATFORM)
     await judging.save_sheet(a["id"], judge_id=judge.id, scores={c1: ("5", ""), c2: ("3", "")},
                              overall_comment="", submit=True, now=clock())
     assert await AuditEvent.exists().where(AuditEvent.action == "judging.reopened")
     clock.advance(hours=25)
-    again = await judging.ensure_frozen(setup["round"]["id"], now=clock())
+    again = await judging.ensure_frozen(setup["round"]["id"], now=clock(), scope=PLATFORM)
     assert again["frozen_hash"] != settings["frozen_hash"]
     from accounts.audit import verify_chain
 
@@ -243,11 +244,11 @@ async def test_results_shortlist_and_feedback(setup, clock):
     assert all(row["result"].n == 3 for row in results["ranking"])
     top = [row["result"].entry for row in results["ranking"][:2]]
     assert await judging.shortlist(setup["round"]["id"], top, actor_id=setup["organizer"].id, reason="",
-                                   now=clock()) == 2
+                                   now=clock(), scope=PLATFORM) == 2
     assert (await services.idea_row(top[0]))["status"] == "shortlisted"
     sheet = await ScoreSheet.select().where(ScoreSheet.idea == setup["ideas"][0]).first()
     await judging.set_comment_release(setup["round"]["id"], sheet["id"], True, actor_id=setup["organizer"].id,
-                                      now=clock())
+                                      now=clock(), scope=PLATFORM)
     assert await judging.feedback(setup["ideas"][0], now=clock()) is None  # not before the results
     clock.advance(days=40)
     feedback = await judging.feedback(setup["ideas"][0], now=clock())

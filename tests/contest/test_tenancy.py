@@ -10,7 +10,7 @@ import pytest
 
 from accounts.errors import NotFound
 from accounts.rules import Principal
-from accounts.scope import Scope, clause, exists, load
+from accounts.scope import PLATFORM, Scope, clause, exists, load
 from accounts.tables import AuditEvent, User
 from contest import judging, services, voting
 from contest.tables import Assignment, Contest, Idea, Round, ScoreSheet, Vote, VoteLogEntry, VoteRules
@@ -53,7 +53,7 @@ def test_the_scope_clause_joins_to_the_commune_and_the_round_in_one_statement():
     sql = str(Vote.select(Vote.id).where((Vote.id == 5) & clause(Vote, Scope.of_communes(1, 2, round_id=3))))
     assert sql.count("SELECT") == 1 and "JOIN" in sql
     assert '"commune" IN (1, 2)' in sql and '"vote"."round" = 3' in sql
-    assert clause(Vote, None) is None  # trusted callers (seed, commands)
+    assert clause(Vote, PLATFORM) is None  # the platform itself (seed, commands)
     assert '"commune"' not in str(clause(Vote, Scope(everywhere=True, round_id=3)).querystring)
     assert "-1" in str(clause(Contest, Scope()).querystring)  # nobody's scope matches no commune
     with pytest.raises(LookupError):
@@ -74,7 +74,7 @@ async def test_load_finds_a_row_only_within_the_scope(two):
     with pytest.raises(NotFound):
         await load(Vote, 10**9, scope_of(b))  # no such row
     assert (await load(Vote, vote_b, Scope(everywhere=True), Vote.receipt)).keys() == {"receipt"}
-    assert (await load(Vote, vote_b, None))["id"] == vote_b
+    assert (await load(Vote, vote_b, PLATFORM))["id"] == vote_b
     slug_b = b["contest"]["slug"]
     assert (await load(Contest, Contest.slug == slug_b, scope_of(b)))["id"] == b["contest"]["id"]
     with pytest.raises(NotFound) as refused:

@@ -12,6 +12,7 @@ from contest import services, voting
 from contest.errors import IdeaError
 from contest.tables import Ballot, Vote
 from tests.support.factories import complete_form, make_contest, make_resident
+from accounts.scope import PLATFORM
 
 pytestmark = pytest.mark.integration
 KEY = b"test-alias-key"
@@ -30,7 +31,7 @@ async def vote_round(commune, make_user, clock):
         await services.submit(idea_id, user_id=lead.id, now=clock())
         ideas.append(idea_id)
     await voting.update_rules(round_["id"], {"votes_per_voter": 3, "change_allowed": True, "live_tally": False,
-                                             "residents_only": True, "jury_weight": 0.7}, actor_id=ideas[0], now=clock())
+                                             "residents_only": True, "jury_weight": 0.7}, actor_id=ideas[0], now=clock(), scope=PLATFORM)
     clock.advance(days=31.5)  # the vote opens 11 days after submissions close
     return {"round": round_, "ideas": ideas, "contest": contest}
 
@@ -61,7 +62,7 @@ async def test_rules_are_fixed_once_the_vote_opens(vote_round, clock):
     with pytest.raises(IdeaError):
         await voting.update_rules(vote_round["round"]["id"], {"votes_per_voter": 5, "change_allowed": True,
                                   "live_tally": True, "residents_only": True, "jury_weight": 0.5},
-                                  actor_id=1, now=clock())
+                                  actor_id=1, now=clock(), scope=PLATFORM)
 
 
 async def test_fifty_identical_votes_leave_one(vote_round, make_user, clock):
@@ -97,7 +98,7 @@ async def test_change_a_vote_and_the_log_verifies(vote_round, make_user, clock):
     other = await verified(make_user)
     cast = await voting.cast(rid, vote_round["ideas"][1], voter_id=other.id, now=clock(), alias_key=KEY)
     vote = await Vote.select(Vote.id).where(Vote.receipt == cast["receipt"]).first()
-    await voting.void(vote["id"], reason="Tài khoản ảo", actor_id=voter.id, now=clock(), alias_key=KEY)
+    await voting.void(vote["id"], reason="Tài khoản ảo", actor_id=voter.id, now=clock(), alias_key=KEY, scope=PLATFORM)
     rows = await voting.log_rows(rid)
     assert [r["action"] for r in rows] == ["cast", "withdraw", "cast", "cast", "void"]
     check = voting.verify_log(rows)
@@ -124,7 +125,7 @@ async def test_tampering_with_the_log_is_detected(vote_round, make_user, clock):
 
 async def test_hidden_ideas_cannot_get_votes(vote_round, make_user, clock):
     voter = await verified(make_user)
-    await services.hide(vote_round["ideas"][2], reason="Vi phạm", actor_id=voter.id, now=clock())
+    await services.hide(vote_round["ideas"][2], reason="Vi phạm", actor_id=voter.id, now=clock(), scope=PLATFORM)
     with pytest.raises(IdeaError):
         await voting.cast(vote_round["round"]["id"], vote_round["ideas"][2], voter_id=voter.id, now=clock(),
                           alias_key=KEY)
@@ -193,7 +194,7 @@ async def test_the_chain_head_follows_every_append(vote_round, make_user, clock)
     await voting.withdraw(rid, vote_round["ideas"][0], voter_id=voters[0].id, now=clock(), alias_key=KEY)
     vote = await Vote.select(Vote.id).where(Vote.voter == voters[1].id).first()
     await voting.void(vote["id"], reason='Lý do có "dấu ngoặc" ,"seq":0,', actor_id=voters[2].id, now=clock(),
-                      alias_key=KEY)
+                      alias_key=KEY, scope=PLATFORM)
     rows = await voting.log_rows(rid)
     head = await VoteChain.select().where(VoteChain.round == rid).first()
     assert [r["seq"] for r in rows] == [1, 2, 3, 4, 5]

@@ -7,6 +7,7 @@ import pytest
 from accounts.tables import AuditEvent, Notification, OutboxMail, RoleGrant, User
 from contest.tables import Idea
 from mentoring import services as mentoring
+from accounts.scope import PLATFORM, Scope
 from mentoring.tables import (
     ActionItem,
     IncubationRecord,
@@ -72,7 +73,7 @@ async def test_demo_mentoring(db, clock):
 
     # The incubation pipeline: ideas at four stages or more, one launched as a cooperative.
     commune = (await Idea.select(Idea.contest.commune).where(Idea.id == mentorship["idea"]).first())["contest.commune"]
-    board = await mentoring.pipeline(commune)
+    board = await mentoring.pipeline(scope=Scope.of_communes(commune))
     assert sum(bool(ideas) for ideas in board.values()) >= 4
     assert [r["outcome"] for r in board["launched"]] == ["cooperative"]
 
@@ -108,15 +109,15 @@ async def check_tan_minh(an_khanh: int, now):
     assert await OfficeSlot.exists().where(OfficeSlot.booked_by == mentorship["id"])
 
     # Each commune's pipeline board shows only its own ideas.
-    board = await mentoring.pipeline(commune)
+    board = await mentoring.pipeline(scope=Scope.of_communes(commune))
     assert {r["idea"] for rows in board.values() for r in rows} <= set(ideas)
     assert sum(len(rows) for rows in board.values()) == 2
-    assert not {r["idea"] for rows in (await mentoring.pipeline(an_khanh)).values() for r in rows} & set(ideas)
+    assert not {r["idea"] for rows in (await mentoring.pipeline(scope=Scope.of_communes(an_khanh))).values() for r in rows} & set(ideas)
 
     # A matching run of its own, not published yet, proposing mentors for its teams without one.
     run = await mentoring.latest_run(commune)
     assert run is not None and run["published_at"] is None
-    proposals = await mentoring.proposals(run["id"])
+    proposals = await mentoring.proposals(run["id"], scope=PLATFORM)
     assert proposals and {p["idea"] for p in proposals} <= set(ideas) - {mentorship["idea"]}
     assert await mentoring.latest_run(an_khanh) is None
 

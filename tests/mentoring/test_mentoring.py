@@ -14,6 +14,7 @@ from contest.tables import Idea
 from mentoring import services as mentoring
 from mentoring.tables import MentoringRequest, Mentorship, OfficeSlot, Workshop, WorkshopRegistration
 from tests.support.factories import complete_form, make_contest
+from accounts.scope import PLATFORM, Scope
 
 pytestmark = pytest.mark.integration
 
@@ -129,12 +130,12 @@ async def test_workshop_waiting_list_and_promotion(world, make_user, clock):
 async def test_pipeline_gates(world, clock):
     idea, lead = world["teams"][0]
     with pytest.raises(ValidationFailed):
-        await mentoring.set_stage(idea, stage="prototype", checklist=[], outcome="", actor_id=lead.id, now=clock())
+        await mentoring.set_stage(idea, stage="prototype", checklist=[], outcome="", actor_id=lead.id, now=clock(), scope=PLATFORM)
     await mentoring.set_stage(idea, stage="prototype", checklist=["problem_checked", "team_formed"], outcome="",
-                              actor_id=lead.id, now=clock())
+                              actor_id=lead.id, now=clock(), scope=PLATFORM)
     with pytest.raises(ValidationFailed):
-        await mentoring.set_stage(idea, stage="launched", checklist=[], outcome="", actor_id=lead.id, now=clock())
-    board = await mentoring.pipeline(world["teams"][0][1].commune)
+        await mentoring.set_stage(idea, stage="launched", checklist=[], outcome="", actor_id=lead.id, now=clock(), scope=PLATFORM)
+    board = await mentoring.pipeline(scope=Scope.of_communes(world["teams"][0][1].commune))
     assert [r["idea"] for r in board["prototype"]] == [idea]
 
 
@@ -143,15 +144,15 @@ async def test_batch_matching_respects_capacity_and_publishes(world, clock):
         await mentoring.save_needs(idea, {"needs": ["marketing"], "languages": ["vi"], "mode": "any"},
                                    user_id=lead.id, now=clock())
     commune_id = world["teams"][0][1].commune
-    run_id = await mentoring.run_matching(commune_id, mode="optimal", actor_id=world["teams"][0][1].id, now=clock())
-    proposals = await mentoring.proposals(run_id)
+    run_id = await mentoring.run_matching(commune_id, mode="optimal", actor_id=world["teams"][0][1].id, now=clock(), scope=PLATFORM)
+    proposals = await mentoring.proposals(run_id, scope=PLATFORM)
     matched = [p for p in proposals if p["mentor"]]
     assert len(matched) == 2  # two mentors with one place each
     assert all("marketing" in p["covered"] for p in matched)
-    created = await mentoring.publish_run(run_id, actor_id=world["teams"][0][1].id, now=clock())
+    created = await mentoring.publish_run(run_id, actor_id=world["teams"][0][1].id, now=clock(), scope=PLATFORM)
     assert created == 2 and await Mentorship.count() == 2
     with pytest.raises(IdeaError):
-        await mentoring.publish_run(run_id, actor_id=world["teams"][0][1].id, now=clock())
+        await mentoring.publish_run(run_id, actor_id=world["teams"][0][1].id, now=clock(), scope=PLATFORM)
 
 
 async def test_a_judge_who_mentors_the_team_is_in_conflict(world, clock):

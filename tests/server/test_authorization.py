@@ -73,6 +73,7 @@ from mentoring.tables import (
 )
 from server.guards import access_of
 from tests.conftest import login
+from accounts.scope import PLATFORM
 
 pytestmark = pytest.mark.integration
 
@@ -463,7 +464,7 @@ async def test_every_route_every_role_both_communes(app, clock):
     an_khanh = (await Commune.select(Commune.id).where(Commune.slug == "an-khanh").first())["id"]
     organizer = (await User.select(User.id).where(User.email == "organizer@example.com").first())["id"]
     # Commune A's own matching run, to be reviewed (the demo has one only in Tân Minh).
-    await mentoring.run_matching(an_khanh, mode="optimal", actor_id=organizer, now=clock())
+    await mentoring.run_matching(an_khanh, mode="optimal", actor_id=organizer, now=clock(), scope=PLATFORM)
     a = await objects_of("an-khanh", vote_contest="sang-kien-chuyen-doi-so-2026",
                          judging_contest="y-tuong-sang-tao-2025", award_contest="y-tuong-sang-tao-2025",
                          judge="judge1@example.com", lead="youth1@example.com", mentor="mentor1@example.com",

@@ -12,13 +12,14 @@ from contest.tables import Assignment, ScoreSheet
 from tests.conftest import csrf_from, login, post_form
 from tests.contest.test_judging import assign_all, in_judging, setup  # noqa: F401 — the shared fixture
 from tests.support.factories import PASSWORD
+from accounts.scope import PLATFORM
 
 pytestmark = pytest.mark.integration
 
 
 async def test_judge_signs_then_scores_blind(client, setup, clock):  # noqa: F811
     judge = setup["judges"][0]
-    await judging.run_assignment(setup["round"]["id"], actor_id=setup["organizer"].id, now=clock())
+    await judging.run_assignment(setup["round"]["id"], actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
     in_judging(clock)
     await login(client, judge.email, PASSWORD)
     home = await client.get("/judge")

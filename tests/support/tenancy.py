@@ -39,6 +39,7 @@ from mentoring.tables import (
     WorkshopRegistration,
 )
 from tests.support.factories import complete_form, make_contest
+from accounts.scope import PLATFORM
 
 
 async def build_commune(commune: dict, make_user, now: dt.datetime, *, tag: str) -> dict[str, Any]:
@@ -65,7 +66,7 @@ async def build_commune(commune: dict, make_user, now: dt.datetime, *, tag: str)
     judges = []
     for i in range(3):
         judge = await make_user(email=f"gk-{tag}-{i}@example.com", full_name=f"Giám khảo {tag} {i}")
-        await judging.add_judge(round_["id"], judge.email, expertise=[], actor_id=organizer.id, now=now)
+        await judging.add_judge(round_["id"], judge.email, expertise=[], actor_id=organizer.id, now=now, scope=PLATFORM)
         member = (await judging.panel_invitations(judge.id))[0]
         await judging.accept_panel(member["id"], user_id=judge.id, now=now)
         await judging.sign_declaration(round_["id"], judge.id, statement="", related_codes=[], relatives=[], now=now)
@@ -100,10 +101,10 @@ async def build_commune(commune: dict, make_user, now: dt.datetime, *, tag: str)
     for idea, lead in zip(ideas[2:], leads[2:]):
         await mentoring.save_needs(idea, {"needs": ["marketing"], "languages": ["vi"], "mode": "any"},
                                    user_id=lead.id, now=now)
-    run_id = await mentoring.run_matching(commune["id"], mode="optimal", actor_id=organizer.id, now=now)
-    proposals = [p["id"] for p in await mentoring.proposals(run_id)]
+    run_id = await mentoring.run_matching(commune["id"], mode="optimal", actor_id=organizer.id, now=now, scope=PLATFORM)
+    proposals = [p["id"] for p in await mentoring.proposals(run_id, scope=PLATFORM)]
     await mentoring.set_stage(ideas[2], stage="idea", checklist=["problem_checked"], outcome="",
-                              actor_id=organizer.id, now=now)
+                              actor_id=organizer.id, now=now, scope=PLATFORM)
     workshop = Workshop(commune=commune["id"], title=f"Tư duy khởi nghiệp {tag}", starts_at=now + dt.timedelta(days=5),
                         ends_at=now + dt.timedelta(days=5, hours=3), capacity=10)
     await workshop.save()
@@ -112,7 +113,7 @@ async def build_commune(commune: dict, make_user, now: dt.datetime, *, tag: str)
         person = await make_user(full_name=f"Học viên {tag} {i}")
         await mentoring.register(workshop.id, user_id=person.id, now=now)
         attendees.append(person)
-    registrations = [r["id"] for r in await mentoring.registrations(workshop.id)]
+    registrations = [r["id"] for r in await mentoring.registrations(workshop.id, scope=PLATFORM)]
     return {
         "commune": commune["id"], "contest": contest, "round": round_["id"], "ideas": ideas, "leads": leads,
         "organizer": organizer, "judges": judges, "assignments": assignments, "sheet": sheet.id, "votes": votes,
