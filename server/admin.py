@@ -170,7 +170,10 @@ def admin_policies() -> dict[str, TablePolicy]:
         Hamlet._meta.tablename: TablePolicy(Reach.pick, rows=lambda c: Hamlet.commune.is_in(list(c))),
         User._meta.tablename: TablePolicy(
             Reach.none, targets=lambda c: User.commune.is_in(list(c)),  # a team lead from their commune
-            locked=("admin", "superuser"), refusal=MSG_ROLE_FORM),
+            # Roles and residency change through their audited forms; the resident-list line is personal data.
+            hidden=("resident",),
+            locked=("admin", "superuser", "verified_resident", "verified_method", "verified_by", "verified_at",
+                    "session_version"), refusal=MSG_ROLE_FORM),
         RoleGrant._meta.tablename: TablePolicy(Reach.none, **role_form),
         Notification._meta.tablename: TablePolicy(Reach.none, hidden=("body", "link"), create=False),
         OutboxMail._meta.tablename: TablePolicy(Reach.none, hidden=("body",), create=False),

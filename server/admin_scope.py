@@ -347,6 +347,16 @@ class ScopedCRUD(PiccoloCRUD):
 
     # -- writing ------------------------------------------------------------------------------
 
+    async def _without_unchanged_locked(self, row_id: Any, data: dict[str, Any]) -> dict[str, Any]:
+        """The admin's edit form sends every field back: a locked column sent with its current value
+        is not a change, so it is dropped instead of refusing the whole edit."""
+        sent = [name for name in self.policy.locked if name in data]
+        if not sent:
+            return data
+        current = await self.table.select(*(getattr(self.table, n) for n in sent)).where(
+            self._scoped_pk(row_id)).first() or {}
+        return {k: v for k, v in data.items() if not (k in sent and k in current and current[k] == v)}
+
     def _check_columns(self, data: dict[str, Any]) -> None:
         closed = set(self.policy.hidden) | set(self.policy.locked) | {self.table._meta.primary_key._meta.name}
         if not issubclass(self.table, BaseUser):
@@ -436,6 +446,7 @@ class ScopedCRUD(PiccoloCRUD):
 
     @db_exception_handler
     async def _update(self, request: Request, row_id: Any, data: dict[str, Any]) -> Response:
+        data = await self._without_unchanged_locked(row_id, data)
         self._check_columns(data)
         try:
             model = self.pydantic_model_optional(**self._clean_data(data))

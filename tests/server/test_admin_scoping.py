@@ -340,6 +340,19 @@ async def test_admin_reads_people_but_not_password_hashes(client, admin, worlds)
     flag = await client.patch(f"/admin/api/tables/users/{mine['lead']}/", json={"superuser": True}, headers=admin)
     assert flag.status_code == 400
     assert not (await User.select(User.superuser).where(User.id == mine["lead"]).first())["superuser"]
+    # Residency changes through the resident list and the office check, and the list line is never shown.
+    verified = await client.patch(f"/admin/api/tables/users/{mine['lead']}/", json={"verified_resident": True},
+                                  headers=admin)
+    assert verified.status_code == 400
+    assert "resident" not in response.json() and all("resident" not in r for r in listed.json()["rows"])
+    # The edit form sends every field back: unchanged locked flags do not block a change of name.
+    current = response.json()
+    edit = await client.patch(f"/admin/api/tables/users/{mine['lead']}/", headers=admin, json={
+        "full_name": "Nguyễn Văn Sửa", "superuser": current["superuser"], "admin": current["admin"],
+        "verified_resident": current["verified_resident"]})
+    assert edit.status_code == 200, edit.text
+    row = await User.select(User.full_name, User.verified_resident).where(User.id == mine["lead"]).first()
+    assert row == {"full_name": "Nguyễn Văn Sửa", "verified_resident": current["verified_resident"]}
 
 
 # -- 4. role grants change through the audited form only -------------------------------------------------
