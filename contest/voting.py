@@ -23,7 +23,7 @@ from accounts.engine import atomic, is_sqlite
 from accounts.errors import NotFound, PermissionDenied, ValidationFailed
 from accounts.scope import Scope, load
 from accounts.i18n import N_
-from accounts.tables import Hamlet, User
+from accounts.tables import AuditEvent, Hamlet, User
 from contest.errors import IdeaError
 from contest.phases import Phase, is_open
 from contest.tables import Ballot, Idea, IdeaStatus, Round, Vote, VoteChain, VoteCount, VoteLogEntry, VoteRules
@@ -524,6 +524,140 @@ def parse_log(data: bytes) -> list[dict[str, Any]]:
     if text.lstrip().startswith("{"):
         return json.loads(text)["entries"]
     return list(csv.DictReader(io.StringIO(text)))
+
+
+# ---------------------------------------------------------------- the sealed head
+
+SEAL_ACTION = "vote.log_sealed"
+LOG_ACTIONS = ("cast", "withdraw", "void")
+
+
+async def published_head(round_id: int) -> dict[str, Any] | None:
+    """The last head of a round's log written into the audit chain: ``head``, ``entries``, ``totals``, ``sealed_at``."""
+    row = await AuditEvent.select(AuditEvent.seq, AuditEvent.created_at, AuditEvent.data).where(
+        (AuditEvent.action == SEAL_ACTION) & (AuditEvent.target_type == "round")
+        & (AuditEvent.target_id == str(round_id))).order_by(AuditEvent.seq, ascending=False).first()
+    if row is None:
+        return None
+    data = json.loads(row["data"]) if isinstance(row["data"], str) else row["data"]
+    return {"head": data["head"], "entries": int(data["entries"]), "totals": data.get("totals", {}),
+            "sealed_at": row["created_at"], "audit_seq": row["seq"]}
+
+
+async def _chain_head(round_id: int) -> tuple[str, int]:
+    chain = await VoteChain.select(VoteChain.seq, VoteChain.head).where(VoteChain.round == round_id).first()
+    return (chain["head"], int(chain["seq"])) if chain else (GENESIS, 0)
+
+
+async def seal_log(round_id: int, *, now: dt.datetime) -> dict[str, Any] | None:
+    """Once the vote has closed, write the log's head hash, entry count and totals into the audit chain.
+
+    Idempotent: a head already sealed is returned as it is. Concurrent first readers queue on the
+    audit chain's lock and re-read the seal under it, so one event is written per head. An entry
+    appended after the close (an organizer voiding a vote) moves the head: the next read seals the
+    new head and the audit chain keeps both. ``None`` before the close or for a round without a vote.
+    """
+    round_ = await voting_context(round_id)
+    if round_["vote_opens"] is None or round_["vote_closes"] is None or now < round_["vote_closes"]:
+        return None
+    sealed = await published_head(round_id)
+    if sealed is not None and (sealed["head"], sealed["entries"]) == await _chain_head(round_id):
+        return sealed
+    engine = AuditEvent._meta.db
+    async with atomic(engine):
+        if not is_sqlite(engine):
+            await AuditEvent.raw("SELECT pg_advisory_xact_lock({})", audit._PG_AUDIT_LOCK)
+        head, entries = await _chain_head(round_id)
+        sealed = await published_head(round_id)
+        if sealed is None or (sealed["head"], sealed["entries"]) != (head, entries):
+            check = verify_log(await log_rows(round_id))
+            await audit.record(SEAL_ACTION, target_type="round", target_id=round_id,
+                               commune_id=round_["contest.commune"], now=now,
+                               data={"contest": round_["contest.slug"], "head": head, "entries": entries,
+                                     "totals": check["totals"] if check["ok"] else {}, "chain_ok": check["ok"]})
+    return await published_head(round_id)
+
+
+def audit_log(rows: list[dict[str, Any]], *, head: str | None = None, entries: int | None = None,
+              totals: dict[str, int] | None = None, file_head: str | None = None,
+              file_totals: dict[str, int] | None = None) -> dict[str, Any]:
+    """Check a downloaded log: its chain, and against the published ``head``/``entries``/``totals`` when given.
+
+    ``file_head``/``file_totals`` are what the file itself claims (the JSON download). Returns ``ok``,
+    ``problems`` — a list of ``(index of the row or None, message)`` — the recomputed ``head``,
+    ``entries`` and ``totals``, and ``against_head`` (whether a published head was checked).
+    """
+    problems: list[tuple[int | None, str]] = []
+    prev, counts, live = GENESIS, Counter(), {}
+    hashes: list[str] = []
+    for index, raw in enumerate(rows):
+        try:
+            row = {**raw, "seq": int(raw["seq"]), "round": int(raw["round"])}
+            for field in (*LOG_FIELDS, "prev_hash", "hash"):
+                if row.get(field) is None:
+                    raise KeyError(field)
+        except (KeyError, TypeError, ValueError) as exc:
+            problems.append((index, f"the entry is unreadable ({exc})"))
+            break
+        if row["seq"] != index + 1:
+            problems.append((index, f"entry number {row['seq']} where #{index + 1} was expected "
+                                    "(an entry was removed, added or moved)"))
+            break
+        if row["prev_hash"] != prev:
+            problems.append((index, f"entry #{index + 1}: prev_hash does not match the hash of the entry before"))
+            break
+        if entry_hash(prev, row) != row["hash"]:
+            problems.append((index, f"entry #{index + 1}: its hash does not match its content (the entry was changed)"))
+            break
+        if row["action"] not in LOG_ACTIONS:
+            problems.append((index, f"entry #{index + 1}: unknown action {row['action']!r}"))
+            break
+        if row["action"] == "cast":
+            counts[row["idea_code"]] += 1
+            live[row["receipt"]] = row["idea_code"]
+        elif row["receipt"] in live:
+            counts[live.pop(row["receipt"])] -= 1
+        else:
+            problems.append((index, f"entry #{index + 1}: {row['action']} of receipt {row['receipt']} "
+                                    "that has no counted vote"))
+            break
+        prev = row["hash"]
+        hashes.append(prev)
+    found = {k: v for k, v in counts.items() if v}
+    chain_ok = not problems
+    if chain_ok and head is not None:
+        if head in hashes and hashes.index(head) + 1 < len(hashes):
+            at = hashes.index(head) + 1
+            problems.append((at, f"entries from #{at + 1} on were added after the published head "
+                                 f"(the published log ends at entry #{at})"))
+        elif entries is not None and len(hashes) < entries:
+            problems.append((len(hashes) - 1 if hashes else None,
+                             f"the log ends at entry #{len(hashes)} but the published log has {entries} entries: "
+                             f"entries #{len(hashes) + 1}–#{entries} were removed"))
+        elif prev != head:
+            problems.append((len(hashes) - 1 if hashes else None,
+                             f"the head hash {prev} (entry #{len(hashes)}) is not the published head {head}: "
+                             "an entry at or before it was changed and the hashes recomputed"))
+        elif entries is not None and len(hashes) != entries:
+            problems.append((None, f"{len(hashes)} entries but the published count is {entries}"))
+    if chain_ok and totals is not None and {k: int(v) for k, v in totals.items() if int(v)} != found:
+        problems.append((None, f"the recounted totals {found} differ from the published totals {totals}"))
+    if chain_ok and file_head is not None and file_head != prev:
+        problems.append((None, f"the file's head_hash {file_head} is not the hash of its last entry {prev}"))
+    if chain_ok and file_totals is not None and {k: int(v) for k, v in file_totals.items() if int(v)} != found:
+        diff = sorted(set(found.items()) ^ {(k, int(v)) for k, v in file_totals.items() if int(v)})
+        problems.append((None, f"the file's totals differ from the totals recounted from its entries: {diff}"))
+    return {"ok": not problems, "problems": problems, "head": prev, "entries": len(hashes), "totals": found,
+            "against_head": head is not None}
+
+
+def find_receipt(rows: Iterable[dict[str, Any]], receipt: str) -> list[dict[str, Any]]:
+    """The log lines of one receipt (its cast, and a withdrawal or void): public fields only."""
+    receipt = "".join(receipt.split()).upper()
+    if not receipt:
+        return []
+    return [{k: row[k] for k in ("seq", "voter_alias", "idea_code", "action", "time_bucket", "reason")}
+            for row in rows if row["receipt"] == receipt]
 
 
 # ---------------------------------------------------------------- integrity
