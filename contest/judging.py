@@ -623,21 +623,36 @@ async def reopen(round_id: int, *, actor_id: int, reason: str, hours: int, now: 
 # ---------------------------------------------------------------- results
 
 async def results(round_id: int, *, method: str | None = None) -> dict[str, Any]:
-    """Every method's ranking side by side; the round's chosen method decides."""
+    """Every method's ranking side by side; the round's chosen method decides.
+
+    ``method`` shows another method's ranking; a name that is not one of ``METHODS`` is refused
+    with ``ValueError`` (the pages answer 400) rather than silently replaced. Never fails on the
+    sheets: when the judge–entry graph falls apart into groups, ``groups`` lists them (entries
+    can be compared only within a group) and every row says its group.
+    """
     settings = await settings_of(round_id)
-    method = method if method in METHODS else settings["method"]
+    if method is not None and method not in METHODS:
+        raise ValueError(f"unknown ranking method {method!r}")
+    deciding = settings["method"] if settings["method"] in METHODS else calibration.DEFAULT_METHOD
+    method = method or deciding
     sheets = await ScoreSheet.select(ScoreSheet.judge, ScoreSheet.idea, ScoreSheet.total).where(
         (ScoreSheet.round == round_id) & (ScoreSheet.status == SheetStatus.submitted.value)
         & ScoreSheet.total.is_not_null())
     data = [calibration.Sheet(judge=s["judge"], entry=s["idea"], total=s["total"]) for s in sheets]
-    rows = calibration.aggregate(data, disagreement_threshold=settings["disagreement_threshold"]) if data else []
-    ranked = calibration.ranking(rows, method) if rows else []
-    ties = calibration.statistical_ties(rows, method) if len(rows) > 1 else set()
+    rows = calibration.aggregate(data)
+    ranked = calibration.ranking(rows, method)
+    ties = calibration.statistical_ties(rows, method)
     ideas = {i["id"]: i for i in await Idea.select(Idea.id, Idea.code, Idea.title, Idea.status).where(
         Idea.round == round_id)}
     tied = {e for group in ties for e in group}
-    return {"method": method, "ranking": [{"result": r, "idea": ideas.get(r.entry), "tied": r.entry in tied}
-                                          for r in ranked], "sheets": len(data), "settings": settings}
+    count = len({r.group for r in rows})
+    groups = [[(ideas[r.entry]["code"] if r.entry in ideas else None) or str(r.entry) for r in rows if r.group == g]
+              for g in range(count)] if count > 1 else []
+    return {"method": method, "deciding_method": deciding, "groups": groups,
+            "ranking": [{"result": r, "idea": ideas.get(r.entry), "tied": r.entry in tied,
+                         "interval": r.interval(method), "margin": r.margin(method),
+                         "group": r.group + 1 if count > 1 else None}
+                        for r in ranked], "sheets": len(data), "settings": settings}
 
 
 async def shortlist(round_id: int, idea_ids: list[int], *, actor_id: int, reason: str, now: dt.datetime,

@@ -187,7 +187,7 @@ class OrganizerJudgingController(Controller):
     include_in_schema = False
 
     async def _page(self, request: Request, ctx: AppContext, round_id: int, *, method: str | None = None,
-                    status: int = 200, errors: dict | None = None) -> Template:
+                    status: int = 200, errors: dict | None = None, view_error: str | None = None) -> Template:
         scope = organizer_scope(request, round_id=round_id)
         round_ = await judging.round_row(round_id, scope=scope)
         settings = await judging.ensure_frozen(round_id, now=ctx.now(), actor_id=current_user(request).id, scope=scope)
@@ -199,12 +199,16 @@ class OrganizerJudgingController(Controller):
             assignments=await judging.assignments(round_id), conflicts=len(await judging.conflicts(round_id)),
             results=await judging.results(round_id, method=method), methods=judging.METHOD_LABELS,
             categories=await categories_of(round_["contest"]), sheets=await judging.sheets_for_review(round_id),
-            open=judging.scoring_open(round_, settings, ctx.now()), errors=errors or {},
+            open=judging.scoring_open(round_, settings, ctx.now()), errors=errors or {}, view_error=view_error,
+            view_method=method,
         )
 
     @get("/", opt=access(Access.organizer))
     async def page(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext],
                    method: FromQuery[str] = "") -> Template:
+        if method and method not in judging.METHODS:  # refused, never silently replaced by the default
+            return await self._page(request, ctx, round_id, status=400, view_error=t(
+                request, N_("“%(method)s” is not a ranking method: choose one from the list."), method=method[:40]))
         return await self._page(request, ctx, round_id, method=method or None)
 
     @post("/judges", opt=access(Access.organizer))

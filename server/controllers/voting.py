@@ -145,6 +145,7 @@ class VoteController(Controller):
         if not published:
             return data
         judged = await judging.results(round_["id"])
+        group_of = {row["result"].entry: row["group"] for row in judged["ranking"]}  # None: one group
         method = judged["method"]
         jury = {row["result"].entry: getattr(row["result"], method) or row["result"].mean for row in judged["ranking"]}
         rules = await voting.rules_of(round_["id"]) if round_["vote_opens"] else None
@@ -161,6 +162,9 @@ class VoteController(Controller):
         rows = [{"rank": i + 1, "idea": ideas[e], "jury": jury_n.get(e, 0.0), "votes": votes.get(e, 0),
                  "public": public_n.get(e, 0.0), "combined": combined[e], "criteria": per_criterion.get(e, {})}
                 for i, e in enumerate(order) if e in ideas]
+        for row in rows:
+            row["group"] = group_of.get(row["idea"]["id"])
+        data["jury_groups"] = judged["groups"]  # entry codes per group, when the sheets are not all linked
         awards = await Award.select(Award.all_columns(), Award.idea.code, Award.idea.title).where(
             Award.contest == contest["id"]).order_by(Award.position)
         public_order = sorted(votes, key=lambda e: (-votes[e], e))
@@ -192,7 +196,8 @@ class VoteController(Controller):
                 "jury_method": data["method"],
                 "ranking": [{"rank": r["rank"], "code": r["idea"]["code"], "title": r["idea"]["title"],
                              "jury": round(r["jury"], 2), "votes": r["votes"], "public": round(r["public"], 2),
-                             "combined": round(r["combined"], 2)} for r in data["rows"]],
+                             "combined": round(r["combined"], 2), "jury_group": r.get("group")} for r in data["rows"]],
+                "jury_groups": data.get("jury_groups", []),
                 "awards": [{"award": a["name"], "code": a["idea.code"]} for a in data["awards"]]}
 
     @get("/results.csv", opt=access(Access.public))
@@ -204,8 +209,11 @@ class VoteController(Controller):
             raise NotFound(N_("The results are not published yet."))
         headers = [t(request, h) for h in (N_("Rank"), N_("Code"), N_("Title"), N_("Jury (0–100)"), N_("Votes"),
                                            N_("Public (0–100)"), N_("Combined score"))]
+        grouped = bool(data.get("jury_groups"))  # the jury's scores compare only within a group
+        headers += [t(request, N_("Jury group (scores comparable within a group)"))] if grouped else []
         body = csv_bytes(headers, [[r["rank"], r["idea"]["code"], r["idea"]["title"], round(r["jury"], 2), r["votes"],
-                                    round(r["public"], 2), round(r["combined"], 2)] for r in data["rows"]])
+                                    round(r["public"], 2), round(r["combined"], 2)] + ([r.get("group")] if grouped else [])
+                                   for r in data["rows"]])
         return Response(body, media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{slug}-ket-qua.csv"'})
 
