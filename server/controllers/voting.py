@@ -116,6 +116,7 @@ class VoteController(Controller):
         contest, round_ = await vote_round(slug, ctx)
         if ctx.now() < round_["vote_closes"]:
             raise NotFound(N_("The vote log is published when the vote closes."))
+        await voting.seal_log(round_["id"], now=ctx.now())
         return round_, await voting.log_rows(round_["id"])
 
     @get("/vote-log.csv", opt=access(Access.public))
@@ -128,8 +129,8 @@ class VoteController(Controller):
     async def log_json(self, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
         round_, rows = await self._published_log(slug, ctx)
         check = voting.verify_log(rows)
-        body = {"contest": slug, "round": round_["id"], "head_hash": check.get("head"), "entries": rows,
-                "totals": check["totals"]}
+        body = {"contest": slug, "round": round_["id"], "head_hash": check.get("head"), "entry_count": len(rows),
+                "entries": rows, "totals": check["totals"]}
         return Response(json.dumps(body, ensure_ascii=False, indent=1).encode(), media_type=MediaType.JSON,
                         headers={"Content-Disposition": f'attachment; filename="{slug}-vote-log.json"'})
 
@@ -176,7 +177,8 @@ class VoteController(Controller):
                     award["idea"], award["idea.code"], award["idea.title"] = winner, ideas[winner]["code"], \
                         ideas[winner]["title"]
         winners = voting.winner_by_alpha(jury, {k: float(v) for k, v in votes.items()})
-        data.update(rows=rows, awards=awards, alpha=alpha, method=method, criteria=criteria, has_vote=bool(rules),
+        sealed = await voting.seal_log(round_["id"], now=now) if rules else None
+        data.update(vote_log=sealed, rows=rows, awards=awards, alpha=alpha, method=method, criteria=criteria, has_vote=bool(rules),
                     has_jury=has_jury,
                     sensitivity=[(a, ideas[w]["code"] if w in ideas else "—") for a, w in winners.items()],
                     method_label=judging.METHOD_LABELS[method])
@@ -198,7 +200,8 @@ class VoteController(Controller):
                              "jury": round(r["jury"], 2), "votes": r["votes"], "public": round(r["public"], 2),
                              "combined": round(r["combined"], 2), "jury_group": r.get("group")} for r in data["rows"]],
                 "jury_groups": data.get("jury_groups", []),
-                "awards": [{"award": a["name"], "code": a["idea.code"]} for a in data["awards"]]}
+                "awards": [{"award": a["name"], "code": a["idea.code"]} for a in data["awards"]],
+                "vote_log": _vote_log_json(slug, data.get("vote_log"), ctx)}
 
     @get("/results.csv", opt=access(Access.public))
     async def results_csv(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
@@ -227,7 +230,64 @@ class VoteController(Controller):
         idea = await services.idea_by_code(award["idea.code"])
         team = [m["user.full_name"] for m in await services.team(idea["id"])]
         return render("voting/certificate.html", contest=data["contest"], award=award, idea=idea,
-                      team=[idea["lead.full_name"], *team])
+                      team=[idea["lead.full_name"], *team], vote_log=data.get("vote_log"))
+
+    @get("/recount", opt=access(Access.public))
+    async def recount(self, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Template:
+        return render("voting/recount.html", **await self._recount(slug, ctx))
+
+    @post("/recount", opt=access(Access.public))
+    async def find_receipt(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Template:
+        data = await self._recount(slug, ctx)
+        receipt = str((await form_data(request)).get("receipt", ""))[:64]
+        errors, found = {}, None
+        if not data["closed"]:
+            errors["receipt"] = t(request, N_("You can look up your receipt once the vote has closed."))
+        elif not "".join(receipt.split()):
+            errors["receipt"] = t(request, N_("Please type the receipt code shown when you voted."))
+        else:
+            found = voting.find_receipt(await voting.log_rows(data["round"]["id"]), receipt)
+            if not found:
+                errors["receipt"] = t(request, N_("No vote with this receipt is in the published log. "
+                                                  "Check the code (10 characters, digits and A–F)."))
+        data.update(receipt=receipt, found=found, errors=errors)
+        return render("voting/recount.html", **data, status=200 if found else 400)
+
+    @get("/recount.py", opt=access(Access.public))
+    async def recount_script(self, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
+        data = await self._recount(slug, ctx)
+        return Response(voting_script(data["vote_log"]), media_type="text/x-python; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{slug}-recount.py"'})
+
+    async def _recount(self, slug: str, ctx: AppContext) -> dict:
+        contest, round_ = await vote_round(slug, ctx)
+        now = ctx.now()
+        closed = now >= round_["vote_closes"]
+        sealed = await voting.seal_log(round_["id"], now=now) if closed else None
+        return {"contest": contest, "round": round_, "closed": closed, "vote_log": sealed,
+                "fields": voting.LOG_FIELDS, "receipt": "", "found": None, "errors": {}}
+
+
+def _vote_log_json(slug: str, sealed: dict | None, ctx: AppContext) -> dict | None:
+    if not sealed:
+        return None
+    base = f"{ctx.settings.base_url}/contests/{slug}"
+    return {"head_hash": sealed["head"], "entries": sealed["entries"], "totals": sealed["totals"],
+            "sealed_at": sealed["sealed_at"].isoformat(), "csv": f"{base}/vote-log.csv",
+            "json": f"{base}/vote-log.json", "recount": f"{base}/recount", "script": f"{base}/recount.py"}
+
+
+def voting_script(sealed: dict | None) -> bytes:
+    """The stand-alone recount script, with the published head and entry count written in."""
+    from pathlib import Path
+
+    import contest
+
+    text = (Path(contest.__file__).parent / "recount_script.py").read_text(encoding="utf-8")
+    if sealed:
+        text = text.replace('PUBLISHED_HEAD = ""', f'PUBLISHED_HEAD = "{sealed["head"]}"', 1).replace(
+            "PUBLISHED_ENTRIES = None", f"PUBLISHED_ENTRIES = {int(sealed['entries'])}", 1)
+    return text.encode("utf-8")
 
 
 def qr_svg(url: str) -> str:
@@ -248,7 +308,10 @@ async def poster(request: Request, code: FromPath[str], ctx: NamedDependency[App
     if not rules.is_public(idea):
         raise NotFound(N_("There is no idea with this code."))
     url = f"{ctx.settings.base_url}/ideas/{idea['code']}"
-    return render("voting/poster.html", idea=idea, url=url, qr=qr_svg(url))
+    round_ = await voting.voting_context(idea["round"])
+    sealed = await voting.seal_log(round_["id"], now=ctx.now()) if round_["vote_opens"] else None
+    return render("voting/poster.html", idea=idea, url=url, qr=qr_svg(url), vote_log=sealed,
+                  recount_url=f"{ctx.settings.base_url}/contests/{idea['contest.slug']}/recount")
 
 
 class VerificationController(Controller):
