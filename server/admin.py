@@ -286,14 +286,18 @@ def build_admin(settings: Settings):
     )
 
 
-async def _read_body(receive) -> tuple[bytes, Any]:
+async def _read_body(receive) -> bytes:
     chunks = []
     while True:
         message = await receive()
         chunks.append(message.get("body", b""))
         if not message.get("more_body"):
             break
-    body = b"".join(chunks)
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive):
+    """A ``receive`` that hands ``body`` to the wrapped app once, then the connection's own messages."""
     sent = False
 
     async def replay():
@@ -303,18 +307,31 @@ async def _read_body(receive) -> tuple[bytes, Any]:
             return {"type": "http.request", "body": body, "more_body": False}
         return await receive()
 
-    return body, replay
+    return replay
 
 
-def _login_identifier(body: bytes, content_type: str) -> str:
+def login_fields(body: bytes, content_type: str) -> dict[str, str]:
+    """The fields of an admin sign-in (username, password, and the second factor's code when sent)
+    sent as JSON or as an urlencoded form, the content type compared without case; {} for anything
+    else, so that no other parser ever decides what was sent."""
+    from urllib.parse import parse_qs
+
+    kind = content_type.split(";", 1)[0].strip().lower()
     try:
-        if "json" in content_type:
-            return str(json.loads(body or b"{}").get("username", ""))
-        from urllib.parse import parse_qs
-
-        return parse_qs(body.decode("utf-8", "replace")).get("username", [""])[0]
-    except (ValueError, AttributeError):
-        return ""
+        if kind == "application/json":
+            fields = json.loads(body or b"{}")
+        elif kind == "application/x-www-form-urlencoded":
+            fields = {k: v[0] for k, v in parse_qs(body.decode("utf-8"), strict_parsing=False).items()}
+        else:
+            return {}
+    except ValueError:
+        return {}
+    if not isinstance(fields, dict):
+        return {}
+    fields = {k: v for k, v in fields.items() if isinstance(k, str) and isinstance(v, str)}
+    if not fields.get("username") or not fields.get("password"):
+        return {}
+    return fields
 
 
 async def _json(send, status: int, payload: dict) -> None:
@@ -353,21 +370,14 @@ class AdminGate:
         accounts exist). Failures count in the site's shared limiter with the site's rules
         (``server.ratelimit.LoginLimits``); piccolo-admin's in-memory limit stays as a second line.
         """
-        from urllib.parse import parse_qs
-
         from server.ratelimit import login_limits, rate_limiter_for
 
-        body, replay = await _read_body(receive)
-        content_type = headers.get("content-type", "")
-        try:
-            fields = json.loads(body or b"{}") if "json" in content_type else {
-                k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
-            fields = fields if isinstance(fields, dict) else {}
-        except ValueError:
-            fields = {}
-        identifier, password = str(fields.get("username") or ""), str(fields.get("password") or "")
-        if not identifier or not password:
-            await self.app(scope, replay, send)  # piccolo-admin answers "missing username or password"
+        fields = login_fields(await _read_body(receive), headers.get("content-type", ""))
+        identifier, password = fields.get("username", ""), fields.get("password", "")
+        if not fields:
+            # Answered here: piccolo-admin is only ever handed the credentials checked below.
+            await _json(send, 400, {"detail": "Hãy nhập tên đăng nhập và mật khẩu. "
+                                              "Please give a username and a password."})
             return
         ip = (scope.get("client") or ("",))[0]
         ctx = getattr(getattr(scope.get("litestar_app"), "state", None), "ctx", None)
@@ -400,7 +410,12 @@ class AdminGate:
                 status["code"] = message["status"]
             await send(message)
 
-        await self.app(scope, replay, watch)  # checks the password again, then the second factor
+        # piccolo-admin checks the password again, then the second factor, on exactly what was checked here.
+        canonical = json.dumps(fields).encode()
+        inner = {**scope, "headers": [(k, v) for k, v in scope.get("headers", [])
+                                      if k.lower() not in (b"content-type", b"content-length")]
+                 + [(b"content-type", b"application/json"), (b"content-length", str(len(canonical)).encode())]}
+        await self.app(inner, _replay(canonical, receive), watch)
         if status.get("code", 500) in (200, 303):
             await limits.succeeded(limiter, identifier, ip)
             await audit.record("admin.login", actor_id=row["id"], ip=ip)

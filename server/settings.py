@@ -68,7 +68,7 @@ class Settings:
     login_ip_failure_limit: int = 50  # failed sign-ins per window from one IP address, all accounts together
     register_rate_limit: int = 5
     rate_limit_window: int = 300  # seconds
-    admin_login_limit: int = 20
+    admin_login_limit: int = 300
     admin_login_window: int = 300
     reset_token_minutes: int = 60
     session_days: int = 14
@@ -135,7 +135,7 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         login_ip_failure_limit=int(env.get("LOGIN_IP_FAILURE_LIMIT", "50")),
         register_rate_limit=int(env.get("REGISTER_RATE_LIMIT", "5")),
         rate_limit_window=int(env.get("RATE_LIMIT_WINDOW", "300")),
-        admin_login_limit=int(env.get("ADMIN_LOGIN_LIMIT", "20")),
+        admin_login_limit=int(env.get("ADMIN_LOGIN_LIMIT", "300")),
         admin_login_window=int(env.get("ADMIN_LOGIN_WINDOW", "300")),
         reset_token_minutes=int(env.get("RESET_TOKEN_MINUTES", "60")),
         session_days=int(env.get("SESSION_DAYS", "14")),

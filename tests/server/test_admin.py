@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from accounts.tables import AuditEvent, Role, RoleGrant, User
@@ -213,3 +215,44 @@ async def test_admin_sign_in_shares_the_site_limits_and_store(app, make_user, se
         assert (await admin_login(owner, "nhung@example.com", PASSWORD)).status_code in (200, 303)
         assert (await owner.get("/admin/api/user/")).json()["username"] == organizer.username
     assert await AuditEvent.exists().where((AuditEvent.action == "admin.login") & (AuditEvent.actor == organizer.id))
+
+
+async def csrf_headers(client, content_type: str | None = None) -> dict[str, str]:
+    await client.get("/admin/")
+    headers = {"X-CSRFToken": client.cookies.get("csrftoken") or "", "Referer": "http://testserver/admin/"}
+    return headers if content_type is None else {**headers, "content-type": content_type}
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "APPLICATION/JSON", "multipart/form-data; boundary=x",
+                                          "application/json; charset=utf-8", ""])
+async def test_admin_sign_in_cannot_be_sent_past_the_gate_with_another_content_type(client, make_user,
+                                                                                      content_type):
+    """Whatever the content type says, a citizen's right password never opens the admin, and a wrong
+    password counts as a failure in the audit log: piccolo-admin only sees what the gate checked."""
+    await make_user(email="binh@example.com")  # a citizen
+    await make_user(email="nhung@example.com", roles=(Role.organizer,))
+    body = json.dumps({"username": "binh@example.com", "password": PASSWORD})
+    citizen = await client.post("/admin/public/login/", content=body, headers=await csrf_headers(client, content_type))
+    assert citizen.status_code in (400, 401) and "id" not in citizen.cookies
+    wrong = await client.post("/admin/public/login/", headers=await csrf_headers(client, content_type),
+                              content=json.dumps({"username": "nhung@example.com", "password": "sai-rồi"}))
+    assert wrong.status_code in (400, 401) and "id" not in wrong.cookies
+    assert (await client.get("/admin/api/user/")).status_code == 401
+    if content_type.split(";")[0].strip().lower() == "application/json":
+        actions = [e["action"] for e in await AuditEvent.select(AuditEvent.action).where(
+            AuditEvent.action.like("admin.login%")).order_by(AuditEvent.seq)]
+        assert actions == ["admin.login_refused", "admin.login_failed"]
+    organizer = await client.post("/admin/public/login/", headers=await csrf_headers(client, content_type),
+                                  content=json.dumps({"username": "nhung@example.com", "password": PASSWORD}))
+    if content_type.split(";")[0].strip().lower() == "application/json":
+        assert organizer.status_code in (200, 303)
+    else:
+        assert organizer.status_code == 400
+
+
+async def test_admin_sign_in_with_a_form_body_still_works(client, make_user):
+    await make_user(email="nhung@example.com", roles=(Role.organizer,))
+    response = await client.post("/admin/public/login/", data={"username": "nhung@example.com", "password": PASSWORD},
+                                 headers=await csrf_headers(client))
+    assert response.status_code in (200, 303)
+    assert (await client.get("/admin/api/user/")).status_code == 200
