@@ -175,8 +175,10 @@ def admin_policies() -> dict[str, TablePolicy]:
             locked=("admin", "superuser", "verified_resident", "verified_method", "verified_by", "verified_at",
                     "session_version"), refusal=MSG_ROLE_FORM),
         RoleGrant._meta.tablename: TablePolicy(Reach.none, **role_form),
-        Notification._meta.tablename: TablePolicy(Reach.none, hidden=("body", "link"), create=False),
-        OutboxMail._meta.tablename: TablePolicy(Reach.none, hidden=("body",), create=False),
+        # Messages are read-only: a mail re-addressed or re-queued would deliver its reset link elsewhere.
+        Notification._meta.tablename: TablePolicy(Reach.none, hidden=("body", "link"), create=False, update=False),
+        OutboxMail._meta.tablename: TablePolicy(Reach.none, hidden=("body",), create=False, update=False,
+                                                delete=False),
         AuditEvent._meta.tablename: TablePolicy(Reach.none, create=False, update=False, delete=False),
         # Contests: each organizer their communes' rows.
         Contest._meta.tablename: TablePolicy(Reach.write, rows=lambda c: Contest.commune.is_in(list(c)),
