@@ -6,15 +6,24 @@ the organizers stay, and *anchor* entries are scored by every judge without a co
 connect the judges for calibration, and count toward the loads). Among the assignments that
 do all this, :func:`solve` picks one with the largest total affinity (category expertise).
 
-The model is a bipartite b-matching: one variable ``x[j, e] ∈ {0, 1}`` per allowed pair, one
-equality row per entry, two inequality rows per judge (plus a copy used by the tie-break, and
-unit columns). Its constraint matrix is totally unimodular, so the linear relaxation solved by
-HiGHS (``scipy.optimize.linprog``) has an integral optimum: no hand-written solver, no MILP.
+The model is a bipartite b-matching, solved as a minimum-cost flow (OR-Tools'
+``SimpleMinCostFlow``, as large peer-review systems do): each ordinary entry supplies ``k``
+reviews (fewer its locked judges), an arc of capacity 1 leads from it to every judge without a
+conflict, and each judge passes between ``lower`` and ``upper`` reviews (less its anchor and
+locked ones) to the sink. The flow network is totally unimodular, so the optimum is integral.
 
-The tie-break is deterministic and small (it never outweighs a difference of 0.01 in total
-affinity): it prefers an even spread of the load and, for each entry, the ``k`` judges that a
-round-robin would give it (``e·k, e·k+1, … mod judges``), which links the judges' groups
-together instead of splitting them into separate panels.
+Costs are integers: the affinity, counted to the nearest millionth, times a weight larger than
+every tie-break of a whole solution together, so the tie-breaks never lower the total affinity.
+Among the optimal assignments they prefer (strongest first) an even spread of the load, for
+each entry a window of ``k`` consecutive judges (entry ``r`` → judges ``r, r+1, … r+k−1``
+mod judges, so consecutive entries share judges and the panel stays linked) and a fixed
+pseudo-random order (it makes the many ties of 0/1 or missing affinities cheap to resolve).
+
+After solving, the judge–entry graph is checked: calibration needs it connected. When it is
+split, swaps and moves of judges that keep the total affinity exactly and every rule are tried
+until the groups are linked; when that is impossible (one judge per entry, conflicts of
+interest that separate the judges, or every optimal assignment is split) the solution carries
+an explanation (:attr:`Solution.note`) instead of failing.
 """
 
 from __future__ import annotations
@@ -26,8 +35,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from ortools.graph.python import min_cost_flow
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.sparse.csgraph import connected_components
 
 from accounts.errors import DomainError
 from accounts.i18n import N_
@@ -70,9 +80,32 @@ NO_ASSIGNMENT = N_(
     "No assignment satisfies these settings: try a smaller k, a larger maximum per judge, or more judges."
 )
 
-# Tie-break budget: the whole tie-break of a solution stays below this (in units of affinity).
-_TIE_BREAK_BUDGET = 0.004
-_TIE_BREAK_MAX = 1e-4
+# When the judge–entry graph stays split (shown to the organizer; %(groups)s is the number of groups).
+SPLIT_ONE_JUDGE = N_(
+    "With one judge per entry, the judges form %(groups)s separate groups that share no entry, so "
+    "their scores cannot be calibrated against each other. Add anchor entries or raise the number "
+    "of judges per entry."
+)
+SPLIT_BY_CONFLICTS = N_(
+    "Conflicts of interest split the judges into %(groups)s groups that cannot share any entry, so "
+    "their scores cannot be calibrated against each other."
+)
+SPLIT_AT_OPTIMUM = N_(
+    "The assignment with the best match of expertise leaves the judges in %(groups)s separate groups "
+    "that share no entry. Add anchor entries, or raise the maximum per judge, to link them for calibration."
+)
+
+# Integer costs of the flow: the tie-breaks (per review) and the affinity scale.
+_HASH_RANGE = 8  # a fixed pseudo-random order among equal pairs
+_WINDOW_COST = 32  # a judge outside the entry's window of k consecutive judges
+_EVEN_COST = 64  # a review that takes a judge one above an even share
+_OVERLOAD_COST = 256  # each review beyond that
+_LINK_COST = 512  # when a solution is split: a pair inside one of its groups (solving again)
+_RELINK_ROUNDS = 3
+_AFFINITY_SCALE = 1_000_000  # affinities are counted to the nearest millionth
+_COST_LIMIT = 2**60  # the solver multiplies costs by the number of nodes: stay far from int64 overflow
+_SAME = 1e-9  # two affinities this close are equal for the linking moves
+_LINK_SECONDS = 5.0  # at most this long searching for moves that link the groups
 
 
 class AssignmentInfeasible(DomainError):
@@ -143,6 +176,13 @@ class Solution:
     pairs: frozenset[tuple[int, int]]  # (judge, entry)
     total_affinity: float
     seconds: float
+    components: int = 1  # groups of the judge–entry graph (judges without entries left out)
+    note: str | None = None  # why the graph stays split (a msgid), when it does
+    note_params: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def connected(self) -> bool:
+        return self.components <= 1
 
     def loads(self) -> Counter[int]:
         return Counter(j for j, _ in self.pairs)
@@ -244,76 +284,218 @@ def solve(problem: Problem) -> Solution:
     is_anchor = np.zeros(n_entries, dtype=bool)
     is_anchor[[entry_index[e] for e in p.anchors]] = True
     anchor_load = (allowed & is_anchor).sum(axis=1)  # per judge
-
-    # Variables: allowed (judge, ordinary entry) pairs, judge-major; then two overflow columns per judge.
-    regular = np.flatnonzero(~is_anchor)
-    variable_mask = allowed[:, regular]
-    var_judge, var_col = np.nonzero(variable_mask)
-    var_entry = regular[var_col]
-    n_vars = var_judge.size
-    needed = p.needed
-
-    # Tie-break: prefer the round-robin judges of each entry, and an even spread of the load.
-    tau = min(_TIE_BREAK_MAX, _TIE_BREAK_BUDGET / max(needed, 1))
-    rank = np.empty(n_entries, dtype=np.int64)
-    rank[regular] = np.arange(regular.size)
-    round_robin = (var_judge - rank[var_entry] * k) % n_judges < k
-    cost = -(affinity[var_judge, var_entry] + tau * round_robin)
-    target = needed // n_judges  # an even share; load above it costs a little, above target + 1 more
-    cost = np.concatenate([cost, np.full(n_judges, 0.5 * tau), np.full(n_judges, 1.0 * tau)])
-
-    ones = np.ones(n_vars)
-    a_eq = sparse.csr_matrix((ones, (var_col, np.arange(n_vars))), shape=(regular.size, n_vars + 2 * n_judges))
-    b_eq = np.full(regular.size, float(k))
-    x_part = sparse.csr_matrix((ones, (var_judge, np.arange(n_vars))), shape=(n_judges, n_vars))
-    overflow = -sparse.identity(n_judges, format="csr")
-    zeros = sparse.csr_matrix((n_judges, n_judges))
-    blocks = [
-        [x_part, zeros, zeros],                   # load ≤ upper
-        [x_part, overflow, overflow],             # load − overflow ≤ target (the tie-break)
-    ]
-    b_ub = [upper - anchor_load, target - anchor_load]
-    lower_rows = np.flatnonzero(lower - anchor_load > 0)
-    if lower_rows.size:
-        blocks.append([-x_part[lower_rows], zeros[lower_rows], zeros[lower_rows]])  # load ≥ lower
-        b_ub.append(-(lower - anchor_load[lower_rows]))
-    a_ub = sparse.bmat(blocks, format="csr")
-    b_ub_vector = np.concatenate(b_ub).astype(float)
-
-    lb = np.zeros(n_vars + 2 * n_judges)
-    ub = np.concatenate([np.ones(n_vars), np.ones(n_judges), np.full(n_judges, np.inf)])
+    is_fixed = np.zeros((n_judges, n_entries), dtype=bool)
     fixed = [(judge_index[j], entry_index[e]) for j, e in p.fixed if not is_anchor[entry_index[e]]]
     if fixed:
-        position = np.full((n_judges, n_entries), -1, dtype=np.int64)
-        position[var_judge, var_entry] = np.arange(n_vars)
         fj, fe = np.array(fixed, dtype=np.int64).T
-        lb[position[fj, fe]] = 1.0
-
-    result = linprog(cost, A_ub=a_ub, b_ub=b_ub_vector, A_eq=a_eq, b_eq=b_eq,
-                     bounds=np.column_stack([lb, ub]), method="highs")
-    if result.status == 2:
+        is_fixed[fj, fe] = True
+    base_load = anchor_load + is_fixed.sum(axis=1)
+    regular = np.flatnonzero(~is_anchor)
+    rank = np.full(n_entries, -1, dtype=np.int64)
+    rank[regular] = np.arange(regular.size)
+    need = k - is_fixed[:, regular].sum(axis=0)  # reviews each ordinary entry still needs
+    low = np.maximum(lower - base_load, 0)  # reviews each judge must still take
+    high = upper - base_load  # ≥ 0: check_feasible refused overloaded judges
+    flow_total = int(need.sum())
+    if flow_total < int(low.sum()) or np.any(low > high):
         raise AssignmentInfeasible(NO_ASSIGNMENT)
-    if result.status != 0:
-        raise RuntimeError(f"assignment LP failed: {result.message}")
-    x = result.x[:n_vars]
-    if np.max(np.abs(x - np.round(x)), initial=0.0) > 1e-6:
-        # The matrix is totally unimodular, so a vertex is integral; should the solver ever stop
-        # on a non-vertex optimum, ask HiGHS for an integral one explicitly.
-        integrality = np.concatenate([np.ones(n_vars), np.zeros(2 * n_judges)])
-        constraints = [LinearConstraint(a_eq, b_eq, b_eq), LinearConstraint(a_ub, -np.inf, b_ub_vector)]
-        result = milp(cost, constraints=constraints, integrality=integrality, bounds=Bounds(lb, ub))
-        if result.status != 0 or result.x is None:
-            raise AssignmentInfeasible(NO_ASSIGNMENT)
-        x = result.x[:n_vars]
-    chosen = x > 0.5
 
-    anchor_judge, anchor_entry = np.nonzero(allowed & is_anchor)
-    all_judge = np.concatenate([var_judge[chosen], anchor_judge])
-    all_entry = np.concatenate([var_entry[chosen], anchor_entry])
+    # Arcs entry → judge: allowed pairs of ordinary entries that are not locked already.
+    var_mask = allowed[:, regular] & ~is_fixed[:, regular]
+    var_judge, var_col = np.nonzero(var_mask)
+    var_entry = regular[var_col]
+    n_vars = var_judge.size
+
+    # Tie-breaks (small integers), then the affinity weight that outweighs them all together.
+    in_window = (var_judge - var_col) % n_judges < k
+    mixed = (var_judge.astype(np.uint64) * np.uint64(2654435761) + var_col.astype(np.uint64) * np.uint64(40503))
+    pseudo_random = ((mixed >> np.uint64(7)) % np.uint64(_HASH_RANGE)).astype(np.int64)
+    tie_break = np.where(in_window, 0, _WINDOW_COST) + pseudo_random
+    weight = flow_total * (_HASH_RANGE + _WINDOW_COST + _LINK_COST + _OVERLOAD_COST) + 1
+    n_nodes = regular.size + n_judges + 1
+    scale = max(1, min(_AFFINITY_SCALE, _COST_LIMIT // (weight * (n_nodes + 1))))
+    scaled = np.rint(affinity * scale).astype(np.int64)
+    var_cost = -scaled[var_judge, var_entry] * weight + tie_break
+
+    # Arcs judge → sink, in tiers of rising cost above an even share of the load.
+    target = p.needed // n_judges
+    tier0 = np.clip(target - base_load, 0, high)
+    tier1 = np.clip(target + 1 - base_load, 0, high) - tier0
+    tier2 = high - tier0 - tier1
+    forced = low.copy()  # the first `low` reviews of a judge are a node demand, not arc flow
+    tiers = []
+    for tier in (tier0, tier1, tier2):
+        taken = np.minimum(tier, forced)
+        forced = forced - taken
+        tiers.append(tier - taken)
+    judge_nodes = regular.size + np.arange(n_judges)
+    sink = n_nodes - 1
+    tails = np.concatenate([var_col, judge_nodes, judge_nodes, judge_nodes]).astype(np.int32)
+    heads = np.concatenate([regular.size + var_judge, np.full(3 * n_judges, sink)]).astype(np.int32)
+    capacities = np.concatenate([np.ones(n_vars, dtype=np.int64), *tiers]).astype(np.int64)
+    sink_costs = np.repeat(np.array([0, _EVEN_COST, _OVERLOAD_COST], dtype=np.int64), n_judges)
+    supplies = np.concatenate([need, -low, [-(flow_total - int(low.sum()))]]).astype(np.int64)
+    frozen = is_fixed | (allowed & is_anchor)
+
+    def assign(extra: np.ndarray | None) -> np.ndarray:
+        flow = min_cost_flow.SimpleMinCostFlow()
+        arc_costs = var_cost if extra is None else var_cost + extra
+        flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, np.concatenate([arc_costs, sink_costs]))
+        flow.set_nodes_supplies(np.arange(n_nodes, dtype=np.int32), supplies)
+        status = flow.solve()
+        if status == flow.INFEASIBLE:
+            raise AssignmentInfeasible(NO_ASSIGNMENT)
+        if status != flow.OPTIMAL:
+            raise RuntimeError(f"assignment flow failed with status {status}")
+        chosen = flow.flows(np.arange(n_vars, dtype=np.int32)) > 0
+        assigned = frozen.copy()
+        assigned[var_judge[chosen], var_entry[chosen]] = True
+        return assigned
+
+    linker = _Linker(assign(None), allowed, affinity, frozen, lower, upper)
+    components = linker.link()
+    for _ in range(_RELINK_ROUNDS):
+        if components <= 1:
+            break
+        # Solve again, now preferring every pair that crosses between the groups found.
+        _, judge_group, entry_group = components_of(linker.assigned)
+        inside = np.where(judge_group[var_judge] == entry_group[var_entry], _LINK_COST, 0)
+        again = _Linker(assign(inside), allowed, affinity, frozen, lower, upper)
+        count = again.link()
+        if count < components:
+            linker, components = again, count
+    note, params = None, {}
+    if components > 1:
+        note, params = _why_split(p, allowed, is_anchor, components)
+    all_judge, all_entry = np.nonzero(linker.assigned)
     result_pairs = frozenset(zip((judges[i] for i in all_judge), (entries[i] for i in all_entry)))
     total = float(affinity[all_judge, all_entry].sum())
     _verify(p, result_pairs, upper)
-    return Solution(result_pairs, total, time.perf_counter() - started)
+    return Solution(result_pairs, total, time.perf_counter() - started, components, note, params)
+
+
+def components_of(assigned: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """Connected groups of the judge–entry graph ``assigned[judge, entry]``.
+
+    Judges without an entry are left out (they have nothing to compare). Returns the number of
+    groups and the group of each judge and of each entry (−1 for a judge left out).
+    """
+    n_judges, n_entries = assigned.shape
+    active = assigned.any(axis=1)
+    ji, ei = np.nonzero(assigned)
+    graph = sparse.coo_matrix((np.ones(ji.size), (ji, n_judges + ei)), shape=(n_judges + n_entries,) * 2)
+    _, labels = connected_components(graph, directed=False)
+    used = np.concatenate([active, np.ones(n_entries, dtype=bool)])
+    _, relabelled = np.unique(labels[used], return_inverse=True)
+    full = np.full(n_judges + n_entries, -1, dtype=np.int64)
+    full[used] = relabelled
+    count = int(relabelled.max()) + 1 if relabelled.size else 0
+    return count, full[:n_judges], full[n_judges:]
+
+
+class _Linker:
+    """Links the groups of an optimal assignment by changes that keep the total affinity exactly.
+
+    One change hands a review of entry ``e1`` from its judge ``j1`` to a judge ``j`` of another
+    group with the same affinity for it; when ``j`` is already at the maximum load, ``j`` hands
+    one of its own reviews on to another judge with the same affinity, and so on (a shortest
+    chain, found breadth-first) until a judge with room takes one, or ``j1`` does. Locked and
+    anchor pairs never change, no pair with a conflict appears, every load stays within its
+    bounds. A change is kept only when it lowers the number of groups; the search stops when
+    none does (or after ``_LINK_SECONDS``).
+    """
+
+    def __init__(self, assigned, allowed, affinity, frozen, lower: int, upper: int) -> None:
+        self.assigned = assigned.copy()
+        self.allowed, self.affinity, self.frozen = allowed, affinity, frozen
+        self.lower, self.upper = lower, upper
+
+    def link(self) -> int:
+        count, judge_group, entry_group = components_of(self.assigned)
+        deadline = time.perf_counter() + _LINK_SECONDS
+        while count > 1:
+            merged = self._try_merge(count, judge_group, entry_group, deadline)
+            if merged is None:
+                break
+            count, judge_group, entry_group = merged
+        return count
+
+    def _same(self, judges, entry: int, judge: int) -> np.ndarray:
+        column = self.affinity[:, entry]
+        return np.abs(column[judges] - column[judge]) <= _SAME
+
+    def _try_merge(self, count, judge_group, entry_group, deadline):
+        a = self.assigned
+        loads = a.sum(axis=1)
+        sizes = np.bincount(entry_group, minlength=count)
+        for group in np.argsort(sizes, kind="stable"):  # smallest group first
+            inside = np.flatnonzero(entry_group == group)
+            movable = a[:, inside] & ~self.frozen[:, inside]
+            for j1, col in zip(*np.nonzero(movable)):
+                if time.perf_counter() > deadline:
+                    return None
+                e1 = inside[col]
+                outside = np.flatnonzero((judge_group != group) & (judge_group >= 0) & self.allowed[:, e1]
+                                         & ~a[:, e1])
+                for j in outside[self._same(outside, e1, j1)]:
+                    chain = self._room_for(j, j1, e1, loads)
+                    if chain is None:
+                        continue
+                    merged = self._apply([(j1, e1, j), *chain], count)
+                    if merged is not None:
+                        return merged
+        return None
+
+    def _room_for(self, start: int, j1: int, e1: int, loads) -> list[tuple[int, int, int]] | None:
+        """Moves (from, entry, to) that make room for one more review at ``start``, or None."""
+        a = self.assigned
+        j1_may_shrink = loads[j1] - 1 >= self.lower
+
+        def room(judge: int) -> bool:
+            return judge == j1 or (loads[judge] < self.upper and j1_may_shrink)
+
+        if room(start):
+            return []
+        parent: dict[int, tuple[int, int]] = {start: (-1, -1)}
+        queue = [start]
+        for u in queue:
+            for e in np.flatnonzero(a[u] & ~self.frozen[u]):
+                if e == e1:
+                    continue
+                takers = np.flatnonzero(self.allowed[:, e] & ~a[:, e])
+                for v in takers[self._same(takers, e, u)]:
+                    if v in parent:
+                        continue
+                    parent[v] = (u, e)
+                    if room(v):
+                        chain, node = [], v
+                        while node != start:
+                            giver, entry = parent[node]
+                            chain.append((giver, entry, node))
+                            node = giver
+                        return chain[::-1]
+                    queue.append(v)
+        return None
+
+    def _apply(self, moves, count):
+        for giver, entry, taker in moves:
+            self.assigned[giver, entry], self.assigned[taker, entry] = False, True
+        merged = components_of(self.assigned)
+        if merged[0] < count:
+            return merged
+        for giver, entry, taker in reversed(moves):
+            self.assigned[giver, entry], self.assigned[taker, entry] = True, False
+        return None
+
+
+def _why_split(p: Problem, allowed: np.ndarray, is_anchor: np.ndarray, groups: int) -> tuple[str, dict[str, int]]:
+    """The explanation of a split assignment, for the organizer page."""
+    if p.k == 1 and not is_anchor.any():
+        return SPLIT_ONE_JUDGE, {"groups": groups}
+    possible, _, _ = components_of(allowed)
+    if possible > 1:
+        return SPLIT_BY_CONFLICTS, {"groups": groups}
+    return SPLIT_AT_OPTIMUM, {"groups": groups}
 
 
 def _verify(p: Problem, pairs: frozenset[tuple[int, int]], upper: int) -> None:

@@ -331,8 +331,11 @@ async def run_assignment(round_id: int, *, actor_id: int, now: dt.datetime,
             await Assignment.insert(*rows)
         await audit.record("judging.assigned", actor_id=actor_id, target_type="round", target_id=round_id,
                            commune_id=round_["contest.commune"], now=now,
-                           data={"pairs": len(solution.pairs), "seconds": round(solution.seconds, 3)})
-    return {"pairs": len(solution.pairs), "seconds": solution.seconds, "affinity": solution.total_affinity}
+                           data={"pairs": len(solution.pairs), "seconds": round(solution.seconds, 3),
+                                 "groups": solution.components})
+    # ``note`` (a msgid, with ``note_params``) explains a judge–entry graph left in several groups.
+    return {"pairs": len(solution.pairs), "seconds": solution.seconds, "affinity": solution.total_affinity,
+            "groups": solution.components, "note": solution.note, "note_params": dict(solution.note_params)}
 
 
 async def set_assignments_locked(round_id: int, locked: bool, *, actor_id: int, now: dt.datetime,

@@ -257,6 +257,8 @@ class OrganizerJudgingController(Controller):
             return redirect(f"/organizer/rounds/{round_id}/judging/#assignment")
         flash(request, N_("%(pairs)s assignments made in %(seconds)s s."), pairs=result["pairs"],
               seconds=f"{result['seconds']:.2f}")
+        if result["note"]:  # the panel stays split into groups: say why, and what links it
+            flash(request, result["note"], "info", **result["note_params"])
         return redirect(f"/organizer/rounds/{round_id}/judging/#assignment")
 
     @post("/lock", opt=access(Access.organizer))
