@@ -18,8 +18,8 @@ import pytest
 
 from contest.voting import parse_log, verify_log
 from tests.browser.support import (
-    DEMO_PASSWORD, LiveServer, assert_accessible, click_and_wait, flash_text, heading, log_in, new_context,
-    register_account, restart_server, start_server, stop_server, unique_phone, visit,
+    DEMO_PASSWORD, LiveServer, assert_accessible, click_and_wait, field_error, flash_text, heading, log_in,
+    new_context, register_account, restart_server, start_server, stop_server, unique_phone, visit,
 )
 
 pytestmark = pytest.mark.browser
@@ -310,3 +310,35 @@ def test_citizen_is_verified_votes_changes_a_vote_and_checks_the_published_log(b
         check_results(page, later.url, citizen, totals)
     finally:
         context.close()
+
+
+FINISHED_SLUG = "y-tuong-sang-tao-2025"
+
+
+def test_resident_recounts_the_finished_vote_and_finds_a_receipt(page, live_server):
+    """The finished demo contest's recount page: reached from the results, the published head matches the
+    downloaded log, a receipt typed in the form shows its public log line, a wrong one is not found; axe finds
+    nothing wrong on any of these pages."""
+    base = live_server.url
+    visit(page, f"{base}/contests/{FINISHED_SLUG}/results")
+    link = page.get_by_role("link", name="Cách kiểm phiếu")
+    assert link.get_attribute("href") == f"/contests/{FINISHED_SLUG}/recount"
+    click_and_wait(page, link)
+    assert heading(page) == "Cách kiểm phiếu"
+    assert_accessible(page)
+    log = page.request.get(f"{base}/contests/{FINISHED_SLUG}/vote-log.json").json()
+    assert page.locator("#head-hash").inner_text() == log["head_hash"]
+    assert page.locator("#entry-count").inner_text() == str(len(log["entries"]))
+    cast = next(e for e in log["entries"] if e["action"] == "cast")
+    page.get_by_label("Mã xác nhận phiếu").fill(cast["receipt"].lower())
+    click_and_wait(page, page.get_by_role("button", name="Tìm phiếu của tôi"))
+    lines = table_rows(page.locator("#receipt-lines"))[1:]
+    assert lines[0] == [str(cast["seq"]), cast["voter_alias"], cast["idea_code"], "cast", cast["time_bucket"]], lines
+    assert_accessible(page)
+    page.get_by_label("Mã xác nhận phiếu").fill("0000000000")
+    click_and_wait(page, page.get_by_role("button", name="Tìm phiếu của tôi"))
+    assert "Không có phiếu nào với mã xác nhận này" in field_error(page, "receipt")
+    assert page.locator("#receipt-lines").count() == 0
+    assert_accessible(page)
+    visit(page, f"{base}/contests/{FINISHED_SLUG}/recount?lang=en")
+    assert heading(page) == "How to re-count"
