@@ -256,3 +256,31 @@ async def test_results_shortlist_and_feedback(setup, clock):
     assert feedback["overall"] == [sheet["overall_comment"]]  # only the approved sheet's comment
     assert "judge" not in json.dumps(feedback, default=str)  # never who wrote it
     assert feedback["criteria"][0]["average"] is not None
+
+
+async def test_the_assignment_links_the_panel_or_says_why_not(setup, clock):
+    """Each judge is the expert of one category: with 2 judges per entry the best assignment still
+    links all three; with 1 judge per entry it cannot, and the result explains it."""
+    from contest import assignment
+    from tests.contest.test_assignment import groups
+
+    round_id = setup["round"]["id"]
+
+    async def run(k):
+        await judging.update_settings(round_id, values={"judges_per_entry": k, "min_per_judge": 0,
+                                      "max_per_judge": None, "anchors": 0, "method": "additive"},
+                                      actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
+        result = await judging.run_assignment(round_id, actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
+        stored = {(a["judge"], a["idea"]) for a in await Assignment.select().where(Assignment.round == round_id)}
+        return result, stored
+
+    result, stored = await run(2)
+    assert groups(stored) == 1 and result["groups"] == 1 and result["note"] is None
+    assert result["affinity"] == pytest.approx(6.0)  # every entry keeps its category's expert
+    result, stored = await run(1)
+    assert len(stored) == 6 and groups(stored) == result["groups"] == 3
+    assert result["note"] == assignment.SPLIT_ONE_JUDGE and result["note_params"] == {"groups": 3}
+    event = await AuditEvent.select().where(AuditEvent.action == "judging.assigned").order_by(
+        AuditEvent.id, ascending=False).first()
+    data = json.loads(event["data"]) if isinstance(event["data"], str) else event["data"]
+    assert data["groups"] == 3

@@ -91,3 +91,18 @@ async def test_citizens_cannot_reach_judging_pages(client, setup, make_user):  #
     assert (await client.get("/judge/assignments/1")).status_code == 403
     assert (await client.get(f"/organizer/rounds/{setup['round']['id']}/judging/")).status_code == 403
     assert (await client.get("/judge")).status_code == 200  # the page that lists invitations
+
+
+async def test_organizer_is_told_why_the_panel_stays_split(app, setup, clock):  # noqa: F811
+    round_id = setup["round"]["id"]
+    await judging.update_settings(round_id, values={"judges_per_entry": 1, "min_per_judge": 0, "max_per_judge": None,
+                                                    "anchors": 0, "method": "mean"},
+                                  actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as staff:
+        await login(staff, setup["organizer"].email, PASSWORD)
+        response = await post_form(staff, f"/organizer/rounds/{round_id}/judging/assign", {},
+                                   page=f"/organizer/rounds/{round_id}/judging/")
+        assert response.status_code == 303
+        page = await staff.get(response.headers["location"])
+        assert "các giám khảo tách thành 3 nhóm không chấm chung bài nào" in page.text
+        assert len(await Assignment.select().where(Assignment.round == round_id)) == 6
