@@ -308,8 +308,10 @@ async def poster(request: Request, code: FromPath[str], ctx: NamedDependency[App
     if not rules.is_public(idea):
         raise NotFound(N_("There is no idea with this code."))
     url = f"{ctx.settings.base_url}/ideas/{idea['code']}"
-    round_ = await voting.voting_context(idea["round"])
-    sealed = await voting.seal_log(round_["id"], now=ctx.now()) if round_["vote_opens"] else None
+    from contest.tables import Round
+
+    has_vote = await Round.exists().where((Round.id == idea["round"]) & Round.vote_opens.is_not_null())
+    sealed = await voting.seal_log(idea["round"], now=ctx.now()) if has_vote else None
     return render("voting/poster.html", idea=idea, url=url, qr=qr_svg(url), vote_log=sealed,
                   recount_url=f"{ctx.settings.base_url}/contests/{idea['contest.slug']}/recount")
 
