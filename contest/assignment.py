@@ -105,7 +105,7 @@ _RELINK_ROUNDS = 3
 _AFFINITY_SCALE = 1_000_000  # affinities are counted to the nearest millionth
 _COST_LIMIT = 2**60  # the solver multiplies costs by the number of nodes: stay far from int64 overflow
 _SAME = 1e-9  # two affinities this close are equal for the linking moves
-_LINK_SECONDS = 5.0  # at most this long searching for moves that link the groups
+_LINK_SECONDS = 4.0  # at most this long searching for exchanges that link the groups (all rounds)
 
 
 class AssignmentInfeasible(DomainError):
@@ -352,15 +352,19 @@ def solve(problem: Problem) -> Solution:
         assigned[var_judge[chosen], var_entry[chosen]] = True
         return assigned
 
-    linker = _Linker(assign(None), allowed, affinity, frozen, lower, upper)
-    components = linker.link()
-    for _ in range(_RELINK_ROUNDS):
-        if components <= 1:
+    deadline = time.perf_counter() + _LINK_SECONDS  # for all the linking together
+    hopeless = k == 1 and not is_anchor.any()  # one judge per entry: no exchange can link two judges
+    # No assignment has fewer groups than the graph of all pairs without a conflict.
+    floor = np.unique(components_of(allowed)[2]).size
+    linker = _Linker(assign(None), allowed, affinity, frozen, lower, upper, deadline, floor)
+    components = components_of(linker.assigned)[0] if hopeless else linker.link()
+    for _ in range(0 if hopeless else _RELINK_ROUNDS):
+        if components <= floor or time.perf_counter() > deadline:
             break
         # Solve again, now preferring every pair that crosses between the groups found.
         _, judge_group, entry_group = components_of(linker.assigned)
         inside = np.where(judge_group[var_judge] == entry_group[var_entry], _LINK_COST, 0)
-        again = _Linker(assign(inside), allowed, affinity, frozen, lower, upper)
+        again = _Linker(assign(inside), allowed, affinity, frozen, lower, upper, deadline, floor)
         count = again.link()
         if count < components:
             linker, components = again, count
@@ -402,19 +406,19 @@ class _Linker:
     chain, found breadth-first) until a judge with room takes one, or ``j1`` does. Locked and
     anchor pairs never change, no pair with a conflict appears, every load stays within its
     bounds. A change is kept only when it lowers the number of groups; the search stops when
-    none does (or after ``_LINK_SECONDS``).
+    none does (or at the deadline: ``_LINK_SECONDS`` for all the linking of one solve).
     """
 
-    def __init__(self, assigned, allowed, affinity, frozen, lower: int, upper: int) -> None:
+    def __init__(self, assigned, allowed, affinity, frozen, lower: int, upper: int, deadline: float,
+                 floor: int = 1) -> None:
         self.assigned = assigned.copy()
         self.allowed, self.affinity, self.frozen = allowed, affinity, frozen
-        self.lower, self.upper = lower, upper
+        self.lower, self.upper, self.deadline, self.floor = lower, upper, deadline, floor
 
     def link(self) -> int:
         count, judge_group, entry_group = components_of(self.assigned)
-        deadline = time.perf_counter() + _LINK_SECONDS
-        while count > 1:
-            merged = self._try_merge(count, judge_group, entry_group, deadline)
+        while count > max(self.floor, 1) and time.perf_counter() < self.deadline:
+            merged = self._try_merge(count, judge_group, entry_group, self.deadline)
             if merged is None:
                 break
             count, judge_group, entry_group = merged
@@ -493,7 +497,7 @@ def _why_split(p: Problem, allowed: np.ndarray, is_anchor: np.ndarray, groups: i
     if p.k == 1 and not is_anchor.any():
         return SPLIT_ONE_JUDGE, {"groups": groups}
     possible, _, _ = components_of(allowed)
-    if possible > 1:
+    if 1 < possible and groups <= possible:
         return SPLIT_BY_CONFLICTS, {"groups": groups}
     return SPLIT_AT_OPTIMUM, {"groups": groups}
 
