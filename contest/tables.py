@@ -295,10 +295,12 @@ class VoteRules(Table, tablename="vote_rules"):
 
 
 class Vote(Table, tablename="vote"):
-    """One vote: at most one per (round, voter, idea) — a unique index in the migrations."""
+    """One vote: at most one per (round, voter, idea) and per (round, resident, idea) — unique indexes
+    in the migrations, so a resident who deletes their account and registers again cannot vote twice."""
 
     round = ForeignKey(references=Round, on_delete=OnDelete.cascade, index=True)
     voter = ForeignKey(references=User, on_delete=OnDelete.restrict)
+    resident = Integer(null=True, default=None, help_text="Line of the resident list the voter was matched to")
     idea = ForeignKey(references=Idea, on_delete=OnDelete.cascade, index=True)
     receipt = Varchar(length=16, unique=True)
     created_at = Timestamptz(default=TimestamptzNow())

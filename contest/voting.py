@@ -279,7 +279,8 @@ async def _count(round_id: int, idea_id: int, delta: int) -> None:
 # PostgreSQL: the whole vote in one statement — the idea is votable, the voter is linked to a line
 # of the resident list, that resident's ballot has a vote left (conditional upsert on the unique
 # (round, resident): the ballot belongs to the person, not the account, so a deleted and
-# re-registered account shares it), the vote (unique per voter and idea), the live counter and the
+# re-registered account shares it), the vote (unique per voter and idea, and per resident and idea,
+# so a person gives an idea one vote whatever their accounts), the live counter and the
 # log entry. Parameters: code, round, False, False | voter | round, voter, limit | round, voter,
 # receipt, now, ip | round | the append's.
 _CAST_SQL = (
@@ -289,9 +290,10 @@ _CAST_SQL = (
     "SELECT {}::int, {}::int, voter_ok.resident, 1 FROM idea_ok, voter_ok "
     "ON CONFLICT (round, resident) DO UPDATE SET used = vote_ballot.used + 1 WHERE vote_ballot.used < {}::int "
     "RETURNING used), "
-    "cast_ AS (INSERT INTO vote (round, voter, idea, receipt, created_at, ip, voided, void_reason) "
-    "SELECT {}::int, {}::int, idea_ok.id, {}::text, {}::timestamptz, {}::text, FALSE, '' FROM idea_ok, ballot "
-    "ON CONFLICT (round, voter, idea) DO NOTHING RETURNING idea), "
+    "cast_ AS (INSERT INTO vote (round, voter, resident, idea, receipt, created_at, ip, voided, void_reason) "
+    "SELECT {}::int, {}::int, voter_ok.resident, idea_ok.id, {}::text, {}::timestamptz, {}::text, FALSE, '' "
+    "FROM idea_ok, voter_ok, ballot "
+    "ON CONFLICT DO NOTHING RETURNING idea), "
     "counted AS (INSERT INTO vote_count (round, idea, votes) SELECT {}::int, idea, 1 FROM cast_ "
     "ON CONFLICT (round, idea) DO UPDATE SET votes = vote_count.votes + 1 RETURNING votes), "
     + _APPEND_SQL.replace("{source}", "cast_")
@@ -365,7 +367,11 @@ async def _cast_statement(round_id: int, entry: dict[str, Any], *, voter_id: int
 
 
 async def _has_voted(round_id: int, voter_id: int, code: str) -> bool:
-    return await Vote.exists().where((Vote.round == round_id) & (Vote.voter == voter_id) & (Vote.idea.code == code))
+    """Whether this account, or the resident behind it under an earlier account, voted for ``code``."""
+    rows = await Vote.raw(
+        "SELECT 1 FROM vote v JOIN idea i ON i.id = v.idea WHERE v.round = {} AND i.code = {} AND (v.voter = {} "
+        "OR v.resident = (SELECT u.resident FROM users u WHERE u.id = {}))", round_id, code, voter_id, voter_id)
+    return bool(rows)
 
 
 async def _cast_steps(round_id: int, entry: dict[str, Any], *, voter_id: int, limit: int, now: dt.datetime,
@@ -380,7 +386,8 @@ async def _cast_steps(round_id: int, entry: dict[str, Any], *, voter_id: int, li
     resident = voter["resident"] if voter else None
     if resident is None:
         raise PermissionDenied(_NOT_RESIDENT)
-    if await Vote.exists().where((Vote.round == round_id) & (Vote.voter == voter_id) & (Vote.idea == idea_id)):
+    if await Vote.exists().where((Vote.round == round_id) & (Vote.idea == idea_id)
+                                 & ((Vote.voter == voter_id) | (Vote.resident == resident))):
         raise AlreadyVoted(_ALREADY)
     # The ballot belongs to the resident (unique per round): a new account of the same person shares it.
     if not await Ballot.exists().where((Ballot.round == round_id) & (Ballot.resident == resident)):
@@ -394,8 +401,8 @@ async def _cast_steps(round_id: int, entry: dict[str, Any], *, voter_id: int, li
         (Ballot.round == round_id) & (Ballot.resident == resident) & (Ballot.used < limit)).returning(Ballot.used)
     if not taken:
         raise IdeaError(_NO_VOTES_LEFT, limit=limit)
-    await Vote.insert(Vote(round=round_id, voter=voter_id, idea=idea_id, receipt=entry["receipt"], created_at=now,
-                           ip=ip[:64]))
+    await Vote.insert(Vote(round=round_id, voter=voter_id, resident=resident, idea=idea_id,
+                           receipt=entry["receipt"], created_at=now, ip=ip[:64]))
     await _count(round_id, idea_id, +1)
     await _append_log(entry)
     return taken[0]["used"]
@@ -451,8 +458,10 @@ async def void(vote_id: int, *, reason: str, actor_id: int, now: dt.datetime, al
 
 
 async def my_votes(round_id: int, voter_id: int) -> dict[int, dict[str, Any]]:
-    rows = await Vote.select(Vote.idea, Vote.receipt, Vote.voided, Vote.created_at).where(
-        (Vote.round == round_id) & (Vote.voter == voter_id))
+    """The votes of this account and of the resident behind it (under an earlier account), by idea."""
+    rows = await Vote.raw(
+        "SELECT v.idea, v.receipt, v.voided, v.created_at FROM vote v WHERE v.round = {} AND (v.voter = {} "
+        "OR v.resident = (SELECT u.resident FROM users u WHERE u.id = {})) ORDER BY v.id", round_id, voter_id, voter_id)
     return {r["idea"]: r for r in rows}
 
 

@@ -248,6 +248,33 @@ async def test_a_new_account_of_the_same_resident_shares_the_ballot_under_a_burs
     assert await voting.tally(rid) == await voting.recount(rid)
 
 
+async def test_a_new_account_of_the_same_resident_cannot_vote_again_for_the_same_idea(vote_round, make_user, clock):
+    """One vote per resident and idea: the idea the deleted account voted for refuses the new one,
+    even under a burst, and the ballot is not charged for the refusal."""
+    from accounts import services as account_services
+    from tests.support.factories import PASSWORD
+
+    rid, ideas = vote_round["round"]["id"], vote_round["ideas"]
+    first = await verified(make_user, phone="+84912000124")
+    resident = (await User.select(User.resident).where(User.id == first.id).first())["resident"]
+    await voting.cast(rid, ideas[0], voter_id=first.id, now=clock(), alias_key=KEY)
+    await account_services.delete_account(first.id, password=PASSWORD, now=clock())
+    second = await make_user(phone="+84912000124")
+    await User.update({User.resident: resident, User.verified_resident: True,
+                       User.verified_method: "phone_code"}).where(User.id == second.id)
+    assert set(await voting.my_votes(rid, second.id)) == {ideas[0]}  # the person sees their vote
+    results = await asyncio.gather(*[voting.cast(rid, ideas[0], voter_id=second.id, now=clock(), alias_key=KEY)
+                                     for _ in range(5)], return_exceptions=True)
+    assert all(isinstance(r, voting.AlreadyVoted) for r in results), results
+    assert await Vote.count().where((Vote.round == rid) & (Vote.idea == ideas[0])) == 1
+    assert await Ballot.select(Ballot.used).where(Ballot.round == rid) == [{"used": 1}]
+    # Another idea is still open to the same person, within the ballot.
+    await voting.cast(rid, ideas[1], voter_id=second.id, now=clock(), alias_key=KEY)
+    assert await Ballot.select(Ballot.used).where(Ballot.round == rid) == [{"used": 2}]
+    assert await voting.tally(rid) == await voting.recount(rid)
+    assert voting.verify_log(await voting.log_rows(rid))["ok"]
+
+
 async def test_an_account_without_a_resident_line_cannot_vote_even_if_flagged(vote_round, make_user, clock):
     flagged = await make_user()
     await User.update({User.verified_resident: True, User.verified_method: "phone_code"}).where(User.id == flagged.id)
