@@ -78,8 +78,11 @@ def parse_resident_file(data: bytes, filename: str) -> tuple[list[ResidentRow], 
     if filename.lower().endswith(".xlsx") or data[:2] == b"PK":
         from openpyxl import load_workbook
 
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        table = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+            table = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        except Exception:  # noqa: BLE001 — not a zip, not a workbook, a broken sheet: all the same to the sender
+            return [], [(0, N_("The file must be a CSV saved as UTF-8, or an Excel .xlsx file."))]
     else:
         try:
             text = data.decode("utf-8-sig")

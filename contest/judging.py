@@ -29,6 +29,7 @@ from contest.phases import Phase, is_open, phase_of
 from contest.services import normalise_contact
 from contest.tables import (
     Assignment,
+    Category,
     Conflict,
     ConflictDeclaration,
     Criterion,
@@ -122,6 +123,9 @@ async def add_judge(round_id: int, contact: str, *, expertise: list[int], actor_
                     lang: str = "vi", scope: Scope) -> None:
     """Put a judge on the panel: an existing account at once, otherwise an invitation to that contact."""
     round_ = await round_row(round_id, scope=scope)
+    # Expertise is among this contest's own fields: ids of another contest's categories are dropped.
+    own = {c["id"] for c in await Category.select(Category.id).where(Category.contest == round_["contest"])}
+    expertise = [c for c in dict.fromkeys(expertise) if c in own]
     contact = normalise_contact(contact)
     user = await User.select(User.id).where((User.email == contact) | (User.phone == contact)).first()
     async with atomic(_db()):

@@ -81,6 +81,10 @@ def countdown(until: dt.datetime | None, now: dt.datetime) -> tuple[str, int] | 
 def validate_dates(round_: dict[str, Any]) -> list[str]:
     """Problems with a round's dates (msgids), empty when the order is right."""
     problems = []
+    required = ("submission_opens", "submission_closes", "judging_closes", "results_at")
+    if any(round_.get(name) is None for name in required):
+        return [N_("Every round needs the opening and closing of submissions, the end of judging and the "
+                   "publication of results.")]
     if not round_["submission_opens"] < round_["submission_closes"] <= round_["judging_closes"]:
         problems.append(N_("Submissions must open before they close, and judging ends after submissions close."))
     vote_opens, vote_closes = round_.get("vote_opens"), round_.get("vote_closes")

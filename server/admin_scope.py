@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextvars
 import enum
 import json
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,9 +43,12 @@ from starlette.responses import JSONResponse, Response
 from accounts import audit, rules, services
 from accounts.engine import atomic
 from accounts.i18n import N_, translate
+from accounts.text import MAX_DB_INT
 
 Clause = Where | And | Or
 RowsFor = Callable[[Sequence[int]], Clause]
+
+log = logging.getLogger("sangtao.admin")
 
 
 def bilingual(message: str, **params: object) -> str:
@@ -56,6 +60,7 @@ MSG_NO_TABLE = N_("This table is not available to you.")
 MSG_READ_ONLY = N_("This table is read-only here.")
 MSG_ROLE_FORM = N_("Roles change only through the form “Grant or remove a role”.")
 MSG_OTHER_COMMUNE = N_("%(field)s points to a row outside your commune.")
+MSG_NUL = N_("%(field)s holds a NUL character, which no text may contain.")
 MSG_HIDDEN_COLUMN = N_("The column %(field)s cannot be read or changed here.")
 MSG_SIGNED_OUT = N_("Please sign in again.")
 
@@ -257,6 +262,8 @@ class ScopedCRUD(PiccoloCRUD):
         refused = sorted(n for n in named if n in closed)
         if refused:
             raise ParamException(bilingual(MSG_HIDDEN_COLUMN, field=refused[0]))
+        if split.page * max(split.page_size or 1, 1) > MAX_DB_INT:  # an offset no database can take
+            raise ParamException("__page is too large")
         if split.visible_fields is None and self.policy.hidden:
             split.visible_fields = list(self.readable_columns)
         viewer = _viewer.get()
@@ -326,6 +333,8 @@ class ScopedCRUD(PiccoloCRUD):
             return Response("The limit and offset must be integers", status_code=400)
         if limit is not None and limit < 0 or offset < 0:
             return Response("The limit and offset must be positive", status_code=400)
+        if (limit or 0) > MAX_DB_INT or offset > MAX_DB_INT:
+            return Response("The limit and offset are too large", status_code=400)
         search = request.query_params.get("search")
         if search is not None:
             # Both sides folded by the database (SQLite's UPPER knows only ASCII: fold both alike).
@@ -361,9 +370,11 @@ class ScopedCRUD(PiccoloCRUD):
         closed = set(self.policy.hidden) | set(self.policy.locked) | {self.table._meta.primary_key._meta.name}
         if not issubclass(self.table, BaseUser):
             closed |= {c._meta.name for c in self.table._meta.secret_columns}
-        for name in data:
+        for name, value in data.items():
             if name in closed:
                 raise self._refuse(400, MSG_HIDDEN_COLUMN, field=name)
+            if isinstance(value, str) and "\x00" in value:  # as on the site: no page could show it
+                raise self._refuse(400, MSG_NUL, field=name)
 
     async def _check_targets(self, values: dict[str, Any], current: dict[str, Any] | None) -> None:
         """Organizers: the row belongs to their commune, and every foreign key it points at too."""
@@ -411,6 +422,7 @@ class ScopedCRUD(PiccoloCRUD):
         # A new row takes the defaults of hidden and locked columns, whatever the form sent.
         closed = set(self.policy.hidden) | set(self.policy.locked)
         data = {k: v for k, v in data.items() if k not in closed}
+        self._check_columns(data)
         try:
             model = self.pydantic_model(**self._clean_data(data))
         except pydantic.ValidationError as exception:
@@ -536,6 +548,25 @@ class ScopedAdminRouter(AdminRouter):
         missing = set(self.table_config_map) - set(policies)
         if missing:
             raise RuntimeError(f"admin tables without a policy: {sorted(missing)}")
+        self._refuse_bad_values()
+
+    def _refuse_bad_values(self) -> None:
+        """A value piccolo-admin's API cannot use (an unknown column to sort by, a number beyond range,
+        a filter too long for its model, a date left empty, a weak new password) is the sender's
+        mistake: 400 with the reason, never a 500. The API is a FastAPI app mounted at /api."""
+        api = next((route.app for route in self.routes if getattr(route, "path", None) == "/api"), None)
+        while api is not None and not hasattr(api, "add_exception_handler"):
+            api = getattr(api, "app", None)
+        if api is None:
+            raise RuntimeError("piccolo-admin's API app was not found")
+
+        async def bad_value(request: Request, exc: Exception) -> JSONResponse:
+            log.info("admin API refused %s %s: %r", request.method, request.url.path, exc)
+            return JSONResponse({"detail": "Dữ liệu gửi lên không hợp lệ. Invalid data: " + str(exc)[:300]},
+                                status_code=400)
+
+        for kind in (ValueError, OverflowError, TypeError, KeyError):
+            api.add_exception_handler(kind, bad_value)
 
     def _listed(self, viewer: Viewer) -> list[str]:
         return [name for name in self.table_config_map

@@ -16,6 +16,8 @@ from contest import phases, rules, services
 from server.context import AppContext
 from server.guards import access
 
+MAX_PAGE = 100_000
+
 
 class RoundOut(msgspec.Struct):
     name: str
@@ -106,8 +108,9 @@ class OpenDataController(Controller):
                     page: FromQuery[int] = 1, per_page: FromQuery[int] = 50) -> IdeaPage:
         contest = await services.contest_by_slug(slug)
         per_page = min(max(per_page, 1), 200)
-        rows, total = await services.gallery(contest["id"], q=q[:200], page=max(page, 1), per_page=per_page)
-        return IdeaPage(total=total, page=max(page, 1), per_page=per_page, items=[
+        page = min(max(page, 1), MAX_PAGE)  # a page number beyond any gallery never reaches the database
+        rows, total = await services.gallery(contest["id"], q=q[:200], page=page, per_page=per_page)
+        return IdeaPage(total=total, page=page, per_page=per_page, items=[
             IdeaOut(code=r["code"], title=r["title"], summary=r["summary"], category=r["category.name"],
                     hamlet=r["hamlet.name"], status=r["status"], submitted_at=r["submitted_at"],
                     url=f"{ctx.settings.base_url}/ideas/{r['code']}") for r in rows])

@@ -470,3 +470,25 @@ async def test_every_registered_table_has_a_policy(settings):
 
     admin = build_admin(settings)
     assert set(admin.table_config_map) == set(admin_policies())
+
+
+# -- values the admin's API cannot use are the sender's mistake ----------------------------------------
+
+async def test_values_the_admin_api_cannot_use_get_a_400_not_a_500(client, organizer, worlds):
+    mine, _ = worlds
+    huge = "9" * 25
+    for url in ("/admin/api/tables/idea/?__order=nope", "/admin/api/tables/idea/?__order=%C2%B2",
+                "/admin/api/tables/idea/?title=" + "A" * 400, f"/admin/api/tables/idea/ids/?limit={huge}",
+                f"/admin/api/tables/contest/?__page={huge}"):
+        response = await client.get(url)
+        assert 400 <= response.status_code < 500, (url, response.status_code, response.text[:200])
+    round_url = f"/admin/api/tables/contest_round/{mine['contest_round']}/"
+    before = await Round.select().where(Round.id == mine["contest_round"]).first()
+    for body in ({"submission_opens": None}, {"name": "Vòng\x00"}):
+        response = await client.patch(round_url, json=body, headers=organizer)
+        assert response.status_code in (400, 422), (body, response.text[:200])
+        assert "Traceback" not in response.text and "detail" in response.json()
+    response = await client.patch(f"/admin/api/tables/workshop/{mine['workshop']}/", content=b"1e999999",
+                                  headers={**organizer, "content-type": "application/json"})
+    assert 400 <= response.status_code < 500, response.text[:200]
+    assert await Round.select().where(Round.id == mine["contest_round"]).first() == before

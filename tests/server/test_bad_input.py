@@ -333,3 +333,36 @@ async def test_failed_mentor_application_with_a_photo_leaves_no_file(client, mak
         if response.status_code != 303:  # an organization id no database holds may also be ignored
             assert response.status_code == 400, bad
             assert stored_files(settings) == before, bad
+
+
+# --- Inputs a decoder or a reader of files chokes on ---------------------------------------------------
+
+async def test_a_jpeg_that_claims_to_be_mpo_is_refused_as_an_image_and_leaves_no_file(client, contest, youth,
+                                                                                       settings):
+    before = stored_files(settings)
+    page = f"/contests/{contest['slug']}/submit"
+    token = await token_of(client, page)
+    response = await client.post(page, data={**idea_fields(contest), "_csrf_token": token, "action": "save"},
+                                 files={"cover": ("anh.jpg", b"\xff\xd8\xff" + b"A" * 50, "image/jpeg")})
+    assert response.status_code == 400 and "Traceback" not in response.text
+    assert stored_files(settings) == before
+    assert await Idea.count() == 0
+
+
+async def test_a_resident_list_named_xlsx_that_is_no_workbook_gets_the_message(client, make_user):
+    from accounts.tables import ResidentRecord, Role
+
+    organizer = await make_user(email="nhung@example.com", roles=(Role.organizer,))
+    await login(client, organizer.email, PASSWORD)
+    token = await token_of(client, "/organizer/residents/")
+    response = await client.post("/organizer/residents/import", data={"_csrf_token": token},
+                                 files={"file": ("dan-cu.xlsx", b"PK not really a zip", "application/vnd.ms-excel")})
+    assert response.status_code in (303, 400)
+    page = await client.get(response.headers["location"]) if response.status_code == 303 else response
+    assert "Excel .xlsx" in page.text or "tệp Excel" in page.text
+    assert await ResidentRecord.count() == 0
+
+
+async def test_the_open_data_gallery_takes_any_page_number(client, contest):
+    response = await client.get(f"/api/contests/{contest['slug']}/ideas", params={"page": "9" * 19})
+    assert response.status_code == 200 and response.json()["items"] == []
