@@ -338,9 +338,18 @@ async def cast_vote(round_: dict[str, Any], code: str, *, voter: Voter | None, n
     receipt = secrets.token_hex(5).upper()
     entry = _log_entry(round_, voter_id=voter.id, alias_key=alias_key, idea_code=code.upper(), action="cast",
                        now=now, receipt=receipt)
-    async with atomic(_db()):
-        step = _cast_steps if is_sqlite(_db()) else _cast_statement
-        used = await step(round_["id"], entry, voter_id=voter.id, limit=limit, now=now, ip=ip)
+    step = _cast_steps if is_sqlite(_db()) else _cast_statement
+    for attempt in range(3):
+        try:
+            async with atomic(_db()):
+                used = await step(round_["id"], entry, voter_id=voter.id, limit=limit, now=now, ip=ip)
+            break
+        except _BallotConflict:
+            # Either the account's ballot here belongs to another resident line, or a burst of the
+            # same person's first votes raced to create the ballot: the loser tries again and now
+            # finds the winner's ballot (and, for the same idea, its vote).
+            if attempt == 2 or await _ballot_of_other_resident(round_["id"], voter.id):
+                raise IdeaError(_OTHER_BALLOT) from None
     return {"receipt": receipt, "code": entry["idea_code"], "used": used, "limit": limit, "left": limit - used}
 
 
@@ -352,8 +361,8 @@ async def _cast_statement(round_id: int, entry: dict[str, Any], *, voter_id: int
         [row] = await Vote.raw(_CAST_SQL, code, round_id, False, False, voter_id, round_id, voter_id, limit, round_id,
                                voter_id, entry["receipt"], now, ip[:64], round_id, *_append_args(entry))
     except Exception as exc:
-        if _is_unique_violation(exc):  # the account's ballot here belongs to another resident line
-            raise IdeaError(_OTHER_BALLOT) from exc
+        if _is_unique_violation(exc):
+            raise _BallotConflict from exc
         raise
     if not row["votable"]:
         raise IdeaError(_NOT_VOTABLE)
@@ -364,6 +373,18 @@ async def _cast_statement(round_id: int, entry: dict[str, Any], *, voter_id: int
             raise AlreadyVoted(_ALREADY)
         raise IdeaError(_NO_VOTES_LEFT, limit=limit)
     return row["used"]
+
+
+class _BallotConflict(Exception):
+    """Creating the ballot met the unique (round, voter) index (PostgreSQL)."""
+
+
+async def _ballot_of_other_resident(round_id: int, voter_id: int) -> bool:
+    """Whether the account's ballot in this round was opened under another line of the resident list."""
+    rows = await Ballot.raw(
+        "SELECT 1 FROM vote_ballot b JOIN users u ON u.id = b.voter WHERE b.round = {} AND b.voter = {} "
+        "AND b.resident IS DISTINCT FROM u.resident", round_id, voter_id)
+    return bool(rows)
 
 
 async def _has_voted(round_id: int, voter_id: int, code: str) -> bool:
