@@ -489,7 +489,7 @@ class OrganizerMentoringController(Controller):
     @get("/pipeline.csv", opt=access(Access.organizer))
     async def pipeline_csv(self, request: Request) -> Response:
         headers, rows = await self._pipeline_rows(request)
-        return Response(csv_bytes(headers, rows), media_type="text/csv; charset=utf-8",
+        return Response(csv_bytes(headers, rows), media_type="text/csv",
                         headers={"Content-Disposition": 'attachment; filename="uom-tao.csv"'})
 
     @get("/pipeline.xlsx", opt=access(Access.organizer))

@@ -71,7 +71,7 @@ class OrganizerController(Controller):
     @get("/contests/{slug:str}/export.csv", opt=access(Access.organizer))
     async def export_csv(self, request: Request, slug: FromPath[str]) -> Response:
         contest, headers, data = await self._export_rows(request, slug)
-        return Response(reports.csv_bytes(headers, data), media_type="text/csv; charset=utf-8",
+        return Response(reports.csv_bytes(headers, data), media_type="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{contest["slug"]}-y-tuong.csv"'})
 
     @get("/contests/{slug:str}/export.xlsx", opt=access(Access.organizer))

@@ -122,7 +122,7 @@ class VoteController(Controller):
     @get("/vote-log.csv", opt=access(Access.public))
     async def log_csv(self, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
         round_, rows = await self._published_log(slug, ctx)
-        return Response(voting.log_csv(rows), media_type="text/csv; charset=utf-8",
+        return Response(voting.log_csv(rows), media_type="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{slug}-vote-log.csv"'})
 
     @get("/vote-log.json", opt=access(Access.public))
@@ -217,7 +217,7 @@ class VoteController(Controller):
         body = csv_bytes(headers, [[r["rank"], r["idea"]["code"], r["idea"]["title"], round(r["jury"], 2), r["votes"],
                                     round(r["public"], 2), round(r["combined"], 2)] + ([r.get("group")] if grouped else [])
                                    for r in data["rows"]])
-        return Response(body, media_type="text/csv; charset=utf-8",
+        return Response(body, media_type="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{slug}-ket-qua.csv"'})
 
     @get("/awards/{award_id:int}/certificate", opt=access(Access.public))

@@ -191,6 +191,7 @@ async def test_organizer_figures_exports_and_moderation(client, contest, youth, 
         assert page.text.count('role="img"') == 4 and "Lọc nước mưa" in page.text
         csv = await staff.get(f"/organizer/contests/{contest['slug']}/export.csv")
         assert csv.content.startswith(b"\xef\xbb\xbf") and "Lọc nước mưa cho thôn Đoài" in csv.content.decode("utf-8-sig")
+        assert csv.headers["content-type"] == "text/csv; charset=utf-8"  # the charset is said once
         xlsx = await staff.get(f"/organizer/contests/{contest['slug']}/export.xlsx")
         assert xlsx.content[:2] == b"PK"
         token = csrf_from((await staff.get(f"/ideas/{idea.code}")).text)

@@ -54,6 +54,7 @@ async def test_vote_log_and_results_after_close(client, vote_round, make_user, c
     clock.advance(days=10)  # the vote has closed and results are out
     log = await client.get(f"/contests/{slug}/vote-log.csv")
     assert log.status_code == 200 and log.content.startswith(b"\xef\xbb\xbf")
+    assert log.headers["content-type"] == "text/csv; charset=utf-8"
     check = voting.verify_log(voting.parse_log(log.content))
     assert check["ok"] and sum(check["totals"].values()) == 3
     data = (await client.get(f"/contests/{slug}/vote-log.json")).json()
