@@ -24,7 +24,7 @@ from litestar.types import Receive, Scope, Send
 from accounts.clock import Clock, shifted_clock
 from accounts.engine import pool_options
 from server import admin as admin_module
-from server.auth import PrincipalMiddleware
+from server.auth import PrincipalMiddleware, principal_on_unmatched
 from server.badinput import EXCEPTION_HANDLERS as BAD_INPUT_HANDLERS
 from server.badinput import BadInputMiddleware, SafeRequest
 from server.context import AppContext
@@ -182,6 +182,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         openapi_config=OpenAPIConfig(title="Sáng tạo API", version="1.0.0", path="/schema"),
         exception_handlers={**EXCEPTION_HANDLERS, **BAD_INPUT_HANDLERS},
         before_send=[security_headers(hsts=settings.production)],
+        after_exception=[principal_on_unmatched(session_config, CSRF_COOKIE)],
         stores=stores,
         request_max_body_size=settings.max_request_body,
         lifespan=[lifespan],

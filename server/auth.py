@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from litestar.connection import ASGIConnection, Request
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.exceptions import NotFoundException
+from litestar.utils.scope.state import ScopeState
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.types import AfterExceptionHookHandler, ASGIApp, Receive, Scope, Send
 
 from accounts.rules import Principal
 from accounts.services import load_principal
@@ -31,6 +34,30 @@ class PrincipalMiddleware:
                     session.clear()  # the account was deleted, disabled or its password changed
             scope["user"] = principal
         await self.app(scope, receive, send)
+
+
+def principal_on_unmatched(session_config: ServerSideSessionConfig, csrf_cookie: str) -> AfterExceptionHookHandler:
+    """An ``after_exception`` hook: an address that matches no route skips the middleware, so neither the
+    session nor the principal is loaded there; load them (read-only) so that the 404 page's header shows
+    the person as signed in, with a working "Log out" form (the CSRF token of their cookie, as the
+    CSRF middleware does for a GET)."""
+    backend = session_config._backend_class(config=session_config)
+
+    async def hook(exc: Exception, scope: Scope) -> None:
+        if scope["type"] != "http" or "user" in scope or not isinstance(exc, NotFoundException) \
+                or scope["path"].startswith(SKIP_PREFIXES):
+            return
+        try:
+            session = await backend.load_from_connection(ASGIConnection(scope))
+        except Exception:  # an unreadable session cookie: the page shows the signed-out header
+            return
+        uid = session.get(SESSION_USER)
+        scope["user"] = await load_principal(uid, session.get(SESSION_VERSION)) if isinstance(uid, int) else None
+        token = ASGIConnection(scope).cookies.get(csrf_cookie)
+        if token and scope["method"] in ("GET", "HEAD"):
+            ScopeState.from_scope(scope).csrf_token = token
+
+    return hook
 
 
 def current_user(conn: ASGIConnection) -> Principal | None:

@@ -65,6 +65,21 @@ async def test_not_found_page_is_friendly_in_both_languages(client, commune):
     assert "Page not found" in response.text
 
 
+async def test_not_found_page_knows_who_is_signed_in(client, make_user):
+    from tests.conftest import csrf_from, login
+    from tests.support.factories import PASSWORD
+
+    user = await make_user(email="lan@example.com", full_name="Nguyễn Thị Lan")
+    assert (await login(client, user.email, PASSWORD)).status_code == 303
+    page = await client.get("/khong-co-trang-nay")
+    assert page.status_code == 404 and "Không tìm thấy trang" in page.text
+    assert "Đăng xuất" in page.text and 'href="/login"' not in page.text
+    # its "Log out" form works
+    out = await client.post("/logout", data={"_csrf_token": csrf_from(page.text)})
+    assert out.status_code == 303
+    assert 'href="/login"' in (await client.get("/khong-co-trang-nay")).text
+
+
 async def test_unknown_commune_is_404(client, commune):
     response = await client.get("/communes/khong-co")
     assert response.status_code == 404
