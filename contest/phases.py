@@ -35,16 +35,39 @@ class Step:
     ends: dt.datetime | None
 
 
+def takes_entries(round_: dict[str, Any]) -> bool:
+    return bool(round_.get("takes_entries", True))
+
+
+def has_judging(round_: dict[str, Any]) -> bool:
+    return bool(round_.get("has_judging", True))
+
+
+def has_vote(round_: dict[str, Any]) -> bool:
+    return round_.get("vote_opens") is not None and round_.get("vote_closes") is not None
+
+
 def timeline(round_: dict[str, Any]) -> list[Step]:
-    """The round's phases in order, each with its start and end."""
-    steps = [
-        Step(Phase.submission, round_["submission_opens"], round_["submission_closes"]),
-        Step(Phase.judging, round_["submission_closes"], round_["judging_closes"]),
-    ]
-    if round_.get("vote_opens") and round_.get("vote_closes"):
+    """The round's phases in order, each with its start and end; phases the round leaves out are absent.
+
+    Submission runs ``submission_opens``–``submission_closes`` (only when ``takes_entries``); judging
+    runs ``submission_closes``–``judging_closes`` (only when ``has_judging``); the public vote
+    ``vote_opens``–``vote_closes`` (only when both are set); results from ``results_at`` on (always).
+    """
+    steps = []
+    if takes_entries(round_):
+        steps.append(Step(Phase.submission, round_["submission_opens"], round_["submission_closes"]))
+    if has_judging(round_):
+        steps.append(Step(Phase.judging, round_["submission_closes"], round_["judging_closes"]))
+    if has_vote(round_):
         steps.append(Step(Phase.voting, round_["vote_opens"], round_["vote_closes"]))
     steps.append(Step(Phase.results, round_["results_at"], None))
     return steps
+
+
+def round_starts(round_: dict[str, Any]) -> dt.datetime:
+    """When the round's first phase starts."""
+    return timeline(round_)[0].starts
 
 
 def phase_of(round_: dict[str, Any], now: dt.datetime) -> Phase:
@@ -59,7 +82,7 @@ def phase_of(round_: dict[str, Any], now: dt.datetime) -> Phase:
 def phase_end(round_: dict[str, Any], now: dt.datetime) -> dt.datetime | None:
     phase = phase_of(round_, now)
     if phase is Phase.upcoming:
-        return round_["submission_opens"]
+        return round_starts(round_)
     for step in timeline(round_):
         if step.phase is phase:
             return step.ends
@@ -78,23 +101,66 @@ def countdown(until: dt.datetime | None, now: dt.datetime) -> tuple[str, int] | 
     return "minutes", max(1, math.ceil(seconds / 60))
 
 
+def date_problems(round_: dict[str, Any]) -> dict[str, str]:
+    """Problems with a round's own dates, by the field they belong to (msgids); empty when in order.
+
+    The rules, for the phases the round has (each may be left out, results may not):
+    submission opens < submission closes; judging starts when submissions close (or, in a round that
+    takes no new entries, at its own start) and starts < ends; vote opens < vote closes; each phase
+    starts no earlier than the previous one ends (a gap is allowed); results are published no earlier
+    than the end of the last phase before them. A round has at least one phase besides its results.
+    """
+    problems: dict[str, str] = {}
+    if round_.get("results_at") is None:
+        problems["results_at"] = N_("Give the time the results are published.")
+    entries, judged = takes_entries(round_), has_judging(round_)
+    vote_opens, vote_closes = round_.get("vote_opens"), round_.get("vote_closes")
+    voted = vote_opens is not None or vote_closes is not None
+    if not (entries or judged or voted):
+        problems["__all__"] = N_("A round needs at least one phase besides its results: submission, judging "
+                                 "or a public vote.")
+    if entries:
+        for name in ("submission_opens", "submission_closes"):
+            if round_.get(name) is None:
+                problems[name] = N_("Give this date and time.")
+    if judged:
+        for name in ("submission_closes", "judging_closes"):
+            if round_.get(name) is None and name not in problems:
+                problems[name] = N_("Give this date and time.")
+    if voted:
+        for name in ("vote_opens", "vote_closes"):
+            if round_.get(name) is None:
+                problems[name] = N_("A public vote needs both an opening and a closing time.")
+    if problems:
+        return problems
+    last_end: dt.datetime | None = None
+    if entries:
+        if not round_["submission_opens"] < round_["submission_closes"]:
+            problems["submission_closes"] = N_("Submissions must close after they open.")
+        last_end = round_["submission_closes"]
+    if judged:
+        if not round_["submission_closes"] < round_["judging_closes"]:
+            problems["judging_closes"] = N_("Judging must end after it starts (when submissions close).")
+        last_end = round_["judging_closes"]
+    if voted:
+        if last_end is not None and vote_opens < last_end:
+            problems["vote_opens"] = N_("The public vote cannot open before the previous phase ends.")
+        if not vote_opens < vote_closes:
+            problems["vote_closes"] = N_("The public vote must close after it opens.")
+        last_end = vote_closes
+    if last_end is not None and round_["results_at"] < last_end and "results_at" not in problems:
+        if judged and round_["results_at"] < round_["judging_closes"]:
+            problems["results_at"] = N_("Results cannot be published before judging ends.")
+        elif voted:
+            problems["results_at"] = N_("Results cannot be published before the public vote closes.")
+        else:
+            problems["results_at"] = N_("Results cannot be published before submissions close.")
+    return problems
+
+
 def validate_dates(round_: dict[str, Any]) -> list[str]:
     """Problems with a round's dates (msgids), empty when the order is right."""
-    problems = []
-    required = ("submission_opens", "submission_closes", "judging_closes", "results_at")
-    if any(round_.get(name) is None for name in required):
-        return [N_("Every round needs the opening and closing of submissions, the end of judging and the "
-                   "publication of results.")]
-    if not round_["submission_opens"] < round_["submission_closes"] <= round_["judging_closes"]:
-        problems.append(N_("Submissions must open before they close, and judging ends after submissions close."))
-    vote_opens, vote_closes = round_.get("vote_opens"), round_.get("vote_closes")
-    if bool(vote_opens) != bool(vote_closes):
-        problems.append(N_("A public vote needs both an opening and a closing time."))
-    if vote_opens and vote_closes and not (round_["judging_closes"] <= vote_opens < vote_closes <= round_["results_at"]):
-        problems.append(N_("The public vote must come after judging and end before results are published."))
-    if round_["results_at"] < round_["judging_closes"]:
-        problems.append(N_("Results cannot be published before judging ends."))
-    return problems
+    return list(dict.fromkeys(date_problems(round_).values()))
 
 
 def is_open(round_: dict[str, Any], phase: Phase, now: dt.datetime) -> bool:

@@ -111,20 +111,12 @@ async def set_published(contest_id: int, published: bool, *, actor_id: int, now:
 
 async def extend_submission_deadline(round_id: int, new_close: dt.datetime, *, actor_id: int,
                                      now: dt.datetime, scope: Scope) -> None:
-    """Move the submission deadline later (never earlier); later phases move with it if needed."""
-    async with atomic(_db()):
-        round_ = await round_for_organizer(round_id, scope=scope)
-        old = round_["submission_closes"]
-        if new_close <= old:
-            raise ValidationFailed({"submission_closes": N_("The new deadline must be later than the current one.")})
-        shift = new_close - old
-        values: dict[Any, Any] = {Round.submission_closes: new_close}
-        if round_["judging_closes"] < new_close:
-            values[Round.judging_closes] = round_["judging_closes"] + shift
-        await Round.update(values).where(Round.id == round_id)
-        await audit.record("round.deadline_extended", actor_id=actor_id, target_type="round", target_id=round_id,
-                           commune_id=round_["contest.commune"], now=now,
-                           data={"from": old.isoformat(), "to": new_close.isoformat()})
+    """Move the submission deadline later (never earlier); every later milestone of the round (judging,
+    vote, results) and of the later rounds moves by the same delta (``contest.timeline.extend_to``)."""
+    from contest.phases import Phase
+    from contest.timeline import extend_to
+
+    await extend_to(round_id, Phase.submission, new_close, actor_id=actor_id, now=now, scope=scope)
 
 
 # ---------------------------------------------------------------- ideas

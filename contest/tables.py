@@ -90,6 +90,10 @@ class Round(Table, tablename="contest_round"):
     vote_opens = Timestamptz(null=True, default=None)
     vote_closes = Timestamptz(null=True, default=None)
     results_at = Timestamptz()
+    takes_entries = Boolean(default=True, help_text="The round takes new entries (a submission phase); "
+                            "without it submission_opens = submission_closes = the start of its first phase")
+    has_judging = Boolean(default=True, help_text="The round has a judging phase (from submission_closes to "
+                          "judging_closes); without it judging_closes = submission_closes")
 
     @classmethod
     def get_readable(cls) -> Readable:
