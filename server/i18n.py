@@ -77,6 +77,9 @@ def t(conn: ASGIConnection, message: str, **params: object) -> str:
     return translate(message, lang_of(conn), **params)
 
 
+DATETIME_PATTERN = "dd/MM/yyyy HH:mm"
+
+
 def local(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
@@ -101,9 +104,11 @@ def install(env) -> None:
 
     @pass_context
     def datetime_filter(ctx, value: dt.datetime | None, fmt: str = "medium") -> str:
+        """Hà Nội time as people in the commune write it, ``30/11/2026 19:30``, in either language."""
         if not value:
             return ""
-        return format_datetime(local(value), fmt, tzinfo=TIMEZONE, locale=LOCALES[_lang(ctx)])
+        pattern = DATETIME_PATTERN if fmt in ("short", "medium") else fmt
+        return format_datetime(local(value), pattern, tzinfo=TIMEZONE, locale=LOCALES[_lang(ctx)])
 
     @pass_context
     def date_filter(ctx, value: dt.date | dt.datetime | None, fmt: str = "long") -> str:
