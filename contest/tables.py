@@ -359,8 +359,10 @@ class Award(Table, tablename="award"):
     contest = ForeignKey(references=Contest, on_delete=OnDelete.cascade, index=True)
     name = Varchar(length=120)
     position = Integer(default=1)
-    basis = Varchar(length=20, default="combined", help_text="combined (α·jury + (1 − α)·public) or public")
+    basis = Varchar(length=20, default="combined",
+                    help_text="combined (α·jury + (1 − α)·public), jury or public: the ranking it follows")
     rank = Integer(default=1, help_text="Which place of the ranking wins it")
+    prize = Text(default="", help_text="What the winner receives, e.g. 10.000.000 đồng và giấy khen")
     idea = ForeignKey(references=Idea, null=True, on_delete=OnDelete.set_null)
 
     @classmethod
@@ -390,6 +392,8 @@ def _declare_scopes() -> None:
     belongs(PanelMember, commune=lambda: PanelMember.round.contest.commune, round=lambda: PanelMember.round)
     belongs(VoteRules, commune=lambda: VoteRules.round.contest.commune, round=lambda: VoteRules.round)
     belongs(Vote, commune=lambda: Vote.round.contest.commune, round=lambda: Vote.round)
+    belongs(Criterion, commune=lambda: Criterion.round.contest.commune, round=lambda: Criterion.round)
+    belongs(Award, commune=lambda: Award.contest.commune)
 
 
 _declare_scopes()

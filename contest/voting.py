@@ -24,6 +24,7 @@ from accounts.errors import NotFound, PermissionDenied, ValidationFailed
 from accounts.scope import Scope, load
 from accounts.i18n import N_
 from accounts.tables import AuditEvent, Hamlet, User
+from contest import rubric
 from contest.errors import IdeaError
 from contest.phases import Phase, is_open
 from contest.tables import Ballot, Idea, IdeaStatus, Round, Vote, VoteChain, VoteCount, VoteLogEntry, VoteRules
@@ -64,6 +65,9 @@ async def update_rules(round_id: int, values: dict[str, Any], *, actor_id: int, 
         raise IdeaError(N_("This round has no public vote."))
     if now >= round_["vote_opens"]:
         raise IdeaError(N_("The vote has opened: its rules can no longer change."))
+    locked = await rubric.round_lock(round_id, now)
+    if locked:
+        raise rubric.Locked(locked)
     errors = {}
     if not 1 <= values["votes_per_voter"] <= 20:
         errors["votes_per_voter"] = N_("Between 1 and 20 votes per voter.")
@@ -758,12 +762,13 @@ async def review(round_id: int, *, scope: Scope, alias_key: bytes, now: dt.datet
     """Everything the organizer's vote page shows: rules, integrity signals, tallies and the latest
     votes by receipt and pseudonymous alias (never names, phones or account ids)."""
     round_ = await organizer_round(round_id, scope=scope)
+    locked = await rubric.round_lock(round_id, now)
     return {
-        "round": round_, "rules": await rules_of(round_id),
+        "round": round_, "rules": await rules_of(round_id), "lock": locked,
         "anomalies": await anomalies(round_id) if round_["vote_opens"] else None,
         "votes": await votes_for_review(round_id, alias_key=alias_key), "tally": await tally(round_id),
         "codes": {i["id"]: i["code"] for i in await Idea.select(Idea.id, Idea.code).where(Idea.round == round_id)},
-        "fixed": round_["vote_opens"] is None or now >= round_["vote_opens"],
+        "fixed": round_["vote_opens"] is None or now >= round_["vote_opens"] or bool(locked),
     }
 
 
