@@ -17,7 +17,6 @@ from typing import Any
 from piccolo_admin.endpoints import FormConfig, TableConfig
 from piccolo_api.crud.hooks import Hook, HookType
 from piccolo_api.encryption.providers import FernetProvider
-from piccolo_api.mfa.authenticator.provider import AuthenticatorProvider
 from piccolo_api.mfa.authenticator.tables import AuthenticatorSecret
 from piccolo_api.rate_limiting.middleware import InMemoryLimitProvider
 from piccolo_api.session_auth.tables import SessionsBase
@@ -25,12 +24,14 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request as StarletteRequest
 
 from accounts import audit, services
+from accounts.clock import Clock, system_clock
 from accounts.i18n import N_
 from accounts.identifiers import lookup_clause
 from accounts.tables import AuditEvent, Commune, Hamlet, Notification, OutboxMail, Role, RoleGrant, User
 from contest.phases import validate_dates
 from contest.tables import Award, Category, Contest, Criterion, Idea, Round
 from mentoring.tables import MentoringFeedback, MentorProfile, Mentorship, Organization, Workshop
+from server.admin_mfa import SafeAuthenticatorProvider, reset_form, use_vietnamese_pages
 from server.admin_scope import MSG_ROLE_FORM, MSG_SIGNED_OUT, Reach, ScopedAdminRouter, TablePolicy, bilingual
 from server.admin_translations import TRANSLATIONS
 from server.settings import Settings
@@ -158,10 +159,29 @@ def _ideas(communes: Sequence[int]):
     return Idea.select(Idea.id).where(Idea.contest.is_in(_contests(communes)))
 
 
-def admin_policies() -> dict[str, TablePolicy]:
+def locked_round_guard(clock: Clock, column: str = "round"):
+    """Refuse writes to a row of a round whose scores are frozen or results published (contest.rubric)."""
+    from contest import rubric
+
+    async def guard(row: dict[str, Any]) -> str | None:
+        return await rubric.round_lock(row.get(column), clock())
+    return guard
+
+
+def locked_awards_guard(clock: Clock):
+    """Refuse writes to the awards of a contest whose final round is locked (contest.rubric)."""
+    from contest import rubric
+
+    async def guard(row: dict[str, Any]) -> str | None:
+        return await rubric.contest_lock(row.get("contest"), clock())
+    return guard
+
+
+def admin_policies(clock: Clock = system_clock) -> dict[str, TablePolicy]:
     """Every table the admin serves, and who reaches which of its rows (DESIGN §2: the admin has the
     same boundaries as the site). Organizers: their communes' contest rows; admins: everything but
-    secrets. A table missing here makes the admin refuse to start."""
+    secrets. A table missing here makes the admin refuse to start. The rubric and the awards of a
+    locked round are refused to everyone, as on the site (``guard``)."""
     in_contest = lambda t: lambda c: t.contest.is_in(_contests(c))  # noqa: E731
     role_form = dict(create=False, update=False, delete=False, refusal=MSG_ROLE_FORM)
     return {
@@ -186,9 +206,10 @@ def admin_policies() -> dict[str, TablePolicy]:
         Round._meta.tablename: TablePolicy(Reach.write, rows=in_contest(Round), owner="contest"),
         Category._meta.tablename: TablePolicy(Reach.write, rows=in_contest(Category), owner="contest"),
         Idea._meta.tablename: TablePolicy(Reach.write, rows=in_contest(Idea), owner="contest"),
-        Award._meta.tablename: TablePolicy(Reach.write, rows=in_contest(Award), owner="contest"),
+        Award._meta.tablename: TablePolicy(Reach.write, rows=in_contest(Award), owner="contest",
+                                           guard=locked_awards_guard(clock)),
         Criterion._meta.tablename: TablePolicy(Reach.write, rows=lambda c: Criterion.round.is_in(_rounds(c)),
-                                               owner="round"),
+                                               owner="round", guard=locked_round_guard(clock)),
         # Mentoring: the pool is city-wide (admins); workshops and feedback belong to a commune.
         Organization._meta.tablename: TablePolicy(Reach.pick),  # public directory names, for pickers
         MentorProfile._meta.tablename: TablePolicy(Reach.none),
@@ -201,7 +222,7 @@ def admin_policies() -> dict[str, TablePolicy]:
     }
 
 
-def build_admin(settings: Settings):
+def build_admin(settings: Settings, *, clock: Clock = system_clock):
     mfa_key = base64.urlsafe_b64encode(hashlib.sha256(("mfa:" + settings.secret_key).encode()).digest())
     hidden_user_columns = [User.password]
     people, messages = "Người dùng / People", "Thông báo / Messages"
@@ -266,13 +287,14 @@ def build_admin(settings: Settings):
                         "giám khảo và chuyên gia trong xã của mình; chỉ quản trị viên thu hồi vai trò. "
                         "Judges, mentors, organizers (per commune) or admins. Organizers grant judge and mentor "
                         "roles in their commune; only admins remove roles.",
-        )
+        ),
+        reset_form(),
     ]
     # Only the tables listed here: piccolo-admin would otherwise add every table these point at,
     # unconfigured (no policy, no audit).
-    return ScopedAdminRouter(
+    router = ScopedAdminRouter(
         *tables,
-        policies=admin_policies(),
+        policies=admin_policies(clock),
         forms=forms,
         auth_table=User,
         session_table=SessionsBase,
@@ -283,9 +305,18 @@ def build_admin(settings: Settings):
                                                   timespan=settings.admin_login_window),
         default_language_code="vi",
         translations=TRANSLATIONS,
-        mfa_providers=[AuthenticatorProvider(encryption_provider=FernetProvider(encryption_key=mfa_key),
-                                             issuer_name="Sáng tạo")],
+        mfa_providers=[SafeAuthenticatorProvider(encryption_provider=FernetProvider(encryption_key=mfa_key))],
     )
+    use_vietnamese_pages()
+    # The SPA reads its time zone from the browser's storage (default UTC): Hà Nội time instead,
+    # set by a script that runs before the app (the CSP allows only scripts of our own).
+    router.template = router.template.replace('<html lang="en">', '<html lang="vi">').replace(
+        "<title>Piccolo Admin</title>",
+        '<title>Sáng tạo — Quản trị</title>\n  <script src="/static/admin/timezone.js"></script>').replace(
+        "We're sorry but the Piccolo Admin doesn't work properly without JavaScript enabled.",
+        "Trang quản trị cần bật JavaScript. Các trang của ban tổ chức trên trang chính dùng được không cần "
+        "JavaScript.")
+    return router
 
 
 async def _read_body(receive) -> bytes:
@@ -421,6 +452,10 @@ class AdminGate:
         if status.get("code", 500) in (200, 303):
             await limits.succeeded(limiter, identifier, ip)
             await audit.record("admin.login", actor_id=row["id"], ip=ip)
+        elif status.get("code") == 401 and fields.get("mfa_code"):
+            # A wrong second-factor code counts like a wrong password (codes are short).
+            await limits.failed(limiter, identifier, ip)
+            await audit.record("admin.mfa_failed", actor_id=row["id"], ip=ip)
 
     async def _admin_without_mfa(self, cookie_header: str) -> bool:
         token = ""
