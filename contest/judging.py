@@ -22,7 +22,7 @@ from accounts.scope import PLATFORM, Scope, load
 from accounts.i18n import N_, translate
 from accounts.services import grant_role
 from accounts.tables import Role, User
-from contest import calibration
+from contest import calibration, ranking_cache
 from contest.assignment import Problem, solve
 from contest.errors import IdeaError
 from contest.phases import Phase, is_open, phase_of
@@ -382,6 +382,22 @@ async def assignments(round_id: int) -> list[dict[str, Any]]:
         Assignment.idea, Assignment.judge)
 
 
+def page_bounds(total: int, page: int | None, per_page: int) -> tuple[int, int]:
+    """(page, pages): the page asked for, clamped to 1..pages (there is always at least one page)."""
+    pages = max(1, -(-total // per_page))
+    return min(max(page or 1, 1), pages), pages
+
+
+async def assignments_page(round_id: int, *, page: int | None, per_page: int = 50) -> dict[str, Any]:
+    """One page of the round's assignments (by entry, then judge); the page number is clamped."""
+    total = await Assignment.count().where(Assignment.round == round_id)
+    page, pages = page_bounds(total, page, per_page)
+    rows = await Assignment.select(Assignment.all_columns(), Assignment.judge.full_name, Assignment.idea.code,
+                                   Assignment.idea.title).where(Assignment.round == round_id).order_by(
+        Assignment.idea, Assignment.judge).limit(per_page).offset((page - 1) * per_page)
+    return {"rows": rows, "total": total, "page": page, "pages": pages}
+
+
 async def recuse(assignment_id: int, *, judge_id: int, reason: str, now: dt.datetime) -> int | None:
     """A judge steps back from an entry; it goes to the least-loaded judge without a conflict.
 
@@ -642,24 +658,22 @@ async def results(round_id: int, *, method: str | None = None) -> dict[str, Any]
         raise ValueError(f"unknown ranking method {method!r}")
     deciding = settings["method"] if settings["method"] in METHODS else calibration.DEFAULT_METHOD
     method = method or deciding
-    sheets = await ScoreSheet.select(ScoreSheet.judge, ScoreSheet.idea, ScoreSheet.total).where(
-        (ScoreSheet.round == round_id) & (ScoreSheet.status == SheetStatus.submitted.value)
-        & ScoreSheet.total.is_not_null())
-    data = [calibration.Sheet(judge=s["judge"], entry=s["idea"], total=s["total"]) for s in sheets]
-    rows = calibration.aggregate(data)
+    # Computed once per change of the submitted sheets (in a worker thread), then read from the cache.
+    rows, ties_by_method = await ranking_cache.entry_results(round_id)
     ranked = calibration.ranking(rows, method)
-    ties = calibration.statistical_ties(rows, method)
+    ties = ties_by_method[method]
     ideas = {i["id"]: i for i in await Idea.select(Idea.id, Idea.code, Idea.title, Idea.status).where(
         Idea.round == round_id)}
     tied = {e for group in ties for e in group}
     count = len({r.group for r in rows})
-    groups = [[(ideas[r.entry]["code"] if r.entry in ideas else None) or str(r.entry) for r in rows if r.group == g]
-              for g in range(count)] if count > 1 else []
+    groups: list[list[str]] = [[] for _ in range(count)] if count > 1 else []
+    for r in rows if count > 1 else ():
+        groups[r.group].append((ideas[r.entry]["code"] if r.entry in ideas else None) or str(r.entry))
     return {"method": method, "deciding_method": deciding, "groups": groups,
             "ranking": [{"result": r, "idea": ideas.get(r.entry), "tied": r.entry in tied,
                          "interval": r.interval(method), "margin": r.margin(method),
                          "group": r.group + 1 if count > 1 else None}
-                        for r in ranked], "sheets": len(data), "settings": settings}
+                        for r in ranked], "sheets": sum(r.n for r in rows), "settings": settings}
 
 
 async def shortlist(round_id: int, idea_ids: list[int], *, actor_id: int, reason: str, now: dt.datetime,
@@ -695,6 +709,29 @@ async def sheets_for_review(round_id: int) -> list[dict[str, Any]]:
                                    ScoreSheet.judge.full_name).where(
         (ScoreSheet.round == round_id) & (ScoreSheet.status == SheetStatus.submitted.value)).order_by(
         ScoreSheet.idea, ScoreSheet.id)
+
+
+async def counts(round_id: int) -> dict[str, int]:
+    """How many assignments, submitted sheets and sheets with approved comments the round has."""
+    submitted = (ScoreSheet.round == round_id) & (ScoreSheet.status == SheetStatus.submitted.value)
+    return {"assignments": await Assignment.count().where(Assignment.round == round_id),
+            "sheets": await ScoreSheet.count().where(submitted),
+            "released": await ScoreSheet.count().where(submitted & (ScoreSheet.release_comments == True))}  # noqa: E712
+
+
+async def sheets_for_review_page(round_id: int, *, page: int | None, per_page: int = 50) -> dict[str, Any]:
+    """One page of the submitted sheets whose comments organizers approve (by entry); the page is clamped.
+
+    ``released`` counts the sheets of the whole round whose comments are approved."""
+    clause = (ScoreSheet.round == round_id) & (ScoreSheet.status == SheetStatus.submitted.value)
+    total = await ScoreSheet.count().where(clause)
+    released = await ScoreSheet.count().where(clause & (ScoreSheet.release_comments == True))  # noqa: E712
+    page, pages = page_bounds(total, page, per_page)
+    rows = await ScoreSheet.select(ScoreSheet.id, ScoreSheet.idea.code, ScoreSheet.idea.title, ScoreSheet.total,
+                                   ScoreSheet.overall_comment, ScoreSheet.release_comments, ScoreSheet.status,
+                                   ScoreSheet.judge.full_name).where(clause).order_by(
+        ScoreSheet.idea, ScoreSheet.id).limit(per_page).offset((page - 1) * per_page)
+    return {"rows": rows, "total": total, "released": released, "page": page, "pages": pages}
 
 
 async def feedback(idea_id: int, *, now: dt.datetime) -> dict[str, Any] | None:

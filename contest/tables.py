@@ -222,6 +222,18 @@ class RoundJudging(Table, tablename="round_judging"):
     reopen_reason = Text(default="")
 
 
+class RankingCache(Table, tablename="ranking_cache"):
+    """A round's computed ranking (every method), kept while its submitted sheets stay the same.
+
+    ``fingerprint`` sums up exactly what the computation reads (the judge, entry and total of each
+    submitted sheet) and is taken again from the sheets on every read: a stale row is never used.
+    """
+
+    round = ForeignKey(references=Round, on_delete=OnDelete.cascade, unique=True)
+    fingerprint = Varchar(length=255, default="", help_text="Checksum of the submitted sheets it was computed from")
+    payload = Text(default="", help_text="Every entry's scores and the statistical ties (JSON)")
+
+
 class PanelMember(Table, tablename="judge_panel"):
     """A judge on a round's panel: an account, or an invitation by phone/email until accepted."""
 

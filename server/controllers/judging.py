@@ -182,34 +182,66 @@ def _int(value: str | None, default: int | None = None) -> int | None:
     return default if number is None else number
 
 
+# Rows per page: the ranking (compact rows, one shortlist form), the assignments (each with a move
+# form and the panel's dropdown) and the sheets whose comments are approved (one form each).
+RANKING_PER_PAGE = 100
+ASSIGNMENTS_PER_PAGE = 50
+COMMENTS_PER_PAGE = 50
+
+
 class OrganizerJudgingController(Controller):
     path = "/organizer/rounds/{round_id:int}/judging"
     include_in_schema = False
 
     async def _page(self, request: Request, ctx: AppContext, round_id: int, *, method: str | None = None,
-                    status: int = 200, errors: dict | None = None, view_error: str | None = None) -> Template:
+                    page: int | None = 1, status: int = 200, errors: dict | None = None,
+                    view_error: str | None = None) -> Template:
         scope = organizer_scope(request, round_id=round_id)
         round_ = await judging.round_row(round_id, scope=scope)
         settings = await judging.ensure_frozen(round_id, now=ctx.now(), actor_id=current_user(request).id, scope=scope)
         from contest.services import categories_of
 
+        results = await judging.results(round_id, method=method)
+        page, pages = judging.page_bounds(len(results["ranking"]), page, RANKING_PER_PAGE)
+        offset = (page - 1) * RANKING_PER_PAGE
         return render(
             "judging/organizer.html", status=status, round=round_, settings=settings,
             criteria=await judging.rubric(round_id), panel=await judging.panel(round_id),
-            assignments=await judging.assignments(round_id), conflicts=len(await judging.conflicts(round_id)),
-            results=await judging.results(round_id, method=method), methods=judging.METHOD_LABELS,
-            categories=await categories_of(round_["contest"]), sheets=await judging.sheets_for_review(round_id),
+            counts=await judging.counts(round_id), conflicts=len(await judging.conflicts(round_id)),
+            results=results, ranking=results["ranking"][offset:offset + RANKING_PER_PAGE], offset=offset,
+            page=page, pages=pages, methods=judging.METHOD_LABELS, categories=await categories_of(round_["contest"]),
             open=judging.scoring_open(round_, settings, ctx.now()), errors=errors or {}, view_error=view_error,
             view_method=method,
         )
 
     @get("/", opt=access(Access.organizer))
     async def page(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext],
-                   method: FromQuery[str] = "") -> Template:
+                   method: FromQuery[str] = "", page: FromQuery[str] = "1") -> Template:
         if method and method not in judging.METHODS:  # refused, never silently replaced by the default
             return await self._page(request, ctx, round_id, status=400, view_error=t(
                 request, N_("“%(method)s” is not a ranking method: choose one from the list."), method=method[:40]))
-        return await self._page(request, ctx, round_id, method=method or None)
+        return await self._page(request, ctx, round_id, method=method or None, page=as_id(page))
+
+    @get("/assignments", opt=access(Access.organizer))
+    async def assignments(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext],
+                          page: FromQuery[str] = "1") -> Template:
+        """Assignment management: run or lock the assignment, hand an entry to another judge (paginated)."""
+        round_ = await judging.round_row(round_id, scope=organizer_scope(request, round_id=round_id))
+        return render(
+            "judging/organizer_assignments.html", round=round_, settings=await judging.settings_of(round_id),
+            panel=await judging.panel(round_id),
+            listing=await judging.assignments_page(round_id, page=as_id(page), per_page=ASSIGNMENTS_PER_PAGE),
+        )
+
+    @get("/comments", opt=access(Access.organizer))
+    async def comments(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext],
+                       page: FromQuery[str] = "1") -> Template:
+        """The judges' overall comments, approved one by one before the teams read them (paginated)."""
+        round_ = await judging.round_row(round_id, scope=organizer_scope(request, round_id=round_id))
+        return render(
+            "judging/organizer_comments.html", round=round_,
+            listing=await judging.sheets_for_review_page(round_id, page=as_id(page), per_page=COMMENTS_PER_PAGE),
+        )
 
     @post("/judges", opt=access(Access.organizer))
     async def add_judge(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
@@ -254,19 +286,19 @@ class OrganizerJudgingController(Controller):
             raise
         except (AssignmentInfeasible, DomainError) as exc:
             flash(request, exc.message, "error", **exc.params)
-            return redirect(f"/organizer/rounds/{round_id}/judging/#assignment")
+            return redirect(f"/organizer/rounds/{round_id}/judging/assignments#assignments")
         flash(request, N_("%(pairs)s assignments made in %(seconds)s s."), pairs=result["pairs"],
               seconds=f"{result['seconds']:.2f}")
         if result["note"]:  # the panel stays split into groups: say why, and what links it
             flash(request, result["note"], "info", **result["note_params"])
-        return redirect(f"/organizer/rounds/{round_id}/judging/#assignment")
+        return redirect(f"/organizer/rounds/{round_id}/judging/assignments#assignments")
 
     @post("/lock", opt=access(Access.organizer))
     async def lock(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
         await judging.set_assignments_locked(round_id, form.get("locked") == "1", actor_id=current_user(request).id,
                                              now=ctx.now(), scope=organizer_scope(request, round_id=round_id))
-        return redirect(f"/organizer/rounds/{round_id}/judging/#assignment")
+        return redirect(f"/organizer/rounds/{round_id}/judging/assignments#assignments")
 
     @post("/assignments/{assignment_id:int}/move", opt=access(Access.organizer))
     async def move(self, request: Request, round_id: FromPath[int], assignment_id: FromPath[int],
@@ -279,7 +311,8 @@ class OrganizerJudgingController(Controller):
             raise
         except DomainError as exc:
             flash(request, exc.message, "error", **exc.params)
-        return redirect(f"/organizer/rounds/{round_id}/judging/#assignment")
+        return redirect(f"/organizer/rounds/{round_id}/judging/assignments?page={as_id(form.get('page')) or 1}"
+                        "#assignment")
 
     @post("/reopen", opt=access(Access.organizer))
     async def reopen(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
@@ -323,4 +356,5 @@ class OrganizerJudgingController(Controller):
         await judging.set_comment_release(round_id, sheet_id, form.get("release") == "1",
                                           actor_id=current_user(request).id, now=ctx.now(),
                                           scope=organizer_scope(request, round_id=round_id))
-        return redirect(f"/organizer/rounds/{round_id}/judging/#comments")
+        return redirect(f"/organizer/rounds/{round_id}/judging/comments?page={as_id(form.get('page')) or 1}"
+                        "#comments")

@@ -77,7 +77,11 @@ async def test_organizer_judging_page(app, setup, clock):  # noqa: F811
         page = await staff.get(f"/organizer/rounds/{setup['round']['id']}/judging/")
         assert page.status_code == 200
         assert "Sáng tạo" in page.text and "Giám khảo 0" in page.text
-        assert page.text.count("<tr>") >= 18  # every assignment listed
+        assert "/move" not in page.text  # the assignments are managed on their own page
+        assert f'href="/organizer/rounds/{setup["round"]["id"]}/judging/assignments"' in page.text
+        listing = await staff.get(f"/organizer/rounds/{setup['round']['id']}/judging/assignments")
+        assert listing.status_code == 200
+        assert listing.text.count("/move") == 18  # every assignment listed, each with its move form
         response = await post_form(staff, f"/organizer/rounds/{setup['round']['id']}/judging/settings",
                                    {"judges_per_entry": "0", "min_per_judge": "0", "max_per_judge": "",
                                     "anchors": "0", "method": "mean"},
