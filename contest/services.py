@@ -103,6 +103,9 @@ async def set_published(contest_id: int, published: bool, *, actor_id: int, now:
                         scope: Scope) -> None:
     contest = await load(Contest, contest_id, scope, Contest.commune,
                          missing=N_("This contest does not exist or is not published yet."))
+    if published and not await Round.exists().where(Round.contest == contest_id):
+        raise ValidationFailed({"published": N_(
+            "The contest cannot be published yet: add at least one round with its dates first.")})
     async with atomic(_db()):
         await Contest.update({Contest.published: published}).where(Contest.id == contest_id)
         await audit.record("contest.published" if published else "contest.unpublished", actor_id=actor_id,

@@ -58,6 +58,7 @@ class Contest(Table, tablename="contest"):
     residents_only = Boolean(default=True, help_text="Only people registered in this commune may submit")
     max_ideas_per_person = Integer(default=3)
     published = Boolean(default=False)
+    cover = Varchar(length=80, default="", help_text="Stored name of the cover image (uploaded by organizers)")
     created_at = Timestamptz(default=TimestamptzNow())
 
     @classmethod

@@ -40,6 +40,7 @@ from server.controllers.mentoring import (
     WorkshopsController,
 )
 from server.controllers.organizer import OrganizerController
+from server.controllers.organizer_contests import OrganizerContestsController
 from server.controllers.voting import (
     OrganizerVoteController,
     ResidentsController,
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             IdeaController,
             MyIdeasController,
             OrganizerController,
+            OrganizerContestsController,
             JudgeController,
             OrganizerJudgingController,
             VoteController,

@@ -15,7 +15,7 @@ from accounts.errors import DomainError, NotFound, PermissionDenied
 from accounts.i18n import N_
 from accounts.rules import Access
 from accounts.text import as_id
-from contest import judging, phases, rules, services, uploads
+from contest import authoring, judging, phases, rules, services, uploads
 from contest.forms import FIELD_LABELS, IdeaForm
 from contest.markdown import render as markdown
 from contest.tables import Stage
@@ -314,6 +314,13 @@ async def serve_file(request: Request, name: FromPath[str], ctx: NamedDependency
         path = uploads.path_of(ctx.settings.upload_dir, name)
     except uploads.UploadError as exc:
         raise NotFound(N_("File not found.")) from exc
+    cover_of = await authoring.cover_owner(name)
+    if cover_of is not None:  # a contest's cover: public once the contest is, before that for its organizers
+        if not path.is_file() or not (cover_of["published"] or organizer_scope(request).covers(cover_of["commune"])):
+            raise NotFound(N_("File not found."))
+        return File(path=path, filename=name, media_type="image/png" if name.endswith(".png") else "image/jpeg",
+                    content_disposition_type="inline",
+                    headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"})
     owner = await services.file_is_public(name)
     if owner is None or not path.is_file():
         raise NotFound(N_("File not found."))

@@ -89,8 +89,14 @@ class OrganizerController(Controller):
         contest = await services.contest_for_organizer(slug, scope=scope)
         form = await form_data(request)
         published = form.get("published") == "1"
-        await services.set_published(contest["id"], published, actor_id=current_user(request).id, now=ctx.now(),
-                                     scope=scope)
+        try:
+            await services.set_published(contest["id"], published, actor_id=current_user(request).id,
+                                         now=ctx.now(), scope=scope)
+        except NotFound:
+            raise
+        except DomainError as exc:  # e.g. no round with dates yet
+            flash_error(request, exc)
+            return redirect(f"/organizer/contests/{slug}")
         flash(request, N_("The contest is now public.") if published else N_("The contest is now hidden."))
         return redirect(f"/organizer/contests/{slug}")
 

@@ -1,0 +1,103 @@
+"""Organizers create and edit their contests here (title, address, texts, eligibility, fields, cover)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import FormMultiDict, UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Template
+
+from accounts import limits
+from accounts.errors import DomainError, NotFound, ValidationFailed
+from accounts.i18n import N_
+from accounts.rules import Access
+from contest import authoring, uploads
+from contest.authoring import ContestForm
+from contest.uploads import StoredFile, UploadError
+from server.auth import current_user
+from server.context import AppContext
+from server.guards import access
+from server.web import field_errors, flash, form_data, organizer_scope, redirect, render
+
+BODY_LIMIT = uploads.MAX_BYTES + 2 * 1024 * 1024  # a cover image and the texts
+
+
+async def _store_cover(form: FormMultiDict, ctx: AppContext) -> StoredFile | None:
+    """The cover image of the form, checked by its bytes and stored; ``ValidationFailed`` on the field."""
+    files = [f for f in form.getall("cover", []) if isinstance(f, UploadFile) and f.filename]
+    if not files:
+        return None
+    try:
+        return await uploads.store(await files[0].read(), files[0].filename, root=ctx.settings.upload_dir,
+                                   allowed=uploads.IMAGE_TYPES)
+    except UploadError as exc:
+        raise ValidationFailed({"cover": exc.message}, {"cover": exc.params}) from None
+
+
+def _page(*, form: ContestForm, status: int = 200, errors: dict[str, str] | None = None,
+          contest: dict[str, Any] | None = None, used: dict[int, int] | None = None,
+          communes: list[dict[str, Any]] | None = None, preview: dict[str, Any] | None = None) -> Template:
+    return render("organizer/contest_form.html", status=status, form=form.with_blank_rows(), errors=errors or {},
+                  contest=contest, used=used or {}, communes=communes or [], preview=preview,
+                  limits=limits, age_low=authoring.AGE_LOW, age_high=authoring.AGE_HIGH,
+                  ideas_high=authoring.IDEAS_HIGH, max_mb=uploads.MAX_BYTES // (1024 * 1024))
+
+
+class OrganizerContestsController(Controller):
+    path = "/organizer/contests"
+    include_in_schema = False
+
+    @get("/new", opt=access(Access.organizer))
+    async def new(self, request: Request) -> Template:
+        return _page(form=ContestForm(), communes=await authoring.commune_choices(organizer_scope(request)))
+
+    @post("/new", opt=access(Access.organizer), request_max_body_size=BODY_LIMIT)
+    async def create(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
+        scope = organizer_scope(request)
+        form = await form_data(request)
+        typed = ContestForm.from_mapping(form)
+        if form.get("action") == "preview":
+            return _page(form=typed, communes=await authoring.commune_choices(scope), preview=authoring.preview(typed))
+        try:
+            cover = await _store_cover(form, ctx)
+            slug = await authoring.create_contest(typed, scope=scope, actor_id=current_user(request).id,
+                                                  now=ctx.now(), cover=cover)
+        except DomainError as exc:  # the cover stored for a refused form is removed with the failed request
+            return _page(form=typed, status=400, errors=field_errors(request, exc),
+                         communes=await authoring.commune_choices(scope))
+        flash(request, N_("The contest has been created as a draft. Add its rounds with their dates, "
+                          "then publish it."))
+        return redirect(f"/organizer/contests/{slug}")
+
+    @get("/{slug:str}/edit", opt=access(Access.organizer))
+    async def edit(self, request: Request, slug: FromPath[str]) -> Template:
+        contest, typed, used = await authoring.contest_to_edit(slug, scope=organizer_scope(request))
+        return _page(form=typed, contest=contest, used=used)
+
+    @post("/{slug:str}/edit", opt=access(Access.organizer), request_max_body_size=BODY_LIMIT)
+    async def update(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
+        scope = organizer_scope(request)
+        contest, _, used = await authoring.contest_to_edit(slug, scope=scope)
+        form = await form_data(request)
+        typed = ContestForm.from_mapping(form)
+        if form.get("action") == "preview":
+            return _page(form=typed, contest=contest, used=used, preview=authoring.preview(typed))
+        try:
+            cover = await _store_cover(form, ctx)
+            new_slug, old_cover = await authoring.update_contest(
+                slug, typed, scope=scope, actor_id=current_user(request).id, now=ctx.now(), cover=cover,
+                remove_cover=bool(form.get("remove_cover")))
+        except NotFound:
+            raise
+        except DomainError as exc:
+            return _page(form=typed, status=400, errors=field_errors(request, exc), contest=contest, used=used)
+        if old_cover:
+            try:
+                uploads.delete(ctx.settings.upload_dir, old_cover)
+            except UploadError:
+                pass  # not a name we generate: nothing of ours to remove
+        flash(request, N_("The contest has been saved."))
+        return redirect(f"/organizer/contests/{new_slug}")
