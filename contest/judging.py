@@ -442,6 +442,17 @@ def scoring_open(round_: dict[str, Any], settings: dict[str, Any], now: dt.datet
     return is_open(round_, Phase.judging, now)
 
 
+def scoring_state(round_: dict[str, Any], settings: dict[str, Any], now: dt.datetime) -> str:
+    """"open", "upcoming" (judging starts when submissions close, later than ``now``) or "closed".
+
+    Before judging starts scoring is not open either, but it is not over: pages say when it opens."""
+    if scoring_open(round_, settings, now):
+        return "open"
+    if not settings.get("frozen_at") and round_.get("has_judging", True) and now < round_["submission_closes"]:
+        return "upcoming"
+    return "closed"
+
+
 async def my_queue(round_id: int, judge_id: int) -> list[dict[str, Any]]:
     """The judge's entries with their sheet status — blind: no team, no hamlet."""
     rows = await Assignment.select(Assignment.id, Assignment.idea, Assignment.anchor, Assignment.idea.code,

@@ -41,6 +41,7 @@ from server.controllers.mentoring import (
 )
 from server.controllers.organizer import OrganizerController
 from server.controllers.organizer_contests import OrganizerContestsController
+from server.controllers.organizer_rounds import OrganizerRoundsController
 from server.controllers.voting import (
     OrganizerVoteController,
     ResidentsController,
@@ -144,6 +145,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             MyIdeasController,
             OrganizerController,
             OrganizerContestsController,
+            OrganizerRoundsController,
             JudgeController,
             OrganizerJudgingController,
             VoteController,

@@ -104,6 +104,7 @@ class JudgeController(Controller):
             "judging/sheet.html", status=status, assignment=assignment, round=round_, entry=entry,
             body=markdown(entry["body"]), criteria=criteria, sheet=sheet, values=values, errors=errors or {},
             open=judging.scoring_open(round_, settings, ctx.now()), stage_labels=STAGE_LABELS,
+            scoring=judging.scoring_state(round_, settings, ctx.now()),
             others=await judging.others_scores(assignment["round"], me.id, assignment["idea"]),
             done=sum(1 for q in queue if q["status"] in ("submitted", "abstained")), total=len(queue),
             next_id=next((q["id"] for q in queue if q["status"] not in ("submitted", "abstained")
@@ -211,6 +212,7 @@ class OrganizerJudgingController(Controller):
             results=results, ranking=results["ranking"][offset:offset + RANKING_PER_PAGE], offset=offset,
             page=page, pages=pages, methods=judging.METHOD_LABELS, categories=await categories_of(round_["contest"]),
             open=judging.scoring_open(round_, settings, ctx.now()), errors=errors or {}, view_error=view_error,
+            scoring=judging.scoring_state(round_, settings, ctx.now()),
             view_method=method,
         )
 

@@ -19,7 +19,7 @@ from server.auth import current_user
 from server.context import AppContext
 from server.controllers.contests import STATUS_LABELS
 from server.guards import access
-from server.i18n import TIMEZONE, t
+from server.i18n import t
 from server.web import flash, flash_error, form_data, organizer_scope, redirect, render
 
 NEW_WINDOW = dt.timedelta(days=7)
@@ -99,28 +99,6 @@ class OrganizerController(Controller):
             return redirect(f"/organizer/contests/{slug}")
         flash(request, N_("The contest is now public.") if published else N_("The contest is now hidden."))
         return redirect(f"/organizer/contests/{slug}")
-
-    @post("/rounds/{round_id:int}/extend", opt=access(Access.organizer))
-    async def extend(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        scope = organizer_scope(request)
-        round_ = await services.round_for_organizer(round_id, scope=scope)
-        form = await form_data(request)
-        try:
-            local = dt.datetime.fromisoformat(form.get("submission_closes", ""))
-        except ValueError:
-            flash(request, N_("Please give the new deadline as a date and time."), "error")
-            return redirect(f"/organizer/contests/{round_['contest.slug']}#deadline")
-        new_close = local.replace(tzinfo=TIMEZONE).astimezone(dt.timezone.utc)
-        try:
-            await services.extend_submission_deadline(round_id, new_close, actor_id=current_user(request).id,
-                                                      now=ctx.now(), scope=scope)
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash_error(request, exc)
-            return redirect(f"/organizer/contests/{round_['contest.slug']}#deadline")
-        flash(request, N_("The submission deadline has been extended."))
-        return redirect(f"/organizer/contests/{round_['contest.slug']}")
 
     @get("/ideas/{idea_id:int}/revisions", opt=access(Access.organizer))
     async def revisions(self, request: Request, idea_id: FromPath[int]) -> Template:
