@@ -21,6 +21,21 @@ from accounts.tables import Notification, OutboxMail, User
 log = logging.getLogger("sangtao.mail")
 
 
+_SITE = {"base_url": ""}
+
+
+def use_base_url(base_url: str) -> None:
+    """The site's public address (BASE_URL), set once by the app factory, for links in notices."""
+    _SITE["base_url"] = (base_url or "").rstrip("/")
+
+
+def absolute(path: str, base_url: str | None = None) -> str:
+    """An address people can open from a mail: ``path`` on the site's public address."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return (base_url if base_url is not None else _SITE["base_url"]).rstrip("/") + path
+
+
 async def notify(
     user_id: int,
     *,

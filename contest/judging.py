@@ -209,7 +209,8 @@ async def sign_declaration(round_id: int, judge_id: int, *, statement: str, rela
     ideas = {}
     unknown = []
     for code in {c.strip().upper() for c in related_codes if c.strip()}:
-        row = await Idea.select(Idea.id).where((Idea.code == code) & (Idea.round == round_id)).first()
+        row = await Idea.select(Idea.id).where((Idea.code == code) & Idea.id.is_in(
+            [e["id"] for e in await entries(round_id)] or [-1])).first()
         if row:
             ideas[row["id"]] = code
         else:
@@ -238,6 +239,9 @@ async def sign_declaration(round_id: int, judge_id: int, *, statement: str, rela
         await audit.record("judging.declaration_signed", actor_id=judge_id, target_type="round", target_id=round_id,
                            commune_id=round_["contest.commune"], now=now,
                            data={"related": sorted(ideas.values()), "relatives": len(clean_relatives)})
+    from contest.progress import resolve_conflicts
+
+    await resolve_conflicts(round_id, now=now)  # a conflict declared after assignment takes the entry away
 
 
 async def _add_conflict(round_id: int, judge_id: int, idea_id: int, *, source: str, reason: str,
@@ -248,9 +252,16 @@ async def _add_conflict(round_id: int, judge_id: int, idea_id: int, *, source: s
 
 
 async def entries(round_id: int) -> list[dict[str, Any]]:
-    """The round's entries: submitted (and later) ideas that are not hidden."""
+    """The round's entries: its submitted (and later) ideas, and those carried into it from the round
+    before (``contest.chaining``), that are not hidden."""
+    from contest.chaining import carried_in
+
+    own = Idea.round == round_id
+    carried = list(await carried_in(round_id))
+    if carried:
+        own = own | Idea.id.is_in(carried)
     return await Idea.select(Idea.id, Idea.code, Idea.category, Idea.hamlet, Idea.lead).where(
-        (Idea.round == round_id) & Idea.status.is_in(ENTRY_STATUSES) & (Idea.hidden == False)  # noqa: E712
+        own & Idea.status.is_in(ENTRY_STATUSES) & (Idea.hidden == False)  # noqa: E712
     ).order_by(Idea.id)
 
 
@@ -333,6 +344,10 @@ async def run_assignment(round_id: int, *, actor_id: int, now: dt.datetime,
                 for j, e in sorted(solution.pairs) if (j, e) not in locked]
         if rows:
             await Assignment.insert(*rows)
+        from contest.progress import tell_assigned
+
+        await tell_assigned(round_, {(j, e) for j, e in solution.pairs} - {(a["judge"], a["idea"]) for a in existing},
+                            now=now)
         await audit.record("judging.assigned", actor_id=actor_id, target_type="round", target_id=round_id,
                            commune_id=round_["contest.commune"], now=now,
                            data={"pairs": len(solution.pairs), "seconds": round(solution.seconds, 3),
@@ -620,6 +635,9 @@ async def ensure_frozen(round_id: int, *, now: dt.datetime, actor_id: int | None
         return settings
     if settings["frozen_at"] and (not settings["reopened_until"] or settings["frozen_at"] >= settings["reopened_until"]):
         return settings
+    from contest.progress import resolve_conflicts
+
+    await resolve_conflicts(round_id, now=now)  # no conflicted judge's sheet goes into the frozen results
     async with atomic(_db()):
         claimed = await RoundJudging.update({RoundJudging.frozen_at: now}).where(
             (RoundJudging.round == round_id) & (RoundJudging.frozen_at.is_null()
@@ -674,7 +692,7 @@ async def results(round_id: int, *, method: str | None = None) -> dict[str, Any]
     ranked = calibration.ranking(rows, method)
     ties = ties_by_method[method]
     ideas = {i["id"]: i for i in await Idea.select(Idea.id, Idea.code, Idea.title, Idea.status).where(
-        Idea.round == round_id)}
+        Idea.id.is_in([r.entry for r in rows] or [-1]))}  # its own ideas and those carried into it
     tied = {e for group in ties for e in group}
     count = len({r.group for r in rows})
     groups: list[list[str]] = [[] for _ in range(count)] if count > 1 else []
@@ -693,10 +711,19 @@ async def shortlist(round_id: int, idea_ids: list[int], *, actor_id: int, reason
     round_ = await round_row(round_id, scope=scope)
     if not idea_ids:
         raise ValidationFailed({"ideas": N_("Choose at least one entry.")})
+    from contest.chaining import carried_in, promoted
+    from contest.progress import tell_shortlisted
+
+    carried = {i: s for i, s in (await carried_in(round_id)).items() if i in idea_ids}
     async with atomic(_db()):
         rows = await Idea.update({Idea.status: IdeaStatus.shortlisted.value}).where(
             (Idea.round == round_id) & Idea.id.is_in(idea_ids) & (Idea.status == IdeaStatus.submitted.value)
         ).returning(Idea.id)
+        for entered in set(carried.values()):  # entries carried in from the round before go one step up
+            rows += await Idea.update({Idea.status: promoted(entered)}).where(
+                Idea.id.is_in([i for i, s in carried.items() if s == entered]) & (Idea.status == entered)
+                & (Idea.hidden == False)).returning(Idea.id)  # noqa: E712
+        await tell_shortlisted(round_, [r["id"] for r in rows], now=now)
         await audit.record("judging.shortlisted", actor_id=actor_id, target_type="round", target_id=round_id,
                            commune_id=round_["contest.commune"], now=now,
                            data={"ideas": sorted(r["id"] for r in rows), "reason": reason.strip()})

@@ -439,6 +439,9 @@ async def report(idea_id: int, *, reporter_id: int, reason: str, threshold: int,
             await Idea.update({Idea.hidden: True, Idea.hidden_by_reports: True, Idea.hidden_reason:
                                translate(N_("Hidden after several reports, waiting for review."), lang)}).where(
                 Idea.id == idea_id)
+            from contest.progress import tell_hidden_by_reports
+
+            await tell_hidden_by_reports(idea_id, now=now, lang=lang)
             return True
     return False
 

@@ -392,6 +392,28 @@ class VoteCount(Table, tablename="vote_count"):
 
 
 # ---------------------------------------------------------------- where rows belong (tenancy)
+class RoundEntry(Table, tablename="round_entry"):
+    """An idea carried into a later round of its contest by the organizers (unique per round and idea).
+
+    The idea keeps its own round (``Idea.round``) and its sheets and results there; the later
+    round judges it, puts it to the vote and ranks it through these rows."""
+
+    round = ForeignKey(references=Round, on_delete=OnDelete.cascade, index=True)
+    idea = ForeignKey(references=Idea, on_delete=OnDelete.cascade, index=True)
+    from_round = ForeignKey(references=Round, on_delete=OnDelete.cascade, index=True)
+    entered_status = Varchar(length=20, default=IdeaStatus.shortlisted.value,
+                             help_text="The idea's status when it entered this round")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class NoticeSent(Table, tablename="notice_sent"):
+    """A notice that must go out once (a deadline reminder, a vote-burst alert) or at most so often
+    (an organizer's reminder to a judge): one row per key, unique, claimed atomically."""
+
+    key = Varchar(length=120, unique=True)
+    sent_at = Timestamptz(default=TimestamptzNow())
+
+
 
 def _declare_scopes() -> None:
     from accounts.scope import belongs
@@ -406,6 +428,7 @@ def _declare_scopes() -> None:
     belongs(VoteRules, commune=lambda: VoteRules.round.contest.commune, round=lambda: VoteRules.round)
     belongs(Vote, commune=lambda: Vote.round.contest.commune, round=lambda: Vote.round)
     belongs(Criterion, commune=lambda: Criterion.round.contest.commune, round=lambda: Criterion.round)
+    belongs(RoundEntry, commune=lambda: RoundEntry.round.contest.commune, round=lambda: RoundEntry.round)
     belongs(Award, commune=lambda: Award.contest.commune)
 
 

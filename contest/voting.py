@@ -173,9 +173,12 @@ async def refusal(round_: dict[str, Any], voter_id: int, now: dt.datetime) -> st
 
 _CHOSEN = ", ".join(f"'{s.value}'" for s in (IdeaStatus.shortlisted, IdeaStatus.finalist, IdeaStatus.awarded))
 # Shortlisted ideas when the organizers shortlisted some, otherwise every submitted idea; never hidden ones.
+# The round's ideas are its own and those carried into it from the round before (round_entry).
 # Parameters: the round, then False twice.
 _VOTABLE_WHERE = (
-    f"i.round = {{}} AND i.hidden = {{}} AND (i.status IN ({_CHOSEN}) OR (i.status = '{IdeaStatus.submitted.value}' "
+    "EXISTS (SELECT 1 FROM contest_round r WHERE r.id = {} AND (i.round = r.id OR EXISTS "
+    "(SELECT 1 FROM round_entry e WHERE e.round = r.id AND e.idea = i.id))) AND i.hidden = {} AND"
+    f" (i.status IN ({_CHOSEN}) OR (i.status = '{IdeaStatus.submitted.value}' "
     f"AND NOT EXISTS (SELECT 1 FROM idea s WHERE s.round = i.round AND s.hidden = {{}} AND s.status IN ({_CHOSEN}))))"
 )
 
@@ -767,7 +770,8 @@ async def review(round_id: int, *, scope: Scope, alias_key: bytes, now: dt.datet
         "round": round_, "rules": await rules_of(round_id), "lock": locked,
         "anomalies": await anomalies(round_id) if round_["vote_opens"] else None,
         "votes": await votes_for_review(round_id, alias_key=alias_key), "tally": await tally(round_id),
-        "codes": {i["id"]: i["code"] for i in await Idea.select(Idea.id, Idea.code).where(Idea.round == round_id)},
+        "codes": {i["id"]: i["code"] for i in await Idea.select(Idea.id, Idea.code).where(
+            Idea.id.is_in([v["idea"] for v in await Vote.select(Vote.idea).where(Vote.round == round_id)] or [-1]))},
         "fixed": round_["vote_opens"] is None or now >= round_["vote_opens"] or bool(locked),
     }
 

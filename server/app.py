@@ -22,6 +22,7 @@ from litestar.template.config import TemplateConfig
 from litestar.types import Receive, Scope, Send
 
 from accounts.clock import Clock, shifted_clock
+from accounts import notifications
 from accounts.engine import pool_options
 from server import admin as admin_module
 from server.auth import PrincipalMiddleware, principal_on_unmatched
@@ -40,6 +41,7 @@ from server.controllers.mentoring import (
     WorkshopsController,
 )
 from server.controllers.organizer import OrganizerController
+from server.controllers.organizer_progress import OrganizerProgressController
 from server.controllers.organizer_contests import OrganizerContestsController
 from server.controllers.organizer_rounds import OrganizerRoundsController
 from server.controllers.voting import (
@@ -81,6 +83,7 @@ def _check_access_declared(app: Litestar) -> None:
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None, run_workers: bool = True) -> Litestar:
     settings = settings or get_settings()
     settings.check()
+    notifications.use_base_url(settings.base_url)  # links in notices and mails are absolute
     clock = clock or shifted_clock(settings.clock_offset)
     admin_app = admin_module.AdminGate(admin_module.build_admin(settings), settings)
 
@@ -151,6 +154,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             VoteController,
             VerificationController,
             ResidentsController,
+            OrganizerProgressController,
             OrganizerVoteController,
             poster,
             MentorsController,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 
 from accounts.notifications import ConsoleSender, FileSender, MailSender, SmtpSender, deliver_due
@@ -34,10 +35,16 @@ async def worker(settings: Settings, clock=None, interval: float = 5.0) -> None:
     from accounts.clock import system_clock
     from mentoring.services import due_checkins, expire_requests, remind_sessions
 
+    from contest.progress import housekeeping
+
     clock = clock or system_clock
     sender = sender_for(settings)
+    judging_checked = None
     while True:
         try:
+            if judging_checked is None or clock() - judging_checked >= dt.timedelta(minutes=1):
+                judging_checked = clock()  # deadline reminders, vote bursts, awards, late conflicts
+                await housekeeping(now=judging_checked, lang=settings.default_language)
             await expire_requests(now=clock(), lang=settings.default_language)
             await due_checkins(now=clock(), lang=settings.default_language)
             await remind_sessions(now=clock(), lang=settings.default_language)
