@@ -20,7 +20,7 @@ import contextvars
 import enum
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +47,9 @@ from accounts.text import MAX_DB_INT
 
 Clause = Where | And | Or
 RowsFor = Callable[[Sequence[int]], Clause]
+# Asked before a row is written (created, changed — as it is and as it would be — or deleted) with its
+# columns by name: the domain's reason to refuse (a msgid), or None.
+WriteGuard = Callable[[dict[str, Any]], Awaitable[str | None]]
 
 log = logging.getLogger("sangtao.admin")
 
@@ -86,6 +89,7 @@ class TablePolicy:
     update: bool = True
     delete: bool = True
     refusal: str = MSG_READ_ONLY
+    guard: WriteGuard | None = None  # a rule of the domain every write must pass (admins too)
 
     def target_clause(self, communes: Sequence[int]) -> Clause | None:
         chooser = self.targets or self.rows
@@ -403,6 +407,18 @@ class ScopedCRUD(PiccoloCRUD):
             if not await query:
                 raise self._refuse(403, MSG_OTHER_COMMUNE, field=name)
 
+    async def _guard(self, rows: Sequence[dict[str, Any]]) -> None:
+        """The domain's own refusal of a write (a locked round, say) applies here as on the site: 409."""
+        if self.policy.guard is None:
+            return
+        for row in rows:
+            reason = await self.policy.guard(dict(row))
+            if reason:
+                raise self._refuse(409, reason)
+
+    def _guarded_columns(self) -> list[Any]:
+        return [self.table._meta.primary_key, *self.table._meta.foreign_key_columns]
+
     async def _record(self, action: str, request: Request, row_id: Any, data: dict[str, Any] | None = None):
         viewer = _viewer.get()
         await audit.record(f"admin.{action}", actor_id=viewer.user_id if viewer else None,
@@ -442,6 +458,7 @@ class ScopedCRUD(PiccoloCRUD):
                                            request=request)
         async with atomic(db):
             await self._check_targets(row.to_dict(), None)
+            await self._guard([row.to_dict()])
             result = await row.save()
             await self._record("create", request, getattr(row, self.table._meta.primary_key._meta.name),
                                {"fields": sorted(values)})
@@ -475,6 +492,7 @@ class ScopedCRUD(PiccoloCRUD):
             if current is None:
                 return Response("The resource doesn't exist", status_code=404)
             await self._check_targets({k._meta.name: v for k, v in values.items()}, current)
+            await self._guard([current, {**current, **{k._meta.name: v for k, v in values.items()}}])
             if self._hook_map:
                 values = await execute_patch_hooks(hooks=self._hook_map, hook_type=HookType.pre_patch,
                                                    row_id=row_id, values=values, request=request)
@@ -499,8 +517,10 @@ class ScopedCRUD(PiccoloCRUD):
     @db_exception_handler
     async def delete_single(self, request: Request, row_id: Any) -> Response:
         async with atomic(self.table._meta.db):
-            if not await self.table.exists().where(self._scoped_pk(row_id)):
+            current = await self.table.select(*self._guarded_columns()).where(self._scoped_pk(row_id)).first()
+            if current is None:
                 return Response("The resource doesn't exist", status_code=404)
+            await self._guard([current])
             if self._hook_map:
                 await execute_delete_hooks(hooks=self._hook_map, hook_type=HookType.pre_delete, row_id=row_id,
                                            request=request)
@@ -517,10 +537,13 @@ class ScopedCRUD(PiccoloCRUD):
         try:
             split = self._split_params(params)
             query = self._apply_filters(self.table.delete(force=True), split)
+            chosen = self._apply_filters(self.table.select(*self._guarded_columns()), split)
         except (ParamException, MalformedQuery) as exception:
             return Response(str(exception), status_code=400)
         pk = self.table._meta.primary_key
         async with atomic(self.table._meta.db):
+            if self.policy.guard is not None:
+                await self._guard(await chosen)
             deleted = await query.returning(pk)
             for row in deleted:
                 await self._record("delete", request, row[pk._meta.name], {"bulk": True})

@@ -44,6 +44,7 @@ from server.controllers.organizer import OrganizerController
 from server.controllers.organizer_progress import OrganizerProgressController
 from server.controllers.organizer_contests import OrganizerContestsController
 from server.controllers.organizer_rounds import OrganizerRoundsController
+from server.controllers.organizer_rubric import AwardsController, RubricController
 from server.controllers.voting import (
     OrganizerVoteController,
     ResidentsController,
@@ -85,7 +86,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     settings.check()
     notifications.use_base_url(settings.base_url)  # links in notices and mails are absolute
     clock = clock or shifted_clock(settings.clock_offset)
-    admin_app = admin_module.AdminGate(admin_module.build_admin(settings), settings)
+    admin_app = admin_module.AdminGate(admin_module.build_admin(settings, clock=clock), settings)
 
     @asgi(admin_module.ADMIN_PREFIX, is_mount=True, is_static=True, copy_scope=True,
           opt={"access": "public"}, include_in_schema=False)
@@ -149,6 +150,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             OrganizerController,
             OrganizerContestsController,
             OrganizerRoundsController,
+            RubricController,
+            AwardsController,
             JudgeController,
             OrganizerJudgingController,
             VoteController,

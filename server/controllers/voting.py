@@ -16,7 +16,7 @@ from accounts.i18n import N_
 from accounts.rules import Access, Principal
 from accounts.scope import load
 from accounts.tables import User
-from contest import judging, phases, services, voting
+from contest import judging, phases, rubric, services, voting
 from contest.tables import Award, Idea
 from server.auth import client_ip, current_user
 from server.context import AppContext
@@ -142,9 +142,11 @@ class VoteController(Controller):
             raise NotFound(N_("This contest has no round yet."))
         now = ctx.now()
         published = now >= round_["results_at"]
-        data = {"contest": contest, "round": round_, "published": published, "rows": [], "awards": []}
+        data = {"contest": contest, "round": round_, "published": published, "rows": [], "awards": [],
+                "corrections": []}
         if not published:
             return data
+        data["corrections"] = await rubric.corrections(round_)
         judged = await judging.results(round_["id"])
         group_of = {row["result"].entry: row["group"] for row in judged["ranking"]}  # None: one group
         method = judged["method"]
@@ -169,13 +171,13 @@ class VoteController(Controller):
         awards = await Award.select(Award.all_columns(), Award.idea.code, Award.idea.title).where(
             Award.contest == contest["id"]).order_by(Award.position)
         public_order = sorted(votes, key=lambda e: (-votes[e], e))
+        jury_order = sorted(jury, key=lambda e: (-jury[e], e))
+        rubric.winners(awards, combined=order, jury=jury_order, public=public_order)
         for award in awards:
-            if award["idea"] is None:
-                source = public_order if award["basis"] == "public" else order
-                winner = source[award["rank"] - 1] if 0 < award["rank"] <= len(source) else None
-                if winner in ideas:
-                    award["idea"], award["idea.code"], award["idea.title"] = winner, ideas[winner]["code"], \
-                        ideas[winner]["title"]
+            winner = award["winner"]
+            if award["idea"] is None and winner in ideas:
+                award["idea"], award["idea.code"], award["idea.title"] = winner, ideas[winner]["code"], \
+                    ideas[winner]["title"]
         winners = voting.winner_by_alpha(jury, {k: float(v) for k, v in votes.items()})
         sealed = await voting.seal_log(round_["id"], now=now) if rules else None
         data.update(vote_log=sealed, rows=rows, awards=awards, alpha=alpha, method=method, criteria=criteria, has_vote=bool(rules),
@@ -200,7 +202,8 @@ class VoteController(Controller):
                              "jury": round(r["jury"], 2), "votes": r["votes"], "public": round(r["public"], 2),
                              "combined": round(r["combined"], 2), "jury_group": r.get("group")} for r in data["rows"]],
                 "jury_groups": data.get("jury_groups", []),
-                "awards": [{"award": a["name"], "code": a["idea.code"]} for a in data["awards"]],
+                "awards": [{"award": a["name"], "code": a["idea.code"], "prize": a["prize"]} for a in data["awards"]],
+                "corrections": [{"at": c["at"].isoformat(), "reason": c["reason"]} for c in data["corrections"]],
                 "vote_log": _vote_log_json(slug, data.get("vote_log"), ctx)}
 
     @get("/results.csv", opt=access(Access.public))
@@ -427,21 +430,36 @@ class OrganizerVoteController(Controller):
     @post("/rules", opt=access(Access.organizer))
     async def rules(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
+        scope = organizer_scope(request, round_id=round_id)
+        typed = {"votes_per_voter": str(form.get("votes_per_voter", "")).strip()[:20],
+                 "jury_weight": str(form.get("jury_weight", "")).strip()[:20],
+                 "change_allowed": form.get("change_allowed") == "on", "live_tally": form.get("live_tally") == "on",
+                 "residents_only": form.get("residents_only") == "on"}
+        values, errors = dict(typed), {}
         try:
-            values = {"votes_per_voter": int(form.get("votes_per_voter", "0") or 0),
-                      "change_allowed": form.get("change_allowed") == "on", "live_tally": form.get("live_tally") == "on",
-                      "residents_only": form.get("residents_only") == "on",
-                      "jury_weight": float((form.get("jury_weight", "") or "-1").replace(",", "."))}
-            await voting.update_rules(round_id, values, actor_id=current_user(request).id, now=ctx.now(),
-                                      scope=organizer_scope(request, round_id=round_id))
+            values["votes_per_voter"] = int(typed["votes_per_voter"])
         except ValueError:
-            flash(request, N_("Please enter numbers."), "error")
-            return redirect(f"/organizer/rounds/{round_id}/vote/")
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash_error(request, exc)
-            return redirect(f"/organizer/rounds/{round_id}/vote/")
+            errors["votes_per_voter"] = t(request, N_("Please enter a whole number."))
+        try:
+            values["jury_weight"] = float(typed["jury_weight"].replace(",", "."))
+            if values["jury_weight"] != values["jury_weight"]:  # NaN
+                raise ValueError
+        except ValueError:
+            errors["jury_weight"] = t(request, N_("Please enter a number from 0 to 1, for example 0.7."))
+        status = 400
+        if not errors:
+            try:
+                await voting.update_rules(round_id, values, actor_id=current_user(request).id, now=ctx.now(),
+                                          scope=scope)
+            except NotFound:
+                raise
+            except DomainError as exc:
+                errors = field_errors(request, exc)
+                status = 409 if isinstance(exc, rubric.Locked) else 400
+        if errors:
+            data = await voting.review(round_id, scope=scope, alias_key=alias_key(ctx), now=ctx.now())
+            data["rules"] = {**data["rules"], **typed}
+            return render("voting/organizer.html", **data, errors=errors, status=status)
         flash(request, N_("The vote's rules are saved."))
         return redirect(f"/organizer/rounds/{round_id}/vote/")
 
