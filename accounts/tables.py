@@ -51,7 +51,7 @@ class Hamlet(Table, tablename="hamlet"):
 
     @classmethod
     def get_readable(cls) -> Readable:
-        return Readable(template="%s", columns=[cls.name])
+        return Readable(template="%s — %s", columns=[cls.name, cls.commune.name])
 
 
 class User(passwords.Argon2UserMixin, BaseUser, tablename="users"):

@@ -76,7 +76,7 @@ class Category(Table, tablename="contest_category"):
 
     @classmethod
     def get_readable(cls) -> Readable:
-        return Readable(template="%s", columns=[cls.name])
+        return Readable(template="%s — %s", columns=[cls.name, cls.contest.title])
 
 
 class Round(Table, tablename="contest_round"):
@@ -98,7 +98,7 @@ class Round(Table, tablename="contest_round"):
 
     @classmethod
     def get_readable(cls) -> Readable:
-        return Readable(template="%s", columns=[cls.name])
+        return Readable(template="%s — %s", columns=[cls.name, cls.contest.title])
 
 
 class Idea(Table, tablename="idea"):
@@ -203,7 +203,8 @@ class Criterion(Table, tablename="rubric_criterion"):
 
     @classmethod
     def get_readable(cls) -> Readable:
-        return Readable(template="%s", columns=[cls.name])
+        return Readable(template="%s — %s — %s",
+                        columns=[cls.name, cls.round.name, cls.round.contest.title])
 
 
 class RoundJudging(Table, tablename="round_judging"):
@@ -380,7 +381,7 @@ class Award(Table, tablename="award"):
 
     @classmethod
     def get_readable(cls) -> Readable:
-        return Readable(template="%s", columns=[cls.name])
+        return Readable(template="%s — %s", columns=[cls.name, cls.contest.title])
 
 
 class VoteCount(Table, tablename="vote_count"):

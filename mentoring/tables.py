@@ -110,6 +110,10 @@ class Mentorship(Table, tablename="mentorship"):
     ended_at = Timestamptz(null=True, default=None)
     summary = Text(default="")
 
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s — %s", columns=[cls.idea.title, cls.mentor.user.full_name])
+
 
 class OfficeSlot(Table, tablename="office_slot"):
     """An office-hours slot a mentor publishes; booked by one team at most (conditional update)."""

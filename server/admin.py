@@ -378,7 +378,9 @@ class AdminGate:
     """Wraps the piccolo-admin ASGI app (paths arrive without the /admin prefix)."""
 
     def __init__(self, app, settings: Settings):
-        self.app = app
+        from server.admin_errors import PlainRefusals
+
+        self.app = PlainRefusals(app)  # refused saves read as a sentence, in Vietnamese, on the admin page
         self.settings = settings
 
     async def __call__(self, scope, receive, send) -> None:

@@ -44,6 +44,7 @@ from accounts import audit, rules, services
 from accounts.engine import atomic
 from accounts.i18n import N_, translate
 from accounts.text import MAX_DB_INT
+from server.admin_labels import label_schema
 
 Clause = Where | And | Or
 RowsFor = Callable[[Sequence[int]], Clause]
@@ -230,7 +231,7 @@ class ScopedCRUD(PiccoloCRUD):
                 body.get("properties", {}).pop(name, None)
                 if name in body.get("required", []):
                     body["required"].remove(name)
-            return JSONResponse(body)
+            return JSONResponse(label_schema(self.table._meta.tablename, body))  # Vietnamese labels and help
         return await self._run(request, "read", schema)
 
     async def get_new(self, request: Request) -> Response:

@@ -119,7 +119,7 @@ async def test_organizer_lists_counts_and_reads_only_own_commune_rows(client, or
         response = await client.get(url)
         assert lead["username"] not in response.text and "lead_readable" not in response.text, url
     assert (await client.get("/admin/api/tables/idea/?__readable=true")).json()["rows"][0]["round_readable"] == \
-        "Vòng sơ khảo"
+        "Vòng sơ khảo — Cuộc thi ý tưởng sáng tạo 2026"
     # A filter naming the other commune's contest finds nothing, on the list and the count.
     other_contest = theirs["contest"]
     assert _ids(await client.get(f"/admin/api/tables/idea/?contest={other_contest}")) == set()
