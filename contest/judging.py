@@ -386,6 +386,9 @@ async def move_assignment(assignment_id: int, new_judge: int, *, actor_id: int, 
         await Assignment.insert(Assignment(round=row["round"], judge=new_judge, idea=row["idea"], locked=True,
                                            created_at=now)).on_conflict(
             target=(Assignment.round, Assignment.judge, Assignment.idea), action="DO NOTHING")
+        from contest.progress import tell_assigned
+
+        await tell_assigned(round_, {(new_judge, row["idea"])}, now=now)
         await audit.record("judging.assignment_moved", actor_id=actor_id, target_type="assignment",
                            target_id=assignment_id, commune_id=round_["contest.commune"], now=now,
                            data={"idea": row["idea"], "from": row["judge"], "to": new_judge})
@@ -440,6 +443,9 @@ async def recuse(assignment_id: int, *, judge_id: int, reason: str, now: dt.date
         new_judge = min(candidates, key=lambda j: (loads.get(j, 0), j)) if candidates else None
         if new_judge:
             await Assignment(round=row["round"], judge=new_judge, idea=row["idea"], created_at=now).save()
+            from contest.progress import tell_assigned
+
+            await tell_assigned(round_, {(new_judge, row["idea"])}, now=now)
         await audit.record("judging.recused", actor_id=judge_id, target_type="idea", target_id=row["idea"],
                            commune_id=round_["contest.commune"], now=now,
                            data={"reason": reason, "reassigned_to": new_judge})

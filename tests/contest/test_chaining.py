@@ -332,3 +332,17 @@ async def test_awarded_team_is_told_once_when_results_are_out(setup, clock):  # 
     assert await progress.alert_awards(now=later) == 0
     [note] = await Notification.select().where(Notification.kind == "idea_awarded")
     assert note["user"] == setup["leads"][1].id and "Giải Nhất" in note["title"]
+
+
+async def test_a_judge_handed_an_entry_by_the_organizer_is_told(setup, clock, commune):  # noqa: F811
+    await assign_all(setup, clock, k=2)
+    round_id = setup["round"]["id"]
+    pairs = {(a["judge"], a["idea"]): a["id"] for a in await Assignment.select().where(Assignment.round == round_id)}
+    j0, j1, j2 = (j.id for j in setup["judges"])
+    (judge, idea), assignment = next(((j, i), a) for (j, i), a in pairs.items()
+                                     if j == j0 and (j2, i) not in pairs)
+    before = await Notification.count().where((Notification.user == j2) & (Notification.kind == "judge_assigned"))
+    await judging.move_assignment(assignment, j2, actor_id=setup["organizer"].id, now=clock(),
+                                  scope=Scope.of_communes(commune["id"]).in_round(round_id))
+    after = await Notification.count().where((Notification.user == j2) & (Notification.kind == "judge_assigned"))
+    assert after == before + 1
