@@ -366,19 +366,32 @@ async def create_contest(form: ContestForm, *, scope: Scope, actor_id: int, now:
         raise ValidationFailed({**errors, **exc.errors}, exc.field_params) from None
     if errors:
         raise ValidationFailed(errors)
-    async with atomic(Contest._meta.db):
-        if await Contest.exists().where(Contest.slug == checked.values["slug"]):
-            raise ValidationFailed({"slug": N_("This address is already in use. You could use “%(suggestion)s”.")},
-                                   {"slug": {"suggestion": await free_slug(checked.values["slug"])}})
-        row = {**checked.values, "commune": commune_id, "published": False, "created_at": now,
-               "cover": (cover.web_name or cover.stored_name) if cover else ""}
-        inserted = await Contest.insert(Contest(**row)).returning(Contest.id)
-        contest_id = inserted[0]["id"]
-        fields_changed = await _write_categories(contest_id, checked)
-        await audit.record("contest.created", actor_id=actor_id, target_type="contest", target_id=contest_id,
-                           commune_id=commune_id, now=now,
-                           data={"slug": checked.values["slug"], "title": checked.values["title"], **fields_changed})
+    try:
+        async with atomic(Contest._meta.db):
+            if await Contest.exists().where(Contest.slug == checked.values["slug"]):
+                raise await _slug_taken(checked.values["slug"], None)
+            row = {**checked.values, "commune": commune_id, "published": False, "created_at": now,
+                   "cover": (cover.web_name or cover.stored_name) if cover else ""}
+            inserted = await Contest.insert(Contest(**row)).returning(Contest.id)
+            contest_id = inserted[0]["id"]
+            fields_changed = await _write_categories(contest_id, checked)
+            await audit.record("contest.created", actor_id=actor_id, target_type="contest", target_id=contest_id,
+                               commune_id=commune_id, now=now, data={
+                                   "slug": checked.values["slug"], "title": checked.values["title"], **fields_changed})
+    except Exception as exc:
+        if isinstance(exc, ValidationFailed) or not _is_unique_violation(exc):
+            raise
+        raise await _slug_taken(checked.values["slug"], None) from None  # taken at the same moment
     return checked.values["slug"]
+
+
+def _is_unique_violation(exc: Exception) -> bool:
+    return "unique" in str(exc).lower() or type(exc).__name__ == "UniqueViolationError"
+
+
+async def _slug_taken(slug: str, contest_id: int | None) -> ValidationFailed:
+    return ValidationFailed({"slug": N_("This address is already in use. You could use “%(suggestion)s”.")},
+                            {"slug": {"suggestion": await free_slug(slug, contest_id=contest_id)}})
 
 
 async def update_contest(slug: str, form: ContestForm, *, scope: Scope, actor_id: int, now: dt.datetime,
@@ -388,6 +401,17 @@ async def update_contest(slug: str, form: ContestForm, *, scope: Scope, actor_id
 
     Raises ``NotFound`` outside the scope, ``ValidationFailed`` with every problem (nothing written).
     """
+    try:
+        return await _update(slug, form, scope=scope, actor_id=actor_id, now=now, cover=cover,
+                             remove_cover=remove_cover)
+    except Exception as exc:
+        if isinstance(exc, ValidationFailed) or not _is_unique_violation(exc):
+            raise
+        raise await _slug_taken(slugify(form.slug) or slugify(form.title), None) from None
+
+
+async def _update(slug: str, form: ContestForm, *, scope: Scope, actor_id: int, now: dt.datetime,
+                  cover: StoredFile | None, remove_cover: bool) -> tuple[str, str | None]:
     async with atomic(Contest._meta.db):
         contest = await load(Contest, Contest.slug == slug, scope, Contest.all_columns(), missing=MISSING)
         existing = {c["id"]: c["name"] for c in await _categories(contest["id"])}

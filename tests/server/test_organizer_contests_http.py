@@ -259,3 +259,16 @@ async def test_publishing_with_a_round_works_and_is_audited(client, organizer, c
     await send(client, f"{page}/publish", {"published": "1"}, page=page)
     assert (await Contest.select(Contest.published).where(Contest.slug == "thi-2026").first())["published"] is True
     assert await AuditEvent.exists().where(AuditEvent.action == "contest.published")
+
+
+async def test_two_organizers_creating_the_same_address_at_once_get_one_contest(client, organizer, commune):
+    import asyncio
+
+    token = csrf_from((await client.get("/organizer/contests/new")).text)
+    answers = await asyncio.gather(*(
+        client.post("/organizer/contests/new", data={**contest_fields(tagline=f"Lần {n}"), "_csrf_token": token})
+        for n in range(3)))
+    assert sorted(a.status_code for a in answers) == [303, 400, 400]
+    assert all('id="e-slug"' in a.text for a in answers if a.status_code == 400)
+    assert await Contest.count().where(Contest.slug == "y-tuong-sang-tao-2027") == 1
+    assert await Category.count() == 2
