@@ -209,6 +209,8 @@ async def objects_of(commune_slug: str, *, vote_contest: str, judging_contest: s
 def form_for(method: str, path: str, objects: Objects) -> dict[str, Any]:
     v = objects.values
     reason = {"reason": "Kiểm tra phân quyền giữa hai xã"}
+    contest = {"title": "Kiểm tra phân quyền giữa hai xã", "min_age": "16", "max_age": "35",
+               "max_ideas_per_person": "3", "residents_only": "on", "action": "save"}
     forms: dict[str, Callable[[], dict[str, Any]]] = {
         "/organizer/rounds/{round_id:int}/vote/votes/{vote_id:int}/void": lambda: reason,
         "/organizer/rounds/{round_id:int}/judging/assignments/{assignment_id:int}/move":
@@ -222,6 +224,8 @@ def form_for(method: str, path: str, objects: Objects) -> dict[str, Any]:
         "/organizer/rounds/{round_id:int}/judging/shortlist": lambda: {**reason, "top": "1"},
         "/organizer/rounds/{round_id:int}/extend": lambda: {"submission_closes": "2027-01-15T17:00"},
         "/organizer/contests/{slug:str}/publish": lambda: {"published": "0"},
+        "/organizer/contests/new": lambda: {**contest, "commune": str(objects.commune)},
+        "/organizer/contests/{slug:str}/edit": lambda: {**contest, "slug": v["contest_slug"]},
         "/organizer/ideas/{idea_id:int}/hide": lambda: reason,
         "/organizer/mentoring/pipeline/{idea_id:int}": lambda: {"stage": "idea", "gate": ["problem_checked"]},
         "/organizer/mentoring/proposals/{proposal_id:int}": lambda: {"mentor": ""},
