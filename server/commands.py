@@ -25,6 +25,22 @@ async def create_admin(identifier: str = "", full_name: str = "") -> None:
     print(f"Admin account ready (id {user_id}).")
 
 
+async def reset_mfa(identifier: str) -> None:
+    """Turn off the admin second factor of an account (email or phone) that lost its phone and its
+    recovery codes; the person signs in with their password and enrols again. Audited."""
+    import datetime as dt
+
+    from accounts.errors import DomainError
+    from accounts.i18n import translate
+    from accounts.second_factor import reset_second_factor
+
+    try:
+        done = await reset_second_factor(identifier, actor=None, now=dt.datetime.now(dt.UTC))
+    except DomainError as exc:
+        raise SystemExit(translate(exc.message, "vi", **exc.params)) from None
+    print("Second factor turned off." if done else "This account had no second factor.")
+
+
 async def deliver_mail(loop: bool = False) -> None:
     """Send queued mail once, or keep sending every 10 seconds with --loop."""
     from server.mail import deliver_once

@@ -155,3 +155,18 @@ async def test_own_revocation_is_audited(client, make_user):
                             headers={"Referer": "http://testserver/admin/api/mfa-setup/"})
     assert "Đã tắt xác thực hai lớp" in off.text and not await enrolled(user.id)
     assert await AuditEvent.exists().where(AuditEvent.action == "mfa.revoked")
+
+
+async def test_the_operator_resets_a_second_factor_from_the_command_line(client, make_user, capsys):
+    from server.commands import reset_mfa
+
+    user = await make_user(email="admin@example.com", roles=(Role.admin,))
+    await admin_login(client, "admin@example.com")
+    await enrol(client)
+    assert await enrolled(user.id)
+    await reset_mfa("admin@example.com")
+    assert "turned off" in capsys.readouterr().out and not await enrolled(user.id)
+    event = await AuditEvent.select().where(AuditEvent.action == "mfa.reset").first()
+    assert event["actor"] is None and str(event["target_id"]) == str(user.id) and "command line" in event["data"]
+    with pytest.raises(SystemExit):
+        await reset_mfa("khong-co@example.com")
