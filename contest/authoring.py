@@ -161,7 +161,7 @@ def preview(form: ContestForm) -> dict[str, Any]:
     """What the Markdown texts will look like (sanitised), and the address the title would get."""
     return {
         "html": {name: render_markdown(nfc(getattr(form, name))) for name in MARKDOWN_FIELDS},
-        "slug": form.slug.strip() or slugify(form.title),
+        "slug": slugify(form.slug) if form.slug.strip() else slugify(form.title),
     }
 
 

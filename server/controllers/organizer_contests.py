@@ -60,7 +60,9 @@ class OrganizerContestsController(Controller):
         form = await form_data(request)
         typed = ContestForm.from_mapping(form)
         if form.get("action") == "preview":
-            return _page(form=typed, communes=await authoring.commune_choices(scope), preview=authoring.preview(typed))
+            preview = authoring.preview(typed)
+            typed.slug = typed.slug or preview["slug"]  # the address proposed from the title, to keep or change
+            return _page(form=typed, communes=await authoring.commune_choices(scope), preview=preview)
         try:
             cover = await _store_cover(form, ctx)
             slug = await authoring.create_contest(typed, scope=scope, actor_id=current_user(request).id,

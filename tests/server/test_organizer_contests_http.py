@@ -135,6 +135,7 @@ async def test_preview_renders_sanitised_markdown_and_saves_nothing(client, orga
     assert "<script>alert(1)</script>" not in answer.text
     assert "/contests/y-tuong-sang-tao-2027" in answer.text  # the address the title would get
     assert field_value(answer.text, "title") == "Ý tưởng sáng tạo 2027"
+    assert field_value(answer.text, "slug") == "y-tuong-sang-tao-2027"  # proposed, to keep or change
     assert await Contest.count() == 0
 
 
