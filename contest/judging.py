@@ -694,21 +694,19 @@ async def results(round_id: int, *, method: str | None = None) -> dict[str, Any]
     deciding = settings["method"] if settings["method"] in METHODS else calibration.DEFAULT_METHOD
     method = method or deciding
     # Computed once per change of the submitted sheets (in a worker thread), then read from the cache.
-    rows, ties_by_method = await ranking_cache.entry_results(round_id)
-    ranked = calibration.ranking(rows, method)
-    ties = ties_by_method[method]
-    ideas = {i["id"]: i for i in await Idea.select(Idea.id, Idea.code, Idea.title, Idea.status).where(
-        Idea.id.is_in([r.entry for r in rows] or [-1]))}  # its own ideas and those carried into it
-    tied = {e for group in ties for e in group}
-    count = len({r.group for r in rows})
+    computed = await ranking_cache.ranking_of(round_id)
+    columns = (Idea.id, Idea.code, Idea.title, Idea.status)
+    ideas = {i["id"]: i for i in await Idea.select(*columns).where(Idea.round == round_id)}
+    others = [r.entry for r in computed.rows if r.entry not in ideas]  # entries carried in from another round
+    if others:
+        ideas.update({i["id"]: i for i in await Idea.select(*columns).where(Idea.id.is_in(others))})
+    count = computed.groups
     groups: list[list[str]] = [[] for _ in range(count)] if count > 1 else []
-    for r in rows if count > 1 else ():
+    for r in computed.rows if count > 1 else ():
         groups[r.group].append((ideas[r.entry]["code"] if r.entry in ideas else None) or str(r.entry))
     return {"method": method, "deciding_method": deciding, "groups": groups,
-            "ranking": [{"result": r, "idea": ideas.get(r.entry), "tied": r.entry in tied,
-                         "interval": r.interval(method), "margin": r.margin(method),
-                         "group": r.group + 1 if count > 1 else None}
-                        for r in ranked], "sheets": sum(r.n for r in rows), "settings": settings}
+            "ranking": [{**row, "idea": ideas.get(row["result"].entry)} for row in computed.ranked(method)],
+            "sheets": computed.sheets, "settings": settings}
 
 
 async def shortlist(round_id: int, idea_ids: list[int], *, actor_id: int, reason: str, now: dt.datetime,
@@ -757,10 +755,11 @@ async def sheets_for_review(round_id: int) -> list[dict[str, Any]]:
 
 async def counts(round_id: int) -> dict[str, int]:
     """How many assignments, submitted sheets and sheets with approved comments the round has."""
-    submitted = (ScoreSheet.round == round_id) & (ScoreSheet.status == SheetStatus.submitted.value)
-    return {"assignments": await Assignment.count().where(Assignment.round == round_id),
-            "sheets": await ScoreSheet.count().where(submitted),
-            "released": await ScoreSheet.count().where(submitted & (ScoreSheet.release_comments == True))}  # noqa: E712
+    row = (await ScoreSheet.raw(
+        f"SELECT (SELECT COUNT(*) FROM {Assignment._meta.tablename} WHERE round = {{}}) AS assignments, "
+        "COUNT(*) AS sheets, COALESCE(SUM(CASE WHEN release_comments THEN 1 ELSE 0 END), 0) AS released "
+        "FROM score_sheet WHERE round = {} AND status = {}", round_id, round_id, SheetStatus.submitted.value))[0]
+    return {k: int(row[k]) for k in ("assignments", "sheets", "released")}
 
 
 async def sheets_for_review_page(round_id: int, *, page: int | None, per_page: int = 50) -> dict[str, Any]:

@@ -14,12 +14,15 @@ round, the administration, an import), every worker process sees the change on i
 a row computed from other sheets is never used. Two processes that compute at the same time
 store the same result. The fingerprint is read before the sheets: when a sheet changes in
 between, the row is stored under the older fingerprint and the next reader computes it again.
+Each process also keeps the rankings it read last in memory under the same key, so a view that
+finds the sheets unchanged costs one aggregate query.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections import OrderedDict
 from typing import Any
 
 from contest import calibration
@@ -47,7 +50,7 @@ async def fingerprint(round_id: int) -> str:
 
 
 def compute(sheets: list[calibration.Sheet]) -> dict[str, Any]:
-    """Every entry's scores and, for every method, the neighbours that are statistically tied.
+    """Every entry's scores and, for every method, the entries statistically tied with a neighbour.
 
     Plain CPU work on plain data (no database): run it in a worker thread."""
     rows = calibration.aggregate(sheets)
@@ -57,28 +60,65 @@ def compute(sheets: list[calibration.Sheet]) -> dict[str, Any]:
             "zscore": r.zscore, "additive": r.additive, "spread": r.spread, "disagreement": r.disagreement,
             "group": r.group, "errors": [list(e) for e in r.errors],
         } for r in rows],
-        "ties": {method: sorted(sorted(pair) for pair in calibration.statistical_ties(rows, method))
+        "tied": {method: sorted({e for pair in calibration.statistical_ties(rows, method) for e in pair})
                  for method in calibration.METHODS},
     }
 
 
-def _results(payload: dict[str, Any]) -> tuple[list[calibration.EntryResult], dict[str, set[frozenset[int]]]]:
-    rows = [calibration.EntryResult(**{**r, "errors": tuple((m, se) for m, se in r["errors"])})
-            for r in payload["rows"]]
-    ties = {method: {frozenset(pair) for pair in pairs} for method, pairs in payload["ties"].items()}
-    return rows, ties
+class Ranking:
+    """A computed ranking as the pages read it: the results per entry, and per method (prepared on
+    first use) the rows best first with their interval, margin and whether they are tied."""
+
+    def __init__(self, payload: dict[str, Any]):
+        self.rows = [calibration.EntryResult(**{**r, "errors": tuple((m, se) for m, se in r["errors"])})
+                     for r in payload["rows"]]
+        self._tied = {method: set(entries) for method, entries in payload["tied"].items()}
+        self._ranked: dict[str, list[dict[str, Any]]] = {}
+        self.groups = len({r.group for r in self.rows})
+        self.sheets = sum(r.n for r in self.rows)
+
+    def ranked(self, method: str) -> list[dict[str, Any]]:
+        """Best first by ``method``: ``result``, ``tied``, ``interval``, ``margin`` and ``group``
+        (numbered from 1, None when the sheets form one group). Shared: copy a row before changing it."""
+        if method not in self._ranked:
+            tied, several = self._tied[method], self.groups > 1
+            self._ranked[method] = [
+                {"result": r, "tied": r.entry in tied, "interval": r.interval(method), "margin": r.margin(method),
+                 "group": r.group + 1 if several else None}
+                for r in calibration.ranking(self.rows, method)]
+        return self._ranked[method]
 
 
-async def entry_results(round_id: int) -> tuple[list[calibration.EntryResult], dict[str, set[frozenset[int]]]]:
-    """The round's results per entry (in entry id order) and each method's statistical ties.
+# The rankings this process read last, by (round, fingerprint): a fingerprint names the sheets, so
+# an entry here is right for as long as the database gives the same fingerprint.
+_MEMO: OrderedDict[tuple[int, str], Ranking] = OrderedDict()
+MEMO_SIZE = 16
 
-    Read from ``ranking_cache`` when it was computed from the sheets as they are now; otherwise
-    computed in a worker thread from the submitted sheets and stored for the next reader."""
+
+def _remember(round_id: int, key: str, ranking: Ranking) -> Ranking:
+    _MEMO[(round_id, key)] = ranking
+    _MEMO.move_to_end((round_id, key))
+    while len(_MEMO) > MEMO_SIZE:
+        _MEMO.popitem(last=False)
+    return ranking
+
+
+async def ranking_of(round_id: int) -> Ranking:
+    """The round's ranking, computed from its submitted sheets as they are now.
+
+    The fingerprint of the sheets is read from the database on every call. A ranking computed
+    from the same sheets is taken from this process's memory, else from ``ranking_cache``;
+    otherwise it is computed in a worker thread from the submitted sheets and stored there for
+    every process."""
     key = await fingerprint(round_id)
+    known = _MEMO.get((round_id, key))
+    if known is not None:
+        _MEMO.move_to_end((round_id, key))
+        return known
     cached = await RankingCache.select(RankingCache.payload).where(
         (RankingCache.round == round_id) & (RankingCache.fingerprint == key)).first()
     if cached:
-        return _results(json.loads(cached["payload"]))
+        return _remember(round_id, key, Ranking(json.loads(cached["payload"])))
     sheets = await ScoreSheet.select(ScoreSheet.judge, ScoreSheet.idea, ScoreSheet.total).where(
         (ScoreSheet.round == round_id) & (ScoreSheet.status == SheetStatus.submitted.value)
         & ScoreSheet.total.is_not_null())
@@ -86,4 +126,4 @@ async def entry_results(round_id: int) -> tuple[list[calibration.EntryResult], d
     payload = await asyncio.to_thread(compute, data)  # about half a second for 3,000 sheets
     await RankingCache.insert(RankingCache(round=round_id, fingerprint=key, payload=json.dumps(payload))).on_conflict(
         target=(RankingCache.round,), action="DO UPDATE", values=[RankingCache.fingerprint, RankingCache.payload])
-    return _results(payload)
+    return _remember(round_id, key, Ranking(payload))

@@ -185,7 +185,7 @@ def _int(value: str | None, default: int | None = None) -> int | None:
 
 # Rows per page: the ranking (compact rows, one shortlist form), the assignments (each with a move
 # form and the panel's dropdown) and the sheets whose comments are approved (one form each).
-RANKING_PER_PAGE = 100
+RANKING_PER_PAGE = 50
 ASSIGNMENTS_PER_PAGE = 50
 COMMENTS_PER_PAGE = 50
 
@@ -208,7 +208,7 @@ class OrganizerJudgingController(Controller):
         return render(
             "judging/organizer.html", status=status, round=round_, settings=settings,
             criteria=await judging.rubric(round_id), panel=await judging.panel(round_id),
-            counts=await judging.counts(round_id), conflicts=len(await judging.conflicts(round_id)),
+            counts=await judging.counts(round_id),
             results=results, ranking=results["ranking"][offset:offset + RANKING_PER_PAGE], offset=offset,
             page=page, pages=pages, methods=judging.METHOD_LABELS, categories=await categories_of(round_["contest"]),
             open=judging.scoring_open(round_, settings, ctx.now()), errors=errors or {}, view_error=view_error,
@@ -231,7 +231,7 @@ class OrganizerJudgingController(Controller):
         round_ = await judging.round_row(round_id, scope=organizer_scope(request, round_id=round_id))
         return render(
             "judging/organizer_assignments.html", round=round_, settings=await judging.settings_of(round_id),
-            panel=await judging.panel(round_id),
+            panel=await judging.panel(round_id), conflicts=len(await judging.conflicts(round_id)),
             listing=await judging.assignments_page(round_id, page=as_id(page), per_page=ASSIGNMENTS_PER_PAGE),
         )
 

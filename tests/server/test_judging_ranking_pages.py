@@ -123,7 +123,7 @@ async def test_the_ranking_is_shown_a_page_at_a_time(staff, setup, clock, monkey
     assert f'href="{url}?method=mean&amp;page=2#results"' in first.text
     second = await staff.get(url, params={"method": "mean", "page": "2"})
     assert ranked_codes(second.text) == order[4:]
-    assert re.search(r"<td>5</td><td>", second.text)  # the rank goes on counting from the first page
+    assert re.search(r"</td><td>5</td><td id=\"e-", second.text)  # the rank goes on counting from the first page
     for page in ("99", "0", "-2", "hai", "9" * 30):  # clamped, never an error
         response = await staff.get(url, params={"method": "mean", "page": page})
         assert response.status_code == 200
@@ -141,6 +141,10 @@ async def test_assignments_have_their_own_pages(staff, setup, clock, monkeypatch
     assert [p.text.count("/move") for p in pages] == [5, 5, 5, 3]
     assert "Trang 3/4" in pages[2].text and f'href="{url}?page=4"' in pages[2].text
     assert "Tự động phân công bài dự thi" in pages[0].text  # run and lock the assignment from here
+    for match in re.finditer(r'/assignments/(\d+)/move".*?</select>', pages[1].text, re.S):
+        judge = (await Assignment.select(Assignment.judge).where(Assignment.id == int(match.group(1))).first())["judge"]
+        assert match.group(0).count(" selected") == 1 and f'value="{judge}" selected' in match.group(0)
+        assert match.group(0).count("<option") == 3  # the panel's three judges
     for page in ("0", "5", "999", "x", "-1"):
         response = await staff.get(url, params={"page": page})
         assert response.status_code == 200
