@@ -70,19 +70,24 @@ def queue_item(card, code: str):
 
 
 def judge_assignment_ids(page, base: str, round_id: int, judge_name: str) -> list[int]:
-    """An organizer reads, on the round's judging page, the assignments given to one judge.
+    """An organizer reads, on the round's assignment pages, the assignments given to one judge.
 
-    Each assignment row has a form ".../assignments/<id>/move" to hand it to another judge.
+    Each assignment row has a form ".../assignments/<id>/move" to hand it to another judge; the
+    pages are walked through their "next" links.
     """
-    visit(page, f"{base}/organizer/rounds/{round_id}/judging/")
-    rows = page.locator("#assignment table tbody tr").filter(
-        has=page.locator("td:nth-child(2)", has_text=judge_name))
+    visit(page, f"{base}/organizer/rounds/{round_id}/judging/assignments")
     ids = []
-    for action in rows.locator("form").evaluate_all("(forms) => forms.map(f => f.getAttribute('action'))"):
-        match = re.search(r"/assignments/(\d+)/move$", action or "")
-        assert match, action
-        ids.append(int(match.group(1)))
-    return ids
+    while True:
+        rows = page.locator("#assignment table tbody tr").filter(
+            has=page.locator("td:nth-child(2)", has_text=judge_name))
+        for action in rows.locator("form").evaluate_all("(forms) => forms.map(f => f.getAttribute('action'))"):
+            match = re.search(r"/assignments/(\d+)/move$", action or "")
+            assert match, action
+            ids.append(int(match.group(1)))
+        following = page.locator("nav.pagination a[rel=next]")
+        if following.count() == 0:
+            return ids
+        click_and_wait(page, following)
 
 
 def public_team_of(page, base: str, code: str) -> tuple[str, str]:
@@ -374,7 +379,10 @@ def test_organizer_sees_rankings_and_frozen_scores(live_server, page):
     assert "SHA-256" in freeze.inner_text()
     assert freeze.get_by_role("button", name="Mở lại việc chấm điểm").count() == 1
 
-    # The judges' comments waiting for (or given) approval before the teams read them.
+    # The judges' comments waiting for (or given) approval before the teams read them: on their own page.
+    click_and_wait(page, page.locator("#comments").get_by_role("link", name="Đọc và duyệt nhận xét của giám khảo"))
+    assert page.url == f"{judging_url}comments", page.url
+    assert heading(page).startswith("Nhận xét gửi các nhóm — ")
     comments = page.locator("#comments")
     rows = comments.locator("table tbody tr")
     assert rows.count() >= 1
@@ -382,6 +390,10 @@ def test_organizer_sees_rankings_and_frozen_scores(live_server, page):
     waiting = comments.get_by_role("button", name=re.compile("^Duyệt"))
     assert approved.count() >= 1 and waiting.count() >= 1, (approved.count(), waiting.count())
     assert any(name in comments.inner_text() for name in JUDGE_NAMES)
+    assert_accessible(page)
+    click_and_wait(page, page.get_by_role("link", name=re.compile("^Chấm thi — ")))
+    assert page.url == judging_url, page.url
+    results = page.locator("#results")
 
     # Another ranking method, through the GET form: the same entries, ordered by their median.
     results.locator("#f-view").select_option("median")

@@ -5,12 +5,13 @@ comments have their own paginated pages."""
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 
 import httpx
 import pytest
 
 from accounts.tables import Role
-from contest import calibration, judging
+from contest import calibration, judging, ranking_cache
 from contest.tables import Assignment, RankingCache, ScoreSheet
 from server.controllers import judging as judging_pages
 from tests.conftest import login, post_form
@@ -65,6 +66,7 @@ async def test_the_ranking_is_computed_once_per_change_of_the_sheets(staff, setu
         return real(sheets, **options)
 
     monkeypatch.setattr(calibration, "aggregate", counting)
+    monkeypatch.setattr(ranking_cache, "_MEMO", OrderedDict())  # this process has read no ranking yet
     await assign_all(setup, clock, k=3)
     in_judging(clock)
     worst = setup["ideas"][0]
@@ -101,6 +103,10 @@ async def test_the_ranking_is_computed_once_per_change_of_the_sheets(staff, setu
     for _ in range(2):  # nothing changed since: read from the cache, the sheets' own order
         assert ranked_codes((await staff.get(url, params={"method": "mean"})).text) == changed
     assert calls == [17, 18]
+    # Another worker process (nothing in its memory) reads the ranking from the database, not computing it.
+    monkeypatch.setattr(ranking_cache, "_MEMO", OrderedDict())
+    assert ranked_codes((await staff.get(url, params={"method": "mean"})).text) == changed
+    assert calls == [17, 18] and len(ranking_cache._MEMO) == 1
     # The shortlist's "top N" reads the same ranking, without computing it again.
     response = await post_form(staff, f"/organizer/rounds/{round_id}/judging/shortlist",
                                {"top": "1", "reason": ""}, page=url)
