@@ -637,7 +637,7 @@ async def ensure_frozen(round_id: int, *, now: dt.datetime, actor_id: int | None
     round_ = await round_row(round_id, scope=scope)
     settings = await settings_of(round_id)
     reopened = settings["reopened_until"] and now < settings["reopened_until"]
-    if now < round_["judging_closes"] or reopened:
+    if now < round_["judging_closes"] or reopened or not round_.get("has_judging", True):  # nothing to freeze
         return settings
     if settings["frozen_at"] and (not settings["reopened_until"] or settings["frozen_at"] >= settings["reopened_until"]):
         return settings

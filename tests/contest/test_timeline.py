@@ -365,3 +365,18 @@ async def test_another_communes_organizer_reaches_nothing(contest, clock, other_
             await call()
     assert await round_row(contest["round"]) == first
     assert await Round.count().where(Round.contest == contest["id"]) == 1
+
+
+async def test_a_round_without_judging_is_never_frozen_so_its_vote_can_still_move(contest, organizer, clock, commune):
+    from contest import judging
+
+    await Round.update({Round.has_judging: False, Round.judging_closes: Round.submission_closes}).where(
+        Round.id == contest["round"])
+    clock.advance(days=25)  # submissions closed at +20; the vote opens at +31
+    settings = await judging.ensure_frozen(contest["round"], now=clock(), scope=PLATFORM)
+    assert settings["frozen_at"] is None
+    first = await round_row(contest["round"])
+    assert timeline.now_actions(first, clock()) == [("open", Phase.voting)]
+    await timeline.act_now(contest["round"], "open", "voting", actor_id=organizer.id, now=clock(),
+                           scope=scope_of(commune))
+    assert (await round_row(contest["round"]))["vote_opens"] == clock()

@@ -55,7 +55,7 @@ OTHERS = {
     "publish a contest": ("POST", lambda w, x: f"/organizer/contests/{x['contest']['slug']}/publish",
                           lambda x: {"published": "0"}),
     "extend the deadline": ("POST", lambda w, x: f"/organizer/rounds/{x['round']}/extend",
-                            lambda x: {"submission_closes": "2026-12-31T17:00"}),
+                            lambda x: {"phase": "submission", "new_end": "31/12/2026 17:00", "confirm": "1"}),
     "revisions": ("GET", lambda w, x: f"/organizer/ideas/{x['ideas'][0]}/revisions", None),
     "hide an idea": ("POST", lambda w, x: f"/organizer/ideas/{x['ideas'][1]}/hide", lambda x: {"reason": "Trùng lặp"}),
     "unhide an idea": ("POST", lambda w, x: f"/organizer/ideas/{x['ideas'][3]}/unhide", lambda x: {}),
