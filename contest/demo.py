@@ -21,7 +21,7 @@ import json
 import random
 from typing import Any
 
-from accounts import passwords, verification
+from accounts import audit, passwords, verification
 from accounts import services as accounts_services
 from accounts.clock import UTC
 from accounts.engine import atomic
@@ -44,6 +44,7 @@ from contest.tables import (
     ScoreSheet,
     SheetStatus,
     Vote,
+    VoteRules,
 )
 
 # The password of every demo account; the same as ``server.demo.DEMO_PASSWORD`` (this domain
@@ -1315,6 +1316,7 @@ async def seed_contests(commune_id: int, *, now: dt.datetime, alias_key: bytes) 
             users = await _ensure_youth(commune_id, password_hash, now)
             count = await seeder(commune_id, users, now)
         done.append(f"«{spec['title']}» created with {count} ideas")
+    done.append(await _ensure_final_round())
     return ("Demo contests: " + "; ".join(done) + ". " + await seed_judging(now=now) + " "
             + await seed_voting(commune_id, now=now, alias_key=alias_key))
 
@@ -1391,6 +1393,29 @@ async def _seed_digital(commune_id: int, users: dict[str, int], now: dt.datetime
     await judging.shortlist(round_["id"], chosen, actor_id=organizer, reason=DIGITAL_SHORTLIST_REASON,
                             now=round_["judging_closes"] + dt.timedelta(hours=2), scope=PLATFORM)
     return len(DIGITAL_IDEAS)
+
+
+FINAL_ROUND_NAME = "Vòng chung khảo"
+
+
+async def _ensure_final_round() -> str:
+    """The open contest has two rounds: its «Vòng sơ khảo» takes the ideas; the «Vòng chung khảo»
+    after it takes no new entries — its entries are those the organizers carry over from the
+    shortlist of the first round ("Chuyển vào vòng sau"), which its panel judges. Added to a demo
+    seeded before (idempotent)."""
+    contest = await Contest.select(Contest.id).where(Contest.slug == OPEN_CONTEST["slug"]).first()
+    if contest is None:
+        return "no open contest"
+    rounds = await services.rounds_of(contest["id"])
+    if len(rounds) > 1:
+        return f"«{FINAL_ROUND_NAME}» already there"
+    first = rounds[0]
+    starts = first["results_at"] + dt.timedelta(days=1)
+    judging_closes = starts + dt.timedelta(days=14)
+    await Round(contest=contest["id"], name=FINAL_ROUND_NAME, position=2, submission_opens=starts,
+                submission_closes=starts, judging_closes=judging_closes,
+                results_at=judging_closes + dt.timedelta(days=3), takes_entries=False, has_judging=True).save()
+    return f"«{FINAL_ROUND_NAME}» added after «{first['name']}»"
 
 
 async def _create_contest(spec: dict[str, Any], commune_id: int, round_name: str, dates: dict[str, dt.datetime],
@@ -1600,6 +1625,20 @@ async def seed_voting(commune_id: int, *, now: dt.datetime, alias_key: bytes) ->
     return "Demo vote: " + "; ".join(done) + "."
 
 
+async def set_rules_before(round_id: int, values: dict[str, Any], *, actor_id: int, at: dt.datetime) -> None:
+    """Past data: the vote's rules as the organizer set them (audited "vote.rules"), at ``at`` or, when that
+    is later, an hour before judging closed — rules are fixed once a round's scores are (``contest.rubric``).
+    Written directly: the round may be frozen by now, which ``voting.update_rules`` rightly refuses."""
+    round_ = await judging.round_row(round_id, scope=PLATFORM)
+    at = min(at, round_["judging_closes"] - dt.timedelta(hours=1))
+    await voting.rules_of(round_id)  # the row with its defaults
+    async with atomic(Contest._meta.db):
+        await VoteRules.update({getattr(VoteRules, k): v for k, v in values.items()}).where(
+            VoteRules.round == round_id)
+        await audit.record("vote.rules", actor_id=actor_id, target_type="round", target_id=round_id,
+                           commune_id=round_["contest.commune"], now=at, data=values)
+
+
 async def _first_round(slug: str) -> dict[str, Any] | None:
     contest = await Contest.select(Contest.id).where(Contest.slug == slug).first()
     return (await services.rounds_of(contest["id"]))[0] if contest else None
@@ -1659,7 +1698,7 @@ async def _vote_finished(round_: dict[str, Any], *, alias_key: bytes, now: dt.da
     if round_["vote_opens"] is None or round_["vote_closes"] is None:  # past data: the window is set directly
         await Round.update({Round.vote_opens: opens, Round.vote_closes: closes}).where(Round.id == round_id)
     organizer = (await _ids([ORGANIZER]))[ORGANIZER]
-    await voting.update_rules(round_id, FINISHED_RULES, actor_id=organizer, now=opens - dt.timedelta(days=3), scope=PLATFORM)
+    await set_rules_before(round_id, FINISHED_RULES, actor_id=organizer, at=opens - dt.timedelta(days=3))
     votable = set(await voting.votable_ideas(round_id))
     entries = [r["idea"]["id"] for r in (await judging.results(round_id))["ranking"]
                if r["idea"] and r["idea"]["id"] in votable]
@@ -1717,7 +1756,7 @@ async def _vote_digital(round_: dict[str, Any], *, alias_key: bytes, now: dt.dat
     """Rules set the day before the vote opened; a few residents (never citizen1) have already voted."""
     round_id, opens = round_["id"], round_["vote_opens"]
     organizer = (await _ids([ORGANIZER]))[ORGANIZER]
-    await voting.update_rules(round_id, DIGITAL_RULES, actor_id=organizer, now=opens - dt.timedelta(hours=20), scope=PLATFORM)
+    await set_rules_before(round_id, DIGITAL_RULES, actor_id=organizer, at=opens - dt.timedelta(hours=20))
     if phase_of(round_, now) is not Phase.voting:
         return "rules set, the vote is not open at the seed's time"
     by_title = {i["title"]: i["id"] for i in await Idea.select(Idea.id, Idea.title).where(Idea.round == round_id)}

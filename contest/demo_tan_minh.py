@@ -25,6 +25,7 @@ from accounts.engine import atomic
 from accounts.tables import User
 from contest import judging, voting
 from contest.demo import (
+    set_rules_before,
     CATEGORIES,
     DEMO_PASSWORD,
     NO_CONFLICT,
@@ -283,7 +284,7 @@ async def _vote(commune_id: int, round_: dict[str, Any], users: dict[str, int], 
             for line, (name, year, hamlet) in enumerate(sorted(listed, key=lambda r: (r[2], r[0])), start=2)]
     imported = await verification.import_residents(commune_id, rows, replace=False, actor_id=organizer,
                                                     now=opens - dt.timedelta(days=6))
-    await voting.update_rules(round_id, RULES, actor_id=organizer, now=opens - dt.timedelta(hours=20), scope=PLATFORM)
+    await set_rules_before(round_id, RULES, actor_id=organizer, at=opens - dt.timedelta(hours=20))
     what = f"{imported['verified']} residents verified by the resident list"
     if phase_of(round_, now) is not Phase.voting:
         return what + ", the vote is not open at the seed's time"
