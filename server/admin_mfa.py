@@ -53,6 +53,8 @@ class SafeAuthenticatorProvider(AuthenticatorProvider):
     """piccolo-api's authenticator provider whose enrolment is all or nothing, and audited."""
 
     def __init__(self, encryption_provider: EncryptionProvider, **kwargs: Any) -> None:
+        # One step (30 s) either side: a phone's clock a little off still signs in.
+        kwargs.setdefault("valid_window", 1)
         super().__init__(encryption_provider=encryption_provider, issuer_name=ISSUER,
                          register_template_path=str(TEMPLATES / "mfa_authenticator_setup.html"), **kwargs)
         # The setup page extends our base.html (same folder).
