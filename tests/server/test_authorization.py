@@ -150,6 +150,7 @@ async def objects_of(commune_slug: str, *, vote_contest: str, judging_contest: s
         (Idea.round == vote_round) & (Idea.status == "shortlisted")).order_by(Idea.id))
     v["code"] = entry["code"]
     judge_id = (await _first(User.select(User.id).where(User.email == judge)))["id"]
+    v["judge_id"] = judge_id
     assignment = await _first(Assignment.select(Assignment.id, Assignment.idea).where(
         (Assignment.round == judging_round) & (Assignment.judge == judge_id)).order_by(Assignment.id))
     v["assignment_id"] = assignment["id"]
@@ -227,6 +228,9 @@ def form_for(method: str, path: str, objects: Objects) -> dict[str, Any]:
         "/organizer/rounds/{round_id:int}/now": lambda: {"action": "close", "phase": "judging"},
         "/organizer/rounds/{round_id:int}/delete": lambda: {},
         "/organizer/rounds/{round_id:int}/edit": lambda: {
+        "/organizer/rounds/{round_id:int}/judging/progress/judges/{judge_id:int}/remind": lambda: {},
+        "/organizer/rounds/{round_id:int}/advance": lambda: {},
+        "/organizer/rounds/{round_id:int}/advance/undo": lambda: {},
             "name": "Vòng kiểm tra", "takes_entries": "on", "has_judging": "on",
             "submission_opens": "01/01/2030 08:00", "submission_closes": "10/01/2030 08:00",
             "judging_closes": "20/01/2030 08:00", "results_at": "25/01/2030 08:00"},
