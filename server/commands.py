@@ -41,6 +41,36 @@ async def reset_mfa(identifier: str) -> None:
     print("Second factor turned off." if done else "This account had no second factor.")
 
 
+async def create_commune(slug: str, name: str, code: str, hamlets: str = "") -> None:
+    """Create a commune (address, name, 2-4 letter code of its ideas) with --hamlets="Thôn A,Thôn B"."""
+    import datetime as dt
+
+    from accounts.communes import create_commune as create
+    from accounts.errors import DomainError
+    from accounts.i18n import translate
+
+    try:
+        commune_id, created = await create(slug, name, code, hamlets.split(","), now=dt.datetime.now(dt.UTC))
+    except DomainError as exc:
+        raise SystemExit(translate(exc.message, "vi", **exc.params)) from None
+    print(f"Commune {slug} {'created' if created else 'already there'} (id {commune_id}).")
+
+
+async def grant_organizer(identifier: str, commune: str) -> None:
+    """Make an existing account (email or phone) an organizer of the commune with this address."""
+    import datetime as dt
+
+    from accounts.communes import grant_organizer as grant
+    from accounts.errors import DomainError
+    from accounts.i18n import translate
+
+    try:
+        user_id, granted = await grant(identifier, commune, now=dt.datetime.now(dt.UTC))
+    except DomainError as exc:
+        raise SystemExit(translate(exc.message, "vi", **exc.params)) from None
+    print(f"Account {user_id} {'is now' if granted else 'was already'} an organizer of {commune}.")
+
+
 async def deliver_mail(loop: bool = False) -> None:
     """Send queued mail once, or keep sending every 10 seconds with --loop."""
     from server.mail import deliver_once

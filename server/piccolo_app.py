@@ -4,12 +4,15 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
-from server.commands import backup, create_admin, deliver_mail, reset_mfa, restore, seed_demo, verify_audit
+from server.commands import (
+    backup, create_admin, create_commune, deliver_mail, grant_organizer, reset_mfa, restore, seed_demo, verify_audit,
+)
 
 APP_CONFIG = AppConfig(
     app_name="server",
     migrations_folder_path=os.path.join(os.path.dirname(os.path.abspath(__file__)), "piccolo_migrations"),
     table_classes=[],
     migration_dependencies=["accounts.piccolo_app"],
-    commands=[seed_demo, create_admin, reset_mfa, deliver_mail, verify_audit, backup, restore],
+    commands=[seed_demo, create_admin, create_commune, grant_organizer, reset_mfa, deliver_mail, verify_audit, backup,
+              restore],
 )
