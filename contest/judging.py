@@ -142,6 +142,13 @@ async def add_judge(round_id: int, contact: str, *, expertise: list[int], actor_
                 body=translate(N_("Open your judge page to accept, sign the conflict-of-interest declaration and "
                                   "see the entries assigned to you."), lang),
                 link="/judge", kind="judge_invitation", now=now)
+        elif "@" in contact:  # no account yet: the invitation goes to the address the organizer typed
+            await notifications.queue_mail(
+                contact, translate(N_("You are invited to judge “%(contest)s”"), lang, contest=round_["contest.title"]),
+                translate(N_("Sign up or log in with this email address, then open your judge page to accept the "
+                             "invitation, sign the conflict-of-interest declaration and see the entries assigned "
+                             "to you:"), lang) + "\n\n" + notifications.absolute("/judge"),
+                now=now)
         await audit.record("judging.judge_added", actor_id=actor_id, target_type="round", target_id=round_id,
                            commune_id=round_["contest.commune"], now=now, data={"contact": contact})
 
