@@ -225,10 +225,10 @@ def admin_policies(clock: Clock = system_clock) -> dict[str, TablePolicy]:
 def build_admin(settings: Settings, *, clock: Clock = system_clock):
     mfa_key = base64.urlsafe_b64encode(hashlib.sha256(("mfa:" + settings.secret_key).encode()).digest())
     hidden_user_columns = [User.password]
-    people, messages = "Người dùng / People", "Thông báo / Messages"
+    people, messages = "Người dùng", "Thông báo"
     tables = [
-        TableConfig(Commune, menu_group="Xã / Communes"),
-        TableConfig(Hamlet, menu_group="Xã / Communes",
+        TableConfig(Commune, menu_group="Xã"),
+        TableConfig(Hamlet, menu_group="Xã",
                     visible_columns=[Hamlet.id, Hamlet.name, Hamlet.commune, Hamlet.population]),
         TableConfig(
             User,
@@ -243,9 +243,9 @@ def build_admin(settings: Settings, *, clock: Clock = system_clock):
         TableConfig(OutboxMail, menu_group=messages,
                     visible_columns=[OutboxMail.id, OutboxMail.to_address, OutboxMail.subject, OutboxMail.status,
                                      OutboxMail.attempts, OutboxMail.created_at, OutboxMail.sent_at]),
-        TableConfig(AuditEvent, menu_group="Nhật ký / Audit", order_by=None),
+        TableConfig(AuditEvent, menu_group="Nhật ký", order_by=None),
     ]
-    contest_group = "Cuộc thi / Contests"
+    contest_group = "Cuộc thi"
     tables += [
         TableConfig(Contest, menu_group=contest_group,
                     visible_columns=[Contest.id, Contest.title, Contest.slug, Contest.commune, Contest.published],
@@ -264,7 +264,7 @@ def build_admin(settings: Settings, *, clock: Clock = system_clock):
         TableConfig(Award, menu_group=contest_group,
                     visible_columns=[Award.id, Award.contest, Award.name, Award.basis, Award.rank, Award.idea]),
     ]
-    mentoring_group = "Cố vấn / Mentoring"
+    mentoring_group = "Cố vấn"
     tables += [
         TableConfig(Organization, menu_group=mentoring_group),
         TableConfig(MentorProfile, menu_group=mentoring_group,
@@ -280,7 +280,7 @@ def build_admin(settings: Settings, *, clock: Clock = system_clock):
     ]
     forms = [
         FormConfig(
-            name="Cấp hoặc thu hồi vai trò (Grant or remove a role)",
+            name="Cấp hoặc thu hồi vai trò",
             pydantic_model=RoleChange,
             endpoint=role_change_endpoint,
             description="Giám khảo, chuyên gia, ban tổ chức (theo xã) hoặc quản trị viên. Ban tổ chức cấp vai trò "

@@ -4,7 +4,8 @@ The organizer of the demo commune opens the admin (piccolo-admin's single-page a
 its pages are not checked with axe, only its behaviour), opens the two-factor setup (our own
 Vietnamese pages under /admin/api/mfa-setup/, checked with axe), reads the secret and the
 recovery codes from the page, signs out, signs in with a code from the authenticator (pyotp)
-and, after signing out again, with a recovery code.
+and, after signing out again, with a recovery code; then types a workshop's times in the admin
+(Hà Nội time) and finds them stored as UTC.
 """
 
 from __future__ import annotations
@@ -103,3 +104,21 @@ def test_organizer_enrols_the_authenticator_and_signs_in_with_a_code_and_a_recov
     page.goto(f"{base}/admin/api/mfa-setup/")
     assert heading(page) == "Xác thực hai lớp đang bật"
     assert_accessible(page)
+
+    # A time typed in the admin is Hà Nội time: 08:00 on 5 December is stored as 01:00 UTC.
+    rows = page.request.get(f"{base}/admin/api/tables/workshop/?__page_size=1").json()["rows"]
+    assert rows, "the demo commune has workshops"
+    workshop = rows[0]["id"]
+    page.goto(f"{base}/admin/#/workshop/{workshop}/")
+    starts, ends = page.locator("input[type=datetime-local]").nth(0), page.locator("input[type=datetime-local]").nth(1)
+    starts.wait_for()
+    zone = starts.locator("xpath=following-sibling::select[1]")
+    assert zone.input_value() == "Asia/Ho_Chi_Minh"
+    starts.fill("2026-12-05T08:00")
+    ends.fill("2026-12-05T11:30")
+    with page.expect_response(lambda r: f"/admin/api/tables/workshop/{workshop}/" in r.url
+                              and r.request.method in ("PATCH", "PUT")) as info:
+        page.locator("form button[type=submit], form button:has-text('Lưu')").last.click()
+    assert info.value.status == 200, info.value.text()
+    saved = page.request.get(f"{base}/admin/api/tables/workshop/{workshop}/").json()
+    assert saved["starts_at"].startswith("2026-12-05T01:00:00") and saved["ends_at"].startswith("2026-12-05T04:30:00")
