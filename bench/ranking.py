@@ -11,7 +11,8 @@ round's organizer through the login form, serves the app with uvicorn on one cor
 with wrk from the other:
 
 * the server time of the judging page (wrk, one connection: p50 / p95), after a warm-up view
-  (which freezes the sheets once and computes the ranking once);
+  (which freezes the sheets once and computes the ranking once), and the server process's CPU
+  time per view (from /proc: it does not depend on what else the machine runs);
 * the page's bytes on the wire (the app does not compress; the gzip size a compressing proxy
   would send is given for information), and the number of ranking rows on it;
 * the first view after a sheet changes (the ranking is computed again, in a worker thread);
@@ -33,6 +34,7 @@ import os
 import random
 import re
 import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -189,6 +191,37 @@ def timed_get(opener: urllib.request.OpenerDirector, url: str, **headers: str) -
         return (time.perf_counter() - started) * 1000, response.status, body, dict(response.headers)
 
 
+def server_pid(base: str) -> int | None:
+    """The process listening on the server's port (``taskset`` execs uvicorn: the same process)."""
+    port = base.rsplit(":", 1)[1]
+    if not shutil.which("ss"):
+        return None
+    output = subprocess.run(["ss", "-Hltnp", f"sport = :{port}"], capture_output=True, text=True).stdout
+    match = re.search(r"pid=(\d+)", output)
+    return int(match.group(1)) if match else None
+
+
+def cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU time of a process so far (all its threads), from /proc."""
+    if pid is None:
+        return None
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ms_per_request(pid: int | None, run) -> tuple[dict[str, Any], float | None]:
+    """Run ``run()`` (a wrk run) and divide the server's CPU time during it by its requests."""
+    before = cpu_seconds(pid)
+    result = run()
+    after = cpu_seconds(pid)
+    if before is None or after is None or not result.get("requests"):
+        return result, None
+    return result, round((after - before) * 1000 / result["requests"], 1)
+
+
 def script(cookie: str, *, path: str | None = None) -> str:
     lines = [f'wrk.headers["Cookie"] = "{cookie}"']
     if path:
@@ -221,15 +254,22 @@ def main() -> None:
             rows = body.decode().split('id="results"', 1)[1].split('id="freeze"', 1)[0].count("<tr><td>")
             assignments_ms, _, assignments_body, _ = timed_get(opener, f"{base}{page_path}assignments?page=7")
             comments_ms, _, comments_body, _ = timed_get(opener, f"{base}{page_path}comments?page=30")
+            pid = server_pid(base)
             # One sheet changes: the next view computes the ranking again (median of 3 changes).
-            cold = []
+            cold, cold_cpu = [], []
             for n in range(3):
                 asyncio.run(touch_a_sheet(env, seeded["round"], n * 997))
+                before = cpu_seconds(pid)
                 cold.append(timed_get(opener, page_url)[0])
+                after = cpu_seconds(pid)
+                cold_cpu.append(None if before is None else (after - before) * 1000)
                 asyncio.run(_dispose())
 
             page = wrk(page_url, seconds=3, connections=1, script=script(cookie))  # warm-up
-            page = wrk(page_url, seconds=SECONDS, connections=1, script=script(cookie))
+            # Wall-clock latency depends on what else the machine runs; the server's CPU time per
+            # view does not (much): both are reported.
+            page, page_cpu = cpu_ms_per_request(
+                pid, lambda: wrk(page_url, seconds=SECONDS, connections=1, script=script(cookie)))
             healthz_alone = wrk(f"{base}/healthz", seconds=5, connections=1)
 
             # /healthz while another wrk loads the judging page in a loop (both on the client core).
@@ -247,6 +287,8 @@ def main() -> None:
         "first_view_ms_freeze_and_compute": round(first_ms, 1), "second_view_ms": round(second_ms, 1),
         "view_after_a_sheet_change_ms": round(sorted(cold)[1], 1),
         "page_server_p50_ms": page["p50_ms"], "page_server_p95_ms": page["p95_ms"], "page_rps": page["rps"],
+        "page_server_cpu_ms_per_view": page_cpu,
+        "view_after_a_sheet_change_cpu_ms": None if None in cold_cpu else round(sorted(cold_cpu)[1], 1),
         "page_bytes": len(body), "page_kb": round(len(body) / 1024, 1),
         "page_content_encoding": headers.get("Content-Encoding", "none"),
         "page_gzip_bytes_for_information": len(gzip.compress(body, 6)), "ranking_rows_on_page": rows,
