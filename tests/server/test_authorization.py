@@ -202,6 +202,8 @@ async def objects_of(commune_slug: str, *, vote_contest: str, judging_contest: s
     v["registrations"] = [str(r["id"]) for r in await WorkshopRegistration.select(WorkshopRegistration.id).where(
         WorkshopRegistration.workshop == workshop["id"])]
     v["attachment_id"] = 999_999  # the demo has no attachments
+    v["criterion_id"] = (await _first(Criterion.select(Criterion.id).where(
+        Criterion.round == judging_round).order_by(Criterion.position, Criterion.id)))["id"]
     return Objects(commune=commune, values=v)
 
 
@@ -210,6 +212,9 @@ async def objects_of(commune_slug: str, *, vote_contest: str, judging_contest: s
 def form_for(method: str, path: str, objects: Objects) -> dict[str, Any]:
     v = objects.values
     reason = {"reason": "Kiểm tra phân quyền giữa hai xã"}
+    criterion = {"name": "Kiểm tra phân quyền", "description": "", "weight": "1", "scale_min": "1", "scale_max": "5",
+                 "descriptors": ""}
+    award = {"name": "Giải kiểm tra", "rank": "1", "prize": "", "basis": "jury"}
     contest = {"title": "Kiểm tra phân quyền giữa hai xã", "min_age": "16", "max_age": "35",
                "max_ideas_per_person": "3", "residents_only": "on", "action": "save"}
     forms: dict[str, Callable[[], dict[str, Any]]] = {
@@ -238,6 +243,11 @@ def form_for(method: str, path: str, objects: Objects) -> dict[str, Any]:
             "name": "Vòng kiểm tra", "has_vote": "on", "vote_opens": "01/01/2030 08:00",
             "vote_closes": "10/01/2030 08:00", "results_at": "15/01/2030 08:00"},
         "/organizer/contests/{slug:str}/publish": lambda: {"published": "0"},
+        "/organizer/rounds/{round_id:int}/rubric": lambda: criterion,
+        "/organizer/rounds/{round_id:int}/rubric/{criterion_id:int}": lambda: criterion,
+        "/organizer/rounds/{round_id:int}/rubric/{criterion_id:int}/move": lambda: {"direction": "down"},
+        "/organizer/contests/{slug:str}/awards": lambda: award,
+        "/organizer/contests/{slug:str}/awards/{award_id:int}": lambda: award,
         "/organizer/contests/new": lambda: {**contest, "commune": str(objects.commune)},
         "/organizer/contests/{slug:str}/edit": lambda: {**contest, "slug": v["contest_slug"]},
         "/organizer/ideas/{idea_id:int}/hide": lambda: reason,
