@@ -27,6 +27,8 @@ class RoundOut(msgspec.Struct):
     vote_opens: dt.datetime | None
     vote_closes: dt.datetime | None
     results_at: dt.datetime
+    takes_entries: bool = True  # false: no submission phase (its two dates are the round's start)
+    has_judging: bool = True  # false: no judging phase (judging_closes equals submission_closes)
 
 
 class ContestOut(msgspec.Struct):
