@@ -41,8 +41,8 @@ MAX_PLACE = 100
 # What an award follows: the stored keyword stays internal, people choose by the label.
 BASES: dict[str, str] = {
     "jury": N_("Jury"),
-    "public": N_("Public vote"),
-    "combined": N_("Combined (jury and public vote)"),
+    "public": N_("Open public vote"),
+    "combined": N_("Combined"),
 }
 
 
