@@ -392,7 +392,6 @@ class VoteCount(Table, tablename="vote_count"):
     votes = Integer(default=0)
 
 
-# ---------------------------------------------------------------- where rows belong (tenancy)
 class RoundEntry(Table, tablename="round_entry"):
     """An idea carried into a later round of its contest by the organizers (unique per round and idea).
 
@@ -415,6 +414,7 @@ class NoticeSent(Table, tablename="notice_sent"):
     sent_at = Timestamptz(default=TimestamptzNow())
 
 
+# ---------------------------------------------------------------- where rows belong (tenancy)
 
 def _declare_scopes() -> None:
     from accounts.scope import belongs
@@ -428,8 +428,8 @@ def _declare_scopes() -> None:
     belongs(PanelMember, commune=lambda: PanelMember.round.contest.commune, round=lambda: PanelMember.round)
     belongs(VoteRules, commune=lambda: VoteRules.round.contest.commune, round=lambda: VoteRules.round)
     belongs(Vote, commune=lambda: Vote.round.contest.commune, round=lambda: Vote.round)
-    belongs(Criterion, commune=lambda: Criterion.round.contest.commune, round=lambda: Criterion.round)
     belongs(RoundEntry, commune=lambda: RoundEntry.round.contest.commune, round=lambda: RoundEntry.round)
+    belongs(Criterion, commune=lambda: Criterion.round.contest.commune, round=lambda: Criterion.round)
     belongs(Award, commune=lambda: Award.contest.commune)
 
 

@@ -83,8 +83,8 @@ def _check_access_declared(app: Litestar) -> None:
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None, run_workers: bool = True) -> Litestar:
     settings = settings or get_settings()
-    settings.check()
     notifications.use_base_url(settings.base_url)  # links in notices and mails are absolute
+    settings.check()
     clock = clock or shifted_clock(settings.clock_offset)
     admin_app = admin_module.AdminGate(admin_module.build_admin(settings, clock=clock), settings)
 
@@ -154,10 +154,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             AwardsController,
             JudgeController,
             OrganizerJudgingController,
+            OrganizerProgressController,
             VoteController,
             VerificationController,
             ResidentsController,
-            OrganizerProgressController,
             OrganizerVoteController,
             poster,
             MentorsController,

@@ -228,14 +228,14 @@ def form_for(method: str, path: str, objects: Objects) -> dict[str, Any]:
         "/organizer/rounds/{round_id:int}/judging/settings": lambda: {
             "judges_per_entry": "1", "min_per_judge": "0", "anchors": "0", "method": "additive"},
         "/organizer/rounds/{round_id:int}/judging/shortlist": lambda: {**reason, "top": "1"},
+        "/organizer/rounds/{round_id:int}/judging/progress/judges/{judge_id:int}/remind": lambda: {},
+        "/organizer/rounds/{round_id:int}/advance": lambda: {},
+        "/organizer/rounds/{round_id:int}/advance/undo": lambda: {},
         "/organizer/rounds/{round_id:int}/extend": lambda: {
             "phase": "judging", "new_end": "15/01/2030 17:00", "confirm": "1"},
         "/organizer/rounds/{round_id:int}/now": lambda: {"action": "close", "phase": "judging"},
         "/organizer/rounds/{round_id:int}/delete": lambda: {},
         "/organizer/rounds/{round_id:int}/edit": lambda: {
-        "/organizer/rounds/{round_id:int}/judging/progress/judges/{judge_id:int}/remind": lambda: {},
-        "/organizer/rounds/{round_id:int}/advance": lambda: {},
-        "/organizer/rounds/{round_id:int}/advance/undo": lambda: {},
             "name": "Vòng kiểm tra", "takes_entries": "on", "has_judging": "on",
             "submission_opens": "01/01/2030 08:00", "submission_closes": "10/01/2030 08:00",
             "judging_closes": "20/01/2030 08:00", "results_at": "25/01/2030 08:00"},
