@@ -162,7 +162,7 @@ async def test_round_dates_out_of_order_are_refused(client, make_user, commune, 
               "results_at": "2026-12-25T00:00:00+00:00"},
         headers={"X-CSRFToken": client.cookies.get("csrftoken")},
     )
-    assert response.status_code == 422 and "Submissions must open before they close" in response.text
+    assert response.status_code == 422 and "Submissions must close after they open" in response.text
     assert await Round.count() == 1
     ok = await client.post(
         "/admin/api/tables/contest_round/",
