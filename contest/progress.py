@@ -336,6 +336,47 @@ async def alert_awards(*, now: dt.datetime, lang: str = "vi") -> int:
     return sent
 
 
+RESULTS_NOTICE_WINDOW = dt.timedelta(days=7)
+
+
+async def alert_results(*, now: dt.datetime, lang: str = "vi", window: dt.timedelta = RESULTS_NOTICE_WINDOW) -> int:
+    """Once a contest's results are out (within ``window``), each team of its last round that won no
+    award is told once: the results are out and where to read them and the judges' feedback."""
+    sent = 0
+    recent = await Round.select(Round.id, Round.contest, Round.contest.slug, Round.contest.title).where(
+        (Round.results_at <= now) & (Round.results_at > now - window))
+    if not recent:
+        return 0
+    contests = {r["contest"] for r in recent}
+    final: dict[int, int] = {}  # each contest's last round (by position, then id)
+    for r in await Round.select(Round.id, Round.contest).where(Round.contest.is_in(list(contests))).order_by(
+            Round.position).order_by(Round.id):
+        final[r["contest"]] = r["id"]
+    from contest.judging import entries
+
+    for last in (r for r in recent if final.get(r["contest"]) == r["id"]):
+        last = {**last, "slug": last["contest.slug"], "title": last["contest.title"]}
+        awarded = {a["idea"] for a in await Award.select(Award.idea).where(
+            (Award.contest == last["contest"]) & Award.idea.is_not_null())}
+        for entry in await entries(last["id"]):
+            if entry["id"] in awarded:
+                continue
+            async with atomic(_db()):
+                if not await _claim(f"results:{last['contest']}:{entry['id']}", now=now):
+                    continue
+                for person in await _team(entry["id"], entry["lead"]):
+                    await notifications.notify(
+                        person, kind="results_out", now=now,
+                        link=notifications.absolute(f"/contests/{last['slug']}/results"),
+                        title=translate(N_("The results of “%(contest)s” are out"), lang, contest=last["title"]),
+                        body=translate(N_("Thank you for taking part. Your idea %(code)s did not win an award this "
+                                          "time. The results page shows the ranking; your idea's page shows the "
+                                          "judges' feedback the organizers released."), lang,
+                                       code=entry["code"] or ""))
+                sent += 1
+    return sent
+
+
 async def resolve_open_rounds(*, now: dt.datetime, lang: str = "vi") -> int:
     """Conflicts found after assignment (a new team member, a new mentoring link) in rounds being judged."""
     moved = 0
@@ -355,5 +396,6 @@ async def housekeeping(*, now: dt.datetime, lang: str = "vi") -> dict[str, int]:
     return {"conflicts": await resolve_open_rounds(now=now, lang=lang),
             "deadline_reminders": await remind_deadlines(now=now, lang=lang),
             "vote_bursts": await alert_vote_bursts(now=now, lang=lang),
-            "awards": await alert_awards(now=now, lang=lang)}
+            "awards": await alert_awards(now=now, lang=lang),
+            "results": await alert_results(now=now, lang=lang)}
 

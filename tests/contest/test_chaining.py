@@ -334,6 +334,27 @@ async def test_awarded_team_is_told_once_when_results_are_out(setup, clock):  # 
     assert note["user"] == setup["leads"][1].id and "Giải Nhất" in note["title"]
 
 
+async def test_teams_without_an_award_are_told_once_the_results_are_out(setup, clock):  # noqa: F811
+    await Award(contest=setup["round"]["contest"], name="Giải Nhất", position=1, idea=setup["ideas"][1]).save()
+    assert await progress.alert_results(now=clock()) == 0  # results not out yet
+    results_at = setup["round"]["results_at"]
+    later = results_at + dt.timedelta(hours=1)
+    entries = await judging.entries(setup["round"]["id"])
+    assert await progress.alert_results(now=later) == len(entries) - 1  # every entry but the awarded one
+    assert await progress.alert_results(now=later) == 0  # once
+    notes = await Notification.select().where(Notification.kind == "results_out")
+    told = {n["user"] for n in notes}
+    assert setup["leads"][1].id not in told and setup["leads"][0].id in told
+    note = next(n for n in notes if n["user"] == setup["leads"][0].id)
+    assert "chưa đạt giải" in note["body"] and note["link"].endswith("/results")
+    assert note["link"].startswith(("http://", "https://"))
+
+
+async def test_results_long_past_send_no_notice(setup, clock):  # noqa: F811
+    long_after = setup["round"]["results_at"] + dt.timedelta(days=30)
+    assert await progress.alert_results(now=long_after) == 0
+
+
 async def test_a_judge_handed_an_entry_by_the_organizer_is_told(setup, clock, commune):  # noqa: F811
     await assign_all(setup, clock, k=2)
     round_id = setup["round"]["id"]
