@@ -63,7 +63,8 @@ def lock_reason(round_: Mapping[str, Any], settings: Mapping[str, Any] | None, n
         return None  # an audited reopening is running
     if round_.get("results_at") and now >= round_["results_at"]:
         return LOCKED_PUBLISHED
-    if settings.get("frozen_at") or (round_.get("judging_closes") and now >= round_["judging_closes"]):
+    judged = round_.get("has_judging", True)  # a round without judging has no scores to freeze
+    if settings.get("frozen_at") or (judged and round_.get("judging_closes") and now >= round_["judging_closes"]):
         return LOCKED_FROZEN
     return None
 
@@ -72,7 +73,8 @@ async def round_lock(round_id: int | None, now: dt.datetime) -> str | None:
     """``lock_reason`` of a round by id (a round that does not exist is not locked: nothing to protect)."""
     if round_id is None:
         return None
-    round_ = await Round.select(Round.results_at, Round.judging_closes).where(Round.id == round_id).first()
+    round_ = await Round.select(Round.results_at, Round.judging_closes, Round.has_judging).where(
+        Round.id == round_id).first()
     if round_ is None:
         return None
     settings = await RoundJudging.select(RoundJudging.frozen_at, RoundJudging.reopened_until).where(

@@ -164,7 +164,8 @@ def locked_round_guard(clock: Clock, column: str = "round"):
     from contest import rubric
 
     async def guard(row: dict[str, Any]) -> str | None:
-        return await rubric.round_lock(row.get(column), clock())
+        round_id = row.get(column)  # a row being created has no id yet: nothing to protect
+        return await rubric.round_lock(round_id, clock()) if isinstance(round_id, int) else None
     return guard
 
 
@@ -203,7 +204,8 @@ def admin_policies(clock: Clock = system_clock) -> dict[str, TablePolicy]:
         # Contests: each organizer their communes' rows.
         Contest._meta.tablename: TablePolicy(Reach.write, rows=lambda c: Contest.commune.is_in(list(c)),
                                              owner="commune"),
-        Round._meta.tablename: TablePolicy(Reach.write, rows=in_contest(Round), owner="contest"),
+        Round._meta.tablename: TablePolicy(Reach.write, rows=in_contest(Round), owner="contest",
+                                           guard=locked_round_guard(clock, column="id")),
         Category._meta.tablename: TablePolicy(Reach.write, rows=in_contest(Category), owner="contest"),
         Idea._meta.tablename: TablePolicy(Reach.write, rows=in_contest(Idea), owner="contest"),
         Award._meta.tablename: TablePolicy(Reach.write, rows=in_contest(Award), owner="contest",

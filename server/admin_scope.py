@@ -488,8 +488,7 @@ class ScopedCRUD(PiccoloCRUD):
             return Response(f"Unrecognised keys - {unknown}.", status_code=400)
         values = {getattr(cls, key): getattr(model, key) for key in data}
         async with atomic(cls._meta.db):
-            current = await cls.select(*[c for c in cls._meta.foreign_key_columns]).where(
-                self._scoped_pk(row_id)).first()
+            current = await cls.select(*self._guarded_columns()).where(self._scoped_pk(row_id)).first()
             if current is None:
                 return Response("The resource doesn't exist", status_code=404)
             await self._check_targets({k._meta.name: v for k, v in values.items()}, current)

@@ -81,6 +81,10 @@ def test_lock_reason_frozen_published_and_reopened():
     reopened = {"frozen_at": now - 2 * hour, "reopened_until": now + hour}
     assert rubric.lock_reason(published, reopened, now) is None
     assert rubric.lock_reason(published, reopened, now + 2 * hour) == rubric.LOCKED_PUBLISHED
+    # A round with only a public vote has no scores to freeze: its rules stay open until its results.
+    vote_only = {"has_judging": False, "judging_closes": now - hour, "results_at": now + 2 * hour}
+    assert rubric.lock_reason(vote_only, None, now) is None
+    assert rubric.lock_reason(vote_only, None, now + 3 * hour) == rubric.LOCKED_PUBLISHED
 
 
 # ---------------------------------------------------------------- in the database

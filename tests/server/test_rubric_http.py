@@ -197,6 +197,7 @@ async def test_locked_round_refused_through_the_admin_api(app, world, clock, mak
                 admin.patch(f"{base}/award/{award.id}/", json={"rank": 2}, headers=headers),
                 admin.post(f"{base}/award/", json={"contest": mine["id"], "name": "Giải Nhì"}, headers=headers),
                 admin.delete(f"{base}/award/{award.id}/", headers=headers),
+                admin.patch(f"{base}/contest_round/{mine['round']}/", json={"name": "Đổi tên"}, headers=headers),
             ]
             for attempt in attempts:
                 response = await attempt
@@ -210,6 +211,9 @@ async def test_locked_round_refused_through_the_admin_api(app, world, clock, mak
                                 judging_closes=clock.now + dt.timedelta(days=40),
                                 results_at=clock.now + dt.timedelta(days=50))
             await other_round.save()
+            renamed = await admin.patch(f"{base}/contest_round/{other_round.id}/", json={"name": "Chung kết"},
+                                        headers=headers)
+            assert renamed.status_code == 200, renamed.text  # a round that is not locked stays editable
             loose = Criterion(round=other_round.id, name="Tác động", weight=1)
             await loose.save()
             moved = await admin.patch(f"{base}/rubric_criterion/{loose.id}/", json={"round": mine["round"]},
