@@ -76,11 +76,21 @@ async def db(database):
     await truncate_all()
 
 
-@pytest.fixture
-def clock():
+TEST_NOW = dt.datetime(2026, 11, 27, 3, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture(scope="session")
+def _session_clock():
     from accounts.clock import FrozenClock
 
-    return FrozenClock(dt.datetime(2026, 11, 27, 3, 0, tzinfo=dt.timezone.utc))
+    return FrozenClock(TEST_NOW)
+
+
+@pytest.fixture
+def clock(_session_clock):
+    """The frozen test clock, back at ``TEST_NOW`` for every test (tests move it forward)."""
+    _session_clock.now = TEST_NOW
+    return _session_clock
 
 
 @pytest.fixture
@@ -90,11 +100,27 @@ def settings():
     return get_settings()
 
 
-@pytest.fixture
-def app(db, settings, clock):
+@pytest.fixture(scope="session")
+def _session_app(_session_clock):
+    """The app is built once per run (building it, piccolo-admin included, takes about a second)."""
     from server.app import create_app
+    from server.settings import get_settings
 
-    return create_app(settings, clock=clock, run_workers=False)
+    return create_app(get_settings(), clock=_session_clock, run_workers=False)
+
+
+@pytest.fixture
+def app(db, clock, _session_app):
+    """The shared app with its in-memory state (sessions, rate-limit counters) emptied for each test."""
+    from litestar.stores.memory import MemoryStore
+
+    store = _session_app.stores.get("sessions")
+    if isinstance(store, MemoryStore):
+        store._store.clear()
+    limiter = _session_app.state["ctx"].limiter
+    if hasattr(limiter, "windows"):
+        limiter.windows.clear()
+    return _session_app
 
 
 @pytest.fixture
