@@ -15,6 +15,8 @@ from babel.support import NullTranslations, Translations
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
+# The names people read for the language codes stored with mentors and teams.
+LANGUAGE_NAMES = {"vi": "Vietnamese", "en": "English"}
 
 
 def N_(message: str) -> str:  # noqa: N802 — the conventional gettext marker name

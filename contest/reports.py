@@ -239,8 +239,9 @@ def _xlsx_value(value: object) -> object:
         return value.replace(tzinfo=None)
     if isinstance(value, dt.date):
         return value
-    text = _XLSX_ILLEGAL.sub("", unicodedata.normalize("NFC", str(value)))
-    return _neutralise(text)[:_XLSX_MAX_TEXT]
+    # No protective apostrophe: the cell is written as a text cell (see ``_text_cell``), which
+    # Excel and LibreOffice never evaluate, so the person sees exactly what was typed.
+    return _XLSX_ILLEGAL.sub("", unicodedata.normalize("NFC", str(value)))[:_XLSX_MAX_TEXT]
 
 
 def _display_len(value: object) -> int:
@@ -263,8 +264,9 @@ def safe_sheet_title(title: str) -> str:
 def xlsx_bytes(sheet_title: str, headers: list[str], rows: Iterable[Sequence[object]]) -> bytes:
     """An .xlsx workbook with one sheet: bold, frozen header row; fitted column widths.
 
-    Aware datetimes become naive Asia/Ho_Chi_Minh wall time (Excel stores no zone);
-    text is neutralised against formula injection like :func:`csv_bytes`.
+    Aware datetimes become naive Asia/Ho_Chi_Minh wall time (Excel stores no zone). Text is
+    stored as a text cell with the text number format ``@`` — never as a formula, whatever it
+    starts with — so it needs no visible apostrophe (CSV, which has no cell types, keeps one).
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -295,8 +297,16 @@ def xlsx_bytes(sheet_title: str, headers: list[str], rows: Iterable[Sequence[obj
         cell.font = bold
         header_cells.append(cell)
     ws.append(header_cells)
+    def _text_cell(value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"  # openpyxl would make "=…" a formula
+        cell.number_format = "@"
+        return cell
+
     for row in body:
-        ws.append(row)
+        ws.append([_text_cell(v) for v in row])
 
     buf = io.BytesIO()
     wb.save(buf)

@@ -50,7 +50,15 @@ def build_environment() -> Environment:
         request = ctx.get("request")
         return take_flashes(request) if request is not None else []
 
+    @pass_context
+    def languages(ctx, codes) -> str:
+        """Language codes as their names in the reader's language: "Tiếng Việt, Tiếng Anh"."""
+        from contest.labels import language_names
+
+        return language_names(codes, lambda msgid: i18n.translate(msgid, lang(ctx)))
+
     env.globals.update(me=me, lang=lang, url_with_lang=url_with_lang, flashes=flashes)
+    env.filters["languages"] = languages
     from accounts import limits
 
     env.globals["limits"] = limits  # maxlength and hints of text fields

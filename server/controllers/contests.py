@@ -18,7 +18,7 @@ from accounts.text import as_id
 from contest import authoring, judging, phases, rules, services, uploads
 from contest.forms import FIELD_LABELS, IdeaForm
 from contest.markdown import render as markdown
-from contest.tables import Stage
+from contest.labels import STAGE_LABELS, STATUS_LABELS
 from server.auth import current_user
 from server.context import AppContext
 from server.guards import access
@@ -29,20 +29,6 @@ from accounts.scope import PLATFORM
 
 PER_PAGE = 12
 UPLOAD_BODY_LIMIT = 80 * 1024 * 1024  # a cover and five attachments of 10 MB, plus the text
-STAGE_LABELS = {
-    Stage.idea.value: N_("Idea"),
-    Stage.prototype.value: N_("Prototype"),
-    Stage.pilot.value: N_("Pilot"),
-    Stage.launched.value: N_("Launched"),
-}
-STATUS_LABELS = {
-    "draft": N_("Draft"),
-    "submitted": N_("Submitted"),
-    "withdrawn": N_("Withdrawn"),
-    "shortlisted": N_("Shortlisted"),
-    "finalist": N_("Finalist"),
-    "awarded": N_("Awarded"),
-}
 
 
 async def contest_context(slug: str, request: Request, ctx: AppContext) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from accounts.text import as_id, as_int
 from contest import judging
 from contest.assignment import AssignmentInfeasible
 from contest.markdown import render as markdown
+from contest.labels import STATUS_LABELS
 from server.auth import current_user
 from server.context import AppContext
 from server.controllers.contests import STAGE_LABELS
@@ -211,6 +212,7 @@ class OrganizerJudgingController(Controller):
             counts=await judging.counts(round_id),
             results=results, ranking=results["ranking"][offset:offset + RANKING_PER_PAGE], offset=offset,
             page=page, pages=pages, methods=judging.METHOD_LABELS, categories=await categories_of(round_["contest"]),
+            status_labels=STATUS_LABELS,
             open=judging.scoring_open(round_, settings, ctx.now()), errors=errors or {}, view_error=view_error,
             scoring=judging.scoring_state(round_, settings, ctx.now()),
             view_method=method,

@@ -35,7 +35,7 @@ def _local(text: str) -> dt.datetime:
 
 
 def _ics_response(body: bytes, name: str) -> Response:
-    return Response(body, media_type="text/calendar; charset=utf-8",
+    return Response(body, media_type="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="{name}.ics"'})
 
 

@@ -13,11 +13,12 @@ from litestar.response import Template
 from accounts.errors import DomainError, NotFound
 from accounts.i18n import N_
 from accounts.rules import Access
+from accounts.text import as_id
 from contest import reports, services, stats
 from contest.forms import FIELD_LABELS
 from server.auth import current_user
 from server.context import AppContext
-from server.controllers.contests import STATUS_LABELS
+from contest.labels import STAGE_LABELS, STATUS_LABELS
 from server.guards import access
 from server.i18n import t
 from server.web import flash, flash_error, form_data, organizer_scope, redirect, render
@@ -64,7 +65,9 @@ class OrganizerController(Controller):
             N_("Year of birth"), N_("Stage"), N_("Estimated budget (VND)"), N_("Round"), N_("Created"),
             N_("Submitted"), N_("Hidden"))]
         data = [[r["code"], r["title"], t(request, STATUS_LABELS[r["status"]]), r["category.name"], r["hamlet.name"],
-                 r["lead.full_name"], r["lead.birth_year"], r["stage"], r["budget_vnd"], r["round.name"],
+                 r["lead.full_name"], r["lead.birth_year"],
+                 t(request, STAGE_LABELS[r["stage"]]) if r["stage"] in STAGE_LABELS else r["stage"],
+                 r["budget_vnd"], r["round.name"],
                  r["created_at"], r["submitted_at"], t(request, N_("yes")) if r["hidden"] else ""] for r in rows]
         return contest, headers, data
 
@@ -105,12 +108,22 @@ class OrganizerController(Controller):
         scope = organizer_scope(request)
         idea = await services.idea_full(idea_id, scope=scope)
         revisions = await services.revisions_of(idea_id, scope=scope)
+        category_names = {c["id"]: c["name"] for c in await services.categories_of(idea["contest"])}
+
+        def shown(name: str, value: object) -> object:  # names, not the stored codes and ids
+            if name == "category" and value is not None:
+                return category_names.get(as_id(value) or 0, t(request, N_("(a field that was removed)")))
+            if name == "stage" and value in STAGE_LABELS:
+                return t(request, STAGE_LABELS[value])
+            return value
+
         changes = []
         for before, after in zip(revisions, revisions[1:]):
             fields = []
             for name, value in after["snapshot"].items():
                 old = before["snapshot"].get(name)
                 if old != value:
+                    old, value = shown(name, old), shown(name, value)
                     diff = list(difflib.unified_diff(str(old or "").splitlines(), str(value or "").splitlines(),
                                                      lineterm="", n=1))[2:]
                     fields.append({"name": name, "old": old, "new": value, "diff": diff})

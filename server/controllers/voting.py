@@ -259,7 +259,7 @@ class VoteController(Controller):
     @get("/recount.py", opt=access(Access.public))
     async def recount_script(self, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
         data = await self._recount(slug, ctx)
-        return Response(voting_script(data["vote_log"]), media_type="text/x-python; charset=utf-8",
+        return Response(voting_script(data["vote_log"]), media_type="text/x-python",
                         headers={"Content-Disposition": f'attachment; filename="{slug}-recount.py"'})
 
     async def _recount(self, slug: str, ctx: AppContext) -> dict:

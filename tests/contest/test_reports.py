@@ -168,9 +168,13 @@ def test_xlsx_header_text_and_local_time():
     assert ws["C2"].value == -5
     assert ws["D2"].value == dt.datetime(2026, 11, 28, 0, 30)  # Hà Nội wall time, naive
     assert ws["D2"].is_date
-    assert ws["A3"].value == '\'=HYPERLINK("http://evil.example")'
+    # Text cells, never formulas, and no visible apostrophe in front
+    assert ws["A3"].value == '=HYPERLINK("http://evil.example")'
     assert ws["A3"].data_type == "s"
-    assert ws["B3"].value == "'+84 912"
+    assert ws["A3"].number_format == "@"
+    assert ws["B3"].value == "+84 912"
+    assert ws["B3"].data_type == "s"
+    assert ws["C3"].data_type == "n"
     assert ws["D3"].value is None
     widths = {k: d.width for k, d in ws.column_dimensions.items()}
     assert 8 <= widths["C"] < widths["A"] <= 60

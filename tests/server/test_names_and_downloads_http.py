@@ -1,0 +1,122 @@
+"""No raw code reaches a person (statuses, stages, languages, categories) in pages and exports;
+every download says what it is; Excel cells hold text as text, with no visible apostrophe."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+
+import httpx
+import pytest
+from openpyxl import load_workbook
+
+from accounts.tables import Role
+from contest import voting
+from contest.tables import Award, Idea, IdeaRevision
+from mentoring.tables import MentorProfile
+from tests.conftest import login
+from tests.contest.test_voting import verified, vote_round  # noqa: F401 — shared fixture
+from tests.mentoring.test_mentoring import world  # noqa: F401 — shared fixture
+from tests.support.factories import PASSWORD
+
+pytestmark = pytest.mark.integration
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RAW = ("shortlisted", "finalist", "awarded", "prototype", "pilot", "launched")
+
+
+@contextlib.asynccontextmanager
+async def _organizer(app, make_user):
+    organizer = await make_user(email="to-chuc@example.com", roles=(Role.organizer,))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        await login(client, organizer.email, PASSWORD)
+        yield client
+
+
+async def test_organizer_exports_name_statuses_and_stages_and_keep_text_as_text(app, vote_round, make_user):  # noqa: F811
+    first, second = vote_round["ideas"][:2]
+    await Idea.update({Idea.title: "=SUM(A1:A9)", Idea.stage: "prototype", Idea.status: "shortlisted"}).where(
+        Idea.id == first)
+    await Idea.update({Idea.title: "+84 912 345 678", Idea.stage: "launched", Idea.status: "finalist"}).where(
+        Idea.id == second)
+    slug = vote_round["contest"]["slug"]
+    async with _organizer(app, make_user) as staff:
+        xlsx = await staff.get(f"/organizer/contests/{slug}/export.xlsx")
+        assert xlsx.status_code == 200 and xlsx.headers["content-type"] == XLSX
+        assert xlsx.headers["content-disposition"].startswith("attachment;")
+        sheet = load_workbook(io.BytesIO(xlsx.content)).active
+        header = [c.value for c in sheet[1]]
+        assert header[2] == "Trạng thái" and header[7] == "Giai đoạn"
+        by_title = {r[1].value: r for r in sheet.iter_rows(min_row=2)}
+        formula = by_title["=SUM(A1:A9)"]  # exactly what was typed: no apostrophe in front
+        assert formula[1].data_type == "s" and formula[1].number_format == "@"
+        assert formula[2].value == "Vào vòng trong" and formula[7].value == "Mẫu thử"
+        phone = by_title["+84 912 345 678"]
+        assert phone[1].data_type == "s" and phone[2].value == "Vào chung khảo" and phone[7].value == "Ra mắt"
+        cells = [str(c.value) for r in sheet.iter_rows() for c in r if c.value is not None]
+        assert not set(cells) & set(RAW) and not any(v.startswith("'") for v in cells)
+
+        exported = await staff.get(f"/organizer/contests/{slug}/export.csv")
+        assert exported.headers["content-type"] == "text/csv; charset=utf-8"
+        table = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+        cells = [c for row in table for c in row]
+        assert "'=SUM(A1:A9)" in cells and "'+84 912 345 678" in cells  # CSV keeps the formula guard
+        assert "Vào vòng trong" in cells and "Mẫu thử" in cells and not set(cells) & set(RAW)
+
+        english = await staff.get(f"/organizer/contests/{slug}/export.csv?lang=en")
+        cells = [c for row in csv.reader(io.StringIO(english.content.decode("utf-8-sig"))) for c in row]
+        assert "Shortlisted" in cells and "Prototype" in cells and "Launched" in cells
+
+
+async def test_revisions_name_the_field_and_stage_not_their_codes(app, vote_round, make_user, clock):  # noqa: F811
+    idea_id = vote_round["ideas"][0]
+    categories = vote_round["contest"]["categories"]
+    lead = (await Idea.select(Idea.lead).where(Idea.id == idea_id).first())["lead"]
+    base = {"title": "Lọc nước", "summary": "Tóm tắt", "problem": "", "solution": "", "beneficiaries": "",
+            "resources": "", "budget_vnd": None, "body": "", "video_url": ""}
+    await IdeaRevision.delete().where(IdeaRevision.idea == idea_id)
+    for number, (category, stage) in enumerate([(categories[0], "idea"), (categories[2], "pilot")], start=1):
+        await IdeaRevision(idea=idea_id, number=number, author=lead, created_at=clock(),
+                           snapshot=json.dumps({**base, "category": category, "stage": stage})).save()
+    async with _organizer(app, make_user) as staff:
+        page = await staff.get(f"/organizer/ideas/{idea_id}/revisions")
+    assert page.status_code == 200
+    assert "-Nông nghiệp" in page.text and "+Môi trường" in page.text
+    assert "-Ý tưởng" in page.text and "+Thí điểm" in page.text
+    assert f"-{categories[0]}\n" not in page.text and f"+{categories[2]}\n" not in page.text
+    assert "+pilot" not in page.text
+
+
+async def test_mentor_page_names_the_languages(client, world):  # noqa: F811
+    mentor_id = world["mentors"][0][0]
+    await MentorProfile.update({MentorProfile.languages: json.dumps(["vi", "en"])}).where(
+        MentorProfile.id == mentor_id)
+    page = await client.get(f"/mentors/{mentor_id}")
+    assert "Tiếng Việt, Tiếng Anh" in page.text and "vi, en" not in page.text
+    english = await client.get(f"/mentors/{mentor_id}?lang=en")
+    assert "Vietnamese, English" in english.text
+
+
+async def test_every_public_download_says_what_it_is(client, vote_round, make_user, clock):  # noqa: F811
+    slug = vote_round["contest"]["slug"]
+    for i in range(2):
+        voter = await verified(make_user)
+        await voting.cast(vote_round["round"]["id"], vote_round["ideas"][i], voter_id=voter.id, now=clock(),
+                          alias_key=b"vote-alias:test-secret-key-that-is-long-enough-0123456789")
+    await Award(contest=vote_round["contest"]["id"], name="Giải bình chọn", position=1, basis="public", rank=1).save()
+    clock.advance(days=10)
+    expected = {
+        "results.csv": "text/csv; charset=utf-8",
+        "results.json": "application/json",
+        "vote-log.csv": "text/csv; charset=utf-8",
+        "vote-log.json": "application/json",
+        "recount.py": "text/x-python; charset=utf-8",
+    }
+    for name, content_type in expected.items():
+        response = await client.get(f"/contests/{slug}/{name}")
+        assert response.status_code == 200, name
+        assert response.headers["content-type"] == content_type, name
+        if name != "results.json":  # a file to keep: it comes with a file name
+            assert response.headers["content-disposition"].startswith("attachment;"), name
