@@ -28,6 +28,7 @@ from server import admin as admin_module
 from server.auth import PrincipalMiddleware, principal_on_unmatched
 from server.badinput import EXCEPTION_HANDLERS as BAD_INPUT_HANDLERS
 from server.badinput import BadInputMiddleware, SafeRequest
+from server.compression import CompressionMiddleware
 from server.context import AppContext
 from server.controllers.accounts import AccountController, AuthController, InboxController
 from server.controllers.api import OpenDataController
@@ -60,6 +61,7 @@ from server.ratelimit import rate_limiter_for
 from server.security import security_headers
 from server.sessions import RotatingSessionConfig
 from server.settings import BASE_DIR, Settings, get_settings
+from server.static_assets import StaticAssetsMiddleware, default_assets
 from server.templating import template_engine
 from server.uploads import UploadCleanupMiddleware
 
@@ -201,4 +203,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         debug=False,
     )
     _check_access_declared(app)
+    # In front of routing: static files from memory (hashed names cached for a year), and
+    # compression of everything else that is text.
+    app.asgi_handler = CompressionMiddleware(StaticAssetsMiddleware(app.asgi_handler, default_assets()))
     return app

@@ -58,6 +58,9 @@ def build_environment() -> Environment:
         return language_names(codes, lambda msgid: i18n.translate(msgid, lang(ctx)))
 
     env.globals.update(me=me, lang=lang, url_with_lang=url_with_lang, flashes=flashes)
+    from server.static_assets import static_url
+
+    env.globals["static_url"] = static_url  # /static/css/site.<hash>.css, cached for a year
     env.filters["languages"] = languages
     from accounts import limits
 
