@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from accounts import audit, limits
+from accounts import audit, events, limits
 from accounts.engine import atomic
 from accounts.errors import NotFound, ValidationFailed
 from accounts.i18n import N_
@@ -402,8 +402,10 @@ async def update_contest(slug: str, form: ContestForm, *, scope: Scope, actor_id
     Raises ``NotFound`` outside the scope, ``ValidationFailed`` with every problem (nothing written).
     """
     try:
-        return await _update(slug, form, scope=scope, actor_id=actor_id, now=now, cover=cover,
-                             remove_cover=remove_cover)
+        result = await _update(slug, form, scope=scope, actor_id=actor_id, now=now, cover=cover,
+                               remove_cover=remove_cover)
+        await events.public_changed("contest.updated")
+        return result
     except Exception as exc:
         if isinstance(exc, ValidationFailed) or not _is_unique_violation(exc):
             raise

@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from accounts import audit, notifications
+from accounts import audit, events, notifications
 from accounts.engine import atomic, is_sqlite
 from accounts.errors import NotFound, PermissionDenied, ValidationFailed
 from accounts.scope import Scope, clause, load
@@ -110,6 +110,7 @@ async def set_published(contest_id: int, published: bool, *, actor_id: int, now:
         await Contest.update({Contest.published: published}).where(Contest.id == contest_id)
         await audit.record("contest.published" if published else "contest.unpublished", actor_id=actor_id,
                            target_type="contest", target_id=contest_id, commune_id=contest["commune"], now=now)
+    await events.public_changed("contest.published" if published else "contest.unpublished")
 
 
 async def extend_submission_deadline(round_id: int, new_close: dt.datetime, *, actor_id: int,
@@ -231,6 +232,7 @@ async def save(idea_id: int, form: forms.IdeaForm, *, user_id: int, now: dt.date
         if changed:
             await _add_revision(idea_id, values, author_id=user_id, now=now)
         await _attach(idea_id, files, cover, now=now)
+    await events.public_changed("idea.edited")
 
 
 async def allocate_code(commune_id: int, prefix: str, year: int) -> str:
@@ -278,6 +280,7 @@ async def submit(idea_id: int, *, user_id: int, now: dt.datetime, lang: str = "v
                                   "submission deadline."), lang, title=idea["title"], contest=contest["title"]),
                 link=f"/ideas/{code}", kind="idea_submitted", now=now,
             )
+    await events.public_changed("idea.submitted")
     return code
 
 
@@ -294,6 +297,7 @@ async def withdraw(idea_id: int, *, user_id: int, reason: str, now: dt.datetime)
     ).returning(Idea.id)
     if not done:
         raise IdeaError(N_("This idea can no longer be withdrawn."))
+    await events.public_changed("idea.withdrawn")
 
 
 # ---------------------------------------------------------------- team
@@ -442,8 +446,12 @@ async def report(idea_id: int, *, reporter_id: int, reason: str, threshold: int,
             from contest.progress import tell_hidden_by_reports
 
             await tell_hidden_by_reports(idea_id, now=now, lang=lang)
-            return True
-    return False
+            hidden = True
+        else:
+            hidden = False
+    if hidden:
+        await events.public_changed("idea.hidden")
+    return hidden
 
 
 async def hide(idea_id: int, *, reason: str, actor_id: int, now: dt.datetime, lang: str = "vi",
@@ -463,6 +471,7 @@ async def hide(idea_id: int, *, reason: str, actor_id: int, now: dt.datetime, la
         contest = await Contest.select(Contest.commune).where(Contest.id == idea["contest"]).first()
         await audit.record("idea.hidden", actor_id=actor_id, target_type="idea", target_id=idea_id,
                            commune_id=contest["commune"], now=now, data={"reason": reason})
+    await events.public_changed("idea.hidden")
 
 
 async def unhide(idea_id: int, *, actor_id: int, now: dt.datetime, scope: Scope) -> None:
@@ -473,6 +482,7 @@ async def unhide(idea_id: int, *, actor_id: int, now: dt.datetime, scope: Scope)
         contest = await Contest.select(Contest.commune).where(Contest.id == idea["contest"]).first()
         await audit.record("idea.shown", actor_id=actor_id, target_type="idea", target_id=idea_id,
                            commune_id=contest["commune"], now=now)
+    await events.public_changed("idea.shown")
 
 
 # ---------------------------------------------------------------- reading

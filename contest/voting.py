@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from accounts import audit
+from accounts import audit, events
 from accounts.engine import atomic, is_sqlite
 from accounts.errors import NotFound, PermissionDenied, ValidationFailed
 from accounts.scope import Scope, load
@@ -357,6 +357,8 @@ async def cast_vote(round_: dict[str, Any], code: str, *, voter: Voter | None, n
             # finds the winner's ballot (and, for the same idea, its vote).
             if attempt == 2 or await _ballot_of_other_resident(round_["id"], voter.id):
                 raise IdeaError(_OTHER_BALLOT) from None
+    if round_["rules"].get("live_tally"):  # the counts are on the public pages during the vote
+        await events.public_changed("vote.cast")
     return {"receipt": receipt, "code": entry["idea_code"], "used": used, "limit": limit, "left": limit - used}
 
 
@@ -458,6 +460,8 @@ async def withdraw(round_id: int, idea_id: int, *, voter_id: int, now: dt.dateti
         await _count(round_id, idea_id, -1)
         await _append_log(_log_entry(round_, voter_id=voter_id, alias_key=alias_key, idea_code=code,
                                      action="withdraw", now=now, receipt=removed[0]["receipt"]))
+    if round_["rules"].get("live_tally"):
+        await events.public_changed("vote.withdrawn")
 
 
 async def void(vote_id: int, *, reason: str, actor_id: int, now: dt.datetime, alias_key: bytes,
@@ -483,6 +487,7 @@ async def void(vote_id: int, *, reason: str, actor_id: int, now: dt.datetime, al
                                      reason=reason[:500]))
         await audit.record("vote.voided", actor_id=actor_id, target_type="vote", target_id=vote_id,
                            commune_id=vote["round.contest.commune"], now=now, data={"reason": reason})
+    await events.public_changed("vote.voided")
 
 
 async def my_votes(round_id: int, voter_id: int) -> dict[int, dict[str, Any]]:

@@ -57,6 +57,7 @@ from server.errors import EXCEPTION_HANDLERS
 from server.guards import access_guard, access_of
 from server.i18n import LanguageMiddleware
 from server.mail import worker as mail_worker
+from server.page_cache import PageCache, PageCacheMiddleware
 from server.ratelimit import rate_limiter_for
 from server.security import security_headers
 from server.sessions import RotatingSessionConfig
@@ -203,7 +204,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         debug=False,
     )
     _check_access_declared(app)
-    # In front of routing: static files from memory (hashed names cached for a year), and
-    # compression of everything else that is text.
-    app.asgi_handler = CompressionMiddleware(StaticAssetsMiddleware(app.asgi_handler, default_assets()))
+    # In front of routing: anonymous public pages from the shared page cache, static files from
+    # memory (hashed names cached for a year), and compression of everything else that is text.
+    handler = app.asgi_handler
+    if settings.page_cache_seconds > 0:
+        page_cache = PageCache(settings.redis_url, ttl=settings.page_cache_seconds, session_cookie=SESSION_COOKIE,
+                               csrf_cookie=CSRF_COOKIE, now=lambda: clock().timestamp())
+        page_cache.listen()
+        app.state["page_cache"] = page_cache
+        handler = PageCacheMiddleware(handler, page_cache)
+    app.asgi_handler = CompressionMiddleware(StaticAssetsMiddleware(handler, default_assets()))
     return app

@@ -40,6 +40,8 @@ class RotatingSessionBackend(ServerSideSessionBackend):
 
     async def store_in_message(self, scope_session: ScopeSession, message: Message, connection: ASGIConnection) -> None:
         if scope_session is not Empty and scope_session is not None:
+            if not set(scope_session) - {DAY_KEY} and not connection.cookies.get(self.config.key):
+                return  # a visitor without a session who left nothing in it: no cookie, nothing stored
             if not scope_session.get(ROTATE_KEY) and scope_session.get(DAY_KEY) == today() \
                     and scope_session == connection.scope.get(LOADED):
                 return  # unchanged, and written today already

@@ -77,6 +77,7 @@ class Settings:
     vote_rate_limit: int = 30  # votes per account per minute
     vote_ip_rate_limit: int = 300  # votes per IP address per minute (a commune office may share one)
     clock_offset: int = 0  # seconds added to the clock (demos and browser tests; refused in production)
+    page_cache_seconds: int = 30  # anonymous public pages kept this long at most (0: no page cache)
     mail: MailSettings = field(default_factory=MailSettings)
 
     @property
@@ -142,6 +143,8 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         upload_dir=Path(env.get("UPLOAD_DIR", str(Settings.upload_dir))),
         report_threshold=int(env.get("REPORT_THRESHOLD", "3")),
         clock_offset=int(env.get("CLOCK_OFFSET", "0")),
+        # Off in the test suite unless asked for: tests change the database behind the site's back.
+        page_cache_seconds=int(env.get("PAGE_CACHE_SECONDS", "0" if environment == "test" else "30")),
         vote_rate_limit=int(env.get("VOTE_RATE_LIMIT", "30")),
         vote_ip_rate_limit=int(env.get("VOTE_IP_RATE_LIMIT", "300")),
         mail=mail,
