@@ -226,10 +226,17 @@ class AccountController(Controller):
 
     @get("/export", opt=access(Access.authenticated))
     async def export(self, request: Request) -> Response:
-        data = await services.export_data(current_user(request).id)
+        from accounts.personal_data import FORMAT, account_sections
+        from contest.personal_data import contest_sections
+        from mentoring.personal_data import mentoring_sections
+
+        me = current_user(request).id
+        data = await services.export_data(me)  # profile, roles, notifications, activity
+        data.update(format=FORMAT, **await account_sections(me), **await contest_sections(me),
+                    **await mentoring_sections(me))
         return Response(
             services.dump(data).encode("utf-8"),
-            media_type="application/json; charset=utf-8",
+            media_type="application/json",
             headers={"Content-Disposition": 'attachment; filename="sangtao-du-lieu-ca-nhan.json"'},
         )
 

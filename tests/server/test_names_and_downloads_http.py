@@ -120,3 +120,61 @@ async def test_every_public_download_says_what_it_is(client, vote_round, make_us
         assert response.headers["content-type"] == content_type, name
         if name != "results.json":  # a file to keep: it comes with a file name
             assert response.headers["content-disposition"].startswith("attachment;"), name
+
+
+async def test_personal_data_export_holds_everything_kept_about_the_person(app, client, world, make_user, clock):  # noqa: F811
+    import datetime as dt
+
+    from accounts.tables import Notification
+    from contest.tables import IdeaMember, Vote
+    from mentoring.tables import MentoringRequest, Mentorship, Workshop, WorkshopRegistration
+    from tests.support.factories import make_resident
+
+    (my_idea, me), (joined_idea, _), (other_idea, other) = world["teams"]
+    await make_resident(me, now=clock())
+    await IdeaMember(idea=joined_idea, user=me.id, contact="0912000111", status="accepted", invited_at=clock()).save()
+    await IdeaRevision(idea=my_idea, number=9, author=me.id, created_at=clock(),
+                       snapshot=json.dumps({"title": "Bản nháp cũ"})).save()
+    round_id = (await Idea.select(Idea.round).where(Idea.id == other_idea).first())["round"]
+    await Vote(round=round_id, voter=me.id, idea=other_idea, receipt="A1B2C3D4E5", created_at=clock()).save()
+    mentor_id = world["mentors"][0][0]
+    await MentoringRequest(idea=my_idea, mentor=mentor_id, message="Xin thầy giúp về thị trường",
+                           expires_at=clock() + dt.timedelta(days=7)).save()
+    await Mentorship(idea=my_idea, mentor=mentor_id, started_at=clock()).save()
+    workshop = Workshop(title="Tư duy khởi nghiệp", starts_at=clock() + dt.timedelta(days=3),
+                        ends_at=clock() + dt.timedelta(days=3, hours=2), place="Nhà văn hoá xã")
+    await workshop.save()
+    await WorkshopRegistration(workshop=workshop.id, user=me.id, created_at=clock()).save()
+    await Notification(user=me.id, title="Ý tưởng của bạn đã được nộp", created_at=clock()).save()
+    await Notification(user=other.id, title="Thư của người khác", created_at=clock()).save()
+
+    await login(client, me.email or me.phone, PASSWORD)
+    response = await client.get("/account/export")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/json"
+    data = json.loads(response.content)
+    assert data["format"] == "sangtao-personal-data/2"
+    assert set(data) >= {"profile", "verification", "consents", "roles", "notifications", "activity", "ideas",
+                         "team_memberships", "votes", "reports", "judging", "mentoring", "workshop_registrations"}
+    assert data["profile"]["full_name"] == "Trưởng nhóm 0"
+    assert data["verification"]["verified_resident"] is True and data["verification"]["verified_at"]
+    assert "terms_accepted_at" in data["consents"]
+    ideas = {i["title"]: i for i in data["ideas"]}
+    assert set(ideas) == {"Đội 0", "Đội 1"}  # the one I lead and the one I joined; not a stranger's
+    assert ideas["Đội 0"]["my_role"] == "lead" and ideas["Đội 1"]["my_role"] == "member"
+    assert any(r["snapshot"] == {"title": "Bản nháp cũ"} or r["snapshot"] == json.dumps({"title": "Bản nháp cũ"})
+               for r in ideas["Đội 0"]["revisions"])
+    assert [m["status"] for m in data["team_memberships"]] == ["accepted"]
+    assert [v["receipt"] for v in data["votes"]] == ["A1B2C3D4E5"] and data["votes"][0]["idea_title"] == "Đội 2"
+    assert [r["message"] for r in data["mentoring"]["requests"]] == ["Xin thầy giúp về thị trường"]
+    assert data["mentoring"]["mentorships"][0]["mentor_user_full_name"] == "Cố vấn 0"
+    assert data["mentoring"]["mentor_profile"] is None
+    assert [w["workshop_title"] for w in data["workshop_registrations"]] == ["Tư duy khởi nghiệp"]
+    assert "Ý tưởng của bạn đã được nộp" in [n["title"] for n in data["notifications"]]
+    assert "Thư của người khác" not in response.text
+
+    mentor_user = world["mentors"][0][1]
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as other_client:
+        await login(other_client, mentor_user.email, PASSWORD)
+        mentor = json.loads((await other_client.get("/account/export")).content)
+    assert mentor["mentoring"]["mentor_profile"]["bio"] == "Mười năm kinh nghiệm khởi nghiệp nông nghiệp."
+    assert [r["idea_code"] for r in mentor["mentoring"]["requests"]] and mentor["ideas"] == []
