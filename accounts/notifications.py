@@ -45,16 +45,25 @@ async def notify(
     kind: str = "info",
     email: bool = True,
     now: dt.datetime | None = None,
+    contest_id: int | None = None,
 ) -> Notification:
-    """Put a message in the user's inbox and, when they have an email address, the outbox."""
+    """Put a message in the user's inbox and, by the channels they chose for this kind of notice
+    (``accounts.messaging``: e-mail by default, SMS or Zalo if they opted in), the outboxes.
+    ``contest_id`` names the contest the notice is about (for the organizers' message figures)."""
+    from accounts import messaging
+
     created = now or dt.datetime.now(UTC)
     note = Notification(user=user_id, kind=kind, title=title, body=body, link=link, created_at=created)
     await note.save()
-    if email:
+    channels = await messaging.channels_for(user_id, kind, now=created)
+    if email and "email" in channels:
         row = await User.select(User.email).where(User.id == user_id).first()
         if row and row["email"]:
             text = body + (f"\n\n{link}" if link else "")
             await queue_mail(row["email"], title, text, user_id=user_id, now=created)
+    if channels - {"email"}:
+        await messaging.queue_notices(user_id, kind, title=title, link=absolute(link or "/inbox"),
+                                      channels=channels, contest_id=contest_id, now=created)
     return note
 
 

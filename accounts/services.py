@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from accounts import audit, notifications, passwords
+from accounts import audit, messaging, notifications, passwords
 from accounts.engine import atomic
 from accounts.errors import AccountError, NotFound, PermissionDenied, ValidationFailed
 from accounts.i18n import N_, translate
@@ -24,8 +24,10 @@ from accounts.tables import (
     AuditEvent,
     Commune,
     Hamlet,
+    NoticePreference,
     Notification,
     OutboxMail,
+    OutboxMessage,
     PasswordResetToken,
     Role,
     RoleGrant,
@@ -248,14 +250,15 @@ def _token_hash(token: str) -> str:
 async def request_password_reset(
     identifier: str, *, base_url: str, lang: str, valid_minutes: int, ip: str = "", now: dt.datetime
 ) -> str | None:
-    """Send a single-use link to the account's email (or inbox). Returns the token, or None.
+    """Send a single-use link to the account's email (or inbox) and, when the person gave their phone
+    or has no email, by text message to their phone. Returns the token, or None.
 
     The caller shows the same message whether or not the account exists.
     """
     clause = lookup_clause(User, identifier)
     if clause is None:
         return None
-    user = await User.select(User.id, User.email, User.active).where(clause).first()
+    user = await User.select(User.id, User.email, User.phone, User.commune, User.active).where(clause).first()
     if not user or not user["active"]:
         return None
     token = secrets.token_urlsafe(32)
@@ -277,6 +280,10 @@ async def request_password_reset(
             kind="password_reset",
             now=now,
         )
+        if user["phone"] and ("@" not in identifier or not user["email"]):
+            await messaging.queue_message(user["phone"], "password_reset", purpose="reset", secret=link,
+                                          params={"minutes": valid_minutes}, user_id=user["id"],
+                                          commune_id=user["commune"], now=now)
         await audit.record("account.password_reset_requested", actor_id=user["id"], target_type="user",
                            target_id=user["id"], ip=ip, now=now)
     return token
@@ -441,6 +448,8 @@ async def delete_account(user_id: int, *, password: str, ip: str = "", now: dt.d
         await Notification.delete().where(Notification.user == user_id)
         await PasswordResetToken.delete().where(PasswordResetToken.user == user_id)
         await OutboxMail.delete().where(OutboxMail.user == user_id)
+        await OutboxMessage.delete().where(OutboxMessage.user == user_id)
+        await NoticePreference.delete().where(NoticePreference.user == user_id)
         await audit.record("account.deleted", actor_id=user_id, target_type="user", target_id=user_id, ip=ip,
                            now=now, data={"pseudonym": pseudonym})
 

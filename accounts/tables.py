@@ -188,3 +188,49 @@ class PhoneCode(Table, tablename="phone_code"):
     expires_at = Timestamptz()
     attempts = Integer(default=0)
     used_at = Timestamptz(null=True, default=None)
+
+
+class OutboxMessage(Table, tablename="outbox_message"):
+    """A text message (SMS or Zalo ZNS) waiting to be sent, queued in the transaction of the action
+    that caused it (``accounts.messaging``). The text is rendered when it is sent and never stored;
+    ``secret`` holds a one-time code or reset link only until the message is sent or given up."""
+
+    user = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
+    commune = ForeignKey(references=Commune, null=True, on_delete=OnDelete.set_null)
+    contest = Integer(null=True, default=None, index=True, help_text="The contest a notice is about")
+    phone = Varchar(length=20)
+    channel = Varchar(length=10, default="sms")  # sms | zalo
+    purpose = Varchar(length=10, default="notice")  # code | reset | notice
+    template = Varchar(length=40)
+    params = JSON(default="{}")
+    secret = Varchar(length=500, default="", secret=True)
+    status = Varchar(length=10, default="queued", index=True)  # queued | sending | sent | delivered | failed
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz(default=TimestamptzNow())
+    provider_id = Varchar(length=100, default="")
+    error_code = Varchar(length=40, default="")
+    last_error = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    sent_at = Timestamptz(null=True, default=None)
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s → %s", columns=[cls.template, cls.channel])
+
+
+class ProviderToken(Table, tablename="provider_token"):
+    """The current OAuth tokens of a messaging provider (Zalo's are renewed by the refresh token)."""
+
+    name = Varchar(length=40, unique=True)
+    access_token = Text(default="", secret=True)
+    refresh_token = Text(default="", secret=True)
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class NoticePreference(Table, tablename="notice_preference"):
+    """Which notices reach a person by which channel beyond the web inbox, or none at all."""
+
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, unique=True)
+    channels = JSON(default="{}", help_text="Notice group → list of channels (email, sms, zalo)")
+    stopped = Boolean(default=False, help_text="Nothing beyond the web inbox")
+    updated_at = Timestamptz(default=TimestamptzNow())

@@ -26,11 +26,12 @@ import secrets
 from dataclasses import dataclass
 from typing import Protocol
 
-from accounts import audit
+from accounts import audit, messaging
 from accounts.engine import atomic
 from accounts.errors import AccountError, DomainError, NotFound, ValidationFailed
 from accounts.i18n import N_
 from accounts.identifiers import IdentifierError, normalise_phone
+from accounts.messaging import Caps, Outgoing
 from accounts.tables import Hamlet, PhoneCode, ResidentRecord, User
 from accounts.text import as_int, clean_line, fold
 
@@ -48,9 +49,9 @@ HEADERS = {"ho ten": "full_name", "ho va ten": "full_name", "full name": "full_n
 
 
 class SmsProvider(Protocol):
-    """Sends a short text to a phone (an SMS gateway or Zalo ZNS in production)."""
+    """Delivers a text message (``accounts.messaging.Messenger``): an SMS gateway or Zalo ZNS in production."""
 
-    async def send(self, phone: str, text: str) -> None: ...
+    async def deliver(self, message: Outgoing) -> str: ...
 
 
 class ConsoleSmsProvider:
@@ -59,9 +60,10 @@ class ConsoleSmsProvider:
     def __init__(self) -> None:
         self.sent: list[tuple[str, str]] = []
 
-    async def send(self, phone: str, text: str) -> None:
-        self.sent.append((phone, text))
-        log.warning("SMS to %s: %s", phone, text)
+    async def deliver(self, message: Outgoing) -> str:
+        self.sent.append((message.phone, message.text))
+        log.warning("SMS to %s: %s", message.phone, message.text)
+        return f"console-{message.id}"
 
 
 @dataclass
@@ -297,8 +299,10 @@ async def _listed_phone(user: dict, phone: str) -> dict | None:
     return rows[0] if rows else None
 
 
-async def send_phone_code(user_id: int, provider: SmsProvider, *, now: dt.datetime, text: str) -> None:
-    """Send a 6-digit code to the account's phone. ``text`` is the message with %(code)s in it.
+async def send_phone_code(user_id: int, providers: dict[str, SmsProvider] | None = None, *, now: dt.datetime,
+                          caps: Caps | None = None) -> int:
+    """Queue a 6-digit code to the account's phone (``accounts.messaging``) and, given the providers,
+    send it at once (the worker retries it when that fails). Returns the message's id.
 
     Only to a phone on a free line of the person's commune's resident list: the code proves the
     phone, and the list says whose phone it is.
@@ -311,9 +315,14 @@ async def send_phone_code(user_id: int, provider: SmsProvider, *, now: dt.dateti
     if await _listed_phone(user, user["phone"]) is None:
         raise ValidationFailed({"phone": NOT_LISTED})
     code = f"{secrets.randbelow(1_000_000):06d}"
-    await PhoneCode(user=user_id, phone=user["phone"], code_hash=_hash(code, user_id), created_at=now,
-                    expires_at=now + dt.timedelta(minutes=CODE_MINUTES)).save()
-    await provider.send(user["phone"], text % {"code": code})
+    async with atomic(PhoneCode._meta.db):
+        await PhoneCode(user=user_id, phone=user["phone"], code_hash=_hash(code, user_id), created_at=now,
+                        expires_at=now + dt.timedelta(minutes=CODE_MINUTES)).save()
+        message_id = await messaging.queue_message(user["phone"], "phone_code", purpose="code", secret=code,
+                                                   user_id=user_id, commune_id=user["commune"], now=now)
+    if providers:
+        await messaging.deliver(message_id, providers, caps=caps or Caps(), now=now)
+    return message_id
 
 
 async def check_phone_code(user_id: int, code: str, *, now: dt.datetime) -> None:

@@ -35,7 +35,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
@@ -338,6 +337,8 @@ def solve(problem: Problem) -> Solution:
     frozen = is_fixed | (allowed & is_anchor)
 
     def assign(extra: np.ndarray | None) -> np.ndarray:
+        from ortools.graph.python import min_cost_flow  # ~20 MB: loaded by the first assignment
+
         flow = min_cost_flow.SimpleMinCostFlow()
         arc_costs = var_cost if extra is None else var_cost + extra
         flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, np.concatenate([arc_costs, sink_costs]))

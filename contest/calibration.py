@@ -45,7 +45,7 @@ from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
-from scipy import sparse, stats
+from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 METHODS = ("mean", "median", "trimmed_mean", "zscore", "additive")
@@ -357,6 +357,8 @@ def aggregate(sheets: Sequence[Sheet], *, ridge: float | None = None,
               disagreement_level: float = DISAGREEMENT_LEVEL,
               min_disagreement_spread: float = MIN_DISAGREEMENT_SPREAD) -> list[EntryResult]:
     """One result per entry that has sheets, in entry id order. Never fails on a valid set of sheets."""
+    from scipy import stats  # imported when first needed: it weighs ~20 MB in every serving process
+
     totals = _by_entry(sheets)
     if not totals:
         return []
@@ -418,6 +420,8 @@ def ranking(results: Sequence[EntryResult], method: str) -> list[EntryResult]:
 @lru_cache(maxsize=64)
 def _d2(n: int) -> float:
     """Expected range of ``n`` standard normal draws (turns a range into a standard deviation)."""
+    from scipy import stats  # imported when first needed: it weighs ~20 MB in every serving process
+
     x = np.linspace(-12, 12, 24001)
     cdf = stats.norm.cdf(x)
     return float(np.trapezoid(1 - cdf**n - (1 - cdf) ** n, x))
@@ -476,6 +480,8 @@ def statistical_ties(results: Sequence[EntryResult], method: str, *,
 
 def spearman(a: Sequence[float], b: Sequence[float]) -> float:
     """Spearman's rank correlation (average ranks for ties)."""
+    from scipy import stats  # imported when first needed: it weighs ~20 MB in every serving process
+
     if len(a) != len(b):
         raise ValueError("sequences of different lengths")
     if len(a) < 2:

@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from accounts.errors import DomainError
 from accounts.i18n import N_
@@ -418,6 +417,8 @@ def optimal(teams: Iterable[Team], mentors: Iterable[Mentor], *, min_score: floa
     copies = np.minimum(instance.capacity, sub.sum(axis=0))
     slot_mentor = np.repeat(np.arange(len(instance.mentors)), copies)
     cost = np.where(sub, -instance.scores[rows], 0.0)[:, slot_mentor]
+    from scipy.optimize import linear_sum_assignment  # ~20 MB: loaded by the first matching, not by every process
+
     chosen_rows, chosen_cols = linear_sum_assignment(cost)
     made = sub[chosen_rows, slot_mentor[chosen_cols]]
     return instance.result(rows[chosen_rows[made]], slot_mentor[chosen_cols[made]])

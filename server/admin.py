@@ -27,7 +27,8 @@ from accounts import audit, services
 from accounts.clock import Clock, system_clock
 from accounts.i18n import N_
 from accounts.identifiers import lookup_clause
-from accounts.tables import AuditEvent, Commune, Hamlet, Notification, OutboxMail, Role, RoleGrant, User
+from accounts.tables import (AuditEvent, Commune, Hamlet, Notification, OutboxMail, OutboxMessage, Role, RoleGrant,
+                             User)
 from contest.phases import validate_dates
 from contest.tables import Award, Category, Contest, Criterion, Idea, Round
 from mentoring.tables import MentoringFeedback, MentorProfile, Mentorship, Organization, Workshop
@@ -200,6 +201,9 @@ def admin_policies(clock: Clock = system_clock) -> dict[str, TablePolicy]:
         Notification._meta.tablename: TablePolicy(Reach.none, hidden=("body", "link"), create=False, update=False),
         OutboxMail._meta.tablename: TablePolicy(Reach.none, hidden=("body",), create=False, update=False,
                                                 delete=False),
+        # Text messages: admins see who was sent what and how it went, never the code or link they carried.
+        OutboxMessage._meta.tablename: TablePolicy(Reach.none, hidden=("secret", "params"), create=False,
+                                                   update=False, delete=False),
         AuditEvent._meta.tablename: TablePolicy(Reach.none, create=False, update=False, delete=False),
         # Contests: each organizer their communes' rows.
         Contest._meta.tablename: TablePolicy(Reach.write, rows=lambda c: Contest.commune.is_in(list(c)),
@@ -245,6 +249,10 @@ def build_admin(settings: Settings, *, clock: Clock = system_clock):
         TableConfig(OutboxMail, menu_group=messages,
                     visible_columns=[OutboxMail.id, OutboxMail.to_address, OutboxMail.subject, OutboxMail.status,
                                      OutboxMail.attempts, OutboxMail.created_at, OutboxMail.sent_at]),
+        TableConfig(OutboxMessage, menu_group=messages,
+                    visible_columns=[OutboxMessage.id, OutboxMessage.phone, OutboxMessage.channel,
+                                     OutboxMessage.purpose, OutboxMessage.template, OutboxMessage.status,
+                                     OutboxMessage.error_code, OutboxMessage.created_at, OutboxMessage.sent_at]),
         TableConfig(AuditEvent, menu_group="Nhật ký", order_by=None),
     ]
     contest_group = "Cuộc thi"

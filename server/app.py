@@ -56,6 +56,7 @@ from server.controllers.voting import (
 from server.errors import EXCEPTION_HANDLERS
 from server.guards import access_guard, access_of
 from server.i18n import LanguageMiddleware
+from server.mail import configure_messaging, messengers_for
 from server.mail import worker as mail_worker
 from server.page_cache import PageCache, PageCacheMiddleware
 from server.ratelimit import rate_limiter_for
@@ -113,6 +114,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     else:
         stores["sessions"] = MemoryStore()
     ctx = AppContext(settings=settings, limiter=rate_limiter_for(settings.redis_url), clock=clock)
+    configure_messaging(settings)
+    ctx.messengers = messengers_for(settings, console=ctx.sms)
 
     session_config = RotatingSessionConfig(
         key=SESSION_COOKIE,

@@ -17,6 +17,7 @@ class AppContext:
     limiter: RateLimiter
     clock: Clock = field(default=system_clock)
     sms: SmsProvider = field(default_factory=ConsoleSmsProvider)
+    messengers: dict[str, SmsProvider] = field(default_factory=dict)  # text-message providers per channel
 
     def now(self) -> dt.datetime:
         return self.clock()

@@ -1,4 +1,5 @@
-"""Mail delivery from the outbox: the sender chosen by the settings and the background worker."""
+"""Mail and text-message delivery from the outboxes: the senders chosen by the settings and the
+background worker."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import asyncio
 import datetime as dt
 import logging
 
+from accounts import messaging
 from accounts.notifications import ConsoleSender, FileSender, MailSender, SmtpSender, deliver_due
+from accounts.providers import BrandnameSms, TokenStore, ZaloZns, zalo_templates
+from accounts.verification import ConsoleSmsProvider
 from server.settings import Settings, get_settings
 
 log = logging.getLogger("sangtao.mail")
@@ -20,6 +24,38 @@ def sender_for(settings: Settings) -> MailSender:
     if mail.backend == "file":
         return FileSender(mail.file_dir)
     return ConsoleSender()
+
+
+def messengers_for(settings: Settings, console: ConsoleSmsProvider | None = None) -> dict[str, messaging.Messenger]:
+    """The provider of each text-message channel: SMS (a brandname gateway, or the log in development)
+    and, when the Official Account is configured, Zalo ZNS."""
+    m = settings.messaging
+    providers: dict[str, messaging.Messenger] = {}
+    if m.sms_provider == "brandname":
+        providers["sms"] = BrandnameSms(url=m.sms_api_url, api_key=m.sms_api_key, secret_key=m.sms_secret_key,
+                                        brandname=m.sms_brandname, unicode=m.sms_unicode)
+    else:
+        providers["sms"] = console or ConsoleSmsProvider()
+    if m.zalo_configured:
+        providers["zalo"] = ZaloZns(app_id=m.zalo_app_id, secret_key=m.zalo_secret_key,
+                                    templates=zalo_templates(m.zalo_templates),
+                                    tokens=TokenStore("zalo", m.zalo_access_token, m.zalo_refresh_token),
+                                    api_url=m.zalo_api_url, oauth_url=m.zalo_oauth_url)
+    return providers
+
+
+def caps_for(settings: Settings) -> messaging.Caps:
+    return messaging.Caps(per_phone=settings.messaging.per_phone_per_day, per_day=settings.messaging.per_day)
+
+
+def configure_messaging(settings: Settings) -> None:
+    """Tell the domain which channel codes and resets use and which channels this deployment has."""
+    m = settings.messaging
+    channels = {"sms", *(["zalo"] if m.zalo_configured else [])}
+    messaging.configure(messaging.Config(
+        code_channel=m.code_channel if m.code_channel in channels else "sms",
+        reset_channel=m.reset_channel if m.reset_channel in channels else "sms",
+        channels=frozenset(channels)))
 
 
 async def deliver_once(settings: Settings | None = None) -> int:
@@ -39,6 +75,7 @@ async def worker(settings: Settings, clock=None, interval: float = 5.0) -> None:
 
     clock = clock or system_clock
     sender = sender_for(settings)
+    messengers, caps = messengers_for(settings), caps_for(settings)
     judging_checked = None
     while True:
         try:
@@ -49,6 +86,8 @@ async def worker(settings: Settings, clock=None, interval: float = 5.0) -> None:
             await due_checkins(now=clock(), lang=settings.default_language)
             await remind_sessions(now=clock(), lang=settings.default_language)
             await deliver_due(sender, from_address=settings.mail.from_address, max_attempts=settings.mail.max_attempts)
+            await messaging.deliver_due(messengers, caps=caps, now=clock(), max_attempts=settings.messaging.max_attempts,
+                                        lang=settings.default_language)
         except asyncio.CancelledError:
             raise
         except Exception:  # noqa: BLE001 — keep the worker alive; the failure is logged

@@ -51,6 +51,36 @@ class MailSettings:
 
 
 @dataclass(frozen=True)
+class MessagingSettings:
+    """Text messages (SMS and Zalo ZNS): providers, channels per purpose, caps and costs (README)."""
+
+    sms_provider: str = "console"  # console | brandname
+    sms_api_url: str = ""
+    sms_api_key: str = ""
+    sms_secret_key: str = ""
+    sms_brandname: str = ""
+    sms_unicode: bool = False  # False: Vietnamese without diacritics (one 160-character segment)
+    zalo_app_id: str = ""
+    zalo_secret_key: str = ""
+    zalo_access_token: str = ""
+    zalo_refresh_token: str = ""
+    zalo_api_url: str = "https://business.openapi.zalo.me/message/template"
+    zalo_oauth_url: str = "https://oauth.zaloapp.com/v4/oa/access_token"
+    zalo_templates: str = ""  # "phone_code=123456,password_reset=…,team_invitation=…,notice=…"
+    code_channel: str = "sms"  # sms | zalo
+    reset_channel: str = "sms"
+    per_phone_per_day: int = 5  # messages to one phone per Hà Nội day
+    per_day: int = 500  # messages in all per Hà Nội day
+    max_attempts: int = 5
+    sms_cost: int = 800  # VND per SMS, for the organizers' estimate
+    zalo_cost: int = 300  # VND per ZNS message
+
+    @property
+    def zalo_configured(self) -> bool:
+        return bool(self.zalo_app_id and (self.zalo_access_token or self.zalo_refresh_token))
+
+
+@dataclass(frozen=True)
 class Settings:
     environment: str = "development"  # development | production | test
     secret_key: str = DEFAULT_SECRET
@@ -79,6 +109,7 @@ class Settings:
     clock_offset: int = 0  # seconds added to the clock (demos and browser tests; refused in production)
     page_cache_seconds: int = 30  # anonymous public pages kept this long at most (0: no page cache)
     mail: MailSettings = field(default_factory=MailSettings)
+    messaging: MessagingSettings = field(default_factory=MessagingSettings)
 
     @property
     def production(self) -> bool:
@@ -118,6 +149,29 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         smtp_starttls=_bool(env.get("SMTP_STARTTLS")),
         max_attempts=int(env.get("MAIL_MAX_ATTEMPTS", "5")),
     )
+    defaults = MessagingSettings()
+    messaging = MessagingSettings(
+        sms_provider=env.get("SMS_PROVIDER", "console"),
+        sms_api_url=env.get("SMS_API_URL", ""),
+        sms_api_key=env.get("SMS_API_KEY", ""),
+        sms_secret_key=env.get("SMS_SECRET_KEY", ""),
+        sms_brandname=env.get("SMS_BRANDNAME", ""),
+        sms_unicode=_bool(env.get("SMS_UNICODE")),
+        zalo_app_id=env.get("ZALO_APP_ID", ""),
+        zalo_secret_key=env.get("ZALO_SECRET_KEY", ""),
+        zalo_access_token=env.get("ZALO_ACCESS_TOKEN", ""),
+        zalo_refresh_token=env.get("ZALO_REFRESH_TOKEN", ""),
+        zalo_api_url=env.get("ZALO_API_URL", defaults.zalo_api_url),
+        zalo_oauth_url=env.get("ZALO_OAUTH_URL", defaults.zalo_oauth_url),
+        zalo_templates=env.get("ZALO_TEMPLATES", ""),
+        code_channel=env.get("MESSAGE_CODE_CHANNEL", "sms"),
+        reset_channel=env.get("MESSAGE_RESET_CHANNEL", "sms"),
+        per_phone_per_day=int(env.get("MESSAGES_PER_PHONE_PER_DAY", str(defaults.per_phone_per_day))),
+        per_day=int(env.get("MESSAGES_PER_DAY", str(defaults.per_day))),
+        max_attempts=int(env.get("MESSAGE_MAX_ATTEMPTS", "5")),
+        sms_cost=int(env.get("SMS_COST_VND", str(defaults.sms_cost))),
+        zalo_cost=int(env.get("ZALO_COST_VND", str(defaults.zalo_cost))),
+    )
     host = env.get("HOST", "127.0.0.1")
     port = int(env.get("PORT", "8000"))
     return Settings(
@@ -148,6 +202,7 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         vote_rate_limit=int(env.get("VOTE_RATE_LIMIT", "30")),
         vote_ip_rate_limit=int(env.get("VOTE_IP_RATE_LIMIT", "300")),
         mail=mail,
+        messaging=messaging,
     )
 
 

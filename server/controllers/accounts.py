@@ -29,6 +29,10 @@ RESET_SENT = N_(
     "If an account with this phone number or email exists, we have sent it a link to choose a new password. "
     "Check your email and your inbox on this site."
 )
+RESET_SENT_PHONE = N_(
+    "If an account with this phone number exists, we have sent a link to choose a new password to it by text "
+    "message."
+)
 
 
 async def _chosen_commune(slug: str) -> tuple[list[dict], dict | None]:
@@ -168,7 +172,7 @@ class AuthController(Controller):
             valid_minutes=ctx.settings.reset_token_minutes, ip=client_ip(request), now=ctx.now(),
         )
         return render("accounts/forgot.html", values={"identifier": identifier}, errors={}, sent=True,
-                      message=t(request, RESET_SENT))
+                      message=t(request, RESET_SENT if "@" in identifier else RESET_SENT_PHONE))
 
     @get("/password/reset/{token:str}", opt=access(Access.public))
     async def reset_form(self, request: Request, token: FromPath[str], ctx: NamedDependency[AppContext]) -> Template:

@@ -20,6 +20,7 @@ from contest import judging, phases, rubric, services, voting
 from contest.tables import Award, Idea
 from server.auth import client_ip, current_user
 from server.context import AppContext
+from server.mail import caps_for
 from server.guards import access
 from server.i18n import t
 from server.web import field_errors, flash, flash_error, form_data, home_commune, organizer_scope, redirect, render
@@ -336,9 +337,7 @@ class VerificationController(Controller):
             flash(request, N_("Too many attempts. Please wait %(minutes)s minutes and try again."), "error", minutes=60)
             return redirect("/account/verify")
         try:
-            await verification.send_phone_code(
-                me.id, ctx.sms, now=ctx.now(),
-                text=t(request, N_("Sáng tạo: your code is %(code)s (valid 10 minutes).")).replace("%%", "%"))
+            await verification.send_phone_code(me.id, ctx.messengers, now=ctx.now(), caps=caps_for(ctx.settings))
         except DomainError as exc:
             flash_error(request, exc)
             return redirect("/account/verify")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from accounts import services, verification
@@ -11,7 +13,6 @@ from accounts.tables import AuditEvent, ResidentRecord, User
 from tests.support.factories import PASSWORD
 
 pytestmark = pytest.mark.integration
-TEXT = "Sáng tạo: mã của bạn là %(code)s"
 
 
 async def listed(commune: dict, *, name: str = "tran van binh", year: int | None = 1985, phone: str | None = None,
@@ -23,7 +24,7 @@ async def listed(commune: dict, *, name: str = "tran van binh", year: int | None
 
 
 def code_of(provider: verification.ConsoleSmsProvider) -> str:
-    return provider.sent[-1][1].split()[-1]
+    return re.search(r"\b(\d{6})\b", provider.sent[-1][1]).group(1)
 
 
 async def test_code_for_a_phone_on_no_list_is_refused_in_vietnamese(make_user, commune, other_commune, clock):
@@ -32,7 +33,7 @@ async def test_code_for_a_phone_on_no_list_is_refused_in_vietnamese(make_user, c
     user = await make_user(phone="+84912000333")
     sms = verification.ConsoleSmsProvider()
     with pytest.raises(ValidationFailed) as refused:
-        await verification.send_phone_code(user.id, sms, now=clock(), text=TEXT)
+        await verification.send_phone_code(user.id, {"sms": sms}, now=clock())
     assert "không có trong danh sách cư dân" in translate(refused.value.errors["phone"], "vi")
     assert sms.sent == []
     row = await User.select(User.verified_resident, User.resident).where(User.id == user.id).first()
@@ -43,7 +44,7 @@ async def test_code_for_a_listed_phone_links_the_resident_record(make_user, comm
     record = await listed(commune, phone="+84912000444", now=clock())
     user = await make_user(phone="+84912000444")
     sms = verification.ConsoleSmsProvider()
-    await verification.send_phone_code(user.id, sms, now=clock(), text=TEXT)
+    await verification.send_phone_code(user.id, {"sms": sms}, now=clock())
     await verification.check_phone_code(user.id, code_of(sms), now=clock())
     row = await User.select(User.verified_resident, User.verified_method, User.resident).where(
         User.id == user.id).first()
@@ -56,7 +57,7 @@ async def test_a_record_linked_to_a_live_account_sends_no_code(make_user, commun
     record = await listed(commune, phone="+84912000555", now=clock())
     first = await make_user(phone="+84912000555", email="a@example.com")
     sms = verification.ConsoleSmsProvider()
-    await verification.send_phone_code(first.id, sms, now=clock(), text=TEXT)
+    await verification.send_phone_code(first.id, {"sms": sms}, now=clock())
     await verification.check_phone_code(first.id, code_of(sms), now=clock())
     # A second account cannot reach the same line: a unique index holds one live account per line.
     second = await make_user(email="b@example.com")
@@ -116,12 +117,12 @@ async def test_deleting_the_account_frees_the_line_for_the_next_account(make_use
     record = await listed(commune, phone="+84912000777", now=clock())
     user = await make_user(phone="+84912000777")
     sms = verification.ConsoleSmsProvider()
-    await verification.send_phone_code(user.id, sms, now=clock(), text=TEXT)
+    await verification.send_phone_code(user.id, {"sms": sms}, now=clock())
     await verification.check_phone_code(user.id, code_of(sms), now=clock())
     await services.delete_account(user.id, password=PASSWORD, now=clock())
     assert (await User.select(User.resident).where(User.id == user.id).first())["resident"] is None
     again = await make_user(phone="+84912000777", email="again@example.com")
-    await verification.send_phone_code(again.id, sms, now=clock(), text=TEXT)
+    await verification.send_phone_code(again.id, {"sms": sms}, now=clock())
     await verification.check_phone_code(again.id, code_of(sms), now=clock())
     assert (await User.select(User.resident).where(User.id == again.id).first())["resident"] == record
 

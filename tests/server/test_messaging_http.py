@@ -1,0 +1,88 @@
+"""Text messages through the site: a phone-only account resets its password by SMS (stand-in gateway),
+and the admin never shows a code."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+
+from accounts import messaging
+from accounts.messaging import Caps
+from accounts.providers import BrandnameSms
+from accounts.tables import AuditEvent, OutboxMail, OutboxMessage, Role
+from tests.conftest import login, post_form
+from tests.server.test_admin import admin_login
+from tests.support.factories import PASSWORD
+from tests.support.standin import SMS_PATH, StandIn
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def standin():
+    server = StandIn()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+def gateway(server: StandIn) -> dict:
+    return {"sms": BrandnameSms(url=server.url + SMS_PATH, api_key=server.api_key, secret_key=server.secret_key,
+                                brandname=server.brandname)}
+
+
+async def test_phone_only_account_resets_its_password_by_sms(client, make_user, standin, clock):
+    user = await make_user(email="", phone="+84912004000")
+    response = await post_form(client, "/password/forgot", {"identifier": "0912 004 000"})
+    assert response.status_code == 200 and "qua tin nhắn" in response.text
+    assert await OutboxMail.count() == 0  # no e-mail address: nothing to mail
+    queued = await OutboxMessage.select().where(OutboxMessage.user == user.id).first()
+    assert queued["purpose"] == "reset" and queued["status"] == "queued"
+
+    assert await messaging.deliver_due(gateway(standin), caps=Caps(), now=clock()) == 1
+
+    text = standin.sms[-1]["Content"]
+    assert standin.sms[-1]["Phone"] == "0912004000" and text.startswith("Sang tao: de dat mat khau moi")
+    link = re.search(r"https?://\S+/password/reset/[\w-]+", text).group(0)
+    path = urlparse(link).path
+    assert (await client.get(path)).status_code == 200
+    response = await post_form(client, path, {"new_password": "trăng-rằm-tháng-tám"})
+    assert response.status_code == 303
+    assert (await login(client, "0912004000", "trăng-rằm-tháng-tám")).status_code == 303
+    assert (await client.get(path)).text.count("đã hết hạn") >= 1  # the link works once
+    sent = await OutboxMessage.select().where(OutboxMessage.id == queued["id"]).first()
+    assert sent["status"] == "sent" and sent["secret"] == ""
+    token = path.rsplit("/", 1)[1]
+    assert token not in str(await AuditEvent.select())
+
+
+async def test_email_account_asking_by_email_gets_no_sms(client, make_user):
+    await make_user(email="mai@example.com", phone="+84912004001")
+    await post_form(client, "/password/forgot", {"identifier": "mai@example.com"})
+    assert await OutboxMail.count() == 1 and await OutboxMessage.count() == 0
+
+
+async def test_no_code_in_the_admin(client, make_user, clock):
+    await make_user(email="admin@example.com", roles=(Role.admin,))
+    await messaging.queue_message("+84912004002", "phone_code", purpose="code", secret="918273", now=clock())
+    assert (await admin_login(client, "admin@example.com", PASSWORD)).status_code in (200, 303)
+    listing = await client.get("/admin/api/tables/outbox_message/")
+    assert listing.status_code == 200
+    rows = listing.json()["rows"]
+    assert len(rows) == 1 and rows[0]["phone"] == "+84912004002" and rows[0]["status"] == "queued"
+    assert "918273" not in listing.text and "secret" not in rows[0]
+    one = await client.get(f"/admin/api/tables/outbox_message/{rows[0]['id']}/")
+    assert one.status_code == 200 and "918273" not in one.text
+    schema = await client.get("/admin/api/tables/outbox_message/schema/")
+    assert "918273" not in schema.text
+
+
+async def test_organizers_do_not_reach_the_message_outbox(client, make_user, clock):
+    await make_user(email="nhung@example.com", roles=(Role.organizer,))
+    await messaging.queue_message("+84912004003", "phone_code", purpose="code", secret="564738", now=clock())
+    await admin_login(client, "nhung@example.com", PASSWORD)
+    assert "outbox_message" not in (await client.get("/admin/api/tables/")).json()
+    refused = await client.get("/admin/api/tables/outbox_message/")
+    assert refused.status_code in (403, 404) and "564738" not in refused.text
