@@ -25,6 +25,7 @@ from accounts.clock import Clock, shifted_clock
 from accounts import notifications
 from accounts.engine import pool_options
 from server import admin as admin_module
+from server.apidocs import API_DESCRIPTION, RENDER_PLUGINS
 from server.auth import PrincipalMiddleware, principal_on_unmatched
 from server.badinput import EXCEPTION_HANDLERS as BAD_INPUT_HANDLERS
 from server.badinput import BadInputMiddleware, SafeRequest
@@ -124,7 +125,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         secure=settings.production,
         httponly=True,
         samesite="lax",
-        exclude=["/static", "/admin", "/healthz", "/schema"],
+        exclude=["/static", "/admin", "/healthz", "/schema/"],  # the docs page at /schema shows who is signed in
     )
 
     @contextlib.asynccontextmanager
@@ -196,7 +197,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             exclude=["/admin"],
         ),
         template_config=TemplateConfig(instance=template_engine()),
-        openapi_config=OpenAPIConfig(title="Sáng tạo API", version="1.0.0", path="/schema"),
+        openapi_config=OpenAPIConfig(title="Sáng tạo API", version="1.0.0", path="/schema", render_plugins=RENDER_PLUGINS,
+                                     description=API_DESCRIPTION),
         exception_handlers={**EXCEPTION_HANDLERS, **BAD_INPUT_HANDLERS},
         before_send=[security_headers(hsts=settings.production)],
         after_exception=[principal_on_unmatched(session_config, CSRF_COOKIE)],

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import PathParameter, QueryParameter
 
 from accounts.errors import NotFound
 from accounts.i18n import N_
@@ -17,6 +19,102 @@ from server.context import AppContext
 from server.guards import access
 
 MAX_PAGE = 100_000
+
+
+class ErrorOut(msgspec.Struct):
+    """The body of every error of the open-data API (in the reader's language: Vietnamese unless ?lang=en)."""
+
+    status: int
+    title: str
+    detail: str
+
+
+def errors(*statuses: int) -> dict[int, ResponseSpec]:
+    """The documented error answers of an open-data route: the same JSON body for each."""
+    texts = {400: N_("The request is malformed (e.g. a page number that is not a number)."),
+             404: N_("Nothing public has this address, or it is not published yet."),
+             503: N_("The database is not reachable.")}
+    return {status: ResponseSpec(data_container=ErrorOut, description=texts[status], generate_examples=False)
+            for status in statuses}
+
+
+NOT_FOUND = errors(400, 404)  # 400: a path with a NUL byte or bytes that are not UTF-8
+SLUG = Annotated[str, PathParameter(description=N_("The contest's short name, as in its address on the site."))]
+CODE = Annotated[str, PathParameter(description=N_("The idea's code, as shown on the idea's page."))]
+
+
+class RankingRowOut(msgspec.Struct):
+    rank: int
+    code: str
+    title: str
+    jury: float  # 0–100, the jury's score scaled within the round
+    votes: int
+    public: float  # 0–100, the votes scaled within the round
+    combined: float  # alpha * jury + (1 - alpha) * public
+    jury_group: int | None  # scores compare only within a group; null: one group
+
+
+class AwardOut(msgspec.Struct):
+    award: str
+    code: str | None  # null: not given (yet)
+    prize: str
+
+
+class CorrectionOut(msgspec.Struct):
+    at: dt.datetime
+    reason: str
+
+
+class VoteLogLinksOut(msgspec.Struct):
+    head_hash: str
+    entries: int
+    totals: dict[str, int]
+    sealed_at: dt.datetime
+    csv: str
+    json: str
+    recount: str
+    script: str
+
+
+class ResultsOut(msgspec.Struct):
+    contest: str
+    formula: str
+    alpha: float
+    jury_method: str
+    ranking: list[RankingRowOut]
+    jury_groups: list[list[str]]
+    awards: list[AwardOut]
+    corrections: list[CorrectionOut]
+    vote_log: VoteLogLinksOut | None  # null: the round had no public vote
+
+
+class VoteLogEntryOut(msgspec.Struct):
+    round: int
+    seq: int
+    voter_alias: str
+    idea_code: str
+    action: str  # cast | withdraw | void
+    time_bucket: str
+    receipt: str
+    reason: str
+    prev_hash: str
+    hash: str
+
+
+class VoteLogOut(msgspec.Struct):
+    contest: str
+    round: int
+    head_hash: str | None
+    entry_count: int
+    entries: list[VoteLogEntryOut]
+    totals: dict[str, int]
+
+
+class HealthOut(msgspec.Struct):
+    status: str  # ok | error
+    database: str  # ok | unavailable
+    engine: str  # postgresql | sqlite
+    time: dt.datetime
 
 
 class RoundOut(msgspec.Struct):
@@ -94,20 +192,25 @@ class OpenDataController(Controller):
     path = "/api"
     tags = ["open data"]
 
-    @get("/contests", opt=access(Access.public), summary="Published contests")
+    @get("/contests", opt=access(Access.public), summary=N_("Published contests"),
+         description=N_("Every published contest of every commune, newest first, with its rounds and their dates."))
     async def contests(self, ctx: NamedDependency[AppContext]) -> list[ContestOut]:
         rows = await services.Contest.select(services.Contest.all_columns(), services.Contest.commune.name).where(
             services.Contest.published == True).order_by(services.Contest.created_at, ascending=False)  # noqa: E712
         return [await _contest_out(row, ctx.settings.base_url, ctx.now()) for row in rows]
 
-    @get("/contests/{slug:str}", opt=access(Access.public), summary="One published contest")
-    async def contest(self, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> ContestOut:
+    @get("/contests/{slug:str}", opt=access(Access.public), summary=N_("One published contest"), responses=NOT_FOUND)
+    async def contest(self, slug: SLUG, ctx: NamedDependency[AppContext]) -> ContestOut:
         return await _contest_out(await services.contest_by_slug(slug), ctx.settings.base_url, ctx.now())
 
-    @get("/contests/{slug:str}/ideas", opt=access(Access.public),
-         summary="Public ideas of a contest (search with q, diacritics optional)")
-    async def ideas(self, slug: FromPath[str], ctx: NamedDependency[AppContext], q: FromQuery[str] = "",
-                    page: FromQuery[int] = 1, per_page: FromQuery[int] = 50) -> IdeaPage:
+    @get("/contests/{slug:str}/ideas", opt=access(Access.public), summary=N_("Public ideas of a contest"),
+         description=N_("The submitted ideas of a contest, page by page; q searches titles and summaries, "
+                        "with or without Vietnamese diacritics."), responses=errors(400, 404))
+    async def ideas(self, slug: SLUG, ctx: NamedDependency[AppContext],
+                    q: Annotated[str, QueryParameter(description=N_("Words to search for (optional)."))] = "",
+                    page: Annotated[int, QueryParameter(description=N_("Page number, from 1."))] = 1,
+                    per_page: Annotated[int, QueryParameter(
+                                                       description=N_("Ideas per page (1 to 200)."))] = 50) -> IdeaPage:
         contest = await services.contest_by_slug(slug)
         per_page = min(max(per_page, 1), 200)
         page = min(max(page, 1), MAX_PAGE)  # a page number beyond any gallery never reaches the database
@@ -117,8 +220,8 @@ class OpenDataController(Controller):
                     hamlet=r["hamlet.name"], status=r["status"], submitted_at=r["submitted_at"],
                     url=f"{ctx.settings.base_url}/ideas/{r['code']}") for r in rows])
 
-    @get("/ideas/{code:str}", opt=access(Access.public), summary="One public idea")
-    async def idea(self, code: FromPath[str], ctx: NamedDependency[AppContext]) -> IdeaDetailOut:
+    @get("/ideas/{code:str}", opt=access(Access.public), summary=N_("One public idea"), responses=NOT_FOUND)
+    async def idea(self, code: CODE, ctx: NamedDependency[AppContext]) -> IdeaDetailOut:
         idea = await services.idea_by_code(code)
         contest = await services.contest_by_slug(idea["contest.slug"], published_only=False)
         if not rules.is_public(idea) or not contest["published"]:

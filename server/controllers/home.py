@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, Response, get
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.response import Template
 
 from accounts import services
@@ -16,6 +17,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from server.context import AppContext
+from server.controllers.api import HealthOut
 from server.guards import access
 from server.web import render
 
@@ -61,8 +63,10 @@ class HomeController(Controller):
         return render("home/privacy.html")
 
 
-@get("/healthz", opt=access(Access.public), tags=["system"], summary="Health check (database round-trip)")
-async def healthz(ctx: NamedDependency[AppContext]) -> Response:
+@get("/healthz", opt=access(Access.public), tags=["system"], summary=N_("Health check (database round-trip)"),
+     responses={503: ResponseSpec(data_container=HealthOut, description=N_("The database is not reachable."),
+                                  generate_examples=False)})
+async def healthz(ctx: NamedDependency[AppContext]) -> Response[HealthOut]:
     try:
         await Commune.raw("SELECT 1")
         database = "ok"
@@ -70,7 +74,7 @@ async def healthz(ctx: NamedDependency[AppContext]) -> Response:
         database = "unavailable"
     status = "ok" if database == "ok" else "error"
     return Response(
-        {"status": status, "database": database, "engine": "postgresql" if ctx.settings.uses_postgres else "sqlite",
-         "time": ctx.now().isoformat()},
+        HealthOut(status=status, database=database, engine="postgresql" if ctx.settings.uses_postgres else "sqlite",
+                  time=ctx.now()),
         status_code=200 if status == "ok" else 503,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.di import NamedDependency
@@ -22,6 +21,9 @@ from server.auth import client_ip, current_user
 from server.context import AppContext
 from server.mail import caps_for
 from server.guards import access
+from server.controllers.api import (
+    NOT_FOUND, SLUG, AwardOut, CorrectionOut, RankingRowOut, ResultsOut, VoteLogEntryOut, VoteLogLinksOut, VoteLogOut,
+)
 from server.i18n import t
 from server.web import field_errors, flash, flash_error, form_data, home_commune, organizer_scope, redirect, render
 
@@ -120,19 +122,26 @@ class VoteController(Controller):
         await voting.seal_log(round_["id"], now=ctx.now())
         return round_, await voting.log_rows(round_["id"])
 
-    @get("/vote-log.csv", opt=access(Access.public))
-    async def log_csv(self, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
+    @get("/vote-log.csv", opt=access(Access.public), include_in_schema=True, tags=["open data"],
+         media_type="text/csv", summary=N_("Vote log of a contest (CSV)"),
+         description=N_("Every cast, withdrawn and voided vote of the contest's public vote, hash-chained, "
+                        "published once the vote has closed: anyone can recount it."),
+         response_description=N_("A CSV file (UTF-8, with a header row)."), responses=NOT_FOUND)
+    async def log_csv(self, slug: SLUG, ctx: NamedDependency[AppContext]) -> Response[bytes]:
         round_, rows = await self._published_log(slug, ctx)
         return Response(voting.log_csv(rows), media_type="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{slug}-vote-log.csv"'})
 
-    @get("/vote-log.json", opt=access(Access.public))
-    async def log_json(self, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
+    @get("/vote-log.json", opt=access(Access.public), include_in_schema=True, tags=["open data"],
+         summary=N_("Vote log of a contest (JSON)"),
+         description=N_("The same log as the CSV file, with the head hash and the totals it adds up to."),
+         responses=NOT_FOUND)
+    async def log_json(self, slug: SLUG, ctx: NamedDependency[AppContext]) -> Response[VoteLogOut]:
         round_, rows = await self._published_log(slug, ctx)
         check = voting.verify_log(rows)
-        body = {"contest": slug, "round": round_["id"], "head_hash": check.get("head"), "entry_count": len(rows),
-                "entries": rows, "totals": check["totals"]}
-        return Response(json.dumps(body, ensure_ascii=False, indent=1).encode(), media_type=MediaType.JSON,
+        body = VoteLogOut(contest=slug, round=round_["id"], head_hash=check.get("head"), entry_count=len(rows),
+                          entries=[VoteLogEntryOut(**row) for row in rows], totals=check["totals"])
+        return Response(body, media_type=MediaType.JSON,
                         headers={"Content-Disposition": f'attachment; filename="{slug}-vote-log.json"'})
 
     async def _results(self, slug: str, ctx: AppContext) -> dict:
@@ -192,23 +201,30 @@ class VoteController(Controller):
         return render("voting/results.html", **await self._results(slug, ctx))
 
     @get("/results.json", opt=access(Access.public), include_in_schema=True, tags=["open data"],
-         summary="Published results of a contest (jury, votes, combined score)")
-    async def results_json(self, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> dict:
+         summary=N_("Published results of a contest"),
+         description=N_("The ranking of the contest's last round (jury score, votes, combined score), its awards, "
+                        "any corrections and the sealed vote log, once the results are published."),
+         responses=NOT_FOUND)
+    async def results_json(self, slug: SLUG, ctx: NamedDependency[AppContext]) -> ResultsOut:
         data = await self._results(slug, ctx)
         if not data["published"]:
             raise NotFound(N_("The results are not published yet."))
-        return {"contest": slug, "formula": "alpha * jury + (1 - alpha) * public", "alpha": data["alpha"],
-                "jury_method": data["method"],
-                "ranking": [{"rank": r["rank"], "code": r["idea"]["code"], "title": r["idea"]["title"],
-                             "jury": round(r["jury"], 2), "votes": r["votes"], "public": round(r["public"], 2),
-                             "combined": round(r["combined"], 2), "jury_group": r.get("group")} for r in data["rows"]],
-                "jury_groups": data.get("jury_groups", []),
-                "awards": [{"award": a["name"], "code": a["idea.code"], "prize": a["prize"]} for a in data["awards"]],
-                "corrections": [{"at": c["at"].isoformat(), "reason": c["reason"]} for c in data["corrections"]],
-                "vote_log": _vote_log_json(slug, data.get("vote_log"), ctx)}
+        return ResultsOut(
+            contest=slug, formula="alpha * jury + (1 - alpha) * public", alpha=data["alpha"],
+            jury_method=data["method"],
+            ranking=[RankingRowOut(rank=r["rank"], code=r["idea"]["code"], title=r["idea"]["title"],
+                                   jury=round(r["jury"], 2), votes=r["votes"], public=round(r["public"], 2),
+                                   combined=round(r["combined"], 2), jury_group=r.get("group")) for r in data["rows"]],
+            jury_groups=data.get("jury_groups", []),
+            awards=[AwardOut(award=a["name"], code=a["idea.code"], prize=a["prize"]) for a in data["awards"]],
+            corrections=[CorrectionOut(at=c["at"], reason=c["reason"]) for c in data["corrections"]],
+            vote_log=_vote_log_json(slug, data.get("vote_log"), ctx))
 
-    @get("/results.csv", opt=access(Access.public))
-    async def results_csv(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
+    @get("/results.csv", opt=access(Access.public), include_in_schema=True, tags=["open data"],
+         media_type="text/csv", summary=N_("Published results of a contest (CSV)"),
+         description=N_("The ranking of results.json as a spreadsheet, with column names in the reader's language."),
+         response_description=N_("A CSV file (UTF-8, with a header row)."), responses=NOT_FOUND)
+    async def results_csv(self, request: Request, slug: SLUG, ctx: NamedDependency[AppContext]) -> Response[bytes]:
         from contest.reports import csv_bytes
 
         data = await self._results(slug, ctx)
@@ -257,8 +273,12 @@ class VoteController(Controller):
         data.update(receipt=receipt, found=found, errors=errors)
         return render("voting/recount.html", **data, status=200 if found else 400)
 
-    @get("/recount.py", opt=access(Access.public))
-    async def recount_script(self, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
+    @get("/recount.py", opt=access(Access.public), include_in_schema=True, tags=["open data"],
+         media_type="text/x-python", summary=N_("Recount script of a contest's vote"),
+         description=N_("A stand-alone Python script that checks a downloaded vote log and recounts it; "
+                        "once the vote has closed it carries the published head hash."),
+         response_description=N_("A Python 3 script (UTF-8)."), responses=NOT_FOUND)
+    async def recount_script(self, slug: SLUG, ctx: NamedDependency[AppContext]) -> Response[bytes]:
         data = await self._recount(slug, ctx)
         return Response(voting_script(data["vote_log"]), media_type="text/x-python",
                         headers={"Content-Disposition": f'attachment; filename="{slug}-recount.py"'})
@@ -272,13 +292,13 @@ class VoteController(Controller):
                 "fields": voting.LOG_FIELDS, "receipt": "", "found": None, "errors": {}}
 
 
-def _vote_log_json(slug: str, sealed: dict | None, ctx: AppContext) -> dict | None:
+def _vote_log_json(slug: str, sealed: dict | None, ctx: AppContext) -> VoteLogLinksOut | None:
     if not sealed:
         return None
     base = f"{ctx.settings.base_url}/contests/{slug}"
-    return {"head_hash": sealed["head"], "entries": sealed["entries"], "totals": sealed["totals"],
-            "sealed_at": sealed["sealed_at"].isoformat(), "csv": f"{base}/vote-log.csv",
-            "json": f"{base}/vote-log.json", "recount": f"{base}/recount", "script": f"{base}/recount.py"}
+    return VoteLogLinksOut(head_hash=sealed["head"], entries=sealed["entries"], totals=sealed["totals"],
+                           sealed_at=sealed["sealed_at"], csv=f"{base}/vote-log.csv", json=f"{base}/vote-log.json",
+                           recount=f"{base}/recount", script=f"{base}/recount.py")
 
 
 def voting_script(sealed: dict | None) -> bytes:
