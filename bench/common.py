@@ -134,13 +134,17 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> N
     raise RuntimeError("server did not start")
 
 
-def wrk(url: str, *, seconds: int = 10, connections: int = 4, script: str | None = None) -> dict[str, float]:
-    """Run wrk on the client core; returns requests/s and latency percentiles in ms."""
+def wrk(url: str, *, seconds: int = 10, connections: int = 4, script: str | None = None,
+        timeout: int | None = None) -> dict[str, float]:
+    """Run wrk on the client core; returns requests/s and latency percentiles in ms (``timeout``: seconds
+    before wrk gives up on an answer, 2 by default)."""
     _, client_core = cores()
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write((script or "") + LUA)
         lua = handle.name
     command = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "-s", lua, url]
+    if timeout:
+        command[1:1] = ["--timeout", f"{timeout}s"]
     if shutil.which("taskset"):
         command = ["taskset", "-c", client_core, *command]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout

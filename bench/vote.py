@@ -1,6 +1,6 @@
 """Public vote under load: votes/s of POST /contests/{slug}/vote/{code}, and the tally of 1,000,000 votes.
 
-    .venv/bin/python -m bench.vote [--sqlite|--postgres]
+    .venv/bin/python -m bench.vote [--sqlite|--postgres] [--workers N]
 
 Seeds a fresh database (PostgreSQL when reachable, else SQLite) with a published contest whose
 round is in its public vote now, 50 submitted ideas, the vote's rules (3 votes per voter) and
@@ -396,6 +396,7 @@ def preflight(url: str, seeded: dict, csrf: tuple[str, str], sessions: list[str]
 
 def main() -> None:
     engine = choose_engine(sys.argv)
+    workers = int(sys.argv[sys.argv.index("--workers") + 1]) if "--workers" in sys.argv else 1
     env = environment(engine, "vote")
     redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
     env.update({"REDIS_URL": redis_url, "VOTE_IP_RATE_LIMIT": "100000000"})
@@ -418,7 +419,7 @@ def main() -> None:
         with serve("bench.bare_app:app", env) as bare_url:
             wrk(f"{bare_url}/bare", seconds=WARMUP_SECONDS, connections=CONNECTIONS)
             bare = wrk(f"{bare_url}/bare", seconds=SECONDS, connections=CONNECTIONS)
-        with serve("server.asgi:app", env) as url:
+        with serve("server.asgi:app", env, workers=workers) as url:
             csrf = csrf_pair(url)
             cast_before = preflight(url, seeded, csrf, check_sessions, sessions[check_sessions[0]], redis_url)
             target = f"{url}/contests/{SLUG}/vote"
@@ -450,7 +451,7 @@ def main() -> None:
     votes_per_s = round(run["ok2xx"] / seconds, 1)
     errors = run["non2xx"] + run["socket_errors"] + warm["non2xx"] + warm["socket_errors"]
     figures = {
-        "voters": N_VOTERS, "ideas": N_IDEAS, "connections": CONNECTIONS,
+        "voters": N_VOTERS, "ideas": N_IDEAS, "connections": CONNECTIONS, "workers": workers,
         "bare_rps": bare["rps"], "votes_per_s": votes_per_s,
         "vote_ratio_to_bare": round(votes_per_s / bare["rps"], 3),
         "vote_p50_ms": run["p50_ms"], "vote_p95_ms": run["p95_ms"], "vote_p99_ms": run["p99_ms"],

@@ -16,6 +16,7 @@ Each entry keeps the page ready-compressed (brotli, gzip) and its ETag.
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import hashlib
 import json
@@ -54,6 +55,7 @@ log = logging.getLogger("sangtao")
 GENERATION_KEY = "sangtao:pages:generation"
 ENTRY_PREFIX = "sangtao:pages:entry:"
 MEMORY_ENTRIES = 2000
+RENDER_WAIT = 10  # seconds a visitor waits for the same page being made for another
 
 
 @dataclass
@@ -164,6 +166,7 @@ class PageCacheMiddleware:
     def __init__(self, app: ASGIApp, cache: PageCache):
         self.app = app
         self.cache = cache
+        self._rendering: dict[tuple[str, int], asyncio.Future] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -205,7 +208,26 @@ class PageCacheMiddleware:
         if entry is not None and entry.generation == generation and 0 <= self.cache.now() - entry.created < self.cache.ttl:
             await self._serve(entry, send, accept.decode("latin-1"), if_none_match, "hit")
             return
-        entry = await self._render(scope, receive, send, generation)
+        # One rendering per page at a time in this process: visitors who ask while it is being made
+        # wait for it (a crowd arriving at once, or a page that just expired, costs one rendering).
+        waiting = self._rendering.get((key, generation))
+        if waiting is not None:
+            try:
+                entry = await asyncio.wait_for(asyncio.shield(waiting), timeout=RENDER_WAIT)
+            except (asyncio.TimeoutError, asyncio.CancelledError):
+                entry = None
+            if entry is not None:
+                await self._serve(entry, send, accept.decode("latin-1"), if_none_match, "hit")
+                return
+        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        self._rendering.setdefault((key, generation), future)
+        entry = None
+        try:
+            entry = await self._render(scope, receive, send, generation)
+        finally:
+            if self._rendering.get((key, generation)) is future:
+                del self._rendering[(key, generation)]
+            future.set_result(entry)  # None: the others make their own page
         if entry is not None:
             try:
                 await self.cache.backend.store(key, entry, self.cache.ttl)

@@ -268,3 +268,11 @@ async def test_pages_expire_when_the_clock_moves_past_their_lifetime(visitor, co
     assert (await visitor.get("/")).headers["x-page-cache"] == "hit"
     clock.advance(seconds=31)
     assert (await visitor.get("/")).headers["x-page-cache"] == "miss"
+
+
+async def test_a_crowd_arriving_at_once_costs_one_rendering(visitor, contest):
+    import asyncio
+
+    pages = await asyncio.gather(*(visitor.get(f"/contests/{contest['slug']}/ideas") for _ in range(6)))
+    assert sorted(p.headers["x-page-cache"] for p in pages) == ["hit"] * 5 + ["miss"]
+    assert len({p.text for p in pages}) == 1 and "Lọc nước mưa" in pages[0].text
