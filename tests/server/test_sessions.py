@@ -9,6 +9,8 @@ from server.app import SESSION_COOKIE
 from tests.conftest import login
 from tests.support.factories import PASSWORD
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture
 def writes(app, monkeypatch):
@@ -102,6 +104,8 @@ async def test_password_change_on_the_site_ends_admin_and_other_site_sessions(ap
 async def test_password_reset_ends_admin_sessions(app, client, make_user):
     import re
 
+    import httpx
+
     from piccolo_api.session_auth.tables import SessionsBase
 
     from accounts.tables import OutboxMail, Role
@@ -109,6 +113,9 @@ async def test_password_reset_ends_admin_sessions(app, client, make_user):
 
     organizer = await make_user(email="nhung@example.com", roles=(Role.organizer,))
     admin = await _admin_session(app, "nhung@example.com")
+    site = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+    await login(site, "nhung@example.com", PASSWORD)
+    assert (await site.get("/account")).status_code == 200
     await post_form(client, "/password/forgot", {"identifier": "nhung@example.com"})
     mail = await OutboxMail.objects().where(OutboxMail.user == organizer.id).first()
     token = re.search(r"/password/reset/([\w-]+)", mail.body).group(1)
@@ -116,7 +123,9 @@ async def test_password_reset_ends_admin_sessions(app, client, make_user):
                             {"new_password": "trăng-rằm-tháng-tám"})).status_code == 303
     assert await SessionsBase.count().where(SessionsBase.user_id == organizer.id) == 0
     assert (await admin.get("/admin/api/user/")).status_code == 401
+    assert (await site.get("/account")).status_code == 303  # the site session on another device has ended too
     await admin.aclose()
+    await site.aclose()
 
 
 async def test_password_change_in_the_admin_ends_site_sessions(app, client, make_user):
@@ -124,6 +133,7 @@ async def test_password_change_in_the_admin_ends_site_sessions(app, client, make
 
     organizer = await make_user(email="nhung@example.com", roles=(Role.organizer,))
     admin = await _admin_session(app, "nhung@example.com")
+    other_admin = await _admin_session(app, "nhung@example.com")  # the admin open on another device
     await login(client, "nhung@example.com", PASSWORD)
     assert (await client.get("/account")).status_code == 200
     response = await admin.post(
@@ -133,6 +143,8 @@ async def test_password_change_in_the_admin_ends_site_sessions(app, client, make
         headers={"X-CSRFToken": admin.cookies.get("csrftoken") or "", "Referer": "http://testserver/admin/"})
     assert response.status_code in (200, 303), response.text
     await admin.aclose()
+    assert (await other_admin.get("/admin/api/user/")).status_code == 401
+    await other_admin.aclose()
     assert (await User.select(User.session_version).where(User.id == organizer.id).first())["session_version"] == 1
     assert (await client.get("/account")).status_code == 303  # the site session has ended
     assert (await login(client, "nhung@example.com", "trăng-rằm-tháng-tám")).status_code == 303
