@@ -19,7 +19,7 @@ from accounts.engine import atomic
 from accounts.errors import AccountError, NotFound, PermissionDenied, ValidationFailed
 from accounts.i18n import N_, translate
 from accounts.identifiers import IdentifierError, lookup_clause, normalise_email, normalise_phone
-from accounts.rules import Principal, can_manage_roles
+from accounts.rules import Principal, can_manage_roles, is_admin
 from accounts.tables import (
     AuditEvent,
     Commune,
@@ -360,7 +360,8 @@ async def revoke_role(
     user_id: int, role: Role, *, commune_id: int | None = None, actor: Principal | None, ip: str = "",
     now: dt.datetime,
 ) -> bool:
-    if actor is not None and not can_manage_roles(actor, role, commune_id):
+    # Only platform admins take a role away (an organizer may grant judges, never remove anyone's role).
+    if actor is not None and not (is_admin(actor) and can_manage_roles(actor, role, commune_id)):
         raise PermissionDenied(N_("You may not remove this role."))
     async with atomic(User._meta.db):
         removed = await RoleGrant.delete().where(

@@ -492,3 +492,23 @@ async def test_values_the_admin_api_cannot_use_get_a_400_not_a_500(client, organ
                                   headers={**organizer, "content-type": "application/json"})
     assert 400 <= response.status_code < 500, response.text[:200]
     assert await Round.select().where(Round.id == mine["contest_round"]).first() == before
+
+
+async def test_an_organizer_cannot_remove_a_role_even_through_the_domain(make_user, commune, clock):
+    """The admin form refuses it, and so does the domain function behind every way of removing a role."""
+    from accounts import services
+    from accounts.errors import PermissionDenied
+
+    organizer = await make_user(email="nhung@example.com", roles=(Role.organizer,))
+    judge = await make_user(email="thang@example.com")
+    await services.grant_role(judge.id, Role.judge, commune_id=commune["id"], actor=None, now=clock())
+    principal = await services.load_principal(organizer.id)
+    for role in (Role.judge, Role.organizer):
+        with pytest.raises(PermissionDenied):
+            await services.revoke_role(judge.id, role, commune_id=commune["id"], actor=principal, now=clock())
+    with pytest.raises(PermissionDenied):  # not even their own
+        await services.revoke_role(organizer.id, Role.organizer, commune_id=commune["id"], actor=principal,
+                                   now=clock())
+    assert await RoleGrant.exists().where((RoleGrant.user == judge.id) & (RoleGrant.role == "judge"))
+    assert await RoleGrant.exists().where((RoleGrant.user == organizer.id) & (RoleGrant.role == "organizer"))
+    assert not await AuditEvent.exists().where(AuditEvent.action == "role.revoked")
