@@ -8,7 +8,10 @@ idea each; two judges are invited to both panels by e-mail (one already has an a
 invitation in her inbox, the other signs up with the invited address), accept on /judge, sign the
 declaration and score; the organizer closes the preliminary's judging now on the timeline,
 shortlists and carries the entries into the final; a resident on the imported resident list is
-verified when she signs up and votes; the results come out with the award and its certificate.
+verified when she signs up and votes; the organizer approves one judge's comment for its team; the
+results come out with the award and its certificate, the team reads the approved comment (without the
+judge's name), and the organizer reopens the published scores with a reason, which the results page
+shows as a dated correction note.
 
 The app's clock moves only by starting it again on the same SQLite file with a later
 ``CLOCK_OFFSET``, as the other journeys do. Every page the journey opens is checked with axe-core.
@@ -61,6 +64,9 @@ IDEAS = [
     ("Vườn rau thủy canh trên mái nhà văn hóa", "Nông nghiệp"),
     ("Bản đồ số các điểm bán nông sản của xã", "Chuyển đổi số"),
 ]
+APPROVED = "Bản đồ rất thiết thực; nhóm nên mời thêm các hộ bán hàng cập nhật thông tin mỗi tuần."
+KEPT_BACK = "Nhóm chưa tính chi phí nước và điện cho giàn thủy canh."
+CORRECTION = "Một phiếu chấm của vòng chung kết nhập nhầm điểm tiêu chí thứ hai, ban tổ chức cho chấm lại."
 
 
 # --------------------------------------------------------------------------- the install
@@ -391,8 +397,10 @@ def assign(journey: Journey, round_no: int) -> None:
     assert count == [(4,)], count
 
 
-def judges_score(journey: Journey, round_no: int, levels: dict[str, list[int]]) -> None:
-    """Each judge opens the queue on /judge and submits a sheet per entry (levels per idea code)."""
+def judges_score(journey: Journey, round_no: int, levels: dict[str, list[int]],
+                 comments: dict[str, str] | None = None) -> None:
+    """Each judge opens the queue on /judge and submits a sheet per entry (levels per idea code); the first
+    judge writes an overall comment on the entries of ``comments`` (by idea code)."""
     base = journey.base
     for judge in JUDGES:
         page = journey.page_of(judge)
@@ -407,6 +415,8 @@ def judges_score(journey: Journey, round_no: int, levels: dict[str, list[int]]) 
             for n, level in enumerate(levels[code]):
                 fieldsets.nth(n).locator("label.scale-option").filter(
                     has=page.locator(f"input[value='{level}']")).click()
+            if judge is JUDGES[0] and comments and code in comments:
+                page.locator("#f-overall_comment").fill(comments[code])
             click_and_wait(page, page.get_by_role("button", name="Nộp phiếu chấm"))
             assert_accessible(page)
             assert "Đã nộp phiếu chấm" in flash_text(page), main_text(page)
@@ -448,6 +458,68 @@ def shortlist_and_advance(journey: Journey) -> None:
         section.inner_text()
     entries = query(journey.server, "SELECT COUNT(*) FROM round_entry WHERE round = ?", journey.rounds[1])
     assert entries == [(2,)], (entries, main_text(page))
+
+
+def approve_comment(journey: Journey, round_no: int, code: str, comment: str) -> None:
+    """On the judging page the organizer opens the judges' comments and approves one for its team."""
+    base, round_id = journey.base, journey.rounds[round_no]
+    page = journey.page_of(ORGANIZER)
+    visit(page, f"{base}/organizer/rounds/{round_id}/judging/")
+    click_and_wait(page, page.get_by_role("link", name="Đọc và duyệt nhận xét của giám khảo"))
+    assert_accessible(page)
+    assert page.url.split("#")[0] == f"{base}/organizer/rounds/{round_id}/judging/comments", page.url
+    assert "Phiếu có nhận xét đã duyệt: 0 / 4 phiếu đã nộp." in main_text(page), main_text(page)
+    row = page.locator("#comments tbody tr").filter(has_text=comment)
+    assert row.count() == 1 and code in row.inner_text() and JUDGES[0]["name"] in row.inner_text(), main_text(page)
+    click_and_wait(page, row.get_by_role("button", name=re.compile(r"^Duyệt")))
+    assert_accessible(page)
+    row = page.locator("#comments tbody tr").filter(has_text=comment)
+    assert "Đã duyệt — hủy duyệt" in row.inner_text(), row.inner_text()
+    assert "Phiếu có nhận xét đã duyệt: 1 / 4 phiếu đã nộp." in main_text(page), main_text(page)
+    released = query(journey.server, "SELECT s.overall_comment FROM score_sheet s WHERE s.round = ? "
+                     "AND s.release_comments = 1", round_id)
+    assert released == [(comment,)], released
+
+
+def team_reads_comment(journey: Journey, who: dict[str, str], code: str, comment: str, hidden: str) -> None:
+    """Once the results are out, the team reads the approved comment on its idea's page, without the judge's
+    name; a comment the organizer did not approve is not shown."""
+    base = journey.base
+    idea_id = query(journey.server, "SELECT id FROM idea WHERE code = ?", code)[0][0]
+    page = journey.page_of(who)
+    visit(page, f"{base}/my/ideas/{idea_id}")
+    section = page.locator("section[aria-labelledby=feedback-heading]")
+    assert section.count() == 1, main_text(page)
+    text = section.inner_text()
+    assert comment in text and hidden not in text, text
+    assert all(judge["name"] not in main_text(page) for judge in JUDGES), main_text(page)
+
+
+def reopen_with_correction(journey: Journey, round_no: int, reason: str) -> None:
+    """After the results, the organizer reopens the final's scores with a reason; the public results page then
+    carries a dated correction note."""
+    base, round_id = journey.base, journey.rounds[round_no]
+    page = journey.page_of(ORGANIZER)
+    visit(page, f"{base}/organizer/rounds/{round_id}/judging/")
+    form = page.locator(f"main form[action='/organizer/rounds/{round_id}/judging/reopen']")
+    assert form.count() == 1, main_text(page)
+    form.locator("#f-reopen-reason").fill(reason)
+    form.locator("#f-hours").fill("48")
+    submit(page, f"main form[action='/organizer/rounds/{round_id}/judging/reopen']", "Mở lại việc chấm điểm")
+    assert "mở lại" in flash_text(page).lower(), main_text(page)
+    assert reason in page.locator("#freeze").inner_text(), page.locator("#freeze").inner_text()
+    [(stamp,)] = query(journey.server, "SELECT created_at FROM audit_event WHERE action = 'judging.reopened' "
+                                       "AND target_id = ?", str(round_id))
+    at = dt.datetime.fromisoformat(str(stamp))
+    at = (at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)).astimezone(HANOI)
+    public = new_context(journey.browser).new_page()
+    try:
+        visit(public, f"{base}/contests/{SLUG}/results")
+        note = public.locator("#corrections")
+        assert note.count() == 1, main_text(public)
+        assert f"Đính chính ngày {at:%d/%m/%Y %H:%M}: {reason}" in note.inner_text(), note.inner_text()
+    finally:
+        public.context.close()
 
 
 def resident_votes(journey: Journey) -> None:
@@ -535,7 +607,8 @@ def test_new_commune_runs_a_two_round_contest_from_the_organizer_workspace(brows
         # The final's judging.
         journey.later(6.5)
         assign(journey, 1)
-        judges_score(journey, 1, {first: [4, 4], second: [4, 5]})
+        judges_score(journey, 1, {first: [4, 4], second: [4, 5]}, comments={first: KEPT_BACK, second: APPROVED})
+        approve_comment(journey, 1, second, APPROVED)
 
         # The final's public vote.
         journey.later(7.5)
@@ -544,5 +617,7 @@ def test_new_commune_runs_a_two_round_contest_from_the_organizer_workspace(brows
         # The results.
         journey.later(9.5)
         results_and_certificate(journey)
+        team_reads_comment(journey, YOUTH[1], second, APPROVED, KEPT_BACK)
+        reopen_with_correction(journey, 1, CORRECTION)
     finally:
         journey.stop()
