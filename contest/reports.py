@@ -81,15 +81,20 @@ BAR_COLOUR = "#0b5f6e"  # 7.5:1 on white
 TEXT_COLOUR = "#1a2b32"  # 14:1 on white
 LABEL_CHARS = 28
 
-_WIDTH = 640
-_LABEL_RIGHT = 212  # labels are right-aligned to this x
-_BAR_LEFT = 220
-_VALUE_ROOM = 56  # room right of the longest bar for its value
+# Drawn at a phone's width: a 390 px screen shows the chart at about its drawn size, so its
+# 14-unit text stays 13–14 px there (never under 12 px); wider screens cap it (site.css).
+# Each row is a label line above its bar, so labels need no room beside the bars.
+_WIDTH = 320
+_LABEL_RIGHT = 0  # labels start at the left edge, above their bar
+_BAR_LEFT = 0
+_VALUE_ROOM = 48  # room right of the longest bar for its value
 _BAR_MAX = _WIDTH - _BAR_LEFT - _VALUE_ROOM
-_ROW_H = 28
-_BAR_H = 18
-_TITLE_H = 32
+_ROW_H = 46
+_BAR_H = 16
+_TITLE_H = 30
 _PAD = 8
+_TEXT = 14
+_TITLE_CHARS = 38
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
 
 _chart_counter = itertools.count(1)
@@ -140,13 +145,13 @@ def bar_chart_svg(
         f'font-family="{_esc(_FONT)}" fill="{TEXT_COLOUR}">',
         f'<title id="{title_id}">{_esc(title)}</title>',
         f'<desc id="{desc_id}">{_esc(desc)}</desc>',
-        f'<text x="0" y="20" font-size="15" font-weight="bold" fill="{TEXT_COLOUR}">'
-        f"{_esc(_truncate(_clean(title), 80))}</text>",
+        f'<text x="0" y="19" font-size="15" font-weight="bold" fill="{TEXT_COLOUR}">'
+        f"{_esc(_truncate(_clean(title), _TITLE_CHARS))}</text>",
     ]
 
     if not shown:
         out.append(
-            f'<text x="{_WIDTH // 2}" y="{_TITLE_H + 24}" font-size="14" text-anchor="middle" '
+            f'<text x="{_WIDTH // 2}" y="{_TITLE_H + 24}" font-size="{_TEXT}" text-anchor="middle" '
             f'fill="{TEXT_COLOUR}">{_esc(empty_text)}</text>'
         )
     else:
@@ -154,24 +159,25 @@ def bar_chart_svg(
         scale = _BAR_MAX / top if top > 0 else 0.0
         for i, (name, value) in enumerate(shown):
             y = _TITLE_H + i * _ROW_H
-            bar_y = y + (_ROW_H - _BAR_H) / 2
-            text_y = y + _ROW_H / 2 + 5  # baseline roughly centred for 13px text
+            label_y = y + 15
+            bar_y = y + 21
+            value_y = bar_y + _BAR_H / 2 + 5  # baseline roughly centred on the bar
             bar_w = round(max(value, 0) * scale, 1)
             out.append(
                 f'<g class="bar">'
                 f"<title>{_esc(name)}: {value}</title>"
-                f'<text x="{_LABEL_RIGHT}" y="{text_y:g}" font-size="13" text-anchor="end" '
+                f'<text x="{_LABEL_RIGHT}" y="{label_y:g}" font-size="{_TEXT}" '
                 f'fill="{TEXT_COLOUR}">{_esc(_truncate(name, LABEL_CHARS))}</text>'
                 f'<rect x="{_BAR_LEFT}" y="{bar_y:g}" width="{bar_w:g}" height="{_BAR_H}" '
                 f'rx="2" fill="{BAR_COLOUR}"/>'
-                f'<text x="{_BAR_LEFT + bar_w + 6:g}" y="{text_y:g}" font-size="13" '
+                f'<text x="{_BAR_LEFT + bar_w + 6:g}" y="{value_y:g}" font-size="{_TEXT}" '
                 f'fill="{TEXT_COLOUR}">{value}</text>'
                 f"</g>"
             )
         if hidden:
-            y = _TITLE_H + len(shown) * _ROW_H + _ROW_H / 2 + 5
+            y = _TITLE_H + len(shown) * _ROW_H + 15
             out.append(
-                f'<text x="{_LABEL_RIGHT}" y="{y:g}" font-size="13" text-anchor="end" '
+                f'<text x="{_LABEL_RIGHT}" y="{y:g}" font-size="{_TEXT}" '
                 f'fill="{TEXT_COLOUR}">… +{hidden}</text>'
             )
     out.append("</svg>")

@@ -250,7 +250,8 @@ class VoteController(Controller):
         idea = await services.idea_by_code(award["idea.code"])
         team = [m["user.full_name"] for m in await services.team(idea["id"])]
         return render("voting/certificate.html", contest=data["contest"], award=award, idea=idea,
-                      team=[idea["lead.full_name"], *team], vote_log=data.get("vote_log"))
+                      team=[idea["lead.full_name"], *team], vote_log=data.get("vote_log"),
+                      issued=data["round"]["results_at"])  # the day the results were published
 
     @get("/recount", opt=access(Access.public))
     async def recount(self, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Template:
