@@ -48,3 +48,46 @@ COLUMNS: dict[str, dict[str, int]] = {
     "mentoring_feedback": {"text": COMMENT},
     "workshop": {"title": NAME, "description": LONG, "place": LINE, "online_link": LINE},
 }
+
+# Added later (their own migration): names typed in the organizer workspace and the admin, contacts,
+# and a mentor's own skills. On PostgreSQL a Varchar's length already binds; on SQLite it does not.
+MORE_COLUMNS: dict[str, dict[str, int]] = {
+    "commune": {"name": 150},
+    "hamlet": {"name": 150},
+    "users": {"email": 255, "phone": 20, "guardian_phone": 20},
+    "contest_round": {"name": 120},
+    "contest_category": {"name": 120},
+    "award": {"name": 120, "prize": REASON},
+    "idea_member": {"contact": 255},
+    "judge_panel": {"contact": 255},
+    "mentor_organization": {"website": LINE},
+    "mentor_profile": {"free_tags": 1_000},  # JSON text of at most ten skills typed in one line
+}
+for _table, _columns in MORE_COLUMNS.items():
+    COLUMNS.setdefault(_table, {}).update(_columns)
+
+TOO_LONG = "Too long: at most %(limit)s characters."  # msgid, translated where it is shown
+
+
+def shown(limit: int) -> str:
+    """A limit as people read numbers here: 10.000."""
+    return f"{limit:,}".replace(",", ".")
+
+
+def check(table: str, values: dict[str, object], fields: dict[str, str] | None = None) -> None:
+    """Refuse text longer than ``table``'s columns take, with the message beside each field.
+
+    ``values`` maps column → typed text; ``fields`` maps a column to its form field when the names
+    differ. Raises ValidationFailed naming every field that is too long.
+    """
+    from accounts.errors import ValidationFailed
+
+    errors: dict[str, str] = {}
+    params: dict[str, dict[str, object]] = {}
+    for column, value in values.items():
+        limit = COLUMNS[table][column]
+        if value is not None and len(str(value)) > limit:
+            field = (fields or {}).get(column, column)
+            errors[field], params[field] = TOO_LONG, {"limit": shown(limit)}
+    if errors:
+        raise ValidationFailed(errors, params)

@@ -14,7 +14,7 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from accounts import audit, notifications
+from accounts import audit, limits, notifications
 from accounts.engine import atomic
 from accounts.errors import NotFound, PermissionDenied, ValidationFailed
 from accounts.text import as_int
@@ -225,6 +225,7 @@ async def sign_declaration(round_id: int, judge_id: int, *, statement: str, rela
     if unknown:
         raise ValidationFailed({"related": N_("These codes are not entries of this round: %(codes)s")},
                                {"related": {"codes": ", ".join(sorted(unknown))}})
+    limits.check("judge_declaration", {"statement": statement.strip(), "relatives": "\n".join(relatives)})
     clean_relatives = []
     for raw in relatives:
         if raw.strip():
@@ -235,7 +236,7 @@ async def sign_declaration(round_id: int, judge_id: int, *, statement: str, rela
                                        {"relatives": {"value": raw.strip()}}) from exc
     async with atomic(_db()):
         added = await ConflictDeclaration.insert(ConflictDeclaration(
-            round=round_id, judge=judge_id, signed_at=now, statement=statement.strip()[:4000],
+            round=round_id, judge=judge_id, signed_at=now, statement=statement.strip(),
             relatives="\n".join(clean_relatives),
         )).on_conflict(target=(ConflictDeclaration.round, ConflictDeclaration.judge), action="DO NOTHING").returning(
             ConflictDeclaration.id)
@@ -431,10 +432,11 @@ async def recuse(assignment_id: int, *, judge_id: int, reason: str, now: dt.date
     reason = reason.strip()
     if not reason:
         raise ValidationFailed({"reason": N_("Please give the reason for stepping back.")})
+    limits.check("judge_conflict", {"reason": reason})
     row = await _judges_assignment(assignment_id, judge_id)
     round_ = await round_row(row["round"], scope=PLATFORM)
     async with atomic(_db()):
-        await _add_conflict(row["round"], judge_id, row["idea"], source="recused", reason=reason[:2000], now=now)
+        await _add_conflict(row["round"], judge_id, row["idea"], source="recused", reason=reason, now=now)
         await Assignment.delete().where(Assignment.id == assignment_id)
         await ScoreSheet.delete().where((ScoreSheet.round == row["round"]) & (ScoreSheet.judge == judge_id)
                                         & (ScoreSheet.idea == row["idea"]) & (ScoreSheet.status != "submitted"))
@@ -558,6 +560,13 @@ async def save_sheet(assignment_id: int, *, judge_id: int, scores: dict[int, tup
             params[f"c{c['id']}"] = {"low": c["scale_min"], "high": c["scale_max"]}
             continue
         values[c["id"]] = int(raw)
+    for c in criteria:
+        if len((scores.get(c["id"], ("", ""))[1] or "").strip()) > limits.COLUMNS["score_item"]["comment"]:
+            errors[f"c{c['id']}"] = limits.TOO_LONG
+            params[f"c{c['id']}"] = {"limit": limits.shown(limits.COLUMNS["score_item"]["comment"])}
+    if len(overall_comment.strip()) > limits.COLUMNS["score_sheet"]["overall_comment"]:
+        errors["overall_comment"] = limits.TOO_LONG
+        params["overall_comment"] = {"limit": limits.shown(limits.COLUMNS["score_sheet"]["overall_comment"])}
     if errors:
         raise ValidationFailed(errors, params)
     complete = all(v is not None for v in values.values()) and bool(criteria)
@@ -573,14 +582,14 @@ async def save_sheet(assignment_id: int, *, judge_id: int, scores: dict[int, tup
                 settings.get("reopened_until") and now < settings["reopened_until"]):
             raise IdeaError(N_("This score sheet has already been submitted."))
         for c in criteria:
-            comment = (scores.get(c["id"], ("", ""))[1] or "").strip()[:4000]
+            comment = (scores.get(c["id"], ("", ""))[1] or "").strip()
             await Score.insert(Score(sheet=current["id"], criterion=c["id"], value=values[c["id"]],
                                      comment=comment)).on_conflict(
                 target=(Score.sheet, Score.criterion), action="DO UPDATE",
                 values=[Score.value, Score.comment])
         await ScoreSheet.update({
             ScoreSheet.status: SheetStatus.submitted.value if submit else SheetStatus.draft.value,
-            ScoreSheet.overall_comment: overall_comment.strip()[:4000], ScoreSheet.total: total,
+            ScoreSheet.overall_comment: overall_comment.strip(), ScoreSheet.total: total,
             ScoreSheet.updated_at: now, ScoreSheet.submitted_at: now if submit else None,
         }).where(ScoreSheet.id == current["id"])
     return {"total": total, "submitted": submit}
@@ -593,12 +602,13 @@ async def abstain(assignment_id: int, *, judge_id: int, reason: str, now: dt.dat
         raise IdeaError(N_("Scoring is closed for this round."))
     if not reason.strip():
         raise ValidationFailed({"abstain_reason": N_("Please give the reason for not scoring this entry.")})
+    limits.check("score_sheet", {"abstain_reason": reason.strip()})
     async with atomic(_db()):
         await ScoreSheet.insert(ScoreSheet(round=assignment["round"], judge=judge_id, idea=assignment["idea"],
                                            updated_at=now)).on_conflict(
             target=(ScoreSheet.round, ScoreSheet.judge, ScoreSheet.idea), action="DO NOTHING")
         done = await ScoreSheet.update({ScoreSheet.status: SheetStatus.abstained.value,
-                                        ScoreSheet.abstain_reason: reason.strip()[:2000], ScoreSheet.total: None,
+                                        ScoreSheet.abstain_reason: reason.strip(), ScoreSheet.total: None,
                                         ScoreSheet.updated_at: now}).where(
             (ScoreSheet.round == assignment["round"]) & (ScoreSheet.judge == judge_id)
             & (ScoreSheet.idea == assignment["idea"]) & (ScoreSheet.status != SheetStatus.submitted.value)
@@ -672,13 +682,14 @@ async def reopen(round_id: int, *, actor_id: int, reason: str, hours: int, now: 
     await round_row(round_id, scope=scope)
     if not reason.strip():
         raise ValidationFailed({"reason": N_("Please give the reason for reopening the scores.")})
+    limits.check("round_judging", {"reopen_reason": reason.strip()}, {"reopen_reason": "reason"})
     if not 1 <= hours <= 24 * 14:
         raise ValidationFailed({"hours": N_("Reopen for between 1 hour and 14 days.")})
     round_ = await round_row(round_id, scope=PLATFORM)
     await ensure_frozen(round_id, now=now, actor_id=actor_id, scope=PLATFORM)
     async with atomic(_db()):
         await RoundJudging.update({RoundJudging.reopened_until: now + dt.timedelta(hours=hours),
-                                   RoundJudging.reopen_reason: reason.strip()[:2000]}).where(
+                                   RoundJudging.reopen_reason: reason.strip()}).where(
             RoundJudging.round == round_id)
         await audit.record("judging.reopened", actor_id=actor_id, target_type="round", target_id=round_id,
                            commune_id=round_["contest.commune"], now=now, data={"reason": reason.strip(),
@@ -722,6 +733,7 @@ async def shortlist(round_id: int, idea_ids: list[int], *, actor_id: int, reason
     round_ = await round_row(round_id, scope=scope)
     if not idea_ids:
         raise ValidationFailed({"ideas": N_("Choose at least one entry.")})
+    limits.check("judge_conflict", {"reason": reason.strip()})  # kept in the audit log: a reason's length
     from contest.chaining import carried_in, promoted
     from contest.progress import tell_shortlisted
 

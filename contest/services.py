@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from accounts import audit, events, notifications
+from accounts import audit, events, limits, notifications
 from accounts.engine import atomic, is_sqlite
 from accounts.errors import NotFound, PermissionDenied, ValidationFailed
 from accounts.scope import Scope, clause, load
@@ -291,7 +291,8 @@ async def withdraw(idea_id: int, *, user_id: int, reason: str, now: dt.datetime)
     reason = reason.strip()
     if not reason:
         raise ValidationFailed({"reason": N_("Please say briefly why you withdraw the idea.")})
-    done = await Idea.update({Idea.status: IdeaStatus.withdrawn.value, Idea.withdrawn_reason: reason[:2000],
+    limits.check("idea", {"withdrawn_reason": reason}, {"withdrawn_reason": "reason"})
+    done = await Idea.update({Idea.status: IdeaStatus.withdrawn.value, Idea.withdrawn_reason: reason,
                               Idea.updated_at: now}).where(
         (Idea.id == idea_id) & Idea.status.is_in([IdeaStatus.draft.value, IdeaStatus.submitted.value])
     ).returning(Idea.id)
@@ -429,8 +430,9 @@ async def file_is_public(stored_name: str) -> dict[str, Any] | None:
 async def report(idea_id: int, *, reporter_id: int, reason: str, threshold: int, now: dt.datetime,
                  lang: str = "vi") -> bool:
     """Record a report (once per person). Returns True when the idea became hidden by it."""
+    limits.check("idea_report", {"reason": reason.strip()})
     async with atomic(_db()):
-        added = await IdeaReport.insert(IdeaReport(idea=idea_id, reporter=reporter_id, reason=reason.strip()[:2000],
+        added = await IdeaReport.insert(IdeaReport(idea=idea_id, reporter=reporter_id, reason=reason.strip(),
                                                    created_at=now)).on_conflict(
             target=(IdeaReport.idea, IdeaReport.reporter), action="DO NOTHING").returning(IdeaReport.id)
         if not added:
@@ -460,8 +462,9 @@ async def hide(idea_id: int, *, reason: str, actor_id: int, now: dt.datetime, la
     reason = reason.strip()
     if not reason:
         raise ValidationFailed({"reason": N_("Please give the reason; the team will see it.")})
+    limits.check("idea", {"hidden_reason": reason}, {"hidden_reason": "reason"})
     async with atomic(_db()):
-        await Idea.update({Idea.hidden: True, Idea.hidden_by_reports: False, Idea.hidden_reason: reason[:2000]}).where(
+        await Idea.update({Idea.hidden: True, Idea.hidden_by_reports: False, Idea.hidden_reason: reason}).where(
             Idea.id == idea_id)
         for member_id in [idea["lead"], *await accepted_member_ids(idea_id)]:
             await notifications.notify(

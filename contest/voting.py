@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from accounts import audit, events
+from accounts import audit, events, limits
 from accounts.engine import atomic, is_sqlite
 from accounts.errors import NotFound, PermissionDenied, ValidationFailed
 from accounts.scope import Scope, load
@@ -475,9 +475,10 @@ async def void(vote_id: int, *, reason: str, actor_id: int, now: dt.datetime, al
     reason = reason.strip()
     if not reason:
         raise ValidationFailed({"reason": N_("Please give the reason for voiding the vote.")})
+    limits.check("vote", {"void_reason": reason}, {"void_reason": "reason"})
     round_ = {"id": vote["round"], "contest": vote["round.contest"]}
     async with atomic(_db()):
-        done = await Vote.update({Vote.voided: True, Vote.void_reason: reason[:2000], Vote.voided_by: actor_id}).where(
+        done = await Vote.update({Vote.voided: True, Vote.void_reason: reason, Vote.voided_by: actor_id}).where(
             (Vote.id == vote_id) & (Vote.voided == False)).returning(Vote.id)  # noqa: E712
         if not done:
             raise IdeaError(N_("This vote was already voided."))

@@ -12,7 +12,7 @@ import json
 import uuid
 from typing import Any
 
-from accounts import audit, notifications
+from accounts import audit, limits, notifications
 from accounts.engine import atomic, is_sqlite
 from accounts.errors import NotFound, PermissionDenied, ValidationFailed
 from accounts.scope import PLATFORM, Scope, clause, load
@@ -164,8 +164,12 @@ async def profile_of_user(user_id: int) -> dict[str, Any] | None:
 async def save_profile(user_id: int, values: dict[str, Any], *, now: dt.datetime) -> int:
     """Create or update a mentor's profile (a new one waits for an organizer's approval)."""
     errors = {}
-    title = " ".join(str(values.get("title", "")).split())[:200]
-    bio = str(values.get("bio", "")).strip()[:4000]
+    title = " ".join(str(values.get("title", "")).split())
+    bio = str(values.get("bio", "")).strip()
+    place = str(values.get("place", "")).strip()
+    limits.check("mentor_profile", {"title": title, "bio": bio, "place": place})
+    if len(str(values.get("free_tags", ""))) > limits.LINE:
+        raise ValidationFailed({"free_tags": limits.TOO_LONG}, {"free_tags": {"limit": limits.shown(limits.LINE)}})
     expertise = _list(values.get("expertise"), EXPERTISE)
     if not expertise:
         errors["expertise"] = N_("Choose at least one field of expertise.")
@@ -188,7 +192,7 @@ async def save_profile(user_id: int, values: dict[str, Any], *, now: dt.datetime
         "sectors": _list(values.get("sectors"), SECTORS), "languages": _list(values.get("languages"), ("vi", "en")) or ["vi"],
         "stages": _list(values.get("stages"), STAGE_LABELS), "availability": _list(values.get("availability"), SLOTS, 21),
         "capacity": capacity, "mode": values.get("mode") if values.get("mode") in ("online", "in_person", "any") else "any",
-        "place": str(values.get("place", ""))[:200], "organization": org_id or None,
+        "place": place, "organization": org_id or None,
     }
     text = profile_search_text(data, user["full_name"], org["name"] if org else "")
     stored = {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v) for k, v in data.items()}
@@ -282,6 +286,7 @@ async def needs_of(idea_id: int) -> dict[str, Any]:
 
 async def save_needs(idea_id: int, values: dict[str, Any], *, user_id: int, now: dt.datetime) -> None:
     await _lead_idea(idea_id, user_id)
+    limits.check("team_need", {"place": str(values.get("place", "")).strip()})
     needs = _list(values.get("needs"), EXPERTISE)
     if not needs:
         raise ValidationFailed({"needs": N_("Choose at least one thing the team needs help with.")})
@@ -291,7 +296,7 @@ async def save_needs(idea_id: int, values: dict[str, Any], *, user_id: int, now:
             "languages": json.dumps(_list(values.get("languages"), ("vi", "en")) or ["vi"]),
             "availability": json.dumps(_list(values.get("availability"), SLOTS, 21)),
             "mode": values.get("mode") if values.get("mode") in ("online", "in_person", "any") else "any",
-            "place": str(values.get("place", ""))[:200], "preferred": json.dumps(preferred), "updated_at": now}
+            "place": str(values.get("place", "")).strip(), "preferred": json.dumps(preferred), "updated_at": now}
     await TeamNeed.insert(TeamNeed(idea=idea_id, **data)).on_conflict(
         target=(TeamNeed.idea,), action="DO UPDATE", values=[getattr(TeamNeed, k) for k in data])
 
@@ -306,6 +311,7 @@ async def request_mentor(idea_id: int, mentor_id: int, *, message: str, user_id:
         raise IdeaError(N_("This mentor has no free place at the moment."))
     if not message.strip():
         raise ValidationFailed({"message": N_("Please write a short message: who you are and what you need.")})
+    limits.check("mentoring_request", {"message": message.strip()})
     async with atomic(_db()):
         await _lock(3_000_000_000 + idea_id)
         await expire_requests(now=now, idea_id=idea_id)
@@ -352,6 +358,7 @@ async def respond(request_id: int, *, mentor_user_id: int, accept: bool, reason:
         raise NotFound(N_("This request does not exist."))
     if not accept and not reason.strip():
         raise ValidationFailed({"reason": N_("Please tell the team why, so they can ask someone else.")})
+    limits.check("mentoring_request", {"reason": reason.strip()})
     async with atomic(_db()):
         await _lock(3_100_000_000 + req["mentor"])
         if accept and await active_mentees(req["mentor"]) >= req["mentor.capacity"]:
@@ -437,8 +444,9 @@ async def close_mentorship(mentorship_id: int, *, user_id: int, summary: str, no
         raise PermissionDenied(N_("Only the mentor closes a mentorship."))
     if not summary.strip():
         raise ValidationFailed({"summary": N_("Please write a short summary of what the team achieved.")})
+    limits.check("mentorship", {"summary": summary.strip()})
     await Mentorship.update({Mentorship.status: "completed", Mentorship.ended_at: now,
-                             Mentorship.summary: summary.strip()[:4000]}).where(
+                             Mentorship.summary: summary.strip()}).where(
         (Mentorship.id == mentorship_id) & (Mentorship.status == "active"))
 
 
@@ -462,8 +470,9 @@ async def leave_feedback(mentorship_id: int, *, user_id: int, rating: int, text:
     row = await mentorship_for(mentorship_id, user_id)
     if not 1 <= rating <= 5:
         raise ValidationFailed({"rating": N_("Choose from 1 to 5.")})
+    limits.check("mentoring_feedback", {"text": text.strip()})
     await MentoringFeedback(mentorship=mentorship_id, author=user_id, side=row["side"], rating=rating,
-                            text=text.strip()[:4000], created_at=now).save()
+                            text=text.strip(), created_at=now).save()
 
 
 # ---------------------------------------------------------------- office hours
@@ -474,8 +483,9 @@ async def publish_slot(mentor_id: int, *, starts_at: dt.datetime, minutes: int, 
         raise ValidationFailed({"starts_at": N_("Choose a time in the future.")})
     if not 15 <= minutes <= 240:
         raise ValidationFailed({"minutes": N_("Between 15 and 240 minutes.")})
+    limits.check("office_slot", {"location": location.strip()})
     slot = OfficeSlot(mentor=mentor_id, starts_at=starts_at, ends_at=starts_at + dt.timedelta(minutes=minutes),
-                      mode=mode if mode in ("online", "in_person") else "online", location=location.strip()[:300])
+                      mode=mode if mode in ("online", "in_person") else "online", location=location.strip())
     await slot.save()
     return slot.id
 
@@ -562,8 +572,12 @@ async def add_note(mentorship_id: int, *, user_id: int, notes: str, actions: lis
     await mentorship_for(mentorship_id, user_id)
     if not notes.strip():
         raise ValidationFailed({"notes": N_("Please write what you talked about.")})
+    limits.check("mentoring_note", {"notes": notes.strip()})
+    for text, owner, _ in actions:
+        limits.check("mentoring_action", {"text": text.strip(), "owner": owner.strip()},
+                     {"text": "actions", "owner": "actions"})
     async with atomic(_db()):
-        note = SessionNote(mentorship=mentorship_id, author=user_id, notes=notes.strip()[:8000], created_at=now)
+        note = SessionNote(mentorship=mentorship_id, author=user_id, notes=notes.strip(), created_at=now)
         await note.save()
         for text, owner, due in actions:
             if text.strip():
@@ -571,7 +585,7 @@ async def add_note(mentorship_id: int, *, user_id: int, notes: str, actions: lis
                     due_date = dt.date.fromisoformat(due) if due else None
                 except ValueError as exc:
                     raise ValidationFailed({"actions": N_("A due date is not a date.")}) from exc
-                await ActionItem(note=note.id, text=text.strip()[:300], owner=owner.strip()[:120], due=due_date).save()
+                await ActionItem(note=note.id, text=text.strip(), owner=owner.strip(), due=due_date).save()
     return note.id
 
 

@@ -2,7 +2,33 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.table import Table
 
-from accounts.limits import COLUMNS
+# The limits as they stood when this migration was written (later ones have their own migration, so
+# that this one does the same thing on every install).
+COLUMNS: dict[str, dict[str, int]] = {
+    "commune": {"description": 50000},
+    "users": {"full_name": 200, "guardian_name": 200},
+    "contest": {"title": 200, "tagline": 300, "description": 50000, "rules": 50000, "prizes": 50000},
+    "idea": {"title": 200, "summary": 600, "problem": 10000, "solution": 10000, "beneficiaries": 10000,
+             "resources": 10000, "body": 50000, "video_url": 300, "withdrawn_reason": 2000, "hidden_reason": 2000},
+    "idea_report": {"reason": 2000},
+    "rubric_criterion": {"name": 150, "description": 5000},
+    "round_judging": {"reopen_reason": 2000},
+    "judge_declaration": {"statement": 5000, "relatives": 2000},
+    "judge_conflict": {"reason": 2000},
+    "score_sheet": {"overall_comment": 5000, "abstain_reason": 2000},
+    "score_item": {"comment": 5000},
+    "vote": {"void_reason": 2000},
+    "mentor_organization": {"name": 200, "description": 5000},
+    "mentor_profile": {"title": 200, "bio": 5000, "place": 200},
+    "team_need": {"place": 200},
+    "mentoring_request": {"message": 5000, "reason": 2000},
+    "mentorship": {"summary": 10000},
+    "office_slot": {"location": 300},
+    "mentoring_note": {"notes": 10000},
+    "mentoring_action": {"text": 300, "owner": 120},
+    "mentoring_feedback": {"text": 5000},
+    "workshop": {"title": 200, "description": 10000, "place": 300, "online_link": 300},
+}
 
 ID = "2026-11-30T06:51:37:294861"
 VERSION = "1.38.0"

@@ -277,14 +277,20 @@ async def test_every_limited_column_is_enforced_by_the_database(db):
 
     engine = Commune._meta.db
     if type(engine).__name__ == "PostgresEngine":
-        rows = await Commune.raw("SELECT conname FROM pg_constraint WHERE conname LIKE '%too_long'")
-        names = {r["conname"] for r in rows}
-        expected = {f"{t}_{c}_too_long" for t, cols in COLUMNS.items() for c in cols}
+        rows = await Commune.raw("SELECT conrelid::regclass::text AS tab, conname, pg_get_constraintdef(oid) AS def "
+                                 "FROM pg_constraint WHERE conname LIKE '%too_long'")
+        checks = {r["conname"]: (r["tab"].strip('"'), r["def"]) for r in rows}
+        for table, columns in COLUMNS.items():
+            for column, limit in columns.items():
+                tab, definition = checks[f"{table}_{column}_too_long"]
+                assert tab == table and column in definition and f"<= {limit}" in definition, (table, column)
     else:
-        rows = await Commune.raw("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        names = {r["name"] for r in rows}
-        expected = {f"{t}_too_long_{e}" for t in COLUMNS for e in ("insert", "update")}
-    assert expected <= names
+        rows = await Commune.raw("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
+        for table, columns in COLUMNS.items():
+            for column, limit in columns.items():
+                for event in ("INSERT", "UPDATE"):
+                    assert any(r["tbl_name"] == table and f"BEFORE {event}" in r["sql"]
+                               and f'length(NEW."{column}") > {limit}' in r["sql"] for r in rows), (table, column, event)
 
 
 async def test_a_direct_write_above_a_limit_gets_a_400_page_not_a_500(client, contest, youth, app):
