@@ -289,6 +289,7 @@ NOTICE_GROUPS: dict[str, tuple[str, frozenset[str]]] = {
 }
 ALWAYS_EMAILED = frozenset({"password_reset"})  # account safety: not stopped by "stop all"
 DEFAULT_CHANNELS = ("email",)
+OPT_IN_GROUPS = frozenset({"vote"})  # sent to nobody (not even the inbox) unless asked for
 MINOR_AGE = 16
 
 
@@ -304,8 +305,24 @@ async def preferences(user_id: int) -> dict[str, Any]:
     if row:
         data = row["channels"]
         chosen = json.loads(data or "{}") if isinstance(data, str) else (data or {})
-    return {"channels": {g: list(chosen.get(g, DEFAULT_CHANNELS)) for g in NOTICE_GROUPS},
+    return {"channels": {g: list(chosen.get(g, () if g in OPT_IN_GROUPS else DEFAULT_CHANNELS))
+                         for g in NOTICE_GROUPS},
             "stopped": bool(row and row["stopped"])}
+
+
+async def listeners(commune_id: int, group: str) -> list[int]:
+    """The live accounts of a commune that asked for a notice group (an opt-in one such as "vote")."""
+    rows = await NoticePreference.select(NoticePreference.user, NoticePreference.channels).where(
+        (NoticePreference.stopped == False)  # noqa: E712
+        & NoticePreference.user.is_in(User.select(User.id).where(
+            (User.commune == commune_id) & User.deleted_at.is_null())))
+    people = []
+    for row in rows:
+        data = row["channels"]
+        chosen = json.loads(data or "{}") if isinstance(data, str) else (data or {})
+        if chosen.get(group):
+            people.append(row["user"])
+    return sorted(people)
 
 
 async def set_preferences(user_id: int, channels: Mapping[str, list[str]], *, stopped: bool,

@@ -77,10 +77,12 @@ async def tell_shortlisted(round_: dict[str, Any], idea_ids: list[int], *, now: 
     """Each team whose idea the round's shortlist just chose is told (in the caller's transaction)."""
     if not idea_ids:
         return
-    for idea in await Idea.select(Idea.id, Idea.code, Idea.title, Idea.lead).where(Idea.id.is_in(idea_ids)):
+    for idea in await Idea.select(Idea.id, Idea.code, Idea.title, Idea.lead, Idea.contest).where(
+            Idea.id.is_in(idea_ids)):
         for person in await _team(idea["id"], idea["lead"]):
             await notifications.notify(
                 person, kind="idea_shortlisted", now=now, link=notifications.absolute(f"/ideas/{idea['code']}"),
+                contest_id=idea["contest"],
                 title=translate(N_("“%(title)s” is shortlisted in %(round)s"), lang, title=idea["title"],
                                 round=round_["name"]),
                 body=translate(N_("Congratulations! The judges of “%(contest)s” chose your idea %(code)s for the "
@@ -327,6 +329,7 @@ async def alert_awards(*, now: dt.datetime, lang: str = "vi") -> int:
             for person in await _team(award["idea"], award["idea.lead"]):
                 await notifications.notify(
                     person, kind="idea_awarded", now=now, link=notifications.absolute(f"/ideas/{award['idea.code']}"),
+                    contest_id=award["contest"],
                     title=translate(N_("“%(title)s” wins %(award)s"), lang, title=award["idea.title"],
                                     award=award["name"]),
                     body=translate(N_("Congratulations! Your idea %(code)s won %(award)s in “%(contest)s”. The "
@@ -366,7 +369,7 @@ async def alert_results(*, now: dt.datetime, lang: str = "vi", window: dt.timede
                     continue
                 for person in await _team(entry["id"], entry["lead"]):
                     await notifications.notify(
-                        person, kind="results_out", now=now,
+                        person, kind="results_out", now=now, contest_id=last["contest"],
                         link=notifications.absolute(f"/contests/{last['slug']}/results"),
                         title=translate(N_("The results of “%(contest)s” are out"), lang, contest=last["title"]),
                         body=translate(N_("Thank you for taking part. Your idea %(code)s did not win an award this "
@@ -374,6 +377,32 @@ async def alert_results(*, now: dt.datetime, lang: str = "vi", window: dt.timede
                                           "judges' feedback the organizers released."), lang,
                                        code=entry["code"] or ""))
                 sent += 1
+    return sent
+
+
+async def tell_vote_open(*, now: dt.datetime, lang: str = "vi", window: dt.timedelta = dt.timedelta(days=1)) -> int:
+    """When a published contest's public vote opens (within ``window``), the people of its commune who
+    asked to hear of public votes are told once, by the channels they chose. Returns how many."""
+    from accounts import messaging
+
+    opened = await Round.select(Round.id, Round.name, Round.contest, Round.contest.slug, Round.contest.title,
+                                Round.contest.commune).where(
+        (Round.vote_opens <= now) & (Round.vote_opens > now - window) & (Round.vote_closes > now)
+        & (Round.contest.published == True))  # noqa: E712
+    sent = 0
+    for round_ in opened:
+        for person in await messaging.listeners(round_["contest.commune"], "vote"):
+            async with atomic(_db()):
+                if not await _claim(f"vote_open:{round_['id']}:{person}", now=now):
+                    continue
+                await notifications.notify(
+                    person, kind="vote_open", now=now, contest_id=round_["contest"],
+                    link=notifications.absolute(f"/contests/{round_['contest.slug']}/vote"),
+                    title=translate(N_("The public vote of “%(contest)s” is open"), lang,
+                                    contest=round_["contest.title"]),
+                    body=translate(N_("Verified residents of the commune can vote for the ideas they like in "
+                                      "%(round)s."), lang, round=round_["name"]))
+            sent += 1
     return sent
 
 
@@ -397,5 +426,6 @@ async def housekeeping(*, now: dt.datetime, lang: str = "vi") -> dict[str, int]:
             "deadline_reminders": await remind_deadlines(now=now, lang=lang),
             "vote_bursts": await alert_vote_bursts(now=now, lang=lang),
             "awards": await alert_awards(now=now, lang=lang),
-            "results": await alert_results(now=now, lang=lang)}
+            "results": await alert_results(now=now, lang=lang),
+            "vote_open": await tell_vote_open(now=now, lang=lang)}
 

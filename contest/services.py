@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from accounts import audit, events, limits, notifications
+from accounts import audit, events, limits, messaging, notifications
 from accounts.engine import atomic, is_sqlite
 from accounts.errors import NotFound, PermissionDenied, ValidationFailed
 from accounts.scope import Scope, clause, load
@@ -336,15 +336,22 @@ async def invite(idea_id: int, contact: str, *, user_id: int, now: dt.datetime, 
         )).on_conflict(target=(IdeaMember.idea, IdeaMember.contact), action="DO NOTHING").returning(IdeaMember.id)
         if not inserted:
             raise ValidationFailed({"contact": N_("This person has already been invited.")})
+        lead = await person(idea["lead"])
         if invitee:
-            lead = await person(idea["lead"])
             await notifications.notify(
                 invitee["id"],
                 title=translate(N_("%(name)s invites you to join the team of “%(title)s”"), lang,
                                 name=lead["full_name"], title=idea["title"] or "…"),
                 body=translate(N_("Open your invitations to accept or decline."), lang),
-                link="/my/invitations", kind="team_invitation", now=now,
+                link="/my/invitations", kind="team_invitation", now=now, contest_id=idea["contest"],
             )
+        elif "@" not in contact:  # a phone with no account yet: a text message with the way in (an email
+            # address sees the invitation once it registers)
+            await messaging.queue_message(
+                contact, "team_invitation", purpose="notice", user_id=None, commune_id=lead["commune"],
+                contest_id=idea["contest"], now=now,
+                params={"name": lead["full_name"], "title": idea["title"] or "…",
+                        "link": notifications.absolute("/my/invitations")})
 
 
 async def invitations_for(user_id: int) -> list[dict[str, Any]]:
