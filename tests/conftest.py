@@ -120,6 +120,9 @@ def app(db, clock, _session_app):
     limiter = _session_app.state["ctx"].limiter
     if hasattr(limiter, "windows"):
         limiter.windows.clear()
+    from contest import results_cache
+
+    results_cache.forget()  # published results are kept per round id, which the next test may reuse
     return _session_app
 
 

@@ -15,7 +15,7 @@ from accounts.i18n import N_
 from accounts.rules import Access, Principal
 from accounts.scope import load
 from accounts.tables import User
-from contest import judging, phases, rubric, services, voting
+from contest import judging, phases, results_cache, rubric, services, voting
 from contest.tables import Award, Idea
 from server.auth import client_ip, current_user
 from server.context import AppContext
@@ -156,6 +156,12 @@ class VoteController(Controller):
                 "corrections": []}
         if not published:
             return data
+        # Computed once when published, again only after an audited change (contest.results_cache).
+        return await results_cache.published_results(round_["id"], contest["commune"], round_["results_at"],
+                                                      lambda: self._published_results(data, round_, now))
+
+    async def _published_results(self, data: dict, round_: dict, now) -> dict:
+        contest = data["contest"]
         data["corrections"] = await rubric.corrections(round_)
         judged = await judging.results(round_["id"])
         group_of = {row["result"].entry: row["group"] for row in judged["ranking"]}  # None: one group

@@ -15,6 +15,7 @@ from contest import authoring, services, voting
 from server.static_assets import StaticAssets, default_assets, hashed_name
 from server.settings import BASE_DIR
 from tests.conftest import login
+from tests.contest.test_voting import vote_round, verified  # noqa: F401 — shared fixture
 from tests.support.factories import PASSWORD, complete_form, make_contest
 
 pytestmark = pytest.mark.integration
@@ -40,6 +41,9 @@ def cached_app(db, clock, _cached_app):
         store._store.clear()
     backend = _cached_app.state["page_cache"].backend
     backend.entries.clear()
+    from contest import results_cache
+
+    results_cache.forget()
     return _cached_app
 
 
@@ -228,8 +232,6 @@ async def test_each_domain_event_shows_at_once(visitor, contest, make_user, cloc
 
 
 async def test_a_vote_changes_cached_pages_only_where_tallies_are_shown(visitor, contest, make_user, clock):
-    from tests.contest.test_voting import verified
-
     round_id = contest["round"]
     await voting.update_rules(round_id, {"votes_per_voter": 3, "change_allowed": True, "live_tally": True,
                                          "residents_only": True, "jury_weight": 0.7},
@@ -276,3 +278,34 @@ async def test_a_crowd_arriving_at_once_costs_one_rendering(visitor, contest):
     pages = await asyncio.gather(*(visitor.get(f"/contests/{contest['slug']}/ideas") for _ in range(6)))
     assert sorted(p.headers["x-page-cache"] for p in pages) == ["hit"] * 5 + ["miss"]
     assert len({p.text for p in pages}) == 1 and "Lọc nước mưa" in pages[0].text
+
+
+async def test_published_results_are_computed_once_and_again_after_an_audited_change(
+        client, vote_round, make_user, clock, monkeypatch, commune):  # noqa: F811
+    from accounts import audit
+    from contest import rubric
+    from contest.tables import Award
+
+    slug = vote_round["contest"]["slug"]
+    voter = await verified(make_user)
+    await voting.cast(vote_round["round"]["id"], vote_round["ideas"][0], voter_id=voter.id, now=clock(),
+                      alias_key=b"k" * 32)
+    await Award(contest=vote_round["contest"]["id"], name="Giải bình chọn", position=1, basis="public", rank=1).save()
+    clock.advance(days=10)  # results are out
+    computed = []
+    original = rubric.corrections
+
+    async def counting(round_):
+        computed.append(round_["id"])
+        return await original(round_)
+
+    monkeypatch.setattr(rubric, "corrections", counting)
+    for _ in range(3):
+        page = await client.get(f"/contests/{slug}/results")
+        assert page.status_code == 200 and "Giải bình chọn" in page.text
+    assert (await client.get(f"/contests/{slug}/results.json")).json()["ranking"][0]["votes"] == 1
+    assert len(computed) == 1
+    await audit.record("award.changed", actor_id=None, target_type="award", target_id=1, commune_id=commune["id"],
+                       now=clock())
+    await client.get(f"/contests/{slug}/results")
+    assert len(computed) == 2
