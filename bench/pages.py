@@ -167,8 +167,24 @@ def headers_script(cookie: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def drain(base_url: str, limit: float = 30) -> None:
+    """Wait until the server has finished what wrk left in flight (a slow page's queue would otherwise
+    be counted against the next page)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            urllib.request.urlopen(f"{base_url}/healthz", timeout=limit).read()
+        except OSError:
+            pass
+        if time.monotonic() - started < 0.05:
+            return
+        time.sleep(0.5)
+
+
 def measure(url: str, *, seconds: int, connections: int, cookie: str | None = None) -> dict:
     """wrk waits up to 10 s for an answer, so that a slow page shows as slow rather than as no answers."""
+    drain(url.split("/", 3)[0] + "//" + url.split("/", 3)[2])
     wrk(url, seconds=2, connections=connections, script=headers_script(cookie), timeout=10)  # warm-up, caches
     return wrk(url, seconds=seconds, connections=connections, script=headers_script(cookie), timeout=10)
 
