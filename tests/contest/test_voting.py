@@ -288,3 +288,23 @@ async def test_an_account_without_a_resident_line_cannot_vote_even_if_flagged(vo
         await voting.cast_vote(round_, code, voter=voting.Voter(id=flagged.id, verified_resident=True,
                                                                 commune=flagged.commune), now=clock(), alias_key=KEY)
     assert await Vote.count() == 0 and await Ballot.count() == 0
+
+
+
+async def test_one_resident_line_is_held_by_one_live_account_at_a_time(vote_round, make_user, clock):
+    """A second account can never be linked to a line another account holds (the database refuses it),
+    so one line of the list is one ballot per round; a deleted account frees the line with its ballot
+    spent (test above)."""
+    rid, ideas = vote_round["round"]["id"], vote_round["ideas"]
+    first = await verified(make_user, phone="+84912000125")
+    resident = (await User.select(User.resident).where(User.id == first.id).first())["resident"]
+    second = await make_user(email="cung-nguoi@example.com")
+    with pytest.raises(Exception):
+        await User.update({User.resident: resident, User.verified_resident: True,
+                           User.verified_method: "office"}).where(User.id == second.id)
+    assert await User.count().where(User.resident == resident) == 1
+    await voting.cast(rid, ideas[0], voter_id=first.id, now=clock(), alias_key=KEY)
+    with pytest.raises(PermissionDenied):
+        await voting.cast(rid, ideas[1], voter_id=second.id, now=clock(), alias_key=KEY)
+    assert await Ballot.select(Ballot.resident, Ballot.used).where(Ballot.round == rid) == [
+        {"resident": resident, "used": 1}]
