@@ -178,3 +178,29 @@ async def test_personal_data_export_holds_everything_kept_about_the_person(app, 
         mentor = json.loads((await other_client.get("/account/export")).content)
     assert mentor["mentoring"]["mentor_profile"]["bio"] == "Mười năm kinh nghiệm khởi nghiệp nông nghiệp."
     assert [r["idea_code"] for r in mentor["mentoring"]["requests"]] and mentor["ideas"] == []
+
+
+async def test_certificate_shows_its_date_of_issue_commune_and_a_place_to_sign_and_stamp(client, vote_round, make_user,  # noqa: F811
+                                                                                         clock):
+    from zoneinfo import ZoneInfo
+
+    from contest.tables import Round
+
+    slug = vote_round["contest"]["slug"]
+    voter = await verified(make_user)
+    await voting.cast(vote_round["round"]["id"], vote_round["ideas"][0], voter_id=voter.id, now=clock(),
+                      alias_key=b"vote-alias:test-secret-key-that-is-long-enough-0123456789")
+    award = Award(contest=vote_round["contest"]["id"], name="Giải bình chọn", position=1, basis="public", rank=1)
+    await award.save()
+    clock.advance(days=10)
+    results_at = (await Round.select(Round.results_at).where(Round.id == vote_round["round"]["id"]).first())["results_at"]
+    day = results_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    page = await client.get(f"/contests/{slug}/awards/{award.id}/certificate")
+    assert page.status_code == 200
+    text = " ".join(page.text.split())
+    assert f"Xã An Khánh, ngày {day:%d} tháng {day:%m} năm {day:%Y}" in text
+    assert "Ngày cấp" in text and "Ban tổ chức cuộc thi" in text
+    assert "TM. BAN TỔ CHỨC" in text and "(Ký, ghi rõ họ tên và đóng dấu)" in text
+    english = " ".join((await client.get(f"/contests/{slug}/awards/{award.id}/certificate?lang=en")).text.split())
+    assert f"Xã An Khánh, {day.day} {day:%B} {day:%Y}" in english
+    assert "On behalf of the organizing committee" in english and "(Signature, full name and stamp)" in english
