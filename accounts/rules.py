@@ -39,6 +39,7 @@ class Access(str, Enum):
     mentor = "mentor"
     organizer = "organizer"
     admin = "admin"
+    city = "city_organizer"  # the city's programme staff (and platform admins)
 
 
 def is_admin(p: Principal | None) -> bool:
@@ -55,6 +56,11 @@ def is_organizer(p: Principal | None, commune_id: int | None = None) -> bool:
         role == Role.organizer.value and (commune_id is None or scope == commune_id)
         for role, scope in p.roles
     )
+
+
+def is_city_organizer(p: Principal | None) -> bool:
+    """Staff of the city's programme (the Department of Science and Technology); admins count too."""
+    return p is not None and (p.has_role(Role.city_organizer) or is_admin(p))
 
 
 def can_use_admin(p: Principal | None) -> bool:

@@ -339,6 +339,9 @@ async def grant_role(
         raise PermissionDenied(N_("You may not grant this role."))
     if role is Role.organizer and commune_id is None:
         raise AccountError(N_("An organizer belongs to a commune."), field="commune")
+    if role is Role.city_organizer and commune_id is not None:
+        raise AccountError(N_("City programme staff work across all communes: leave the commune empty."),
+                           field="commune")
     async with atomic(User._meta.db):
         exists = await RoleGrant.exists().where(
             (RoleGrant.user == user_id)

@@ -28,6 +28,7 @@ class Role(str, Enum):
     mentor = "mentor"
     organizer = "organizer"
     admin = "admin"
+    city_organizer = "city_organizer"  # staff of the city's Department of Science and Technology: not tied to a commune
 
 
 class Commune(Table, tablename="commune"):

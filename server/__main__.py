@@ -17,6 +17,7 @@ DEMO_LOGINS = [
     "judge3@example.com", "mentor1@example.com", "youth1@example.com", "citizen1@example.com",
     # the second demo commune, Xã Tân Minh
     "organizer2@example.com", "judge4@example.com", "judge5@example.com", "tanminh01@example.com",
+    "city@example.com",  # the city's programme staff (/city)
 ]
 
 

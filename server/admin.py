@@ -90,10 +90,11 @@ MSG_CHOOSE_COMMUNE = N_("Choose the commune (its short name, e.g. an-khanh).")
 
 
 class RoleChange(BaseModel):
-    """Give or take away a role (judge, mentor, organizer, admin)."""
+    """Give or take away a role (judge, mentor, organizer, admin, city_organizer)."""
 
     person: str = Field(description="Email or phone number of the person / Email hoặc số điện thoại")
-    role: Role = Field(description="judge, mentor, organizer or admin")
+    role: Role = Field(description="judge, mentor, organizer, admin or city_organizer (the city's programme "
+                                   "staff, no commune) / city_organizer: cán bộ Sở, không chọn xã")
     commune_slug: str = Field(default="", description="Commune, e.g. an-khanh (organizers: yours by default) / "
                                                       "Xã, ví dụ an-khanh (ban tổ chức: mặc định là xã của mình)")
     remove: bool = Field(default=False, description="Tick to take the role away (admins only) / "

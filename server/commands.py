@@ -71,6 +71,21 @@ async def grant_organizer(identifier: str, commune: str) -> None:
     print(f"Account {user_id} {'is now' if granted else 'was already'} an organizer of {commune}.")
 
 
+async def grant_city_organizer(identifier: str) -> None:
+    """Make an existing account (email or phone) staff of the city's programme (the /city dashboard)."""
+    import datetime as dt
+
+    from accounts.errors import DomainError
+    from accounts.i18n import translate
+    from city.staff import grant_city_organizer as grant
+
+    try:
+        user_id, granted = await grant(identifier, now=dt.datetime.now(dt.UTC))
+    except DomainError as exc:
+        raise SystemExit(translate(exc.message, "vi", **exc.params)) from None
+    print(f"Account {user_id} {'is now' if granted else 'was already'} a city organizer.")
+
+
 async def deliver_mail(loop: bool = False) -> None:
     """Send queued mail once, or keep sending every 10 seconds with --loop."""
     from server.mail import deliver_once

@@ -12,6 +12,7 @@ from accounts import passwords, services
 from accounts.clock import UTC
 from accounts.identifiers import normalise_email
 from accounts.tables import Commune, Hamlet, OutboxMail, Role, User
+from city.demo import seed_city
 from contest.demo import seed_contests
 from contest.demo_tan_minh import seed_tan_minh
 from mentoring.demo import seed_mentoring, seed_mentoring_tan_minh
@@ -118,6 +119,7 @@ async def seed(now: dt.datetime | None = None) -> str:
     # The second commune: its contest, judging and vote, then its mentoring (a workshop, the pipeline, matching).
     second = await seed_tan_minh(second_id, now=now, alias_key=alias_key)
     second += " " + await seed_mentoring_tan_minh(second_id, now=now)
+    second += " " + await seed_city(password_hash=password_hash, now=now)
     # The demo people are fictional: the mail their demo activity queued is never sent.
     await OutboxMail.update({OutboxMail.status: "sent", OutboxMail.last_error: "demo data, not sent"}).where(
         (OutboxMail.status == "queued") & OutboxMail.to_address.like("%@example.com"))

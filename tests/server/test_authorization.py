@@ -86,6 +86,7 @@ ROLES: dict[str, str | None] = {
     "judge": "judge1@example.com",
     "mentor": "mentor1@example.com",
     "organizer": "organizer@example.com",
+    "city": "city@example.com",  # the city's programme staff: no commune of their own
     "admin": "admin@example.com",
 }
 SKIP_PREFIXES = ("/static", "/schema", "/admin")

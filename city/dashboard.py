@@ -1,0 +1,198 @@
+"""The Department's figures, per commune and for the city, over a period.
+
+Every figure comes from an aggregate query grouped by commune: the number of queries is the same for
+two communes or a hundred. Counts of people (youth, judges, mentors, voters) are of distinct people;
+the city's counts are distinct across communes, so they can be smaller than the communes' sum.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from accounts.i18n import N_
+from accounts.tables import Commune
+from city.period import Period
+from contest.reports import AGE_BANDS
+
+STAGES = ("idea", "prototype", "pilot", "launched")
+STAGE_LABELS = {"idea": N_("Idea"), "prototype": N_("Prototype"), "pilot": N_("Pilot"), "launched": N_("Launched")}
+VENTURES = ("household", "cooperative", "company")
+VENTURE_LABELS = {"household": N_("Household business"), "cooperative": N_("Cooperative"), "company": N_("Company")}
+
+# The commune table's columns, in order: key → heading (the keys are the ?sort= values).
+COLUMNS: dict[str, str] = {
+    "name": N_("Commune"),
+    "contests": N_("Contests run"),
+    "ideas": N_("Ideas submitted"),
+    "youth": N_("Young people taking part"),
+    "judges": N_("Judges"),
+    "mentors": N_("Mentors"),
+    "votes": N_("Votes cast"),
+    "voters": N_("Voters"),
+    "residents": N_("Verified residents"),
+    "turnout": N_("Turnout, per cent"),
+    "launched": N_("Ventures launched"),
+    "workshops": N_("Workshops held"),
+    "attendance": N_("Workshop attendance"),
+}
+COUNTS = [k for k in COLUMNS if k not in ("name", "turnout")]
+
+
+@dataclass
+class Figures:
+    period: Period
+    communes: list[dict[str, Any]]  # one row per commune: name, slug and every figure
+    city: dict[str, Any]  # the same figures for the whole city
+    youth_by_age: dict[int | None, dict[str, int]] = field(default_factory=dict)  # commune (None: city) → band → n
+
+
+def _band_sql(year: int) -> str:
+    year = int(year)
+    age = f"({year} - u.birth_year)"
+    return (f"CASE WHEN u.birth_year IS NULL OR {age} < 0 OR {age} > 120 THEN '?' "
+            f"WHEN {age} < 16 THEN '<16' WHEN {age} <= 18 THEN '16–18' WHEN {age} <= 24 THEN '19–24' "
+            f"WHEN {age} <= 30 THEN '25–30' WHEN {age} <= 35 THEN '31–35' ELSE '>35' END")
+
+
+# People in the ideas submitted in the period: leads and accepted members, once per commune.
+_PEOPLE = (
+    "SELECT c.commune AS commune, i.lead AS person FROM idea i JOIN contest c ON c.id = i.contest "
+    "WHERE i.submitted_at >= {} AND i.submitted_at < {} "
+    "UNION SELECT c.commune, m.\"user\" FROM idea_member m JOIN idea i ON i.id = m.idea "
+    "JOIN contest c ON c.id = i.contest WHERE m.status = 'accepted' AND m.\"user\" IS NOT NULL "
+    "AND i.submitted_at >= {} AND i.submitted_at < {}"
+)
+
+
+async def _q(sql: str, *args: Any) -> list[dict[str, Any]]:
+    return await Commune.raw(sql, *args)
+
+
+async def compute(period: Period) -> Figures:
+    """The figures of every commune and of the city for ``period`` (a fixed number of queries)."""
+    s, e = period.start, period.end
+    band = _band_sql(period.last.year)
+    queries = {
+        "communes": _q("SELECT id, name, slug FROM commune ORDER BY name"),
+        "contests": _q(
+            "SELECT x.commune, COUNT(*) AS n FROM (SELECT c.id, c.commune, MIN(r.submission_opens) AS s, "
+            "MAX(r.results_at) AS e FROM contest c JOIN contest_round r ON r.contest = c.id WHERE c.published = {} "
+            "GROUP BY c.id, c.commune) x WHERE x.s < {} AND x.e >= {} GROUP BY x.commune", True, e, s),
+        "ideas": _q(
+            "SELECT c.commune, COUNT(*) AS n FROM idea i JOIN contest c ON c.id = i.contest "
+            "WHERE i.submitted_at >= {} AND i.submitted_at < {} GROUP BY c.commune", s, e),
+        "youth": _q(
+            f"SELECT p.commune, {band} AS band, COUNT(*) AS n FROM ({_PEOPLE}) p JOIN users u ON u.id = p.person "
+            "GROUP BY p.commune, band", s, e, s, e),
+        "youth_city": _q(
+            f"SELECT {band} AS band, COUNT(DISTINCT p.person) AS n FROM ({_PEOPLE}) p JOIN users u ON u.id = p.person "
+            "GROUP BY band", s, e, s, e),
+        "judges": _q(
+            "SELECT c.commune, COUNT(DISTINCT sh.judge) AS n FROM score_sheet sh JOIN contest_round r ON r.id = sh.round "
+            "JOIN contest c ON c.id = r.contest WHERE sh.status = 'submitted' AND sh.submitted_at >= {} "
+            "AND sh.submitted_at < {} GROUP BY c.commune", s, e),
+        "judges_city": _q(
+            "SELECT COUNT(DISTINCT sh.judge) AS n FROM score_sheet sh WHERE sh.status = 'submitted' "
+            "AND sh.submitted_at >= {} AND sh.submitted_at < {}", s, e),
+        "mentors": _q(
+            "SELECT c.commune, COUNT(DISTINCT ms.mentor) AS n, COUNT(*) AS mentorships FROM mentorship ms "
+            "JOIN idea i ON i.id = ms.idea JOIN contest c ON c.id = i.contest WHERE ms.started_at < {} "
+            "AND (ms.ended_at IS NULL OR ms.ended_at >= {}) GROUP BY c.commune", e, s),
+        "mentors_city": _q(
+            "SELECT COUNT(DISTINCT ms.mentor) AS n FROM mentorship ms WHERE ms.started_at < {} "
+            "AND (ms.ended_at IS NULL OR ms.ended_at >= {})", e, s),
+        "votes": _q(
+            "SELECT c.commune, COUNT(*) AS n, COUNT(DISTINCT v.voter) AS voters FROM vote v "
+            "JOIN contest_round r ON r.id = v.round JOIN contest c ON c.id = r.contest "
+            "WHERE v.voided = {} AND v.created_at >= {} AND v.created_at < {} GROUP BY c.commune", False, s, e),
+        "voters_city": _q(
+            "SELECT COUNT(DISTINCT v.voter) AS n FROM vote v WHERE v.voided = {} AND v.created_at >= {} "
+            "AND v.created_at < {}", False, s, e),
+        "residents": _q(
+            "SELECT commune, COUNT(*) AS n FROM users WHERE verified_resident = {} AND resident IS NOT NULL "
+            "AND deleted_at IS NULL AND commune IS NOT NULL GROUP BY commune", True),
+        "pipeline": _q(
+            "SELECT c.commune, inc.stage, inc.outcome, COUNT(*) AS n FROM incubation inc JOIN idea i ON i.id = inc.idea "
+            "JOIN contest c ON c.id = i.contest GROUP BY c.commune, inc.stage, inc.outcome"),
+        "workshops": _q(
+            "SELECT w.commune, COUNT(DISTINCT w.id) AS n, "
+            "COALESCE(SUM(CASE WHEN wr.attended = {} THEN 1 ELSE 0 END), 0) AS attended FROM workshop w "
+            "LEFT JOIN workshop_registration wr ON wr.workshop = w.id WHERE w.published = {} AND w.starts_at >= {} "
+            "AND w.starts_at < {} GROUP BY w.commune", True, True, s, e),
+    }
+    names = list(queries)
+    results = dict(zip(names, await asyncio.gather(*queries.values())))
+    return shape(period, results)
+
+
+def _by_commune(rows: list[dict[str, Any]], key: str = "n") -> dict[Any, int]:
+    return {r["commune"]: int(r[key] or 0) for r in rows}
+
+
+def shape(period: Period, results: dict[str, list[dict[str, Any]]]) -> Figures:
+    """Put the query results together: a row per commune and the city's row."""
+    simple = {name: _by_commune(results[name]) for name in ("contests", "ideas", "judges", "mentors", "residents")}
+    votes = _by_commune(results["votes"])
+    voters = _by_commune(results["votes"], "voters")
+    mentorships = _by_commune(results["mentors"], "mentorships")
+    workshops = _by_commune(results["workshops"])
+    attendance = _by_commune(results["workshops"], "attended")
+    youth_by_age: dict[int | None, dict[str, int]] = {}
+    for r in results["youth"]:
+        youth_by_age.setdefault(r["commune"], dict.fromkeys(AGE_BANDS, 0))[r["band"]] = int(r["n"])
+    youth_by_age[None] = dict.fromkeys(AGE_BANDS, 0)
+    for r in results["youth_city"]:
+        youth_by_age[None][r["band"]] = int(r["n"])
+    pipeline: dict[Any, dict[str, int]] = {}
+    for r in results["pipeline"]:
+        row = pipeline.setdefault(r["commune"], {})
+        stage = r["stage"] if r["stage"] in STAGES else "idea"
+        row[stage] = row.get(stage, 0) + int(r["n"])
+        if stage == "launched" and r["outcome"] in VENTURES:
+            row[r["outcome"]] = row.get(r["outcome"], 0) + int(r["n"])
+
+    def row_of(commune_id: Any) -> dict[str, Any]:
+        stages = pipeline.get(commune_id, {})
+        row = {
+            **{name: simple[name].get(commune_id, 0) for name in simple},
+            "youth": sum(youth_by_age.get(commune_id, {}).values()),
+            "votes": votes.get(commune_id, 0), "voters": voters.get(commune_id, 0),
+            "mentorships": mentorships.get(commune_id, 0),
+            "workshops": workshops.get(commune_id, 0), "attendance": attendance.get(commune_id, 0),
+            **{f"stage_{s}": stages.get(s, 0) for s in STAGES},
+            **{f"venture_{v}": stages.get(v, 0) for v in VENTURES},
+        }
+        row["launched"] = row["stage_launched"]
+        row["turnout"] = turnout(row["voters"], row["residents"])
+        return row
+
+    communes = [{"id": c["id"], "name": c["name"], "slug": c["slug"], **row_of(c["id"])} for c in results["communes"]]
+    city: dict[str, Any] = {key: sum(c[key] for c in communes) for key in communes[0] if key not in (
+        "id", "name", "slug", "turnout")} if communes else {}
+    if communes:
+        city["youth"] = sum(youth_by_age[None].values())
+        city["judges"] = int(results["judges_city"][0]["n"] or 0)
+        city["mentors"] = int(results["mentors_city"][0]["n"] or 0)
+        city["voters"] = int(results["voters_city"][0]["n"] or 0)
+        # City-wide workshops (of no commune) count for the city only.
+        city["workshops"] += workshops.get(None, 0)
+        city["attendance"] += attendance.get(None, 0)
+        city["turnout"] = turnout(city["voters"], city["residents"])
+    return Figures(period=period, communes=communes, city=city, youth_by_age=youth_by_age)
+
+
+def turnout(voters: int, residents: int) -> float | None:
+    """Voters as a percentage of verified residents (None when there are none)."""
+    return round(100.0 * voters / residents, 1) if residents else None
+
+
+def sort_rows(rows: list[dict[str, Any]], key: str, descending: bool) -> list[dict[str, Any]]:
+    """The commune rows sorted by a column (unknown keys: by name); ties by name."""
+    if key not in COLUMNS:
+        key = "name"
+    if key == "name":
+        return sorted(rows, key=lambda r: r["name"].casefold(), reverse=descending)
+    by_name = sorted(rows, key=lambda r: r["name"].casefold())
+    return sorted(by_name, key=lambda r: (r[key] is not None, r[key] or 0), reverse=descending)
