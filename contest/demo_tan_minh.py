@@ -1,10 +1,13 @@
 """Demo contest of the second demo commune, «Xã Tân Minh», so that tenancy is visible (idempotent).
 
 Tân Minh has its own organizer (organizer2), its own judges (judge4, judge5), young people, residents
-and one contest in its public vote: ideas submitted through ``contest.services``, judged through
-``contest.judging`` (panel, declarations, assignments, submitted score sheets, frozen, shortlisted),
-residents verified by importing the commune's resident list through ``accounts.verification`` (the
-accounts are matched by name, birth year and hamlet), and votes cast through ``contest.voting.cast``.
+and one contest of two chained rounds. Its «Vòng sơ khảo» is over: ideas submitted through
+``contest.services``, judged through ``contest.judging`` (panel, declarations, assignments, submitted
+score sheets, frozen, shortlisted) and its results published. Its shortlist was carried into the
+«Vòng bình chọn» through ``contest.chaining.advance`` (rows of ``round_entry``); that round takes no new
+entries and has no judging, only a public vote, open now: residents verified by importing the
+commune's resident list through ``accounts.verification`` (the accounts are matched by name, birth year
+and hamlet), and votes cast through ``contest.voting.cast`` on the carried entries.
 One idea has an invitation nobody has answered yet, the panel an invitation to a judge without an
 account, and two young people are not on the resident list (unverified).
 
@@ -23,7 +26,7 @@ from accounts import services as accounts_services
 from accounts.clock import UTC
 from accounts.engine import atomic
 from accounts.tables import User
-from contest import judging, voting
+from contest import chaining, judging, services, voting
 from contest.demo import (
     set_rules_before,
     CATEGORIES,
@@ -37,7 +40,7 @@ from contest.demo import (
     _spread,
 )
 from contest.phases import Phase, phase_of
-from contest.tables import Assignment, Contest, IdeaStatus, PanelMember
+from contest.tables import Assignment, Contest, IdeaStatus, PanelMember, Round
 from accounts.scope import PLATFORM
 
 ORGANIZER = "organizer2@example.com"
@@ -76,29 +79,36 @@ LISTED_WITHOUT_ACCOUNT = (("Ngô Thị Hoa", 1950, 0), ("Đỗ Văn Lực", 1983
 CONTEST = {
     "slug": "y-tuong-xanh-tan-minh-2026",
     "title": "Cuộc thi ý tưởng «Tân Minh xanh» 2026",
-    "tagline": "Sáu ý tưởng xanh của thanh niên Tân Minh — bốn ý tưởng vào vòng bình chọn của bà con.",
+    "tagline": "Sáu ý tưởng xanh của thanh niên Tân Minh — bốn ý tưởng qua vòng sơ khảo vào vòng bình chọn của "
+               "bà con.",
     "description": """\
 Ủy ban nhân dân và Đoàn Thanh niên xã Tân Minh phát động cuộc thi ý tưởng **«Tân Minh xanh»**: những việc \
 làm được ngay để làng xóm sạch hơn, mát hơn và an toàn hơn — từ rác thải nhựa, rau sạch đến đường ngập sau mưa.
 
-Ban giám khảo của xã đã chấm sáu ý tưởng dự thi và chọn bốn ý tưởng vào vòng bình chọn. Mỗi cư dân đã xác \
-minh cư trú của xã Tân Minh được bình chọn cho **2 ý tưởng**.""",
+Ở **vòng sơ khảo**, ban giám khảo của xã đã chấm sáu ý tưởng dự thi và chọn bốn ý tưởng vào **vòng bình chọn**. \
+Vòng bình chọn không nhận thêm ý tưởng và không chấm điểm: mỗi cư dân đã xác minh cư trú của xã Tân Minh được \
+bình chọn cho **2 ý tưởng**.""",
     "rules": """\
 - Trưởng nhóm từ **16 đến 35 tuổi** (tính theo năm sinh) và đang cư trú tại xã Tân Minh.
 - Mỗi người gửi **tối đa 3 ý tưởng**.
 - Chỉ **cư dân đã xác minh** của xã Tân Minh được bình chọn, mỗi người tối đa **2 phiếu**.
-- Điểm chung cuộc = **70% điểm ban giám khảo + 30% điểm bình chọn**.""",
+- Vòng sơ khảo: ban giám khảo chấm điểm, bốn ý tưởng có tổng điểm cao nhất vào vòng bình chọn.
+- Vòng bình chọn: kết quả theo **số phiếu bình chọn** của bà con.""",
     "prizes": """\
 - **Giải Nhất** (1 giải): 5.000.000 đ
 - **Giải bình chọn** (1 giải): 1.500.000 đ""",
 }
+FIRST_ROUND = "Vòng sơ khảo"
+VOTE_ROUND = "Vòng bình chọn"
 SUBMISSION_CLOSED_DAYS_AGO = 30
 SUBMISSION_DAYS = 40
-JUDGING_CLOSED_DAYS_AGO = 3
+JUDGING_CLOSED_DAYS_AGO = 7
+RESULTS_DAYS_AGO = 6  # the first round's results, then its shortlist carried into the vote round
 VOTE_OPENED_DAYS_AGO = 2
 VOTE_DAYS = 7
+# The vote round has no judging: the residents' votes alone decide it (the jury's weight is 0).
 RULES = {"votes_per_voter": 2, "change_allowed": True, "live_tally": False, "residents_only": True,
-         "jury_weight": 0.7}
+         "jury_weight": 0.0}
 SHORTLIST = 4
 SHORTLIST_REASON = "Bốn ý tưởng có tổng điểm cao nhất của ban giám khảo vào vòng bình chọn"
 
@@ -172,7 +182,7 @@ IDEAS: tuple[dict[str, Any], ...] = (
         "resources": "Bộ dụng cụ, linh kiện thay thế, 1 thợ điện, 5 học sinh.",
     },
 )
-# Votes already cast in the open vote: voter, then the shortlisted entries (by place in the jury's ranking).
+# Votes already cast in the open vote: voter, then the carried entries (by place in the first round's ranking).
 VOTES = (
     ("cudantm01@example.com", (0, 1)), (_email(2), (1,)), ("cudantm03@example.com", (2, 0)), (_email(4), (3,)),
     ("cudantm05@example.com", (1, 3)), (_email(6), (0,)),
@@ -180,7 +190,8 @@ VOTES = (
 
 
 async def seed_tan_minh(commune_id: int, *, now: dt.datetime, alias_key: bytes) -> str:
-    """Create the Tân Minh demo contest, its judging and its open vote, unless it exists; a line saying what was done."""
+    """Create the Tân Minh demo contest — a judged first round whose shortlist went on to a vote round open now —
+    unless it exists; a line saying what was done."""
     now = now.astimezone(UTC)
     if await Contest.exists().where(Contest.slug == CONTEST["slug"]):
         return f"Demo contest «{CONTEST['title']}» already there."
@@ -188,10 +199,13 @@ async def seed_tan_minh(commune_id: int, *, now: dt.datetime, alias_key: bytes) 
     async with atomic(Contest._meta.db):
         users = await _ensure_people(commune_id, password_hash, now)
         staff = await _ids([ORGANIZER, *JUDGES])
-        round_ = await _contest(commune_id, users, now)
+        round_, vote_round = await _contest(commune_id, users, now)
         judged = await _judging(round_, staff, now)
-        voted = await _vote(commune_id, round_, users, staff[ORGANIZER], alias_key=alias_key, now=now)
-    return f"Demo contest «{CONTEST['title']}» created with {len(IDEAS)} ideas; {judged}; {voted}."
+        carried = await chaining.advance(round_["id"], actor_id=staff[ORGANIZER], scope=PLATFORM,
+                                         now=round_["results_at"] + dt.timedelta(hours=3))
+        voted = await _vote(commune_id, vote_round, users, staff[ORGANIZER], alias_key=alias_key, now=now)
+    return (f"Demo contest «{CONTEST['title']}» created with {len(IDEAS)} ideas; {judged}; {carried['through']} "
+            f"carried into «{VOTE_ROUND}»; {voted}.")
 
 
 async def _ensure_people(commune_id: int, password_hash: str, now: dt.datetime) -> dict[str, int]:
@@ -211,23 +225,32 @@ async def _ensure_people(commune_id: int, password_hash: str, now: dt.datetime) 
     return users
 
 
-async def _contest(commune_id: int, users: dict[str, int], now: dt.datetime) -> dict[str, Any]:
-    """The contest and its round (in its public vote at ``now``), with the ideas submitted in time."""
+async def _contest(commune_id: int, users: dict[str, int],
+                   now: dt.datetime) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The contest, its first round (judged, results out) with the ideas submitted in time, and its vote round.
+
+    The vote round takes no new entries and has no judging: it starts with its public vote (open at ``now``),
+    after the first round's results."""
     start = _hour(now)
     closes = start - dt.timedelta(days=SUBMISSION_CLOSED_DAYS_AGO)
     opens = closes - dt.timedelta(days=SUBMISSION_DAYS)
-    vote_opens = start - dt.timedelta(days=VOTE_OPENED_DAYS_AGO)
-    vote_closes = vote_opens + dt.timedelta(days=VOTE_DAYS)
     dates = dict(submission_opens=opens, submission_closes=closes,
-                 judging_closes=start - dt.timedelta(days=JUDGING_CLOSED_DAYS_AGO), vote_opens=vote_opens,
-                 vote_closes=vote_closes, results_at=vote_closes + dt.timedelta(days=2))
-    contest, round_, categories = await _create_contest(CONTEST, commune_id, "Vòng chung khảo", dates,
+                 judging_closes=start - dt.timedelta(days=JUDGING_CLOSED_DAYS_AGO),
+                 results_at=start - dt.timedelta(days=RESULTS_DAYS_AGO))
+    contest, round_, categories = await _create_contest(CONTEST, commune_id, FIRST_ROUND, dates,
                                                         created_at=opens - dt.timedelta(days=10),
                                                         categories=CATEGORIES)
+    vote_opens = start - dt.timedelta(days=VOTE_OPENED_DAYS_AGO)
+    vote_closes = vote_opens + dt.timedelta(days=VOTE_DAYS)
+    await Round(contest=contest["id"], name=VOTE_ROUND, position=2, submission_opens=vote_opens,
+                submission_closes=vote_opens, judging_closes=vote_opens, vote_opens=vote_opens,
+                vote_closes=vote_closes, results_at=vote_closes + dt.timedelta(days=2), takes_entries=False,
+                has_judging=False).save()
     moments = _spread(opens + dt.timedelta(days=3), closes - dt.timedelta(days=1), len(IDEAS))
     for spec, at in zip(IDEAS, moments):
         await _seed_idea(contest, round_, spec, users=users, categories=categories, at=at, now=now)
-    return round_
+    rounds = await services.rounds_of(contest["id"])
+    return rounds[0], rounds[1]
 
 
 async def _judging(round_: dict[str, Any], staff: dict[str, int], now: dt.datetime) -> str:
@@ -272,7 +295,8 @@ async def _judging(round_: dict[str, Any], staff: dict[str, int], now: dt.dateti
 
 async def _vote(commune_id: int, round_: dict[str, Any], users: dict[str, int], organizer: int, *,
                 alias_key: bytes, now: dt.datetime) -> str:
-    """The resident list imported (its accounts verified), the rules set before the vote, and a few votes."""
+    """The resident list imported (its accounts verified), the vote round's rules set before its vote, and a few
+    votes on the entries carried into it."""
     round_id, opens = round_["id"], round_["vote_opens"]
     hamlets = {h["id"]: h["name"].removeprefix("Thôn ") for h in await accounts_services.hamlets_of(commune_id)}
     people = {r["email"]: r for r in await User.select(User.email, User.full_name, User.birth_year, User.hamlet).where(
@@ -288,7 +312,8 @@ async def _vote(commune_id: int, round_: dict[str, Any], users: dict[str, int], 
     what = f"{imported['verified']} residents verified by the resident list"
     if phase_of(round_, now) is not Phase.voting:
         return what + ", the vote is not open at the seed's time"
-    ranking = [r["idea"]["id"] for r in (await judging.results(round_id))["ranking"] if r["idea"]]
+    first = (await services.rounds_of(round_["contest"]))[0]
+    ranking = [r["idea"]["id"] for r in (await judging.results(first["id"]))["ranking"] if r["idea"]]
     votable = set(await voting.votable_ideas(round_id))
     entries = [i for i in ranking if i in votable]
     plan = [(users[email], entries[place]) for email, places in VOTES for place in places if place < len(entries)]

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from accounts.tables import AuditEvent, Commune, Hamlet, ResidentRecord, RoleGrant, User
-from contest import judging, services, voting
+from contest import chaining, judging, services, voting
 from contest.phases import Phase, phase_of
 from contest.tables import (
     Assignment,
@@ -280,13 +280,22 @@ async def check_tan_minh(an_khanh: int, an_khanh_vote_round, clock):
 
     contest = await services.contest_by_slug(TAN_MINH)
     assert contest["published"] and contest["commune"] == commune["id"]
-    [round_] = await services.rounds_of(contest["id"])
-    assert phase_of(round_, clock()) is Phase.voting
+    # Two chained rounds: the judged «Vòng sơ khảo» (results out) and the «Vòng bình chọn», a vote only.
+    round_, vote_round = await services.rounds_of(contest["id"])
+    assert phase_of(round_, clock()) is Phase.results and round_["vote_opens"] is None
+    assert phase_of(vote_round, clock()) is Phase.voting
+    assert not vote_round["takes_entries"] and not vote_round["has_judging"]
     ideas = await Idea.select(Idea.id, Idea.code, Idea.status, Idea.lead, Idea.hamlet).where(
         Idea.contest == contest["id"])
     assert len(ideas) == 6 and all(i["code"].startswith("TM-") for i in ideas)
     assert all(people_of(people, i["lead"]) and i["hamlet"] in hamlets for i in ideas)
     assert [i["status"] for i in ideas].count(IdeaStatus.shortlisted.value) == 4
+    # The shortlist was carried into the vote round (round_entry), which votes on those four only.
+    shortlisted = {i["id"] for i in ideas if i["status"] == IdeaStatus.shortlisted.value}
+    assert all(i_round == round_["id"] for i_round in
+               [r["round"] for r in await Idea.select(Idea.round).where(Idea.contest == contest["id"])])
+    assert set(await chaining.carried_in(vote_round["id"])) == shortlisted
+    assert set(await voting.votable_ideas(vote_round["id"])) == shortlisted
     assert await IdeaMember.exists().where((IdeaMember.idea.contest == contest["id"])
                                            & (IdeaMember.status == "invited"))  # nobody answered it yet
 
@@ -312,17 +321,20 @@ async def check_tan_minh(an_khanh: int, an_khanh_vote_round, clock):
     assert not people["tanminh08@example.com"]["verified_resident"]
     assert await ResidentRecord.count().where(ResidentRecord.commune == commune["id"]) == 13
 
-    # Votes cast through the vote, by its verified residents only, with a verifying public log.
-    votes = await Vote.select().where(Vote.round == round_["id"])
+    # Votes cast in the vote round on the carried entries, by its verified residents only, with a verifying log.
+    assert not await Vote.exists().where(Vote.round == round_["id"])
+    votes = await Vote.select().where(Vote.round == vote_round["id"])
     assert len(votes) == 9 and all(people_of(people, v["voter"])["verified_resident"] for v in votes)
-    assert all(round_["vote_opens"] <= v["created_at"] <= clock() for v in votes)
-    log = voting.verify_log(await voting.log_rows(round_["id"]))
+    assert {v["idea"] for v in votes} <= shortlisted
+    assert all(vote_round["vote_opens"] <= v["created_at"] <= clock() for v in votes)
+    log = voting.verify_log(await voting.log_rows(vote_round["id"]))
     assert log["ok"] and log["entries"] == 9
     # No vote crosses communes.
     others = await Vote.select(Vote.voter.commune).where(Vote.round == an_khanh_vote_round["id"])
     assert others and all(v["voter.commune"] == an_khanh for v in others)
-    context = await voting.voting_context(round_["id"])
+    context = await voting.voting_context(vote_round["id"])
     assert await voting.refusal(context, await user_id("citizen1@example.com"), clock()) is not None
+    assert await voting.refusal(context, await user_id("cudantm02@example.com"), clock()) is None
 
 
 def people_of(people: dict, user: int) -> dict | None:

@@ -48,6 +48,7 @@ from contest.tables import (
     IdeaRevision,
     PanelMember,
     Round,
+    RoundEntry,
     RoundJudging,
     Score,
     ScoreSheet,
@@ -144,11 +145,18 @@ async def objects_of(commune_slug: str, *, vote_contest: str, judging_contest: s
                      judge: str, lead: str, mentor: str, unverified: str) -> Objects:
     commune = (await _first(Commune.select(Commune.id).where(Commune.slug == commune_slug)))["id"]
     v: dict[str, Any] = {"commune_slug": commune_slug, "contest_slug": vote_contest}
-    vote_round = (await _first(Round.select(Round.id).where(Round.contest.slug == vote_contest)))["id"]
-    judging_round = (await _first(Round.select(Round.id).where(Round.contest.slug == judging_contest)))["id"]
+    # The contest's round with a public vote, and its judged round (in Tân Minh: the judged first round,
+    # whose shortlist was carried into the vote-only second round).
+    vote_round = (await _first(Round.select(Round.id).where(
+        (Round.contest.slug == vote_contest) & Round.vote_opens.is_not_null()).order_by(Round.position)))["id"]
+    judging_round = (await _first(Round.select(Round.id).where(
+        (Round.contest.slug == judging_contest) & (Round.has_judging == True)  # noqa: E712
+    ).order_by(Round.position)))["id"]
     v.update(vote_round=vote_round, judging_round=judging_round)
+    carried = [r["idea"] for r in await RoundEntry.select(RoundEntry.idea).where(RoundEntry.round == vote_round)]
     entry = await _first(Idea.select(Idea.id, Idea.code).where(
-        (Idea.round == vote_round) & (Idea.status == "shortlisted")).order_by(Idea.id))
+        ((Idea.round == vote_round) | Idea.id.is_in(carried or [0])) & (Idea.status == "shortlisted")
+    ).order_by(Idea.id))
     v["code"] = entry["code"]
     judge_id = (await _first(User.select(User.id).where(User.email == judge)))["id"]
     v["judge_id"] = judge_id
@@ -303,6 +311,7 @@ async def _b_tables(b: int) -> list[tuple[str, Any, Any]]:
         ("idea_revision", IdeaRevision, IdeaRevision.idea.is_in(ideas)),
         ("criterion", Criterion, Criterion.round.is_in(rounds)),
         ("round_judging", RoundJudging, RoundJudging.round.is_in(rounds)),
+        ("round_entry", RoundEntry, RoundEntry.round.is_in(rounds)),
         ("panel", PanelMember, PanelMember.round.is_in(rounds)),
         ("declaration", ConflictDeclaration, ConflictDeclaration.round.is_in(rounds)),
         ("conflict", Conflict, Conflict.round.is_in(rounds)),
