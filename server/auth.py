@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from litestar.connection import ASGIConnection, Request
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import MethodNotAllowedException, NotFoundException
 from litestar.utils.scope.state import ScopeState
 from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.types import AfterExceptionHookHandler, ASGIApp, Receive, Scope, Send
@@ -38,13 +38,14 @@ class PrincipalMiddleware:
 
 def principal_on_unmatched(session_config: ServerSideSessionConfig, csrf_cookie: str) -> AfterExceptionHookHandler:
     """An ``after_exception`` hook: an address that matches no route skips the middleware, so neither the
-    session nor the principal is loaded there; load them (read-only) so that the 404 page's header shows
+    session nor the principal is loaded there; load them (read-only) so that the 404 and 405 pages' header shows
     the person as signed in, with a working "Log out" form (the CSRF token of their cookie, as the
     CSRF middleware does for a GET)."""
     backend = session_config._backend_class(config=session_config)
 
     async def hook(exc: Exception, scope: Scope) -> None:
-        if scope["type"] != "http" or "user" in scope or not isinstance(exc, NotFoundException) \
+        if scope["type"] != "http" or "user" in scope \
+                or not isinstance(exc, (NotFoundException, MethodNotAllowedException)) \
                 or scope["path"].startswith(SKIP_PREFIXES):
             return
         try:
