@@ -38,15 +38,17 @@ EXPLANATIONS = {
 CSRF_MESSAGE = N_("This form has expired or was sent from another site. Please reload the page and try again.")
 
 
-# Data downloads (results, vote log, recount script): a program gets the JSON error body the API
-# documents; a browser (which asks for text/html) gets the page.
+# The public data downloads of a contest (results, vote log, recount script): a program gets the JSON
+# error body the API documents; a browser (which asks for text/html) gets the page. Organizer exports
+# keep sending a signed-out visitor to the login page.
 DOWNLOAD_SUFFIXES = (".json", ".csv", ".py")
 
 
 def wants_json(request: Request) -> bool:
     accept = request.headers.get("accept", "")
     return request.url.path.startswith(("/api/", "/healthz", "/schema")) or "text/html" not in accept and (
-        "application/json" in accept or request.url.path.endswith(DOWNLOAD_SUFFIXES))
+        "application/json" in accept
+        or request.url.path.startswith("/contests/") and request.url.path.endswith(DOWNLOAD_SUFFIXES))
 
 
 def error_page(request: Request, status: int, detail: str | None = None) -> Response:
