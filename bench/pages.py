@@ -126,7 +126,7 @@ def serve_app(env: dict[str, str], workers: int):
         command = ["taskset", "-c", server_core, *command]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        wait_until_up(f"http://127.0.0.1:{port}/healthz", process)
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", process, timeout=60 + 90 * workers)  # a busy machine
         time.sleep(1.0 if workers > 1 else 0)  # every worker up
         yield f"http://127.0.0.1:{port}", process
     finally:
