@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from accounts.tables import ResidentRecord, User
+from accounts.tables import OutboxMessage, ResidentRecord, User
 
 FORMAT = "sangtao-personal-data/2"
 
@@ -38,7 +38,15 @@ async def account_sections(user_id: int) -> dict[str, Any]:
                                            ResidentRecord.birth_year, ResidentRecord.imported_at).where(
             ResidentRecord.id == user["resident"]).first()
     user = user or {}
+    from accounts.messaging import preferences
+
+    texts = await OutboxMessage.select(
+        OutboxMessage.created_at, OutboxMessage.channel, OutboxMessage.purpose, OutboxMessage.template,
+        OutboxMessage.phone, OutboxMessage.status, OutboxMessage.sent_at,
+    ).where(OutboxMessage.user == user_id).order_by(OutboxMessage.id)  # never the code or link they carried
     return {
+        "notice_preferences": await preferences(user_id),
+        "text_messages": rows(texts),
         "verification": {
             "verified_resident": bool(user.get("verified_resident")),
             "method": user.get("verified_method") or None,

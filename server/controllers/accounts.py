@@ -8,7 +8,7 @@ from dataclasses import asdict
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Template
 
-from accounts import notifications, services
+from accounts import messaging, notifications, services
 from accounts.errors import DomainError
 from accounts.i18n import N_
 from accounts.rules import Access, is_organizer
@@ -61,6 +61,22 @@ async def _rate_limited(ctx: NamedDependency[AppContext], request: Request, keys
     if wait:
         return t(request, TOO_MANY, minutes=max(1, (wait + 59) // 60))
     return None
+
+
+CHANNEL_NAMES = {"email": N_("Email"), "sms": N_("SMS"), "zalo": N_("Zalo")}
+
+
+async def _notices_page(request: Request, ctx: AppContext) -> Template:
+    """Which notices reach the person by which channel (the channels this deployment has)."""
+    me = current_user(request)
+    user = await User.select(User.phone, User.email, User.birth_year, User.guardian_phone).where(
+        User.id == me.id).first()
+    prefs = await messaging.preferences(me.id)
+    available = ["email", *[c for c in messaging.CHANNELS if c in messaging.config().channels]]
+    return render("accounts/notices.html", chosen=prefs["channels"], stopped=prefs["stopped"],
+                  groups=[(g, t(request, label)) for g, (label, _) in messaging.NOTICE_GROUPS.items()],
+                  channels=[(c, t(request, CHANNEL_NAMES[c])) for c in available], phone=user["phone"],
+                  minor=messaging.is_minor(user["birth_year"], ctx.now()), guardian_phone=user["guardian_phone"])
 
 
 class AuthController(Controller):
@@ -207,6 +223,19 @@ class AccountController(Controller):
         ).where(User.id == me.id).first()
         return render("accounts/account.html", user=user, roles=sorted(me.role_names),
                       can_admin=is_organizer(me), verified=user["verified_resident"])
+
+    @get("/notices", opt=access(Access.authenticated))
+    async def notices_form(self, request: Request, ctx: NamedDependency[AppContext]) -> Template:
+        return await _notices_page(request, ctx)
+
+    @post("/notices", opt=access(Access.authenticated))
+    async def save_notices(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
+        form = await form_data(request)
+        chosen = {group: list(form.getall(group, [])) for group in messaging.NOTICE_GROUPS}
+        await messaging.set_preferences(current_user(request).id, chosen, stopped=form.get("stopped") == "on",
+                                        now=ctx.now())
+        flash(request, N_("Your choices are saved."))
+        return redirect("/account/notices")
 
     @get("/password", opt=access(Access.authenticated))
     async def password_form(self, request: Request) -> Template:

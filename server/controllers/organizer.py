@@ -10,6 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
+from accounts import messaging
 from accounts.errors import DomainError, NotFound
 from accounts.i18n import N_
 from accounts.rules import Access
@@ -56,6 +57,18 @@ class OrganizerController(Controller):
         ]
         return render("organizer/contest.html", contest=contest, rows=rows, figures=figures, charts=charts,
                       rounds=await services.rounds_of(contest["id"]), status_labels=STATUS_LABELS)
+
+    @get("/contests/{slug:str}/messages", opt=access(Access.organizer))
+    async def messages(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Template:
+        """Text messages about this contest (sent, delivered, failed) and their estimated cost; and the
+        commune's codes and password resets, which belong to no contest."""
+        contest = await services.contest_for_organizer(slug, scope=organizer_scope(request))
+        m = ctx.settings.messaging
+        costs = {"sms": m.sms_cost, "zalo": m.zalo_cost}
+        return render("organizer/messages.html", contest=contest, costs=costs,
+                      about_contest=await messaging.figures(contest_id=contest["id"], costs=costs),
+                      commune_wide=await messaging.figures(commune_id=contest["commune"], costs=costs),
+                      caps={"per_phone": m.per_phone_per_day, "per_day": m.per_day})
 
     async def _export_rows(self, request: Request, slug: str) -> tuple[dict, list[str], list[list]]:
         contest = await services.contest_for_organizer(slug, scope=organizer_scope(request))

@@ -278,6 +278,7 @@ def form_for(method: str, path: str, objects: Objects) -> dict[str, Any]:
         "/mentoring/needs/{idea_id:int}": lambda: {"needs": ["marketing"], "sector": "digital", "stage": "idea"},
         "/mentors/{mentor_id:int}/request": lambda: {"idea": str(v["idea_id"]), "message": "Nhờ thầy cô giúp."},
         "/ideas/{code:str}/report": lambda: reason,
+        "/account/notices": lambda: {"idea_result": ["email", "sms"], "vote": ["sms"]},
     }
     return forms[path]() if method == "POST" and path in forms else {}
 

@@ -86,3 +86,74 @@ async def test_organizers_do_not_reach_the_message_outbox(client, make_user, clo
     assert "outbox_message" not in (await client.get("/admin/api/tables/")).json()
     refused = await client.get("/admin/api/tables/outbox_message/")
     assert refused.status_code in (403, 404) and "564738" not in refused.text
+
+
+async def test_a_person_chooses_channels_on_the_account_page(client, make_user, clock):
+    from tests.conftest import csrf_from
+
+    lan = await make_user(email="lan@example.com", phone="+84912004010")
+    await login(client, "lan@example.com", PASSWORD)
+    assert "/account/notices" in (await client.get("/account")).text
+    page = await client.get("/account/notices")
+    assert page.status_code == 200 and "Ý tưởng của tôi được chọn" in page.text and "Bình chọn công khai" in page.text
+    response = await client.post("/account/notices", data={
+        "_csrf_token": csrf_from(page.text), "idea_result": ["sms"], "mentoring": ["email", "sms"],
+        "vote": ["sms"]})
+    assert response.status_code == 303
+    prefs = await messaging.preferences(lan.id)
+    assert prefs["channels"]["idea_result"] == ["sms"] and prefs["channels"]["mentoring"] == ["email", "sms"]
+    assert prefs["channels"]["team"] == [] and prefs["stopped"] is False
+    page = await client.get("/account/notices")
+    assert 'id="n-idea_result-sms" name="idea_result" value="sms"' in page.text
+    await client.post("/account/notices", data={"_csrf_token": csrf_from(page.text), "stopped": "on"})
+    assert (await messaging.preferences(lan.id))["stopped"] is True
+
+
+async def test_a_minor_is_told_where_texts_go(client, make_user, clock):
+    from accounts.tables import User
+
+    young = await make_user(email="em@example.com", birth_year=clock().year - 13)
+    await User.update({User.guardian_phone: "+84912004099", User.guardian_name: "Mẹ"}).where(User.id == young.id)
+    await login(client, "em@example.com", PASSWORD)
+    page = await client.get("/account/notices")
+    assert "chưa đủ 16 tuổi" in page.text and "0912 004 099" in page.text.replace(".", " ")
+
+
+async def test_organizers_see_the_messages_of_their_contest(client, make_user, make_other_user, commune, clock):
+    from tests.support.factories import make_contest
+
+    contest = await make_contest(commune=commune, now=clock())
+    await make_user(email="nhung@example.com", roles=(Role.organizer,))
+    other = await make_other_user(email="tm@example.com", roles=(Role.organizer,))
+    console = __import__("accounts.verification", fromlist=["x"]).ConsoleSmsProvider()
+    for n in range(3):
+        await messaging.queue_message(f"+8491200402{n}", "notice", purpose="notice", contest_id=contest["id"],
+                                      commune_id=commune["id"], params={"title": "Kết quả", "link": "https://x"},
+                                      now=clock())
+    await messaging.deliver_due({"sms": console}, caps=Caps(per_phone=5, per_day=2), now=clock())
+    await login(client, "nhung@example.com", PASSWORD)
+    page = await client.get(f"/organizer/contests/{contest['slug']}/messages")
+    assert page.status_code == 200
+    assert "<td>0</td><td>2</td>\n              <td>0</td><td>1</td>\n              <td>1.600</td>" in page.text
+    assert (await client.get(f"/organizer/contests/{contest['slug']}")).text.count("/messages") == 1
+    await client.post("/logout", data={"_csrf_token": ""})
+    client.cookies.clear()
+    await login(client, "tm@example.com", PASSWORD)
+    assert (await client.get(f"/organizer/contests/{contest['slug']}/messages")).status_code in (403, 404)
+    assert other.id
+
+
+async def test_the_export_lists_text_messages_without_their_code(client, make_user, clock):
+    import json
+
+    user = await make_user(email="", phone="+84912004030")
+    await messaging.set_preferences(user.id, {"mentoring": ["sms"]}, stopped=False, now=clock())
+    await messaging.queue_message("+84912004030", "phone_code", purpose="code", secret="246810", user_id=user.id,
+                                  now=clock())
+    await login(client, "0912004030", PASSWORD)
+    response = await client.get("/account/export")
+    data = json.loads(response.content)
+    assert data["notice_preferences"]["channels"]["mentoring"] == ["sms"]
+    assert [(m["purpose"], m["status"], m["phone"]) for m in data["text_messages"]] == [
+        ("code", "queued", "+84912004030")]
+    assert "246810" not in response.text
