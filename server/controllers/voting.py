@@ -67,7 +67,7 @@ class VoteController(Controller):
         counts = await voting.tally(round_["id"]) if rules["live_tally"] or not open_ else None
         return render("voting/vote.html", contest=contest, round=round_, rules=rules, ideas=ideas, mine=mine,
                       used=used, left=rules["votes_per_voter"] - used, refusal=t(request, refusal) if refusal else None,
-                      open=open_, counts=counts, now=now)
+                      open=open_, counts=counts, now=now, vote_left=phases.countdown(round_["vote_closes"], now))
 
     @post("/vote/{code:str}", opt=access(Access.authenticated))
     async def cast(self, request: Request, slug: FromPath[str], code: FromPath[str],
