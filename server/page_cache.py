@@ -35,7 +35,7 @@ from server.static_assets import etag_matches
 # Public pages the same for every anonymous visitor (path without query).
 CACHEABLE = re.compile(
     r"^/(?:"
-    r"|terms|privacy|communes/[^/]+"
+    r"|terms|privacy|communes/[^/]+|city"
     r"|contests/[^/]+(?:/ideas|/results|/results\.json|/results\.csv)?"
     r"|ideas/[^/]+"
     r"|mentors/(?:\d+)?"
