@@ -16,6 +16,7 @@ APP_REGISTRY = AppRegistry(
         "accounts.piccolo_app",
         "contest.piccolo_app",
         "mentoring.piccolo_app",
+        "city.piccolo_app",
         "server.piccolo_app",
         "piccolo_api.session_auth.piccolo_app",
         "piccolo_api.mfa.authenticator.piccolo_app",

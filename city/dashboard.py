@@ -36,6 +36,8 @@ COLUMNS: dict[str, str] = {
     "launched": N_("Ventures launched"),
     "workshops": N_("Workshops held"),
     "attendance": N_("Workshop attendance"),
+    "pledged": N_("Pledged by sponsors (đồng)"),
+    "delivered": N_("Delivered by sponsors (đồng)"),
 }
 COUNTS = [k for k in COLUMNS if k not in ("name", "turnout")]
 
@@ -121,6 +123,13 @@ async def compute(period: Period) -> Figures:
             "COALESCE(SUM(CASE WHEN wr.attended = {} THEN 1 ELSE 0 END), 0) AS attended FROM workshop w "
             "LEFT JOIN workshop_registration wr ON wr.workshop = w.id WHERE w.published = {} AND w.starts_at >= {} "
             "AND w.starts_at < {} GROUP BY w.commune", True, True, s, e),
+        "pledges": _q(
+            "SELECT c.commune, COUNT(*) AS n, COALESCE(SUM(p.value_vnd), 0) AS pledged, "
+            "COALESCE(SUM(CASE WHEN p.delivered = {} THEN COALESCE(p.delivered_value_vnd, 0) ELSE 0 END), 0) "
+            "AS delivered, COALESCE(SUM(p.hours), 0) AS hours, "
+            "COALESCE(SUM(CASE WHEN p.delivered = {} THEN COALESCE(p.delivered_hours, 0) ELSE 0 END), 0) "
+            "AS delivered_hours FROM sponsor_pledge p JOIN contest c ON c.id = p.contest "
+            "WHERE p.created_at >= {} AND p.created_at < {} GROUP BY c.commune", True, True, s, e),
     }
     names = list(queries)
     results = dict(zip(names, await asyncio.gather(*queries.values())))
@@ -137,6 +146,8 @@ def shape(period: Period, results: dict[str, list[dict[str, Any]]]) -> Figures:
     votes = _by_commune(results["votes"])
     voters = _by_commune(results["votes"], "voters")
     mentorships = _by_commune(results["mentors"], "mentorships")
+    pledge_figures = {key: _by_commune(results["pledges"], key)
+                      for key in ("n", "pledged", "delivered", "hours", "delivered_hours")}
     workshops = _by_commune(results["workshops"])
     attendance = _by_commune(results["workshops"], "attended")
     youth_by_age: dict[int | None, dict[str, int]] = {}
@@ -160,6 +171,11 @@ def shape(period: Period, results: dict[str, list[dict[str, Any]]]) -> Figures:
             "youth": sum(youth_by_age.get(commune_id, {}).values()),
             "votes": votes.get(commune_id, 0), "voters": voters.get(commune_id, 0),
             "mentorships": mentorships.get(commune_id, 0),
+            "pledges": pledge_figures["n"].get(commune_id, 0),
+            "pledged": pledge_figures["pledged"].get(commune_id, 0),
+            "delivered": pledge_figures["delivered"].get(commune_id, 0),
+            "pledged_hours": pledge_figures["hours"].get(commune_id, 0),
+            "delivered_hours": pledge_figures["delivered_hours"].get(commune_id, 0),
             "workshops": workshops.get(commune_id, 0), "attendance": attendance.get(commune_id, 0),
             **{f"stage_{s}": stages.get(s, 0) for s in STAGES},
             **{f"venture_{v}": stages.get(v, 0) for v in VENTURES},

@@ -58,6 +58,10 @@ def sheets(figures: Figures) -> list[tuple[str, list[str], list[list[Any]]]]:
         [f"stage_{s}" for s in STAGES] + [f"venture_{v}" for v in VENTURES],
         [_vi(STAGE_LABELS[s]) for s in STAGES] + [_vi(N_("Launched as: %(kind)s"), kind=_vi(VENTURE_LABELS[v]))
                                                    for v in VENTURES])))
+    out.append((_vi(N_("Sponsors")), *table(
+        ["pledges", "pledged", "delivered", "pledged_hours", "delivered_hours"],
+        [_vi(N_("Pledges")), _vi(COLUMNS["pledged"]), _vi(COLUMNS["delivered"]), _vi(N_("Expertise hours pledged")),
+         _vi(N_("Expertise hours delivered"))])))
     out.append((_vi(N_("Workshops")), *table(
         ["workshops", "attendance"], [_vi(COLUMNS["workshops"]), _vi(COLUMNS["attendance"])])))
     return out

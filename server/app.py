@@ -33,7 +33,7 @@ from server.compression import CompressionMiddleware
 from server.context import AppContext
 from server.controllers.accounts import AccountController, AuthController, InboxController
 from server.controllers.api import OpenDataController
-from server.controllers.city import CityController
+from server.controllers.city import CityController, SponsorsController, sponsor_logo
 from server.controllers.contests import ContestController, IdeaController, MyIdeasController, serve_file
 from server.controllers.home import HomeController, healthz
 from server.controllers.judging import JudgeController, OrganizerJudgingController
@@ -174,6 +174,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             OrganizerMentoringController,
             OpenDataController,
             CityController,
+            SponsorsController,
+            sponsor_logo,
             serve_file,
             healthz,
             admin_mount,

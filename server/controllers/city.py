@@ -4,21 +4,27 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.response import Template
+from litestar.params import FromPath
+from litestar.response import File, Template
 
+from accounts.errors import DomainError, NotFound, ValidationFailed
 from accounts.i18n import N_
 from accounts.rules import Access, is_city_organizer
-from city import charts, dashboard, export
+from accounts.tables import Commune
+from city import charts, dashboard, export, sponsors
 from city.period import parse_period
+from contest import uploads
 from contest.reports import AGE_BANDS
 from server.auth import current_user
 from server.context import AppContext
 from server.guards import access, public
 from server.i18n import t
-from server.web import render
+from server.web import field_errors, flash, flash_error, form_data, organizer_scope, redirect, render
 
+LOGO_MAX_BYTES = 5 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -78,3 +84,104 @@ class CityController(Controller):
         return Response(export.xlsx(figures, ctx.now()), media_type=XLSX,
                         headers={"Content-Disposition": f'attachment; filename="{export.filename(figures, "xlsx")}"'})
 
+
+class SponsorsController(Controller):
+    """Organizers record their commune's sponsors and what they pledge to its contests."""
+
+    path = "/organizer/sponsors"
+    include_in_schema = False
+
+    async def _page(self, request: Request, *, status: int = 200, errors: dict | None = None,
+                    form: str = "", values: dict | None = None, sponsor_id: int | None = None) -> Template:
+        scope = organizer_scope(request)
+        communes = await Commune.select(Commune.id, Commune.name).where(
+            Commune.id.is_in(sorted(scope.communes) or [-1]) if not scope.everywhere else Commune.id > 0
+        ).order_by(Commune.name)
+        contest_options: dict[int, list] = {}
+        for c in await sponsors.contests_in(scope):
+            contest_options.setdefault(c["commune"], []).append((c["id"], c["title"]))
+        award_options: dict[int, list] = {}
+        for a in await sponsors.awards_in(scope):
+            award_options.setdefault(a["contest.commune"], []).append((a["id"], f'{a["contest.title"]} — {a["name"]}'))
+        return render("city/sponsors.html", status=status, sponsors=await sponsors.sponsors_of(scope),
+                      pledges=await sponsors.pledges_in(scope), contest_options=contest_options,
+                      award_options=award_options, commune_options=[(c["id"], c["name"]) for c in communes],
+                      communes=communes, errors=errors or {}, form=form, values=values or {},
+                      error_sponsor=sponsor_id, sponsor_kinds=sponsors.SPONSOR_KINDS,
+                      pledge_kinds=sponsors.PLEDGE_KINDS,
+                      sponsor_kind_options=[(k, t(request, v)) for k, v in sponsors.SPONSOR_KINDS.items()],
+                      pledge_kind_options=[(k, t(request, v)) for k, v in sponsors.PLEDGE_KINDS.items()])
+
+    @get("/", opt=access(Access.organizer))
+    async def index(self, request: Request) -> Template:
+        return await self._page(request)
+
+    @post("/", opt=access(Access.organizer), request_max_body_size=12 * 1024 * 1024)
+    async def create(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
+        form = await form_data(request)
+        values = {k: form.get(k, "") for k in ("name", "kind", "commune")}
+        logo = None
+        try:
+            upload = form.get("logo")
+            if isinstance(upload, UploadFile) and upload.filename:
+                try:
+                    logo = await uploads.store(await upload.read(), upload.filename, root=ctx.settings.upload_dir,
+                                               allowed=uploads.IMAGE_TYPES, max_bytes=LOGO_MAX_BYTES)
+                except uploads.UploadError as exc:
+                    raise ValidationFailed({"logo": exc.message}, {"logo": exc.params}) from exc
+            await sponsors.create_sponsor(values, logo=(logo.web_name or logo.stored_name) if logo else "",
+                                          actor_id=current_user(request).id, now=ctx.now(),
+                                          scope=organizer_scope(request))
+        except NotFound:
+            raise
+        except DomainError as exc:
+            if logo:
+                uploads.delete(ctx.settings.upload_dir, logo)
+            return await self._page(request, status=400, errors=field_errors(request, exc), form="sponsor",
+                                    values=values)
+        flash(request, N_("The sponsor is recorded."))
+        return redirect("/organizer/sponsors/")
+
+    @post("/{sponsor_id:int}/pledges", opt=access(Access.organizer))
+    async def pledge(self, request: Request, sponsor_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
+        form = await form_data(request)
+        values = {k: form.get(k, "") for k in ("contest", "kind", "description", "value_vnd", "hours", "award")}
+        try:
+            await sponsors.add_pledge(sponsor_id, values, actor_id=current_user(request).id, now=ctx.now(),
+                                      scope=organizer_scope(request))
+        except NotFound:
+            raise
+        except DomainError as exc:
+            return await self._page(request, status=400, errors=field_errors(request, exc), form="pledge",
+                                    values=values, sponsor_id=sponsor_id)
+        flash(request, N_("The pledge is recorded."))
+        return redirect("/organizer/sponsors/")
+
+    @post("/pledges/{pledge_id:int}/delivered", opt=access(Access.organizer))
+    async def delivered(self, request: Request, pledge_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
+        form = await form_data(request)
+        values = {k: form.get(k, "") for k in ("delivered_value_vnd", "delivered_hours")}
+        try:
+            await sponsors.mark_delivered(pledge_id, values, actor_id=current_user(request).id, now=ctx.now(),
+                                          scope=organizer_scope(request))
+        except NotFound:
+            raise
+        except DomainError as exc:
+            flash_error(request, exc)
+            return redirect(f"/organizer/sponsors/#pledge-{pledge_id}")
+        flash(request, N_("The pledge is recorded as delivered."))
+        return redirect(f"/organizer/sponsors/#pledge-{pledge_id}")
+
+
+@get("/sponsors/{sponsor_id:int}/logo", opt=access(Access.public), include_in_schema=False)
+async def sponsor_logo(sponsor_id: FromPath[int], ctx: NamedDependency[AppContext]) -> File:
+    name = await sponsors.logo_of(sponsor_id)
+    try:
+        path = uploads.path_of(ctx.settings.upload_dir, name)
+    except uploads.UploadError as exc:
+        raise NotFound(N_("File not found.")) from exc
+    if not path.is_file():
+        raise NotFound(N_("File not found."))
+    return File(path=path, filename=name, media_type="image/png" if name.endswith(".png") else "image/jpeg",
+                content_disposition_type="inline",
+                headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=3600"})

@@ -15,6 +15,7 @@ from accounts.errors import DomainError, NotFound, PermissionDenied
 from accounts.i18n import N_
 from accounts.rules import Access
 from accounts.text import as_id
+from city import sponsors
 from contest import authoring, judging, phases, rules, services, uploads
 from contest.forms import FIELD_LABELS, IdeaForm
 from contest.markdown import render as markdown
@@ -69,7 +70,8 @@ class ContestController(Controller):
         return render("contest/contest.html", **page, total_ideas=total,
                       categories=await services.categories_of(contest["id"]),
                       description=markdown(contest["description"]), rules_html=markdown(contest["rules"]),
-                      prizes_html=markdown(contest["prizes"]))
+                      prizes_html=markdown(contest["prizes"]),
+                      pledges=await sponsors.pledges_of_contest(contest["id"]), pledge_kinds=sponsors.PLEDGE_KINDS)
 
     @get("/{slug:str}/ideas", opt=access(Access.public))
     async def gallery(

@@ -15,6 +15,7 @@ from accounts.i18n import N_
 from accounts.rules import Access, Principal
 from accounts.scope import load
 from accounts.tables import User
+from city import sponsors
 from contest import judging, phases, results_cache, rubric, services, voting
 from contest.tables import Award, Idea
 from server.auth import client_ip, current_user
@@ -204,7 +205,9 @@ class VoteController(Controller):
 
     @get("/results", opt=access(Access.public))
     async def results(self, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Template:
-        return render("voting/results.html", **await self._results(slug, ctx))
+        data = await self._results(slug, ctx)
+        return render("voting/results.html", **data, pledges=await sponsors.pledges_of_contest(data["contest"]["id"]),
+                      pledge_kinds=sponsors.PLEDGE_KINDS)
 
     @get("/results.json", opt=access(Access.public), include_in_schema=True, tags=["open data"],
          summary=N_("Published results of a contest"),

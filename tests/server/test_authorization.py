@@ -72,6 +72,7 @@ from mentoring.tables import (
     Workshop,
     WorkshopRegistration,
 )
+from city.tables import Pledge, Sponsor
 from server.guards import access_of
 from tests.conftest import login
 from accounts.scope import PLATFORM
@@ -211,6 +212,10 @@ async def objects_of(commune_slug: str, *, vote_contest: str, judging_contest: s
     v["registrations"] = [str(r["id"]) for r in await WorkshopRegistration.select(WorkshopRegistration.id).where(
         WorkshopRegistration.workshop == workshop["id"])]
     v["attachment_id"] = 999_999  # the demo has no attachments
+    v["contest_id"] = (await _first(Contest.select(Contest.id).where(Contest.slug == vote_contest)))["id"]
+    v["sponsor_id"] = (await _first(Sponsor.select(Sponsor.id).where(Sponsor.commune == commune)))["id"]
+    v["pledge_id"] = (await _first(Pledge.select(Pledge.id).where(
+        (Pledge.sponsor == v["sponsor_id"]) & (Pledge.delivered == False))))["id"]  # noqa: E712
     v["criterion_id"] = (await _first(Criterion.select(Criterion.id).where(
         Criterion.round == judging_round).order_by(Criterion.position, Criterion.id)))["id"]
     return Objects(commune=commune, values=v)
@@ -278,6 +283,10 @@ def form_for(method: str, path: str, objects: Objects) -> dict[str, Any]:
         "/mentoring/needs/{idea_id:int}": lambda: {"needs": ["marketing"], "sector": "digital", "stage": "idea"},
         "/mentors/{mentor_id:int}/request": lambda: {"idea": str(v["idea_id"]), "message": "Nhờ thầy cô giúp."},
         "/ideas/{code:str}/report": lambda: reason,
+        "/organizer/sponsors": lambda: {"name": "Nhà tài trợ kiểm tra", "kind": "firm", "commune": str(objects.commune)},
+        "/organizer/sponsors/{sponsor_id:int}/pledges": lambda: {
+            "contest": str(v["contest_id"]), "kind": "space", "description": "Phòng họp kiểm tra phân quyền"},
+        "/organizer/sponsors/pledges/{pledge_id:int}/delivered": lambda: {},
         "/account/notices": lambda: {"idea_result": ["email", "sms"], "vote": ["sms"]},
     }
     return forms[path]() if method == "POST" and path in forms else {}
@@ -303,6 +312,7 @@ async def _b_tables(b: int) -> list[tuple[str, Any, Any]]:
     runs = await _ids(MatchRun.select(MatchRun.id).where(MatchRun.commune == b))
     workshops = await _ids(Workshop.select(Workshop.id).where(Workshop.commune == b))
     users = await _ids(User.select(User.id).where(User.commune == b))
+    sponsors = await _ids(Sponsor.select(Sponsor.id).where(Sponsor.commune == b))
     return [
         ("contest", Contest, Contest.commune == b),
         ("round", Round, Round.contest.is_in(contests)),
@@ -341,6 +351,8 @@ async def _b_tables(b: int) -> list[tuple[str, Any, Any]]:
         ("resident_record", ResidentRecord, ResidentRecord.commune == b),
         ("role_grant", RoleGrant, (RoleGrant.commune == b) | RoleGrant.user.is_in(users)),
         ("users", User, User.commune == b),
+        ("sponsor", Sponsor, Sponsor.commune == b),
+        ("sponsor_pledge", Pledge, Pledge.sponsor.is_in(sponsors) | Pledge.contest.is_in(contests)),
     ]
 
 
