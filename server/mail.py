@@ -59,9 +59,14 @@ def configure_messaging(settings: Settings) -> None:
 
 
 async def deliver_once(settings: Settings | None = None) -> int:
+    """Send the queued mail and text messages that are due; returns how many went out."""
     settings = settings or get_settings()
-    return await deliver_due(sender_for(settings), from_address=settings.mail.from_address,
-                             max_attempts=settings.mail.max_attempts)
+    mails = await deliver_due(sender_for(settings), from_address=settings.mail.from_address,
+                              max_attempts=settings.mail.max_attempts)
+    configure_messaging(settings)
+    texts = await messaging.deliver_due(messengers_for(settings), caps=caps_for(settings),
+                                        max_attempts=settings.messaging.max_attempts, lang=settings.default_language)
+    return mails + texts
 
 
 async def worker(settings: Settings, clock=None, interval: float = 5.0) -> None:

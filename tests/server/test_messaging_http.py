@@ -3,6 +3,7 @@ and the admin never shows a code."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from urllib.parse import urlparse
 
@@ -12,6 +13,7 @@ from accounts import messaging
 from accounts.messaging import Caps
 from accounts.providers import BrandnameSms
 from accounts.tables import AuditEvent, OutboxMail, OutboxMessage, Role
+from accounts.verification import ConsoleSmsProvider
 from tests.conftest import login, post_form
 from tests.server.test_admin import admin_login
 from tests.support.factories import PASSWORD
@@ -125,7 +127,7 @@ async def test_organizers_see_the_messages_of_their_contest(client, make_user, m
     contest = await make_contest(commune=commune, now=clock())
     await make_user(email="nhung@example.com", roles=(Role.organizer,))
     other = await make_other_user(email="tm@example.com", roles=(Role.organizer,))
-    console = __import__("accounts.verification", fromlist=["x"]).ConsoleSmsProvider()
+    console = ConsoleSmsProvider()
     for n in range(3):
         await messaging.queue_message(f"+8491200402{n}", "notice", purpose="notice", contest_id=contest["id"],
                                       commune_id=commune["id"], params={"title": "Kết quả", "link": "https://x"},
@@ -157,3 +159,12 @@ async def test_the_export_lists_text_messages_without_their_code(client, make_us
     assert [(m["purpose"], m["status"], m["phone"]) for m in data["text_messages"]] == [
         ("code", "queued", "+84912004030")]
     assert "246810" not in response.text
+
+
+async def test_the_delivery_command_sends_text_messages_too(db, settings, clock):
+    from server.mail import deliver_once
+
+    await messaging.queue_message("+84912004040", "notice", purpose="notice", params={"title": "A", "link": "/"},
+                                  now=clock() - dt.timedelta(minutes=1))
+    assert await deliver_once(settings) >= 1
+    assert (await OutboxMessage.select(OutboxMessage.status).first())["status"] == "sent"
