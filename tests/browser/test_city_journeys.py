@@ -93,3 +93,18 @@ def test_city_organizer_reads_sorts_and_exports_on_a_phone(city_server, page):
     with open(info.value.path(), encoding="utf-8-sig") as handle:
         text = handle.read()
     assert "Ý tưởng đã nộp" in text and "Toàn thành phố" in text
+
+
+def test_an_organizer_sees_the_local_sponsors_and_a_visitor_their_pledges(city_server, page):
+    base = city_server.url
+    visit(page, f"{base}/contests/y-tuong-sang-tao-2025/results")
+    sponsors = page.locator("#sponsors-heading").locator("xpath=..")
+    assert "Công ty TNHH Cơ khí Chính xác An Khánh" in sponsors.inner_text()
+    assert "Giải Nhất" in sponsors.inner_text()
+    assert_accessible(page)
+    log_in(page, base, "organizer@example.com", DEMO_PASSWORD)
+    visit(page, f"{base}/organizer/sponsors/")
+    main = page.locator("main").inner_text()
+    assert "Hợp tác xã Nông nghiệp Khánh Hội" in main and "Trường THPT Tân Minh" not in main
+    page.locator("summary", has_text="Ghi nhận cam kết tài trợ").first.click()
+    assert_accessible(page)
