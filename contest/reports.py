@@ -94,7 +94,8 @@ _BAR_H = 16
 _TITLE_H = 30
 _PAD = 8
 _TEXT = 14
-_TITLE_CHARS = 38
+_TITLE_CHARS = 30  # a line of the bold 15-unit title that fits the width
+_TITLE_LINE_H = 19
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
 
 _chart_counter = itertools.count(1)
@@ -103,6 +104,16 @@ _chart_counter = itertools.count(1)
 def _chart_id(title: str, rows: Sequence[tuple[str, int]], description: str) -> str:
     digest = hashlib.blake2s(repr((title, list(rows), description)).encode("utf-8"), digest_size=4)
     return f"chart-{digest.hexdigest()}-{next(_chart_counter)}"
+
+
+def _title_lines(title: str) -> list[str]:
+    """The title on one line, or two when it is long (cut at a space; the second cut with "…")."""
+    if len(title) <= _TITLE_CHARS:
+        return [title]
+    cut = title.rfind(" ", 0, _TITLE_CHARS + 1)
+    if cut <= 0:
+        cut = _TITLE_CHARS
+    return [title[:cut].rstrip(), _truncate(title[cut:].strip(), _TITLE_CHARS)]
 
 
 def bar_chart_svg(
@@ -137,7 +148,9 @@ def bar_chart_svg(
     else:
         desc = f"{_clean(description).rstrip()} {empty_text}".strip() if description else empty_text
         body_h = 40
-    height = _TITLE_H + body_h + _PAD
+    title_lines = _title_lines(_clean(title))
+    title_h = _TITLE_H + (len(title_lines) - 1) * _TITLE_LINE_H
+    height = title_h + body_h + _PAD
 
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {height}" width="100%" '
@@ -145,20 +158,21 @@ def bar_chart_svg(
         f'font-family="{_esc(_FONT)}" fill="{TEXT_COLOUR}">',
         f'<title id="{title_id}">{_esc(title)}</title>',
         f'<desc id="{desc_id}">{_esc(desc)}</desc>',
-        f'<text x="0" y="19" font-size="15" font-weight="bold" fill="{TEXT_COLOUR}">'
-        f"{_esc(_truncate(_clean(title), _TITLE_CHARS))}</text>",
     ]
+    for n, line in enumerate(title_lines):
+        out.append(f'<text x="0" y="{19 + n * _TITLE_LINE_H}" font-size="15" font-weight="bold" '
+                   f'fill="{TEXT_COLOUR}">{_esc(line)}</text>')
 
     if not shown:
         out.append(
-            f'<text x="{_WIDTH // 2}" y="{_TITLE_H + 24}" font-size="{_TEXT}" text-anchor="middle" '
+            f'<text x="{_WIDTH // 2}" y="{title_h + 24}" font-size="{_TEXT}" text-anchor="middle" '
             f'fill="{TEXT_COLOUR}">{_esc(empty_text)}</text>'
         )
     else:
         top = max((value for _, value in shown), default=0)
         scale = _BAR_MAX / top if top > 0 else 0.0
         for i, (name, value) in enumerate(shown):
-            y = _TITLE_H + i * _ROW_H
+            y = title_h + i * _ROW_H
             label_y = y + 15
             bar_y = y + 21
             value_y = bar_y + _BAR_H / 2 + 5  # baseline roughly centred on the bar
@@ -175,7 +189,7 @@ def bar_chart_svg(
                 f"</g>"
             )
         if hidden:
-            y = _TITLE_H + len(shown) * _ROW_H + 15
+            y = title_h + len(shown) * _ROW_H + 15
             out.append(
                 f'<text x="{_LABEL_RIGHT}" y="{y:g}" font-size="{_TEXT}" '
                 f'fill="{TEXT_COLOUR}">… +{hidden}</text>'

@@ -240,3 +240,18 @@ def test_counts_in_given_order_keeps_zeros_and_appends_others():
     assert counts(["x", None, "y", "y"], order=["a"], unknown="Không rõ") == [
         ("a", 0), ("y", 2), ("Không rõ", 1), ("x", 1),
     ]
+
+
+def test_chart_is_drawn_at_a_phones_width_with_readable_text():
+    """Drawn 320 units wide, shown near that width on a 390 px phone: text is never below 14 units,
+    and a long title takes two lines instead of running off the edge (it stays whole in <title>)."""
+    title = "Ý tưởng theo độ tuổi của trưởng nhóm"
+    root = _parse(bar_chart_svg(title, ROWS))
+    assert float(root.get("viewBox").split()[2]) == 320
+    texts = root.iter(f"{SVG}text")
+    assert all(float(t.get("font-size")) >= 14 for t in texts)
+    lines = [t.text for t in root.findall(f"{SVG}text") if t.get("font-weight") == "bold"]
+    assert lines == ["Ý tưởng theo độ tuổi của", "trưởng nhóm"]
+    assert root.find(f"{SVG}title").text == title
+    labels = [g.findall(f"{SVG}text")[0] for g in _bars(root)]
+    assert all(float(t.get("x")) == 0 for t in labels)  # each label sits above its bar, at the left edge
