@@ -5,13 +5,21 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: run test install messages compile-messages test-sqlite test-postgres lint clean
+.PHONY: run test install lock messages compile-messages test-sqlite test-postgres lint clean
 
-$(STAMP): pyproject.toml
+# Every package (direct and transitive, build tools included) comes from requirements.lock, pinned
+# with its hashes; the project itself is then installed in place without resolving anything.
+$(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
+
+## Re-resolve requirements.lock from pyproject.toml (after adding or upgrading a dependency).
+lock:
+	@test -x var/lock-env/bin/pip-compile || ($(PYTHON) -m venv var/lock-env && var/lock-env/bin/pip install --quiet pip-tools)
+	CUSTOM_COMPILE_COMMAND="make lock" var/lock-env/bin/pip-compile --quiet --extra test --all-build-deps --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --no-emit-trusted-host -o requirements.lock pyproject.toml
 
 # axe-core (accessibility checks in the browser tests) comes from the npm registry.
 $(NODE_STAMP): package.json
