@@ -323,11 +323,25 @@ def build_admin(settings: Settings, *, clock: Clock = system_clock):
     # set by a script that runs before the app (the CSP allows only scripts of our own).
     router.template = router.template.replace('<html lang="en">', '<html lang="vi">').replace(
         "<title>Piccolo Admin</title>",
-        '<title>Sáng tạo — Quản trị</title>\n  <script src="/static/admin/timezone.js"></script>').replace(
+        '<title>Sáng tạo — Quản trị</title>\n  <script src="/static/admin/timezone.js"></script>'
+        + _table_names_block()).replace(
         "We're sorry but the Piccolo Admin doesn't work properly without JavaScript enabled.",
         "Trang quản trị cần bật JavaScript. Các trang của ban tổ chức trên trang chính dùng được không cần "
         "JavaScript.")
     return router
+
+
+def _table_names_block() -> str:
+    """The tables' Vietnamese names, for ``static/js/admin-labels.js`` to show in the admin's side
+    menu and headings in place of the database names (this piccolo-admin has no setting for them)."""
+    import json
+
+    from server.admin_labels import table_names
+    from server.static_assets import static_url
+
+    names = json.dumps(table_names(), ensure_ascii=False).replace("<", "\\u003c")
+    return (f'\n  <script type="application/json" id="sangtao-admin-labels">{names}</script>'
+            f'\n  <script src="{static_url("js/admin-labels.js")}" defer></script>')
 
 
 async def _read_body(receive) -> bytes:

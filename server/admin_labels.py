@@ -5,8 +5,10 @@ This piccolo-admin (1.14, on Piccolo 1.38) takes a field's label from the JSON s
 ``help_text``; a table is named by its table name ("contest round") with the table's ``help_text``
 under it. Piccolo 1.38 columns have no ``verbose_name``. So the admin's schema is relabelled here:
 every column gets a Vietnamese ``title`` and ``help_text``, every table a Vietnamese help text that
-starts with its Vietnamese name. The table names in the side menu stay the database names (this
-piccolo-admin has no setting for them); the menu groups are Vietnamese.
+starts with its Vietnamese name. This piccolo-admin has no setting for a table's name in its side
+menu and headings, so the admin page carries ``table_names()`` and a small script of the site
+(``static/js/admin-labels.js``) shows them in place of the database names; the menu groups are
+Vietnamese.
 
 Fields holding JSON (a rubric's level descriptors, a mentor's tags) are not offered in the admin's
 forms: the site has a form for each (the organizer's rubric page, the mentor's profile page), and
@@ -278,6 +280,11 @@ CHOICES: dict[str, str] = {
     "incubator": "Vườn ươm", "university": "Trường đại học", "dost": "Sở Khoa học và Công nghệ",
     "enterprise": "Doanh nghiệp", "other": "Khác",
 }
+
+
+def table_names() -> dict[str, str]:
+    """Each table's Vietnamese name (the start of its help text, before " — ")."""
+    return {table: entry[0].split(" — ", 1)[0].strip() for table, entry in TABLES.items()}
 
 
 def column_label(tablename: str, column: str) -> tuple[str, str] | None:

@@ -64,6 +64,11 @@ def test_organizer_enrols_the_authenticator_and_signs_in_with_a_code_and_a_recov
     page.wait_for_function("() => !document.querySelector('input[name=username]')")
     assert page.evaluate("() => localStorage.getItem('defaultTimezone')") == "Asia/Ho_Chi_Minh"
     assert html_lang(page) == "vi"
+    # The side menu names the tables in Vietnamese, not by their database names.
+    page.wait_for_function("() => [...document.querySelectorAll(\"a[href='#/idea/'] span\")]"
+                           ".some(s => s.textContent === 'Ý tưởng')")
+    assert page.locator("a[href='#/contest_round/'] span").first.inner_text() == "Vòng thi"
+    assert "contest round" not in page.locator("body").inner_text()
 
     # The setup pages: Vietnamese, accessible.
     page.goto(f"{base}/admin/api/mfa-setup/")

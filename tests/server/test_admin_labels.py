@@ -4,6 +4,8 @@ names in foreign-key pickers, Hà Nội time, JSON never typed by hand, refusals
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 
 import pytest
 
@@ -46,6 +48,23 @@ async def test_every_table_and_column_has_a_vietnamese_label_and_help(client, ma
     assert "giờ Hà Nội" in rounds["submission_opens"]["extra"]["help_text"]
     ideas = (await client.get("/admin/api/tables/idea/schema/")).json()["properties"]
     assert {c["display_name"] for c in ideas["status"]["extra"]["choices"].values()} >= {"Nháp", "Đã nộp"}
+
+
+async def test_the_admin_page_carries_every_tables_vietnamese_name(client, make_user):
+    """The side menu and headings show these names (static/js/admin-labels.js; browser-checked in
+    the admin's two-factor journey)."""
+    await make_user(email="admin@example.com", roles=(Role.admin,))
+    await admin_login(client, "admin@example.com")
+    tables = (await client.get("/admin/api/tables/")).json()
+    page = (await client.get("/admin/")).text
+    block = re.search(r'<script type="application/json" id="sangtao-admin-labels">(.*?)</script>', page)
+    assert block, "the admin page has no table names"
+    names = json.loads(block.group(1))
+    assert set(tables) <= set(names), set(tables) - set(names)
+    assert names["idea"] == "Ý tưởng" and names["contest_round"] == "Vòng thi"
+    assert all(name and name != table for table, name in names.items())
+    script = re.search(r'<script src="(/static/js/admin-labels\.[0-9a-f]+\.js)" defer>', page)
+    assert script and (await client.get(script.group(1))).status_code == 200
 
 
 async def test_json_fields_are_not_in_the_admin_forms(client, make_user):
