@@ -71,6 +71,15 @@ def _band(band: str) -> str:
     return _vi(N_("Age not given")) if band == "?" else _vi(N_("Aged %(band)s"), band=band)
 
 
+def _append_text(ws, values: list[Any]) -> None:
+    """Append a row whose text cells stay text: openpyxl would store "=…" as a formula."""
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            cell.number_format = "@"
+
+
 def xlsx(figures: Figures, extracted: dt.datetime) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -82,16 +91,16 @@ def xlsx(figures: Figures, extracted: dt.datetime) -> bytes:
     for name, headers, rows in sheets(figures):
         ws = wb.create_sheet(safe_sheet_title(name))
         for line in preamble(figures, extracted):
-            ws.append(line)
+            _append_text(ws, list(line))
         ws["A1"].font = Font(bold=True, size=13)
-        ws.append([name])
+        _append_text(ws, [name])
         ws.cell(row=ws.max_row, column=1).font = bold
-        ws.append([_xlsx_value(h) for h in headers])
+        _append_text(ws, [_xlsx_value(h) for h in headers])
         header_row = ws.max_row
         for cell in ws[header_row]:
             cell.font = bold
         for row in rows:
-            ws.append([_xlsx_value(v) for v in row])
+            _append_text(ws, [_xlsx_value(v) for v in row])
         for cell in ws[ws.max_row]:
             cell.font = bold  # the city's row
         ws.freeze_panes = ws.cell(row=header_row + 1, column=2)

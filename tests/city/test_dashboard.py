@@ -198,3 +198,18 @@ async def test_the_command_grants_the_city_role_once_and_audits_it(world, clock)
                                           & (AuditEvent.target_id == str(staff.id))) == 1
     with pytest.raises(AccountError):
         await grant_city_organizer("khong.co@example.com", now=clock())
+
+
+def test_the_reports_text_cells_are_never_formulas():
+    """A name starting with "=" is stored as text in the Excel report, as typed, without an apostrophe."""
+    from openpyxl import Workbook, load_workbook
+
+    from city.export import _append_text
+
+    book = Workbook()
+    _append_text(book.active, ["=HYPERLINK(\"http://x\",\"Xã\")", 3, "+84 912"])
+    buf = io.BytesIO()
+    book.save(buf)
+    cells = list(load_workbook(io.BytesIO(buf.getvalue())).active.iter_rows())[0]
+    assert [c.data_type for c in cells] == ["s", "n", "s"]
+    assert cells[0].value == "=HYPERLINK(\"http://x\",\"Xã\")" and cells[2].value == "+84 912"
