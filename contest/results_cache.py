@@ -4,7 +4,8 @@ Once a round's results are out, what they show changes only through audited acti
 of the scores, an award edited, a vote voided, the scoring reopened, the round's dates changed (each
 writes the commune's audit chain). So the page's figures are kept per round, with the commune's last
 audit position and the publication time as their version: one cheap indexed read per view instead
-of the whole computation, and a fresh computation after any audited change.
+of the whole computation, and a fresh computation after any audited change, or after any public
+change this process is told of (``forget_on_change``, registered by the app factory).
 """
 
 from __future__ import annotations
@@ -45,4 +46,10 @@ async def published_results(round_id: int, commune_id: int | None, results_at: d
 
 def forget() -> None:
     """Drop what is kept (tests, whose databases are emptied between them)."""
+    _kept.clear()
+
+
+async def forget_on_change(_reason: str) -> None:
+    """Listener of ``accounts.events.public_changed``: an idea renamed or hidden, a contest edited —
+    changes that write no audit entry — are shown at once by this process."""
     _kept.clear()

@@ -22,7 +22,8 @@ from litestar.template.config import TemplateConfig
 from litestar.types import Receive, Scope, Send
 
 from accounts.clock import Clock, shifted_clock
-from accounts import notifications
+from accounts import events, notifications
+from contest import results_cache
 from accounts.engine import pool_options
 from server import admin as admin_module
 from server.apidocs import API_DESCRIPTION, RENDER_PLUGINS
@@ -213,6 +214,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         debug=False,
     )
     _check_access_declared(app)
+    # Published results kept by this process are dropped when the domain announces a public change.
+    events.listen(results_cache.forget_on_change)
     # In front of routing: anonymous public pages from the shared page cache, static files from
     # memory (hashed names cached for a year), and compression of everything else that is text.
     handler = app.asgi_handler

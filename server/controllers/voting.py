@@ -158,8 +158,9 @@ class VoteController(Controller):
         if not published:
             return data
         # Computed once when published, again only after an audited change (contest.results_cache).
-        return await results_cache.published_results(round_["id"], contest["commune"], round_["results_at"],
-                                                      lambda: self._published_results(data, round_, now))
+        kept = await results_cache.published_results(round_["id"], contest["commune"], round_["results_at"],
+                                                     lambda: self._published_results(data, round_, now))
+        return {**kept, "contest": contest, "round": round_}  # the contest as it reads now
 
     async def _published_results(self, data: dict, round_: dict, now) -> dict:
         contest = data["contest"]

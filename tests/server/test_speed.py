@@ -309,3 +309,25 @@ async def test_published_results_are_computed_once_and_again_after_an_audited_ch
                        now=clock())
     await client.get(f"/contests/{slug}/results")
     assert len(computed) == 2
+
+
+async def test_kept_results_follow_a_public_change_that_writes_no_audit_entry(
+        client, vote_round, make_user, clock):  # noqa: F811
+    from accounts import events
+    from contest.tables import Contest, Idea
+
+    slug = vote_round["contest"]["slug"]
+    voter = await verified(make_user)
+    await voting.cast(vote_round["round"]["id"], vote_round["ideas"][0], voter_id=voter.id, now=clock(),
+                      alias_key=b"k" * 32)
+    clock.advance(days=10)  # results are out
+    old_title = (await Idea.select(Idea.title).where(Idea.id == vote_round["ideas"][0]).first())["title"]
+    assert old_title in (await client.get(f"/contests/{slug}/results")).text
+    # A change made without an audit entry (a team renames its idea, the contest's tagline is fixed).
+    await Idea.update({Idea.title: "Tên mới của ý tưởng"}).where(Idea.id == vote_round["ideas"][0])
+    await Contest.update({Contest.title: "Cuộc thi đã đổi tên"}).where(Contest.id == vote_round["contest"]["id"])
+    page = await client.get(f"/contests/{slug}/results")
+    assert "Cuộc thi đã đổi tên" in page.text  # the contest is read on every view
+    await events.public_changed("idea.edited")
+    page = await client.get(f"/contests/{slug}/results")
+    assert "Tên mới của ý tưởng" in page.text
