@@ -45,11 +45,23 @@ async def truncate_all() -> None:
     engine = User._meta.db
     tables = all_tables()
     if engine.engine_type == "sqlite":
-        for name in tables:
-            await User.raw(f'DELETE FROM "{name}"')
-        await User.raw("DELETE FROM sqlite_sequence") if await User.raw(
-            "SELECT name FROM sqlite_master WHERE name='sqlite_sequence'"
-        ) else None
+        async with engine.transaction():  # one connection and one commit, not one per table
+            for name in tables:
+                await User.raw(f'DELETE FROM "{name}"')
+            if await User.raw("SELECT name FROM sqlite_master WHERE name='sqlite_sequence'"):
+                await User.raw("DELETE FROM sqlite_sequence")
     else:
-        quoted = ", ".join(f'"{name}"' for name in tables)
-        await User.raw(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+        # TRUNCATE makes new files for every table (most of a second per test): the tables a test
+        # wrote to are emptied with DELETE, children first, and their id sequences restarted.
+        probe = " UNION ALL ".join(f"SELECT '{name}' AS name WHERE EXISTS (SELECT 1 FROM \"{name}\")" for name in tables)
+        used = [row["name"] for row in await User.raw(probe)]
+        if used:
+            statements = [f'DELETE FROM "{name}"' for name in used]
+            statements += [
+                f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), 1, false) "
+                f"WHERE pg_get_serial_sequence('\"{name}\"', 'id') IS NOT NULL"
+                for name in used
+            ]
+            async with engine.transaction():
+                for statement in statements:
+                    await User.raw(statement)
