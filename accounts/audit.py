@@ -65,9 +65,7 @@ async def record(
         if not is_sqlite(engine):
             await AuditEvent.raw(f"SELECT pg_advisory_xact_lock({_PG_AUDIT_LOCK})")
         last = (
-            await AuditEvent.select(AuditEvent.seq, AuditEvent.hash)
-            .order_by(AuditEvent.seq, ascending=False)
-            .first()
+            await AuditEvent.select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq, ascending=False).first()
         )
         seq = (last["seq"] + 1) if last else 1
         prev = last["hash"] if last else GENESIS

@@ -47,9 +47,14 @@ async def create_commune(slug: str, name: str, code: str, hamlets: list[str], *,
         for order, hamlet in enumerate(added, start=len(existing)):
             await Hamlet(commune=commune_id, name=hamlet, sort_order=order).save()
         if created or added:
-            await audit.record("commune.created" if created else "commune.hamlets_added", target_type="commune",
-                               target_id=commune_id, commune_id=commune_id, now=now,
-                               data={"slug": slug, "name": name, "code": code, "hamlets": added})
+            await audit.record(
+                "commune.created" if created else "commune.hamlets_added",
+                target_type="commune",
+                target_id=commune_id,
+                commune_id=commune_id,
+                now=now,
+                data={"slug": slug, "name": name, "code": code, "hamlets": added},
+            )
     return commune_id, created
 
 

@@ -84,6 +84,5 @@ _turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = wea
 async def _sqlite_turn(engine: Engine):
     loop = asyncio.get_running_loop()
     turn = _turns.setdefault(loop, asyncio.Lock())
-    async with turn:
-        async with engine.transaction(transaction_type=TransactionType.immediate) as transaction:
-            yield transaction
+    async with turn, engine.transaction(transaction_type=TransactionType.immediate) as transaction:
+        yield transaction

@@ -15,7 +15,7 @@ from accounts.errors import DomainError
 from accounts.i18n import N_
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
-UTC = dt.timezone.utc
+UTC = dt.UTC
 PATTERN = "dd/MM/yyyy HH:mm"
 HTML_PATTERN = r"\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}"  # for an <input pattern=...>
 EXAMPLE = "15/01/2027 17:00"

@@ -19,8 +19,9 @@ import datetime as dt
 import json
 import logging
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Protocol
+from typing import Any, Protocol
 
 from accounts import audit
 from accounts.clock import UTC
@@ -49,13 +50,20 @@ class Template:
 
 TEMPLATES: dict[str, Template] = {
     "phone_code": Template(
-        N_("Sáng tạo: your code is %(code)s, valid for 10 minutes. Do not give it to anyone."), ("code",), "code"),
+        N_("Sáng tạo: your code is %(code)s, valid for 10 minutes. Do not give it to anyone."), ("code",), "code"
+    ),
     "password_reset": Template(
-        N_("Sáng tạo: to choose a new password, open %(link)s within %(minutes)s minutes. "
-           "If you did not ask for it, ignore this message."), ("link", "minutes"), "link"),
+        N_(
+            "Sáng tạo: to choose a new password, open %(link)s within %(minutes)s minutes. "
+            "If you did not ask for it, ignore this message."
+        ),
+        ("link", "minutes"),
+        "link",
+    ),
     "team_invitation": Template(
         N_("Sáng tạo: %(name)s invites you to join the team of the idea “%(title)s”. Open %(link)s"),
-        ("name", "title", "link")),
+        ("name", "title", "link"),
+    ),
     "notice": Template(N_("Sáng tạo: %(title)s. See %(link)s"), ("title", "link")),
 }
 
@@ -142,9 +150,17 @@ async def queue_message(
     if channel not in CHANNELS:
         raise ValueError(f"unknown message channel {channel!r}")
     row = OutboxMessage(
-        user=user_id, commune=commune_id, contest=contest_id, phone=phone, channel=channel, purpose=purpose,
-        template=template, params=json.dumps({k: str(v) for k, v in (params or {}).items()}, ensure_ascii=False),
-        secret=secret, created_at=now, next_attempt_at=now,
+        user=user_id,
+        commune=commune_id,
+        contest=contest_id,
+        phone=phone,
+        channel=channel,
+        purpose=purpose,
+        template=template,
+        params=json.dumps({k: str(v) for k, v in (params or {}).items()}, ensure_ascii=False),
+        secret=secret,
+        created_at=now,
+        next_attempt_at=now,
     )
     await row.save()
     return row.id
@@ -161,8 +177,15 @@ def render(row: dict, lang: str = "vi") -> Outgoing:
     if template.secret:
         params[template.secret] = row["secret"]
     params = {name: params.get(name, "") for name in template.params}
-    return Outgoing(id=row["id"], phone=row["phone"], channel=row["channel"], purpose=row["purpose"],
-                    template=row["template"], params=params, text=translate(template.text, lang, **params))
+    return Outgoing(
+        id=row["id"],
+        phone=row["phone"],
+        channel=row["channel"],
+        purpose=row["purpose"],
+        template=row["template"],
+        params=params,
+        text=translate(template.text, lang, **params),
+    )
 
 
 def plain(text: str) -> str:
@@ -199,35 +222,69 @@ async def _sent_since(since: dt.datetime, phone: str | None = None) -> int:
     return await OutboxMessage.count().where(clause)
 
 
-async def _finish(row: dict, *, status: str, now: dt.datetime, attempts: int, provider_id: str = "",
-                  error_code: str = "", error: str = "") -> None:
+async def _finish(
+    row: dict,
+    *,
+    status: str,
+    now: dt.datetime,
+    attempts: int,
+    provider_id: str = "",
+    error_code: str = "",
+    error: str = "",
+) -> None:
     """A message sent or given up: record it, blank its secret, and audit it (without the secret)."""
     async with atomic(OutboxMessage._meta.db):
-        await OutboxMessage.update({
-            OutboxMessage.status: status, OutboxMessage.attempts: attempts, OutboxMessage.secret: "",
-            OutboxMessage.provider_id: provider_id[:100], OutboxMessage.error_code: error_code[:40],
-            OutboxMessage.last_error: error[:2000], OutboxMessage.sent_at: now if status in SENT else None,
-        }).where(OutboxMessage.id == row["id"])
-        data = {"message": row["id"], "channel": row["channel"], "purpose": row["purpose"],
-                "template": row["template"], "phone": mask(row["phone"])}
+        await OutboxMessage.update(
+            {
+                OutboxMessage.status: status,
+                OutboxMessage.attempts: attempts,
+                OutboxMessage.secret: "",
+                OutboxMessage.provider_id: provider_id[:100],
+                OutboxMessage.error_code: error_code[:40],
+                OutboxMessage.last_error: error[:2000],
+                OutboxMessage.sent_at: now if status in SENT else None,
+            }
+        ).where(OutboxMessage.id == row["id"])
+        data = {
+            "message": row["id"],
+            "channel": row["channel"],
+            "purpose": row["purpose"],
+            "template": row["template"],
+            "phone": mask(row["phone"]),
+        }
         if provider_id:
             data["provider_id"] = provider_id[:100]
         if error_code:
             data["error"] = error_code
-        await audit.record("message.sent" if status in SENT else "message.failed", target_type="user",
-                           target_id=row["user"] if row["user"] is not None else "", commune_id=row["commune"],
-                           data=data, now=now)
+        await audit.record(
+            "message.sent" if status in SENT else "message.failed",
+            target_type="user",
+            target_id=row["user"] if row["user"] is not None else "",
+            commune_id=row["commune"],
+            data=data,
+            now=now,
+        )
 
 
-async def deliver(message_id: int, providers: Mapping[str, Messenger], *, caps: Caps, now: dt.datetime,
-                  max_attempts: int = 5, lang: str = "vi") -> str:
+async def deliver(
+    message_id: int,
+    providers: Mapping[str, Messenger],
+    *,
+    caps: Caps,
+    now: dt.datetime,
+    max_attempts: int = 5,
+    lang: str = "vi",
+) -> str:
     """Send one queued message now. Returns its status afterwards (queued again when it will be retried).
 
     The row is claimed with an atomic conditional update (queued → sending), so several workers never
     send the same message twice.
     """
-    claimed = await OutboxMessage.update({OutboxMessage.status: "sending"}).where(
-        (OutboxMessage.id == message_id) & (OutboxMessage.status == "queued")).returning(OutboxMessage.id)
+    claimed = (
+        await OutboxMessage.update({OutboxMessage.status: "sending"})
+        .where((OutboxMessage.id == message_id) & (OutboxMessage.status == "queued"))
+        .returning(OutboxMessage.id)
+    )
     if not claimed:
         return ""
     row = await OutboxMessage.select().where(OutboxMessage.id == message_id).first()
@@ -253,22 +310,37 @@ async def deliver(message_id: int, providers: Mapping[str, Messenger], *, caps: 
         if error.permanent or attempts >= max_attempts:
             await _finish(row, status="failed", now=now, attempts=attempts, error_code=error.code, error=str(error))
             return "failed"
-        await OutboxMessage.update({
-            OutboxMessage.status: "queued", OutboxMessage.attempts: attempts, OutboxMessage.error_code: error.code[:40],
-            OutboxMessage.last_error: str(error)[:2000], OutboxMessage.next_attempt_at: now + backoff(attempts),
-        }).where(OutboxMessage.id == message_id)
+        await OutboxMessage.update(
+            {
+                OutboxMessage.status: "queued",
+                OutboxMessage.attempts: attempts,
+                OutboxMessage.error_code: error.code[:40],
+                OutboxMessage.last_error: str(error)[:2000],
+                OutboxMessage.next_attempt_at: now + backoff(attempts),
+            }
+        ).where(OutboxMessage.id == message_id)
         return "queued"
     await _finish(row, status="sent", now=now, attempts=attempts, provider_id=str(provider_id or ""))
     return "sent"
 
 
-async def deliver_due(providers: Mapping[str, Messenger], *, caps: Caps, now: dt.datetime | None = None,
-                      max_attempts: int = 5, batch: int = 20, lang: str = "vi") -> int:
+async def deliver_due(
+    providers: Mapping[str, Messenger],
+    *,
+    caps: Caps,
+    now: dt.datetime | None = None,
+    max_attempts: int = 5,
+    batch: int = 20,
+    lang: str = "vi",
+) -> int:
     """Send the queued messages whose time has come (oldest first). Returns how many were sent."""
     now = now or dt.datetime.now(UTC)
-    due = await OutboxMessage.select(OutboxMessage.id).where(
-        (OutboxMessage.status == "queued") & (OutboxMessage.next_attempt_at <= now)).order_by(
-        OutboxMessage.id).limit(batch)
+    due = (
+        await OutboxMessage.select(OutboxMessage.id)
+        .where((OutboxMessage.status == "queued") & (OutboxMessage.next_attempt_at <= now))
+        .order_by(OutboxMessage.id)
+        .limit(batch)
+    )
     sent = 0
     for row in due:
         status = await deliver(row["id"], providers, caps=caps, now=now, max_attempts=max_attempts, lang=lang)
@@ -280,8 +352,10 @@ async def deliver_due(providers: Mapping[str, Messenger], *, caps: Caps, now: dt
 
 # Notice groups a person can route to e-mail, SMS or Zalo; the kinds of inbox notice in each.
 NOTICE_GROUPS: dict[str, tuple[str, frozenset[str]]] = {
-    "idea_result": (N_("My idea is shortlisted, moves on or wins an award"),
-                    frozenset({"idea_shortlisted", "idea_awarded", "round_advanced", "not_selected", "results_out"})),
+    "idea_result": (
+        N_("My idea is shortlisted, moves on or wins an award"),
+        frozenset({"idea_shortlisted", "idea_awarded", "round_advanced", "not_selected", "results_out"}),
+    ),
     "team": (N_("Invitations to join a team"), frozenset({"team_invitation"})),
     "mentoring": (N_("Answers to my mentoring requests"), frozenset({"mentoring_answer", "mentoring_match"})),
     "office_hours": (N_("Office hours tomorrow"), frozenset({"office_hours_reminder"})),
@@ -299,23 +373,29 @@ def group_of(kind: str) -> str | None:
 
 async def preferences(user_id: int) -> dict[str, Any]:
     """``{"channels": {group: [channel, …]}, "stopped": bool}`` (defaults: e-mail only)."""
-    row = await NoticePreference.select(NoticePreference.channels, NoticePreference.stopped).where(
-        NoticePreference.user == user_id).first()
+    row = (
+        await NoticePreference.select(NoticePreference.channels, NoticePreference.stopped)
+        .where(NoticePreference.user == user_id)
+        .first()
+    )
     chosen = {}
     if row:
         data = row["channels"]
         chosen = json.loads(data or "{}") if isinstance(data, str) else (data or {})
-    return {"channels": {g: list(chosen.get(g, () if g in OPT_IN_GROUPS else DEFAULT_CHANNELS))
-                         for g in NOTICE_GROUPS},
-            "stopped": bool(row and row["stopped"])}
+    return {
+        "channels": {g: list(chosen.get(g, () if g in OPT_IN_GROUPS else DEFAULT_CHANNELS)) for g in NOTICE_GROUPS},
+        "stopped": bool(row and row["stopped"]),
+    }
 
 
 async def listeners(commune_id: int, group: str) -> list[int]:
     """The live accounts of a commune that asked for a notice group (an opt-in one such as "vote")."""
     rows = await NoticePreference.select(NoticePreference.user, NoticePreference.channels).where(
         (NoticePreference.stopped == False)  # noqa: E712
-        & NoticePreference.user.is_in(User.select(User.id).where(
-            (User.commune == commune_id) & User.deleted_at.is_null())))
+        & NoticePreference.user.is_in(
+            User.select(User.id).where((User.commune == commune_id) & User.deleted_at.is_null())
+        )
+    )
     people = []
     for row in rows:
         data = row["channels"]
@@ -325,15 +405,18 @@ async def listeners(commune_id: int, group: str) -> list[int]:
     return sorted(people)
 
 
-async def set_preferences(user_id: int, channels: Mapping[str, list[str]], *, stopped: bool,
-                          now: dt.datetime) -> None:
+async def set_preferences(user_id: int, channels: Mapping[str, list[str]], *, stopped: bool, now: dt.datetime) -> None:
     allowed = {"email", *config().channels}
     clean = {g: [c for c in ("email", *CHANNELS) if c in channels.get(g, []) and c in allowed] for g in NOTICE_GROUPS}
     data = json.dumps(clean)
     async with atomic(NoticePreference._meta.db):
-        done = await NoticePreference.update({NoticePreference.channels: data, NoticePreference.stopped: stopped,
-                                              NoticePreference.updated_at: now}).where(
-            NoticePreference.user == user_id).returning(NoticePreference.id)
+        done = (
+            await NoticePreference.update(
+                {NoticePreference.channels: data, NoticePreference.stopped: stopped, NoticePreference.updated_at: now}
+            )
+            .where(NoticePreference.user == user_id)
+            .returning(NoticePreference.id)
+        )
         if not done:
             await NoticePreference(user=user_id, channels=data, stopped=stopped, updated_at=now).save()
 
@@ -363,29 +446,45 @@ async def notice_phone(user: Mapping[str, Any], *, now: dt.datetime) -> str | No
     return user.get("phone") or None
 
 
-async def queue_notices(user_id: int, kind: str, *, title: str, link: str, channels: set[str],
-                        contest_id: int | None, now: dt.datetime) -> list[int]:
+async def queue_notices(
+    user_id: int, kind: str, *, title: str, link: str, channels: set[str], contest_id: int | None, now: dt.datetime
+) -> list[int]:
     """Text the notice on each chosen channel (in the caller's transaction)."""
     texts = channels & set(CHANNELS)
     if not texts:
         return []
-    user = await User.select(User.phone, User.birth_year, User.guardian_phone, User.commune,
-                             User.deleted_at).where(User.id == user_id).first()
+    user = (
+        await User.select(User.phone, User.birth_year, User.guardian_phone, User.commune, User.deleted_at)
+        .where(User.id == user_id)
+        .first()
+    )
     if not user or user["deleted_at"] is not None:
         return []
     phone = await notice_phone(user, now=now)
     if not phone:
         return []
-    return [await queue_message(phone, "notice", purpose="notice", channel=channel, user_id=user_id,
-                                commune_id=user["commune"], contest_id=contest_id,
-                                params={"title": title, "link": link}, now=now)
-            for channel in sorted(texts)]
+    return [
+        await queue_message(
+            phone,
+            "notice",
+            purpose="notice",
+            channel=channel,
+            user_id=user_id,
+            commune_id=user["commune"],
+            contest_id=contest_id,
+            params={"title": title, "link": link},
+            now=now,
+        )
+        for channel in sorted(texts)
+    ]
 
 
 # ── What organizers see ──────────────────────────────────────────────────────────────────────────
 
-async def figures(*, contest_id: int | None = None, commune_id: int | None = None,
-                  costs: Mapping[str, int] | None = None) -> dict[str, Any]:
+
+async def figures(
+    *, contest_id: int | None = None, commune_id: int | None = None, costs: Mapping[str, int] | None = None
+) -> dict[str, Any]:
     """Messages queued, sent, delivered and failed, per channel, and the estimated cost (VND) of those
     sent: for one contest's notices, or for a commune's messages about no contest (codes, resets)."""
     if contest_id is not None:

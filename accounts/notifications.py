@@ -62,8 +62,15 @@ async def notify(
             text = body + (f"\n\n{link}" if link else "")
             await queue_mail(row["email"], title, text, user_id=user_id, now=created)
     if channels - {"email"}:
-        await messaging.queue_notices(user_id, kind, title=title, link=absolute(link or "/inbox"),
-                                      channels=channels, contest_id=contest_id, now=created)
+        await messaging.queue_notices(
+            user_id,
+            kind,
+            title=title,
+            link=absolute(link or "/inbox"),
+            channels=channels,
+            contest_id=contest_id,
+            now=created,
+        )
     return note
 
 

@@ -58,9 +58,7 @@ async def verify_async(stored_hash: str | None, password: str) -> bool:
 @lru_cache(maxsize=1)
 def common_passwords() -> frozenset[str]:
     path = Path(__file__).with_name("common_passwords.txt")
-    return frozenset(
-        line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
-    )
+    return frozenset(line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
 
 
 def password_problem(password: str) -> str | None:
@@ -118,8 +116,14 @@ class Argon2UserMixin:
         cls._validate_password(password)
         clause = cls.id == user if isinstance(user, int) else cls.username == user  # type: ignore[attr-defined]
         hashed = await hash_async(password)
-        changed = await cls.update({cls.password: hashed, cls.session_version: cls.session_version + 1}).where(  # type: ignore[attr-defined]
-            clause).returning(cls.id).run()  # type: ignore[attr-defined]
+        changed = (
+            await cls.update({cls.password: hashed, cls.session_version: cls.session_version + 1})
+            .where(  # type: ignore[attr-defined]
+                clause
+            )
+            .returning(cls.id)
+            .run()
+        )  # type: ignore[attr-defined]
         for row in changed:
             await end_admin_sessions(row["id"])
 
@@ -146,7 +150,7 @@ class Argon2UserMixin:
         ok = await verify_async(row["password"] if row else None, password)
         if not row or not ok or not row["active"] or row["deleted_at"] is not None:
             return None
-        values: dict[Any, Any] = {cls.last_login: datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)}  # type: ignore[attr-defined]
+        values: dict[Any, Any] = {cls.last_login: datetime.datetime.now(datetime.UTC).replace(tzinfo=None)}  # type: ignore[attr-defined]
         if needs_rehash(row["password"]):
             values[cls.password] = await hash_async(password)  # type: ignore[attr-defined]
         await cls.update(values).where(cls.id == row["id"]).run()  # type: ignore[attr-defined]

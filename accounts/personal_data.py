@@ -28,22 +28,49 @@ def rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 async def account_sections(user_id: int) -> dict[str, Any]:
-    user = await User.select(
-        User.verified_resident, User.verified_method, User.verified_at, User.resident,
-        User.terms_accepted_at, User.privacy_accepted_at, User.guardian_name, User.guardian_phone, User.birth_year,
-    ).where(User.id == user_id).first()
+    user = (
+        await User.select(
+            User.verified_resident,
+            User.verified_method,
+            User.verified_at,
+            User.resident,
+            User.terms_accepted_at,
+            User.privacy_accepted_at,
+            User.guardian_name,
+            User.guardian_phone,
+            User.birth_year,
+        )
+        .where(User.id == user_id)
+        .first()
+    )
     line = None
     if user and user["resident"]:
-        line = await ResidentRecord.select(ResidentRecord.commune.name, ResidentRecord.hamlet.name,
-                                           ResidentRecord.birth_year, ResidentRecord.imported_at).where(
-            ResidentRecord.id == user["resident"]).first()
+        line = (
+            await ResidentRecord.select(
+                ResidentRecord.commune.name,
+                ResidentRecord.hamlet.name,
+                ResidentRecord.birth_year,
+                ResidentRecord.imported_at,
+            )
+            .where(ResidentRecord.id == user["resident"])
+            .first()
+        )
     user = user or {}
     from accounts.messaging import preferences
 
-    texts = await OutboxMessage.select(
-        OutboxMessage.created_at, OutboxMessage.channel, OutboxMessage.purpose, OutboxMessage.template,
-        OutboxMessage.phone, OutboxMessage.status, OutboxMessage.sent_at,
-    ).where(OutboxMessage.user == user_id).order_by(OutboxMessage.id)  # never the code or link they carried
+    texts = (
+        await OutboxMessage.select(
+            OutboxMessage.created_at,
+            OutboxMessage.channel,
+            OutboxMessage.purpose,
+            OutboxMessage.template,
+            OutboxMessage.phone,
+            OutboxMessage.status,
+            OutboxMessage.sent_at,
+        )
+        .where(OutboxMessage.user == user_id)
+        .order_by(OutboxMessage.id)
+    )  # never the code or link they carried
     return {
         "notice_preferences": await preferences(user_id),
         "text_messages": rows(texts),

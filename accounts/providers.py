@@ -58,18 +58,35 @@ class BrandnameSms:
         "146": ("template_not_approved", True),
     }
 
-    def __init__(self, *, url: str, api_key: str, secret_key: str, brandname: str, unicode: bool = False,
-                 client: httpx.AsyncClient | None = None):
+    def __init__(
+        self,
+        *,
+        url: str,
+        api_key: str,
+        secret_key: str,
+        brandname: str,
+        unicode: bool = False,
+        client: httpx.AsyncClient | None = None,
+    ):
         self.url, self.api_key, self.secret_key, self.brandname = url, api_key, secret_key, brandname
         self.unicode, self.client = unicode, client
 
     async def deliver(self, message: Outgoing) -> str:
         content = message.text if self.unicode else plain(message.text)
-        data = await _post(self.client, self.url, json={
-            "ApiKey": self.api_key, "SecretKey": self.secret_key, "Brandname": self.brandname,
-            "Phone": local_phone(message.phone), "Content": content, "SmsType": "2",
-            "IsUnicode": "1" if self.unicode else "0", "RequestId": str(message.id),
-        })
+        data = await _post(
+            self.client,
+            self.url,
+            json={
+                "ApiKey": self.api_key,
+                "SecretKey": self.secret_key,
+                "Brandname": self.brandname,
+                "Phone": local_phone(message.phone),
+                "Content": content,
+                "SmsType": "2",
+                "IsUnicode": "1" if self.unicode else "0",
+                "RequestId": str(message.id),
+            },
+        )
         code = str(data.get("CodeResult", ""))
         if code == "100":
             return str(data.get("SMSID") or "")
@@ -85,19 +102,30 @@ class TokenStore:
         self.name, self.initial = name, (access_token, refresh_token)
 
     async def get(self) -> tuple[str, str]:
-        row = await ProviderToken.select(ProviderToken.access_token, ProviderToken.refresh_token).where(
-            ProviderToken.name == self.name).first()
+        row = (
+            await ProviderToken.select(ProviderToken.access_token, ProviderToken.refresh_token)
+            .where(ProviderToken.name == self.name)
+            .first()
+        )
         return (row["access_token"], row["refresh_token"]) if row else self.initial
 
     async def put(self, access_token: str, refresh_token: str) -> None:
         now = dt.datetime.now(UTC)
-        done = await ProviderToken.update({ProviderToken.access_token: access_token,
-                                           ProviderToken.refresh_token: refresh_token,
-                                           ProviderToken.updated_at: now}).where(
-            ProviderToken.name == self.name).returning(ProviderToken.id)
+        done = (
+            await ProviderToken.update(
+                {
+                    ProviderToken.access_token: access_token,
+                    ProviderToken.refresh_token: refresh_token,
+                    ProviderToken.updated_at: now,
+                }
+            )
+            .where(ProviderToken.name == self.name)
+            .returning(ProviderToken.id)
+        )
         if not done:
-            await ProviderToken(name=self.name, access_token=access_token, refresh_token=refresh_token,
-                                updated_at=now).save()
+            await ProviderToken(
+                name=self.name, access_token=access_token, refresh_token=refresh_token, updated_at=now
+            ).save()
 
 
 class ZaloZns:
@@ -116,24 +144,44 @@ class ZaloZns:
         -119: ("no_zalo_account", True),
     }
 
-    def __init__(self, *, app_id: str, secret_key: str, templates: dict[str, str], tokens: TokenStore,
-                 api_url: str, oauth_url: str, client: httpx.AsyncClient | None = None):
+    def __init__(
+        self,
+        *,
+        app_id: str,
+        secret_key: str,
+        templates: dict[str, str],
+        tokens: TokenStore,
+        api_url: str,
+        oauth_url: str,
+        client: httpx.AsyncClient | None = None,
+    ):
         self.app_id, self.secret_key, self.templates, self.tokens = app_id, secret_key, templates, tokens
         self.api_url, self.oauth_url, self.client = api_url, oauth_url, client
 
     async def _send(self, message: Outgoing, template_id: str, access_token: str) -> dict:
-        return await _post(self.client, self.api_url, headers={"access_token": access_token}, json={
-            "phone": zalo_phone(message.phone), "template_id": template_id,
-            "template_data": zns_data(message.params), "tracking_id": str(message.id),
-        })
+        return await _post(
+            self.client,
+            self.api_url,
+            headers={"access_token": access_token},
+            json={
+                "phone": zalo_phone(message.phone),
+                "template_id": template_id,
+                "template_data": zns_data(message.params),
+                "tracking_id": str(message.id),
+            },
+        )
 
     async def refresh(self) -> str:
         """Renew the access token with the refresh token; store both new tokens."""
         _, refresh_token = await self.tokens.get()
         if not refresh_token:
             raise DeliveryError("token_expired", "no refresh token")
-        data = await _post(self.client, self.oauth_url, headers={"secret_key": self.secret_key}, data={
-            "app_id": self.app_id, "grant_type": "refresh_token", "refresh_token": refresh_token})
+        data = await _post(
+            self.client,
+            self.oauth_url,
+            headers={"secret_key": self.secret_key},
+            data={"app_id": self.app_id, "grant_type": "refresh_token", "refresh_token": refresh_token},
+        )
         access = data.get("access_token")
         if not access:
             raise DeliveryError("token_expired", f"refresh refused: {data.get('error_description') or data}")

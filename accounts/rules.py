@@ -52,10 +52,7 @@ def is_organizer(p: Principal | None, commune_id: int | None = None) -> bool:
         return False
     if is_admin(p):
         return True
-    return any(
-        role == Role.organizer.value and (commune_id is None or scope == commune_id)
-        for role, scope in p.roles
-    )
+    return any(role == Role.organizer.value and (commune_id is None or scope == commune_id) for role, scope in p.roles)
 
 
 def is_city_organizer(p: Principal | None) -> bool:

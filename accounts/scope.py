@@ -88,8 +88,9 @@ def clause(table: type[Table], scope: Scope) -> Where | And | None:
     return condition
 
 
-async def load(table: type[Table], key: int | Where | And, scope: Scope, *columns: Any,
-               missing: str = NOT_FOUND) -> dict[str, Any]:
+async def load(
+    table: type[Table], key: int | Where | And, scope: Scope, *columns: Any, missing: str = NOT_FOUND
+) -> dict[str, Any]:
     """One row of ``table`` — by id, or by a condition such as ``Contest.slug == slug`` — within
     ``scope``, in one query. Raises ``NotFound`` when there is no such row where the caller acts."""
     condition = (table.id == key) if isinstance(key, int) else key

@@ -45,7 +45,8 @@ async def revoke_own(user_id: int, *, now: dt.datetime) -> None:
     """The person turned their second factor off themselves (after giving their password)."""
     async with atomic(AuthenticatorSecret._meta.db):
         await AuthenticatorSecret.update({AuthenticatorSecret.revoked_at: now}).where(
-            (AuthenticatorSecret.user_id == user_id) & AuthenticatorSecret.revoked_at.is_null())
+            (AuthenticatorSecret.user_id == user_id) & AuthenticatorSecret.revoked_at.is_null()
+        )
         await audit.record("mfa.revoked", actor_id=user_id, target_type="user", target_id=user_id)
 
 
@@ -56,16 +57,30 @@ async def reset_second_factor(person: str, *, actor: Principal | None, ip: str =
     clause = lookup_clause(User, person)
     target = await User.select(User.id).where(clause).first() if clause is not None else None
     if actor is not None and not is_admin(actor):
-        await audit.record("mfa.reset_refused", actor_id=actor.id, target_type="user",
-                           target_id=target["id"] if target else "", ip=ip, now=now)
+        await audit.record(
+            "mfa.reset_refused",
+            actor_id=actor.id,
+            target_type="user",
+            target_id=target["id"] if target else "",
+            ip=ip,
+            now=now,
+        )
         raise PermissionDenied(MSG_ONLY_ADMINS_RESET)
     if not target:
         raise NotFound(MSG_NO_SUCH_PERSON, field="person")
     async with atomic(AuthenticatorSecret._meta.db):
-        revoked = await AuthenticatorSecret.update({AuthenticatorSecret.revoked_at: now}).where(
-            (AuthenticatorSecret.user_id == target["id"]) & AuthenticatorSecret.revoked_at.is_null()
-        ).returning(AuthenticatorSecret.id)
-        await audit.record("mfa.reset", actor_id=actor.id if actor else None, target_type="user",
-                           target_id=target["id"], ip=ip, now=now,
-                           data={"secrets_revoked": len(revoked), "by": "admin" if actor else "command line"})
+        revoked = (
+            await AuthenticatorSecret.update({AuthenticatorSecret.revoked_at: now})
+            .where((AuthenticatorSecret.user_id == target["id"]) & AuthenticatorSecret.revoked_at.is_null())
+            .returning(AuthenticatorSecret.id)
+        )
+        await audit.record(
+            "mfa.reset",
+            actor_id=actor.id if actor else None,
+            target_type="user",
+            target_id=target["id"],
+            ip=ip,
+            now=now,
+            data={"secrets_revoked": len(revoked), "by": "admin" if actor else "command line"},
+        )
     return bool(revoked)

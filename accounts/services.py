@@ -165,8 +165,15 @@ async def register(form: Registration, *, commune_id: int, now: dt.datetime, ip:
     try:
         async with atomic(User._meta.db):
             await user.save()
-            await audit.record("account.registered", actor_id=user.id, target_type="user", target_id=user.id,
-                               commune_id=commune_id, ip=ip, now=now)
+            await audit.record(
+                "account.registered",
+                actor_id=user.id,
+                target_type="user",
+                target_id=user.id,
+                commune_id=commune_id,
+                ip=ip,
+                now=now,
+            )
     except Exception as exc:
         # Two registrations racing for the same phone/email: the unique index decides.
         if "unique" in str(exc).lower():
@@ -188,8 +195,13 @@ async def authenticate(identifier: str, password: str, *, ip: str = "", now: dt.
     if user_id is None:
         clause = lookup_clause(User, identifier)
         known = await User.select(User.id).where(clause).first() if clause is not None else None
-        await audit.record("auth.login_failed", actor_id=known["id"] if known else None, ip=ip, now=now,
-                           data={"identifier_hash": hashlib.sha256(identifier.strip().lower().encode()).hexdigest()[:16]})
+        await audit.record(
+            "auth.login_failed",
+            actor_id=known["id"] if known else None,
+            ip=ip,
+            now=now,
+            data={"identifier_hash": hashlib.sha256(identifier.strip().lower().encode()).hexdigest()[:16]},
+        )
         return None
     user = await User.objects().where(User.id == user_id).first()
     await audit.record("auth.login", actor_id=user_id, target_type="user", target_id=user_id, ip=ip, now=now)
@@ -201,7 +213,7 @@ async def load_principal(user_id: int, session_version: int | None = None) -> Pr
     rows = await User.raw(
         "SELECT u.id, u.full_name, u.commune, u.active, u.deleted_at, u.session_version, u.verified_resident, "
         "u.resident, "
-        "g.role, g.commune AS role_commune FROM users u LEFT JOIN role_grant g ON g.\"user\" = u.id WHERE u.id = {}",
+        'g.role, g.commune AS role_commune FROM users u LEFT JOIN role_grant g ON g."user" = u.id WHERE u.id = {}',
         user_id,
     )
     row = rows[0] if rows else None
@@ -265,27 +277,45 @@ async def request_password_reset(
     link = f"{base_url}/password/reset/{token}"
     async with atomic(User._meta.db):
         await PasswordResetToken(
-            user=user["id"], token_hash=_token_hash(token), created_at=now,
+            user=user["id"],
+            token_hash=_token_hash(token),
+            created_at=now,
             expires_at=now + dt.timedelta(minutes=valid_minutes),
         ).save()
         await notifications.notify(
             user["id"],
             title=translate(N_("Reset your Sáng tạo password"), lang),
             body=translate(
-                N_("Someone asked to reset the password of your account. If it was you, open the link "
-                   "below within %(minutes)s minutes. If not, ignore this message."),
-                lang, minutes=valid_minutes,
+                N_(
+                    "Someone asked to reset the password of your account. If it was you, open the link "
+                    "below within %(minutes)s minutes. If not, ignore this message."
+                ),
+                lang,
+                minutes=valid_minutes,
             ),
             link=link,
             kind="password_reset",
             now=now,
         )
         if user["phone"] and ("@" not in identifier or not user["email"]):
-            await messaging.queue_message(user["phone"], "password_reset", purpose="reset", secret=link,
-                                          params={"minutes": valid_minutes}, user_id=user["id"],
-                                          commune_id=user["commune"], now=now)
-        await audit.record("account.password_reset_requested", actor_id=user["id"], target_type="user",
-                           target_id=user["id"], ip=ip, now=now)
+            await messaging.queue_message(
+                user["phone"],
+                "password_reset",
+                purpose="reset",
+                secret=link,
+                params={"minutes": valid_minutes},
+                user_id=user["id"],
+                commune_id=user["commune"],
+                now=now,
+            )
+        await audit.record(
+            "account.password_reset_requested",
+            actor_id=user["id"],
+            target_type="user",
+            target_id=user["id"],
+            ip=ip,
+            now=now,
+        )
     return token
 
 
@@ -331,7 +361,12 @@ async def sync_admin_flags(user_id: int) -> None:
 
 
 async def grant_role(
-    user_id: int, role: Role, *, commune_id: int | None = None, actor: Principal | None, ip: str = "",
+    user_id: int,
+    role: Role,
+    *,
+    commune_id: int | None = None,
+    actor: Principal | None,
+    ip: str = "",
     now: dt.datetime,
 ) -> bool:
     """Give a role (idempotent). Returns True when it was new. Audited."""
@@ -340,8 +375,9 @@ async def grant_role(
     if role is Role.organizer and commune_id is None:
         raise AccountError(N_("An organizer belongs to a commune."), field="commune")
     if role is Role.city_organizer and commune_id is not None:
-        raise AccountError(N_("City programme staff work across all communes: leave the commune empty."),
-                           field="commune")
+        raise AccountError(
+            N_("City programme staff work across all communes: leave the commune empty."), field="commune"
+        )
     async with atomic(User._meta.db):
         exists = await RoleGrant.exists().where(
             (RoleGrant.user == user_id)
@@ -350,34 +386,58 @@ async def grant_role(
         )
         if exists:
             return False
-        await RoleGrant(user=user_id, role=role.value, commune=commune_id,
-                        granted_by=actor.id if actor else None, granted_at=now).save()
+        await RoleGrant(
+            user=user_id, role=role.value, commune=commune_id, granted_by=actor.id if actor else None, granted_at=now
+        ).save()
         await sync_admin_flags(user_id)
-        await audit.record("role.granted", actor_id=actor.id if actor else None, target_type="user",
-                           target_id=user_id, commune_id=commune_id, ip=ip, now=now,
-                           data={"role": role.value, "commune": commune_id})
+        await audit.record(
+            "role.granted",
+            actor_id=actor.id if actor else None,
+            target_type="user",
+            target_id=user_id,
+            commune_id=commune_id,
+            ip=ip,
+            now=now,
+            data={"role": role.value, "commune": commune_id},
+        )
     return True
 
 
 async def revoke_role(
-    user_id: int, role: Role, *, commune_id: int | None = None, actor: Principal | None, ip: str = "",
+    user_id: int,
+    role: Role,
+    *,
+    commune_id: int | None = None,
+    actor: Principal | None,
+    ip: str = "",
     now: dt.datetime,
 ) -> bool:
     # Only platform admins take a role away (an organizer may grant judges, never remove anyone's role).
     if actor is not None and not (is_admin(actor) and can_manage_roles(actor, role, commune_id)):
         raise PermissionDenied(N_("You may not remove this role."))
     async with atomic(User._meta.db):
-        removed = await RoleGrant.delete().where(
-            (RoleGrant.user == user_id)
-            & (RoleGrant.role == role.value)
-            & (RoleGrant.commune.is_null() if commune_id is None else RoleGrant.commune == commune_id)
-        ).returning(RoleGrant.id)
+        removed = (
+            await RoleGrant.delete()
+            .where(
+                (RoleGrant.user == user_id)
+                & (RoleGrant.role == role.value)
+                & (RoleGrant.commune.is_null() if commune_id is None else RoleGrant.commune == commune_id)
+            )
+            .returning(RoleGrant.id)
+        )
         if not removed:
             return False
         await sync_admin_flags(user_id)
-        await audit.record("role.revoked", actor_id=actor.id if actor else None, target_type="user",
-                           target_id=user_id, commune_id=commune_id, ip=ip, now=now,
-                           data={"role": role.value, "commune": commune_id})
+        await audit.record(
+            "role.revoked",
+            actor_id=actor.id if actor else None,
+            target_type="user",
+            target_id=user_id,
+            commune_id=commune_id,
+            ip=ip,
+            now=now,
+            data={"role": role.value, "commune": commune_id},
+        )
     return True
 
 
@@ -389,21 +449,39 @@ def _jsonable(value: Any) -> Any:
 
 async def export_data(user_id: int) -> dict[str, Any]:
     """Everything the platform holds about a person, as JSON-ready data."""
-    user = await User.select(
-        User.id, User.full_name, User.email, User.phone, User.birth_year, User.commune.name, User.hamlet.name,
-        User.guardian_name, User.guardian_phone, User.language, User.created_at, User.last_login,
-        User.terms_accepted_at, User.privacy_accepted_at,
-    ).where(User.id == user_id).first()
+    user = (
+        await User.select(
+            User.id,
+            User.full_name,
+            User.email,
+            User.phone,
+            User.birth_year,
+            User.commune.name,
+            User.hamlet.name,
+            User.guardian_name,
+            User.guardian_phone,
+            User.language,
+            User.created_at,
+            User.last_login,
+            User.terms_accepted_at,
+            User.privacy_accepted_at,
+        )
+        .where(User.id == user_id)
+        .first()
+    )
     if not user:
         raise NotFound(N_("Account not found."))
     roles = await RoleGrant.select(RoleGrant.role, RoleGrant.commune.name, RoleGrant.granted_at).where(
         RoleGrant.user == user_id
     )
-    inbox = await Notification.select(Notification.title, Notification.body, Notification.link,
-                                      Notification.created_at, Notification.read_at).where(Notification.user == user_id)
-    events = await AuditEvent.select(AuditEvent.created_at, AuditEvent.action, AuditEvent.ip).where(
-        AuditEvent.actor == user_id
-    ).order_by(AuditEvent.seq)
+    inbox = await Notification.select(
+        Notification.title, Notification.body, Notification.link, Notification.created_at, Notification.read_at
+    ).where(Notification.user == user_id)
+    events = (
+        await AuditEvent.select(AuditEvent.created_at, AuditEvent.action, AuditEvent.ip)
+        .where(AuditEvent.actor == user_id)
+        .order_by(AuditEvent.seq)
+    )
     clean = lambda rows: [{k: _jsonable(v) for k, v in row.items()} for row in rows]  # noqa: E731
     return {
         "format": "sangtao-personal-data/1",
@@ -454,8 +532,15 @@ async def delete_account(user_id: int, *, password: str, ip: str = "", now: dt.d
         await OutboxMail.delete().where(OutboxMail.user == user_id)
         await OutboxMessage.delete().where(OutboxMessage.user == user_id)
         await NoticePreference.delete().where(NoticePreference.user == user_id)
-        await audit.record("account.deleted", actor_id=user_id, target_type="user", target_id=user_id, ip=ip,
-                           now=now, data={"pseudonym": pseudonym})
+        await audit.record(
+            "account.deleted",
+            actor_id=user_id,
+            target_type="user",
+            target_id=user_id,
+            ip=ip,
+            now=now,
+            data={"pseudonym": pseudonym},
+        )
 
 
 async def communes() -> list[dict]:
@@ -467,8 +552,10 @@ async def commune_by_slug(slug: str) -> dict | None:
 
 
 async def hamlets_of(commune_id: int) -> list[dict]:
-    return await Hamlet.select(Hamlet.id, Hamlet.name).where(Hamlet.commune == commune_id).order_by(
-        Hamlet.sort_order, Hamlet.name
+    return (
+        await Hamlet.select(Hamlet.id, Hamlet.name)
+        .where(Hamlet.commune == commune_id)
+        .order_by(Hamlet.sort_order, Hamlet.name)
     )
 
 

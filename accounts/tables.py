@@ -82,9 +82,13 @@ class User(passwords.Argon2UserMixin, BaseUser, tablename="users"):
     verified_method = Varchar(length=20, default="", help_text="resident_list, office or phone_code")
     verified_by = Integer(null=True, default=None, help_text="Id of the organizer who verified at the office")
     verified_at = Timestamptz(null=True, default=None)
-    resident = ForeignKey(references="ResidentRecord", null=True, default=None, on_delete=OnDelete.set_null,
-                          help_text="The line of the commune's resident list this person was matched to "
-                                    "(one live account per line)")
+    resident = ForeignKey(
+        references="ResidentRecord",
+        null=True,
+        default=None,
+        on_delete=OnDelete.set_null,
+        help_text="The line of the commune's resident list this person was matched to (one live account per line)",
+    )
 
     @classmethod
     def get_readable(cls) -> Readable:

@@ -38,14 +38,28 @@ from accounts.text import as_int, clean_line, fold
 log = logging.getLogger("sangtao.sms")
 CODE_MINUTES = 10
 CODE_ATTEMPTS = 5
-NOT_LISTED = N_("This phone number is not on your commune's resident list, so a code cannot verify you. "
-                "Please bring your identity papers to the commune office.")
-LINKED_ELSEWHERE = N_("This resident is already linked to another account. The commune office can check it "
-                      "and move the link.")
+NOT_LISTED = N_(
+    "This phone number is not on your commune's resident list, so a code cannot verify you. "
+    "Please bring your identity papers to the commune office."
+)
+LINKED_ELSEWHERE = N_(
+    "This resident is already linked to another account. The commune office can check it and move the link."
+)
 # Column titles, folded (no diacritics, lower case, "_" as a space), in Vietnamese or English.
-HEADERS = {"ho ten": "full_name", "ho va ten": "full_name", "full name": "full_name", "name": "full_name",
-           "nam sinh": "birth_year", "birth year": "birth_year", "thon": "hamlet", "hamlet": "hamlet",
-           "so dien thoai": "phone", "dien thoai": "phone", "sdt": "phone", "phone": "phone"}
+HEADERS = {
+    "ho ten": "full_name",
+    "ho va ten": "full_name",
+    "full name": "full_name",
+    "name": "full_name",
+    "nam sinh": "birth_year",
+    "birth year": "birth_year",
+    "thon": "hamlet",
+    "hamlet": "hamlet",
+    "so dien thoai": "phone",
+    "dien thoai": "phone",
+    "sdt": "phone",
+    "phone": "phone",
+}
 
 
 class SmsProvider(Protocol):
@@ -120,47 +134,74 @@ def parse_resident_file(data: bytes, filename: str) -> tuple[list[ResidentRow], 
     return rows, refused
 
 
-async def import_residents(commune_id: int, rows: list[ResidentRow], *, replace: bool, actor_id: int,
-                           now: dt.datetime) -> dict[str, int]:
+async def import_residents(
+    commune_id: int, rows: list[ResidentRow], *, replace: bool, actor_id: int, now: dt.datetime
+) -> dict[str, int]:
     """Store the list (replacing the old one if asked) and verify the accounts it matches.
 
     Replacing keeps the record of every person who is on both lists (same folded name and year of
     birth), so their account link and their ballots stay attached to it; records of people no
     longer listed are removed unless an account is linked to them (an organizer unverifies those).
     """
-    hamlets = {fold(h["name"]): h["id"] for h in await Hamlet.select(Hamlet.id, Hamlet.name).where(
-        Hamlet.commune == commune_id)}
+    hamlets = {
+        fold(h["name"]): h["id"]
+        for h in await Hamlet.select(Hamlet.id, Hamlet.name).where(Hamlet.commune == commune_id)
+    }
     async with atomic(ResidentRecord._meta.db):
         existing: dict[tuple[str, int | None], list[int]] = {}
         if replace:
-            for r in await ResidentRecord.select(ResidentRecord.id, ResidentRecord.name_key,
-                                                 ResidentRecord.birth_year).where(
-                    ResidentRecord.commune == commune_id).order_by(ResidentRecord.id):
+            for r in (
+                await ResidentRecord.select(ResidentRecord.id, ResidentRecord.name_key, ResidentRecord.birth_year)
+                .where(ResidentRecord.commune == commune_id)
+                .order_by(ResidentRecord.id)
+            ):
                 existing.setdefault((r["name_key"], r["birth_year"]), []).append(r["id"])
         records, kept = [], []
         for r in rows:
-            values = dict(name_key=fold(r.full_name), birth_year=r.birth_year,
-                          hamlet=hamlets.get(fold(r.hamlet)) or hamlets.get(fold("thôn " + r.hamlet)), phone=r.phone)
+            values = dict(
+                name_key=fold(r.full_name),
+                birth_year=r.birth_year,
+                hamlet=hamlets.get(fold(r.hamlet)) or hamlets.get(fold("thôn " + r.hamlet)),
+                phone=r.phone,
+            )
             same = existing.get((values["name_key"], values["birth_year"]))
             if same:
                 record_id = same.pop(0)
                 kept.append(record_id)
-                await ResidentRecord.update({ResidentRecord.hamlet: values["hamlet"], ResidentRecord.phone: r.phone,
-                                             ResidentRecord.imported_at: now}).where(ResidentRecord.id == record_id)
+                await ResidentRecord.update(
+                    {
+                        ResidentRecord.hamlet: values["hamlet"],
+                        ResidentRecord.phone: r.phone,
+                        ResidentRecord.imported_at: now,
+                    }
+                ).where(ResidentRecord.id == record_id)
             else:
                 records.append(ResidentRecord(commune=commune_id, imported_at=now, **values))
         if replace:
-            linked = [u["resident"] for u in await User.select(User.resident).where(
-                (User.commune == commune_id) & User.resident.is_not_null())]
-            await ResidentRecord.delete().where((ResidentRecord.commune == commune_id)
-                                                & ResidentRecord.id.not_in([*kept, *linked, -1]))
+            linked = [
+                u["resident"]
+                for u in await User.select(User.resident).where(
+                    (User.commune == commune_id) & User.resident.is_not_null()
+                )
+            ]
+            await ResidentRecord.delete().where(
+                (ResidentRecord.commune == commune_id) & ResidentRecord.id.not_in([*kept, *linked, -1])
+            )
         for start in range(0, len(records), 500):
-            await ResidentRecord.insert(*records[start:start + 500])
-        await audit.record("residents.imported", actor_id=actor_id, target_type="commune", target_id=commune_id,
-                           commune_id=commune_id, now=now, data={"rows": len(rows), "replace": replace})
+            await ResidentRecord.insert(*records[start : start + 500])
+        await audit.record(
+            "residents.imported",
+            actor_id=actor_id,
+            target_type="commune",
+            target_id=commune_id,
+            commune_id=commune_id,
+            now=now,
+            data={"rows": len(rows), "replace": replace},
+        )
     verified = 0
-    for user in await User.select(User.id).where((User.commune == commune_id) & User.resident.is_null()
-                                                 & User.deleted_at.is_null()):
+    for user in await User.select(User.id).where(
+        (User.commune == commune_id) & User.resident.is_null() & User.deleted_at.is_null()
+    ):
         verified += int(await match_resident(user["id"], now=now))
     return {"rows": len(rows), "verified": verified}
 
@@ -172,19 +213,38 @@ _FREE = "NOT EXISTS (SELECT 1 FROM users u WHERE u.resident = r.id)"
 async def _free_records(commune_id: int, where: str, *args: object) -> list[dict]:
     return await ResidentRecord.raw(
         "SELECT r.id, r.phone, r.name_key, r.birth_year, r.hamlet FROM resident_record r "
-        f"WHERE r.commune = {{}} AND {_FREE} AND ({where}) ORDER BY r.id", commune_id, *args)
+        f"WHERE r.commune = {{}} AND {_FREE} AND ({where}) ORDER BY r.id",
+        commune_id,
+        *args,
+    )
 
 
 def _same_person(record: dict, user: dict) -> bool:
     """Same folded name and year of birth; the list's hamlet and phone, when it has them, agree."""
-    return (record["name_key"] == fold(user["full_name"]) and user["birth_year"] is not None
-            and record["birth_year"] == user["birth_year"] and record["hamlet"] in (None, user["hamlet"])
-            and record["phone"] in (None, "", user["phone"]))
+    return (
+        record["name_key"] == fold(user["full_name"])
+        and user["birth_year"] is not None
+        and record["birth_year"] == user["birth_year"]
+        and record["hamlet"] in (None, user["hamlet"])
+        and record["phone"] in (None, "", user["phone"])
+    )
 
 
 async def _person(user_id: int) -> dict | None:
-    return await User.select(User.id, User.full_name, User.birth_year, User.hamlet, User.phone, User.commune,
-                             User.resident, User.deleted_at).where(User.id == user_id).first()
+    return (
+        await User.select(
+            User.id,
+            User.full_name,
+            User.birth_year,
+            User.hamlet,
+            User.phone,
+            User.commune,
+            User.resident,
+            User.deleted_at,
+        )
+        .where(User.id == user_id)
+        .first()
+    )
 
 
 async def match_resident(user_id: int, *, now: dt.datetime) -> bool:
@@ -195,8 +255,9 @@ async def match_resident(user_id: int, *, now: dt.datetime) -> bool:
     user = await _person(user_id)
     if not user or user["resident"] or not user["commune"] or user["deleted_at"] is not None:
         return False
-    candidates = await _free_records(user["commune"], "r.name_key = {} AND r.birth_year = {}",
-                                     fold(user["full_name"]), user["birth_year"])
+    candidates = await _free_records(
+        user["commune"], "r.name_key = {} AND r.birth_year = {}", fold(user["full_name"]), user["birth_year"]
+    )
     record = next((r for r in candidates if _same_person(r, user)), None)
     if record is None:
         return False
@@ -215,14 +276,29 @@ async def _link(user_id: int, record_id: int, *, method: str, by: int | None, no
     """Link the account to the record and mark it verified; the unique index keeps one account per record."""
     try:
         async with atomic(User._meta.db):
-            done = await User.update({User.resident: record_id, User.verified_resident: True,
-                                      User.verified_method: method, User.verified_by: by,
-                                      User.verified_at: now}).where(
-                (User.id == user_id) & User.deleted_at.is_null()).returning(User.id)
+            done = (
+                await User.update(
+                    {
+                        User.resident: record_id,
+                        User.verified_resident: True,
+                        User.verified_method: method,
+                        User.verified_by: by,
+                        User.verified_at: now,
+                    }
+                )
+                .where((User.id == user_id) & User.deleted_at.is_null())
+                .returning(User.id)
+            )
             if not done:
                 raise NotFound(N_("Account not found."))
-            await audit.record("resident.verified", actor_id=by, target_type="user", target_id=user_id, now=now,
-                               data={"method": method, "resident": record_id})
+            await audit.record(
+                "resident.verified",
+                actor_id=by,
+                target_type="user",
+                target_id=user_id,
+                now=now,
+                data={"method": method, "resident": record_id},
+            )
     except DomainError:
         raise
     except Exception as exc:
@@ -231,8 +307,9 @@ async def _link(user_id: int, record_id: int, *, method: str, by: int | None, no
         raise
 
 
-async def verify_at_office(user_id: int, *, actor_id: int, commune_id: int, now: dt.datetime,
-                           resident_id: int | None = None) -> int:
+async def verify_at_office(
+    user_id: int, *, actor_id: int, commune_id: int, now: dt.datetime, resident_id: int | None = None
+) -> int:
     """An organizer checked the person's papers at the commune office (who and when are kept).
 
     Links the person to ``resident_id`` (a line of this commune's list), or to the free line that
@@ -246,16 +323,27 @@ async def verify_at_office(user_id: int, *, actor_id: int, commune_id: int, now:
         raise AccountError(N_("This person is registered in another commune."))
     record_id = user["resident"]
     if resident_id is not None:
-        if not await ResidentRecord.exists().where((ResidentRecord.id == resident_id)
-                                                   & (ResidentRecord.commune == commune_id)):
+        if not await ResidentRecord.exists().where(
+            (ResidentRecord.id == resident_id) & (ResidentRecord.commune == commune_id)
+        ):
             raise NotFound(N_("This line of the resident list does not exist."))
         record_id = resident_id
     if record_id is None:
-        candidates = await _free_records(commune_id, "r.phone = {} OR (r.name_key = {} AND r.birth_year = {})",
-                                         user["phone"], fold(user["full_name"]), user["birth_year"])
+        candidates = await _free_records(
+            commune_id,
+            "r.phone = {} OR (r.name_key = {} AND r.birth_year = {})",
+            user["phone"],
+            fold(user["full_name"]),
+            user["birth_year"],
+        )
         by_phone = [r for r in candidates if user["phone"] and r["phone"] == user["phone"]]
-        by_name = [r for r in candidates if r["name_key"] == fold(user["full_name"])
-                   and r["birth_year"] == user["birth_year"] and r["hamlet"] in (None, user["hamlet"])]
+        by_name = [
+            r
+            for r in candidates
+            if r["name_key"] == fold(user["full_name"])
+            and r["birth_year"] == user["birth_year"]
+            and r["hamlet"] in (None, user["hamlet"])
+        ]
         record_id = (by_phone or by_name or [{"id": None}])[0]["id"]
     if record_id is None:
         # Not listed, or listed but linked to another account: the latter must not become a second line.
@@ -263,17 +351,32 @@ async def verify_at_office(user_id: int, *, actor_id: int, commune_id: int, now:
             "SELECT r.id, r.phone, r.name_key, r.birth_year, r.hamlet FROM resident_record r WHERE r.commune = {} "
             "AND EXISTS (SELECT 1 FROM users u WHERE u.resident = r.id AND u.id <> {}) "
             "AND (r.phone = {} OR (r.name_key = {} AND r.birth_year = {}))",
-            commune_id, user_id, user["phone"], fold(user["full_name"]), user["birth_year"])
-        if any((user["phone"] and r["phone"] == user["phone"]) or r["hamlet"] in (None, user["hamlet"])
-               for r in taken):
+            commune_id,
+            user_id,
+            user["phone"],
+            fold(user["full_name"]),
+            user["birth_year"],
+        )
+        if any((user["phone"] and r["phone"] == user["phone"]) or r["hamlet"] in (None, user["hamlet"]) for r in taken):
             raise AccountError(LINKED_ELSEWHERE)
         async with atomic(ResidentRecord._meta.db):
-            record = ResidentRecord(commune=commune_id, name_key=fold(user["full_name"]),
-                                    birth_year=user["birth_year"], hamlet=user["hamlet"], phone=user["phone"],
-                                    imported_at=now)
+            record = ResidentRecord(
+                commune=commune_id,
+                name_key=fold(user["full_name"]),
+                birth_year=user["birth_year"],
+                hamlet=user["hamlet"],
+                phone=user["phone"],
+                imported_at=now,
+            )
             await record.save()
-            await audit.record("resident.listed_at_office", actor_id=actor_id, target_type="resident_record",
-                               target_id=record.id, commune_id=commune_id, now=now)
+            await audit.record(
+                "resident.listed_at_office",
+                actor_id=actor_id,
+                target_type="resident_record",
+                target_id=record.id,
+                commune_id=commune_id,
+                now=now,
+            )
         record_id = record.id
     await _link(user_id, record_id, method="office", by=actor_id, now=now)
     return record_id
@@ -281,10 +384,23 @@ async def verify_at_office(user_id: int, *, actor_id: int, commune_id: int, now:
 
 async def unverify(user_id: int, *, actor_id: int, reason: str, now: dt.datetime) -> None:
     async with atomic(User._meta.db):
-        await User.update({User.verified_resident: False, User.verified_method: "", User.verified_by: None,
-                           User.verified_at: None, User.resident: None}).where(User.id == user_id)
-        await audit.record("resident.unverified", actor_id=actor_id, target_type="user", target_id=user_id, now=now,
-                           data={"reason": reason})
+        await User.update(
+            {
+                User.verified_resident: False,
+                User.verified_method: "",
+                User.verified_by: None,
+                User.verified_at: None,
+                User.resident: None,
+            }
+        ).where(User.id == user_id)
+        await audit.record(
+            "resident.unverified",
+            actor_id=actor_id,
+            target_type="user",
+            target_id=user_id,
+            now=now,
+            data={"reason": reason},
+        )
 
 
 def _hash(code: str, user_id: int) -> str:
@@ -299,8 +415,9 @@ async def _listed_phone(user: dict, phone: str) -> dict | None:
     return rows[0] if rows else None
 
 
-async def send_phone_code(user_id: int, providers: dict[str, SmsProvider] | None = None, *, now: dt.datetime,
-                          caps: Caps | None = None) -> int:
+async def send_phone_code(
+    user_id: int, providers: dict[str, SmsProvider] | None = None, *, now: dt.datetime, caps: Caps | None = None
+) -> int:
     """Queue a 6-digit code to the account's phone (``accounts.messaging``) and, given the providers,
     send it at once (the worker retries it when that fails). Returns the message's id.
 
@@ -316,10 +433,22 @@ async def send_phone_code(user_id: int, providers: dict[str, SmsProvider] | None
         raise ValidationFailed({"phone": NOT_LISTED})
     code = f"{secrets.randbelow(1_000_000):06d}"
     async with atomic(PhoneCode._meta.db):
-        await PhoneCode(user=user_id, phone=user["phone"], code_hash=_hash(code, user_id), created_at=now,
-                        expires_at=now + dt.timedelta(minutes=CODE_MINUTES)).save()
-        message_id = await messaging.queue_message(user["phone"], "phone_code", purpose="code", secret=code,
-                                                   user_id=user_id, commune_id=user["commune"], now=now)
+        await PhoneCode(
+            user=user_id,
+            phone=user["phone"],
+            code_hash=_hash(code, user_id),
+            created_at=now,
+            expires_at=now + dt.timedelta(minutes=CODE_MINUTES),
+        ).save()
+        message_id = await messaging.queue_message(
+            user["phone"],
+            "phone_code",
+            purpose="code",
+            secret=code,
+            user_id=user_id,
+            commune_id=user["commune"],
+            now=now,
+        )
     if providers:
         await messaging.deliver(message_id, providers, caps=caps or Caps(), now=now)
     return message_id
@@ -331,8 +460,12 @@ async def check_phone_code(user_id: int, code: str, *, now: dt.datetime) -> None
     The account is linked to the free line of its commune's list that has the code's phone; when
     there is none (any more), the code verifies nothing.
     """
-    latest = await PhoneCode.select().where((PhoneCode.user == user_id) & PhoneCode.used_at.is_null()).order_by(
-        PhoneCode.id, ascending=False).first()
+    latest = (
+        await PhoneCode.select()
+        .where((PhoneCode.user == user_id) & PhoneCode.used_at.is_null())
+        .order_by(PhoneCode.id, ascending=False)
+        .first()
+    )
     if latest is None or latest["expires_at"] <= now or latest["attempts"] >= CODE_ATTEMPTS:
         raise ValidationFailed({"code": N_("This code has expired. Please ask for a new one.")})
     await PhoneCode.update({PhoneCode.attempts: PhoneCode.attempts + 1}).where(PhoneCode.id == latest["id"])
@@ -344,8 +477,11 @@ async def check_phone_code(user_id: int, code: str, *, now: dt.datetime) -> None
     record = await _listed_phone(user, latest["phone"])
     if record is None:
         raise ValidationFailed({"code": NOT_LISTED})
-    claimed = await PhoneCode.update({PhoneCode.used_at: now}).where(
-        (PhoneCode.id == latest["id"]) & PhoneCode.used_at.is_null()).returning(PhoneCode.id)
+    claimed = (
+        await PhoneCode.update({PhoneCode.used_at: now})
+        .where((PhoneCode.id == latest["id"]) & PhoneCode.used_at.is_null())
+        .returning(PhoneCode.id)
+    )
     if claimed:
         try:
             await _link(user_id, record["id"], method="phone_code", by=None, now=now)

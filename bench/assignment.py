@@ -32,16 +32,16 @@ def problem(n_entries: int, n_judges: int, profile: str = "dense", *, seed: int 
     entries = list(range(10_000, 10_000 + n_entries))
     judges = list(range(1, n_judges + 1))
     conflicted = rng.random((n_judges, n_entries)) < 0.02
-    conflicts = frozenset((judges[a], entries[b]) for a, b in zip(*np.nonzero(conflicted)))
+    conflicts = frozenset((judges[a], entries[b]) for a, b in zip(*np.nonzero(conflicted), strict=False))
     if profile == "dense":
         values = rng.random((n_judges, n_entries))
         affinity = {(j, e): float(values[a, b]) for a, j in enumerate(judges) for b, e in enumerate(entries)}
     elif profile == "category":
         category = rng.integers(0, CATEGORIES + 1, n_entries)  # CATEGORIES = no category
-        expertise = [set(rng.choice(CATEGORIES, size=int(rng.integers(1, 3)), replace=False).tolist())
-                     for _ in judges]
-        affinity = {(j, e): 1.0 for a, j in enumerate(judges) for b, e in enumerate(entries)
-                    if category[b] in expertise[a]}
+        expertise = [set(rng.choice(CATEGORIES, size=int(rng.integers(1, 3)), replace=False).tolist()) for _ in judges]
+        affinity = {
+            (j, e): 1.0 for a, j in enumerate(judges) for b, e in enumerate(entries) if category[b] in expertise[a]
+        }
     elif profile == "none":
         affinity = {}
     else:
@@ -62,8 +62,11 @@ def main() -> None:
             figures[f"{n_entries}x{n_judges}_{profile}_groups"] = solution.components
             targets[name] = f"< {limit:g}"
             met = met and solution.seconds < limit
-            print(f"{n_entries:>5} entries × {n_judges:>3} judges, {profile:<8}: {solution.seconds:7.3f} s, "
-                  f"affinity {solution.total_affinity:9.2f}, {solution.components} group(s)", flush=True)
+            print(
+                f"{n_entries:>5} entries × {n_judges:>3} judges, {profile:<8}: {solution.seconds:7.3f} s, "
+                f"affinity {solution.total_affinity:9.2f}, {solution.components} group(s)",
+                flush=True,
+            )
     report("assignment", "none", figures, targets, met)
 
 

@@ -22,7 +22,16 @@ import random
 import shutil
 import sys
 
-from bench.common import choose_engine, drop_database, environment, postgres_reachable, report, reset_database, serve, wrk
+from bench.common import (
+    choose_engine,
+    drop_database,
+    environment,
+    postgres_reachable,
+    report,
+    reset_database,
+    serve,
+    wrk,
+)
 
 COMMUNES = 100
 CONTESTS = 3
@@ -56,8 +65,8 @@ async def seed(url: str) -> dict[str, int]:
     import asyncpg
 
     rng = random.Random(15)
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    year_start = dt.datetime(now.year, 1, 1, tzinfo=dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    year_start = dt.datetime(now.year, 1, 1, tzinfo=dt.UTC)
     span = max((now - year_start).total_seconds() - 3600, 3600)
 
     def moment() -> dt.datetime:
@@ -71,30 +80,110 @@ async def seed(url: str) -> dict[str, int]:
         counts[table] = counts.get(table, 0) + len(rows)
 
     try:
-        await copy("commune", ["id", "name", "slug", "code"],
-                   [(c, f"Xã Thử nghiệm {c:03d}", f"xa-{c:03d}", f"X{c:03d}") for c in range(1, COMMUNES + 1)])
-        await copy("resident_record", ["id", "commune", "name_key", "birth_year", "imported_at"],
-                   [(c * RESIDENTS + r, c, f"cu dan {c} {r}", 1960 + r % 50, now)
-                    for c in range(1, COMMUNES + 1) for r in range(RESIDENTS)])
-        users = [(c * RESIDENTS + r, f"u{c}-{r}@example.com", f"u{c}-{r}@example.com", "$argon2id$bench",
-                  f"Cư dân {c}-{r}", 1960 + r % 50, c, True, f"p{c}x{r}", True, c * RESIDENTS + r, "resident_list", now)
-                 for c in range(1, COMMUNES + 1) for r in range(RESIDENTS)]
+        await copy(
+            "commune",
+            ["id", "name", "slug", "code"],
+            [(c, f"Xã Thử nghiệm {c:03d}", f"xa-{c:03d}", f"X{c:03d}") for c in range(1, COMMUNES + 1)],
+        )
+        await copy(
+            "resident_record",
+            ["id", "commune", "name_key", "birth_year", "imported_at"],
+            [
+                (c * RESIDENTS + r, c, f"cu dan {c} {r}", 1960 + r % 50, now)
+                for c in range(1, COMMUNES + 1)
+                for r in range(RESIDENTS)
+            ],
+        )
+        users = [
+            (
+                c * RESIDENTS + r,
+                f"u{c}-{r}@example.com",
+                f"u{c}-{r}@example.com",
+                "$argon2id$bench",
+                f"Cư dân {c}-{r}",
+                1960 + r % 50,
+                c,
+                True,
+                f"p{c}x{r}",
+                True,
+                c * RESIDENTS + r,
+                "resident_list",
+                now,
+            )
+            for c in range(1, COMMUNES + 1)
+            for r in range(RESIDENTS)
+        ]
         staff_base = (COMMUNES + 1) * RESIDENTS
-        users += [(staff_base + m, f"staff{m}@example.com", f"staff{m}@example.com", "$argon2id$bench",
-                   f"Cán bộ {m}", 1980, None, True, f"staff{m}", False, None, "", now) for m in range(MENTORS)]
-        await copy("users", ["id", "username", "email", "password", "full_name", "birth_year", "commune", "active",
-                             "pseudonym", "verified_resident", "resident", "verified_method", "created_at"], users)
+        users += [
+            (
+                staff_base + m,
+                f"staff{m}@example.com",
+                f"staff{m}@example.com",
+                "$argon2id$bench",
+                f"Cán bộ {m}",
+                1980,
+                None,
+                True,
+                f"staff{m}",
+                False,
+                None,
+                "",
+                now,
+            )
+            for m in range(MENTORS)
+        ]
+        await copy(
+            "users",
+            [
+                "id",
+                "username",
+                "email",
+                "password",
+                "full_name",
+                "birth_year",
+                "commune",
+                "active",
+                "pseudonym",
+                "verified_resident",
+                "resident",
+                "verified_method",
+                "created_at",
+            ],
+            users,
+        )
         contests, rounds = [], []
         for c in range(1, COMMUNES + 1):
             for k in range(CONTESTS):
                 cid = (c - 1) * CONTESTS + k + 1
                 opens = year_start + dt.timedelta(days=30 * k)
                 contests.append((cid, c, f"Cuộc thi {c}-{k}", f"cuoc-thi-{c}-{k}", True, now))
-                rounds.append((cid, cid, "Vòng 1", 1, opens, opens + dt.timedelta(days=20),
-                               opens + dt.timedelta(days=30), opens + dt.timedelta(days=40)))
+                rounds.append(
+                    (
+                        cid,
+                        cid,
+                        "Vòng 1",
+                        1,
+                        opens,
+                        opens + dt.timedelta(days=20),
+                        opens + dt.timedelta(days=30),
+                        opens + dt.timedelta(days=40),
+                    )
+                )
         await copy("contest", ["id", "commune", "title", "slug", "published", "created_at"], contests)
-        await copy("contest_round", ["id", "contest", "name", "position", "submission_opens", "submission_closes",
-                                     "judging_closes", "results_at"], rounds)
+        await copy(
+            "contest_round",
+            [
+                "id",
+                "contest",
+                "name",
+                "position",
+                "submission_opens",
+                "submission_closes",
+                "judging_closes",
+                "results_at",
+            ],
+            rounds,
+        )
         ideas, members, sheets = [], [], []
         idea_commune: dict[int, int] = {}
         for cid in range(1, COMMUNES * CONTESTS + 1):
@@ -110,8 +199,11 @@ async def seed(url: str) -> dict[str, int]:
                 if n % 3 == 0:
                     member = c * RESIDENTS + rng.randrange(RESIDENTS)
                     members.append((iid, iid, member, f"m{iid}@example.com", "accepted"))
-        await copy("idea", ["id", "contest", "round", "code", "lead", "title", "status", "submitted_at", "created_at",
-                            "updated_at"], ideas)
+        await copy(
+            "idea",
+            ["id", "contest", "round", "code", "lead", "title", "status", "submitted_at", "created_at", "updated_at"],
+            ideas,
+        )
         await copy("idea_member", ["id", "idea", "user", "contact", "status"], members)
         await copy("score_sheet", ["id", "round", "judge", "idea", "status", "submitted_at", "updated_at"], sheets)
         votes, vid = [], 0
@@ -123,15 +215,23 @@ async def seed(url: str) -> dict[str, int]:
                     vid += 1
                     votes.append((vid, cid, voter, voter, iid, f"R{vid:09d}", moment(), False))
             if len(votes) >= 30_000:
-                await copy("vote", ["id", "round", "voter", "resident", "idea", "receipt", "created_at", "voided"], votes)
+                await copy(
+                    "vote", ["id", "round", "voter", "resident", "idea", "receipt", "created_at", "voided"], votes
+                )
                 votes = []
         if votes:
             await copy("vote", ["id", "round", "voter", "resident", "idea", "receipt", "created_at", "voided"], votes)
-        await copy("mentor_profile", ["id", "user", "approved", "created_at"],
-                   [(m + 1, staff_base + m, True, now) for m in range(MENTORS)])
+        await copy(
+            "mentor_profile",
+            ["id", "user", "approved", "created_at"],
+            [(m + 1, staff_base + m, True, now) for m in range(MENTORS)],
+        )
         chosen = rng.sample(sorted(idea_commune), MENTORSHIPS)
-        await copy("mentorship", ["id", "idea", "mentor", "status", "started_at"],
-                   [(k + 1, iid, k % MENTORS + 1, "active", moment()) for k, iid in enumerate(chosen)])
+        await copy(
+            "mentorship",
+            ["id", "idea", "mentor", "status", "started_at"],
+            [(k + 1, iid, k % MENTORS + 1, "active", moment()) for k, iid in enumerate(chosen)],
+        )
         stages = ["idea", "prototype", "pilot", "launched"]
         outcomes = ["household", "cooperative", "company"]
         incubation = []
@@ -183,12 +283,19 @@ def main() -> None:
     finally:
         drop_database(engine, env)
     figures = {
-        "communes": counts.get("commune"), "ideas": counts.get("idea"), "votes": counts.get("vote"),
-        "mentorships": counts.get("mentorship"), "users": counts.get("users"),
-        "city_server_p50_ms": one["p50_ms"], "city_server_p95_ms": one["p95_ms"], "city_server_p99_ms": one["p99_ms"],
+        "communes": counts.get("commune"),
+        "ideas": counts.get("idea"),
+        "votes": counts.get("vote"),
+        "mentorships": counts.get("mentorship"),
+        "users": counts.get("users"),
+        "city_server_p50_ms": one["p50_ms"],
+        "city_server_p95_ms": one["p95_ms"],
+        "city_server_p99_ms": one["p99_ms"],
         "city_period_sorted_server_p95_ms": period["p95_ms"],
-        "city_anonymous_cached_p95_ms": cached["p95_ms"], "bare_route_p95_ms": bare["p95_ms"],
-        "load_average_1min": round(os.getloadavg()[0], 1), "cores": os.cpu_count(),
+        "city_anonymous_cached_p95_ms": cached["p95_ms"],
+        "bare_route_p95_ms": bare["p95_ms"],
+        "load_average_1min": round(os.getloadavg()[0], 1),
+        "cores": os.cpu_count(),
         "errors": one["errors"] + period["errors"] + cached["errors"],
     }
     targets = {"city_server_p95_ms": f"< {TARGET_MS}", "city_period_sorted_server_p95_ms": f"< {TARGET_MS}"}

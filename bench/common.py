@@ -65,13 +65,23 @@ def environment(engine: str, name: str) -> dict[str, str]:
     """Environment for a benchmark database (a fresh one each run)."""
     env = {k: v for k, v in os.environ.items()}
     tmp = tempfile.mkdtemp(prefix=f"sangtao-bench-{name}-")
-    env.update({
-        "APP_ENV": "development", "SEED_DEMO": "0", "SECRET_KEY": "bench-secret-key-0123456789-abcdefghijklmnop",
-        "MAIL_BACKEND": "file", "MAIL_FILE_DIR": f"{tmp}/mail", "UPLOAD_DIR": f"{tmp}/uploads", "REDIS_URL": "",
-        "SQLITE_PATH": f"{tmp}/bench.sqlite3",
-        "DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/sangtao_bench_{name}" if engine == "postgres" else "",
-        "LOGIN_RATE_LIMIT": "1000000", "REGISTER_RATE_LIMIT": "1000000",
-    })
+    env.update(
+        {
+            "APP_ENV": "development",
+            "SEED_DEMO": "0",
+            "SECRET_KEY": "bench-secret-key-0123456789-abcdefghijklmnop",
+            "MAIL_BACKEND": "file",
+            "MAIL_FILE_DIR": f"{tmp}/mail",
+            "UPLOAD_DIR": f"{tmp}/uploads",
+            "REDIS_URL": "",
+            "SQLITE_PATH": f"{tmp}/bench.sqlite3",
+            "DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/sangtao_bench_{name}"
+            if engine == "postgres"
+            else "",
+            "LOGIN_RATE_LIMIT": "1000000",
+            "REGISTER_RATE_LIMIT": "1000000",
+        }
+    )
     return env
 
 
@@ -79,17 +89,25 @@ def reset_database(engine: str, env: dict[str, str]) -> None:
     if engine == "postgres":
         db = env["DATABASE_URL"].rsplit("/", 1)[1]
         for sql in (f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)', f'CREATE DATABASE "{db}"'):
-            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", sql], check=True,
-                           stdout=subprocess.DEVNULL)
-    subprocess.run([str(Path(PYTHON).with_name("piccolo")), "migrations", "forwards", "all"], cwd=ROOT, env=env,
-                   check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", sql], check=True, stdout=subprocess.DEVNULL
+            )
+    subprocess.run(
+        [str(Path(PYTHON).with_name("piccolo")), "migrations", "forwards", "all"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def drop_database(engine: str, env: dict[str, str]) -> None:
     if engine == "postgres":
         db = env["DATABASE_URL"].rsplit("/", 1)[1]
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c",
-                        f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'], stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'],
+            stdout=subprocess.DEVNULL,
+        )
 
 
 def cores() -> tuple[str, str]:
@@ -102,8 +120,21 @@ def serve(app: str, env: dict[str, str], *, port: int | None = None, workers: in
     """Run ``uvicorn app`` pinned to the server core until the block ends."""
     port = port or free_port()
     server_core, _ = cores()
-    command = [PYTHON, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
-               "--log-level", "warning", "--workers", str(workers)]
+    command = [
+        PYTHON,
+        "-m",
+        "uvicorn",
+        app,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        "--workers",
+        str(workers),
+    ]
     if shutil.which("taskset"):
         command = ["taskset", "-c", server_core, *command]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -134,8 +165,9 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> N
     raise RuntimeError("server did not start")
 
 
-def wrk(url: str, *, seconds: int = 10, connections: int = 4, script: str | None = None,
-        timeout: int | None = None) -> dict[str, float]:
+def wrk(
+    url: str, *, seconds: int = 10, connections: int = 4, script: str | None = None, timeout: int | None = None
+) -> dict[str, float]:
     """Run wrk on the client core; returns requests/s and latency percentiles in ms (``timeout``: seconds
     before wrk gives up on an answer, 2 by default)."""
     _, client_core = cores()
@@ -152,13 +184,24 @@ def wrk(url: str, *, seconds: int = 10, connections: int = 4, script: str | None
     if not match:
         raise RuntimeError(output)
     p50, p95, p99, requests, duration_us, errors = map(int, match.groups())
-    result = {"rps": round(requests / (duration_us / 1e6), 1), "p50_ms": p50 / 1000, "p95_ms": p95 / 1000,
-              "p99_ms": p99 / 1000, "errors": errors, "requests": requests, "duration_s": duration_us / 1e6}
+    result = {
+        "rps": round(requests / (duration_us / 1e6), 1),
+        "p50_ms": p50 / 1000,
+        "p95_ms": p95 / 1000,
+        "p99_ms": p99 / 1000,
+        "errors": errors,
+        "requests": requests,
+        "duration_s": duration_us / 1e6,
+    }
     for name, value in re.findall(r"BENCH_EXTRA (\w+)=(-?\d+(?:\.\d+)?)", output):
         result[name] = float(value) if "." in value else int(value)
     return result
 
 
 def report(name: str, engine: str, figures: dict, targets: dict, met: bool) -> None:
-    print(json.dumps({"bench": name, "engine": engine, "figures": figures, "targets": targets, "targets_met": met},
-                     ensure_ascii=False))
+    print(
+        json.dumps(
+            {"bench": name, "engine": engine, "figures": figures, "targets": targets, "targets_met": met},
+            ensure_ascii=False,
+        )
+    )

@@ -18,8 +18,24 @@ import sys
 from bench.common import ROOT, choose_engine, drop_database, environment, report, reset_database, serve, wrk
 
 N_IDEAS = 10_000
-WORDS = ("nước sạch", "rác thải", "nông sản", "du lịch", "học sinh", "người cao tuổi", "thủy sản", "lúa",
-         "chợ online", "điện mặt trời", "camera", "thư viện", "đường làng", "cây xanh", "bảo hiểm", "mạng xã hội")
+WORDS = (
+    "nước sạch",
+    "rác thải",
+    "nông sản",
+    "du lịch",
+    "học sinh",
+    "người cao tuổi",
+    "thủy sản",
+    "lúa",
+    "chợ online",
+    "điện mặt trời",
+    "camera",
+    "thư viện",
+    "đường làng",
+    "cây xanh",
+    "bảo hiểm",
+    "mạng xã hội",
+)
 
 
 async def seed(env: dict[str, str]) -> dict[str, object]:
@@ -29,7 +45,7 @@ async def seed(env: dict[str, str]) -> dict[str, object]:
     from accounts.text import fold
     from contest.tables import Category, Contest, Idea, Round
 
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     commune = Commune(name="Xã Bench", slug="bench", code="BE")
     await commune.save()
     hamlets = []
@@ -37,14 +53,27 @@ async def seed(env: dict[str, str]) -> dict[str, object]:
         hamlet = Hamlet(commune=commune.id, name=f"Thôn {i + 1}", sort_order=i)
         await hamlet.save()
         hamlets.append((hamlet.id, hamlet.name))
-    user = User(username="bench@example.com", email="bench@example.com", password="$argon2id$x", full_name="Bench",
-                pseudonym="ubench", active=True, commune=commune.id)
+    user = User(
+        username="bench@example.com",
+        email="bench@example.com",
+        password="$argon2id$x",
+        full_name="Bench",
+        pseudonym="ubench",
+        active=True,
+        commune=commune.id,
+    )
     await user.save()
     contest = Contest(commune=commune.id, title="Bench", slug="bench", published=True)
     await contest.save()
-    round_ = Round(contest=contest.id, name="Vòng 1", position=1, submission_opens=now - dt.timedelta(days=30),
-                   submission_closes=now + dt.timedelta(days=30), judging_closes=now + dt.timedelta(days=40),
-                   results_at=now + dt.timedelta(days=50))
+    round_ = Round(
+        contest=contest.id,
+        name="Vòng 1",
+        position=1,
+        submission_opens=now - dt.timedelta(days=30),
+        submission_closes=now + dt.timedelta(days=30),
+        judging_closes=now + dt.timedelta(days=40),
+        results_at=now + dt.timedelta(days=50),
+    )
     await round_.save()
     categories = []
     for i, name in enumerate(("Nông nghiệp", "Chuyển đổi số", "Môi trường", "Giáo dục STEM", "Du lịch", "Xã hội")):
@@ -60,13 +89,27 @@ async def seed(env: dict[str, str]) -> dict[str, object]:
         category_id, category_name = rng.choice(categories)
         hamlet_id, hamlet_name = rng.choice(hamlets)
         code = f"BE-{now.year}-{n:05d}"
-        batch.append(Idea(
-            contest=contest.id, round=round_.id, code=code, lead=user.id, hamlet=hamlet_id, category=category_id,
-            title=title, summary=summary, problem="Vấn đề " + words[1], solution="Giải pháp " + words[2],
-            beneficiaries="Người dân", resources="Vật liệu", status="submitted",
-            submitted_at=now - dt.timedelta(minutes=n), created_at=now, updated_at=now,
-            search_text=" " + fold(" ".join([code, title, summary, category_name, hamlet_name])) + " ",
-        ))
+        batch.append(
+            Idea(
+                contest=contest.id,
+                round=round_.id,
+                code=code,
+                lead=user.id,
+                hamlet=hamlet_id,
+                category=category_id,
+                title=title,
+                summary=summary,
+                problem="Vấn đề " + words[1],
+                solution="Giải pháp " + words[2],
+                beneficiaries="Người dân",
+                resources="Vật liệu",
+                status="submitted",
+                submitted_at=now - dt.timedelta(minutes=n),
+                created_at=now,
+                updated_at=now,
+                search_text=" " + fold(" ".join([code, title, summary, category_name, hamlet_name])) + " ",
+            )
+        )
         if len(batch) == 500:
             await Idea.insert(*batch)
             batch = []
@@ -99,10 +142,14 @@ def main() -> None:
         drop_database(engine, env)
     figures = {
         "ideas": N_IDEAS,
-        "bare_rps": bare["rps"], "bare_p95_ms": bare_one["p95_ms"],
-        "gallery_search_rps": search["rps"], "gallery_search_ratio_to_bare": round(search["rps"] / bare["rps"], 3),
-        "gallery_search_server_p50_ms": search_one["p50_ms"], "gallery_search_server_p95_ms": search_one["p95_ms"],
-        "gallery_page_server_p50_ms": browse_one["p50_ms"], "gallery_page_server_p95_ms": browse_one["p95_ms"],
+        "bare_rps": bare["rps"],
+        "bare_p95_ms": bare_one["p95_ms"],
+        "gallery_search_rps": search["rps"],
+        "gallery_search_ratio_to_bare": round(search["rps"] / bare["rps"], 3),
+        "gallery_search_server_p50_ms": search_one["p50_ms"],
+        "gallery_search_server_p95_ms": search_one["p95_ms"],
+        "gallery_page_server_p50_ms": browse_one["p50_ms"],
+        "gallery_page_server_p95_ms": browse_one["p95_ms"],
         "gallery_search_p95_ms_4_connections": search["p95_ms"],
         "errors": search["errors"] + search_one["errors"] + browse_one["errors"],
     }

@@ -22,8 +22,9 @@ TAGS = tuple(f"need-{i:02d}" for i in range(30))
 SECTORS = tuple(f"sector-{i:02d}" for i in range(12))
 STAGES = ("idea", "prototype", "pilot", "launched")
 LANGUAGES = ("vi", "en", "fr")
-SLOTS = tuple(f"{day}-{part}" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-              for part in ("morning", "evening"))
+SLOTS = tuple(
+    f"{day}-{part}" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun") for part in ("morning", "evening")
+)
 MODES = ("online", "in_person", "any")
 PLACES = ("Hồng Bàng", "Lê Chân", "Ngô Quyền", "Kiến An", "Thủy Nguyên")
 TARGETS = {"optimal_s": 5.0}
@@ -35,18 +36,26 @@ def _some(rng: np.random.Generator, pool: tuple[str, ...], low: int, high: int) 
 
 
 def _languages(rng: np.random.Generator) -> frozenset[str]:
-    chosen = {lang for lang, p in zip(LANGUAGES, (0.9, 0.4, 0.05)) if rng.random() < p}
+    chosen = {lang for lang, p in zip(LANGUAGES, (0.9, 0.4, 0.05), strict=False) if rng.random() < p}
     return frozenset(chosen or {LANGUAGES[int(rng.integers(len(LANGUAGES)))]})
 
 
-def instance(n_teams: int = N_TEAMS, n_mentors: int = N_MENTORS, *, seed: int = 2026) -> tuple[list[Team], list[Mentor]]:
+def instance(
+    n_teams: int = N_TEAMS, n_mentors: int = N_MENTORS, *, seed: int = 2026
+) -> tuple[list[Team], list[Mentor]]:
     rng = np.random.default_rng(seed)
     mentors = [
         Mentor(
-            id=j, expertise=_some(rng, TAGS, 3, 8), sectors=_some(rng, SECTORS, 1, 4), stages=_some(rng, STAGES, 1, 3),
-            languages=_languages(rng), availability=_some(rng, SLOTS, 2, 8), mode=MODES[int(rng.integers(3))],
+            id=j,
+            expertise=_some(rng, TAGS, 3, 8),
+            sectors=_some(rng, SECTORS, 1, 4),
+            stages=_some(rng, STAGES, 1, 3),
+            languages=_languages(rng),
+            availability=_some(rng, SLOTS, 2, 8),
+            mode=MODES[int(rng.integers(3))],
             place=PLACES[int(rng.integers(len(PLACES)))] if rng.random() < 0.8 else None,
-            capacity=int(rng.integers(1, 6)), user_id=10_000 + j,
+            capacity=int(rng.integers(1, 6)),
+            user_id=10_000 + j,
         )
         for j in range(1, n_mentors + 1)
     ]
@@ -54,13 +63,20 @@ def instance(n_teams: int = N_TEAMS, n_mentors: int = N_MENTORS, *, seed: int = 
     for i in range(1, n_teams + 1):
         preferred = tuple(int(x) for x in rng.choice(n_mentors, size=int(rng.integers(0, 4)), replace=False) + 1)
         judged = frozenset(int(x) + 10_001 for x in rng.choice(n_mentors, size=int(rng.integers(0, 3)), replace=False))
-        teams.append(Team(
-            id=i, needs=_some(rng, TAGS, 1, 5), sector=SECTORS[int(rng.integers(len(SECTORS)))] if rng.random() < 0.9
-            else None, stage=STAGES[int(rng.integers(len(STAGES)))], languages=_languages(rng),
-            availability=_some(rng, SLOTS, 0, 6), mode=MODES[int(rng.integers(3))],
-            place=PLACES[int(rng.integers(len(PLACES)))] if rng.random() < 0.8 else None,
-            preferred=preferred, judged_by=judged,
-        ))
+        teams.append(
+            Team(
+                id=i,
+                needs=_some(rng, TAGS, 1, 5),
+                sector=SECTORS[int(rng.integers(len(SECTORS)))] if rng.random() < 0.9 else None,
+                stage=STAGES[int(rng.integers(len(STAGES)))],
+                languages=_languages(rng),
+                availability=_some(rng, SLOTS, 0, 6),
+                mode=MODES[int(rng.integers(3))],
+                place=PLACES[int(rng.integers(len(PLACES)))] if rng.random() < 0.8 else None,
+                preferred=preferred,
+                judged_by=judged,
+            )
+        )
     return teams, mentors
 
 

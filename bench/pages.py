@@ -30,8 +30,20 @@ import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 
-from bench.common import PYTHON, ROOT, cores, drop_database, environment, free_port, postgres_reachable, report, \
-    reset_database, serve, wait_until_up, wrk
+from bench.common import (
+    PYTHON,
+    ROOT,
+    cores,
+    drop_database,
+    environment,
+    free_port,
+    postgres_reachable,
+    report,
+    reset_database,
+    serve,
+    wait_until_up,
+    wrk,
+)
 
 REDIS_URL = "redis://127.0.0.1:6379/6"  # a spare Redis database, flushed before and after the run
 BROWSER_ENCODING = "gzip, deflate, br, zstd"
@@ -120,8 +132,21 @@ def serve_app(env: dict[str, str], workers: int):
     """``uvicorn server.asgi:app --workers N`` (what ``python -m server --workers N`` runs), pinned."""
     port = free_port()
     server_core, _ = cores()
-    command = [PYTHON, "-m", "uvicorn", "server.asgi:app", "--host", "127.0.0.1", "--port", str(port),
-               "--no-access-log", "--log-level", "warning", "--workers", str(workers)]
+    command = [
+        PYTHON,
+        "-m",
+        "uvicorn",
+        "server.asgi:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        "--workers",
+        str(workers),
+    ]
     if shutil.which("taskset"):
         command = ["taskset", "-c", server_core, *command]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -148,8 +173,9 @@ def sign_in(base_url: str) -> str:
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     html = opener.open(f"{base_url}/login", timeout=10).read().decode()
     token = re.search(r'name="_csrf_token" value="([^"]+)"', html).group(1)
-    body = urllib.parse.urlencode({"_csrf_token": token, "identifier": CITIZEN, "password": DEMO_PASSWORD,
-                                   "next": "/"}).encode()
+    body = urllib.parse.urlencode(
+        {"_csrf_token": token, "identifier": CITIZEN, "password": DEMO_PASSWORD, "next": "/"}
+    ).encode()
     page = opener.open(urllib.request.Request(f"{base_url}/login", data=body, method="POST"), timeout=10)
     html = page.read().decode()
     if "/logout" not in html:
@@ -161,9 +187,11 @@ def headers_script(cookie: str | None) -> str:
     lines = [f'wrk.headers["Accept-Encoding"] = "{BROWSER_ENCODING}"']
     if cookie:
         lines.append(f'wrk.headers["Cookie"] = "{cookie}"')
-    lines.append("bench_done = function(summary, latency, requests)\n"
-                 '  io.write(string.format("BENCH_EXTRA bytes=%.1f\\n", summary.bytes / math.max(summary.requests, 1)))\n'
-                 "end\n")
+    lines.append(
+        "bench_done = function(summary, latency, requests)\n"
+        '  io.write(string.format("BENCH_EXTRA bytes=%.1f\\n", summary.bytes / math.max(summary.requests, 1)))\n'
+        "end\n"
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -230,36 +258,60 @@ def main() -> None:
             pages += [(path, cookie) for path in SIGNED_IN]
             peak: list[float] = []
             for path, page_cookie in pages:
-                figures = measure(f"{url}{path}", seconds=args.seconds, connections=args.connections,
-                                  cookie=page_cookie)
+                figures = measure(
+                    f"{url}{path}", seconds=args.seconds, connections=args.connections, cookie=page_cookie
+                )
                 rss = worker_rss(process.pid, args.workers)
-                peak = [max(a, b) for a, b in zip(peak, rss)] if peak else rss
-                rows.append({"page": path, "signed_in": page_cookie is not None, "rps": figures["rps"],
-                             "ratio": round(figures["rps"] / bare["rps"], 3), "p50_ms": figures["p50_ms"],
-                             "p99_ms": figures["p99_ms"], "bytes": round(figures.get("bytes", 0)),
-                             "errors": figures["errors"], "rss_mb": round(max(rss), 1)})
+                peak = [max(a, b) for a, b in zip(peak, rss, strict=False)] if peak else rss
+                rows.append(
+                    {
+                        "page": path,
+                        "signed_in": page_cookie is not None,
+                        "rps": figures["rps"],
+                        "ratio": round(figures["rps"] / bare["rps"], 3),
+                        "p50_ms": figures["p50_ms"],
+                        "p99_ms": figures["p99_ms"],
+                        "bytes": round(figures.get("bytes", 0)),
+                        "errors": figures["errors"],
+                        "rss_mb": round(max(rss), 1),
+                    }
+                )
     finally:
         drop_database("postgres", env)
         if use_redis:
             flush_redis()
 
-    print(f"bare route: {bare['rps']} req/s, p99 {bare['p99_ms']} ms; workers: {args.workers}; "
-          f"load before: {load_before}, after: {load()}")
+    print(
+        f"bare route: {bare['rps']} req/s, p99 {bare['p99_ms']} ms; workers: {args.workers}; "
+        f"load before: {load_before}, after: {load()}"
+    )
     print(f"{'page':48} {'who':9} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} {'bytes':>7} {'RSS MB':>7} err")
     for row in rows:
-        print(f"{row['page']:48} {'resident' if row['signed_in'] else 'anyone':9} {row['rps']:8.1f} "
-              f"{row['ratio']:6.3f} {row['p50_ms']:7.1f} {row['p99_ms']:7.1f} {row['bytes']:7d} "
-              f"{row['rss_mb']:7.1f} {row['errors']}")
+        print(
+            f"{row['page']:48} {'resident' if row['signed_in'] else 'anyone':9} {row['rps']:8.1f} "
+            f"{row['ratio']:6.3f} {row['p50_ms']:7.1f} {row['p99_ms']:7.1f} {row['bytes']:7d} "
+            f"{row['rss_mb']:7.1f} {row['errors']}"
+        )
 
     def target(row: dict) -> bool:
         floor = 0.10 if row["signed_in"] else (0.5 if row["page"].startswith("/static/css") else 0.25)
         return row["ratio"] >= floor and row["p99_ms"] < 100 and row["errors"] == 0
 
     met = all(target(row) for row in rows) and max(peak) < 200
-    figures = {"workers": args.workers, "bare_rps": bare["rps"], "pages": rows,
-               "rss_mb_per_worker": [round(v, 1) for v in peak], "load": load()}
-    targets = {"anonymous_ratio": ">= 0.25", "signed_in_ratio": ">= 0.10", "stylesheet_ratio": ">= 0.5",
-               "p99_ms": "< 100", "rss_mb_per_worker": "< 200"}
+    figures = {
+        "workers": args.workers,
+        "bare_rps": bare["rps"],
+        "pages": rows,
+        "rss_mb_per_worker": [round(v, 1) for v in peak],
+        "load": load(),
+    }
+    targets = {
+        "anonymous_ratio": ">= 0.25",
+        "signed_in_ratio": ">= 0.10",
+        "stylesheet_ratio": ">= 0.5",
+        "p99_ms": "< 100",
+        "rss_mb_per_worker": "< 200",
+    }
     report("pages", "postgres", figures, targets, met)
 
 

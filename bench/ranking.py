@@ -63,10 +63,19 @@ async def seed(env: dict[str, str]) -> dict[str, Any]:
     from accounts.text import fold
     from contest import calibration
     from contest.tables import (
-        Assignment, Category, ConflictDeclaration, Contest, Criterion, Idea, PanelMember, Round, Score, ScoreSheet,
+        Assignment,
+        Category,
+        ConflictDeclaration,
+        Contest,
+        Criterion,
+        Idea,
+        PanelMember,
+        Round,
+        Score,
+        ScoreSheet,
     )
 
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     day = dt.timedelta(days=1)
     rng = random.Random(11)
     commune = Commune(name="Xã Đo Xếp Hạng", slug="bench-ranking", code="BR")
@@ -74,17 +83,40 @@ async def seed(env: dict[str, str]) -> dict[str, Any]:
     hamlet = Hamlet(commune=commune.id, name="Thôn Một", sort_order=0)
     await hamlet.save()
     fast = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)  # login still verifies for real
-    organizer = User(username=ORGANIZER, email=ORGANIZER, password=fast.hash(PASSWORD), full_name="Ban tổ chức",
-                     pseudonym="brorganizer", active=True, commune=commune.id, hamlet=hamlet.id, birth_year=1980,
-                     created_at=now - 90 * day, terms_accepted_at=now - 90 * day, privacy_accepted_at=now - 90 * day)
+    organizer = User(
+        username=ORGANIZER,
+        email=ORGANIZER,
+        password=fast.hash(PASSWORD),
+        full_name="Ban tổ chức",
+        pseudonym="brorganizer",
+        active=True,
+        commune=commune.id,
+        hamlet=hamlet.id,
+        birth_year=1980,
+        created_at=now - 90 * day,
+        terms_accepted_at=now - 90 * day,
+        privacy_accepted_at=now - 90 * day,
+    )
     await organizer.save()
     await accounts.grant_role(organizer.id, Role.organizer, commune_id=commune.id, actor=None, now=now - 90 * day)
-    contest = Contest(commune=commune.id, title="Ý tưởng sáng tạo 2026", slug="bench-ranking", published=True,
-                      created_at=now - 90 * day)
+    contest = Contest(
+        commune=commune.id,
+        title="Ý tưởng sáng tạo 2026",
+        slug="bench-ranking",
+        published=True,
+        created_at=now - 90 * day,
+    )
     await contest.save()
     # Judging ended yesterday: the organizers read the ranking (the first view freezes the sheets).
-    round_ = Round(contest=contest.id, name="Vòng sơ khảo", position=1, submission_opens=now - 60 * day,
-                   submission_closes=now - 20 * day, judging_closes=now - 1 * day, results_at=now + 10 * day)
+    round_ = Round(
+        contest=contest.id,
+        name="Vòng sơ khảo",
+        position=1,
+        submission_opens=now - 60 * day,
+        submission_closes=now - 20 * day,
+        judging_closes=now - 1 * day,
+        results_at=now + 10 * day,
+    )
     await round_.save()
     categories = []
     for i, name in enumerate(("Nông nghiệp", "Chuyển đổi số", "Môi trường", "Giáo dục", "Du lịch", "Xã hội")):
@@ -93,46 +125,95 @@ async def seed(env: dict[str, str]) -> dict[str, Any]:
         categories.append(category.id)
     criteria = []
     for position, (name, weight) in enumerate((("Sáng tạo", 2.0), ("Khả thi", 1.5), ("Tác động", 1.0)), start=1):
-        criterion = Criterion(round=round_.id, name=name, weight=weight, scale_min=1, scale_max=5, position=position,
-                              descriptors='["chưa rõ", "sơ sài", "khá", "tốt", "xuất sắc"]')
+        criterion = Criterion(
+            round=round_.id,
+            name=name,
+            weight=weight,
+            scale_min=1,
+            scale_max=5,
+            position=position,
+            descriptors='["chưa rõ", "sơ sài", "khá", "tốt", "xuất sắc"]',
+        )
         await criterion.save()
         criteria.append(calibration.Criterion(id=criterion.id, weight=weight, scale_min=1, scale_max=5))
 
-    judges = [User(username=f"gk{n:02d}@bench-ranking.vn", email=f"gk{n:02d}@bench-ranking.vn",
-                   password=organizer.password, full_name=f"Giám khảo {n:02d}", pseudonym=f"brjudge{n:02d}",
-                   active=True, commune=commune.id, hamlet=hamlet.id, birth_year=1975, created_at=now - 80 * day)
-              for n in range(N_JUDGES)]
+    judges = [
+        User(
+            username=f"gk{n:02d}@bench-ranking.vn",
+            email=f"gk{n:02d}@bench-ranking.vn",
+            password=organizer.password,
+            full_name=f"Giám khảo {n:02d}",
+            pseudonym=f"brjudge{n:02d}",
+            active=True,
+            commune=commune.id,
+            hamlet=hamlet.id,
+            birth_year=1975,
+            created_at=now - 80 * day,
+        )
+        for n in range(N_JUDGES)
+    ]
     await User.insert(*judges)
-    judge_ids = [r["id"] for r in await User.select(User.id).where(User.username.like("gk%@bench-ranking.vn")).order_by(
-        User.username)]
+    judge_ids = [
+        r["id"]
+        for r in await User.select(User.id).where(User.username.like("gk%@bench-ranking.vn")).order_by(User.username)
+    ]
     for judge_id in judge_ids:
         await accounts.grant_role(judge_id, Role.judge, actor=None, now=now - 50 * day)
-    await PanelMember.insert(*[PanelMember(round=round_.id, judge=j, contact=f"gk{n:02d}@bench-ranking.vn",
-                                           accepted=True, expertise="[]", added_at=now - 50 * day)
-                               for n, j in enumerate(judge_ids)])
-    await ConflictDeclaration.insert(*[ConflictDeclaration(round=round_.id, judge=j, signed_at=now - 19 * day,
-                                                           statement="Tôi cam kết.", relatives="")
-                                       for j in judge_ids])
+    await PanelMember.insert(
+        *[
+            PanelMember(
+                round=round_.id,
+                judge=j,
+                contact=f"gk{n:02d}@bench-ranking.vn",
+                accepted=True,
+                expertise="[]",
+                added_at=now - 50 * day,
+            )
+            for n, j in enumerate(judge_ids)
+        ]
+    )
+    await ConflictDeclaration.insert(
+        *[
+            ConflictDeclaration(
+                round=round_.id, judge=j, signed_at=now - 19 * day, statement="Tôi cam kết.", relatives=""
+            )
+            for j in judge_ids
+        ]
+    )
 
     ideas = []
     for n in range(1, N_ENTRIES + 1):
         code = f"BR-{now.year}-{n:04d}"
         title = f"Ý tưởng {n}: số hoá sổ sách hợp tác xã"
-        ideas.append(Idea(
-            contest=contest.id, round=round_.id, code=code, lead=organizer.id, hamlet=hamlet.id,
-            category=categories[n % len(categories)], title=title, summary="Giải pháp cho thôn.", problem="Vấn đề",
-            solution="Giải pháp", beneficiaries="Người dân", resources="Vật liệu", status="submitted",
-            submitted_at=now - 25 * day, created_at=now - 30 * day, updated_at=now - 25 * day,
-            search_text=" " + fold(f"{code} {title}") + " ",
-        ))
+        ideas.append(
+            Idea(
+                contest=contest.id,
+                round=round_.id,
+                code=code,
+                lead=organizer.id,
+                hamlet=hamlet.id,
+                category=categories[n % len(categories)],
+                title=title,
+                summary="Giải pháp cho thôn.",
+                problem="Vấn đề",
+                solution="Giải pháp",
+                beneficiaries="Người dân",
+                resources="Vật liệu",
+                status="submitted",
+                submitted_at=now - 25 * day,
+                created_at=now - 30 * day,
+                updated_at=now - 25 * day,
+                search_text=" " + fold(f"{code} {title}") + " ",
+            )
+        )
     for start in range(0, len(ideas), 500):
-        await Idea.insert(*ideas[start:start + 500])
+        await Idea.insert(*ideas[start : start + 500])
     idea_ids = [r["id"] for r in await Idea.select(Idea.id).where(Idea.round == round_.id).order_by(Idea.id)]
 
     pairs = [(judge_ids[(i + k) % N_JUDGES], idea) for i, idea in enumerate(idea_ids) for k in OFFSETS]
     assignments = [Assignment(round=round_.id, judge=j, idea=e, created_at=now - 19 * day) for j, e in pairs]
     for start in range(0, len(assignments), 500):
-        await Assignment.insert(*assignments[start:start + 500])
+        await Assignment.insert(*assignments[start : start + 500])
 
     quality = {e: rng.gauss(0, 1) for e in idea_ids}
     leniency = {j: rng.gauss(0, 0.5) for j in judge_ids}
@@ -142,18 +223,33 @@ async def seed(env: dict[str, str]) -> dict[str, Any]:
         values = {c.id: min(5, max(1, round(3 + quality[e] + leniency[j] + rng.gauss(0, 0.7)))) for c in criteria}
         scores[(j, e)] = values
         submitted = now - dt.timedelta(days=rng.uniform(2, 18))
-        sheets.append(ScoreSheet(round=round_.id, judge=j, idea=e, status="submitted",
-                                 overall_comment=f"Ý tưởng có tính thực tiễn; cần làm rõ chi phí ({j}-{e}).",
-                                 total=calibration.weighted_total(values, criteria), updated_at=submitted,
-                                 submitted_at=submitted))
+        sheets.append(
+            ScoreSheet(
+                round=round_.id,
+                judge=j,
+                idea=e,
+                status="submitted",
+                overall_comment=f"Ý tưởng có tính thực tiễn; cần làm rõ chi phí ({j}-{e}).",
+                total=calibration.weighted_total(values, criteria),
+                updated_at=submitted,
+                submitted_at=submitted,
+            )
+        )
     for start in range(0, len(sheets), 500):
-        await ScoreSheet.insert(*sheets[start:start + 500])
-    sheet_ids = {(r["judge"], r["idea"]): r["id"] for r in await ScoreSheet.select(
-        ScoreSheet.id, ScoreSheet.judge, ScoreSheet.idea).where(ScoreSheet.round == round_.id)}
-    items = [Score(sheet=sheet_ids[pair], criterion=c, value=v, comment="")
-             for pair, values in scores.items() for c, v in values.items()]
+        await ScoreSheet.insert(*sheets[start : start + 500])
+    sheet_ids = {
+        (r["judge"], r["idea"]): r["id"]
+        for r in await ScoreSheet.select(ScoreSheet.id, ScoreSheet.judge, ScoreSheet.idea).where(
+            ScoreSheet.round == round_.id
+        )
+    }
+    items = [
+        Score(sheet=sheet_ids[pair], criterion=c, value=v, comment="")
+        for pair, values in scores.items()
+        for c, v in values.items()
+    ]
     for start in range(0, len(items), 1000):
-        await Score.insert(*items[start:start + 1000])
+        await Score.insert(*items[start : start + 1000])
     if ScoreSheet._meta.db.engine_type == "postgres":
         for table in ("idea", "score_sheet", "score_item", "judge_assignment", "users"):
             await ScoreSheet.raw(f"ANALYZE {table}")
@@ -164,10 +260,16 @@ async def touch_a_sheet(env: dict[str, str], round_id: int, n: int) -> None:
     """A change of one submitted sheet (its total and time), as a reopened round's resubmission makes."""
     from contest.tables import ScoreSheet
 
-    row = await ScoreSheet.select(ScoreSheet.id, ScoreSheet.total).where(ScoreSheet.round == round_id).order_by(
-        ScoreSheet.id).offset(n % 3000).first()
-    await ScoreSheet.update({ScoreSheet.total: (row["total"] + 7.5) % 100,
-                             ScoreSheet.updated_at: dt.datetime.now(dt.timezone.utc)}).where(ScoreSheet.id == row["id"])
+    row = (
+        await ScoreSheet.select(ScoreSheet.id, ScoreSheet.total)
+        .where(ScoreSheet.round == round_id)
+        .order_by(ScoreSheet.id)
+        .offset(n % 3000)
+        .first()
+    )
+    await ScoreSheet.update(
+        {ScoreSheet.total: (row["total"] + 7.5) % 100, ScoreSheet.updated_at: dt.datetime.now(dt.UTC)}
+    ).where(ScoreSheet.id == row["id"])
 
 
 def sign_in(base: str) -> tuple[urllib.request.OpenerDirector, str]:
@@ -232,7 +334,9 @@ def script(cookie: str, *, path: str | None = None) -> str:
 def main() -> None:
     missing = [tool for tool in ("wrk",) if not shutil.which(tool)]
     if missing:
-        print(f"bench.ranking needs {', '.join(missing)} (install it, e.g. the Debian package 'wrk'); nothing measured.")
+        print(
+            f"bench.ranking needs {', '.join(missing)} (install it, e.g. the Debian package 'wrk'); nothing measured."
+        )
         return
     engine = choose_engine(sys.argv)
     if engine == "sqlite" and "--sqlite" not in sys.argv:
@@ -269,13 +373,15 @@ def main() -> None:
             # Wall-clock latency depends on what else the machine runs; the server's CPU time per
             # view does not (much): both are reported.
             page, page_cpu = cpu_ms_per_request(
-                pid, lambda: wrk(page_url, seconds=SECONDS, connections=1, script=script(cookie)))
+                pid, lambda: wrk(page_url, seconds=SECONDS, connections=1, script=script(cookie))
+            )
             healthz_alone = wrk(f"{base}/healthz", seconds=5, connections=1)
 
             # /healthz while another wrk loads the judging page in a loop (both on the client core).
             loaded: dict[str, Any] = {}
-            loader = threading.Thread(target=lambda: loaded.update(
-                wrk(page_url, seconds=SECONDS + 2, connections=2, script=script(cookie))))
+            loader = threading.Thread(
+                target=lambda: loaded.update(wrk(page_url, seconds=SECONDS + 2, connections=2, script=script(cookie)))
+            )
             loader.start()
             time.sleep(1)
             healthz = wrk(f"{base}/healthz", seconds=SECONDS, connections=1)
@@ -283,25 +389,36 @@ def main() -> None:
     finally:
         drop_database(engine, env)
     figures = {
-        "entries": seeded["entries"], "sheets": seeded["sheets"], "seed_s": round(seed_seconds, 1),
-        "first_view_ms_freeze_and_compute": round(first_ms, 1), "second_view_ms": round(second_ms, 1),
+        "entries": seeded["entries"],
+        "sheets": seeded["sheets"],
+        "seed_s": round(seed_seconds, 1),
+        "first_view_ms_freeze_and_compute": round(first_ms, 1),
+        "second_view_ms": round(second_ms, 1),
         "view_after_a_sheet_change_ms": round(sorted(cold)[1], 1),
-        "page_server_p50_ms": page["p50_ms"], "page_server_p95_ms": page["p95_ms"], "page_rps": page["rps"],
+        "page_server_p50_ms": page["p50_ms"],
+        "page_server_p95_ms": page["p95_ms"],
+        "page_rps": page["rps"],
         "page_server_cpu_ms_per_view": page_cpu,
         "view_after_a_sheet_change_cpu_ms": None if None in cold_cpu else round(sorted(cold_cpu)[1], 1),
-        "page_bytes": len(body), "page_kb": round(len(body) / 1024, 1),
+        "page_bytes": len(body),
+        "page_kb": round(len(body) / 1024, 1),
         "page_content_encoding": headers.get("Content-Encoding", "none"),
-        "page_gzip_bytes_for_information": len(gzip.compress(body, 6)), "ranking_rows_on_page": rows,
-        "assignments_page_ms": round(assignments_ms, 1), "assignments_page_kb": round(len(assignments_body) / 1024, 1),
-        "comments_page_ms": round(comments_ms, 1), "comments_page_kb": round(len(comments_body) / 1024, 1),
+        "page_gzip_bytes_for_information": len(gzip.compress(body, 6)),
+        "ranking_rows_on_page": rows,
+        "assignments_page_ms": round(assignments_ms, 1),
+        "assignments_page_kb": round(len(assignments_body) / 1024, 1),
+        "comments_page_ms": round(comments_ms, 1),
+        "comments_page_kb": round(len(comments_body) / 1024, 1),
         "healthz_p99_ms_alone": healthz_alone["p99_ms"],
-        "healthz_p50_ms_under_page_load": healthz["p50_ms"], "healthz_p99_ms_under_page_load": healthz["p99_ms"],
+        "healthz_p50_ms_under_page_load": healthz["p50_ms"],
+        "healthz_p99_ms_under_page_load": healthz["p99_ms"],
         "page_rps_while_healthz": loaded.get("rps"),
         "errors": page["errors"] + healthz["errors"] + loaded.get("errors", 0),
         # Other work on the machine skews every figure: the 1-minute load average at the end, for the reader.
-        "load_average_1min": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "cpus": os.cpu_count(),
     }
-    met = (page["p50_ms"] < 100 and len(body) <= 200 * 1024 and healthz["p99_ms"] < 50 and figures["errors"] == 0)
+    met = page["p50_ms"] < 100 and len(body) <= 200 * 1024 and healthz["p99_ms"] < 50 and figures["errors"] == 0
     report("ranking", engine, figures, TARGETS, met)
 
 

@@ -62,8 +62,16 @@ TARGETS = {"vote_ratio_to_bare": ">= 0.10", "vote_p99_ms": "< 100", "tally_ms": 
 
 # ---------------------------------------------------------------- seeding (shared with the durability test)
 
-async def seed_round(*, voters: int, ideas: int = N_IDEAS, slug: str = SLUG, code: str = "BV",
-                     votes_per_voter: int = VOTES_PER_VOTER, tally_round: bool = False) -> dict[str, Any]:
+
+async def seed_round(
+    *,
+    voters: int,
+    ideas: int = N_IDEAS,
+    slug: str = SLUG,
+    code: str = "BV",
+    votes_per_voter: int = VOTES_PER_VOTER,
+    tally_round: bool = False,
+) -> dict[str, Any]:
     """A commune, a published contest whose round is in its public vote now, ``ideas`` submitted
     ideas, the vote's rules and ``voters`` verified residents (bulk inserts).
 
@@ -74,47 +82,95 @@ async def seed_round(*, voters: int, ideas: int = N_IDEAS, slug: str = SLUG, cod
     from accounts.text import fold
     from contest.tables import Category, Contest, Idea, Round, VoteRules
 
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     day = dt.timedelta(days=1)
     commune = Commune(name=f"Xã {code}", slug=slug, code=code)
     await commune.save()
     hamlet = Hamlet(commune=commune.id, name="Thôn Một", population=5000, sort_order=0)
     await hamlet.save()
-    lead = User(username=f"lead@{slug}.vn", email=f"lead@{slug}.vn", password=DUMMY_HASH, full_name="Trưởng nhóm",
-                pseudonym=f"{code.lower()}lead", active=True, commune=commune.id, hamlet=hamlet.id, birth_year=2002,
-                created_at=now - 90 * day)
+    lead = User(
+        username=f"lead@{slug}.vn",
+        email=f"lead@{slug}.vn",
+        password=DUMMY_HASH,
+        full_name="Trưởng nhóm",
+        pseudonym=f"{code.lower()}lead",
+        active=True,
+        commune=commune.id,
+        hamlet=hamlet.id,
+        birth_year=2002,
+        created_at=now - 90 * day,
+    )
     await lead.save()
-    contest = Contest(commune=commune.id, title="Bình chọn ý tưởng", slug=slug, published=True,
-                      created_at=now - 90 * day)
+    contest = Contest(
+        commune=commune.id, title="Bình chọn ý tưởng", slug=slug, published=True, created_at=now - 90 * day
+    )
     await contest.save()
     # The round voted in now: submissions and judging are over, the public vote is open.
-    current = Round(contest=contest.id, name="Vòng chung kết", position=2, submission_opens=now - 60 * day,
-                    submission_closes=now - 30 * day, judging_closes=now - 20 * day, vote_opens=now - 1 * day,
-                    vote_closes=now + 7 * day, results_at=now + 10 * day)
+    current = Round(
+        contest=contest.id,
+        name="Vòng chung kết",
+        position=2,
+        submission_opens=now - 60 * day,
+        submission_closes=now - 30 * day,
+        judging_closes=now - 20 * day,
+        vote_opens=now - 1 * day,
+        vote_closes=now + 7 * day,
+        results_at=now + 10 * day,
+    )
     await current.save()
     earlier = None
     if tally_round:  # an earlier round whose vote is over (the app's current round stays the one above)
-        earlier = Round(contest=contest.id, name="Vòng trước", position=1, submission_opens=now - 200 * day,
-                        submission_closes=now - 170 * day, judging_closes=now - 160 * day,
-                        vote_opens=now - 159 * day, vote_closes=now - 150 * day, results_at=now - 140 * day)
+        earlier = Round(
+            contest=contest.id,
+            name="Vòng trước",
+            position=1,
+            submission_opens=now - 200 * day,
+            submission_closes=now - 170 * day,
+            judging_closes=now - 160 * day,
+            vote_opens=now - 159 * day,
+            vote_closes=now - 150 * day,
+            results_at=now - 140 * day,
+        )
         await earlier.save()
     category = Category(contest=contest.id, name="Chuyển đổi số", slug="cds", position=0)
     await category.save()
-    await VoteRules.insert(VoteRules(round=current.id, votes_per_voter=votes_per_voter, change_allowed=True,
-                                     live_tally=False, residents_only=True, jury_weight=0.7))
+    await VoteRules.insert(
+        VoteRules(
+            round=current.id,
+            votes_per_voter=votes_per_voter,
+            change_allowed=True,
+            live_tally=False,
+            residents_only=True,
+            jury_weight=0.7,
+        )
+    )
 
     def idea_rows(round_id: int, first: int) -> list:
         rows = []
         for n in range(first, first + ideas):
             idea_code = f"{code}-{now.year}-{n:03d}"
             title = f"Ý tưởng {n}: số hoá chợ quê"
-            rows.append(Idea(
-                contest=contest.id, round=round_id, code=idea_code, lead=lead.id, hamlet=hamlet.id,
-                category=category.id, title=title, summary="Giải pháp cho thôn.", problem="Vấn đề",
-                solution="Giải pháp", beneficiaries="Người dân", resources="Vật liệu", status="submitted",
-                submitted_at=now - 40 * day, created_at=now - 45 * day, updated_at=now - 40 * day,
-                search_text=" " + fold(f"{idea_code} {title}") + " ",
-            ))
+            rows.append(
+                Idea(
+                    contest=contest.id,
+                    round=round_id,
+                    code=idea_code,
+                    lead=lead.id,
+                    hamlet=hamlet.id,
+                    category=category.id,
+                    title=title,
+                    summary="Giải pháp cho thôn.",
+                    problem="Vấn đề",
+                    solution="Giải pháp",
+                    beneficiaries="Người dân",
+                    resources="Vật liệu",
+                    status="submitted",
+                    submitted_at=now - 40 * day,
+                    created_at=now - 45 * day,
+                    updated_at=now - 40 * day,
+                    search_text=" " + fold(f"{idea_code} {title}") + " ",
+                )
+            )
         return rows
 
     await Idea.insert(*idea_rows(current.id, 1))
@@ -126,38 +182,74 @@ async def seed_round(*, voters: int, ideas: int = N_IDEAS, slug: str = SLUG, cod
 
     batch = []
     for n in range(voters):
-        batch.append(User(
-            username=f"v{n:06d}@{slug}.vn", email=None, password=DUMMY_HASH, full_name=f"Cử tri {n}",
-            pseudonym=f"{code.lower()}{n:07d}", active=True, commune=commune.id, hamlet=hamlet.id, birth_year=1990,
-            created_at=now - 60 * day, verified_resident=True, verified_method="resident_list",
-            verified_at=now - 30 * day, terms_accepted_at=now - 60 * day, privacy_accepted_at=now - 60 * day,
-        ))
+        batch.append(
+            User(
+                username=f"v{n:06d}@{slug}.vn",
+                email=None,
+                password=DUMMY_HASH,
+                full_name=f"Cử tri {n}",
+                pseudonym=f"{code.lower()}{n:07d}",
+                active=True,
+                commune=commune.id,
+                hamlet=hamlet.id,
+                birth_year=1990,
+                created_at=now - 60 * day,
+                verified_resident=True,
+                verified_method="resident_list",
+                verified_at=now - 30 * day,
+                terms_accepted_at=now - 60 * day,
+                privacy_accepted_at=now - 60 * day,
+            )
+        )
         if len(batch) == 500:
             await User.insert(*batch)
             batch = []
     if batch:
         await User.insert(*batch)
-    voter_ids = [r["id"] for r in await User.select(User.id).where(
-        User.username.like(f"v%@{slug}.vn")).order_by(User.username)]
+    voter_ids = [
+        r["id"] for r in await User.select(User.id).where(User.username.like(f"v%@{slug}.vn")).order_by(User.username)
+    ]
     assert len(voter_ids) == voters, (len(voter_ids), voters)
     # A verified voter is linked to a line of the commune's resident list (one line each). The line
     # is found again by a temporary key in its indexed phone column, then the key is cleared.
     from accounts.tables import ResidentRecord
 
     for start in range(0, voters, 500):
-        await ResidentRecord.insert(*[ResidentRecord(
-            commune=commune.id, name_key=f"cu tri {n}", birth_year=1990, hamlet=hamlet.id, phone=f"+0{user_id}",
-            imported_at=now - 60 * day) for n, user_id in enumerate(voter_ids[start:start + 500], start=start)])
-    await User.raw("UPDATE users SET resident = (SELECT r.id FROM resident_record r WHERE r.commune = {} "
-                   "AND r.phone = '+0' || CAST(users.id AS TEXT)) WHERE commune = {} AND username LIKE {}",
-                   commune.id, commune.id, f"v%@{slug}.vn")
+        await ResidentRecord.insert(
+            *[
+                ResidentRecord(
+                    commune=commune.id,
+                    name_key=f"cu tri {n}",
+                    birth_year=1990,
+                    hamlet=hamlet.id,
+                    phone=f"+0{user_id}",
+                    imported_at=now - 60 * day,
+                )
+                for n, user_id in enumerate(voter_ids[start : start + 500], start=start)
+            ]
+        )
+    await User.raw(
+        "UPDATE users SET resident = (SELECT r.id FROM resident_record r WHERE r.commune = {} "
+        "AND r.phone = '+0' || CAST(users.id AS TEXT)) WHERE commune = {} AND username LIKE {}",
+        commune.id,
+        commune.id,
+        f"v%@{slug}.vn",
+    )
     await ResidentRecord.update({ResidentRecord.phone: None}).where(
-        (ResidentRecord.commune == commune.id) & ResidentRecord.phone.like("+0%"))
+        (ResidentRecord.commune == commune.id) & ResidentRecord.phone.like("+0%")
+    )
     if User._meta.db.engine_type == "postgres":
         await User.raw("ANALYZE")  # as after any bulk load: fresh statistics for the planner
-    return {"slug": slug, "contest": contest.id, "round": current.id, "codes": [r["code"] for r in idea_list],
-            "idea_ids": [r["id"] for r in idea_list], "voters": voter_ids,
-            "tally_round": earlier.id if earlier else None, "tally_ideas": tally_ideas}
+    return {
+        "slug": slug,
+        "contest": contest.id,
+        "round": current.id,
+        "codes": [r["code"] for r in idea_list],
+        "idea_ids": [r["id"] for r in idea_list],
+        "voters": voter_ids,
+        "tally_round": earlier.id if earlier else None,
+        "tally_ideas": tally_ideas,
+    }
 
 
 def session_value(user_id: int, session_version: int = 0, lang: str = "vi") -> bytes:
@@ -197,8 +289,10 @@ def csrf_pair(base_url: str, session: str | None = None) -> tuple[str, str]:
     Without ``session`` it is the login form (and the app keeps a new, empty session); with the id of
     a signed-in session it is the home page, whose header has the log-out form.
     """
-    request = urllib.request.Request(f"{base_url}/" if session else f"{base_url}/login",
-                                     headers={"Cookie": f"{SESSION_COOKIE}={session}"} if session else {})
+    request = urllib.request.Request(
+        f"{base_url}/" if session else f"{base_url}/login",
+        headers={"Cookie": f"{SESSION_COOKIE}={session}"} if session else {},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         html = response.read().decode()
         cookies = response.headers.get_all("Set-Cookie") or []
@@ -209,9 +303,15 @@ def csrf_pair(base_url: str, session: str | None = None) -> tuple[str, str]:
 
 def post_vote(base_url: str, slug: str, code: str, session_id: str, csrf: tuple[str, str]) -> tuple[int, dict]:
     request = urllib.request.Request(
-        f"{base_url}/contests/{slug}/vote/{code}", data=f"_csrf_token={csrf[1]}".encode(), method="POST",
-        headers={"Cookie": f"{SESSION_COOKIE}={session_id}; {CSRF_COOKIE}={csrf[0]}", "Accept": "application/json",
-                 "Content-Type": "application/x-www-form-urlencoded"})
+        f"{base_url}/contests/{slug}/vote/{code}",
+        data=f"_csrf_token={csrf[1]}".encode(),
+        method="POST",
+        headers={
+            "Cookie": f"{SESSION_COOKIE}={session_id}; {CSRF_COOKIE}={csrf[0]}",
+            "Accept": "application/json",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read())
@@ -221,6 +321,7 @@ def post_vote(base_url: str, slug: str, code: str, session_id: str, csrf: tuple[
 
 
 # ---------------------------------------------------------------- wrk
+
 
 def vote_script(*, slug: str, codes: list[str], prefix: str, voters: int, csrf: tuple[str, str]) -> str:
     """Lua for wrk: request i votes as voter i % voters for idea (i // voters + voter) % len(codes)."""
@@ -271,6 +372,7 @@ end
 
 # ---------------------------------------------------------------- the tally of 1,000,000 votes
 
+
 async def count_votes(round_id: int) -> int:
     from contest.tables import Vote
 
@@ -280,12 +382,14 @@ async def count_votes(round_id: int) -> int:
 async def bulk_votes(engine: str, env: dict[str, str], round_id: int, voters: list[int], ideas: list[int]) -> float:
     """Load len(voters) × len(ideas) votes into ``round_id`` and set its VoteCount rows; returns seconds."""
     started = time.perf_counter()
-    created = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=155)
+    created = dt.datetime.now(dt.UTC) - dt.timedelta(days=155)
     columns = ("round", "voter", "idea", "receipt", "created_at", "ip", "voided", "void_reason")
     # Receipts "T" + 9 digits: distinct, and never equal to a real one (10 upper-case hex digits).
     pairs = ((v, i) for v in voters for i in ideas)
-    count_sql = ("INSERT INTO vote_count (round, idea, votes) SELECT round, idea, COUNT(*) FROM vote "
-                 "WHERE round = {p} AND voided = {f} GROUP BY round, idea")
+    count_sql = (
+        "INSERT INTO vote_count (round, idea, votes) SELECT round, idea, COUNT(*) FROM vote "
+        "WHERE round = {p} AND voided = {f} GROUP BY round, idea"
+    )
     if engine == "postgres":
         import asyncpg
 
@@ -317,8 +421,11 @@ async def bulk_votes(engine: str, env: dict[str, str], round_id: int, voters: li
             with conn:
                 conn.executemany(
                     f"INSERT INTO vote ({', '.join(columns)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    ((round_id, voter, idea, f"T{n:09d}", stamp, "10.0.0.1", 0, "")
-                     for n, (voter, idea) in enumerate(pairs, 1)))
+                    (
+                        (round_id, voter, idea, f"T{n:09d}", stamp, "10.0.0.1", 0, "")
+                        for n, (voter, idea) in enumerate(pairs, 1)
+                    ),
+                )
                 conn.execute(count_sql.format(p="?", f="0"), (round_id,))
             conn.execute("ANALYZE")
         finally:
@@ -351,12 +458,16 @@ async def time_tally(round_id: int) -> dict[str, Any]:
     finally:
         if pooled:
             await db.close_connection_pool()
-    return {"tally_ms": round(statistics.median(tally_s) * 1000, 2),
-            "recount_ms": round(statistics.median(recount_s) * 1000, 1),
-            "tally_votes": sum(counts.values()), "tally_matches_recount": counts == recounted}
+    return {
+        "tally_ms": round(statistics.median(tally_s) * 1000, 2),
+        "recount_ms": round(statistics.median(recount_s) * 1000, 1),
+        "tally_votes": sum(counts.values()),
+        "tally_matches_recount": counts == recounted,
+    }
 
 
 # ---------------------------------------------------------------- the run
+
 
 def flush_redis(url: str) -> None:
     import redis
@@ -368,8 +479,9 @@ def flush_redis(url: str) -> None:
         client.close()
 
 
-def preflight(url: str, seeded: dict, csrf: tuple[str, str], sessions: list[str], first_user: int,
-              redis_url: str) -> int:
+def preflight(
+    url: str, seeded: dict, csrf: tuple[str, str], sessions: list[str], first_user: int, redis_url: str
+) -> int:
     """Check the hand-made sessions and the shared CSRF token before the load; returns the votes cast."""
     import redis
 
@@ -389,8 +501,11 @@ def preflight(url: str, seeded: dict, csrf: tuple[str, str], sessions: list[str]
     kept = json.loads(stored)
     kept.pop("_day", None)  # the app stamps the day it last wrote a session
     assert kept == json.loads(session_value(first_user)), (stored, session_value(first_user))
-    print(f"preflight: hand-made sessions accepted and kept by the app ({stored.decode()}); "
-          "one CSRF token served two voters; a repeated vote answered 409", file=sys.stderr)
+    print(
+        f"preflight: hand-made sessions accepted and kept by the app ({stored.decode()}); "
+        "one CSRF token served two voters; a repeated vote answered 409",
+        file=sys.stderr,
+    )
     return 2
 
 
@@ -411,9 +526,11 @@ def main() -> None:
         main_sessions = session_ids(main_prefix, N_VOTERS)
         warm_sessions = session_ids(warm_prefix, N_WARMUP)
         check_sessions = session_ids(check_prefix, 2)
-        sessions = {**dict(zip(main_sessions, voters[:N_VOTERS], strict=True)),
-                    **dict(zip(warm_sessions, voters[N_VOTERS:N_VOTERS + N_WARMUP], strict=True)),
-                    **dict(zip(check_sessions, voters[N_VOTERS + N_WARMUP:], strict=True))}
+        sessions = {
+            **dict(zip(main_sessions, voters[:N_VOTERS], strict=True)),
+            **dict(zip(warm_sessions, voters[N_VOTERS : N_VOTERS + N_WARMUP], strict=True)),
+            **dict(zip(check_sessions, voters[N_VOTERS + N_WARMUP :], strict=True)),
+        }
         write_sessions(redis_url, sessions)
 
         with serve("bench.bare_app:app", env) as bare_url:
@@ -423,23 +540,37 @@ def main() -> None:
             csrf = csrf_pair(url)
             cast_before = preflight(url, seeded, csrf, check_sessions, sessions[check_sessions[0]], redis_url)
             target = f"{url}/contests/{SLUG}/vote"
-            warm = wrk(target, seconds=WARMUP_SECONDS, connections=CONNECTIONS,
-                       script=vote_script(slug=SLUG, codes=seeded["codes"], prefix=warm_prefix, voters=N_WARMUP,
-                                          csrf=csrf))
-            run = wrk(target, seconds=SECONDS, connections=CONNECTIONS,
-                      script=vote_script(slug=SLUG, codes=seeded["codes"], prefix=main_prefix, voters=N_VOTERS,
-                                         csrf=csrf))
+            warm = wrk(
+                target,
+                seconds=WARMUP_SECONDS,
+                connections=CONNECTIONS,
+                script=vote_script(slug=SLUG, codes=seeded["codes"], prefix=warm_prefix, voters=N_WARMUP, csrf=csrf),
+            )
+            run = wrk(
+                target,
+                seconds=SECONDS,
+                connections=CONNECTIONS,
+                script=vote_script(slug=SLUG, codes=seeded["codes"], prefix=main_prefix, voters=N_VOTERS, csrf=csrf),
+            )
         # Servers stopped: every answered vote is committed; compare with what wrk saw.
         in_db = asyncio.run(count_votes(seeded["round"]))
         acknowledged = cast_before + warm["ok2xx"] + run["ok2xx"]
         unanswered = (warm["sent"] - warm["ok2xx"] - warm["non2xx"]) + (run["sent"] - run["ok2xx"] - run["non2xx"])
-        print(f"votes in the database: {in_db}; 2xx answers counted by the Lua hook: {acknowledged} "
-              f"(preflight {cast_before}, warm-up {warm['ok2xx']}, measured {run['ok2xx']}); requests made by the "
-              f"Lua hook but not answered when wrk stopped: {unanswered}", file=sys.stderr)
+        print(
+            f"votes in the database: {in_db}; 2xx answers counted by the Lua hook: {acknowledged} "
+            f"(preflight {cast_before}, warm-up {warm['ok2xx']}, measured {run['ok2xx']}); requests made by the "
+            f"Lua hook but not answered when wrk stopped: {unanswered}",
+            file=sys.stderr,
+        )
         votes_match = acknowledged <= in_db <= acknowledged + unanswered
         if in_db != acknowledged:
-            print("  the difference is the requests in flight when wrk stopped (the server committed them, "
-                  "wrk did not wait for their answers)" if votes_match else "  MISMATCH", file=sys.stderr)
+            print(
+                "  the difference is the requests in flight when wrk stopped (the server committed them, "
+                "wrk did not wait for their answers)"
+                if votes_match
+                else "  MISMATCH",
+                file=sys.stderr,
+            )
 
         bulk_s = asyncio.run(bulk_votes(engine, env, seeded["tally_round"], voters[:N_VOTERS], seeded["tally_ideas"]))
         timed = asyncio.run(time_tally(seeded["tally_round"]))
@@ -451,17 +582,36 @@ def main() -> None:
     votes_per_s = round(run["ok2xx"] / seconds, 1)
     errors = run["non2xx"] + run["socket_errors"] + warm["non2xx"] + warm["socket_errors"]
     figures = {
-        "voters": N_VOTERS, "ideas": N_IDEAS, "connections": CONNECTIONS, "workers": workers,
-        "bare_rps": bare["rps"], "votes_per_s": votes_per_s,
+        "voters": N_VOTERS,
+        "ideas": N_IDEAS,
+        "connections": CONNECTIONS,
+        "workers": workers,
+        "bare_rps": bare["rps"],
+        "votes_per_s": votes_per_s,
         "vote_ratio_to_bare": round(votes_per_s / bare["rps"], 3),
-        "vote_p50_ms": run["p50_ms"], "vote_p95_ms": run["p95_ms"], "vote_p99_ms": run["p99_ms"],
-        "votes_measured": run["ok2xx"], "errors": errors, "non2xx": run["non2xx"] + warm["non2xx"],
-        "votes_in_db": in_db, "votes_acknowledged": acknowledged, "votes_in_db_match_2xx": votes_match,
-        "tally_votes": timed["tally_votes"], "bulk_load_s": round(bulk_s, 1), "tally_ms": timed["tally_ms"],
-        "recount_ms": timed["recount_ms"], "tally_matches_recount": timed["tally_matches_recount"],
+        "vote_p50_ms": run["p50_ms"],
+        "vote_p95_ms": run["p95_ms"],
+        "vote_p99_ms": run["p99_ms"],
+        "votes_measured": run["ok2xx"],
+        "errors": errors,
+        "non2xx": run["non2xx"] + warm["non2xx"],
+        "votes_in_db": in_db,
+        "votes_acknowledged": acknowledged,
+        "votes_in_db_match_2xx": votes_match,
+        "tally_votes": timed["tally_votes"],
+        "bulk_load_s": round(bulk_s, 1),
+        "tally_ms": timed["tally_ms"],
+        "recount_ms": timed["recount_ms"],
+        "tally_matches_recount": timed["tally_matches_recount"],
     }
-    met = (figures["vote_ratio_to_bare"] >= 0.10 and run["p99_ms"] < 100 and timed["tally_ms"] < 50
-           and errors == 0 and votes_match and timed["tally_matches_recount"])
+    met = (
+        figures["vote_ratio_to_bare"] >= 0.10
+        and run["p99_ms"] < 100
+        and timed["tally_ms"] < 50
+        and errors == 0
+        and votes_match
+        and timed["tally_matches_recount"]
+    )
     report("vote", engine, figures, TARGETS, met)
 
 

@@ -53,16 +53,18 @@ class Figures:
 def _band_sql(year: int) -> str:
     year = int(year)
     age = f"({year} - u.birth_year)"
-    return (f"CASE WHEN u.birth_year IS NULL OR {age} < 0 OR {age} > 120 THEN '?' "
-            f"WHEN {age} < 16 THEN '<16' WHEN {age} <= 18 THEN '16–18' WHEN {age} <= 24 THEN '19–24' "
-            f"WHEN {age} <= 30 THEN '25–30' WHEN {age} <= 35 THEN '31–35' ELSE '>35' END")
+    return (
+        f"CASE WHEN u.birth_year IS NULL OR {age} < 0 OR {age} > 120 THEN '?' "
+        f"WHEN {age} < 16 THEN '<16' WHEN {age} <= 18 THEN '16–18' WHEN {age} <= 24 THEN '19–24' "
+        f"WHEN {age} <= 30 THEN '25–30' WHEN {age} <= 35 THEN '31–35' ELSE '>35' END"
+    )
 
 
 # People in the ideas submitted in the period: leads and accepted members, once per commune.
 _PEOPLE = (
     "SELECT c.commune AS commune, i.lead AS person FROM idea i JOIN contest c ON c.id = i.contest "
     "WHERE i.submitted_at >= {} AND i.submitted_at < {} "
-    "UNION SELECT c.commune, m.\"user\" FROM idea_member m JOIN idea i ON i.id = m.idea "
+    'UNION SELECT c.commune, m."user" FROM idea_member m JOIN idea i ON i.id = m.idea '
     "JOIN contest c ON c.id = i.contest WHERE m.status = 'accepted' AND m.\"user\" IS NOT NULL "
     "AND i.submitted_at >= {} AND i.submitted_at < {}"
 )
@@ -81,58 +83,108 @@ async def compute(period: Period) -> Figures:
         "contests": _q(
             "SELECT x.commune, COUNT(*) AS n FROM (SELECT c.id, c.commune, MIN(r.submission_opens) AS s, "
             "MAX(r.results_at) AS e FROM contest c JOIN contest_round r ON r.contest = c.id WHERE c.published = {} "
-            "GROUP BY c.id, c.commune) x WHERE x.s < {} AND x.e >= {} GROUP BY x.commune", True, e, s),
+            "GROUP BY c.id, c.commune) x WHERE x.s < {} AND x.e >= {} GROUP BY x.commune",
+            True,
+            e,
+            s,
+        ),
         "ideas": _q(
             "SELECT c.commune, COUNT(*) AS n FROM idea i JOIN contest c ON c.id = i.contest "
-            "WHERE i.submitted_at >= {} AND i.submitted_at < {} GROUP BY c.commune", s, e),
+            "WHERE i.submitted_at >= {} AND i.submitted_at < {} GROUP BY c.commune",
+            s,
+            e,
+        ),
         "youth": _q(
             f"SELECT p.commune, {band} AS band, COUNT(*) AS n FROM ({_PEOPLE}) p JOIN users u ON u.id = p.person "
-            "GROUP BY p.commune, band", s, e, s, e),
+            "GROUP BY p.commune, band",
+            s,
+            e,
+            s,
+            e,
+        ),
         "youth_city": _q(
             f"SELECT {band} AS band, COUNT(DISTINCT p.person) AS n FROM ({_PEOPLE}) p JOIN users u ON u.id = p.person "
-            "GROUP BY band", s, e, s, e),
+            "GROUP BY band",
+            s,
+            e,
+            s,
+            e,
+        ),
         "judges": _q(
             "SELECT c.commune, COUNT(DISTINCT sh.judge) AS n FROM score_sheet sh JOIN contest_round r ON r.id = sh.round "
             "JOIN contest c ON c.id = r.contest WHERE sh.status = 'submitted' AND sh.submitted_at >= {} "
-            "AND sh.submitted_at < {} GROUP BY c.commune", s, e),
+            "AND sh.submitted_at < {} GROUP BY c.commune",
+            s,
+            e,
+        ),
         "judges_city": _q(
             "SELECT COUNT(DISTINCT sh.judge) AS n FROM score_sheet sh WHERE sh.status = 'submitted' "
-            "AND sh.submitted_at >= {} AND sh.submitted_at < {}", s, e),
+            "AND sh.submitted_at >= {} AND sh.submitted_at < {}",
+            s,
+            e,
+        ),
         "mentors": _q(
             "SELECT c.commune, COUNT(DISTINCT ms.mentor) AS n, COUNT(*) AS mentorships FROM mentorship ms "
             "JOIN idea i ON i.id = ms.idea JOIN contest c ON c.id = i.contest WHERE ms.started_at < {} "
-            "AND (ms.ended_at IS NULL OR ms.ended_at >= {}) GROUP BY c.commune", e, s),
+            "AND (ms.ended_at IS NULL OR ms.ended_at >= {}) GROUP BY c.commune",
+            e,
+            s,
+        ),
         "mentors_city": _q(
             "SELECT COUNT(DISTINCT ms.mentor) AS n FROM mentorship ms WHERE ms.started_at < {} "
-            "AND (ms.ended_at IS NULL OR ms.ended_at >= {})", e, s),
+            "AND (ms.ended_at IS NULL OR ms.ended_at >= {})",
+            e,
+            s,
+        ),
         "votes": _q(
             "SELECT c.commune, COUNT(*) AS n, COUNT(DISTINCT v.voter) AS voters FROM vote v "
             "JOIN contest_round r ON r.id = v.round JOIN contest c ON c.id = r.contest "
-            "WHERE v.voided = {} AND v.created_at >= {} AND v.created_at < {} GROUP BY c.commune", False, s, e),
+            "WHERE v.voided = {} AND v.created_at >= {} AND v.created_at < {} GROUP BY c.commune",
+            False,
+            s,
+            e,
+        ),
         "voters_city": _q(
             "SELECT COUNT(DISTINCT v.voter) AS n FROM vote v WHERE v.voided = {} AND v.created_at >= {} "
-            "AND v.created_at < {}", False, s, e),
+            "AND v.created_at < {}",
+            False,
+            s,
+            e,
+        ),
         "residents": _q(
             "SELECT commune, COUNT(*) AS n FROM users WHERE verified_resident = {} AND resident IS NOT NULL "
-            "AND deleted_at IS NULL AND commune IS NOT NULL GROUP BY commune", True),
+            "AND deleted_at IS NULL AND commune IS NOT NULL GROUP BY commune",
+            True,
+        ),
         "pipeline": _q(
             "SELECT c.commune, inc.stage, inc.outcome, COUNT(*) AS n FROM incubation inc JOIN idea i ON i.id = inc.idea "
-            "JOIN contest c ON c.id = i.contest GROUP BY c.commune, inc.stage, inc.outcome"),
+            "JOIN contest c ON c.id = i.contest GROUP BY c.commune, inc.stage, inc.outcome"
+        ),
         "workshops": _q(
             "SELECT w.commune, COUNT(DISTINCT w.id) AS n, "
             "COALESCE(SUM(CASE WHEN wr.attended = {} THEN 1 ELSE 0 END), 0) AS attended FROM workshop w "
             "LEFT JOIN workshop_registration wr ON wr.workshop = w.id WHERE w.published = {} AND w.starts_at >= {} "
-            "AND w.starts_at < {} GROUP BY w.commune", True, True, s, e),
+            "AND w.starts_at < {} GROUP BY w.commune",
+            True,
+            True,
+            s,
+            e,
+        ),
         "pledges": _q(
             "SELECT c.commune, COUNT(*) AS n, COALESCE(SUM(p.value_vnd), 0) AS pledged, "
             "COALESCE(SUM(CASE WHEN p.delivered = {} THEN COALESCE(p.delivered_value_vnd, 0) ELSE 0 END), 0) "
             "AS delivered, COALESCE(SUM(p.hours), 0) AS hours, "
             "COALESCE(SUM(CASE WHEN p.delivered = {} THEN COALESCE(p.delivered_hours, 0) ELSE 0 END), 0) "
             "AS delivered_hours FROM sponsor_pledge p JOIN contest c ON c.id = p.contest "
-            "WHERE p.created_at >= {} AND p.created_at < {} GROUP BY c.commune", True, True, s, e),
+            "WHERE p.created_at >= {} AND p.created_at < {} GROUP BY c.commune",
+            True,
+            True,
+            s,
+            e,
+        ),
     }
     names = list(queries)
-    results = dict(zip(names, await asyncio.gather(*queries.values())))
+    results = dict(zip(names, await asyncio.gather(*queries.values()), strict=False))
     return shape(period, results)
 
 
@@ -146,8 +198,9 @@ def shape(period: Period, results: dict[str, list[dict[str, Any]]]) -> Figures:
     votes = _by_commune(results["votes"])
     voters = _by_commune(results["votes"], "voters")
     mentorships = _by_commune(results["mentors"], "mentorships")
-    pledge_figures = {key: _by_commune(results["pledges"], key)
-                      for key in ("n", "pledged", "delivered", "hours", "delivered_hours")}
+    pledge_figures = {
+        key: _by_commune(results["pledges"], key) for key in ("n", "pledged", "delivered", "hours", "delivered_hours")
+    }
     workshops = _by_commune(results["workshops"])
     attendance = _by_commune(results["workshops"], "attended")
     youth_by_age: dict[int | None, dict[str, int]] = {}
@@ -169,14 +222,16 @@ def shape(period: Period, results: dict[str, list[dict[str, Any]]]) -> Figures:
         row = {
             **{name: simple[name].get(commune_id, 0) for name in simple},
             "youth": sum(youth_by_age.get(commune_id, {}).values()),
-            "votes": votes.get(commune_id, 0), "voters": voters.get(commune_id, 0),
+            "votes": votes.get(commune_id, 0),
+            "voters": voters.get(commune_id, 0),
             "mentorships": mentorships.get(commune_id, 0),
             "pledges": pledge_figures["n"].get(commune_id, 0),
             "pledged": pledge_figures["pledged"].get(commune_id, 0),
             "delivered": pledge_figures["delivered"].get(commune_id, 0),
             "pledged_hours": pledge_figures["hours"].get(commune_id, 0),
             "delivered_hours": pledge_figures["delivered_hours"].get(commune_id, 0),
-            "workshops": workshops.get(commune_id, 0), "attendance": attendance.get(commune_id, 0),
+            "workshops": workshops.get(commune_id, 0),
+            "attendance": attendance.get(commune_id, 0),
             **{f"stage_{s}": stages.get(s, 0) for s in STAGES},
             **{f"venture_{v}": stages.get(v, 0) for v in VENTURES},
         }
@@ -185,8 +240,11 @@ def shape(period: Period, results: dict[str, list[dict[str, Any]]]) -> Figures:
         return row
 
     communes = [{"id": c["id"], "name": c["name"], "slug": c["slug"], **row_of(c["id"])} for c in results["communes"]]
-    city: dict[str, Any] = {key: sum(c[key] for c in communes) for key in communes[0] if key not in (
-        "id", "name", "slug", "turnout")} if communes else {}
+    city: dict[str, Any] = (
+        {key: sum(c[key] for c in communes) for key in communes[0] if key not in ("id", "name", "slug", "turnout")}
+        if communes
+        else {}
+    )
     if communes:
         city["youth"] = sum(youth_by_age[None].values())
         city["judges"] = int(results["judges_city"][0]["n"] or 0)

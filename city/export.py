@@ -25,8 +25,11 @@ def _vi(msgid: str, **params: Any) -> str:
 
 def preamble(figures: Figures, extracted: dt.datetime) -> list[list[str]]:
     first, last = figures.period.text()
-    return [[_vi(TITLE)], [_vi(N_("Period: from %(first)s to %(last)s"), first=first, last=last)],
-            [_vi(N_("Extracted on %(when)s (Hà Nội time)"), when=format_local(extracted))]]
+    return [
+        [_vi(TITLE)],
+        [_vi(N_("Period: from %(first)s to %(last)s"), first=first, last=last)],
+        [_vi(N_("Extracted on %(when)s (Hà Nội time)"), when=format_local(extracted))],
+    ]
 
 
 def sheets(figures: Figures) -> list[tuple[str, list[str], list[list[Any]]]]:
@@ -48,22 +51,55 @@ def sheets(figures: Figures) -> list[tuple[str, list[str], list[list[Any]]]]:
         bands = figures.youth_by_age.get(c["id"], dict.fromkeys(AGE_BANDS, 0))
         youth_rows.append([c["name"], *(bands.get(b, 0) for b in AGE_BANDS), sum(bands.values())])
     out.append((_vi(N_("Youth by age")), [commune, *[_band(b) for b in AGE_BANDS], _vi(N_("Total"))], youth_rows))
-    out.append((_vi(N_("Judges and mentors")), *table(
-        ["judges", "mentors", "mentorships"],
-        [_vi(COLUMNS["judges"]), _vi(COLUMNS["mentors"]), _vi(N_("Mentorships"))])))
-    out.append((_vi(N_("Public votes")), *table(
-        ["votes", "voters", "residents", "turnout"],
-        [_vi(COLUMNS[k]) for k in ("votes", "voters", "residents", "turnout")])))
-    out.append((_vi(N_("Incubation")), *table(
-        [f"stage_{s}" for s in STAGES] + [f"venture_{v}" for v in VENTURES],
-        [_vi(STAGE_LABELS[s]) for s in STAGES] + [_vi(N_("Launched as: %(kind)s"), kind=_vi(VENTURE_LABELS[v]))
-                                                   for v in VENTURES])))
-    out.append((_vi(N_("Sponsors")), *table(
-        ["pledges", "pledged", "delivered", "pledged_hours", "delivered_hours"],
-        [_vi(N_("Pledges")), _vi(COLUMNS["pledged"]), _vi(COLUMNS["delivered"]), _vi(N_("Expertise hours pledged")),
-         _vi(N_("Expertise hours delivered"))])))
-    out.append((_vi(N_("Workshops")), *table(
-        ["workshops", "attendance"], [_vi(COLUMNS["workshops"]), _vi(COLUMNS["attendance"])])))
+    out.append(
+        (
+            _vi(N_("Judges and mentors")),
+            *table(
+                ["judges", "mentors", "mentorships"],
+                [_vi(COLUMNS["judges"]), _vi(COLUMNS["mentors"]), _vi(N_("Mentorships"))],
+            ),
+        )
+    )
+    out.append(
+        (
+            _vi(N_("Public votes")),
+            *table(
+                ["votes", "voters", "residents", "turnout"],
+                [_vi(COLUMNS[k]) for k in ("votes", "voters", "residents", "turnout")],
+            ),
+        )
+    )
+    out.append(
+        (
+            _vi(N_("Incubation")),
+            *table(
+                [f"stage_{s}" for s in STAGES] + [f"venture_{v}" for v in VENTURES],
+                [_vi(STAGE_LABELS[s]) for s in STAGES]
+                + [_vi(N_("Launched as: %(kind)s"), kind=_vi(VENTURE_LABELS[v])) for v in VENTURES],
+            ),
+        )
+    )
+    out.append(
+        (
+            _vi(N_("Sponsors")),
+            *table(
+                ["pledges", "pledged", "delivered", "pledged_hours", "delivered_hours"],
+                [
+                    _vi(N_("Pledges")),
+                    _vi(COLUMNS["pledged"]),
+                    _vi(COLUMNS["delivered"]),
+                    _vi(N_("Expertise hours pledged")),
+                    _vi(N_("Expertise hours delivered")),
+                ],
+            ),
+        )
+    )
+    out.append(
+        (
+            _vi(N_("Workshops")),
+            *table(["workshops", "attendance"], [_vi(COLUMNS["workshops"]), _vi(COLUMNS["attendance"])]),
+        )
+    )
     return out
 
 
@@ -121,5 +157,3 @@ def csv(figures: Figures, extracted: dt.datetime) -> bytes:
 
 def filename(figures: Figures, ext: str) -> str:
     return f"so-lieu-cac-xa-{figures.period.first:%Y%m%d}-{figures.period.last:%Y%m%d}.{ext}"
-
-

@@ -53,8 +53,9 @@ def _parse(text: str) -> tuple[dt.date | None, tuple[str, dict] | None]:
         return None, (MSG_NO_SUCH_DATE, {"value": value})
 
 
-def parse_period(first: str | None, last: str | None, *, now: dt.datetime
-                 ) -> tuple[Period, dict[str, tuple[str, dict]]]:
+def parse_period(
+    first: str | None, last: str | None, *, now: dt.datetime
+) -> tuple[Period, dict[str, tuple[str, dict]]]:
     """The period typed (empty fields take the default's day); with errors by field, the default period."""
     default = default_period(now)
     errors: dict[str, tuple[str, dict]] = {}

@@ -18,10 +18,19 @@ from accounts.text import as_id, clean_line
 from city.tables import Pledge, PledgeKind, Sponsor, SponsorKind
 from contest.tables import Award, Contest
 
-SPONSOR_KINDS = {"firm": N_("Firm"), "cooperative": N_("Cooperative"), "household": N_("Household business"),
-                 "school": N_("School")}
-PLEDGE_KINDS = {"prize_money": N_("Prize money"), "prize_in_kind": N_("Prize in kind"), "space": N_("Space"),
-                "equipment": N_("Equipment"), "expertise": N_("Expertise hours")}
+SPONSOR_KINDS = {
+    "firm": N_("Firm"),
+    "cooperative": N_("Cooperative"),
+    "household": N_("Household business"),
+    "school": N_("School"),
+}
+PLEDGE_KINDS = {
+    "prize_money": N_("Prize money"),
+    "prize_in_kind": N_("Prize in kind"),
+    "space": N_("Space"),
+    "equipment": N_("Equipment"),
+    "expertise": N_("Expertise hours"),
+}
 MSG_NAME = N_("Give the sponsor's name (at most 200 characters).")
 MSG_KIND = N_("Choose what kind of sponsor this is.")
 MSG_COMMUNE = N_("Choose the commune this sponsor supports.")
@@ -57,16 +66,16 @@ def _hours(text: str | None, field: str, errors: dict[str, str]) -> int | None:
 
 
 async def sponsors_of(scope: Scope) -> list[dict[str, Any]]:
-    query = Sponsor.select(Sponsor.id, Sponsor.name, Sponsor.kind, Sponsor.logo, Sponsor.commune,
-                           Sponsor.commune.name)
+    query = Sponsor.select(Sponsor.id, Sponsor.name, Sponsor.kind, Sponsor.logo, Sponsor.commune, Sponsor.commune.name)
     if not scope.everywhere:
         query = query.where(Sponsor.commune.is_in(sorted(scope.communes) or [-1]))
     return await query.order_by(Sponsor.name)
 
 
 async def pledges_in(scope: Scope) -> list[dict[str, Any]]:
-    query = Pledge.select(Pledge.all_columns(), Pledge.sponsor.name, Pledge.contest.title, Pledge.contest.slug,
-                          Pledge.award.name)
+    query = Pledge.select(
+        Pledge.all_columns(), Pledge.sponsor.name, Pledge.contest.title, Pledge.contest.slug, Pledge.award.name
+    )
     if not scope.everywhere:
         query = query.where(Pledge.contest.commune.is_in(sorted(scope.communes) or [-1]))
     return await query.order_by(Pledge.created_at, ascending=False)
@@ -88,16 +97,23 @@ async def create_sponsor(values: dict[str, str], *, logo: str, actor_id: int, no
     if errors:
         raise ValidationFailed(errors)
     async with atomic(Sponsor._meta.db):
-        sponsor = Sponsor(commune=commune_id, name=name, kind=SponsorKind(kind).value, logo=logo, created_by=actor_id,
-                          created_at=now)
+        sponsor = Sponsor(
+            commune=commune_id, name=name, kind=SponsorKind(kind).value, logo=logo, created_by=actor_id, created_at=now
+        )
         await sponsor.save()
-        await audit.record("sponsor.created", actor_id=actor_id, target_type="sponsor", target_id=sponsor.id,
-                           commune_id=commune_id, now=now, data={"name": name, "kind": kind})
+        await audit.record(
+            "sponsor.created",
+            actor_id=actor_id,
+            target_type="sponsor",
+            target_id=sponsor.id,
+            commune_id=commune_id,
+            now=now,
+            data={"name": name, "kind": kind},
+        )
     return sponsor.id
 
 
-async def add_pledge(sponsor_id: int, values: dict[str, str], *, actor_id: int, now: dt.datetime,
-                     scope: Scope) -> int:
+async def add_pledge(sponsor_id: int, values: dict[str, str], *, actor_id: int, now: dt.datetime, scope: Scope) -> int:
     """A sponsor's pledge to a contest of its commune; it may fund one of the contest's awards."""
     sponsor = await load(Sponsor, sponsor_id, scope, Sponsor.id, Sponsor.commune)
     errors: dict[str, str] = {}
@@ -108,8 +124,11 @@ async def add_pledge(sponsor_id: int, values: dict[str, str], *, actor_id: int, 
     contest = None
     if contest_id is not None:
         # A contest of the sponsor's own commune (the sponsor was loaded within the caller's scope).
-        contest = await Contest.select(Contest.id).where(
-            (Contest.id == contest_id) & (Contest.commune == sponsor["commune"])).first()
+        contest = (
+            await Contest.select(Contest.id)
+            .where((Contest.id == contest_id) & (Contest.commune == sponsor["commune"]))
+            .first()
+        )
     if contest is None:
         errors["contest"] = MSG_CONTEST
     description = clean_line(values.get("description", "")).strip()
@@ -126,8 +145,11 @@ async def add_pledge(sponsor_id: int, values: dict[str, str], *, actor_id: int, 
     award_id = None
     raw_award = (values.get("award") or "").strip()
     if raw_award and contest is not None:
-        award = await Award.select(Award.id).where(
-            (Award.id == (as_id(raw_award) or -1)) & (Award.contest == contest["id"])).first()
+        award = (
+            await Award.select(Award.id)
+            .where((Award.id == (as_id(raw_award) or -1)) & (Award.contest == contest["id"]))
+            .first()
+        )
         if award is None:
             errors["award"] = MSG_AWARD
         else:
@@ -135,21 +157,43 @@ async def add_pledge(sponsor_id: int, values: dict[str, str], *, actor_id: int, 
     if errors:
         raise ValidationFailed(errors)
     async with atomic(Pledge._meta.db):
-        pledge = Pledge(sponsor=sponsor["id"], contest=contest["id"], kind=PledgeKind(kind).value,
-                        description=description, value_vnd=value, hours=hours, award=award_id, created_at=now)
+        pledge = Pledge(
+            sponsor=sponsor["id"],
+            contest=contest["id"],
+            kind=PledgeKind(kind).value,
+            description=description,
+            value_vnd=value,
+            hours=hours,
+            award=award_id,
+            created_at=now,
+        )
         await pledge.save()
-        await audit.record("sponsor.pledged", actor_id=actor_id, target_type="pledge", target_id=pledge.id,
-                           commune_id=sponsor["commune"], now=now,
-                           data={"sponsor": sponsor["id"], "contest": contest["id"], "kind": kind, "value_vnd": value,
-                                 "hours": hours, "award": award_id})
+        await audit.record(
+            "sponsor.pledged",
+            actor_id=actor_id,
+            target_type="pledge",
+            target_id=pledge.id,
+            commune_id=sponsor["commune"],
+            now=now,
+            data={
+                "sponsor": sponsor["id"],
+                "contest": contest["id"],
+                "kind": kind,
+                "value_vnd": value,
+                "hours": hours,
+                "award": award_id,
+            },
+        )
     return pledge.id
 
 
-async def mark_delivered(pledge_id: int, values: dict[str, str], *, actor_id: int, now: dt.datetime,
-                         scope: Scope) -> None:
+async def mark_delivered(
+    pledge_id: int, values: dict[str, str], *, actor_id: int, now: dt.datetime, scope: Scope
+) -> None:
     """Record what a pledge delivered (by default all that was pledged)."""
-    pledge = await load(Pledge, pledge_id, scope, Pledge.id, Pledge.value_vnd, Pledge.hours, Pledge.delivered,
-                        Pledge.contest.commune)
+    pledge = await load(
+        Pledge, pledge_id, scope, Pledge.id, Pledge.value_vnd, Pledge.hours, Pledge.delivered, Pledge.contest.commune
+    )
     errors: dict[str, str] = {}
     value = _money(values.get("delivered_value_vnd"), "delivered_value_vnd", errors)
     hours = _hours(values.get("delivered_hours"), "delivered_hours", errors)
@@ -160,20 +204,45 @@ async def mark_delivered(pledge_id: int, values: dict[str, str], *, actor_id: in
     value = value if value is not None else pledge["value_vnd"]
     hours = hours if hours is not None else pledge["hours"]
     async with atomic(Pledge._meta.db):
-        await Pledge.update({Pledge.delivered: True, Pledge.delivered_value_vnd: value, Pledge.delivered_hours: hours,
-                             Pledge.delivered_at: now}).where(Pledge.id == pledge["id"])
-        await audit.record("sponsor.delivered", actor_id=actor_id, target_type="pledge", target_id=pledge["id"],
-                           commune_id=pledge["contest.commune"], now=now,
-                           data={"delivered_value_vnd": value, "delivered_hours": hours})
+        await Pledge.update(
+            {
+                Pledge.delivered: True,
+                Pledge.delivered_value_vnd: value,
+                Pledge.delivered_hours: hours,
+                Pledge.delivered_at: now,
+            }
+        ).where(Pledge.id == pledge["id"])
+        await audit.record(
+            "sponsor.delivered",
+            actor_id=actor_id,
+            target_type="pledge",
+            target_id=pledge["id"],
+            commune_id=pledge["contest.commune"],
+            now=now,
+            data={"delivered_value_vnd": value, "delivered_hours": hours},
+        )
 
 
 async def pledges_of_contest(contest_id: int) -> list[dict[str, Any]]:
     """What the sponsors pledged to a contest, for its public pages (name, logo, what, the award it funds)."""
-    return await Pledge.select(
-        Pledge.id, Pledge.kind, Pledge.description, Pledge.value_vnd, Pledge.hours, Pledge.delivered,
-        Pledge.sponsor.id, Pledge.sponsor.name, Pledge.sponsor.kind, Pledge.sponsor.logo, Pledge.award,
-        Pledge.award.name,
-    ).where(Pledge.contest == contest_id).order_by(Pledge.id)
+    return (
+        await Pledge.select(
+            Pledge.id,
+            Pledge.kind,
+            Pledge.description,
+            Pledge.value_vnd,
+            Pledge.hours,
+            Pledge.delivered,
+            Pledge.sponsor.id,
+            Pledge.sponsor.name,
+            Pledge.sponsor.kind,
+            Pledge.sponsor.logo,
+            Pledge.award,
+            Pledge.award.name,
+        )
+        .where(Pledge.contest == contest_id)
+        .order_by(Pledge.id)
+    )
 
 
 async def logo_of(sponsor_id: int) -> str:

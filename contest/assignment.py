@@ -60,16 +60,14 @@ CAPACITY_WITH_ANCHORS = N_(
     "need %(needed)s reviews, but %(judges)s judges × at most %(upper)s entries give only %(capacity)s."
 )
 CAPACITY_AFTER_CONFLICTS = N_(
-    "Counting conflicts of interest, the judges can give at most %(capacity)s reviews, "
-    "but %(needed)s are needed."
+    "Counting conflicts of interest, the judges can give at most %(capacity)s reviews, but %(needed)s are needed."
 )
 SUPPLY = N_(
     "%(judges)s judges × at least %(lower)s entries need %(demand)s reviews, "
     "but there are only %(needed)s reviews to give."
 )
 JUDGE_OVERLOADED = N_(
-    "Judge %(judge)s already has %(load)s entries (anchor and locked ones), "
-    "more than the maximum of %(upper)s."
+    "Judge %(judge)s already has %(load)s entries (anchor and locked ones), more than the maximum of %(upper)s."
 )
 JUDGE_UNDERLOADED = N_(
     "Judge %(judge)s can score at most %(possible)s entries without a conflict of interest, "
@@ -227,11 +225,13 @@ def check_feasible(problem: Problem) -> None:
         raise AssignmentInfeasible(BOUNDS_CROSSED, lower=lower, upper=upper)
     needed = p.needed
     if needed > n_judges * upper:
-        params = dict(entries=len(p.entries), k=k, needed=needed, judges=n_judges, upper=upper,
-                      capacity=n_judges * upper)
+        params = dict(
+            entries=len(p.entries), k=k, needed=needed, judges=n_judges, upper=upper, capacity=n_judges * upper
+        )
         if anchors:
-            raise AssignmentInfeasible(CAPACITY_WITH_ANCHORS, **{**params, "entries": len(regular),
-                                                                 "anchor_reviews": p.anchor_reviews})
+            raise AssignmentInfeasible(
+                CAPACITY_WITH_ANCHORS, **{**params, "entries": len(regular), "anchor_reviews": p.anchor_reviews}
+            )
         raise AssignmentInfeasible(CAPACITY, **params)
     if n_judges * lower > needed:
         raise AssignmentInfeasible(SUPPLY, judges=n_judges, lower=lower, demand=n_judges * lower, needed=needed)
@@ -271,8 +271,11 @@ def solve(problem: Problem) -> Solution:
         ji, ei = np.array(pairs, dtype=np.int64).T
         allowed[ji, ei] = False
     affinity = np.zeros((n_judges, n_entries))
-    known = [(judge_index[j], entry_index[e], float(a)) for (j, e), a in p.affinity.items()
-             if j in judge_index and e in entry_index]
+    known = [
+        (judge_index[j], entry_index[e], float(a))
+        for (j, e), a in p.affinity.items()
+        if j in judge_index and e in entry_index
+    ]
     if known:
         rows = np.array(known)
         values = rows[:, 2]
@@ -307,7 +310,7 @@ def solve(problem: Problem) -> Solution:
 
     # Tie-breaks (small integers), then the affinity weight that outweighs them all together.
     in_window = (var_judge - var_col) % n_judges < k
-    mixed = (var_judge.astype(np.uint64) * np.uint64(2654435761) + var_col.astype(np.uint64) * np.uint64(40503))
+    mixed = var_judge.astype(np.uint64) * np.uint64(2654435761) + var_col.astype(np.uint64) * np.uint64(40503)
     pseudo_random = ((mixed >> np.uint64(7)) % np.uint64(_HASH_RANGE)).astype(np.int64)
     tie_break = np.where(in_window, 0, _WINDOW_COST) + pseudo_random
     weight = flow_total * (_HASH_RANGE + _WINDOW_COST + _LINK_COST + _OVERLOAD_COST) + 1
@@ -373,7 +376,7 @@ def solve(problem: Problem) -> Solution:
     if components > 1:
         note, params = _why_split(p, allowed, is_anchor, components)
     all_judge, all_entry = np.nonzero(linker.assigned)
-    result_pairs = frozenset(zip((judges[i] for i in all_judge), (entries[i] for i in all_entry)))
+    result_pairs = frozenset(zip((judges[i] for i in all_judge), (entries[i] for i in all_entry), strict=False))
     total = float(affinity[all_judge, all_entry].sum())
     _verify(p, result_pairs, upper)
     return Solution(result_pairs, total, time.perf_counter() - started, components, note, params)
@@ -410,8 +413,9 @@ class _Linker:
     none does (or at the deadline: ``_LINK_SECONDS`` for all the linking of one solve).
     """
 
-    def __init__(self, assigned, allowed, affinity, frozen, lower: int, upper: int, deadline: float,
-                 floor: int = 1) -> None:
+    def __init__(
+        self, assigned, allowed, affinity, frozen, lower: int, upper: int, deadline: float, floor: int = 1
+    ) -> None:
         self.assigned = assigned.copy()
         self.allowed, self.affinity, self.frozen = allowed, affinity, frozen
         self.lower, self.upper, self.deadline, self.floor = lower, upper, deadline, floor
@@ -436,12 +440,11 @@ class _Linker:
         for group in np.argsort(sizes, kind="stable"):  # smallest group first
             inside = np.flatnonzero(entry_group == group)
             movable = a[:, inside] & ~self.frozen[:, inside]
-            for j1, col in zip(*np.nonzero(movable)):
+            for j1, col in zip(*np.nonzero(movable), strict=False):
                 if time.perf_counter() > deadline:
                     return None
                 e1 = inside[col]
-                outside = np.flatnonzero((judge_group != group) & (judge_group >= 0) & self.allowed[:, e1]
-                                         & ~a[:, e1])
+                outside = np.flatnonzero((judge_group != group) & (judge_group >= 0) & self.allowed[:, e1] & ~a[:, e1])
                 for j in outside[self._same(outside, e1, j1)]:
                     chain = self._room_for(j, j1, e1, loads)
                     if chain is None:
@@ -498,7 +501,7 @@ def _why_split(p: Problem, allowed: np.ndarray, is_anchor: np.ndarray, groups: i
     if p.k == 1 and not is_anchor.any():
         return SPLIT_ONE_JUDGE, {"groups": groups}
     possible, _, _ = components_of(allowed)
-    if 1 < possible and groups <= possible:
+    if possible > 1 and groups <= possible:
         return SPLIT_BY_CONFLICTS, {"groups": groups}
     return SPLIT_AT_OPTIMUM, {"groups": groups}
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from accounts import audit, events, limits
 from accounts.engine import atomic
-from accounts.errors import NotFound, ValidationFailed
+from accounts.errors import ValidationFailed
 from accounts.i18n import N_
 from accounts.scope import Scope, load
 from accounts.tables import Commune
@@ -98,22 +98,44 @@ class ContestForm:
                 row.remove = bool(value)
             else:
                 setattr(row, part, str(value or ""))
-        text = {name: str(data.get(name) or "") for name in (
-            "title", "slug", "tagline", "description", "rules", "prizes", "min_age", "max_age",
-            "max_ideas_per_person", "commune")}
-        return cls(**text, residents_only=bool(data.get("residents_only")),
-                   categories=[rows[i] for i in sorted(rows)][:MAX_CATEGORIES + EMPTY_CATEGORY_ROWS])
+        text = {
+            name: str(data.get(name) or "")
+            for name in (
+                "title",
+                "slug",
+                "tagline",
+                "description",
+                "rules",
+                "prizes",
+                "min_age",
+                "max_age",
+                "max_ideas_per_person",
+                "commune",
+            )
+        }
+        return cls(
+            **text,
+            residents_only=bool(data.get("residents_only")),
+            categories=[rows[i] for i in sorted(rows)][: MAX_CATEGORIES + EMPTY_CATEGORY_ROWS],
+        )
 
     @classmethod
     def of_contest(cls, contest: dict[str, Any], categories: list[dict[str, Any]]) -> ContestForm:
         return cls(
-            title=contest["title"], slug=contest["slug"], tagline=contest["tagline"],
-            description=contest["description"], rules=contest["rules"], prizes=contest["prizes"],
-            min_age=str(contest["min_age"]), max_age=str(contest["max_age"]),
+            title=contest["title"],
+            slug=contest["slug"],
+            tagline=contest["tagline"],
+            description=contest["description"],
+            rules=contest["rules"],
+            prizes=contest["prizes"],
+            min_age=str(contest["min_age"]),
+            max_age=str(contest["max_age"]),
             residents_only=bool(contest["residents_only"]),
-            max_ideas_per_person=str(contest["max_ideas_per_person"]), commune=str(contest["commune"]),
-            categories=[CategoryRow(id=str(c["id"]), name=c["name"], position=str(i))
-                        for i, c in enumerate(categories, start=1)],
+            max_ideas_per_person=str(contest["max_ideas_per_person"]),
+            commune=str(contest["commune"]),
+            categories=[
+                CategoryRow(id=str(c["id"]), name=c["name"], position=str(i)) for i, c in enumerate(categories, start=1)
+            ],
         )
 
     def with_blank_rows(self) -> ContestForm:
@@ -126,6 +148,7 @@ class ContestForm:
 
 # ---------------------------------------------------------------- reading
 
+
 async def commune_choices(scope: Scope) -> list[dict[str, Any]]:
     """The communes an organizer may create a contest in (a platform admin: every commune)."""
     query = Commune.select(Commune.id, Commune.name).order_by(Commune.name)
@@ -136,21 +159,24 @@ async def commune_choices(scope: Scope) -> list[dict[str, Any]]:
 
 async def contest_to_edit(slug: str, *, scope: Scope) -> tuple[dict[str, Any], ContestForm, dict[str, int]]:
     """The contest (within ``scope``, one query), its form as stored, and how many ideas use each field."""
-    contest = await load(Contest, Contest.slug == slug, scope, Contest.all_columns(), Contest.commune.name,
-                         missing=MISSING)
+    contest = await load(
+        Contest, Contest.slug == slug, scope, Contest.all_columns(), Contest.commune.name, missing=MISSING
+    )
     categories = await _categories(contest["id"])
     return contest, ContestForm.of_contest(contest, categories), await usage(contest["id"])
 
 
 async def _categories(contest_id: int) -> list[dict[str, Any]]:
-    return await Category.select(Category.id, Category.name, Category.slug, Category.position).where(
-        Category.contest == contest_id).order_by(Category.position, Category.id)
+    return (
+        await Category.select(Category.id, Category.name, Category.slug, Category.position)
+        .where(Category.contest == contest_id)
+        .order_by(Category.position, Category.id)
+    )
 
 
 async def usage(contest_id: int) -> dict[int, int]:
     """How many ideas use each field of a contest ({category id: count})."""
-    rows = await Idea.select(Idea.category).where(
-        (Idea.contest == contest_id) & Idea.category.is_not_null())
+    rows = await Idea.select(Idea.category).where((Idea.contest == contest_id) & Idea.category.is_not_null())
     counts: dict[int, int] = {}
     for row in rows:
         counts[row["category"]] = counts.get(row["category"], 0) + 1
@@ -167,11 +193,13 @@ def preview(form: ContestForm) -> dict[str, Any]:
 
 async def cover_owner(stored_name: str) -> dict[str, Any] | None:
     """The contest whose cover a stored file is (None when it is no contest's cover)."""
-    return await Contest.select(Contest.id, Contest.commune, Contest.published).where(
-        Contest.cover == stored_name).first()
+    return (
+        await Contest.select(Contest.id, Contest.commune, Contest.published).where(Contest.cover == stored_name).first()
+    )
 
 
 # ---------------------------------------------------------------- checking
+
 
 @dataclass
 class _Checked:
@@ -182,9 +210,11 @@ class _Checked:
 
 async def free_slug(base: str, *, contest_id: int | None = None) -> str:
     """``base`` or the first of ``base-2``, ``base-3``… that no other contest uses."""
-    base = base[:SLUG_LENGTH - 4].strip("-") or "cuoc-thi"
-    taken = {r["slug"] for r in await Contest.select(Contest.slug).where(
-        (Contest.slug == base) | Contest.slug.like(f"{base}-%"))}
+    base = base[: SLUG_LENGTH - 4].strip("-") or "cuoc-thi"
+    taken = {
+        r["slug"]
+        for r in await Contest.select(Contest.slug).where((Contest.slug == base) | Contest.slug.like(f"{base}-%"))
+    }
     if contest_id is not None:
         own = await Contest.select(Contest.slug).where(Contest.id == contest_id).first()
         taken.discard(own["slug"] if own else None)
@@ -196,8 +226,9 @@ async def free_slug(base: str, *, contest_id: int | None = None) -> str:
     return f"{base}-{n}"
 
 
-async def _validate(form: ContestForm, *, contest_id: int | None, existing: dict[int, str],
-                    used: dict[int, int]) -> _Checked:
+async def _validate(
+    form: ContestForm, *, contest_id: int | None, existing: dict[int, str], used: dict[int, int]
+) -> _Checked:
     errors: dict[str, str] = {}
     params: dict[str, dict[str, object]] = {}
     values: dict[str, Any] = {}
@@ -270,8 +301,9 @@ async def _validate(form: ContestForm, *, contest_id: int | None, existing: dict
         name = clean_line(row.name)
         if category_id is not None and row.remove:
             if used.get(category_id):
-                errors[key] = N_("“%(name)s” cannot be removed: %(count)s ideas use this field. "
-                                 "You can rename it instead.")
+                errors[key] = N_(
+                    "“%(name)s” cannot be removed: %(count)s ideas use this field. You can rename it instead."
+                )
                 params[key] = {"name": existing[category_id], "count": used[category_id]}
             else:
                 removed.append(category_id)
@@ -293,8 +325,7 @@ async def _validate(form: ContestForm, *, contest_id: int | None, existing: dict
             errors[f"categories-{index}-position"] = N_("Please give the order as a number, e.g. 1, 2, 3.")
             continue
         kept.append((position if position is not None else 1000 + index, index, category_id, name))
-    mentioned = {cid for _, _, cid, _ in kept} | set(removed) | {
-        as_id(row.id) for row in form.categories if row.id}
+    mentioned = {cid for _, _, cid, _ in kept} | set(removed) | {as_id(row.id) for row in form.categories if row.id}
     for category_id, name in existing.items():  # fields the form did not list stay, after the others
         if category_id not in mentioned:
             if fold(name) in seen:
@@ -315,14 +346,16 @@ async def _write_categories(contest_id: int, checked: _Checked) -> dict[str, Any
         # Refused before when ideas use them; checked again inside the transaction.
         in_use = await usage(contest_id)
         if any(in_use.get(category_id) for category_id in checked.removed):
-            raise ValidationFailed({"categories": N_("A field you removed is now used by an idea. "
-                                                     "Please reload the page.")})
+            raise ValidationFailed(
+                {"categories": N_("A field you removed is now used by an idea. Please reload the page.")}
+            )
         await Category.delete().where(Category.id.is_in(checked.removed) & (Category.contest == contest_id))
     kept_ids = [category_id for category_id, _ in checked.categories if category_id is not None]
     if kept_ids:  # free every slug first, so that two fields may swap names within the transaction
         for category_id in kept_ids:
             await Category.update({Category.slug: f"~{category_id}"}).where(
-                (Category.id == category_id) & (Category.contest == contest_id))
+                (Category.id == category_id) & (Category.contest == contest_id)
+            )
     slugs: set[str] = set()
     added: list[str] = []
     for position, (category_id, name) in enumerate(checked.categories, start=1):
@@ -336,7 +369,8 @@ async def _write_categories(contest_id: int, checked: _Checked) -> dict[str, Any
             added.append(name)
         else:
             await Category.update({Category.name: name, Category.slug: candidate, Category.position: position}).where(
-                (Category.id == category_id) & (Category.contest == contest_id))
+                (Category.id == category_id) & (Category.contest == contest_id)
+            )
     return {"fields": [name for _, name in checked.categories], "added": added, "removed": checked.removed}
 
 
@@ -346,8 +380,10 @@ def _row(values: dict[str, Any]) -> dict[Any, Any]:
 
 # ---------------------------------------------------------------- writing
 
-async def create_contest(form: ContestForm, *, scope: Scope, actor_id: int, now: dt.datetime,
-                         cover: StoredFile | None = None) -> str:
+
+async def create_contest(
+    form: ContestForm, *, scope: Scope, actor_id: int, now: dt.datetime, cover: StoredFile | None = None
+) -> str:
     """Create a draft contest with its fields in a commune of ``scope``. Returns its slug.
 
     The commune is the organizer's only one, or the one picked on the form (required when they act
@@ -370,14 +406,25 @@ async def create_contest(form: ContestForm, *, scope: Scope, actor_id: int, now:
         async with atomic(Contest._meta.db):
             if await Contest.exists().where(Contest.slug == checked.values["slug"]):
                 raise await _slug_taken(checked.values["slug"], None)
-            row = {**checked.values, "commune": commune_id, "published": False, "created_at": now,
-                   "cover": (cover.web_name or cover.stored_name) if cover else ""}
+            row = {
+                **checked.values,
+                "commune": commune_id,
+                "published": False,
+                "created_at": now,
+                "cover": (cover.web_name or cover.stored_name) if cover else "",
+            }
             inserted = await Contest.insert(Contest(**row)).returning(Contest.id)
             contest_id = inserted[0]["id"]
             fields_changed = await _write_categories(contest_id, checked)
-            await audit.record("contest.created", actor_id=actor_id, target_type="contest", target_id=contest_id,
-                               commune_id=commune_id, now=now, data={
-                                   "slug": checked.values["slug"], "title": checked.values["title"], **fields_changed})
+            await audit.record(
+                "contest.created",
+                actor_id=actor_id,
+                target_type="contest",
+                target_id=contest_id,
+                commune_id=commune_id,
+                now=now,
+                data={"slug": checked.values["slug"], "title": checked.values["title"], **fields_changed},
+            )
     except Exception as exc:
         if isinstance(exc, ValidationFailed) or not _is_unique_violation(exc):
             raise
@@ -390,20 +437,31 @@ def _is_unique_violation(exc: Exception) -> bool:
 
 
 async def _slug_taken(slug: str, contest_id: int | None) -> ValidationFailed:
-    return ValidationFailed({"slug": N_("This address is already in use. You could use “%(suggestion)s”.")},
-                            {"slug": {"suggestion": await free_slug(slug, contest_id=contest_id)}})
+    return ValidationFailed(
+        {"slug": N_("This address is already in use. You could use “%(suggestion)s”.")},
+        {"slug": {"suggestion": await free_slug(slug, contest_id=contest_id)}},
+    )
 
 
-async def update_contest(slug: str, form: ContestForm, *, scope: Scope, actor_id: int, now: dt.datetime,
-                         cover: StoredFile | None = None, remove_cover: bool = False) -> tuple[str, str | None]:
+async def update_contest(
+    slug: str,
+    form: ContestForm,
+    *,
+    scope: Scope,
+    actor_id: int,
+    now: dt.datetime,
+    cover: StoredFile | None = None,
+    remove_cover: bool = False,
+) -> tuple[str, str | None]:
     """Save the contest's form and its fields, within ``scope``. Returns the (possibly new) slug and
     the stored name of a cover that was replaced or removed (for the caller to delete), if any.
 
     Raises ``NotFound`` outside the scope, ``ValidationFailed`` with every problem (nothing written).
     """
     try:
-        result = await _update(slug, form, scope=scope, actor_id=actor_id, now=now, cover=cover,
-                               remove_cover=remove_cover)
+        result = await _update(
+            slug, form, scope=scope, actor_id=actor_id, now=now, cover=cover, remove_cover=remove_cover
+        )
         await events.public_changed("contest.updated")
         return result
     except Exception as exc:
@@ -412,13 +470,20 @@ async def update_contest(slug: str, form: ContestForm, *, scope: Scope, actor_id
         raise await _slug_taken(slugify(form.slug) or slugify(form.title), None) from None
 
 
-async def _update(slug: str, form: ContestForm, *, scope: Scope, actor_id: int, now: dt.datetime,
-                  cover: StoredFile | None, remove_cover: bool) -> tuple[str, str | None]:
+async def _update(
+    slug: str,
+    form: ContestForm,
+    *,
+    scope: Scope,
+    actor_id: int,
+    now: dt.datetime,
+    cover: StoredFile | None,
+    remove_cover: bool,
+) -> tuple[str, str | None]:
     async with atomic(Contest._meta.db):
         contest = await load(Contest, Contest.slug == slug, scope, Contest.all_columns(), missing=MISSING)
         existing = {c["id"]: c["name"] for c in await _categories(contest["id"])}
-        checked = await _validate(form, contest_id=contest["id"], existing=existing,
-                                  used=await usage(contest["id"]))
+        checked = await _validate(form, contest_id=contest["id"], existing=existing, used=await usage(contest["id"]))
         values = _row(checked.values)
         old_cover = None
         if cover is not None:
@@ -432,7 +497,13 @@ async def _update(slug: str, form: ContestForm, *, scope: Scope, actor_id: int, 
         changed = sorted(name for name, value in checked.values.items() if contest.get(name) != value)
         if Contest.cover in values:
             changed.append("cover")
-        await audit.record("contest.updated", actor_id=actor_id, target_type="contest", target_id=contest["id"],
-                           commune_id=contest["commune"], now=now, data={"changed": changed, **fields_changed})
+        await audit.record(
+            "contest.updated",
+            actor_id=actor_id,
+            target_type="contest",
+            target_id=contest["id"],
+            commune_id=contest["commune"],
+            now=now,
+            data={"changed": changed, **fields_changed},
+        )
     return checked.values["slug"], old_cover
-

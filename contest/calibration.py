@@ -194,13 +194,14 @@ def _zscores(sheets: Sequence[Sheet]) -> tuple[dict[int, float], dict[int, float
     overall_mean = totals.mean()
     overall_sd = totals.std(ddof=1) if totals.size > 1 else 0.0
     per_entry: dict[int, list[float]] = defaultdict(list)
-    for s, z in zip(sheets, standardised):
+    for s, z in zip(sheets, standardised, strict=False):
         per_entry[s.entry].append(float(z))
     ss, dof = _pooled_within(list(per_entry.values()))
     sd_z = math.sqrt(ss / dof) if dof else None
     scores = {entry: float(overall_mean + overall_sd * np.mean(zs)) for entry, zs in per_entry.items()}
-    errors = {entry: None if sd_z is None else overall_sd * sd_z / math.sqrt(len(zs))
-              for entry, zs in per_entry.items()}
+    errors = {
+        entry: None if sd_z is None else overall_sd * sd_z / math.sqrt(len(zs)) for entry, zs in per_entry.items()
+    }
     return scores, errors
 
 
@@ -320,10 +321,12 @@ def fit_additive(sheets: Sequence[Sheet], ridge: float | None = None) -> Additiv
             variance += float(u @ system_inv @ u)
         errors[entry] = math.sqrt(sigma2 * max(variance, 0.0))
     return AdditiveFit(
-        scores={entry: float(score[i]) for entry, i in entry_index.items()}, errors=errors,
+        scores={entry: float(score[i]) for entry, i in entry_index.items()},
+        errors=errors,
         leniency={judge: float(b[i]) for judge, i in judge_index.items()},
         noise_sd=None if sigma2 is None else math.sqrt(sigma2),
-        leniency_sd=None if tau2 is None else math.sqrt(tau2), ridge=lam,
+        leniency_sd=None if tau2 is None else math.sqrt(tau2),
+        ridge=lam,
     )
 
 
@@ -353,9 +356,13 @@ def _efficiency(statistic: str, n: int) -> float:
     return float(values.std() * math.sqrt(n))
 
 
-def aggregate(sheets: Sequence[Sheet], *, ridge: float | None = None,
-              disagreement_level: float = DISAGREEMENT_LEVEL,
-              min_disagreement_spread: float = MIN_DISAGREEMENT_SPREAD) -> list[EntryResult]:
+def aggregate(
+    sheets: Sequence[Sheet],
+    *,
+    ridge: float | None = None,
+    disagreement_level: float = DISAGREEMENT_LEVEL,
+    min_disagreement_spread: float = MIN_DISAGREEMENT_SPREAD,
+) -> list[EntryResult]:
     """One result per entry that has sheets, in entry id order. Never fails on a valid set of sheets."""
     from scipy import stats  # imported when first needed: it weighs ~20 MB in every serving process
 
@@ -392,14 +399,28 @@ def aggregate(sheets: Sequence[Sheet], *, ridge: float | None = None,
         def raw_error(statistic: str) -> float | None:
             return None if sd_raw is None else sd_raw * _efficiency(statistic, n) / math.sqrt(n)
 
-        errors = (("mean", raw_error("mean")), ("median", raw_error("median")),
-                  ("trimmed_mean", raw_error("trimmed_mean")), ("zscore", z_errors.get(entry)),
-                  ("additive", fit.errors.get(entry)))
-        results.append(EntryResult(
-            entry=entry, n=n, mean=float(np.mean(values)), median=float(np.median(values)),
-            trimmed_mean=_trimmed_mean(values), zscore=z.get(entry), additive=fit.scores.get(entry),
-            spread=float(spread), disagreement=unusual, group=group_of.get(entry, 0), errors=errors,
-        ))
+        errors = (
+            ("mean", raw_error("mean")),
+            ("median", raw_error("median")),
+            ("trimmed_mean", raw_error("trimmed_mean")),
+            ("zscore", z_errors.get(entry)),
+            ("additive", fit.errors.get(entry)),
+        )
+        results.append(
+            EntryResult(
+                entry=entry,
+                n=n,
+                mean=float(np.mean(values)),
+                median=float(np.median(values)),
+                trimmed_mean=_trimmed_mean(values),
+                zscore=z.get(entry),
+                additive=fit.scores.get(entry),
+                spread=float(spread),
+                disagreement=unusual,
+                group=group_of.get(entry, 0),
+                errors=errors,
+            )
+        )
     return results
 
 
@@ -452,8 +473,9 @@ def intervals_overlap(a: EntryResult, b: EntryResult, method: str) -> bool:
     return first[0] <= second[1] and second[0] <= first[1]
 
 
-def statistical_ties(results: Sequence[EntryResult], method: str, *,
-                     noise_sd: float | None = None) -> set[frozenset[int]]:
+def statistical_ties(
+    results: Sequence[EntryResult], method: str, *, noise_sd: float | None = None
+) -> set[frozenset[int]]:
     """Neighbours in the ``method`` ranking, in the same group, whose intervals overlap.
 
     An entry's interval is ``score ± INTERVAL_Z · se`` with the standard error of
@@ -464,7 +486,7 @@ def statistical_ties(results: Sequence[EntryResult], method: str, *,
     """
     ordered = ranking(results, method)
     ties: set[frozenset[int]] = set()
-    for a, b in zip(ordered, ordered[1:]):
+    for a, b in zip(ordered, ordered[1:], strict=False):
         if a.group != b.group:
             continue
         difference = abs(_value(a, method) - _value(b, method))

@@ -77,10 +77,14 @@ async def verify_votes(source: str, head: str = "", from_site: str = "") -> None
                 print("FAILED: no head hash has been published for this vote yet (it is sealed when the vote closes).")
                 raise SystemExit(1)
     expected = {"head": head.strip().lower(), "entries": None, "totals": None} if head else published
-    result = voting.audit_log(rows, head=expected["head"] if expected else None,
-                              entries=expected["entries"] if expected else None,
-                              totals=expected["totals"] if expected else None, file_head=file_head,
-                              file_totals=file_totals)
+    result = voting.audit_log(
+        rows,
+        head=expected["head"] if expected else None,
+        entries=expected["entries"] if expected else None,
+        totals=expected["totals"] if expected else None,
+        file_head=file_head,
+        file_totals=file_totals,
+    )
     if not result["ok"]:
         for index, message in result["problems"]:
             print(f"FAILED: {_where(index, is_json)}{message}")
@@ -89,7 +93,9 @@ async def verify_votes(source: str, head: str = "", from_site: str = "") -> None
         print(f"OK: {result['entries']} entries; the chain ends at the published head hash {result['head']}")
     else:
         print(f"OK: {result['entries']} entries, head hash {result['head']}")
-        print("NOTE: only the log's internal consistency was checked. Compare the head hash above with the one "
-              "published on the results page, or run again with --head=HASH or --from_site=SLUG.")
+        print(
+            "NOTE: only the log's internal consistency was checked. Compare the head hash above with the one "
+            "published on the results page, or run again with --head=HASH or --from_site=SLUG."
+        )
     for code, votes in sorted(result["totals"].items(), key=lambda item: (-item[1], item[0])):
         print(f"  {code}\t{votes}")

@@ -15,15 +15,29 @@ from contest.tables import Stage
 SUMMARY_LIMIT = limits.IDEA_SUMMARY
 TITLE_LIMIT = limits.IDEA_TITLE
 # The long fields of the idea form and how many characters each may hold (see accounts.limits).
-LONG_FIELDS = {"problem": limits.LONG, "solution": limits.LONG, "beneficiaries": limits.LONG,
-               "resources": limits.LONG, "body": limits.MARKDOWN}
+LONG_FIELDS = {
+    "problem": limits.LONG,
+    "solution": limits.LONG,
+    "beneficiaries": limits.LONG,
+    "resources": limits.LONG,
+    "body": limits.MARKDOWN,
+}
 TOO_LONG = {
     limits.LINE: N_("Too long: at most 300 characters."),
     limits.LONG: N_("Too long: at most 10,000 characters."),
     limits.MARKDOWN: N_("Too long: at most 50,000 characters."),
 }
-VIDEO_HOSTS = ("youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be", "facebook.com", "www.facebook.com",
-               "m.facebook.com", "fb.watch", "web.facebook.com")
+VIDEO_HOSTS = (
+    "youtube.com",
+    "www.youtube.com",
+    "m.youtube.com",
+    "youtu.be",
+    "facebook.com",
+    "www.facebook.com",
+    "m.facebook.com",
+    "fb.watch",
+    "web.facebook.com",
+)
 _BUDGET_SUFFIX = re.compile(r"\s*(vnđ|vnd|đồng|đ|dong)\.?$", re.IGNORECASE)
 _MILLION = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(triệu|trieu|tr)$", re.IGNORECASE)
 _GROUPED = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
@@ -62,21 +76,28 @@ class IdeaForm:
     video_url: str = ""
 
     @classmethod
-    def from_mapping(cls, data: Any) -> "IdeaForm":
+    def from_mapping(cls, data: Any) -> IdeaForm:
         return cls(**{f.name: str(data.get(f.name) or "") for f in fields(cls)})
 
     @classmethod
-    def from_idea(cls, idea: dict[str, Any]) -> "IdeaForm":
+    def from_idea(cls, idea: dict[str, Any]) -> IdeaForm:
         return cls(
-            title=idea["title"], summary=idea["summary"], category_id=str(idea["category"] or ""),
-            problem=idea["problem"], solution=idea["solution"], beneficiaries=idea["beneficiaries"],
-            resources=idea["resources"], budget=format_budget(idea["budget_vnd"]), stage=idea["stage"],
-            body=idea["body"], video_url=idea["video_url"],
+            title=idea["title"],
+            summary=idea["summary"],
+            category_id=str(idea["category"] or ""),
+            problem=idea["problem"],
+            solution=idea["solution"],
+            beneficiaries=idea["beneficiaries"],
+            resources=idea["resources"],
+            budget=format_budget(idea["budget_vnd"]),
+            stage=idea["stage"],
+            body=idea["body"],
+            video_url=idea["video_url"],
         )
 
 
 def parse_budget(text: str) -> int | None:
-    """"15.000.000", "15000000", "15,000,000 đ" or "15 triệu" → 15000000. Raises ValueError."""
+    """ "15.000.000", "15000000", "15,000,000 đ" or "15 triệu" → 15000000. Raises ValueError."""
     raw = _BUDGET_SUFFIX.sub("", nfc(text).strip())
     if not raw:
         return None

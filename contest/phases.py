@@ -117,8 +117,9 @@ def date_problems(round_: dict[str, Any]) -> dict[str, str]:
     vote_opens, vote_closes = round_.get("vote_opens"), round_.get("vote_closes")
     voted = vote_opens is not None or vote_closes is not None
     if not (entries or judged or voted):
-        problems["__all__"] = N_("A round needs at least one phase besides its results: submission, judging "
-                                 "or a public vote.")
+        problems["__all__"] = N_(
+            "A round needs at least one phase besides its results: submission, judging or a public vote."
+        )
     if entries:
         for name in ("submission_opens", "submission_closes"):
             if round_.get(name) is None:

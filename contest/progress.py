@@ -45,23 +45,39 @@ def _db():
 
 async def _claim(key: str, *, now: dt.datetime) -> bool:
     """Claim a notice that goes out once: True for the first caller only (unique key)."""
-    rows = await NoticeSent.insert(NoticeSent(key=key, sent_at=now)).on_conflict(
-        target=NoticeSent.key, action="DO NOTHING").returning(NoticeSent.id)
+    rows = (
+        await NoticeSent.insert(NoticeSent(key=key, sent_at=now))
+        .on_conflict(target=NoticeSent.key, action="DO NOTHING")
+        .returning(NoticeSent.id)
+    )
     return bool(rows)
 
 
 async def _claim_every(key: str, *, now: dt.datetime, every: dt.timedelta) -> bool:
     """Claim a notice that goes out at most once per ``every`` (atomic conditional upsert)."""
-    rows = await NoticeSent.insert(NoticeSent(key=key, sent_at=now)).on_conflict(
-        target=NoticeSent.key, action="DO UPDATE", values=[NoticeSent.sent_at],
-        where=NoticeSent.sent_at <= now - every).returning(NoticeSent.id)
+    rows = (
+        await NoticeSent.insert(NoticeSent(key=key, sent_at=now))
+        .on_conflict(
+            target=NoticeSent.key,
+            action="DO UPDATE",
+            values=[NoticeSent.sent_at],
+            where=NoticeSent.sent_at <= now - every,
+        )
+        .returning(NoticeSent.id)
+    )
     return bool(rows)
 
 
 async def organizers_of(commune_id: int) -> list[int]:
     """The accounts that organize contests of a commune."""
-    return sorted({r["user"] for r in await RoleGrant.select(RoleGrant.user).where(
-        (RoleGrant.role == Role.organizer.value) & (RoleGrant.commune == commune_id))})
+    return sorted(
+        {
+            r["user"]
+            for r in await RoleGrant.select(RoleGrant.user).where(
+                (RoleGrant.role == Role.organizer.value) & (RoleGrant.commune == commune_id)
+            )
+        }
+    )
 
 
 async def _team(idea_id: int, lead: int) -> list[int]:
@@ -72,60 +88,106 @@ async def _team(idea_id: int, lead: int) -> list[int]:
 
 # ---------------------------------------------------------------- notices to teams and judges
 
-async def tell_shortlisted(round_: dict[str, Any], idea_ids: list[int], *, now: dt.datetime,
-                           lang: str = "vi") -> None:
+
+async def tell_shortlisted(round_: dict[str, Any], idea_ids: list[int], *, now: dt.datetime, lang: str = "vi") -> None:
     """Each team whose idea the round's shortlist just chose is told (in the caller's transaction)."""
     if not idea_ids:
         return
     for idea in await Idea.select(Idea.id, Idea.code, Idea.title, Idea.lead, Idea.contest).where(
-            Idea.id.is_in(idea_ids)):
+        Idea.id.is_in(idea_ids)
+    ):
         for person in await _team(idea["id"], idea["lead"]):
             await notifications.notify(
-                person, kind="idea_shortlisted", now=now, link=notifications.absolute(f"/ideas/{idea['code']}"),
+                person,
+                kind="idea_shortlisted",
+                now=now,
+                link=notifications.absolute(f"/ideas/{idea['code']}"),
                 contest_id=idea["contest"],
-                title=translate(N_("“%(title)s” is shortlisted in %(round)s"), lang, title=idea["title"],
-                                round=round_["name"]),
-                body=translate(N_("Congratulations! The judges of “%(contest)s” chose your idea %(code)s for the "
-                                  "shortlist of %(round)s."), lang, contest=round_["contest.title"],
-                               code=idea["code"], round=round_["name"]))
+                title=translate(
+                    N_("“%(title)s” is shortlisted in %(round)s"), lang, title=idea["title"], round=round_["name"]
+                ),
+                body=translate(
+                    N_(
+                        "Congratulations! The judges of “%(contest)s” chose your idea %(code)s for the "
+                        "shortlist of %(round)s."
+                    ),
+                    lang,
+                    contest=round_["contest.title"],
+                    code=idea["code"],
+                    round=round_["name"],
+                ),
+            )
 
 
-async def tell_assigned(round_: dict[str, Any], pairs: set[tuple[int, int]], *, now: dt.datetime,
-                        lang: str = "vi") -> None:
+async def tell_assigned(
+    round_: dict[str, Any], pairs: set[tuple[int, int]], *, now: dt.datetime, lang: str = "vi"
+) -> None:
     """Each judge given new entries is told once, with how many (in the caller's transaction)."""
     per_judge = Counter(judge for judge, _ in pairs)
     for judge, count in sorted(per_judge.items()):
         await notifications.notify(
-            judge, kind="judge_assigned", now=now, link=notifications.absolute("/judge"),
+            judge,
+            kind="judge_assigned",
+            now=now,
+            link=notifications.absolute("/judge"),
             title=translate(N_("New entries to score in %(round)s"), lang, round=round_["name"]),
-            body=translate(N_("You have been assigned %(count)s new entries of “%(contest)s” to score. Please sign "
-                              "the conflict-of-interest declaration first if you have not yet."), lang,
-                           count=count, contest=round_["contest.title"]))
+            body=translate(
+                N_(
+                    "You have been assigned %(count)s new entries of “%(contest)s” to score. Please sign "
+                    "the conflict-of-interest declaration first if you have not yet."
+                ),
+                lang,
+                count=count,
+                contest=round_["contest.title"],
+            ),
+        )
 
 
 async def tell_hidden_by_reports(idea_id: int, *, now: dt.datetime, lang: str = "vi") -> None:
     """An idea the report threshold just hid: its team and its commune's organizers are told."""
-    idea = await Idea.select(Idea.id, Idea.code, Idea.title, Idea.lead, Idea.contest.commune,
-                             Idea.contest.title).where(Idea.id == idea_id).first()
+    idea = (
+        await Idea.select(Idea.id, Idea.code, Idea.title, Idea.lead, Idea.contest.commune, Idea.contest.title)
+        .where(Idea.id == idea_id)
+        .first()
+    )
     if idea is None:
         return
     for person in await _team(idea_id, idea["lead"]):
         await notifications.notify(
-            person, kind="idea_hidden", now=now, link=notifications.absolute(f"/my/ideas/{idea_id}"),
+            person,
+            kind="idea_hidden",
+            now=now,
+            link=notifications.absolute(f"/my/ideas/{idea_id}"),
             title=translate(N_("Your idea “%(title)s” has been hidden"), lang, title=idea["title"]),
-            body=translate(N_("Several people reported it, so it is hidden from the public until the organizers "
-                              "review it. You will be told of their decision."), lang))
+            body=translate(
+                N_(
+                    "Several people reported it, so it is hidden from the public until the organizers "
+                    "review it. You will be told of their decision."
+                ),
+                lang,
+            ),
+        )
     for person in await organizers_of(idea["contest.commune"]):
         await notifications.notify(
-            person, kind="idea_hidden_by_reports", now=now,
+            person,
+            kind="idea_hidden_by_reports",
+            now=now,
             link=notifications.absolute(f"/organizer/ideas/{idea_id}/revisions"),
             title=translate(N_("Idea %(code)s was hidden after reports"), lang, code=idea["code"] or ""),
-            body=translate(N_("“%(title)s” in “%(contest)s” reached the number of reports that hides an idea. "
-                              "Please review it: show it again or keep it hidden with a reason."), lang,
-                           title=idea["title"], contest=idea["contest.title"]))
+            body=translate(
+                N_(
+                    "“%(title)s” in “%(contest)s” reached the number of reports that hides an idea. "
+                    "Please review it: show it again or keep it hidden with a reason."
+                ),
+                lang,
+                title=idea["title"],
+                contest=idea["contest.title"],
+            ),
+        )
 
 
 # ---------------------------------------------------------------- conflicts found after assignment
+
 
 async def resolve_conflicts(round_id: int, *, now: dt.datetime, lang: str = "vi") -> list[dict[str, Any]]:
     """Take every conflicted assignment away and give the entry to another judge when one can take it.
@@ -142,7 +204,8 @@ async def resolve_conflicts(round_id: int, *, now: dt.datetime, lang: str = "vi"
     rows = await Assignment.select().where(Assignment.round == round_id)
     bad = [a for a in rows if (a["judge"], a["idea"]) in blocked]
     stray = await ScoreSheet.select(ScoreSheet.id, ScoreSheet.judge, ScoreSheet.idea).where(
-        (ScoreSheet.round == round_id) & (ScoreSheet.status == SheetStatus.submitted.value))
+        (ScoreSheet.round == round_id) & (ScoreSheet.status == SheetStatus.submitted.value)
+    )
     stray = [s for s in stray if (s["judge"], s["idea"]) in blocked]
     if not bad and not stray:
         return []
@@ -159,11 +222,17 @@ async def resolve_conflicts(round_id: int, *, now: dt.datetime, lang: str = "vi"
     async with atomic(_db()):
         for a in bad:
             await Assignment.delete().where(Assignment.id == a["id"])
-            await ScoreSheet.delete().where((ScoreSheet.round == round_id) & (ScoreSheet.judge == a["judge"])
-                                            & (ScoreSheet.idea == a["idea"])
-                                            & (ScoreSheet.status != SheetStatus.submitted.value))
-            candidates = [j for j in judges if j not in on_entry[a["idea"]] and (j, a["idea"]) not in blocked
-                          and (high is None or loads[j] < high)]
+            await ScoreSheet.delete().where(
+                (ScoreSheet.round == round_id)
+                & (ScoreSheet.judge == a["judge"])
+                & (ScoreSheet.idea == a["idea"])
+                & (ScoreSheet.status != SheetStatus.submitted.value)
+            )
+            candidates = [
+                j
+                for j in judges
+                if j not in on_entry[a["idea"]] and (j, a["idea"]) not in blocked and (high is None or loads[j] < high)
+            ]
             new = None
             if candidates and len(on_entry[a["idea"]]) < settings["judges_per_entry"]:
                 new = min(candidates, key=lambda j: (loads[j], j))
@@ -173,16 +242,27 @@ async def resolve_conflicts(round_id: int, *, now: dt.datetime, lang: str = "vi"
                 await tell_assigned(round_, {(new, a["idea"])}, now=now, lang=lang)
             moved.append({"judge": a["judge"], "idea": a["idea"], "to": new})
         if stray:
-            await ScoreSheet.update({ScoreSheet.status: SheetStatus.abstained.value, ScoreSheet.updated_at: now,
-                                     ScoreSheet.abstain_reason: translate(N_("Conflict of interest"), lang)}).where(
-                ScoreSheet.id.is_in([s["id"] for s in stray]))
-        await audit.record("judging.conflicts_resolved", actor_id=None, target_type="round", target_id=round_id,
-                           commune_id=round_["contest.commune"], now=now,
-                           data={"moved": moved, "sheets_set_aside": sorted(s["id"] for s in stray)})
+            await ScoreSheet.update(
+                {
+                    ScoreSheet.status: SheetStatus.abstained.value,
+                    ScoreSheet.updated_at: now,
+                    ScoreSheet.abstain_reason: translate(N_("Conflict of interest"), lang),
+                }
+            ).where(ScoreSheet.id.is_in([s["id"] for s in stray]))
+        await audit.record(
+            "judging.conflicts_resolved",
+            actor_id=None,
+            target_type="round",
+            target_id=round_id,
+            commune_id=round_["contest.commune"],
+            now=now,
+            data={"moved": moved, "sheets_set_aside": sorted(s["id"] for s in stray)},
+        )
     return moved
 
 
 # ---------------------------------------------------------------- the organizer's progress page
+
 
 async def judge_progress(round_id: int, *, scope: Scope, now: dt.datetime) -> dict[str, Any]:
     """Per accepted judge: sheets done / assigned, last activity, last reminder and whether a reminder
@@ -191,52 +271,95 @@ async def judge_progress(round_id: int, *, scope: Scope, now: dt.datetime) -> di
 
     round_ = await judging.round_row(round_id, scope=scope)
     panel = [p for p in await judging.panel(round_id) if p["judge"]]
-    assigned = Counter(a["judge"] for a in await Assignment.select(Assignment.judge).where(
-        Assignment.round == round_id))
-    pairs = {(a["judge"], a["idea"]) for a in await Assignment.select(Assignment.judge, Assignment.idea).where(
-        Assignment.round == round_id)}
+    assigned = Counter(
+        a["judge"] for a in await Assignment.select(Assignment.judge).where(Assignment.round == round_id)
+    )
+    pairs = {
+        (a["judge"], a["idea"])
+        for a in await Assignment.select(Assignment.judge, Assignment.idea).where(Assignment.round == round_id)
+    }
     done: Counter[int] = Counter()
     last: dict[int, dt.datetime] = {}
-    for s in await ScoreSheet.select(ScoreSheet.judge, ScoreSheet.idea, ScoreSheet.status,
-                                     ScoreSheet.updated_at).where(ScoreSheet.round == round_id):
+    for s in await ScoreSheet.select(ScoreSheet.judge, ScoreSheet.idea, ScoreSheet.status, ScoreSheet.updated_at).where(
+        ScoreSheet.round == round_id
+    ):
         if s["status"] in DONE and (s["judge"], s["idea"]) in pairs:
             done[s["judge"]] += 1
         if s["updated_at"] and (s["judge"] not in last or s["updated_at"] > last[s["judge"]]):
             last[s["judge"]] = s["updated_at"]
-    reminded = {r["key"]: r["sent_at"] for r in await NoticeSent.select().where(
-        NoticeSent.key.is_in([f"remind:{round_id}:{p['judge']}" for p in panel] or ["-"]))}
+    reminded = {
+        r["key"]: r["sent_at"]
+        for r in await NoticeSent.select().where(
+            NoticeSent.key.is_in([f"remind:{round_id}:{p['judge']}" for p in panel] or ["-"])
+        )
+    }
     judges = []
     for p in panel:
         sent = reminded.get(f"remind:{round_id}:{p['judge']}")
-        judges.append({"judge": p["judge"], "name": p["judge.full_name"], "accepted": p["accepted"],
-                       "assigned": assigned[p["judge"]], "done": done[p["judge"]], "last": last.get(p["judge"]),
-                       "reminded": sent, "can_remind": sent is None or sent <= now - REMIND_EVERY,
-                       "declared": await judging.declaration(round_id, p["judge"]) is not None})
+        judges.append(
+            {
+                "judge": p["judge"],
+                "name": p["judge.full_name"],
+                "accepted": p["accepted"],
+                "assigned": assigned[p["judge"]],
+                "done": done[p["judge"]],
+                "last": last.get(p["judge"]),
+                "reminded": sent,
+                "can_remind": sent is None or sent <= now - REMIND_EVERY,
+                "declared": await judging.declaration(round_id, p["judge"]) is not None,
+            }
+        )
     names = {p["judge"]: p["judge.full_name"] for p in panel}
-    codes = {i["id"]: i for i in await Idea.select(Idea.id, Idea.code, Idea.title).where(
-        Idea.id.is_in([e["id"] for e in await judging.entries(round_id)] or [-1]))}
+    codes = {
+        i["id"]: i
+        for i in await Idea.select(Idea.id, Idea.code, Idea.title).where(
+            Idea.id.is_in([e["id"] for e in await judging.entries(round_id)] or [-1])
+        )
+    }
     listed = []
     recorded = {(c["judge"], c["idea"]): c for c in await Conflict.select().where(Conflict.round == round_id)}
     for judge, idea in sorted(await judging.conflicts(round_id)):
         if judge not in names or idea not in codes:
             continue
         row = recorded.get((judge, idea))
-        listed.append({"judge": names[judge], "code": codes[idea]["code"], "title": codes[idea]["title"],
-                       "source": row["source"] if row else "automatic", "reason": row["reason"] if row else "",
-                       "assigned": (judge, idea) in pairs})
-    return {"round": round_, "judges": judges, "conflicts": listed,
-            "chaining": await chaining.state(round_, now=now),
-            "totals": {"assigned": sum(assigned.values()), "done": sum(j["done"] for j in judges)}}
+        listed.append(
+            {
+                "judge": names[judge],
+                "code": codes[idea]["code"],
+                "title": codes[idea]["title"],
+                "source": row["source"] if row else "automatic",
+                "reason": row["reason"] if row else "",
+                "assigned": (judge, idea) in pairs,
+            }
+        )
+    return {
+        "round": round_,
+        "judges": judges,
+        "conflicts": listed,
+        "chaining": await chaining.state(round_, now=now),
+        "totals": {"assigned": sum(assigned.values()), "done": sum(j["done"] for j in judges)},
+    }
 
 
-async def remind_judge(round_id: int, judge_id: int, *, actor_id: int, now: dt.datetime, scope: Scope,
-                       lang: str = "vi", base_url: str | None = None) -> None:
+async def remind_judge(
+    round_id: int,
+    judge_id: int,
+    *,
+    actor_id: int,
+    now: dt.datetime,
+    scope: Scope,
+    lang: str = "vi",
+    base_url: str | None = None,
+) -> None:
     """An organizer's "Remind" to one judge of the round: at most once per 12 hours (audited)."""
     from contest import judging
 
     round_ = await judging.round_row(round_id, scope=scope)
-    member = await PanelMember.select(PanelMember.judge).where(
-        (PanelMember.round == round_id) & (PanelMember.judge == judge_id)).first()
+    member = (
+        await PanelMember.select(PanelMember.judge)
+        .where((PanelMember.round == round_id) & (PanelMember.judge == judge_id))
+        .first()
+    )
     if member is None:
         raise NotFound(N_("This judge is not on the round's panel."))
     total = await Assignment.count().where((Assignment.round == round_id) & (Assignment.judge == judge_id))
@@ -244,28 +367,50 @@ async def remind_judge(round_id: int, judge_id: int, *, actor_id: int, now: dt.d
         if not await _claim_every(f"remind:{round_id}:{judge_id}", now=now, every=REMIND_EVERY):
             raise IdeaError(N_("This judge was reminded less than 12 hours ago."))
         await notifications.notify(
-            judge_id, kind="judge_reminder", now=now, link=notifications.absolute("/judge", base_url),
+            judge_id,
+            kind="judge_reminder",
+            now=now,
+            link=notifications.absolute("/judge", base_url),
             title=translate(N_("Reminder: your score sheets for %(round)s"), lang, round=round_["name"]),
-            body=translate(N_("The organizers of “%(contest)s” remind you to finish your %(count)s score sheets "
-                              "before judging closes."), lang, contest=round_["contest.title"], count=total))
-        await audit.record("judging.judge_reminded", actor_id=actor_id, target_type="round", target_id=round_id,
-                           commune_id=round_["contest.commune"], now=now, data={"judge": judge_id})
+            body=translate(
+                N_(
+                    "The organizers of “%(contest)s” remind you to finish your %(count)s score sheets "
+                    "before judging closes."
+                ),
+                lang,
+                contest=round_["contest.title"],
+                count=total,
+            ),
+        )
+        await audit.record(
+            "judging.judge_reminded",
+            actor_id=actor_id,
+            target_type="round",
+            target_id=round_id,
+            commune_id=round_["contest.commune"],
+            now=now,
+            data={"judge": judge_id},
+        )
 
 
 # ---------------------------------------------------------------- periodic notices (the worker)
+
 
 async def remind_deadlines(*, now: dt.datetime, lang: str = "vi", before: dt.timedelta = DEADLINE_NOTICE) -> int:
     """Judges with unfinished sheets get one reminder per round when judging closes within ``before``."""
     sent = 0
     rounds = await Round.select(Round.all_columns(), Round.contest.title).where(
-        (Round.judging_closes > now) & (Round.judging_closes <= now + before))
+        (Round.judging_closes > now) & (Round.judging_closes <= now + before)
+    )
     for round_ in rounds:
         if not is_open(round_, Phase.judging, now):
             continue
-        pending: Counter[int] = Counter(a["judge"] for a in await Assignment.select(Assignment.judge).where(
-            Assignment.round == round_["id"]))
+        pending: Counter[int] = Counter(
+            a["judge"] for a in await Assignment.select(Assignment.judge).where(Assignment.round == round_["id"])
+        )
         for s in await ScoreSheet.select(ScoreSheet.judge).where(
-                (ScoreSheet.round == round_["id"]) & ScoreSheet.status.is_in(list(DONE))):
+            (ScoreSheet.round == round_["id"]) & ScoreSheet.status.is_in(list(DONE))
+        ):
             pending[s["judge"]] -= 1
         for judge, left in sorted(pending.items()):
             if left <= 0:
@@ -274,11 +419,22 @@ async def remind_deadlines(*, now: dt.datetime, lang: str = "vi", before: dt.tim
                 if not await _claim(f"deadline:{round_['id']}:{judge}", now=now):
                     continue
                 await notifications.notify(
-                    judge, kind="judge_deadline", now=now, link=notifications.absolute("/judge"),
+                    judge,
+                    kind="judge_deadline",
+                    now=now,
+                    link=notifications.absolute("/judge"),
                     title=translate(N_("Judging of %(round)s closes soon"), lang, round=round_["name"]),
-                    body=translate(N_("%(count)s of your score sheets for “%(contest)s” are not finished. Judging "
-                                      "closes on %(when)s (Hà Nội time)."), lang, count=left,
-                                   contest=round_["contest.title"], when=_local(round_["judging_closes"])))
+                    body=translate(
+                        N_(
+                            "%(count)s of your score sheets for “%(contest)s” are not finished. Judging "
+                            "closes on %(when)s (Hà Nội time)."
+                        ),
+                        lang,
+                        count=left,
+                        contest=round_["contest.title"],
+                        when=_local(round_["judging_closes"]),
+                    ),
+                )
                 sent += 1
     return sent
 
@@ -295,7 +451,8 @@ async def alert_vote_bursts(*, now: dt.datetime, lang: str = "vi") -> int:
 
     sent = 0
     rounds = await Round.select(Round.id, Round.name, Round.contest.commune).where(
-        Round.vote_opens.is_not_null() & (Round.vote_opens <= now) & (Round.vote_closes >= now - dt.timedelta(hours=1)))
+        Round.vote_opens.is_not_null() & (Round.vote_opens <= now) & (Round.vote_closes >= now - dt.timedelta(hours=1))
+    )
     for round_ in rounds:
         for burst in (await voting.anomalies(round_["id"]))["bursts"]:
             async with atomic(_db()):
@@ -303,12 +460,22 @@ async def alert_vote_bursts(*, now: dt.datetime, lang: str = "vi") -> int:
                     continue
                 for person in await organizers_of(round_["contest.commune"]):
                     await notifications.notify(
-                        person, kind="vote_burst", now=now,
+                        person,
+                        kind="vote_burst",
+                        now=now,
                         link=notifications.absolute(f"/organizer/rounds/{round_['id']}/vote/"),
                         title=translate(N_("Unusual burst of votes for %(code)s"), lang, code=burst["idea_code"]),
-                        body=translate(N_("%(votes)s votes for %(code)s came within a few minutes in %(round)s. "
-                                          "Please look at the vote's integrity signals."), lang,
-                                       votes=burst["votes"], code=burst["idea_code"], round=round_["name"]))
+                        body=translate(
+                            N_(
+                                "%(votes)s votes for %(code)s came within a few minutes in %(round)s. "
+                                "Please look at the vote's integrity signals."
+                            ),
+                            lang,
+                            votes=burst["votes"],
+                            code=burst["idea_code"],
+                            round=round_["name"],
+                        ),
+                    )
                 sent += 1
     return sent
 
@@ -316,11 +483,23 @@ async def alert_vote_bursts(*, now: dt.datetime, lang: str = "vi") -> int:
 async def alert_awards(*, now: dt.datetime, lang: str = "vi") -> int:
     """Once a contest's results are out, each awarded team is told once per award."""
     sent = 0
-    awards = await Award.select(Award.id, Award.name, Award.contest, Award.idea, Award.idea.code, Award.idea.title,
-                                Award.idea.lead, Award.contest.title).where(Award.idea.is_not_null())
+    awards = await Award.select(
+        Award.id,
+        Award.name,
+        Award.contest,
+        Award.idea,
+        Award.idea.code,
+        Award.idea.title,
+        Award.idea.lead,
+        Award.contest.title,
+    ).where(Award.idea.is_not_null())
     for award in awards:
-        last = await Round.select(Round.results_at).where(Round.contest == award["contest"]).order_by(
-            Round.position, ascending=False).first()
+        last = (
+            await Round.select(Round.results_at)
+            .where(Round.contest == award["contest"])
+            .order_by(Round.position, ascending=False)
+            .first()
+        )
         if not last or last["results_at"] is None or last["results_at"] > now:
             continue
         async with atomic(_db()):
@@ -328,13 +507,25 @@ async def alert_awards(*, now: dt.datetime, lang: str = "vi") -> int:
                 continue
             for person in await _team(award["idea"], award["idea.lead"]):
                 await notifications.notify(
-                    person, kind="idea_awarded", now=now, link=notifications.absolute(f"/ideas/{award['idea.code']}"),
+                    person,
+                    kind="idea_awarded",
+                    now=now,
+                    link=notifications.absolute(f"/ideas/{award['idea.code']}"),
                     contest_id=award["contest"],
-                    title=translate(N_("“%(title)s” wins %(award)s"), lang, title=award["idea.title"],
-                                    award=award["name"]),
-                    body=translate(N_("Congratulations! Your idea %(code)s won %(award)s in “%(contest)s”. The "
-                                      "organizers will contact you about the prize."), lang,
-                                   code=award["idea.code"], award=award["name"], contest=award["contest.title"]))
+                    title=translate(
+                        N_("“%(title)s” wins %(award)s"), lang, title=award["idea.title"], award=award["name"]
+                    ),
+                    body=translate(
+                        N_(
+                            "Congratulations! Your idea %(code)s won %(award)s in “%(contest)s”. The "
+                            "organizers will contact you about the prize."
+                        ),
+                        lang,
+                        code=award["idea.code"],
+                        award=award["name"],
+                        contest=award["contest.title"],
+                    ),
+                )
             sent += 1
     return sent
 
@@ -347,20 +538,27 @@ async def alert_results(*, now: dt.datetime, lang: str = "vi", window: dt.timede
     award is told once: the results are out and where to read them and the judges' feedback."""
     sent = 0
     recent = await Round.select(Round.id, Round.contest, Round.contest.slug, Round.contest.title).where(
-        (Round.results_at <= now) & (Round.results_at > now - window))
+        (Round.results_at <= now) & (Round.results_at > now - window)
+    )
     if not recent:
         return 0
     contests = {r["contest"] for r in recent}
     final: dict[int, int] = {}  # each contest's last round (by position, then id)
-    for r in await Round.select(Round.id, Round.contest).where(Round.contest.is_in(list(contests))).order_by(
-            Round.position).order_by(Round.id):
+    for r in (
+        await Round.select(Round.id, Round.contest)
+        .where(Round.contest.is_in(list(contests)))
+        .order_by(Round.position)
+        .order_by(Round.id)
+    ):
         final[r["contest"]] = r["id"]
     from contest.judging import entries
 
     for last in (r for r in recent if final.get(r["contest"]) == r["id"]):
         last = {**last, "slug": last["contest.slug"], "title": last["contest.title"]}
-        awarded = {a["idea"] for a in await Award.select(Award.idea).where(
-            (Award.contest == last["contest"]) & Award.idea.is_not_null())}
+        awarded = {
+            a["idea"]
+            for a in await Award.select(Award.idea).where((Award.contest == last["contest"]) & Award.idea.is_not_null())
+        }
         for entry in await entries(last["id"]):
             if entry["id"] in awarded:
                 continue
@@ -369,13 +567,22 @@ async def alert_results(*, now: dt.datetime, lang: str = "vi", window: dt.timede
                     continue
                 for person in await _team(entry["id"], entry["lead"]):
                     await notifications.notify(
-                        person, kind="results_out", now=now, contest_id=last["contest"],
+                        person,
+                        kind="results_out",
+                        now=now,
+                        contest_id=last["contest"],
                         link=notifications.absolute(f"/contests/{last['slug']}/results"),
                         title=translate(N_("The results of “%(contest)s” are out"), lang, contest=last["title"]),
-                        body=translate(N_("Thank you for taking part. Your idea %(code)s did not win an award this "
-                                          "time. The results page shows the ranking; your idea's page shows the "
-                                          "judges' feedback the organizers released."), lang,
-                                       code=entry["code"] or ""))
+                        body=translate(
+                            N_(
+                                "Thank you for taking part. Your idea %(code)s did not win an award this "
+                                "time. The results page shows the ranking; your idea's page shows the "
+                                "judges' feedback the organizers released."
+                            ),
+                            lang,
+                            code=entry["code"] or "",
+                        ),
+                    )
                 sent += 1
     return sent
 
@@ -385,10 +592,14 @@ async def tell_vote_open(*, now: dt.datetime, lang: str = "vi", window: dt.timed
     asked to hear of public votes are told once, by the channels they chose. Returns how many."""
     from accounts import messaging
 
-    opened = await Round.select(Round.id, Round.name, Round.contest, Round.contest.slug, Round.contest.title,
-                                Round.contest.commune).where(
-        (Round.vote_opens <= now) & (Round.vote_opens > now - window) & (Round.vote_closes > now)
-        & (Round.contest.published == True))  # noqa: E712
+    opened = await Round.select(
+        Round.id, Round.name, Round.contest, Round.contest.slug, Round.contest.title, Round.contest.commune
+    ).where(
+        (Round.vote_opens <= now)
+        & (Round.vote_opens > now - window)
+        & (Round.vote_closes > now)
+        & (Round.contest.published == True)
+    )  # noqa: E712
     sent = 0
     for round_ in opened:
         for person in await messaging.listeners(round_["contest.commune"], "vote"):
@@ -396,12 +607,20 @@ async def tell_vote_open(*, now: dt.datetime, lang: str = "vi", window: dt.timed
                 if not await _claim(f"vote_open:{round_['id']}:{person}", now=now):
                     continue
                 await notifications.notify(
-                    person, kind="vote_open", now=now, contest_id=round_["contest"],
+                    person,
+                    kind="vote_open",
+                    now=now,
+                    contest_id=round_["contest"],
                     link=notifications.absolute(f"/contests/{round_['contest.slug']}/vote"),
-                    title=translate(N_("The public vote of “%(contest)s” is open"), lang,
-                                    contest=round_["contest.title"]),
-                    body=translate(N_("Verified residents of the commune can vote for the ideas they like in "
-                                      "%(round)s."), lang, round=round_["name"]))
+                    title=translate(
+                        N_("The public vote of “%(contest)s” is open"), lang, contest=round_["contest.title"]
+                    ),
+                    body=translate(
+                        N_("Verified residents of the commune can vote for the ideas they like in %(round)s."),
+                        lang,
+                        round=round_["name"],
+                    ),
+                )
             sent += 1
     return sent
 
@@ -409,7 +628,7 @@ async def tell_vote_open(*, now: dt.datetime, lang: str = "vi", window: dt.timed
 async def resolve_open_rounds(*, now: dt.datetime, lang: str = "vi") -> int:
     """Conflicts found after assignment (a new team member, a new mentoring link) in rounds being judged."""
     moved = 0
-    rounds = await Round.select().where((Round.judging_closes > now))
+    rounds = await Round.select().where(Round.judging_closes > now)
     for round_ in rounds:
         if not await Assignment.exists().where(Assignment.round == round_["id"]):
             continue
@@ -422,10 +641,11 @@ async def resolve_open_rounds(*, now: dt.datetime, lang: str = "vi") -> int:
 
 async def housekeeping(*, now: dt.datetime, lang: str = "vi") -> dict[str, int]:
     """Everything periodic of judging and the vote; safe to run in several workers at once."""
-    return {"conflicts": await resolve_open_rounds(now=now, lang=lang),
-            "deadline_reminders": await remind_deadlines(now=now, lang=lang),
-            "vote_bursts": await alert_vote_bursts(now=now, lang=lang),
-            "awards": await alert_awards(now=now, lang=lang),
-            "results": await alert_results(now=now, lang=lang),
-            "vote_open": await tell_vote_open(now=now, lang=lang)}
-
+    return {
+        "conflicts": await resolve_open_rounds(now=now, lang=lang),
+        "deadline_reminders": await remind_deadlines(now=now, lang=lang),
+        "vote_bursts": await alert_vote_bursts(now=now, lang=lang),
+        "awards": await alert_awards(now=now, lang=lang),
+        "results": await alert_results(now=now, lang=lang),
+        "vote_open": await tell_vote_open(now=now, lang=lang),
+    }

@@ -44,8 +44,7 @@ _FINGERPRINT_SQL = (
 async def fingerprint(round_id: int) -> str:
     """The checksum of the round's submitted sheets that the ranking is computed from."""
     row = (await ScoreSheet.raw(_FINGERPRINT_SQL, round_id, SheetStatus.submitted.value))[0]
-    parts = [row[k] for k in ("n", "last_id", "changed", "judges", "entries", "totals", "judge_totals",
-                              "entry_totals")]
+    parts = [row[k] for k in ("n", "last_id", "changed", "judges", "entries", "totals", "judge_totals", "entry_totals")]
     return f"{FORMAT}|" + "|".join("" if p is None else str(p) for p in parts)
 
 
@@ -55,13 +54,26 @@ def compute(sheets: list[calibration.Sheet]) -> dict[str, Any]:
     Plain CPU work on plain data (no database): run it in a worker thread."""
     rows = calibration.aggregate(sheets)
     return {
-        "rows": [{
-            "entry": r.entry, "n": r.n, "mean": r.mean, "median": r.median, "trimmed_mean": r.trimmed_mean,
-            "zscore": r.zscore, "additive": r.additive, "spread": r.spread, "disagreement": r.disagreement,
-            "group": r.group, "errors": [list(e) for e in r.errors],
-        } for r in rows],
-        "tied": {method: sorted({e for pair in calibration.statistical_ties(rows, method) for e in pair})
-                 for method in calibration.METHODS},
+        "rows": [
+            {
+                "entry": r.entry,
+                "n": r.n,
+                "mean": r.mean,
+                "median": r.median,
+                "trimmed_mean": r.trimmed_mean,
+                "zscore": r.zscore,
+                "additive": r.additive,
+                "spread": r.spread,
+                "disagreement": r.disagreement,
+                "group": r.group,
+                "errors": [list(e) for e in r.errors],
+            }
+            for r in rows
+        ],
+        "tied": {
+            method: sorted({e for pair in calibration.statistical_ties(rows, method) for e in pair})
+            for method in calibration.METHODS
+        },
     }
 
 
@@ -70,8 +82,9 @@ class Ranking:
     first use) the rows best first with their interval, margin and whether they are tied."""
 
     def __init__(self, payload: dict[str, Any]):
-        self.rows = [calibration.EntryResult(**{**r, "errors": tuple((m, se) for m, se in r["errors"])})
-                     for r in payload["rows"]]
+        self.rows = [
+            calibration.EntryResult(**{**r, "errors": tuple((m, se) for m, se in r["errors"])}) for r in payload["rows"]
+        ]
         self._tied = {method: set(entries) for method, entries in payload["tied"].items()}
         self._ranked: dict[str, list[dict[str, Any]]] = {}
         self.groups = len({r.group for r in self.rows})
@@ -83,9 +96,15 @@ class Ranking:
         if method not in self._ranked:
             tied, several = self._tied[method], self.groups > 1
             self._ranked[method] = [
-                {"result": r, "tied": r.entry in tied, "interval": r.interval(method), "margin": r.margin(method),
-                 "group": r.group + 1 if several else None}
-                for r in calibration.ranking(self.rows, method)]
+                {
+                    "result": r,
+                    "tied": r.entry in tied,
+                    "interval": r.interval(method),
+                    "margin": r.margin(method),
+                    "group": r.group + 1 if several else None,
+                }
+                for r in calibration.ranking(self.rows, method)
+            ]
         return self._ranked[method]
 
 
@@ -115,15 +134,21 @@ async def ranking_of(round_id: int) -> Ranking:
     if known is not None:
         _MEMO.move_to_end((round_id, key))
         return known
-    cached = await RankingCache.select(RankingCache.payload).where(
-        (RankingCache.round == round_id) & (RankingCache.fingerprint == key)).first()
+    cached = (
+        await RankingCache.select(RankingCache.payload)
+        .where((RankingCache.round == round_id) & (RankingCache.fingerprint == key))
+        .first()
+    )
     if cached:
         return _remember(round_id, key, Ranking(json.loads(cached["payload"])))
     sheets = await ScoreSheet.select(ScoreSheet.judge, ScoreSheet.idea, ScoreSheet.total).where(
-        (ScoreSheet.round == round_id) & (ScoreSheet.status == SheetStatus.submitted.value)
-        & ScoreSheet.total.is_not_null())
+        (ScoreSheet.round == round_id)
+        & (ScoreSheet.status == SheetStatus.submitted.value)
+        & ScoreSheet.total.is_not_null()
+    )
     data = [calibration.Sheet(judge=s["judge"], entry=s["idea"], total=s["total"]) for s in sheets]
     payload = await asyncio.to_thread(compute, data)  # about half a second for 3,000 sheets
     await RankingCache.insert(RankingCache(round=round_id, fingerprint=key, payload=json.dumps(payload))).on_conflict(
-        target=(RankingCache.round,), action="DO UPDATE", values=[RankingCache.fingerprint, RankingCache.payload])
+        target=(RankingCache.round,), action="DO UPDATE", values=[RankingCache.fingerprint, RankingCache.payload]
+    )
     return _remember(round_id, key, Ranking(payload))

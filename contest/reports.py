@@ -160,8 +160,10 @@ def bar_chart_svg(
         f'<desc id="{desc_id}">{_esc(desc)}</desc>',
     ]
     for n, line in enumerate(title_lines):
-        out.append(f'<text x="0" y="{19 + n * _TITLE_LINE_H}" font-size="15" font-weight="bold" '
-                   f'fill="{TEXT_COLOUR}">{_esc(line)}</text>')
+        out.append(
+            f'<text x="0" y="{19 + n * _TITLE_LINE_H}" font-size="15" font-weight="bold" '
+            f'fill="{TEXT_COLOUR}">{_esc(line)}</text>'
+        )
 
     if not shown:
         out.append(
@@ -191,8 +193,7 @@ def bar_chart_svg(
         if hidden:
             y = title_h + len(shown) * _ROW_H + 15
             out.append(
-                f'<text x="{_LABEL_RIGHT}" y="{y:g}" font-size="{_TEXT}" '
-                f'fill="{TEXT_COLOUR}">… +{hidden}</text>'
+                f'<text x="{_LABEL_RIGHT}" y="{y:g}" font-size="{_TEXT}" fill="{TEXT_COLOUR}">… +{hidden}</text>'
             )
     out.append("</svg>")
     return "".join(out)
@@ -306,9 +307,7 @@ def xlsx_bytes(sheet_title: str, headers: list[str], rows: Iterable[Sequence[obj
             [_display_len(header_values[col]) if col < len(header_values) else 0]
             + [_display_len(r[col]) for r in body if col < len(r)]
         )
-        ws.column_dimensions[get_column_letter(col + 1)].width = min(
-            max(longest + 2, _MIN_WIDTH), _MAX_WIDTH
-        )
+        ws.column_dimensions[get_column_letter(col + 1)].width = min(max(longest + 2, _MIN_WIDTH), _MAX_WIDTH)
 
     bold = Font(bold=True)
     header_cells = []
@@ -317,6 +316,7 @@ def xlsx_bytes(sheet_title: str, headers: list[str], rows: Iterable[Sequence[obj
         cell.font = bold
         header_cells.append(cell)
     ws.append(header_cells)
+
     def _text_cell(value: object) -> object:
         if not isinstance(value, str):
             return value

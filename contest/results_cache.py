@@ -23,13 +23,21 @@ LIFETIME = 600  # seconds: a change made outside the audited paths (a database f
 
 
 async def version(commune_id: int | None, results_at: dt.datetime | None) -> tuple:
-    last = await AuditEvent.select(AuditEvent.seq).where(AuditEvent.commune == commune_id).order_by(
-        AuditEvent.seq, ascending=False).first()
+    last = (
+        await AuditEvent.select(AuditEvent.seq)
+        .where(AuditEvent.commune == commune_id)
+        .order_by(AuditEvent.seq, ascending=False)
+        .first()
+    )
     return (last["seq"] if last else 0, results_at)
 
 
-async def published_results(round_id: int, commune_id: int | None, results_at: dt.datetime | None,
-                            compute: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
+async def published_results(
+    round_id: int,
+    commune_id: int | None,
+    results_at: dt.datetime | None,
+    compute: Callable[[], Awaitable[dict[str, Any]]],
+) -> dict[str, Any]:
     """``compute()``'s answer for a round whose results are published, computed once per version."""
     current = await version(commune_id, results_at)
     kept = _kept.get(round_id)

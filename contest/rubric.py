@@ -17,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from accounts import audit
 from accounts.engine import atomic
@@ -28,11 +29,15 @@ from accounts.tables import AuditEvent
 from contest.errors import IdeaError
 from contest.tables import Award, Contest, Criterion, Round, RoundJudging, Score
 
-LOCKED_FROZEN = N_("The scores of this round are frozen: its rubric, vote rules and awards can no longer change. "
-                   "To correct them, reopen the scores with a reason (it is recorded in the log).")
-LOCKED_PUBLISHED = N_("The results of this round are published: its rubric, vote rules and awards can no longer "
-                      "change. To correct them, reopen the scores with a reason; the results page will show the "
-                      "dated correction.")
+LOCKED_FROZEN = N_(
+    "The scores of this round are frozen: its rubric, vote rules and awards can no longer change. "
+    "To correct them, reopen the scores with a reason (it is recorded in the log)."
+)
+LOCKED_PUBLISHED = N_(
+    "The results of this round are published: its rubric, vote rules and awards can no longer "
+    "change. To correct them, reopen the scores with a reason; the results page will show the "
+    "dated correction."
+)
 
 SCALE_LOW, SCALE_HIGH = 0, 100
 MAX_WEIGHT = 1000.0
@@ -56,6 +61,7 @@ def _db():
 
 # ---------------------------------------------------------------- locking
 
+
 def lock_reason(round_: Mapping[str, Any], settings: Mapping[str, Any] | None, now: dt.datetime) -> str | None:
     """Why a round's rubric, vote rules and awards cannot change now (None: they can)."""
     settings = settings or {}
@@ -73,19 +79,30 @@ async def round_lock(round_id: int | None, now: dt.datetime) -> str | None:
     """``lock_reason`` of a round by id (a round that does not exist is not locked: nothing to protect)."""
     if round_id is None:
         return None
-    round_ = await Round.select(Round.results_at, Round.judging_closes, Round.has_judging).where(
-        Round.id == round_id).first()
+    round_ = (
+        await Round.select(Round.results_at, Round.judging_closes, Round.has_judging)
+        .where(Round.id == round_id)
+        .first()
+    )
     if round_ is None:
         return None
-    settings = await RoundJudging.select(RoundJudging.frozen_at, RoundJudging.reopened_until).where(
-        RoundJudging.round == round_id).first()
+    settings = (
+        await RoundJudging.select(RoundJudging.frozen_at, RoundJudging.reopened_until)
+        .where(RoundJudging.round == round_id)
+        .first()
+    )
     return lock_reason(round_, settings, now)
 
 
 async def final_round(contest_id: int) -> dict[str, Any] | None:
     """The round whose results the awards follow: the contest's last."""
-    return await Round.select(Round.id, Round.name).where(Round.contest == contest_id).order_by(
-        Round.position, ascending=False).order_by(Round.id, ascending=False).first()
+    return (
+        await Round.select(Round.id, Round.name)
+        .where(Round.contest == contest_id)
+        .order_by(Round.position, ascending=False)
+        .order_by(Round.id, ascending=False)
+        .first()
+    )
 
 
 async def contest_lock(contest_id: int | None, now: dt.datetime) -> str | None:
@@ -103,6 +120,7 @@ async def _refuse_if_locked(round_id: int, now: dt.datetime) -> None:
 
 
 # ---------------------------------------------------------------- criteria
+
 
 def _number(text: str) -> float | None:
     try:
@@ -138,8 +156,10 @@ def parse_criterion(form: Mapping[str, Any]) -> dict[str, Any]:
         errors["description"], params["description"] = N_("At most %(max)s characters."), {"max": 2000}
     weight = _number(form.get("weight", ""))
     if weight is None or not 0 < weight <= MAX_WEIGHT:
-        errors["weight"], params["weight"] = N_("The weight is a number greater than 0 (at most %(max)s)."), {
-            "max": int(MAX_WEIGHT)}
+        errors["weight"], params["weight"] = (
+            N_("The weight is a number greater than 0 (at most %(max)s)."),
+            {"max": int(MAX_WEIGHT)},
+        )
     low, high = _whole(form.get("scale_min", "")), _whole(form.get("scale_max", ""))
     range_params = {"low": SCALE_LOW, "high": SCALE_HIGH}
     for field, value in (("scale_min", low), ("scale_max", high)):
@@ -151,23 +171,36 @@ def parse_criterion(form: Mapping[str, Any]) -> dict[str, Any]:
     if not errors.keys() & {"scale_min", "scale_max"}:
         levels = high - low + 1
         if len(lines) not in (0, levels):
-            errors["descriptors"] = N_("Write one line per level, lowest level first: %(levels)s lines for the "
-                                       "levels %(low)s to %(high)s (now %(count)s), or leave the box empty.")
+            errors["descriptors"] = N_(
+                "Write one line per level, lowest level first: %(levels)s lines for the "
+                "levels %(low)s to %(high)s (now %(count)s), or leave the box empty."
+            )
             params["descriptors"] = {"levels": levels, "low": low, "high": high, "count": len(lines)}
         elif any(len(line) > 500 for line in lines):
             errors["descriptors"], params["descriptors"] = N_("At most %(max)s characters per line."), {"max": 500}
     if errors:
         raise ValidationFailed(errors, params)
-    return {"name": name, "description": description, "weight": weight, "scale_min": low, "scale_max": high,
-            "descriptors": lines}
+    return {
+        "name": name,
+        "description": description,
+        "weight": weight,
+        "scale_min": low,
+        "scale_max": high,
+        "descriptors": lines,
+    }
 
 
 def criterion_form(criterion: Mapping[str, Any]) -> dict[str, str]:
     """A stored criterion as the form shows it (descriptors one per line)."""
     weight = criterion["weight"]
-    return {"name": criterion["name"], "description": criterion["description"] or "",
-            "weight": f"{weight:g}", "scale_min": str(criterion["scale_min"]), "scale_max": str(criterion["scale_max"]),
-            "descriptors": "\n".join(_descriptors(criterion["descriptors"]))}
+    return {
+        "name": criterion["name"],
+        "description": criterion["description"] or "",
+        "weight": f"{weight:g}",
+        "scale_min": str(criterion["scale_min"]),
+        "scale_max": str(criterion["scale_max"]),
+        "descriptors": "\n".join(_descriptors(criterion["descriptors"])),
+    }
 
 
 def _descriptors(value: Any) -> list[str]:
@@ -181,8 +214,16 @@ def _descriptors(value: Any) -> list[str]:
 
 async def round_for_rubric(round_id: int, *, scope: Scope) -> dict[str, Any]:
     """A round with its contest's commune, slug and title, only within ``scope`` (one query)."""
-    return await load(Round, round_id, scope, Round.all_columns(), Round.contest.commune, Round.contest.slug,
-                      Round.contest.title, missing=N_("This round does not exist."))
+    return await load(
+        Round,
+        round_id,
+        scope,
+        Round.all_columns(),
+        Round.contest.commune,
+        Round.contest.slug,
+        Round.contest.title,
+        missing=N_("This round does not exist."),
+    )
 
 
 async def criteria_of(round_id: int) -> list[dict[str, Any]]:
@@ -202,55 +243,90 @@ async def rubric_page(round_id: int, *, scope: Scope, now: dt.datetime) -> dict[
 
 async def criterion_of(round_id: int, criterion_id: int, *, scope: Scope) -> dict[str, Any]:
     """One criterion of the round, only within ``scope`` (one query)."""
-    return await load(Criterion, (Criterion.id == criterion_id) & (Criterion.round == round_id), scope,
-                      Criterion.all_columns(), missing=N_("This criterion does not exist."))
+    return await load(
+        Criterion,
+        (Criterion.id == criterion_id) & (Criterion.round == round_id),
+        scope,
+        Criterion.all_columns(),
+        missing=N_("This criterion does not exist."),
+    )
 
 
 async def _check_scores_fit(criterion_id: int, low: int, high: int) -> None:
     """Judges' scores already given must stay on the scale."""
-    given = await Score.raw("SELECT MIN(value) AS low, MAX(value) AS high FROM score_item "
-                            "WHERE criterion = {} AND value IS NOT NULL", criterion_id)
+    given = await Score.raw(
+        "SELECT MIN(value) AS low, MAX(value) AS high FROM score_item WHERE criterion = {} AND value IS NOT NULL",
+        criterion_id,
+    )
     if given and given[0]["low"] is not None and (given[0]["low"] < low or given[0]["high"] > high):
-        raise ValidationFailed({"scale_min": N_("Judges have already given scores from %(low)s to %(high)s: "
-                                                "the scale must include them.")},
-                               {"scale_min": {"low": given[0]["low"], "high": given[0]["high"]}})
+        raise ValidationFailed(
+            {
+                "scale_min": N_(
+                    "Judges have already given scores from %(low)s to %(high)s: the scale must include them."
+                )
+            },
+            {"scale_min": {"low": given[0]["low"], "high": given[0]["high"]}},
+        )
 
 
-async def add_criterion(round_id: int, form: Mapping[str, Any], *, actor_id: int, now: dt.datetime,
-                        scope: Scope) -> int:
+async def add_criterion(
+    round_id: int, form: Mapping[str, Any], *, actor_id: int, now: dt.datetime, scope: Scope
+) -> int:
     round_ = await round_for_rubric(round_id, scope=scope)
     values = parse_criterion(form)
     async with atomic(_db()):
         await _refuse_if_locked(round_id, now)
-        last = await Criterion.select(Criterion.position).where(Criterion.round == round_id).order_by(
-            Criterion.position, ascending=False).first()
-        row = Criterion(round=round_id, position=(last["position"] + 1) if last else 1,
-                        **{**values, "descriptors": json.dumps(values["descriptors"], ensure_ascii=False)})
+        last = (
+            await Criterion.select(Criterion.position)
+            .where(Criterion.round == round_id)
+            .order_by(Criterion.position, ascending=False)
+            .first()
+        )
+        row = Criterion(
+            round=round_id,
+            position=(last["position"] + 1) if last else 1,
+            **{**values, "descriptors": json.dumps(values["descriptors"], ensure_ascii=False)},
+        )
         await row.save()
-        await audit.record("rubric.criterion.added", actor_id=actor_id, target_type="rubric_criterion",
-                           target_id=row.id, commune_id=round_["contest.commune"], now=now,
-                           data={"round": round_id, **values})
+        await audit.record(
+            "rubric.criterion.added",
+            actor_id=actor_id,
+            target_type="rubric_criterion",
+            target_id=row.id,
+            commune_id=round_["contest.commune"],
+            now=now,
+            data={"round": round_id, **values},
+        )
     return row.id
 
 
-async def update_criterion(round_id: int, criterion_id: int, form: Mapping[str, Any], *, actor_id: int,
-                           now: dt.datetime, scope: Scope) -> None:
+async def update_criterion(
+    round_id: int, criterion_id: int, form: Mapping[str, Any], *, actor_id: int, now: dt.datetime, scope: Scope
+) -> None:
     round_ = await round_for_rubric(round_id, scope=scope)
     await criterion_of(round_id, criterion_id, scope=scope)
     values = parse_criterion(form)
     async with atomic(_db()):
         await _refuse_if_locked(round_id, now)
         await _check_scores_fit(criterion_id, values["scale_min"], values["scale_max"])
-        await Criterion.update({**{getattr(Criterion, k): v for k, v in values.items() if k != "descriptors"},
-                                Criterion.descriptors: json.dumps(values["descriptors"], ensure_ascii=False)}).where(
-            (Criterion.id == criterion_id) & (Criterion.round == round_id))
-        await audit.record("rubric.criterion.changed", actor_id=actor_id, target_type="rubric_criterion",
-                           target_id=criterion_id, commune_id=round_["contest.commune"], now=now,
-                           data={"round": round_id, **values})
+        await Criterion.update(
+            {
+                **{getattr(Criterion, k): v for k, v in values.items() if k != "descriptors"},
+                Criterion.descriptors: json.dumps(values["descriptors"], ensure_ascii=False),
+            }
+        ).where((Criterion.id == criterion_id) & (Criterion.round == round_id))
+        await audit.record(
+            "rubric.criterion.changed",
+            actor_id=actor_id,
+            target_type="rubric_criterion",
+            target_id=criterion_id,
+            commune_id=round_["contest.commune"],
+            now=now,
+            data={"round": round_id, **values},
+        )
 
 
-async def delete_criterion(round_id: int, criterion_id: int, *, actor_id: int, now: dt.datetime,
-                           scope: Scope) -> None:
+async def delete_criterion(round_id: int, criterion_id: int, *, actor_id: int, now: dt.datetime, scope: Scope) -> None:
     round_ = await round_for_rubric(round_id, scope=scope)
     criterion = await criterion_of(round_id, criterion_id, scope=scope)
     async with atomic(_db()):
@@ -258,13 +334,20 @@ async def delete_criterion(round_id: int, criterion_id: int, *, actor_id: int, n
         if await Score.exists().where((Score.criterion == criterion_id) & Score.value.is_not_null()):
             raise IdeaError(N_("Judges have already scored this criterion: it can no longer be removed."))
         await Criterion.delete().where((Criterion.id == criterion_id) & (Criterion.round == round_id))
-        await audit.record("rubric.criterion.removed", actor_id=actor_id, target_type="rubric_criterion",
-                           target_id=criterion_id, commune_id=round_["contest.commune"], now=now,
-                           data={"round": round_id, "name": criterion["name"]})
+        await audit.record(
+            "rubric.criterion.removed",
+            actor_id=actor_id,
+            target_type="rubric_criterion",
+            target_id=criterion_id,
+            commune_id=round_["contest.commune"],
+            now=now,
+            data={"round": round_id, "name": criterion["name"]},
+        )
 
 
-async def move_criterion(round_id: int, criterion_id: int, direction: str, *, actor_id: int, now: dt.datetime,
-                         scope: Scope) -> None:
+async def move_criterion(
+    round_id: int, criterion_id: int, direction: str, *, actor_id: int, now: dt.datetime, scope: Scope
+) -> None:
     """Move a criterion one place up or down; the rubric is renumbered 1, 2, 3…"""
     round_ = await round_for_rubric(round_id, scope=scope)
     await criterion_of(round_id, criterion_id, scope=scope)
@@ -272,20 +355,31 @@ async def move_criterion(round_id: int, criterion_id: int, direction: str, *, ac
         raise IdeaError(N_("Choose up or down."))
     async with atomic(_db()):
         await _refuse_if_locked(round_id, now)
-        ids = [r["id"] for r in await Criterion.select(Criterion.id).where(Criterion.round == round_id).order_by(
-            Criterion.position, Criterion.id)]
+        ids = [
+            r["id"]
+            for r in await Criterion.select(Criterion.id)
+            .where(Criterion.round == round_id)
+            .order_by(Criterion.position, Criterion.id)
+        ]
         at = ids.index(criterion_id)
         to = at - 1 if direction == "up" else at + 1
         if 0 <= to < len(ids):
             ids[at], ids[to] = ids[to], ids[at]
         for position, cid in enumerate(ids, start=1):
             await Criterion.update({Criterion.position: position}).where(Criterion.id == cid)
-        await audit.record("rubric.criterion.moved", actor_id=actor_id, target_type="rubric_criterion",
-                           target_id=criterion_id, commune_id=round_["contest.commune"], now=now,
-                           data={"round": round_id, "order": ids})
+        await audit.record(
+            "rubric.criterion.moved",
+            actor_id=actor_id,
+            target_type="rubric_criterion",
+            target_id=criterion_id,
+            commune_id=round_["contest.commune"],
+            now=now,
+            data={"round": round_id, "order": ids},
+        )
 
 
 # ---------------------------------------------------------------- awards
+
 
 def parse_award(form: Mapping[str, Any], *, has_vote: bool = True) -> dict[str, Any]:
     errors: dict[str, str] = {}
@@ -312,14 +406,21 @@ def parse_award(form: Mapping[str, Any], *, has_vote: bool = True) -> dict[str, 
 
 
 def award_form(award: Mapping[str, Any]) -> dict[str, str]:
-    return {"name": award["name"], "rank": str(award["rank"]), "prize": award["prize"] or "",
-            "basis": award["basis"]}
+    return {"name": award["name"], "rank": str(award["rank"]), "prize": award["prize"] or "", "basis": award["basis"]}
 
 
 async def contest_for_awards(slug: str, *, scope: Scope) -> dict[str, Any]:
     """A contest, only within ``scope`` (one query)."""
-    return await load(Contest, Contest.slug == slug, scope, Contest.id, Contest.title, Contest.slug, Contest.commune,
-                      missing=N_("This contest does not exist or is not published yet."))
+    return await load(
+        Contest,
+        Contest.slug == slug,
+        scope,
+        Contest.id,
+        Contest.title,
+        Contest.slug,
+        Contest.commune,
+        missing=N_("This contest does not exist or is not published yet."),
+    )
 
 
 async def _has_vote(contest_id: int) -> bool:
@@ -328,16 +429,30 @@ async def _has_vote(contest_id: int) -> bool:
 
 async def awards_page(slug: str, *, scope: Scope, now: dt.datetime) -> dict[str, Any]:
     contest = await contest_for_awards(slug, scope=scope)
-    awards = await Award.select(Award.all_columns(), Award.idea.code).where(Award.contest == contest["id"]).order_by(
-        Award.position, Award.id)
-    return {"contest": contest, "awards": awards, "lock": await contest_lock(contest["id"], now),
-            "final_round": await final_round(contest["id"]), "has_vote": await _has_vote(contest["id"])}
+    awards = (
+        await Award.select(Award.all_columns(), Award.idea.code)
+        .where(Award.contest == contest["id"])
+        .order_by(Award.position, Award.id)
+    )
+    return {
+        "contest": contest,
+        "awards": awards,
+        "lock": await contest_lock(contest["id"], now),
+        "final_round": await final_round(contest["id"]),
+        "has_vote": await _has_vote(contest["id"]),
+    }
 
 
 async def award_of(slug: str, award_id: int, *, scope: Scope) -> dict[str, Any]:
     """One award of the contest, only within ``scope`` (one query)."""
-    return await load(Award, (Award.id == award_id) & (Award.contest.slug == slug), scope, Award.all_columns(),
-                      Award.contest.commune, missing=N_("This award does not exist."))
+    return await load(
+        Award,
+        (Award.id == award_id) & (Award.contest.slug == slug),
+        scope,
+        Award.all_columns(),
+        Award.contest.commune,
+        missing=N_("This award does not exist."),
+    )
 
 
 async def _refuse_if_contest_locked(contest_id: int, now: dt.datetime) -> None:
@@ -351,24 +466,43 @@ async def add_award(slug: str, form: Mapping[str, Any], *, actor_id: int, now: d
     values = parse_award(form, has_vote=await _has_vote(contest["id"]))
     async with atomic(_db()):
         await _refuse_if_contest_locked(contest["id"], now)
-        last = await Award.select(Award.position).where(Award.contest == contest["id"]).order_by(
-            Award.position, ascending=False).first()
+        last = (
+            await Award.select(Award.position)
+            .where(Award.contest == contest["id"])
+            .order_by(Award.position, ascending=False)
+            .first()
+        )
         row = Award(contest=contest["id"], position=(last["position"] + 1) if last else 1, **values)
         await row.save()
-        await audit.record("award.added", actor_id=actor_id, target_type="award", target_id=row.id,
-                           commune_id=contest["commune"], now=now, data={"contest": contest["id"], **values})
+        await audit.record(
+            "award.added",
+            actor_id=actor_id,
+            target_type="award",
+            target_id=row.id,
+            commune_id=contest["commune"],
+            now=now,
+            data={"contest": contest["id"], **values},
+        )
     return row.id
 
 
-async def update_award(slug: str, award_id: int, form: Mapping[str, Any], *, actor_id: int, now: dt.datetime,
-                       scope: Scope) -> None:
+async def update_award(
+    slug: str, award_id: int, form: Mapping[str, Any], *, actor_id: int, now: dt.datetime, scope: Scope
+) -> None:
     award = await award_of(slug, award_id, scope=scope)
     values = parse_award(form, has_vote=await _has_vote(award["contest"]))
     async with atomic(_db()):
         await _refuse_if_contest_locked(award["contest"], now)
         await Award.update({getattr(Award, k): v for k, v in values.items()}).where(Award.id == award_id)
-        await audit.record("award.changed", actor_id=actor_id, target_type="award", target_id=award_id,
-                           commune_id=award["contest.commune"], now=now, data={"contest": award["contest"], **values})
+        await audit.record(
+            "award.changed",
+            actor_id=actor_id,
+            target_type="award",
+            target_id=award_id,
+            commune_id=award["contest.commune"],
+            now=now,
+            data={"contest": award["contest"], **values},
+        )
 
 
 async def delete_award(slug: str, award_id: int, *, actor_id: int, now: dt.datetime, scope: Scope) -> None:
@@ -376,9 +510,15 @@ async def delete_award(slug: str, award_id: int, *, actor_id: int, now: dt.datet
     async with atomic(_db()):
         await _refuse_if_contest_locked(award["contest"], now)
         await Award.delete().where(Award.id == award_id)
-        await audit.record("award.removed", actor_id=actor_id, target_type="award", target_id=award_id,
-                           commune_id=award["contest.commune"], now=now,
-                           data={"contest": award["contest"], "name": award["name"]})
+        await audit.record(
+            "award.removed",
+            actor_id=actor_id,
+            target_type="award",
+            target_id=award_id,
+            commune_id=award["contest.commune"],
+            now=now,
+            data={"contest": award["contest"], "name": award["name"]},
+        )
 
 
 def winners(awards: list[dict[str, Any]], *, combined: list[int], jury: list[int], public: list[int]) -> None:
@@ -394,13 +534,20 @@ def winners(awards: list[dict[str, Any]], *, combined: list[int], jury: list[int
 
 # ---------------------------------------------------------------- corrections of published results
 
+
 async def corrections(round_: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Reopenings of the round's scores after its results were published, oldest first: each is a
     correction of the published results (its time and reason, from the audit log)."""
-    events = await AuditEvent.select(AuditEvent.created_at, AuditEvent.data).where(
-        (AuditEvent.action == "judging.reopened") & (AuditEvent.target_type == "round")
-        & (AuditEvent.target_id == str(round_["id"])) & (AuditEvent.created_at >= round_["results_at"])
-    ).order_by(AuditEvent.seq)
+    events = (
+        await AuditEvent.select(AuditEvent.created_at, AuditEvent.data)
+        .where(
+            (AuditEvent.action == "judging.reopened")
+            & (AuditEvent.target_type == "round")
+            & (AuditEvent.target_id == str(round_["id"]))
+            & (AuditEvent.created_at >= round_["results_at"])
+        )
+        .order_by(AuditEvent.seq)
+    )
     out = []
     for event in events:
         data = event["data"]

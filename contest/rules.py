@@ -22,7 +22,11 @@ PUBLIC_STATUSES = (
 
 
 def submission_refusal(
-    *, person: dict[str, Any], contest: dict[str, Any], round_: dict[str, Any], now: dt.datetime,
+    *,
+    person: dict[str, Any],
+    contest: dict[str, Any],
+    round_: dict[str, Any],
+    now: dt.datetime,
     ideas_submitted: int,
 ) -> str | None:
     """Why this person may not submit to this round now (None when they may)."""

@@ -13,9 +13,9 @@ from typing import Any
 from accounts import audit, events, limits, messaging, notifications
 from accounts.engine import atomic, is_sqlite
 from accounts.errors import NotFound, PermissionDenied, ValidationFailed
-from accounts.scope import Scope, clause, load
 from accounts.i18n import N_, translate
 from accounts.identifiers import IdentifierError, normalise_email, normalise_phone
+from accounts.scope import Scope, clause, load
 from accounts.tables import Commune, Hamlet, User
 from accounts.text import fold, search_terms
 from contest import forms, rules
@@ -36,8 +36,19 @@ from contest.tables import (
 from contest.uploads import MAX_ATTACHMENTS, StoredFile
 
 MAX_INVITED = 5
-REVISION_FIELDS = ("title", "summary", "category", "problem", "solution", "beneficiaries", "resources",
-                   "budget_vnd", "stage", "body", "video_url")
+REVISION_FIELDS = (
+    "title",
+    "summary",
+    "category",
+    "problem",
+    "solution",
+    "beneficiaries",
+    "resources",
+    "budget_vnd",
+    "stage",
+    "body",
+    "video_url",
+)
 
 
 def _db():
@@ -52,9 +63,11 @@ async def _pg_lock(key: int) -> None:
 
 # ---------------------------------------------------------------- contests and rounds
 
+
 async def contest_by_slug(slug: str, *, published_only: bool = True) -> dict[str, Any]:
-    query = Contest.select(Contest.all_columns(), Contest.commune.name, Contest.commune.code,
-                           Contest.commune.slug).where(Contest.slug == slug)
+    query = Contest.select(
+        Contest.all_columns(), Contest.commune.name, Contest.commune.code, Contest.commune.slug
+    ).where(Contest.slug == slug)
     contest = await query.first()
     if contest is None or (published_only and not contest["published"]):
         raise NotFound(N_("This contest does not exist or is not published yet."))
@@ -63,15 +76,29 @@ async def contest_by_slug(slug: str, *, published_only: bool = True) -> dict[str
 
 async def contest_for_organizer(slug: str, *, scope: Scope) -> dict[str, Any]:
     """A contest, published or not, only when it lies within the organizer's ``scope`` (one query)."""
-    return await load(Contest, Contest.slug == slug, scope, Contest.all_columns(), Contest.commune.name,
-                      Contest.commune.code, Contest.commune.slug,
-                      missing=N_("This contest does not exist or is not published yet."))
+    return await load(
+        Contest,
+        Contest.slug == slug,
+        scope,
+        Contest.all_columns(),
+        Contest.commune.name,
+        Contest.commune.code,
+        Contest.commune.slug,
+        missing=N_("This contest does not exist or is not published yet."),
+    )
 
 
 async def round_for_organizer(round_id: int, *, scope: Scope) -> dict[str, Any]:
     """A round with its contest's commune and slug, only within the organizer's ``scope``."""
-    return await load(Round, round_id, scope, Round.all_columns(), Round.contest.commune, Round.contest.slug,
-                      missing=N_("This round does not exist."))
+    return await load(
+        Round,
+        round_id,
+        scope,
+        Round.all_columns(),
+        Round.contest.commune,
+        Round.contest.slug,
+        missing=N_("This round does not exist."),
+    )
 
 
 async def rounds_of(contest_id: int) -> list[dict[str, Any]]:
@@ -87,9 +114,11 @@ def current_round(rounds: list[dict[str, Any]], now: dt.datetime) -> dict[str, A
 
 
 async def categories_of(contest_id: int) -> list[dict[str, Any]]:
-    return await Category.select(Category.id, Category.name, Category.slug).where(
-        Category.contest == contest_id
-    ).order_by(Category.position, Category.name)
+    return (
+        await Category.select(Category.id, Category.name, Category.slug)
+        .where(Category.contest == contest_id)
+        .order_by(Category.position, Category.name)
+    )
 
 
 async def contests_of_commune(commune_id: int, *, published_only: bool = True) -> list[dict[str, Any]]:
@@ -99,22 +128,30 @@ async def contests_of_commune(commune_id: int, *, published_only: bool = True) -
     return await query.order_by(Contest.created_at, ascending=False)
 
 
-async def set_published(contest_id: int, published: bool, *, actor_id: int, now: dt.datetime,
-                        scope: Scope) -> None:
-    contest = await load(Contest, contest_id, scope, Contest.commune,
-                         missing=N_("This contest does not exist or is not published yet."))
+async def set_published(contest_id: int, published: bool, *, actor_id: int, now: dt.datetime, scope: Scope) -> None:
+    contest = await load(
+        Contest, contest_id, scope, Contest.commune, missing=N_("This contest does not exist or is not published yet.")
+    )
     if published and not await Round.exists().where(Round.contest == contest_id):
-        raise ValidationFailed({"published": N_(
-            "The contest cannot be published yet: add at least one round with its dates first.")})
+        raise ValidationFailed(
+            {"published": N_("The contest cannot be published yet: add at least one round with its dates first.")}
+        )
     async with atomic(_db()):
         await Contest.update({Contest.published: published}).where(Contest.id == contest_id)
-        await audit.record("contest.published" if published else "contest.unpublished", actor_id=actor_id,
-                           target_type="contest", target_id=contest_id, commune_id=contest["commune"], now=now)
+        await audit.record(
+            "contest.published" if published else "contest.unpublished",
+            actor_id=actor_id,
+            target_type="contest",
+            target_id=contest_id,
+            commune_id=contest["commune"],
+            now=now,
+        )
     await events.public_changed("contest.published" if published else "contest.unpublished")
 
 
-async def extend_submission_deadline(round_id: int, new_close: dt.datetime, *, actor_id: int,
-                                     now: dt.datetime, scope: Scope) -> None:
+async def extend_submission_deadline(
+    round_id: int, new_close: dt.datetime, *, actor_id: int, now: dt.datetime, scope: Scope
+) -> None:
     """Move the submission deadline later (never earlier); every later milestone of the round (judging,
     vote, results) and of the later rounds moves by the same delta (``contest.timeline.extend_to``)."""
     from contest.phases import Phase
@@ -125,9 +162,18 @@ async def extend_submission_deadline(round_id: int, new_close: dt.datetime, *, a
 
 # ---------------------------------------------------------------- ideas
 
+
 def _search_text(values: dict[str, Any], *, code: str | None, category: str, hamlet: str) -> str:
-    parts = [code or "", values.get("title", ""), values.get("summary", ""), values.get("problem", ""),
-             values.get("solution", ""), values.get("beneficiaries", ""), category, hamlet]
+    parts = [
+        code or "",
+        values.get("title", ""),
+        values.get("summary", ""),
+        values.get("problem", ""),
+        values.get("solution", ""),
+        values.get("beneficiaries", ""),
+        category,
+        hamlet,
+    ]
     return " " + fold(" ".join(parts)) + " "
 
 
@@ -138,8 +184,11 @@ async def _names(category_id: int | None, hamlet_id: int | None) -> tuple[str, s
 
 
 async def person(user_id: int) -> dict[str, Any]:
-    row = await User.select(User.id, User.full_name, User.birth_year, User.commune, User.hamlet, User.phone,
-                            User.email).where(User.id == user_id).first()
+    row = (
+        await User.select(User.id, User.full_name, User.birth_year, User.commune, User.hamlet, User.phone, User.email)
+        .where(User.id == user_id)
+        .first()
+    )
     if row is None:
         raise NotFound(N_("Account not found."))
     return row
@@ -151,17 +200,29 @@ async def _submitted_count(contest_id: int, lead_id: int) -> int:
     )
 
 
-async def submission_refusal(contest: dict[str, Any], round_: dict[str, Any], user_id: int,
-                             now: dt.datetime) -> tuple[str, dict[str, Any]] | None:
+async def submission_refusal(
+    contest: dict[str, Any], round_: dict[str, Any], user_id: int, now: dt.datetime
+) -> tuple[str, dict[str, Any]] | None:
     refusal = rules.submission_refusal(
-        person=await person(user_id), contest=contest, round_=round_, now=now,
+        person=await person(user_id),
+        contest=contest,
+        round_=round_,
+        now=now,
         ideas_submitted=await _submitted_count(contest["id"], user_id),
     )
     return (refusal, rules.refusal_params(contest)) if refusal else None
 
 
-async def create_draft(contest: dict[str, Any], round_: dict[str, Any], form: forms.IdeaForm, *, user_id: int,
-                       now: dt.datetime, files: list[StoredFile] = (), cover: StoredFile | None = None) -> int:
+async def create_draft(
+    contest: dict[str, Any],
+    round_: dict[str, Any],
+    form: forms.IdeaForm,
+    *,
+    user_id: int,
+    now: dt.datetime,
+    files: list[StoredFile] = (),
+    cover: StoredFile | None = None,
+) -> int:
     refusal = await submission_refusal(contest, round_, user_id, now)
     if refusal:
         raise IdeaError(refusal[0], **refusal[1])
@@ -174,10 +235,16 @@ async def create_draft(contest: dict[str, Any], round_: dict[str, Any], form: fo
     lead = await person(user_id)
     category_name, hamlet_name = await _names(values["category"], lead["hamlet"])
     async with atomic(_db()):
-        idea = Idea(contest=contest["id"], round=round_["id"], lead=user_id, hamlet=lead["hamlet"],
-                    created_at=now, updated_at=now,
-                    search_text=_search_text(values, code=None, category=category_name, hamlet=hamlet_name),
-                    **values)
+        idea = Idea(
+            contest=contest["id"],
+            round=round_["id"],
+            lead=user_id,
+            hamlet=lead["hamlet"],
+            created_at=now,
+            updated_at=now,
+            search_text=_search_text(values, code=None, category=category_name, hamlet=hamlet_name),
+            **values,
+        )
         await idea.save()
         await _add_revision(idea.id, values, author_id=user_id, now=now)
         await _attach(idea.id, files, cover, now=now)
@@ -201,15 +268,31 @@ async def _editable(idea_id: int, user_id: int, now: dt.datetime) -> tuple[dict[
 
 
 async def _add_revision(idea_id: int, values: dict[str, Any], *, author_id: int, now: dt.datetime) -> None:
-    last = await IdeaRevision.select(IdeaRevision.number).where(IdeaRevision.idea == idea_id).order_by(
-        IdeaRevision.number, ascending=False).first()
+    last = (
+        await IdeaRevision.select(IdeaRevision.number)
+        .where(IdeaRevision.idea == idea_id)
+        .order_by(IdeaRevision.number, ascending=False)
+        .first()
+    )
     snapshot = {k: values.get(k) for k in REVISION_FIELDS}
-    await IdeaRevision(idea=idea_id, number=(last["number"] + 1) if last else 1, author=author_id, created_at=now,
-                       snapshot=json.dumps(snapshot, ensure_ascii=False)).save()
+    await IdeaRevision(
+        idea=idea_id,
+        number=(last["number"] + 1) if last else 1,
+        author=author_id,
+        created_at=now,
+        snapshot=json.dumps(snapshot, ensure_ascii=False),
+    ).save()
 
 
-async def save(idea_id: int, form: forms.IdeaForm, *, user_id: int, now: dt.datetime,
-               files: list[StoredFile] = (), cover: StoredFile | None = None) -> None:
+async def save(
+    idea_id: int,
+    form: forms.IdeaForm,
+    *,
+    user_id: int,
+    now: dt.datetime,
+    files: list[StoredFile] = (),
+    cover: StoredFile | None = None,
+) -> None:
     """Store an edit (draft or submitted, until the deadline) and its new files, all or nothing."""
     idea, _ = await _editable(idea_id, user_id, now)
     categories = {c["id"] for c in await categories_of(idea["contest"])}
@@ -224,11 +307,13 @@ async def save(idea_id: int, form: forms.IdeaForm, *, user_id: int, now: dt.date
     category_name, hamlet_name = await _names(values["category"], idea["hamlet"])
     async with atomic(_db()):
         changed = any(values[k] != idea[k] for k in REVISION_FIELDS)
-        await Idea.update({
-            **{getattr(Idea, k): v for k, v in values.items()},
-            Idea.updated_at: now,
-            Idea.search_text: _search_text(values, code=idea["code"], category=category_name, hamlet=hamlet_name),
-        }).where(Idea.id == idea_id)
+        await Idea.update(
+            {
+                **{getattr(Idea, k): v for k, v in values.items()},
+                Idea.updated_at: now,
+                Idea.search_text: _search_text(values, code=idea["code"], category=category_name, hamlet=hamlet_name),
+            }
+        ).where(Idea.id == idea_id)
         if changed:
             await _add_revision(idea_id, values, author_id=user_id, now=now)
         await _attach(idea_id, files, cover, now=now)
@@ -240,9 +325,11 @@ async def allocate_code(commune_id: int, prefix: str, year: int) -> str:
     await CodeCounter.insert(CodeCounter(commune=commune_id, year=year, last_value=0)).on_conflict(
         target=(CodeCounter.commune, CodeCounter.year), action="DO NOTHING"
     )
-    rows = await CodeCounter.update({CodeCounter.last_value: CodeCounter.last_value + 1}).where(
-        (CodeCounter.commune == commune_id) & (CodeCounter.year == year)
-    ).returning(CodeCounter.last_value)
+    rows = (
+        await CodeCounter.update({CodeCounter.last_value: CodeCounter.last_value + 1})
+        .where((CodeCounter.commune == commune_id) & (CodeCounter.year == year))
+        .returning(CodeCounter.last_value)
+    )
     return f"{prefix}-{year}-{rows[0]['last_value']:03d}"
 
 
@@ -254,31 +341,52 @@ async def submit(idea_id: int, *, user_id: int, now: dt.datetime, lang: str = "v
     missing = forms.missing_for_submission(idea)
     if missing:
         raise ValidationFailed({name: N_("Please fill in this field before submitting.") for name in missing})
-    contest = await Contest.select(Contest.all_columns(), Contest.commune.code).where(
-        Contest.id == idea["contest"]).first()
+    contest = (
+        await Contest.select(Contest.all_columns(), Contest.commune.code).where(Contest.id == idea["contest"]).first()
+    )
     async with atomic(_db()):
         await _pg_lock(idea["lead"])
         refusal = rules.submission_refusal(
-            person=await person(user_id), contest=contest, round_=round_, now=now,
+            person=await person(user_id),
+            contest=contest,
+            round_=round_,
+            now=now,
             ideas_submitted=await _submitted_count(contest["id"], user_id),
         )
         if refusal:
             raise IdeaError(refusal, **rules.refusal_params(contest))
         code = await allocate_code(contest["commune"], contest["commune.code"], now.year)
         category_name, hamlet_name = await _names(idea["category"], idea["hamlet"])
-        done = await Idea.update({
-            Idea.status: IdeaStatus.submitted.value, Idea.code: code, Idea.submitted_at: now, Idea.updated_at: now,
-            Idea.search_text: _search_text(idea, code=code, category=category_name, hamlet=hamlet_name),
-        }).where((Idea.id == idea_id) & (Idea.status == IdeaStatus.draft.value)).returning(Idea.id)
+        done = (
+            await Idea.update(
+                {
+                    Idea.status: IdeaStatus.submitted.value,
+                    Idea.code: code,
+                    Idea.submitted_at: now,
+                    Idea.updated_at: now,
+                    Idea.search_text: _search_text(idea, code=code, category=category_name, hamlet=hamlet_name),
+                }
+            )
+            .where((Idea.id == idea_id) & (Idea.status == IdeaStatus.draft.value))
+            .returning(Idea.id)
+        )
         if not done:
             raise IdeaError(N_("This idea has already been submitted."))
         for member_id in [idea["lead"], *await accepted_member_ids(idea_id)]:
             await notifications.notify(
                 member_id,
                 title=translate(N_("Idea %(code)s has been submitted"), lang, code=code),
-                body=translate(N_("“%(title)s” was submitted to %(contest)s. You can still edit it until the "
-                                  "submission deadline."), lang, title=idea["title"], contest=contest["title"]),
-                link=f"/ideas/{code}", kind="idea_submitted", now=now,
+                body=translate(
+                    N_(
+                        "“%(title)s” was submitted to %(contest)s. You can still edit it until the submission deadline."
+                    ),
+                    lang,
+                    title=idea["title"],
+                    contest=contest["title"],
+                ),
+                link=f"/ideas/{code}",
+                kind="idea_submitted",
+                now=now,
             )
     await events.public_changed("idea.submitted")
     return code
@@ -292,16 +400,20 @@ async def withdraw(idea_id: int, *, user_id: int, reason: str, now: dt.datetime)
     if not reason:
         raise ValidationFailed({"reason": N_("Please say briefly why you withdraw the idea.")})
     limits.check("idea", {"withdrawn_reason": reason}, {"withdrawn_reason": "reason"})
-    done = await Idea.update({Idea.status: IdeaStatus.withdrawn.value, Idea.withdrawn_reason: reason,
-                              Idea.updated_at: now}).where(
-        (Idea.id == idea_id) & Idea.status.is_in([IdeaStatus.draft.value, IdeaStatus.submitted.value])
-    ).returning(Idea.id)
+    done = (
+        await Idea.update(
+            {Idea.status: IdeaStatus.withdrawn.value, Idea.withdrawn_reason: reason, Idea.updated_at: now}
+        )
+        .where((Idea.id == idea_id) & Idea.status.is_in([IdeaStatus.draft.value, IdeaStatus.submitted.value]))
+        .returning(Idea.id)
+    )
     if not done:
         raise IdeaError(N_("This idea can no longer be withdrawn."))
     await events.public_changed("idea.withdrawn")
 
 
 # ---------------------------------------------------------------- team
+
 
 async def accepted_member_ids(idea_id: int) -> list[int]:
     rows = await IdeaMember.select(IdeaMember.user).where(
@@ -327,31 +439,59 @@ async def invite(idea_id: int, contact: str, *, user_id: int, now: dt.datetime, 
         raise ValidationFailed({"contact": N_("You lead this idea already.")})
     async with atomic(_db()):
         count = await IdeaMember.count().where(
-            (IdeaMember.idea == idea_id) & (IdeaMember.status != MemberStatus.declined.value))
+            (IdeaMember.idea == idea_id) & (IdeaMember.status != MemberStatus.declined.value)
+        )
         if count >= MAX_INVITED:
-            raise ValidationFailed({"contact": N_("A team has at most %(limit)s members besides the lead.")},
-                                   {"contact": {"limit": MAX_INVITED}})
-        inserted = await IdeaMember.insert(IdeaMember(
-            idea=idea_id, user=invitee["id"] if invitee else None, contact=contact, invited_at=now,
-        )).on_conflict(target=(IdeaMember.idea, IdeaMember.contact), action="DO NOTHING").returning(IdeaMember.id)
+            raise ValidationFailed(
+                {"contact": N_("A team has at most %(limit)s members besides the lead.")},
+                {"contact": {"limit": MAX_INVITED}},
+            )
+        inserted = (
+            await IdeaMember.insert(
+                IdeaMember(
+                    idea=idea_id,
+                    user=invitee["id"] if invitee else None,
+                    contact=contact,
+                    invited_at=now,
+                )
+            )
+            .on_conflict(target=(IdeaMember.idea, IdeaMember.contact), action="DO NOTHING")
+            .returning(IdeaMember.id)
+        )
         if not inserted:
             raise ValidationFailed({"contact": N_("This person has already been invited.")})
         lead = await person(idea["lead"])
         if invitee:
             await notifications.notify(
                 invitee["id"],
-                title=translate(N_("%(name)s invites you to join the team of “%(title)s”"), lang,
-                                name=lead["full_name"], title=idea["title"] or "…"),
+                title=translate(
+                    N_("%(name)s invites you to join the team of “%(title)s”"),
+                    lang,
+                    name=lead["full_name"],
+                    title=idea["title"] or "…",
+                ),
                 body=translate(N_("Open your invitations to accept or decline."), lang),
-                link="/my/invitations", kind="team_invitation", now=now, contest_id=idea["contest"],
+                link="/my/invitations",
+                kind="team_invitation",
+                now=now,
+                contest_id=idea["contest"],
             )
         elif "@" not in contact:  # a phone with no account yet: a text message with the way in (an email
             # address sees the invitation once it registers)
             await messaging.queue_message(
-                contact, "team_invitation", purpose="notice", user_id=None, commune_id=lead["commune"],
-                contest_id=idea["contest"], now=now,
-                params={"name": lead["full_name"], "title": idea["title"] or "…",
-                        "link": notifications.absolute("/my/invitations")})
+                contact,
+                "team_invitation",
+                purpose="notice",
+                user_id=None,
+                commune_id=lead["commune"],
+                contest_id=idea["contest"],
+                now=now,
+                params={
+                    "name": lead["full_name"],
+                    "title": idea["title"] or "…",
+                    "link": notifications.absolute("/my/invitations"),
+                },
+            )
 
 
 async def invitations_for(user_id: int) -> list[dict[str, Any]]:
@@ -360,24 +500,38 @@ async def invitations_for(user_id: int) -> list[dict[str, Any]]:
     clause = IdeaMember.user == user_id
     if contacts:
         clause = clause | (IdeaMember.user.is_null() & IdeaMember.contact.is_in(contacts))
-    return await IdeaMember.select(
-        IdeaMember.id, IdeaMember.status, IdeaMember.invited_at, IdeaMember.idea.title, IdeaMember.idea.code,
-        IdeaMember.idea.lead.full_name, IdeaMember.idea.contest.title,
-    ).where(clause & (IdeaMember.status == MemberStatus.invited.value)).order_by(IdeaMember.invited_at)
+    return (
+        await IdeaMember.select(
+            IdeaMember.id,
+            IdeaMember.status,
+            IdeaMember.invited_at,
+            IdeaMember.idea.title,
+            IdeaMember.idea.code,
+            IdeaMember.idea.lead.full_name,
+            IdeaMember.idea.contest.title,
+        )
+        .where(clause & (IdeaMember.status == MemberStatus.invited.value))
+        .order_by(IdeaMember.invited_at)
+    )
 
 
 async def respond(member_id: int, *, user_id: int, accept: bool, now: dt.datetime) -> None:
     me = await person(user_id)
     contacts = [c for c in (me["email"], me["phone"]) if c]
-    mine = (IdeaMember.user == user_id)
+    mine = IdeaMember.user == user_id
     if contacts:
         mine = mine | (IdeaMember.user.is_null() & IdeaMember.contact.is_in(contacts))
-    done = await IdeaMember.update({
-        IdeaMember.user: user_id,
-        IdeaMember.status: (MemberStatus.accepted if accept else MemberStatus.declined).value,
-        IdeaMember.responded_at: now,
-    }).where((IdeaMember.id == member_id) & mine & (IdeaMember.status == MemberStatus.invited.value)).returning(
-        IdeaMember.idea)
+    done = (
+        await IdeaMember.update(
+            {
+                IdeaMember.user: user_id,
+                IdeaMember.status: (MemberStatus.accepted if accept else MemberStatus.declined).value,
+                IdeaMember.responded_at: now,
+            }
+        )
+        .where((IdeaMember.id == member_id) & mine & (IdeaMember.status == MemberStatus.invited.value))
+        .returning(IdeaMember.idea)
+    )
     if not done:
         raise NotFound(N_("This invitation does not exist or was already answered."))
 
@@ -388,11 +542,13 @@ async def team(idea_id: int, *, public: bool = True) -> list[dict[str, Any]]:
     query = query.where(IdeaMember.idea == idea_id)
     if public:
         query = IdeaMember.select(IdeaMember.user.full_name).where(
-            (IdeaMember.idea == idea_id) & (IdeaMember.status == MemberStatus.accepted.value))
+            (IdeaMember.idea == idea_id) & (IdeaMember.status == MemberStatus.accepted.value)
+        )
     return await query.order_by(IdeaMember.id)
 
 
 # ---------------------------------------------------------------- attachments
+
 
 async def _attach(idea_id: int, files: list[StoredFile], cover: StoredFile | None, *, now: dt.datetime) -> None:
     """Attach files (at most 5 per idea, counted inside the caller's transaction) and the cover."""
@@ -400,21 +556,33 @@ async def _attach(idea_id: int, files: list[StoredFile], cover: StoredFile | Non
         await _pg_lock(1_000_000 + idea_id)
         have = await Attachment.count().where(Attachment.idea == idea_id)
         if have + len(files) > MAX_ATTACHMENTS:
-            raise ValidationFailed({"attachments": N_("At most %(limit)s attachments per idea.")},
-                                   {"attachments": {"limit": MAX_ATTACHMENTS}})
+            raise ValidationFailed(
+                {"attachments": N_("At most %(limit)s attachments per idea.")},
+                {"attachments": {"limit": MAX_ATTACHMENTS}},
+            )
         for f in files:
-            await Attachment(idea=idea_id, stored_name=f.stored_name, web_name=f.web_name,
-                             original_name=f.original_name, content_type=f.content_type, size=f.size,
-                             created_at=now).save()
+            await Attachment(
+                idea=idea_id,
+                stored_name=f.stored_name,
+                web_name=f.web_name,
+                original_name=f.original_name,
+                content_type=f.content_type,
+                size=f.size,
+                created_at=now,
+            ).save()
     if cover is not None:
         await Idea.update({Idea.cover: cover.web_name or cover.stored_name, Idea.updated_at: now}).where(
-            Idea.id == idea_id)
+            Idea.id == idea_id
+        )
 
 
 async def remove_attachment(idea_id: int, attachment_id: int, *, user_id: int, now: dt.datetime) -> str | None:
     await _editable(idea_id, user_id, now)
-    rows = await Attachment.delete().where(
-        (Attachment.id == attachment_id) & (Attachment.idea == idea_id)).returning(Attachment.stored_name)
+    rows = (
+        await Attachment.delete()
+        .where((Attachment.id == attachment_id) & (Attachment.idea == idea_id))
+        .returning(Attachment.stored_name)
+    )
     return rows[0]["stored_name"] if rows else None
 
 
@@ -424,8 +592,11 @@ async def attachments_of(idea_id: int) -> list[dict[str, Any]]:
 
 async def file_is_public(stored_name: str) -> dict[str, Any] | None:
     """The idea a stored file belongs to (None when unknown)."""
-    row = await Attachment.select(Attachment.idea, Attachment.original_name, Attachment.content_type).where(
-        (Attachment.stored_name == stored_name) | (Attachment.web_name == stored_name)).first()
+    row = (
+        await Attachment.select(Attachment.idea, Attachment.original_name, Attachment.content_type)
+        .where((Attachment.stored_name == stored_name) | (Attachment.web_name == stored_name))
+        .first()
+    )
     if row:
         return row
     cover = await Idea.select(Idea.id).where(Idea.cover == stored_name).first()
@@ -434,24 +605,37 @@ async def file_is_public(stored_name: str) -> dict[str, Any] | None:
 
 # ---------------------------------------------------------------- moderation
 
-async def report(idea_id: int, *, reporter_id: int, reason: str, threshold: int, now: dt.datetime,
-                 lang: str = "vi") -> bool:
+
+async def report(
+    idea_id: int, *, reporter_id: int, reason: str, threshold: int, now: dt.datetime, lang: str = "vi"
+) -> bool:
     """Record a report (once per person). Returns True when the idea became hidden by it."""
     limits.check("idea_report", {"reason": reason.strip()})
     async with atomic(_db()):
-        added = await IdeaReport.insert(IdeaReport(idea=idea_id, reporter=reporter_id, reason=reason.strip(),
-                                                   created_at=now)).on_conflict(
-            target=(IdeaReport.idea, IdeaReport.reporter), action="DO NOTHING").returning(IdeaReport.id)
+        added = (
+            await IdeaReport.insert(
+                IdeaReport(idea=idea_id, reporter=reporter_id, reason=reason.strip(), created_at=now)
+            )
+            .on_conflict(target=(IdeaReport.idea, IdeaReport.reporter), action="DO NOTHING")
+            .returning(IdeaReport.id)
+        )
         if not added:
             raise IdeaError(N_("You have already reported this idea. The organizers will look at it."))
-        rows = await Idea.update({Idea.report_count: Idea.report_count + 1}).where(Idea.id == idea_id).returning(
-            Idea.report_count, Idea.hidden, Idea.contest)
+        rows = (
+            await Idea.update({Idea.report_count: Idea.report_count + 1})
+            .where(Idea.id == idea_id)
+            .returning(Idea.report_count, Idea.hidden, Idea.contest)
+        )
         if not rows:
             raise NotFound(N_("This idea does not exist."))
         if rows[0]["report_count"] >= threshold and not rows[0]["hidden"]:
-            await Idea.update({Idea.hidden: True, Idea.hidden_by_reports: True, Idea.hidden_reason:
-                               translate(N_("Hidden after several reports, waiting for review."), lang)}).where(
-                Idea.id == idea_id)
+            await Idea.update(
+                {
+                    Idea.hidden: True,
+                    Idea.hidden_by_reports: True,
+                    Idea.hidden_reason: translate(N_("Hidden after several reports, waiting for review."), lang),
+                }
+            ).where(Idea.id == idea_id)
             from contest.progress import tell_hidden_by_reports
 
             await tell_hidden_by_reports(idea_id, now=now, lang=lang)
@@ -463,8 +647,7 @@ async def report(idea_id: int, *, reporter_id: int, reason: str, threshold: int,
     return hidden
 
 
-async def hide(idea_id: int, *, reason: str, actor_id: int, now: dt.datetime, lang: str = "vi",
-               scope: Scope) -> None:
+async def hide(idea_id: int, *, reason: str, actor_id: int, now: dt.datetime, lang: str = "vi", scope: Scope) -> None:
     idea = await load(Idea, idea_id, scope, missing=N_("This idea does not exist."))
     reason = reason.strip()
     if not reason:
@@ -472,15 +655,27 @@ async def hide(idea_id: int, *, reason: str, actor_id: int, now: dt.datetime, la
     limits.check("idea", {"hidden_reason": reason}, {"hidden_reason": "reason"})
     async with atomic(_db()):
         await Idea.update({Idea.hidden: True, Idea.hidden_by_reports: False, Idea.hidden_reason: reason}).where(
-            Idea.id == idea_id)
+            Idea.id == idea_id
+        )
         for member_id in [idea["lead"], *await accepted_member_ids(idea_id)]:
             await notifications.notify(
-                member_id, title=translate(N_("Your idea “%(title)s” has been hidden"), lang, title=idea["title"]),
+                member_id,
+                title=translate(N_("Your idea “%(title)s” has been hidden"), lang, title=idea["title"]),
                 body=translate(N_("The organizers hid it from the public. Reason: %(reason)s"), lang, reason=reason),
-                link=f"/my/ideas/{idea_id}", kind="idea_hidden", now=now)
+                link=f"/my/ideas/{idea_id}",
+                kind="idea_hidden",
+                now=now,
+            )
         contest = await Contest.select(Contest.commune).where(Contest.id == idea["contest"]).first()
-        await audit.record("idea.hidden", actor_id=actor_id, target_type="idea", target_id=idea_id,
-                           commune_id=contest["commune"], now=now, data={"reason": reason})
+        await audit.record(
+            "idea.hidden",
+            actor_id=actor_id,
+            target_type="idea",
+            target_id=idea_id,
+            commune_id=contest["commune"],
+            now=now,
+            data={"reason": reason},
+        )
     await events.public_changed("idea.hidden")
 
 
@@ -488,20 +683,37 @@ async def unhide(idea_id: int, *, actor_id: int, now: dt.datetime, scope: Scope)
     idea = await load(Idea, idea_id, scope, missing=N_("This idea does not exist."))
     async with atomic(_db()):
         await Idea.update({Idea.hidden: False, Idea.hidden_by_reports: False, Idea.hidden_reason: ""}).where(
-            Idea.id == idea_id)
+            Idea.id == idea_id
+        )
         contest = await Contest.select(Contest.commune).where(Contest.id == idea["contest"]).first()
-        await audit.record("idea.shown", actor_id=actor_id, target_type="idea", target_id=idea_id,
-                           commune_id=contest["commune"], now=now)
+        await audit.record(
+            "idea.shown",
+            actor_id=actor_id,
+            target_type="idea",
+            target_id=idea_id,
+            commune_id=contest["commune"],
+            now=now,
+        )
     await events.public_changed("idea.shown")
 
 
 # ---------------------------------------------------------------- reading
 
+
 async def idea_by_code(code: str) -> dict[str, Any]:
-    idea = await Idea.select(
-        Idea.all_columns(), Idea.category.name, Idea.hamlet.name, Idea.lead.full_name, Idea.contest.slug,
-        Idea.contest.title, Idea.contest.commune,
-    ).where(Idea.code == code.upper()).first()
+    idea = (
+        await Idea.select(
+            Idea.all_columns(),
+            Idea.category.name,
+            Idea.hamlet.name,
+            Idea.lead.full_name,
+            Idea.contest.slug,
+            Idea.contest.title,
+            Idea.contest.commune,
+        )
+        .where(Idea.code == code.upper())
+        .first()
+    )
     if idea is None:
         raise NotFound(N_("There is no idea with this code."))
     return idea
@@ -509,20 +721,46 @@ async def idea_by_code(code: str) -> dict[str, Any]:
 
 async def idea_full(idea_id: int, *, scope: Scope) -> dict[str, Any]:
     """An idea with its names; within ``scope`` when one is given (organizer pages)."""
-    return await load(Idea, idea_id, scope, Idea.all_columns(), Idea.category.name, Idea.hamlet.name,
-                      Idea.lead.full_name, Idea.contest.slug, Idea.contest.title, Idea.contest.commune,
-                      missing=N_("This idea does not exist."))
+    return await load(
+        Idea,
+        idea_id,
+        scope,
+        Idea.all_columns(),
+        Idea.category.name,
+        Idea.hamlet.name,
+        Idea.lead.full_name,
+        Idea.contest.slug,
+        Idea.contest.title,
+        Idea.contest.commune,
+        missing=N_("This idea does not exist."),
+    )
 
 
 async def my_ideas(user_id: int) -> list[dict[str, Any]]:
-    member_of = [r["idea"] for r in await IdeaMember.select(IdeaMember.idea).where(
-        (IdeaMember.user == user_id) & (IdeaMember.status == MemberStatus.accepted.value))]
+    member_of = [
+        r["idea"]
+        for r in await IdeaMember.select(IdeaMember.idea).where(
+            (IdeaMember.user == user_id) & (IdeaMember.status == MemberStatus.accepted.value)
+        )
+    ]
     clause = Idea.lead == user_id
     if member_of:
         clause = clause | Idea.id.is_in(member_of)
-    return await Idea.select(Idea.id, Idea.code, Idea.title, Idea.status, Idea.hidden, Idea.updated_at, Idea.lead,
-                             Idea.contest.title, Idea.contest.slug).where(clause).order_by(
-        Idea.updated_at, ascending=False)
+    return (
+        await Idea.select(
+            Idea.id,
+            Idea.code,
+            Idea.title,
+            Idea.status,
+            Idea.hidden,
+            Idea.updated_at,
+            Idea.lead,
+            Idea.contest.title,
+            Idea.contest.slug,
+        )
+        .where(clause)
+        .order_by(Idea.updated_at, ascending=False)
+    )
 
 
 async def member_ids(idea_id: int) -> set[int]:
@@ -532,9 +770,17 @@ async def member_ids(idea_id: int) -> set[int]:
 GALLERY_SORTS = {"newest": ((Idea.submitted_at, Idea.id), False), "title": ((Idea.title, Idea.id), True)}
 
 
-async def gallery(contest_id: int, *, q: str = "", category: int | None = None, hamlet: int | None = None,
-                  status: str | None = None, sort: str = "newest", page: int = 1,
-                  per_page: int = 12) -> tuple[list[dict[str, Any]], int]:
+async def gallery(
+    contest_id: int,
+    *,
+    q: str = "",
+    category: int | None = None,
+    hamlet: int | None = None,
+    status: str | None = None,
+    sort: str = "newest",
+    page: int = 1,
+    per_page: int = 12,
+) -> tuple[list[dict[str, Any]], int]:
     """Public ideas of a contest, filtered, searched (folded column, words in any order), paged."""
     # Public statuses always carry a code (it is given at submission).
     clause = (Idea.contest == contest_id) & (Idea.hidden == False)  # noqa: E712
@@ -550,11 +796,23 @@ async def gallery(contest_id: int, *, q: str = "", category: int | None = None, 
         clause = clause & Idea.search_text.like(f"%{term}%")
     total = await Idea.count().where(clause)
     columns, ascending = GALLERY_SORTS.get(sort, GALLERY_SORTS["newest"])
-    rows = await Idea.select(
-        Idea.id, Idea.code, Idea.title, Idea.summary, Idea.cover, Idea.status, Idea.category.name,
-        Idea.hamlet.name, Idea.submitted_at,
-    ).where(clause).order_by(*columns, ascending=ascending).limit(per_page).offset(
-        (max(page, 1) - 1) * per_page)
+    rows = (
+        await Idea.select(
+            Idea.id,
+            Idea.code,
+            Idea.title,
+            Idea.summary,
+            Idea.cover,
+            Idea.status,
+            Idea.category.name,
+            Idea.hamlet.name,
+            Idea.submitted_at,
+        )
+        .where(clause)
+        .order_by(*columns, ascending=ascending)
+        .limit(per_page)
+        .offset((max(page, 1) - 1) * per_page)
+    )
     return rows, total
 
 
@@ -562,9 +820,13 @@ async def revisions_of(idea_id: int, *, scope: Scope) -> list[dict[str, Any]]:
     """An idea's revisions, oldest first — none when the idea lies outside ``scope``."""
     condition = IdeaRevision.idea == idea_id
     within = clause(IdeaRevision, scope)
-    rows = await IdeaRevision.select(IdeaRevision.number, IdeaRevision.created_at, IdeaRevision.snapshot,
-                                     IdeaRevision.author.full_name).where(
-        condition if within is None else condition & within).order_by(IdeaRevision.number)
+    rows = (
+        await IdeaRevision.select(
+            IdeaRevision.number, IdeaRevision.created_at, IdeaRevision.snapshot, IdeaRevision.author.full_name
+        )
+        .where(condition if within is None else condition & within)
+        .order_by(IdeaRevision.number)
+    )
     for row in rows:
         row["snapshot"] = json.loads(row["snapshot"]) if isinstance(row["snapshot"], str) else row["snapshot"]
     return rows

@@ -15,9 +15,20 @@ STATUS_ORDER = [s.value for s in IdeaStatus]
 async def submissions(contest_id: int, *, round_id: int | None = None) -> list[dict[str, Any]]:
     """One row per idea (drafts included) with what the counts and exports need."""
     query = Idea.select(
-        Idea.id, Idea.code, Idea.title, Idea.status, Idea.hidden, Idea.created_at, Idea.submitted_at,
-        Idea.budget_vnd, Idea.stage, Idea.category.name, Idea.hamlet.name, Idea.lead.full_name,
-        Idea.lead.birth_year, Idea.round.name,
+        Idea.id,
+        Idea.code,
+        Idea.title,
+        Idea.status,
+        Idea.hidden,
+        Idea.created_at,
+        Idea.submitted_at,
+        Idea.budget_vnd,
+        Idea.stage,
+        Idea.category.name,
+        Idea.hamlet.name,
+        Idea.lead.full_name,
+        Idea.lead.birth_year,
+        Idea.round.name,
     ).where(Idea.contest == contest_id)
     if round_id:
         query = query.where(Idea.round == round_id)

@@ -7,8 +7,8 @@ from enum import Enum
 from piccolo.columns import (
     JSON,
     BigInt,
-    DoublePrecision,
     Boolean,
+    DoublePrecision,
     ForeignKey,
     Integer,
     OnDelete,
@@ -91,10 +91,16 @@ class Round(Table, tablename="contest_round"):
     vote_opens = Timestamptz(null=True, default=None)
     vote_closes = Timestamptz(null=True, default=None)
     results_at = Timestamptz()
-    takes_entries = Boolean(default=True, help_text="The round takes new entries (a submission phase); "
-                            "without it submission_opens = submission_closes = the start of its first phase")
-    has_judging = Boolean(default=True, help_text="The round has a judging phase (from submission_closes to "
-                          "judging_closes); without it judging_closes = submission_closes")
+    takes_entries = Boolean(
+        default=True,
+        help_text="The round takes new entries (a submission phase); "
+        "without it submission_opens = submission_closes = the start of its first phase",
+    )
+    has_judging = Boolean(
+        default=True,
+        help_text="The round has a judging phase (from submission_closes to "
+        "judging_closes); without it judging_closes = submission_closes",
+    )
 
     @classmethod
     def get_readable(cls) -> Readable:
@@ -183,6 +189,7 @@ class CodeCounter(Table, tablename="idea_code_counter"):
 
 # ---------------------------------------------------------------- judging
 
+
 class SheetStatus(str, Enum):
     draft = "draft"
     submitted = "submitted"
@@ -203,8 +210,7 @@ class Criterion(Table, tablename="rubric_criterion"):
 
     @classmethod
     def get_readable(cls) -> Readable:
-        return Readable(template="%s — %s — %s",
-                        columns=[cls.name, cls.round.name, cls.round.contest.title])
+        return Readable(template="%s — %s — %s", columns=[cls.name, cls.round.name, cls.round.contest.title])
 
 
 class RoundJudging(Table, tablename="round_judging"):
@@ -301,6 +307,7 @@ class Score(Table, tablename="score_item"):
 
 # ---------------------------------------------------------------- public vote and results
 
+
 class VoteRules(Table, tablename="vote_rules"):
     """How a round's public vote works; fixed once the vote opens."""
 
@@ -334,9 +341,12 @@ class Ballot(Table, tablename="vote_ballot"):
     round = ForeignKey(references=Round, on_delete=OnDelete.cascade)
     voter = ForeignKey(references=User, on_delete=OnDelete.restrict)
     used = Integer(default=0)
-    resident = Integer(null=True, default=None,
-                       help_text="Resident record the ballot belongs to: unique per round, so a person keeps "
-                                 "one ballot even through deleted and new accounts")
+    resident = Integer(
+        null=True,
+        default=None,
+        help_text="Resident record the ballot belongs to: unique per round, so a person keeps "
+        "one ballot even through deleted and new accounts",
+    )
 
 
 class VoteLogEntry(Table, tablename="vote_log"):
@@ -373,8 +383,11 @@ class Award(Table, tablename="award"):
     contest = ForeignKey(references=Contest, on_delete=OnDelete.cascade, index=True)
     name = Varchar(length=120)
     position = Integer(default=1)
-    basis = Varchar(length=20, default="combined",
-                    help_text="combined (α·jury + (1 − α)·public), jury or public: the ranking it follows")
+    basis = Varchar(
+        length=20,
+        default="combined",
+        help_text="combined (α·jury + (1 − α)·public), jury or public: the ranking it follows",
+    )
     rank = Integer(default=1, help_text="Which place of the ranking wins it")
     prize = Text(default="", help_text="What the winner receives, e.g. 10.000.000 đồng và giấy khen")
     idea = ForeignKey(references=Idea, null=True, on_delete=OnDelete.set_null)
@@ -401,8 +414,9 @@ class RoundEntry(Table, tablename="round_entry"):
     round = ForeignKey(references=Round, on_delete=OnDelete.cascade, index=True)
     idea = ForeignKey(references=Idea, on_delete=OnDelete.cascade, index=True)
     from_round = ForeignKey(references=Round, on_delete=OnDelete.cascade, index=True)
-    entered_status = Varchar(length=20, default=IdeaStatus.shortlisted.value,
-                             help_text="The idea's status when it entered this round")
+    entered_status = Varchar(
+        length=20, default=IdeaStatus.shortlisted.value, help_text="The idea's status when it entered this round"
+    )
     created_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -415,6 +429,7 @@ class NoticeSent(Table, tablename="notice_sent"):
 
 
 # ---------------------------------------------------------------- where rows belong (tenancy)
+
 
 def _declare_scopes() -> None:
     from accounts.scope import belongs

@@ -37,11 +37,17 @@ from contest import phases
 from contest.phases import Phase
 from contest.tables import Contest, Idea, Round, RoundJudging, ScoreSheet, Vote
 
-DATE_FIELDS = ("submission_opens", "submission_closes", "judging_closes", "vote_opens", "vote_closes",
-               "results_at")
+DATE_FIELDS = ("submission_opens", "submission_closes", "judging_closes", "vote_opens", "vote_closes", "results_at")
 # Form fields: the columns, plus ``judging_opens`` for a round that takes no entries.
-FORM_DATE_FIELDS = ("submission_opens", "submission_closes", "judging_opens", "judging_closes", "vote_opens",
-                    "vote_closes", "results_at")
+FORM_DATE_FIELDS = (
+    "submission_opens",
+    "submission_closes",
+    "judging_opens",
+    "judging_closes",
+    "vote_opens",
+    "vote_closes",
+    "results_at",
+)
 
 PHASE_NAMES = {
     Phase.submission: N_("Submission"),
@@ -73,9 +79,10 @@ class TimelineError(DomainError):
 
 # ---------------------------------------------------------------- reading
 
+
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
     if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.timezone.utc)
+        return value.replace(tzinfo=dt.UTC)
     return value
 
 
@@ -92,7 +99,8 @@ async def _frozen_ids(round_ids: list[int]) -> set[int]:
     if not round_ids:
         return set()
     rows = await RoundJudging.select(RoundJudging.round).where(
-        RoundJudging.round.is_in(round_ids) & RoundJudging.frozen_at.is_not_null())
+        RoundJudging.round.is_in(round_ids) & RoundJudging.frozen_at.is_not_null()
+    )
     return {r["round"] for r in rows}
 
 
@@ -156,14 +164,29 @@ async def overview(contest_id: int, *, now: dt.datetime) -> list[dict[str, Any]]
         current = phases.phase_of(r, now)
         steps = []
         for step in phases.timeline(r):
-            state = ("done" if step.ends is not None and now >= step.ends else
-                     "open" if step.starts <= now else "upcoming")
-            steps.append({"phase": step.phase, "name": PHASE_NAMES[step.phase], "starts": step.starts,
-                          "ends": step.ends, "state": state})
-        out.append({"round": r, "steps": steps, "phase": current,
-                    "lock": lock_reason(r, frozen=r["id"] in frozen, now=now),
-                    "actions": now_actions(r, now), "extendable": extendable(r, now),
-                    "deletable": r["id"] not in used})
+            state = (
+                "done" if step.ends is not None and now >= step.ends else "open" if step.starts <= now else "upcoming"
+            )
+            steps.append(
+                {
+                    "phase": step.phase,
+                    "name": PHASE_NAMES[step.phase],
+                    "starts": step.starts,
+                    "ends": step.ends,
+                    "state": state,
+                }
+            )
+        out.append(
+            {
+                "round": r,
+                "steps": steps,
+                "phase": current,
+                "lock": lock_reason(r, frozen=r["id"] in frozen, now=now),
+                "actions": now_actions(r, now),
+                "extendable": extendable(r, now),
+                "deletable": r["id"] not in used,
+            }
+        )
     return out
 
 
@@ -190,6 +213,7 @@ def _holders() -> list[Any]:
 
 # ---------------------------------------------------------------- the form
 
+
 @dataclass
 class RoundForm:
     """What an organizer typed for a round (texts, as typed, in Hà Nội time)."""
@@ -202,15 +226,24 @@ class RoundForm:
 
     @classmethod
     def from_form(cls, form: Any) -> RoundForm:
-        return cls(name=str(form.get("name", "") or "").strip(), takes_entries=form.get("takes_entries") == "on",
-                   has_judging=form.get("has_judging") == "on", has_vote=form.get("has_vote") == "on",
-                   dates={name: str(form.get(name, "") or "").strip() for name in FORM_DATE_FIELDS})
+        return cls(
+            name=str(form.get("name", "") or "").strip(),
+            takes_entries=form.get("takes_entries") == "on",
+            has_judging=form.get("has_judging") == "on",
+            has_vote=form.get("has_vote") == "on",
+            dates={name: str(form.get(name, "") or "").strip() for name in FORM_DATE_FIELDS},
+        )
 
     @classmethod
     def of_round(cls, round_: dict[str, Any]) -> RoundForm:
         dates = {name: format_local(value) for name, value in milestones(round_)}
-        return cls(name=round_["name"], takes_entries=phases.takes_entries(round_),
-                   has_judging=phases.has_judging(round_), has_vote=phases.has_vote(round_), dates=dates)
+        return cls(
+            name=round_["name"],
+            takes_entries=phases.takes_entries(round_),
+            has_judging=phases.has_judging(round_),
+            has_vote=phases.has_vote(round_),
+            dates=dates,
+        )
 
     def values(self) -> dict[str, Any]:
         """Columns for the round; raises ValidationFailed with a message per field."""
@@ -236,15 +269,24 @@ class RoundForm:
             except DateInvalid as exc:
                 errors[name], params[name] = exc.message, dict(exc.params)
         if not (self.takes_entries or self.has_judging or self.has_vote):
-            errors["__all__"] = N_("A round needs at least one phase besides its results: submission, judging "
-                                   "or a public vote.")
+            errors["__all__"] = N_(
+                "A round needs at least one phase besides its results: submission, judging or a public vote."
+            )
         if errors:
             raise ValidationFailed(errors, params)
-        values = {"name": self.name, "takes_entries": self.takes_entries, "has_judging": self.has_judging,
-                  "vote_opens": parsed.get("vote_opens"), "vote_closes": parsed.get("vote_closes"),
-                  "results_at": parsed["results_at"]}
+        values = {
+            "name": self.name,
+            "takes_entries": self.takes_entries,
+            "has_judging": self.has_judging,
+            "vote_opens": parsed.get("vote_opens"),
+            "vote_closes": parsed.get("vote_closes"),
+            "results_at": parsed["results_at"],
+        }
         if self.takes_entries:
-            values["submission_opens"], values["submission_closes"] = parsed["submission_opens"], parsed["submission_closes"]
+            values["submission_opens"], values["submission_closes"] = (
+                parsed["submission_opens"],
+                parsed["submission_closes"],
+            )
         else:
             start = parsed.get("judging_opens") or parsed.get("vote_opens") or parsed["results_at"]
             values["submission_opens"] = values["submission_closes"] = start
@@ -262,17 +304,22 @@ def _form_field(column: str, values: dict[str, Any]) -> str:
     return column
 
 
-def neighbour_problems(values: dict[str, Any], before: dict[str, Any] | None,
-                       after: dict[str, Any] | None, *, position_first: bool) -> dict[str, tuple[str, dict]]:
+def neighbour_problems(
+    values: dict[str, Any], before: dict[str, Any] | None, after: dict[str, Any] | None, *, position_first: bool
+) -> dict[str, tuple[str, dict]]:
     """Order between a round and its neighbours (by position), by form field: (msgid, params)."""
     problems: dict[str, tuple[str, dict]] = {}
     start_field = milestones(values)[0][0]
     if before is not None and phases.round_starts(values) < before["results_at"]:
-        problems[start_field] = (N_("The round cannot start before the results of “%(name)s” (%(date)s)."),
-                                 {"name": before["name"], "date": format_local(before["results_at"])})
+        problems[start_field] = (
+            N_("The round cannot start before the results of “%(name)s” (%(date)s)."),
+            {"name": before["name"], "date": format_local(before["results_at"])},
+        )
     if after is not None and values["results_at"] > phases.round_starts(after):
-        problems["results_at"] = (N_("The results must come before “%(name)s” starts (%(date)s)."),
-                                  {"name": after["name"], "date": format_local(phases.round_starts(after))})
+        problems["results_at"] = (
+            N_("The results must come before “%(name)s” starts (%(date)s)."),
+            {"name": after["name"], "date": format_local(phases.round_starts(after))},
+        )
     if position_first and not values.get("takes_entries", True):
         problems["takes_entries"] = (N_("The first round of a contest takes the entries."), {})
     return problems
@@ -285,20 +332,38 @@ def _raise(problems: dict[str, tuple[str, dict]]) -> None:
 
 # ---------------------------------------------------------------- loading within scope
 
+
 async def round_in_scope(round_id: int, *, scope: Scope) -> dict[str, Any]:
     """A round with its contest's commune, slug and title, only within ``scope`` (one query)."""
-    row = await load(Round, round_id, scope, Round.all_columns(), Round.contest.commune, Round.contest.slug,
-                     Round.contest.title, missing=N_("This round does not exist."))
+    row = await load(
+        Round,
+        round_id,
+        scope,
+        Round.all_columns(),
+        Round.contest.commune,
+        Round.contest.slug,
+        Round.contest.title,
+        missing=N_("This round does not exist."),
+    )
     return _dates(row)
 
 
 async def contest_in_scope(slug: str, *, scope: Scope) -> dict[str, Any]:
-    return await load(Contest, Contest.slug == slug, scope, Contest.id, Contest.slug, Contest.title,
-                      Contest.commune, missing=N_("This contest does not exist or is not published yet."))
+    return await load(
+        Contest,
+        Contest.slug == slug,
+        scope,
+        Contest.id,
+        Contest.slug,
+        Contest.title,
+        Contest.commune,
+        missing=N_("This contest does not exist or is not published yet."),
+    )
 
 
-def _neighbours(rounds: list[dict[str, Any]], round_id: int | None, position: int
-                ) -> tuple[dict[str, Any] | None, dict[str, Any] | None, bool]:
+def _neighbours(
+    rounds: list[dict[str, Any]], round_id: int | None, position: int
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None, bool]:
     others = [r for r in rounds if r["id"] != round_id]
     before = [r for r in others if r["position"] < position or (r["position"] == position and round_id is None)]
     after = [r for r in others if r not in before]
@@ -317,6 +382,7 @@ def _db():
 
 # ---------------------------------------------------------------- add, edit, delete
 
+
 async def add_round(contest_slug: str, form: RoundForm, *, actor_id: int, now: dt.datetime, scope: Scope) -> int:
     """Append a round after the contest's last one. Returns its id."""
     contest = await contest_in_scope(contest_slug, scope=scope)
@@ -327,8 +393,15 @@ async def add_round(contest_slug: str, form: RoundForm, *, actor_id: int, now: d
         _raise(neighbour_problems(values, rounds[-1] if rounds else None, None, position_first=not rounds))
         row = Round(contest=contest["id"], position=position, **values)
         await row.save()
-        await audit.record("round.created", actor_id=actor_id, target_type="round", target_id=row.id,
-                           commune_id=contest["commune"], now=now, data=_audit_dates(values))
+        await audit.record(
+            "round.created",
+            actor_id=actor_id,
+            target_type="round",
+            target_id=row.id,
+            commune_id=contest["commune"],
+            now=now,
+            data=_audit_dates(values),
+        )
     return row.id
 
 
@@ -343,9 +416,15 @@ async def edit_round(round_id: int, form: RoundForm, *, actor_id: int, now: dt.d
         before, after, first = _neighbours(rounds, round_id, round_["position"])
         _raise(neighbour_problems(values, before, after, position_first=first))
         await Round.update({getattr(Round, k): v for k, v in values.items()}).where(Round.id == round_id)
-        await audit.record("round.edited", actor_id=actor_id, target_type="round", target_id=round_id,
-                           commune_id=round_["contest.commune"], now=now,
-                           data={"before": _audit_dates(round_), "after": _audit_dates(values)})
+        await audit.record(
+            "round.edited",
+            actor_id=actor_id,
+            target_type="round",
+            target_id=round_id,
+            commune_id=round_["contest.commune"],
+            now=now,
+            data={"before": _audit_dates(round_), "after": _audit_dates(values)},
+        )
     return round_
 
 
@@ -363,21 +442,29 @@ async def delete_round(round_id: int, *, actor_id: int, now: dt.datetime, scope:
         for r in rest:
             if r["position"] > round_["position"]:
                 await Round.update({Round.position: r["position"] - 1}).where(Round.id == r["id"])
-        await audit.record("round.deleted", actor_id=actor_id, target_type="round", target_id=round_id,
-                           commune_id=round_["contest.commune"], now=now,
-                           data={"name": round_["name"], **_audit_dates(round_)})
+        await audit.record(
+            "round.deleted",
+            actor_id=actor_id,
+            target_type="round",
+            target_id=round_id,
+            commune_id=round_["contest.commune"],
+            now=now,
+            data={"name": round_["name"], **_audit_dates(round_)},
+        )
     return round_
 
 
 def _audit_dates(values: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {k: (v.isoformat() if isinstance(v, dt.datetime) else v)
-                           for k, v in values.items() if k in DATE_FIELDS}
+    out: dict[str, Any] = {
+        k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in values.items() if k in DATE_FIELDS
+    }
     out["takes_entries"] = values.get("takes_entries", True)
     out["has_judging"] = values.get("has_judging", True)
     return out
 
 
 # ---------------------------------------------------------------- extending a deadline
+
 
 @dataclass(frozen=True)
 class Move:
@@ -408,8 +495,15 @@ def _phase_of_name(name: str) -> Phase:
     return phase
 
 
-def plan_extension(round_: dict[str, Any], later: list[dict[str, Any]], phase: Phase, new_end: dt.datetime, *,
-                   now: dt.datetime, frozen: set[int]) -> Extension:
+def plan_extension(
+    round_: dict[str, Any],
+    later: list[dict[str, Any]],
+    phase: Phase,
+    new_end: dt.datetime,
+    *,
+    now: dt.datetime,
+    frozen: set[int],
+) -> Extension:
     """What moving ``phase``'s end to ``new_end`` does: the phase ends later, and every milestone of the
     round after the old end, and every milestone of each later round, moves by the same delta. Pure."""
     reason = lock_reason(round_, frozen=round_["id"] in frozen, now=now)
@@ -421,11 +515,14 @@ def plan_extension(round_: dict[str, Any], later: list[dict[str, Any]], phase: P
     old_end = step.ends
     assert old_end is not None
     if now >= old_end:
-        raise TimelineError({
-            Phase.submission: N_("Judging has already started: the submission deadline can no longer move."),
-            Phase.judging: N_("Judging has already ended: its end can no longer move."),
-            Phase.voting: N_("The public vote has already closed: its end can no longer move."),
-        }[phase], field="new_end")
+        raise TimelineError(
+            {
+                Phase.submission: N_("Judging has already started: the submission deadline can no longer move."),
+                Phase.judging: N_("Judging has already ended: its end can no longer move."),
+                Phase.voting: N_("The public vote has already closed: its end can no longer move."),
+            }[phase],
+            field="new_end",
+        )
     if new_end <= old_end:
         raise ValidationFailed({"new_end": MSG_NOT_LATER}, {"new_end": {"current": format_local(old_end)}})
     if any(lock_reason(r, frozen=r["id"] in frozen, now=now) for r in later):
@@ -446,7 +543,7 @@ def plan_extension(round_: dict[str, Any], later: list[dict[str, Any]], phase: P
     moves = []
     for r in [round_, *later]:
         after = {**r, **updates[r["id"]]}
-        for (name, old), (_, new) in zip(milestones(r), milestones(after)):
+        for (name, old), (_, new) in zip(milestones(r), milestones(after), strict=False):
             if old != new and not (r is round_ and name == end_field):
                 moves.append(Move(r["id"], r["name"], name, old, new))
     changed = {**round_, **own}
@@ -456,8 +553,9 @@ def plan_extension(round_: dict[str, Any], later: list[dict[str, Any]], phase: P
     return Extension(round_, phase, old_end, new_end, moves, updates)
 
 
-async def preview_extension(round_id: int, phase: str, new_end_text: str, *, now: dt.datetime,
-                            scope: Scope) -> Extension:
+async def preview_extension(
+    round_id: int, phase: str, new_end_text: str, *, now: dt.datetime, scope: Scope
+) -> Extension:
     """The plan of an extension, without changing anything (for the confirmation page)."""
     round_ = await round_in_scope(round_id, scope=scope)
     return await _plan(round_, phase, new_end_text, now=now)
@@ -475,8 +573,9 @@ async def _plan(round_: dict[str, Any], phase: str, new_end_text: str, *, now: d
     return plan_extension(round_, later, chosen, new_end, now=now, frozen=frozen)
 
 
-async def extend(round_id: int, phase: str, new_end_text: str, *, actor_id: int, now: dt.datetime,
-                 scope: Scope) -> Extension:
+async def extend(
+    round_id: int, phase: str, new_end_text: str, *, actor_id: int, now: dt.datetime, scope: Scope
+) -> Extension:
     """Move a phase's end later and every later milestone with it, in one transaction, audited."""
     async with atomic(_db()):
         round_ = await round_in_scope(round_id, scope=scope)
@@ -489,15 +588,27 @@ async def _apply(plan: Extension, *, actor_id: int, now: dt.datetime) -> None:
     for rid, values in plan.updates.items():
         await Round.update({getattr(Round, k): v for k, v in values.items()}).where(Round.id == rid)
     await audit.record(
-        "round.deadline_extended", actor_id=actor_id, target_type="round", target_id=plan.round_["id"],
-        commune_id=plan.round_["contest.commune"], now=now,
-        data={"phase": plan.phase.value, "from": plan.old_end.isoformat(), "to": plan.new_end.isoformat(),
-              "moved": [{"round": m.round_id, "field": m.field, "from": m.old.isoformat(), "to": m.new.isoformat()}
-                        for m in plan.moves]})
+        "round.deadline_extended",
+        actor_id=actor_id,
+        target_type="round",
+        target_id=plan.round_["id"],
+        commune_id=plan.round_["contest.commune"],
+        now=now,
+        data={
+            "phase": plan.phase.value,
+            "from": plan.old_end.isoformat(),
+            "to": plan.new_end.isoformat(),
+            "moved": [
+                {"round": m.round_id, "field": m.field, "from": m.old.isoformat(), "to": m.new.isoformat()}
+                for m in plan.moves
+            ],
+        },
+    )
 
 
-async def extend_to(round_id: int, phase: Phase, new_end: dt.datetime, *, actor_id: int, now: dt.datetime,
-                    scope: Scope) -> Extension:
+async def extend_to(
+    round_id: int, phase: Phase, new_end: dt.datetime, *, actor_id: int, now: dt.datetime, scope: Scope
+) -> Extension:
     """``extend`` with an instant instead of typed text (for callers that parsed it themselves)."""
     async with atomic(_db()):
         round_ = await round_in_scope(round_id, scope=scope)
@@ -510,6 +621,7 @@ async def extend_to(round_id: int, phase: Phase, new_end: dt.datetime, *, actor_
 
 
 # ---------------------------------------------------------------- open now, close now
+
 
 def plan_now(round_: dict[str, Any], action: str, phase: Phase, *, now: dt.datetime) -> dict[str, dt.datetime]:
     """The column values that open or close ``phase`` at ``now`` (nothing else moves). Pure."""
@@ -537,9 +649,8 @@ def plan_now(round_: dict[str, Any], action: str, phase: Phase, *, now: dt.datet
     return values
 
 
-async def act_now(round_id: int, action: str, phase: str, *, actor_id: int, now: dt.datetime,
-                  scope: Scope) -> Phase:
-    """"Open now" / "Close now" for the round's current or next phase, audited."""
+async def act_now(round_id: int, action: str, phase: str, *, actor_id: int, now: dt.datetime, scope: Scope) -> Phase:
+    """ "Open now" / "Close now" for the round's current or next phase, audited."""
     if action not in ("open", "close"):
         raise TimelineError(MSG_STALE)
     try:
@@ -554,17 +665,45 @@ async def act_now(round_id: int, action: str, phase: str, *, actor_id: int, now:
             rounds = await contest_rounds(round_["contest"])
             before, _, _ = _neighbours(rounds, round_id, round_["position"])
             if before is not None and phases.round_starts({**round_, **values}) < before["results_at"]:
-                raise TimelineError(N_("The round cannot start before the results of “%(name)s” (%(date)s)."),
-                                    name=before["name"], date=format_local(before["results_at"]))
+                raise TimelineError(
+                    N_("The round cannot start before the results of “%(name)s” (%(date)s)."),
+                    name=before["name"],
+                    date=format_local(before["results_at"]),
+                )
         await Round.update({getattr(Round, k): v for k, v in values.items()}).where(Round.id == round_id)
-        await audit.record(f"round.phase_{'opened' if action == 'open' else 'closed'}_now", actor_id=actor_id,
-                           target_type="round", target_id=round_id, commune_id=round_["contest.commune"], now=now,
-                           data={"phase": chosen.value,
-                                 "changed": {k: [round_[k].isoformat() if round_.get(k) else None, v.isoformat()]
-                                             for k, v in values.items()}})
+        await audit.record(
+            f"round.phase_{'opened' if action == 'open' else 'closed'}_now",
+            actor_id=actor_id,
+            target_type="round",
+            target_id=round_id,
+            commune_id=round_["contest.commune"],
+            now=now,
+            data={
+                "phase": chosen.value,
+                "changed": {
+                    k: [round_[k].isoformat() if round_.get(k) else None, v.isoformat()] for k, v in values.items()
+                },
+            },
+        )
     return chosen
 
 
-__all__ = ["RoundForm", "Extension", "Move", "TimelineError", "overview", "add_round", "edit_round", "delete_round",
-           "preview_extension", "extend", "extend_to", "act_now", "plan_extension", "plan_now", "milestones",
-           "neighbour_problems", "NotFound"]
+__all__ = [
+    "RoundForm",
+    "Extension",
+    "Move",
+    "TimelineError",
+    "overview",
+    "add_round",
+    "edit_round",
+    "delete_round",
+    "preview_extension",
+    "extend",
+    "extend_to",
+    "act_now",
+    "plan_extension",
+    "plan_now",
+    "milestones",
+    "neighbour_problems",
+    "NotFound",
+]

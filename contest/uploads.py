@@ -71,11 +71,12 @@ _INVISIBLE = {0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, *range(0x2
 
 # Files stored while a ledger is open (see ``open_ledger``): the HTTP layer opens one per request
 # and removes them all again when the request fails, so a refused or broken request leaves no file.
-_LEDGER: contextvars.ContextVar[list[tuple[Path, "StoredFile"]] | None] = contextvars.ContextVar(
-    "upload_ledger", default=None)
+_LEDGER: contextvars.ContextVar[list[tuple[Path, StoredFile]] | None] = contextvars.ContextVar(
+    "upload_ledger", default=None
+)
 
 
-def open_ledger() -> tuple[list[tuple[Path, "StoredFile"]], contextvars.Token]:
+def open_ledger() -> tuple[list[tuple[Path, StoredFile]], contextvars.Token]:
     """Start recording the files ``store`` writes in this context; ``close_ledger`` with the token."""
     ledger: list[tuple[Path, StoredFile]] = []
     return ledger, _LEDGER.set(ledger)

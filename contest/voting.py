@@ -15,14 +15,15 @@ import io
 import json
 import secrets
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from accounts import audit, events, limits
 from accounts.engine import atomic, is_sqlite
 from accounts.errors import NotFound, PermissionDenied, ValidationFailed
-from accounts.scope import Scope, load
 from accounts.i18n import N_
+from accounts.scope import Scope, load
 from accounts.tables import AuditEvent, Hamlet, User
 from contest import rubric
 from contest.errors import IdeaError
@@ -54,13 +55,13 @@ async def rules_of(round_id: int) -> dict[str, Any]:
     return rules
 
 
-async def update_rules(round_id: int, values: dict[str, Any], *, actor_id: int, now: dt.datetime,
-                       scope: Scope) -> None:
+async def update_rules(round_id: int, values: dict[str, Any], *, actor_id: int, now: dt.datetime, scope: Scope) -> None:
     """Change the vote's rules — only before the vote opens, so they are known in advance.
 
     The round is loaded within ``scope`` (the organizer's communes): a round elsewhere is not found."""
-    round_ = await load(Round, round_id, scope, Round.all_columns(), Round.contest.commune,
-                        missing=N_("This round does not exist."))
+    round_ = await load(
+        Round, round_id, scope, Round.all_columns(), Round.contest.commune, missing=N_("This round does not exist.")
+    )
     if round_["vote_opens"] is None:
         raise IdeaError(N_("This round has no public vote."))
     if now >= round_["vote_opens"]:
@@ -78,8 +79,15 @@ async def update_rules(round_id: int, values: dict[str, Any], *, actor_id: int, 
     await rules_of(round_id)
     async with atomic(_db()):
         await VoteRules.update({getattr(VoteRules, k): v for k, v in values.items()}).where(VoteRules.round == round_id)
-        await audit.record("vote.rules", actor_id=actor_id, target_type="round", target_id=round_id,
-                           commune_id=round_["contest.commune"], now=now, data=values)
+        await audit.record(
+            "vote.rules",
+            actor_id=actor_id,
+            target_type="round",
+            target_id=round_id,
+            commune_id=round_["contest.commune"],
+            now=now,
+            data=values,
+        )
 
 
 # ---------------------------------------------------------------- the round voted in
@@ -120,8 +128,9 @@ async def vote_round(slug: str, now: dt.datetime) -> dict[str, Any]:
 
     The first round with a vote whose results are not out yet, else the last round with a vote.
     """
-    rounds = await _round_rows("WHERE c.slug = {} AND c.published = {} AND r.vote_opens IS NOT NULL "
-                               "ORDER BY r.position", slug, True)
+    rounds = await _round_rows(
+        "WHERE c.slug = {} AND c.published = {} AND r.vote_opens IS NOT NULL ORDER BY r.position", slug, True
+    )
     if not rounds:
         from contest.services import contest_by_slug
 
@@ -131,6 +140,7 @@ async def vote_round(slug: str, now: dt.datetime) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- who may vote
+
 
 @dataclass(frozen=True)
 class Voter:
@@ -143,12 +153,17 @@ class Voter:
 
 
 async def voter_of(user_id: int) -> Voter | None:
-    row = await User.select(User.id, User.verified_resident, User.commune, User.active).where(
-        User.id == user_id).first()
+    row = (
+        await User.select(User.id, User.verified_resident, User.commune, User.active).where(User.id == user_id).first()
+    )
     if row is None:
         return None
-    return Voter(id=row["id"], verified_resident=bool(row["verified_resident"]), commune=row["commune"],
-                 active=bool(row["active"]))
+    return Voter(
+        id=row["id"],
+        verified_resident=bool(row["verified_resident"]),
+        commune=row["commune"],
+        active=bool(row["active"]),
+    )
 
 
 def refusal_for(round_: dict[str, Any], voter: Voter | None, now: dt.datetime) -> str | None:
@@ -191,13 +206,14 @@ async def votable_ideas(round_id: int) -> list[int]:
 
 # ---------------------------------------------------------------- the public log
 
+
 def voter_alias(key: bytes, contest_id: int, voter_id: int) -> str:
     """A pseudonymous voter id, stable within a contest, unlinkable across contests without the key."""
     return hmac.new(key, f"{contest_id}:{voter_id}".encode(), hashlib.sha256).hexdigest()[:12]
 
 
 def time_bucket(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:00Z")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:00Z")
 
 
 def _canonical(entry: dict[str, Any]) -> str:
@@ -244,15 +260,28 @@ _APPEND_SQL = (
 
 def _append_args(entry: dict[str, Any]) -> list[Any]:
     prefix, suffix = hash_parts(entry)
-    return [entry["round"], prefix, suffix, prefix, suffix, entry["round"], entry["voter_alias"], entry["idea_code"],
-            entry["action"], entry["time_bucket"], entry["receipt"], entry["reason"]]
+    return [
+        entry["round"],
+        prefix,
+        suffix,
+        prefix,
+        suffix,
+        entry["round"],
+        entry["voter_alias"],
+        entry["idea_code"],
+        entry["action"],
+        entry["time_bucket"],
+        entry["receipt"],
+        entry["reason"],
+    ]
 
 
 async def _append_log(entry: dict[str, Any]) -> None:
     """Append to the round's chain, inside the caller's write transaction (``seq`` is assigned here)."""
     if not is_sqlite(_db()):
-        await VoteLogEntry.raw("WITH " + _APPEND_SQL.replace("{source}", "(SELECT 1) AS one") + " SELECT 1",
-                               *_append_args(entry))
+        await VoteLogEntry.raw(
+            "WITH " + _APPEND_SQL.replace("{source}", "(SELECT 1) AS one") + " SELECT 1", *_append_args(entry)
+        )
         return
     # SQLite: the immediate transaction holds the database's write lock.
     head = await VoteChain.select(VoteChain.seq, VoteChain.head).where(VoteChain.round == entry["round"]).first()
@@ -261,24 +290,43 @@ async def _append_log(entry: dict[str, Any]) -> None:
     digest = entry_hash(prev, entry)
     if head:
         await VoteChain.update({VoteChain.seq: entry["seq"], VoteChain.prev: prev, VoteChain.head: digest}).where(
-            VoteChain.round == entry["round"])
+            VoteChain.round == entry["round"]
+        )
     else:
         await VoteChain.insert(VoteChain(round=entry["round"], seq=entry["seq"], prev=prev, head=digest))
     await VoteLogEntry.insert(VoteLogEntry(**{k: entry[k] for k in LOG_FIELDS}, prev_hash=prev, hash=digest))
 
 
-def _log_entry(round_: dict[str, Any], *, voter_id: int, alias_key: bytes, idea_code: str, action: str,
-               now: dt.datetime, receipt: str = "", reason: str = "") -> dict[str, Any]:
-    return {"round": round_["id"], "seq": 0, "voter_alias": voter_alias(alias_key, round_["contest"], voter_id),
-            "idea_code": idea_code, "action": action, "time_bucket": time_bucket(now), "receipt": receipt,
-            "reason": reason}
+def _log_entry(
+    round_: dict[str, Any],
+    *,
+    voter_id: int,
+    alias_key: bytes,
+    idea_code: str,
+    action: str,
+    now: dt.datetime,
+    receipt: str = "",
+    reason: str = "",
+) -> dict[str, Any]:
+    return {
+        "round": round_["id"],
+        "seq": 0,
+        "voter_alias": voter_alias(alias_key, round_["contest"], voter_id),
+        "idea_code": idea_code,
+        "action": action,
+        "time_bucket": time_bucket(now),
+        "receipt": receipt,
+        "reason": reason,
+    }
 
 
 async def _count(round_id: int, idea_id: int, delta: int) -> None:
     await VoteCount.insert(VoteCount(round=round_id, idea=idea_id, votes=0)).on_conflict(
-        target=(VoteCount.round, VoteCount.idea), action="DO NOTHING")
+        target=(VoteCount.round, VoteCount.idea), action="DO NOTHING"
+    )
     await VoteCount.update({VoteCount.votes: VoteCount.votes + delta}).where(
-        (VoteCount.round == round_id) & (VoteCount.idea == idea_id))
+        (VoteCount.round == round_id) & (VoteCount.idea == idea_id)
+    )
 
 
 # ---------------------------------------------------------------- casting
@@ -314,25 +362,30 @@ _NOT_VOTABLE = N_("This idea cannot receive votes (it is hidden, withdrawn or no
 _ALREADY = N_("You have already voted for this idea.")
 _NO_VOTES_LEFT = N_("You have used all %(limit)s of your votes.")
 _NOT_RESIDENT = N_("Only verified residents can vote. Ask the commune office, or verify your phone number.")
-_OTHER_BALLOT = N_("Your account already has a ballot in this vote under another line of the resident list. "
-                   "Please ask the commune office.")
+_OTHER_BALLOT = N_(
+    "Your account already has a ballot in this vote under another line of the resident list. "
+    "Please ask the commune office."
+)
 
 
 def _is_unique_violation(exc: Exception) -> bool:
     return "unique" in str(exc).lower() or type(exc).__name__ == "UniqueViolationError"
 
 
-async def cast(round_id: int, idea_id: int, *, voter_id: int, now: dt.datetime, alias_key: bytes,
-               ip: str = "") -> dict[str, Any]:
+async def cast(
+    round_id: int, idea_id: int, *, voter_id: int, now: dt.datetime, alias_key: bytes, ip: str = ""
+) -> dict[str, Any]:
     """Cast one vote, by ids. Returns the receipt and how many votes the voter has left."""
     round_ = await voting_context(round_id)
     idea = await Idea.select(Idea.code).where(Idea.id == idea_id).first()
-    return await cast_vote(round_, idea["code"] if idea else "", voter=await voter_of(voter_id), now=now,
-                           alias_key=alias_key, ip=ip)
+    return await cast_vote(
+        round_, idea["code"] if idea else "", voter=await voter_of(voter_id), now=now, alias_key=alias_key, ip=ip
+    )
 
 
-async def cast_vote(round_: dict[str, Any], code: str, *, voter: Voter | None, now: dt.datetime, alias_key: bytes,
-                    ip: str = "") -> dict[str, Any]:
+async def cast_vote(
+    round_: dict[str, Any], code: str, *, voter: Voter | None, now: dt.datetime, alias_key: bytes, ip: str = ""
+) -> dict[str, Any]:
     """Cast one vote for the idea ``code`` in ``round_`` (from ``voting_context`` or ``vote_round``).
 
     The vote, the voter's ballot, the live counter and the log entry are committed together, or not
@@ -343,8 +396,9 @@ async def cast_vote(round_: dict[str, Any], code: str, *, voter: Voter | None, n
         raise PermissionDenied(reason)
     limit = round_["rules"]["votes_per_voter"]
     receipt = secrets.token_hex(5).upper()
-    entry = _log_entry(round_, voter_id=voter.id, alias_key=alias_key, idea_code=code.upper(), action="cast",
-                       now=now, receipt=receipt)
+    entry = _log_entry(
+        round_, voter_id=voter.id, alias_key=alias_key, idea_code=code.upper(), action="cast", now=now, receipt=receipt
+    )
     step = _cast_steps if is_sqlite(_db()) else _cast_statement
     for attempt in range(3):
         try:
@@ -362,13 +416,30 @@ async def cast_vote(round_: dict[str, Any], code: str, *, voter: Voter | None, n
     return {"receipt": receipt, "code": entry["idea_code"], "used": used, "limit": limit, "left": limit - used}
 
 
-async def _cast_statement(round_id: int, entry: dict[str, Any], *, voter_id: int, limit: int, now: dt.datetime,
-                          ip: str) -> int:
+async def _cast_statement(
+    round_id: int, entry: dict[str, Any], *, voter_id: int, limit: int, now: dt.datetime, ip: str
+) -> int:
     """PostgreSQL: the vote in one statement, inside the caller's transaction (raising rolls it back)."""
     code = entry["idea_code"]
     try:
-        [row] = await Vote.raw(_CAST_SQL, code, round_id, False, False, voter_id, round_id, voter_id, limit, round_id,
-                               voter_id, entry["receipt"], now, ip[:64], round_id, *_append_args(entry))
+        [row] = await Vote.raw(
+            _CAST_SQL,
+            code,
+            round_id,
+            False,
+            False,
+            voter_id,
+            round_id,
+            voter_id,
+            limit,
+            round_id,
+            voter_id,
+            entry["receipt"],
+            now,
+            ip[:64],
+            round_id,
+            *_append_args(entry),
+        )
     except Exception as exc:
         if _is_unique_violation(exc):
             raise _BallotConflict from exc
@@ -392,7 +463,10 @@ async def _ballot_of_other_resident(round_id: int, voter_id: int) -> bool:
     """Whether the account's ballot in this round was opened under another line of the resident list."""
     rows = await Ballot.raw(
         "SELECT 1 FROM vote_ballot b JOIN users u ON u.id = b.voter WHERE b.round = {} AND b.voter = {} "
-        "AND b.resident IS DISTINCT FROM u.resident", round_id, voter_id)
+        "AND b.resident IS DISTINCT FROM u.resident",
+        round_id,
+        voter_id,
+    )
     return bool(rows)
 
 
@@ -400,15 +474,22 @@ async def _has_voted(round_id: int, voter_id: int, code: str) -> bool:
     """Whether this account, or the resident behind it under an earlier account, voted for ``code``."""
     rows = await Vote.raw(
         "SELECT 1 FROM vote v JOIN idea i ON i.id = v.idea WHERE v.round = {} AND i.code = {} AND (v.voter = {} "
-        "OR v.resident = (SELECT u.resident FROM users u WHERE u.id = {}))", round_id, code, voter_id, voter_id)
+        "OR v.resident = (SELECT u.resident FROM users u WHERE u.id = {}))",
+        round_id,
+        code,
+        voter_id,
+        voter_id,
+    )
     return bool(rows)
 
 
-async def _cast_steps(round_id: int, entry: dict[str, Any], *, voter_id: int, limit: int, now: dt.datetime,
-                      ip: str) -> int:
+async def _cast_steps(
+    round_id: int, entry: dict[str, Any], *, voter_id: int, limit: int, now: dt.datetime, ip: str
+) -> int:
     """SQLite: the vote step by step, inside an immediate transaction (the write lock is held)."""
-    idea = await Idea.raw(f"SELECT i.id FROM idea i WHERE i.code = {{}} AND {_VOTABLE_WHERE}", entry["idea_code"],
-                          round_id, False, False)
+    idea = await Idea.raw(
+        f"SELECT i.id FROM idea i WHERE i.code = {{}} AND {_VOTABLE_WHERE}", entry["idea_code"], round_id, False, False
+    )
     if not idea:
         raise IdeaError(_NOT_VOTABLE)
     idea_id = idea[0]["id"]
@@ -416,8 +497,9 @@ async def _cast_steps(round_id: int, entry: dict[str, Any], *, voter_id: int, li
     resident = voter["resident"] if voter else None
     if resident is None:
         raise PermissionDenied(_NOT_RESIDENT)
-    if await Vote.exists().where((Vote.round == round_id) & (Vote.idea == idea_id)
-                                 & ((Vote.voter == voter_id) | (Vote.resident == resident))):
+    if await Vote.exists().where(
+        (Vote.round == round_id) & (Vote.idea == idea_id) & ((Vote.voter == voter_id) | (Vote.resident == resident))
+    ):
         raise AlreadyVoted(_ALREADY)
     # The ballot belongs to the resident (unique per round): a new account of the same person shares it.
     if not await Ballot.exists().where((Ballot.round == round_id) & (Ballot.resident == resident)):
@@ -427,12 +509,24 @@ async def _cast_steps(round_id: int, entry: dict[str, Any], *, voter_id: int, li
             if _is_unique_violation(exc):  # the account's ballot here belongs to another resident line
                 raise IdeaError(_OTHER_BALLOT) from exc
             raise
-    taken = await Ballot.update({Ballot.used: Ballot.used + 1}).where(
-        (Ballot.round == round_id) & (Ballot.resident == resident) & (Ballot.used < limit)).returning(Ballot.used)
+    taken = (
+        await Ballot.update({Ballot.used: Ballot.used + 1})
+        .where((Ballot.round == round_id) & (Ballot.resident == resident) & (Ballot.used < limit))
+        .returning(Ballot.used)
+    )
     if not taken:
         raise IdeaError(_NO_VOTES_LEFT, limit=limit)
-    await Vote.insert(Vote(round=round_id, voter=voter_id, resident=resident, idea=idea_id,
-                           receipt=entry["receipt"], created_at=now, ip=ip[:64]))
+    await Vote.insert(
+        Vote(
+            round=round_id,
+            voter=voter_id,
+            resident=resident,
+            idea=idea_id,
+            receipt=entry["receipt"],
+            created_at=now,
+            ip=ip[:64],
+        )
+    )
     await _count(round_id, idea_id, +1)
     await _append_log(entry)
     return taken[0]["used"]
@@ -447,47 +541,90 @@ async def withdraw(round_id: int, idea_id: int, *, voter_id: int, now: dt.dateti
         raise IdeaError(N_("The public vote is not open."))
     code = (await Idea.select(Idea.code).where(Idea.id == idea_id).first() or {"code": ""})["code"]
     async with atomic(_db()):
-        removed = await Vote.delete().where((Vote.round == round_id) & (Vote.voter == voter_id)
-                                            & (Vote.idea == idea_id) & (Vote.voided == False)).returning(  # noqa: E712
-            Vote.receipt)
+        removed = (
+            await Vote.delete()
+            .where(
+                (Vote.round == round_id) & (Vote.voter == voter_id) & (Vote.idea == idea_id) & (Vote.voided == False)
+            )
+            .returning(  # noqa: E712
+                Vote.receipt
+            )
+        )
         if not removed:
             raise NotFound(N_("You have not voted for this idea."))
         voter = await User.select(User.resident).where(User.id == voter_id).first()
         resident = voter["resident"] if voter else None
         await Ballot.update({Ballot.used: Ballot.used - 1}).where(
-            (Ballot.round == round_id) & (Ballot.used > 0)
-            & ((Ballot.resident == resident) if resident is not None else (Ballot.voter == voter_id)))
+            (Ballot.round == round_id)
+            & (Ballot.used > 0)
+            & ((Ballot.resident == resident) if resident is not None else (Ballot.voter == voter_id))
+        )
         await _count(round_id, idea_id, -1)
-        await _append_log(_log_entry(round_, voter_id=voter_id, alias_key=alias_key, idea_code=code,
-                                     action="withdraw", now=now, receipt=removed[0]["receipt"]))
+        await _append_log(
+            _log_entry(
+                round_,
+                voter_id=voter_id,
+                alias_key=alias_key,
+                idea_code=code,
+                action="withdraw",
+                now=now,
+                receipt=removed[0]["receipt"],
+            )
+        )
     if round_["rules"].get("live_tally"):
         await events.public_changed("vote.withdrawn")
 
 
-async def void(vote_id: int, *, reason: str, actor_id: int, now: dt.datetime, alias_key: bytes,
-               scope: Scope) -> None:
+async def void(vote_id: int, *, reason: str, actor_id: int, now: dt.datetime, alias_key: bytes, scope: Scope) -> None:
     """An organizer voids a vote with a reason; it stays in the log, marked.
 
     The vote is loaded within ``scope`` (the organizer's communes and the round of the page) in
     the same query: a vote of another commune or round is not found and nothing changes."""
-    vote = await load(Vote, vote_id, scope, Vote.all_columns(), Vote.idea.code, Vote.round.contest,
-                      Vote.round.contest.commune, missing=N_("This vote does not exist."))
+    vote = await load(
+        Vote,
+        vote_id,
+        scope,
+        Vote.all_columns(),
+        Vote.idea.code,
+        Vote.round.contest,
+        Vote.round.contest.commune,
+        missing=N_("This vote does not exist."),
+    )
     reason = reason.strip()
     if not reason:
         raise ValidationFailed({"reason": N_("Please give the reason for voiding the vote.")})
     limits.check("vote", {"void_reason": reason}, {"void_reason": "reason"})
     round_ = {"id": vote["round"], "contest": vote["round.contest"]}
     async with atomic(_db()):
-        done = await Vote.update({Vote.voided: True, Vote.void_reason: reason, Vote.voided_by: actor_id}).where(
-            (Vote.id == vote_id) & (Vote.voided == False)).returning(Vote.id)  # noqa: E712
+        done = (
+            await Vote.update({Vote.voided: True, Vote.void_reason: reason, Vote.voided_by: actor_id})
+            .where((Vote.id == vote_id) & (Vote.voided == False))
+            .returning(Vote.id)
+        )  # noqa: E712
         if not done:
             raise IdeaError(N_("This vote was already voided."))
         await _count(vote["round"], vote["idea"], -1)
-        await _append_log(_log_entry(round_, voter_id=vote["voter"], alias_key=alias_key,
-                                     idea_code=vote["idea.code"], action="void", now=now, receipt=vote["receipt"],
-                                     reason=reason[:500]))
-        await audit.record("vote.voided", actor_id=actor_id, target_type="vote", target_id=vote_id,
-                           commune_id=vote["round.contest.commune"], now=now, data={"reason": reason})
+        await _append_log(
+            _log_entry(
+                round_,
+                voter_id=vote["voter"],
+                alias_key=alias_key,
+                idea_code=vote["idea.code"],
+                action="void",
+                now=now,
+                receipt=vote["receipt"],
+                reason=reason[:500],
+            )
+        )
+        await audit.record(
+            "vote.voided",
+            actor_id=actor_id,
+            target_type="vote",
+            target_id=vote_id,
+            commune_id=vote["round.contest.commune"],
+            now=now,
+            data={"reason": reason},
+        )
     await events.public_changed("vote.voided")
 
 
@@ -495,7 +632,11 @@ async def my_votes(round_id: int, voter_id: int) -> dict[int, dict[str, Any]]:
     """The votes of this account and of the resident behind it (under an earlier account), by idea."""
     rows = await Vote.raw(
         "SELECT v.idea, v.receipt, v.voided, v.created_at FROM vote v WHERE v.round = {} AND (v.voter = {} "
-        "OR v.resident = (SELECT u.resident FROM users u WHERE u.id = {})) ORDER BY v.id", round_id, voter_id, voter_id)
+        "OR v.resident = (SELECT u.resident FROM users u WHERE u.id = {})) ORDER BY v.id",
+        round_id,
+        voter_id,
+        voter_id,
+    )
     return {r["idea"]: r for r in rows}
 
 
@@ -503,31 +644,40 @@ async def ballot_used(round_id: int, voter_id: int) -> int:
     """Votes already used in a round by the person behind this account: the ballot belongs to their
     line of the resident list, so a deleted and re-registered resident sees what their ballot says."""
     rows = await Ballot.raw(
-        "SELECT b.used FROM vote_ballot b JOIN users u ON u.resident = b.resident "
-        "WHERE b.round = {} AND u.id = {}", round_id, voter_id)
+        "SELECT b.used FROM vote_ballot b JOIN users u ON u.resident = b.resident WHERE b.round = {} AND u.id = {}",
+        round_id,
+        voter_id,
+    )
     return int(rows[0]["used"]) if rows else 0
 
 
 async def tally(round_id: int) -> dict[int, int]:
     """Valid votes per idea: the live counters, kept in step with every vote (a read of a few rows)."""
     rows = await VoteCount.select(VoteCount.idea, VoteCount.votes).where(
-        (VoteCount.round == round_id) & (VoteCount.votes > 0))
+        (VoteCount.round == round_id) & (VoteCount.votes > 0)
+    )
     return {r["idea"]: r["votes"] for r in rows}
 
 
 async def recount(round_id: int) -> dict[int, int]:
     """Valid votes per idea, counted from the votes themselves (to check the live counters)."""
     rows = await Vote.raw(
-        "SELECT idea, COUNT(*) AS n FROM vote WHERE round = {} AND voided = {} GROUP BY idea", round_id, False)
+        "SELECT idea, COUNT(*) AS n FROM vote WHERE round = {} AND voided = {} GROUP BY idea", round_id, False
+    )
     return {r["idea"]: r["n"] for r in rows}
 
 
 # ---------------------------------------------------------------- the public log
 
+
 async def log_rows(round_id: int) -> list[dict[str, Any]]:
-    return await VoteLogEntry.select(*[getattr(VoteLogEntry, f) for f in LOG_FIELDS], VoteLogEntry.prev_hash,
-                                     VoteLogEntry.hash).where(VoteLogEntry.round == round_id).order_by(
-        VoteLogEntry.seq)
+    return (
+        await VoteLogEntry.select(
+            *[getattr(VoteLogEntry, f) for f in LOG_FIELDS], VoteLogEntry.prev_hash, VoteLogEntry.hash
+        )
+        .where(VoteLogEntry.round == round_id)
+        .order_by(VoteLogEntry.seq)
+    )
 
 
 def verify_log(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
@@ -547,8 +697,13 @@ def verify_log(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
             counts[live.pop(row["receipt"])] -= 1
         prev = row["hash"]
         expected += 1
-    return {"ok": True, "bad_seq": None, "totals": {k: v for k, v in counts.items() if v}, "head": prev,
-            "entries": expected - 1}
+    return {
+        "ok": True,
+        "bad_seq": None,
+        "totals": {k: v for k, v in counts.items() if v},
+        "head": prev,
+        "entries": expected - 1,
+    }
 
 
 def log_csv(rows: list[dict[str, Any]]) -> bytes:
@@ -577,14 +732,26 @@ LOG_ACTIONS = ("cast", "withdraw", "void")
 
 async def published_head(round_id: int) -> dict[str, Any] | None:
     """The last head of a round's log written into the audit chain: ``head``, ``entries``, ``totals``, ``sealed_at``."""
-    row = await AuditEvent.select(AuditEvent.seq, AuditEvent.created_at, AuditEvent.data).where(
-        (AuditEvent.action == SEAL_ACTION) & (AuditEvent.target_type == "round")
-        & (AuditEvent.target_id == str(round_id))).order_by(AuditEvent.seq, ascending=False).first()
+    row = (
+        await AuditEvent.select(AuditEvent.seq, AuditEvent.created_at, AuditEvent.data)
+        .where(
+            (AuditEvent.action == SEAL_ACTION)
+            & (AuditEvent.target_type == "round")
+            & (AuditEvent.target_id == str(round_id))
+        )
+        .order_by(AuditEvent.seq, ascending=False)
+        .first()
+    )
     if row is None:
         return None
     data = json.loads(row["data"]) if isinstance(row["data"], str) else row["data"]
-    return {"head": data["head"], "entries": int(data["entries"]), "totals": data.get("totals", {}),
-            "sealed_at": row["created_at"], "audit_seq": row["seq"]}
+    return {
+        "head": data["head"],
+        "entries": int(data["entries"]),
+        "totals": data.get("totals", {}),
+        "sealed_at": row["created_at"],
+        "audit_seq": row["seq"],
+    }
 
 
 async def _chain_head(round_id: int) -> tuple[str, int]:
@@ -614,16 +781,32 @@ async def seal_log(round_id: int, *, now: dt.datetime) -> dict[str, Any] | None:
         sealed = await published_head(round_id)
         if sealed is None or (sealed["head"], sealed["entries"]) != (head, entries):
             check = verify_log(await log_rows(round_id))
-            await audit.record(SEAL_ACTION, target_type="round", target_id=round_id,
-                               commune_id=round_["contest.commune"], now=now,
-                               data={"contest": round_["contest.slug"], "head": head, "entries": entries,
-                                     "totals": check["totals"] if check["ok"] else {}, "chain_ok": check["ok"]})
+            await audit.record(
+                SEAL_ACTION,
+                target_type="round",
+                target_id=round_id,
+                commune_id=round_["contest.commune"],
+                now=now,
+                data={
+                    "contest": round_["contest.slug"],
+                    "head": head,
+                    "entries": entries,
+                    "totals": check["totals"] if check["ok"] else {},
+                    "chain_ok": check["ok"],
+                },
+            )
     return await published_head(round_id)
 
 
-def audit_log(rows: list[dict[str, Any]], *, head: str | None = None, entries: int | None = None,
-              totals: dict[str, int] | None = None, file_head: str | None = None,
-              file_totals: dict[str, int] | None = None) -> dict[str, Any]:
+def audit_log(
+    rows: list[dict[str, Any]],
+    *,
+    head: str | None = None,
+    entries: int | None = None,
+    totals: dict[str, int] | None = None,
+    file_head: str | None = None,
+    file_totals: dict[str, int] | None = None,
+) -> dict[str, Any]:
     """Check a downloaded log: its chain, and against the published ``head``/``entries``/``totals`` when given.
 
     ``file_head``/``file_totals`` are what the file itself claims (the JSON download). Returns ``ok``,
@@ -643,8 +826,12 @@ def audit_log(rows: list[dict[str, Any]], *, head: str | None = None, entries: i
             problems.append((index, f"the entry is unreadable ({exc})"))
             break
         if row["seq"] != index + 1:
-            problems.append((index, f"entry number {row['seq']} where #{index + 1} was expected "
-                                    "(an entry was removed, added or moved)"))
+            problems.append(
+                (
+                    index,
+                    f"entry number {row['seq']} where #{index + 1} was expected (an entry was removed, added or moved)",
+                )
+            )
             break
         if row["prev_hash"] != prev:
             problems.append((index, f"entry #{index + 1}: prev_hash does not match the hash of the entry before"))
@@ -661,8 +848,9 @@ def audit_log(rows: list[dict[str, Any]], *, head: str | None = None, entries: i
         elif row["receipt"] in live:
             counts[live.pop(row["receipt"])] -= 1
         else:
-            problems.append((index, f"entry #{index + 1}: {row['action']} of receipt {row['receipt']} "
-                                    "that has no counted vote"))
+            problems.append(
+                (index, f"entry #{index + 1}: {row['action']} of receipt {row['receipt']} that has no counted vote")
+            )
             break
         prev = row["hash"]
         hashes.append(prev)
@@ -671,16 +859,29 @@ def audit_log(rows: list[dict[str, Any]], *, head: str | None = None, entries: i
     if chain_ok and head is not None:
         if head in hashes and hashes.index(head) + 1 < len(hashes):
             at = hashes.index(head) + 1
-            problems.append((at, f"entries from #{at + 1} on were added after the published head "
-                                 f"(the published log ends at entry #{at})"))
+            problems.append(
+                (
+                    at,
+                    f"entries from #{at + 1} on were added after the published head "
+                    f"(the published log ends at entry #{at})",
+                )
+            )
         elif entries is not None and len(hashes) < entries:
-            problems.append((len(hashes) - 1 if hashes else None,
-                             f"the log ends at entry #{len(hashes)} but the published log has {entries} entries: "
-                             f"entries #{len(hashes) + 1}–#{entries} were removed"))
+            problems.append(
+                (
+                    len(hashes) - 1 if hashes else None,
+                    f"the log ends at entry #{len(hashes)} but the published log has {entries} entries: "
+                    f"entries #{len(hashes) + 1}–#{entries} were removed",
+                )
+            )
         elif prev != head:
-            problems.append((len(hashes) - 1 if hashes else None,
-                             f"the head hash {prev} (entry #{len(hashes)}) is not the published head {head}: "
-                             "an entry at or before it was changed and the hashes recomputed"))
+            problems.append(
+                (
+                    len(hashes) - 1 if hashes else None,
+                    f"the head hash {prev} (entry #{len(hashes)}) is not the published head {head}: "
+                    "an entry at or before it was changed and the hashes recomputed",
+                )
+            )
         elif entries is not None and len(hashes) != entries:
             problems.append((None, f"{len(hashes)} entries but the published count is {entries}"))
     if chain_ok and totals is not None and {k: int(v) for k, v in totals.items() if int(v)} != found:
@@ -690,8 +891,14 @@ def audit_log(rows: list[dict[str, Any]], *, head: str | None = None, entries: i
     if chain_ok and file_totals is not None and {k: int(v) for k, v in file_totals.items() if int(v)} != found:
         diff = sorted(set(found.items()) ^ {(k, int(v)) for k, v in file_totals.items() if int(v)})
         problems.append((None, f"the file's totals differ from the totals recounted from its entries: {diff}"))
-    return {"ok": not problems, "problems": problems, "head": prev, "entries": len(hashes), "totals": found,
-            "against_head": head is not None}
+    return {
+        "ok": not problems,
+        "problems": problems,
+        "head": prev,
+        "entries": len(hashes),
+        "totals": found,
+        "against_head": head is not None,
+    }
 
 
 def find_receipt(rows: Iterable[dict[str, Any]], receipt: str) -> list[dict[str, Any]]:
@@ -699,19 +906,41 @@ def find_receipt(rows: Iterable[dict[str, Any]], receipt: str) -> list[dict[str,
     receipt = "".join(receipt.split()).upper()
     if not receipt:
         return []
-    return [{k: row[k] for k in ("seq", "voter_alias", "idea_code", "action", "time_bucket", "reason")}
-            for row in rows if row["receipt"] == receipt]
+    return [
+        {k: row[k] for k in ("seq", "voter_alias", "idea_code", "action", "time_bucket", "reason")}
+        for row in rows
+        if row["receipt"] == receipt
+    ]
 
 
 # ---------------------------------------------------------------- integrity
 
-async def anomalies(round_id: int, *, burst_window: dt.timedelta = dt.timedelta(minutes=10), burst_size: int = 10,
-                    new_account_days: int = 2, same_ip: int = 3, turnout_factor: float = 2.0) -> dict[str, Any]:
+
+async def anomalies(
+    round_id: int,
+    *,
+    burst_window: dt.timedelta = dt.timedelta(minutes=10),
+    burst_size: int = 10,
+    new_account_days: int = 2,
+    same_ip: int = 3,
+    turnout_factor: float = 2.0,
+) -> dict[str, Any]:
     """Signals for organizers: bursts for one idea, new accounts voting from one address, odd hamlet turnout."""
     round_ = await voting_context(round_id)
-    votes = await Vote.select(Vote.id, Vote.idea, Vote.idea.code, Vote.created_at, Vote.ip, Vote.voter,
-                              Vote.voter.created_at, Vote.voter.hamlet).where(
-        (Vote.round == round_id) & (Vote.voided == False)).order_by(Vote.created_at)  # noqa: E712
+    votes = (
+        await Vote.select(
+            Vote.id,
+            Vote.idea,
+            Vote.idea.code,
+            Vote.created_at,
+            Vote.ip,
+            Vote.voter,
+            Vote.voter.created_at,
+            Vote.voter.hamlet,
+        )
+        .where((Vote.round == round_id) & (Vote.voided == False))
+        .order_by(Vote.created_at)
+    )  # noqa: E712
     bursts = []
     by_idea: dict[int, list[dict]] = defaultdict(list)
     for v in votes:
@@ -722,8 +951,14 @@ async def anomalies(round_id: int, *, burst_window: dt.timedelta = dt.timedelta(
             while items[end]["created_at"] - items[start]["created_at"] > burst_window:
                 start += 1
             if end - start + 1 >= burst_size:
-                bursts.append({"idea_code": items[end]["idea.code"], "votes": end - start + 1,
-                               "from": items[start]["created_at"], "to": items[end]["created_at"]})
+                bursts.append(
+                    {
+                        "idea_code": items[end]["idea.code"],
+                        "votes": end - start + 1,
+                        "from": items[start]["created_at"],
+                        "to": items[end]["created_at"],
+                    }
+                )
                 break
     opens = round_["vote_opens"]
     new_by_ip: dict[str, set[int]] = defaultdict(set)
@@ -732,7 +967,8 @@ async def anomalies(round_id: int, *, burst_window: dt.timedelta = dt.timedelta(
             new_by_ip[v["ip"]].add(v["voter"])
     shared = [{"ip": ip, "accounts": len(users)} for ip, users in new_by_ip.items() if len(users) >= same_ip]
     hamlets = await Hamlet.select(Hamlet.id, Hamlet.name, Hamlet.population).where(
-        Hamlet.commune == round_["contest.commune"])
+        Hamlet.commune == round_["contest.commune"]
+    )
     population = sum(h["population"] or 0 for h in hamlets)
     voters_by_hamlet: dict[int | None, set[int]] = defaultdict(set)
     for v in votes:
@@ -746,19 +982,45 @@ async def anomalies(round_id: int, *, burst_window: dt.timedelta = dt.timedelta(
         expected = h["population"] / population
         if share > expected * turnout_factor or share < expected / turnout_factor:
             turnout.append({"hamlet": h["name"], "share": round(share, 3), "population_share": round(expected, 3)})
-    return {"bursts": bursts, "shared_addresses": shared, "turnout": turnout, "votes": len(votes),
-            "voters": total_voters}
+    return {
+        "bursts": bursts,
+        "shared_addresses": shared,
+        "turnout": turnout,
+        "votes": len(votes),
+        "voters": total_voters,
+    }
 
 
 async def votes_for_review(round_id: int, *, alias_key: bytes, limit: int = 200) -> list[dict[str, Any]]:
     """The latest votes of a round for organizers: receipt, idea, time, the voter's pseudonymous
     alias in this contest (as in the public log) — never who the voter is."""
-    rows = await Vote.select(Vote.id, Vote.receipt, Vote.idea.code, Vote.created_at, Vote.voided, Vote.void_reason,
-                             Vote.voter, Vote.round.contest).where(Vote.round == round_id).order_by(
-        Vote.created_at, ascending=False).limit(limit)
-    return [{"id": r["id"], "receipt": r["receipt"], "idea.code": r["idea.code"], "created_at": r["created_at"],
-             "voided": r["voided"], "void_reason": r["void_reason"],
-             "voter_alias": voter_alias(alias_key, r["round.contest"], r["voter"])} for r in rows]
+    rows = (
+        await Vote.select(
+            Vote.id,
+            Vote.receipt,
+            Vote.idea.code,
+            Vote.created_at,
+            Vote.voided,
+            Vote.void_reason,
+            Vote.voter,
+            Vote.round.contest,
+        )
+        .where(Vote.round == round_id)
+        .order_by(Vote.created_at, ascending=False)
+        .limit(limit)
+    )
+    return [
+        {
+            "id": r["id"],
+            "receipt": r["receipt"],
+            "idea.code": r["idea.code"],
+            "created_at": r["created_at"],
+            "voided": r["voided"],
+            "void_reason": r["void_reason"],
+            "voter_alias": voter_alias(alias_key, r["round.contest"], r["voter"]),
+        }
+        for r in rows
+    ]
 
 
 async def organizer_round(round_id: int, *, scope: Scope) -> dict[str, Any]:
@@ -773,16 +1035,24 @@ async def review(round_id: int, *, scope: Scope, alias_key: bytes, now: dt.datet
     round_ = await organizer_round(round_id, scope=scope)
     locked = await rubric.round_lock(round_id, now)
     return {
-        "round": round_, "rules": await rules_of(round_id), "lock": locked,
+        "round": round_,
+        "rules": await rules_of(round_id),
+        "lock": locked,
         "anomalies": await anomalies(round_id) if round_["vote_opens"] else None,
-        "votes": await votes_for_review(round_id, alias_key=alias_key), "tally": await tally(round_id),
-        "codes": {i["id"]: i["code"] for i in await Idea.select(Idea.id, Idea.code).where(
-            Idea.id.is_in([v["idea"] for v in await Vote.select(Vote.idea).where(Vote.round == round_id)] or [-1]))},
+        "votes": await votes_for_review(round_id, alias_key=alias_key),
+        "tally": await tally(round_id),
+        "codes": {
+            i["id"]: i["code"]
+            for i in await Idea.select(Idea.id, Idea.code).where(
+                Idea.id.is_in([v["idea"] for v in await Vote.select(Vote.idea).where(Vote.round == round_id)] or [-1])
+            )
+        },
         "fixed": round_["vote_opens"] is None or now >= round_["vote_opens"] or bool(locked),
     }
 
 
 # ---------------------------------------------------------------- results
+
 
 def normalise(values: dict[int, float]) -> dict[int, float]:
     """Scale to 0–100 by the best value (0 stays 0)."""
@@ -796,8 +1066,9 @@ def combine(jury: dict[int, float], public: dict[int, float], alpha: float) -> d
     return {e: alpha * jury_n.get(e, 0.0) + (1 - alpha) * public_n.get(e, 0.0) for e in entries}
 
 
-def winner_by_alpha(jury: dict[int, float], public: dict[int, float],
-                    alphas: Iterable[float] = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)) -> dict[float, int | None]:
+def winner_by_alpha(
+    jury: dict[int, float], public: dict[int, float], alphas: Iterable[float] = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+) -> dict[float, int | None]:
     """Who would win for each jury weight α — to show whether the choice of α decided the result."""
     out = {}
     for alpha in alphas:

@@ -41,10 +41,17 @@ MODES = ("online", "in_person", "any")
 MAX_PREFERRED = 3
 PREFERENCE_VALUES = (1.0, 0.8, 0.6)  # the team's 1st, 2nd and 3rd choice
 COMPONENTS = ("needs", "sector", "stage", "availability", "language", "mode", "preference")
-WEIGHTS: Mapping[str, float] = MappingProxyType({
-    "needs": 0.35, "sector": 0.15, "stage": 0.10, "availability": 0.15,
-    "language": 0.05, "mode": 0.10, "preference": 0.10,
-})
+WEIGHTS: Mapping[str, float] = MappingProxyType(
+    {
+        "needs": 0.35,
+        "sector": 0.15,
+        "stage": 0.10,
+        "availability": 0.15,
+        "language": 0.05,
+        "mode": 0.10,
+        "preference": 0.10,
+    }
+)
 # Scores are sums of floats: a pair computed as 0.29999999999999993 counts as 0.3.
 TOLERANCE = 1e-9
 
@@ -96,8 +103,7 @@ class Team:
         if self.mode not in MODES:
             raise MatchingError(UNKNOWN_MODE, field="mode", mode=self.mode)
         if len(self.preferred) > MAX_PREFERRED:
-            raise MatchingError(TOO_MANY_PREFERRED, field="preferred", most=MAX_PREFERRED,
-                                count=len(self.preferred))
+            raise MatchingError(TOO_MANY_PREFERRED, field="preferred", most=MAX_PREFERRED, count=len(self.preferred))
         if len(set(self.preferred)) != len(self.preferred):
             repeated = next(m for m in self.preferred if self.preferred.count(m) > 1)
             raise MatchingError(REPEATED_PREFERRED, field="preferred", mentor=repeated)
@@ -168,8 +174,9 @@ def score(team: Team, mentor: Mentor) -> Score:
         "needs": len(covered) / len(team.needs) if team.needs else 1.0,
         "sector": sector,
         "stage": 1.0 if team.stage in mentor.stages else 0.0,
-        "availability": (len(team.availability & mentor.availability) / len(team.availability)
-                         if team.availability else 1.0),
+        "availability": (
+            len(team.availability & mentor.availability) / len(team.availability) if team.availability else 1.0
+        ),
         "language": 1.0 if team.languages & mentor.languages else 0.0,
         "mode": 1.0 if mode_compatible(team, mentor) else 0.0,
         "preference": PREFERENCE_VALUES[rank] if rank is not None and rank < len(PREFERENCE_VALUES) else 0.0,
@@ -177,8 +184,14 @@ def score(team: Team, mentor: Mentor) -> Score:
     total = 0.0
     for name in COMPONENTS:  # the order score_matrix() adds them in: the same float, bit for bit
         total = total + WEIGHTS[name] * components[name]
-    return Score(team=team.id, mentor=mentor.id, total=total, components=MappingProxyType(components),
-                 needs_covered=tuple(sorted(covered)), needs_missing=tuple(sorted(team.needs - mentor.expertise)))
+    return Score(
+        team=team.id,
+        mentor=mentor.id,
+        total=total,
+        components=MappingProxyType(components),
+        needs_covered=tuple(sorted(covered)),
+        needs_missing=tuple(sorted(team.needs - mentor.expertise)),
+    )
 
 
 def explain(score: Score, labels: Mapping[str, str] | None = None) -> list[tuple[str, dict[str, object]]]:
@@ -198,8 +211,12 @@ def explain(score: Score, labels: Mapping[str, str] | None = None) -> list[tuple
     if total_needs == 0:
         lines.append((NO_NEEDS, {}))
     elif score.needs_covered:
-        lines.append((COVERS_NEEDS, {"covered": len(score.needs_covered), "total": total_needs,
-                                     "list": names(score.needs_covered)}))
+        lines.append(
+            (
+                COVERS_NEEDS,
+                {"covered": len(score.needs_covered), "total": total_needs, "list": names(score.needs_covered)},
+            )
+        )
     else:
         lines.append((COVERS_NO_NEEDS, {"total": total_needs}))
     if score.needs_covered and score.needs_missing:
@@ -269,16 +286,27 @@ def score_matrix(teams: Sequence[Team], mentors: Sequence[Mentor]) -> tuple[np.n
     needs = _bitmasks([t.needs for t in teams], tags)
     needs_share = _share(_overlap(needs, _bitmasks([x.expertise for x in mentors], tags)), _popcount(needs))
     has_sector = np.array([bool(t.sector) for t in teams], dtype=bool)
-    sector_hit = _overlap(_bitmasks([[t.sector] if t.sector else [] for t in teams], sectors),
-                          _bitmasks([x.sectors for x in mentors], sectors)) > 0
+    sector_hit = (
+        _overlap(
+            _bitmasks([[t.sector] if t.sector else [] for t in teams], sectors),
+            _bitmasks([x.sectors for x in mentors], sectors),
+        )
+        > 0
+    )
     sector = np.where(has_sector[:, None], sector_hit.astype(np.float64), 0.5)
-    stage = (_overlap(_bitmasks([[t.stage] for t in teams], stages),
-                      _bitmasks([x.stages for x in mentors], stages)) > 0).astype(np.float64)
+    stage = (
+        _overlap(_bitmasks([[t.stage] for t in teams], stages), _bitmasks([x.stages for x in mentors], stages)) > 0
+    ).astype(np.float64)
     team_slots = _bitmasks([t.availability for t in teams], slots)
-    availability = _share(_overlap(team_slots, _bitmasks([x.availability for x in mentors], slots)),
-                          _popcount(team_slots))
-    speaks = _overlap(_bitmasks([t.languages for t in teams], languages),
-                      _bitmasks([x.languages for x in mentors], languages)) > 0
+    availability = _share(
+        _overlap(team_slots, _bitmasks([x.availability for x in mentors], slots)), _popcount(team_slots)
+    )
+    speaks = (
+        _overlap(
+            _bitmasks([t.languages for t in teams], languages), _bitmasks([x.languages for x in mentors], languages)
+        )
+        > 0
+    )
     language = speaks.astype(np.float64)
 
     places = _vocabulary(([t.place] for t in teams if t.place), ([x.place] for x in mentors if x.place))
@@ -288,20 +316,28 @@ def score_matrix(teams: Sequence[Team], mentors: Sequence[Mentor]) -> tuple[np.n
     mentor_online = np.array([_online(x.mode) for x in mentors], dtype=bool)
     team_person = np.array([_in_person(t.mode) for t in teams], dtype=bool)
     mentor_person = np.array([_in_person(x.mode) for x in mentors], dtype=bool)
-    mode = ((team_online[:, None] & mentor_online[None, :])
-            | (team_person[:, None] & mentor_person[None, :] & (team_place[:, None] == mentor_place[None, :])))
+    mode = (team_online[:, None] & mentor_online[None, :]) | (
+        team_person[:, None] & mentor_person[None, :] & (team_place[:, None] == mentor_place[None, :])
+    )
     mode = mode.astype(np.float64)
 
     column = {x.id: j for j, x in enumerate(mentors)}
     preference = np.zeros((n, m), dtype=np.float64)
     for i, team in enumerate(teams):
-        for rank, mentor_id in enumerate(team.preferred[:len(PREFERENCE_VALUES)]):
+        for rank, mentor_id in enumerate(team.preferred[: len(PREFERENCE_VALUES)]):
             j = column.get(mentor_id)
             if j is not None:
                 preference[i, j] = PREFERENCE_VALUES[rank]
 
-    components = {"needs": needs_share, "sector": sector, "stage": stage, "availability": availability,
-                  "language": language, "mode": mode, "preference": preference}
+    components = {
+        "needs": needs_share,
+        "sector": sector,
+        "stage": stage,
+        "availability": availability,
+        "language": language,
+        "mode": mode,
+        "preference": preference,
+    }
     scores = np.zeros((n, m), dtype=np.float64)
     for name in COMPONENTS:
         scores = scores + WEIGHTS[name] * components[name]
@@ -333,7 +369,7 @@ class _Instance:
 
     def result(self, rows: Iterable[int], cols: Iterable[int]) -> dict[int, int | None]:
         assignment: dict[int, int | None] = {t.id: None for t in self.teams}
-        for i, j in zip(rows, cols):
+        for i, j in zip(rows, cols, strict=False):
             assignment[self.teams[i].id] = self.mentors[j].id
         return assignment
 
@@ -345,7 +381,7 @@ def _check_min_score(min_score: float) -> None:
 
 def _sorted_unique(items: Iterable, message: str, key: str) -> list:
     ordered = sorted(items, key=lambda item: item.id)
-    for before, after in zip(ordered, ordered[1:]):
+    for before, after in zip(ordered, ordered[1:], strict=False):
         if before.id == after.id:
             raise MatchingError(message, **{key: after.id})
     return ordered
@@ -382,8 +418,9 @@ def scores_lookup(teams: Sequence[Team], mentors: Sequence[Mentor]) -> ScoreTabl
     return ScoreTable(teams, mentors)
 
 
-def total(assignment: Mapping[int, int | None],
-          scores_lookup: Mapping[tuple[int, int], float] | Callable[[int, int], float]) -> float:
+def total(
+    assignment: Mapping[int, int | None], scores_lookup: Mapping[tuple[int, int], float] | Callable[[int, int], float]
+) -> float:
     """The sum of the scores of the pairs made (unmatched teams count 0)."""
     get = scores_lookup if callable(scores_lookup) else (lambda t, x: scores_lookup[(t, x)])
     return float(sum(get(team, mentor) for team, mentor in assignment.items() if mentor is not None))
@@ -463,7 +500,7 @@ def _preferences(instance: _Instance) -> tuple[list[list[int]], list[list[int]]]
     key = np.where(instance.acceptable, -instance.scores, np.inf)
     counts = instance.acceptable.sum(axis=1).tolist()
     order = np.argsort(key, axis=1, kind="stable")  # columns are in mentor id order: ties → lower id
-    lists = [row[:count] for row, count in zip(order.tolist(), counts)]
+    lists = [row[:count] for row, count in zip(order.tolist(), counts, strict=False)]
     by_mentor = np.argsort(key.T, axis=1, kind="stable")  # rows are in team id order
     rank = np.empty_like(by_mentor)
     np.put_along_axis(rank, by_mentor, np.arange(len(instance.teams))[None, :], axis=1)
@@ -479,7 +516,7 @@ def greedy(teams: Iterable[Team], mentors: Iterable[Mentor], *, min_score: float
     matched = [False] * len(instance.teams)
     left = len(instance.teams)
     made_rows, made_cols = [], []
-    for i, j in zip(rows[order].tolist(), cols[order].tolist()):
+    for i, j in zip(rows[order].tolist(), cols[order].tolist(), strict=False):
         if matched[i] or capacity[j] == 0:
             continue
         matched[i] = True
@@ -492,8 +529,9 @@ def greedy(teams: Iterable[Team], mentors: Iterable[Mentor], *, min_score: float
     return instance.result(made_rows, made_cols)
 
 
-def blocking_pairs(assignment: Mapping[int, int | None], teams: Iterable[Team], mentors: Iterable[Mentor], *,
-                   min_score: float = 0.3) -> list[tuple[int, int]]:
+def blocking_pairs(
+    assignment: Mapping[int, int | None], teams: Iterable[Team], mentors: Iterable[Mentor], *, min_score: float = 0.3
+) -> list[tuple[int, int]]:
     """The acceptable (team id, mentor id) pairs that would both rather be together.
 
     With the tie-breaks of :func:`stable`: the team is unmatched or prefers this mentor to its
@@ -512,8 +550,9 @@ def blocking_pairs(assignment: Mapping[int, int | None], teams: Iterable[Team], 
     cols = np.arange(m)
     matched = current >= 0
     own = np.where(matched, scores[rows, np.maximum(current, 0)], -np.inf)
-    team_prefers = ~matched[:, None] | (scores > own[:, None]) | (
-        (scores == own[:, None]) & (cols[None, :] < current[:, None]))
+    team_prefers = (
+        ~matched[:, None] | (scores > own[:, None]) | ((scores == own[:, None]) & (cols[None, :] < current[:, None]))
+    )
 
     load = np.bincount(current[matched], minlength=m)
     worst_score = np.full(m, np.inf)
@@ -523,8 +562,11 @@ def blocking_pairs(assignment: Mapping[int, int | None], teams: Iterable[Team], 
         s = scores[i, j]
         if s < worst_score[j] or (s == worst_score[j] and i > worst_row[j]):
             worst_score[j], worst_row[j] = s, i
-    mentor_prefers = (load < instance.capacity)[None, :] | (scores > worst_score[None, :]) | (
-        (scores == worst_score[None, :]) & (rows[:, None] < worst_row[None, :]))
+    mentor_prefers = (
+        (load < instance.capacity)[None, :]
+        | (scores > worst_score[None, :])
+        | ((scores == worst_score[None, :]) & (rows[:, None] < worst_row[None, :]))
+    )
 
     blocking = instance.acceptable & team_prefers & mentor_prefers & (cols[None, :] != current[:, None])
-    return [(instance.teams[i].id, instance.mentors[j].id) for i, j in zip(*np.nonzero(blocking))]
+    return [(instance.teams[i].id, instance.mentors[j].id) for i, j in zip(*np.nonzero(blocking), strict=False)]

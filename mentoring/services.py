@@ -15,8 +15,8 @@ from typing import Any
 from accounts import audit, limits, notifications
 from accounts.engine import atomic, is_sqlite
 from accounts.errors import NotFound, PermissionDenied, ValidationFailed
-from accounts.scope import PLATFORM, Scope, clause, load
 from accounts.i18n import N_, translate
+from accounts.scope import PLATFORM, Scope, clause, load
 from accounts.tables import User
 from accounts.text import as_id, fold, search_terms
 from contest.errors import IdeaError
@@ -42,30 +42,57 @@ from mentoring.tables import (
 
 MAX_PENDING = 3
 EXPERTISE = {
-    "marketing": N_("Marketing"), "finance": N_("Finance and accounting"), "law": N_("Law and registration"),
-    "software": N_("Software and apps"), "agritech": N_("Agricultural technology"),
-    "product": N_("Product design"), "sales": N_("Sales"), "fundraising": N_("Raising funds"),
-    "manufacturing": N_("Manufacturing"), "tourism": N_("Tourism services"), "environment": N_("Environment"),
-    "education": N_("Education"), "business_model": N_("Business model"), "pitching": N_("Pitching"),
+    "marketing": N_("Marketing"),
+    "finance": N_("Finance and accounting"),
+    "law": N_("Law and registration"),
+    "software": N_("Software and apps"),
+    "agritech": N_("Agricultural technology"),
+    "product": N_("Product design"),
+    "sales": N_("Sales"),
+    "fundraising": N_("Raising funds"),
+    "manufacturing": N_("Manufacturing"),
+    "tourism": N_("Tourism services"),
+    "environment": N_("Environment"),
+    "education": N_("Education"),
+    "business_model": N_("Business model"),
+    "pitching": N_("Pitching"),
 }
-SECTORS = {"agriculture": N_("Agriculture"), "digital": N_("Digital transformation"),
-           "environment": N_("Environment"), "education": N_("STEM education"), "tourism": N_("Tourism"),
-           "social": N_("Social")}
-ORG_KINDS = {"incubator": N_("Incubator"), "university": N_("University"),
-             "dost": N_("Department of Science and Technology"), "enterprise": N_("Enterprise"), "other": N_("Other")}
+SECTORS = {
+    "agriculture": N_("Agriculture"),
+    "digital": N_("Digital transformation"),
+    "environment": N_("Environment"),
+    "education": N_("STEM education"),
+    "tourism": N_("Tourism"),
+    "social": N_("Social"),
+}
+ORG_KINDS = {
+    "incubator": N_("Incubator"),
+    "university": N_("University"),
+    "dost": N_("Department of Science and Technology"),
+    "enterprise": N_("Enterprise"),
+    "other": N_("Other"),
+}
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PARTS = ("morning", "afternoon", "evening")
 SLOTS = tuple(f"{d}-{p}" for d in DAYS for p in PARTS)
 STAGE_LABELS = {"idea": N_("Idea"), "prototype": N_("Prototype"), "pilot": N_("Pilot"), "launched": N_("Launched")}
 GATES = {
-    "idea": [("problem_checked", N_("The problem was checked with at least 10 people")),
-             ("team_formed", N_("A team of at least two is committed"))],
-    "prototype": [("prototype_built", N_("A first prototype exists")),
-                  ("users_tested", N_("At least 5 users tried it"))],
-    "pilot": [("pilot_run", N_("A pilot ran in the commune for a month")),
-              ("costs_known", N_("Costs and price are worked out"))],
-    "launched": [("registered", N_("Registered as a household business, cooperative or company")),
-                 ("first_sales", N_("First customers or users"))],
+    "idea": [
+        ("problem_checked", N_("The problem was checked with at least 10 people")),
+        ("team_formed", N_("A team of at least two is committed")),
+    ],
+    "prototype": [
+        ("prototype_built", N_("A first prototype exists")),
+        ("users_tested", N_("At least 5 users tried it")),
+    ],
+    "pilot": [
+        ("pilot_run", N_("A pilot ran in the commune for a month")),
+        ("costs_known", N_("Costs and price are worked out")),
+    ],
+    "launched": [
+        ("registered", N_("Registered as a household business, cooperative or company")),
+        ("first_sales", N_("First customers or users")),
+    ],
 }
 OUTCOMES = {"household": N_("Household business"), "cooperative": N_("Cooperative"), "company": N_("Company")}
 MENTORABLE = [IdeaStatus.shortlisted.value, IdeaStatus.finalist.value, IdeaStatus.awarded.value]
@@ -97,10 +124,25 @@ def _list(values: Any, allowed: tuple | dict | None = None, limit: int = 20) -> 
 
 # ---------------------------------------------------------------- mentors
 
+
 def profile_search_text(profile: dict[str, Any], name: str, organization: str) -> str:
     labels = [EXPERTISE.get(e, e) for e in _json(profile.get("expertise"))]
-    return " " + fold(" ".join([name, organization, profile.get("title", ""), profile.get("bio", ""), *labels,
-                                *_json(profile.get("free_tags"))])) + " "
+    return (
+        " "
+        + fold(
+            " ".join(
+                [
+                    name,
+                    organization,
+                    profile.get("title", ""),
+                    profile.get("bio", ""),
+                    *labels,
+                    *_json(profile.get("free_tags")),
+                ]
+            )
+        )
+        + " "
+    )
 
 
 async def active_mentees(mentor_id: int) -> int:
@@ -112,23 +154,36 @@ async def active_counts(mentor_ids: list[int]) -> dict[int, int]:
     counts: dict[int, int] = {}
     if mentor_ids:
         for m in await Mentorship.select(Mentorship.mentor).where(
-                Mentorship.mentor.is_in(mentor_ids) & (Mentorship.status == "active")):
+            Mentorship.mentor.is_in(mentor_ids) & (Mentorship.status == "active")
+        ):
             counts[m["mentor"]] = counts.get(m["mentor"], 0) + 1
     return counts
 
 
-async def directory(*, q: str = "", expertise: str = "", org_kind: str = "", sector: str = "",
-                    available: bool = False) -> list[dict[str, Any]]:
+async def directory(
+    *, q: str = "", expertise: str = "", org_kind: str = "", sector: str = "", available: bool = False
+) -> list[dict[str, Any]]:
     clause = MentorProfile.approved == True  # noqa: E712
     for term in search_terms(q):
         clause = clause & MentorProfile.search_text.like(f"%{term}%")
     if org_kind:
         clause = clause & (MentorProfile.organization.kind == org_kind)
-    rows = await MentorProfile.select(
-        MentorProfile.id, MentorProfile.title, MentorProfile.expertise, MentorProfile.sectors, MentorProfile.capacity,
-        MentorProfile.mode, MentorProfile.photo, MentorProfile.user.full_name, MentorProfile.organization.name,
-        MentorProfile.organization.kind,
-    ).where(clause).order_by(MentorProfile.user.full_name)
+    rows = (
+        await MentorProfile.select(
+            MentorProfile.id,
+            MentorProfile.title,
+            MentorProfile.expertise,
+            MentorProfile.sectors,
+            MentorProfile.capacity,
+            MentorProfile.mode,
+            MentorProfile.photo,
+            MentorProfile.user.full_name,
+            MentorProfile.organization.name,
+            MentorProfile.organization.kind,
+        )
+        .where(clause)
+        .order_by(MentorProfile.user.full_name)
+    )
     counts = await active_counts([r["id"] for r in rows])
     out = []
     for row in rows:
@@ -145,9 +200,16 @@ async def directory(*, q: str = "", expertise: str = "", org_kind: str = "", sec
 
 
 async def profile(mentor_id: int, *, public: bool = True) -> dict[str, Any]:
-    row = await MentorProfile.select(MentorProfile.all_columns(), MentorProfile.user.full_name,
-                                     MentorProfile.organization.name, MentorProfile.organization.kind).where(
-        MentorProfile.id == mentor_id).first()
+    row = (
+        await MentorProfile.select(
+            MentorProfile.all_columns(),
+            MentorProfile.user.full_name,
+            MentorProfile.organization.name,
+            MentorProfile.organization.kind,
+        )
+        .where(MentorProfile.id == mentor_id)
+        .first()
+    )
     if row is None or (public and not row["approved"]):
         raise NotFound(N_("This mentor does not exist."))
     for key in ("expertise", "free_tags", "sectors", "languages", "stages", "availability"):
@@ -187,19 +249,26 @@ async def save_profile(user_id: int, values: dict[str, Any], *, now: dt.datetime
     user = await User.select(User.full_name).where(User.id == user_id).first()
     org = await Organization.select(Organization.name).where(Organization.id == org_id).first() if org_id else None
     data = {
-        "title": title, "bio": bio, "expertise": expertise,
+        "title": title,
+        "bio": bio,
+        "expertise": expertise,
         "free_tags": _list(str(values.get("free_tags", "")).split(","), None, 10),
-        "sectors": _list(values.get("sectors"), SECTORS), "languages": _list(values.get("languages"), ("vi", "en")) or ["vi"],
-        "stages": _list(values.get("stages"), STAGE_LABELS), "availability": _list(values.get("availability"), SLOTS, 21),
-        "capacity": capacity, "mode": values.get("mode") if values.get("mode") in ("online", "in_person", "any") else "any",
-        "place": place, "organization": org_id or None,
+        "sectors": _list(values.get("sectors"), SECTORS),
+        "languages": _list(values.get("languages"), ("vi", "en")) or ["vi"],
+        "stages": _list(values.get("stages"), STAGE_LABELS),
+        "availability": _list(values.get("availability"), SLOTS, 21),
+        "capacity": capacity,
+        "mode": values.get("mode") if values.get("mode") in ("online", "in_person", "any") else "any",
+        "place": place,
+        "organization": org_id or None,
     }
     text = profile_search_text(data, user["full_name"], org["name"] if org else "")
     stored = {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v) for k, v in data.items()}
     existing = await MentorProfile.select(MentorProfile.id).where(MentorProfile.user == user_id).first()
     if existing:
-        await MentorProfile.update({**{getattr(MentorProfile, k): v for k, v in stored.items()},
-                                    MentorProfile.search_text: text}).where(MentorProfile.id == existing["id"])
+        await MentorProfile.update(
+            {**{getattr(MentorProfile, k): v for k, v in stored.items()}, MentorProfile.search_text: text}
+        ).where(MentorProfile.id == existing["id"])
         return existing["id"]
     row = MentorProfile(user=user_id, search_text=text, approved=False, created_at=now, **stored)
     await row.save()
@@ -214,16 +283,23 @@ async def invite_mentor(contact: str, *, actor_id: int, base_url: str, now: dt.d
     contact = normalise_contact(contact)
     user = await User.select(User.id).where((User.email == contact) | (User.phone == contact)).first()
     title = translate(N_("You are invited to mentor the young teams of Hải Phòng's communes"), lang)
-    body = translate(N_("Experts from incubators, universities, the Department of Science and Technology and "
-                        "businesses help young people turn ideas into projects. Fill in your mentor profile: "
-                        "the organizers approve it, then teams can ask for your help."), lang)
+    body = translate(
+        N_(
+            "Experts from incubators, universities, the Department of Science and Technology and "
+            "businesses help young people turn ideas into projects. Fill in your mentor profile: "
+            "the organizers approve it, then teams can ask for your help."
+        ),
+        lang,
+    )
     if user:
-        await notifications.notify(user["id"], title=title, body=body, link=f"{base_url}/mentors/apply",
-                                   kind="mentor_invitation", now=now)
+        await notifications.notify(
+            user["id"], title=title, body=body, link=f"{base_url}/mentors/apply", kind="mentor_invitation", now=now
+        )
         channel = "inbox"
     elif "@" in contact:
-        await notifications.queue_mail(contact, title, body + f"\n\n{base_url}/register\n{base_url}/mentors/apply",
-                                       now=now)
+        await notifications.queue_mail(
+            contact, title, body + f"\n\n{base_url}/register\n{base_url}/mentors/apply", now=now
+        )
         channel = "mail"
     else:
         raise ValidationFailed({"contact": N_("No account uses this phone number: invite by email instead.")})
@@ -255,14 +331,18 @@ async def approve(mentor_id: int, *, actor_id: int, now: dt.datetime) -> None:
 
 # ---------------------------------------------------------------- teams
 
+
 async def team_ideas(user_id: int) -> list[dict[str, Any]]:
     """Ideas a person leads that may get mentoring: shortlisted, finalist, awarded, or in incubation."""
     incubating = [r["idea"] for r in await IncubationRecord.select(IncubationRecord.idea)]
     clause = Idea.status.is_in(MENTORABLE)
     if incubating:
         clause = clause | Idea.id.is_in(incubating)
-    return await Idea.select(Idea.id, Idea.code, Idea.title, Idea.status, Idea.category.name).where(
-        (Idea.lead == user_id) & clause).order_by(Idea.id)
+    return (
+        await Idea.select(Idea.id, Idea.code, Idea.title, Idea.status, Idea.category.name)
+        .where((Idea.lead == user_id) & clause)
+        .order_by(Idea.id)
+    )
 
 
 async def _lead_idea(idea_id: int, user_id: int) -> dict[str, Any]:
@@ -277,8 +357,17 @@ async def _lead_idea(idea_id: int, user_id: int) -> dict[str, Any]:
 async def needs_of(idea_id: int) -> dict[str, Any]:
     row = await TeamNeed.select().where(TeamNeed.idea == idea_id).first()
     if row is None:
-        return {"idea": idea_id, "needs": [], "sector": "", "stage": "idea", "languages": ["vi"], "availability": [],
-                "mode": "any", "place": "", "preferred": []}
+        return {
+            "idea": idea_id,
+            "needs": [],
+            "sector": "",
+            "stage": "idea",
+            "languages": ["vi"],
+            "availability": [],
+            "mode": "any",
+            "place": "",
+            "preferred": [],
+        }
     for key in ("needs", "languages", "availability", "preferred"):
         row[key] = _json(row[key])
     return row
@@ -291,20 +380,35 @@ async def save_needs(idea_id: int, values: dict[str, Any], *, user_id: int, now:
     if not needs:
         raise ValidationFailed({"needs": N_("Choose at least one thing the team needs help with.")})
     preferred = [i for i in map(as_id, _list(values.get("preferred"))) if i][:3]
-    data = {"needs": json.dumps(needs), "sector": values.get("sector") if values.get("sector") in SECTORS else "",
-            "stage": values.get("stage") if values.get("stage") in STAGE_LABELS else "idea",
-            "languages": json.dumps(_list(values.get("languages"), ("vi", "en")) or ["vi"]),
-            "availability": json.dumps(_list(values.get("availability"), SLOTS, 21)),
-            "mode": values.get("mode") if values.get("mode") in ("online", "in_person", "any") else "any",
-            "place": str(values.get("place", "")).strip(), "preferred": json.dumps(preferred), "updated_at": now}
+    data = {
+        "needs": json.dumps(needs),
+        "sector": values.get("sector") if values.get("sector") in SECTORS else "",
+        "stage": values.get("stage") if values.get("stage") in STAGE_LABELS else "idea",
+        "languages": json.dumps(_list(values.get("languages"), ("vi", "en")) or ["vi"]),
+        "availability": json.dumps(_list(values.get("availability"), SLOTS, 21)),
+        "mode": values.get("mode") if values.get("mode") in ("online", "in_person", "any") else "any",
+        "place": str(values.get("place", "")).strip(),
+        "preferred": json.dumps(preferred),
+        "updated_at": now,
+    }
     await TeamNeed.insert(TeamNeed(idea=idea_id, **data)).on_conflict(
-        target=(TeamNeed.idea,), action="DO UPDATE", values=[getattr(TeamNeed, k) for k in data])
+        target=(TeamNeed.idea,), action="DO UPDATE", values=[getattr(TeamNeed, k) for k in data]
+    )
 
 
 # ---------------------------------------------------------------- requests
 
-async def request_mentor(idea_id: int, mentor_id: int, *, message: str, user_id: int, now: dt.datetime,
-                         expiry_days: int = 7, lang: str = "vi") -> int:
+
+async def request_mentor(
+    idea_id: int,
+    mentor_id: int,
+    *,
+    message: str,
+    user_id: int,
+    now: dt.datetime,
+    expiry_days: int = 7,
+    lang: str = "vi",
+) -> int:
     idea = await _lead_idea(idea_id, user_id)
     mentor = await profile(mentor_id)
     if not mentor["free"]:
@@ -316,44 +420,72 @@ async def request_mentor(idea_id: int, mentor_id: int, *, message: str, user_id:
         await _lock(3_000_000_000 + idea_id)
         await expire_requests(now=now, idea_id=idea_id)
         pending = await MentoringRequest.select(MentoringRequest.mentor).where(
-            (MentoringRequest.idea == idea_id) & (MentoringRequest.status == RequestStatus.pending.value))
+            (MentoringRequest.idea == idea_id) & (MentoringRequest.status == RequestStatus.pending.value)
+        )
         if any(p["mentor"] == mentor_id for p in pending):
             raise IdeaError(N_("You have already asked this mentor; wait for the answer."))
         if len(pending) >= MAX_PENDING:
             raise IdeaError(N_("A team can have at most %(limit)s requests waiting at once."), limit=MAX_PENDING)
         if await Mentorship.exists().where((Mentorship.idea == idea_id) & (Mentorship.mentor == mentor_id)):
             raise IdeaError(N_("This mentor already works with your team."))
-        row = MentoringRequest(idea=idea_id, mentor=mentor_id, message=message.strip()[:2000], created_at=now,
-                               expires_at=now + dt.timedelta(days=expiry_days))
+        row = MentoringRequest(
+            idea=idea_id,
+            mentor=mentor_id,
+            message=message.strip()[:2000],
+            created_at=now,
+            expires_at=now + dt.timedelta(days=expiry_days),
+        )
         await row.save()
         await notifications.notify(
-            mentor["user"], title=translate(N_("A team asks you to be its mentor: “%(title)s”"), lang, title=idea["title"]),
-            body=message.strip()[:500], link="/mentoring", kind="mentoring_request", now=now)
+            mentor["user"],
+            title=translate(N_("A team asks you to be its mentor: “%(title)s”"), lang, title=idea["title"]),
+            body=message.strip()[:500],
+            link="/mentoring",
+            kind="mentoring_request",
+            now=now,
+        )
     return row.id
 
 
 async def requests_for_mentor(mentor_id: int, *, now: dt.datetime) -> list[dict[str, Any]]:
     await expire_requests(now=now, mentor_id=mentor_id)
-    return await MentoringRequest.select(MentoringRequest.all_columns(), MentoringRequest.idea.code,
-                                         MentoringRequest.idea.title, MentoringRequest.idea.summary,
-                                         MentoringRequest.idea.lead.full_name).where(
-        (MentoringRequest.mentor == mentor_id) & (MentoringRequest.status == RequestStatus.pending.value)).order_by(
-        MentoringRequest.created_at)
+    return (
+        await MentoringRequest.select(
+            MentoringRequest.all_columns(),
+            MentoringRequest.idea.code,
+            MentoringRequest.idea.title,
+            MentoringRequest.idea.summary,
+            MentoringRequest.idea.lead.full_name,
+        )
+        .where((MentoringRequest.mentor == mentor_id) & (MentoringRequest.status == RequestStatus.pending.value))
+        .order_by(MentoringRequest.created_at)
+    )
 
 
 async def requests_of_team(idea_id: int, *, now: dt.datetime) -> list[dict[str, Any]]:
     await expire_requests(now=now, idea_id=idea_id)
-    return await MentoringRequest.select(MentoringRequest.all_columns(), MentoringRequest.mentor.user.full_name).where(
-        MentoringRequest.idea == idea_id).order_by(MentoringRequest.created_at, ascending=False)
+    return (
+        await MentoringRequest.select(MentoringRequest.all_columns(), MentoringRequest.mentor.user.full_name)
+        .where(MentoringRequest.idea == idea_id)
+        .order_by(MentoringRequest.created_at, ascending=False)
+    )
 
 
-async def respond(request_id: int, *, mentor_user_id: int, accept: bool, reason: str, now: dt.datetime,
-                  lang: str = "vi") -> None:
+async def respond(
+    request_id: int, *, mentor_user_id: int, accept: bool, reason: str, now: dt.datetime, lang: str = "vi"
+) -> None:
     """The mentor accepts (capacity checked atomically) or declines with a reason."""
-    req = await MentoringRequest.select(MentoringRequest.all_columns(), MentoringRequest.mentor.user,
-                                        MentoringRequest.mentor.capacity, MentoringRequest.idea.lead,
-                                        MentoringRequest.idea.title).where(
-        (MentoringRequest.id == request_id) & (MentoringRequest.mentor.user == mentor_user_id)).first()
+    req = (
+        await MentoringRequest.select(
+            MentoringRequest.all_columns(),
+            MentoringRequest.mentor.user,
+            MentoringRequest.mentor.capacity,
+            MentoringRequest.idea.lead,
+            MentoringRequest.idea.title,
+        )
+        .where((MentoringRequest.id == request_id) & (MentoringRequest.mentor.user == mentor_user_id))
+        .first()
+    )
     if req is None:  # only the mentor asked answers: loaded by id and mentor in one query
         raise NotFound(N_("This request does not exist."))
     if not accept and not reason.strip():
@@ -364,74 +496,137 @@ async def respond(request_id: int, *, mentor_user_id: int, accept: bool, reason:
         if accept and await active_mentees(req["mentor"]) >= req["mentor.capacity"]:
             raise IdeaError(N_("You have no free place: close a mentorship or raise your capacity first."))
         status = RequestStatus.accepted.value if accept else RequestStatus.declined.value
-        done = await MentoringRequest.update({MentoringRequest.status: status, MentoringRequest.responded_at: now,
-                                              MentoringRequest.reason: reason.strip()[:2000]}).where(
-            (MentoringRequest.id == request_id) & (MentoringRequest.status == RequestStatus.pending.value)
-            & (MentoringRequest.expires_at > now)).returning(MentoringRequest.id)
+        done = (
+            await MentoringRequest.update(
+                {
+                    MentoringRequest.status: status,
+                    MentoringRequest.responded_at: now,
+                    MentoringRequest.reason: reason.strip()[:2000],
+                }
+            )
+            .where(
+                (MentoringRequest.id == request_id)
+                & (MentoringRequest.status == RequestStatus.pending.value)
+                & (MentoringRequest.expires_at > now)
+            )
+            .returning(MentoringRequest.id)
+        )
         if not done:
             raise IdeaError(N_("This request has already been answered or has expired."))
         if accept:
             await Mentorship.insert(Mentorship(idea=req["idea"], mentor=req["mentor"], started_at=now)).on_conflict(
-                target=(Mentorship.idea, Mentorship.mentor), action="DO NOTHING")
-            await MentoringRequest.update({MentoringRequest.status: RequestStatus.cancelled.value,
-                                           MentoringRequest.responded_at: now}).where(
-                (MentoringRequest.idea == req["idea"]) & (MentoringRequest.status == RequestStatus.pending.value))
-        title = (N_("Your mentoring request was accepted: “%(title)s”") if accept
-                 else N_("Your mentoring request was declined: “%(title)s”"))
-        await notifications.notify(req["idea.lead"], title=translate(title, lang, title=req["idea.title"]),
-                                   body=reason.strip(), link="/mentoring", kind="mentoring_answer", now=now)
+                target=(Mentorship.idea, Mentorship.mentor), action="DO NOTHING"
+            )
+            await MentoringRequest.update(
+                {MentoringRequest.status: RequestStatus.cancelled.value, MentoringRequest.responded_at: now}
+            ).where((MentoringRequest.idea == req["idea"]) & (MentoringRequest.status == RequestStatus.pending.value))
+        title = (
+            N_("Your mentoring request was accepted: “%(title)s”")
+            if accept
+            else N_("Your mentoring request was declined: “%(title)s”")
+        )
+        await notifications.notify(
+            req["idea.lead"],
+            title=translate(title, lang, title=req["idea.title"]),
+            body=reason.strip(),
+            link="/mentoring",
+            kind="mentoring_answer",
+            now=now,
+        )
 
 
 async def cancel_request(request_id: int, *, user_id: int, now: dt.datetime) -> None:
-    req = await MentoringRequest.select(MentoringRequest.idea).where(
-        (MentoringRequest.id == request_id) & (MentoringRequest.idea.lead == user_id)).first()
+    req = (
+        await MentoringRequest.select(MentoringRequest.idea)
+        .where((MentoringRequest.id == request_id) & (MentoringRequest.idea.lead == user_id))
+        .first()
+    )
     if req is None:  # only the team lead who asked withdraws: loaded by id and lead in one query
         raise NotFound(N_("This request does not exist."))
-    await MentoringRequest.update({MentoringRequest.status: RequestStatus.cancelled.value,
-                                   MentoringRequest.responded_at: now}).where(
-        (MentoringRequest.id == request_id) & (MentoringRequest.status == RequestStatus.pending.value))
+    await MentoringRequest.update(
+        {MentoringRequest.status: RequestStatus.cancelled.value, MentoringRequest.responded_at: now}
+    ).where((MentoringRequest.id == request_id) & (MentoringRequest.status == RequestStatus.pending.value))
 
 
-async def expire_requests(*, now: dt.datetime, idea_id: int | None = None, mentor_id: int | None = None,
-                          remind_hours: int = 24, lang: str = "vi") -> int:
+async def expire_requests(
+    *,
+    now: dt.datetime,
+    idea_id: int | None = None,
+    mentor_id: int | None = None,
+    remind_hours: int = 24,
+    lang: str = "vi",
+) -> int:
     """Requests past their date expire; mentors are reminded a day before. Safe to run at any time."""
-    clause = (MentoringRequest.status == RequestStatus.pending.value)
+    clause = MentoringRequest.status == RequestStatus.pending.value
     if idea_id:
         clause = clause & (MentoringRequest.idea == idea_id)
     if mentor_id:
         clause = clause & (MentoringRequest.mentor == mentor_id)
-    expired = await MentoringRequest.update({MentoringRequest.status: RequestStatus.expired.value}).where(
-        clause & (MentoringRequest.expires_at <= now)).returning(MentoringRequest.id)
-    due = await MentoringRequest.update({MentoringRequest.reminded_at: now}).where(
-        clause & MentoringRequest.reminded_at.is_null()
-        & (MentoringRequest.expires_at <= now + dt.timedelta(hours=remind_hours))).returning(MentoringRequest.mentor)
+    expired = (
+        await MentoringRequest.update({MentoringRequest.status: RequestStatus.expired.value})
+        .where(clause & (MentoringRequest.expires_at <= now))
+        .returning(MentoringRequest.id)
+    )
+    due = (
+        await MentoringRequest.update({MentoringRequest.reminded_at: now})
+        .where(
+            clause
+            & MentoringRequest.reminded_at.is_null()
+            & (MentoringRequest.expires_at <= now + dt.timedelta(hours=remind_hours))
+        )
+        .returning(MentoringRequest.mentor)
+    )
     for row in due:
         mentor = await MentorProfile.select(MentorProfile.user).where(MentorProfile.id == row["mentor"]).first()
-        await notifications.notify(mentor["user"], title=translate(
-            N_("A team's request to you expires tomorrow"), lang), link="/mentoring", kind="mentoring_reminder", now=now)
+        await notifications.notify(
+            mentor["user"],
+            title=translate(N_("A team's request to you expires tomorrow"), lang),
+            link="/mentoring",
+            kind="mentoring_reminder",
+            now=now,
+        )
     return len(expired)
 
 
 # ---------------------------------------------------------------- mentorships
 
+
 async def mentorships_of_mentor(mentor_id: int) -> list[dict[str, Any]]:
-    return await Mentorship.select(Mentorship.all_columns(), Mentorship.idea.code, Mentorship.idea.title,
-                                   Mentorship.idea.lead.full_name).where(Mentorship.mentor == mentor_id).order_by(
-        Mentorship.started_at, ascending=False)
+    return (
+        await Mentorship.select(
+            Mentorship.all_columns(), Mentorship.idea.code, Mentorship.idea.title, Mentorship.idea.lead.full_name
+        )
+        .where(Mentorship.mentor == mentor_id)
+        .order_by(Mentorship.started_at, ascending=False)
+    )
 
 
 async def mentorships_of_idea(idea_id: int) -> list[dict[str, Any]]:
-    return await Mentorship.select(Mentorship.all_columns(), Mentorship.mentor.user.full_name,
-                                   Mentorship.mentor.organization.name).where(Mentorship.idea == idea_id).order_by(
-        Mentorship.started_at, ascending=False)
+    return (
+        await Mentorship.select(
+            Mentorship.all_columns(), Mentorship.mentor.user.full_name, Mentorship.mentor.organization.name
+        )
+        .where(Mentorship.idea == idea_id)
+        .order_by(Mentorship.started_at, ascending=False)
+    )
 
 
 async def mentorship_for(mentorship_id: int, user_id: int) -> dict[str, Any]:
     """A mentorship seen by its mentor or its team lead (anyone else: not found)."""
-    row = await Mentorship.select(Mentorship.all_columns(), Mentorship.mentor.user, Mentorship.mentor.user.full_name,
-                                  Mentorship.idea.lead, Mentorship.idea.title, Mentorship.idea.code).where(
-        (Mentorship.id == mentorship_id)
-        & ((Mentorship.mentor.user == user_id) | (Mentorship.idea.lead == user_id))).first()
+    row = (
+        await Mentorship.select(
+            Mentorship.all_columns(),
+            Mentorship.mentor.user,
+            Mentorship.mentor.user.full_name,
+            Mentorship.idea.lead,
+            Mentorship.idea.title,
+            Mentorship.idea.code,
+        )
+        .where(
+            (Mentorship.id == mentorship_id) & ((Mentorship.mentor.user == user_id) | (Mentorship.idea.lead == user_id))
+        )
+        .first()
+    )
     if row is None:  # loaded by id and one of its two sides in one query
         raise NotFound(N_("This mentorship does not exist."))
     row["side"] = "mentor" if user_id == row["mentor.user"] else "team"
@@ -445,24 +640,39 @@ async def close_mentorship(mentorship_id: int, *, user_id: int, summary: str, no
     if not summary.strip():
         raise ValidationFailed({"summary": N_("Please write a short summary of what the team achieved.")})
     limits.check("mentorship", {"summary": summary.strip()})
-    await Mentorship.update({Mentorship.status: "completed", Mentorship.ended_at: now,
-                             Mentorship.summary: summary.strip()}).where(
-        (Mentorship.id == mentorship_id) & (Mentorship.status == "active"))
+    await Mentorship.update(
+        {Mentorship.status: "completed", Mentorship.ended_at: now, Mentorship.summary: summary.strip()}
+    ).where((Mentorship.id == mentorship_id) & (Mentorship.status == "active"))
 
 
 async def due_checkins(*, now: dt.datetime, days: int = 30, lang: str = "vi") -> int:
     """30 days into a mentorship, both sides are asked how it goes (once)."""
-    rows = await Mentorship.update({Mentorship.checkin_sent_at: now}).where(
-        (Mentorship.status == "active") & Mentorship.checkin_sent_at.is_null()
-        & (Mentorship.started_at <= now - dt.timedelta(days=days))).returning(Mentorship.id)
+    rows = (
+        await Mentorship.update({Mentorship.checkin_sent_at: now})
+        .where(
+            (Mentorship.status == "active")
+            & Mentorship.checkin_sent_at.is_null()
+            & (Mentorship.started_at <= now - dt.timedelta(days=days))
+        )
+        .returning(Mentorship.id)
+    )
     for row in rows:
-        m = await Mentorship.select(Mentorship.mentor.user, Mentorship.idea.lead, Mentorship.idea.title).where(
-            Mentorship.id == row["id"]).first()
+        m = (
+            await Mentorship.select(Mentorship.mentor.user, Mentorship.idea.lead, Mentorship.idea.title)
+            .where(Mentorship.id == row["id"])
+            .first()
+        )
         for person in (m["mentor.user"], m["idea.lead"]):
-            await notifications.notify(person, title=translate(
-                N_("One month of mentoring “%(title)s”: how is it going?"), lang, title=m["idea.title"]),
+            await notifications.notify(
+                person,
+                title=translate(
+                    N_("One month of mentoring “%(title)s”: how is it going?"), lang, title=m["idea.title"]
+                ),
                 body=translate(N_("Please leave a short feedback for the organizers."), lang),
-                link=f"/mentoring/mentorships/{row['id']}", kind="mentoring_checkin", now=now)
+                link=f"/mentoring/mentorships/{row['id']}",
+                kind="mentoring_checkin",
+                now=now,
+            )
     return len(rows)
 
 
@@ -471,28 +681,39 @@ async def leave_feedback(mentorship_id: int, *, user_id: int, rating: int, text:
     if not 1 <= rating <= 5:
         raise ValidationFailed({"rating": N_("Choose from 1 to 5.")})
     limits.check("mentoring_feedback", {"text": text.strip()})
-    await MentoringFeedback(mentorship=mentorship_id, author=user_id, side=row["side"], rating=rating,
-                            text=text.strip(), created_at=now).save()
+    await MentoringFeedback(
+        mentorship=mentorship_id, author=user_id, side=row["side"], rating=rating, text=text.strip(), created_at=now
+    ).save()
 
 
 # ---------------------------------------------------------------- office hours
 
-async def publish_slot(mentor_id: int, *, starts_at: dt.datetime, minutes: int, mode: str, location: str,
-                       now: dt.datetime) -> int:
+
+async def publish_slot(
+    mentor_id: int, *, starts_at: dt.datetime, minutes: int, mode: str, location: str, now: dt.datetime
+) -> int:
     if starts_at <= now:
         raise ValidationFailed({"starts_at": N_("Choose a time in the future.")})
     if not 15 <= minutes <= 240:
         raise ValidationFailed({"minutes": N_("Between 15 and 240 minutes.")})
     limits.check("office_slot", {"location": location.strip()})
-    slot = OfficeSlot(mentor=mentor_id, starts_at=starts_at, ends_at=starts_at + dt.timedelta(minutes=minutes),
-                      mode=mode if mode in ("online", "in_person") else "online", location=location.strip())
+    slot = OfficeSlot(
+        mentor=mentor_id,
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(minutes=minutes),
+        mode=mode if mode in ("online", "in_person") else "online",
+        location=location.strip(),
+    )
     await slot.save()
     return slot.id
 
 
 async def open_slots(mentor_id: int, *, now: dt.datetime) -> list[dict[str, Any]]:
-    return await OfficeSlot.select().where((OfficeSlot.mentor == mentor_id) & (OfficeSlot.starts_at > now)
-                                           & (OfficeSlot.cancelled == False)).order_by(OfficeSlot.starts_at)  # noqa: E712
+    return (
+        await OfficeSlot.select()
+        .where((OfficeSlot.mentor == mentor_id) & (OfficeSlot.starts_at > now) & (OfficeSlot.cancelled == False))
+        .order_by(OfficeSlot.starts_at)
+    )  # noqa: E712
 
 
 async def book(slot_id: int, mentorship_id: int, *, user_id: int, now: dt.datetime, lang: str = "vi") -> dict[str, Any]:
@@ -500,32 +721,58 @@ async def book(slot_id: int, mentorship_id: int, *, user_id: int, now: dt.dateti
     m = await mentorship_for(mentorship_id, user_id)
     if m["side"] != "team" or m["status"] != "active":
         raise PermissionDenied(N_("Only the team of an active mentorship books office hours."))
-    rows = await OfficeSlot.update({OfficeSlot.booked_by: mentorship_id, OfficeSlot.booked_at: now}).where(
-        (OfficeSlot.id == slot_id) & (OfficeSlot.mentor == m["mentor"]) & OfficeSlot.booked_by.is_null()
-        & (OfficeSlot.cancelled == False) & (OfficeSlot.starts_at > now)).returning(OfficeSlot.id)  # noqa: E712
+    rows = (
+        await OfficeSlot.update({OfficeSlot.booked_by: mentorship_id, OfficeSlot.booked_at: now})
+        .where(
+            (OfficeSlot.id == slot_id)
+            & (OfficeSlot.mentor == m["mentor"])
+            & OfficeSlot.booked_by.is_null()
+            & (OfficeSlot.cancelled == False)
+            & (OfficeSlot.starts_at > now)
+        )
+        .returning(OfficeSlot.id)
+    )  # noqa: E712
     if not rows:
         raise IdeaError(N_("This time has just been taken. Please choose another."))
     slot = await OfficeSlot.select().where(OfficeSlot.id == slot_id).first()
     for person in (m["mentor.user"], m["idea.lead"]):
-        await notifications.notify(person, title=translate(N_("Office hours booked: %(title)s"), lang,
-                                                           title=m["idea.title"]),
-                                   link=f"/mentoring/slots/{slot_id}/invitation.ics", kind="office_hours", now=now)
+        await notifications.notify(
+            person,
+            title=translate(N_("Office hours booked: %(title)s"), lang, title=m["idea.title"]),
+            link=f"/mentoring/slots/{slot_id}/invitation.ics",
+            kind="office_hours",
+            now=now,
+        )
     return slot
 
 
 async def remind_sessions(*, now: dt.datetime, hours: int = 24, lang: str = "vi") -> int:
     """A day before booked office hours, remind the mentor and the team (once per slot)."""
-    rows = await OfficeSlot.update({OfficeSlot.reminded_at: now}).where(
-        OfficeSlot.booked_by.is_not_null() & (OfficeSlot.cancelled == False)  # noqa: E712
-        & OfficeSlot.reminded_at.is_null() & (OfficeSlot.starts_at > now)
-        & (OfficeSlot.starts_at <= now + dt.timedelta(hours=hours))).returning(OfficeSlot.id, OfficeSlot.booked_by)
+    rows = (
+        await OfficeSlot.update({OfficeSlot.reminded_at: now})
+        .where(
+            OfficeSlot.booked_by.is_not_null()
+            & (OfficeSlot.cancelled == False)  # noqa: E712
+            & OfficeSlot.reminded_at.is_null()
+            & (OfficeSlot.starts_at > now)
+            & (OfficeSlot.starts_at <= now + dt.timedelta(hours=hours))
+        )
+        .returning(OfficeSlot.id, OfficeSlot.booked_by)
+    )
     for row in rows:
-        m = await Mentorship.select(Mentorship.mentor.user, Mentorship.idea.lead, Mentorship.idea.title).where(
-            Mentorship.id == row["booked_by"]).first()
+        m = (
+            await Mentorship.select(Mentorship.mentor.user, Mentorship.idea.lead, Mentorship.idea.title)
+            .where(Mentorship.id == row["booked_by"])
+            .first()
+        )
         for person in (m["mentor.user"], m["idea.lead"]):
-            await notifications.notify(person, title=translate(
-                N_("Reminder: office hours tomorrow for “%(title)s”"), lang, title=m["idea.title"]),
-                link=f"/mentoring/mentorships/{row['booked_by']}", kind="office_hours_reminder", now=now)
+            await notifications.notify(
+                person,
+                title=translate(N_("Reminder: office hours tomorrow for “%(title)s”"), lang, title=m["idea.title"]),
+                link=f"/mentoring/mentorships/{row['booked_by']}",
+                kind="office_hours_reminder",
+                now=now,
+            )
     return len(rows)
 
 
@@ -556,7 +803,7 @@ def ics(*, uid: str, title: str, starts: dt.datetime, ends: dt.datetime, locatio
     event.add("summary", title)
     event.add("dtstart", starts)
     event.add("dtend", ends)
-    event.add("dtstamp", dt.datetime.now(dt.timezone.utc))
+    event.add("dtstamp", dt.datetime.now(dt.UTC))
     if location:
         event.add("location", location)
     if description:
@@ -567,15 +814,18 @@ def ics(*, uid: str, title: str, starts: dt.datetime, ends: dt.datetime, locatio
 
 # ---------------------------------------------------------------- notes
 
-async def add_note(mentorship_id: int, *, user_id: int, notes: str, actions: list[tuple[str, str, str]],
-                   now: dt.datetime) -> int:
+
+async def add_note(
+    mentorship_id: int, *, user_id: int, notes: str, actions: list[tuple[str, str, str]], now: dt.datetime
+) -> int:
     await mentorship_for(mentorship_id, user_id)
     if not notes.strip():
         raise ValidationFailed({"notes": N_("Please write what you talked about.")})
     limits.check("mentoring_note", {"notes": notes.strip()})
     for text, owner, _ in actions:
-        limits.check("mentoring_action", {"text": text.strip(), "owner": owner.strip()},
-                     {"text": "actions", "owner": "actions"})
+        limits.check(
+            "mentoring_action", {"text": text.strip(), "owner": owner.strip()}, {"text": "actions", "owner": "actions"}
+        )
     async with atomic(_db()):
         note = SessionNote(mentorship=mentorship_id, author=user_id, notes=notes.strip(), created_at=now)
         await note.save()
@@ -590,8 +840,11 @@ async def add_note(mentorship_id: int, *, user_id: int, notes: str, actions: lis
 
 
 async def notes_of(mentorship_id: int) -> list[dict[str, Any]]:
-    notes = await SessionNote.select(SessionNote.all_columns(), SessionNote.author.full_name).where(
-        SessionNote.mentorship == mentorship_id).order_by(SessionNote.created_at, ascending=False)
+    notes = (
+        await SessionNote.select(SessionNote.all_columns(), SessionNote.author.full_name)
+        .where(SessionNote.mentorship == mentorship_id)
+        .order_by(SessionNote.created_at, ascending=False)
+    )
     ids = [n["id"] for n in notes]
     actions = await ActionItem.select().where(ActionItem.note.is_in(ids)).order_by(ActionItem.id) if ids else []
     for note in notes:
@@ -610,13 +863,20 @@ async def toggle_action(action_id: int, *, user_id: int) -> int:
 
 # ---------------------------------------------------------------- pipeline
 
+
 async def pipeline(*, scope: Scope) -> dict[str, list[dict[str, Any]]]:
     """The incubation board: ideas by stage, of every commune within ``scope``."""
     condition = clause(IncubationRecord, scope)
-    rows = await IncubationRecord.select(IncubationRecord.all_columns(), IncubationRecord.idea.code,
-                                         IncubationRecord.idea.title, IncubationRecord.idea.lead.full_name).where(
-        condition if condition is not None else IncubationRecord.id.is_not_null()).order_by(
-        IncubationRecord.updated_at, ascending=False)
+    rows = (
+        await IncubationRecord.select(
+            IncubationRecord.all_columns(),
+            IncubationRecord.idea.code,
+            IncubationRecord.idea.title,
+            IncubationRecord.idea.lead.full_name,
+        )
+        .where(condition if condition is not None else IncubationRecord.id.is_not_null())
+        .order_by(IncubationRecord.updated_at, ascending=False)
+    )
     board: dict[str, list[dict[str, Any]]] = {stage: [] for stage in STAGE_LABELS}
     for row in rows:
         row["checklist"] = _json(row["checklist"]) or {}
@@ -624,8 +884,9 @@ async def pipeline(*, scope: Scope) -> dict[str, list[dict[str, Any]]]:
     return board
 
 
-async def set_stage(idea_id: int, *, stage: str, checklist: list[str], outcome: str, actor_id: int,
-                    now: dt.datetime, scope: Scope) -> None:
+async def set_stage(
+    idea_id: int, *, stage: str, checklist: list[str], outcome: str, actor_id: int, now: dt.datetime, scope: Scope
+) -> None:
     """Move an idea along the pipeline; a stage is reached only when the previous gate is met.
 
     The idea is loaded within ``scope`` (the organizer's communes): an idea of another commune is
@@ -646,30 +907,50 @@ async def set_stage(idea_id: int, *, stage: str, checklist: list[str], outcome: 
         raise ValidationFailed({"outcome": N_("Say what the idea became: household business, cooperative or company.")})
     kept = (_json(record["checklist"]) or {}) if record else {}
     kept[current] = sorted((set(kept.get(current, [])) | met) & {k for k, _ in GATES[current]})
-    values = {"stage": stage, "checklist": json.dumps(kept), "outcome": outcome if stage == "launched" else "",
-              "updated_at": now}
+    values = {
+        "stage": stage,
+        "checklist": json.dumps(kept),
+        "outcome": outcome if stage == "launched" else "",
+        "updated_at": now,
+    }
     await IncubationRecord.insert(IncubationRecord(idea=idea_id, **values)).on_conflict(
-        target=(IncubationRecord.idea,), action="DO UPDATE", values=[getattr(IncubationRecord, k) for k in values])
-    await audit.record("incubation.stage", actor_id=actor_id, target_type="idea", target_id=idea_id, now=now,
-                       commune_id=idea["contest.commune"], data={"from": current, "to": stage})
+        target=(IncubationRecord.idea,), action="DO UPDATE", values=[getattr(IncubationRecord, k) for k in values]
+    )
+    await audit.record(
+        "incubation.stage",
+        actor_id=actor_id,
+        target_type="idea",
+        target_id=idea_id,
+        now=now,
+        commune_id=idea["contest.commune"],
+        data={"from": current, "to": stage},
+    )
 
 
 # ---------------------------------------------------------------- workshops
 
+
 async def workshops(*, now: dt.datetime, upcoming: bool = True) -> list[dict[str, Any]]:
     clause = Workshop.published == True  # noqa: E712
     clause = clause & ((Workshop.ends_at > now) if upcoming else (Workshop.ends_at <= now))
-    rows = await Workshop.select(Workshop.all_columns(), Workshop.organization.name).where(clause).order_by(
-        Workshop.starts_at)
+    rows = (
+        await Workshop.select(Workshop.all_columns(), Workshop.organization.name)
+        .where(clause)
+        .order_by(Workshop.starts_at)
+    )
     for row in rows:
         row["registered"] = await WorkshopRegistration.count().where(
-            (WorkshopRegistration.workshop == row["id"]) & (WorkshopRegistration.status == "registered"))
+            (WorkshopRegistration.workshop == row["id"]) & (WorkshopRegistration.status == "registered")
+        )
     return rows
 
 
 async def workshop(workshop_id: int) -> dict[str, Any]:
-    row = await Workshop.select(Workshop.all_columns(), Workshop.organization.name).where(
-        Workshop.id == workshop_id).first()
+    row = (
+        await Workshop.select(Workshop.all_columns(), Workshop.organization.name)
+        .where(Workshop.id == workshop_id)
+        .first()
+    )
     if row is None or not row["published"]:
         raise NotFound(N_("This workshop does not exist."))
     return row
@@ -682,17 +963,21 @@ async def register(workshop_id: int, *, user_id: int, now: dt.datetime) -> str:
         raise IdeaError(N_("This workshop has already started."))
     async with atomic(_db()):
         await _lock(3_200_000_000 + workshop_id)
-        seats = await WorkshopRegistration.count().where((WorkshopRegistration.workshop == workshop_id)
-                                                         & (WorkshopRegistration.status == "registered"))
+        seats = await WorkshopRegistration.count().where(
+            (WorkshopRegistration.workshop == workshop_id) & (WorkshopRegistration.status == "registered")
+        )
         status = "registered" if seats < row["capacity"] else "waitlisted"
-        mine = await WorkshopRegistration.select().where((WorkshopRegistration.workshop == workshop_id)
-                                                         & (WorkshopRegistration.user == user_id)).first()
+        mine = (
+            await WorkshopRegistration.select()
+            .where((WorkshopRegistration.workshop == workshop_id) & (WorkshopRegistration.user == user_id))
+            .first()
+        )
         if mine and mine["status"] != "cancelled":
             raise IdeaError(N_("You are already registered."))
         if mine:
-            await WorkshopRegistration.update({WorkshopRegistration.status: status,
-                                               WorkshopRegistration.created_at: now}).where(
-                WorkshopRegistration.id == mine["id"])
+            await WorkshopRegistration.update(
+                {WorkshopRegistration.status: status, WorkshopRegistration.created_at: now}
+            ).where(WorkshopRegistration.id == mine["id"])
         else:
             await WorkshopRegistration(workshop=workshop_id, user=user_id, status=status, created_at=now).save()
     return status
@@ -701,28 +986,46 @@ async def register(workshop_id: int, *, user_id: int, now: dt.datetime) -> str:
 async def cancel_registration(workshop_id: int, *, user_id: int, now: dt.datetime, lang: str = "vi") -> None:
     async with atomic(_db()):
         await _lock(3_200_000_000 + workshop_id)
-        rows = await WorkshopRegistration.update({WorkshopRegistration.status: "cancelled"}).where(
-            (WorkshopRegistration.workshop == workshop_id) & (WorkshopRegistration.user == user_id)
-            & (WorkshopRegistration.status != "cancelled")).returning(WorkshopRegistration.status)
+        rows = (
+            await WorkshopRegistration.update({WorkshopRegistration.status: "cancelled"})
+            .where(
+                (WorkshopRegistration.workshop == workshop_id)
+                & (WorkshopRegistration.user == user_id)
+                & (WorkshopRegistration.status != "cancelled")
+            )
+            .returning(WorkshopRegistration.status)
+        )
         if not rows:
             raise NotFound(N_("You are not registered."))
-        first = await WorkshopRegistration.select().where(
-            (WorkshopRegistration.workshop == workshop_id) & (WorkshopRegistration.status == "waitlisted")).order_by(
-            WorkshopRegistration.created_at).first()
+        first = (
+            await WorkshopRegistration.select()
+            .where((WorkshopRegistration.workshop == workshop_id) & (WorkshopRegistration.status == "waitlisted"))
+            .order_by(WorkshopRegistration.created_at)
+            .first()
+        )
         row = await workshop(workshop_id)
-        seats = await WorkshopRegistration.count().where((WorkshopRegistration.workshop == workshop_id)
-                                                         & (WorkshopRegistration.status == "registered"))
+        seats = await WorkshopRegistration.count().where(
+            (WorkshopRegistration.workshop == workshop_id) & (WorkshopRegistration.status == "registered")
+        )
         if first and seats < row["capacity"]:
             await WorkshopRegistration.update({WorkshopRegistration.status: "registered"}).where(
-                WorkshopRegistration.id == first["id"])
-            await notifications.notify(first["user"], title=translate(
-                N_("A seat is free for you: %(title)s"), lang, title=row["title"]),
-                link=f"/workshops/{workshop_id}", kind="workshop_seat", now=now)
+                WorkshopRegistration.id == first["id"]
+            )
+            await notifications.notify(
+                first["user"],
+                title=translate(N_("A seat is free for you: %(title)s"), lang, title=row["title"]),
+                link=f"/workshops/{workshop_id}",
+                kind="workshop_seat",
+                now=now,
+            )
 
 
 async def my_registration(workshop_id: int, user_id: int) -> dict[str, Any] | None:
-    return await WorkshopRegistration.select().where((WorkshopRegistration.workshop == workshop_id)
-                                                     & (WorkshopRegistration.user == user_id)).first()
+    return (
+        await WorkshopRegistration.select()
+        .where((WorkshopRegistration.workshop == workshop_id) & (WorkshopRegistration.user == user_id))
+        .first()
+    )
 
 
 async def registrations(workshop_id: int, *, scope: Scope) -> list[dict[str, Any]]:
@@ -730,43 +1033,67 @@ async def registrations(workshop_id: int, *, scope: Scope) -> list[dict[str, Any
     outside ``scope``."""
     condition = (WorkshopRegistration.workshop == workshop_id) & (WorkshopRegistration.status != "cancelled")
     within = clause(WorkshopRegistration, scope)
-    return await WorkshopRegistration.select(WorkshopRegistration.all_columns(),
-                                             WorkshopRegistration.user.full_name).where(
-        condition if within is None else condition & within).order_by(WorkshopRegistration.created_at)
+    return (
+        await WorkshopRegistration.select(WorkshopRegistration.all_columns(), WorkshopRegistration.user.full_name)
+        .where(condition if within is None else condition & within)
+        .order_by(WorkshopRegistration.created_at)
+    )
 
 
 async def seat_counts(workshop_id: int) -> dict[str, int]:
     """Seats taken and people waiting (figures anyone may see, without names)."""
     rows = await WorkshopRegistration.select(WorkshopRegistration.status).where(
-        (WorkshopRegistration.workshop == workshop_id) & (WorkshopRegistration.status != "cancelled"))
-    return {"registered": sum(1 for r in rows if r["status"] == "registered"),
-            "waitlisted": sum(1 for r in rows if r["status"] == "waitlisted")}
+        (WorkshopRegistration.workshop == workshop_id) & (WorkshopRegistration.status != "cancelled")
+    )
+    return {
+        "registered": sum(1 for r in rows if r["status"] == "registered"),
+        "waitlisted": sum(1 for r in rows if r["status"] == "waitlisted"),
+    }
 
 
-async def set_attendance(workshop_id: int, present: list[int], *, actor_id: int, now: dt.datetime,
-                         scope: Scope) -> None:
+async def set_attendance(
+    workshop_id: int, present: list[int], *, actor_id: int, now: dt.datetime, scope: Scope
+) -> None:
     """Record who came. The workshop is loaded within ``scope`` (its commune's organizers; a city-wide
     workshop: platform admins): a workshop elsewhere is not found and its registrations stay as they are."""
-    row = await load(Workshop, workshop_id, scope, Workshop.id, Workshop.commune,
-                     missing=N_("This workshop does not exist."))
+    row = await load(
+        Workshop, workshop_id, scope, Workshop.id, Workshop.commune, missing=N_("This workshop does not exist.")
+    )
     async with atomic(_db()):
         await WorkshopRegistration.update({WorkshopRegistration.attended: False}).where(
-            WorkshopRegistration.workshop == workshop_id)
+            WorkshopRegistration.workshop == workshop_id
+        )
         if present:
             await WorkshopRegistration.update({WorkshopRegistration.attended: True}).where(
-                (WorkshopRegistration.workshop == workshop_id) & WorkshopRegistration.id.is_in(present))
-        await audit.record("workshop.attendance", actor_id=actor_id, target_type="workshop", target_id=workshop_id,
-                           commune_id=row["commune"], now=now, data={"present": len(present)})
+                (WorkshopRegistration.workshop == workshop_id) & WorkshopRegistration.id.is_in(present)
+            )
+        await audit.record(
+            "workshop.attendance",
+            actor_id=actor_id,
+            target_type="workshop",
+            target_id=workshop_id,
+            commune_id=row["commune"],
+            now=now,
+            data={"present": len(present)},
+        )
 
 
 # ---------------------------------------------------------------- batch matching
 
+
 def _team_of(need: dict[str, Any], judged_by: set[int]) -> matching.Team:
     return matching.Team(
-        id=need["idea"], needs=frozenset(_json(need["needs"])), sector=need["sector"] or None, stage=need["stage"],
-        languages=frozenset(_json(need["languages"])), availability=frozenset(_json(need["availability"])),
-        mode=need["mode"], place=need["place"] or None, preferred=tuple(_json(need["preferred"])),
-        judged_by=frozenset(judged_by))
+        id=need["idea"],
+        needs=frozenset(_json(need["needs"])),
+        sector=need["sector"] or None,
+        stage=need["stage"],
+        languages=frozenset(_json(need["languages"])),
+        availability=frozenset(_json(need["availability"])),
+        mode=need["mode"],
+        place=need["place"] or None,
+        preferred=tuple(_json(need["preferred"])),
+        judged_by=frozenset(judged_by),
+    )
 
 
 async def _mentor_pool() -> list[matching.Mentor]:
@@ -775,16 +1102,26 @@ async def _mentor_pool() -> list[matching.Mentor]:
     pool = []
     for row in rows:
         free = row["capacity"] - counts.get(row["id"], 0)
-        pool.append(matching.Mentor(
-            id=row["id"], expertise=frozenset(_json(row["expertise"])), sectors=frozenset(_json(row["sectors"])),
-            stages=frozenset(_json(row["stages"])), languages=frozenset(_json(row["languages"])),
-            availability=frozenset(_json(row["availability"])), mode=row["mode"], place=row["place"] or None,
-            capacity=max(0, free), user_id=row["user"]))
+        pool.append(
+            matching.Mentor(
+                id=row["id"],
+                expertise=frozenset(_json(row["expertise"])),
+                sectors=frozenset(_json(row["sectors"])),
+                stages=frozenset(_json(row["stages"])),
+                languages=frozenset(_json(row["languages"])),
+                availability=frozenset(_json(row["availability"])),
+                mode=row["mode"],
+                place=row["place"] or None,
+                capacity=max(0, free),
+                user_id=row["user"],
+            )
+        )
     return pool
 
 
-async def run_matching(commune_id: int, *, mode: str, actor_id: int, now: dt.datetime, min_score: float = 0.3,
-                       scope: Scope) -> int:
+async def run_matching(
+    commune_id: int, *, mode: str, actor_id: int, now: dt.datetime, min_score: float = 0.3, scope: Scope
+) -> int:
     """Propose mentors for the commune's teams that stated their needs and have no mentor yet."""
     import asyncio
 
@@ -798,7 +1135,8 @@ async def run_matching(commune_id: int, *, mode: str, actor_id: int, now: dt.dat
         raise IdeaError(N_("No team without a mentor has stated its needs yet."))
     judged: dict[int, set[int]] = {}
     for s in await ScoreSheet.select(ScoreSheet.idea, ScoreSheet.judge).where(
-            ScoreSheet.idea.is_in([n["idea"] for n in needs])):
+        ScoreSheet.idea.is_in([n["idea"] for n in needs])
+    ):
         judged.setdefault(s["idea"], set()).add(s["judge"])
     teams = [_team_of(n, judged.get(n["idea"], set())) for n in needs]
     mentors = await _mentor_pool()
@@ -806,20 +1144,33 @@ async def run_matching(commune_id: int, *, mode: str, actor_id: int, now: dt.dat
     result = await asyncio.to_thread(solver, teams, mentors, min_score=min_score)
     by_id = {m.id: m for m in mentors}
     async with atomic(_db()):
-        run = MatchRun(commune=commune_id, mode="stable" if mode == "stable" else "optimal", created_by=actor_id,
-                       created_at=now)
+        run = MatchRun(
+            commune=commune_id, mode="stable" if mode == "stable" else "optimal", created_by=actor_id, created_at=now
+        )
         await run.save()
         total = 0.0
         for team in teams:
             mentor_id = result.get(team.id)
             s = matching.score(team, by_id[mentor_id]) if mentor_id else None
             total += s.total if s else 0.0
-            await MatchProposal(run=run.id, idea=team.id, mentor=mentor_id, score=s.total if s else 0.0,
-                                components=json.dumps(dict(s.components) if s else {}),
-                                covered=json.dumps(list(s.needs_covered) if s else [])).save()
+            await MatchProposal(
+                run=run.id,
+                idea=team.id,
+                mentor=mentor_id,
+                score=s.total if s else 0.0,
+                components=json.dumps(dict(s.components) if s else {}),
+                covered=json.dumps(list(s.needs_covered) if s else []),
+            ).save()
         await MatchRun.update({MatchRun.total_score: total}).where(MatchRun.id == run.id)
-        await audit.record("matching.run", actor_id=actor_id, target_type="commune", target_id=commune_id, now=now,
-                           commune_id=commune_id, data={"mode": mode, "teams": len(teams), "total": round(total, 3)})
+        await audit.record(
+            "matching.run",
+            actor_id=actor_id,
+            target_type="commune",
+            target_id=commune_id,
+            now=now,
+            commune_id=commune_id,
+            data={"mode": mode, "teams": len(teams), "total": round(total, 3)},
+        )
     return run.id
 
 
@@ -827,9 +1178,16 @@ async def proposals(run_id: int, *, scope: Scope) -> list[dict[str, Any]]:
     """A matching run's proposals, best first — none when the run lies outside ``scope``."""
     condition = MatchProposal.run == run_id
     within = clause(MatchProposal, scope)
-    rows = await MatchProposal.select(MatchProposal.all_columns(), MatchProposal.idea.code, MatchProposal.idea.title,
-                                      MatchProposal.mentor.user.full_name).where(
-        condition if within is None else condition & within).order_by(MatchProposal.score, ascending=False)
+    rows = (
+        await MatchProposal.select(
+            MatchProposal.all_columns(),
+            MatchProposal.idea.code,
+            MatchProposal.idea.title,
+            MatchProposal.mentor.user.full_name,
+        )
+        .where(condition if within is None else condition & within)
+        .order_by(MatchProposal.score, ascending=False)
+    )
     for row in rows:
         row["components"] = _json(row["components"]) or {}
         row["covered"] = _json(row["covered"])
@@ -843,8 +1201,14 @@ async def latest_run(commune_id: int) -> dict[str, Any] | None:
 async def adjust(proposal_id: int, mentor_id: int | None, *, actor_id: int, scope: Scope) -> None:
     """An organizer changes the mentor of a proposal before the run is published. The proposal is
     loaded within ``scope`` (its run's commune) in one query: one of another commune is not found."""
-    row = await load(MatchProposal, proposal_id, scope, MatchProposal.all_columns(), MatchProposal.run.published_at,
-                     missing=N_("This proposal cannot be changed."))
+    row = await load(
+        MatchProposal,
+        proposal_id,
+        scope,
+        MatchProposal.all_columns(),
+        MatchProposal.run.published_at,
+        missing=N_("This proposal cannot be changed."),
+    )
     if row["run.published_at"]:
         raise IdeaError(N_("This proposal cannot be changed."))
     values: dict[Any, Any] = {MatchProposal.mentor: mentor_id, MatchProposal.adjusted: True}
@@ -854,13 +1218,17 @@ async def adjust(proposal_id: int, mentor_id: int | None, *, actor_id: int, scop
         if need is None or mentor is None or not matching.hard_ok(_team_of(need, set()), mentor):
             raise IdeaError(N_("This mentor cannot take this team (language or capacity)."))
         s = matching.score(_team_of(need, set()), mentor)
-        values.update({MatchProposal.score: s.total, MatchProposal.components: json.dumps(dict(s.components)),
-                       MatchProposal.covered: json.dumps(list(s.needs_covered))})
+        values.update(
+            {
+                MatchProposal.score: s.total,
+                MatchProposal.components: json.dumps(dict(s.components)),
+                MatchProposal.covered: json.dumps(list(s.needs_covered)),
+            }
+        )
     await MatchProposal.update(values).where(MatchProposal.id == proposal_id)
 
 
-async def publish_run(run_id: int, *, actor_id: int, now: dt.datetime, lang: str = "vi",
-                      scope: Scope) -> int:
+async def publish_run(run_id: int, *, actor_id: int, now: dt.datetime, lang: str = "vi", scope: Scope) -> int:
     """Turn the reviewed proposals into mentorships (capacity checked) and tell both sides.
 
     The run is claimed within ``scope`` (its commune) by the same statement that marks it
@@ -869,31 +1237,52 @@ async def publish_run(run_id: int, *, actor_id: int, now: dt.datetime, lang: str
     within = clause(MatchRun, scope)
     async with atomic(_db()):
         condition = (MatchRun.id == run_id) & MatchRun.published_at.is_null()
-        done = await MatchRun.update({MatchRun.published_at: now}).where(
-            condition if within is None else condition & within).returning(MatchRun.commune)
+        done = (
+            await MatchRun.update({MatchRun.published_at: now})
+            .where(condition if within is None else condition & within)
+            .returning(MatchRun.commune)
+        )
         if not done:
             await load(MatchRun, run_id, scope, MatchRun.id, missing=N_("This matching run does not exist."))
             raise IdeaError(N_("This matching has already been published."))
         for p in await proposals(run_id, scope=PLATFORM):
             if not p["mentor"]:
                 continue
-            mentor = await MentorProfile.select(MentorProfile.capacity, MentorProfile.user).where(
-                MentorProfile.id == p["mentor"]).first()
+            mentor = (
+                await MentorProfile.select(MentorProfile.capacity, MentorProfile.user)
+                .where(MentorProfile.id == p["mentor"])
+                .first()
+            )
             if await active_mentees(p["mentor"]) >= mentor["capacity"]:
                 continue
-            added = await Mentorship.insert(Mentorship(idea=p["idea"], mentor=p["mentor"], source="matching",
-                                                       started_at=now)).on_conflict(
-                target=(Mentorship.idea, Mentorship.mentor), action="DO NOTHING").returning(Mentorship.id)
+            added = (
+                await Mentorship.insert(
+                    Mentorship(idea=p["idea"], mentor=p["mentor"], source="matching", started_at=now)
+                )
+                .on_conflict(target=(Mentorship.idea, Mentorship.mentor), action="DO NOTHING")
+                .returning(Mentorship.id)
+            )
             if not added:
                 continue
             created += 1
             idea = await Idea.select(Idea.lead, Idea.title).where(Idea.id == p["idea"]).first()
             for person in (mentor["user"], idea["lead"]):
-                await notifications.notify(person, title=translate(
-                    N_("New mentorship: “%(title)s”"), lang, title=idea["title"]), link="/mentoring",
-                    kind="mentoring_match", now=now)
-        await audit.record("matching.published", actor_id=actor_id, target_type="match_run", target_id=run_id,
-                           commune_id=done[0]["commune"], now=now, data={"mentorships": created})
+                await notifications.notify(
+                    person,
+                    title=translate(N_("New mentorship: “%(title)s”"), lang, title=idea["title"]),
+                    link="/mentoring",
+                    kind="mentoring_match",
+                    now=now,
+                )
+        await audit.record(
+            "matching.published",
+            actor_id=actor_id,
+            target_type="match_run",
+            target_id=run_id,
+            commune_id=done[0]["commune"],
+            now=now,
+            data={"mentorships": created},
+        )
     return created
 
 
@@ -902,8 +1291,12 @@ def new_uid() -> str:
 
 
 COMPONENT_LABELS = {
-    "needs": N_("needs covered"), "sector": N_("sector"), "stage": N_("stage fit"),
-    "availability": N_("time overlap"), "language": N_("language"), "mode": N_("online or in person"),
+    "needs": N_("needs covered"),
+    "sector": N_("sector"),
+    "stage": N_("stage fit"),
+    "availability": N_("time overlap"),
+    "language": N_("language"),
+    "mode": N_("online or in person"),
     "preference": N_("the team's preference"),
 }
 
@@ -921,8 +1314,7 @@ def explain_proposal(components: dict[str, float], covered: list[str]) -> list[t
 
 async def mentor_conflicts(round_id: int) -> set[tuple[int, int]]:
     """Judges who mentor a team must not score its entry (a conflict source for judging)."""
-    rows = await Mentorship.select(Mentorship.mentor.user, Mentorship.idea).where(
-        Mentorship.idea.round == round_id)
+    rows = await Mentorship.select(Mentorship.mentor.user, Mentorship.idea).where(Mentorship.idea.round == round_id)
     return {(r["mentor.user"], r["idea"]) for r in rows}
 
 

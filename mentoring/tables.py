@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from enum import Enum
 
-from piccolo.columns import JSON, Boolean, Date, DoublePrecision, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    Date,
+    DoublePrecision,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.readable import Readable
 from piccolo.table import Table
@@ -170,8 +181,12 @@ class Workshop(Table, tablename="workshop"):
     """A startup-thinking session run by an incubator or the commune."""
 
     organization = ForeignKey(references=Organization, null=True, on_delete=OnDelete.set_null)
-    commune = ForeignKey(references=Commune, null=True, on_delete=OnDelete.set_null,
-                         help_text="The commune whose organizers run it (empty: city-wide, for platform admins)")
+    commune = ForeignKey(
+        references=Commune,
+        null=True,
+        on_delete=OnDelete.set_null,
+        help_text="The commune whose organizers run it (empty: city-wide, for platform admins)",
+    )
     title = Varchar(length=200)
     description = Text(default="")
     starts_at = Timestamptz()
@@ -214,6 +229,7 @@ class MatchProposal(Table, tablename="match_proposal"):
 
 
 # ---------------------------------------------------------------- where rows belong (tenancy)
+
 
 def _declare_scopes() -> None:
     from accounts.scope import belongs

@@ -13,17 +13,29 @@ import uvicorn
 from server.settings import get_settings
 
 DEMO_LOGINS = [
-    "admin@example.com", "organizer@example.com", "judge1@example.com", "judge2@example.com",
-    "judge3@example.com", "mentor1@example.com", "youth1@example.com", "citizen1@example.com",
+    "admin@example.com",
+    "organizer@example.com",
+    "judge1@example.com",
+    "judge2@example.com",
+    "judge3@example.com",
+    "mentor1@example.com",
+    "youth1@example.com",
+    "citizen1@example.com",
     # the second demo commune, Xã Tân Minh
-    "organizer2@example.com", "judge4@example.com", "judge5@example.com", "tanminh01@example.com",
+    "organizer2@example.com",
+    "judge4@example.com",
+    "judge5@example.com",
+    "tanminh01@example.com",
     "city@example.com",  # the city's programme staff (/city)
 ]
 
 
 def migrate() -> None:
-    subprocess.run([str(Path(sys.executable).with_name("piccolo")), "migrations", "forwards", "all"], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(Path(sys.executable).with_name("piccolo")), "migrations", "forwards", "all"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def main() -> None:
@@ -43,8 +55,14 @@ def main() -> None:
         print("Demo logins (password: sangtao-demo):")
         for login in DEMO_LOGINS:
             print(f"  {login}")
-    uvicorn.run("server.asgi:app", host=settings.host, port=settings.port, workers=args.workers,
-                proxy_headers=True, log_level="info")
+    uvicorn.run(
+        "server.asgi:app",
+        host=settings.host,
+        port=settings.port,
+        workers=args.workers,
+        proxy_headers=True,
+        log_level="info",
+    )
 
 
 if __name__ == "__main__":

@@ -10,9 +10,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from urllib.parse import urlparse
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlparse
 
 from piccolo_admin.endpoints import FormConfig, TableConfig
 from piccolo_api.crud.hooks import Hook, HookType
@@ -27,8 +27,7 @@ from accounts import audit, services
 from accounts.clock import Clock, system_clock
 from accounts.i18n import N_
 from accounts.identifiers import lookup_clause
-from accounts.tables import (AuditEvent, Commune, Hamlet, Notification, OutboxMail, OutboxMessage, Role, RoleGrant,
-                             User)
+from accounts.tables import AuditEvent, Commune, Hamlet, Notification, OutboxMail, OutboxMessage, Role, RoleGrant, User
 from contest.phases import validate_dates
 from contest.tables import Award, Category, Contest, Criterion, Idea, Round
 from mentoring.tables import MentoringFeedback, MentorProfile, Mentorship, Organization, Workshop
@@ -60,8 +59,7 @@ def round_date_hooks() -> list[Hook]:
     def check(values: dict[str, Any]) -> None:
         problems = validate_dates(values)
         if problems:
-            raise HTTPException(status_code=422, detail=" ".join(
-                f"{translate(p, 'vi')} / {p}" for p in problems))
+            raise HTTPException(status_code=422, detail=" ".join(f"{translate(p, 'vi')} / {p}" for p in problems))
 
     async def pre_save(row):
         check(row.to_dict())
@@ -71,8 +69,14 @@ def round_date_hooks() -> list[Hook]:
         names = {getattr(getattr(k, "_meta", None), "name", k): v for k, v in values.items()}
         current = await Round.select().where(Round.id == row_id).first() or {}
         merged = {**current, **names}
-        for key in ("submission_opens", "submission_closes", "judging_closes", "vote_opens", "vote_closes",
-                    "results_at"):
+        for key in (
+            "submission_opens",
+            "submission_closes",
+            "judging_closes",
+            "vote_opens",
+            "vote_closes",
+            "results_at",
+        ):
             if isinstance(merged.get(key), str):
                 import datetime as dt
 
@@ -93,12 +97,18 @@ class RoleChange(BaseModel):
     """Give or take away a role (judge, mentor, organizer, admin, city_organizer)."""
 
     person: str = Field(description="Email or phone number of the person / Email hoặc số điện thoại")
-    role: Role = Field(description="judge, mentor, organizer, admin or city_organizer (the city's programme "
-                                   "staff, no commune) / city_organizer: cán bộ Sở, không chọn xã")
-    commune_slug: str = Field(default="", description="Commune, e.g. an-khanh (organizers: yours by default) / "
-                                                      "Xã, ví dụ an-khanh (ban tổ chức: mặc định là xã của mình)")
-    remove: bool = Field(default=False, description="Tick to take the role away (admins only) / "
-                                                    "Đánh dấu để thu hồi (chỉ quản trị viên)")
+    role: Role = Field(
+        description="judge, mentor, organizer, admin or city_organizer (the city's programme "
+        "staff, no commune) / city_organizer: cán bộ Sở, không chọn xã"
+    )
+    commune_slug: str = Field(
+        default="",
+        description="Commune, e.g. an-khanh (organizers: yours by default) / "
+        "Xã, ví dụ an-khanh (ban tổ chức: mặc định là xã của mình)",
+    )
+    remove: bool = Field(
+        default=False, description="Tick to take the role away (admins only) / Đánh dấu để thu hồi (chỉ quản trị viên)"
+    )
 
 
 async def role_change_endpoint(request: StarletteRequest, data: RoleChange) -> str:
@@ -118,8 +128,13 @@ async def role_change_endpoint(request: StarletteRequest, data: RoleChange) -> s
     ip = _client_ip(request)
 
     async def refuse(message: str, **details: Any) -> ValueError:
-        await audit.record("role.change_refused", actor_id=actor.id, target_type="user", ip=ip,
-                           data={"role": data.role.value, "remove": data.remove, "reason": message, **details})
+        await audit.record(
+            "role.change_refused",
+            actor_id=actor.id,
+            target_type="user",
+            ip=ip,
+            data={"role": data.role.value, "remove": data.remove, "reason": message, **details},
+        )
         return ValueError(bilingual(message))
 
     clause = lookup_clause(User, data.person)
@@ -168,6 +183,7 @@ def locked_round_guard(clock: Clock, column: str = "round"):
     async def guard(row: dict[str, Any]) -> str | None:
         round_id = row.get(column)  # a row being created has no id yet: nothing to protect
         return await rubric.round_lock(round_id, clock()) if isinstance(round_id, int) else None
+
     return guard
 
 
@@ -177,6 +193,7 @@ def locked_awards_guard(clock: Clock):
 
     async def guard(row: dict[str, Any]) -> str | None:
         return await rubric.contest_lock(row.get("contest"), clock())
+
     return guard
 
 
@@ -192,40 +209,61 @@ def admin_policies(clock: Clock = system_clock) -> dict[str, TablePolicy]:
         Commune._meta.tablename: TablePolicy(Reach.pick, rows=lambda c: Commune.id.is_in(list(c))),
         Hamlet._meta.tablename: TablePolicy(Reach.pick, rows=lambda c: Hamlet.commune.is_in(list(c))),
         User._meta.tablename: TablePolicy(
-            Reach.none, targets=lambda c: User.commune.is_in(list(c)),  # a team lead from their commune
+            Reach.none,
+            targets=lambda c: User.commune.is_in(list(c)),  # a team lead from their commune
             # Roles and residency change through their audited forms; the resident-list line is personal data.
             hidden=("resident",),
-            locked=("admin", "superuser", "verified_resident", "verified_method", "verified_by", "verified_at",
-                    "session_version"), refusal=MSG_ROLE_FORM),
+            locked=(
+                "admin",
+                "superuser",
+                "verified_resident",
+                "verified_method",
+                "verified_by",
+                "verified_at",
+                "session_version",
+            ),
+            refusal=MSG_ROLE_FORM,
+        ),
         RoleGrant._meta.tablename: TablePolicy(Reach.none, **role_form),
         # Messages are read-only: a mail re-addressed or re-queued would deliver its reset link elsewhere.
         Notification._meta.tablename: TablePolicy(Reach.none, hidden=("body", "link"), create=False, update=False),
-        OutboxMail._meta.tablename: TablePolicy(Reach.none, hidden=("body",), create=False, update=False,
-                                                delete=False),
+        OutboxMail._meta.tablename: TablePolicy(Reach.none, hidden=("body",), create=False, update=False, delete=False),
         # Text messages: admins see who was sent what and how it went, never the code or link they carried.
-        OutboxMessage._meta.tablename: TablePolicy(Reach.none, hidden=("secret", "params"), create=False,
-                                                   update=False, delete=False),
+        OutboxMessage._meta.tablename: TablePolicy(
+            Reach.none, hidden=("secret", "params"), create=False, update=False, delete=False
+        ),
         AuditEvent._meta.tablename: TablePolicy(Reach.none, create=False, update=False, delete=False),
         # Contests: each organizer their communes' rows.
-        Contest._meta.tablename: TablePolicy(Reach.write, rows=lambda c: Contest.commune.is_in(list(c)),
-                                             owner="commune"),
-        Round._meta.tablename: TablePolicy(Reach.write, rows=in_contest(Round), owner="contest",
-                                           guard=locked_round_guard(clock, column="id")),
+        Contest._meta.tablename: TablePolicy(
+            Reach.write, rows=lambda c: Contest.commune.is_in(list(c)), owner="commune"
+        ),
+        Round._meta.tablename: TablePolicy(
+            Reach.write, rows=in_contest(Round), owner="contest", guard=locked_round_guard(clock, column="id")
+        ),
         Category._meta.tablename: TablePolicy(Reach.write, rows=in_contest(Category), owner="contest"),
         Idea._meta.tablename: TablePolicy(Reach.write, rows=in_contest(Idea), owner="contest"),
-        Award._meta.tablename: TablePolicy(Reach.write, rows=in_contest(Award), owner="contest",
-                                           guard=locked_awards_guard(clock)),
-        Criterion._meta.tablename: TablePolicy(Reach.write, rows=lambda c: Criterion.round.is_in(_rounds(c)),
-                                               owner="round", guard=locked_round_guard(clock)),
+        Award._meta.tablename: TablePolicy(
+            Reach.write, rows=in_contest(Award), owner="contest", guard=locked_awards_guard(clock)
+        ),
+        Criterion._meta.tablename: TablePolicy(
+            Reach.write,
+            rows=lambda c: Criterion.round.is_in(_rounds(c)),
+            owner="round",
+            guard=locked_round_guard(clock),
+        ),
         # Mentoring: the pool is city-wide (admins); workshops and feedback belong to a commune.
         Organization._meta.tablename: TablePolicy(Reach.pick),  # public directory names, for pickers
         MentorProfile._meta.tablename: TablePolicy(Reach.none),
         Mentorship._meta.tablename: TablePolicy(Reach.none),
         MentoringFeedback._meta.tablename: TablePolicy(
-            Reach.read, rows=lambda c: MentoringFeedback.mentorship.is_in(
-                Mentorship.select(Mentorship.id).where(Mentorship.idea.is_in(_ideas(c))))),
-        Workshop._meta.tablename: TablePolicy(Reach.write, rows=lambda c: Workshop.commune.is_in(list(c)),
-                                              owner="commune"),
+            Reach.read,
+            rows=lambda c: MentoringFeedback.mentorship.is_in(
+                Mentorship.select(Mentorship.id).where(Mentorship.idea.is_in(_ideas(c)))
+            ),
+        ),
+        Workshop._meta.tablename: TablePolicy(
+            Reach.write, rows=lambda c: Workshop.commune.is_in(list(c)), owner="commune"
+        ),
     }
 
 
@@ -235,8 +273,9 @@ def build_admin(settings: Settings, *, clock: Clock = system_clock):
     people, messages = "Người dùng", "Thông báo"
     tables = [
         TableConfig(Commune, menu_group="Xã"),
-        TableConfig(Hamlet, menu_group="Xã",
-                    visible_columns=[Hamlet.id, Hamlet.name, Hamlet.commune, Hamlet.population]),
+        TableConfig(
+            Hamlet, menu_group="Xã", visible_columns=[Hamlet.id, Hamlet.name, Hamlet.commune, Hamlet.population]
+        ),
         TableConfig(
             User,
             menu_group=people,
@@ -244,50 +283,137 @@ def build_admin(settings: Settings, *, clock: Clock = system_clock):
             visible_filters=[User.full_name, User.email, User.phone, User.commune, User.hamlet, User.active],
         ),
         TableConfig(RoleGrant, menu_group=people),
-        TableConfig(Notification, menu_group=messages,
-                    visible_columns=[Notification.id, Notification.user, Notification.kind, Notification.title,
-                                     Notification.created_at, Notification.read_at]),
-        TableConfig(OutboxMail, menu_group=messages,
-                    visible_columns=[OutboxMail.id, OutboxMail.to_address, OutboxMail.subject, OutboxMail.status,
-                                     OutboxMail.attempts, OutboxMail.created_at, OutboxMail.sent_at]),
-        TableConfig(OutboxMessage, menu_group=messages,
-                    visible_columns=[OutboxMessage.id, OutboxMessage.phone, OutboxMessage.channel,
-                                     OutboxMessage.purpose, OutboxMessage.template, OutboxMessage.status,
-                                     OutboxMessage.error_code, OutboxMessage.created_at, OutboxMessage.sent_at]),
+        TableConfig(
+            Notification,
+            menu_group=messages,
+            visible_columns=[
+                Notification.id,
+                Notification.user,
+                Notification.kind,
+                Notification.title,
+                Notification.created_at,
+                Notification.read_at,
+            ],
+        ),
+        TableConfig(
+            OutboxMail,
+            menu_group=messages,
+            visible_columns=[
+                OutboxMail.id,
+                OutboxMail.to_address,
+                OutboxMail.subject,
+                OutboxMail.status,
+                OutboxMail.attempts,
+                OutboxMail.created_at,
+                OutboxMail.sent_at,
+            ],
+        ),
+        TableConfig(
+            OutboxMessage,
+            menu_group=messages,
+            visible_columns=[
+                OutboxMessage.id,
+                OutboxMessage.phone,
+                OutboxMessage.channel,
+                OutboxMessage.purpose,
+                OutboxMessage.template,
+                OutboxMessage.status,
+                OutboxMessage.error_code,
+                OutboxMessage.created_at,
+                OutboxMessage.sent_at,
+            ],
+        ),
         TableConfig(AuditEvent, menu_group="Nhật ký", order_by=None),
     ]
     contest_group = "Cuộc thi"
     tables += [
-        TableConfig(Contest, menu_group=contest_group,
-                    visible_columns=[Contest.id, Contest.title, Contest.slug, Contest.commune, Contest.published],
-                    rich_text_columns=[Contest.description, Contest.rules, Contest.prizes]),
-        TableConfig(Round, menu_group=contest_group, hooks=round_date_hooks(),
-                    visible_columns=[Round.id, Round.contest, Round.name, Round.submission_opens,
-                                     Round.submission_closes, Round.results_at]),
-        TableConfig(Category, menu_group=contest_group,
-                    visible_columns=[Category.id, Category.contest, Category.name, Category.position]),
-        TableConfig(Idea, menu_group=contest_group,
-                    visible_columns=[Idea.id, Idea.code, Idea.title, Idea.contest, Idea.status, Idea.hidden],
-                    visible_filters=[Idea.contest, Idea.status, Idea.hidden, Idea.category, Idea.hamlet]),
-        TableConfig(Criterion, menu_group=contest_group,
-                    visible_columns=[Criterion.id, Criterion.round, Criterion.name, Criterion.weight,
-                                     Criterion.scale_min, Criterion.scale_max]),
-        TableConfig(Award, menu_group=contest_group,
-                    visible_columns=[Award.id, Award.contest, Award.name, Award.basis, Award.rank, Award.idea]),
+        TableConfig(
+            Contest,
+            menu_group=contest_group,
+            visible_columns=[Contest.id, Contest.title, Contest.slug, Contest.commune, Contest.published],
+            rich_text_columns=[Contest.description, Contest.rules, Contest.prizes],
+        ),
+        TableConfig(
+            Round,
+            menu_group=contest_group,
+            hooks=round_date_hooks(),
+            visible_columns=[
+                Round.id,
+                Round.contest,
+                Round.name,
+                Round.submission_opens,
+                Round.submission_closes,
+                Round.results_at,
+            ],
+        ),
+        TableConfig(
+            Category,
+            menu_group=contest_group,
+            visible_columns=[Category.id, Category.contest, Category.name, Category.position],
+        ),
+        TableConfig(
+            Idea,
+            menu_group=contest_group,
+            visible_columns=[Idea.id, Idea.code, Idea.title, Idea.contest, Idea.status, Idea.hidden],
+            visible_filters=[Idea.contest, Idea.status, Idea.hidden, Idea.category, Idea.hamlet],
+        ),
+        TableConfig(
+            Criterion,
+            menu_group=contest_group,
+            visible_columns=[
+                Criterion.id,
+                Criterion.round,
+                Criterion.name,
+                Criterion.weight,
+                Criterion.scale_min,
+                Criterion.scale_max,
+            ],
+        ),
+        TableConfig(
+            Award,
+            menu_group=contest_group,
+            visible_columns=[Award.id, Award.contest, Award.name, Award.basis, Award.rank, Award.idea],
+        ),
     ]
     mentoring_group = "Cố vấn"
     tables += [
         TableConfig(Organization, menu_group=mentoring_group),
-        TableConfig(MentorProfile, menu_group=mentoring_group,
-                    visible_columns=[MentorProfile.id, MentorProfile.user, MentorProfile.organization,
-                                     MentorProfile.capacity, MentorProfile.approved]),
+        TableConfig(
+            MentorProfile,
+            menu_group=mentoring_group,
+            visible_columns=[
+                MentorProfile.id,
+                MentorProfile.user,
+                MentorProfile.organization,
+                MentorProfile.capacity,
+                MentorProfile.approved,
+            ],
+        ),
         TableConfig(Mentorship, menu_group=mentoring_group),
-        TableConfig(MentoringFeedback, menu_group=mentoring_group,
-                    visible_columns=[MentoringFeedback.id, MentoringFeedback.mentorship, MentoringFeedback.side,
-                                     MentoringFeedback.rating, MentoringFeedback.text, MentoringFeedback.created_at]),
-        TableConfig(Workshop, menu_group=mentoring_group,
-                    visible_columns=[Workshop.id, Workshop.title, Workshop.commune, Workshop.starts_at,
-                                     Workshop.capacity, Workshop.published]),
+        TableConfig(
+            MentoringFeedback,
+            menu_group=mentoring_group,
+            visible_columns=[
+                MentoringFeedback.id,
+                MentoringFeedback.mentorship,
+                MentoringFeedback.side,
+                MentoringFeedback.rating,
+                MentoringFeedback.text,
+                MentoringFeedback.created_at,
+            ],
+        ),
+        TableConfig(
+            Workshop,
+            menu_group=mentoring_group,
+            visible_columns=[
+                Workshop.id,
+                Workshop.title,
+                Workshop.commune,
+                Workshop.starts_at,
+                Workshop.capacity,
+                Workshop.published,
+            ],
+        ),
     ]
     forms = [
         FormConfig(
@@ -295,9 +421,9 @@ def build_admin(settings: Settings, *, clock: Clock = system_clock):
             pydantic_model=RoleChange,
             endpoint=role_change_endpoint,
             description="Giám khảo, chuyên gia, ban tổ chức (theo xã) hoặc quản trị viên. Ban tổ chức cấp vai trò "
-                        "giám khảo và chuyên gia trong xã của mình; chỉ quản trị viên thu hồi vai trò. "
-                        "Judges, mentors, organizers (per commune) or admins. Organizers grant judge and mentor "
-                        "roles in their commune; only admins remove roles.",
+            "giám khảo và chuyên gia trong xã của mình; chỉ quản trị viên thu hồi vai trò. "
+            "Judges, mentors, organizers (per commune) or admins. Organizers grant judge and mentor "
+            "roles in their commune; only admins remove roles.",
         ),
         reset_form(),
     ]
@@ -312,8 +438,9 @@ def build_admin(settings: Settings, *, clock: Clock = system_clock):
         site_name="Sáng tạo — Quản trị",
         production=settings.production,
         allowed_hosts=[urlparse(settings.base_url).hostname or "localhost"],
-        rate_limit_provider=InMemoryLimitProvider(limit=settings.admin_login_limit,
-                                                  timespan=settings.admin_login_window),
+        rate_limit_provider=InMemoryLimitProvider(
+            limit=settings.admin_login_limit, timespan=settings.admin_login_window
+        ),
         default_language_code="vi",
         translations=TRANSLATIONS,
         mfa_providers=[SafeAuthenticatorProvider(encryption_provider=FernetProvider(encryption_key=mfa_key))],
@@ -321,13 +448,19 @@ def build_admin(settings: Settings, *, clock: Clock = system_clock):
     use_vietnamese_pages()
     # The SPA reads its time zone from the browser's storage (default UTC): Hà Nội time instead,
     # set by a script that runs before the app (the CSP allows only scripts of our own).
-    router.template = router.template.replace('<html lang="en">', '<html lang="vi">').replace(
-        "<title>Piccolo Admin</title>",
-        '<title>Sáng tạo — Quản trị</title>\n  <script src="/static/admin/timezone.js"></script>'
-        + _table_names_block()).replace(
-        "We're sorry but the Piccolo Admin doesn't work properly without JavaScript enabled.",
-        "Trang quản trị cần bật JavaScript. Các trang của ban tổ chức trên trang chính dùng được không cần "
-        "JavaScript.")
+    router.template = (
+        router.template.replace('<html lang="en">', '<html lang="vi">')
+        .replace(
+            "<title>Piccolo Admin</title>",
+            '<title>Sáng tạo — Quản trị</title>\n  <script src="/static/admin/timezone.js"></script>'
+            + _table_names_block(),
+        )
+        .replace(
+            "We're sorry but the Piccolo Admin doesn't work properly without JavaScript enabled.",
+            "Trang quản trị cần bật JavaScript. Các trang của ban tổ chức trên trang chính dùng được không cần "
+            "JavaScript.",
+        )
+    )
     return router
 
 
@@ -340,8 +473,10 @@ def _table_names_block() -> str:
     from server.static_assets import static_url
 
     names = json.dumps(table_names(), ensure_ascii=False).replace("<", "\\u003c")
-    return (f'\n  <script type="application/json" id="sangtao-admin-labels">{names}</script>'
-            f'\n  <script src="{static_url("js/admin-labels.js")}" defer></script>')
+    return (
+        f'\n  <script type="application/json" id="sangtao-admin-labels">{names}</script>'
+        f'\n  <script src="{static_url("js/admin-labels.js")}" defer></script>'
+    )
 
 
 async def _read_body(receive) -> bytes:
@@ -394,8 +529,13 @@ def login_fields(body: bytes, content_type: str) -> dict[str, str]:
 
 async def _json(send, status: int, payload: dict) -> None:
     body = json.dumps(payload, ensure_ascii=False).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -409,16 +549,26 @@ class AdminGate:
         self.settings = settings
 
     async def __call__(self, scope, receive, send) -> None:
-        path = scope.get("path", "/")[len(scope.get("root_path", "")):]
+        path = scope.get("path", "/")[len(scope.get("root_path", "")) :]
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
         if scope["type"] == "http" and path.startswith("/public/login") and scope.get("method") == "POST":
             await self._login(scope, receive, send, headers)
             return
-        if (self.settings.production and scope["type"] == "http" and path.startswith("/api/")
-                and not path.startswith(MFA_EXEMPT)):
+        if (
+            self.settings.production
+            and scope["type"] == "http"
+            and path.startswith("/api/")
+            and not path.startswith(MFA_EXEMPT)
+        ):
             if await self._admin_without_mfa(headers.get("cookie", "")):
-                await _json(send, 403, {"detail": "Quản trị viên cần bật xác thực hai lớp (MFA) trước. "
-                                                  "Admins must set up two-factor authentication first."})
+                await _json(
+                    send,
+                    403,
+                    {
+                        "detail": "Quản trị viên cần bật xác thực hai lớp (MFA) trước. "
+                        "Admins must set up two-factor authentication first."
+                    },
+                )
                 return
         await self.app(scope, receive, send)
 
@@ -436,19 +586,29 @@ class AdminGate:
         identifier, password = fields.get("username", ""), fields.get("password", "")
         if not fields:
             # Answered here: piccolo-admin is only ever handed the credentials checked below.
-            await _json(send, 400, {"detail": "Hãy nhập tên đăng nhập và mật khẩu. "
-                                              "Please give a username and a password."})
+            await _json(
+                send, 400, {"detail": "Hãy nhập tên đăng nhập và mật khẩu. Please give a username and a password."}
+            )
             return
         ip = (scope.get("client") or ("",))[0]
         ctx = getattr(getattr(scope.get("litestar_app"), "state", None), "ctx", None)
-        limiter = ctx.limiter if ctx is not None else self.__dict__.setdefault(
-            "_limiter", rate_limiter_for(self.settings.redis_url))
+        limiter = (
+            ctx.limiter
+            if ctx is not None
+            else self.__dict__.setdefault("_limiter", rate_limiter_for(self.settings.redis_url))
+        )
         limits = login_limits(self.settings)
         wait = await limits.wait(limiter, identifier, ip)
         if wait:
             minutes = max(1, (wait + 59) // 60)
-            await _json(send, 429, {"detail": f"Quá nhiều lần thử. Vui lòng chờ {minutes} phút rồi thử lại. "
-                                              f"Too many attempts. Please wait {minutes} minutes and try again."})
+            await _json(
+                send,
+                429,
+                {
+                    "detail": f"Quá nhiều lần thử. Vui lòng chờ {minutes} phút rồi thử lại. "
+                    f"Too many attempts. Please wait {minutes} minutes and try again."
+                },
+            )
             return
         clause = lookup_clause(User, identifier)
         row = await User.select(User.id, User.admin).where(clause).first() if clause is not None else None
@@ -456,12 +616,19 @@ class AdminGate:
         if user_id is None or row is None or not row["admin"] or row["id"] != user_id:
             await limits.failed(limiter, identifier, ip)
             refused = bool(row and user_id is not None and not row["admin"])
-            await audit.record("admin.login_refused" if refused else "admin.login_failed",
-                               actor_id=row["id"] if row else None, ip=ip)
-            await _json(send, 401, {"detail": "Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản này không được vào "
-                                              "trang quản trị (chỉ dành cho ban tổ chức và quản trị viên). "
-                                              "Wrong username or password, or this account may not use the "
-                                              "admin (organizers and admins only)."})
+            await audit.record(
+                "admin.login_refused" if refused else "admin.login_failed", actor_id=row["id"] if row else None, ip=ip
+            )
+            await _json(
+                send,
+                401,
+                {
+                    "detail": "Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản này không được vào "
+                    "trang quản trị (chỉ dành cho ban tổ chức và quản trị viên). "
+                    "Wrong username or password, or this account may not use the "
+                    "admin (organizers and admins only)."
+                },
+            )
             return
         status = {}
 
@@ -472,9 +639,13 @@ class AdminGate:
 
         # piccolo-admin checks the password again, then the second factor, on exactly what was checked here.
         canonical = json.dumps(fields).encode()
-        inner = {**scope, "headers": [(k, v) for k, v in scope.get("headers", [])
-                                      if k.lower() not in (b"content-type", b"content-length")]
-                 + [(b"content-type", b"application/json"), (b"content-length", str(len(canonical)).encode())]}
+        inner = {
+            **scope,
+            "headers": [
+                (k, v) for k, v in scope.get("headers", []) if k.lower() not in (b"content-type", b"content-length")
+            ]
+            + [(b"content-type", b"application/json"), (b"content-length", str(len(canonical)).encode())],
+        }
         await self.app(inner, _replay(canonical, receive), watch)
         if status.get("code", 500) in (200, 303):
             await limits.succeeded(limiter, identifier, ip)
@@ -499,4 +670,3 @@ class AdminGate:
         if not row or not row["superuser"]:
             return False
         return not await AuthenticatorSecret.is_user_enrolled(user_id=user_id)
-

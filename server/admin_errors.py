@@ -46,8 +46,11 @@ def vietnamese_message(tablename: str, status: int, body: bytes, content_type: s
             return None
         if isinstance(data, dict) and isinstance(data.get("detail"), str):
             # A field named by its column («contest») is named by its label («Cuộc thi»).
-            return re.sub(r"«([A-Za-z_][A-Za-z0-9_]*)»",
-                          lambda m: f"«{(column_label(tablename, m.group(1)) or (m.group(1),))[0]}»", data["detail"])
+            return re.sub(
+                r"«([A-Za-z_][A-Za-z0-9_]*)»",
+                lambda m: f"«{(column_label(tablename, m.group(1)) or (m.group(1),))[0]}»",
+                data["detail"],
+            )
         if isinstance(data, dict) and isinstance(data.get("detail"), list):  # FastAPI's check of the body
             fields = []
             for problem in data["detail"]:
@@ -61,8 +64,10 @@ def vietnamese_message(tablename: str, status: int, body: bytes, content_type: s
             if "unique" in error or "duplicate" in error:
                 return "Giá trị này đã có ở một bản ghi khác (phải là duy nhất). / This value is already used."
             if "foreign key" in error:
-                return ("Bản ghi này còn được bản ghi khác tham chiếu, hoặc trỏ tới bản ghi không tồn tại. / "
-                        "A related row is missing or still refers to this one.")
+                return (
+                    "Bản ghi này còn được bản ghi khác tham chiếu, hoặc trỏ tới bản ghi không tồn tại. / "
+                    "A related row is missing or still refers to this one."
+                )
             return "Cơ sở dữ liệu từ chối thay đổi này. / The database refused this change."
         return None
     if re.match(r"^\d+ validation errors? for ", text):
@@ -83,13 +88,17 @@ class PlainRefusals:
         self.app = app
 
     async def __call__(self, scope, receive, send) -> None:
-        path = scope.get("path", "")[len(scope.get("root_path", "")):]
+        path = scope.get("path", "")[len(scope.get("root_path", "")) :]
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        if (scope.get("type") != "http" or scope.get("method") not in WRITES or not path.startswith("/api/tables/")
-                or "text/plain" not in headers.get("accept", "")):
+        if (
+            scope.get("type") != "http"
+            or scope.get("method") not in WRITES
+            or not path.startswith("/api/tables/")
+            or "text/plain" not in headers.get("accept", "")
+        ):
             await self.app(scope, receive, send)
             return
-        tablename = path[len("/api/tables/"):].split("/", 1)[0]
+        tablename = path[len("/api/tables/") :].split("/", 1)[0]
         start: dict = {}
         chunks: list[bytes] = []
 
@@ -114,10 +123,13 @@ class PlainRefusals:
                 out_headers, out = start.get("headers", []), body
             else:
                 out = text.encode("utf-8")
-                out_headers = [(k, v) for k, v in start.get("headers", [])
-                               if k.lower() not in (b"content-type", b"content-length")]
-                out_headers += [(b"content-type", b"text/plain; charset=utf-8"),
-                                (b"content-length", str(len(out)).encode())]
+                out_headers = [
+                    (k, v) for k, v in start.get("headers", []) if k.lower() not in (b"content-type", b"content-length")
+                ]
+                out_headers += [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", str(len(out)).encode()),
+                ]
             await send({"type": "http.response.start", "status": start["status"], "headers": out_headers})
             await send({"type": "http.response.body", "body": out})
 

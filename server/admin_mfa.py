@@ -34,8 +34,8 @@ ISSUER = "Sáng tạo"
 
 _FAILED_PAGE = (
     '<!DOCTYPE html><html lang="vi"><head><meta charset="UTF-8"><title>Chưa bật được xác thực hai lớp</title>'
-    '</head><body><main><h1>Chưa bật được xác thực hai lớp</h1><p>Hệ thống không tạo được mã QR. Xác thực hai '
-    'lớp <strong>chưa</strong> được bật: ông/bà vẫn đăng nhập bằng mật khẩu như trước. Vui lòng thử lại sau '
+    "</head><body><main><h1>Chưa bật được xác thực hai lớp</h1><p>Hệ thống không tạo được mã QR. Xác thực hai "
+    "lớp <strong>chưa</strong> được bật: ông/bà vẫn đăng nhập bằng mật khẩu như trước. Vui lòng thử lại sau "
     'hoặc báo quản trị viên nền tảng.</p><p><a href="../../">Quay lại trang quản trị</a></p></main></body></html>'
 )
 
@@ -55,18 +55,24 @@ class SafeAuthenticatorProvider(AuthenticatorProvider):
     def __init__(self, encryption_provider: EncryptionProvider, **kwargs: Any) -> None:
         # One step (30 s) either side: a phone's clock a little off still signs in.
         kwargs.setdefault("valid_window", 1)
-        super().__init__(encryption_provider=encryption_provider, issuer_name=ISSUER,
-                         register_template_path=str(TEMPLATES / "mfa_authenticator_setup.html"), **kwargs)
+        super().__init__(
+            encryption_provider=encryption_provider,
+            issuer_name=ISSUER,
+            register_template_path=str(TEMPLATES / "mfa_authenticator_setup.html"),
+            **kwargs,
+        )
         # The setup page extends our base.html (same folder).
         self.register_template = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True).get_template(
-            "mfa_authenticator_setup.html")
+            "mfa_authenticator_setup.html"
+        )
         self.name = "Authenticator App"
 
     def _setup(self, user, made) -> dict[str, Any]:
         secret_row, recovery_codes = made
         account = user.email or user.username
-        uri = secret_row.get_authentication_setup_uri(email=account, encryption_provider=self.encryption_provider,
-                                                      issuer_name=self.issuer_name)
+        uri = secret_row.get_authentication_setup_uri(
+            email=account, encryption_provider=self.encryption_provider, issuer_name=self.issuer_name
+        )
         return {
             "qrcode_image": get_b64encoded_qr_image(data=uri),
             "secret": self.encryption_provider.decrypt(encrypted_value=secret_row.secret),
@@ -74,14 +80,16 @@ class SafeAuthenticatorProvider(AuthenticatorProvider):
         }
 
     def _create(self, user):
-        return lambda: self.secret_table.create_new(user_id=user.id, encryption_provider=self.encryption_provider,
-                                                    recovery_code_count=self.recovery_code_count)
+        return lambda: self.secret_table.create_new(
+            user_id=user.id, encryption_provider=self.encryption_provider, recovery_code_count=self.recovery_code_count
+        )
 
     async def get_registration_html(self, user) -> str:
         def show(made):
             setup = self._setup(user, made)
-            return self.register_template.render(**setup, recovery_codes_str="\n".join(setup["recovery_codes"]),
-                                                 styles=self.styles)
+            return self.register_template.render(
+                **setup, recovery_codes_str="\n".join(setup["recovery_codes"]), styles=self.styles
+            )
 
         try:
             return await second_factor.enrol(user.id, self._create(user), show)
@@ -122,8 +130,10 @@ async def reset_form_endpoint(request: StarletteRequest, data: SecondFactorReset
     except DomainError as error:
         raise ValueError(bilingual(error.message)) from None
     if done:
-        return ("Đã tắt xác thực hai lớp của người này. Họ đăng nhập bằng mật khẩu rồi bật lại trong "
-                "“Thiết lập xác thực MFA”.")
+        return (
+            "Đã tắt xác thực hai lớp của người này. Họ đăng nhập bằng mật khẩu rồi bật lại trong "
+            "“Thiết lập xác thực MFA”."
+        )
     return "Người này chưa bật xác thực hai lớp: không có gì để đặt lại."
 
 
@@ -135,6 +145,6 @@ def reset_form():
         pydantic_model=SecondFactorReset,
         endpoint=reset_form_endpoint,
         description="Chỉ quản trị viên nền tảng. Dùng khi một người mất điện thoại và cả mã khôi phục: "
-                    "xác thực hai lớp của họ bị tắt, họ đăng nhập bằng mật khẩu và bật lại. "
-                    "Việc đặt lại được ghi vào nhật ký.",
+        "xác thực hai lớp của họ bị tắt, họ đăng nhập bằng mật khẩu và bật lại. "
+        "Việc đặt lại được ghi vào nhật ký.",
     )

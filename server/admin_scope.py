@@ -134,13 +134,13 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
 class ScopedCRUD(PiccoloCRUD):
     """PiccoloCRUD that scopes every query to what the signed-in person may reach."""
 
-    def __init__(self, *, table: type[Table], policy: TablePolicy, policies: dict[str, TablePolicy],
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *, table: type[Table], policy: TablePolicy, policies: dict[str, TablePolicy], **kwargs: Any
+    ) -> None:
         self.policy = policy
         self.policies = policies
         hidden = set(policy.hidden)
-        self.readable_columns = [c for c in table._meta.columns
-                                 if c._meta.name not in hidden and not c._meta.secret]
+        self.readable_columns = [c for c in table._meta.columns if c._meta.name not in hidden and not c._meta.secret]
         super().__init__(table=table, **kwargs)
 
     # -- who may do what ---------------------------------------------------------------------
@@ -181,17 +181,22 @@ class ScopedCRUD(PiccoloCRUD):
     async def root(self, request: Request) -> Response:
         method = request.method.upper()
         if method == "GET":
+
             async def listing():
                 response = await self.get_all(request, params=self._parse_params(request.query_params))
                 return self._without_unreachable_readables(response, plural=True)
+
             return await self._run(request, "read", listing)
         if method == "POST":
+
             async def create():
                 return await self.post_single(request, await request.json())
+
             return await self._run(request, "create", create)
         if method == "DELETE":
-            return await self._run(request, "delete", lambda: self.delete_all(
-                request, params=dict(request.query_params)))
+            return await self._run(
+                request, "delete", lambda: self.delete_all(request, params=dict(request.query_params))
+            )
         return Response(status_code=405)
 
     async def detail(self, request: Request) -> Response:
@@ -232,6 +237,7 @@ class ScopedCRUD(PiccoloCRUD):
                 if name in body.get("required", []):
                     body["required"].remove(name)
             return JSONResponse(label_schema(self.table._meta.tablename, body))  # Vietnamese labels and help
+
         return await self._run(request, "read", schema)
 
     async def get_new(self, request: Request) -> Response:
@@ -241,6 +247,7 @@ class ScopedCRUD(PiccoloCRUD):
             for name in self.policy.hidden:
                 data.pop(name, None)
             return CustomJSONResponse(dump_json(data))
+
         return await self._run(request, "read", new)
 
     async def get_references(self, request: Request) -> Response:
@@ -254,6 +261,7 @@ class ScopedCRUD(PiccoloCRUD):
                     continue
                 rows.append({"tableName": name, "columnName": column._meta.name})
             return JSONResponse({"references": rows})
+
         return await self._run(request, "read", references)
 
     # -- reading ------------------------------------------------------------------------------
@@ -289,10 +297,14 @@ class ScopedCRUD(PiccoloCRUD):
             return Response(str(exception), status_code=400)
         visible = split.visible_fields or list(self.readable_columns)
         nested = tuple(c._meta.call_chain[-1] for c in visible if c._meta.call_chain)
-        readable = ([self.table._get_related_readable(c) for c in self.table._meta.foreign_key_columns]
-                    if split.include_readable else [])
+        readable = (
+            [self.table._get_related_readable(c) for c in self.table._meta.foreign_key_columns]
+            if split.include_readable
+            else []
+        )
         query = self.table.select(*visible, *readable, exclude_secrets=True).where(
-            self.table._meta.primary_key == row_id)
+            self.table._meta.primary_key == row_id
+        )
         clause = self._row_clause()
         if clause is not None:
             query = query.where(clause)
@@ -302,8 +314,9 @@ class ScopedCRUD(PiccoloCRUD):
         row = await query
         if not row:
             return Response("Unable to find a resource with that ID.", status_code=404)
-        model = self._pydantic_model_output(include_readable=split.include_readable,
-                                            include_columns=tuple(visible), nested=nested or False)
+        model = self._pydantic_model_output(
+            include_readable=split.include_readable, include_columns=tuple(visible), nested=nested or False
+        )
         return self._without_unreachable_readables(CustomJSONResponse(model(**row).model_dump_json()), plural=False)
 
     def _without_unreachable_readables(self, response: Response, *, plural: bool) -> Response:
@@ -311,9 +324,12 @@ class ScopedCRUD(PiccoloCRUD):
         viewer = _viewer.get()
         if viewer is None or viewer.admin or response.status_code != 200:
             return response
-        keys = [f"{c._meta.name}_readable" for c in self.table._meta.foreign_key_columns
-                if self.policies.get(c._foreign_key_meta.resolved_references._meta.tablename,
-                                     TablePolicy()).organizer < Reach.pick]
+        keys = [
+            f"{c._meta.name}_readable"
+            for c in self.table._meta.foreign_key_columns
+            if self.policies.get(c._foreign_key_meta.resolved_references._meta.tablename, TablePolicy()).organizer
+            < Reach.pick
+        ]
         body = json.loads(response.body)
         rows = body.get("rows", []) if plural else [body]
         if not keys or not any(k in row for row in rows for k in keys):
@@ -321,8 +337,10 @@ class ScopedCRUD(PiccoloCRUD):
         for row in rows:
             for key in keys:
                 row.pop(key, None)
-        return CustomJSONResponse(json.dumps(body, ensure_ascii=False), headers={k: v for k, v in response.headers.items()
-                                                              if k.lower() == "content-range"})
+        return CustomJSONResponse(
+            json.dumps(body, ensure_ascii=False),
+            headers={k: v for k, v in response.headers.items() if k.lower() == "content-range"},
+        )
 
     async def _ids(self, request: Request) -> Response:
         readable = self.table.get_readable()
@@ -343,8 +361,11 @@ class ScopedCRUD(PiccoloCRUD):
         search = request.query_params.get("search")
         if search is not None:
             # Both sides folded by the database (SQLite's UPPER knows only ASCII: fold both alike).
-            condition = ("subquery.readable ILIKE {}" if self.table._meta.db.engine_type == "postgres"
-                         else "UPPER(subquery.readable) LIKE UPPER({})")
+            condition = (
+                "subquery.readable ILIKE {}"
+                if self.table._meta.db.engine_type == "postgres"
+                else "UPPER(subquery.readable) LIKE UPPER({})"
+            )
             sql = f"SELECT * FROM ({query.__str__()}) AS subquery WHERE {condition}"
             term = f"%{search}%"
             if limit is not None:
@@ -367,8 +388,10 @@ class ScopedCRUD(PiccoloCRUD):
         sent = [name for name in self.policy.locked if name in data]
         if not sent:
             return data
-        current = await self.table.select(*(getattr(self.table, n) for n in sent)).where(
-            self._scoped_pk(row_id)).first() or {}
+        current = (
+            await self.table.select(*(getattr(self.table, n) for n in sent)).where(self._scoped_pk(row_id)).first()
+            or {}
+        )
         return {k: v for k, v in data.items() if not (k in sent and k in current and current[k] == v)}
 
     def _check_columns(self, data: dict[str, Any]) -> None:
@@ -422,9 +445,14 @@ class ScopedCRUD(PiccoloCRUD):
 
     async def _record(self, action: str, request: Request, row_id: Any, data: dict[str, Any] | None = None):
         viewer = _viewer.get()
-        await audit.record(f"admin.{action}", actor_id=viewer.user_id if viewer else None,
-                           target_type=self.table._meta.tablename, target_id=row_id, ip=_client_ip(request),
-                           data=data)
+        await audit.record(
+            f"admin.{action}",
+            actor_id=viewer.user_id if viewer else None,
+            target_type=self.table._meta.tablename,
+            target_id=row_id,
+            ip=_client_ip(request),
+            data=data,
+        )
 
     def _scoped_pk(self, row_id: Any) -> Clause:
         clause = self._row_clause()
@@ -450,19 +478,18 @@ class ScopedCRUD(PiccoloCRUD):
         if issubclass(self.table, BaseUser):
             async with atomic(db):
                 user = await self.table.create_user(**values)
-                await self._record("create", request, user.id, {"fields": sorted(k for k in values
-                                                                                 if k != "password")})
+                await self._record("create", request, user.id, {"fields": sorted(k for k in values if k != "password")})
             return CustomJSONResponse(dump_json({"id": user.id}), status_code=201)
         row = self.table(**values)
         if self._hook_map:
-            row = await execute_post_hooks(hooks=self._hook_map, hook_type=HookType.pre_save, row=row,
-                                           request=request)
+            row = await execute_post_hooks(hooks=self._hook_map, hook_type=HookType.pre_save, row=row, request=request)
         async with atomic(db):
             await self._check_targets(row.to_dict(), None)
             await self._guard([row.to_dict()])
             result = await row.save()
-            await self._record("create", request, getattr(row, self.table._meta.primary_key._meta.name),
-                               {"fields": sorted(values)})
+            await self._record(
+                "create", request, getattr(row, self.table._meta.primary_key._meta.name), {"fields": sorted(values)}
+            )
         return CustomJSONResponse(dump_json(result), status_code=201)
 
     @apply_validators
@@ -494,8 +521,9 @@ class ScopedCRUD(PiccoloCRUD):
             await self._check_targets({k._meta.name: v for k, v in values.items()}, current)
             await self._guard([current, {**current, **{k._meta.name: v for k, v in values.items()}}])
             if self._hook_map:
-                values = await execute_patch_hooks(hooks=self._hook_map, hook_type=HookType.pre_patch,
-                                                   row_id=row_id, values=values, request=request)
+                values = await execute_patch_hooks(
+                    hooks=self._hook_map, hook_type=HookType.pre_patch, row_id=row_id, values=values, request=request
+                )
             if issubclass(cls, BaseUser) and (password := values.pop("password", None)):
                 try:
                     cls._validate_password(password)
@@ -507,11 +535,16 @@ class ScopedCRUD(PiccoloCRUD):
                 if not changed:
                     return Response("The resource doesn't exist", status_code=404)
             names = {getattr(getattr(k, "_meta", None), "name", k): v for k, v in values.items()}
-            await self._record("update", request, row_id, {"changed": _jsonable(
-                {k: (None if k == "password" else v) for k, v in names.items()})})
+            await self._record(
+                "update",
+                request,
+                row_id,
+                {"changed": _jsonable({k: (None if k == "password" else v) for k, v in names.items()})},
+            )
         new_row = await cls.select(*self.readable_columns).where(cls._meta.primary_key == row_id).first()
-        return CustomJSONResponse(self._pydantic_model_output(include_columns=tuple(self.readable_columns))(
-            **new_row).model_dump_json())
+        return CustomJSONResponse(
+            self._pydantic_model_output(include_columns=tuple(self.readable_columns))(**new_row).model_dump_json()
+        )
 
     @apply_validators
     @db_exception_handler
@@ -522,10 +555,10 @@ class ScopedCRUD(PiccoloCRUD):
                 return Response("The resource doesn't exist", status_code=404)
             await self._guard([current])
             if self._hook_map:
-                await execute_delete_hooks(hooks=self._hook_map, hook_type=HookType.pre_delete, row_id=row_id,
-                                           request=request)
-            deleted = await self.table.delete().where(self._scoped_pk(row_id)).returning(
-                self.table._meta.primary_key)
+                await execute_delete_hooks(
+                    hooks=self._hook_map, hook_type=HookType.pre_delete, row_id=row_id, request=request
+                )
+            deleted = await self.table.delete().where(self._scoped_pk(row_id)).returning(self.table._meta.primary_key)
             if not deleted:
                 return Response("The resource doesn't exist", status_code=404)
             await self._record("delete", request, row_id)
@@ -585,15 +618,15 @@ class ScopedAdminRouter(AdminRouter):
 
         async def bad_value(request: Request, exc: Exception) -> JSONResponse:
             log.info("admin API refused %s %s: %r", request.method, request.url.path, exc)
-            return JSONResponse({"detail": "Dữ liệu gửi lên không hợp lệ. Invalid data: " + str(exc)[:300]},
-                                status_code=400)
+            return JSONResponse(
+                {"detail": "Dữ liệu gửi lên không hợp lệ. Invalid data: " + str(exc)[:300]}, status_code=400
+            )
 
         for kind in (ValueError, OverflowError, TypeError, KeyError):
             api.add_exception_handler(kind, bad_value)
 
     def _listed(self, viewer: Viewer) -> list[str]:
-        return [name for name in self.table_config_map
-                if viewer.admin or self.policies[name].organizer >= Reach.read]
+        return [name for name in self.table_config_map if viewer.admin or self.policies[name].organizer >= Reach.read]
 
     async def get_table_list(self, request: Request) -> list[str]:  # type: ignore[override]
         return self._listed(await viewer_for(request))

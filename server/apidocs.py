@@ -73,21 +73,26 @@ def type_of(request: Request, schema: dict[str, Any]) -> Markup:
         nullable = any(part.get("type") == "null" for part in parts)
         shown = [type_of(request, part) for part in parts if part.get("type") != "null"]
         joined = Markup(" | ").join(shown)
-        return Markup(escape(t(request, N_("%(type)s or null")))).replace(
-            "%(type)s", joined) if nullable else joined
+        return Markup(escape(t(request, N_("%(type)s or null")))).replace("%(type)s", joined) if nullable else joined
     if kinds == "array":
         return Markup(escape(t(request, N_("list of %(item)s")))).replace(
-            "%(item)s", type_of(request, schema.get("items", {})))
+            "%(item)s", type_of(request, schema.get("items", {}))
+        )
     if kinds == "object":
         values = schema.get("additionalProperties")
         if isinstance(values, dict) and values:
             return Markup(escape(t(request, N_("map from text to %(value)s")))).replace(
-                "%(value)s", type_of(request, values))
+                "%(value)s", type_of(request, values)
+            )
         return escape(t(request, N_("object")))
     if kinds == "string" and schema.get("format") == "date-time":
         return escape(t(request, N_("date and time (ISO 8601)")))
-    words = {"string": N_("text"), "integer": N_("whole number"), "number": N_("number"),
-             "boolean": N_("true or false")}
+    words = {
+        "string": N_("text"),
+        "integer": N_("whole number"),
+        "number": N_("number"),
+        "boolean": N_("true or false"),
+    }
     return escape(t(request, words[kinds])) if kinds in words else escape(t(request, N_("any value")))
 
 
@@ -97,31 +102,48 @@ def _operations(request: Request, document: dict[str, Any]) -> list[dict[str, An
         for method, operation in item.items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
-            parameters = [{
-                "name": p["name"], "where": t(request, LOCATIONS.get(p["in"], p["in"])),
-                "type": type_of(request, p.get("schema", {})), "required": p.get("required", False),
-                "default": p.get("schema", {}).get("default"),
-                "description": t(request, p["description"]) if p.get("description") else "",
-            } for p in operation.get("parameters", [])]
+            parameters = [
+                {
+                    "name": p["name"],
+                    "where": t(request, LOCATIONS.get(p["in"], p["in"])),
+                    "type": type_of(request, p.get("schema", {})),
+                    "required": p.get("required", False),
+                    "default": p.get("schema", {}).get("default"),
+                    "description": t(request, p["description"]) if p.get("description") else "",
+                }
+                for p in operation.get("parameters", [])
+            ]
             responses = []
             for status, response in sorted(operation.get("responses", {}).items()):
                 description = response.get("description", "")
                 if description == LITESTAR_SUCCESS:
                     description = N_("Success")
                 content = response.get("content", {})
-                responses.append({
-                    "status": status, "description": t(request, description) if description else "",
-                    "formats": [{"media_type": media_type,
-                                 "type": type_of(request, body.get("schema", {}))
-                                 if "json" in media_type else None} for media_type, body in content.items()],
-                })
-            operations.append({
-                "id": operation.get("operationId") or f"{method}-{path}", "method": method.upper(), "path": path,
-                "tag": (operation.get("tags") or ["open data"])[0],
-                "summary": t(request, operation["summary"]) if operation.get("summary") else path,
-                "description": t(request, operation["description"]) if operation.get("description") else "",
-                "parameters": parameters, "responses": responses,
-            })
+                responses.append(
+                    {
+                        "status": status,
+                        "description": t(request, description) if description else "",
+                        "formats": [
+                            {
+                                "media_type": media_type,
+                                "type": type_of(request, body.get("schema", {})) if "json" in media_type else None,
+                            }
+                            for media_type, body in content.items()
+                        ],
+                    }
+                )
+            operations.append(
+                {
+                    "id": operation.get("operationId") or f"{method}-{path}",
+                    "method": method.upper(),
+                    "path": path,
+                    "tag": (operation.get("tags") or ["open data"])[0],
+                    "summary": t(request, operation["summary"]) if operation.get("summary") else path,
+                    "description": t(request, operation["description"]) if operation.get("description") else "",
+                    "parameters": parameters,
+                    "responses": responses,
+                }
+            )
     return sorted(operations, key=lambda op: (op["tag"] != "open data", op["path"]))
 
 
@@ -129,10 +151,20 @@ def _models(request: Request, document: dict[str, Any]) -> list[dict[str, Any]]:
     models = []
     for name, schema in sorted(document.get("components", {}).get("schemas", {}).items()):
         required = set(schema.get("required", []))
-        models.append({"name": name, "fields": [{
-            "name": field, "type": type_of(request, node), "required": field in required,
-            "description": t(request, FIELD_HELP[(name, field)]) if (name, field) in FIELD_HELP else "",
-        } for field, node in schema.get("properties", {}).items()]})
+        models.append(
+            {
+                "name": name,
+                "fields": [
+                    {
+                        "name": field,
+                        "type": type_of(request, node),
+                        "required": field in required,
+                        "description": t(request, FIELD_HELP[(name, field)]) if (name, field) in FIELD_HELP else "",
+                    }
+                    for field, node in schema.get("properties", {}).items()
+                ],
+            }
+        )
     return models
 
 
@@ -140,10 +172,19 @@ def page_context(request: Request, document: dict[str, Any]) -> dict[str, Any]:
     operations = _operations(request, document)
     groups = []
     for tag in dict.fromkeys(op["tag"] for op in operations):
-        groups.append({"tag": tag, "title": t(request, TAG_TITLES.get(tag, tag)),
-                       "operations": [op for op in operations if op["tag"] == tag]})
-    return {"groups": groups, "models": _models(request, document),
-            "version": document.get("info", {}).get("version", ""), "openapi": document.get("openapi", "")}
+        groups.append(
+            {
+                "tag": tag,
+                "title": t(request, TAG_TITLES.get(tag, tag)),
+                "operations": [op for op in operations if op["tag"] == tag],
+            }
+        )
+    return {
+        "groups": groups,
+        "models": _models(request, document),
+        "version": document.get("info", {}).get("version", ""),
+        "openapi": document.get("openapi", ""),
+    }
 
 
 class DocsPage(OpenAPIRenderPlugin):
@@ -156,8 +197,10 @@ class DocsPage(OpenAPIRenderPlugin):
         template = request.app.template_engine.get_template("api/docs.html")
         csrf_token = value_or_default(ScopeState.from_scope(request.scope).csrf_token, "")
         return template.render(
-            request=request, csrf_input=f'<input type="hidden" name="_csrf_token" value="{html.escape(csrf_token)}" />',
-            **page_context(request, openapi_schema)).encode("utf-8")
+            request=request,
+            csrf_input=f'<input type="hidden" name="_csrf_token" value="{html.escape(csrf_token)}" />',
+            **page_context(request, openapi_schema),
+        ).encode("utf-8")
 
 
 RENDER_PLUGINS = [JsonRenderPlugin(), DocsPage()]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from urllib.parse import unquote
 from collections.abc import AsyncIterator
+from urllib.parse import unquote
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
@@ -21,10 +21,10 @@ from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
 from litestar.types import Receive, Scope, Send
 
-from accounts.clock import Clock, shifted_clock
 from accounts import events, notifications
-from contest import results_cache
+from accounts.clock import Clock, shifted_clock
 from accounts.engine import pool_options
+from contest import results_cache
 from server import admin as admin_module
 from server.apidocs import API_DESCRIPTION, RENDER_PLUGINS
 from server.auth import PrincipalMiddleware, principal_on_unmatched
@@ -45,8 +45,8 @@ from server.controllers.mentoring import (
     WorkshopsController,
 )
 from server.controllers.organizer import OrganizerController
-from server.controllers.organizer_progress import OrganizerProgressController
 from server.controllers.organizer_contests import OrganizerContestsController
+from server.controllers.organizer_progress import OrganizerProgressController
 from server.controllers.organizer_rounds import OrganizerRoundsController
 from server.controllers.organizer_rubric import AwardsController, RubricController
 from server.controllers.voting import (
@@ -95,8 +95,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     clock = clock or shifted_clock(settings.clock_offset)
     admin_app = admin_module.AdminGate(admin_module.build_admin(settings, clock=clock), settings)
 
-    @asgi(admin_module.ADMIN_PREFIX, is_mount=True, is_static=True, copy_scope=True,
-          opt={"access": "public"}, include_in_schema=False)
+    @asgi(
+        admin_module.ADMIN_PREFIX,
+        is_mount=True,
+        is_static=True,
+        copy_scope=True,
+        opt={"access": "public"},
+        include_in_schema=False,
+    )
     async def admin_mount(scope: Scope, receive: Receive, send: Send) -> None:
         if scope.get("raw_path", b"").rstrip(b"?") == b"/admin" or scope["path"] == "":
             query = scope.get("query_string", b"")
@@ -180,8 +186,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             serve_file,
             healthz,
             admin_mount,
-            create_static_files_router(path="/static", directories=[BASE_DIR / "static"], opt={"access": "public"},
-                                       include_in_schema=False),
+            create_static_files_router(
+                path="/static", directories=[BASE_DIR / "static"], opt={"access": "public"}, include_in_schema=False
+            ),
         ],
         dependencies={"ctx": Provide(lambda: ctx, use_cache=True, sync_to_thread=False)},
         guards=[access_guard],
@@ -202,8 +209,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             exclude=["/admin"],
         ),
         template_config=TemplateConfig(instance=template_engine()),
-        openapi_config=OpenAPIConfig(title="Sáng tạo API", version="1.0.0", path="/schema", render_plugins=RENDER_PLUGINS,
-                                     description=API_DESCRIPTION),
+        openapi_config=OpenAPIConfig(
+            title="Sáng tạo API",
+            version="1.0.0",
+            path="/schema",
+            render_plugins=RENDER_PLUGINS,
+            description=API_DESCRIPTION,
+        ),
         exception_handlers={**EXCEPTION_HANDLERS, **BAD_INPUT_HANDLERS},
         before_send=[security_headers(hsts=settings.production)],
         after_exception=[principal_on_unmatched(session_config, CSRF_COOKIE)],
@@ -220,8 +232,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     # memory (hashed names cached for a year), and compression of everything else that is text.
     handler = app.asgi_handler
     if settings.page_cache_seconds > 0:
-        page_cache = PageCache(settings.redis_url, ttl=settings.page_cache_seconds, session_cookie=SESSION_COOKIE,
-                               csrf_cookie=CSRF_COOKIE, now=lambda: clock().timestamp())
+        page_cache = PageCache(
+            settings.redis_url,
+            ttl=settings.page_cache_seconds,
+            session_cookie=SESSION_COOKIE,
+            csrf_cookie=CSRF_COOKIE,
+            now=lambda: clock().timestamp(),
+        )
         page_cache.listen()
         app.state["page_cache"] = page_cache
         handler = PageCacheMiddleware(handler, page_cache)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from litestar.connection import ASGIConnection, Request
 from litestar.exceptions import MethodNotAllowedException, NotFoundException
-from litestar.utils.scope.state import ScopeState
 from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.types import AfterExceptionHookHandler, ASGIApp, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
 
 from accounts.rules import Principal
 from accounts.services import load_principal
@@ -44,9 +44,12 @@ def principal_on_unmatched(session_config: ServerSideSessionConfig, csrf_cookie:
     backend = session_config._backend_class(config=session_config)
 
     async def hook(exc: Exception, scope: Scope) -> None:
-        if scope["type"] != "http" or "user" in scope \
-                or not isinstance(exc, (NotFoundException, MethodNotAllowedException)) \
-                or scope["path"].startswith(SKIP_PREFIXES):
+        if (
+            scope["type"] != "http"
+            or "user" in scope
+            or not isinstance(exc, (NotFoundException, MethodNotAllowedException))
+            or scope["path"].startswith(SKIP_PREFIXES)
+        ):
             return
         try:
             session = await backend.load_from_connection(ASGIConnection(scope))

@@ -111,8 +111,10 @@ class Outcome:
         ]
         out += [f"    {name}: {count}" for name, count in sorted(self.tables.items()) if count]
         out.append(f"  uploads: {self.files} files, {self.bytes} bytes")
-        out.append("  migrations: " + (", ".join(f"{app} {len(ids)}" for app, ids in sorted(migrations.items()))
-                                       or "none recorded"))
+        out.append(
+            "  migrations: "
+            + (", ".join(f"{app} {len(ids)}" for app, ids in sorted(migrations.items())) or "none recorded")
+        )
         out += [f"  {note}" for note in self.notes]
         return out
 
@@ -146,8 +148,9 @@ def _safe_relative(name: str) -> PurePosixPath:
     """A member path that stays inside the folder it is unpacked into, or ``BackupError``."""
     path = PurePosixPath(name)
     if not name or path.is_absolute() or "\\" in name or any(part in ("", ".", "..") for part in name.split("/")):
-        raise BackupError(_both(f"Tệp sao lưu chứa đường dẫn không hợp lệ: {name!r}.",
-                                f"The backup holds an unsafe path: {name!r}."))
+        raise BackupError(
+            _both(f"Tệp sao lưu chứa đường dẫn không hợp lệ: {name!r}.", f"The backup holds an unsafe path: {name!r}.")
+        )
     return path
 
 
@@ -156,7 +159,8 @@ def _safe_relative(name: str) -> PurePosixPath:
 
 def _sqlite_tables(conn: sqlite3.Connection) -> list[str]:
     rows = conn.execute(
-        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name").fetchall()
+        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+    ).fetchall()
     return [r[0] for r in rows]
 
 
@@ -179,8 +183,12 @@ def _group_migrations(rows) -> dict[str, list[str]]:
 
 def _sqlite_dump(install: Install, dest: Path) -> tuple[dict[str, int], dict[str, list[str]], dict]:
     if not install.sqlite_path.is_file():
-        raise BackupError(_both(f"Không có cơ sở dữ liệu SQLite tại {install.sqlite_path}.",
-                                f"There is no SQLite database at {install.sqlite_path}."))
+        raise BackupError(
+            _both(
+                f"Không có cơ sở dữ liệu SQLite tại {install.sqlite_path}.",
+                f"There is no SQLite database at {install.sqlite_path}.",
+            )
+        )
     source = sqlite3.connect(install.sqlite_path, timeout=30)
     copy = sqlite3.connect(dest)
     try:
@@ -189,8 +197,12 @@ def _sqlite_dump(install: Install, dest: Path) -> tuple[dict[str, int], dict[str
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
         check = copy.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
-            raise BackupError(_both(f"Cơ sở dữ liệu bị lỗi, không sao lưu: {check}",
-                                    f"The database is damaged, no backup written: {check}"))
+            raise BackupError(
+                _both(
+                    f"Cơ sở dữ liệu bị lỗi, không sao lưu: {check}",
+                    f"The database is damaged, no backup written: {check}",
+                )
+            )
         counts, migrations = _sqlite_counts(copy), _sqlite_migrations(copy)
     finally:
         copy.close()
@@ -220,8 +232,12 @@ def _sqlite_restore(install: Install, staged: Path) -> dict[str, int]:
         target.execute("PRAGMA journal_mode=WAL")
         check = target.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
-            raise BackupError(_both(f"Cơ sở dữ liệu sau khi khôi phục bị lỗi: {check}",
-                                    f"The restored database fails its check: {check}"))
+            raise BackupError(
+                _both(
+                    f"Cơ sở dữ liệu sau khi khôi phục bị lỗi: {check}",
+                    f"The restored database fails its check: {check}",
+                )
+            )
         return _sqlite_counts(target)
     finally:
         target.close()
@@ -235,12 +251,14 @@ def _pg_env(url: str) -> dict[str, str]:
     """libpq's environment for ``url`` (the password stays out of the process list)."""
     parts = urlparse(url)
     env = dict(os.environ)
-    env.update({
-        "PGHOST": parts.hostname or "127.0.0.1",
-        "PGPORT": str(parts.port or 5432),
-        "PGUSER": unquote(parts.username or "postgres"),
-        "PGDATABASE": unquote((parts.path or "/").lstrip("/")) or "sangtao",
-    })
+    env.update(
+        {
+            "PGHOST": parts.hostname or "127.0.0.1",
+            "PGPORT": str(parts.port or 5432),
+            "PGUSER": unquote(parts.username or "postgres"),
+            "PGDATABASE": unquote((parts.path or "/").lstrip("/")) or "sangtao",
+        }
+    )
     if parts.password:
         env["PGPASSWORD"] = unquote(parts.password)
     sslmode = parse_qs(parts.query).get("sslmode")
@@ -253,11 +271,14 @@ def _tool(name: str) -> tuple[str, int]:
     """Path and major version of a PostgreSQL client tool, or a clear ``BackupError``."""
     path = shutil.which(name)
     if not path:
-        raise BackupError(_both(
-            f"Không tìm thấy {name}. Hãy cài gói postgresql-client của Debian (apt-get install postgresql-client), "
-            "cùng phiên bản chính với máy chủ PostgreSQL hoặc mới hơn.",
-            f"{name} was not found. Install Debian's postgresql-client (apt-get install postgresql-client), "
-            "of the PostgreSQL server's major version or newer."))
+        raise BackupError(
+            _both(
+                f"Không tìm thấy {name}. Hãy cài gói postgresql-client của Debian (apt-get install postgresql-client), "
+                "cùng phiên bản chính với máy chủ PostgreSQL hoặc mới hơn.",
+                f"{name} was not found. Install Debian's postgresql-client (apt-get install postgresql-client), "
+                "of the PostgreSQL server's major version or newer.",
+            )
+        )
     out = subprocess.run([path, "--version"], capture_output=True, text=True, check=False).stdout
     match = re.search(r"(\d+)(?:\.\d+)?", out)
     return path, int(match.group(1)) if match else 0
@@ -269,17 +290,26 @@ async def _pg_connect(install: Install):
     try:
         return await asyncpg.connect(install.database_url, timeout=10)
     except asyncpg.InvalidCatalogNameError as exc:
-        raise BackupError(_both(
-            f"Cơ sở dữ liệu {install.database_label} chưa tồn tại; hãy tạo nó trước (createdb).",
-            f"The database {install.database_label} does not exist; create it first (createdb).")) from exc
+        raise BackupError(
+            _both(
+                f"Cơ sở dữ liệu {install.database_label} chưa tồn tại; hãy tạo nó trước (createdb).",
+                f"The database {install.database_label} does not exist; create it first (createdb).",
+            )
+        ) from exc
     except (OSError, asyncpg.PostgresError) as exc:
-        raise BackupError(_both(f"Không kết nối được PostgreSQL {install.database_label}: {exc}",
-                                f"Cannot connect to PostgreSQL {install.database_label}: {exc}")) from exc
+        raise BackupError(
+            _both(
+                f"Không kết nối được PostgreSQL {install.database_label}: {exc}",
+                f"Cannot connect to PostgreSQL {install.database_label}: {exc}",
+            )
+        ) from exc
 
 
 async def _pg_tables(conn) -> list[str]:
-    rows = await conn.fetch("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
-                            "AND table_type = 'BASE TABLE' ORDER BY table_name")
+    rows = await conn.fetch(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+        "AND table_type = 'BASE TABLE' ORDER BY table_name"
+    )
     return [r["table_name"] for r in rows]
 
 
@@ -297,11 +327,14 @@ async def _pg_dump(install: Install, dest: Path) -> tuple[dict[str, int], dict[s
     try:
         server_major = await _pg_major(conn)
         if dump_major < server_major:
-            raise BackupError(_both(
-                f"pg_dump {dump_major} cũ hơn máy chủ PostgreSQL {server_major}: "
-                f"hãy cài postgresql-client-{server_major}.",
-                f"pg_dump {dump_major} is older than the PostgreSQL server {server_major}: "
-                f"install postgresql-client-{server_major}."))
+            raise BackupError(
+                _both(
+                    f"pg_dump {dump_major} cũ hơn máy chủ PostgreSQL {server_major}: "
+                    f"hãy cài postgresql-client-{server_major}.",
+                    f"pg_dump {dump_major} is older than the PostgreSQL server {server_major}: "
+                    f"install postgresql-client-{server_major}.",
+                )
+            )
         # One snapshot for the counts in the manifest and for pg_dump: they describe the same rows.
         async with conn.transaction(isolation="repeatable_read", readonly=True):
             snapshot = await conn.fetchval("SELECT pg_export_snapshot()")
@@ -311,11 +344,17 @@ async def _pg_dump(install: Install, dest: Path) -> tuple[dict[str, int], dict[s
                 rows = await conn.fetch(f'SELECT app_name, name FROM "{MIGRATION_TABLE}"')
                 migrations = _group_migrations([(r["app_name"], r["name"]) for r in rows])
             done = await asyncio.to_thread(
-                subprocess.run, [pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={dest}"],
-                env=_pg_env(install.database_url), capture_output=True, text=True, check=False)
+                subprocess.run,
+                [pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={dest}"],
+                env=_pg_env(install.database_url),
+                capture_output=True,
+                text=True,
+                check=False,
+            )
         if done.returncode != 0:
-            raise BackupError(_both(f"pg_dump thất bại: {done.stderr.strip()}",
-                                    f"pg_dump failed: {done.stderr.strip()}"))
+            raise BackupError(
+                _both(f"pg_dump thất bại: {done.stderr.strip()}", f"pg_dump failed: {done.stderr.strip()}")
+            )
     finally:
         await conn.close()
     return counts, migrations, {"pg_dump_version": dump_major, "server_version": server_major}
@@ -333,12 +372,29 @@ async def _pg_restore(install: Install, staged: Path) -> dict[str, int]:
     pg_restore, _ = _tool("pg_restore")
     done = await asyncio.to_thread(
         subprocess.run,
-        [pg_restore, "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-         "--exit-on-error", f"--dbname={_pg_env(install.database_url)['PGDATABASE']}", str(staged)],
-        env=_pg_env(install.database_url), capture_output=True, text=True, check=False)
+        [
+            pg_restore,
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+            f"--dbname={_pg_env(install.database_url)['PGDATABASE']}",
+            str(staged),
+        ],
+        env=_pg_env(install.database_url),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
-        raise BackupError(_both(f"pg_restore thất bại (cơ sở dữ liệu không thay đổi): {done.stderr.strip()}",
-                                f"pg_restore failed (the database is unchanged): {done.stderr.strip()}"))
+        raise BackupError(
+            _both(
+                f"pg_restore thất bại (cơ sở dữ liệu không thay đổi): {done.stderr.strip()}",
+                f"pg_restore failed (the database is unchanged): {done.stderr.strip()}",
+            )
+        )
     conn = await _pg_connect(install)
     try:
         return await _pg_counts(conn)
@@ -371,8 +427,12 @@ def _add_file(archive: tarfile.TarFile, name: str, path: Path, size: int, sha256
         reader = _HashingReader(fh)
         archive.addfile(info, reader)
     if reader.digest.hexdigest() != sha256:
-        raise BackupError(_both(f"Tệp {path} thay đổi trong lúc sao lưu; hãy chạy lại.",
-                                f"The file {path} changed during the backup; run it again."))
+        raise BackupError(
+            _both(
+                f"Tệp {path} thay đổi trong lúc sao lưu; hãy chạy lại.",
+                f"The file {path} changed during the backup; run it again.",
+            )
+        )
 
 
 async def backup(install: Install, target: Path, *, now: dt.datetime | None = None) -> Outcome:
@@ -381,7 +441,7 @@ async def backup(install: Install, target: Path, *, now: dt.datetime | None = No
     The archive is written next to ``target`` and renamed into place at the end, so ``target``
     is either the previous file or the complete new one.
     """
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     target = Path(target).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".sangtao-backup-", dir=target.parent))
@@ -397,14 +457,20 @@ async def backup(install: Install, target: Path, *, now: dt.datetime | None = No
         members = []
         for name, path in entries:
             stat = path.stat()
-            members.append({"path": name, "size": stat.st_size, "sha256": await asyncio.to_thread(_sha256_file, path),
-                            "mtime": stat.st_mtime})
+            members.append(
+                {
+                    "path": name,
+                    "size": stat.st_size,
+                    "sha256": await asyncio.to_thread(_sha256_file, path),
+                    "mtime": stat.st_mtime,
+                }
+            )
         uploads = [m for m in members if m["path"].startswith(UPLOADS_PREFIX)]
         manifest = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
             "engine": install.engine,
-            "created_at": now.astimezone(dt.timezone.utc).isoformat(timespec="seconds"),
+            "created_at": now.astimezone(dt.UTC).isoformat(timespec="seconds"),
             **versions,
             "migrations": migrations,
             "tables": counts,
@@ -421,7 +487,7 @@ async def backup(install: Install, target: Path, *, now: dt.datetime | None = No
                 info = tarfile.TarInfo(MANIFEST)
                 info.size, info.mtime, info.mode = len(data), int(now.timestamp()), 0o600
                 archive.addfile(info, io.BytesIO(data))
-                for (name, path), member in zip(entries, members):
+                for (name, path), member in zip(entries, members, strict=False):
                     _add_file(archive, name, path, member["size"], member["sha256"], member["mtime"])
             os.chmod(partial, 0o600)  # the file holds personal data and password hashes
             with partial.open("rb") as fh:
@@ -438,9 +504,12 @@ async def backup(install: Install, target: Path, *, now: dt.datetime | None = No
 
 
 def _tampered(detail: str) -> BackupError:
-    return BackupError(_both(
-        f"Tệp sao lưu không toàn vẹn ({detail}); không khôi phục gì cả.",
-        f"The backup file fails its checksums ({detail}); nothing was restored."))
+    return BackupError(
+        _both(
+            f"Tệp sao lưu không toàn vẹn ({detail}); không khôi phục gì cả.",
+            f"The backup file fails its checksums ({detail}); nothing was restored.",
+        )
+    )
 
 
 def read_manifest(path: Path) -> dict:
@@ -454,12 +523,16 @@ def read_manifest(path: Path) -> dict:
     except (OSError, tarfile.TarError, EOFError, ValueError) as exc:
         if isinstance(exc, FileNotFoundError):
             raise BackupError(_both(f"Không có tệp {path}.", f"There is no file {path}.")) from exc
-        raise BackupError(_both(f"{path} không phải tệp sao lưu đọc được: {exc}",
-                                f"{path} is not a readable backup file: {exc}")) from exc
+        raise BackupError(
+            _both(f"{path} không phải tệp sao lưu đọc được: {exc}", f"{path} is not a readable backup file: {exc}")
+        ) from exc
     if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
-        raise BackupError(_both(
-            f"Định dạng tệp sao lưu không được hỗ trợ: {manifest.get('format')} {manifest.get('format_version')}.",
-            f"Unsupported backup format: {manifest.get('format')} {manifest.get('format_version')}."))
+        raise BackupError(
+            _both(
+                f"Định dạng tệp sao lưu không được hỗ trợ: {manifest.get('format')} {manifest.get('format_version')}.",
+                f"Unsupported backup format: {manifest.get('format')} {manifest.get('format_version')}.",
+            )
+        )
     return manifest
 
 
@@ -520,11 +593,16 @@ def _migration_notes(backed_up: dict[str, list[str]]) -> list[str]:
     behind = sorted(f"{app}:{i}" for app, ids in shipped.items() for i in set(ids) - set(backed_up.get(app, [])))
     notes = []
     if ahead:
-        notes.append("WARNING: the backup comes from a newer version of the app (migrations unknown here: "
-                     + ", ".join(ahead) + "); install that version before running the app.")
+        notes.append(
+            "WARNING: the backup comes from a newer version of the app (migrations unknown here: "
+            + ", ".join(ahead)
+            + "); install that version before running the app."
+        )
     if behind:
-        notes.append(f"The backup is older than this code ({len(behind)} migrations to apply): "
-                     "run `piccolo migrations forwards all` before starting the app.")
+        notes.append(
+            f"The backup is older than this code ({len(behind)} migrations to apply): "
+            "run `piccolo migrations forwards all` before starting the app."
+        )
     return notes
 
 
@@ -549,26 +627,35 @@ async def restore(install: Install, source: Path, *, force: bool = False) -> Out
     source = Path(source).resolve()
     manifest = read_manifest(source)
     if manifest.get("engine") != install.engine:
-        raise BackupError(_both(
-            f"Bản sao lưu dùng {manifest.get('engine')}, còn bản cài đặt này dùng {install.engine}: "
-            "không khôi phục được sang cơ sở dữ liệu khác loại.",
-            f"The backup is of a {manifest.get('engine')} database and this install uses {install.engine}: "
-            "restoring across database engines is not supported."))
+        raise BackupError(
+            _both(
+                f"Bản sao lưu dùng {manifest.get('engine')}, còn bản cài đặt này dùng {install.engine}: "
+                "không khôi phục được sang cơ sở dữ liệu khác loại.",
+                f"The backup is of a {manifest.get('engine')} database and this install uses {install.engine}: "
+                "restoring across database engines is not supported.",
+            )
+        )
     staging_parent = install.upload_dir.parent
     staging_parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".sangtao-restore-", dir=staging_parent))
     try:
         await asyncio.to_thread(unpack_verified, source, manifest, staging)
-        filled = (await asyncio.to_thread(_sqlite_is_empty, install) if install.engine == "sqlite"
-                  else await _pg_filled(install))
+        filled = (
+            await asyncio.to_thread(_sqlite_is_empty, install)
+            if install.engine == "sqlite"
+            else await _pg_filled(install)
+        )
         present = len(_upload_files(install.upload_dir))
         if (filled or present) and not force:
             rows = sum(filled.values())
-            raise BackupError(_both(
-                f"Bản cài đặt đích không trống ({len(filled)} bảng có {rows} dòng dữ liệu, {present} tệp tải lên). "
-                "Khôi phục sẽ xoá toàn bộ dữ liệu này; nếu chắc chắn, chạy lại với --force.",
-                f"The target install is not empty ({len(filled)} tables hold {rows} rows, {present} uploaded files). "
-                "A restore replaces all of it; if you are sure, run it again with --force."))
+            raise BackupError(
+                _both(
+                    f"Bản cài đặt đích không trống ({len(filled)} bảng có {rows} dòng dữ liệu, {present} tệp tải lên). "
+                    "Khôi phục sẽ xoá toàn bộ dữ liệu này; nếu chắc chắn, chạy lại với --force.",
+                    f"The target install is not empty ({len(filled)} tables hold {rows} rows, {present} uploaded files). "
+                    "A restore replaces all of it; if you are sure, run it again with --force.",
+                )
+            )
         staged_db = staging / manifest["database"]
         if install.engine == "sqlite":
             counts = await asyncio.to_thread(_sqlite_restore, install, staged_db)
@@ -580,12 +667,16 @@ async def restore(install: Install, source: Path, *, force: bool = False) -> Out
     expected = manifest.get("tables", {})
     wrong = sorted(name for name, n in expected.items() if counts.get(name) != n)
     if wrong:
-        raise BackupError(_both(
-            f"Số dòng sau khi khôi phục khác với bản sao lưu ở các bảng: {', '.join(wrong)}.",
-            f"Row counts after the restore differ from the backup in: {', '.join(wrong)}."))
+        raise BackupError(
+            _both(
+                f"Số dòng sau khi khôi phục khác với bản sao lưu ở các bảng: {', '.join(wrong)}.",
+                f"Row counts after the restore differ from the backup in: {', '.join(wrong)}.",
+            )
+        )
     files = _upload_files(install.upload_dir)
-    outcome = Outcome(source, manifest, {n: counts[n] for n in expected}, len(files),
-                      sum(p.stat().st_size for _, p in files))
+    outcome = Outcome(
+        source, manifest, {n: counts[n] for n in expected}, len(files), sum(p.stat().st_size for _, p in files)
+    )
     outcome.notes = _migration_notes(manifest.get("migrations", {}))
     outcome.into = f"{install.database_label} + {install.upload_dir}"
     return outcome

@@ -105,8 +105,11 @@ class SafeRequest(Request):
         except UnicodeDecodeError:  # a multipart text field that is not UTF-8
             raise BadInput() from None
         for key, value in form.multi_items():
-            if has_nul(key) or (isinstance(value, str) and has_nul(value)) or (
-                    isinstance(value, UploadFile) and has_nul(value.filename or "")):
+            if (
+                has_nul(key)
+                or (isinstance(value, str) and has_nul(value))
+                or (isinstance(value, UploadFile) and has_nul(value.filename or ""))
+            ):
                 raise BadInput()
         return form
 

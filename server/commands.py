@@ -109,7 +109,8 @@ async def verify_audit() -> None:
 
 async def backup(path: str) -> None:
     """Write the database and the uploads into one backup file (.tar.gz) at PATH."""
-    from server.backup import BackupError, Install, backup as write_backup
+    from server.backup import BackupError, Install
+    from server.backup import backup as write_backup
     from server.settings import get_settings
 
     try:
@@ -121,7 +122,8 @@ async def backup(path: str) -> None:
 
 async def restore(path: str, force: bool = False) -> None:
     """Restore a backup file into this install (stop the app first); --force replaces existing data."""
-    from server.backup import BackupError, Install, restore as read_backup
+    from server.backup import BackupError, Install
+    from server.backup import restore as read_backup
     from server.settings import get_settings
 
     try:

@@ -19,8 +19,16 @@ except ImportError:  # brotli is a dependency; without it, gzip only
 
 MINIMUM_SIZE = 500
 COMPRESSIBLE = (
-    "text/html", "text/css", "text/javascript", "application/javascript", "application/json", "text/csv",
-    "image/svg+xml", "text/plain", "application/problem+json", "application/vnd.oai.openapi+json",
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "application/json",
+    "text/csv",
+    "image/svg+xml",
+    "text/plain",
+    "application/problem+json",
+    "application/vnd.oai.openapi+json",
 )
 BROTLI_QUALITY = 5  # responses made per request: fast; ready-made variants use the best quality
 GZIP_LEVEL = 6
@@ -108,8 +116,12 @@ class CompressionMiddleware:
             nonlocal start, stream, passthrough
             if message["type"] == "http.response.start":
                 headers = MutableScopeHeaders.from_message(message)
-                if (message["status"] < 200 or message["status"] in (204, 304) or "content-encoding" in headers
-                        or not compressible(headers.get("content-type", ""))):
+                if (
+                    message["status"] < 200
+                    or message["status"] in (204, 304)
+                    or "content-encoding" in headers
+                    or not compressible(headers.get("content-type", ""))
+                ):
                     passthrough = True
                     await send(message)
                     return

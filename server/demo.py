@@ -30,8 +30,14 @@ COMMUNE = {
         "và Công nghệ và các trường đại học của thành phố đồng hành, và đưa mọi thủ tục lên mạng."
     ),
 }
-HAMLETS = [("Thôn An Lạc", 820), ("Thôn Khánh Hội", 760), ("Thôn Đông Thượng", 640), ("Thôn Đoài Hạ", 590),
-           ("Thôn Bến Đò", 430), ("Thôn Tân Lập", 510)]
+HAMLETS = [
+    ("Thôn An Lạc", 820),
+    ("Thôn Khánh Hội", 760),
+    ("Thôn Đông Thượng", 640),
+    ("Thôn Đoài Hạ", 590),
+    ("Thôn Bến Đò", 430),
+    ("Thôn Tân Lập", 510),
+]
 PEOPLE = [
     # email, full name, birth year, hamlet index, roles
     ("admin@example.com", "Quản trị viên Hệ thống", 1985, 0, [Role.admin]),
@@ -76,15 +82,31 @@ async def ensure_commune(spec: dict | None = None, hamlets: list[tuple[str, int]
     return commune_id
 
 
-async def ensure_user(email: str, full_name: str, birth_year: int, hamlet_id: int | None, commune_id: int,
-                      password_hash: str, now: dt.datetime) -> int:
+async def ensure_user(
+    email: str,
+    full_name: str,
+    birth_year: int,
+    hamlet_id: int | None,
+    commune_id: int,
+    password_hash: str,
+    now: dt.datetime,
+) -> int:
     row = await User.select(User.id).where(User.email == email).first()
     if row:
         return row["id"]
     user = User(
-        username=email, email=email, password=password_hash, full_name=full_name, birth_year=birth_year,
-        commune=commune_id, hamlet=hamlet_id, active=True, terms_accepted_at=now, privacy_accepted_at=now,
-        pseudonym=services.new_pseudonym(), created_at=now,
+        username=email,
+        email=email,
+        password=password_hash,
+        full_name=full_name,
+        birth_year=birth_year,
+        commune=commune_id,
+        hamlet=hamlet_id,
+        active=True,
+        terms_accepted_at=now,
+        privacy_accepted_at=now,
+        pseudonym=services.new_pseudonym(),
+        created_at=now,
     )
     await user.save()
     return user.id
@@ -122,9 +144,12 @@ async def seed(now: dt.datetime | None = None) -> str:
     second += " " + await seed_city(password_hash=password_hash, now=now)
     # The demo people are fictional: the mail their demo activity queued is never sent.
     await OutboxMail.update({OutboxMail.status: "sent", OutboxMail.last_error: "demo data, not sent"}).where(
-        (OutboxMail.status == "queued") & OutboxMail.to_address.like("%@example.com"))
-    return (f"Demo communes «{COMMUNE['name']}» and «{SECOND_COMMUNE['name']}» ready ({created} new demo accounts). "
-            f"{contests} {mentoring} {second}")
+        (OutboxMail.status == "queued") & OutboxMail.to_address.like("%@example.com")
+    )
+    return (
+        f"Demo communes «{COMMUNE['name']}» and «{SECOND_COMMUNE['name']}» ready ({created} new demo accounts). "
+        f"{contests} {mentoring} {second}"
+    )
 
 
 async def ensure_admin(identifier: str, full_name: str, password: str) -> int:
@@ -138,8 +163,15 @@ async def ensure_admin(identifier: str, full_name: str, password: str) -> int:
     if row:
         user_id = row["id"]
     else:
-        user = User(username=email, email=email, password=await passwords.hash_async(password), full_name=full_name,
-                    active=True, pseudonym=services.new_pseudonym(), created_at=now)
+        user = User(
+            username=email,
+            email=email,
+            password=await passwords.hash_async(password),
+            full_name=full_name,
+            active=True,
+            pseudonym=services.new_pseudonym(),
+            created_at=now,
+        )
         await user.save()
         user_id = user.id
     await services.grant_role(user_id, Role.admin, actor=None, now=now)

@@ -46,17 +46,24 @@ DOWNLOAD_SUFFIXES = (".json", ".csv", ".py")
 
 def wants_json(request: Request) -> bool:
     accept = request.headers.get("accept", "")
-    return request.url.path.startswith(("/api/", "/healthz", "/schema")) or "text/html" not in accept and (
-        "application/json" in accept
-        or request.url.path.startswith("/contests/") and request.url.path.endswith(DOWNLOAD_SUFFIXES))
+    return (
+        request.url.path.startswith(("/api/", "/healthz", "/schema"))
+        or "text/html" not in accept
+        and (
+            "application/json" in accept
+            or request.url.path.startswith("/contests/")
+            and request.url.path.endswith(DOWNLOAD_SUFFIXES)
+        )
+    )
 
 
 def error_page(request: Request, status: int, detail: str | None = None) -> Response:
     title = t(request, TITLES.get(status, TITLES[400]))
     explanation = detail or t(request, EXPLANATIONS.get(status, EXPLANATIONS[400]))
     if wants_json(request):
-        return Response({"status": status, "title": title, "detail": explanation}, status_code=status,
-                        media_type=MediaType.JSON)
+        return Response(
+            {"status": status, "title": title, "detail": explanation}, status_code=status, media_type=MediaType.JSON
+        )
     return Template(
         template_name="errors/error.html",
         context={"status": status, "title": title, "explanation": explanation},
@@ -86,8 +93,13 @@ def handle_already_signed_in(request: Request, exc: AlreadySignedIn) -> Response
 
 
 def handle_domain(request: Request, exc: DomainError) -> Response:
-    status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, PermissionDenied) else (
-        429 if isinstance(exc, RateLimited) else 400)
+    status = (
+        404
+        if isinstance(exc, NotFound)
+        else 403
+        if isinstance(exc, PermissionDenied)
+        else (429 if isinstance(exc, RateLimited) else 400)
+    )
     return error_page(request, status, t(request, exc.message, **exc.params))
 
 

@@ -82,7 +82,7 @@ DATETIME_PATTERN = "dd/MM/yyyy HH:mm"
 
 def local(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(TIMEZONE)
 
 

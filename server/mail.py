@@ -19,8 +19,13 @@ log = logging.getLogger("sangtao.mail")
 def sender_for(settings: Settings) -> MailSender:
     mail = settings.mail
     if mail.backend == "smtp":
-        return SmtpSender(mail.smtp_host, mail.smtp_port, username=mail.smtp_user, password=mail.smtp_password,
-                          starttls=mail.smtp_starttls)
+        return SmtpSender(
+            mail.smtp_host,
+            mail.smtp_port,
+            username=mail.smtp_user,
+            password=mail.smtp_password,
+            starttls=mail.smtp_starttls,
+        )
     if mail.backend == "file":
         return FileSender(mail.file_dir)
     return ConsoleSender()
@@ -32,15 +37,24 @@ def messengers_for(settings: Settings, console: ConsoleSmsProvider | None = None
     m = settings.messaging
     providers: dict[str, messaging.Messenger] = {}
     if m.sms_provider == "brandname":
-        providers["sms"] = BrandnameSms(url=m.sms_api_url, api_key=m.sms_api_key, secret_key=m.sms_secret_key,
-                                        brandname=m.sms_brandname, unicode=m.sms_unicode)
+        providers["sms"] = BrandnameSms(
+            url=m.sms_api_url,
+            api_key=m.sms_api_key,
+            secret_key=m.sms_secret_key,
+            brandname=m.sms_brandname,
+            unicode=m.sms_unicode,
+        )
     else:
         providers["sms"] = console or ConsoleSmsProvider()
     if m.zalo_configured:
-        providers["zalo"] = ZaloZns(app_id=m.zalo_app_id, secret_key=m.zalo_secret_key,
-                                    templates=zalo_templates(m.zalo_templates),
-                                    tokens=TokenStore("zalo", m.zalo_access_token, m.zalo_refresh_token),
-                                    api_url=m.zalo_api_url, oauth_url=m.zalo_oauth_url)
+        providers["zalo"] = ZaloZns(
+            app_id=m.zalo_app_id,
+            secret_key=m.zalo_secret_key,
+            templates=zalo_templates(m.zalo_templates),
+            tokens=TokenStore("zalo", m.zalo_access_token, m.zalo_refresh_token),
+            api_url=m.zalo_api_url,
+            oauth_url=m.zalo_oauth_url,
+        )
     return providers
 
 
@@ -52,20 +66,28 @@ def configure_messaging(settings: Settings) -> None:
     """Tell the domain which channel codes and resets use and which channels this deployment has."""
     m = settings.messaging
     channels = {"sms", *(["zalo"] if m.zalo_configured else [])}
-    messaging.configure(messaging.Config(
-        code_channel=m.code_channel if m.code_channel in channels else "sms",
-        reset_channel=m.reset_channel if m.reset_channel in channels else "sms",
-        channels=frozenset(channels)))
+    messaging.configure(
+        messaging.Config(
+            code_channel=m.code_channel if m.code_channel in channels else "sms",
+            reset_channel=m.reset_channel if m.reset_channel in channels else "sms",
+            channels=frozenset(channels),
+        )
+    )
 
 
 async def deliver_once(settings: Settings | None = None) -> int:
     """Send the queued mail and text messages that are due; returns how many went out."""
     settings = settings or get_settings()
-    mails = await deliver_due(sender_for(settings), from_address=settings.mail.from_address,
-                              max_attempts=settings.mail.max_attempts)
+    mails = await deliver_due(
+        sender_for(settings), from_address=settings.mail.from_address, max_attempts=settings.mail.max_attempts
+    )
     configure_messaging(settings)
-    texts = await messaging.deliver_due(messengers_for(settings), caps=caps_for(settings),
-                                        max_attempts=settings.messaging.max_attempts, lang=settings.default_language)
+    texts = await messaging.deliver_due(
+        messengers_for(settings),
+        caps=caps_for(settings),
+        max_attempts=settings.messaging.max_attempts,
+        lang=settings.default_language,
+    )
     return mails + texts
 
 
@@ -74,9 +96,8 @@ async def worker(settings: Settings, clock=None, interval: float = 5.0) -> None:
     30-day check-ins and office-hours reminders, every few seconds until cancelled. Every step is
     safe to run in several workers."""
     from accounts.clock import system_clock
-    from mentoring.services import due_checkins, expire_requests, remind_sessions
-
     from contest.progress import housekeeping
+    from mentoring.services import due_checkins, expire_requests, remind_sessions
 
     clock = clock or system_clock
     sender = sender_for(settings)
@@ -91,8 +112,13 @@ async def worker(settings: Settings, clock=None, interval: float = 5.0) -> None:
             await due_checkins(now=clock(), lang=settings.default_language)
             await remind_sessions(now=clock(), lang=settings.default_language)
             await deliver_due(sender, from_address=settings.mail.from_address, max_attempts=settings.mail.max_attempts)
-            await messaging.deliver_due(messengers, caps=caps, now=clock(), max_attempts=settings.messaging.max_attempts,
-                                        lang=settings.default_language)
+            await messaging.deliver_due(
+                messengers,
+                caps=caps,
+                now=clock(),
+                max_attempts=settings.messaging.max_attempts,
+                lang=settings.default_language,
+            )
         except asyncio.CancelledError:
             raise
         except Exception:  # noqa: BLE001 — keep the worker alive; the failure is logged

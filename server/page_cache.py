@@ -49,8 +49,16 @@ NO_PUBLIC_EFFECT = re.compile(
     r"|contests/[^/]+/vote/|contests/[^/]+/recount|ideas/[^/]+/report)"
 )
 KEPT_TYPES = ("text/html", "application/json", "text/csv")
-DROPPED_HEADERS = {b"set-cookie", b"content-length", b"content-encoding", b"vary", b"etag", b"cache-control",
-                   b"date", b"server"}
+DROPPED_HEADERS = {
+    b"set-cookie",
+    b"content-length",
+    b"content-encoding",
+    b"vary",
+    b"etag",
+    b"cache-control",
+    b"date",
+    b"server",
+}
 log = logging.getLogger("sangtao")
 GENERATION_KEY = "sangtao:pages:generation"
 ENTRY_PREFIX = "sangtao:pages:entry:"
@@ -67,9 +75,13 @@ class Entry:
     bodies: dict[str | None, bytes]
 
     def dump(self) -> bytes:
-        head = {"g": self.generation, "c": self.created, "e": self.etag.decode(),
-                "h": [[k.decode("latin-1"), v.decode("latin-1")] for k, v in self.headers],
-                "b": [[name, len(body)] for name, body in self.bodies.items()]}
+        head = {
+            "g": self.generation,
+            "c": self.created,
+            "e": self.etag.decode(),
+            "h": [[k.decode("latin-1"), v.decode("latin-1")] for k, v in self.headers],
+            "b": [[name, len(body)] for name, body in self.bodies.items()],
+        }
         return json.dumps(head).encode() + b"\n" + b"".join(self.bodies.values())
 
     @classmethod
@@ -78,10 +90,15 @@ class Entry:
         head = json.loads(head_raw)
         bodies, at = {}, 0
         for name, length in head["b"]:
-            bodies[name] = rest[at:at + length]
+            bodies[name] = rest[at : at + length]
             at += length
-        return cls(generation=head["g"], created=head["c"], etag=head["e"].encode(), bodies=bodies,
-                   headers=[(k.encode("latin-1"), v.encode("latin-1")) for k, v in head["h"]])
+        return cls(
+            generation=head["g"],
+            created=head["c"],
+            etag=head["e"].encode(),
+            bodies=bodies,
+            headers=[(k.encode("latin-1"), v.encode("latin-1")) for k, v in head["h"]],
+        )
 
 
 class MemoryBackend:
@@ -133,8 +150,15 @@ class RedisBackend:
 
 
 class PageCache:
-    def __init__(self, redis_url: str = "", *, ttl: int = 30, session_cookie: str = "sangtao_session",
-                 csrf_cookie: str = "sangtao_csrf", now=time.time):
+    def __init__(
+        self,
+        redis_url: str = "",
+        *,
+        ttl: int = 30,
+        session_cookie: str = "sangtao_session",
+        csrf_cookie: str = "sangtao_csrf",
+        now=time.time,
+    ):
         self.now = now  # seconds (the app's clock, so that a page made before a round opened is not kept)
         self.backend = RedisBackend(redis_url) if redis_url else MemoryBackend()
         self.ttl = ttl
@@ -196,8 +220,9 @@ class PageCacheMiddleware:
             await self.app(scope, receive, send)
             return
         lang_cookie = cookies.get(LANG_COOKIE.encode())
-        lang = negotiate(None, lang_cookie.decode("latin-1") if lang_cookie else None,
-                         accept_language.decode("latin-1"))
+        lang = negotiate(
+            None, lang_cookie.decode("latin-1") if lang_cookie else None, accept_language.decode("latin-1")
+        )
         key = _key(lang, scope)
         try:
             generation, entry = await self.cache.backend.lookup(key)
@@ -205,7 +230,11 @@ class PageCacheMiddleware:
             log.warning("page cache unreachable", exc_info=True)
             await self.app(scope, receive, send)
             return
-        if entry is not None and entry.generation == generation and 0 <= self.cache.now() - entry.created < self.cache.ttl:
+        if (
+            entry is not None
+            and entry.generation == generation
+            and 0 <= self.cache.now() - entry.created < self.cache.ttl
+        ):
             await self._serve(entry, send, accept.decode("latin-1"), if_none_match, "hit")
             return
         # One rendering per page at a time in this process: visitors who ask while it is being made
@@ -214,7 +243,7 @@ class PageCacheMiddleware:
         if waiting is not None:
             try:
                 entry = await asyncio.wait_for(asyncio.shield(waiting), timeout=RENDER_WAIT)
-            except (asyncio.TimeoutError, asyncio.CancelledError):
+            except (TimeoutError, asyncio.CancelledError):
                 entry = None
             if entry is not None:
                 await self._serve(entry, send, accept.decode("latin-1"), if_none_match, "hit")
@@ -293,8 +322,13 @@ class PageCacheMiddleware:
         return content_type.decode("latin-1").startswith(KEPT_TYPES)
 
     async def _serve(self, entry: Entry, send: Send, accept: str, if_none_match: bytes | None, how: str) -> None:
-        headers = [*entry.headers, (b"etag", entry.etag), (b"cache-control", b"no-cache"),
-                   (b"vary", b"Accept-Encoding, Accept-Language, Cookie"), (b"x-page-cache", how.encode())]
+        headers = [
+            *entry.headers,
+            (b"etag", entry.etag),
+            (b"cache-control", b"no-cache"),
+            (b"vary", b"Accept-Encoding, Accept-Language, Cookie"),
+            (b"x-page-cache", how.encode()),
+        ]
         if if_none_match is not None and etag_matches(if_none_match, entry.etag):
             await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})

@@ -5,8 +5,16 @@ import os
 from piccolo.conf.apps import AppConfig
 
 from server.commands import (
-    backup, create_admin, create_commune, deliver_mail, grant_city_organizer, grant_organizer, reset_mfa, restore,
-    seed_demo, verify_audit,
+    backup,
+    create_admin,
+    create_commune,
+    deliver_mail,
+    grant_city_organizer,
+    grant_organizer,
+    reset_mfa,
+    restore,
+    seed_demo,
+    verify_audit,
 )
 
 APP_CONFIG = AppConfig(
@@ -14,6 +22,16 @@ APP_CONFIG = AppConfig(
     migrations_folder_path=os.path.join(os.path.dirname(os.path.abspath(__file__)), "piccolo_migrations"),
     table_classes=[],
     migration_dependencies=["accounts.piccolo_app"],
-    commands=[seed_demo, create_admin, create_commune, grant_organizer, grant_city_organizer, reset_mfa, deliver_mail,
-              verify_audit, backup, restore],
+    commands=[
+        seed_demo,
+        create_admin,
+        create_commune,
+        grant_organizer,
+        grant_city_organizer,
+        reset_mfa,
+        deliver_mail,
+        verify_audit,
+        backup,
+        restore,
+    ],
 )

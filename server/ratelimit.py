@@ -85,8 +85,9 @@ class RedisRateLimiter:
                 pipe.expire(name, window, nx=True)
                 pipe.ttl(name)
             replies = await pipe.execute()
-        waits = [max(1, int(replies[3 * n + 2])) if replies[3 * n] > limit else 0
-                 for n, (_, limit, _) in enumerate(checks)]
+        waits = [
+            max(1, int(replies[3 * n + 2])) if replies[3 * n] > limit else 0 for n, (_, limit, _) in enumerate(checks)
+        ]
         return max(waits, default=0)
 
     async def reset(self, key: str) -> None:
@@ -100,8 +101,10 @@ class RedisRateLimiter:
                 pipe.get(self.prefix + key)
                 pipe.ttl(self.prefix + key)
             replies = await pipe.execute()
-        waits = [max(1, int(replies[2 * n + 1])) if int(replies[2 * n] or 0) >= limit else 0
-                 for n, (_, limit, _) in enumerate(checks)]
+        waits = [
+            max(1, int(replies[2 * n + 1])) if int(replies[2 * n] or 0) >= limit else 0
+            for n, (_, limit, _) in enumerate(checks)
+        ]
         return max(waits, default=0)
 
     async def add(self, checks: list[tuple[str, int, int]]) -> None:
@@ -152,8 +155,10 @@ class LoginLimits:
     window: int
 
     def _checks(self, identifier: str, ip: str) -> list[tuple[str, int, int]]:
-        return [(f"login:fail:pair:{identifier_key(identifier)}:{ip}", self.per_account, self.window),
-                (f"login:fail:ip:{ip}", self.per_address, self.window)]
+        return [
+            (f"login:fail:pair:{identifier_key(identifier)}:{ip}", self.per_account, self.window),
+            (f"login:fail:ip:{ip}", self.per_address, self.window),
+        ]
 
     async def wait(self, limiter: RateLimiter, identifier: str, ip: str) -> int:
         """Seconds this address must wait before trying this account again (0: it may try now)."""
@@ -168,5 +173,8 @@ class LoginLimits:
 
 
 def login_limits(settings) -> LoginLimits:
-    return LoginLimits(per_account=settings.login_rate_limit, per_address=settings.login_ip_failure_limit,
-                       window=settings.rate_limit_window)
+    return LoginLimits(
+        per_account=settings.login_rate_limit,
+        per_address=settings.login_ip_failure_limit,
+        window=settings.rate_limit_window,
+    )

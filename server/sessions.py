@@ -42,8 +42,11 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         if scope_session is not Empty and scope_session is not None:
             if not set(scope_session) - {DAY_KEY} and not connection.cookies.get(self.config.key):
                 return  # a visitor without a session who left nothing in it: no cookie, nothing stored
-            if not scope_session.get(ROTATE_KEY) and scope_session.get(DAY_KEY) == today() \
-                    and scope_session == connection.scope.get(LOADED):
+            if (
+                not scope_session.get(ROTATE_KEY)
+                and scope_session.get(DAY_KEY) == today()
+                and scope_session == connection.scope.get(LOADED)
+            ):
                 return  # unchanged, and written today already
             scope_session[DAY_KEY] = today()
         if scope_session is Empty or not scope_session or not scope_session.pop(ROTATE_KEY, False):

@@ -122,9 +122,7 @@ class Settings:
     def check(self) -> None:
         if self.production:
             if self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32:
-                raise SettingsError(
-                    "SECRET_KEY must be set to a random value of at least 32 characters in production."
-                )
+                raise SettingsError("SECRET_KEY must be set to a random value of at least 32 characters in production.")
             if self.seed_demo:
                 raise SettingsError("SEED_DEMO must be off in production: demo accounts are public.")
             if self.clock_offset:

@@ -22,9 +22,18 @@ from server.settings import BASE_DIR
 
 IMMUTABLE = b"public, max-age=31536000, immutable"
 SHORT = b"public, max-age=300"
-TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml",
-         ".json": "application/json", ".txt": "text/plain; charset=utf-8", ".png": "image/png",
-         ".jpg": "image/jpeg", ".webp": "image/webp", ".ico": "image/x-icon", ".woff2": "font/woff2"}
+TYPES = {
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".json": "application/json",
+    ".txt": "text/plain; charset=utf-8",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".webp": "image/webp",
+    ".ico": "image/x-icon",
+    ".woff2": "font/woff2",
+}
 
 
 @dataclass
@@ -49,8 +58,9 @@ class StaticAssets:
             relative = path.relative_to(directory).as_posix()
             data = path.read_bytes()
             digest = hashlib.sha256(data).hexdigest()[:12]
-            content_type = TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] \
-                or "application/octet-stream"
+            content_type = (
+                TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            )
             asset = Asset(content_type=content_type, etag=f'"{digest}"'.encode(), bodies={None: data})
             if compression.compressible(content_type) and len(data) >= compression.MINIMUM_SIZE:
                 asset.bodies["gzip"] = compression.compress(data, "gzip", best=True)
@@ -65,7 +75,7 @@ class StaticAssets:
         """The address of a static file with its content hash (the plain one for an unknown file)."""
         relative = relative.lstrip("/")
         if relative.startswith("static/"):
-            relative = relative[len("static/"):]
+            relative = relative[len("static/") :]
         return self.urls.get(relative, self.prefix + relative)
 
 
@@ -77,8 +87,11 @@ class StaticAssetsMiddleware:
         self.assets = assets
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.assets.prefix) \
-                or scope["method"] not in ("GET", "HEAD"):
+        if (
+            scope["type"] != "http"
+            or not scope["path"].startswith(self.assets.prefix)
+            or scope["method"] not in ("GET", "HEAD")
+        ):
             await self.app(scope, receive, send)
             return
         path = scope["path"]

@@ -35,8 +35,11 @@ async def store_form_files(form: FormMultiDict, root: Path) -> tuple[list[Stored
     else:
         for upload in attachments:
             try:
-                stored.append(await uploads.store(await upload.read(), upload.filename, root=root,
-                                                  allowed=uploads.ATTACHMENT_TYPES))
+                stored.append(
+                    await uploads.store(
+                        await upload.read(), upload.filename, root=root, allowed=uploads.ATTACHMENT_TYPES
+                    )
+                )
             except UploadError as exc:
                 errors.setdefault("attachments", exc.message)
                 params.setdefault("attachments", exc.params)

@@ -84,7 +84,5 @@ def home_commune(scope: Scope) -> int:
 def field_errors(request: Request, error: DomainError) -> dict[str, str]:
     """Translate a domain error into {field: message in the reader's language}."""
     if isinstance(error, ValidationFailed):
-        return {
-            name: t(request, message, **error.field_params.get(name, {})) for name, message in error.errors.items()
-        }
+        return {name: t(request, message, **error.field_params.get(name, {})) for name, message in error.errors.items()}
     return {error.field or "__all__": t(request, error.message, **error.params)}

@@ -27,16 +27,14 @@ os.environ.update(
         "MAIL_FILE_DIR": f"{_TMP}/mail",
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         "REDIS_URL": "",
-        "DATABASE_URL": (
-            PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_TEST_DB}" if ENGINE == "postgres" else ""
-        ),
+        "DATABASE_URL": (PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_TEST_DB}" if ENGINE == "postgres" else ""),
         "SQLITE_PATH": f"{_TMP}/test.sqlite3",
         "UPLOAD_DIR": f"{_TMP}/uploads",
     }
 )
 
-import re  # noqa: E402
 import datetime as dt  # noqa: E402
+import re  # noqa: E402
 
 import httpx  # noqa: E402
 import pytest  # noqa: E402
@@ -84,7 +82,7 @@ async def db(database):
     await truncate_all()
 
 
-TEST_NOW = dt.datetime(2026, 11, 27, 3, 0, tzinfo=dt.timezone.utc)
+TEST_NOW = dt.datetime(2026, 11, 27, 3, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="session")

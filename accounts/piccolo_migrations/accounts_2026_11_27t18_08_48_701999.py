@@ -1,17 +1,19 @@
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from enum import Enum
-from piccolo.columns.base import OnDelete
-from piccolo.columns.base import OnUpdate
-from piccolo.columns.column_types import Boolean
-from piccolo.columns.column_types import ForeignKey
-from piccolo.columns.column_types import Integer
-from piccolo.columns.column_types import JSON
-from piccolo.columns.column_types import Secret
-from piccolo.columns.column_types import Serial
-from piccolo.columns.column_types import Text
-from piccolo.columns.column_types import Timestamp
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.columns.base import OnDelete, OnUpdate
+from piccolo.columns.column_types import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Integer,
+    Secret,
+    Serial,
+    Text,
+    Timestamp,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
@@ -62,13 +64,9 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="accounts", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="accounts", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="RoleGrant", tablename="role_grant", schema=None, columns=None
-    )
+    manager.add_table(class_name="RoleGrant", tablename="role_grant", schema=None, columns=None)
 
     manager.add_table(
         class_name="OutboxMail",
@@ -77,9 +75,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="User", tablename="users", schema=None, columns=None
-    )
+    manager.add_table(class_name="User", tablename="users", schema=None, columns=None)
 
     manager.add_table(
         class_name="Notification",
@@ -88,9 +84,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Commune", tablename="commune", schema=None, columns=None
-    )
+    manager.add_table(class_name="Commune", tablename="commune", schema=None, columns=None)
 
     manager.add_table(
         class_name="PasswordResetToken",
@@ -99,9 +93,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Hamlet", tablename="hamlet", schema=None, columns=None
-    )
+    manager.add_table(class_name="Hamlet", tablename="hamlet", schema=None, columns=None)
 
     manager.add_table(
         class_name="AuditEvent",

@@ -16,9 +16,7 @@ async def forwards():
     async def run():
         # A role is held once per (user, commune); platform-wide grants (NULL commune) fold
         # to 0 so they are unique too. Expression indexes work on SQLite and PostgreSQL.
-        await RoleGrant.raw(
-            'CREATE UNIQUE INDEX role_grant_unique ON role_grant ("user", role, COALESCE(commune, 0))'
-        )
+        await RoleGrant.raw('CREATE UNIQUE INDEX role_grant_unique ON role_grant ("user", role, COALESCE(commune, 0))')
 
     async def run_backwards():
         await RoleGrant.raw("DROP INDEX IF EXISTS role_grant_unique")

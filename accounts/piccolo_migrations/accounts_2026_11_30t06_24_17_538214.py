@@ -28,24 +28,42 @@ async def link_verified_accounts() -> None:
     people = await Users.raw(
         "SELECT id, commune, phone, full_name, birth_year, hamlet, verified_method FROM users "
         "WHERE verified_resident = {} AND resident IS NULL AND deleted_at IS NULL AND commune IS NOT NULL "
-        "ORDER BY id", True)
+        "ORDER BY id",
+        True,
+    )
     for person in people:
         records = await Users.raw(
             "SELECT r.id, r.phone, r.name_key, r.birth_year, r.hamlet FROM resident_record r WHERE r.commune = {} "
-            "AND NOT EXISTS (SELECT 1 FROM users u WHERE u.resident = r.id) ORDER BY r.id", person["commune"])
+            "AND NOT EXISTS (SELECT 1 FROM users u WHERE u.resident = r.id) ORDER BY r.id",
+            person["commune"],
+        )
         match = next((r for r in records if person["phone"] and r["phone"] == person["phone"]), None) or next(
-            (r for r in records if r["name_key"] == fold(person["full_name"])
-             and r["birth_year"] == person["birth_year"] and r["hamlet"] in (person["hamlet"], None)), None)
+            (
+                r
+                for r in records
+                if r["name_key"] == fold(person["full_name"])
+                and r["birth_year"] == person["birth_year"]
+                and r["hamlet"] in (person["hamlet"], None)
+            ),
+            None,
+        )
         record_id = match["id"] if match else None
         if record_id is None and person["verified_method"] == "office":  # the organizer vouched for them
             await Users.raw(
                 "INSERT INTO resident_record (commune, name_key, birth_year, hamlet, phone, imported_at) "
-                "VALUES ({}, {}, {}, {}, {}, {})", person["commune"], fold(person["full_name"]),
-                person["birth_year"], person["hamlet"], person["phone"], dt.datetime.now(dt.timezone.utc))
+                "VALUES ({}, {}, {}, {}, {}, {})",
+                person["commune"],
+                fold(person["full_name"]),
+                person["birth_year"],
+                person["hamlet"],
+                person["phone"],
+                dt.datetime.now(dt.UTC),
+            )
             record_id = (await Users.raw("SELECT MAX(id) AS id FROM resident_record"))[0]["id"]
         if record_id is None:
-            await Users.raw("UPDATE users SET verified_resident = {}, verified_method = '' WHERE id = {}",
-                            False, person["id"])
+            await Users.raw(
+                "UPDATE users SET verified_resident = {}, verified_method = '' WHERE id = {}", False, person["id"]
+            )
         else:
             await Users.raw("UPDATE users SET resident = {} WHERE id = {}", record_id, person["id"])
 
@@ -54,8 +72,9 @@ async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="accounts", description=DESCRIPTION)
 
     async def run():
-        await Users.raw("ALTER TABLE users ADD COLUMN resident INTEGER NULL "
-                        "REFERENCES resident_record (id) ON DELETE SET NULL")
+        await Users.raw(
+            "ALTER TABLE users ADD COLUMN resident INTEGER NULL REFERENCES resident_record (id) ON DELETE SET NULL"
+        )
         await Users.raw("CREATE UNIQUE INDEX users_one_account_per_resident ON users (resident)")
         await link_verified_accounts()
 

@@ -61,8 +61,9 @@ async def forwards():
     async def run():
         for table in TABLES:
             await table.create_table(if_not_exists=True)
-        await OutboxMessage.raw("CREATE INDEX IF NOT EXISTS outbox_message_phone_sent ON outbox_message "
-                                "(phone, sent_at)")
+        await OutboxMessage.raw(
+            "CREATE INDEX IF NOT EXISTS outbox_message_phone_sent ON outbox_message (phone, sent_at)"
+        )
 
     async def run_backwards():
         for table in reversed(TABLES):

@@ -1,15 +1,8 @@
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from enum import Enum
-from piccolo.columns.base import OnDelete
-from piccolo.columns.base import OnUpdate
-from piccolo.columns.column_types import BigInt
-from piccolo.columns.column_types import Boolean
-from piccolo.columns.column_types import ForeignKey
-from piccolo.columns.column_types import Integer
-from piccolo.columns.column_types import Serial
-from piccolo.columns.column_types import Text
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.columns.base import OnDelete, OnUpdate
+from piccolo.columns.column_types import BigInt, Boolean, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
@@ -86,17 +79,11 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="city", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="city", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="Pledge", tablename="sponsor_pledge", schema=None, columns=None
-    )
+    manager.add_table(class_name="Pledge", tablename="sponsor_pledge", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Sponsor", tablename="sponsor", schema=None, columns=None
-    )
+    manager.add_table(class_name="Sponsor", tablename="sponsor", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="Pledge",

@@ -1,16 +1,8 @@
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from enum import Enum
-from piccolo.columns.base import OnDelete
-from piccolo.columns.base import OnUpdate
-from piccolo.columns.column_types import BigInt
-from piccolo.columns.column_types import Boolean
-from piccolo.columns.column_types import ForeignKey
-from piccolo.columns.column_types import Integer
-from piccolo.columns.column_types import JSON
-from piccolo.columns.column_types import Serial
-from piccolo.columns.column_types import Text
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.columns.base import OnDelete, OnUpdate
+from piccolo.columns.column_types import JSON, BigInt, Boolean, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
@@ -113,13 +105,9 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="contest", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="contest", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="Contest", tablename="contest", schema=None, columns=None
-    )
+    manager.add_table(class_name="Contest", tablename="contest", schema=None, columns=None)
 
     manager.add_table(
         class_name="IdeaReport",
@@ -128,9 +116,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Round", tablename="contest_round", schema=None, columns=None
-    )
+    manager.add_table(class_name="Round", tablename="contest_round", schema=None, columns=None)
 
     manager.add_table(
         class_name="IdeaRevision",
@@ -139,9 +125,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Idea", tablename="idea", schema=None, columns=None
-    )
+    manager.add_table(class_name="Idea", tablename="idea", schema=None, columns=None)
 
     manager.add_table(
         class_name="Category",

@@ -1,16 +1,18 @@
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from enum import Enum
-from piccolo.columns.base import OnDelete
-from piccolo.columns.base import OnUpdate
-from piccolo.columns.column_types import Boolean
-from piccolo.columns.column_types import DoublePrecision
-from piccolo.columns.column_types import ForeignKey
-from piccolo.columns.column_types import Integer
-from piccolo.columns.column_types import JSON
-from piccolo.columns.column_types import Serial
-from piccolo.columns.column_types import Text
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.columns.base import OnDelete, OnUpdate
+from piccolo.columns.column_types import (
+    JSON,
+    Boolean,
+    DoublePrecision,
+    ForeignKey,
+    Integer,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
@@ -87,9 +89,7 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="contest", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="contest", description=DESCRIPTION)
 
     manager.add_table(
         class_name="Conflict",
@@ -140,9 +140,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Score", tablename="score_item", schema=None, columns=None
-    )
+    manager.add_table(class_name="Score", tablename="score_item", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="Conflict",

@@ -1,14 +1,15 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.base import OnDelete
-from piccolo.columns.base import OnUpdate
-from piccolo.columns.column_types import Boolean
-from piccolo.columns.column_types import DoublePrecision
-from piccolo.columns.column_types import ForeignKey
-from piccolo.columns.column_types import Integer
-from piccolo.columns.column_types import Serial
-from piccolo.columns.column_types import Text
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+from piccolo.columns.base import OnDelete, OnUpdate
+from piccolo.columns.column_types import (
+    Boolean,
+    DoublePrecision,
+    ForeignKey,
+    Integer,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
@@ -72,29 +73,17 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="contest", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="contest", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="VoteRules", tablename="vote_rules", schema=None, columns=None
-    )
+    manager.add_table(class_name="VoteRules", tablename="vote_rules", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Ballot", tablename="vote_ballot", schema=None, columns=None
-    )
+    manager.add_table(class_name="Ballot", tablename="vote_ballot", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Vote", tablename="vote", schema=None, columns=None
-    )
+    manager.add_table(class_name="Vote", tablename="vote", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Award", tablename="award", schema=None, columns=None
-    )
+    manager.add_table(class_name="Award", tablename="award", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="VoteLogEntry", tablename="vote_log", schema=None, columns=None
-    )
+    manager.add_table(class_name="VoteLogEntry", tablename="vote_log", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="VoteRules",

@@ -1,10 +1,6 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.base import OnDelete
-from piccolo.columns.base import OnUpdate
-from piccolo.columns.column_types import ForeignKey
-from piccolo.columns.column_types import Integer
-from piccolo.columns.column_types import Serial
-from piccolo.columns.column_types import Varchar
+from piccolo.columns.base import OnDelete, OnUpdate
+from piccolo.columns.column_types import ForeignKey, Integer, Serial, Varchar
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
 
@@ -28,13 +24,9 @@ DESCRIPTION = "vote chain head"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="contest", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="contest", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="VoteChain", tablename="vote_chain", schema=None, columns=None
-    )
+    manager.add_table(class_name="VoteChain", tablename="vote_chain", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="VoteChain",

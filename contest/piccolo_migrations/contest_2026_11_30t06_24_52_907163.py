@@ -22,7 +22,9 @@ async def forwards():
 
     async def run():
         await Ballot.raw("ALTER TABLE vote_ballot ADD COLUMN resident INTEGER NULL")
-        await Ballot.raw("UPDATE vote_ballot SET resident = (SELECT u.resident FROM users u WHERE u.id = vote_ballot.voter)")
+        await Ballot.raw(
+            "UPDATE vote_ballot SET resident = (SELECT u.resident FROM users u WHERE u.id = vote_ballot.voter)"
+        )
         await Ballot.raw("CREATE UNIQUE INDEX vote_ballot_one_per_resident ON vote_ballot (round, resident)")
 
     async def run_backwards():

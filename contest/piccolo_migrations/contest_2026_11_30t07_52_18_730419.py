@@ -26,7 +26,8 @@ async def forwards():
         await Vote.raw("UPDATE vote SET resident = (SELECT u.resident FROM users u WHERE u.id = vote.voter)")
         await Vote.raw(
             "UPDATE vote SET resident = NULL WHERE resident IS NOT NULL AND id NOT IN "
-            "(SELECT MIN(v.id) FROM vote v WHERE v.resident IS NOT NULL GROUP BY v.round, v.resident, v.idea)")
+            "(SELECT MIN(v.id) FROM vote v WHERE v.resident IS NOT NULL GROUP BY v.round, v.resident, v.idea)"
+        )
         await Vote.raw("CREATE UNIQUE INDEX vote_one_per_resident_idea ON vote (round, resident, idea)")
 
     async def run_backwards():

@@ -26,13 +26,15 @@ async def forwards():
             "idea INTEGER NOT NULL REFERENCES idea (id) ON DELETE CASCADE, "
             "from_round INTEGER NOT NULL REFERENCES contest_round (id) ON DELETE CASCADE, "
             "entered_status VARCHAR(20) NOT NULL DEFAULT 'shortlisted', "
-            f"created_at {stamp} NOT NULL DEFAULT CURRENT_TIMESTAMP)")
+            f"created_at {stamp} NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+        )
         await RoundEntry.raw("CREATE UNIQUE INDEX round_entry_round_idea ON round_entry (round, idea)")
         await RoundEntry.raw("CREATE INDEX round_entry_idea ON round_entry (idea)")
         await RoundEntry.raw("CREATE INDEX round_entry_from_round ON round_entry (from_round)")
         await RoundEntry.raw(
             f"CREATE TABLE notice_sent (id {serial}, key VARCHAR(120) NOT NULL UNIQUE, "
-            f"sent_at {stamp} NOT NULL DEFAULT CURRENT_TIMESTAMP)")
+            f"sent_at {stamp} NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+        )
 
     async def run_backwards():
         await RoundEntry.raw("DROP TABLE notice_sent")

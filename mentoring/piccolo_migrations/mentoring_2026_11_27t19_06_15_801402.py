@@ -1,17 +1,19 @@
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from enum import Enum
-from piccolo.columns.base import OnDelete
-from piccolo.columns.base import OnUpdate
-from piccolo.columns.column_types import Boolean
-from piccolo.columns.column_types import Date
-from piccolo.columns.column_types import DoublePrecision
-from piccolo.columns.column_types import ForeignKey
-from piccolo.columns.column_types import Integer
-from piccolo.columns.column_types import JSON
-from piccolo.columns.column_types import Serial
-from piccolo.columns.column_types import Text
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.columns.base import OnDelete, OnUpdate
+from piccolo.columns.column_types import (
+    JSON,
+    Boolean,
+    Date,
+    DoublePrecision,
+    ForeignKey,
+    Integer,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
@@ -153,9 +155,7 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="mentoring", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="mentoring", description=DESCRIPTION)
 
     manager.add_table(
         class_name="SessionNote",
@@ -171,9 +171,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="MatchRun", tablename="match_run", schema=None, columns=None
-    )
+    manager.add_table(class_name="MatchRun", tablename="match_run", schema=None, columns=None)
 
     manager.add_table(
         class_name="IncubationRecord",
@@ -189,17 +187,11 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="TeamNeed", tablename="team_need", schema=None, columns=None
-    )
+    manager.add_table(class_name="TeamNeed", tablename="team_need", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Mentorship", tablename="mentorship", schema=None, columns=None
-    )
+    manager.add_table(class_name="Mentorship", tablename="mentorship", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Workshop", tablename="workshop", schema=None, columns=None
-    )
+    manager.add_table(class_name="Workshop", tablename="workshop", schema=None, columns=None)
 
     manager.add_table(
         class_name="MentoringFeedback",

@@ -7,7 +7,7 @@ DESCRIPTION = "mentoring unique rules"
 
 INDEXES = {
     "mentorship_unique_pair": "mentorship (idea, mentor)",
-    "workshop_registration_unique": "workshop_registration (workshop, \"user\")",
+    "workshop_registration_unique": 'workshop_registration (workshop, "user")',
 }
 
 

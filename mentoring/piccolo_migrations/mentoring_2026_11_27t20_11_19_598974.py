@@ -1,6 +1,5 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+from piccolo.columns.column_types import Timestamptz, Varchar
 from piccolo.columns.indexes import IndexMethod
 
 ID = "2026-11-27T20:11:19:598974"
@@ -9,9 +8,7 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="mentoring", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="mentoring", description=DESCRIPTION)
 
     manager.add_column(
         table_class_name="MentorProfile",

@@ -8,8 +8,18 @@ COLUMNS: dict[str, dict[str, int]] = {
     "commune": {"description": 50000},
     "users": {"full_name": 200, "guardian_name": 200},
     "contest": {"title": 200, "tagline": 300, "description": 50000, "rules": 50000, "prizes": 50000},
-    "idea": {"title": 200, "summary": 600, "problem": 10000, "solution": 10000, "beneficiaries": 10000,
-             "resources": 10000, "body": 50000, "video_url": 300, "withdrawn_reason": 2000, "hidden_reason": 2000},
+    "idea": {
+        "title": 200,
+        "summary": 600,
+        "problem": 10000,
+        "solution": 10000,
+        "beneficiaries": 10000,
+        "resources": 10000,
+        "body": 50000,
+        "video_url": 300,
+        "withdrawn_reason": 2000,
+        "hidden_reason": 2000,
+    },
     "idea_report": {"reason": 2000},
     "rubric_criterion": {"name": 150, "description": 5000},
     "round_judging": {"reopen_reason": 2000},
@@ -62,8 +72,11 @@ def _statements(postgres: bool) -> list[str]:
 
 def _backwards(postgres: bool) -> list[str]:
     if postgres:
-        return [f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{table}_{column}_too_long"'
-                for table, columns in COLUMNS.items() for column in columns]
+        return [
+            f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{table}_{column}_too_long"'
+            for table, columns in COLUMNS.items()
+            for column in columns
+        ]
     return [f'DROP TRIGGER IF EXISTS "{table}_too_long_{event}"' for table in COLUMNS for event in ("insert", "update")]
 
 

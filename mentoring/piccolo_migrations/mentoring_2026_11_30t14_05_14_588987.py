@@ -49,10 +49,14 @@ def _statements(postgres: bool) -> list[str]:
 
 def _backwards(postgres: bool) -> list[str]:
     if postgres:
-        return [f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{table}_{column}_too_long"'
-                for table, columns in COLUMNS.items() for column in columns]
-    return [f'DROP TRIGGER IF EXISTS "{table}_too_long_more_{event}"' for table in COLUMNS
-            for event in ("insert", "update")]
+        return [
+            f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{table}_{column}_too_long"'
+            for table, columns in COLUMNS.items()
+            for column in columns
+        ]
+    return [
+        f'DROP TRIGGER IF EXISTS "{table}_too_long_more_{event}"' for table in COLUMNS for event in ("insert", "update")
+    ]
 
 
 async def forwards():

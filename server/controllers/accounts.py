@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import asdict
 
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from accounts import messaging, notifications, services
@@ -14,13 +15,10 @@ from accounts.i18n import N_
 from accounts.rules import Access, is_organizer
 from accounts.tables import User
 from server.auth import client_ip, current_user, sign_in, sign_out
-from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
-
 from server.context import AppContext
-from server.ratelimit import login_limits
 from server.guards import access
 from server.i18n import lang_of, t
+from server.ratelimit import login_limits
 from server.web import field_errors, flash, form_data, redirect, render, safe_next
 
 LOGIN_FAILED = N_("The phone number/email or the password is not correct.")
@@ -30,8 +28,7 @@ RESET_SENT = N_(
     "Check your email and your inbox on this site."
 )
 RESET_SENT_PHONE = N_(
-    "If an account with this phone number exists, we have sent a link to choose a new password to it by text "
-    "message."
+    "If an account with this phone number exists, we have sent a link to choose a new password to it by text message."
 )
 
 
@@ -69,14 +66,21 @@ CHANNEL_NAMES = {"email": N_("Email"), "sms": N_("SMS"), "zalo": N_("Zalo")}
 async def _notices_page(request: Request, ctx: AppContext) -> Template:
     """Which notices reach the person by which channel (the channels this deployment has)."""
     me = current_user(request)
-    user = await User.select(User.phone, User.email, User.birth_year, User.guardian_phone).where(
-        User.id == me.id).first()
+    user = (
+        await User.select(User.phone, User.email, User.birth_year, User.guardian_phone).where(User.id == me.id).first()
+    )
     prefs = await messaging.preferences(me.id)
     available = ["email", *[c for c in messaging.CHANNELS if c in messaging.config().channels]]
-    return render("accounts/notices.html", chosen=prefs["channels"], stopped=prefs["stopped"],
-                  groups=[(g, t(request, label)) for g, (label, _) in messaging.NOTICE_GROUPS.items()],
-                  channels=[(c, t(request, CHANNEL_NAMES[c])) for c in available], phone=user["phone"],
-                  minor=messaging.is_minor(user["birth_year"], ctx.now()), guardian_phone=user["guardian_phone"])
+    return render(
+        "accounts/notices.html",
+        chosen=prefs["channels"],
+        stopped=prefs["stopped"],
+        groups=[(g, t(request, label)) for g, (label, _) in messaging.NOTICE_GROUPS.items()],
+        channels=[(c, t(request, CHANNEL_NAMES[c])) for c in available],
+        phone=user["phone"],
+        minor=messaging.is_minor(user["birth_year"], ctx.now()),
+        guardian_phone=user["guardian_phone"],
+    )
 
 
 class AuthController(Controller):
@@ -107,51 +111,75 @@ class AuthController(Controller):
         limits = login_limits(ctx.settings)
         wait = await limits.wait(ctx.limiter, identifier, ip)
         if wait:
-            return render("accounts/login.html", status=429, values=values, next=next_url,
-                          errors={"__all__": t(request, TOO_MANY, minutes=max(1, (wait + 59) // 60))})
+            return render(
+                "accounts/login.html",
+                status=429,
+                values=values,
+                next=next_url,
+                errors={"__all__": t(request, TOO_MANY, minutes=max(1, (wait + 59) // 60))},
+            )
         user = await services.authenticate(identifier, password, ip=ip, now=ctx.now())
         if user is None:
             await limits.failed(ctx.limiter, identifier, ip)
-            return render("accounts/login.html", status=400, values=values,
-                          errors={"__all__": t(request, LOGIN_FAILED)}, next=next_url)
+            return render(
+                "accounts/login.html",
+                status=400,
+                values=values,
+                errors={"__all__": t(request, LOGIN_FAILED)},
+                next=next_url,
+            )
         await limits.succeeded(ctx.limiter, identifier, ip)
         sign_in(request, user.id, user.session_version, lang_of(request))
         flash(request, N_("Welcome back, %(name)s!"), name=user.full_name)
         return redirect(next_url)
 
     @get("/register", opt=access(Access.anonymous))
-    async def register_form(self, request: Request, ctx: NamedDependency[AppContext],
-                            commune: FromQuery[str] = "") -> Template:
+    async def register_form(
+        self, request: Request, ctx: NamedDependency[AppContext], commune: FromQuery[str] = ""
+    ) -> Template:
         communes, chosen = await _chosen_commune(commune)
         values = asdict(services.Registration()) | {"commune": chosen["slug"] if chosen else ""}
-        return render("accounts/register.html", values=values, errors={},
-                      **await _register_page(communes, chosen, ctx.now().year))
+        return render(
+            "accounts/register.html", values=values, errors={}, **await _register_page(communes, chosen, ctx.now().year)
+        )
 
     @post("/register", opt=access(Access.anonymous))
     async def register(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
         communes, commune = await _chosen_commune(form.get("commune", ""))
         reg = services.Registration(
-            full_name=form.get("full_name", ""), phone=form.get("phone", ""), email=form.get("email", ""),
-            birth_year=form.get("birth_year", ""), hamlet_id=form.get("hamlet_id", ""),
-            password=form.get("password", ""), accept_terms=form.get("accept_terms") == "on",
-            accept_privacy=form.get("accept_privacy") == "on", guardian_name=form.get("guardian_name", ""),
+            full_name=form.get("full_name", ""),
+            phone=form.get("phone", ""),
+            email=form.get("email", ""),
+            birth_year=form.get("birth_year", ""),
+            hamlet_id=form.get("hamlet_id", ""),
+            password=form.get("password", ""),
+            accept_terms=form.get("accept_terms") == "on",
+            accept_privacy=form.get("accept_privacy") == "on",
+            guardian_name=form.get("guardian_name", ""),
             guardian_phone=form.get("guardian_phone", ""),
         )
         values = asdict(reg) | {"password": "", "commune": commune["slug"] if commune else ""}
         page = await _register_page(communes, commune, ctx.now().year)
         if commune is None:
-            return render("accounts/register.html", status=400, values=values, errors={
-                "commune": t(request, N_("Please choose the commune where you live."))}, **page)
-        limited = await _rate_limited(ctx, request, [f"register:ip:{client_ip(request)}"],
-                                      ctx.settings.register_rate_limit)
+            return render(
+                "accounts/register.html",
+                status=400,
+                values=values,
+                errors={"commune": t(request, N_("Please choose the commune where you live."))},
+                **page,
+            )
+        limited = await _rate_limited(
+            ctx, request, [f"register:ip:{client_ip(request)}"], ctx.settings.register_rate_limit
+        )
         if limited:
             return render("accounts/register.html", status=429, values=values, errors={"__all__": limited}, **page)
         try:
             user = await services.register(reg, commune_id=commune["id"], now=ctx.now(), ip=client_ip(request))
         except DomainError as exc:
-            return render("accounts/register.html", status=400, values=values, errors=field_errors(request, exc),
-                          **page)
+            return render(
+                "accounts/register.html", status=400, values=values, errors=field_errors(request, exc), **page
+            )
         sign_in(request, user.id, user.session_version, lang_of(request))
         flash(request, N_("Your account is ready. Welcome to Sáng tạo, %(name)s!"), name=user.full_name)
         return redirect("/account")
@@ -176,19 +204,39 @@ class AuthController(Controller):
         form = await form_data(request)
         identifier = (form.get("identifier") or "").strip()
         if not identifier:
-            return render("accounts/forgot.html", status=400, values={"identifier": ""}, sent=False,
-                          errors={"identifier": t(request, N_("Please enter your phone number or email."))})
-        limited = await _rate_limited(ctx, request, [f"reset:ip:{client_ip(request)}", f"reset:id:{identifier}"],
-                                      ctx.settings.register_rate_limit)
-        if limited:
-            return render("accounts/forgot.html", status=429, values={"identifier": identifier}, sent=False,
-                          errors={"__all__": limited})
-        await services.request_password_reset(
-            identifier, base_url=ctx.settings.base_url, lang=lang_of(request),
-            valid_minutes=ctx.settings.reset_token_minutes, ip=client_ip(request), now=ctx.now(),
+            return render(
+                "accounts/forgot.html",
+                status=400,
+                values={"identifier": ""},
+                sent=False,
+                errors={"identifier": t(request, N_("Please enter your phone number or email."))},
+            )
+        limited = await _rate_limited(
+            ctx, request, [f"reset:ip:{client_ip(request)}", f"reset:id:{identifier}"], ctx.settings.register_rate_limit
         )
-        return render("accounts/forgot.html", values={"identifier": identifier}, errors={}, sent=True,
-                      message=t(request, RESET_SENT if "@" in identifier else RESET_SENT_PHONE))
+        if limited:
+            return render(
+                "accounts/forgot.html",
+                status=429,
+                values={"identifier": identifier},
+                sent=False,
+                errors={"__all__": limited},
+            )
+        await services.request_password_reset(
+            identifier,
+            base_url=ctx.settings.base_url,
+            lang=lang_of(request),
+            valid_minutes=ctx.settings.reset_token_minutes,
+            ip=client_ip(request),
+            now=ctx.now(),
+        )
+        return render(
+            "accounts/forgot.html",
+            values={"identifier": identifier},
+            errors={},
+            sent=True,
+            message=t(request, RESET_SENT if "@" in identifier else RESET_SENT_PHONE),
+        )
 
     @get("/password/reset/{token:str}", opt=access(Access.public))
     async def reset_form(self, request: Request, token: FromPath[str], ctx: NamedDependency[AppContext]) -> Template:
@@ -202,8 +250,9 @@ class AuthController(Controller):
             await services.reset_password(token, form.get("new_password", ""), ip=client_ip(request), now=ctx.now())
         except DomainError as exc:
             valid = await services.reset_token_valid(token, now=ctx.now())
-            return render("accounts/reset.html", status=400, token=token, valid=valid,
-                          errors=field_errors(request, exc))
+            return render(
+                "accounts/reset.html", status=400, token=token, valid=valid, errors=field_errors(request, exc)
+            )
         flash(request, N_("Your password has been changed. Please sign in with the new password."))
         return redirect("/login")
 
@@ -217,12 +266,30 @@ class AccountController(Controller):
     @get("/", opt=access(Access.authenticated))
     async def account(self, request: Request) -> Template:
         me = current_user(request)
-        user = await User.select(
-            User.id, User.full_name, User.email, User.phone, User.birth_year, User.hamlet.name, User.commune.name,
-            User.guardian_name, User.created_at, User.last_login, User.verified_resident,
-        ).where(User.id == me.id).first()
-        return render("accounts/account.html", user=user, roles=sorted(me.role_names),
-                      can_admin=is_organizer(me), verified=user["verified_resident"])
+        user = (
+            await User.select(
+                User.id,
+                User.full_name,
+                User.email,
+                User.phone,
+                User.birth_year,
+                User.hamlet.name,
+                User.commune.name,
+                User.guardian_name,
+                User.created_at,
+                User.last_login,
+                User.verified_resident,
+            )
+            .where(User.id == me.id)
+            .first()
+        )
+        return render(
+            "accounts/account.html",
+            user=user,
+            roles=sorted(me.role_names),
+            can_admin=is_organizer(me),
+            verified=user["verified_resident"],
+        )
 
     @get("/notices", opt=access(Access.authenticated))
     async def notices_form(self, request: Request, ctx: NamedDependency[AppContext]) -> Template:
@@ -232,8 +299,9 @@ class AccountController(Controller):
     async def save_notices(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
         chosen = {group: list(form.getall(group, [])) for group in messaging.NOTICE_GROUPS}
-        await messaging.set_preferences(current_user(request).id, chosen, stopped=form.get("stopped") == "on",
-                                        now=ctx.now())
+        await messaging.set_preferences(
+            current_user(request).id, chosen, stopped=form.get("stopped") == "on", now=ctx.now()
+        )
         flash(request, N_("Your choices are saved."))
         return redirect("/account/notices")
 
@@ -248,8 +316,11 @@ class AccountController(Controller):
         user = await User.objects().where(User.id == me.id).first()
         try:
             version = await services.change_password(
-                user, current=form.get("current_password", ""), new=form.get("new_password", ""),
-                ip=client_ip(request), now=ctx.now(),
+                user,
+                current=form.get("current_password", ""),
+                new=form.get("new_password", ""),
+                ip=client_ip(request),
+                now=ctx.now(),
             )
         except DomainError as exc:
             return render("accounts/password.html", status=400, errors=field_errors(request, exc))
@@ -265,8 +336,9 @@ class AccountController(Controller):
 
         me = current_user(request).id
         data = await services.export_data(me)  # profile, roles, notifications, activity
-        data.update(format=FORMAT, **await account_sections(me), **await contest_sections(me),
-                    **await mentoring_sections(me))
+        data.update(
+            format=FORMAT, **await account_sections(me), **await contest_sections(me), **await mentoring_sections(me)
+        )
         return Response(
             services.dump(data).encode("utf-8"),
             media_type="application/json",
@@ -281,11 +353,15 @@ class AccountController(Controller):
     async def delete(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
         if form.get("confirm") != "on":
-            return render("accounts/delete.html", status=400,
-                          errors={"confirm": t(request, N_("Please tick the box to confirm."))})
+            return render(
+                "accounts/delete.html",
+                status=400,
+                errors={"confirm": t(request, N_("Please tick the box to confirm."))},
+            )
         try:
-            await services.delete_account(current_user(request).id, password=form.get("password", ""),
-                                          ip=client_ip(request), now=ctx.now())
+            await services.delete_account(
+                current_user(request).id, password=form.get("password", ""), ip=client_ip(request), now=ctx.now()
+            )
         except DomainError as exc:
             return render("accounts/delete.html", status=400, errors=field_errors(request, exc))
         sign_out(request)

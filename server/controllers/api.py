@@ -31,11 +31,15 @@ class ErrorOut(msgspec.Struct):
 
 def errors(*statuses: int) -> dict[int, ResponseSpec]:
     """The documented error answers of an open-data route: the same JSON body for each."""
-    texts = {400: N_("The request is malformed (e.g. a page number that is not a number)."),
-             404: N_("Nothing public has this address, or it is not published yet."),
-             503: N_("The database is not reachable.")}
-    return {status: ResponseSpec(data_container=ErrorOut, description=texts[status], generate_examples=False)
-            for status in statuses}
+    texts = {
+        400: N_("The request is malformed (e.g. a page number that is not a number)."),
+        404: N_("Nothing public has this address, or it is not published yet."),
+        503: N_("The database is not reachable."),
+    }
+    return {
+        status: ResponseSpec(data_container=ErrorOut, description=texts[status], generate_examples=False)
+        for status in statuses
+    }
 
 
 NOT_FOUND = errors(400, 404)  # 400: a path with a NUL byte or bytes that are not UTF-8
@@ -180,8 +184,11 @@ async def _contest_out(contest: dict, base_url: str, now: dt.datetime) -> Contes
     rounds = await services.rounds_of(contest["id"])
     current = services.current_round(rounds, now)
     return ContestOut(
-        slug=contest["slug"], title=contest["title"], commune=contest.get("commune.name", ""),
-        tagline=contest["tagline"], phase=phases.phase_of(current, now).value if current else "upcoming",
+        slug=contest["slug"],
+        title=contest["title"],
+        commune=contest.get("commune.name", ""),
+        tagline=contest["tagline"],
+        phase=phases.phase_of(current, now).value if current else "upcoming",
         url=f"{base_url}/contests/{contest['slug']}",
         categories=[c["name"] for c in await services.categories_of(contest["id"])],
         rounds=[RoundOut(**{f: r[f] for f in RoundOut.__struct_fields__}) for r in rounds],
@@ -192,33 +199,64 @@ class OpenDataController(Controller):
     path = "/api"
     tags = ["open data"]
 
-    @get("/contests", opt=access(Access.public), summary=N_("Published contests"),
-         description=N_("Every published contest of every commune, newest first, with its rounds and their dates."))
+    @get(
+        "/contests",
+        opt=access(Access.public),
+        summary=N_("Published contests"),
+        description=N_("Every published contest of every commune, newest first, with its rounds and their dates."),
+    )
     async def contests(self, ctx: NamedDependency[AppContext]) -> list[ContestOut]:
-        rows = await services.Contest.select(services.Contest.all_columns(), services.Contest.commune.name).where(
-            services.Contest.published == True).order_by(services.Contest.created_at, ascending=False)  # noqa: E712
+        rows = (
+            await services.Contest.select(services.Contest.all_columns(), services.Contest.commune.name)
+            .where(services.Contest.published == True)
+            .order_by(services.Contest.created_at, ascending=False)
+        )  # noqa: E712
         return [await _contest_out(row, ctx.settings.base_url, ctx.now()) for row in rows]
 
     @get("/contests/{slug:str}", opt=access(Access.public), summary=N_("One published contest"), responses=NOT_FOUND)
     async def contest(self, slug: SLUG, ctx: NamedDependency[AppContext]) -> ContestOut:
         return await _contest_out(await services.contest_by_slug(slug), ctx.settings.base_url, ctx.now())
 
-    @get("/contests/{slug:str}/ideas", opt=access(Access.public), summary=N_("Public ideas of a contest"),
-         description=N_("The submitted ideas of a contest, page by page; q searches titles and summaries, "
-                        "with or without Vietnamese diacritics."), responses=errors(400, 404))
-    async def ideas(self, slug: SLUG, ctx: NamedDependency[AppContext],
-                    q: Annotated[str, QueryParameter(description=N_("Words to search for (optional)."))] = "",
-                    page: Annotated[int, QueryParameter(description=N_("Page number, from 1."))] = 1,
-                    per_page: Annotated[int, QueryParameter(
-                                                       description=N_("Ideas per page (1 to 200)."))] = 50) -> IdeaPage:
+    @get(
+        "/contests/{slug:str}/ideas",
+        opt=access(Access.public),
+        summary=N_("Public ideas of a contest"),
+        description=N_(
+            "The submitted ideas of a contest, page by page; q searches titles and summaries, "
+            "with or without Vietnamese diacritics."
+        ),
+        responses=errors(400, 404),
+    )
+    async def ideas(
+        self,
+        slug: SLUG,
+        ctx: NamedDependency[AppContext],
+        q: Annotated[str, QueryParameter(description=N_("Words to search for (optional)."))] = "",
+        page: Annotated[int, QueryParameter(description=N_("Page number, from 1."))] = 1,
+        per_page: Annotated[int, QueryParameter(description=N_("Ideas per page (1 to 200)."))] = 50,
+    ) -> IdeaPage:
         contest = await services.contest_by_slug(slug)
         per_page = min(max(per_page, 1), 200)
         page = min(max(page, 1), MAX_PAGE)  # a page number beyond any gallery never reaches the database
         rows, total = await services.gallery(contest["id"], q=q[:200], page=page, per_page=per_page)
-        return IdeaPage(total=total, page=page, per_page=per_page, items=[
-            IdeaOut(code=r["code"], title=r["title"], summary=r["summary"], category=r["category.name"],
-                    hamlet=r["hamlet.name"], status=r["status"], submitted_at=r["submitted_at"],
-                    url=f"{ctx.settings.base_url}/ideas/{r['code']}") for r in rows])
+        return IdeaPage(
+            total=total,
+            page=page,
+            per_page=per_page,
+            items=[
+                IdeaOut(
+                    code=r["code"],
+                    title=r["title"],
+                    summary=r["summary"],
+                    category=r["category.name"],
+                    hamlet=r["hamlet.name"],
+                    status=r["status"],
+                    submitted_at=r["submitted_at"],
+                    url=f"{ctx.settings.base_url}/ideas/{r['code']}",
+                )
+                for r in rows
+            ],
+        )
 
     @get("/ideas/{code:str}", opt=access(Access.public), summary=N_("One public idea"), responses=NOT_FOUND)
     async def idea(self, code: CODE, ctx: NamedDependency[AppContext]) -> IdeaDetailOut:
@@ -227,10 +265,19 @@ class OpenDataController(Controller):
         if not rules.is_public(idea) or not contest["published"]:
             raise NotFound(N_("There is no idea with this code."))
         return IdeaDetailOut(
-            code=idea["code"], contest=idea["contest.slug"], title=idea["title"], summary=idea["summary"],
-            problem=idea["problem"], solution=idea["solution"], beneficiaries=idea["beneficiaries"],
-            resources=idea["resources"], budget_vnd=idea["budget_vnd"], stage=idea["stage"],
-            category=idea["category.name"], hamlet=idea["hamlet.name"], status=idea["status"],
+            code=idea["code"],
+            contest=idea["contest.slug"],
+            title=idea["title"],
+            summary=idea["summary"],
+            problem=idea["problem"],
+            solution=idea["solution"],
+            beneficiaries=idea["beneficiaries"],
+            resources=idea["resources"],
+            budget_vnd=idea["budget_vnd"],
+            stage=idea["stage"],
+            category=idea["category.name"],
+            hamlet=idea["hamlet.name"],
+            status=idea["status"],
             submitted_at=idea["submitted_at"],
             url=f"{ctx.settings.base_url}/ideas/{idea['code']}",
         )

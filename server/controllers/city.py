@@ -58,31 +58,58 @@ class CityController(Controller):
         city = figures.city
         chart_list = [
             charts.bars_svg(t(request, N_("Ideas submitted, by commune")), [(c["name"], c["ideas"]) for c in rows]),
-            charts.bars_svg(t(request, N_("Turnout of the public votes, by commune")),
-                            [(c["name"], c["turnout"] or 0) for c in rows], unit="%"),
-            charts.bars_svg(t(request, N_("Ideas in incubation, by stage")),
-                            [(t(request, dashboard.STAGE_LABELS[s]), city.get(f"stage_{s}", 0)) for s in dashboard.STAGES]),
-            charts.bars_svg(t(request, N_("Young people taking part, by age")),
-                            [(unknown if b == "?" else b, figures.youth_by_age.get(None, {}).get(b, 0)) for b in AGE_BANDS]),
+            charts.bars_svg(
+                t(request, N_("Turnout of the public votes, by commune")),
+                [(c["name"], c["turnout"] or 0) for c in rows],
+                unit="%",
+            ),
+            charts.bars_svg(
+                t(request, N_("Ideas in incubation, by stage")),
+                [(t(request, dashboard.STAGE_LABELS[s]), city.get(f"stage_{s}", 0)) for s in dashboard.STAGES],
+            ),
+            charts.bars_svg(
+                t(request, N_("Young people taking part, by age")),
+                [(unknown if b == "?" else b, figures.youth_by_age.get(None, {}).get(b, 0)) for b in AGE_BANDS],
+            ),
         ]
-        return render("city/dashboard.html", figures=figures, rows=rows, city=city, charts=chart_list,
-                      columns=dashboard.COLUMNS, sort=sort, descending=descending, sort_link=sort_link,
-                      typed=shown, errors=errors, staff=is_city_organizer(current_user(request)),
-                      stages=dashboard.STAGES, stage_labels=dashboard.STAGE_LABELS, ventures=dashboard.VENTURES,
-                      venture_labels=dashboard.VENTURE_LABELS, age_bands=AGE_BANDS,
-                      export_query=urlencode(period_query))
+        return render(
+            "city/dashboard.html",
+            figures=figures,
+            rows=rows,
+            city=city,
+            charts=chart_list,
+            columns=dashboard.COLUMNS,
+            sort=sort,
+            descending=descending,
+            sort_link=sort_link,
+            typed=shown,
+            errors=errors,
+            staff=is_city_organizer(current_user(request)),
+            stages=dashboard.STAGES,
+            stage_labels=dashboard.STAGE_LABELS,
+            ventures=dashboard.VENTURES,
+            venture_labels=dashboard.VENTURE_LABELS,
+            age_bands=AGE_BANDS,
+            export_query=urlencode(period_query),
+        )
 
     @get("/export.csv", opt=access(Access.city))
     async def export_csv(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
         figures, _, _ = await _figures(request, ctx)
-        return Response(export.csv(figures, ctx.now()), media_type="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{export.filename(figures, "csv")}"'})
+        return Response(
+            export.csv(figures, ctx.now()),
+            media_type="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{export.filename(figures, "csv")}"'},
+        )
 
     @get("/export.xlsx", opt=access(Access.city))
     async def export_xlsx(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
         figures, _, _ = await _figures(request, ctx)
-        return Response(export.xlsx(figures, ctx.now()), media_type=XLSX,
-                        headers={"Content-Disposition": f'attachment; filename="{export.filename(figures, "xlsx")}"'})
+        return Response(
+            export.xlsx(figures, ctx.now()),
+            media_type=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="{export.filename(figures, "xlsx")}"'},
+        )
 
 
 class SponsorsController(Controller):
@@ -91,26 +118,46 @@ class SponsorsController(Controller):
     path = "/organizer/sponsors"
     include_in_schema = False
 
-    async def _page(self, request: Request, *, status: int = 200, errors: dict | None = None,
-                    form: str = "", values: dict | None = None, sponsor_id: int | None = None) -> Template:
+    async def _page(
+        self,
+        request: Request,
+        *,
+        status: int = 200,
+        errors: dict | None = None,
+        form: str = "",
+        values: dict | None = None,
+        sponsor_id: int | None = None,
+    ) -> Template:
         scope = organizer_scope(request)
-        communes = await Commune.select(Commune.id, Commune.name).where(
-            Commune.id.is_in(sorted(scope.communes) or [-1]) if not scope.everywhere else Commune.id > 0
-        ).order_by(Commune.name)
+        communes = (
+            await Commune.select(Commune.id, Commune.name)
+            .where(Commune.id.is_in(sorted(scope.communes) or [-1]) if not scope.everywhere else Commune.id > 0)
+            .order_by(Commune.name)
+        )
         contest_options: dict[int, list] = {}
         for c in await sponsors.contests_in(scope):
             contest_options.setdefault(c["commune"], []).append((c["id"], c["title"]))
         award_options: dict[int, list] = {}
         for a in await sponsors.awards_in(scope):
-            award_options.setdefault(a["contest.commune"], []).append((a["id"], f'{a["contest.title"]} — {a["name"]}'))
-        return render("city/sponsors.html", status=status, sponsors=await sponsors.sponsors_of(scope),
-                      pledges=await sponsors.pledges_in(scope), contest_options=contest_options,
-                      award_options=award_options, commune_options=[(c["id"], c["name"]) for c in communes],
-                      communes=communes, errors=errors or {}, form=form, values=values or {},
-                      error_sponsor=sponsor_id, sponsor_kinds=sponsors.SPONSOR_KINDS,
-                      pledge_kinds=sponsors.PLEDGE_KINDS,
-                      sponsor_kind_options=[(k, t(request, v)) for k, v in sponsors.SPONSOR_KINDS.items()],
-                      pledge_kind_options=[(k, t(request, v)) for k, v in sponsors.PLEDGE_KINDS.items()])
+            award_options.setdefault(a["contest.commune"], []).append((a["id"], f"{a['contest.title']} — {a['name']}"))
+        return render(
+            "city/sponsors.html",
+            status=status,
+            sponsors=await sponsors.sponsors_of(scope),
+            pledges=await sponsors.pledges_in(scope),
+            contest_options=contest_options,
+            award_options=award_options,
+            commune_options=[(c["id"], c["name"]) for c in communes],
+            communes=communes,
+            errors=errors or {},
+            form=form,
+            values=values or {},
+            error_sponsor=sponsor_id,
+            sponsor_kinds=sponsors.SPONSOR_KINDS,
+            pledge_kinds=sponsors.PLEDGE_KINDS,
+            sponsor_kind_options=[(k, t(request, v)) for k, v in sponsors.SPONSOR_KINDS.items()],
+            pledge_kind_options=[(k, t(request, v)) for k, v in sponsors.PLEDGE_KINDS.items()],
+        )
 
     @get("/", opt=access(Access.organizer))
     async def index(self, request: Request) -> Template:
@@ -125,20 +172,30 @@ class SponsorsController(Controller):
             upload = form.get("logo")
             if isinstance(upload, UploadFile) and upload.filename:
                 try:
-                    logo = await uploads.store(await upload.read(), upload.filename, root=ctx.settings.upload_dir,
-                                               allowed=uploads.IMAGE_TYPES, max_bytes=LOGO_MAX_BYTES)
+                    logo = await uploads.store(
+                        await upload.read(),
+                        upload.filename,
+                        root=ctx.settings.upload_dir,
+                        allowed=uploads.IMAGE_TYPES,
+                        max_bytes=LOGO_MAX_BYTES,
+                    )
                 except uploads.UploadError as exc:
                     raise ValidationFailed({"logo": exc.message}, {"logo": exc.params}) from exc
-            await sponsors.create_sponsor(values, logo=(logo.web_name or logo.stored_name) if logo else "",
-                                          actor_id=current_user(request).id, now=ctx.now(),
-                                          scope=organizer_scope(request))
+            await sponsors.create_sponsor(
+                values,
+                logo=(logo.web_name or logo.stored_name) if logo else "",
+                actor_id=current_user(request).id,
+                now=ctx.now(),
+                scope=organizer_scope(request),
+            )
         except NotFound:
             raise
         except DomainError as exc:
             if logo:
                 uploads.delete(ctx.settings.upload_dir, logo)
-            return await self._page(request, status=400, errors=field_errors(request, exc), form="sponsor",
-                                    values=values)
+            return await self._page(
+                request, status=400, errors=field_errors(request, exc), form="sponsor", values=values
+            )
         flash(request, N_("The sponsor is recorded."))
         return redirect("/organizer/sponsors/")
 
@@ -147,13 +204,20 @@ class SponsorsController(Controller):
         form = await form_data(request)
         values = {k: form.get(k, "") for k in ("contest", "kind", "description", "value_vnd", "hours", "award")}
         try:
-            await sponsors.add_pledge(sponsor_id, values, actor_id=current_user(request).id, now=ctx.now(),
-                                      scope=organizer_scope(request))
+            await sponsors.add_pledge(
+                sponsor_id, values, actor_id=current_user(request).id, now=ctx.now(), scope=organizer_scope(request)
+            )
         except NotFound:
             raise
         except DomainError as exc:
-            return await self._page(request, status=400, errors=field_errors(request, exc), form="pledge",
-                                    values=values, sponsor_id=sponsor_id)
+            return await self._page(
+                request,
+                status=400,
+                errors=field_errors(request, exc),
+                form="pledge",
+                values=values,
+                sponsor_id=sponsor_id,
+            )
         flash(request, N_("The pledge is recorded."))
         return redirect("/organizer/sponsors/")
 
@@ -162,8 +226,9 @@ class SponsorsController(Controller):
         form = await form_data(request)
         values = {k: form.get(k, "") for k in ("delivered_value_vnd", "delivered_hours")}
         try:
-            await sponsors.mark_delivered(pledge_id, values, actor_id=current_user(request).id, now=ctx.now(),
-                                          scope=organizer_scope(request))
+            await sponsors.mark_delivered(
+                pledge_id, values, actor_id=current_user(request).id, now=ctx.now(), scope=organizer_scope(request)
+            )
         except NotFound:
             raise
         except DomainError as exc:
@@ -182,6 +247,10 @@ async def sponsor_logo(sponsor_id: FromPath[int], ctx: NamedDependency[AppContex
         raise NotFound(N_("File not found.")) from exc
     if not path.is_file():
         raise NotFound(N_("File not found."))
-    return File(path=path, filename=name, media_type="image/png" if name.endswith(".png") else "image/jpeg",
-                content_disposition_type="inline",
-                headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=3600"})
+    return File(
+        path=path,
+        filename=name,
+        media_type="image/png" if name.endswith(".png") else "image/jpeg",
+        content_disposition_type="inline",
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=3600"},
+    )

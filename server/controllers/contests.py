@@ -14,19 +14,19 @@ from litestar.response import File, Template
 from accounts.errors import DomainError, NotFound, PermissionDenied
 from accounts.i18n import N_
 from accounts.rules import Access
+from accounts.scope import PLATFORM
 from accounts.text import as_id
 from city import sponsors
 from contest import authoring, judging, phases, rules, services, uploads
 from contest.forms import FIELD_LABELS, IdeaForm
-from contest.markdown import render as markdown
 from contest.labels import STAGE_LABELS, STATUS_LABELS
+from contest.markdown import render as markdown
 from server.auth import current_user
 from server.context import AppContext
 from server.guards import access
 from server.i18n import lang_of, t
 from server.uploads import discard, store_form_files
 from server.web import field_errors, flash, flash_error, form_data, organizer_scope, redirect, render
-from accounts.scope import PLATFORM
 
 PER_PAGE = 12
 UPLOAD_BODY_LIMIT = 80 * 1024 * 1024  # a cover and five attachments of 10 MB, plus the text
@@ -54,8 +54,14 @@ async def contest_context(slug: str, request: Request, ctx: AppContext) -> dict[
 
 
 def form_page(request: Request, template: str, *, status: int = 200, **context: Any) -> Template:
-    return render(template, status=status, stage_labels=STAGE_LABELS, field_labels=FIELD_LABELS,
-                  max_attachments=uploads.MAX_ATTACHMENTS, **context)
+    return render(
+        template,
+        status=status,
+        stage_labels=STAGE_LABELS,
+        field_labels=FIELD_LABELS,
+        max_attachments=uploads.MAX_ATTACHMENTS,
+        **context,
+    )
 
 
 class ContestController(Controller):
@@ -67,33 +73,56 @@ class ContestController(Controller):
         page = await contest_context(slug, request, ctx)
         contest = page["contest"]
         _, total = await services.gallery(contest["id"], per_page=1)
-        return render("contest/contest.html", **page, total_ideas=total,
-                      categories=await services.categories_of(contest["id"]),
-                      description=markdown(contest["description"]), rules_html=markdown(contest["rules"]),
-                      prizes_html=markdown(contest["prizes"]),
-                      pledges=await sponsors.pledges_of_contest(contest["id"]), pledge_kinds=sponsors.PLEDGE_KINDS)
+        return render(
+            "contest/contest.html",
+            **page,
+            total_ideas=total,
+            categories=await services.categories_of(contest["id"]),
+            description=markdown(contest["description"]),
+            rules_html=markdown(contest["rules"]),
+            prizes_html=markdown(contest["prizes"]),
+            pledges=await sponsors.pledges_of_contest(contest["id"]),
+            pledge_kinds=sponsors.PLEDGE_KINDS,
+        )
 
     @get("/{slug:str}/ideas", opt=access(Access.public))
     async def gallery(
-        self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext],
-        q: FromQuery[str] = "", category: FromQuery[str] = "", hamlet: FromQuery[str] = "",
-        status: FromQuery[str] = "", sort: FromQuery[str] = "newest", page: FromQuery[str] = "1",
+        self,
+        request: Request,
+        slug: FromPath[str],
+        ctx: NamedDependency[AppContext],
+        q: FromQuery[str] = "",
+        category: FromQuery[str] = "",
+        hamlet: FromQuery[str] = "",
+        status: FromQuery[str] = "",
+        sort: FromQuery[str] = "newest",
+        page: FromQuery[str] = "1",
     ) -> Template:
         context = await contest_context(slug, request, ctx)
         contest = context["contest"]
         number = as_id(page) or 1
         rows, total = await services.gallery(
-            contest["id"], q=q[:200], category=as_id(category),
-            hamlet=as_id(hamlet), status=status or None,
-            sort=sort if sort in services.GALLERY_SORTS else "newest", page=number, per_page=PER_PAGE,
+            contest["id"],
+            q=q[:200],
+            category=as_id(category),
+            hamlet=as_id(hamlet),
+            status=status or None,
+            sort=sort if sort in services.GALLERY_SORTS else "newest",
+            page=number,
+            per_page=PER_PAGE,
         )
         from accounts.services import hamlets_of
 
         return render(
-            "contest/gallery.html", **context, ideas=rows, total=total, page=number,
+            "contest/gallery.html",
+            **context,
+            ideas=rows,
+            total=total,
+            page=number,
             pages=max(1, math.ceil(total / PER_PAGE)),
             filters={"q": q, "category": category, "hamlet": hamlet, "status": status, "sort": sort},
-            categories=await services.categories_of(contest["id"]), hamlets=await hamlets_of(contest["commune"]),
+            categories=await services.categories_of(contest["id"]),
+            hamlets=await hamlets_of(contest["commune"]),
             status_labels={k: STATUS_LABELS[k] for k in rules.PUBLIC_STATUSES},
         )
 
@@ -102,12 +131,21 @@ class ContestController(Controller):
         context = await contest_context(slug, request, ctx)
         refusal = None
         if context["round"]:
-            refusal = await services.submission_refusal(context["contest"], context["round"], current_user(request).id,
-                                                        ctx.now())
-        return form_page(request, "contest/idea_form.html", **context, values=asdict(IdeaForm()), errors={},
-                         refusal=t(request, refusal[0], **refusal[1]) if refusal else None, idea=None,
-                         categories=await services.categories_of(context["contest"]["id"]), attachments=[],
-                         members=[])
+            refusal = await services.submission_refusal(
+                context["contest"], context["round"], current_user(request).id, ctx.now()
+            )
+        return form_page(
+            request,
+            "contest/idea_form.html",
+            **context,
+            values=asdict(IdeaForm()),
+            errors={},
+            refusal=t(request, refusal[0], **refusal[1]) if refusal else None,
+            idea=None,
+            categories=await services.categories_of(context["contest"]["id"]),
+            attachments=[],
+            members=[],
+        )
 
     @post("/{slug:str}/submit", opt=access(Access.authenticated), request_max_body_size=UPLOAD_BODY_LIMIT)
     async def create_idea(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
@@ -119,17 +157,32 @@ class ContestController(Controller):
             if context["round"] is None:
                 raise NotFound(N_("This contest has no round yet."))
             files, cover = await store_form_files(form, ctx.settings.upload_dir)
-            idea_id = await services.create_draft(context["contest"], context["round"], idea_form,
-                                                  user_id=current_user(request).id, now=ctx.now(), files=files,
-                                                  cover=cover)
+            idea_id = await services.create_draft(
+                context["contest"],
+                context["round"],
+                idea_form,
+                user_id=current_user(request).id,
+                now=ctx.now(),
+                files=files,
+                cover=cover,
+            )
         except DomainError as exc:
             discard(ctx.settings.upload_dir, files, cover)
             if isinstance(exc, NotFound):
                 raise
-            return form_page(request, "contest/idea_form.html", status=400, **context, values=asdict(idea_form),
-                             errors=field_errors(request, exc), refusal=None, idea=None,
-                             categories=await services.categories_of(context["contest"]["id"]), attachments=[],
-                             members=[])
+            return form_page(
+                request,
+                "contest/idea_form.html",
+                status=400,
+                **context,
+                values=asdict(idea_form),
+                errors=field_errors(request, exc),
+                refusal=None,
+                idea=None,
+                categories=await services.categories_of(context["contest"]["id"]),
+                attachments=[],
+                members=[],
+            )
         if form.get("action") == "submit":
             return await _submit(request, ctx, idea_id)
         flash(request, N_("Your draft has been saved. You can keep editing it until the deadline."))
@@ -143,8 +196,12 @@ async def _submit(request: Request, ctx: AppContext, idea_id: int) -> Response:
         errors = field_errors(request, exc)
         missing = [t(request, FIELD_LABELS[name]) for name in errors if name in FIELD_LABELS]
         if missing:
-            flash(request, N_("Saved as a draft. To submit, please fill in: %(fields)s."), "error",
-                  fields=", ".join(missing))
+            flash(
+                request,
+                N_("Saved as a draft. To submit, please fill in: %(fields)s."),
+                "error",
+                fields=", ".join(missing),
+            )
         else:
             flash(request, exc.message, "error", **exc.params)
         return redirect(f"/my/ideas/{idea_id}")
@@ -165,11 +222,17 @@ class IdeaController(Controller):
             raise NotFound(N_("There is no idea with this code."))
         context = await contest_context(idea["contest.slug"], request, ctx)
         return render(
-            "contest/idea.html", **context, idea=idea, body=markdown(idea["body"]),
-            team=await services.team(idea["id"]), attachments=await services.attachments_of(idea["id"]),
+            "contest/idea.html",
+            **context,
+            idea=idea,
+            body=markdown(idea["body"]),
+            team=await services.team(idea["id"]),
+            attachments=await services.attachments_of(idea["id"]),
             is_team=me is not None and (me.id == idea["lead"] or me.id in members),
-            can_moderate=rules.can_moderate(me, idea["contest.commune"]), stage_labels=STAGE_LABELS,
-            status_labels=STATUS_LABELS, share_url=f"{ctx.settings.base_url}/ideas/{idea['code']}",
+            can_moderate=rules.can_moderate(me, idea["contest.commune"]),
+            stage_labels=STAGE_LABELS,
+            status_labels=STATUS_LABELS,
+            share_url=f"{ctx.settings.base_url}/ideas/{idea['code']}",
         )
 
     @post("/{code:str}/report", opt=access(Access.authenticated))
@@ -177,8 +240,14 @@ class IdeaController(Controller):
         idea = await services.idea_by_code(code)
         form = await form_data(request)
         try:
-            await services.report(idea["id"], reporter_id=current_user(request).id, reason=form.get("reason", ""),
-                                  threshold=ctx.settings.report_threshold, now=ctx.now(), lang=lang_of(request))
+            await services.report(
+                idea["id"],
+                reporter_id=current_user(request).id,
+                reason=form.get("reason", ""),
+                threshold=ctx.settings.report_threshold,
+                now=ctx.now(),
+                lang=lang_of(request),
+            )
         except DomainError as exc:
             flash(request, exc.message, "info", **exc.params)
             return redirect(f"/ideas/{idea['code']}")
@@ -193,11 +262,23 @@ class MyIdeasController(Controller):
     @get("/ideas", opt=access(Access.authenticated))
     async def my_ideas(self, request: Request) -> Template:
         me = current_user(request)
-        return render("contest/my_ideas.html", ideas=await services.my_ideas(me.id),
-                      invitations=await services.invitations_for(me.id), status_labels=STATUS_LABELS)
+        return render(
+            "contest/my_ideas.html",
+            ideas=await services.my_ideas(me.id),
+            invitations=await services.invitations_for(me.id),
+            status_labels=STATUS_LABELS,
+        )
 
-    async def _edit_page(self, request: Request, ctx: AppContext, idea_id: int, *, status: int = 200,
-                         values: dict | None = None, errors: dict | None = None) -> Template:
+    async def _edit_page(
+        self,
+        request: Request,
+        ctx: AppContext,
+        idea_id: int,
+        *,
+        status: int = 200,
+        values: dict | None = None,
+        errors: dict | None = None,
+    ) -> Template:
         idea = await services.idea_full(idea_id, scope=PLATFORM)
         me = current_user(request)
         if idea["lead"] != me.id and me.id not in await services.member_ids(idea_id):
@@ -206,11 +287,20 @@ class MyIdeasController(Controller):
         round_ = next(r for r in context["rounds"] if r["id"] == idea["round"])
         read_only = rules.can_edit(idea, round_, me.id, ctx.now())
         return form_page(
-            request, "contest/idea_form.html", status=status, **context, idea=idea,
-            values=values or asdict(IdeaForm.from_idea(idea)), errors=errors or {}, refusal=None,
-            read_only=t(request, read_only) if read_only else None, is_lead=idea["lead"] == me.id,
-            categories=await services.categories_of(idea["contest"]), attachments=await services.attachments_of(idea_id),
-            members=await services.team(idea_id, public=False), status_labels=STATUS_LABELS,
+            request,
+            "contest/idea_form.html",
+            status=status,
+            **context,
+            idea=idea,
+            values=values or asdict(IdeaForm.from_idea(idea)),
+            errors=errors or {},
+            refusal=None,
+            read_only=t(request, read_only) if read_only else None,
+            is_lead=idea["lead"] == me.id,
+            categories=await services.categories_of(idea["contest"]),
+            attachments=await services.attachments_of(idea_id),
+            members=await services.team(idea_id, public=False),
+            status_labels=STATUS_LABELS,
             feedback=await judging.feedback(idea_id, now=ctx.now()),
         )
 
@@ -225,15 +315,17 @@ class MyIdeasController(Controller):
         files, cover = [], None
         try:
             files, cover = await store_form_files(form, ctx.settings.upload_dir)
-            await services.save(idea_id, idea_form, user_id=current_user(request).id, now=ctx.now(), files=files,
-                                cover=cover)
+            await services.save(
+                idea_id, idea_form, user_id=current_user(request).id, now=ctx.now(), files=files, cover=cover
+            )
         except (PermissionDenied, NotFound):
             discard(ctx.settings.upload_dir, files, cover)
             raise
         except DomainError as exc:
             discard(ctx.settings.upload_dir, files, cover)
-            return await self._edit_page(request, ctx, idea_id, status=400, values=asdict(idea_form),
-                                         errors=field_errors(request, exc))
+            return await self._edit_page(
+                request, ctx, idea_id, status=400, values=asdict(idea_form), errors=field_errors(request, exc)
+            )
         if form.get("action") == "submit":
             return await _submit(request, ctx, idea_id)
         flash(request, N_("Your changes have been saved."))
@@ -247,8 +339,9 @@ class MyIdeasController(Controller):
     async def withdraw(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
         try:
-            await services.withdraw(idea_id, user_id=current_user(request).id, reason=form.get("reason", ""),
-                                    now=ctx.now())
+            await services.withdraw(
+                idea_id, user_id=current_user(request).id, reason=form.get("reason", ""), now=ctx.now()
+            )
         except DomainError as exc:
             if isinstance(exc, (PermissionDenied, NotFound)):
                 raise
@@ -261,8 +354,9 @@ class MyIdeasController(Controller):
     async def invite(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
         try:
-            await services.invite(idea_id, form.get("contact", ""), user_id=current_user(request).id, now=ctx.now(),
-                                  lang=lang_of(request))
+            await services.invite(
+                idea_id, form.get("contact", ""), user_id=current_user(request).id, now=ctx.now(), lang=lang_of(request)
+            )
         except DomainError as exc:
             if isinstance(exc, (PermissionDenied, NotFound)):
                 raise
@@ -272,10 +366,12 @@ class MyIdeasController(Controller):
         return redirect(f"/my/ideas/{idea_id}#team")
 
     @post("/ideas/{idea_id:int}/attachments/{attachment_id:int}/delete", opt=access(Access.authenticated))
-    async def delete_attachment(self, request: Request, idea_id: FromPath[int], attachment_id: FromPath[int],
-                                ctx: NamedDependency[AppContext]) -> Response:
-        stored = await services.remove_attachment(idea_id, attachment_id, user_id=current_user(request).id,
-                                                  now=ctx.now())
+    async def delete_attachment(
+        self, request: Request, idea_id: FromPath[int], attachment_id: FromPath[int], ctx: NamedDependency[AppContext]
+    ) -> Response:
+        stored = await services.remove_attachment(
+            idea_id, attachment_id, user_id=current_user(request).id, now=ctx.now()
+        )
         if stored:
             uploads.delete(ctx.settings.upload_dir, stored)
         flash(request, N_("The file has been removed."))
@@ -286,8 +382,9 @@ class MyIdeasController(Controller):
         return render("contest/invitations.html", invitations=await services.invitations_for(current_user(request).id))
 
     @post("/invitations/{member_id:int}/{answer:str}", opt=access(Access.authenticated))
-    async def answer(self, request: Request, member_id: FromPath[int], answer: FromPath[str],
-                     ctx: NamedDependency[AppContext]) -> Response:
+    async def answer(
+        self, request: Request, member_id: FromPath[int], answer: FromPath[str], ctx: NamedDependency[AppContext]
+    ) -> Response:
         if answer not in ("accept", "decline"):
             raise NotFound(N_("This invitation does not exist or was already answered."))
         await services.respond(member_id, user_id=current_user(request).id, accept=answer == "accept", now=ctx.now())
@@ -306,22 +403,30 @@ async def serve_file(request: Request, name: FromPath[str], ctx: NamedDependency
     if cover_of is not None:  # a contest's cover: public once the contest is, before that for its organizers
         if not path.is_file() or not (cover_of["published"] or organizer_scope(request).covers(cover_of["commune"])):
             raise NotFound(N_("File not found."))
-        return File(path=path, filename=name, media_type="image/png" if name.endswith(".png") else "image/jpeg",
-                    content_disposition_type="inline",
-                    headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"})
+        return File(
+            path=path,
+            filename=name,
+            media_type="image/png" if name.endswith(".png") else "image/jpeg",
+            content_disposition_type="inline",
+            headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"},
+        )
     owner = await services.file_is_public(name)
     if owner is None or not path.is_file():
         raise NotFound(N_("File not found."))
     idea = await services.idea_row(owner["idea"])
-    contest = await services.Contest.select(services.Contest.commune).where(
-        services.Contest.id == idea["contest"]).first()
-    if not rules.can_view(idea, current_user(request), member_ids=await services.member_ids(idea["id"]),
-                          commune_id=contest["commune"]):
+    contest = (
+        await services.Contest.select(services.Contest.commune).where(services.Contest.id == idea["contest"]).first()
+    )
+    if not rules.can_view(
+        idea, current_user(request), member_ids=await services.member_ids(idea["id"]), commune_id=contest["commune"]
+    ):
         raise NotFound(N_("File not found."))
     content_type = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}[name.rsplit(".", 1)[1]]
     inline = content_type.startswith("image/")
     return File(
-        path=path, filename=owner["original_name"] if not inline else name, media_type=content_type,
+        path=path,
+        filename=owner["original_name"] if not inline else name,
+        media_type=content_type,
         content_disposition_type="inline" if inline else "attachment",
         headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"},
     )

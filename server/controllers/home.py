@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath
 from litestar.response import Template
 
 from accounts import services
@@ -13,9 +15,6 @@ from accounts.rules import Access
 from accounts.tables import Commune
 from contest import phases
 from contest import services as contest_services
-from litestar.di import NamedDependency
-from litestar.params import FromPath
-
 from server.context import AppContext
 from server.controllers.api import HealthOut
 from server.guards import access
@@ -47,12 +46,24 @@ class HomeController(Controller):
         for contest in await contest_services.contests_of_commune(commune["id"]):
             round_ = contest_services.current_round(await contest_services.rounds_of(contest["id"]), now)
             phase = phases.phase_of(round_, now) if round_ else phases.Phase.upcoming
-            contests.append({**contest, "phase": phase.value, "round": round_,
-                             "countdown": phases.countdown(phases.phase_end(round_, now), now) if round_ else None})
+            contests.append(
+                {
+                    **contest,
+                    "phase": phase.value,
+                    "round": round_,
+                    "countdown": phases.countdown(phases.phase_end(round_, now), now) if round_ else None,
+                }
+            )
         current = [c for c in contests if c["phase"] != "results"]
         past = [c for c in contests if c["phase"] == "results"]
-        return render("home/commune.html", commune=commune, hamlets=hamlets, contests=current, past=past,
-                      phase_labels={p.value: label for p, label in phases.PHASE_LABELS.items()})
+        return render(
+            "home/commune.html",
+            commune=commune,
+            hamlets=hamlets,
+            contests=current,
+            past=past,
+            phase_labels={p.value: label for p, label in phases.PHASE_LABELS.items()},
+        )
 
     @get("/terms", opt=access(Access.public))
     async def terms(self) -> Template:
@@ -63,9 +74,17 @@ class HomeController(Controller):
         return render("home/privacy.html")
 
 
-@get("/healthz", opt=access(Access.public), tags=["system"], summary=N_("Health check (database round-trip)"),
-     responses={503: ResponseSpec(data_container=HealthOut, description=N_("The database is not reachable."),
-                                  generate_examples=False)})
+@get(
+    "/healthz",
+    opt=access(Access.public),
+    tags=["system"],
+    summary=N_("Health check (database round-trip)"),
+    responses={
+        503: ResponseSpec(
+            data_container=HealthOut, description=N_("The database is not reachable."), generate_examples=False
+        )
+    },
+)
 async def healthz(ctx: NamedDependency[AppContext]) -> Response[HealthOut]:
     try:
         await Commune.raw("SELECT 1")
@@ -74,7 +93,11 @@ async def healthz(ctx: NamedDependency[AppContext]) -> Response[HealthOut]:
         database = "unavailable"
     status = "ok" if database == "ok" else "error"
     return Response(
-        HealthOut(status=status, database=database, engine="postgresql" if ctx.settings.uses_postgres else "sqlite",
-                  time=ctx.now()),
+        HealthOut(
+            status=status,
+            database=database,
+            engine="postgresql" if ctx.settings.uses_postgres else "sqlite",
+            time=ctx.now(),
+        ),
         status_code=200 if status == "ok" else 503,
     )

@@ -10,18 +10,18 @@ from litestar.response import Template
 from accounts.errors import DomainError, NotFound, PermissionDenied
 from accounts.i18n import N_
 from accounts.rules import Access
+from accounts.scope import PLATFORM
 from accounts.text import as_id, as_int
 from contest import judging
 from contest.assignment import AssignmentInfeasible
-from contest.markdown import render as markdown
 from contest.labels import STATUS_LABELS
+from contest.markdown import render as markdown
 from server.auth import current_user
 from server.context import AppContext
 from server.controllers.contests import STAGE_LABELS
 from server.guards import access
 from server.i18n import lang_of, t
 from server.web import field_errors, flash, flash_error, form_data, organizer_scope, redirect, render
-from accounts.scope import PLATFORM
 
 
 def _lines(text: str) -> list[str]:
@@ -38,8 +38,14 @@ class JudgeController(Controller):
         rounds = []
         for r in await judging.judge_rounds(me.id):
             queue = await judging.my_queue(r["round"], me.id)
-            rounds.append({**r, "queue": queue, "declared": await judging.declaration(r["round"], me.id) is not None,
-                           "done": sum(1 for q in queue if q["status"] in ("submitted", "abstained"))})
+            rounds.append(
+                {
+                    **r,
+                    "queue": queue,
+                    "declared": await judging.declaration(r["round"], me.id) is not None,
+                    "done": sum(1 for q in queue if q["status"] in ("submitted", "abstained")),
+                }
+            )
         return render("judging/home.html", rounds=rounds, invitations=await judging.panel_invitations(me.id))
 
     @post("/panels/{member_id:int}/accept", opt=access(Access.authenticated))
@@ -54,8 +60,13 @@ class JudgeController(Controller):
         round_ = await judging.round_row(round_id, scope=PLATFORM)
         if not await judging.on_panel(round_id, me.id):
             raise PermissionDenied(N_("You are not on this round's panel."))
-        return render("judging/declaration.html", round=round_,
-                      signed=await judging.declaration(round_id, me.id), values={}, errors={})
+        return render(
+            "judging/declaration.html",
+            round=round_,
+            signed=await judging.declaration(round_id, me.id),
+            values={},
+            errors={},
+        )
 
     @post("/rounds/{round_id:int}/declaration", opt=access(Access.judge))
     async def declare(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
@@ -67,21 +78,40 @@ class JudgeController(Controller):
             errors["confirm"] = t(request, N_("Please confirm the declaration."))
         if not errors:
             try:
-                await judging.sign_declaration(round_id, me.id, statement=values["statement"],
-                                               related_codes=_lines(values["related"]),
-                                               relatives=_lines(values["relatives"]), now=ctx.now())
+                await judging.sign_declaration(
+                    round_id,
+                    me.id,
+                    statement=values["statement"],
+                    related_codes=_lines(values["related"]),
+                    relatives=_lines(values["relatives"]),
+                    now=ctx.now(),
+                )
             except DomainError as exc:
                 if isinstance(exc, PermissionDenied):
                     raise
                 errors = field_errors(request, exc)
         if errors:
-            return render("judging/declaration.html", status=400, round=await judging.round_row(round_id, scope=PLATFORM),
-                          signed=None, values=values, errors=errors)
+            return render(
+                "judging/declaration.html",
+                status=400,
+                round=await judging.round_row(round_id, scope=PLATFORM),
+                signed=None,
+                values=values,
+                errors=errors,
+            )
         flash(request, N_("Your declaration is signed. You can now score your entries."))
         return redirect("/judge")
 
-    async def _sheet_page(self, request: Request, ctx: AppContext, assignment_id: int, *, status: int = 200,
-                          values: dict | None = None, errors: dict | None = None) -> Template:
+    async def _sheet_page(
+        self,
+        request: Request,
+        ctx: AppContext,
+        assignment_id: int,
+        *,
+        status: int = 200,
+        values: dict | None = None,
+        errors: dict | None = None,
+    ) -> Template:
         me = current_user(request)
         try:
             assignment = await judging.assignment_for_judge(assignment_id, me.id)
@@ -102,14 +132,26 @@ class JudgeController(Controller):
                 values[f"n{c['id']}"] = item["comment"] if item else ""
         entry = await judging.blind_entry(assignment["idea"])
         return render(
-            "judging/sheet.html", status=status, assignment=assignment, round=round_, entry=entry,
-            body=markdown(entry["body"]), criteria=criteria, sheet=sheet, values=values, errors=errors or {},
-            open=judging.scoring_open(round_, settings, ctx.now()), stage_labels=STAGE_LABELS,
+            "judging/sheet.html",
+            status=status,
+            assignment=assignment,
+            round=round_,
+            entry=entry,
+            body=markdown(entry["body"]),
+            criteria=criteria,
+            sheet=sheet,
+            values=values,
+            errors=errors or {},
+            open=judging.scoring_open(round_, settings, ctx.now()),
+            stage_labels=STAGE_LABELS,
             scoring=judging.scoring_state(round_, settings, ctx.now()),
             others=await judging.others_scores(assignment["round"], me.id, assignment["idea"]),
-            done=sum(1 for q in queue if q["status"] in ("submitted", "abstained")), total=len(queue),
-            next_id=next((q["id"] for q in queue if q["status"] not in ("submitted", "abstained")
-                          and q["id"] != assignment_id), None),
+            done=sum(1 for q in queue if q["status"] in ("submitted", "abstained")),
+            total=len(queue),
+            next_id=next(
+                (q["id"] for q in queue if q["status"] not in ("submitted", "abstained") and q["id"] != assignment_id),
+                None,
+            ),
         )
 
     @get("/assignments/{assignment_id:int}", opt=access(Access.judge))
@@ -132,14 +174,20 @@ class JudgeController(Controller):
         values = {k: v for k, v in form.items()}
         submit = form.get("action") == "submit"
         try:
-            result = await judging.save_sheet(assignment_id, judge_id=me.id, scores=scores,
-                                              overall_comment=form.get("overall_comment", ""), submit=submit,
-                                              now=ctx.now())
+            result = await judging.save_sheet(
+                assignment_id,
+                judge_id=me.id,
+                scores=scores,
+                overall_comment=form.get("overall_comment", ""),
+                submit=submit,
+                now=ctx.now(),
+            )
         except DomainError as exc:
             if isinstance(exc, (PermissionDenied, NotFound)):
                 raise
-            return await self._sheet_page(request, ctx, assignment_id, status=400, values=values,
-                                          errors=field_errors(request, exc))
+            return await self._sheet_page(
+                request, ctx, assignment_id, status=400, values=values, errors=field_errors(request, exc)
+            )
         if submit:
             flash(request, N_("Score sheet submitted (total %(total)s / 100)."), total=f"{result['total']:.1f}")
             queue = await judging.my_queue(assignment["round"], me.id)
@@ -149,12 +197,14 @@ class JudgeController(Controller):
         return redirect(f"/judge/assignments/{assignment_id}")
 
     @post("/assignments/{assignment_id:int}/abstain", opt=access(Access.judge))
-    async def abstain(self, request: Request, assignment_id: FromPath[int],
-                      ctx: NamedDependency[AppContext]) -> Response:
+    async def abstain(
+        self, request: Request, assignment_id: FromPath[int], ctx: NamedDependency[AppContext]
+    ) -> Response:
         form = await form_data(request)
         try:
-            await judging.abstain(assignment_id, judge_id=current_user(request).id, reason=form.get("reason", ""),
-                                  now=ctx.now())
+            await judging.abstain(
+                assignment_id, judge_id=current_user(request).id, reason=form.get("reason", ""), now=ctx.now()
+            )
         except DomainError as exc:
             if isinstance(exc, (PermissionDenied, NotFound)):
                 raise
@@ -164,11 +214,14 @@ class JudgeController(Controller):
         return redirect("/judge")
 
     @post("/assignments/{assignment_id:int}/recuse", opt=access(Access.judge))
-    async def recuse(self, request: Request, assignment_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
+    async def recuse(
+        self, request: Request, assignment_id: FromPath[int], ctx: NamedDependency[AppContext]
+    ) -> Response:
         form = await form_data(request)
         try:
-            await judging.recuse(assignment_id, judge_id=current_user(request).id, reason=form.get("reason", ""),
-                                 now=ctx.now())
+            await judging.recuse(
+                assignment_id, judge_id=current_user(request).id, reason=form.get("reason", ""), now=ctx.now()
+            )
         except DomainError as exc:
             if isinstance(exc, (PermissionDenied, NotFound)):
                 raise
@@ -195,9 +248,18 @@ class OrganizerJudgingController(Controller):
     path = "/organizer/rounds/{round_id:int}/judging"
     include_in_schema = False
 
-    async def _page(self, request: Request, ctx: AppContext, round_id: int, *, method: str | None = None,
-                    page: int | None = 1, status: int = 200, errors: dict | None = None,
-                    view_error: str | None = None) -> Template:
+    async def _page(
+        self,
+        request: Request,
+        ctx: AppContext,
+        round_id: int,
+        *,
+        method: str | None = None,
+        page: int | None = 1,
+        status: int = 200,
+        errors: dict | None = None,
+        view_error: str | None = None,
+    ) -> Template:
         scope = organizer_scope(request, round_id=round_id)
         round_ = await judging.round_row(round_id, scope=scope)
         settings = await judging.ensure_frozen(round_id, now=ctx.now(), actor_id=current_user(request).id, scope=scope)
@@ -207,43 +269,73 @@ class OrganizerJudgingController(Controller):
         page, pages = judging.page_bounds(len(results["ranking"]), page, RANKING_PER_PAGE)
         offset = (page - 1) * RANKING_PER_PAGE
         return render(
-            "judging/organizer.html", status=status, round=round_, settings=settings,
-            criteria=await judging.rubric(round_id), panel=await judging.panel(round_id),
+            "judging/organizer.html",
+            status=status,
+            round=round_,
+            settings=settings,
+            criteria=await judging.rubric(round_id),
+            panel=await judging.panel(round_id),
             counts=await judging.counts(round_id),
-            results=results, ranking=results["ranking"][offset:offset + RANKING_PER_PAGE], offset=offset,
-            page=page, pages=pages, methods=judging.METHOD_LABELS, categories=await categories_of(round_["contest"]),
+            results=results,
+            ranking=results["ranking"][offset : offset + RANKING_PER_PAGE],
+            offset=offset,
+            page=page,
+            pages=pages,
+            methods=judging.METHOD_LABELS,
+            categories=await categories_of(round_["contest"]),
             status_labels=STATUS_LABELS,
-            open=judging.scoring_open(round_, settings, ctx.now()), errors=errors or {}, view_error=view_error,
+            open=judging.scoring_open(round_, settings, ctx.now()),
+            errors=errors or {},
+            view_error=view_error,
             scoring=judging.scoring_state(round_, settings, ctx.now()),
             view_method=method,
         )
 
     @get("/", opt=access(Access.organizer))
-    async def page(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext],
-                   method: FromQuery[str] = "", page: FromQuery[str] = "1") -> Template:
+    async def page(
+        self,
+        request: Request,
+        round_id: FromPath[int],
+        ctx: NamedDependency[AppContext],
+        method: FromQuery[str] = "",
+        page: FromQuery[str] = "1",
+    ) -> Template:
         if method and method not in judging.METHODS:  # refused, never silently replaced by the default
-            return await self._page(request, ctx, round_id, status=400, view_error=t(
-                request, N_("“%(method)s” is not a ranking method: choose one from the list."), method=method[:40]))
+            return await self._page(
+                request,
+                ctx,
+                round_id,
+                status=400,
+                view_error=t(
+                    request, N_("“%(method)s” is not a ranking method: choose one from the list."), method=method[:40]
+                ),
+            )
         return await self._page(request, ctx, round_id, method=method or None, page=as_id(page))
 
     @get("/assignments", opt=access(Access.organizer))
-    async def assignments(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext],
-                          page: FromQuery[str] = "1") -> Template:
+    async def assignments(
+        self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext], page: FromQuery[str] = "1"
+    ) -> Template:
         """Assignment management: run or lock the assignment, hand an entry to another judge (paginated)."""
         round_ = await judging.round_row(round_id, scope=organizer_scope(request, round_id=round_id))
         return render(
-            "judging/organizer_assignments.html", round=round_, settings=await judging.settings_of(round_id),
-            panel=await judging.panel(round_id), conflicts=len(await judging.conflicts(round_id)),
+            "judging/organizer_assignments.html",
+            round=round_,
+            settings=await judging.settings_of(round_id),
+            panel=await judging.panel(round_id),
+            conflicts=len(await judging.conflicts(round_id)),
             listing=await judging.assignments_page(round_id, page=as_id(page), per_page=ASSIGNMENTS_PER_PAGE),
         )
 
     @get("/comments", opt=access(Access.organizer))
-    async def comments(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext],
-                       page: FromQuery[str] = "1") -> Template:
+    async def comments(
+        self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext], page: FromQuery[str] = "1"
+    ) -> Template:
         """The judges' overall comments, approved one by one before the teams read them (paginated)."""
         round_ = await judging.round_row(round_id, scope=organizer_scope(request, round_id=round_id))
         return render(
-            "judging/organizer_comments.html", round=round_,
+            "judging/organizer_comments.html",
+            round=round_,
             listing=await judging.sheets_for_review_page(round_id, page=as_id(page), per_page=COMMENTS_PER_PAGE),
         )
 
@@ -252,9 +344,15 @@ class OrganizerJudgingController(Controller):
         form = await form_data(request)
         expertise = [i for i in map(as_id, form.getall("expertise", [])) if i]
         try:
-            await judging.add_judge(round_id, form.get("contact", ""), expertise=expertise,
-                                    actor_id=current_user(request).id, now=ctx.now(), lang=lang_of(request),
-                                    scope=organizer_scope(request, round_id=round_id))
+            await judging.add_judge(
+                round_id,
+                form.get("contact", ""),
+                expertise=expertise,
+                actor_id=current_user(request).id,
+                now=ctx.now(),
+                lang=lang_of(request),
+                scope=organizer_scope(request, round_id=round_id),
+            )
         except NotFound:
             raise
         except DomainError as exc:
@@ -267,13 +365,20 @@ class OrganizerJudgingController(Controller):
     async def settings(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
         values = {
-            "judges_per_entry": _int(form.get("judges_per_entry"), 0), "min_per_judge": _int(form.get("min_per_judge"), 0),
-            "max_per_judge": _int(form.get("max_per_judge")), "anchors": _int(form.get("anchors"), 0),
+            "judges_per_entry": _int(form.get("judges_per_entry"), 0),
+            "min_per_judge": _int(form.get("min_per_judge"), 0),
+            "max_per_judge": _int(form.get("max_per_judge")),
+            "anchors": _int(form.get("anchors"), 0),
             "method": form.get("method", ""),
         }
         try:
-            await judging.update_settings(round_id, values=values, actor_id=current_user(request).id, now=ctx.now(),
-                                          scope=organizer_scope(request, round_id=round_id))
+            await judging.update_settings(
+                round_id,
+                values=values,
+                actor_id=current_user(request).id,
+                now=ctx.now(),
+                scope=organizer_scope(request, round_id=round_id),
+            )
         except NotFound:
             raise
         except DomainError as exc:
@@ -284,15 +389,23 @@ class OrganizerJudgingController(Controller):
     @post("/assign", opt=access(Access.organizer))
     async def assign(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         try:
-            result = await judging.run_assignment(round_id, actor_id=current_user(request).id, now=ctx.now(),
-                                                  scope=organizer_scope(request, round_id=round_id))
+            result = await judging.run_assignment(
+                round_id,
+                actor_id=current_user(request).id,
+                now=ctx.now(),
+                scope=organizer_scope(request, round_id=round_id),
+            )
         except NotFound:
             raise
         except (AssignmentInfeasible, DomainError) as exc:
             flash(request, exc.message, "error", **exc.params)
             return redirect(f"/organizer/rounds/{round_id}/judging/assignments#assignments")
-        flash(request, N_("%(pairs)s assignments made in %(seconds)s s."), pairs=result["pairs"],
-              seconds=f"{result['seconds']:.2f}")
+        flash(
+            request,
+            N_("%(pairs)s assignments made in %(seconds)s s."),
+            pairs=result["pairs"],
+            seconds=f"{result['seconds']:.2f}",
+        )
         if result["note"]:  # the panel stays split into groups: say why, and what links it
             flash(request, result["note"], "info", **result["note_params"])
         return redirect(f"/organizer/rounds/{round_id}/judging/assignments#assignments")
@@ -300,31 +413,48 @@ class OrganizerJudgingController(Controller):
     @post("/lock", opt=access(Access.organizer))
     async def lock(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
-        await judging.set_assignments_locked(round_id, form.get("locked") == "1", actor_id=current_user(request).id,
-                                             now=ctx.now(), scope=organizer_scope(request, round_id=round_id))
+        await judging.set_assignments_locked(
+            round_id,
+            form.get("locked") == "1",
+            actor_id=current_user(request).id,
+            now=ctx.now(),
+            scope=organizer_scope(request, round_id=round_id),
+        )
         return redirect(f"/organizer/rounds/{round_id}/judging/assignments#assignments")
 
     @post("/assignments/{assignment_id:int}/move", opt=access(Access.organizer))
-    async def move(self, request: Request, round_id: FromPath[int], assignment_id: FromPath[int],
-                   ctx: NamedDependency[AppContext]) -> Response:
+    async def move(
+        self, request: Request, round_id: FromPath[int], assignment_id: FromPath[int], ctx: NamedDependency[AppContext]
+    ) -> Response:
         form = await form_data(request)
         try:
-            await judging.move_assignment(assignment_id, _int(form.get("judge"), 0), actor_id=current_user(request).id,
-                                          now=ctx.now(), scope=organizer_scope(request, round_id=round_id))
+            await judging.move_assignment(
+                assignment_id,
+                _int(form.get("judge"), 0),
+                actor_id=current_user(request).id,
+                now=ctx.now(),
+                scope=organizer_scope(request, round_id=round_id),
+            )
         except NotFound:
             raise
         except DomainError as exc:
             flash(request, exc.message, "error", **exc.params)
-        return redirect(f"/organizer/rounds/{round_id}/judging/assignments?page={as_id(form.get('page')) or 1}"
-                        "#assignment")
+        return redirect(
+            f"/organizer/rounds/{round_id}/judging/assignments?page={as_id(form.get('page')) or 1}#assignment"
+        )
 
     @post("/reopen", opt=access(Access.organizer))
     async def reopen(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
         try:
-            await judging.reopen(round_id, actor_id=current_user(request).id, reason=form.get("reason", ""),
-                                 hours=_int(form.get("hours"), 0), now=ctx.now(),
-                                 scope=organizer_scope(request, round_id=round_id))
+            await judging.reopen(
+                round_id,
+                actor_id=current_user(request).id,
+                reason=form.get("reason", ""),
+                hours=_int(form.get("hours"), 0),
+                now=ctx.now(),
+                scope=organizer_scope(request, round_id=round_id),
+            )
         except NotFound:
             raise
         except DomainError as exc:
@@ -342,9 +472,14 @@ class OrganizerJudgingController(Controller):
             ranking = (await judging.results(round_id))["ranking"]
             ids = [row["result"].entry for row in ranking[:top]]
         try:
-            count = await judging.shortlist(round_id, ids, actor_id=current_user(request).id,
-                                            reason=form.get("reason", ""), now=ctx.now(),
-                                            scope=organizer_scope(request, round_id=round_id))
+            count = await judging.shortlist(
+                round_id,
+                ids,
+                actor_id=current_user(request).id,
+                reason=form.get("reason", ""),
+                now=ctx.now(),
+                scope=organizer_scope(request, round_id=round_id),
+            )
         except NotFound:
             raise
         except DomainError as exc:
@@ -354,11 +489,16 @@ class OrganizerJudgingController(Controller):
         return redirect(f"/organizer/rounds/{round_id}/judging/#results")
 
     @post("/sheets/{sheet_id:int}/release", opt=access(Access.organizer))
-    async def release(self, request: Request, round_id: FromPath[int], sheet_id: FromPath[int],
-                      ctx: NamedDependency[AppContext]) -> Response:
+    async def release(
+        self, request: Request, round_id: FromPath[int], sheet_id: FromPath[int], ctx: NamedDependency[AppContext]
+    ) -> Response:
         form = await form_data(request)
-        await judging.set_comment_release(round_id, sheet_id, form.get("release") == "1",
-                                          actor_id=current_user(request).id, now=ctx.now(),
-                                          scope=organizer_scope(request, round_id=round_id))
-        return redirect(f"/organizer/rounds/{round_id}/judging/comments?page={as_id(form.get('page')) or 1}"
-                        "#comments")
+        await judging.set_comment_release(
+            round_id,
+            sheet_id,
+            form.get("release") == "1",
+            actor_id=current_user(request).id,
+            now=ctx.now(),
+            scope=organizer_scope(request, round_id=round_id),
+        )
+        return redirect(f"/organizer/rounds/{round_id}/judging/comments?page={as_id(form.get('page')) or 1}#comments")

@@ -17,9 +17,9 @@ from accounts.rules import Access
 from accounts.text import as_id
 from contest import reports, services, stats
 from contest.forms import FIELD_LABELS
+from contest.labels import STAGE_LABELS, STATUS_LABELS
 from server.auth import current_user
 from server.context import AppContext
-from contest.labels import STAGE_LABELS, STATUS_LABELS
 from server.guards import access
 from server.i18n import t
 from server.web import flash, flash_error, form_data, organizer_scope, redirect, render
@@ -34,8 +34,9 @@ class OrganizerController(Controller):
     @get("/", opt=access(Access.organizer))
     async def dashboard(self, request: Request, ctx: NamedDependency[AppContext]) -> Template:
         scope = organizer_scope(request)
-        contests = await stats.new_submission_counts(None if scope.everywhere else sorted(scope.communes),
-                                                     since=ctx.now() - NEW_WINDOW)
+        contests = await stats.new_submission_counts(
+            None if scope.everywhere else sorted(scope.communes), since=ctx.now() - NEW_WINDOW
+        )
         return render("organizer/dashboard.html", contests=contests)
 
     @get("/contests/{slug:str}", opt=access(Access.organizer))
@@ -47,16 +48,31 @@ class OrganizerController(Controller):
         status_rows = [(t(request, STATUS_LABELS[s]), n) for s, n in figures["by_status"]]
         unknown = t(request, N_("Not given"))
         charts = [
-            reports.bar_chart_svg(t(request, N_("Ideas by status")), status_rows, empty_text=t(request, N_("No ideas yet"))),
-            reports.bar_chart_svg(t(request, N_("Ideas by field")),
-                                  [(name if name != "?" else unknown, n) for name, n in figures["by_category"]]),
-            reports.bar_chart_svg(t(request, N_("Ideas by hamlet of the team lead")),
-                                  [(name if name != "?" else unknown, n) for name, n in figures["by_hamlet"]]),
-            reports.bar_chart_svg(t(request, N_("Ideas by age of the team lead")),
-                                  [(name if name != "?" else unknown, n) for name, n in figures["by_age"]]),
+            reports.bar_chart_svg(
+                t(request, N_("Ideas by status")), status_rows, empty_text=t(request, N_("No ideas yet"))
+            ),
+            reports.bar_chart_svg(
+                t(request, N_("Ideas by field")),
+                [(name if name != "?" else unknown, n) for name, n in figures["by_category"]],
+            ),
+            reports.bar_chart_svg(
+                t(request, N_("Ideas by hamlet of the team lead")),
+                [(name if name != "?" else unknown, n) for name, n in figures["by_hamlet"]],
+            ),
+            reports.bar_chart_svg(
+                t(request, N_("Ideas by age of the team lead")),
+                [(name if name != "?" else unknown, n) for name, n in figures["by_age"]],
+            ),
         ]
-        return render("organizer/contest.html", contest=contest, rows=rows, figures=figures, charts=charts,
-                      rounds=await services.rounds_of(contest["id"]), status_labels=STATUS_LABELS)
+        return render(
+            "organizer/contest.html",
+            contest=contest,
+            rows=rows,
+            figures=figures,
+            charts=charts,
+            rounds=await services.rounds_of(contest["id"]),
+            status_labels=STATUS_LABELS,
+        )
 
     @get("/contests/{slug:str}/messages", opt=access(Access.organizer))
     async def messages(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Template:
@@ -65,30 +81,64 @@ class OrganizerController(Controller):
         contest = await services.contest_for_organizer(slug, scope=organizer_scope(request))
         m = ctx.settings.messaging
         costs = {"sms": m.sms_cost, "zalo": m.zalo_cost}
-        return render("organizer/messages.html", contest=contest, costs=costs,
-                      about_contest=await messaging.figures(contest_id=contest["id"], costs=costs),
-                      commune_wide=await messaging.figures(commune_id=contest["commune"], costs=costs),
-                      caps={"per_phone": m.per_phone_per_day, "per_day": m.per_day})
+        return render(
+            "organizer/messages.html",
+            contest=contest,
+            costs=costs,
+            about_contest=await messaging.figures(contest_id=contest["id"], costs=costs),
+            commune_wide=await messaging.figures(commune_id=contest["commune"], costs=costs),
+            caps={"per_phone": m.per_phone_per_day, "per_day": m.per_day},
+        )
 
     async def _export_rows(self, request: Request, slug: str) -> tuple[dict, list[str], list[list]]:
         contest = await services.contest_for_organizer(slug, scope=organizer_scope(request))
         rows = await stats.submissions(contest["id"])
-        headers = [t(request, h) for h in (
-            N_("Code"), N_("Title"), N_("Status"), N_("Field (category)"), N_("Hamlet"), N_("Team lead"),
-            N_("Year of birth"), N_("Stage"), N_("Estimated budget (VND)"), N_("Round"), N_("Created"),
-            N_("Submitted"), N_("Hidden"))]
-        data = [[r["code"], r["title"], t(request, STATUS_LABELS[r["status"]]), r["category.name"], r["hamlet.name"],
-                 r["lead.full_name"], r["lead.birth_year"],
-                 t(request, STAGE_LABELS[r["stage"]]) if r["stage"] in STAGE_LABELS else r["stage"],
-                 r["budget_vnd"], r["round.name"],
-                 r["created_at"], r["submitted_at"], t(request, N_("yes")) if r["hidden"] else ""] for r in rows]
+        headers = [
+            t(request, h)
+            for h in (
+                N_("Code"),
+                N_("Title"),
+                N_("Status"),
+                N_("Field (category)"),
+                N_("Hamlet"),
+                N_("Team lead"),
+                N_("Year of birth"),
+                N_("Stage"),
+                N_("Estimated budget (VND)"),
+                N_("Round"),
+                N_("Created"),
+                N_("Submitted"),
+                N_("Hidden"),
+            )
+        ]
+        data = [
+            [
+                r["code"],
+                r["title"],
+                t(request, STATUS_LABELS[r["status"]]),
+                r["category.name"],
+                r["hamlet.name"],
+                r["lead.full_name"],
+                r["lead.birth_year"],
+                t(request, STAGE_LABELS[r["stage"]]) if r["stage"] in STAGE_LABELS else r["stage"],
+                r["budget_vnd"],
+                r["round.name"],
+                r["created_at"],
+                r["submitted_at"],
+                t(request, N_("yes")) if r["hidden"] else "",
+            ]
+            for r in rows
+        ]
         return contest, headers, data
 
     @get("/contests/{slug:str}/export.csv", opt=access(Access.organizer))
     async def export_csv(self, request: Request, slug: FromPath[str]) -> Response:
         contest, headers, data = await self._export_rows(request, slug)
-        return Response(reports.csv_bytes(headers, data), media_type="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{contest["slug"]}-y-tuong.csv"'})
+        return Response(
+            reports.csv_bytes(headers, data),
+            media_type="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{contest["slug"]}-y-tuong.csv"'},
+        )
 
     @get("/contests/{slug:str}/export.xlsx", opt=access(Access.organizer))
     async def export_xlsx(self, request: Request, slug: FromPath[str]) -> Response:
@@ -106,8 +156,9 @@ class OrganizerController(Controller):
         form = await form_data(request)
         published = form.get("published") == "1"
         try:
-            await services.set_published(contest["id"], published, actor_id=current_user(request).id,
-                                         now=ctx.now(), scope=scope)
+            await services.set_published(
+                contest["id"], published, actor_id=current_user(request).id, now=ctx.now(), scope=scope
+            )
         except NotFound:
             raise
         except DomainError as exc:  # e.g. no round with dates yet
@@ -131,19 +182,30 @@ class OrganizerController(Controller):
             return value
 
         changes = []
-        for before, after in zip(revisions, revisions[1:]):
+        for before, after in zip(revisions, revisions[1:], strict=False):
             fields = []
             for name, value in after["snapshot"].items():
                 old = before["snapshot"].get(name)
                 if old != value:
                     old, value = shown(name, old), shown(name, value)
-                    diff = list(difflib.unified_diff(str(old or "").splitlines(), str(value or "").splitlines(),
-                                                     lineterm="", n=1))[2:]
+                    diff = list(
+                        difflib.unified_diff(
+                            str(old or "").splitlines(), str(value or "").splitlines(), lineterm="", n=1
+                        )
+                    )[2:]
                     fields.append({"name": name, "old": old, "new": value, "diff": diff})
             changes.append({"revision": after, "fields": fields})
-        return render("organizer/revisions.html", idea=idea, revisions=revisions, changes=changes,
-                      field_labels={**FIELD_LABELS, "category": FIELD_LABELS["category_id"],
-                                    "budget_vnd": FIELD_LABELS["budget"]})
+        return render(
+            "organizer/revisions.html",
+            idea=idea,
+            revisions=revisions,
+            changes=changes,
+            field_labels={
+                **FIELD_LABELS,
+                "category": FIELD_LABELS["category_id"],
+                "budget_vnd": FIELD_LABELS["budget"],
+            },
+        )
 
     @post("/ideas/{idea_id:int}/hide", opt=access(Access.organizer))
     async def hide(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
@@ -151,8 +213,9 @@ class OrganizerController(Controller):
         idea = await services.idea_full(idea_id, scope=scope)
         form = await form_data(request)
         try:
-            await services.hide(idea_id, reason=form.get("reason", ""), actor_id=current_user(request).id,
-                                now=ctx.now(), scope=scope)
+            await services.hide(
+                idea_id, reason=form.get("reason", ""), actor_id=current_user(request).id, now=ctx.now(), scope=scope
+            )
         except NotFound:
             raise
         except DomainError as exc:

@@ -31,19 +31,38 @@ async def _store_cover(form: FormMultiDict, ctx: AppContext) -> StoredFile | Non
     if not files:
         return None
     try:
-        return await uploads.store(await files[0].read(), files[0].filename, root=ctx.settings.upload_dir,
-                                   allowed=uploads.IMAGE_TYPES)
+        return await uploads.store(
+            await files[0].read(), files[0].filename, root=ctx.settings.upload_dir, allowed=uploads.IMAGE_TYPES
+        )
     except UploadError as exc:
         raise ValidationFailed({"cover": exc.message}, {"cover": exc.params}) from None
 
 
-def _page(*, form: ContestForm, status: int = 200, errors: dict[str, str] | None = None,
-          contest: dict[str, Any] | None = None, used: dict[int, int] | None = None,
-          communes: list[dict[str, Any]] | None = None, preview: dict[str, Any] | None = None) -> Template:
-    return render("organizer/contest_form.html", status=status, form=form.with_blank_rows(), errors=errors or {},
-                  contest=contest, used=used or {}, communes=communes or [], preview=preview,
-                  limits=limits, age_low=authoring.AGE_LOW, age_high=authoring.AGE_HIGH,
-                  ideas_high=authoring.IDEAS_HIGH, max_mb=uploads.MAX_BYTES // (1024 * 1024))
+def _page(
+    *,
+    form: ContestForm,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    contest: dict[str, Any] | None = None,
+    used: dict[int, int] | None = None,
+    communes: list[dict[str, Any]] | None = None,
+    preview: dict[str, Any] | None = None,
+) -> Template:
+    return render(
+        "organizer/contest_form.html",
+        status=status,
+        form=form.with_blank_rows(),
+        errors=errors or {},
+        contest=contest,
+        used=used or {},
+        communes=communes or [],
+        preview=preview,
+        limits=limits,
+        age_low=authoring.AGE_LOW,
+        age_high=authoring.AGE_HIGH,
+        ideas_high=authoring.IDEAS_HIGH,
+        max_mb=uploads.MAX_BYTES // (1024 * 1024),
+    )
 
 
 class OrganizerContestsController(Controller):
@@ -65,13 +84,17 @@ class OrganizerContestsController(Controller):
             return _page(form=typed, communes=await authoring.commune_choices(scope), preview=preview)
         try:
             cover = await _store_cover(form, ctx)
-            slug = await authoring.create_contest(typed, scope=scope, actor_id=current_user(request).id,
-                                                  now=ctx.now(), cover=cover)
+            slug = await authoring.create_contest(
+                typed, scope=scope, actor_id=current_user(request).id, now=ctx.now(), cover=cover
+            )
         except DomainError as exc:  # the cover stored for a refused form is removed with the failed request
-            return _page(form=typed, status=400, errors=field_errors(request, exc),
-                         communes=await authoring.commune_choices(scope))
-        flash(request, N_("The contest has been created as a draft. Add its rounds with their dates, "
-                          "then publish it."))
+            return _page(
+                form=typed,
+                status=400,
+                errors=field_errors(request, exc),
+                communes=await authoring.commune_choices(scope),
+            )
+        flash(request, N_("The contest has been created as a draft. Add its rounds with their dates, then publish it."))
         return redirect(f"/organizer/contests/{slug}")
 
     @get("/{slug:str}/edit", opt=access(Access.organizer))
@@ -90,8 +113,14 @@ class OrganizerContestsController(Controller):
         try:
             cover = await _store_cover(form, ctx)
             new_slug, old_cover = await authoring.update_contest(
-                slug, typed, scope=scope, actor_id=current_user(request).id, now=ctx.now(), cover=cover,
-                remove_cover=bool(form.get("remove_cover")))
+                slug,
+                typed,
+                scope=scope,
+                actor_id=current_user(request).id,
+                now=ctx.now(),
+                cover=cover,
+                remove_cover=bool(form.get("remove_cover")),
+            )
         except NotFound:
             raise
         except DomainError as exc:

@@ -29,17 +29,23 @@ class OrganizerProgressController(Controller):
 
     @get("/judging/progress", opt=access(Access.organizer))
     async def page(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Template:
-        data = await progress.judge_progress(round_id, scope=organizer_scope(request, round_id=round_id),
-                                             now=ctx.now())
+        data = await progress.judge_progress(round_id, scope=organizer_scope(request, round_id=round_id), now=ctx.now())
         return render("organizer/judging_progress.html", now=ctx.now(), **data)
 
     @post("/judging/progress/judges/{judge_id:int}/remind", opt=access(Access.organizer))
-    async def remind(self, request: Request, round_id: FromPath[int], judge_id: FromPath[int],
-                     ctx: NamedDependency[AppContext]) -> Response:
+    async def remind(
+        self, request: Request, round_id: FromPath[int], judge_id: FromPath[int], ctx: NamedDependency[AppContext]
+    ) -> Response:
         try:
-            await progress.remind_judge(round_id, judge_id, actor_id=current_user(request).id, now=ctx.now(),
-                                        scope=organizer_scope(request, round_id=round_id), lang=lang_of(request),
-                                        base_url=ctx.settings.base_url)
+            await progress.remind_judge(
+                round_id,
+                judge_id,
+                actor_id=current_user(request).id,
+                now=ctx.now(),
+                scope=organizer_scope(request, round_id=round_id),
+                lang=lang_of(request),
+                base_url=ctx.settings.base_url,
+            )
         except NotFound:
             raise
         except DomainError as exc:
@@ -51,24 +57,38 @@ class OrganizerProgressController(Controller):
     @post("/advance", opt=access(Access.organizer))
     async def advance(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         try:
-            result = await chaining.advance(round_id, actor_id=current_user(request).id, now=ctx.now(),
-                                            scope=organizer_scope(request, round_id=round_id), lang=lang_of(request),
-                                            base_url=ctx.settings.base_url)
+            result = await chaining.advance(
+                round_id,
+                actor_id=current_user(request).id,
+                now=ctx.now(),
+                scope=organizer_scope(request, round_id=round_id),
+                lang=lang_of(request),
+                base_url=ctx.settings.base_url,
+            )
         except NotFound:
             raise
         except DomainError as exc:
             flash_error(request, exc)
             return self._back(round_id, "#next-round")
-        flash(request, N_("%(count)s entries went through to %(round)s; every team has been told."),
-              count=result["through"], round=result["next"]["name"])
+        flash(
+            request,
+            N_("%(count)s entries went through to %(round)s; every team has been told."),
+            count=result["through"],
+            round=result["next"]["name"],
+        )
         return self._back(round_id, "#next-round")
 
     @post("/advance/undo", opt=access(Access.organizer))
     async def undo(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         try:
-            count = await chaining.undo_advance(round_id, actor_id=current_user(request).id, now=ctx.now(),
-                                                scope=organizer_scope(request, round_id=round_id),
-                                                lang=lang_of(request), base_url=ctx.settings.base_url)
+            count = await chaining.undo_advance(
+                round_id,
+                actor_id=current_user(request).id,
+                now=ctx.now(),
+                scope=organizer_scope(request, round_id=round_id),
+                lang=lang_of(request),
+                base_url=ctx.settings.base_url,
+            )
         except NotFound:
             raise
         except DomainError as exc:

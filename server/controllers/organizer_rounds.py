@@ -29,20 +29,54 @@ NOW_DONE = {
 
 
 def _common() -> dict[str, Any]:
-    return {"fmt": format_local, "pattern": HTML_PATTERN, "example": EXAMPLE, "phase_names": timeline.PHASE_NAMES,
-            "labels": timeline.MILESTONE_LABELS, "Phase": phases.Phase}
+    return {
+        "fmt": format_local,
+        "pattern": HTML_PATTERN,
+        "example": EXAMPLE,
+        "phase_names": timeline.PHASE_NAMES,
+        "labels": timeline.MILESTONE_LABELS,
+        "Phase": phases.Phase,
+    }
 
 
-def _form_page(*, contest: dict[str, Any], form: RoundForm, round_: dict[str, Any] | None = None,
-               errors: dict[str, str] | None = None, status: int = 200) -> Template:
-    return render("organizer/round_form.html", status=status, contest=contest, form=form, round=round_,
-                  errors=errors or {}, **_common())
+def _form_page(
+    *,
+    contest: dict[str, Any],
+    form: RoundForm,
+    round_: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Template:
+    return render(
+        "organizer/round_form.html",
+        status=status,
+        contest=contest,
+        form=form,
+        round=round_,
+        errors=errors or {},
+        **_common(),
+    )
 
 
-def _extend_page(*, round_: dict[str, Any], phase: str, new_end: str, plan: timeline.Extension | None = None,
-                 errors: dict[str, str] | None = None, status: int = 200) -> Template:
-    return render("organizer/round_extend.html", status=status, round=round_, phase=phase, new_end=new_end,
-                  plan=plan, errors=errors or {}, **_common())
+def _extend_page(
+    *,
+    round_: dict[str, Any],
+    phase: str,
+    new_end: str,
+    plan: timeline.Extension | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Template:
+    return render(
+        "organizer/round_extend.html",
+        status=status,
+        round=round_,
+        phase=phase,
+        new_end=new_end,
+        plan=plan,
+        errors=errors or {},
+        **_common(),
+    )
 
 
 class OrganizerRoundsController(Controller):
@@ -52,8 +86,12 @@ class OrganizerRoundsController(Controller):
     @get("/contests/{slug:str}/rounds", opt=access(Access.organizer))
     async def rounds(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Template:
         contest = await timeline.contest_in_scope(slug, scope=organizer_scope(request))
-        return render("organizer/rounds.html", contest=contest, items=await timeline.overview(contest["id"], now=ctx.now()),
-                      **_common())
+        return render(
+            "organizer/rounds.html",
+            contest=contest,
+            items=await timeline.overview(contest["id"], now=ctx.now()),
+            **_common(),
+        )
 
     @get("/contests/{slug:str}/rounds/new", opt=access(Access.organizer))
     async def new(self, request: Request, slug: FromPath[str]) -> Template:
@@ -91,8 +129,9 @@ class OrganizerRoundsController(Controller):
         except NotFound:
             raise
         except DomainError as exc:
-            return _form_page(contest=_contest_of(round_), form=form, round_=round_,
-                              errors=field_errors(request, exc), status=400)
+            return _form_page(
+                contest=_contest_of(round_), form=form, round_=round_, errors=field_errors(request, exc), status=400
+            )
         flash(request, N_("The round has been saved."))
         return redirect(f"/organizer/contests/{round_['contest.slug']}/rounds")
 
@@ -122,8 +161,9 @@ class OrganizerRoundsController(Controller):
             if form.get("confirm") != "1":
                 plan = await timeline.preview_extension(round_id, phase, new_end, now=ctx.now(), scope=scope)
                 return _extend_page(round_=round_, phase=phase, new_end=new_end, plan=plan)
-            await timeline.extend(round_id, phase, new_end, actor_id=current_user(request).id, now=ctx.now(),
-                                  scope=scope)
+            await timeline.extend(
+                round_id, phase, new_end, actor_id=current_user(request).id, now=ctx.now(), scope=scope
+            )
         except NotFound:
             raise
         except DomainError as exc:
@@ -134,14 +174,20 @@ class OrganizerRoundsController(Controller):
 
     @post("/rounds/{round_id:int}/now", opt=access(Access.organizer))
     async def now(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        """"Open now" / "Close now" for the round's current or next phase."""
+        """ "Open now" / "Close now" for the round's current or next phase."""
         scope = organizer_scope(request)
         round_ = await timeline.round_in_scope(round_id, scope=scope)
         form = await form_data(request)
         action = str(form.get("action") or "")
         try:
-            phase = await timeline.act_now(round_id, action, str(form.get("phase") or ""),
-                                           actor_id=current_user(request).id, now=ctx.now(), scope=scope)
+            phase = await timeline.act_now(
+                round_id,
+                action,
+                str(form.get("phase") or ""),
+                actor_id=current_user(request).id,
+                now=ctx.now(),
+                scope=scope,
+            )
         except NotFound:
             raise
         except DomainError as exc:

@@ -18,8 +18,7 @@ from server.web import field_errors, flash, flash_error, form_data, organizer_sc
 
 CRITERION_FIELDS = ("name", "description", "weight", "scale_min", "scale_max", "descriptors")
 AWARD_FIELDS = ("name", "rank", "prize", "basis")
-EMPTY_CRITERION = {"name": "", "description": "", "weight": "1", "scale_min": "1", "scale_max": "5",
-                   "descriptors": ""}
+EMPTY_CRITERION = {"name": "", "description": "", "weight": "1", "scale_min": "1", "scale_max": "5", "descriptors": ""}
 EMPTY_AWARD = {"name": "", "rank": "1", "prize": "", "basis": "combined"}
 
 
@@ -35,11 +34,18 @@ class RubricController(Controller):
     path = "/organizer/rounds/{round_id:int}/rubric"
     include_in_schema = False
 
-    async def _page(self, request: Request, round_id: int, ctx: AppContext, *, form: dict | None = None,
-                    errors: dict | None = None, status: int = 200) -> Template:
+    async def _page(
+        self,
+        request: Request,
+        round_id: int,
+        ctx: AppContext,
+        *,
+        form: dict | None = None,
+        errors: dict | None = None,
+        status: int = 200,
+    ) -> Template:
         data = await rubric.rubric_page(round_id, scope=organizer_scope(request, round_id=round_id), now=ctx.now())
-        return render("organizer/rubric.html", **data, form=form or EMPTY_CRITERION, errors=errors or {},
-                      status=status)
+        return render("organizer/rubric.html", **data, form=form or EMPTY_CRITERION, errors=errors or {}, status=status)
 
     @get("/", opt=access(Access.organizer))
     async def page(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Template:
@@ -49,51 +55,87 @@ class RubricController(Controller):
     async def add(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         typed = _typed(await form_data(request), CRITERION_FIELDS)
         try:
-            await rubric.add_criterion(round_id, typed, actor_id=current_user(request).id, now=ctx.now(),
-                                       scope=organizer_scope(request, round_id=round_id))
+            await rubric.add_criterion(
+                round_id,
+                typed,
+                actor_id=current_user(request).id,
+                now=ctx.now(),
+                scope=organizer_scope(request, round_id=round_id),
+            )
         except NotFound:
             raise
         except DomainError as exc:
-            return await self._page(request, round_id, ctx, form=typed, errors=field_errors(request, exc),
-                                    status=_status(exc))
+            return await self._page(
+                request, round_id, ctx, form=typed, errors=field_errors(request, exc), status=_status(exc)
+            )
         flash(request, N_("The criterion is added to the rubric."))
         return redirect(f"/organizer/rounds/{round_id}/rubric/")
 
-    async def _edit_page(self, request: Request, round_id: int, criterion_id: int, ctx: AppContext, *,
-                         form: dict | None = None, errors: dict | None = None, status: int = 200) -> Template:
+    async def _edit_page(
+        self,
+        request: Request,
+        round_id: int,
+        criterion_id: int,
+        ctx: AppContext,
+        *,
+        form: dict | None = None,
+        errors: dict | None = None,
+        status: int = 200,
+    ) -> Template:
         scope = organizer_scope(request, round_id=round_id)
         round_ = await rubric.round_for_rubric(round_id, scope=scope)
         criterion = await rubric.criterion_of(round_id, criterion_id, scope=scope)
-        return render("organizer/criterion.html", round=round_, criterion=criterion,
-                      form=form or rubric.criterion_form(criterion), errors=errors or {},
-                      lock=await rubric.round_lock(round_id, ctx.now()), status=status)
+        return render(
+            "organizer/criterion.html",
+            round=round_,
+            criterion=criterion,
+            form=form or rubric.criterion_form(criterion),
+            errors=errors or {},
+            lock=await rubric.round_lock(round_id, ctx.now()),
+            status=status,
+        )
 
     @get("/{criterion_id:int}", opt=access(Access.organizer))
-    async def edit(self, request: Request, round_id: FromPath[int], criterion_id: FromPath[int],
-                   ctx: NamedDependency[AppContext]) -> Template:
+    async def edit(
+        self, request: Request, round_id: FromPath[int], criterion_id: FromPath[int], ctx: NamedDependency[AppContext]
+    ) -> Template:
         return await self._edit_page(request, round_id, criterion_id, ctx)
 
     @post("/{criterion_id:int}", opt=access(Access.organizer))
-    async def save(self, request: Request, round_id: FromPath[int], criterion_id: FromPath[int],
-                   ctx: NamedDependency[AppContext]) -> Response:
+    async def save(
+        self, request: Request, round_id: FromPath[int], criterion_id: FromPath[int], ctx: NamedDependency[AppContext]
+    ) -> Response:
         typed = _typed(await form_data(request), CRITERION_FIELDS)
         try:
-            await rubric.update_criterion(round_id, criterion_id, typed, actor_id=current_user(request).id,
-                                          now=ctx.now(), scope=organizer_scope(request, round_id=round_id))
+            await rubric.update_criterion(
+                round_id,
+                criterion_id,
+                typed,
+                actor_id=current_user(request).id,
+                now=ctx.now(),
+                scope=organizer_scope(request, round_id=round_id),
+            )
         except NotFound:
             raise
         except DomainError as exc:
-            return await self._edit_page(request, round_id, criterion_id, ctx, form=typed,
-                                         errors=field_errors(request, exc), status=_status(exc))
+            return await self._edit_page(
+                request, round_id, criterion_id, ctx, form=typed, errors=field_errors(request, exc), status=_status(exc)
+            )
         flash(request, N_("The criterion is saved."))
         return redirect(f"/organizer/rounds/{round_id}/rubric/")
 
     @post("/{criterion_id:int}/delete", opt=access(Access.organizer))
-    async def delete(self, request: Request, round_id: FromPath[int], criterion_id: FromPath[int],
-                     ctx: NamedDependency[AppContext]) -> Response:
+    async def delete(
+        self, request: Request, round_id: FromPath[int], criterion_id: FromPath[int], ctx: NamedDependency[AppContext]
+    ) -> Response:
         try:
-            await rubric.delete_criterion(round_id, criterion_id, actor_id=current_user(request).id, now=ctx.now(),
-                                          scope=organizer_scope(request, round_id=round_id))
+            await rubric.delete_criterion(
+                round_id,
+                criterion_id,
+                actor_id=current_user(request).id,
+                now=ctx.now(),
+                scope=organizer_scope(request, round_id=round_id),
+            )
         except NotFound:
             raise
         except DomainError as exc:
@@ -103,12 +145,19 @@ class RubricController(Controller):
         return redirect(f"/organizer/rounds/{round_id}/rubric/")
 
     @post("/{criterion_id:int}/move", opt=access(Access.organizer))
-    async def move(self, request: Request, round_id: FromPath[int], criterion_id: FromPath[int],
-                   ctx: NamedDependency[AppContext]) -> Response:
+    async def move(
+        self, request: Request, round_id: FromPath[int], criterion_id: FromPath[int], ctx: NamedDependency[AppContext]
+    ) -> Response:
         direction = str((await form_data(request)).get("direction", ""))
         try:
-            await rubric.move_criterion(round_id, criterion_id, direction, actor_id=current_user(request).id,
-                                        now=ctx.now(), scope=organizer_scope(request, round_id=round_id))
+            await rubric.move_criterion(
+                round_id,
+                criterion_id,
+                direction,
+                actor_id=current_user(request).id,
+                now=ctx.now(),
+                scope=organizer_scope(request, round_id=round_id),
+            )
         except NotFound:
             raise
         except DomainError as exc:
@@ -122,11 +171,25 @@ class AwardsController(Controller):
     path = "/organizer/contests/{slug:str}/awards"
     include_in_schema = False
 
-    async def _page(self, request: Request, slug: str, ctx: AppContext, *, form: dict | None = None,
-                    errors: dict | None = None, status: int = 200) -> Template:
+    async def _page(
+        self,
+        request: Request,
+        slug: str,
+        ctx: AppContext,
+        *,
+        form: dict | None = None,
+        errors: dict | None = None,
+        status: int = 200,
+    ) -> Template:
         data = await rubric.awards_page(slug, scope=organizer_scope(request), now=ctx.now())
-        return render("organizer/awards.html", **data, bases=rubric.BASES, form=form or EMPTY_AWARD,
-                      errors=errors or {}, status=status)
+        return render(
+            "organizer/awards.html",
+            **data,
+            bases=rubric.BASES,
+            form=form or EMPTY_AWARD,
+            errors=errors or {},
+            status=status,
+        )
 
     @get("/", opt=access(Access.organizer))
     async def page(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Template:
@@ -136,51 +199,75 @@ class AwardsController(Controller):
     async def add(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
         typed = _typed(await form_data(request), AWARD_FIELDS)
         try:
-            await rubric.add_award(slug, typed, actor_id=current_user(request).id, now=ctx.now(),
-                                   scope=organizer_scope(request))
+            await rubric.add_award(
+                slug, typed, actor_id=current_user(request).id, now=ctx.now(), scope=organizer_scope(request)
+            )
         except NotFound:
             raise
         except DomainError as exc:
-            return await self._page(request, slug, ctx, form=typed, errors=field_errors(request, exc),
-                                    status=_status(exc))
+            return await self._page(
+                request, slug, ctx, form=typed, errors=field_errors(request, exc), status=_status(exc)
+            )
         flash(request, N_("The award is added."))
         return redirect(f"/organizer/contests/{slug}/awards/")
 
-    async def _edit_page(self, request: Request, slug: str, award_id: int, ctx: AppContext, *,
-                         form: dict | None = None, errors: dict | None = None, status: int = 200) -> Template:
+    async def _edit_page(
+        self,
+        request: Request,
+        slug: str,
+        award_id: int,
+        ctx: AppContext,
+        *,
+        form: dict | None = None,
+        errors: dict | None = None,
+        status: int = 200,
+    ) -> Template:
         scope = organizer_scope(request)
         award = await rubric.award_of(slug, award_id, scope=scope)
         contest = await rubric.contest_for_awards(slug, scope=scope)
-        return render("organizer/award.html", contest=contest, award=award, bases=rubric.BASES,
-                      form=form or rubric.award_form(award), errors=errors or {},
-                      lock=await rubric.contest_lock(contest["id"], ctx.now()), status=status)
+        return render(
+            "organizer/award.html",
+            contest=contest,
+            award=award,
+            bases=rubric.BASES,
+            form=form or rubric.award_form(award),
+            errors=errors or {},
+            lock=await rubric.contest_lock(contest["id"], ctx.now()),
+            status=status,
+        )
 
     @get("/{award_id:int}", opt=access(Access.organizer))
-    async def edit(self, request: Request, slug: FromPath[str], award_id: FromPath[int],
-                   ctx: NamedDependency[AppContext]) -> Template:
+    async def edit(
+        self, request: Request, slug: FromPath[str], award_id: FromPath[int], ctx: NamedDependency[AppContext]
+    ) -> Template:
         return await self._edit_page(request, slug, award_id, ctx)
 
     @post("/{award_id:int}", opt=access(Access.organizer))
-    async def save(self, request: Request, slug: FromPath[str], award_id: FromPath[int],
-                   ctx: NamedDependency[AppContext]) -> Response:
+    async def save(
+        self, request: Request, slug: FromPath[str], award_id: FromPath[int], ctx: NamedDependency[AppContext]
+    ) -> Response:
         typed = _typed(await form_data(request), AWARD_FIELDS)
         try:
-            await rubric.update_award(slug, award_id, typed, actor_id=current_user(request).id, now=ctx.now(),
-                                      scope=organizer_scope(request))
+            await rubric.update_award(
+                slug, award_id, typed, actor_id=current_user(request).id, now=ctx.now(), scope=organizer_scope(request)
+            )
         except NotFound:
             raise
         except DomainError as exc:
-            return await self._edit_page(request, slug, award_id, ctx, form=typed, errors=field_errors(request, exc),
-                                         status=_status(exc))
+            return await self._edit_page(
+                request, slug, award_id, ctx, form=typed, errors=field_errors(request, exc), status=_status(exc)
+            )
         flash(request, N_("The award is saved."))
         return redirect(f"/organizer/contests/{slug}/awards/")
 
     @post("/{award_id:int}/delete", opt=access(Access.organizer))
-    async def delete(self, request: Request, slug: FromPath[str], award_id: FromPath[int],
-                     ctx: NamedDependency[AppContext]) -> Response:
+    async def delete(
+        self, request: Request, slug: FromPath[str], award_id: FromPath[int], ctx: NamedDependency[AppContext]
+    ) -> Response:
         try:
-            await rubric.delete_award(slug, award_id, actor_id=current_user(request).id, now=ctx.now(),
-                                      scope=organizer_scope(request))
+            await rubric.delete_award(
+                slug, award_id, actor_id=current_user(request).id, now=ctx.now(), scope=organizer_scope(request)
+            )
         except NotFound:
             raise
         except DomainError as exc:

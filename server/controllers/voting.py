@@ -20,12 +20,20 @@ from contest import judging, phases, results_cache, rubric, services, voting
 from contest.tables import Award, Idea
 from server.auth import client_ip, current_user
 from server.context import AppContext
-from server.mail import caps_for
-from server.guards import access
 from server.controllers.api import (
-    NOT_FOUND, SLUG, AwardOut, CorrectionOut, RankingRowOut, ResultsOut, VoteLogEntryOut, VoteLogLinksOut, VoteLogOut,
+    NOT_FOUND,
+    SLUG,
+    AwardOut,
+    CorrectionOut,
+    RankingRowOut,
+    ResultsOut,
+    VoteLogEntryOut,
+    VoteLogLinksOut,
+    VoteLogOut,
 )
+from server.guards import access
 from server.i18n import t
+from server.mail import caps_for
 from server.web import field_errors, flash, flash_error, form_data, home_commune, organizer_scope, redirect, render
 
 
@@ -60,57 +68,94 @@ class VoteController(Controller):
         me = current_user(request)
         refusal = voting.refusal_for(round_, as_voter(me), now) if me else None
         ids = await voting.votable_ideas(round_["id"])
-        ideas = await Idea.select(Idea.id, Idea.code, Idea.title, Idea.summary, Idea.cover, Idea.category.name,
-                                  Idea.hamlet.name).where(Idea.id.is_in(ids or [-1])).order_by(Idea.code)
+        ideas = (
+            await Idea.select(
+                Idea.id, Idea.code, Idea.title, Idea.summary, Idea.cover, Idea.category.name, Idea.hamlet.name
+            )
+            .where(Idea.id.is_in(ids or [-1]))
+            .order_by(Idea.code)
+        )
         mine = await voting.my_votes(round_["id"], me.id) if me else {}
         used = await voting.ballot_used(round_["id"], me.id) if me else 0
         open_ = phases.is_open(round_, phases.Phase.voting, now)
         counts = await voting.tally(round_["id"]) if rules["live_tally"] or not open_ else None
-        return render("voting/vote.html", contest=contest, round=round_, rules=rules, ideas=ideas, mine=mine,
-                      used=used, left=rules["votes_per_voter"] - used, refusal=t(request, refusal) if refusal else None,
-                      open=open_, counts=counts, now=now, vote_left=phases.countdown(round_["vote_closes"], now))
+        return render(
+            "voting/vote.html",
+            contest=contest,
+            round=round_,
+            rules=rules,
+            ideas=ideas,
+            mine=mine,
+            used=used,
+            left=rules["votes_per_voter"] - used,
+            refusal=t(request, refusal) if refusal else None,
+            open=open_,
+            counts=counts,
+            now=now,
+            vote_left=phases.countdown(round_["vote_closes"], now),
+        )
 
     @post("/vote/{code:str}", opt=access(Access.authenticated))
-    async def cast(self, request: Request, slug: FromPath[str], code: FromPath[str],
-                   ctx: NamedDependency[AppContext]) -> Response:
+    async def cast(
+        self, request: Request, slug: FromPath[str], code: FromPath[str], ctx: NamedDependency[AppContext]
+    ) -> Response:
         # The busiest route while a vote is open: one query for the round, one round trip for both
         # rate limits, one statement for the vote (see contest.voting.cast_vote).
         round_ = await voting.vote_round(slug, ctx.now())
         me = current_user(request)
         code = code.upper()
         message, ok, already, result = "", False, False, None
-        wait = await ctx.limiter.hit_many([(f"vote:user:{me.id}", ctx.settings.vote_rate_limit, 60),
-                                           (f"vote:ip:{client_ip(request)}", ctx.settings.vote_ip_rate_limit, 60)])
+        wait = await ctx.limiter.hit_many(
+            [
+                (f"vote:user:{me.id}", ctx.settings.vote_rate_limit, 60),
+                (f"vote:ip:{client_ip(request)}", ctx.settings.vote_ip_rate_limit, 60),
+            ]
+        )
         if wait:
             message = t(request, N_("Too many attempts. Please wait %(minutes)s minutes and try again."), minutes=1)
         else:
             try:
-                result = await voting.cast_vote(round_, code, voter=as_voter(me), now=ctx.now(),
-                                                alias_key=alias_key(ctx), ip=client_ip(request))
+                result = await voting.cast_vote(
+                    round_, code, voter=as_voter(me), now=ctx.now(), alias_key=alias_key(ctx), ip=client_ip(request)
+                )
                 ok = True
-                message = t(request, N_("Your vote for %(code)s has been counted. Receipt: %(receipt)s. "
-                                        "You have %(left)s votes left."), code=code, receipt=result["receipt"],
-                            left=result["left"])
+                message = t(
+                    request,
+                    N_("Your vote for %(code)s has been counted. Receipt: %(receipt)s. You have %(left)s votes left."),
+                    code=code,
+                    receipt=result["receipt"],
+                    left=result["left"],
+                )
             except voting.AlreadyVoted:
                 already = True
                 message = t(request, N_("You have already voted for this idea."))
             except DomainError as exc:
                 message = t(request, exc.message, **exc.params)
         if _wants_json(request):
-            return Response({"ok": ok, "message": message, "voted": ok or already,
-                             "left": result["left"] if result else None, "receipt": result["receipt"] if result else None},
-                            status_code=200 if ok else (429 if wait else 409), media_type=MediaType.JSON)
+            return Response(
+                {
+                    "ok": ok,
+                    "message": message,
+                    "voted": ok or already,
+                    "left": result["left"] if result else None,
+                    "receipt": result["receipt"] if result else None,
+                },
+                status_code=200 if ok else (429 if wait else 409),
+                media_type=MediaType.JSON,
+            )
         flash(request, message, "success" if ok else "error")
         return redirect(f"/contests/{slug}/vote#idea-{code}")
 
     @post("/vote/{code:str}/withdraw", opt=access(Access.authenticated))
-    async def withdraw(self, request: Request, slug: FromPath[str], code: FromPath[str],
-                       ctx: NamedDependency[AppContext]) -> Response:
+    async def withdraw(
+        self, request: Request, slug: FromPath[str], code: FromPath[str], ctx: NamedDependency[AppContext]
+    ) -> Response:
         contest, round_ = await vote_round(slug, ctx)
         idea = await services.idea_by_code(code)
         try:
-            await voting.withdraw(round_["id"], idea["id"], voter_id=current_user(request).id, now=ctx.now(),
-                                  alias_key=alias_key(ctx))
+            await voting.withdraw(
+                round_["id"], idea["id"], voter_id=current_user(request).id, now=ctx.now(), alias_key=alias_key(ctx)
+            )
             flash(request, N_("Your vote for %(code)s has been taken back; you can vote again."), code=idea["code"])
         except DomainError as exc:
             flash(request, exc.message, "error", **exc.params)
@@ -123,27 +168,53 @@ class VoteController(Controller):
         await voting.seal_log(round_["id"], now=ctx.now())
         return round_, await voting.log_rows(round_["id"])
 
-    @get("/vote-log.csv", opt=access(Access.public), include_in_schema=True, tags=["open data"],
-         media_type="text/csv", summary=N_("Vote log of a contest (CSV)"),
-         description=N_("Every cast, withdrawn and voided vote of the contest's public vote, hash-chained, "
-                        "published once the vote has closed: anyone can recount it."),
-         response_description=N_("A CSV file (UTF-8, with a header row)."), responses=NOT_FOUND)
+    @get(
+        "/vote-log.csv",
+        opt=access(Access.public),
+        include_in_schema=True,
+        tags=["open data"],
+        media_type="text/csv",
+        summary=N_("Vote log of a contest (CSV)"),
+        description=N_(
+            "Every cast, withdrawn and voided vote of the contest's public vote, hash-chained, "
+            "published once the vote has closed: anyone can recount it."
+        ),
+        response_description=N_("A CSV file (UTF-8, with a header row)."),
+        responses=NOT_FOUND,
+    )
     async def log_csv(self, slug: SLUG, ctx: NamedDependency[AppContext]) -> Response[bytes]:
         round_, rows = await self._published_log(slug, ctx)
-        return Response(voting.log_csv(rows), media_type="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{slug}-vote-log.csv"'})
+        return Response(
+            voting.log_csv(rows),
+            media_type="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{slug}-vote-log.csv"'},
+        )
 
-    @get("/vote-log.json", opt=access(Access.public), include_in_schema=True, tags=["open data"],
-         summary=N_("Vote log of a contest (JSON)"),
-         description=N_("The same log as the CSV file, with the head hash and the totals it adds up to."),
-         responses=NOT_FOUND)
+    @get(
+        "/vote-log.json",
+        opt=access(Access.public),
+        include_in_schema=True,
+        tags=["open data"],
+        summary=N_("Vote log of a contest (JSON)"),
+        description=N_("The same log as the CSV file, with the head hash and the totals it adds up to."),
+        responses=NOT_FOUND,
+    )
     async def log_json(self, slug: SLUG, ctx: NamedDependency[AppContext]) -> Response[VoteLogOut]:
         round_, rows = await self._published_log(slug, ctx)
         check = voting.verify_log(rows)
-        body = VoteLogOut(contest=slug, round=round_["id"], head_hash=check.get("head"), entry_count=len(rows),
-                          entries=[VoteLogEntryOut(**row) for row in rows], totals=check["totals"])
-        return Response(body, media_type=MediaType.JSON,
-                        headers={"Content-Disposition": f'attachment; filename="{slug}-vote-log.json"'})
+        body = VoteLogOut(
+            contest=slug,
+            round=round_["id"],
+            head_hash=check.get("head"),
+            entry_count=len(rows),
+            entries=[VoteLogEntryOut(**row) for row in rows],
+            totals=check["totals"],
+        )
+        return Response(
+            body,
+            media_type=MediaType.JSON,
+            headers={"Content-Disposition": f'attachment; filename="{slug}-vote-log.json"'},
+        )
 
     async def _results(self, slug: str, ctx: AppContext) -> dict:
         contest = await services.contest_by_slug(slug)
@@ -153,13 +224,20 @@ class VoteController(Controller):
             raise NotFound(N_("This contest has no round yet."))
         now = ctx.now()
         published = now >= round_["results_at"]
-        data = {"contest": contest, "round": round_, "published": published, "rows": [], "awards": [],
-                "corrections": []}
+        data = {
+            "contest": contest,
+            "round": round_,
+            "published": published,
+            "rows": [],
+            "awards": [],
+            "corrections": [],
+        }
         if not published:
             return data
         # Computed once when published, again only after an audited change (contest.results_cache).
-        kept = await results_cache.published_results(round_["id"], contest["commune"], round_["results_at"],
-                                                     lambda: self._published_results(data, round_, now))
+        kept = await results_cache.published_results(
+            round_["id"], contest["commune"], round_["results_at"], lambda: self._published_results(data, round_, now)
+        )
         return {**kept, "contest": contest, "round": round_}  # the contest as it reads now
 
     async def _published_results(self, data: dict, round_: dict, now) -> dict:
@@ -174,94 +252,184 @@ class VoteController(Controller):
         has_jury = bool(jury)
         alpha = (rules["jury_weight"] if rules else 1.0) if has_jury else 0.0
         combined = voting.combine(jury, {k: float(v) for k, v in votes.items()}, alpha)
-        ideas = {i["id"]: i for i in await Idea.select(Idea.id, Idea.code, Idea.title, Idea.category.name,
-                                                       Idea.hamlet.name).where(Idea.id.is_in(list(combined) or [-1]))}
+        ideas = {
+            i["id"]: i
+            for i in await Idea.select(Idea.id, Idea.code, Idea.title, Idea.category.name, Idea.hamlet.name).where(
+                Idea.id.is_in(list(combined) or [-1])
+            )
+        }
         criteria = await judging.rubric(round_["id"])
         per_criterion = await judging.criterion_averages(round_["id"])
         jury_n, public_n = voting.normalise(jury), voting.normalise({k: float(v) for k, v in votes.items()})
         order = sorted(combined, key=lambda e: (-combined[e], -jury.get(e, 0), e))
-        rows = [{"rank": i + 1, "idea": ideas[e], "jury": jury_n.get(e, 0.0), "votes": votes.get(e, 0),
-                 "public": public_n.get(e, 0.0), "combined": combined[e], "criteria": per_criterion.get(e, {})}
-                for i, e in enumerate(order) if e in ideas]
+        rows = [
+            {
+                "rank": i + 1,
+                "idea": ideas[e],
+                "jury": jury_n.get(e, 0.0),
+                "votes": votes.get(e, 0),
+                "public": public_n.get(e, 0.0),
+                "combined": combined[e],
+                "criteria": per_criterion.get(e, {}),
+            }
+            for i, e in enumerate(order)
+            if e in ideas
+        ]
         for row in rows:
             row["group"] = group_of.get(row["idea"]["id"])
         data["jury_groups"] = judged["groups"]  # entry codes per group, when the sheets are not all linked
-        awards = await Award.select(Award.all_columns(), Award.idea.code, Award.idea.title).where(
-            Award.contest == contest["id"]).order_by(Award.position)
+        awards = (
+            await Award.select(Award.all_columns(), Award.idea.code, Award.idea.title)
+            .where(Award.contest == contest["id"])
+            .order_by(Award.position)
+        )
         public_order = sorted(votes, key=lambda e: (-votes[e], e))
         jury_order = sorted(jury, key=lambda e: (-jury[e], e))
         rubric.winners(awards, combined=order, jury=jury_order, public=public_order)
         for award in awards:
             winner = award["winner"]
             if award["idea"] is None and winner in ideas:
-                award["idea"], award["idea.code"], award["idea.title"] = winner, ideas[winner]["code"], \
-                    ideas[winner]["title"]
+                award["idea"], award["idea.code"], award["idea.title"] = (
+                    winner,
+                    ideas[winner]["code"],
+                    ideas[winner]["title"],
+                )
         winners = voting.winner_by_alpha(jury, {k: float(v) for k, v in votes.items()})
         sealed = await voting.seal_log(round_["id"], now=now) if rules else None
-        data.update(vote_log=sealed, rows=rows, awards=awards, alpha=alpha, method=method, criteria=criteria, has_vote=bool(rules),
-                    has_jury=has_jury,
-                    sensitivity=[(a, ideas[w]["code"] if w in ideas else "—") for a, w in winners.items()],
-                    method_label=judging.METHOD_LABELS[method])
+        data.update(
+            vote_log=sealed,
+            rows=rows,
+            awards=awards,
+            alpha=alpha,
+            method=method,
+            criteria=criteria,
+            has_vote=bool(rules),
+            has_jury=has_jury,
+            sensitivity=[(a, ideas[w]["code"] if w in ideas else "—") for a, w in winners.items()],
+            method_label=judging.METHOD_LABELS[method],
+        )
         return data
 
     @get("/results", opt=access(Access.public))
     async def results(self, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Template:
         data = await self._results(slug, ctx)
-        return render("voting/results.html", **data, pledges=await sponsors.pledges_of_contest(data["contest"]["id"]),
-                      pledge_kinds=sponsors.PLEDGE_KINDS)
+        return render(
+            "voting/results.html",
+            **data,
+            pledges=await sponsors.pledges_of_contest(data["contest"]["id"]),
+            pledge_kinds=sponsors.PLEDGE_KINDS,
+        )
 
-    @get("/results.json", opt=access(Access.public), include_in_schema=True, tags=["open data"],
-         summary=N_("Published results of a contest"),
-         description=N_("The ranking of the contest's last round (jury score, votes, combined score), its awards, "
-                        "any corrections and the sealed vote log, once the results are published."),
-         responses=NOT_FOUND)
+    @get(
+        "/results.json",
+        opt=access(Access.public),
+        include_in_schema=True,
+        tags=["open data"],
+        summary=N_("Published results of a contest"),
+        description=N_(
+            "The ranking of the contest's last round (jury score, votes, combined score), its awards, "
+            "any corrections and the sealed vote log, once the results are published."
+        ),
+        responses=NOT_FOUND,
+    )
     async def results_json(self, slug: SLUG, ctx: NamedDependency[AppContext]) -> ResultsOut:
         data = await self._results(slug, ctx)
         if not data["published"]:
             raise NotFound(N_("The results are not published yet."))
         return ResultsOut(
-            contest=slug, formula="alpha * jury + (1 - alpha) * public", alpha=data["alpha"],
+            contest=slug,
+            formula="alpha * jury + (1 - alpha) * public",
+            alpha=data["alpha"],
             jury_method=data["method"],
-            ranking=[RankingRowOut(rank=r["rank"], code=r["idea"]["code"], title=r["idea"]["title"],
-                                   jury=round(r["jury"], 2), votes=r["votes"], public=round(r["public"], 2),
-                                   combined=round(r["combined"], 2), jury_group=r.get("group")) for r in data["rows"]],
+            ranking=[
+                RankingRowOut(
+                    rank=r["rank"],
+                    code=r["idea"]["code"],
+                    title=r["idea"]["title"],
+                    jury=round(r["jury"], 2),
+                    votes=r["votes"],
+                    public=round(r["public"], 2),
+                    combined=round(r["combined"], 2),
+                    jury_group=r.get("group"),
+                )
+                for r in data["rows"]
+            ],
             jury_groups=data.get("jury_groups", []),
             awards=[AwardOut(award=a["name"], code=a["idea.code"], prize=a["prize"]) for a in data["awards"]],
             corrections=[CorrectionOut(at=c["at"], reason=c["reason"]) for c in data["corrections"]],
-            vote_log=_vote_log_json(slug, data.get("vote_log"), ctx))
+            vote_log=_vote_log_json(slug, data.get("vote_log"), ctx),
+        )
 
-    @get("/results.csv", opt=access(Access.public), include_in_schema=True, tags=["open data"],
-         media_type="text/csv", summary=N_("Published results of a contest (CSV)"),
-         description=N_("The ranking of results.json as a spreadsheet, with column names in the reader's language."),
-         response_description=N_("A CSV file (UTF-8, with a header row)."), responses=NOT_FOUND)
+    @get(
+        "/results.csv",
+        opt=access(Access.public),
+        include_in_schema=True,
+        tags=["open data"],
+        media_type="text/csv",
+        summary=N_("Published results of a contest (CSV)"),
+        description=N_("The ranking of results.json as a spreadsheet, with column names in the reader's language."),
+        response_description=N_("A CSV file (UTF-8, with a header row)."),
+        responses=NOT_FOUND,
+    )
     async def results_csv(self, request: Request, slug: SLUG, ctx: NamedDependency[AppContext]) -> Response[bytes]:
         from contest.reports import csv_bytes
 
         data = await self._results(slug, ctx)
         if not data["published"]:
             raise NotFound(N_("The results are not published yet."))
-        headers = [t(request, h) for h in (N_("Rank"), N_("Code"), N_("Title"), N_("Jury (0–100)"), N_("Votes"),
-                                           N_("Public (0–100)"), N_("Combined score"))]
+        headers = [
+            t(request, h)
+            for h in (
+                N_("Rank"),
+                N_("Code"),
+                N_("Title"),
+                N_("Jury (0–100)"),
+                N_("Votes"),
+                N_("Public (0–100)"),
+                N_("Combined score"),
+            )
+        ]
         grouped = bool(data.get("jury_groups"))  # the jury's scores compare only within a group
         headers += [t(request, N_("Jury group (scores comparable within a group)"))] if grouped else []
-        body = csv_bytes(headers, [[r["rank"], r["idea"]["code"], r["idea"]["title"], round(r["jury"], 2), r["votes"],
-                                    round(r["public"], 2), round(r["combined"], 2)] + ([r.get("group")] if grouped else [])
-                                   for r in data["rows"]])
-        return Response(body, media_type="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{slug}-ket-qua.csv"'})
+        body = csv_bytes(
+            headers,
+            [
+                [
+                    r["rank"],
+                    r["idea"]["code"],
+                    r["idea"]["title"],
+                    round(r["jury"], 2),
+                    r["votes"],
+                    round(r["public"], 2),
+                    round(r["combined"], 2),
+                ]
+                + ([r.get("group")] if grouped else [])
+                for r in data["rows"]
+            ],
+        )
+        return Response(
+            body, media_type="text/csv", headers={"Content-Disposition": f'attachment; filename="{slug}-ket-qua.csv"'}
+        )
 
     @get("/awards/{award_id:int}/certificate", opt=access(Access.public))
-    async def certificate(self, slug: FromPath[str], award_id: FromPath[int],
-                          ctx: NamedDependency[AppContext]) -> Template:
+    async def certificate(
+        self, slug: FromPath[str], award_id: FromPath[int], ctx: NamedDependency[AppContext]
+    ) -> Template:
         data = await self._results(slug, ctx)
         award = next((a for a in data["awards"] if a["id"] == award_id and a["idea"]), None)
         if award is None:
             raise NotFound(N_("This award has not been given yet."))
         idea = await services.idea_by_code(award["idea.code"])
         team = [m["user.full_name"] for m in await services.team(idea["id"])]
-        return render("voting/certificate.html", contest=data["contest"], award=award, idea=idea,
-                      team=[idea["lead.full_name"], *team], vote_log=data.get("vote_log"),
-                      issued=data["round"]["results_at"])  # the day the results were published
+        return render(
+            "voting/certificate.html",
+            contest=data["contest"],
+            award=award,
+            idea=idea,
+            team=[idea["lead.full_name"], *team],
+            vote_log=data.get("vote_log"),
+            issued=data["round"]["results_at"],
+        )  # the day the results were published
 
     @get("/recount", opt=access(Access.public))
     async def recount(self, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Template:
@@ -279,37 +447,69 @@ class VoteController(Controller):
         else:
             found = voting.find_receipt(await voting.log_rows(data["round"]["id"]), receipt)
             if not found:
-                errors["receipt"] = t(request, N_("No vote with this receipt is in the published log. "
-                                                  "Check the code (10 characters, digits and A–F)."))
+                errors["receipt"] = t(
+                    request,
+                    N_(
+                        "No vote with this receipt is in the published log. "
+                        "Check the code (10 characters, digits and A–F)."
+                    ),
+                )
         data.update(receipt=receipt, found=found, errors=errors)
         return render("voting/recount.html", **data, status=200 if found else 400)
 
-    @get("/recount.py", opt=access(Access.public), include_in_schema=True, tags=["open data"],
-         media_type="text/x-python", summary=N_("Recount script of a contest's vote"),
-         description=N_("A stand-alone Python script that checks a downloaded vote log and recounts it; "
-                        "once the vote has closed it carries the published head hash."),
-         response_description=N_("A Python 3 script (UTF-8)."), responses=NOT_FOUND)
+    @get(
+        "/recount.py",
+        opt=access(Access.public),
+        include_in_schema=True,
+        tags=["open data"],
+        media_type="text/x-python",
+        summary=N_("Recount script of a contest's vote"),
+        description=N_(
+            "A stand-alone Python script that checks a downloaded vote log and recounts it; "
+            "once the vote has closed it carries the published head hash."
+        ),
+        response_description=N_("A Python 3 script (UTF-8)."),
+        responses=NOT_FOUND,
+    )
     async def recount_script(self, slug: SLUG, ctx: NamedDependency[AppContext]) -> Response[bytes]:
         data = await self._recount(slug, ctx)
-        return Response(voting_script(data["vote_log"]), media_type="text/x-python",
-                        headers={"Content-Disposition": f'attachment; filename="{slug}-recount.py"'})
+        return Response(
+            voting_script(data["vote_log"]),
+            media_type="text/x-python",
+            headers={"Content-Disposition": f'attachment; filename="{slug}-recount.py"'},
+        )
 
     async def _recount(self, slug: str, ctx: AppContext) -> dict:
         contest, round_ = await vote_round(slug, ctx)
         now = ctx.now()
         closed = now >= round_["vote_closes"]
         sealed = await voting.seal_log(round_["id"], now=now) if closed else None
-        return {"contest": contest, "round": round_, "closed": closed, "vote_log": sealed,
-                "fields": voting.LOG_FIELDS, "receipt": "", "found": None, "errors": {}}
+        return {
+            "contest": contest,
+            "round": round_,
+            "closed": closed,
+            "vote_log": sealed,
+            "fields": voting.LOG_FIELDS,
+            "receipt": "",
+            "found": None,
+            "errors": {},
+        }
 
 
 def _vote_log_json(slug: str, sealed: dict | None, ctx: AppContext) -> VoteLogLinksOut | None:
     if not sealed:
         return None
     base = f"{ctx.settings.base_url}/contests/{slug}"
-    return VoteLogLinksOut(head_hash=sealed["head"], entries=sealed["entries"], totals=sealed["totals"],
-                           sealed_at=sealed["sealed_at"], csv=f"{base}/vote-log.csv", json=f"{base}/vote-log.json",
-                           recount=f"{base}/recount", script=f"{base}/recount.py")
+    return VoteLogLinksOut(
+        head_hash=sealed["head"],
+        entries=sealed["entries"],
+        totals=sealed["totals"],
+        sealed_at=sealed["sealed_at"],
+        csv=f"{base}/vote-log.csv",
+        json=f"{base}/vote-log.json",
+        recount=f"{base}/recount",
+        script=f"{base}/recount.py",
+    )
 
 
 def voting_script(sealed: dict | None) -> bytes:
@@ -321,7 +521,8 @@ def voting_script(sealed: dict | None) -> bytes:
     text = (Path(contest.__file__).parent / "recount_script.py").read_text(encoding="utf-8")
     if sealed:
         text = text.replace('PUBLISHED_HEAD = ""', f'PUBLISHED_HEAD = "{sealed["head"]}"', 1).replace(
-            "PUBLISHED_ENTRIES = None", f"PUBLISHED_ENTRIES = {int(sealed['entries'])}", 1)
+            "PUBLISHED_ENTRIES = None", f"PUBLISHED_ENTRIES = {int(sealed['entries'])}", 1
+        )
     return text.encode("utf-8")
 
 
@@ -329,8 +530,9 @@ def qr_svg(url: str) -> str:
     import segno
 
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", scale=6, border=2, xmldecl=False, svgns=True,
-                                    title=url, dark="#000000", omitsize=True)
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=6, border=2, xmldecl=False, svgns=True, title=url, dark="#000000", omitsize=True
+    )
     return buffer.getvalue().decode()
 
 
@@ -347,8 +549,14 @@ async def poster(request: Request, code: FromPath[str], ctx: NamedDependency[App
 
     has_vote = await Round.exists().where((Round.id == idea["round"]) & Round.vote_opens.is_not_null())
     sealed = await voting.seal_log(idea["round"], now=ctx.now()) if has_vote else None
-    return render("voting/poster.html", idea=idea, url=url, qr=qr_svg(url), vote_log=sealed,
-                  recount_url=f"{ctx.settings.base_url}/contests/{idea['contest.slug']}/recount")
+    return render(
+        "voting/poster.html",
+        idea=idea,
+        url=url,
+        qr=qr_svg(url),
+        vote_log=sealed,
+        recount_url=f"{ctx.settings.base_url}/contests/{idea['contest.slug']}/recount",
+    )
 
 
 class VerificationController(Controller):
@@ -357,8 +565,11 @@ class VerificationController(Controller):
 
     @get("/", opt=access(Access.authenticated))
     async def page(self, request: Request) -> Template:
-        user = await User.select(User.verified_resident, User.verified_method, User.verified_at, User.phone).where(
-            User.id == current_user(request).id).first()
+        user = (
+            await User.select(User.verified_resident, User.verified_method, User.verified_at, User.phone)
+            .where(User.id == current_user(request).id)
+            .first()
+        )
         return render("voting/verify.html", user=user, errors={}, sent=False)
 
     @post("/send", opt=access(Access.authenticated))
@@ -382,8 +593,11 @@ class VerificationController(Controller):
         try:
             await verification.check_phone_code(me.id, form.get("code", ""), now=ctx.now())
         except DomainError as exc:
-            user = await User.select(User.verified_resident, User.verified_method, User.verified_at, User.phone).where(
-                User.id == me.id).first()
+            user = (
+                await User.select(User.verified_resident, User.verified_method, User.verified_at, User.phone)
+                .where(User.id == me.id)
+                .first()
+            )
             return render("voting/verify.html", status=400, user=user, errors=field_errors(request, exc), sent=True)
         flash(request, N_("Your phone number is verified: you can vote."))
         return redirect("/account/verify")
@@ -402,16 +616,33 @@ class ResidentsController(Controller):
         people = []
         terms = search_terms(q)
         if terms:
-            rows = await User.select(User.id, User.full_name, User.birth_year, User.hamlet.name, User.phone,
-                                     User.verified_resident, User.verified_method).where(
-                (User.commune == commune_id) & (User.deleted_at.is_null())).order_by(User.full_name)
+            rows = (
+                await User.select(
+                    User.id,
+                    User.full_name,
+                    User.birth_year,
+                    User.hamlet.name,
+                    User.phone,
+                    User.verified_resident,
+                    User.verified_method,
+                )
+                .where((User.commune == commune_id) & (User.deleted_at.is_null()))
+                .order_by(User.full_name)
+            )
             from accounts.text import fold
 
-            people = [r for r in rows if all(term in fold(f"{r['full_name']} {r['phone'] or ''}") for term in terms)][:50]
-        return render("voting/residents.html", q=q, people=people,
-                      listed=await ResidentRecord.count().where(ResidentRecord.commune == commune_id),
-                      verified=await User.count().where((User.commune == commune_id) & (User.verified_resident == True)),  # noqa: E712
-                      refused=[], errors={})
+            people = [r for r in rows if all(term in fold(f"{r['full_name']} {r['phone'] or ''}") for term in terms)][
+                :50
+            ]
+        return render(
+            "voting/residents.html",
+            q=q,
+            people=people,
+            listed=await ResidentRecord.count().where(ResidentRecord.commune == commune_id),
+            verified=await User.count().where((User.commune == commune_id) & (User.verified_resident == True)),  # noqa: E712
+            refused=[],
+            errors={},
+        )
 
     @post("/import", opt=access(Access.organizer), request_max_body_size=20 * 1024 * 1024)
     async def upload(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
@@ -426,10 +657,16 @@ class ResidentsController(Controller):
             message = refused[0][1] if refused else N_("The file is empty.")
             flash(request, message, "error")
             return redirect("/organizer/residents")
-        result = await verification.import_residents(commune_id, rows, replace=form.get("replace") == "on",
-                                                     actor_id=current_user(request).id, now=ctx.now())
-        flash(request, N_("%(rows)s residents imported; %(verified)s accounts verified; %(refused)s lines refused."),
-              rows=result["rows"], verified=result["verified"], refused=len(refused))
+        result = await verification.import_residents(
+            commune_id, rows, replace=form.get("replace") == "on", actor_id=current_user(request).id, now=ctx.now()
+        )
+        flash(
+            request,
+            N_("%(rows)s residents imported; %(verified)s accounts verified; %(refused)s lines refused."),
+            rows=result["rows"],
+            verified=result["verified"],
+            refused=len(refused),
+        )
         return redirect("/organizer/residents")
 
     @post("/{user_id:int}/verify", opt=access(Access.organizer))
@@ -437,8 +674,9 @@ class ResidentsController(Controller):
         # The person is looked up within the organizer's communes: one of another commune is not found.
         person = await load(User, user_id, organizer_scope(request), User.commune, missing=N_("Account not found."))
         try:
-            await verification.verify_at_office(user_id, actor_id=current_user(request).id,
-                                                commune_id=person["commune"], now=ctx.now())
+            await verification.verify_at_office(
+                user_id, actor_id=current_user(request).id, commune_id=person["commune"], now=ctx.now()
+            )
         except DomainError as exc:
             flash(request, exc.message, "error", **exc.params)
             return redirect("/organizer/residents")
@@ -453,18 +691,22 @@ class OrganizerVoteController(Controller):
 
     @get("/", opt=access(Access.organizer))
     async def page(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Template:
-        data = await voting.review(round_id, scope=organizer_scope(request, round_id=round_id),
-                                   alias_key=alias_key(ctx), now=ctx.now())
+        data = await voting.review(
+            round_id, scope=organizer_scope(request, round_id=round_id), alias_key=alias_key(ctx), now=ctx.now()
+        )
         return render("voting/organizer.html", **data, errors={})
 
     @post("/rules", opt=access(Access.organizer))
     async def rules(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
         scope = organizer_scope(request, round_id=round_id)
-        typed = {"votes_per_voter": str(form.get("votes_per_voter", "")).strip()[:20],
-                 "jury_weight": str(form.get("jury_weight", "")).strip()[:20],
-                 "change_allowed": form.get("change_allowed") == "on", "live_tally": form.get("live_tally") == "on",
-                 "residents_only": form.get("residents_only") == "on"}
+        typed = {
+            "votes_per_voter": str(form.get("votes_per_voter", "")).strip()[:20],
+            "jury_weight": str(form.get("jury_weight", "")).strip()[:20],
+            "change_allowed": form.get("change_allowed") == "on",
+            "live_tally": form.get("live_tally") == "on",
+            "residents_only": form.get("residents_only") == "on",
+        }
         values, errors = dict(typed), {}
         try:
             values["votes_per_voter"] = int(typed["votes_per_voter"])
@@ -479,8 +721,9 @@ class OrganizerVoteController(Controller):
         status = 400
         if not errors:
             try:
-                await voting.update_rules(round_id, values, actor_id=current_user(request).id, now=ctx.now(),
-                                          scope=scope)
+                await voting.update_rules(
+                    round_id, values, actor_id=current_user(request).id, now=ctx.now(), scope=scope
+                )
             except NotFound:
                 raise
             except DomainError as exc:
@@ -494,12 +737,19 @@ class OrganizerVoteController(Controller):
         return redirect(f"/organizer/rounds/{round_id}/vote/")
 
     @post("/votes/{vote_id:int}/void", opt=access(Access.organizer))
-    async def void(self, request: Request, round_id: FromPath[int], vote_id: FromPath[int],
-                   ctx: NamedDependency[AppContext]) -> Response:
+    async def void(
+        self, request: Request, round_id: FromPath[int], vote_id: FromPath[int], ctx: NamedDependency[AppContext]
+    ) -> Response:
         form = await form_data(request)
         try:
-            await voting.void(vote_id, reason=form.get("reason", ""), actor_id=current_user(request).id, now=ctx.now(),
-                              alias_key=alias_key(ctx), scope=organizer_scope(request, round_id=round_id))
+            await voting.void(
+                vote_id,
+                reason=form.get("reason", ""),
+                actor_id=current_user(request).id,
+                now=ctx.now(),
+                alias_key=alias_key(ctx),
+                scope=organizer_scope(request, round_id=round_id),
+            )
         except NotFound:
             raise
         except DomainError as exc:

@@ -14,26 +14,38 @@ pytestmark = pytest.mark.integration
 
 
 async def test_a_commune_is_created_with_its_hamlets_once(db, clock):
-    commune_id, created = await communes.create_commune("binh-an", "Xã Bình An", "ba", ["Thôn Đông", " Thôn Tây ", ""],
-                                                        now=clock())
+    commune_id, created = await communes.create_commune(
+        "binh-an", "Xã Bình An", "ba", ["Thôn Đông", " Thôn Tây ", ""], now=clock()
+    )
     assert created
     row = await Commune.select().where(Commune.id == commune_id).first()
     assert (row["slug"], row["name"], row["code"]) == ("binh-an", "Xã Bình An", "BA")
     # Again: the same commune, only the missing hamlet is added.
     again, created = await communes.create_commune("binh-an", "Xã Bình An", "BA", ["Thôn Tây", "Thôn Nam"], now=clock())
     assert (again, created) == (commune_id, False)
-    names = [h["name"] for h in await Hamlet.select(Hamlet.name).where(Hamlet.commune == commune_id)
-             .order_by(Hamlet.sort_order)]
+    names = [
+        h["name"]
+        for h in await Hamlet.select(Hamlet.name).where(Hamlet.commune == commune_id).order_by(Hamlet.sort_order)
+    ]
     assert names == ["Thôn Đông", "Thôn Tây", "Thôn Nam"]
-    actions = [e["action"] for e in await AuditEvent.select(AuditEvent.action).where(
-        AuditEvent.target_type == "commune").order_by(AuditEvent.seq)]
+    actions = [
+        e["action"]
+        for e in await AuditEvent.select(AuditEvent.action)
+        .where(AuditEvent.target_type == "commune")
+        .order_by(AuditEvent.seq)
+    ]
     assert actions == ["commune.created", "commune.hamlets_added"]
 
 
-@pytest.mark.parametrize(("slug", "name", "code", "field"), [
-    ("Bình An", "Xã Bình An", "BA", "slug"), ("binh-an", "  ", "BA", "name"), ("binh-an", "Xã Bình An", "B1", "code"),
-    ("binh-an-2", "Xã Bình An", "AK", "code"),  # AK is the other commune's code
-])
+@pytest.mark.parametrize(
+    ("slug", "name", "code", "field"),
+    [
+        ("Bình An", "Xã Bình An", "BA", "slug"),
+        ("binh-an", "  ", "BA", "name"),
+        ("binh-an", "Xã Bình An", "B1", "code"),
+        ("binh-an-2", "Xã Bình An", "AK", "code"),  # AK is the other commune's code
+    ],
+)
 async def test_a_wrong_commune_is_refused_and_nothing_is_saved(commune, clock, slug, name, code, field):
     before = await Commune.count()
     with pytest.raises(AccountError) as refused:

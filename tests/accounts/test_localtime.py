@@ -17,7 +17,7 @@ from accounts.localtime import (
 )
 
 pytestmark = pytest.mark.unit
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def test_a_hanoi_time_is_stored_as_utc_seven_hours_earlier():
@@ -34,8 +34,17 @@ def test_midnight_in_hanoi_is_the_evening_before_in_utc():
     assert format_local(dt.datetime(2027, 3, 31, 16, 59, tzinfo=UTC)) == "31/03/2027 23:59"
 
 
-@pytest.mark.parametrize("text", ["15/01/2027 12:00", "15/04/2027 12:00", "15/07/2027 12:00", "15/10/2027 12:00",
-                                  "29/03/2027 02:30", "31/10/2027 02:30"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "15/01/2027 12:00",
+        "15/04/2027 12:00",
+        "15/07/2027 12:00",
+        "15/10/2027 12:00",
+        "29/03/2027 02:30",
+        "31/10/2027 02:30",
+    ],
+)
 def test_no_daylight_saving_time_the_offset_is_seven_hours_all_year(text):
     value = parse_local(text)
     local = value.astimezone(dt.timezone(dt.timedelta(hours=7)))
@@ -53,21 +62,24 @@ def test_naive_values_are_read_as_utc_and_none_is_blank():
     assert parse_optional("  ") is None
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("31/02/2027 10:00", MSG_NO_SUCH_DATE),
-    ("29/02/2027 10:00", MSG_NO_SUCH_DATE),
-    ("15/13/2027 10:00", MSG_NO_SUCH_DATE),
-    ("15/01/2027 24:00", MSG_NO_SUCH_TIME),
-    ("15/01/2027 10:60", MSG_NO_SUCH_TIME),
-    ("abc", MSG_FORMAT),
-    ("2027-01-15T17:00", MSG_FORMAT),
-    ("15/01/27 17:00", MSG_FORMAT),
-    ("15/01/2027", MSG_FORMAT),
-    ("15/01/2027 17:00 +07", MSG_FORMAT),
-    ("١٥/٠١/٢٠٢٧ ١٧:٠٠", MSG_FORMAT),  # digits other than 0–9 are not read
-    ("", MSG_EMPTY),
-    (None, MSG_EMPTY),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("31/02/2027 10:00", MSG_NO_SUCH_DATE),
+        ("29/02/2027 10:00", MSG_NO_SUCH_DATE),
+        ("15/13/2027 10:00", MSG_NO_SUCH_DATE),
+        ("15/01/2027 24:00", MSG_NO_SUCH_TIME),
+        ("15/01/2027 10:60", MSG_NO_SUCH_TIME),
+        ("abc", MSG_FORMAT),
+        ("2027-01-15T17:00", MSG_FORMAT),
+        ("15/01/27 17:00", MSG_FORMAT),
+        ("15/01/2027", MSG_FORMAT),
+        ("15/01/2027 17:00 +07", MSG_FORMAT),
+        ("١٥/٠١/٢٠٢٧ ١٧:٠٠", MSG_FORMAT),  # digits other than 0–9 are not read
+        ("", MSG_EMPTY),
+        (None, MSG_EMPTY),
+    ],
+)
 def test_invalid_text_is_refused_with_a_reason(text, message):
     with pytest.raises(DateInvalid) as caught:
         parse_local(text, field="results_at")

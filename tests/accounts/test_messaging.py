@@ -28,15 +28,21 @@ async def standin():
 
 
 def sms(server: StandIn, **changes) -> BrandnameSms:
-    options = dict(url=server.url + SMS_PATH, api_key=server.api_key, secret_key=server.secret_key,
-                   brandname=server.brandname)
+    options = dict(
+        url=server.url + SMS_PATH, api_key=server.api_key, secret_key=server.secret_key, brandname=server.brandname
+    )
     return BrandnameSms(**(options | changes))
 
 
 def zalo(server: StandIn, **changes) -> ZaloZns:
-    options = dict(app_id=server.app_id, secret_key=server.app_secret, templates=TEMPLATES,
-                   tokens=TokenStore("zalo", server.access_token, server.refresh_token),
-                   api_url=server.url + ZNS_PATH, oauth_url=server.url + OAUTH_PATH)
+    options = dict(
+        app_id=server.app_id,
+        secret_key=server.app_secret,
+        templates=TEMPLATES,
+        tokens=TokenStore("zalo", server.access_token, server.refresh_token),
+        api_url=server.url + ZNS_PATH,
+        oauth_url=server.url + OAUTH_PATH,
+    )
     return ZaloZns(**(options | changes))
 
 
@@ -144,17 +150,30 @@ async def test_zalo_refresh_refused_is_retried_later(db, standin, clock):
 async def test_zalo_error_codes_and_long_parameters(db, standin, clock):
     standin.invalid_phones.add("84912000999")
     invalid = await queue_code("+84912000999", "100000", clock(), channel="zalo")
-    not_approved = await messaging.queue_message("+84912000998", "notice", purpose="notice", channel="zalo",
-                                                 params={"title": "Ý tưởng", "link": "https://x/1"}, now=clock())
-    await messaging.deliver_due({"zalo": zalo(standin, templates=TEMPLATES | {"notice": "9999"})}, caps=Caps(),
-                                now=clock())
+    not_approved = await messaging.queue_message(
+        "+84912000998",
+        "notice",
+        purpose="notice",
+        channel="zalo",
+        params={"title": "Ý tưởng", "link": "https://x/1"},
+        now=clock(),
+    )
+    await messaging.deliver_due(
+        {"zalo": zalo(standin, templates=TEMPLATES | {"notice": "9999"})}, caps=Caps(), now=clock()
+    )
     assert (await row(invalid))["error_code"] == "invalid_phone" and (await row(invalid))["status"] == "failed"
     assert (await row(not_approved))["error_code"] == "template_not_approved"
     assert (await row(not_approved))["status"] == "failed"
 
     long_title = "Ý tưởng " * 100  # 800 characters
-    long_one = await messaging.queue_message("+84912000997", "notice", purpose="notice", channel="zalo",
-                                             params={"title": long_title, "link": "https://x/2"}, now=clock())
+    long_one = await messaging.queue_message(
+        "+84912000997",
+        "notice",
+        purpose="notice",
+        channel="zalo",
+        params={"title": long_title, "link": "https://x/2"},
+        now=clock(),
+    )
     await messaging.deliver_due({"zalo": zalo(standin)}, caps=Caps(), now=clock())
     assert (await row(long_one))["status"] == "sent"
     assert len(standin.zns[-1]["template_data"]["title"]) == 400

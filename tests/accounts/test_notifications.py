@@ -95,7 +95,9 @@ async def test_concurrent_workers_send_each_mail_once(make_user, clock, smtp_ser
     for i in range(5):
         await notifications.queue_mail("mai@example.com", f"Thư {i}", "…", user_id=user.id, now=clock())
     sender = SmtpSender(controller.hostname, controller.port)
-    results = await asyncio.gather(*[deliver_due(sender, from_address="x@sangtao.local", now=clock()) for _ in range(4)])
+    results = await asyncio.gather(
+        *[deliver_due(sender, from_address="x@sangtao.local", now=clock()) for _ in range(4)]
+    )
     assert sum(results) == 5
     await asyncio.sleep(0.1)
     assert len(handler.messages) == 5

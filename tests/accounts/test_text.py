@@ -28,7 +28,9 @@ def test_clean_line_collapses_spaces_and_normalises():
 def test_resident_file_columns_in_vietnamese_or_english():
     from accounts.verification import parse_resident_file
 
-    rows, refused = parse_resident_file("Họ và tên,Năm sinh,Thôn,SĐT\nLê Thị Hoa,1980,Thôn 1,0912345678\n".encode(), "x.csv")
+    rows, refused = parse_resident_file(
+        "Họ và tên,Năm sinh,Thôn,SĐT\nLê Thị Hoa,1980,Thôn 1,0912345678\n".encode(), "x.csv"
+    )
     assert rows[0].full_name == "Lê Thị Hoa" and rows[0].phone == "+84912345678" and not refused
     rows, refused = parse_resident_file(b"full_name,birth_year\nA B,19x0\n", "x.csv")
     assert not rows and refused == [(2, "The year of birth is not a year.")]

@@ -15,10 +15,18 @@ from tests.support.factories import PASSWORD
 pytestmark = pytest.mark.integration
 
 
-async def listed(commune: dict, *, name: str = "tran van binh", year: int | None = 1985, phone: str | None = None,
-                 hamlet: int | None = None, now) -> int:
-    record = ResidentRecord(commune=commune["id"], name_key=name, birth_year=year, phone=phone, hamlet=hamlet,
-                            imported_at=now)
+async def listed(
+    commune: dict,
+    *,
+    name: str = "tran van binh",
+    year: int | None = 1985,
+    phone: str | None = None,
+    hamlet: int | None = None,
+    now,
+) -> int:
+    record = ResidentRecord(
+        commune=commune["id"], name_key=name, birth_year=year, phone=phone, hamlet=hamlet, imported_at=now
+    )
     await record.save()
     return record.id
 
@@ -46,8 +54,9 @@ async def test_code_for_a_listed_phone_links_the_resident_record(make_user, comm
     sms = verification.ConsoleSmsProvider()
     await verification.send_phone_code(user.id, {"sms": sms}, now=clock())
     await verification.check_phone_code(user.id, code_of(sms), now=clock())
-    row = await User.select(User.verified_resident, User.verified_method, User.resident).where(
-        User.id == user.id).first()
+    row = (
+        await User.select(User.verified_resident, User.verified_method, User.resident).where(User.id == user.id).first()
+    )
     assert row == {"verified_resident": True, "verified_method": "phone_code", "resident": record}
     principal = await services.load_principal(user.id)
     assert principal.verified_resident
@@ -75,16 +84,18 @@ async def test_a_flag_without_a_record_is_not_a_verified_resident(make_user, clo
     assert not (await services.load_principal(user.id)).verified_resident
 
 
-async def test_office_verification_links_or_creates_a_record_in_that_commune(make_user, make_other_user, commune,
-                                                                             other_commune, clock):
+async def test_office_verification_links_or_creates_a_record_in_that_commune(
+    make_user, make_other_user, commune, other_commune, clock
+):
     organizer = await make_user()
     lan = await make_user(full_name="Nguyễn Thị Lan", birth_year=1990, phone="+84912000666")
     on_list = await listed(commune, name="nguyen thi lan", year=1990, now=clock())
-    assert await verification.verify_at_office(lan.id, actor_id=organizer.id, commune_id=commune["id"],
-                                               now=clock()) == on_list
+    assert (
+        await verification.verify_at_office(lan.id, actor_id=organizer.id, commune_id=commune["id"], now=clock())
+        == on_list
+    )
     hoa = await make_user(full_name="Trần Thị Hoa", birth_year=1970)  # not listed: the organizer vouches
-    created = await verification.verify_at_office(hoa.id, actor_id=organizer.id, commune_id=commune["id"],
-                                                  now=clock())
+    created = await verification.verify_at_office(hoa.id, actor_id=organizer.id, commune_id=commune["id"], now=clock())
     record = await ResidentRecord.select().where(ResidentRecord.id == created).first()
     assert record["commune"] == commune["id"] and record["name_key"] == "tran thi hoa"
     row = await User.select(User.resident, User.verified_method, User.verified_by).where(User.id == hoa.id).first()
@@ -100,9 +111,15 @@ async def test_office_verification_links_or_creates_a_record_in_that_commune(mak
 
 async def test_registration_matches_by_name_year_and_hamlet_not_by_a_typed_phone(commune, clock):
     await listed(commune, name="nguyen thi mai", year=2004, phone="+84912345678", now=clock())
-    form = services.Registration(full_name="Kẻ Mạo Danh", phone="0912 345 678", birth_year="1999",
-                                 hamlet_id=str(commune["hamlets"][0]), password="đồng-lúa-xanh-2026",
-                                 accept_terms=True, accept_privacy=True)
+    form = services.Registration(
+        full_name="Kẻ Mạo Danh",
+        phone="0912 345 678",
+        birth_year="1999",
+        hamlet_id=str(commune["hamlets"][0]),
+        password="đồng-lúa-xanh-2026",
+        accept_terms=True,
+        accept_privacy=True,
+    )
     impostor = await services.register(form, commune_id=commune["id"], now=clock())
     assert (await User.select(User.resident).where(User.id == impostor.id).first())["resident"] is None
     await listed(commune, name="pham van an", year=1980, hamlet=commune["hamlets"][0], now=clock())
@@ -130,13 +147,18 @@ async def test_deleting_the_account_frees_the_line_for_the_next_account(make_use
 async def test_replacing_the_list_keeps_the_lines_of_people_still_listed(make_user, commune, clock):
     organizer = await make_user()
     lan = await make_user(full_name="Nguyễn Thị Lan", birth_year=1990)
-    first = [verification.ResidentRow(2, "Nguyễn Thị Lan", 1990, "", None),
-             verification.ResidentRow(3, "Lê Văn Tám", 1960, "", None)]
-    assert (await verification.import_residents(commune["id"], first, replace=False, actor_id=organizer.id,
-                                                now=clock()))["verified"] == 1
+    first = [
+        verification.ResidentRow(2, "Nguyễn Thị Lan", 1990, "", None),
+        verification.ResidentRow(3, "Lê Văn Tám", 1960, "", None),
+    ]
+    assert (
+        await verification.import_residents(commune["id"], first, replace=False, actor_id=organizer.id, now=clock())
+    )["verified"] == 1
     record = (await User.select(User.resident).where(User.id == lan.id).first())["resident"]
-    second = [verification.ResidentRow(2, "Nguyễn Thị Lan", 1990, "", "+84912000888"),
-              verification.ResidentRow(3, "Đỗ Thị Hằng", 1975, "", None)]
+    second = [
+        verification.ResidentRow(2, "Nguyễn Thị Lan", 1990, "", "+84912000888"),
+        verification.ResidentRow(3, "Đỗ Thị Hằng", 1975, "", None),
+    ]
     await verification.import_residents(commune["id"], second, replace=True, actor_id=organizer.id, now=clock())
     keys = {r["name_key"]: r for r in await ResidentRecord.select().where(ResidentRecord.commune == commune["id"])}
     assert set(keys) == {"nguyen thi lan", "do thi hang"}

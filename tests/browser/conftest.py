@@ -9,7 +9,13 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.support import (
-    AXE_JS, CHROMIUM, CHROMIUM_ARGS, VIEWPORT, require, start_server, stop_server,
+    AXE_JS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    VIEWPORT,
+    require,
+    start_server,
+    stop_server,
 )
 
 

@@ -22,8 +22,14 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 VIEWPORT = {"width": 390, "height": 844}
 DEMO_PASSWORD = "sangtao-demo"
@@ -31,6 +37,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 # --------------------------------------------------------------------------- prerequisites
+
 
 def require(condition: bool, reason: str) -> None:
     """Skip when the browser tooling is missing, or fail when REQUIRE_BROWSER=1 asks for it."""
@@ -42,6 +49,7 @@ def require(condition: bool, reason: str) -> None:
 
 
 # --------------------------------------------------------------------------- live server
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -71,8 +79,13 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def start_server(timeout: float = 60.0, *, extra_env: dict[str, str] | None = None, data_dir: Path | None = None,
-                 secret_key: str | None = None) -> LiveServer:
+def start_server(
+    timeout: float = 60.0,
+    *,
+    extra_env: dict[str, str] | None = None,
+    data_dir: Path | None = None,
+    secret_key: str | None = None,
+) -> LiveServer:
     """Run ``python -m server`` (migrate, seed the demo, serve) on a free port of 127.0.0.1.
 
     ``extra_env`` adds or overrides settings, e.g. ``{"CLOCK_OFFSET": "2592000"}`` to run the app's
@@ -110,10 +123,21 @@ def start_server(timeout: float = 60.0, *, extra_env: dict[str, str] | None = No
         log_path = tmp / f"server-{runs}.log"
     log = log_path.open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "server"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "server"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
-    server = LiveServer(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path, mail_dir=tmp / "mail",
-                        log_file=log, data_dir=tmp, secret_key=secret_key)
+    server = LiveServer(
+        url=f"http://127.0.0.1:{port}",
+        process=process,
+        log_path=log_path,
+        mail_dir=tmp / "mail",
+        log_file=log,
+        data_dir=tmp,
+        secret_key=secret_key,
+    )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -150,6 +174,7 @@ def restart_server(server: LiveServer, *, extra_env: dict[str, str] | None = Non
 
 
 # --------------------------------------------------------------------------- accessibility
+
 
 def axe_violations(page) -> list[dict]:
     """Run axe-core (WCAG 2.0/2.1 A and AA) on the page and return its violations."""
@@ -224,6 +249,7 @@ def assert_accessible_without_javascript(page) -> None:
 
 # --------------------------------------------------------------------------- repeated steps
 
+
 def unique_phone() -> str:
     """A fresh Viettel-style mobile number per run, written as people type it: "0912 345 678"."""
     digits = f"{secrets.randbelow(10**6):06d}"
@@ -285,6 +311,7 @@ def dump(obj) -> str:
 
 # --------------------------------------------------------------------------- more steps (ideas)
 
+
 def new_context(browser, **options):
     """A fresh browser context (no cookies) set up like the ``context`` fixture."""
     context = browser.new_context(viewport=VIEWPORT, locale="vi-VN", **options)
@@ -294,8 +321,16 @@ def new_context(browser, **options):
     return context
 
 
-def register_account(page, base: str, *, full_name: str, phone: str, password: str, birth_year: str = "2005",
-                     hamlet: str = "Thôn Khánh Hội") -> None:
+def register_account(
+    page,
+    base: str,
+    *,
+    full_name: str,
+    phone: str,
+    password: str,
+    birth_year: str = "2005",
+    hamlet: str = "Thôn Khánh Hội",
+) -> None:
     """Sign up through /register and land on the account page (both pages checked with axe)."""
     visit(page, f"{base}/register?commune=an-khanh")
     page.locator("#f-full_name").fill(full_name)

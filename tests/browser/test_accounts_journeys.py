@@ -13,8 +13,17 @@ import re
 import pytest
 
 from tests.browser.support import (
-    DEMO_PASSWORD, assert_accessible, field_error, heading, html_lang, international, log_in, log_out,
-    logout_button, unique_phone, visit,
+    DEMO_PASSWORD,
+    assert_accessible,
+    field_error,
+    heading,
+    html_lang,
+    international,
+    log_in,
+    log_out,
+    logout_button,
+    unique_phone,
+    visit,
 )
 
 pytestmark = pytest.mark.browser
@@ -25,8 +34,17 @@ HAMLET = "Thôn Khánh Hội"
 
 # --------------------------------------------------------------------------- steps
 
-def fill_registration(page, *, full_name: str, phone: str, password: str, birth_year: str = "2005",
-                      hamlet: str = HAMLET, accept: bool = True) -> None:
+
+def fill_registration(
+    page,
+    *,
+    full_name: str,
+    phone: str,
+    password: str,
+    birth_year: str = "2005",
+    hamlet: str = HAMLET,
+    accept: bool = True,
+) -> None:
     page.get_by_role("textbox", name="Họ và tên (bắt buộc)").fill(full_name)
     page.locator("#f-phone").fill(phone)
     page.locator("#f-birth_year").fill(birth_year)
@@ -69,6 +87,7 @@ def admin_login(page, base: str, identifier: str):
 
 
 # --------------------------------------------------------------------------- journeys
+
 
 def test_register_a_youth_account_and_visit_the_account_pages(live_server, page):
     base = live_server.url
@@ -137,8 +156,10 @@ def test_register_a_youth_account_and_visit_the_account_pages(live_server, page)
     assert page.locator("#f-confirm").is_visible() and not page.locator("#f-confirm").is_checked()
 
     # Legal pages, reached from the footer links.
-    for link, title in [("Điều khoản sử dụng", "Điều khoản sử dụng"),
-                        ("Thông báo về quyền riêng tư", "Thông báo về quyền riêng tư")]:
+    for link, title in [
+        ("Điều khoản sử dụng", "Điều khoản sử dụng"),
+        ("Thông báo về quyền riêng tư", "Thông báo về quyền riêng tư"),
+    ]:
         with page.expect_navigation():
             page.locator("footer").get_by_role("link", name=link).click()
         assert heading(page) == title

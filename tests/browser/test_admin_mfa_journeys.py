@@ -49,8 +49,9 @@ def sign_in_with_second_factor(page, base: str, code) -> None:
 
 def sign_out(page, base: str) -> None:
     token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
-    answer = page.request.post(f"{base}/admin/public/logout/", headers={"X-CSRFToken": token,
-                                                                        "Referer": f"{base}/admin/"})
+    answer = page.request.post(
+        f"{base}/admin/public/logout/", headers={"X-CSRFToken": token, "Referer": f"{base}/admin/"}
+    )
     assert answer.status in (200, 303), answer.text()
     assert page.request.get(f"{base}/admin/api/user/").status == 401
 
@@ -65,8 +66,9 @@ def test_organizer_enrols_the_authenticator_and_signs_in_with_a_code_and_a_recov
     assert page.evaluate("() => localStorage.getItem('defaultTimezone')") == "Asia/Ho_Chi_Minh"
     assert html_lang(page) == "vi"
     # The side menu names the tables in Vietnamese, not by their database names.
-    page.wait_for_function("() => [...document.querySelectorAll(\"a[href='#/idea/'] span\")]"
-                           ".some(s => s.textContent === 'Ý tưởng')")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll(\"a[href='#/idea/'] span\")].some(s => s.textContent === 'Ý tưởng')"
+    )
     assert page.locator("a[href='#/contest_round/'] span").first.inner_text() == "Vòng thi"
     assert "contest round" not in page.locator("body").inner_text()
 
@@ -121,8 +123,9 @@ def test_organizer_enrols_the_authenticator_and_signs_in_with_a_code_and_a_recov
     assert zone.input_value() == "Asia/Ho_Chi_Minh"
     starts.fill("2026-12-05T08:00")
     ends.fill("2026-12-05T11:30")
-    with page.expect_response(lambda r: f"/admin/api/tables/workshop/{workshop}/" in r.url
-                              and r.request.method in ("PATCH", "PUT")) as info:
+    with page.expect_response(
+        lambda r: f"/admin/api/tables/workshop/{workshop}/" in r.url and r.request.method in ("PATCH", "PUT")
+    ) as info:
         page.locator("form button[type=submit], form button:has-text('Lưu')").last.click()
     assert info.value.status == 200, info.value.text()
     saved = page.request.get(f"{base}/admin/api/tables/workshop/{workshop}/").json()

@@ -18,8 +18,14 @@ def test_the_api_documentation_works_under_the_sites_policy(page, live_server, w
     errors, elsewhere = [], []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("request", lambda request: elsewhere.append(request.url)
-            if urlsplit(request.url).scheme in ("http", "https") and urlsplit(request.url).netloc != origin else None)
+    page.on(
+        "request",
+        lambda request: (
+            elsewhere.append(request.url)
+            if urlsplit(request.url).scheme in ("http", "https") and urlsplit(request.url).netloc != origin
+            else None
+        ),
+    )
 
     visit(page, f"{live_server.url}/")
     page.get_by_role("link", name="Dữ liệu mở (API)").click()
@@ -27,8 +33,13 @@ def test_the_api_documentation_works_under_the_sites_policy(page, live_server, w
     assert page.url.endswith("/schema") and heading(page) == "Dữ liệu mở (API)"
     document = page.request.get(f"{live_server.url}/schema/openapi.json").json()
     paths = set(document["paths"])
-    assert {"/api/contests", "/api/contests/{slug}/ideas", "/contests/{slug}/results.json",
-            "/contests/{slug}/vote-log.csv", "/contests/{slug}/vote-log.json"} <= paths
+    assert {
+        "/api/contests",
+        "/api/contests/{slug}/ideas",
+        "/contests/{slug}/results.json",
+        "/contests/{slug}/vote-log.csv",
+        "/contests/{slug}/vote-log.json",
+    } <= paths
     shown = page.locator(".api-route").all_inner_texts()
     assert sorted(shown) == sorted(f"GET {path}" for path in paths)
     assert page.get_by_role("heading", name="Kết quả đã công bố của cuộc thi", exact=True).is_visible()

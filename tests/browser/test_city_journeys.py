@@ -12,7 +12,13 @@ import io
 import pytest
 
 from tests.browser.support import (
-    DEMO_PASSWORD, assert_accessible, click_and_wait, log_in, start_server, stop_server, visit,
+    DEMO_PASSWORD,
+    assert_accessible,
+    click_and_wait,
+    log_in,
+    start_server,
+    stop_server,
+    visit,
 )
 
 pytestmark = pytest.mark.browser

@@ -14,8 +14,19 @@ import secrets
 import pytest
 
 from tests.browser.support import (
-    DEMO_PASSWORD, assert_accessible, click_and_wait, field_error, flash_text, heading, log_in, new_context,
-    register_account, unique_phone, visit, write_pdf, write_png,
+    DEMO_PASSWORD,
+    assert_accessible,
+    click_and_wait,
+    field_error,
+    flash_text,
+    heading,
+    log_in,
+    new_context,
+    register_account,
+    unique_phone,
+    visit,
+    write_pdf,
+    write_png,
 )
 
 pytestmark = pytest.mark.browser
@@ -30,6 +41,7 @@ BOM = b"\xef\xbb\xbf"
 
 
 # --------------------------------------------------------------------------- steps
+
 
 def main_text(page) -> str:
     return page.locator("main").inner_text()
@@ -54,13 +66,15 @@ def fill_idea(page, *, category: str | None = None, **fields: str) -> None:
 def complete_idea(page, *, category: str = "Môi trường", budget: str = "15.000.000", body: str = "") -> None:
     """Fill every field a submitted idea needs (title and summary are filled by the caller)."""
     fill_idea(
-        page, category=category,
+        page,
+        category=category,
         problem="Nhà văn hóa thôn có mái bằng rộng 120 m² bỏ trống; các cụ muốn có rau sạch mà không có đất.",
         solution="Lắp 12 giàn thủy canh hồi lưu trên mái, thanh niên chăm sóc theo lịch, bán rau cho bếp "
-                 "ăn của trường mầm non.",
+        "ăn của trường mầm non.",
         beneficiaries="Khoảng 60 hộ gần nhà văn hóa và 200 cháu ở trường mầm non xã.",
         resources="Giàn ống nhựa, máy bơm nhỏ, dung dịch dinh dưỡng, 6 tình nguyện viên.",
-        budget=budget, body=body,
+        budget=budget,
+        body=body,
     )
 
 
@@ -91,6 +105,7 @@ def open_submit_form(page, base: str) -> None:
 
 # --------------------------------------------------------------------------- journeys
 
+
 def test_youth_submits_an_idea_with_team_and_attachment(live_server, page, browser, tmp_path):
     base = live_server.url
     token = f"{secrets.randbelow(9000) + 1000}"
@@ -100,8 +115,15 @@ def test_youth_submits_an_idea_with_team_and_attachment(live_server, page, brows
     cover = write_png(tmp_path / "anh-bia.png")
 
     # A new young resident signs up.
-    register_account(page, base, full_name="Trần Thị Minh Thư", phone=unique_phone(), password=GOOD_PASSWORD,
-                     birth_year="2005", hamlet="Thôn Khánh Hội")
+    register_account(
+        page,
+        base,
+        full_name="Trần Thị Minh Thư",
+        phone=unique_phone(),
+        password=GOOD_PASSWORD,
+        birth_year="2005",
+        hamlet="Thôn Khánh Hội",
+    )
 
     # The open contest invites them to submit an idea.
     visit(page, f"{base}/contests/{OPEN_SLUG}")
@@ -160,8 +182,9 @@ def test_youth_submits_an_idea_with_team_and_attachment(live_server, page, brows
     assert download.headers["content-type"].startswith("application/pdf")
     image = page.get_by_role("img", name="Ảnh bìa của ý tưởng")
     assert image.is_visible()
-    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", image.element_handle()), \
+    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", image.element_handle()), (
         "the cover image did not load"
+    )
     team = page.locator("section[aria-labelledby=team-heading]").inner_text()
     assert "Trần Thị Minh Thư" in team and "trưởng nhóm" in team
     assert CITIZEN_NAME not in team, "a member who has not accepted yet must not be shown publicly"
@@ -305,9 +328,13 @@ def test_organizer_sees_figures(live_server, page):
     assert charts.count() == 4
     for i in range(4):
         assert charts.nth(i).is_visible()
-    names = [charts.nth(i).evaluate(
-        "(svg) => svg.getAttribute('aria-labelledby').split(' ').map(id => document.getElementById(id)?.textContent)"
-        ".join(' ')") for i in range(4)]
+    names = [
+        charts.nth(i).evaluate(
+            "(svg) => svg.getAttribute('aria-labelledby').split(' ').map(id => document.getElementById(id)?.textContent)"
+            ".join(' ')"
+        )
+        for i in range(4)
+    ]
     assert "Ý tưởng theo trạng thái" in names[0] and "Ý tưởng theo lĩnh vực" in names[1], names
     assert re.search(r"\d+ ý tưởng", main_text(page))
     titles = [t.strip() for t in page.locator("main table tbody tr td:nth-child(2)").all_inner_texts()]

@@ -14,7 +14,15 @@ import re
 import pytest
 
 from tests.browser.support import (
-    DEMO_PASSWORD, assert_accessible, click_and_wait, field_error, flash_text, heading, log_in, new_context, visit,
+    DEMO_PASSWORD,
+    assert_accessible,
+    click_and_wait,
+    field_error,
+    flash_text,
+    heading,
+    log_in,
+    new_context,
+    visit,
 )
 
 pytestmark = pytest.mark.browser
@@ -35,6 +43,7 @@ SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 # --------------------------------------------------------------------------- steps
+
 
 def main_text(page) -> str:
     return page.locator("main").inner_text()
@@ -79,7 +88,8 @@ def judge_assignment_ids(page, base: str, round_id: int, judge_name: str) -> lis
     ids = []
     while True:
         rows = page.locator("#assignment table tbody tr").filter(
-            has=page.locator("td:nth-child(2)", has_text=judge_name))
+            has=page.locator("td:nth-child(2)", has_text=judge_name)
+        )
         for action in rows.locator("form").evaluate_all("(forms) => forms.map(f => f.getAttribute('action'))"):
             match = re.search(r"/assignments/(\d+)/move$", action or "")
             assert match, action
@@ -118,8 +128,7 @@ def choose(page, levels: list[int]) -> None:
     """Tick one level per criterion by clicking its label, as a thumb would on a phone."""
     fieldsets = criteria(page)
     for n, level in enumerate(levels):
-        fieldsets.nth(n).locator("label.scale-option").filter(
-            has=page.locator(f"input[value='{level}']")).click()
+        fieldsets.nth(n).locator("label.scale-option").filter(has=page.locator(f"input[value='{level}']")).click()
 
 
 def checked_levels(page) -> list[int | None]:
@@ -133,11 +142,10 @@ def checked_levels(page) -> list[int | None]:
 
 def expected_total(page, levels: list[int]) -> float:
     """The weighted total the sheet should show: each level placed on 0–1 of its scale, weighted, × 100."""
-    specs = criteria(page).evaluate_all(
-        "(sets) => sets.map(s => [+s.dataset.weight, +s.dataset.min, +s.dataset.max])")
+    specs = criteria(page).evaluate_all("(sets) => sets.map(s => [+s.dataset.weight, +s.dataset.min, +s.dataset.max])")
     assert len(specs) == len(levels)
     weights = sum(w for w, _, _ in specs)
-    return 100 * sum(w * (v - low) / (high - low) for (w, low, high), v in zip(specs, levels)) / weights
+    return 100 * sum(w * (v - low) / (high - low) for (w, low, high), v in zip(specs, levels, strict=False)) / weights
 
 
 def live_total(page) -> str:
@@ -145,6 +153,7 @@ def live_total(page) -> str:
 
 
 # --------------------------------------------------------------------------- journeys
+
 
 def test_judge_declares_and_scores_on_a_phone(judging_server, page, browser):
     base = judging_server.url

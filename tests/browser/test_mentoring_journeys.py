@@ -51,6 +51,7 @@ WORKSHOP = "Tư duy khởi nghiệp: từ ý tưởng đến mô hình kinh doan
 
 # --------------------------------------------------------------------------- helpers (this file only)
 
+
 def flashes(page) -> str:
     box = page.locator("main .flashes")
     return box.inner_text().strip() if box.count() else ""
@@ -93,6 +94,7 @@ def check_ics(name: str, body: str) -> None:
 
 # --------------------------------------------------------------------------- journeys
 
+
 def test_team_finds_mentor_books_office_hours(live_server, browser, page):
     base = live_server.url
     assert page.viewport_size == VIEWPORT
@@ -127,8 +129,9 @@ def test_team_finds_mentor_books_office_hours(live_server, browser, page):
     options = [o.strip() for o in idea_select.locator("option").all_inner_texts()]
     assert any(OTHER_IDEA in o for o in options) and any(TEAM_IDEA in o for o in options), options
     chosen = next(o for o in options if TEAM_IDEA in o)
-    assert idea_select.input_value() != idea_select.locator("option", has_text=TEAM_IDEA).get_attribute("value"), \
+    assert idea_select.input_value() != idea_select.locator("option", has_text=TEAM_IDEA).get_attribute("value"), (
         "choose an idea that is not the default, to check that it is kept"
+    )
     idea_select.select_option(label=chosen)
     idea_id = idea_select.input_value()
     submit(page, page.get_by_role("button", name="Gửi đề nghị"))
@@ -142,8 +145,10 @@ def test_team_finds_mentor_books_office_hours(live_server, browser, page):
     assert page.locator(".field", has=message).locator("#e-message").count() == 1, "the error is not next to the field"
     assert page.locator("#f-idea").input_value() == idea_id, "the chosen idea was lost"
 
-    request_message = ("Chào thầy, bản đồ điểm rác của nhóm em đã có 60 điểm. Nhóm em cần góp ý để làm một ứng "
-                       "dụng đơn giản cho bà con báo điểm rác ạ.")
+    request_message = (
+        "Chào thầy, bản đồ điểm rác của nhóm em đã có 60 điểm. Nhóm em cần góp ý để làm một ứng "
+        "dụng đơn giản cho bà con báo điểm rác ạ."
+    )
     message.fill(request_message)
     submit(page, page.get_by_role("button", name="Gửi đề nghị"))
     assert page.url == f"{base}/mentoring", page.url

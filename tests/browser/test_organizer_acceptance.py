@@ -31,8 +31,18 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.browser.support import (
-    ROOT, LiveServer, assert_accessible, click_and_wait, flash_text, heading, log_in, new_context, restart_server,
-    start_server, stop_server, visit,
+    ROOT,
+    LiveServer,
+    assert_accessible,
+    click_and_wait,
+    flash_text,
+    heading,
+    log_in,
+    new_context,
+    restart_server,
+    start_server,
+    stop_server,
+    visit,
 )
 
 pytestmark = pytest.mark.browser
@@ -71,17 +81,32 @@ CORRECTION = "Một phiếu chấm của vòng chung kết nhập nhầm điểm
 
 # --------------------------------------------------------------------------- the install
 
+
 def app_env(server: LiveServer) -> dict[str, str]:
     """The settings the app runs with (the ones start_server gives it), for a command line task."""
     env = dict(os.environ)
-    env.update({"APP_ENV": "development", "SEED_DEMO": "0", "DATABASE_URL": "", "REDIS_URL": "",
-                "SQLITE_PATH": str(server.data_dir / "browser.sqlite3"), "SECRET_KEY": server.secret_key})
+    env.update(
+        {
+            "APP_ENV": "development",
+            "SEED_DEMO": "0",
+            "DATABASE_URL": "",
+            "REDIS_URL": "",
+            "SQLITE_PATH": str(server.data_dir / "browser.sqlite3"),
+            "SECRET_KEY": server.secret_key,
+        }
+    )
     return env
 
 
 def piccolo(server: LiveServer, *args: str) -> str:
-    done = subprocess.run([str(Path(sys.executable).with_name("piccolo")), "server", *args], cwd=ROOT,
-                          env=app_env(server), capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("piccolo")), "server", *args],
+        cwd=ROOT,
+        env=app_env(server),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
@@ -140,13 +165,17 @@ class Journey:
 
 # --------------------------------------------------------------------------- reading pages
 
+
 def main_text(page) -> str:
     return page.locator("main").inner_text()
 
 
 def links(page) -> dict[str, str]:
-    return dict(page.locator("main a").evaluate_all(
-        "(as) => as.map(a => [a.innerText.replace(/\\s+/g, ' ').trim(), a.getAttribute('href')])"))
+    return dict(
+        page.locator("main a").evaluate_all(
+            "(as) => as.map(a => [a.innerText.replace(/\\s+/g, ' ').trim(), a.getAttribute('href')])"
+        )
+    )
 
 
 def submit(page, form_selector: str, button: str | None = None) -> None:
@@ -158,6 +187,7 @@ def submit(page, form_selector: str, button: str | None = None) -> None:
 
 
 # --------------------------------------------------------------------------- steps
+
 
 def register(journey: Journey, who: dict[str, str]) -> None:
     """Sign up on the commune's registration page (a context of its own, closed afterwards)."""
@@ -182,8 +212,9 @@ def register(journey: Journey, who: dict[str, str]) -> None:
 
 def set_up_the_commune(journey: Journey) -> None:
     """Step 1: the platform admin creates the commune; its organizer signs up and is made organizer."""
-    out = piccolo(journey.server, "create_commune", COMMUNE_SLUG, COMMUNE_NAME, COMMUNE_CODE,
-                  f"--hamlets={','.join(HAMLETS)}")
+    out = piccolo(
+        journey.server, "create_commune", COMMUNE_SLUG, COMMUNE_NAME, COMMUNE_CODE, f"--hamlets={','.join(HAMLETS)}"
+    )
     assert "created" in out, out
     page = new_context(journey.browser).new_page()
     try:
@@ -195,8 +226,10 @@ def set_up_the_commune(journey: Journey) -> None:
     register(journey, ORGANIZER)
     out = piccolo(journey.server, "grant_organizer", ORGANIZER["email"], COMMUNE_SLUG)
     assert "organizer" in out, out
-    assert query(journey.server, "SELECT action FROM audit_event WHERE action IN ('commune.created', 'role.granted') "
-                 "ORDER BY seq") == [("commune.created",), ("role.granted",)]
+    assert query(
+        journey.server,
+        "SELECT action FROM audit_event WHERE action IN ('commune.created', 'role.granted') ORDER BY seq",
+    ) == [("commune.created",), ("role.granted",)]
     page = journey.page_of(ORGANIZER)
     visit(page, f"{journey.base}/organizer/")
     assert heading(page) == "Trang ban tổ chức"
@@ -249,8 +282,12 @@ def create_the_contest(journey: Journey) -> None:
     assert "1. Vòng sơ khảo" in text and "2. Chung kết" in text, text
     assert f"{journey.at(-1 / 24)} – {journey.at(2)}" in text, text
     assert f"{journey.at(7)} – {journey.at(8)}" in text, text
-    rounds = query(journey.server, "SELECT r.id, r.name FROM contest_round r JOIN contest c ON c.id = r.contest "
-                   "WHERE c.slug = ? ORDER BY r.position", SLUG)
+    rounds = query(
+        journey.server,
+        "SELECT r.id, r.name FROM contest_round r JOIN contest c ON c.id = r.contest "
+        "WHERE c.slug = ? ORDER BY r.position",
+        SLUG,
+    )
     assert [name for _, name in rounds] == ["Vòng sơ khảo", "Chung kết"], rounds
     journey.rounds = [rid for rid, _ in rounds]
 
@@ -309,7 +346,7 @@ def youth_submit(journey: Journey) -> None:
     """Step 3: two young people of the commune sign up and submit an idea each."""
     base = journey.base
     journey.codes = []
-    for who, (title, category) in zip(YOUTH, IDEAS):
+    for who, (title, category) in zip(YOUTH, IDEAS, strict=False):
         register(journey, who)
         page = journey.page_of(who)
         visit(page, f"{base}/contests/{SLUG}/submit")
@@ -317,11 +354,13 @@ def youth_submit(journey: Journey) -> None:
         page.locator("#f-title").fill(title)
         page.locator("#f-summary").fill(f"{title}: một việc nhỏ thanh niên thôn làm được ngay.")
         page.locator("#f-category_id").select_option(label=category)
-        for name, value in (("problem", "Thôn chưa có cách làm này; người dân phải đi xa."),
-                            ("solution", "Thanh niên tự làm, chia việc theo tuần, báo cáo với thôn."),
-                            ("beneficiaries", "Khoảng 80 hộ trong thôn."),
-                            ("resources", "Vật tư nhỏ và 5 tình nguyện viên."),
-                            ("budget", "12.000.000")):
+        for name, value in (
+            ("problem", "Thôn chưa có cách làm này; người dân phải đi xa."),
+            ("solution", "Thanh niên tự làm, chia việc theo tuần, báo cáo với thôn."),
+            ("beneficiaries", "Khoảng 80 hộ trong thôn."),
+            ("resources", "Vật tư nhỏ và 5 tình nguyện viên."),
+            ("budget", "12.000.000"),
+        ):
             if page.locator(f"#f-{name}").count():
                 page.locator(f"#f-{name}").fill(value)
         if page.locator("#f-stage").count():
@@ -397,8 +436,9 @@ def assign(journey: Journey, round_no: int) -> None:
     assert count == [(4,)], count
 
 
-def judges_score(journey: Journey, round_no: int, levels: dict[str, list[int]],
-                 comments: dict[str, str] | None = None) -> None:
+def judges_score(
+    journey: Journey, round_no: int, levels: dict[str, list[int]], comments: dict[str, str] | None = None
+) -> None:
     """Each judge opens the queue on /judge and submits a sheet per entry (levels per idea code); the first
     judge writes an overall comment on the entries of ``comments`` (by idea code)."""
     base = journey.base
@@ -414,14 +454,18 @@ def judges_score(journey: Journey, round_no: int, levels: dict[str, list[int]],
             fieldsets = page.locator("form.score-form fieldset.criterion")
             for n, level in enumerate(levels[code]):
                 fieldsets.nth(n).locator("label.scale-option").filter(
-                    has=page.locator(f"input[value='{level}']")).click()
+                    has=page.locator(f"input[value='{level}']")
+                ).click()
             if judge is JUDGES[0] and comments and code in comments:
                 page.locator("#f-overall_comment").fill(comments[code])
             click_and_wait(page, page.get_by_role("button", name="Nộp phiếu chấm"))
             assert_accessible(page)
             assert "Đã nộp phiếu chấm" in flash_text(page), main_text(page)
-    rows = query(journey.server, "SELECT COUNT(*) FROM score_sheet WHERE round = ? AND submitted_at IS NOT NULL",
-                 journey.rounds[round_no])
+    rows = query(
+        journey.server,
+        "SELECT COUNT(*) FROM score_sheet WHERE round = ? AND submitted_at IS NOT NULL",
+        journey.rounds[round_no],
+    )
     assert rows == [(4,)], rows
 
 
@@ -454,8 +498,9 @@ def shortlist_and_advance(journey: Journey) -> None:
     assert "2" in section.inner_text() and "Chung kết" in section.inner_text(), section.inner_text()
     submit(page, f"main form[action='/organizer/rounds/{round_id}/advance']")
     section = page.locator("#next-round")
-    assert "Chung kết" in section.inner_text() and section.locator("form[action$='/advance/undo']").count() == 1, \
+    assert "Chung kết" in section.inner_text() and section.locator("form[action$='/advance/undo']").count() == 1, (
         section.inner_text()
+    )
     entries = query(journey.server, "SELECT COUNT(*) FROM round_entry WHERE round = ?", journey.rounds[1])
     assert entries == [(2,)], (entries, main_text(page))
 
@@ -476,8 +521,11 @@ def approve_comment(journey: Journey, round_no: int, code: str, comment: str) ->
     row = page.locator("#comments tbody tr").filter(has_text=comment)
     assert "Đã duyệt — hủy duyệt" in row.inner_text(), row.inner_text()
     assert "Phiếu có nhận xét đã duyệt: 1 / 4 phiếu đã nộp." in main_text(page), main_text(page)
-    released = query(journey.server, "SELECT s.overall_comment FROM score_sheet s WHERE s.round = ? "
-                     "AND s.release_comments = 1", round_id)
+    released = query(
+        journey.server,
+        "SELECT s.overall_comment FROM score_sheet s WHERE s.round = ? AND s.release_comments = 1",
+        round_id,
+    )
     assert released == [(comment,)], released
 
 
@@ -508,10 +556,13 @@ def reopen_with_correction(journey: Journey, round_no: int, reason: str) -> None
     submit(page, f"main form[action='/organizer/rounds/{round_id}/judging/reopen']", "Mở lại việc chấm điểm")
     assert "mở lại" in flash_text(page).lower(), main_text(page)
     assert reason in page.locator("#freeze").inner_text(), page.locator("#freeze").inner_text()
-    [(stamp,)] = query(journey.server, "SELECT created_at FROM audit_event WHERE action = 'judging.reopened' "
-                                       "AND target_id = ?", str(round_id))
+    [(stamp,)] = query(
+        journey.server,
+        "SELECT created_at FROM audit_event WHERE action = 'judging.reopened' AND target_id = ?",
+        str(round_id),
+    )
     at = dt.datetime.fromisoformat(str(stamp))
-    at = (at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)).astimezone(HANOI)
+    at = (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).astimezone(HANOI)
     public = new_context(journey.browser).new_page()
     try:
         visit(public, f"{base}/contests/{SLUG}/results")
@@ -528,9 +579,12 @@ def resident_votes(journey: Journey) -> None:
     page = journey.page_of(ORGANIZER)
     visit(page, f"{base}/organizer/residents/")
     csv_path = journey.server.data_dir / "dan-cu.csv"
-    csv_path.write_text("Họ tên,Năm sinh,Thôn,Số điện thoại\n"
-                        f"{VOTER['name']},{VOTER['year']},{VOTER['hamlet']},{VOTER['phone']}\n"
-                        "Lò Thị Mai,1999,Thôn Đông,0912 100 099\n", encoding="utf-8")
+    csv_path.write_text(
+        "Họ tên,Năm sinh,Thôn,Số điện thoại\n"
+        f"{VOTER['name']},{VOTER['year']},{VOTER['hamlet']},{VOTER['phone']}\n"
+        "Lò Thị Mai,1999,Thôn Đông,0912 100 099\n",
+        encoding="utf-8",
+    )
     page.locator("#f-file").set_input_files(str(csv_path))
     submit(page, "main form[action='/organizer/residents/import']")
     assert "2" in flash_text(page) or "2 người" in main_text(page), main_text(page)
@@ -552,8 +606,9 @@ def resident_votes(journey: Journey) -> None:
     status = vpage.locator("#vote-status").inner_text()
     assert f"Phiếu bình chọn cho {code} của bạn đã được ghi nhận" in status, status
     assert_accessible(vpage)
-    votes = query(journey.server, "SELECT i.code FROM vote v JOIN idea i ON i.id = v.idea WHERE v.round = ?",
-                  journey.rounds[1])
+    votes = query(
+        journey.server, "SELECT i.code FROM vote v JOIN idea i ON i.id = v.idea WHERE v.round = ?", journey.rounds[1]
+    )
     assert votes == [(code,)], votes
 
 
@@ -586,6 +641,7 @@ def results_and_certificate(journey: Journey) -> None:
 
 
 # --------------------------------------------------------------------------- the journey
+
 
 def test_new_commune_runs_a_two_round_contest_from_the_organizer_workspace(browser, browser_tools):
     journey = Journey(browser)

@@ -18,8 +18,21 @@ import pytest
 
 from contest.voting import parse_log, verify_log
 from tests.browser.support import (
-    DEMO_PASSWORD, LiveServer, assert_accessible, click_and_wait, field_error, flash_text, heading, log_in,
-    new_context, register_account, restart_server, start_server, stop_server, unique_phone, visit,
+    DEMO_PASSWORD,
+    LiveServer,
+    assert_accessible,
+    click_and_wait,
+    field_error,
+    flash_text,
+    heading,
+    log_in,
+    new_context,
+    register_account,
+    restart_server,
+    start_server,
+    stop_server,
+    unique_phone,
+    visit,
 )
 
 pytestmark = pytest.mark.browser
@@ -60,6 +73,7 @@ def vote_servers(browser_tools):
 
 
 # --------------------------------------------------------------------------- reading the pages
+
 
 def main_text(page) -> str:
     return page.locator("main").inner_text()
@@ -108,18 +122,25 @@ def receipt_on_card(page, code: str) -> str:
 
 
 def table_rows(table) -> list[list[str]]:
-    return table.locator("tr").evaluate_all(
-        "(rows) => rows.map(r => Array.from(r.cells).map(c => c.innerText.trim()))")
+    return table.locator("tr").evaluate_all("(rows) => rows.map(r => Array.from(r.cells).map(c => c.innerText.trim()))")
 
 
 # --------------------------------------------------------------------------- steps
+
 
 def register_unverified_citizen(page, base: str) -> Citizen:
     """Step 1: a new citizen signs up, opens the vote and is told that only verified residents vote."""
     # Not on the commune's resident list, so registering does not verify her.
     citizen = Citizen(name=CITIZEN_NAME, phone=unique_phone())
-    register_account(page, base, full_name=citizen.name, phone=citizen.phone, password=citizen.password,
-                     birth_year="1985", hamlet=HAMLET)
+    register_account(
+        page,
+        base,
+        full_name=citizen.name,
+        phone=citizen.phone,
+        password=citizen.password,
+        birth_year="1985",
+        hamlet=HAMLET,
+    )
     visit(page, f"{base}{VOTE}")
     assert heading(page) == "Bình chọn"
     refusal = page.locator("main p.flash-error")
@@ -162,8 +183,7 @@ def vote_with_javascript(page, citizen: Citizen, code: str) -> int:
     url = page.url
     page.evaluate("() => { window.__samePage = true; }")  # gone if the browser loaded a new page
     vote_button(page, code).click()
-    page.wait_for_function(
-        "() => /Mã xác nhận phiếu/.test(document.getElementById('vote-status').innerText)")
+    page.wait_for_function("() => /Mã xác nhận phiếu/.test(document.getElementById('vote-status').innerText)")
     status = vote_status(page)
     assert f"Phiếu bình chọn cho {code} của bạn đã được ghi nhận" in status, status
     assert page.url == url and page.evaluate("() => window.__samePage === true"), "the vote loaded another page"
@@ -242,8 +262,11 @@ def check_vote_log(page, base: str, citizen: Citizen) -> dict:
     body = response.body()
     assert body.startswith(BOM), body[:20]
     rows = parse_log(body)
-    mine = {(row["action"], row["receipt"]): row for row in rows if row["receipt"] in
-            {*citizen.votes.values(), *citizen.withdrawn.values()}}
+    mine = {
+        (row["action"], row["receipt"]): row
+        for row in rows
+        if row["receipt"] in {*citizen.votes.values(), *citizen.withdrawn.values()}
+    }
     for code, receipt in citizen.votes.items():
         assert mine.get(("cast", receipt), {}).get("idea_code") == code, (code, receipt)
     for code, receipt in citizen.withdrawn.items():
@@ -290,6 +313,7 @@ def check_results(page, base: str, citizen: Citizen, totals: dict) -> None:
 
 
 # --------------------------------------------------------------------------- the journey
+
 
 def test_citizen_is_verified_votes_changes_a_vote_and_checks_the_published_log(browser, vote_servers):
     server, restart = vote_servers

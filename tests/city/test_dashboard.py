@@ -25,16 +25,24 @@ _n = itertools.count(1)
 
 async def _idea(contest: dict, lead, *, at: dt.datetime | None, status: str = "submitted") -> int:
     n = next(_n)
-    idea = Idea(contest=contest["id"], round=contest["round"], lead=lead.id, title=f"Ý tưởng {n}", status=status,
-                code=f"T-{n:04d}" if at else None, submitted_at=at, created_at=at or dt.datetime(2026, 1, 1,
-                                                                                                tzinfo=dt.UTC))
+    idea = Idea(
+        contest=contest["id"],
+        round=contest["round"],
+        lead=lead.id,
+        title=f"Ý tưởng {n}",
+        status=status,
+        code=f"T-{n:04d}" if at else None,
+        submitted_at=at,
+        created_at=at or dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    )
     await idea.save()
     return idea.id
 
 
 async def _vote(contest: dict, voter, idea: int, at: dt.datetime, *, voided: bool = False) -> None:
-    await Vote(round=contest["round"], voter=voter.id, idea=idea, receipt=f"R{next(_n):08d}", created_at=at,
-               voided=voided).save()
+    await Vote(
+        round=contest["round"], voter=voter.id, idea=idea, receipt=f"R{next(_n):08d}", created_at=at, voided=voided
+    ).save()
 
 
 @pytest.fixture
@@ -70,8 +78,12 @@ async def world(db, commune, other_commune, clock):
     await Mentorship(idea=i1, mentor=profile.id, started_at=in_period).save()
     await IncubationRecord(idea=i1, stage="launched", outcome="cooperative").save()
     await IncubationRecord(idea=i2, stage="pilot").save()
-    workshop = Workshop(commune=commune["id"], title="Tư duy khởi nghiệp", starts_at=in_period,
-                        ends_at=in_period + dt.timedelta(hours=2))
+    workshop = Workshop(
+        commune=commune["id"],
+        title="Tư duy khởi nghiệp",
+        starts_at=in_period,
+        ends_at=in_period + dt.timedelta(hours=2),
+    )
     await workshop.save()
     for person, present in ((young, True), (teen, True), (member, False)):
         await WorkshopRegistration(workshop=workshop.id, user=person.id, attended=present).save()
@@ -126,11 +138,11 @@ async def test_the_public_page_in_vietnamese_sorts_by_any_column(client, world):
     assert "/city/export.xlsx" not in page.text  # exports are for the city's staff
     by_ideas = await client.get("/city", params={"sort": "ideas", "dir": "desc"})
     names = ["Xã An Khánh", "Xã Tân Minh"]
-    table = by_ideas.text[by_ideas.text.index('id="communes"'):]
+    table = by_ideas.text[by_ideas.text.index('id="communes"') :]
     assert table.index(names[0]) < table.index(names[1])
     assert 'aria-sort="descending"' in table
     reverse = await client.get("/city", params={"sort": "ideas", "dir": "asc"})
-    table = reverse.text[reverse.text.index('id="communes"'):]
+    table = reverse.text[reverse.text.index('id="communes"') :]
     assert table.index(names[1]) < table.index(names[0])
     odd = await client.get("/city", params={"sort": "nonsense"})
     assert odd.status_code == 200
@@ -179,8 +191,9 @@ async def test_only_city_staff_and_admins_export(client, world, clock, make_user
 async def test_the_city_role_belongs_to_no_commune(world, clock):
     staff = await make_user(commune=world["a"], now=clock())
     with pytest.raises(AccountError):
-        await accounts_services.grant_role(staff.id, Role.city_organizer, commune_id=world["a"]["id"], actor=None,
-                                           now=clock())
+        await accounts_services.grant_role(
+            staff.id, Role.city_organizer, commune_id=world["a"]["id"], actor=None, now=clock()
+        )
     assert await accounts_services.grant_role(staff.id, Role.city_organizer, actor=None, now=clock())
     grant = await RoleGrant.select().where(RoleGrant.user == staff.id).first()
     assert grant["commune"] is None and grant["role"] == "city_organizer"
@@ -194,8 +207,10 @@ async def test_the_command_grants_the_city_role_once_and_audits_it(world, clock)
     user_id, granted = await grant_city_organizer("CanBo.So@example.com", now=clock())
     assert (user_id, granted) == (staff.id, True)
     assert (await grant_city_organizer("canbo.so@example.com", now=clock()))[1] is False
-    assert await AuditEvent.count().where((AuditEvent.action == "role.granted")
-                                          & (AuditEvent.target_id == str(staff.id))) == 1
+    assert (
+        await AuditEvent.count().where((AuditEvent.action == "role.granted") & (AuditEvent.target_id == str(staff.id)))
+        == 1
+    )
     with pytest.raises(AccountError):
         await grant_city_organizer("khong.co@example.com", now=clock())
 
@@ -207,9 +222,9 @@ def test_the_reports_text_cells_are_never_formulas():
     from city.export import _append_text
 
     book = Workbook()
-    _append_text(book.active, ["=HYPERLINK(\"http://x\",\"Xã\")", 3, "+84 912"])
+    _append_text(book.active, ['=HYPERLINK("http://x","Xã")', 3, "+84 912"])
     buf = io.BytesIO()
     book.save(buf)
     cells = list(load_workbook(io.BytesIO(buf.getvalue())).active.iter_rows())[0]
     assert [c.data_type for c in cells] == ["s", "n", "s"]
-    assert cells[0].value == "=HYPERLINK(\"http://x\",\"Xã\")" and cells[2].value == "+84 912"
+    assert cells[0].value == '=HYPERLINK("http://x","Xã")' and cells[2].value == "+84 912"

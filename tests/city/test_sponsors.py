@@ -34,15 +34,25 @@ async def setup(client, commune, other_commune, make_user, make_other_user, cloc
     await award.save()
     organizer = await make_user(roles=(Role.organizer,), email="btc.a@example.com")
     other_organizer = await make_other_user(roles=(Role.organizer,), email="btc.b@example.com")
-    return {"contest": contest, "other": other, "award": award.id, "organizer": organizer,
-            "other_organizer": other_organizer}
+    return {
+        "contest": contest,
+        "other": other,
+        "award": award.id,
+        "organizer": organizer,
+        "other_organizer": other_organizer,
+    }
 
 
 async def _add_sponsor(client, *, name: str, logo: bytes | None, kind: str = "firm"):
     page = await client.get("/organizer/sponsors/")
-    files = {"logo": ("logo.png", logo, "image/png")} if logo is not None else {"logo": ("", b"", "application/octet-stream")}
-    return await client.post("/organizer/sponsors/", data={"name": name, "kind": kind,
-                                                           "_csrf_token": csrf_from(page.text)}, files=files)
+    files = (
+        {"logo": ("logo.png", logo, "image/png")}
+        if logo is not None
+        else {"logo": ("", b"", "application/octet-stream")}
+    )
+    return await client.post(
+        "/organizer/sponsors/", data={"name": name, "kind": kind, "_csrf_token": csrf_from(page.text)}, files=files
+    )
 
 
 async def test_an_organizer_records_a_sponsor_its_pledge_and_its_delivery(client, setup, clock):
@@ -55,14 +65,31 @@ async def test_an_organizer_records_a_sponsor_its_pledge_and_its_delivery(client
     assert logo.status_code == 200 and max(Image.open(io.BytesIO(logo.content)).size) <= 1280  # resized
 
     url = f"/organizer/sponsors/{sponsor['id']}/pledges"
-    bad = await post_form(client, url, {"contest": str(setup["contest"]["id"]), "kind": "prize_money",
-                                        "value_vnd": "mười triệu", "award": str(setup["award"])},
-                          page="/organizer/sponsors/")
+    bad = await post_form(
+        client,
+        url,
+        {
+            "contest": str(setup["contest"]["id"]),
+            "kind": "prize_money",
+            "value_vnd": "mười triệu",
+            "award": str(setup["award"]),
+        },
+        page="/organizer/sponsors/",
+    )
     assert bad.status_code == 400 and "Ghi số tiền" in bad.text and 'value="mười triệu"' in bad.text
     assert await Pledge.count() == 0
-    ok = await post_form(client, url, {"contest": str(setup["contest"]["id"]), "kind": "prize_money",
-                                       "value_vnd": "10.000.000", "award": str(setup["award"]),
-                                       "description": "Tiền thưởng giải Nhất"}, page="/organizer/sponsors/")
+    ok = await post_form(
+        client,
+        url,
+        {
+            "contest": str(setup["contest"]["id"]),
+            "kind": "prize_money",
+            "value_vnd": "10.000.000",
+            "award": str(setup["award"]),
+            "description": "Tiền thưởng giải Nhất",
+        },
+        page="/organizer/sponsors/",
+    )
     assert ok.status_code == 303
     pledge = await Pledge.select().first()
     assert pledge["value_vnd"] == 10_000_000 and pledge["award"] == setup["award"] and not pledge["delivered"]
@@ -75,8 +102,9 @@ async def test_an_organizer_records_a_sponsor_its_pledge_and_its_delivery(client
     row = next(c for c in figures.communes if c["slug"] == "an-khanh")
     assert row["pledged"] == 10_000_000 and row["delivered"] == 0
 
-    delivered = await post_form(client, f"/organizer/sponsors/pledges/{pledge['id']}/delivered", {},
-                                page="/organizer/sponsors/")
+    delivered = await post_form(
+        client, f"/organizer/sponsors/pledges/{pledge['id']}/delivered", {}, page="/organizer/sponsors/"
+    )
     assert delivered.status_code == 303
     figures = await dashboard.compute(Period(dt.date(2026, 1, 1), dt.date(2026, 12, 31)))
     row = next(c for c in figures.communes if c["slug"] == "an-khanh")
@@ -88,9 +116,11 @@ async def test_an_organizer_records_a_sponsor_its_pledge_and_its_delivery(client
 async def test_a_logo_that_is_not_an_image_is_refused_beside_the_field(client, setup):
     await login(client, "btc.a@example.com", PASSWORD)
     page = await client.get("/organizer/sponsors/")
-    response = await client.post("/organizer/sponsors/", data={"name": "HTX Khánh Hội", "kind": "cooperative",
-                                                               "_csrf_token": csrf_from(page.text)},
-                                 files={"logo": ("logo.png", b"%PDF-1.4 not an image", "image/png")})
+    response = await client.post(
+        "/organizer/sponsors/",
+        data={"name": "HTX Khánh Hội", "kind": "cooperative", "_csrf_token": csrf_from(page.text)},
+        files={"logo": ("logo.png", b"%PDF-1.4 not an image", "image/png")},
+    )
     assert response.status_code == 400 and 'id="e-logo"' in response.text and 'value="HTX Khánh Hội"' in response.text
     assert await Sponsor.count() == 0
 
@@ -105,12 +135,18 @@ async def test_organizers_act_only_on_their_own_communes_sponsors(app, client, s
         await login(other, "btc.b@example.com", PASSWORD)
         listing = await other.get("/organizer/sponsors/")
         assert "Trường THCS An Khánh" not in listing.text
-        refused = await post_form(other, f"/organizer/sponsors/{sponsor['id']}/pledges",
-                                  {"contest": str(setup["other"]["id"]), "kind": "space", "description": "Phòng"},
-                                  page="/organizer/sponsors/")
+        refused = await post_form(
+            other,
+            f"/organizer/sponsors/{sponsor['id']}/pledges",
+            {"contest": str(setup["other"]["id"]), "kind": "space", "description": "Phòng"},
+            page="/organizer/sponsors/",
+        )
         assert refused.status_code == 404
     # A's organizer cannot pledge A's sponsor to B's contest either.
-    cross = await post_form(client, f"/organizer/sponsors/{sponsor['id']}/pledges",
-                            {"contest": str(setup["other"]["id"]), "kind": "space", "description": "Phòng"},
-                            page="/organizer/sponsors/")
+    cross = await post_form(
+        client,
+        f"/organizer/sponsors/{sponsor['id']}/pledges",
+        {"contest": str(setup["other"]["id"]), "kind": "space", "description": "Phòng"},
+        page="/organizer/sponsors/",
+    )
     assert cross.status_code == 400 and await Pledge.count() == 0

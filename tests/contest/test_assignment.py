@@ -22,8 +22,11 @@ def brute_force_best(problem: Problem) -> float | None:
     anchor_pairs = {(j, e) for e in anchors for j in problem.judges if (j, e) not in problem.conflicts}
     regular = [e for e in problem.entries if e not in anchors]
     options = [
-        [frozenset((j, e) for j in group) for group in itertools.combinations(problem.judges, problem.k)
-         if not any((j, e) in problem.conflicts for j in group)]
+        [
+            frozenset((j, e) for j in group)
+            for group in itertools.combinations(problem.judges, problem.k)
+            if not any((j, e) in problem.conflicts for j in group)
+        ]
         for e in regular
     ]
     best = None
@@ -67,8 +70,16 @@ def test_small_instance_is_optimal_against_brute_force(seed):
     entries, judges = [11, 12, 13, 14], [1, 2, 3]
     conflicts = frozenset({(1, 11)}) if seed % 2 else frozenset()
     fixed = frozenset({(3, 12)}) if seed % 3 == 0 else frozenset()
-    problem = Problem(entries, judges, k=2, lower=2, upper=3, conflicts=conflicts,
-                      affinity=grid_affinity(rng, judges, entries), fixed=fixed)
+    problem = Problem(
+        entries,
+        judges,
+        k=2,
+        lower=2,
+        upper=3,
+        conflicts=conflicts,
+        affinity=grid_affinity(rng, judges, entries),
+        fixed=fixed,
+    )
     solution = solve(problem)
     assert_valid(problem, solution)
     assert solution.total_affinity == pytest.approx(brute_force_best(problem), abs=1e-9)
@@ -79,8 +90,9 @@ def test_optimal_with_uniform_affinities_and_an_anchor(seed):
     rng = np.random.default_rng(100 + seed)
     entries, judges = [1, 2, 3, 4, 5], [7, 8, 9, 10]
     affinity = {(j, e): float(rng.random()) for j in judges for e in entries}
-    problem = Problem(entries, judges, k=2, upper=4, conflicts=frozenset({(7, 5), (8, 1)}), affinity=affinity,
-                      anchors=[5])
+    problem = Problem(
+        entries, judges, k=2, upper=4, conflicts=frozenset({(7, 5), (8, 1)}), affinity=affinity, anchors=[5]
+    )
     solution = solve(problem)
     assert_valid(problem, solution)
     # The tie-break never outweighs 0.01 of total affinity.
@@ -93,8 +105,9 @@ def test_rules_hold_on_a_larger_instance():
     conflicts = frozenset((j, e) for j in judges for e in entries if rng.random() < 0.02)
     affinity = {(j, e): float(rng.random()) for j in judges for e in entries}
     fixed = frozenset(pair for pair in [(1, 100), (2, 100), (5, 222), (20, 399)] if pair not in conflicts)
-    problem = Problem(entries, judges, k=3, lower=30, conflicts=conflicts, affinity=affinity, fixed=fixed,
-                      anchors=[150, 151])
+    problem = Problem(
+        entries, judges, k=3, lower=30, conflicts=conflicts, affinity=affinity, fixed=fixed, anchors=[150, 151]
+    )
     solution = solve(problem)
     assert_valid(problem, solution)
     assert solution.seconds < 5
@@ -285,6 +298,7 @@ def test_empty_and_invalid_problems():
 
 # ------------------------------------------------------------- linking the panel
 
+
 def lp_optimum(problem: Problem) -> float:
     """The best total affinity from the plain linear relaxation (no tie-breaks), solved by HiGHS.
 
@@ -294,8 +308,9 @@ def lp_optimum(problem: Problem) -> float:
     from scipy.sparse import lil_matrix
 
     upper, anchors = problem.max_per_judge, set(problem.anchors)
-    variables = [(j, e) for j in problem.judges for e in problem.entries
-                 if e not in anchors and (j, e) not in problem.conflicts]
+    variables = [
+        (j, e) for j in problem.judges for e in problem.entries if e not in anchors and (j, e) not in problem.conflicts
+    ]
     anchor_load = Counter(j for j in problem.judges for e in anchors if (j, e) not in problem.conflicts)
     regular = [e for e in problem.entries if e not in anchors]
     a_eq, a_ub = lil_matrix((len(regular), len(variables))), lil_matrix((2 * len(problem.judges), len(variables)))
@@ -308,11 +323,19 @@ def lp_optimum(problem: Problem) -> float:
     b_ub = [upper - anchor_load[j] for j in problem.judges] + [anchor_load[j] - problem.lower for j in problem.judges]
     bounds = [(1 if pair in problem.fixed else 0, 1) for pair in variables]
     cost = [-problem.affinity.get(pair, 0.0) for pair in variables]
-    result = linprog(cost, A_ub=a_ub.tocsr(), b_ub=b_ub, A_eq=a_eq.tocsr(), b_eq=[problem.k] * len(regular),
-                     bounds=bounds, method="highs")
+    result = linprog(
+        cost,
+        A_ub=a_ub.tocsr(),
+        b_ub=b_ub,
+        A_eq=a_eq.tocsr(),
+        b_eq=[problem.k] * len(regular),
+        bounds=bounds,
+        method="highs",
+    )
     assert result.status == 0
-    anchor_total = sum(problem.affinity.get((j, e), 0.0) for j in problem.judges for e in anchors
-                       if (j, e) not in problem.conflicts)
+    anchor_total = sum(
+        problem.affinity.get((j, e), 0.0) for j in problem.judges for e in anchors if (j, e) not in problem.conflicts
+    )
     return -result.fun + anchor_total
 
 
@@ -345,15 +368,17 @@ def design_affinity(kind: str, rng, judges, entries) -> dict:
 
 @pytest.mark.parametrize("kind", ["none", "category", "grid"])
 @pytest.mark.parametrize("with_conflicts", [False, True])
-@pytest.mark.parametrize("n_entries, n_judges, k", [(6, 6, 3), (12, 4, 2), (30, 6, 3), (60, 25, 3), (24, 8, 2),
-                                                   (9, 9, 3), (40, 10, 2)])
+@pytest.mark.parametrize(
+    "n_entries, n_judges, k", [(6, 6, 3), (12, 4, 2), (30, 6, 3), (60, 25, 3), (24, 8, 2), (9, 9, 3), (40, 10, 2)]
+)
 def test_the_panel_is_linked_and_the_affinity_stays_optimal(n_entries, n_judges, k, with_conflicts, kind):
     rng = np.random.default_rng(n_entries * 1000 + n_judges * 10 + k)
     entries, judges = list(range(500, 500 + n_entries)), list(range(1, n_judges + 1))
     conflicts = frozenset()
     if with_conflicts:  # about 10 %, never so many that an entry lacks judges
-        conflicts = frozenset((j, e) for e in entries for j in rng.choice(judges, size=max(1, n_judges // 10),
-                                                                           replace=False).tolist())
+        conflicts = frozenset(
+            (j, e) for e in entries for j in rng.choice(judges, size=max(1, n_judges // 10), replace=False).tolist()
+        )
     problem = Problem(entries, judges, k=k, conflicts=conflicts, affinity=design_affinity(kind, rng, judges, entries))
     solution = solve(problem)
     assert_valid(problem, solution)
@@ -375,8 +400,9 @@ def test_the_apps_sixty_entries_and_twenty_five_judges_are_linked_with_locked_pa
     entries, judges = list(range(1, 61)), list(range(100, 125))
     affinity = design_affinity("category", rng, judges, entries)
     fixed = frozenset({(100, 1), (101, 1), (124, 60)})
-    problem = Problem(entries, judges, k=3, lower=7, conflicts=frozenset({(102, 1), (103, 2)}), affinity=affinity,
-                      fixed=fixed)
+    problem = Problem(
+        entries, judges, k=3, lower=7, conflicts=frozenset({(102, 1), (103, 2)}), affinity=affinity, fixed=fixed
+    )
     solution = solve(problem)
     assert_valid(problem, solution)
     assert groups(solution.pairs) == 1 and solution.note is None
@@ -406,7 +432,8 @@ def test_one_judge_per_entry_with_an_anchor_is_linked():
 def test_conflicts_that_separate_the_judges_are_explained():
     # Judges 1–2 may only score entries 0–3, judges 3–4 only entries 4–7.
     conflicts = frozenset((j, e) for j in (1, 2) for e in range(4, 8)) | frozenset(
-        (j, e) for j in (3, 4) for e in range(4))
+        (j, e) for j in (3, 4) for e in range(4)
+    )
     problem = Problem(list(range(8)), [1, 2, 3, 4], k=2, conflicts=conflicts)
     solution = solve(problem)
     assert_valid(problem, solution)
@@ -429,8 +456,14 @@ def test_an_optimum_that_only_exists_split_keeps_the_optimum_and_is_explained():
 def brute_force_best_and_linked(problem: Problem) -> tuple[float, bool]:
     """The best total affinity, and whether some assignment reaching it is connected."""
     upper = problem.max_per_judge
-    options = [[frozenset((j, e) for j in group) for group in itertools.combinations(problem.judges, problem.k)
-                if not any((j, e) in problem.conflicts for j in group)] for e in problem.entries]
+    options = [
+        [
+            frozenset((j, e) for j in group)
+            for group in itertools.combinations(problem.judges, problem.k)
+            if not any((j, e) in problem.conflicts for j in group)
+        ]
+        for e in problem.entries
+    ]
     best, linked = None, False
     for choice in itertools.product(*options):
         pairs = frozenset().union(*choice)
@@ -454,8 +487,9 @@ def test_linked_whenever_some_optimal_assignment_is_against_brute_force(seed):
     entries, judges = list(range(int(rng.integers(3, 5)))), list(range(10, 10 + int(rng.integers(k + 1, 6))))
     conflicts = frozenset((j, e) for j in judges for e in entries if rng.random() < 0.15)
     levels = (1, 2, 4)[seed % 3]  # 0/1 affinities, or a few levels (many ties, and some forced splits)
-    affinity = ({(j, e): float(rng.integers(0, levels)) / (levels - 1) for j in judges for e in entries}
-                if levels > 1 else {})
+    affinity = (
+        {(j, e): float(rng.integers(0, levels)) / (levels - 1) for j in judges for e in entries} if levels > 1 else {}
+    )
     problem = Problem(entries, judges, k=k, lower=int(rng.integers(0, 2)), conflicts=conflicts, affinity=affinity)
     try:
         check_feasible(problem)
@@ -477,8 +511,11 @@ def test_linked_whenever_some_optimal_assignment_is_against_brute_force(seed):
 def test_a_commune_sized_round_is_fast_with_every_affinity_profile(kind):
     rng = np.random.default_rng(300)
     entries, judges = list(range(1000, 1300)), list(range(1, 21))
-    affinity = ({(j, e): float(rng.random()) for j in judges for e in entries} if kind == "dense"
-                else design_affinity(kind, rng, judges, entries))
+    affinity = (
+        {(j, e): float(rng.random()) for j in judges for e in entries}
+        if kind == "dense"
+        else design_affinity(kind, rng, judges, entries)
+    )
     conflicts = frozenset((j, e) for j in judges for e in entries if rng.random() < 0.02)
     problem = Problem(entries, judges, k=3, conflicts=conflicts, affinity=affinity)
     solution = solve(problem)

@@ -76,8 +76,10 @@ def test_additive_model_recovers_an_exact_additive_structure():
 
 
 def test_weighted_total_examples():
-    criteria = [Criterion(id=1, weight=2, scale_min=1, scale_max=5),
-                Criterion(id=2, weight=1, scale_min=0, scale_max=10)]
+    criteria = [
+        Criterion(id=1, weight=2, scale_min=1, scale_max=5),
+        Criterion(id=2, weight=1, scale_min=0, scale_max=10),
+    ]
     assert weighted_total({1: 5, 2: 10}, criteria) == pytest.approx(100.0)
     assert weighted_total({1: 1, 2: 0}, criteria) == pytest.approx(0.0)
     # (2·0.75 + 1·0.4) / 3 · 100
@@ -137,8 +139,12 @@ def test_additive_is_fitted_per_group_on_a_disconnected_graph():
     assert [results[e].group for e in (1, 2, 3, 4)] == [0, 0, 1, 1]
     # Within a group the judges' leniencies average zero: each group sits at its own raw level.
     assert results[2].additive - results[1].additive == pytest.approx(1.0)
-    assert (results[1].additive + results[2].additive) / 2 == pytest.approx(np.mean([50 + j + e for j in (1, 2) for e in (1, 2)]))
-    assert (results[3].additive + results[4].additive) / 2 == pytest.approx(np.mean([40 + j + e for j in (3, 4) for e in (3, 4)]))
+    assert (results[1].additive + results[2].additive) / 2 == pytest.approx(
+        np.mean([50 + j + e for j in (1, 2) for e in (1, 2)])
+    )
+    assert (results[3].additive + results[4].additive) / 2 == pytest.approx(
+        np.mean([40 + j + e for j in (3, 4) for e in (3, 4)])
+    )
     assert [r.entry for r in ranking(list(results.values()), "additive")] == [2, 1, 4, 3]
 
 
@@ -231,7 +237,7 @@ def test_tied_only_where_intervals_overlap():
     for method in ("mean", "additive", "zscore"):
         ordered = ranking(results, method)
         ties = statistical_ties(results, method)
-        for a, b in zip(ordered, ordered[1:]):
+        for a, b in zip(ordered, ordered[1:], strict=False):
             (low_a, high_a), (low_b, high_b) = a.interval(method), b.interval(method)
             overlap = low_a <= high_b and low_b <= high_a
             assert (frozenset((a.entry, b.entry)) in ties) == overlap

@@ -66,8 +66,7 @@ def check(sheets):
         for pair in ties:
             a, b = (next(r for r in results if r.entry == e) for e in pair)
             assert a.group == b.group
-            assert intervals_overlap(a, b, method) or math.isclose(getattr(a, method), getattr(b, method),
-                                                                   abs_tol=1e-9)
+            assert intervals_overlap(a, b, method) or math.isclose(getattr(a, method), getattr(b, method), abs_tol=1e-9)
     fit = fit_additive(sheets)
     assert all(math.isfinite(v) for v in fit.leniency.values())
     return results

@@ -36,10 +36,12 @@ def simulate(entries, judges, seed, *, leniency=0.7, scale=0.3, noise=0.7):
     quality = rng.normal(size=entries)
     bias = rng.normal(scale=leniency, size=judges)
     stretch = np.exp(rng.normal(scale=scale, size=judges))
-    sheets = [Sheet(j, e, float(np.clip(50 + 10 * (bias[j] + stretch[j] * (quality[e] + rng.normal(scale=noise))),
-                                         0, 100))) for j, e in pairs]
+    sheets = [
+        Sheet(j, e, float(np.clip(50 + 10 * (bias[j] + stretch[j] * (quality[e] + rng.normal(scale=noise))), 0, 100)))
+        for j, e in pairs
+    ]
     # The sheet noise in points: the rms of 10·s·ε over the judges.
-    noise_points = 10 * noise * float(np.sqrt(np.mean(stretch ** 2)))
+    noise_points = 10 * noise * float(np.sqrt(np.mean(stretch**2)))
     return sheets, quality, noise_points
 
 
@@ -103,7 +105,7 @@ def test_intervals_cover_the_truth_about_as_often_as_one_standard_error_should()
         results = aggregate(sheets)
         truth = 10 * quality[[r.entry for r in results]]
         offset = np.mean([r.additive for r in results]) - np.mean(truth)
-        for r, t in zip(results, truth):
+        for r, t in zip(results, truth, strict=False):
             low, high = r.interval(DEFAULT_METHOD)
             covered += low <= t + offset <= high
             total += 1
@@ -117,7 +119,8 @@ def test_disagreement_is_rare_in_an_ordinary_round_and_finds_a_split_panel():
         # Entry 0: one of its judges saw something the others did not (40 points apart).
         sheets = [Sheet(s.judge, s.entry, s.total) for s in sheets if s.entry != 0] + [
             Sheet(s.judge, 0, float(np.clip(s.total + (40 if i == 0 else 0), 0, 100)))
-            for i, s in enumerate(s for s in sheets if s.entry == 0)]
+            for i, s in enumerate(s for s in sheets if s.entry == 0)
+        ]
         results = aggregate(sheets)
         rows += len(results) - 1
         flagged += sum(r.disagreement for r in results if r.entry != 0)

@@ -40,11 +40,17 @@ async def add_next_round(setup):
     """Round 2 of the fixture's contest: it starts after round 1's results (day +40)."""
     first = setup["round"]
     start = first["results_at"]
-    second = Round(contest=first["contest"], name="Vòng chung khảo", position=2, submission_opens=start,
-                   submission_closes=start + dt.timedelta(days=1), judging_closes=start + dt.timedelta(days=10),
-                   results_at=start + dt.timedelta(days=12))
+    second = Round(
+        contest=first["contest"],
+        name="Vòng chung khảo",
+        position=2,
+        submission_opens=start,
+        submission_closes=start + dt.timedelta(days=1),
+        judging_closes=start + dt.timedelta(days=10),
+        results_at=start + dt.timedelta(days=12),
+    )
     await second.save()
-    return (await Round.select().where(Round.id == second.id).first())
+    return await Round.select().where(Round.id == second.id).first()
 
 
 async def score_everything(setup, clock):
@@ -54,8 +60,9 @@ async def score_everything(setup, clock):
     for a in await Assignment.select().where(Assignment.round == round_id):
         index = setup["ideas"].index(a["idea"])
         scores = {c["id"]: (str(max(c["scale_min"], c["scale_max"] - index)), "") for c in criteria}
-        await judging.save_sheet(a["id"], judge_id=a["judge"], scores=scores, overall_comment="", submit=True,
-                                 now=clock())
+        await judging.save_sheet(
+            a["id"], judge_id=a["judge"], scores=scores, overall_comment="", submit=True, now=clock()
+        )
 
 
 async def judged_round(setup, clock):
@@ -63,8 +70,14 @@ async def judged_round(setup, clock):
     in_judging(clock)
     await score_everything(setup, clock)
     clock.advance(days=10)  # round 1's judging is over
-    await judging.shortlist(setup["round"]["id"], setup["ideas"][:3], actor_id=setup["organizer"].id,
-                            reason="Ba ý tưởng cao điểm nhất", now=clock(), scope=PLATFORM)
+    await judging.shortlist(
+        setup["round"]["id"],
+        setup["ideas"][:3],
+        actor_id=setup["organizer"].id,
+        reason="Ba ý tưởng cao điểm nhất",
+        now=clock(),
+        scope=PLATFORM,
+    )
 
 
 def plain(results):
@@ -99,12 +112,14 @@ async def test_next_round_judging_assignment_sheets_and_shortlist_work_on_carrie
     await judged_round(setup, clock)
     await chaining.advance(setup["round"]["id"], actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
     for judge in setup["judges"]:
-        await judging.add_judge(second["id"], judge.email, expertise=[], actor_id=setup["organizer"].id, now=clock(),
-                                scope=PLATFORM)
+        await judging.add_judge(
+            second["id"], judge.email, expertise=[], actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM
+        )
         member = (await judging.panel_invitations(judge.id))[0]
         await judging.accept_panel(member["id"], user_id=judge.id, now=clock())
-        await judging.sign_declaration(second["id"], judge.id, statement="", related_codes=[], relatives=[],
-                                       now=clock())
+        await judging.sign_declaration(
+            second["id"], judge.id, statement="", related_codes=[], relatives=[], now=clock()
+        )
     from contest.tables import Criterion
 
     await Criterion(round=second["id"], name="Tác động", weight=1, scale_min=1, scale_max=5, position=1).save()
@@ -115,14 +130,22 @@ async def test_next_round_judging_assignment_sheets_and_shortlist_work_on_carrie
     [criterion] = await judging.rubric(second["id"])
     for a in pairs:
         value = "5" if a["idea"] == setup["ideas"][2] else "2"
-        await judging.save_sheet(a["id"], judge_id=a["judge"], scores={criterion["id"]: (value, "")},
-                                 overall_comment="", submit=True, now=clock())
+        await judging.save_sheet(
+            a["id"],
+            judge_id=a["judge"],
+            scores={criterion["id"]: (value, "")},
+            overall_comment="",
+            submit=True,
+            now=clock(),
+        )
     ranking = (await judging.results(second["id"]))["ranking"]
     assert [row["result"].entry for row in ranking][0] == setup["ideas"][2]
     assert {row["idea"]["code"] for row in ranking} == {
-        (await services.idea_row(i))["code"] for i in setup["ideas"][:3]}
-    await judging.shortlist(second["id"], [setup["ideas"][2]], actor_id=setup["organizer"].id, reason="",
-                            now=clock(), scope=PLATFORM)
+        (await services.idea_row(i))["code"] for i in setup["ideas"][:3]
+    }
+    await judging.shortlist(
+        second["id"], [setup["ideas"][2]], actor_id=setup["organizer"].id, reason="", now=clock(), scope=PLATFORM
+    )
     assert (await services.idea_row(setup["ideas"][2]))["status"] == IdeaStatus.finalist.value
     assert await chaining.went_through(second["id"]) == [setup["ideas"][2]]
     assert await voting.votable_ideas(second["id"]) == sorted(setup["ideas"][:3])  # all chosen entries stay votable
@@ -153,8 +176,9 @@ async def test_teams_are_told_whether_they_went_through(setup, clock):  # noqa: 
     await chaining.advance(setup["round"]["id"], actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
     base = get_settings().base_url
     for index, lead in enumerate(setup["leads"]):
-        notes = await Notification.select().where((Notification.user == lead.id)
-                                                  & Notification.kind.is_in(["round_advanced", "not_selected"]))
+        notes = await Notification.select().where(
+            (Notification.user == lead.id) & Notification.kind.is_in(["round_advanced", "not_selected"])
+        )
         [note] = notes
         code = (await services.idea_row(setup["ideas"][index]))["code"]
         assert note["link"] == f"{base}/ideas/{code}" and note["link"].startswith(("http://", "https://"))
@@ -178,26 +202,29 @@ async def test_chaining_stays_within_the_organizers_commune(setup, clock, commun
     with pytest.raises(NotFound):
         await chaining.advance(setup["round"]["id"], actor_id=setup["organizer"].id, now=clock(), scope=elsewhere)
     assert not await RoundEntry.exists()
-    await chaining.advance(setup["round"]["id"], actor_id=setup["organizer"].id, now=clock(),
-                           scope=Scope.of_communes(commune["id"]))
+    await chaining.advance(
+        setup["round"]["id"], actor_id=setup["organizer"].id, now=clock(), scope=Scope.of_communes(commune["id"])
+    )
     with pytest.raises(NotFound):
-        await chaining.undo_advance(setup["round"]["id"], actor_id=setup["organizer"].id, now=clock(),
-                                    scope=elsewhere)
+        await chaining.undo_advance(setup["round"]["id"], actor_id=setup["organizer"].id, now=clock(), scope=elsewhere)
     with pytest.raises(NotFound):
-        await progress.remind_judge(setup["round"]["id"], setup["judges"][0].id, actor_id=setup["organizer"].id,
-                                    now=clock(), scope=elsewhere)
+        await progress.remind_judge(
+            setup["round"]["id"], setup["judges"][0].id, actor_id=setup["organizer"].id, now=clock(), scope=elsewhere
+        )
     with pytest.raises(NotFound):
         await progress.judge_progress(setup["round"]["id"], scope=elsewhere, now=clock())
 
 
 # ---------------------------------------------------------------- judges: assignment, reminders
 
+
 async def test_judges_are_told_of_their_assignment(setup, clock):  # noqa: F811
     await assign_all(setup, clock, k=2)
     base = get_settings().base_url
     for judge in setup["judges"]:
-        [note] = await Notification.select().where((Notification.user == judge.id)
-                                                   & (Notification.kind == "judge_assigned"))
+        [note] = await Notification.select().where(
+            (Notification.user == judge.id) & (Notification.kind == "judge_assigned")
+        )
         count = await Assignment.count().where(Assignment.judge == judge.id)
         assert note["link"] == f"{base}/judge" and f"{count} bài dự thi mới" in note["body"]
 
@@ -208,18 +235,20 @@ async def test_remind_button_is_rate_limited_and_audited(setup, clock):  # noqa:
     round_id = setup["round"]["id"]
     await progress.remind_judge(round_id, judge.id, actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
     with pytest.raises(IdeaError):
-        await progress.remind_judge(round_id, judge.id, actor_id=setup["organizer"].id,
-                                    now=clock() + dt.timedelta(hours=11), scope=PLATFORM)
-    await progress.remind_judge(round_id, judge.id, actor_id=setup["organizer"].id,
-                                now=clock() + dt.timedelta(hours=12), scope=PLATFORM)
-    notes = await Notification.select().where((Notification.user == judge.id)
-                                              & (Notification.kind == "judge_reminder"))
+        await progress.remind_judge(
+            round_id, judge.id, actor_id=setup["organizer"].id, now=clock() + dt.timedelta(hours=11), scope=PLATFORM
+        )
+    await progress.remind_judge(
+        round_id, judge.id, actor_id=setup["organizer"].id, now=clock() + dt.timedelta(hours=12), scope=PLATFORM
+    )
+    notes = await Notification.select().where((Notification.user == judge.id) & (Notification.kind == "judge_reminder"))
     assert len(notes) == 2 and notes[0]["link"].startswith(("http://", "https://"))
     assert "Nhắc" in notes[0]["title"]
     assert await AuditEvent.count().where(AuditEvent.action == "judging.judge_reminded") == 2
     with pytest.raises(NotFound):  # not on this round's panel
-        await progress.remind_judge(round_id, setup["leads"][0].id, actor_id=setup["organizer"].id, now=clock(),
-                                    scope=PLATFORM)
+        await progress.remind_judge(
+            round_id, setup["leads"][0].id, actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM
+        )
 
 
 async def test_deadline_reminder_goes_once_per_judge_and_round(setup, clock):  # noqa: F811
@@ -228,20 +257,27 @@ async def test_deadline_reminder_goes_once_per_judge_and_round(setup, clock):  #
     done = setup["judges"][2]
     criteria = await judging.rubric(setup["round"]["id"])
     for a in await Assignment.select().where(Assignment.judge == done.id):
-        await judging.save_sheet(a["id"], judge_id=done.id, scores={c["id"]: (str(c["scale_max"]), "")
-                                                                    for c in criteria},
-                                 overall_comment="", submit=True, now=clock())
+        await judging.save_sheet(
+            a["id"],
+            judge_id=done.id,
+            scores={c["id"]: (str(c["scale_max"]), "") for c in criteria},
+            overall_comment="",
+            submit=True,
+            now=clock(),
+        )
     assert await progress.remind_deadlines(now=clock()) == 0  # judging closes in 9 days
     late = setup["round"]["judging_closes"] - dt.timedelta(hours=20)
     assert await progress.remind_deadlines(now=late) == 2
     assert await progress.remind_deadlines(now=late + dt.timedelta(hours=1)) == 0
     for judge in setup["judges"]:
-        count = await Notification.count().where((Notification.user == judge.id)
-                                                 & (Notification.kind == "judge_deadline"))
+        count = await Notification.count().where(
+            (Notification.user == judge.id) & (Notification.kind == "judge_deadline")
+        )
         assert count == (0 if judge is done else 1)
 
 
 # ---------------------------------------------------------------- conflicts found after assignment
+
 
 async def test_conflict_after_assignment_moves_the_entry_and_the_sheet_never_counts(setup, clock):  # noqa: F811
     await assign_all(setup, clock, k=2)
@@ -250,14 +286,21 @@ async def test_conflict_after_assignment_moves_the_entry_and_the_sheet_never_cou
     a = (await Assignment.select().where(Assignment.round == round_id).order_by(Assignment.id))[0]
     judge, idea = a["judge"], a["idea"]
     criteria = await judging.rubric(round_id)
-    await judging.save_sheet(a["id"], judge_id=judge, scores={c["id"]: (str(c["scale_min"]), "") for c in criteria},
-                             overall_comment="", submit=True, now=clock())
+    await judging.save_sheet(
+        a["id"],
+        judge_id=judge,
+        scores={c["id"]: (str(c["scale_min"]), "") for c in criteria},
+        overall_comment="",
+        submit=True,
+        now=clock(),
+    )
     # The judge joins the team after being assigned: an automatic conflict.
     await IdeaMember(idea=idea, user=judge, contact=f"x{judge}@example.com", status="accepted").save()
     moved = await progress.resolve_conflicts(round_id, now=clock())
     assert [(m["judge"], m["idea"]) for m in moved] == [(judge, idea)]
-    on_entry = {r["judge"] for r in await Assignment.select().where(
-        (Assignment.round == round_id) & (Assignment.idea == idea))}
+    on_entry = {
+        r["judge"] for r in await Assignment.select().where((Assignment.round == round_id) & (Assignment.idea == idea))
+    }
     assert judge not in on_entry and len(on_entry) == 2  # k is kept by the third judge
     assert moved[0]["to"] in on_entry
     sheet = await ScoreSheet.select().where((ScoreSheet.judge == judge) & (ScoreSheet.idea == idea)).first()
@@ -272,9 +315,13 @@ async def test_conflict_after_assignment_moves_the_entry_and_the_sheet_never_cou
 
 async def test_declared_conflict_after_assignment_respects_other_conflicts(setup, clock):  # noqa: F811
     round_id = setup["round"]["id"]
-    await judging.update_settings(round_id, values={"judges_per_entry": 2, "min_per_judge": 0,
-                                  "max_per_judge": None, "anchors": 0, "method": "mean"},
-                                  actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
+    await judging.update_settings(
+        round_id,
+        values={"judges_per_entry": 2, "min_per_judge": 0, "max_per_judge": None, "anchors": 0, "method": "mean"},
+        actor_id=setup["organizer"].id,
+        now=clock(),
+        scope=PLATFORM,
+    )
     await judging.run_assignment(round_id, actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
     pairs = {(a["judge"], a["idea"]) for a in await Assignment.select().where(Assignment.round == round_id)}
     j0, j1, j2 = (j.id for j in setup["judges"])
@@ -282,22 +329,24 @@ async def test_declared_conflict_after_assignment_respects_other_conflicts(setup
     idea = next(i for i in setup["ideas"] if (j0, i) in pairs and (j2, i) not in pairs)
     await IdeaMember(idea=idea, user=j2, contact="j2@example.com", status="accepted").save()
     code = (await services.idea_row(idea))["code"]
-    await judging.sign_declaration(round_id, j0, statement="Người nhà", related_codes=[code], relatives=[],
-                                   now=clock())
-    on_entry = {a["judge"] for a in await Assignment.select().where(
-        (Assignment.round == round_id) & (Assignment.idea == idea))}
+    await judging.sign_declaration(round_id, j0, statement="Người nhà", related_codes=[code], relatives=[], now=clock())
+    on_entry = {
+        a["judge"] for a in await Assignment.select().where((Assignment.round == round_id) & (Assignment.idea == idea))
+    }
     assert j0 not in on_entry and j2 not in on_entry and on_entry == {j1}
 
 
 # ---------------------------------------------------------------- teams and organizers
+
 
 async def test_report_threshold_tells_the_team_and_the_organizers(setup, clock, make_user, make_other_user):  # noqa: F811
     other_organizer = await make_other_user(roles=(Role.organizer,))
     reporter = await make_user()
     idea = setup["ideas"][0]
     assert await services.report(idea, reporter_id=reporter.id, reason="Sai sự thật", threshold=1, now=clock())
-    [team_note] = await Notification.select().where((Notification.user == setup["leads"][0].id)
-                                                    & (Notification.kind == "idea_hidden"))
+    [team_note] = await Notification.select().where(
+        (Notification.user == setup["leads"][0].id) & (Notification.kind == "idea_hidden")
+    )
     assert "bị ẩn" in team_note["title"] and team_note["link"].startswith(("http://", "https://"))
     [organizer_note] = await Notification.select().where(Notification.kind == "idea_hidden_by_reports")
     assert organizer_note["user"] == setup["organizer"].id  # not the other commune's organizer
@@ -311,8 +360,13 @@ async def test_vote_burst_alerts_the_communes_organizers_once(setup, clock, make
     opens = round_["vote_opens"]
     for n in range(10):
         voter = await make_user()
-        await Vote(round=round_["id"], voter=voter.id, idea=idea, receipt=f"R{n:07d}",
-                   created_at=opens + dt.timedelta(minutes=n // 2)).save()
+        await Vote(
+            round=round_["id"],
+            voter=voter.id,
+            idea=idea,
+            receipt=f"R{n:07d}",
+            created_at=opens + dt.timedelta(minutes=n // 2),
+        ).save()
     now = opens + dt.timedelta(hours=1)
     assert await progress.alert_vote_bursts(now=now) == 1
     assert await progress.alert_vote_bursts(now=now + dt.timedelta(minutes=5)) == 0
@@ -360,10 +414,14 @@ async def test_a_judge_handed_an_entry_by_the_organizer_is_told(setup, clock, co
     round_id = setup["round"]["id"]
     pairs = {(a["judge"], a["idea"]): a["id"] for a in await Assignment.select().where(Assignment.round == round_id)}
     j0, j1, j2 = (j.id for j in setup["judges"])
-    (judge, idea), assignment = next(((j, i), a) for (j, i), a in pairs.items()
-                                     if j == j0 and (j2, i) not in pairs)
+    (judge, idea), assignment = next(((j, i), a) for (j, i), a in pairs.items() if j == j0 and (j2, i) not in pairs)
     before = await Notification.count().where((Notification.user == j2) & (Notification.kind == "judge_assigned"))
-    await judging.move_assignment(assignment, j2, actor_id=setup["organizer"].id, now=clock(),
-                                  scope=Scope.of_communes(commune["id"]).in_round(round_id))
+    await judging.move_assignment(
+        assignment,
+        j2,
+        actor_id=setup["organizer"].id,
+        now=clock(),
+        scope=Scope.of_communes(commune["id"]).in_round(round_id),
+    )
     after = await Notification.count().where((Notification.user == j2) & (Notification.kind == "judge_assigned"))
     assert after == before + 1

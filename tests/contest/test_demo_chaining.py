@@ -31,8 +31,9 @@ async def test_the_open_contests_shortlist_goes_on_to_the_final_round(db, clock)
     organizer = (await User.select(User.id).where(User.email == "organizer@example.com").first())["id"]
     after_judging = first["judging_closes"] + dt.timedelta(hours=3)
     chosen = entries[:5]
-    await judging.shortlist(first["id"], chosen, actor_id=organizer, reason="Năm ý tưởng vào chung khảo",
-                            now=after_judging, scope=PLATFORM)
+    await judging.shortlist(
+        first["id"], chosen, actor_id=organizer, reason="Năm ý tưởng vào chung khảo", now=after_judging, scope=PLATFORM
+    )
     result = await chaining.advance(first["id"], actor_id=organizer, now=after_judging, scope=PLATFORM)
     assert result["through"] == 5 and result["not_selected"] == len(entries) - 5
     assert [e["id"] for e in await judging.entries(second["id"])] == sorted(chosen)

@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 
 from accounts.clock import UTC
-from contest import chaining, judging, services, voting
-from contest.phases import Phase, date_problems, phase_of
 from accounts.tables import AuditEvent
+from contest import chaining, judging, services, voting
 from contest.demo import DEMO_PASSWORD
+from contest.phases import Phase, date_problems, phase_of
 from contest.tables import Idea, IdeaStatus, RoundEntry, Vote
 from tests.conftest import login
 
@@ -36,8 +36,12 @@ async def test_vote_round_holds_the_carried_shortlist_and_is_open_at_the_real_da
     # Round 1: judged, frozen, results published, with a shortlist of four.
     assert phase_of(first, real_now) is Phase.results
     assert (await judging.settings_of(first["id"]))["frozen_hash"]
-    shortlisted = {i["id"] for i in await Idea.select(Idea.id).where(
-        (Idea.contest == contest["id"]) & (Idea.status == IdeaStatus.shortlisted.value))}
+    shortlisted = {
+        i["id"]
+        for i in await Idea.select(Idea.id).where(
+            (Idea.contest == contest["id"]) & (Idea.status == IdeaStatus.shortlisted.value)
+        )
+    }
     assert len(shortlisted) == 4
 
     # Round 2: a vote only (no new entries, no judging), open now, on exactly the carried shortlist.
@@ -45,14 +49,14 @@ async def test_vote_round_holds_the_carried_shortlist_and_is_open_at_the_real_da
     assert phase_of(vote_round, real_now) is Phase.voting
     entries = await RoundEntry.select().where(RoundEntry.round == vote_round["id"])
     assert {e["idea"] for e in entries} == shortlisted
-    assert all(e["from_round"] == first["id"] and e["entered_status"] == IdeaStatus.shortlisted.value
-               for e in entries)
+    assert all(e["from_round"] == first["id"] and e["entered_status"] == IdeaStatus.shortlisted.value for e in entries)
     assert {e["id"] for e in await judging.entries(vote_round["id"])} == shortlisted
     assert set(await voting.votable_ideas(vote_round["id"])) == shortlisted
     assert (await voting.vote_round(TAN_MINH, real_now))["id"] == vote_round["id"]
     # Carried by the organizer's one audited action, which can no longer be undone (the vote has started).
     advanced = await AuditEvent.select(AuditEvent.created_at).where(
-        (AuditEvent.action == "round.advanced") & (AuditEvent.target_id == str(first["id"])))
+        (AuditEvent.action == "round.advanced") & (AuditEvent.target_id == str(first["id"]))
+    )
     assert len(advanced) == 1 and first["results_at"] <= advanced[0]["created_at"] <= vote_round["vote_opens"]
     assert not (await chaining.state(first, now=real_now))["can_undo"]
     votes = await Vote.select(Vote.idea, Vote.created_at).where(Vote.round == vote_round["id"])
@@ -60,8 +64,10 @@ async def test_vote_round_holds_the_carried_shortlist_and_is_open_at_the_real_da
 
     # The public vote page lists the four carried entries and says the vote is open.
     codes = [i["code"] for i in await Idea.select(Idea.code).where(Idea.id.is_in(list(shortlisted)))]
-    others = [i["code"] for i in await Idea.select(Idea.code).where(
-        (Idea.contest == contest["id"]) & Idea.id.not_in(list(shortlisted)))]
+    others = [
+        i["code"]
+        for i in await Idea.select(Idea.code).where((Idea.contest == contest["id"]) & Idea.id.not_in(list(shortlisted)))
+    ]
     page = await client.get(f"/contests/{TAN_MINH}/vote")
     assert page.status_code == 200
     assert all(code in page.text for code in codes) and not any(code in page.text for code in others)

@@ -8,11 +8,11 @@ import datetime as dt
 import pytest
 
 from accounts.errors import PermissionDenied, ValidationFailed
+from accounts.scope import PLATFORM
 from contest import services
 from contest.errors import IdeaError
 from contest.tables import Idea, IdeaMember, IdeaRevision, IdeaStatus
 from tests.support.factories import complete_form, make_contest
-from accounts.scope import PLATFORM
 
 pytestmark = pytest.mark.integration
 
@@ -31,8 +31,9 @@ async def ctx(contest):
 async def test_draft_then_submit_gets_code_and_notifies(contest, make_user, clock):
     lead = await make_user(birth_year=2004)
     row, round_ = await ctx(contest)
-    idea_id = await services.create_draft(row, round_, complete_form(contest["categories"][0]), user_id=lead.id,
-                                          now=clock())
+    idea_id = await services.create_draft(
+        row, round_, complete_form(contest["categories"][0]), user_id=lead.id, now=clock()
+    )
     assert (await services.idea_row(idea_id))["status"] == "draft"
     code = await services.submit(idea_id, user_id=lead.id, now=clock())
     assert code == f"AK-{clock().year}-001"
@@ -72,8 +73,7 @@ async def test_eligibility(contest, make_user, clock, change, expected):
         await user.update_self({"commune": other.id})
     row, round_ = await ctx(contest)
     with pytest.raises(IdeaError) as info:
-        await services.create_draft(row, round_, complete_form(contest["categories"][0]), user_id=user.id,
-                                    now=clock())
+        await services.create_draft(row, round_, complete_form(contest["categories"][0]), user_id=user.id, now=clock())
     assert info.value.message == expected
 
 
@@ -81,10 +81,12 @@ async def test_max_ideas_per_person(commune, make_user, clock):
     contest = await make_contest(commune=commune, now=clock(), max_ideas=1)
     lead = await make_user(birth_year=2004)
     row, round_ = await ctx(contest)
-    first = await services.create_draft(row, round_, complete_form(contest["categories"][0]), user_id=lead.id,
-                                        now=clock())
-    second = await services.create_draft(row, round_, complete_form(contest["categories"][0], title="Khác"),
-                                         user_id=lead.id, now=clock())
+    first = await services.create_draft(
+        row, round_, complete_form(contest["categories"][0]), user_id=lead.id, now=clock()
+    )
+    second = await services.create_draft(
+        row, round_, complete_form(contest["categories"][0], title="Khác"), user_id=lead.id, now=clock()
+    )
     await services.submit(first, user_id=lead.id, now=clock())
     with pytest.raises(IdeaError):
         await services.submit(second, user_id=lead.id, now=clock())
@@ -95,8 +97,7 @@ async def test_not_accepting_outside_the_submission_phase(commune, make_user, cl
     lead = await make_user(birth_year=2004)
     row, round_ = await ctx(contest)
     with pytest.raises(IdeaError) as info:
-        await services.create_draft(row, round_, complete_form(contest["categories"][0]), user_id=lead.id,
-                                    now=clock())
+        await services.create_draft(row, round_, complete_form(contest["categories"][0]), user_id=lead.id, now=clock())
     assert "not accepting" in info.value.message
 
 
@@ -105,8 +106,9 @@ async def test_twenty_simultaneous_submissions_get_twenty_codes(contest, make_us
     ideas = []
     for i in range(20):
         lead = await make_user(birth_year=2004)
-        idea_id = await services.create_draft(row, round_, complete_form(contest["categories"][0], title=f"Ý tưởng {i}"),
-                                              user_id=lead.id, now=clock())
+        idea_id = await services.create_draft(
+            row, round_, complete_form(contest["categories"][0], title=f"Ý tưởng {i}"), user_id=lead.id, now=clock()
+        )
         ideas.append((idea_id, lead.id))
     codes = await asyncio.gather(*[services.submit(i, user_id=u, now=clock()) for i, u in ideas])
     assert len(set(codes)) == 20
@@ -117,10 +119,12 @@ async def test_twenty_simultaneous_submissions_get_twenty_codes(contest, make_us
 async def test_double_submit_at_once_submits_once(contest, make_user, clock):
     lead = await make_user(birth_year=2004)
     row, round_ = await ctx(contest)
-    idea_id = await services.create_draft(row, round_, complete_form(contest["categories"][0]), user_id=lead.id,
-                                          now=clock())
-    results = await asyncio.gather(*[services.submit(idea_id, user_id=lead.id, now=clock()) for _ in range(5)],
-                                   return_exceptions=True)
+    idea_id = await services.create_draft(
+        row, round_, complete_form(contest["categories"][0]), user_id=lead.id, now=clock()
+    )
+    results = await asyncio.gather(
+        *[services.submit(idea_id, user_id=lead.id, now=clock()) for _ in range(5)], return_exceptions=True
+    )
     codes = [r for r in results if isinstance(r, str)]
     assert len(codes) == 1 and all(isinstance(r, IdeaError) for r in results if not isinstance(r, str))
 
@@ -128,27 +132,32 @@ async def test_double_submit_at_once_submits_once(contest, make_user, clock):
 async def test_edits_are_revisions_until_the_deadline(contest, make_user, clock):
     lead = await make_user(birth_year=2004)
     row, round_ = await ctx(contest)
-    idea_id = await services.create_draft(row, round_, complete_form(contest["categories"][0]), user_id=lead.id,
-                                          now=clock())
+    idea_id = await services.create_draft(
+        row, round_, complete_form(contest["categories"][0]), user_id=lead.id, now=clock()
+    )
     await services.submit(idea_id, user_id=lead.id, now=clock())
-    await services.save(idea_id, complete_form(contest["categories"][0], title="Lọc nước mưa v2"), user_id=lead.id,
-                        now=clock())
+    await services.save(
+        idea_id, complete_form(contest["categories"][0], title="Lọc nước mưa v2"), user_id=lead.id, now=clock()
+    )
     revisions = await services.revisions_of(idea_id, scope=PLATFORM)
     assert [r["number"] for r in revisions] == [1, 2]
     assert revisions[1]["snapshot"]["title"] == "Lọc nước mưa v2"
     clock.advance(days=21)  # after the deadline
     with pytest.raises(PermissionDenied):
-        await services.save(idea_id, complete_form(contest["categories"][0], title="v3"), user_id=lead.id,
-                            now=clock())
+        await services.save(idea_id, complete_form(contest["categories"][0], title="v3"), user_id=lead.id, now=clock())
     assert await IdeaRevision.count() == 2
 
 
 async def test_search_finds_without_diacritics_in_any_order(contest, make_user, clock):
     lead = await make_user(birth_year=2004)
     row, round_ = await ctx(contest)
-    idea_id = await services.create_draft(row, round_, complete_form(contest["categories"][0],
-                                                                     title="Nước sạch cho Đông Thượng"),
-                                          user_id=lead.id, now=clock())
+    idea_id = await services.create_draft(
+        row,
+        round_,
+        complete_form(contest["categories"][0], title="Nước sạch cho Đông Thượng"),
+        user_id=lead.id,
+        now=clock(),
+    )
     await services.submit(idea_id, user_id=lead.id, now=clock())
     for query in ("nuoc sach", "sạch nước", "DONG thuong", "đông", "d"):
         rows, total = await services.gallery(row["id"], q=query)
@@ -160,8 +169,9 @@ async def test_search_finds_without_diacritics_in_any_order(contest, make_user, 
 async def test_withdraw_needs_a_reason(contest, make_user, clock):
     lead = await make_user(birth_year=2004)
     row, round_ = await ctx(contest)
-    idea_id = await services.create_draft(row, round_, complete_form(contest["categories"][0]), user_id=lead.id,
-                                          now=clock())
+    idea_id = await services.create_draft(
+        row, round_, complete_form(contest["categories"][0]), user_id=lead.id, now=clock()
+    )
     await services.submit(idea_id, user_id=lead.id, now=clock())
     with pytest.raises(ValidationFailed):
         await services.withdraw(idea_id, user_id=lead.id, reason=" ", now=clock())
@@ -176,8 +186,9 @@ async def test_team_invitation_accept_and_decline(contest, make_user, clock):
     lead = await make_user(birth_year=2004)
     friend = await make_user(phone="+84987654321", email="")
     row, round_ = await ctx(contest)
-    idea_id = await services.create_draft(row, round_, complete_form(contest["categories"][0]), user_id=lead.id,
-                                          now=clock())
+    idea_id = await services.create_draft(
+        row, round_, complete_form(contest["categories"][0]), user_id=lead.id, now=clock()
+    )
     await services.invite(idea_id, "0987 654 321", user_id=lead.id, now=clock())
     with pytest.raises(ValidationFailed):
         await services.invite(idea_id, "+84987654321", user_id=lead.id, now=clock())
@@ -196,8 +207,9 @@ async def test_team_invitation_accept_and_decline(contest, make_user, clock):
 async def test_reports_hide_after_threshold_once_per_person(contest, make_user, clock):
     lead = await make_user(birth_year=2004)
     row, round_ = await ctx(contest)
-    idea_id = await services.create_draft(row, round_, complete_form(contest["categories"][0]), user_id=lead.id,
-                                          now=clock())
+    idea_id = await services.create_draft(
+        row, round_, complete_form(contest["categories"][0]), user_id=lead.id, now=clock()
+    )
     await services.submit(idea_id, user_id=lead.id, now=clock())
     reporters = [await make_user() for _ in range(3)]
     assert not await services.report(idea_id, reporter_id=reporters[0].id, reason="spam", threshold=3, now=clock())
@@ -219,5 +231,6 @@ async def test_extend_deadline_is_audited(contest, make_user, clock):
     assert (await services.rounds_of(row["id"]))[0]["submission_closes"] == later
     assert await AuditEvent.exists().where(AuditEvent.action == "round.deadline_extended")
     with pytest.raises(ValidationFailed):
-        await services.extend_submission_deadline(round_["id"], later - dt.timedelta(days=5),
-                                                  actor_id=organizer.id, now=clock(), scope=PLATFORM)
+        await services.extend_submission_deadline(
+            round_["id"], later - dt.timedelta(days=5), actor_id=organizer.id, now=clock(), scope=PLATFORM
+        )

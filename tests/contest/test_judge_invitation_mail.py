@@ -22,8 +22,9 @@ async def round_id(commune, clock):
 async def test_an_address_without_an_account_gets_the_invitation_by_mail(round_id, make_user, clock):
     rid, title = round_id
     organizer = await make_user(roles=(Role.organizer,))
-    await judging.add_judge(rid, "Giam.Khao.Moi@Example.com", expertise=[], actor_id=organizer.id, now=clock(),
-                            scope=PLATFORM)
+    await judging.add_judge(
+        rid, "Giam.Khao.Moi@Example.com", expertise=[], actor_id=organizer.id, now=clock(), scope=PLATFORM
+    )
     mail = await OutboxMail.select().where(OutboxMail.to_address == "giam.khao.moi@example.com")
     assert len(mail) == 1 and mail[0]["status"] == "queued"
     assert mail[0]["subject"] == f"Bạn được mời làm giám khảo cuộc thi “{title}”"

@@ -8,13 +8,13 @@ import json
 import pytest
 
 from accounts.errors import PermissionDenied, ValidationFailed
+from accounts.scope import PLATFORM
 from accounts.tables import AuditEvent, Role
 from contest import judging, services
 from contest.assignment import AssignmentInfeasible
 from contest.errors import IdeaError
 from contest.tables import Assignment, Criterion, ScoreSheet
 from tests.support.factories import complete_form, make_contest
-from accounts.scope import PLATFORM
 
 pytestmark = pytest.mark.integration
 
@@ -29,25 +29,45 @@ async def setup(commune, make_user, clock):
     leads = []
     for i in range(6):
         lead = await make_user(birth_year=2004, full_name=f"Trưởng nhóm {i}")
-        idea_id = await services.create_draft(row, round_, complete_form(contest["categories"][i % 3], title=f"Ý tưởng {i}"),
-                                              user_id=lead.id, now=clock())
+        idea_id = await services.create_draft(
+            row, round_, complete_form(contest["categories"][i % 3], title=f"Ý tưởng {i}"), user_id=lead.id, now=clock()
+        )
         await services.submit(idea_id, user_id=lead.id, now=clock())
         ideas.append(idea_id)
         leads.append(lead)
-    await Criterion(round=round_["id"], name="Sáng tạo", weight=2, scale_min=1, scale_max=5,
-                    descriptors=json.dumps(["chưa rõ", "sơ sài", "khá", "tốt", "xuất sắc"]), position=1).save()
+    await Criterion(
+        round=round_["id"],
+        name="Sáng tạo",
+        weight=2,
+        scale_min=1,
+        scale_max=5,
+        descriptors=json.dumps(["chưa rõ", "sơ sài", "khá", "tốt", "xuất sắc"]),
+        position=1,
+    ).save()
     await Criterion(round=round_["id"], name="Khả thi", weight=1, scale_min=0, scale_max=10, position=2).save()
     organizer = await make_user(roles=(Role.organizer,))
     judges = []
     for i in range(3):
         judge = await make_user(email=f"gk{i}@example.com", full_name=f"Giám khảo {i}")
-        await judging.add_judge(round_["id"], judge.email, expertise=[contest["categories"][i]], actor_id=organizer.id,
-                                now=clock(), scope=PLATFORM)
+        await judging.add_judge(
+            round_["id"],
+            judge.email,
+            expertise=[contest["categories"][i]],
+            actor_id=organizer.id,
+            now=clock(),
+            scope=PLATFORM,
+        )
         member = (await judging.panel_invitations(judge.id))[0]
         await judging.accept_panel(member["id"], user_id=judge.id, now=clock())
         judges.append(judge)
-    return {"round": round_, "ideas": ideas, "leads": leads, "judges": judges, "organizer": organizer,
-            "contest": contest}
+    return {
+        "round": round_,
+        "ideas": ideas,
+        "leads": leads,
+        "judges": judges,
+        "organizer": organizer,
+        "contest": contest,
+    }
 
 
 def in_judging(clock):
@@ -68,13 +88,18 @@ async def test_team_members_and_declared_entries_are_never_assigned(setup, clock
 
     await IdeaMember(idea=setup["ideas"][0], user=judge.id, contact=judge.email, status="accepted").save()
     code1 = (await services.idea_row(setup["ideas"][1]))["code"]
-    await judging.sign_declaration(setup["round"]["id"], setup["judges"][1].id, statement="", related_codes=[code1],
-                                   relatives=[], now=clock())
+    await judging.sign_declaration(
+        setup["round"]["id"], setup["judges"][1].id, statement="", related_codes=[code1], relatives=[], now=clock()
+    )
     blocked = await judging.conflicts(setup["round"]["id"])
     assert (judge.id, setup["ideas"][0]) in blocked and (setup["judges"][1].id, setup["ideas"][1]) in blocked
-    await judging.update_settings(setup["round"]["id"], values={"judges_per_entry": 2, "min_per_judge": 0,
-                                  "max_per_judge": None, "anchors": 0, "method": "mean"},
-                                  actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
+    await judging.update_settings(
+        setup["round"]["id"],
+        values={"judges_per_entry": 2, "min_per_judge": 0, "max_per_judge": None, "anchors": 0, "method": "mean"},
+        actor_id=setup["organizer"].id,
+        now=clock(),
+        scope=PLATFORM,
+    )
     await judging.run_assignment(setup["round"]["id"], actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
     pairs = {(a["judge"], a["idea"]) for a in await Assignment.select().where(Assignment.round == setup["round"]["id"])}
     assert not pairs & blocked
@@ -84,34 +109,52 @@ async def test_team_members_and_declared_entries_are_never_assigned(setup, clock
 
 async def test_relatives_declared_by_contact_are_conflicts(setup, clock):
     lead = setup["leads"][2]
-    await judging.sign_declaration(setup["round"]["id"], setup["judges"][2].id, statement="Cháu tôi dự thi",
-                                   related_codes=[], relatives=[lead.email], now=clock())
+    await judging.sign_declaration(
+        setup["round"]["id"],
+        setup["judges"][2].id,
+        statement="Cháu tôi dự thi",
+        related_codes=[],
+        relatives=[lead.email],
+        now=clock(),
+    )
     assert (setup["judges"][2].id, setup["ideas"][2]) in await judging.conflicts(setup["round"]["id"])
 
 
 async def test_infeasible_settings_are_explained(setup, clock):
-    await judging.update_settings(setup["round"]["id"], values={"judges_per_entry": 3, "min_per_judge": 0,
-                                  "max_per_judge": 2, "anchors": 0, "method": "mean"},
-                                  actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
+    await judging.update_settings(
+        setup["round"]["id"],
+        values={"judges_per_entry": 3, "min_per_judge": 0, "max_per_judge": 2, "anchors": 0, "method": "mean"},
+        actor_id=setup["organizer"].id,
+        now=clock(),
+        scope=PLATFORM,
+    )
     with pytest.raises(AssignmentInfeasible) as info:
         await judging.run_assignment(setup["round"]["id"], actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
     assert info.value.params  # the message carries the numbers
 
 
 async def assign_all(setup, clock, k=3):
-    await judging.update_settings(setup["round"]["id"], values={"judges_per_entry": k, "min_per_judge": 0,
-                                  "max_per_judge": None, "anchors": 0, "method": "additive"},
-                                  actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
+    await judging.update_settings(
+        setup["round"]["id"],
+        values={"judges_per_entry": k, "min_per_judge": 0, "max_per_judge": None, "anchors": 0, "method": "additive"},
+        actor_id=setup["organizer"].id,
+        now=clock(),
+        scope=PLATFORM,
+    )
     await judging.run_assignment(setup["round"]["id"], actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
     for judge in setup["judges"]:
         if await judging.declaration(setup["round"]["id"], judge.id) is None:
-            await judging.sign_declaration(setup["round"]["id"], judge.id, statement="", related_codes=[],
-                                           relatives=[], now=clock())
+            await judging.sign_declaration(
+                setup["round"]["id"], judge.id, statement="", related_codes=[], relatives=[], now=clock()
+            )
 
 
 async def my_assignment(setup, judge, idea_index=0):
-    return await Assignment.select().where((Assignment.judge == judge.id)
-                                           & (Assignment.idea == setup["ideas"][idea_index])).first()
+    return (
+        await Assignment.select()
+        .where((Assignment.judge == judge.id) & (Assignment.idea == setup["ideas"][idea_index]))
+        .first()
+    )
 
 
 async def criteria_ids(setup):
@@ -124,13 +167,26 @@ async def test_scoring_needs_the_declaration_and_the_judging_phase(setup, clock)
     assignment = await my_assignment(setup, judge)
     c1, c2 = await criteria_ids(setup)
     with pytest.raises(PermissionDenied):
-        await judging.save_sheet(assignment["id"], judge_id=judge.id, scores={c1: ("4", ""), c2: ("7", "")},
-                                 overall_comment="", submit=True, now=clock())
-    await judging.sign_declaration(setup["round"]["id"], judge.id, statement="", related_codes=[], relatives=[],
-                                   now=clock())
+        await judging.save_sheet(
+            assignment["id"],
+            judge_id=judge.id,
+            scores={c1: ("4", ""), c2: ("7", "")},
+            overall_comment="",
+            submit=True,
+            now=clock(),
+        )
+    await judging.sign_declaration(
+        setup["round"]["id"], judge.id, statement="", related_codes=[], relatives=[], now=clock()
+    )
     with pytest.raises(IdeaError):  # still the submission phase
-        await judging.save_sheet(assignment["id"], judge_id=judge.id, scores={c1: ("4", ""), c2: ("7", "")},
-                                 overall_comment="", submit=True, now=clock())
+        await judging.save_sheet(
+            assignment["id"],
+            judge_id=judge.id,
+            scores={c1: ("4", ""), c2: ("7", "")},
+            overall_comment="",
+            submit=True,
+            now=clock(),
+        )
 
 
 async def test_sheet_total_validation_and_blindness(setup, clock):
@@ -140,11 +196,23 @@ async def test_sheet_total_validation_and_blindness(setup, clock):
     assignment = await my_assignment(setup, judge)
     c1, c2 = await criteria_ids(setup)
     with pytest.raises(ValidationFailed) as info:
-        await judging.save_sheet(assignment["id"], judge_id=judge.id, scores={c1: ("9", ""), c2: ("", "")},
-                                 overall_comment="", submit=True, now=clock())
+        await judging.save_sheet(
+            assignment["id"],
+            judge_id=judge.id,
+            scores={c1: ("9", ""), c2: ("", "")},
+            overall_comment="",
+            submit=True,
+            now=clock(),
+        )
     assert set(info.value.errors) == {f"c{c1}", f"c{c2}"}
-    result = await judging.save_sheet(assignment["id"], judge_id=judge.id, scores={c1: ("4", "Mới lạ"), c2: ("5", "")},
-                                      overall_comment="Tốt", submit=True, now=clock())
+    result = await judging.save_sheet(
+        assignment["id"],
+        judge_id=judge.id,
+        scores={c1: ("4", "Mới lạ"), c2: ("5", "")},
+        overall_comment="Tốt",
+        submit=True,
+        now=clock(),
+    )
     # (4-1)/4 = 0.75 with weight 2, 5/10 = 0.5 with weight 1 → (1.5 + 0.5) / 3 = 66.7
     assert result["total"] == pytest.approx(66.667, abs=0.01)
     entry = await judging.blind_entry(setup["ideas"][0])
@@ -157,11 +225,20 @@ async def test_one_sheet_per_judge_and_entry_under_concurrency(setup, clock):
     judge = setup["judges"][1]
     assignment = await my_assignment(setup, judge, 3)
     c1, c2 = await criteria_ids(setup)
-    await asyncio.gather(*[
-        judging.save_sheet(assignment["id"], judge_id=judge.id, scores={c1: (str(1 + i % 5), ""), c2: ("5", "")},
-                           overall_comment="", submit=False, now=clock()) for i in range(10)])
-    assert await ScoreSheet.count().where((ScoreSheet.judge == judge.id)
-                                          & (ScoreSheet.idea == setup["ideas"][3])) == 1
+    await asyncio.gather(
+        *[
+            judging.save_sheet(
+                assignment["id"],
+                judge_id=judge.id,
+                scores={c1: (str(1 + i % 5), ""), c2: ("5", "")},
+                overall_comment="",
+                submit=False,
+                now=clock(),
+            )
+            for i in range(10)
+        ]
+    )
+    assert await ScoreSheet.count().where((ScoreSheet.judge == judge.id) & (ScoreSheet.idea == setup["ideas"][3])) == 1
 
 
 async def test_other_scores_hidden_until_own_submitted(setup, clock):
@@ -172,19 +249,28 @@ async def test_other_scores_hidden_until_own_submitted(setup, clock):
     for judge in (first, second):
         a = await my_assignment(setup, judge, 4)
         if judge is first:
-            await judging.save_sheet(a["id"], judge_id=judge.id, scores={c1: ("5", ""), c2: ("9", "")},
-                                     overall_comment="", submit=True, now=clock())
+            await judging.save_sheet(
+                a["id"],
+                judge_id=judge.id,
+                scores={c1: ("5", ""), c2: ("9", "")},
+                overall_comment="",
+                submit=True,
+                now=clock(),
+            )
     assert await judging.others_scores(setup["round"]["id"], second.id, setup["ideas"][4]) is None
     a = await my_assignment(setup, second, 4)
-    await judging.save_sheet(a["id"], judge_id=second.id, scores={c1: ("3", ""), c2: ("5", "")},
-                             overall_comment="", submit=True, now=clock())
+    await judging.save_sheet(
+        a["id"], judge_id=second.id, scores={c1: ("3", ""), c2: ("5", "")}, overall_comment="", submit=True, now=clock()
+    )
     others = await judging.others_scores(setup["round"]["id"], second.id, setup["ideas"][4])
     assert [round(o["total"], 1) for o in others] == [96.7]
 
 
 async def test_recusal_reassigns_the_entry(setup, clock, make_user):
     extra = await make_user(email="gk-extra@example.com")
-    await judging.add_judge(setup["round"]["id"], extra.email, expertise=[], actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
+    await judging.add_judge(
+        setup["round"]["id"], extra.email, expertise=[], actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM
+    )
     member = (await judging.panel_invitations(extra.id))[0]
     await judging.accept_panel(member["id"], user_id=extra.id, now=clock())
     await assign_all(setup, clock, k=2)
@@ -203,8 +289,9 @@ async def test_freeze_after_judging_and_reopen(setup, clock):
     judge = setup["judges"][2]
     a = await my_assignment(setup, judge, 5)
     c1, c2 = await criteria_ids(setup)
-    await judging.save_sheet(a["id"], judge_id=judge.id, scores={c1: ("2", ""), c2: ("3", "")},
-                             overall_comment="", submit=False, now=clock())
+    await judging.save_sheet(
+        a["id"], judge_id=judge.id, scores={c1: ("2", ""), c2: ("3", "")}, overall_comment="", submit=False, now=clock()
+    )
     clock.advance(days=11)  # judging has ended
     settings = await judging.ensure_frozen(setup["round"]["id"], now=clock(), scope=PLATFORM)
     assert settings["frozen_hash"] and len(settings["frozen_hash"]) == 64
@@ -212,14 +299,29 @@ async def test_freeze_after_judging_and_reopen(setup, clock):
     assert settings["frozen_hash"] in event["data"]
     assert settings["frozen_hash"] == judging.snapshot_hash(await judging.snapshot(setup["round"]["id"]))
     with pytest.raises(IdeaError):
-        await judging.save_sheet(a["id"], judge_id=judge.id, scores={c1: ("5", ""), c2: ("3", "")},
-                                 overall_comment="", submit=True, now=clock())
+        await judging.save_sheet(
+            a["id"],
+            judge_id=judge.id,
+            scores={c1: ("5", ""), c2: ("3", "")},
+            overall_comment="",
+            submit=True,
+            now=clock(),
+        )
     with pytest.raises(ValidationFailed):
-        await judging.reopen(setup["round"]["id"], actor_id=setup["organizer"].id, reason="", hours=24, now=clock(), scope=PLATFORM)
-    await judging.reopen(setup["round"]["id"], actor_id=setup["organizer"].id, reason="Giám khảo nhập nhầm",
-                         hours=24, now=clock(), scope=PLATFORM)
-    await judging.save_sheet(a["id"], judge_id=judge.id, scores={c1: ("5", ""), c2: ("3", "")},
-                             overall_comment="", submit=True, now=clock())
+        await judging.reopen(
+            setup["round"]["id"], actor_id=setup["organizer"].id, reason="", hours=24, now=clock(), scope=PLATFORM
+        )
+    await judging.reopen(
+        setup["round"]["id"],
+        actor_id=setup["organizer"].id,
+        reason="Giám khảo nhập nhầm",
+        hours=24,
+        now=clock(),
+        scope=PLATFORM,
+    )
+    await judging.save_sheet(
+        a["id"], judge_id=judge.id, scores={c1: ("5", ""), c2: ("3", "")}, overall_comment="", submit=True, now=clock()
+    )
     assert await AuditEvent.exists().where(AuditEvent.action == "judging.reopened")
     clock.advance(hours=25)
     again = await judging.ensure_frozen(setup["round"]["id"], now=clock(), scope=PLATFORM)
@@ -236,19 +338,29 @@ async def test_results_shortlist_and_feedback(setup, clock):
     for i, judge in enumerate(setup["judges"]):
         for a in await Assignment.select().where(Assignment.judge == judge.id):
             quality = setup["ideas"].index(a["idea"])
-            await judging.save_sheet(a["id"], judge_id=judge.id,
-                                     scores={c1: (str(1 + (quality + i) % 5), "Ý kiến tiêu chí"), c2: (str(quality + i), "")},
-                                     overall_comment=f"Nhận xét của giám khảo {i}", submit=True, now=clock())
+            await judging.save_sheet(
+                a["id"],
+                judge_id=judge.id,
+                scores={c1: (str(1 + (quality + i) % 5), "Ý kiến tiêu chí"), c2: (str(quality + i), "")},
+                overall_comment=f"Nhận xét của giám khảo {i}",
+                submit=True,
+                now=clock(),
+            )
     results = await judging.results(setup["round"]["id"])
     assert results["method"] == "additive" and len(results["ranking"]) == 6
     assert all(row["result"].n == 3 for row in results["ranking"])
     top = [row["result"].entry for row in results["ranking"][:2]]
-    assert await judging.shortlist(setup["round"]["id"], top, actor_id=setup["organizer"].id, reason="",
-                                   now=clock(), scope=PLATFORM) == 2
+    assert (
+        await judging.shortlist(
+            setup["round"]["id"], top, actor_id=setup["organizer"].id, reason="", now=clock(), scope=PLATFORM
+        )
+        == 2
+    )
     assert (await services.idea_row(top[0]))["status"] == "shortlisted"
     sheet = await ScoreSheet.select().where(ScoreSheet.idea == setup["ideas"][0]).first()
-    await judging.set_comment_release(setup["round"]["id"], sheet["id"], True, actor_id=setup["organizer"].id,
-                                      now=clock(), scope=PLATFORM)
+    await judging.set_comment_release(
+        setup["round"]["id"], sheet["id"], True, actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM
+    )
     assert await judging.feedback(setup["ideas"][0], now=clock()) is None  # not before the results
     clock.advance(days=40)
     feedback = await judging.feedback(setup["ideas"][0], now=clock())
@@ -267,9 +379,19 @@ async def test_the_assignment_links_the_panel_or_says_why_not(setup, clock):
     round_id = setup["round"]["id"]
 
     async def run(k):
-        await judging.update_settings(round_id, values={"judges_per_entry": k, "min_per_judge": 0,
-                                      "max_per_judge": None, "anchors": 0, "method": "additive"},
-                                      actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
+        await judging.update_settings(
+            round_id,
+            values={
+                "judges_per_entry": k,
+                "min_per_judge": 0,
+                "max_per_judge": None,
+                "anchors": 0,
+                "method": "additive",
+            },
+            actor_id=setup["organizer"].id,
+            now=clock(),
+            scope=PLATFORM,
+        )
         result = await judging.run_assignment(round_id, actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
         stored = {(a["judge"], a["idea"]) for a in await Assignment.select().where(Assignment.round == round_id)}
         return result, stored
@@ -280,7 +402,11 @@ async def test_the_assignment_links_the_panel_or_says_why_not(setup, clock):
     result, stored = await run(1)
     assert len(stored) == 6 and groups(stored) == result["groups"] == 3
     assert result["note"] == assignment.SPLIT_ONE_JUDGE and result["note_params"] == {"groups": 3}
-    event = await AuditEvent.select().where(AuditEvent.action == "judging.assigned").order_by(
-        AuditEvent.id, ascending=False).first()
+    event = (
+        await AuditEvent.select()
+        .where(AuditEvent.action == "judging.assigned")
+        .order_by(AuditEvent.id, ascending=False)
+        .first()
+    )
     data = json.loads(event["data"]) if isinstance(event["data"], str) else event["data"]
     assert data["groups"] == 3

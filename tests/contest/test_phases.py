@@ -5,7 +5,7 @@ import pytest
 from contest.phases import Phase, countdown, phase_end, phase_of, validate_dates
 
 pytestmark = pytest.mark.unit
-T0 = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 ROUND = {
     "submission_opens": T0,
     "submission_closes": T0 + dt.timedelta(days=30),
@@ -18,8 +18,17 @@ ROUND = {
 
 @pytest.mark.parametrize(
     ("day", "phase"),
-    [(-1, Phase.upcoming), (0, Phase.submission), (29.9, Phase.submission), (30, Phase.judging),
-     (40.5, Phase.judging), (41, Phase.voting), (48, Phase.voting), (50, Phase.results), (400, Phase.results)],
+    [
+        (-1, Phase.upcoming),
+        (0, Phase.submission),
+        (29.9, Phase.submission),
+        (30, Phase.judging),
+        (40.5, Phase.judging),
+        (41, Phase.voting),
+        (48, Phase.voting),
+        (50, Phase.results),
+        (400, Phase.results),
+    ],
 )
 def test_phase_follows_the_clock(day, phase):
     assert phase_of(ROUND, T0 + dt.timedelta(days=day)) is phase

@@ -15,7 +15,7 @@ from contest.reports import AGE_BANDS, age_band, bar_chart_svg, counts, csv_byte
 pytestmark = pytest.mark.unit
 
 SVG = "{http://www.w3.org/2000/svg}"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 ROWS = [
     ("Nông nghiệp <sạch> & an toàn", 12),
     ('Chuyển đổi số "thông minh" cho hợp tác xã nông nghiệp', 7),
@@ -131,12 +131,29 @@ def test_csv_bom_crlf_vietnamese_and_values():
 def test_csv_neutralises_formulas_but_not_numbers():
     data = csv_bytes(
         ["a"],
-        [['=HYPERLINK("http://evil.example","bấm")'], ["+1"], ["-2"], ["@SUM(A1)"], ["\tx"], ["\rx"], [-5], [-1.5],
-         ["a=b"]],
+        [
+            ['=HYPERLINK("http://evil.example","bấm")'],
+            ["+1"],
+            ["-2"],
+            ["@SUM(A1)"],
+            ["\tx"],
+            ["\rx"],
+            [-5],
+            [-1.5],
+            ["a=b"],
+        ],
     )
     values = [r[0] for r in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))][1:]
     assert values == [
-        '\'=HYPERLINK("http://evil.example","bấm")', "'+1", "'-2", "'@SUM(A1)", "'\tx", "'\rx", "-5", "-1.5", "a=b",
+        '\'=HYPERLINK("http://evil.example","bấm")',
+        "'+1",
+        "'-2",
+        "'@SUM(A1)",
+        "'\tx",
+        "'\rx",
+        "-5",
+        "-1.5",
+        "a=b",
     ]
 
 
@@ -238,7 +255,10 @@ def test_counts_in_given_order_keeps_zeros_and_appends_others():
     bands = counts((age_band(y, 2026) for y in years), order=AGE_BANDS)
     assert bands == [("<16", 1), ("16–18", 0), ("19–24", 2), ("25–30", 1), ("31–35", 0), (">35", 1), ("?", 1)]
     assert counts(["x", None, "y", "y"], order=["a"], unknown="Không rõ") == [
-        ("a", 0), ("y", 2), ("Không rõ", 1), ("x", 1),
+        ("a", 0),
+        ("y", 2),
+        ("Không rõ", 1),
+        ("x", 1),
     ]
 
 

@@ -90,19 +90,25 @@ async def test_load_finds_a_row_only_within_the_scope(two):
 
 
 async def _void(w, target, scope, now):
-    await voting.void(target["votes"][0], reason="Phiếu trùng", actor_id=w["organizer"].id, now=now, alias_key=KEY,
-                      scope=scope)
+    await voting.void(
+        target["votes"][0], reason="Phiếu trùng", actor_id=w["organizer"].id, now=now, alias_key=KEY, scope=scope
+    )
 
 
 async def _move(w, target, scope, now):
-    await judging.move_assignment(target["assignments"][0], target["judges"][2].id, actor_id=w["organizer"].id,
-                                  now=now, scope=scope)
+    await judging.move_assignment(
+        target["assignments"][0], target["judges"][2].id, actor_id=w["organizer"].id, now=now, scope=scope
+    )
 
 
 async def _rules(w, target, scope, now):
-    await voting.update_rules(target["round"], {"votes_per_voter": 5, "change_allowed": False, "live_tally": True,
-                                                "residents_only": True, "jury_weight": 0.5},
-                              actor_id=w["organizer"].id, now=now, scope=scope)
+    await voting.update_rules(
+        target["round"],
+        {"votes_per_voter": 5, "change_allowed": False, "live_tally": True, "residents_only": True, "jury_weight": 0.5},
+        actor_id=w["organizer"].id,
+        now=now,
+        scope=scope,
+    )
 
 
 async def _publish(w, target, scope, now):
@@ -111,8 +117,13 @@ async def _publish(w, target, scope, now):
 
 async def _extend(w, target, scope, now):
     round_ = await Round.select(Round.submission_closes).where(Round.id == target["round"]).first()
-    await services.extend_submission_deadline(target["round"], round_["submission_closes"] + dt.timedelta(days=3),
-                                              actor_id=w["organizer"].id, now=now, scope=scope)
+    await services.extend_submission_deadline(
+        target["round"],
+        round_["submission_closes"] + dt.timedelta(days=3),
+        actor_id=w["organizer"].id,
+        now=now,
+        scope=scope,
+    )
 
 
 async def _hide(w, target, scope, now):
@@ -124,14 +135,19 @@ async def _unhide(w, target, scope, now):
 
 
 async def _add_judge(w, target, scope, now):
-    await judging.add_judge(target["round"], "giamkhao-moi@example.com", expertise=[], actor_id=w["organizer"].id,
-                            now=now, scope=scope)
+    await judging.add_judge(
+        target["round"], "giamkhao-moi@example.com", expertise=[], actor_id=w["organizer"].id, now=now, scope=scope
+    )
 
 
 async def _settings(w, target, scope, now):
-    await judging.update_settings(target["round"], values={"judges_per_entry": 2, "min_per_judge": 0,
-                                                           "max_per_judge": None, "anchors": 0, "method": "mean"},
-                                  actor_id=w["organizer"].id, now=now, scope=scope)
+    await judging.update_settings(
+        target["round"],
+        values={"judges_per_entry": 2, "min_per_judge": 0, "max_per_judge": None, "anchors": 0, "method": "mean"},
+        actor_id=w["organizer"].id,
+        now=now,
+        scope=scope,
+    )
 
 
 async def _assign(w, target, scope, now):
@@ -143,28 +159,49 @@ async def _lock(w, target, scope, now):
 
 
 async def _reopen(w, target, scope, now):
-    await judging.reopen(target["round"], actor_id=w["organizer"].id, reason="Chấm lại", hours=24, now=now,
-                         scope=scope)
+    await judging.reopen(target["round"], actor_id=w["organizer"].id, reason="Chấm lại", hours=24, now=now, scope=scope)
 
 
 async def _shortlist(w, target, scope, now):
-    await judging.shortlist(target["round"], [target["ideas"][0]], actor_id=w["organizer"].id, reason="Vào vòng sau",
-                            now=now, scope=scope)
+    await judging.shortlist(
+        target["round"], [target["ideas"][0]], actor_id=w["organizer"].id, reason="Vào vòng sau", now=now, scope=scope
+    )
 
 
 async def _release(w, target, scope, now):
-    await judging.set_comment_release(target["round"], target["sheet"], True, actor_id=w["organizer"].id, now=now,
-                                      scope=scope)
+    await judging.set_comment_release(
+        target["round"], target["sheet"], True, actor_id=w["organizer"].id, now=now, scope=scope
+    )
 
 
 ACTIONS = {
-    "void a vote": _void, "move an assignment": _move, "vote rules": _rules, "publish a contest": _publish,
-    "extend the deadline": _extend, "hide an idea": _hide, "unhide an idea": _unhide, "add a judge": _add_judge,
-    "judging settings": _settings, "run the assignment": _assign, "lock the assignments": _lock,
-    "reopen scoring": _reopen, "shortlist": _shortlist, "release comments": _release,
+    "void a vote": _void,
+    "move an assignment": _move,
+    "vote rules": _rules,
+    "publish a contest": _publish,
+    "extend the deadline": _extend,
+    "hide an idea": _hide,
+    "unhide an idea": _unhide,
+    "add a judge": _add_judge,
+    "judging settings": _settings,
+    "run the assignment": _assign,
+    "lock the assignments": _lock,
+    "reopen scoring": _reopen,
+    "shortlist": _shortlist,
+    "release comments": _release,
 }
-ROUND_ACTIONS = {"void a vote", "move an assignment", "vote rules", "add a judge", "judging settings",
-                 "run the assignment", "lock the assignments", "reopen scoring", "shortlist", "release comments"}
+ROUND_ACTIONS = {
+    "void a vote",
+    "move an assignment",
+    "vote rules",
+    "add a judge",
+    "judging settings",
+    "run the assignment",
+    "lock the assignments",
+    "reopen scoring",
+    "shortlist",
+    "release comments",
+}
 
 
 @pytest.mark.parametrize("action", list(ACTIONS))
@@ -173,8 +210,11 @@ async def test_an_organizer_of_a_cannot_act_on_b(two, clock, action):
     before = await snapshot(b)
     audit_before = await AuditEvent.count()
     # With A's own round in the URL (the usual attack), and with B's round given with A's communes.
-    scopes = [scope_of(a, round_id=a["round"]), scope_of(a, round_id=b["round"])] if action in ROUND_ACTIONS \
+    scopes = (
+        [scope_of(a, round_id=a["round"]), scope_of(a, round_id=b["round"])]
+        if action in ROUND_ACTIONS
         else [scope_of(a)]
+    )
     for scope in scopes:
         with pytest.raises(NotFound):
             await ACTIONS[action](a, b, scope, clock())
@@ -195,15 +235,27 @@ async def test_the_same_action_works_on_the_organizers_own_commune(two, clock, a
 async def test_voiding_a_b_vote_from_a_leaves_it_counted_and_out_of_the_log(two, clock):
     a, b = two
     with pytest.raises(NotFound):
-        await voting.void(b["votes"][0], reason="x", actor_id=a["organizer"].id, now=clock(), alias_key=KEY,
-                          scope=scope_of(a, round_id=a["round"]))
+        await voting.void(
+            b["votes"][0],
+            reason="x",
+            actor_id=a["organizer"].id,
+            now=clock(),
+            alias_key=KEY,
+            scope=scope_of(a, round_id=a["round"]),
+        )
     vote = await Vote.select(Vote.voided, Vote.void_reason, Vote.voided_by).where(Vote.id == b["votes"][0]).first()
     assert vote == {"voided": False, "void_reason": "", "voided_by": None}
     assert await voting.tally(b["round"]) == {b["ideas"][2]: 2}
     assert await VoteLogEntry.count().where(VoteLogEntry.round == b["round"]) == 0
     # A voids its own vote: marked, discounted, logged under the voter's alias.
-    await voting.void(a["votes"][0], reason="Phiếu trùng", actor_id=a["organizer"].id, now=clock(), alias_key=KEY,
-                      scope=scope_of(a, round_id=a["round"]))
+    await voting.void(
+        a["votes"][0],
+        reason="Phiếu trùng",
+        actor_id=a["organizer"].id,
+        now=clock(),
+        alias_key=KEY,
+        scope=scope_of(a, round_id=a["round"]),
+    )
     assert (await Vote.select(Vote.voided).where(Vote.id == a["votes"][0]).first())["voided"]
     assert await voting.tally(a["round"]) == {a["ideas"][2]: 1}
     entry = await VoteLogEntry.select().where(VoteLogEntry.round == a["round"]).first()
@@ -218,23 +270,45 @@ async def test_a_vote_of_another_round_of_the_same_commune_is_not_found(two, clo
     second = Round(**{**later, "name": "Vòng chung khảo", "position": 2})
     await second.save()
     with pytest.raises(NotFound):
-        await voting.void(a["votes"][0], reason="x", actor_id=a["organizer"].id, now=clock(), alias_key=KEY,
-                          scope=scope_of(a, round_id=second.id))
+        await voting.void(
+            a["votes"][0],
+            reason="x",
+            actor_id=a["organizer"].id,
+            now=clock(),
+            alias_key=KEY,
+            scope=scope_of(a, round_id=second.id),
+        )
     assert not (await Vote.select(Vote.voided).where(Vote.id == a["votes"][0]).first())["voided"]
 
 
 async def test_moving_a_b_assignment_from_a_keeps_its_judge(two, clock):
     a, b = two
     with pytest.raises(NotFound):
-        await judging.move_assignment(b["assignments"][0], a["judges"][2].id, actor_id=a["organizer"].id, now=clock(),
-                                      scope=scope_of(a, round_id=a["round"]))
-    row = await Assignment.select(Assignment.judge, Assignment.round).where(Assignment.id == b["assignments"][0]).first()
+        await judging.move_assignment(
+            b["assignments"][0],
+            a["judges"][2].id,
+            actor_id=a["organizer"].id,
+            now=clock(),
+            scope=scope_of(a, round_id=a["round"]),
+        )
+    row = (
+        await Assignment.select(Assignment.judge, Assignment.round).where(Assignment.id == b["assignments"][0]).first()
+    )
     assert row == {"judge": b["judges"][0].id, "round": b["round"]}
-    await judging.move_assignment(a["assignments"][0], a["judges"][2].id, actor_id=a["organizer"].id, now=clock(),
-                                  scope=scope_of(a, round_id=a["round"]))
+    await judging.move_assignment(
+        a["assignments"][0],
+        a["judges"][2].id,
+        actor_id=a["organizer"].id,
+        now=clock(),
+        scope=scope_of(a, round_id=a["round"]),
+    )
     assert not await Assignment.exists().where(Assignment.id == a["assignments"][0])
-    assert await Assignment.exists().where((Assignment.round == a["round"]) & (Assignment.judge == a["judges"][2].id)
-                                           & (Assignment.idea == a["ideas"][0]) & (Assignment.locked == True))  # noqa: E712
+    assert await Assignment.exists().where(
+        (Assignment.round == a["round"])
+        & (Assignment.judge == a["judges"][2].id)
+        & (Assignment.idea == a["ideas"][0])
+        & (Assignment.locked == True)
+    )  # noqa: E712
 
 
 async def test_organizer_reads_are_scoped_too(two):
@@ -251,16 +325,21 @@ async def test_organizer_reads_are_scoped_too(two):
     with pytest.raises(NotFound):
         await judging.round_row(b["round"], scope=scope_of(a, round_id=b["round"]))
     with pytest.raises(NotFound):
-        await voting.review(b["round"], scope=scope_of(a, round_id=b["round"]), alias_key=KEY, now=dt.datetime.now(
-            dt.timezone.utc))
+        await voting.review(
+            b["round"], scope=scope_of(a, round_id=b["round"]), alias_key=KEY, now=dt.datetime.now(dt.UTC)
+        )
 
 
 async def test_the_organizers_vote_review_shows_aliases_never_who_voted(two, clock):
     a, _ = two
     data = await voting.review(a["round"], scope=scope_of(a, round_id=a["round"]), alias_key=KEY, now=clock())
     contest_a = data["round"]["contest"]
-    voters = {v["id"]: v for v in await User.select(User.id, User.full_name, User.phone, User.email).where(
-        User.id.is_in([p.id for p in a["voters"]]))}
+    voters = {
+        v["id"]: v
+        for v in await User.select(User.id, User.full_name, User.phone, User.email).where(
+            User.id.is_in([p.id for p in a["voters"]])
+        )
+    }
     assert {v["voter_alias"] for v in data["votes"]} == {voting.voter_alias(KEY, contest_a, p.id) for p in a["voters"]}
     text = repr(data["votes"])
     for voter in voters.values():
@@ -282,8 +361,9 @@ async def test_a_judge_acts_only_on_their_own_assignments(two, clock):
         with pytest.raises(NotFound):
             await judging.abstain(foreign, judge_id=judge.id, reason="Không chấm", now=clock())
         with pytest.raises(NotFound):
-            await judging.save_sheet(foreign, judge_id=judge.id, scores={}, overall_comment="", submit=False,
-                                     now=clock())
+            await judging.save_sheet(
+                foreign, judge_id=judge.id, scores={}, overall_comment="", submit=False, now=clock()
+            )
         assert await judging.judges_round_of(foreign, judge.id) is None
     assert await judging.judges_round_of(a["assignments"][0], judge.id) == a["round"]
     assert await Assignment.exists().where(Assignment.id == other)
@@ -293,7 +373,8 @@ async def test_a_judge_acts_only_on_their_own_assignments(two, clock):
 async def test_admins_act_everywhere(two, clock):
     _, b = two
     admin = Scope.of(Principal(id=1, roles=frozenset({("admin", None)})), round_id=b["round"])
-    await voting.void(b["votes"][1], reason="Tài khoản giả", actor_id=b["organizer"].id, now=clock(), alias_key=KEY,
-                      scope=admin)
+    await voting.void(
+        b["votes"][1], reason="Tài khoản giả", actor_id=b["organizer"].id, now=clock(), alias_key=KEY, scope=admin
+    )
     assert (await Vote.select(Vote.voided).where(Vote.id == b["votes"][1]).first())["voided"]
-    assert (await VoteRules.select(VoteRules.round).where(VoteRules.round == b["round"]).first())
+    assert await VoteRules.select(VoteRules.round).where(VoteRules.round == b["round"]).first()

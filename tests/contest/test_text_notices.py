@@ -38,12 +38,20 @@ async def test_a_notice_goes_by_the_channels_the_person_chose(app, settings, mak
     await messaging.set_preferences(lan.id, {"idea_result": ["sms", "zalo"]}, stopped=False, now=clock())
 
     for person in (lan, binh):
-        await notifications.notify(person.id, kind="idea_shortlisted", title="“Lọc nước” vào danh sách chọn",
-                                   link="/ideas/AK-2026-001", contest_id=contest["id"], now=clock())
+        await notifications.notify(
+            person.id,
+            kind="idea_shortlisted",
+            title="“Lọc nước” vào danh sách chọn",
+            link="/ideas/AK-2026-001",
+            contest_id=contest["id"],
+            now=clock(),
+        )
 
     texts = await OutboxMessage.select().order_by(OutboxMessage.channel)
     assert [(t["user"], t["channel"], t["phone"], t["contest"]) for t in texts] == [
-        (lan.id, "sms", "+84912005000", contest["id"]), (lan.id, "zalo", "+84912005000", contest["id"])]
+        (lan.id, "sms", "+84912005000", contest["id"]),
+        (lan.id, "zalo", "+84912005000", contest["id"]),
+    ]
     assert await OutboxMail.count().where(OutboxMail.user == lan.id) == 0  # e-mail not chosen
     assert await OutboxMail.count().where(OutboxMail.user == binh.id) == 1  # the default: e-mail
     assert await Notification.count() == 2  # the web inbox always
@@ -71,10 +79,12 @@ async def test_a_minors_texts_go_to_the_guardian(make_user, clock):
 
     young = await make_user(email="", phone="+84912005003", birth_year=clock().year - 14)
     await User.update({User.guardian_name: "Nguyễn Văn Cha", User.guardian_phone: "+84912005099"}).where(
-        User.id == young.id)
+        User.id == young.id
+    )
     await messaging.set_preferences(young.id, {"mentoring": ["sms"]}, stopped=False, now=clock())
-    await notifications.notify(young.id, kind="mentoring_answer", title="Cố vấn đã nhận lời", link="/mentoring",
-                               now=clock())
+    await notifications.notify(
+        young.id, kind="mentoring_answer", title="Cố vấn đã nhận lời", link="/mentoring", now=clock()
+    )
     assert await OutboxMessage.select(OutboxMessage.phone) == [{"phone": "+84912005099"}]
 
 
@@ -88,8 +98,9 @@ async def test_a_team_invitation_to_a_phone_without_an_account_goes_by_sms(app, 
     lead = await make_user(full_name="Trần Thị Lan", birth_year=2004)
     row = await services.contest_by_slug(contest["slug"])
     round_ = (await services.rounds_of(row["id"]))[0]
-    idea_id = await services.create_draft(row, round_, complete_form(contest["categories"][0]), user_id=lead.id,
-                                          now=clock())
+    idea_id = await services.create_draft(
+        row, round_, complete_form(contest["categories"][0]), user_id=lead.id, now=clock()
+    )
     await services.invite(idea_id, "0987 000 111", user_id=lead.id, now=clock())
     await services.invite(idea_id, "newcomer@example.com", user_id=lead.id, now=clock())
     message = await OutboxMessage.select().first()
@@ -112,12 +123,14 @@ async def test_people_who_asked_hear_when_the_public_vote_opens(contest, make_us
     far = await make_other_user(phone="+84912005007")
     for person in (lan, far):
         await messaging.set_preferences(person.id, {"vote": ["sms"]}, stopped=False, now=clock())
-    await Round.update({Round.vote_opens: clock() - dt.timedelta(hours=2),
-                        Round.vote_closes: clock() + dt.timedelta(days=5)}).where(Round.id == contest["round"])
+    await Round.update(
+        {Round.vote_opens: clock() - dt.timedelta(hours=2), Round.vote_closes: clock() + dt.timedelta(days=5)}
+    ).where(Round.id == contest["round"])
 
     assert await progress.tell_vote_open(now=clock()) == 1
     assert await progress.tell_vote_open(now=clock()) == 0  # once
     assert await Notification.select(Notification.user, Notification.kind) == [{"user": lan.id, "kind": "vote_open"}]
     assert await OutboxMessage.select(OutboxMessage.user, OutboxMessage.phone) == [
-        {"user": lan.id, "phone": "+84912005005"}]
+        {"user": lan.id, "phone": "+84912005005"}
+    ]
     assert quiet.id != far.id

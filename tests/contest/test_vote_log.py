@@ -31,8 +31,9 @@ async def other_vote_round(vote_round, other_commune, make_other_user, clock):  
     ideas = []
     for i in range(2):
         lead = await make_other_user(birth_year=2003)
-        idea_id = await services.create_draft(row, round_, complete_form(contest["categories"][0], title=f"Đề xuất {i}"),
-                                              user_id=lead.id, now=then)
+        idea_id = await services.create_draft(
+            row, round_, complete_form(contest["categories"][0], title=f"Đề xuất {i}"), user_id=lead.id, now=then
+        )
         await services.submit(idea_id, user_id=lead.id, now=then)
         ideas.append(idea_id)
     return {"round": round_, "ideas": ideas, "contest": contest}
@@ -42,8 +43,9 @@ async def _votes(round_: dict, make, clock, pattern: tuple[int, ...]) -> list[di
     results = []
     for n in pattern:
         voter = await verified(make)
-        results.append(await voting.cast(round_["round"]["id"], round_["ideas"][n], voter_id=voter.id, now=clock(),
-                                         alias_key=KEY))
+        results.append(
+            await voting.cast(round_["round"]["id"], round_["ideas"][n], voter_id=voter.id, now=clock(), alias_key=KEY)
+        )
     return results
 
 
@@ -60,14 +62,20 @@ def _rehash(rows: list[dict]) -> list[dict]:
 
 def _write_json(path, rows: list[dict], *, head: str | None = None, totals: dict | None = None):
     check = voting.verify_log(rows)
-    body = {"contest": "x", "round": rows[0]["round"], "head_hash": head or check["head"], "entries": rows,
-            "totals": totals if totals is not None else check["totals"]}
+    body = {
+        "contest": "x",
+        "round": rows[0]["round"],
+        "head_hash": head or check["head"],
+        "entries": rows,
+        "totals": totals if totals is not None else check["totals"],
+    }
     path.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
     return path
 
 
 async def test_the_log_is_sealed_once_into_the_audit_chain_when_the_vote_closes(
-        vote_round, other_vote_round, make_user, make_other_user, other_commune, commune, clock):  # noqa: F811
+    vote_round, other_vote_round, make_user, make_other_user, other_commune, commune, clock
+):  # noqa: F811
     await _votes(vote_round, make_user, clock, (0, 1, 1))
     await _votes(other_vote_round, make_other_user, clock, (0,))
     rid, other = vote_round["round"]["id"], other_vote_round["round"]["id"]
@@ -76,7 +84,8 @@ async def test_the_log_is_sealed_once_into_the_audit_chain_when_the_vote_closes(
     seals = await asyncio.gather(*[voting.seal_log(r, now=clock()) for _ in range(10) for r in (rid, other)])
     events = await AuditEvent.select().where(AuditEvent.action == voting.SEAL_ACTION).order_by(AuditEvent.seq)
     assert [(e["target_id"], e["commune"]) for e in sorted(events, key=lambda e: e["target_id"])] == sorted(
-        [(str(rid), commune["id"]), (str(other), other_commune["id"])])
+        [(str(rid), commune["id"]), (str(other), other_commune["id"])]
+    )
     rows = await voting.log_rows(rid)
     mine = await voting.published_head(rid)
     assert (mine["head"], mine["entries"]) == (rows[-1]["hash"], 3)
@@ -112,8 +121,14 @@ async def sealed_log(vote_round, make_user, clock, tmp_path):  # noqa: F811
     rows = [dict(r) for r in await voting.log_rows(rid)]
     path = tmp_path / "vote-log.csv"
     path.write_bytes(voting.log_csv(rows))
-    return {"seal": seal, "rows": rows, "csv": path, "dir": tmp_path, "receipts": cast,
-            "slug": vote_round["contest"]["slug"]}
+    return {
+        "seal": seal,
+        "rows": rows,
+        "csv": path,
+        "dir": tmp_path,
+        "receipts": cast,
+        "slug": vote_round["contest"]["slug"],
+    }
 
 
 async def _fails(capsys, *args, **kwargs) -> str:
@@ -185,7 +200,9 @@ async def test_verifier_checks_the_json_files_own_head_and_totals(sealed_log, ca
 
 async def test_verifier_compares_recounted_csv_totals_with_the_published_ones(sealed_log, capsys):
     """A CSV has no totals of its own: its recount is compared with the totals sealed at the close."""
-    seal = await AuditEvent.select(AuditEvent.id, AuditEvent.data).where(AuditEvent.action == voting.SEAL_ACTION).first()
+    seal = (
+        await AuditEvent.select(AuditEvent.id, AuditEvent.data).where(AuditEvent.action == voting.SEAL_ACTION).first()
+    )
     data = json.loads(seal["data"]) if isinstance(seal["data"], str) else seal["data"]
     code = next(iter(data["totals"]))
     data["totals"][code] += 5

@@ -7,12 +7,12 @@ import asyncio
 import pytest
 
 from accounts.errors import PermissionDenied
+from accounts.scope import PLATFORM
 from accounts.tables import User
 from contest import services, voting
 from contest.errors import IdeaError
 from contest.tables import Ballot, Vote
 from tests.support.factories import complete_form, make_contest, make_resident
-from accounts.scope import PLATFORM
 
 pytestmark = pytest.mark.integration
 KEY = b"test-alias-key"
@@ -26,12 +26,18 @@ async def vote_round(commune, make_user, clock):
     ideas = []
     for i in range(8):
         lead = await make_user(birth_year=2004)
-        idea_id = await services.create_draft(row, round_, complete_form(contest["categories"][0], title=f"Ý tưởng {i}"),
-                                              user_id=lead.id, now=clock())
+        idea_id = await services.create_draft(
+            row, round_, complete_form(contest["categories"][0], title=f"Ý tưởng {i}"), user_id=lead.id, now=clock()
+        )
         await services.submit(idea_id, user_id=lead.id, now=clock())
         ideas.append(idea_id)
-    await voting.update_rules(round_["id"], {"votes_per_voter": 3, "change_allowed": True, "live_tally": False,
-                                             "residents_only": True, "jury_weight": 0.7}, actor_id=ideas[0], now=clock(), scope=PLATFORM)
+    await voting.update_rules(
+        round_["id"],
+        {"votes_per_voter": 3, "change_allowed": True, "live_tally": False, "residents_only": True, "jury_weight": 0.7},
+        actor_id=ideas[0],
+        now=clock(),
+        scope=PLATFORM,
+    )
     clock.advance(days=31.5)  # the vote opens 11 days after submissions close
     return {"round": round_, "ideas": ideas, "contest": contest}
 
@@ -46,30 +52,49 @@ async def verified(make_user, **kwargs):
 async def test_only_verified_residents_during_the_vote(vote_round, make_user, clock):
     stranger = await make_user()
     with pytest.raises(PermissionDenied):
-        await voting.cast(vote_round["round"]["id"], vote_round["ideas"][0], voter_id=stranger.id, now=clock(),
-                          alias_key=KEY)
+        await voting.cast(
+            vote_round["round"]["id"], vote_round["ideas"][0], voter_id=stranger.id, now=clock(), alias_key=KEY
+        )
     voter = await verified(make_user)
-    result = await voting.cast(vote_round["round"]["id"], vote_round["ideas"][0], voter_id=voter.id, now=clock(),
-                               alias_key=KEY)
+    result = await voting.cast(
+        vote_round["round"]["id"], vote_round["ideas"][0], voter_id=voter.id, now=clock(), alias_key=KEY
+    )
     assert result["left"] == 2 and len(result["receipt"]) == 10
     clock.advance(days=8)  # closed
     with pytest.raises(PermissionDenied):
-        await voting.cast(vote_round["round"]["id"], vote_round["ideas"][1], voter_id=voter.id, now=clock(),
-                          alias_key=KEY)
+        await voting.cast(
+            vote_round["round"]["id"], vote_round["ideas"][1], voter_id=voter.id, now=clock(), alias_key=KEY
+        )
 
 
 async def test_rules_are_fixed_once_the_vote_opens(vote_round, clock):
     with pytest.raises(IdeaError):
-        await voting.update_rules(vote_round["round"]["id"], {"votes_per_voter": 5, "change_allowed": True,
-                                  "live_tally": True, "residents_only": True, "jury_weight": 0.5},
-                                  actor_id=1, now=clock(), scope=PLATFORM)
+        await voting.update_rules(
+            vote_round["round"]["id"],
+            {
+                "votes_per_voter": 5,
+                "change_allowed": True,
+                "live_tally": True,
+                "residents_only": True,
+                "jury_weight": 0.5,
+            },
+            actor_id=1,
+            now=clock(),
+            scope=PLATFORM,
+        )
 
 
 async def test_fifty_identical_votes_leave_one(vote_round, make_user, clock):
     voter = await verified(make_user)
-    results = await asyncio.gather(*[
-        voting.cast(vote_round["round"]["id"], vote_round["ideas"][0], voter_id=voter.id, now=clock(), alias_key=KEY)
-        for _ in range(50)], return_exceptions=True)
+    results = await asyncio.gather(
+        *[
+            voting.cast(
+                vote_round["round"]["id"], vote_round["ideas"][0], voter_id=voter.id, now=clock(), alias_key=KEY
+            )
+            for _ in range(50)
+        ],
+        return_exceptions=True,
+    )
     assert sum(isinstance(r, dict) for r in results) == 1
     assert all(isinstance(r, voting.AlreadyVoted) for r in results if not isinstance(r, dict))
     assert await Vote.count() == 1
@@ -79,9 +104,13 @@ async def test_fifty_identical_votes_leave_one(vote_round, make_user, clock):
 async def test_n_plus_five_different_votes_leave_n(vote_round, make_user, clock):
     voter = await verified(make_user)
     ideas = vote_round["ideas"]  # 8 ideas, 3 votes allowed
-    results = await asyncio.gather(*[
-        voting.cast(vote_round["round"]["id"], idea, voter_id=voter.id, now=clock(), alias_key=KEY)
-        for idea in ideas], return_exceptions=True)
+    results = await asyncio.gather(
+        *[
+            voting.cast(vote_round["round"]["id"], idea, voter_id=voter.id, now=clock(), alias_key=KEY)
+            for idea in ideas
+        ],
+        return_exceptions=True,
+    )
     assert sum(isinstance(r, dict) for r in results) == 3
     assert all(isinstance(r, IdeaError) and "used all" in r.message for r in results if not isinstance(r, dict))
     assert await Vote.count() == 3
@@ -103,8 +132,7 @@ async def test_change_a_vote_and_the_log_verifies(vote_round, make_user, clock):
     assert [r["action"] for r in rows] == ["cast", "withdraw", "cast", "cast", "void"]
     check = voting.verify_log(rows)
     assert check["ok"] and check["totals"] == {(await services.idea_row(vote_round["ideas"][1]))["code"]: 1}
-    assert check["totals"] == {
-        (await services.idea_row(k))["code"]: v for k, v in (await voting.tally(rid)).items()}
+    assert check["totals"] == {(await services.idea_row(k))["code"]: v for k, v in (await voting.tally(rid)).items()}
 
 
 async def test_tampering_with_the_log_is_detected(vote_round, make_user, clock):
@@ -127,8 +155,9 @@ async def test_hidden_ideas_cannot_get_votes(vote_round, make_user, clock):
     voter = await verified(make_user)
     await services.hide(vote_round["ideas"][2], reason="Vi phạm", actor_id=voter.id, now=clock(), scope=PLATFORM)
     with pytest.raises(IdeaError):
-        await voting.cast(vote_round["round"]["id"], vote_round["ideas"][2], voter_id=voter.id, now=clock(),
-                          alias_key=KEY)
+        await voting.cast(
+            vote_round["round"]["id"], vote_round["ideas"][2], voter_id=voter.id, now=clock(), alias_key=KEY
+        )
 
 
 def test_combined_score_and_alpha_sensitivity():
@@ -143,8 +172,14 @@ def test_combined_score_and_alpha_sensitivity():
 async def test_live_counters_equal_a_recount_after_a_burst(vote_round, make_user, clock):
     rid = vote_round["round"]["id"]
     voters = [await verified(make_user) for _ in range(6)]
-    await asyncio.gather(*[voting.cast(rid, idea, voter_id=v.id, now=clock(), alias_key=KEY)
-                           for v in voters for idea in vote_round["ideas"][:4]], return_exceptions=True)
+    await asyncio.gather(
+        *[
+            voting.cast(rid, idea, voter_id=v.id, now=clock(), alias_key=KEY)
+            for v in voters
+            for idea in vote_round["ideas"][:4]
+        ],
+        return_exceptions=True,
+    )
     mine = await voting.my_votes(rid, voters[0].id)  # which 3 of the 4 went through varies
     await voting.withdraw(rid, next(iter(mine)), voter_id=voters[0].id, now=clock(), alias_key=KEY)
     assert await voting.tally(rid) == await voting.recount(rid)
@@ -173,9 +208,16 @@ async def test_verifier_command_on_a_downloaded_file(vote_round, make_user, cloc
 
 def test_hash_parts_rebuild_the_entry_hash():
     """PostgreSQL numbers and hashes an entry from these parts; they must give Python's hash."""
-    entry = {"round": 7, "seq": 42, "voter_alias": "a1b2c3", "idea_code": "AK-2026-007", "action": "void",
-             "time_bucket": "2026-11-27T09:00Z", "receipt": "ABCDE12345",
-             "reason": 'Trùng tài khoản, ghi chú ,"seq":0, và "ngoặc kép"'}
+    entry = {
+        "round": 7,
+        "seq": 42,
+        "voter_alias": "a1b2c3",
+        "idea_code": "AK-2026-007",
+        "action": "void",
+        "time_bucket": "2026-11-27T09:00Z",
+        "receipt": "ABCDE12345",
+        "reason": 'Trùng tài khoản, ghi chú ,"seq":0, và "ngoặc kép"',
+    }
     prefix, suffix = voting.hash_parts(entry)
     import hashlib
 
@@ -189,12 +231,22 @@ async def test_the_chain_head_follows_every_append(vote_round, make_user, clock)
 
     rid = vote_round["round"]["id"]
     voters = [await verified(make_user) for _ in range(3)]
-    await asyncio.gather(*[voting.cast(rid, vote_round["ideas"][n], voter_id=v.id, now=clock(), alias_key=KEY)
-                           for n, v in enumerate(voters)])
+    await asyncio.gather(
+        *[
+            voting.cast(rid, vote_round["ideas"][n], voter_id=v.id, now=clock(), alias_key=KEY)
+            for n, v in enumerate(voters)
+        ]
+    )
     await voting.withdraw(rid, vote_round["ideas"][0], voter_id=voters[0].id, now=clock(), alias_key=KEY)
     vote = await Vote.select(Vote.id).where(Vote.voter == voters[1].id).first()
-    await voting.void(vote["id"], reason='Lý do có "dấu ngoặc" ,"seq":0,', actor_id=voters[2].id, now=clock(),
-                      alias_key=KEY, scope=PLATFORM)
+    await voting.void(
+        vote["id"],
+        reason='Lý do có "dấu ngoặc" ,"seq":0,',
+        actor_id=voters[2].id,
+        now=clock(),
+        alias_key=KEY,
+        scope=PLATFORM,
+    )
     rows = await voting.log_rows(rid)
     head = await VoteChain.select().where(VoteChain.round == rid).first()
     assert [r["seq"] for r in rows] == [1, 2, 3, 4, 5]
@@ -206,8 +258,7 @@ async def test_a_vote_for_an_unknown_code_is_refused_without_a_trace(vote_round,
     voter = await verified(make_user)
     round_ = await voting.voting_context(vote_round["round"]["id"])
     with pytest.raises(IdeaError):
-        await voting.cast_vote(round_, "AK-1999-999", voter=await voting.voter_of(voter.id), now=clock(),
-                               alias_key=KEY)
+        await voting.cast_vote(round_, "AK-1999-999", voter=await voting.voter_of(voter.id), now=clock(), alias_key=KEY)
     assert await Ballot.count().where(Ballot.voter == voter.id) == 0
     assert await voting.log_rows(vote_round["round"]["id"]) == []
 
@@ -236,10 +287,13 @@ async def test_a_new_account_of_the_same_resident_shares_the_ballot_under_a_burs
         await voting.cast(rid, idea, voter_id=first.id, now=clock(), alias_key=KEY)
     await account_services.delete_account(first.id, password=PASSWORD, now=clock())
     second = await make_user(phone="+84912000123")
-    await User.update({User.resident: resident, User.verified_resident: True,
-                       User.verified_method: "phone_code"}).where(User.id == second.id)
-    results = await asyncio.gather(*[voting.cast(rid, idea, voter_id=second.id, now=clock(), alias_key=KEY)
-                                     for idea in ideas[2:8]], return_exceptions=True)
+    await User.update(
+        {User.resident: resident, User.verified_resident: True, User.verified_method: "phone_code"}
+    ).where(User.id == second.id)
+    results = await asyncio.gather(
+        *[voting.cast(rid, idea, voter_id=second.id, now=clock(), alias_key=KEY) for idea in ideas[2:8]],
+        return_exceptions=True,
+    )
     assert sum(1 for r in results if isinstance(r, dict)) == 1
     assert all(isinstance(r, IdeaError) for r in results if not isinstance(r, dict))
     ballots = await Ballot.select(Ballot.voter, Ballot.resident, Ballot.used).where(Ballot.round == rid)
@@ -260,11 +314,14 @@ async def test_a_new_account_of_the_same_resident_cannot_vote_again_for_the_same
     await voting.cast(rid, ideas[0], voter_id=first.id, now=clock(), alias_key=KEY)
     await account_services.delete_account(first.id, password=PASSWORD, now=clock())
     second = await make_user(phone="+84912000124")
-    await User.update({User.resident: resident, User.verified_resident: True,
-                       User.verified_method: "phone_code"}).where(User.id == second.id)
+    await User.update(
+        {User.resident: resident, User.verified_resident: True, User.verified_method: "phone_code"}
+    ).where(User.id == second.id)
     assert set(await voting.my_votes(rid, second.id)) == {ideas[0]}  # the person sees their vote
-    results = await asyncio.gather(*[voting.cast(rid, ideas[0], voter_id=second.id, now=clock(), alias_key=KEY)
-                                     for _ in range(5)], return_exceptions=True)
+    results = await asyncio.gather(
+        *[voting.cast(rid, ideas[0], voter_id=second.id, now=clock(), alias_key=KEY) for _ in range(5)],
+        return_exceptions=True,
+    )
     assert all(isinstance(r, voting.AlreadyVoted) for r in results), results
     assert await Vote.count().where((Vote.round == rid) & (Vote.idea == ideas[0])) == 1
     assert await Ballot.select(Ballot.used).where(Ballot.round == rid) == [{"used": 1}]
@@ -279,16 +336,21 @@ async def test_an_account_without_a_resident_line_cannot_vote_even_if_flagged(vo
     flagged = await make_user()
     await User.update({User.verified_resident: True, User.verified_method: "phone_code"}).where(User.id == flagged.id)
     with pytest.raises(PermissionDenied):
-        await voting.cast(vote_round["round"]["id"], vote_round["ideas"][0], voter_id=flagged.id, now=clock(),
-                          alias_key=KEY)
+        await voting.cast(
+            vote_round["round"]["id"], vote_round["ideas"][0], voter_id=flagged.id, now=clock(), alias_key=KEY
+        )
     # Even when the caller's view of the voter says "verified", the cast reads the link itself.
     round_ = await voting.voting_context(vote_round["round"]["id"])
     code = (await services.idea_row(vote_round["ideas"][0]))["code"]
     with pytest.raises(PermissionDenied):
-        await voting.cast_vote(round_, code, voter=voting.Voter(id=flagged.id, verified_resident=True,
-                                                                commune=flagged.commune), now=clock(), alias_key=KEY)
+        await voting.cast_vote(
+            round_,
+            code,
+            voter=voting.Voter(id=flagged.id, verified_resident=True, commune=flagged.commune),
+            now=clock(),
+            alias_key=KEY,
+        )
     assert await Vote.count() == 0 and await Ballot.count() == 0
-
 
 
 async def test_one_resident_line_is_held_by_one_live_account_at_a_time(vote_round, make_user, clock):
@@ -300,11 +362,13 @@ async def test_one_resident_line_is_held_by_one_live_account_at_a_time(vote_roun
     resident = (await User.select(User.resident).where(User.id == first.id).first())["resident"]
     second = await make_user(email="cung-nguoi@example.com")
     with pytest.raises(Exception):
-        await User.update({User.resident: resident, User.verified_resident: True,
-                           User.verified_method: "office"}).where(User.id == second.id)
+        await User.update(
+            {User.resident: resident, User.verified_resident: True, User.verified_method: "office"}
+        ).where(User.id == second.id)
     assert await User.count().where(User.resident == resident) == 1
     await voting.cast(rid, ideas[0], voter_id=first.id, now=clock(), alias_key=KEY)
     with pytest.raises(PermissionDenied):
         await voting.cast(rid, ideas[1], voter_id=second.id, now=clock(), alias_key=KEY)
     assert await Ballot.select(Ballot.resident, Ballot.used).where(Ballot.round == rid) == [
-        {"resident": resident, "used": 1}]
+        {"resident": resident, "used": 1}
+    ]

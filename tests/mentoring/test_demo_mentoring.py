@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from accounts.scope import PLATFORM, Scope
 from accounts.tables import AuditEvent, Notification, OutboxMail, RoleGrant, User
 from contest.tables import Idea
 from mentoring import services as mentoring
-from accounts.scope import PLATFORM, Scope
 from mentoring.tables import (
     ActionItem,
     IncubationRecord,
@@ -27,9 +27,26 @@ from mentoring.tables import (
 
 pytestmark = pytest.mark.integration
 
-TABLES = (MatchRun, MatchProposal, User, RoleGrant, Notification, OutboxMail, AuditEvent, Organization, MentorProfile, TeamNeed,
-          MentoringRequest, Mentorship, OfficeSlot, SessionNote, ActionItem, IncubationRecord, Workshop,
-          WorkshopRegistration)
+TABLES = (
+    MatchRun,
+    MatchProposal,
+    User,
+    RoleGrant,
+    Notification,
+    OutboxMail,
+    AuditEvent,
+    Organization,
+    MentorProfile,
+    TeamNeed,
+    MentoringRequest,
+    Mentorship,
+    OfficeSlot,
+    SessionNote,
+    ActionItem,
+    IncubationRecord,
+    Workshop,
+    WorkshopRegistration,
+)
 
 
 async def counts() -> dict[str, int]:
@@ -45,7 +62,8 @@ async def test_demo_mentoring(db, clock):
     # Partner organizations of every kind; eight approved mentors (mentor1 among them) and one waiting.
     assert {o["kind"] for o in await Organization.select(Organization.kind)} == {k.value for k in OrgKind}
     approved = await MentorProfile.select(MentorProfile.id, MentorProfile.user.email).where(
-        MentorProfile.approved == True)  # noqa: E712
+        MentorProfile.approved == True
+    )  # noqa: E712
     assert len(approved) >= 8
     assert "mentor1@example.com" in {m["user.email"] for m in approved}
     assert len(await mentoring.directory()) == len(approved)
@@ -81,8 +99,12 @@ async def test_demo_mentoring(db, clock):
     [upcoming] = [w for w in await mentoring.workshops(now=now) if w["commune"] == commune]
     assert upcoming["registered"] >= 8 and upcoming["capacity"] == 20 and upcoming["place"] == "Nhà văn hóa xã An Khánh"
     [past] = await mentoring.workshops(now=now, upcoming=False)
-    assert await WorkshopRegistration.count().where(
-        (WorkshopRegistration.workshop == past["id"]) & (WorkshopRegistration.attended == True)) > 0  # noqa: E712
+    assert (
+        await WorkshopRegistration.count().where(
+            (WorkshopRegistration.workshop == past["id"]) & (WorkshopRegistration.attended == True)
+        )
+        > 0
+    )  # noqa: E712
 
     await check_tan_minh(commune, now)
 
@@ -112,7 +134,9 @@ async def check_tan_minh(an_khanh: int, now):
     board = await mentoring.pipeline(scope=Scope.of_communes(commune))
     assert {r["idea"] for rows in board.values() for r in rows} <= set(ideas)
     assert sum(len(rows) for rows in board.values()) == 2
-    assert not {r["idea"] for rows in (await mentoring.pipeline(scope=Scope.of_communes(an_khanh))).values() for r in rows} & set(ideas)
+    assert not {
+        r["idea"] for rows in (await mentoring.pipeline(scope=Scope.of_communes(an_khanh))).values() for r in rows
+    } & set(ideas)
 
     # A matching run of its own, not published yet, proposing mentors for its teams without one.
     run = await mentoring.latest_run(commune)
@@ -125,5 +149,6 @@ async def check_tan_minh(an_khanh: int, now):
     [workshop] = [w for w in await mentoring.workshops(now=now) if w["commune"] == commune]
     assert workshop["registered"] == 5 and workshop["place"] == "Nhà văn hóa xã Tân Minh"
     registered = await WorkshopRegistration.select(WorkshopRegistration.user.commune).where(
-        WorkshopRegistration.workshop == workshop["id"])
+        WorkshopRegistration.workshop == workshop["id"]
+    )
     assert {r["user.commune"] for r in registered} == {commune}

@@ -19,20 +19,58 @@ SLOTS = ("mon-evening", "tue-evening", "wed-morning", "sat-morning", "sat-evenin
 PLACES = ("Hồng Bàng", "Lê Chân")
 
 
-def team(id: int = 1, *, needs=("marketing",), sector: str | None = "tourism", stage: str = "idea",
-         languages=("vi",), availability=(), mode: str = "any", place: str | None = None,
-         preferred: tuple[int, ...] = (), judged_by=()) -> Team:
-    return Team(id=id, needs=frozenset(needs), sector=sector, stage=stage, languages=frozenset(languages),
-                availability=frozenset(availability), mode=mode, place=place, preferred=preferred,
-                judged_by=frozenset(judged_by))
+def team(
+    id: int = 1,
+    *,
+    needs=("marketing",),
+    sector: str | None = "tourism",
+    stage: str = "idea",
+    languages=("vi",),
+    availability=(),
+    mode: str = "any",
+    place: str | None = None,
+    preferred: tuple[int, ...] = (),
+    judged_by=(),
+) -> Team:
+    return Team(
+        id=id,
+        needs=frozenset(needs),
+        sector=sector,
+        stage=stage,
+        languages=frozenset(languages),
+        availability=frozenset(availability),
+        mode=mode,
+        place=place,
+        preferred=preferred,
+        judged_by=frozenset(judged_by),
+    )
 
 
-def mentor(id: int = 1, *, expertise=("marketing",), sectors=("tourism",), stages=("idea",), languages=("vi",),
-           availability=(), mode: str = "any", place: str | None = None, capacity: int = 1,
-           user_id: int | None = None) -> Mentor:
-    return Mentor(id=id, expertise=frozenset(expertise), sectors=frozenset(sectors), stages=frozenset(stages),
-                  languages=frozenset(languages), availability=frozenset(availability), mode=mode, place=place,
-                  capacity=capacity, user_id=1000 + id if user_id is None else user_id)
+def mentor(
+    id: int = 1,
+    *,
+    expertise=("marketing",),
+    sectors=("tourism",),
+    stages=("idea",),
+    languages=("vi",),
+    availability=(),
+    mode: str = "any",
+    place: str | None = None,
+    capacity: int = 1,
+    user_id: int | None = None,
+) -> Mentor:
+    return Mentor(
+        id=id,
+        expertise=frozenset(expertise),
+        sectors=frozenset(sectors),
+        stages=frozenset(stages),
+        languages=frozenset(languages),
+        availability=frozenset(availability),
+        mode=mode,
+        place=place,
+        capacity=capacity,
+        user_id=1000 + id if user_id is None else user_id,
+    )
 
 
 def some(rng: random.Random, pool, low: int, high: int) -> frozenset:
@@ -43,19 +81,34 @@ def random_instance(seed: int, n_teams: int = 8, n_mentors: int = 4, *, max_capa
     """Small pools (few tags) so that teams compete for mentors; some hard conflicts and full mentors."""
     rng = random.Random(seed)
     mentors = [
-        Mentor(id=j, expertise=some(rng, TAGS, 1, 4), sectors=some(rng, SECTORS, 0, 2), stages=some(rng, STAGES, 1, 2),
-               languages=frozenset(rng.choice([("vi",), ("vi", "en"), ("en",)])), availability=some(rng, SLOTS, 0, 4),
-               mode=rng.choice(("online", "in_person", "any")), place=rng.choice(PLACES + (None,)),
-               capacity=rng.randint(0, max_capacity), user_id=100 + j)
+        Mentor(
+            id=j,
+            expertise=some(rng, TAGS, 1, 4),
+            sectors=some(rng, SECTORS, 0, 2),
+            stages=some(rng, STAGES, 1, 2),
+            languages=frozenset(rng.choice([("vi",), ("vi", "en"), ("en",)])),
+            availability=some(rng, SLOTS, 0, 4),
+            mode=rng.choice(("online", "in_person", "any")),
+            place=rng.choice(PLACES + (None,)),
+            capacity=rng.randint(0, max_capacity),
+            user_id=100 + j,
+        )
         for j in rng.sample(range(1, 10 * n_mentors + 50), n_mentors)
     ]
     mentor_ids = [x.id for x in mentors]
     teams = [
-        Team(id=i, needs=some(rng, TAGS, 0, 3), sector=rng.choice(SECTORS + (None,)), stage=rng.choice(STAGES),
-             languages=frozenset(rng.choice([("vi",), ("vi",), ("vi", "en"), ("en",)])),
-             availability=some(rng, SLOTS, 0, 3), mode=rng.choice(("online", "in_person", "any")),
-             place=rng.choice(PLACES + (None,)), preferred=tuple(rng.sample(mentor_ids, rng.randint(0, 3))),
-             judged_by=frozenset(100 + j for j in rng.sample(mentor_ids, rng.randint(0, 1))))
+        Team(
+            id=i,
+            needs=some(rng, TAGS, 0, 3),
+            sector=rng.choice(SECTORS + (None,)),
+            stage=rng.choice(STAGES),
+            languages=frozenset(rng.choice([("vi",), ("vi",), ("vi", "en"), ("en",)])),
+            availability=some(rng, SLOTS, 0, 3),
+            mode=rng.choice(("online", "in_person", "any")),
+            place=rng.choice(PLACES + (None,)),
+            preferred=tuple(rng.sample(mentor_ids, rng.randint(0, 3))),
+            judged_by=frozenset(100 + j for j in rng.sample(mentor_ids, rng.randint(0, 1))),
+        )
         for i in rng.sample(range(1, 10 * n_teams + 100), n_teams)
     ]
     return teams, mentors
@@ -88,14 +141,34 @@ def test_weights_sum_to_one():
 
 
 def test_score_components():
-    t = team(needs=("marketing", "finance", "legal"), sector=None, stage="pilot",
-             availability=("mon-evening", "sat-morning"), mode="in_person", place="Lê Chân", preferred=(9, 7, 8))
-    x = mentor(id=7, expertise=("marketing", "legal", "design"), stages=("pilot",), availability=("sat-morning",),
-               mode="any", place="Lê Chân")
+    t = team(
+        needs=("marketing", "finance", "legal"),
+        sector=None,
+        stage="pilot",
+        availability=("mon-evening", "sat-morning"),
+        mode="in_person",
+        place="Lê Chân",
+        preferred=(9, 7, 8),
+    )
+    x = mentor(
+        id=7,
+        expertise=("marketing", "legal", "design"),
+        stages=("pilot",),
+        availability=("sat-morning",),
+        mode="any",
+        place="Lê Chân",
+    )
     s = score(t, x)
     assert (s.team, s.mentor) == (1, 7)
-    assert dict(s.components) == {"needs": 2 / 3, "sector": 0.5, "stage": 1.0, "availability": 0.5,
-                                  "language": 1.0, "mode": 1.0, "preference": 0.8}
+    assert dict(s.components) == {
+        "needs": 2 / 3,
+        "sector": 0.5,
+        "stage": 1.0,
+        "availability": 0.5,
+        "language": 1.0,
+        "mode": 1.0,
+        "preference": 0.8,
+    }
     assert s.total == pytest.approx(sum(mm.WEIGHTS[k] * v for k, v in s.components.items()))
     assert s.needs_covered == ("legal", "marketing")
     assert s.needs_missing == ("finance",)
@@ -109,17 +182,20 @@ def test_score_defaults_without_needs_or_slots():
     assert s.components["preference"] == 0.0
 
 
-@pytest.mark.parametrize(("team_mode", "team_place", "mentor_mode", "mentor_place", "expected"), [
-    ("any", None, "any", None, 1.0),
-    ("online", None, "online", None, 1.0),
-    ("online", None, "any", "Lê Chân", 1.0),
-    ("in_person", "Lê Chân", "in_person", "Lê Chân", 1.0),
-    ("in_person", "Lê Chân", "any", "Lê Chân", 1.0),
-    ("in_person", "Lê Chân", "in_person", "Hồng Bàng", 0.0),
-    ("in_person", None, "in_person", None, 0.0),
-    ("in_person", "Lê Chân", "online", None, 0.0),
-    ("online", None, "in_person", "Lê Chân", 0.0),
-])
+@pytest.mark.parametrize(
+    ("team_mode", "team_place", "mentor_mode", "mentor_place", "expected"),
+    [
+        ("any", None, "any", None, 1.0),
+        ("online", None, "online", None, 1.0),
+        ("online", None, "any", "Lê Chân", 1.0),
+        ("in_person", "Lê Chân", "in_person", "Lê Chân", 1.0),
+        ("in_person", "Lê Chân", "any", "Lê Chân", 1.0),
+        ("in_person", "Lê Chân", "in_person", "Hồng Bàng", 0.0),
+        ("in_person", None, "in_person", None, 0.0),
+        ("in_person", "Lê Chân", "online", None, 0.0),
+        ("online", None, "in_person", "Lê Chân", 0.0),
+    ],
+)
 def test_mode_component(team_mode, team_place, mentor_mode, mentor_place, expected):
     s = score(team(mode=team_mode, place=team_place), mentor(mode=mentor_mode, place=mentor_place))
     assert s.components["mode"] == expected
@@ -155,8 +231,8 @@ def test_score_matrix_is_score_bit_for_bit(seed):
 
 def test_score_matrix_with_more_than_64_tags():
     tags = [f"tag-{k}" for k in range(150)]
-    teams = [team(i, needs=tags[i * 7:i * 7 + 30]) for i in range(5)]
-    mentors = [mentor(j, expertise=tags[j * 20:j * 20 + 60]) for j in range(4)]
+    teams = [team(i, needs=tags[i * 7 : i * 7 + 30]) for i in range(5)]
+    mentors = [mentor(j, expertise=tags[j * 20 : j * 20 + 60]) for j in range(4)]
     scores, _ = mm.score_matrix(teams, mentors)
     assert scores.tolist() == [[score(t, x).total for x in mentors] for t in teams]
 
@@ -173,11 +249,14 @@ def test_hard_ok():
 
 
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("blocked", [
-    mentor(id=1, languages=("en",)),
-    mentor(id=1, user_id=555),
-    mentor(id=1, capacity=0),
-])
+@pytest.mark.parametrize(
+    "blocked",
+    [
+        mentor(id=1, languages=("en",)),
+        mentor(id=1, user_id=555),
+        mentor(id=1, capacity=0),
+    ],
+)
 def test_hard_filters_respected_by_every_mode(mode, blocked):
     """The blocked mentor is a perfect fit apart from the hard filter: nobody gets it."""
     teams = [team(1, judged_by={555}, preferred=(1,)), team(2, judged_by={555}, preferred=(1,))]
@@ -249,7 +328,7 @@ def brute_force_best(teams, mentors, min_score: float) -> float:
         loads = Counter(x.id for x in choice if x is not None)
         if any(loads[x.id] > x.capacity for x in mentors):
             continue
-        best = max(best, sum(score(t, x).total for t, x in zip(teams, choice) if x is not None))
+        best = max(best, sum(score(t, x).total for t, x in zip(teams, choice, strict=False) if x is not None))
     return best
 
 
@@ -260,7 +339,8 @@ def test_optimal_is_optimal_by_brute_force(seed, min_score):
     assignment = optimal(teams, mentors, min_score=min_score)
     check_valid(assignment, teams, mentors, min_score)
     assert mm.total(assignment, lookup(teams, mentors)) == pytest.approx(
-        brute_force_best(teams, mentors, min_score), abs=1e-9)
+        brute_force_best(teams, mentors, min_score), abs=1e-9
+    )
 
 
 @pytest.mark.parametrize("seed", range(25))
@@ -285,8 +365,7 @@ def brute_blocking_pairs(assignment, teams, mentors, min_score: float) -> list[t
             if own is not None and (score(t, by_id[own]).total, -own) > key:
                 continue
             held = [teams_by_id[i] for i, m in assignment.items() if m == x.id]
-            if len(held) >= x.capacity and all((score(h, x).total, -h.id) > (score(t, x).total, -t.id)
-                                               for h in held):
+            if len(held) >= x.capacity and all((score(h, x).total, -h.id) > (score(t, x).total, -t.id) for h in held):
                 continue
             found.append((t.id, x.id))
     return found
@@ -367,7 +446,9 @@ def test_explain_mentions_covered_needs():
 
 def test_explain_without_labels_and_without_needs():
     assert explain(score(team(needs=("legal",)), mentor(expertise=("legal",))))[0] == (
-        mm.COVERS_NEEDS, {"covered": 1, "total": 1, "list": "legal"})
+        mm.COVERS_NEEDS,
+        {"covered": 1, "total": 1, "list": "legal"},
+    )
     assert explain(score(team(needs=()), mentor()), {})[0] == (mm.NO_NEEDS, {})
     assert explain(score(team(needs=("legal",)), mentor(expertise=())), {})[0] == (mm.COVERS_NO_NEEDS, {"total": 1})
 
@@ -393,13 +474,16 @@ def test_results_do_not_depend_on_input_order():
         assert solve(teams, mentors) == solve(teams[::-1], mentors[::-1])
 
 
-@pytest.mark.parametrize(("build", "field"), [
-    (lambda: team(mode="by pigeon"), "mode"),
-    (lambda: mentor(mode="telepathy"), "mode"),
-    (lambda: team(preferred=(1, 2, 3, 4)), "preferred"),
-    (lambda: team(preferred=(1, 2, 1)), "preferred"),
-    (lambda: mentor(capacity=-1), "capacity"),
-])
+@pytest.mark.parametrize(
+    ("build", "field"),
+    [
+        (lambda: team(mode="by pigeon"), "mode"),
+        (lambda: mentor(mode="telepathy"), "mode"),
+        (lambda: team(preferred=(1, 2, 3, 4)), "preferred"),
+        (lambda: team(preferred=(1, 2, 1)), "preferred"),
+        (lambda: mentor(capacity=-1), "capacity"),
+    ],
+)
 def test_invalid_data_is_a_domain_error(build, field):
     with pytest.raises(mm.MatchingError) as caught:
         build()
@@ -425,10 +509,12 @@ def test_domain_module_stays_out_of_http():
     import inspect
 
     tree = ast.parse(inspect.getsource(mm))
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-                for alias in node.names}
-    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
-                 if isinstance(node, ast.ImportFrom) and node.module}
+    imported = {
+        alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+    }
+    imported |= {
+        node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    }
     assert not imported & {"litestar", "server", "piccolo"}
     assert isinstance(score(team(), mentor()), Score)
     assert np.isfinite(mm.score_matrix([team()], [mentor()])[0]).all()

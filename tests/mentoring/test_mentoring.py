@@ -8,13 +8,13 @@ import datetime as dt
 import pytest
 
 from accounts.errors import ValidationFailed
+from accounts.scope import PLATFORM, Scope
 from contest import services as contest_services
 from contest.errors import IdeaError
 from contest.tables import Idea
 from mentoring import services as mentoring
 from mentoring.tables import MentoringRequest, Mentorship, OfficeSlot, Workshop, WorkshopRegistration
 from tests.support.factories import complete_form, make_contest
-from accounts.scope import PLATFORM, Scope
 
 pytestmark = pytest.mark.integration
 
@@ -27,17 +27,27 @@ async def world(commune, make_user, clock):
     teams = []
     for i in range(3):
         lead = await make_user(birth_year=2003, full_name=f"Trưởng nhóm {i}")
-        idea_id = await contest_services.create_draft(row, round_, complete_form(contest["categories"][0], title=f"Đội {i}"),
-                                                      user_id=lead.id, now=clock())
+        idea_id = await contest_services.create_draft(
+            row, round_, complete_form(contest["categories"][0], title=f"Đội {i}"), user_id=lead.id, now=clock()
+        )
         await contest_services.submit(idea_id, user_id=lead.id, now=clock())
         await Idea.update({Idea.status: "shortlisted"}).where(Idea.id == idea_id)
         teams.append((idea_id, lead))
     mentors = []
     for i in range(2):
         user = await make_user(email=f"covan{i}@example.com", full_name=f"Cố vấn {i}")
-        mentor_id = await mentoring.save_profile(user.id, {
-            "title": "Giảng viên", "bio": "Mười năm kinh nghiệm khởi nghiệp nông nghiệp.", "expertise": ["marketing", "finance"],
-            "capacity": "1", "languages": ["vi"], "mode": "any"}, now=clock())
+        mentor_id = await mentoring.save_profile(
+            user.id,
+            {
+                "title": "Giảng viên",
+                "bio": "Mười năm kinh nghiệm khởi nghiệp nông nghiệp.",
+                "expertise": ["marketing", "finance"],
+                "capacity": "1",
+                "languages": ["vi"],
+                "mode": "any",
+            },
+            now=clock(),
+        )
         await mentoring.approve(mentor_id, actor_id=user.id, now=clock())
         mentors.append((mentor_id, user))
     return {"teams": teams, "mentors": mentors}
@@ -59,8 +69,11 @@ async def test_at_most_three_pending_requests(world, make_user, clock):
     extra = []
     for i in range(3):
         user = await make_user(email=f"them{i}@example.com")
-        mid = await mentoring.save_profile(user.id, {"title": "x", "bio": "Một người cố vấn có kinh nghiệm.",
-                                                     "expertise": ["law"], "capacity": "2"}, now=clock())
+        mid = await mentoring.save_profile(
+            user.id,
+            {"title": "x", "bio": "Một người cố vấn có kinh nghiệm.", "expertise": ["law"], "capacity": "2"},
+            now=clock(),
+        )
         await mentoring.approve(mid, actor_id=user.id, now=clock())
         extra.append(mid)
     for mid in [world["mentors"][0][0], *extra[:2]]:
@@ -71,10 +84,14 @@ async def test_at_most_three_pending_requests(world, make_user, clock):
 
 async def test_two_accepts_at_once_cannot_overfill_a_mentor(world, clock):
     mentor_id, mentor_user = world["mentors"][0]  # capacity 1
-    requests = [await mentoring.request_mentor(idea, mentor_id, message="Xin giúp", user_id=lead.id, now=clock())
-                for idea, lead in world["teams"][:2]]
-    results = await asyncio.gather(*[mentoring.respond(r, mentor_user_id=mentor_user.id, accept=True, reason="",
-                                                       now=clock()) for r in requests], return_exceptions=True)
+    requests = [
+        await mentoring.request_mentor(idea, mentor_id, message="Xin giúp", user_id=lead.id, now=clock())
+        for idea, lead in world["teams"][:2]
+    ]
+    results = await asyncio.gather(
+        *[mentoring.respond(r, mentor_user_id=mentor_user.id, accept=True, reason="", now=clock()) for r in requests],
+        return_exceptions=True,
+    )
     assert sum(r is None for r in results) == 1
     assert await Mentorship.count().where(Mentorship.mentor == mentor_id) == 1
 
@@ -101,50 +118,81 @@ async def test_a_slot_booked_twice_at_once_is_booked_once(world, clock):
     mentor_id, mentor_user = world["mentors"][1]
     await Mentorship(idea=world["teams"][0][0], mentor=mentor_id, started_at=clock()).save()
     mentorship = await Mentorship.select().where(Mentorship.mentor == mentor_id).first()
-    slot = await mentoring.publish_slot(mentor_id, starts_at=clock() + dt.timedelta(days=2), minutes=45, mode="online",
-                                        location="https://meet.example/abc", now=clock())
+    slot = await mentoring.publish_slot(
+        mentor_id,
+        starts_at=clock() + dt.timedelta(days=2),
+        minutes=45,
+        mode="online",
+        location="https://meet.example/abc",
+        now=clock(),
+    )
     lead = world["teams"][0][1]
-    results = await asyncio.gather(*[mentoring.book(slot, mentorship["id"], user_id=lead.id, now=clock())
-                                     for _ in range(5)], return_exceptions=True)
+    results = await asyncio.gather(
+        *[mentoring.book(slot, mentorship["id"], user_id=lead.id, now=clock()) for _ in range(5)],
+        return_exceptions=True,
+    )
     assert sum(isinstance(r, dict) for r in results) == 1
     row = await OfficeSlot.select().where(OfficeSlot.id == slot).first()
     assert row["booked_by"] == mentorship["id"]
-    body = mentoring.ics(uid="x@sangtao", title="Cố vấn", starts=row["starts_at"], ends=row["ends_at"],
-                         location=row["location"])
+    body = mentoring.ics(
+        uid="x@sangtao", title="Cố vấn", starts=row["starts_at"], ends=row["ends_at"], location=row["location"]
+    )
     assert b"BEGIN:VEVENT" in body and b"DTSTART" in body
 
 
 async def test_workshop_waiting_list_and_promotion(world, make_user, clock):
-    workshop = Workshop(title="Tư duy khởi nghiệp", starts_at=clock() + dt.timedelta(days=5),
-                        ends_at=clock() + dt.timedelta(days=5, hours=3), capacity=2)
+    workshop = Workshop(
+        title="Tư duy khởi nghiệp",
+        starts_at=clock() + dt.timedelta(days=5),
+        ends_at=clock() + dt.timedelta(days=5, hours=3),
+        capacity=2,
+    )
     await workshop.save()
     people = [await make_user() for _ in range(4)]
     statuses = await asyncio.gather(*[mentoring.register(workshop.id, user_id=p.id, now=clock()) for p in people])
     assert sorted(statuses) == ["registered", "registered", "waitlisted", "waitlisted"]
-    first = next(p for p, s in zip(people, statuses) if s == "registered")
+    first = next(p for p, s in zip(people, statuses, strict=False) if s == "registered")
     await mentoring.cancel_registration(workshop.id, user_id=first.id, now=clock())
-    assert await WorkshopRegistration.count().where((WorkshopRegistration.workshop == workshop.id)
-                                                    & (WorkshopRegistration.status == "registered")) == 2
+    assert (
+        await WorkshopRegistration.count().where(
+            (WorkshopRegistration.workshop == workshop.id) & (WorkshopRegistration.status == "registered")
+        )
+        == 2
+    )
 
 
 async def test_pipeline_gates(world, clock):
     idea, lead = world["teams"][0]
     with pytest.raises(ValidationFailed):
-        await mentoring.set_stage(idea, stage="prototype", checklist=[], outcome="", actor_id=lead.id, now=clock(), scope=PLATFORM)
-    await mentoring.set_stage(idea, stage="prototype", checklist=["problem_checked", "team_formed"], outcome="",
-                              actor_id=lead.id, now=clock(), scope=PLATFORM)
+        await mentoring.set_stage(
+            idea, stage="prototype", checklist=[], outcome="", actor_id=lead.id, now=clock(), scope=PLATFORM
+        )
+    await mentoring.set_stage(
+        idea,
+        stage="prototype",
+        checklist=["problem_checked", "team_formed"],
+        outcome="",
+        actor_id=lead.id,
+        now=clock(),
+        scope=PLATFORM,
+    )
     with pytest.raises(ValidationFailed):
-        await mentoring.set_stage(idea, stage="launched", checklist=[], outcome="", actor_id=lead.id, now=clock(), scope=PLATFORM)
+        await mentoring.set_stage(
+            idea, stage="launched", checklist=[], outcome="", actor_id=lead.id, now=clock(), scope=PLATFORM
+        )
     board = await mentoring.pipeline(scope=Scope.of_communes(world["teams"][0][1].commune))
     assert [r["idea"] for r in board["prototype"]] == [idea]
 
 
 async def test_batch_matching_respects_capacity_and_publishes(world, clock):
     for idea, lead in world["teams"]:
-        await mentoring.save_needs(idea, {"needs": ["marketing"], "languages": ["vi"], "mode": "any"},
-                                   user_id=lead.id, now=clock())
+        await mentoring.save_needs(
+            idea, {"needs": ["marketing"], "languages": ["vi"], "mode": "any"}, user_id=lead.id, now=clock()
+        )
     commune_id = world["teams"][0][1].commune
-    run_id = await mentoring.run_matching(commune_id, mode="optimal", actor_id=world["teams"][0][1].id, now=clock(), scope=PLATFORM)
+    run_id = await mentoring.run_matching(
+        commune_id, mode="optimal", actor_id=world["teams"][0][1].id, now=clock(), scope=PLATFORM
+    )
     proposals = await mentoring.proposals(run_id, scope=PLATFORM)
     matched = [p for p in proposals if p["mentor"]]
     assert len(matched) == 2  # two mentors with one place each
@@ -172,8 +220,9 @@ async def test_office_hours_reminder_once_a_day_before(world, clock):
     idea, lead = world["teams"][0]
     await Mentorship(idea=idea, mentor=mentor_id, started_at=clock()).save()
     mentorship = await Mentorship.select().where(Mentorship.mentor == mentor_id).first()
-    slot = await mentoring.publish_slot(mentor_id, starts_at=clock() + dt.timedelta(days=2), minutes=30, mode="online",
-                                        location="", now=clock())
+    slot = await mentoring.publish_slot(
+        mentor_id, starts_at=clock() + dt.timedelta(days=2), minutes=30, mode="online", location="", now=clock()
+    )
     await mentoring.book(slot, mentorship["id"], user_id=lead.id, now=clock())
     assert await mentoring.remind_sessions(now=clock()) == 0  # two days ahead: not yet
     clock.advance(days=1, hours=2)
@@ -187,14 +236,23 @@ async def test_organizers_invite_mentors(world, clock):
     from accounts.tables import Notification, OutboxMail
 
     organizer = world["teams"][0][1]
-    assert await mentoring.invite_mentor("giang.vien@example.edu.vn", actor_id=organizer.id,
-                                         base_url="http://x", now=clock()) == "mail"
-    assert "/mentors/apply" in (await OutboxMail.objects().where(
-        OutboxMail.to_address == "giang.vien@example.edu.vn").first()).body
+    assert (
+        await mentoring.invite_mentor(
+            "giang.vien@example.edu.vn", actor_id=organizer.id, base_url="http://x", now=clock()
+        )
+        == "mail"
+    )
+    assert (
+        "/mentors/apply"
+        in (await OutboxMail.objects().where(OutboxMail.to_address == "giang.vien@example.edu.vn").first()).body
+    )
     existing = world["teams"][1][1]
-    assert await mentoring.invite_mentor(existing.email, actor_id=organizer.id, base_url="http://x",
-                                         now=clock()) == "inbox"
-    assert await Notification.exists().where((Notification.user == existing.id)
-                                             & (Notification.kind == "mentor_invitation"))
+    assert (
+        await mentoring.invite_mentor(existing.email, actor_id=organizer.id, base_url="http://x", now=clock())
+        == "inbox"
+    )
+    assert await Notification.exists().where(
+        (Notification.user == existing.id) & (Notification.kind == "mentor_invitation")
+    )
     with pytest.raises(ValidationFailed):
         await mentoring.invite_mentor("0912 999 888", actor_id=organizer.id, base_url="http://x", now=clock())

@@ -39,8 +39,15 @@ def scope_of(world) -> Scope:
 
 
 async def _stage(w, target, scope, now):
-    await mentoring.set_stage(target["ideas"][2], stage="prototype", checklist=["problem_checked", "team_formed"],
-                              outcome="", actor_id=w["organizer"].id, now=now, scope=scope)
+    await mentoring.set_stage(
+        target["ideas"][2],
+        stage="prototype",
+        checklist=["problem_checked", "team_formed"],
+        outcome="",
+        actor_id=w["organizer"].id,
+        now=now,
+        scope=scope,
+    )
 
 
 async def _publish(w, target, scope, now):
@@ -52,16 +59,22 @@ async def _adjust(w, target, scope, now):
 
 
 async def _attendance(w, target, scope, now):
-    await mentoring.set_attendance(target["workshop"], target["registrations"][:1], actor_id=w["organizer"].id,
-                                   now=now, scope=scope)
+    await mentoring.set_attendance(
+        target["workshop"], target["registrations"][:1], actor_id=w["organizer"].id, now=now, scope=scope
+    )
 
 
 async def _run(w, target, scope, now):
     await mentoring.run_matching(target["commune"], mode="stable", actor_id=w["organizer"].id, now=now, scope=scope)
 
 
-ACTIONS = {"incubation pipeline": _stage, "publish a matching run": _publish, "edit a proposal": _adjust,
-           "workshop attendance": _attendance, "run matching": _run}
+ACTIONS = {
+    "incubation pipeline": _stage,
+    "publish a matching run": _publish,
+    "edit a proposal": _adjust,
+    "workshop attendance": _attendance,
+    "run matching": _run,
+}
 
 
 @pytest.mark.parametrize("action", list(ACTIONS))
@@ -92,8 +105,15 @@ async def test_the_pipeline_record_of_b_keeps_its_stage(two, clock):
     assert record == {"stage": "idea"}
     # An idea of B without any record yet gets none either.
     with pytest.raises(NotFound):
-        await mentoring.set_stage(b["ideas"][3], stage="idea", checklist=[], outcome="", actor_id=a["organizer"].id,
-                                  now=clock(), scope=scope_of(a))
+        await mentoring.set_stage(
+            b["ideas"][3],
+            stage="idea",
+            checklist=[],
+            outcome="",
+            actor_id=a["organizer"].id,
+            now=clock(),
+            scope=scope_of(a),
+        )
     assert not await IncubationRecord.exists().where(IncubationRecord.idea == b["ideas"][3])
     await _stage(a, a, scope_of(a), clock())
     record = await IncubationRecord.select(IncubationRecord.stage).where(IncubationRecord.idea == a["ideas"][2]).first()
@@ -114,23 +134,32 @@ async def test_publishing_b_run_from_a_starts_no_mentorship(two, clock):
 
 async def test_editing_b_proposal_from_a_keeps_its_mentor(two):
     a, b = two
-    proposal = await MatchProposal.select(MatchProposal.mentor, MatchProposal.adjusted).where(
-        MatchProposal.id == b["proposals"][0]).first()
+    proposal = (
+        await MatchProposal.select(MatchProposal.mentor, MatchProposal.adjusted)
+        .where(MatchProposal.id == b["proposals"][0])
+        .first()
+    )
     with pytest.raises(NotFound):
         await mentoring.adjust(b["proposals"][0], a["mentor"], actor_id=a["organizer"].id, scope=scope_of(a))
-    assert await MatchProposal.select(MatchProposal.mentor, MatchProposal.adjusted).where(
-        MatchProposal.id == b["proposals"][0]).first() == proposal
+    assert (
+        await MatchProposal.select(MatchProposal.mentor, MatchProposal.adjusted)
+        .where(MatchProposal.id == b["proposals"][0])
+        .first()
+        == proposal
+    )
 
 
 async def test_attendance_of_b_workshop_from_a_changes_nothing(two, clock):
     a, b = two
     with pytest.raises(NotFound):
         await _attendance(a, b, scope_of(a), clock())
-    assert not await WorkshopRegistration.exists().where((WorkshopRegistration.workshop == b["workshop"])
-                                                         & (WorkshopRegistration.attended == True))  # noqa: E712
+    assert not await WorkshopRegistration.exists().where(
+        (WorkshopRegistration.workshop == b["workshop"]) & (WorkshopRegistration.attended == True)
+    )  # noqa: E712
     await _attendance(a, a, scope_of(a), clock())
     attended = await WorkshopRegistration.select(WorkshopRegistration.id).where(
-        (WorkshopRegistration.workshop == a["workshop"]) & (WorkshopRegistration.attended == True))  # noqa: E712
+        (WorkshopRegistration.workshop == a["workshop"]) & (WorkshopRegistration.attended == True)
+    )  # noqa: E712
     assert [r["id"] for r in attended] == a["registrations"][:1]
 
 
@@ -161,15 +190,17 @@ async def test_organizer_lists_hold_only_their_communes_rows(two):
 async def test_mentors_and_teams_act_only_on_their_own_requests_and_mentorships(two, clock):
     a, b = two
     lead_a, lead_b = a["leads"][2], b["leads"][2]
-    request_id = await mentoring.request_mentor(b["ideas"][2], b["mentor"], message="Xin hỗ trợ", user_id=lead_b.id,
-                                                now=clock())
+    request_id = await mentoring.request_mentor(
+        b["ideas"][2], b["mentor"], message="Xin hỗ trợ", user_id=lead_b.id, now=clock()
+    )
     request_id = request_id or (await MentoringRequest.select(MentoringRequest.id).first())["id"]
     with pytest.raises(NotFound):  # another mentor answers
         await mentoring.respond(request_id, mentor_user_id=a["mentor_user"].id, accept=True, reason="", now=clock())
     with pytest.raises(NotFound):  # another team withdraws it
         await mentoring.cancel_request(request_id, user_id=lead_a.id, now=clock())
-    assert (await MentoringRequest.select(MentoringRequest.status).where(
-        MentoringRequest.id == request_id).first())["status"] == "pending"
+    assert (await MentoringRequest.select(MentoringRequest.status).where(MentoringRequest.id == request_id).first())[
+        "status"
+    ] == "pending"
     await mentoring.respond(request_id, mentor_user_id=b["mentor_user"].id, accept=True, reason="", now=clock())
     mentorship = (await Mentorship.select(Mentorship.id).where(Mentorship.idea == b["ideas"][2]).first())["id"]
     for stranger in (lead_a.id, a["mentor_user"].id, a["organizer"].id):

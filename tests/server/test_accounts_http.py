@@ -82,7 +82,8 @@ async def test_under_16_needs_a_guardian(client, commune, clock):
     assert 'id="e-guardian_name"' in response.text and 'id="e-guardian_phone"' in response.text
     assert await User.count() == 0
     response = await post_form(
-        client, "/register",
+        client,
+        "/register",
         form(commune, birth_year=young, guardian_name="Nguyễn Văn Hùng", guardian_phone="0987 654 321"),
     )
     assert response.status_code == 303
@@ -156,8 +157,9 @@ async def test_change_password_ends_other_sessions(app, client, make_user):
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as other:
         await login(other, "mai@example.com", PASSWORD)
         assert (await other.get("/account")).status_code == 200
-        response = await post_form(client, "/account/password",
-                                   {"current_password": PASSWORD, "new_password": "trăng-rằm-tháng-tám"})
+        response = await post_form(
+            client, "/account/password", {"current_password": PASSWORD, "new_password": "trăng-rằm-tháng-tám"}
+        )
         assert response.status_code == 303
         assert (await client.get("/account")).status_code == 200
         assert (await other.get("/account")).status_code == 303  # signed out
@@ -166,8 +168,9 @@ async def test_change_password_ends_other_sessions(app, client, make_user):
 async def test_change_password_wrong_current(client, make_user):
     await make_user(email="mai@example.com")
     await login(client, "mai@example.com", PASSWORD)
-    response = await post_form(client, "/account/password",
-                               {"current_password": "nhầm-rồi-nhé", "new_password": "trăng-rằm-tháng-tám"})
+    response = await post_form(
+        client, "/account/password", {"current_password": "nhầm-rồi-nhé", "new_password": "trăng-rằm-tháng-tám"}
+    )
     assert response.status_code == 400 and 'id="e-current_password"' in response.text
 
 
@@ -197,8 +200,9 @@ async def test_password_reset_token_expires(client, make_user, clock):
     await post_form(client, "/password/forgot", {"identifier": "mai@example.com"})
     token = re.search(r"/password/reset/([\w-]+)", (await OutboxMail.objects().first()).body).group(1)
     clock.advance(hours=2)
-    response = await post_form(client, f"/password/reset/{token}", {"new_password": "trăng-rằm-tháng-tám"},
-                               page="/password/forgot")
+    response = await post_form(
+        client, f"/password/reset/{token}", {"new_password": "trăng-rằm-tháng-tám"}, page="/password/forgot"
+    )
     assert response.status_code == 400
 
 
@@ -250,8 +254,10 @@ async def test_a_hundred_residents_sign_in_from_one_office_address(app, make_use
 async def test_wrong_passwords_from_one_address_do_not_lock_the_owner_out(app, make_user, settings):
     await make_user(email="mai@example.com")
     async with client_at(app, "198.51.100.9") as attacker:
-        answers = [(await login(attacker, "mai@example.com", f"đoán-sai-{n}")).status_code
-                   for n in range(settings.login_rate_limit + 2)]
+        answers = [
+            (await login(attacker, "mai@example.com", f"đoán-sai-{n}")).status_code
+            for n in range(settings.login_rate_limit + 2)
+        ]
         assert answers == [400] * settings.login_rate_limit + [429, 429]
         blocked = await login(attacker, "MAI@example.com", PASSWORD)  # however the account is typed
         assert blocked.status_code == 429 and "Vui lòng đợi" in blocked.text

@@ -54,9 +54,7 @@ async def test_citizen_cannot_sign_in_to_admin(client, make_user):
     assert response.status_code == 401
     assert "ban tổ chức" in response.json()["detail"]
     assert (await client.get("/admin/api/user/")).status_code == 401
-    assert await AuditEvent.exists().where(
-        (AuditEvent.action == "admin.login_refused") & (AuditEvent.actor == user.id)
-    )
+    assert await AuditEvent.exists().where((AuditEvent.action == "admin.login_refused") & (AuditEvent.actor == user.id))
 
 
 async def test_wrong_admin_password_is_audited(client, make_user):
@@ -87,9 +85,11 @@ async def test_role_form_grants_role_and_audits(client, make_user):
     )
     assert response.status_code == 200, response.text
     assert await RoleGrant.exists().where((RoleGrant.user == judge.id) & (RoleGrant.role == "judge"))
-    event = await AuditEvent.select().where(
-        (AuditEvent.action == "role.granted") & (AuditEvent.target_id == str(judge.id))
-    ).first()
+    event = (
+        await AuditEvent.select()
+        .where((AuditEvent.action == "role.granted") & (AuditEvent.target_id == str(judge.id)))
+        .first()
+    )
     assert event["actor"] == admin.id
 
 
@@ -123,15 +123,15 @@ async def test_production_admin_needs_a_second_factor(db, settings, clock, make_
 
     from server.app import create_app
 
-    production = dataclasses.replace(settings, environment="production", seed_demo=False,
-                                     base_url="https://testserver")
+    production = dataclasses.replace(settings, environment="production", seed_demo=False, base_url="https://testserver")
     app = create_app(production, clock=clock, run_workers=False)
     await make_user(email="admin@example.com", roles=(Role.admin,))
     await make_user(email="nhung@example.com", roles=(Role.organizer,))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://testserver") as client:
         await client.get("/admin/")
         response = await client.post(
-            "/admin/public/login/", json={"username": "admin@example.com", "password": PASSWORD},
+            "/admin/public/login/",
+            json={"username": "admin@example.com", "password": PASSWORD},
             headers={"X-CSRFToken": client.cookies.get("csrftoken"), "Referer": "https://testserver/admin/"},
         )
         assert response.status_code in (200, 303), response.text
@@ -141,7 +141,8 @@ async def test_production_admin_needs_a_second_factor(db, settings, clock, make_
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://testserver") as client:
         await client.get("/admin/")
         await client.post(
-            "/admin/public/login/", json={"username": "nhung@example.com", "password": PASSWORD},
+            "/admin/public/login/",
+            json={"username": "nhung@example.com", "password": PASSWORD},
             headers={"X-CSRFToken": client.cookies.get("csrftoken"), "Referer": "https://testserver/admin/"},
         )
         assert (await client.get("/admin/api/tables/")).status_code == 200  # organizers: optional
@@ -156,20 +157,34 @@ async def test_round_dates_out_of_order_are_refused(client, make_user, commune, 
     await admin_login(client, "admin@example.com", PASSWORD)
     response = await client.post(
         "/admin/api/tables/contest_round/",
-        json={"contest": contest["id"], "name": "Vòng chung khảo", "position": 2,
-              "submission_opens": "2026-12-10T00:00:00+00:00", "submission_closes": "2026-12-01T00:00:00+00:00",
-              "judging_closes": "2026-12-20T00:00:00+00:00", "vote_opens": None, "vote_closes": None,
-              "results_at": "2026-12-25T00:00:00+00:00"},
+        json={
+            "contest": contest["id"],
+            "name": "Vòng chung khảo",
+            "position": 2,
+            "submission_opens": "2026-12-10T00:00:00+00:00",
+            "submission_closes": "2026-12-01T00:00:00+00:00",
+            "judging_closes": "2026-12-20T00:00:00+00:00",
+            "vote_opens": None,
+            "vote_closes": None,
+            "results_at": "2026-12-25T00:00:00+00:00",
+        },
         headers={"X-CSRFToken": client.cookies.get("csrftoken")},
     )
     assert response.status_code == 422 and "Submissions must close after they open" in response.text
     assert await Round.count() == 1
     ok = await client.post(
         "/admin/api/tables/contest_round/",
-        json={"contest": contest["id"], "name": "Vòng chung khảo", "position": 2,
-              "submission_opens": "2026-12-01T00:00:00+00:00", "submission_closes": "2026-12-10T00:00:00+00:00",
-              "judging_closes": "2026-12-20T00:00:00+00:00", "vote_opens": None, "vote_closes": None,
-              "results_at": "2026-12-25T00:00:00+00:00"},
+        json={
+            "contest": contest["id"],
+            "name": "Vòng chung khảo",
+            "position": 2,
+            "submission_opens": "2026-12-01T00:00:00+00:00",
+            "submission_closes": "2026-12-10T00:00:00+00:00",
+            "judging_closes": "2026-12-20T00:00:00+00:00",
+            "vote_opens": None,
+            "vote_closes": None,
+            "results_at": "2026-12-25T00:00:00+00:00",
+        },
         headers={"X-CSRFToken": client.cookies.get("csrftoken")},
     )
     assert ok.status_code == 201, ok.text
@@ -192,8 +207,12 @@ async def test_admin_sign_in_answers_the_same_whether_or_not_the_account_exists(
     assert unknown.content == refused.content == wrong.content
     assert "ban tổ chức" in unknown.json()["detail"] and "organizers" in unknown.json()["detail"]
     assert (await client.get("/admin/api/user/")).status_code == 401
-    actions = [e["action"] for e in await AuditEvent.select(AuditEvent.action).where(
-        AuditEvent.action.like("admin.login%")).order_by(AuditEvent.seq)]
+    actions = [
+        e["action"]
+        for e in await AuditEvent.select(AuditEvent.action)
+        .where(AuditEvent.action.like("admin.login%"))
+        .order_by(AuditEvent.seq)
+    ]
     assert actions == ["admin.login_failed", "admin.login_refused", "admin.login_failed"]
 
 
@@ -223,10 +242,11 @@ async def csrf_headers(client, content_type: str | None = None) -> dict[str, str
     return headers if content_type is None else {**headers, "content-type": content_type}
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "APPLICATION/JSON", "multipart/form-data; boundary=x",
-                                          "application/json; charset=utf-8", ""])
-async def test_admin_sign_in_cannot_be_sent_past_the_gate_with_another_content_type(client, make_user,
-                                                                                      content_type):
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "APPLICATION/JSON", "multipart/form-data; boundary=x", "application/json; charset=utf-8", ""],
+)
+async def test_admin_sign_in_cannot_be_sent_past_the_gate_with_another_content_type(client, make_user, content_type):
     """Whatever the content type says, a citizen's right password never opens the admin, and a wrong
     password counts as a failure in the audit log: piccolo-admin only sees what the gate checked."""
     await make_user(email="binh@example.com")  # a citizen
@@ -234,16 +254,26 @@ async def test_admin_sign_in_cannot_be_sent_past_the_gate_with_another_content_t
     body = json.dumps({"username": "binh@example.com", "password": PASSWORD})
     citizen = await client.post("/admin/public/login/", content=body, headers=await csrf_headers(client, content_type))
     assert citizen.status_code in (400, 401) and "id" not in citizen.cookies
-    wrong = await client.post("/admin/public/login/", headers=await csrf_headers(client, content_type),
-                              content=json.dumps({"username": "nhung@example.com", "password": "sai-rồi"}))
+    wrong = await client.post(
+        "/admin/public/login/",
+        headers=await csrf_headers(client, content_type),
+        content=json.dumps({"username": "nhung@example.com", "password": "sai-rồi"}),
+    )
     assert wrong.status_code in (400, 401) and "id" not in wrong.cookies
     assert (await client.get("/admin/api/user/")).status_code == 401
     if content_type.split(";")[0].strip().lower() == "application/json":
-        actions = [e["action"] for e in await AuditEvent.select(AuditEvent.action).where(
-            AuditEvent.action.like("admin.login%")).order_by(AuditEvent.seq)]
+        actions = [
+            e["action"]
+            for e in await AuditEvent.select(AuditEvent.action)
+            .where(AuditEvent.action.like("admin.login%"))
+            .order_by(AuditEvent.seq)
+        ]
         assert actions == ["admin.login_refused", "admin.login_failed"]
-    organizer = await client.post("/admin/public/login/", headers=await csrf_headers(client, content_type),
-                                  content=json.dumps({"username": "nhung@example.com", "password": PASSWORD}))
+    organizer = await client.post(
+        "/admin/public/login/",
+        headers=await csrf_headers(client, content_type),
+        content=json.dumps({"username": "nhung@example.com", "password": PASSWORD}),
+    )
     if content_type.split(";")[0].strip().lower() == "application/json":
         assert organizer.status_code in (200, 303)
     else:
@@ -252,7 +282,10 @@ async def test_admin_sign_in_cannot_be_sent_past_the_gate_with_another_content_t
 
 async def test_admin_sign_in_with_a_form_body_still_works(client, make_user):
     await make_user(email="nhung@example.com", roles=(Role.organizer,))
-    response = await client.post("/admin/public/login/", data={"username": "nhung@example.com", "password": PASSWORD},
-                                 headers=await csrf_headers(client))
+    response = await client.post(
+        "/admin/public/login/",
+        data={"username": "nhung@example.com", "password": PASSWORD},
+        headers=await csrf_headers(client),
+    )
     assert response.status_code in (200, 303)
     assert (await client.get("/admin/api/user/")).status_code == 200

@@ -22,8 +22,10 @@ SPA_ACCEPT = "application/json, text/plain, */*"  # what piccolo-admin's page as
 async def admin_login(client, identifier: str):
     await client.get("/admin/")
     response = await client.post(
-        "/admin/public/login/", json={"username": identifier, "password": PASSWORD},
-        headers={"X-CSRFToken": client.cookies.get("csrftoken") or "", "Referer": "http://testserver/admin/"})
+        "/admin/public/login/",
+        json={"username": identifier, "password": PASSWORD},
+        headers={"X-CSRFToken": client.cookies.get("csrftoken") or "", "Referer": "http://testserver/admin/"},
+    )
     assert response.status_code in (200, 303), response.text
 
 
@@ -107,22 +109,31 @@ async def test_the_admin_opens_in_hanoi_time_and_stores_utc(client, make_user, c
     await make_user(email="admin@example.com", roles=(Role.admin,))
     await admin_login(client, "admin@example.com")
     # 08:00 typed in Hà Nội on 1 December: the admin page sends it as 01:00 UTC (toISOString).
-    created = await client.post("/admin/api/tables/contest_round/", headers=csrf(client), json={
-        "contest": contest["id"], "name": "Vòng chung khảo", "position": 2,
-        "submission_opens": "2026-12-01T01:00:00.000Z", "submission_closes": "2026-12-10T09:30:00+07:00",
-        "judging_closes": "2026-12-20T00:00:00+07:00", "vote_opens": None, "vote_closes": None,
-        "results_at": "2026-12-25T00:00:00+07:00"})
+    created = await client.post(
+        "/admin/api/tables/contest_round/",
+        headers=csrf(client),
+        json={
+            "contest": contest["id"],
+            "name": "Vòng chung khảo",
+            "position": 2,
+            "submission_opens": "2026-12-01T01:00:00.000Z",
+            "submission_closes": "2026-12-10T09:30:00+07:00",
+            "judging_closes": "2026-12-20T00:00:00+07:00",
+            "vote_opens": None,
+            "vote_closes": None,
+            "results_at": "2026-12-25T00:00:00+07:00",
+        },
+    )
     assert created.status_code == 201, created.text
     row = await Round.select().where(Round.name == "Vòng chung khảo").first()
-    utc = dt.timezone.utc
+    utc = dt.UTC
     assert row["submission_opens"].astimezone(utc) == dt.datetime(2026, 12, 1, 1, 0, tzinfo=utc)
     assert row["submission_closes"].astimezone(utc) == dt.datetime(2026, 12, 10, 2, 30, tzinfo=utc)
     shown = (await client.get(f"/admin/api/tables/contest_round/{row['id']}/")).json()
     assert dt.datetime.fromisoformat(shown["submission_opens"]) == dt.datetime(2026, 12, 1, 1, 0, tzinfo=utc)
 
 
-async def test_refusals_reach_the_admin_page_as_vietnamese_sentences(client, make_user, commune, other_commune,
-                                                                     clock):
+async def test_refusals_reach_the_admin_page_as_vietnamese_sentences(client, make_user, commune, other_commune, clock):
     mine = await make_contest(commune=commune, now=clock())
     theirs = await make_contest(commune=other_commune, now=clock(), slug="tan-minh-2026")
     await make_user(email="nhung@example.com", roles=(Role.organizer,))
@@ -136,14 +147,27 @@ async def test_refusals_reach_the_admin_page_as_vietnamese_sentences(client, mak
     api = await client.post("/admin/api/tables/award/", json=body, headers=csrf(client))
     assert api.status_code == 403 and "xã" in api.json()["detail"]
     # Dates out of order (a rule of the domain): a sentence, not a crash of the page.
-    dates = await client.post("/admin/api/tables/contest_round/", headers=csrf(client, Accept=SPA_ACCEPT), json={
-        "contest": mine["id"], "name": "Vòng 2", "position": 2,
-        "submission_opens": "2026-12-10T00:00:00+07:00", "submission_closes": "2026-12-01T00:00:00+07:00",
-        "judging_closes": "2026-12-20T00:00:00+07:00", "vote_opens": None, "vote_closes": None,
-        "results_at": "2026-12-25T00:00:00+07:00"})
+    dates = await client.post(
+        "/admin/api/tables/contest_round/",
+        headers=csrf(client, Accept=SPA_ACCEPT),
+        json={
+            "contest": mine["id"],
+            "name": "Vòng 2",
+            "position": 2,
+            "submission_opens": "2026-12-10T00:00:00+07:00",
+            "submission_closes": "2026-12-01T00:00:00+07:00",
+            "judging_closes": "2026-12-20T00:00:00+07:00",
+            "vote_opens": None,
+            "vote_closes": None,
+            "results_at": "2026-12-25T00:00:00+07:00",
+        },
+    )
     assert dates.status_code == 422 and dates.headers["content-type"].startswith("text/plain")
     assert "{" not in dates.text and any(ch in dates.text for ch in "ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ")
     # A value that does not fit its field names the field by its Vietnamese label.
-    wrong = await client.post("/admin/api/tables/award/", headers=csrf(client, Accept=SPA_ACCEPT), json={
-        "contest": mine["id"], "name": "Giải Ba", "position": "ba", "basis": "jury", "rank": 3, "prize": ""})
+    wrong = await client.post(
+        "/admin/api/tables/award/",
+        headers=csrf(client, Accept=SPA_ACCEPT),
+        json={"contest": mine["id"], "name": "Giải Ba", "position": "ba", "basis": "jury", "rank": 3, "prize": ""},
+    )
     assert wrong.status_code == 422 and "“Thứ tự”" in wrong.text and "Giá trị không hợp lệ" in wrong.text

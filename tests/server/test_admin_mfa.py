@@ -7,9 +7,9 @@ import re
 
 import pyotp
 import pytest
+from piccolo_api.mfa.authenticator.tables import AuthenticatorSecret
 
 from accounts.tables import AuditEvent, Role, User
-from piccolo_api.mfa.authenticator.tables import AuthenticatorSecret
 from tests.support.factories import PASSWORD
 
 pytestmark = pytest.mark.integration
@@ -30,9 +30,11 @@ async def enrol(client, password: str = PASSWORD):
     page = await client.get("/admin/api/mfa-setup/")
     assert page.status_code == 200 and "Bật xác thực hai lớp" in page.text, page.text
     token = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)
-    return await client.post("/admin/api/mfa-setup/", data={"action": "register", "password": password,
-                                                           "csrftoken": token},
-                             headers={"Referer": "http://testserver/admin/api/mfa-setup/"})
+    return await client.post(
+        "/admin/api/mfa-setup/",
+        data={"action": "register", "password": password, "csrftoken": token},
+        headers={"Referer": "http://testserver/admin/api/mfa-setup/"},
+    )
 
 
 def setup_parts(html: str) -> tuple[str, list[str]]:
@@ -119,20 +121,24 @@ async def test_admin_resets_a_second_factor_and_it_is_audited(app, client, make_
     other_organizer = await make_user(email="lan@example.com", roles=(Role.organizer,))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as other:
         await admin_login(other, "lan@example.com")
-        refused = await other.post(RESET_FORM, json={"person": "nhung@example.com"},
-                                   headers={"X-CSRFToken": other.cookies.get("csrftoken")})
+        refused = await other.post(
+            RESET_FORM, json={"person": "nhung@example.com"}, headers={"X-CSRFToken": other.cookies.get("csrftoken")}
+        )
         assert refused.status_code == 422 and "quản trị viên" in refused.json()["custom_form_error"]
     assert await enrolled(organizer.id)
-    assert await AuditEvent.exists().where((AuditEvent.action == "mfa.reset_refused")
-                                           & (AuditEvent.actor == other_organizer.id))
+    assert await AuditEvent.exists().where(
+        (AuditEvent.action == "mfa.reset_refused") & (AuditEvent.actor == other_organizer.id)
+    )
 
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as other:
         await admin_login(other, "admin@example.com")
-        unknown = await other.post(RESET_FORM, json={"person": "khong-co@example.com"},
-                                   headers={"X-CSRFToken": other.cookies.get("csrftoken")})
+        unknown = await other.post(
+            RESET_FORM, json={"person": "khong-co@example.com"}, headers={"X-CSRFToken": other.cookies.get("csrftoken")}
+        )
         assert unknown.status_code == 422 and "Không" in unknown.json()["custom_form_error"]
-        done = await other.post(RESET_FORM, json={"person": "nhung@example.com"},
-                                headers={"X-CSRFToken": other.cookies.get("csrftoken")})
+        done = await other.post(
+            RESET_FORM, json={"person": "nhung@example.com"}, headers={"X-CSRFToken": other.cookies.get("csrftoken")}
+        )
         assert done.status_code == 200 and "Đã tắt xác thực hai lớp" in done.text
     assert not await enrolled(organizer.id)
     event = await AuditEvent.select().where(AuditEvent.action == "mfa.reset").first()
@@ -150,9 +156,11 @@ async def test_own_revocation_is_audited(client, make_user):
     await enrol(client)
     page = await client.get("/admin/api/mfa-setup/")
     token = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)
-    off = await client.post("/admin/api/mfa-setup/", data={"action": "revoke", "password": PASSWORD,
-                                                          "csrftoken": token},
-                            headers={"Referer": "http://testserver/admin/api/mfa-setup/"})
+    off = await client.post(
+        "/admin/api/mfa-setup/",
+        data={"action": "revoke", "password": PASSWORD, "csrftoken": token},
+        headers={"Referer": "http://testserver/admin/api/mfa-setup/"},
+    )
     assert "Đã tắt xác thực hai lớp" in off.text and not await enrolled(user.id)
     assert await AuditEvent.exists().where(AuditEvent.action == "mfa.revoked")
 

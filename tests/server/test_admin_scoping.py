@@ -16,13 +16,37 @@ from tests.support.factories import PASSWORD, make_contest
 
 pytestmark = pytest.mark.integration
 
-SCOPED = ("contest", "contest_round", "contest_category", "rubric_criterion", "award", "idea", "workshop",
-          "mentoring_feedback")
+SCOPED = (
+    "contest",
+    "contest_round",
+    "contest_category",
+    "rubric_criterion",
+    "award",
+    "idea",
+    "workshop",
+    "mentoring_feedback",
+)
 WRITABLE = ("contest", "contest_round", "contest_category", "rubric_criterion", "award", "idea", "workshop")
-FORBIDDEN = ("users", "role_grant", "notification", "outbox_mail", "audit_event", "mentor_profile", "mentorship",
-             "commune", "hamlet", "mentor_organization")
-NEVER_SERVED = ("sessions", "password_reset_token", "phone_code", "resident_record", "authenticator_secret",
-                "piccolo_user")
+FORBIDDEN = (
+    "users",
+    "role_grant",
+    "notification",
+    "outbox_mail",
+    "audit_event",
+    "mentor_profile",
+    "mentorship",
+    "commune",
+    "hamlet",
+    "mentor_organization",
+)
+NEVER_SERVED = (
+    "sessions",
+    "password_reset_token",
+    "phone_code",
+    "resident_record",
+    "authenticator_secret",
+    "piccolo_user",
+)
 
 
 async def _world(commune: dict, *, now: dt.datetime, slug: str, lead: User, mentor_user: User) -> dict:
@@ -31,8 +55,15 @@ async def _world(commune: dict, *, now: dt.datetime, slug: str, lead: User, ment
     contest = await make_contest(commune=commune, now=now, slug=slug)
     criterion = Criterion(round=contest["round"], name="Tính mới", weight=1)
     await criterion.save()
-    idea = Idea(contest=contest["id"], round=contest["round"], code=f"{slug[:2].upper()}-2026-001", lead=lead.id,
-                title="Lọc nước mưa", category=contest["categories"][0], hamlet=commune["hamlets"][0])
+    idea = Idea(
+        contest=contest["id"],
+        round=contest["round"],
+        code=f"{slug[:2].upper()}-2026-001",
+        lead=lead.id,
+        title="Lọc nước mưa",
+        category=contest["categories"][0],
+        hamlet=commune["hamlets"][0],
+    )
     await idea.save()
     award = Award(contest=contest["id"], name="Giải Nhất", idea=idea.id)
     await award.save()
@@ -45,20 +76,34 @@ async def _world(commune: dict, *, now: dt.datetime, slug: str, lead: User, ment
     feedback = MentoringFeedback(mentorship=mentorship.id, author=lead.id, side="team", rating=5, text="Rất tốt")
     await feedback.save()
     return {
-        "commune": commune["id"], "hamlets": commune["hamlets"], "contest": contest["id"],
-        "contest_round": contest["round"], "contest_category": contest["categories"][0],
-        "categories": contest["categories"], "rubric_criterion": criterion.id, "idea": idea.id,
-        "award": award.id, "workshop": workshop.id, "mentoring_feedback": feedback.id,
-        "mentorship": mentorship.id, "lead": lead.id,
+        "commune": commune["id"],
+        "hamlets": commune["hamlets"],
+        "contest": contest["id"],
+        "contest_round": contest["round"],
+        "contest_category": contest["categories"][0],
+        "categories": contest["categories"],
+        "rubric_criterion": criterion.id,
+        "idea": idea.id,
+        "award": award.id,
+        "workshop": workshop.id,
+        "mentoring_feedback": feedback.id,
+        "mentorship": mentorship.id,
+        "lead": lead.id,
     }
 
 
 @pytest.fixture
 async def worlds(commune, other_commune, make_user, make_other_user, clock):
-    mine = await _world(commune, now=clock(), slug="an-khanh-2026", lead=await make_user(),
-                        mentor_user=await make_user())
-    theirs = await _world(other_commune, now=clock(), slug="tan-minh-2026", lead=await make_other_user(),
-                          mentor_user=await make_other_user())
+    mine = await _world(
+        commune, now=clock(), slug="an-khanh-2026", lead=await make_user(), mentor_user=await make_user()
+    )
+    theirs = await _world(
+        other_commune,
+        now=clock(),
+        slug="tan-minh-2026",
+        lead=await make_other_user(),
+        mentor_user=await make_other_user(),
+    )
     return mine, theirs
 
 
@@ -91,6 +136,7 @@ def _ids(response) -> set[int]:
 
 # -- 1. organizers: their communes' rows only, on every endpoint -------------------------------------
 
+
 async def test_organizer_lists_counts_and_reads_only_own_commune_rows(client, organizer, worlds):
     mine, theirs = worlds
     for table in SCOPED:
@@ -114,12 +160,16 @@ async def test_organizer_lists_counts_and_reads_only_own_commune_rows(client, or
     # Names of rows they may not reach are left out: an idea's team lead shows as an id, never
     # as "name (email or phone)"; the contest and round names stay.
     lead = await User.select(User.username).where(User.id == mine["lead"]).first()
-    for url in ("/admin/api/tables/idea/?__readable=true", f"/admin/api/tables/idea/{mine['idea']}/?__readable=true",
-                "/admin/api/tables/mentoring_feedback/?__readable=true"):
+    for url in (
+        "/admin/api/tables/idea/?__readable=true",
+        f"/admin/api/tables/idea/{mine['idea']}/?__readable=true",
+        "/admin/api/tables/mentoring_feedback/?__readable=true",
+    ):
         response = await client.get(url)
         assert lead["username"] not in response.text and "lead_readable" not in response.text, url
-    assert (await client.get("/admin/api/tables/idea/?__readable=true")).json()["rows"][0]["round_readable"] == \
-        "Vòng sơ khảo — Cuộc thi ý tưởng sáng tạo 2026"
+    assert (await client.get("/admin/api/tables/idea/?__readable=true")).json()["rows"][0][
+        "round_readable"
+    ] == "Vòng sơ khảo — Cuộc thi ý tưởng sáng tạo 2026"
     # A filter naming the other commune's contest finds nothing, on the list and the count.
     other_contest = theirs["contest"]
     assert _ids(await client.get(f"/admin/api/tables/idea/?contest={other_contest}")) == set()
@@ -139,46 +189,70 @@ async def test_organizer_cannot_change_or_delete_another_communes_rows(client, o
         assert patch.status_code == 404, (table, patch.text)
         delete = await client.delete(url, headers=organizer)
         assert delete.status_code == 404, (table, delete.text)
-    put = await client.put(f"/admin/api/tables/contest/{theirs['contest']}/",
-                           json={"commune": mine["commune"], "title": "Chiếm", "slug": "chiem"}, headers=organizer)
+    put = await client.put(
+        f"/admin/api/tables/contest/{theirs['contest']}/",
+        json={"commune": mine["commune"], "title": "Chiếm", "slug": "chiem"},
+        headers=organizer,
+    )
     assert put.status_code in (404, 422), put.text
     assert await Contest.select(Contest.title).where(Contest.id == theirs["contest"]).first() == before
     assert await Round.exists().where(Round.id == theirs["contest_round"])
     assert await Criterion.exists().where(Criterion.id == theirs["rubric_criterion"])
-    assert (await Criterion.select(Criterion.weight).where(Criterion.id == theirs["rubric_criterion"]).first()
-            )["weight"] == 1
+    assert (await Criterion.select(Criterion.weight).where(Criterion.id == theirs["rubric_criterion"]).first())[
+        "weight"
+    ] == 1
     assert await Idea.exists().where(Idea.id == theirs["idea"])
     assert await Award.exists().where(Award.id == theirs["award"])
     assert await Workshop.exists().where(Workshop.id == theirs["workshop"])
     assert await Category.count().where(Category.contest == theirs["contest"]) == 3
     assert not await AuditEvent.exists().where(AuditEvent.action.is_in(["admin.update", "admin.delete"]))
     # Their own rows they may change: the change and who made it are in the audit log.
-    ok = await client.patch(f"/admin/api/tables/rubric_criterion/{mine['rubric_criterion']}/", json={"weight": 3},
-                            headers=organizer)
+    ok = await client.patch(
+        f"/admin/api/tables/rubric_criterion/{mine['rubric_criterion']}/", json={"weight": 3}, headers=organizer
+    )
     assert ok.status_code == 200, ok.text
-    assert (await Criterion.select(Criterion.weight).where(Criterion.id == mine["rubric_criterion"]).first()
-            )["weight"] == 3
+    assert (await Criterion.select(Criterion.weight).where(Criterion.id == mine["rubric_criterion"]).first())[
+        "weight"
+    ] == 3
     event = await AuditEvent.select().where(AuditEvent.action == "admin.update").first()
     assert event["target_type"] == "rubric_criterion" and event["target_id"] == str(mine["rubric_criterion"])
 
 
 async def test_organizer_cannot_create_rows_in_another_commune(client, organizer, worlds):
     mine, theirs = worlds
-    when = {"submission_opens": "2026-12-01T00:00:00+00:00", "submission_closes": "2026-12-10T00:00:00+00:00",
-            "judging_closes": "2026-12-20T00:00:00+00:00", "vote_opens": None, "vote_closes": None,
-            "results_at": "2026-12-25T00:00:00+00:00"}
+    when = {
+        "submission_opens": "2026-12-01T00:00:00+00:00",
+        "submission_closes": "2026-12-10T00:00:00+00:00",
+        "judging_closes": "2026-12-20T00:00:00+00:00",
+        "vote_opens": None,
+        "vote_closes": None,
+        "results_at": "2026-12-25T00:00:00+00:00",
+    }
     attempts = {
         "contest": {"commune": theirs["commune"], "title": "Cuộc thi giả", "slug": "gia", "published": True},
         "contest_round": {"contest": theirs["contest"], "name": "Vòng 2", "position": 2, **when},
         "contest_category": {"contest": theirs["contest"], "name": "Y tế", "slug": "y-te"},
         "rubric_criterion": {"round": theirs["contest_round"], "name": "Khả thi", "weight": 5},
         "award": {"contest": theirs["contest"], "name": "Giải Ba"},
-        "workshop": {"commune": theirs["commune"], "title": "Hội thảo", "starts_at": "2026-12-01T00:00:00+00:00",
-                     "ends_at": "2026-12-01T02:00:00+00:00"},
+        "workshop": {
+            "commune": theirs["commune"],
+            "title": "Hội thảo",
+            "starts_at": "2026-12-01T00:00:00+00:00",
+            "ends_at": "2026-12-01T02:00:00+00:00",
+        },
     }
-    counts = {name: await table.count() for name, table in
-              [("contest", Contest), ("contest_round", Round), ("contest_category", Category),
-               ("rubric_criterion", Criterion), ("award", Award), ("workshop", Workshop), ("idea", Idea)]}
+    counts = {
+        name: await table.count()
+        for name, table in [
+            ("contest", Contest),
+            ("contest_round", Round),
+            ("contest_category", Category),
+            ("rubric_criterion", Criterion),
+            ("award", Award),
+            ("workshop", Workshop),
+            ("idea", Idea),
+        ]
+    }
     for table, body in attempts.items():
         response = await client.post(f"/admin/api/tables/{table}/", json=body, headers=organizer)
         assert response.status_code == 403, (table, response.text)
@@ -187,26 +261,56 @@ async def test_organizer_cannot_create_rows_in_another_commune(client, organizer
     mixed = [
         ("idea", {"contest": mine["contest"], "round": theirs["contest_round"], "lead": mine["lead"], "title": "X"}),
         ("idea", {"contest": mine["contest"], "round": mine["contest_round"], "lead": theirs["lead"], "title": "X"}),
-        ("idea", {"contest": mine["contest"], "round": mine["contest_round"], "lead": mine["lead"],
-                  "category": theirs["contest_category"], "title": "X"}),
+        (
+            "idea",
+            {
+                "contest": mine["contest"],
+                "round": mine["contest_round"],
+                "lead": mine["lead"],
+                "category": theirs["contest_category"],
+                "title": "X",
+            },
+        ),
         ("award", {"contest": mine["contest"], "name": "Giải", "idea": theirs["idea"]}),
-        ("workshop", {"commune": None, "title": "Toàn thành phố", "starts_at": "2026-12-01T00:00:00+00:00",
-                      "ends_at": "2026-12-01T02:00:00+00:00"}),
+        (
+            "workshop",
+            {
+                "commune": None,
+                "title": "Toàn thành phố",
+                "starts_at": "2026-12-01T00:00:00+00:00",
+                "ends_at": "2026-12-01T02:00:00+00:00",
+            },
+        ),
     ]
     for table, body in mixed:
         response = await client.post(f"/admin/api/tables/{table}/", json=body, headers=organizer)
         assert response.status_code == 403, (table, body, response.text)
-    assert counts == {name: await table.count() for name, table in
-                      [("contest", Contest), ("contest_round", Round), ("contest_category", Category),
-                       ("rubric_criterion", Criterion), ("award", Award), ("workshop", Workshop), ("idea", Idea)]}
+    assert counts == {
+        name: await table.count()
+        for name, table in [
+            ("contest", Contest),
+            ("contest_round", Round),
+            ("contest_category", Category),
+            ("rubric_criterion", Criterion),
+            ("award", Award),
+            ("workshop", Workshop),
+            ("idea", Idea),
+        ]
+    }
     assert not await Contest.exists().where(Contest.slug == "gia")
     # In their own commune they create, and the log names the new row.
-    created = await client.post("/admin/api/tables/contest/", json={
-        "commune": mine["commune"], "title": "Cuộc thi mới", "slug": "cuoc-thi-moi"}, headers=organizer)
+    created = await client.post(
+        "/admin/api/tables/contest/",
+        json={"commune": mine["commune"], "title": "Cuộc thi mới", "slug": "cuoc-thi-moi"},
+        headers=organizer,
+    )
     assert created.status_code == 201, created.text
     new_id = (await Contest.select(Contest.id).where(Contest.slug == "cuoc-thi-moi").first())["id"]
-    assert await AuditEvent.exists().where((AuditEvent.action == "admin.create") & (AuditEvent.target_id == str(new_id))
-                                           & (AuditEvent.target_type == "contest"))
+    assert await AuditEvent.exists().where(
+        (AuditEvent.action == "admin.create")
+        & (AuditEvent.target_id == str(new_id))
+        & (AuditEvent.target_type == "contest")
+    )
 
 
 async def test_organizer_cannot_move_own_rows_into_another_commune(client, organizer, worlds):
@@ -223,19 +327,27 @@ async def test_organizer_cannot_move_own_rows_into_another_commune(client, organ
     for table, row_id, body in moves:
         response = await client.patch(f"/admin/api/tables/{table}/{row_id}/", json=body, headers=organizer)
         assert response.status_code == (400 if "id" in body else 403), (table, response.text)
-    assert (await Contest.select(Contest.commune).where(Contest.id == mine["contest"]).first())["commune"] == \
-        mine["commune"]
-    assert (await Round.select(Round.contest).where(Round.id == mine["contest_round"]).first())["contest"] == \
-        mine["contest"]
-    assert (await Workshop.select(Workshop.commune).where(Workshop.id == mine["workshop"]).first())["commune"] == \
-        mine["commune"]
+    assert (await Contest.select(Contest.commune).where(Contest.id == mine["contest"]).first())["commune"] == mine[
+        "commune"
+    ]
+    assert (await Round.select(Round.contest).where(Round.id == mine["contest_round"]).first())["contest"] == mine[
+        "contest"
+    ]
+    assert (await Workshop.select(Workshop.commune).where(Workshop.id == mine["workshop"]).first())["commune"] == mine[
+        "commune"
+    ]
 
 
 async def test_foreign_key_pickers_offer_only_own_commune_rows(client, organizer, worlds):
     mine, theirs = worlds
-    pickers = {"commune": {mine["commune"]}, "hamlet": set(mine["hamlets"]), "contest": {mine["contest"]},
-               "contest_round": {mine["contest_round"]}, "contest_category": set(mine["categories"]),
-               "idea": {mine["idea"]}}
+    pickers = {
+        "commune": {mine["commune"]},
+        "hamlet": set(mine["hamlets"]),
+        "contest": {mine["contest"]},
+        "contest_round": {mine["contest_round"]},
+        "contest_category": set(mine["categories"]),
+        "idea": {mine["idea"]},
+    }
     for table, expected in pickers.items():
         response = await client.get(f"/admin/api/tables/{table}/ids/")
         assert response.status_code == 200 and set(map(int, response.json())) == expected, (table, response.text)
@@ -260,6 +372,7 @@ async def test_organizer_of_two_communes_reaches_both(client, make_user, worlds,
 
 # -- 2. organizers never reach people, roles, messages, the audit log ----------------------------------
 
+
 async def test_organizer_reaches_no_personal_or_secret_table(client, organizer, worlds):
     mine, _ = worlds
     listed = (await client.get("/admin/api/tables/")).json()
@@ -271,8 +384,14 @@ async def test_organizer_reaches_no_personal_or_secret_table(client, organizer, 
     for table in FORBIDDEN:
         base = f"/admin/api/tables/{table}"
         row = some_id.get(table, 1)
-        for url in (f"{base}/", f"{base}/count/", f"{base}/schema/", f"{base}/new/", f"{base}/references/",
-                    f"{base}/{row}/"):
+        for url in (
+            f"{base}/",
+            f"{base}/count/",
+            f"{base}/schema/",
+            f"{base}/new/",
+            f"{base}/references/",
+            f"{base}/{row}/",
+        ):
             response = await client.get(url)
             assert response.status_code in (403, 404), (url, response.status_code, response.text)
             assert "phone" not in response.text and "guardian" not in response.text
@@ -296,20 +415,33 @@ async def test_secret_tables_are_not_served_to_anyone(client, admin):
 
 # -- 3. admins see people, never secrets ---------------------------------------------------------------
 
+
 async def test_admin_never_reads_reset_links_or_mail_bodies(client, admin, make_user, clock):
     from accounts import services
 
     await make_user(email="lan@example.com")
-    token = await services.request_password_reset("lan@example.com", base_url="http://testserver", lang="vi",
-                                                  valid_minutes=30, now=clock())
+    token = await services.request_password_reset(
+        "lan@example.com", base_url="http://testserver", lang="vi", valid_minutes=30, now=clock()
+    )
     assert token and await OutboxMail.exists().where(OutboxMail.body.like(f"%{token}%"))
     mail = await OutboxMail.select(OutboxMail.id).first()
     note = await Notification.select(Notification.id).first()
     seen = []
-    for table, row_id, columns in (("outbox_mail", mail["id"], ("body",)), ("notification", note["id"], ("body", "link"))):
+    for table, row_id, columns in (
+        ("outbox_mail", mail["id"], ("body",)),
+        ("notification", note["id"], ("body", "link")),
+    ):
         base = f"/admin/api/tables/{table}"
-        for url in (f"{base}/", f"{base}/?__readable=true", f"{base}/{row_id}/", f"{base}/{row_id}/?__readable=true",
-                    f"{base}/ids/", f"{base}/new/", f"{base}/schema/", f"{base}/count/"):
+        for url in (
+            f"{base}/",
+            f"{base}/?__readable=true",
+            f"{base}/{row_id}/",
+            f"{base}/{row_id}/?__readable=true",
+            f"{base}/ids/",
+            f"{base}/new/",
+            f"{base}/schema/",
+            f"{base}/count/",
+        ):
             response = await client.get(url)
             assert response.status_code == 200, (url, response.text)
             seen.append(response.text)
@@ -317,8 +449,13 @@ async def test_admin_never_reads_reset_links_or_mail_bodies(client, admin, make_
         assert detail["id"] == row_id and ("subject" in detail or "title" in detail)
         for column in columns:
             assert column not in detail
-            for url in (f"{base}/?__visible_fields=id,{column}", f"{base}/{row_id}/?__visible_fields={column}",
-                        f"{base}/?{column}=reset", f"{base}/count/?{column}=reset", f"{base}/?__order={column}"):
+            for url in (
+                f"{base}/?__visible_fields=id,{column}",
+                f"{base}/{row_id}/?__visible_fields={column}",
+                f"{base}/?{column}=reset",
+                f"{base}/count/?{column}=reset",
+                f"{base}/?__order={column}",
+            ):
                 response = await client.get(url)
                 assert response.status_code == 400, (url, response.text)
                 seen.append(response.text)
@@ -327,14 +464,19 @@ async def test_admin_never_reads_reset_links_or_mail_bodies(client, admin, make_
         assert (await client.post(f"{base}/", json={"subject": "x", "title": "x"}, headers=admin)).status_code == 405
     # Messages are read-only: a reset mail cannot be re-addressed to the admin and queued again.
     before = await OutboxMail.select().where(OutboxMail.id == mail["id"]).first()
-    for values in ({"to_address": "attacker@example.net"}, {"status": "queued", "next_attempt_at": "2026-01-01T00:00:00"}):
+    for values in (
+        {"to_address": "attacker@example.net"},
+        {"status": "queued", "next_attempt_at": "2026-01-01T00:00:00"},
+    ):
         for method in ("PATCH", "PUT"):
-            response = await client.request(method, f"/admin/api/tables/outbox_mail/{mail['id']}/", json=values,
-                                             headers=admin)
+            response = await client.request(
+                method, f"/admin/api/tables/outbox_mail/{mail['id']}/", json=values, headers=admin
+            )
             assert response.status_code == 405, response.text
     assert (await client.delete(f"/admin/api/tables/outbox_mail/{mail['id']}/", headers=admin)).status_code == 405
-    assert (await client.patch(f"/admin/api/tables/notification/{note['id']}/", json={"title": "x"},
-                               headers=admin)).status_code == 405
+    assert (
+        await client.patch(f"/admin/api/tables/notification/{note['id']}/", json={"title": "x"}, headers=admin)
+    ).status_code == 405
     assert await OutboxMail.select().where(OutboxMail.id == mail["id"]).first() == before
     assert not any(token in text for text in seen)
     assert await OutboxMail.exists().where(OutboxMail.body.like(f"%{token}%"))
@@ -352,15 +494,23 @@ async def test_admin_reads_people_but_not_password_hashes(client, admin, worlds)
     assert flag.status_code == 400
     assert not (await User.select(User.superuser).where(User.id == mine["lead"]).first())["superuser"]
     # Residency changes through the resident list and the office check, and the list line is never shown.
-    verified = await client.patch(f"/admin/api/tables/users/{mine['lead']}/", json={"verified_resident": True},
-                                  headers=admin)
+    verified = await client.patch(
+        f"/admin/api/tables/users/{mine['lead']}/", json={"verified_resident": True}, headers=admin
+    )
     assert verified.status_code == 400
     assert "resident" not in response.json() and all("resident" not in r for r in listed.json()["rows"])
     # The edit form sends every field back: unchanged locked flags do not block a change of name.
     current = response.json()
-    edit = await client.patch(f"/admin/api/tables/users/{mine['lead']}/", headers=admin, json={
-        "full_name": "Nguyễn Văn Sửa", "superuser": current["superuser"], "admin": current["admin"],
-        "verified_resident": current["verified_resident"]})
+    edit = await client.patch(
+        f"/admin/api/tables/users/{mine['lead']}/",
+        headers=admin,
+        json={
+            "full_name": "Nguyễn Văn Sửa",
+            "superuser": current["superuser"],
+            "admin": current["admin"],
+            "verified_resident": current["verified_resident"],
+        },
+    )
     assert edit.status_code == 200, edit.text
     row = await User.select(User.full_name, User.verified_resident).where(User.id == mine["lead"]).first()
     assert row == {"full_name": "Nguyễn Văn Sửa", "verified_resident": current["verified_resident"]}
@@ -368,16 +518,20 @@ async def test_admin_reads_people_but_not_password_hashes(client, admin, worlds)
 
 # -- 4. role grants change through the audited form only -------------------------------------------------
 
+
 async def test_role_grants_cannot_be_changed_through_the_table(client, admin, worlds):
     grant = await RoleGrant.select(RoleGrant.id, RoleGrant.user).first()
     url = f"/admin/api/tables/role_grant/{grant['id']}/"
     assert (await client.delete(url, headers=admin)).status_code == 405
     assert (await client.patch(url, json={"role": "admin"}, headers=admin)).status_code == 405
-    assert (await client.post("/admin/api/tables/role_grant/", json={"user": grant["user"], "role": "admin"},
-                              headers=admin)).status_code == 405
+    assert (
+        await client.post("/admin/api/tables/role_grant/", json={"user": grant["user"], "role": "admin"}, headers=admin)
+    ).status_code == 405
     assert await RoleGrant.exists().where(RoleGrant.id == grant["id"])
-    assert not await RoleGrant.exists().where(RoleGrant.role == "admin") or \
-        await RoleGrant.count().where(RoleGrant.role == "admin") == 1
+    assert (
+        not await RoleGrant.exists().where(RoleGrant.role == "admin")
+        or await RoleGrant.count().where(RoleGrant.role == "admin") == 1
+    )
 
 
 async def _role_form(client, headers, **data):
@@ -387,7 +541,8 @@ async def _role_form(client, headers, **data):
 
 
 async def test_organizer_grants_judges_in_own_commune_and_never_removes_roles(
-        client, make_user, make_other_user, commune, other_commune, clock):
+    client, make_user, make_other_user, commune, other_commune, clock
+):
     from accounts import services
 
     organizer = await make_user(email="nhung@example.com", roles=(Role.organizer,))
@@ -398,10 +553,14 @@ async def test_organizer_grants_judges_in_own_commune_and_never_removes_roles(
 
     granted = await _role_form(client, headers, person="thang@example.com")
     assert granted.status_code == 200, granted.text
-    assert await RoleGrant.exists().where((RoleGrant.user == judge.id) & (RoleGrant.role == "judge")
-                                          & (RoleGrant.commune == commune["id"]))
-    assert await AuditEvent.exists().where((AuditEvent.action == "role.granted") & (AuditEvent.actor == organizer.id)
-                                           & (AuditEvent.target_id == str(judge.id)))
+    assert await RoleGrant.exists().where(
+        (RoleGrant.user == judge.id) & (RoleGrant.role == "judge") & (RoleGrant.commune == commune["id"])
+    )
+    assert await AuditEvent.exists().where(
+        (AuditEvent.action == "role.granted")
+        & (AuditEvent.actor == organizer.id)
+        & (AuditEvent.target_id == str(judge.id))
+    )
 
     elsewhere = await _role_form(client, headers, person="thang@example.com", commune_slug="tan-minh")
     assert elsewhere.status_code == 422 and "custom_form_error" in elsewhere.json()
@@ -409,14 +568,22 @@ async def test_organizer_grants_judges_in_own_commune_and_never_removes_roles(
     assert organizer_role.status_code == 422
     assert not await RoleGrant.exists().where((RoleGrant.user == judge.id) & (RoleGrant.commune == other_commune["id"]))
 
-    for person, slug in (("thang@example.com", ""), ("minh@example.com", "tan-minh"), ("thang@example.com", "an-khanh")):
+    for person, slug in (
+        ("thang@example.com", ""),
+        ("minh@example.com", "tan-minh"),
+        ("thang@example.com", "an-khanh"),
+    ):
         removed = await _role_form(client, headers, person=person, commune_slug=slug, remove=True)
         assert removed.status_code == 422, removed.text
         assert "quản trị viên" in removed.json()["custom_form_error"]
     assert await RoleGrant.exists().where((RoleGrant.user == judge.id) & (RoleGrant.role == "judge"))
     assert await RoleGrant.exists().where((RoleGrant.user == other_judge.id) & (RoleGrant.role == "judge"))
-    assert await AuditEvent.count().where((AuditEvent.action == "role.change_refused")
-                                          & (AuditEvent.actor == organizer.id)) == 5
+    assert (
+        await AuditEvent.count().where(
+            (AuditEvent.action == "role.change_refused") & (AuditEvent.actor == organizer.id)
+        )
+        == 5
+    )
 
 
 async def test_admin_removes_a_role_through_the_form_and_it_is_audited(client, make_user, commune):
@@ -433,20 +600,28 @@ async def test_admin_removes_a_role_through_the_form_and_it_is_audited(client, m
 
 # -- 5. every change made in the admin is audited ---------------------------------------------------------
 
+
 async def test_every_admin_write_is_audited_with_the_row(client, admin, worlds):
     mine, theirs = worlds
-    created = await client.post("/admin/api/tables/mentor_organization/", json={"name": "Vườn ươm Hải Phòng", "kind": "incubator"},
-                                headers=admin)
+    created = await client.post(
+        "/admin/api/tables/mentor_organization/",
+        json={"name": "Vườn ươm Hải Phòng", "kind": "incubator"},
+        headers=admin,
+    )
     assert created.status_code == 201, created.text
     org = (await Organization.select(Organization.id).first())["id"]
-    put = await client.put(f"/admin/api/tables/mentor_organization/{org}/",
-                           json={"name": "Vườn ươm HP", "kind": "incubator", "website": "", "description": ""},
-                           headers=admin)
+    put = await client.put(
+        f"/admin/api/tables/mentor_organization/{org}/",
+        json={"name": "Vườn ươm HP", "kind": "incubator", "website": "", "description": ""},
+        headers=admin,
+    )
     assert put.status_code == 200, put.text
-    assert (await client.patch(f"/admin/api/tables/hamlet/{mine['hamlets'][0]}/", json={"population": 9},
-                               headers=admin)).status_code == 200
-    assert (await client.patch(f"/admin/api/tables/workshop/{theirs['workshop']}/", json={"capacity": 12},
-                               headers=admin)).status_code == 200
+    assert (
+        await client.patch(f"/admin/api/tables/hamlet/{mine['hamlets'][0]}/", json={"population": 9}, headers=admin)
+    ).status_code == 200
+    assert (
+        await client.patch(f"/admin/api/tables/workshop/{theirs['workshop']}/", json={"capacity": 12}, headers=admin)
+    ).status_code == 200
     # The admin deletes several rows at once as several single deletes: each one is logged.
     for award_id in (mine["award"], theirs["award"]):
         assert (await client.delete(f"/admin/api/tables/award/{award_id}/", headers=admin)).status_code == 204
@@ -455,12 +630,16 @@ async def test_every_admin_write_is_audited_with_the_row(client, admin, worlds):
     assert bulk.status_code == 405
     assert await Category.count() == 6
     events = await AuditEvent.select(AuditEvent.action, AuditEvent.target_type, AuditEvent.target_id).where(
-        AuditEvent.action.like("admin.%") & (AuditEvent.action != "admin.login"))
+        AuditEvent.action.like("admin.%") & (AuditEvent.action != "admin.login")
+    )
     got = {(e["action"], e["target_type"], e["target_id"]) for e in events}
     assert got == {
-        ("admin.create", "mentor_organization", str(org)), ("admin.update", "mentor_organization", str(org)),
-        ("admin.update", "hamlet", str(mine["hamlets"][0])), ("admin.update", "workshop", str(theirs["workshop"])),
-        ("admin.delete", "award", str(mine["award"])), ("admin.delete", "award", str(theirs["award"])),
+        ("admin.create", "mentor_organization", str(org)),
+        ("admin.update", "mentor_organization", str(org)),
+        ("admin.update", "hamlet", str(mine["hamlets"][0])),
+        ("admin.update", "workshop", str(theirs["workshop"])),
+        ("admin.delete", "award", str(mine["award"])),
+        ("admin.delete", "award", str(theirs["award"])),
     }
     assert await Organization.select(Organization.name).first() == {"name": "Vườn ươm HP"}
 
@@ -474,12 +653,17 @@ async def test_every_registered_table_has_a_policy(settings):
 
 # -- values the admin's API cannot use are the sender's mistake ----------------------------------------
 
+
 async def test_values_the_admin_api_cannot_use_get_a_400_not_a_500(client, organizer, worlds):
     mine, _ = worlds
     huge = "9" * 25
-    for url in ("/admin/api/tables/idea/?__order=nope", "/admin/api/tables/idea/?__order=%C2%B2",
-                "/admin/api/tables/idea/?title=" + "A" * 400, f"/admin/api/tables/idea/ids/?limit={huge}",
-                f"/admin/api/tables/contest/?__page={huge}"):
+    for url in (
+        "/admin/api/tables/idea/?__order=nope",
+        "/admin/api/tables/idea/?__order=%C2%B2",
+        "/admin/api/tables/idea/?title=" + "A" * 400,
+        f"/admin/api/tables/idea/ids/?limit={huge}",
+        f"/admin/api/tables/contest/?__page={huge}",
+    ):
         response = await client.get(url)
         assert 400 <= response.status_code < 500, (url, response.status_code, response.text[:200])
     round_url = f"/admin/api/tables/contest_round/{mine['contest_round']}/"
@@ -488,8 +672,11 @@ async def test_values_the_admin_api_cannot_use_get_a_400_not_a_500(client, organ
         response = await client.patch(round_url, json=body, headers=organizer)
         assert response.status_code in (400, 422), (body, response.text[:200])
         assert "Traceback" not in response.text and "detail" in response.json()
-    response = await client.patch(f"/admin/api/tables/workshop/{mine['workshop']}/", content=b"1e999999",
-                                  headers={**organizer, "content-type": "application/json"})
+    response = await client.patch(
+        f"/admin/api/tables/workshop/{mine['workshop']}/",
+        content=b"1e999999",
+        headers={**organizer, "content-type": "application/json"},
+    )
     assert 400 <= response.status_code < 500, response.text[:200]
     assert await Round.select().where(Round.id == mine["contest_round"]).first() == before
 
@@ -507,8 +694,7 @@ async def test_an_organizer_cannot_remove_a_role_even_through_the_domain(make_us
         with pytest.raises(PermissionDenied):
             await services.revoke_role(judge.id, role, commune_id=commune["id"], actor=principal, now=clock())
     with pytest.raises(PermissionDenied):  # not even their own
-        await services.revoke_role(organizer.id, Role.organizer, commune_id=commune["id"], actor=principal,
-                                   now=clock())
+        await services.revoke_role(organizer.id, Role.organizer, commune_id=commune["id"], actor=principal, now=clock())
     assert await RoleGrant.exists().where((RoleGrant.user == judge.id) & (RoleGrant.role == "judge"))
     assert await RoleGrant.exists().where((RoleGrant.user == organizer.id) & (RoleGrant.role == "organizer"))
     assert not await AuditEvent.exists().where(AuditEvent.action == "role.revoked")

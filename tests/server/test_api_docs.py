@@ -9,9 +9,9 @@ import pytest
 
 from server.security import CSP
 from tests.conftest import login
-from tests.support.factories import PASSWORD
-from tests.server.test_vote_log_http import closed_vote  # noqa: F401 — shared fixture
 from tests.contest.test_voting import vote_round  # noqa: F401 — shared fixture
+from tests.server.test_vote_log_http import closed_vote  # noqa: F401 — shared fixture
+from tests.support.factories import PASSWORD
 
 pytestmark = pytest.mark.integration
 
@@ -25,7 +25,7 @@ async def test_the_docs_page_is_the_sites_own_in_vietnamese(client, db):
     assert "không chứa thông tin cá nhân" in page and 'href="/schema/openapi.json"' in page
     document = (await client.get("/schema/openapi.json")).json()
     for path, item in document["paths"].items():  # every operation and every data format has its section
-        assert f"<code class=\"api-route\">GET {path}</code>" in page
+        assert f'<code class="api-route">GET {path}</code>' in page
         assert item["get"]["operationId"] in page
     for name in document["components"]["schemas"]:
         assert f'id="model-{name}"' in page
@@ -44,8 +44,13 @@ async def test_the_docs_page_knows_who_is_signed_in(client, make_user):
 
 async def test_the_documented_error_body_for_programs_and_the_page_for_browsers(client, closed_vote, clock):  # noqa: F811
     slug = closed_vote["slug"]  # the vote is still open: neither the log nor the results are published
-    for path in (f"/contests/{slug}/vote-log.csv", f"/contests/{slug}/vote-log.json", f"/contests/{slug}/results.json",
-                 "/contests/no-such-contest/results.csv", "/api/contests/no-such-contest"):
+    for path in (
+        f"/contests/{slug}/vote-log.csv",
+        f"/contests/{slug}/vote-log.json",
+        f"/contests/{slug}/results.json",
+        "/contests/no-such-contest/results.csv",
+        "/api/contests/no-such-contest",
+    ):
         response = await client.get(path)
         assert response.status_code == 404, path
         body = response.json()

@@ -25,15 +25,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import httpx
 import pytest
 
 from accounts import services as accounts_services
 from accounts.rules import Access, allows
+from accounts.scope import PLATFORM
 from accounts.tables import Commune, ResidentRecord, RoleGrant, User
+from city.tables import Pledge, Sponsor
 from contest.tables import (
     Assignment,
     Award,
@@ -72,10 +75,8 @@ from mentoring.tables import (
     Workshop,
     WorkshopRegistration,
 )
-from city.tables import Pledge, Sponsor
 from server.guards import access_of
 from tests.conftest import login
-from accounts.scope import PLATFORM
 
 pytestmark = pytest.mark.integration
 
@@ -96,12 +97,15 @@ LAST = ("/logout",)  # ends the session: walked once, at the end
 
 # Routes where the acting role may change commune B's rows, and why.
 LEGITIMATE: dict[tuple[str, str], str] = {
-    ("POST", "/workshops/{workshop_id:int}/register"):
-        "workshops are open to everyone: a person of any commune may take a free seat",
-    ("POST", "/workshops/{workshop_id:int}/cancel"):
-        "and give their own seat back",
-    ("POST", "/ideas/{code:str}/report"):
-        "anyone signed in may report a published idea of any commune to its organizers (the idea counts reports)",
+    (
+        "POST",
+        "/workshops/{workshop_id:int}/register",
+    ): "workshops are open to everyone: a person of any commune may take a free seat",
+    ("POST", "/workshops/{workshop_id:int}/cancel"): "and give their own seat back",
+    (
+        "POST",
+        "/ideas/{code:str}/report",
+    ): "anyone signed in may report a published idea of any commune to its organizers (the idea counts reports)",
 }
 ADMIN_REASON = "a platform admin acts in every commune (DESIGN §2: admins are not scoped to a commune)"
 # Non-public pages that may show another commune's object to a signed-in person, and why.
@@ -111,6 +115,7 @@ B_READABLE: dict[str, str] = {
 
 
 # ---------------------------------------------------------------- the objects of each commune
+
 
 @dataclass
 class Objects:
@@ -142,120 +147,232 @@ async def _first(query) -> Any:
     return row
 
 
-async def objects_of(commune_slug: str, *, vote_contest: str, judging_contest: str, award_contest: str | None,
-                     judge: str, lead: str, mentor: str, unverified: str) -> Objects:
+async def objects_of(
+    commune_slug: str,
+    *,
+    vote_contest: str,
+    judging_contest: str,
+    award_contest: str | None,
+    judge: str,
+    lead: str,
+    mentor: str,
+    unverified: str,
+) -> Objects:
     commune = (await _first(Commune.select(Commune.id).where(Commune.slug == commune_slug)))["id"]
     v: dict[str, Any] = {"commune_slug": commune_slug, "contest_slug": vote_contest}
     # The contest's round with a public vote, and its judged round (in Tân Minh: the judged first round,
     # whose shortlist was carried into the vote-only second round).
-    vote_round = (await _first(Round.select(Round.id).where(
-        (Round.contest.slug == vote_contest) & Round.vote_opens.is_not_null()).order_by(Round.position)))["id"]
-    judging_round = (await _first(Round.select(Round.id).where(
-        (Round.contest.slug == judging_contest) & (Round.has_judging == True)  # noqa: E712
-    ).order_by(Round.position)))["id"]
+    vote_round = (
+        await _first(
+            Round.select(Round.id)
+            .where((Round.contest.slug == vote_contest) & Round.vote_opens.is_not_null())
+            .order_by(Round.position)
+        )
+    )["id"]
+    judging_round = (
+        await _first(
+            Round.select(Round.id)
+            .where(
+                (Round.contest.slug == judging_contest) & (Round.has_judging == True)  # noqa: E712
+            )
+            .order_by(Round.position)
+        )
+    )["id"]
     v.update(vote_round=vote_round, judging_round=judging_round)
     carried = [r["idea"] for r in await RoundEntry.select(RoundEntry.idea).where(RoundEntry.round == vote_round)]
-    entry = await _first(Idea.select(Idea.id, Idea.code).where(
-        ((Idea.round == vote_round) | Idea.id.is_in(carried or [0])) & (Idea.status == "shortlisted")
-    ).order_by(Idea.id))
+    entry = await _first(
+        Idea.select(Idea.id, Idea.code)
+        .where(((Idea.round == vote_round) | Idea.id.is_in(carried or [0])) & (Idea.status == "shortlisted"))
+        .order_by(Idea.id)
+    )
     v["code"] = entry["code"]
     judge_id = (await _first(User.select(User.id).where(User.email == judge)))["id"]
     v["judge_id"] = judge_id
-    assignment = await _first(Assignment.select(Assignment.id, Assignment.idea).where(
-        (Assignment.round == judging_round) & (Assignment.judge == judge_id)).order_by(Assignment.id))
+    assignment = await _first(
+        Assignment.select(Assignment.id, Assignment.idea)
+        .where((Assignment.round == judging_round) & (Assignment.judge == judge_id))
+        .order_by(Assignment.id)
+    )
     v["assignment_id"] = assignment["id"]
     # Another judge of the panel, free of conflicts with the entry: where "move" would hand it.
-    conflicted = {c["judge"] for c in await Conflict.select(Conflict.judge).where(
-        (Conflict.round == judging_round) & (Conflict.idea == assignment["idea"]))}
-    other = await _first(PanelMember.select(PanelMember.judge).where(
-        (PanelMember.round == judging_round) & (PanelMember.accepted == True)  # noqa: E712
-        & (PanelMember.judge != judge_id) & PanelMember.judge.not_in(list(conflicted) or [0])))
+    conflicted = {
+        c["judge"]
+        for c in await Conflict.select(Conflict.judge).where(
+            (Conflict.round == judging_round) & (Conflict.idea == assignment["idea"])
+        )
+    }
+    other = await _first(
+        PanelMember.select(PanelMember.judge).where(
+            (PanelMember.round == judging_round)
+            & (PanelMember.accepted == True)  # noqa: E712
+            & (PanelMember.judge != judge_id)
+            & PanelMember.judge.not_in(list(conflicted) or [0])
+        )
+    )
     v["other_judge"] = other["judge"]
-    v["sheet_id"] = (await _first(ScoreSheet.select(ScoreSheet.id).where(
-        (ScoreSheet.round == judging_round) & (ScoreSheet.status == "submitted")).order_by(ScoreSheet.id)))["id"]
-    v["vote_id"] = (await _first(Vote.select(Vote.id).where(
-        (Vote.round == vote_round) & (Vote.voided == False)).order_by(Vote.id)))["id"]  # noqa: E712
-    pending_member = await PanelMember.select(PanelMember.id).where(
-        (PanelMember.round.contest.commune == commune) & (PanelMember.accepted == False)).first()  # noqa: E712
-    v["panel_member"] = (pending_member or await _first(PanelMember.select(PanelMember.id).where(
-        PanelMember.round == judging_round)))["id"]
-    v["idea_member"] = (await _first(IdeaMember.select(IdeaMember.id).where(
-        (IdeaMember.idea.contest.commune == commune) & (IdeaMember.status == "invited")).order_by(IdeaMember.id)))["id"]
+    v["sheet_id"] = (
+        await _first(
+            ScoreSheet.select(ScoreSheet.id)
+            .where((ScoreSheet.round == judging_round) & (ScoreSheet.status == "submitted"))
+            .order_by(ScoreSheet.id)
+        )
+    )["id"]
+    v["vote_id"] = (
+        await _first(Vote.select(Vote.id).where((Vote.round == vote_round) & (Vote.voided == False)).order_by(Vote.id))
+    )["id"]  # noqa: E712
+    pending_member = (
+        await PanelMember.select(PanelMember.id)
+        .where((PanelMember.round.contest.commune == commune) & (PanelMember.accepted == False))
+        .first()
+    )  # noqa: E712
+    v["panel_member"] = (
+        pending_member or await _first(PanelMember.select(PanelMember.id).where(PanelMember.round == judging_round))
+    )["id"]
+    v["idea_member"] = (
+        await _first(
+            IdeaMember.select(IdeaMember.id)
+            .where((IdeaMember.idea.contest.commune == commune) & (IdeaMember.status == "invited"))
+            .order_by(IdeaMember.id)
+        )
+    )["id"]
     if award_contest:
         v["award_slug"] = award_contest
         v["award_id"] = (await _first(Award.select(Award.id).where(Award.contest.slug == award_contest)))["id"]
     else:  # no awards yet (its vote is still open): the certificate page gets an id that does not exist
         v["award_slug"], v["award_id"] = vote_contest, 999_999
     lead_id = (await _first(User.select(User.id).where(User.email == lead)))["id"]
-    mentor_profile = await _first(Mentorship.select(Mentorship.id, Mentorship.idea, Mentorship.mentor).where(
-        (Mentorship.idea.lead == lead_id) & (Mentorship.mentor.user.email == mentor)))
+    mentor_profile = await _first(
+        Mentorship.select(Mentorship.id, Mentorship.idea, Mentorship.mentor).where(
+            (Mentorship.idea.lead == lead_id) & (Mentorship.mentor.user.email == mentor)
+        )
+    )
     v["idea_id"] = mentor_profile["idea"]
     v["mentorship_id"] = mentor_profile["id"]
     v["mentor_id"] = mentor_profile["mentor"]
-    v["action_id"] = (await _first(ActionItem.select(ActionItem.id).where(
-        ActionItem.note.mentorship == mentor_profile["id"])))["id"]
-    v["slot_id"] = (await _first(OfficeSlot.select(OfficeSlot.id).where(
-        OfficeSlot.booked_by == mentor_profile["id"])))["id"]
-    v["request_id"] = (await _first(MentoringRequest.select(MentoringRequest.id).where(
-        (MentoringRequest.idea.contest.commune == commune) & (MentoringRequest.status == "pending"))))["id"]
-    run = await _first(MatchRun.select(MatchRun.id).where(
-        (MatchRun.commune == commune) & MatchRun.published_at.is_null()).order_by(MatchRun.id, ascending=False))
+    v["action_id"] = (
+        await _first(ActionItem.select(ActionItem.id).where(ActionItem.note.mentorship == mentor_profile["id"]))
+    )["id"]
+    v["slot_id"] = (await _first(OfficeSlot.select(OfficeSlot.id).where(OfficeSlot.booked_by == mentor_profile["id"])))[
+        "id"
+    ]
+    v["request_id"] = (
+        await _first(
+            MentoringRequest.select(MentoringRequest.id).where(
+                (MentoringRequest.idea.contest.commune == commune) & (MentoringRequest.status == "pending")
+            )
+        )
+    )["id"]
+    run = await _first(
+        MatchRun.select(MatchRun.id)
+        .where((MatchRun.commune == commune) & MatchRun.published_at.is_null())
+        .order_by(MatchRun.id, ascending=False)
+    )
     v["run_id"] = run["id"]
-    v["proposal_id"] = (await _first(MatchProposal.select(MatchProposal.id).where(
-        (MatchProposal.run == run["id"]) & MatchProposal.mentor.is_not_null())))["id"]
-    v["user_id"] = (await _first(User.select(User.id).where(
-        (User.email == unverified) & (User.commune == commune))))["id"]
-    workshop = await _first(Workshop.select(Workshop.id).where(
-        (Workshop.commune == commune) & (Workshop.published == True)).order_by(  # noqa: E712
-        Workshop.starts_at, ascending=False))
+    v["proposal_id"] = (
+        await _first(
+            MatchProposal.select(MatchProposal.id).where(
+                (MatchProposal.run == run["id"]) & MatchProposal.mentor.is_not_null()
+            )
+        )
+    )["id"]
+    v["user_id"] = (await _first(User.select(User.id).where((User.email == unverified) & (User.commune == commune))))[
+        "id"
+    ]
+    workshop = await _first(
+        Workshop.select(Workshop.id)
+        .where((Workshop.commune == commune) & (Workshop.published == True))
+        .order_by(  # noqa: E712
+            Workshop.starts_at, ascending=False
+        )
+    )
     v["workshop_id"] = workshop["id"]
-    v["registrations"] = [str(r["id"]) for r in await WorkshopRegistration.select(WorkshopRegistration.id).where(
-        WorkshopRegistration.workshop == workshop["id"])]
+    v["registrations"] = [
+        str(r["id"])
+        for r in await WorkshopRegistration.select(WorkshopRegistration.id).where(
+            WorkshopRegistration.workshop == workshop["id"]
+        )
+    ]
     v["attachment_id"] = 999_999  # the demo has no attachments
     v["contest_id"] = (await _first(Contest.select(Contest.id).where(Contest.slug == vote_contest)))["id"]
     v["sponsor_id"] = (await _first(Sponsor.select(Sponsor.id).where(Sponsor.commune == commune)))["id"]
-    v["pledge_id"] = (await _first(Pledge.select(Pledge.id).where(
-        (Pledge.sponsor == v["sponsor_id"]) & (Pledge.delivered == False))))["id"]  # noqa: E712
-    v["criterion_id"] = (await _first(Criterion.select(Criterion.id).where(
-        Criterion.round == judging_round).order_by(Criterion.position, Criterion.id)))["id"]
+    v["pledge_id"] = (
+        await _first(Pledge.select(Pledge.id).where((Pledge.sponsor == v["sponsor_id"]) & (Pledge.delivered == False)))
+    )["id"]  # noqa: E712
+    v["criterion_id"] = (
+        await _first(
+            Criterion.select(Criterion.id)
+            .where(Criterion.round == judging_round)
+            .order_by(Criterion.position, Criterion.id)
+        )
+    )["id"]
     return Objects(commune=commune, values=v)
 
 
 # ---------------------------------------------------------------- forms that would act if allowed
 
+
 def form_for(method: str, path: str, objects: Objects) -> dict[str, Any]:
     v = objects.values
     reason = {"reason": "Kiểm tra phân quyền giữa hai xã"}
-    criterion = {"name": "Kiểm tra phân quyền", "description": "", "weight": "1", "scale_min": "1", "scale_max": "5",
-                 "descriptors": ""}
+    criterion = {
+        "name": "Kiểm tra phân quyền",
+        "description": "",
+        "weight": "1",
+        "scale_min": "1",
+        "scale_max": "5",
+        "descriptors": "",
+    }
     award = {"name": "Giải kiểm tra", "rank": "1", "prize": "", "basis": "jury"}
-    contest = {"title": "Kiểm tra phân quyền giữa hai xã", "min_age": "16", "max_age": "35",
-               "max_ideas_per_person": "3", "residents_only": "on", "action": "save"}
+    contest = {
+        "title": "Kiểm tra phân quyền giữa hai xã",
+        "min_age": "16",
+        "max_age": "35",
+        "max_ideas_per_person": "3",
+        "residents_only": "on",
+        "action": "save",
+    }
     forms: dict[str, Callable[[], dict[str, Any]]] = {
         "/organizer/rounds/{round_id:int}/vote/votes/{vote_id:int}/void": lambda: reason,
-        "/organizer/rounds/{round_id:int}/judging/assignments/{assignment_id:int}/move":
-            lambda: {"judge": str(v["other_judge"])},
+        "/organizer/rounds/{round_id:int}/judging/assignments/{assignment_id:int}/move": lambda: {
+            "judge": str(v["other_judge"])
+        },
         "/organizer/rounds/{round_id:int}/judging/sheets/{sheet_id:int}/release": lambda: {"release": "1"},
         "/organizer/rounds/{round_id:int}/judging/judges": lambda: {"contact": "giamkhao.moi@example.com"},
         "/organizer/rounds/{round_id:int}/judging/lock": lambda: {"locked": "1"},
         "/organizer/rounds/{round_id:int}/judging/reopen": lambda: {**reason, "hours": "24"},
         "/organizer/rounds/{round_id:int}/judging/settings": lambda: {
-            "judges_per_entry": "1", "min_per_judge": "0", "anchors": "0", "method": "additive"},
+            "judges_per_entry": "1",
+            "min_per_judge": "0",
+            "anchors": "0",
+            "method": "additive",
+        },
         "/organizer/rounds/{round_id:int}/judging/shortlist": lambda: {**reason, "top": "1"},
         "/organizer/rounds/{round_id:int}/judging/progress/judges/{judge_id:int}/remind": lambda: {},
         "/organizer/rounds/{round_id:int}/advance": lambda: {},
         "/organizer/rounds/{round_id:int}/advance/undo": lambda: {},
         "/organizer/rounds/{round_id:int}/extend": lambda: {
-            "phase": "judging", "new_end": "15/01/2030 17:00", "confirm": "1"},
+            "phase": "judging",
+            "new_end": "15/01/2030 17:00",
+            "confirm": "1",
+        },
         "/organizer/rounds/{round_id:int}/now": lambda: {"action": "close", "phase": "judging"},
         "/organizer/rounds/{round_id:int}/delete": lambda: {},
         "/organizer/rounds/{round_id:int}/edit": lambda: {
-            "name": "Vòng kiểm tra", "takes_entries": "on", "has_judging": "on",
-            "submission_opens": "01/01/2030 08:00", "submission_closes": "10/01/2030 08:00",
-            "judging_closes": "20/01/2030 08:00", "results_at": "25/01/2030 08:00"},
+            "name": "Vòng kiểm tra",
+            "takes_entries": "on",
+            "has_judging": "on",
+            "submission_opens": "01/01/2030 08:00",
+            "submission_closes": "10/01/2030 08:00",
+            "judging_closes": "20/01/2030 08:00",
+            "results_at": "25/01/2030 08:00",
+        },
         "/organizer/contests/{slug:str}/rounds/new": lambda: {
-            "name": "Vòng kiểm tra", "has_vote": "on", "vote_opens": "01/01/2030 08:00",
-            "vote_closes": "10/01/2030 08:00", "results_at": "15/01/2030 08:00"},
+            "name": "Vòng kiểm tra",
+            "has_vote": "on",
+            "vote_opens": "01/01/2030 08:00",
+            "vote_closes": "10/01/2030 08:00",
+            "results_at": "15/01/2030 08:00",
+        },
         "/organizer/contests/{slug:str}/publish": lambda: {"published": "0"},
         "/organizer/rounds/{round_id:int}/rubric": lambda: criterion,
         "/organizer/rounds/{round_id:int}/rubric/{criterion_id:int}": lambda: criterion,
@@ -270,7 +387,11 @@ def form_for(method: str, path: str, objects: Objects) -> dict[str, Any]:
         "/organizer/residents/{user_id:int}/verify": lambda: {"q": ""},
         "/workshops/{workshop_id:int}/attendance": lambda: {"present": v["registrations"]},
         "/judge/rounds/{round_id:int}/declaration": lambda: {
-            "statement": "Tôi cam kết chấm độc lập.", "related": "", "relatives": "", "confirm": "on"},
+            "statement": "Tôi cam kết chấm độc lập.",
+            "related": "",
+            "relatives": "",
+            "confirm": "on",
+        },
         "/judge/assignments/{assignment_id:int}/abstain": lambda: reason,
         "/judge/assignments/{assignment_id:int}/recuse": lambda: reason,
         "/my/ideas/{idea_id:int}/withdraw": lambda: reason,
@@ -283,9 +404,16 @@ def form_for(method: str, path: str, objects: Objects) -> dict[str, Any]:
         "/mentoring/needs/{idea_id:int}": lambda: {"needs": ["marketing"], "sector": "digital", "stage": "idea"},
         "/mentors/{mentor_id:int}/request": lambda: {"idea": str(v["idea_id"]), "message": "Nhờ thầy cô giúp."},
         "/ideas/{code:str}/report": lambda: reason,
-        "/organizer/sponsors": lambda: {"name": "Nhà tài trợ kiểm tra", "kind": "firm", "commune": str(objects.commune)},
+        "/organizer/sponsors": lambda: {
+            "name": "Nhà tài trợ kiểm tra",
+            "kind": "firm",
+            "commune": str(objects.commune),
+        },
         "/organizer/sponsors/{sponsor_id:int}/pledges": lambda: {
-            "contest": str(v["contest_id"]), "kind": "space", "description": "Phòng họp kiểm tra phân quyền"},
+            "contest": str(v["contest_id"]),
+            "kind": "space",
+            "description": "Phòng họp kiểm tra phân quyền",
+        },
         "/organizer/sponsors/pledges/{pledge_id:int}/delivered": lambda: {},
         "/account/notices": lambda: {"idea_result": ["email", "sms"], "vote": ["sms"]},
     }
@@ -293,6 +421,7 @@ def form_for(method: str, path: str, objects: Objects) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- commune B's rows
+
 
 async def _ids(query) -> list[int]:
     return [r["id"] for r in await query] or [0]
@@ -367,6 +496,7 @@ async def fingerprint(b: int) -> dict[str, str]:
 
 # ---------------------------------------------------------------- the walk
 
+
 def declared_routes(app) -> list[tuple[str, str, Access]]:
     routes = []
     for route in app.routes:
@@ -410,7 +540,7 @@ GUARD_REFUSAL = _guard_refusal()
 
 
 def outcome(response: httpx.Response) -> str:
-    """"login" or "forbidden" when the route's rule refused; "through" when the handler answered.
+    """ "login" or "forbidden" when the route's rule refused; "through" when the handler answered.
 
     A 403 that names its reason (``accounts.errors.PermissionDenied``: "this is not your idea") came from
     the handler, past the rule: it is "through" as far as the route's rule goes.
@@ -418,8 +548,9 @@ def outcome(response: httpx.Response) -> str:
     location = response.headers.get("location", "")
     if response.status_code in (302, 303) and location.startswith("/login"):
         return "login"
-    if response.status_code == 403 and (GUARD_REFUSAL in response.text or "application/json" in
-                                        response.headers.get("content-type", "")):
+    if response.status_code == 403 and (
+        GUARD_REFUSAL in response.text or "application/json" in response.headers.get("content-type", "")
+    ):
         return "forbidden"
     return "through"
 
@@ -462,7 +593,8 @@ async def walk_role(app, role: str, a: Objects, b: Objects, walk: Walk) -> None:
                 url = concrete(path, first, rest)
                 data = form_for(method, path, rest)
                 response = await client.request(
-                    method, url, data={**data, "_csrf_token": token} if method != "GET" and token else None)
+                    method, url, data={**data, "_csrf_token": token} if method != "GET" and token else None
+                )
                 walk.requests += 1
                 where = f"{role} {method} {url} ({path}, pass {pass_name})"
                 got = outcome(response)
@@ -470,7 +602,9 @@ async def walk_role(app, role: str, a: Objects, b: Objects, walk: Walk) -> None:
                     walk.problems.append(f"{where}: {response.status_code}")
                 if access is Access.anonymous and principal is not None:
                     if not (response.status_code == 303 and response.headers["location"] == "/"):
-                        walk.problems.append(f"{where}: signed in, expected a redirect home, got {response.status_code}")
+                        walk.problems.append(
+                            f"{where}: signed in, expected a redirect home, got {response.status_code}"
+                        )
                 elif allows(access, principal):
                     if got != "through":
                         walk.problems.append(f"{where}: should be reached, got {response.status_code}")
@@ -483,10 +617,17 @@ async def walk_role(app, role: str, a: Objects, b: Objects, walk: Walk) -> None:
                     changed = sorted(name for name in after if after[name] != current[name])
                     current = after
                     if changed and not legitimate(role, method, path, pass_name):
-                        walk.problems.append(f"{where}: CHANGED commune B's {', '.join(changed)} "
-                                             f"(answer {response.status_code})")
-                if (pass_name in ("B", "A-parent/B-object") and method == "GET" and role != "admin" and access is not Access.public
-                        and response.status_code == 200 and path not in B_READABLE):
+                        walk.problems.append(
+                            f"{where}: CHANGED commune B's {', '.join(changed)} (answer {response.status_code})"
+                        )
+                if (
+                    pass_name in ("B", "A-parent/B-object")
+                    and method == "GET"
+                    and role != "admin"
+                    and access is not Access.public
+                    and response.status_code == 200
+                    and path not in B_READABLE
+                ):
                     walk.problems.append(f"{where}: shows another commune's object (200)")
                 if path == "/logout" and method == "POST":
                     principal = None
@@ -516,18 +657,44 @@ async def test_every_route_every_role_both_communes(app, clock):
     organizer = (await User.select(User.id).where(User.email == "organizer@example.com").first())["id"]
     # Commune A's own matching run, to be reviewed (the demo has one only in Tân Minh).
     await mentoring.run_matching(an_khanh, mode="optimal", actor_id=organizer, now=clock(), scope=PLATFORM)
-    a = await objects_of("an-khanh", vote_contest="sang-kien-chuyen-doi-so-2026",
-                         judging_contest="y-tuong-sang-tao-2025", award_contest="y-tuong-sang-tao-2025",
-                         judge="judge1@example.com", lead="youth1@example.com", mentor="mentor1@example.com",
-                         unverified="youth1@example.com")
-    b = await objects_of("tan-minh", vote_contest="y-tuong-xanh-tan-minh-2026",
-                         judging_contest="y-tuong-xanh-tan-minh-2026", award_contest=None,
-                         judge="judge4@example.com", lead="tanminh01@example.com", mentor="mentor3@example.com",
-                         unverified="tanminh07@example.com")
+    a = await objects_of(
+        "an-khanh",
+        vote_contest="sang-kien-chuyen-doi-so-2026",
+        judging_contest="y-tuong-sang-tao-2025",
+        award_contest="y-tuong-sang-tao-2025",
+        judge="judge1@example.com",
+        lead="youth1@example.com",
+        mentor="mentor1@example.com",
+        unverified="youth1@example.com",
+    )
+    b = await objects_of(
+        "tan-minh",
+        vote_contest="y-tuong-xanh-tan-minh-2026",
+        judging_contest="y-tuong-xanh-tan-minh-2026",
+        award_contest=None,
+        judge="judge4@example.com",
+        lead="tanminh01@example.com",
+        mentor="mentor3@example.com",
+        unverified="tanminh07@example.com",
+    )
     assert a.commune != b.commune
     # The ids differ between the communes, so a pass over B really names B's objects.
-    for key in ("vote_round", "judging_round", "assignment_id", "sheet_id", "vote_id", "idea_id", "mentorship_id",
-                "run_id", "proposal_id", "workshop_id", "user_id", "request_id", "idea_member", "panel_member"):
+    for key in (
+        "vote_round",
+        "judging_round",
+        "assignment_id",
+        "sheet_id",
+        "vote_id",
+        "idea_id",
+        "mentorship_id",
+        "run_id",
+        "proposal_id",
+        "workshop_id",
+        "user_id",
+        "request_id",
+        "idea_member",
+        "panel_member",
+    ):
         assert a.values[key] != b.values[key], key
 
     walk = Walk()

@@ -54,11 +54,15 @@ async def fingerprint(install: Install) -> dict[str, tuple[int, str]]:
     conn = await asyncpg.connect(install.database_url)
     try:
         found = {}
-        for record in await conn.fetch("SELECT table_name FROM information_schema.tables "
-                                       "WHERE table_schema='public' AND table_type='BASE TABLE'"):
+        for record in await conn.fetch(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema='public' AND table_type='BASE TABLE'"
+        ):
             name = record["table_name"]
-            found[name] = tuple(await conn.fetchrow(
-                f"""SELECT COUNT(*), md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM "{name}" t"""))
+            found[name] = tuple(
+                await conn.fetchrow(
+                    f"""SELECT COUNT(*), md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM "{name}" t"""
+                )
+            )
         for record in await conn.fetch("SELECT sequencename, last_value FROM pg_sequences WHERE schemaname='public'"):
             found["sequence " + record["sequencename"]] = (record["last_value"] or 0, "")
         return found
@@ -97,8 +101,12 @@ async def _store_uploads(folder: Path) -> None:
 
     await uploads.store(_png((200, 30, 30)), "bìa ý tưởng.png", root=folder, allowed=uploads.IMAGE_TYPES)
     await uploads.store(_png((30, 200, 30)), "ảnh cố vấn.png", root=folder, allowed=uploads.IMAGE_TYPES)
-    await uploads.store(b"%PDF-1.4\n% ke hoach\n" + os.urandom(3000) + b"\n%%EOF\n", "kế hoạch.pdf", root=folder,
-                        allowed=uploads.ATTACHMENT_TYPES)
+    await uploads.store(
+        b"%PDF-1.4\n% ke hoach\n" + os.urandom(3000) + b"\n%%EOF\n",
+        "kế hoạch.pdf",
+        root=folder,
+        allowed=uploads.ATTACHMENT_TYPES,
+    )
     assert len(files_of(folder)) >= 5  # originals and their web copies
 
 
@@ -122,9 +130,22 @@ async def source(db, settings, clock, tmp_path, make_user, make_other_user):
     await _store_uploads(install.upload_dir)
     print_ = await fingerprint(install)
     # Rows in every app's tables, so a restore that forgot one app would show.
-    for table in ("users", "commune", "audit_event", "contest", "idea", "score_sheet", "vote", "vote_log",
-                  "mentor_profile", "mentorship", "workshop_registration", "sessions", "authenticator_secret",
-                  "migration"):
+    for table in (
+        "users",
+        "commune",
+        "audit_event",
+        "contest",
+        "idea",
+        "score_sheet",
+        "vote",
+        "vote_log",
+        "mentor_profile",
+        "mentorship",
+        "workshop_registration",
+        "sessions",
+        "authenticator_secret",
+        "migration",
+    ):
         assert print_[table][0] > 0, table
     return install
 
@@ -154,8 +175,9 @@ async def empty_target(tmp_path):
     name = f"sangtao_restore_{os.getpid()}"
     await create_postgres_database(PG_ADMIN_URL, name)
     try:
-        yield Install(PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", tmp_path / "unused.sqlite3",
-                      tmp_path / "restored" / "uploads")
+        yield Install(
+            PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", tmp_path / "unused.sqlite3", tmp_path / "restored" / "uploads"
+        )
     finally:
         await drop_postgres_database(PG_ADMIN_URL, name)
 
@@ -173,8 +195,9 @@ async def test_restore_into_empty_install_finds_every_row_and_every_file(source,
     after = await fingerprint(empty_target)
     assert after == before
     assert files_of(empty_target.upload_dir) == files_of(source.upload_dir)
-    assert restored.tables == {name: count for name, (count, _) in before.items()
-                               if not name.startswith(("sequence ", "sqlite_"))}
+    assert restored.tables == {
+        name: count for name, (count, _) in before.items() if not name.startswith(("sequence ", "sqlite_"))
+    }
     assert restored.files == written.files == len(files_of(source.upload_dir))
     assert oct(archive.stat().st_mode & 0o777) == "0o600"  # it holds personal data
 
@@ -220,9 +243,11 @@ async def test_tampered_backup_is_refused_before_anything_is_touched(small_sourc
     an_upload = next(m["path"] for m in manifest["members"] if m["path"].startswith("uploads/"))
     before = await fingerprint(empty_target)
 
-    for name, kwargs in [("changed-upload", {"change": an_upload}),
-                         ("changed-database", {"change": manifest["database"]}),
-                         ("extra-file", {"extra": ("uploads/../../evil.sh", b"echo pwned\n")})]:
+    for name, kwargs in [
+        ("changed-upload", {"change": an_upload}),
+        ("changed-database", {"change": manifest["database"]}),
+        ("extra-file", {"extra": ("uploads/../../evil.sh", b"echo pwned\n")}),
+    ]:
         tampered = tmp_path / f"{name}.tar.gz"
         _rewrite(archive, tampered, **kwargs)
         with pytest.raises(BackupError) as refused:
@@ -260,8 +285,11 @@ async def test_backup_of_one_engine_is_refused_by_the_other(small_source, tmp_pa
     source = small_source
     archive = tmp_path / "backup.tar.gz"
     await backup(source, archive)
-    other = (Install("postgresql://postgres@127.0.0.1:1/nowhere", tmp_path / "x.sqlite3", tmp_path / "up")
-             if ENGINE != "postgres" else Install("", tmp_path / "x.sqlite3", tmp_path / "up"))
+    other = (
+        Install("postgresql://postgres@127.0.0.1:1/nowhere", tmp_path / "x.sqlite3", tmp_path / "up")
+        if ENGINE != "postgres"
+        else Install("", tmp_path / "x.sqlite3", tmp_path / "up")
+    )
 
     with pytest.raises(BackupError) as refused:
         await restore(other, archive)
@@ -281,8 +309,12 @@ async def test_commands_back_up_and_restore_through_the_piccolo_cli(source, empt
     assert made.returncode == 0, made.stderr
     assert "Backup written" in made.stdout and str(archive) in made.stdout
 
-    target_env = {**os.environ, "DATABASE_URL": empty_target.database_url,
-                  "SQLITE_PATH": str(empty_target.sqlite_path), "UPLOAD_DIR": str(empty_target.upload_dir)}
+    target_env = {
+        **os.environ,
+        "DATABASE_URL": empty_target.database_url,
+        "SQLITE_PATH": str(empty_target.sqlite_path),
+        "UPLOAD_DIR": str(empty_target.upload_dir),
+    }
     # A new machine where the app already started once: migrated, but no rows.
     migrated = _run([PICCOLO, "migrations", "forwards", "all"], target_env)
     assert migrated.returncode == 0, migrated.stderr
@@ -311,6 +343,8 @@ async def test_missing_pg_dump_is_named_with_the_package_to_install(tmp_path, mo
 
 
 def test_backup_module_stays_free_of_litestar():
-    code = "import sys, server.backup, server.commands; print(sorted(m for m in sys.modules if m.startswith('litestar')))"
+    code = (
+        "import sys, server.backup, server.commands; print(sorted(m for m in sys.modules if m.startswith('litestar')))"
+    )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

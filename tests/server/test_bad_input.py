@@ -48,9 +48,14 @@ def assert_refused(response: httpx.Response, *statuses: int) -> None:
 
 # --- NUL bytes -------------------------------------------------------------------------------------
 
+
 async def test_nul_in_path_params_gives_a_translated_400_page(client, contest):
-    for url in ("/api/ideas/AK%00", "/ideas/AK-2026-001%00", f"/contests/{contest['slug']}%00",
-                f"/contests/{contest['slug']}%00/ideas"):
+    for url in (
+        "/api/ideas/AK%00",
+        "/ideas/AK-2026-001%00",
+        f"/contests/{contest['slug']}%00",
+        f"/contests/{contest['slug']}%00/ideas",
+    ):
         response = await client.get(url)
         assert response.status_code == 400, url
         assert "Traceback" not in response.text
@@ -66,11 +71,14 @@ async def test_nul_in_the_query_string_gives_a_400(client, contest):
     assert "Traceback" not in response.text
 
 
-@pytest.mark.parametrize("url,fields", [
-    ("/login", {"identifier": "an" + NUL + "@example.com", "password": "x"}),
-    ("/password/forgot", {"identifier": "an" + NUL + "@example.com"}),
-    ("/register", {"full_name": "Nguyễn" + NUL, "email": "a@example.com", "birth_year": "2000"}),
-])
+@pytest.mark.parametrize(
+    "url,fields",
+    [
+        ("/login", {"identifier": "an" + NUL + "@example.com", "password": "x"}),
+        ("/password/forgot", {"identifier": "an" + NUL + "@example.com"}),
+        ("/register", {"full_name": "Nguyễn" + NUL, "email": "a@example.com", "birth_year": "2000"}),
+    ],
+)
 async def test_nul_in_account_forms_gives_a_400(client, commune, url, fields):
     token = await token_of(client, url)
     urlencoded = await client.post(url, data={**fields, "_csrf_token": token})
@@ -91,24 +99,31 @@ async def test_nul_in_the_idea_form_gives_a_400_and_saves_nothing(client, contes
 
 
 async def test_nul_in_a_json_body_gives_a_400(client, contest):
-    response = await client.post("/api/ideas", content=b'{"q": "a\\u0000"}',
-                                 headers={"content-type": "application/json"})
+    response = await client.post(
+        "/api/ideas", content=b'{"q": "a\\u0000"}', headers={"content-type": "application/json"}
+    )
     assert response.status_code < 500
 
 
 # --- Invalid UTF-8 ---------------------------------------------------------------------------------
 
+
 async def test_invalid_utf8_in_a_multipart_field_gives_a_400(client, commune):
     token = await token_of(client, "/login")
-    response = await client.post("/login", files={
-        "identifier": (None, b"\xff\xfe an"), "password": (None, b"x"), "_csrf_token": (None, token.encode())})
+    response = await client.post(
+        "/login",
+        files={"identifier": (None, b"\xff\xfe an"), "password": (None, b"x"), "_csrf_token": (None, token.encode())},
+    )
     assert_refused(response)
 
 
 async def test_invalid_utf8_in_an_urlencoded_form_gives_a_400(client, commune):
     token = await token_of(client, "/login")
-    response = await client.post("/login", content=b"identifier=%FF%FE&password=x&_csrf_token=" + token.encode(),
-                                 headers={"content-type": "application/x-www-form-urlencoded"})
+    response = await client.post(
+        "/login",
+        content=b"identifier=%FF%FE&password=x&_csrf_token=" + token.encode(),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert_refused(response)
 
 
@@ -118,6 +133,7 @@ async def test_invalid_utf8_in_the_path_or_query_gives_a_400(client, contest):
 
 
 # --- Numbers out of range ----------------------------------------------------------------------------
+
 
 async def test_path_id_beyond_the_database_range_is_not_found(client, make_user):
     user = await make_user(email="khoi@example.com", birth_year=2006)
@@ -135,10 +151,19 @@ async def test_gallery_filters_beyond_the_database_range_are_ignored(client, con
 
 async def test_register_with_numbers_beyond_range_shows_the_messages_beside_the_fields(client, commune):
     token = await token_of(client, "/register")
-    response = await client.post("/register", data={
-        "_csrf_token": token, "full_name": "Trần Thị Mai", "email": "mai@example.com", "birth_year": "²⁰⁰⁰",
-        "hamlet_id": HUGE, "password": "một câu mật khẩu dài", "accept_terms": "on", "accept_privacy": "on",
-    })
+    response = await client.post(
+        "/register",
+        data={
+            "_csrf_token": token,
+            "full_name": "Trần Thị Mai",
+            "email": "mai@example.com",
+            "birth_year": "²⁰⁰⁰",
+            "hamlet_id": HUGE,
+            "password": "một câu mật khẩu dài",
+            "accept_terms": "on",
+            "accept_privacy": "on",
+        },
+    )
     assert response.status_code == 400
     assert 'value="Trần Thị Mai"' in response.text
     assert "Vui lòng chọn một thôn trong danh sách." in response.text
@@ -147,6 +172,7 @@ async def test_register_with_numbers_beyond_range_shows_the_messages_beside_the_
 
 
 # --- Every route, every way ------------------------------------------------------------------------
+
 
 def _with(path: str, slug: str, value: str) -> list[str]:
     """The path with each parameter in turn replaced by ``value`` (others real or harmless)."""
@@ -175,8 +201,11 @@ async def test_every_route_survives_nul_bytes_huge_numbers_and_invalid_utf8(app,
             if path == "/logout":
                 continue
             token = await token_of(client)
-            urls = [*_with(path, contest["slug"], "x%00"), *_with(path, contest["slug"], HUGE),
-                    *_with(path, contest["slug"], "%FF")]
+            urls = [
+                *_with(path, contest["slug"], "x%00"),
+                *_with(path, contest["slug"], HUGE),
+                *_with(path, contest["slug"], "%FF"),
+            ]
             for url in urls:
                 response = await client.request(method, url, data={"_csrf_token": token} if method != "GET" else None)
                 if response.status_code >= 500:
@@ -191,8 +220,9 @@ async def test_every_route_survives_nul_bytes_huge_numbers_and_invalid_utf8(app,
             response = await client.post(concrete, data=bad_fields)
             if response.status_code >= 500:
                 failures.append((method, concrete, "NUL field", response.status_code))
-            response = await client.post(concrete, files={"title": (None, b"\xff\xfe"),
-                                                          "_csrf_token": (None, token.encode())})
+            response = await client.post(
+                concrete, files={"title": (None, b"\xff\xfe"), "_csrf_token": (None, token.encode())}
+            )
             if response.status_code >= 500:
                 failures.append((method, concrete, "bad UTF-8 multipart", response.status_code))
             numbers = {name: HUGE for name in INT_FIELDS} | {"_csrf_token": token}
@@ -208,20 +238,61 @@ async def test_every_route_survives_nul_bytes_huge_numbers_and_invalid_utf8(app,
 
 
 # Form fields that hold numbers somewhere in the site (ids, counts, years, scores).
-INT_FIELDS = ("hamlet_id", "birth_year", "category_id", "idea", "organization", "rating", "minutes", "mentorship",
-              "present", "mentor", "judge", "hours", "top", "ideas", "expertise", "judges_per_entry", "min_per_judge",
-              "max_per_judge", "anchors", "votes_per_voter", "capacity", "user", "user_id", "round", "round_id",
-              "criterion", "score", "weight", "scale", "year", "count", "slot", "workshop", "budget", "alpha")
+INT_FIELDS = (
+    "hamlet_id",
+    "birth_year",
+    "category_id",
+    "idea",
+    "organization",
+    "rating",
+    "minutes",
+    "mentorship",
+    "present",
+    "mentor",
+    "judge",
+    "hours",
+    "top",
+    "ideas",
+    "expertise",
+    "judges_per_entry",
+    "min_per_judge",
+    "max_per_judge",
+    "anchors",
+    "votes_per_voter",
+    "capacity",
+    "user",
+    "user_id",
+    "round",
+    "round_id",
+    "criterion",
+    "score",
+    "weight",
+    "scale",
+    "year",
+    "count",
+    "slot",
+    "workshop",
+    "budget",
+    "alpha",
+)
 
 
 # --- Text limits -----------------------------------------------------------------------------------
 
+
 def idea_fields(contest, **changes):
     fields = {
-        "title": "Lọc nước mưa cho thôn Đoài", "summary": "Hệ thống lọc nước mưa giá rẻ.",
-        "category_id": str(contest["categories"][0]), "problem": "Thiếu nước sạch mùa khô.",
-        "solution": "Bể lọc cát và than hoạt tính.", "beneficiaries": "120 hộ dân", "resources": "Vật liệu địa phương",
-        "budget": "15.000.000", "stage": "idea", "body": "## Chi tiết", "video_url": "",
+        "title": "Lọc nước mưa cho thôn Đoài",
+        "summary": "Hệ thống lọc nước mưa giá rẻ.",
+        "category_id": str(contest["categories"][0]),
+        "problem": "Thiếu nước sạch mùa khô.",
+        "solution": "Bể lọc cát và than hoạt tính.",
+        "beneficiaries": "120 hộ dân",
+        "resources": "Vật liệu địa phương",
+        "budget": "15.000.000",
+        "stage": "idea",
+        "body": "## Chi tiết",
+        "video_url": "",
     }
     return fields | changes
 
@@ -237,19 +308,28 @@ async def test_idea_form_shows_each_limit(client, contest, youth):
     page = await client.get(f"/contests/{contest['slug']}/submit")
     assert 'name="problem" rows="4" maxlength="10000"' in page.text
     assert 'name="body" rows="8" maxlength="50000"' in page.text
-    assert 'maxlength="150"' in page.text and "Tối đa 10.000 ký tự." in page.text and "Tối đa 50.000 ký tự." in page.text
+    assert (
+        'maxlength="150"' in page.text and "Tối đa 10.000 ký tự." in page.text and "Tối đa 50.000 ký tự." in page.text
+    )
 
 
-@pytest.mark.parametrize(("field", "message"), [
-    ("problem", "Quá dài: tối đa 10.000 ký tự."), ("resources", "Quá dài: tối đa 10.000 ký tự."),
-    ("body", "Quá dài: tối đa 50.000 ký tự."),
-])
-async def test_a_megabyte_field_is_refused_beside_the_field_and_nothing_is_saved(client, contest, youth, field, message):
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("problem", "Quá dài: tối đa 10.000 ký tự."),
+        ("resources", "Quá dài: tối đa 10.000 ký tự."),
+        ("body", "Quá dài: tối đa 50.000 ký tự."),
+    ],
+)
+async def test_a_megabyte_field_is_refused_beside_the_field_and_nothing_is_saved(
+    client, contest, youth, field, message
+):
     page = f"/contests/{contest['slug']}/submit"
     token = await token_of(client, page)
     typed = "Nước sạch cho thôn. " + "x" * 1_000_000
-    response = await client.post(page, data={**idea_fields(contest, **{field: typed}), "_csrf_token": token,
-                                             "action": "save"})
+    response = await client.post(
+        page, data={**idea_fields(contest, **{field: typed}), "_csrf_token": token, "action": "save"}
+    )
     assert response.status_code == 400
     error = re.search(rf'<p class="error" id="e-{field}">([^<]+)</p>', response.text)
     assert error and error.group(1) == message
@@ -277,8 +357,10 @@ async def test_every_limited_column_is_enforced_by_the_database(db):
 
     engine = Commune._meta.db
     if type(engine).__name__ == "PostgresEngine":
-        rows = await Commune.raw("SELECT conrelid::regclass::text AS tab, conname, pg_get_constraintdef(oid) AS def "
-                                 "FROM pg_constraint WHERE conname LIKE '%too_long'")
+        rows = await Commune.raw(
+            "SELECT conrelid::regclass::text AS tab, conname, pg_get_constraintdef(oid) AS def "
+            "FROM pg_constraint WHERE conname LIKE '%too_long'"
+        )
         checks = {r["conname"]: (r["tab"].strip('"'), r["def"]) for r in rows}
         for table, columns in COLUMNS.items():
             for column, limit in columns.items():
@@ -289,8 +371,12 @@ async def test_every_limited_column_is_enforced_by_the_database(db):
         for table, columns in COLUMNS.items():
             for column, limit in columns.items():
                 for event in ("INSERT", "UPDATE"):
-                    assert any(r["tbl_name"] == table and f"BEFORE {event}" in r["sql"]
-                               and f'length(NEW."{column}") > {limit}' in r["sql"] for r in rows), (table, column, event)
+                    assert any(
+                        r["tbl_name"] == table
+                        and f"BEFORE {event}" in r["sql"]
+                        and f'length(NEW."{column}") > {limit}' in r["sql"]
+                        for r in rows
+                    ), (table, column, event)
 
 
 async def test_a_direct_write_above_a_limit_gets_a_400_page_not_a_500(client, contest, youth, app):
@@ -308,6 +394,7 @@ async def test_a_direct_write_above_a_limit_gets_a_400_page_not_a_500(client, co
 
 # --- Files of failed requests ------------------------------------------------------------------------
 
+
 def stored_files(settings) -> set[str]:
     root = Path(settings.upload_dir)
     return {p.name for p in root.iterdir()} if root.exists() else set()
@@ -318,9 +405,14 @@ async def test_idea_with_a_good_cover_and_a_bad_field_leaves_no_file(client, con
     page = f"/contests/{contest['slug']}/submit"
     token = await token_of(client, page)
     for bad in ({"problem": "x" * 20_000}, {"budget": "mười lăm"}, {"category_id": HUGE}):
-        response = await client.post(page, data={**idea_fields(contest, **bad), "_csrf_token": token, "action": "save"},
-                                     files={"cover": ("bia.png", png_bytes(), "image/png"),
-                                            "attachments": ("ke-hoach.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")})
+        response = await client.post(
+            page,
+            data={**idea_fields(contest, **bad), "_csrf_token": token, "action": "save"},
+            files={
+                "cover": ("bia.png", png_bytes(), "image/png"),
+                "attachments": ("ke-hoach.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+            },
+        )
         assert response.status_code == 400, bad
     assert stored_files(settings) == before
     assert await Idea.count() == 0
@@ -331,11 +423,18 @@ async def test_failed_mentor_application_with_a_photo_leaves_no_file(client, mak
     await login(client, user.email, PASSWORD)
     before = stored_files(settings)
     token = await token_of(client, "/mentors/apply")
-    form = {"_csrf_token": token, "title": "Giảng viên", "bio": "Mười năm kinh nghiệm khởi nghiệp.",
-            "expertise": "marketing", "languages": "vi", "mode": "any"}
+    form = {
+        "_csrf_token": token,
+        "title": "Giảng viên",
+        "bio": "Mười năm kinh nghiệm khởi nghiệp.",
+        "expertise": "marketing",
+        "languages": "vi",
+        "mode": "any",
+    }
     for bad in ({"capacity": "0"}, {"capacity": "2", "organization": HUGE}):
-        response = await client.post("/mentors/apply", data=form | bad,
-                                     files={"photo": ("anh.png", png_bytes((300, 200)), "image/png")})
+        response = await client.post(
+            "/mentors/apply", data=form | bad, files={"photo": ("anh.png", png_bytes((300, 200)), "image/png")}
+        )
         if response.status_code != 303:  # an organization id no database holds may also be ignored
             assert response.status_code == 400, bad
             assert stored_files(settings) == before, bad
@@ -343,13 +442,16 @@ async def test_failed_mentor_application_with_a_photo_leaves_no_file(client, mak
 
 # --- Inputs a decoder or a reader of files chokes on ---------------------------------------------------
 
-async def test_a_jpeg_that_claims_to_be_mpo_is_refused_as_an_image_and_leaves_no_file(client, contest, youth,
-                                                                                       settings):
+
+async def test_a_jpeg_that_claims_to_be_mpo_is_refused_as_an_image_and_leaves_no_file(client, contest, youth, settings):
     before = stored_files(settings)
     page = f"/contests/{contest['slug']}/submit"
     token = await token_of(client, page)
-    response = await client.post(page, data={**idea_fields(contest), "_csrf_token": token, "action": "save"},
-                                 files={"cover": ("anh.jpg", b"\xff\xd8\xff" + b"A" * 50, "image/jpeg")})
+    response = await client.post(
+        page,
+        data={**idea_fields(contest), "_csrf_token": token, "action": "save"},
+        files={"cover": ("anh.jpg", b"\xff\xd8\xff" + b"A" * 50, "image/jpeg")},
+    )
     assert response.status_code == 400 and "Traceback" not in response.text
     assert stored_files(settings) == before
     assert await Idea.count() == 0
@@ -361,8 +463,11 @@ async def test_a_resident_list_named_xlsx_that_is_no_workbook_gets_the_message(c
     organizer = await make_user(email="nhung@example.com", roles=(Role.organizer,))
     await login(client, organizer.email, PASSWORD)
     token = await token_of(client, "/organizer/residents/")
-    response = await client.post("/organizer/residents/import", data={"_csrf_token": token},
-                                 files={"file": ("dan-cu.xlsx", b"PK not really a zip", "application/vnd.ms-excel")})
+    response = await client.post(
+        "/organizer/residents/import",
+        data={"_csrf_token": token},
+        files={"file": ("dan-cu.xlsx", b"PK not really a zip", "application/vnd.ms-excel")},
+    )
     assert response.status_code in (303, 400)
     page = await client.get(response.headers["location"]) if response.status_code == 303 else response
     assert "Excel .xlsx" in page.text or "tệp Excel" in page.text

@@ -19,38 +19,69 @@ from server.uploads import UploadCleanupMiddleware
 pytestmark = pytest.mark.unit
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("abc", False), ("a\x00", True), (["x", ["y", "\x00"]], True), ({"k\x00": "v"}, True), ({"k": 1}, False),
-    (None, False), (12, False),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("abc", False),
+        ("a\x00", True),
+        (["x", ["y", "\x00"]], True),
+        ({"k\x00": "v"}, True),
+        ({"k": 1}, False),
+        (None, False),
+        (12, False),
+    ],
+)
 def test_has_nul_looks_into_nested_values(value, expected):
     assert has_nul(value) is expected
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    (b"q=n%C6%B0%E1%BB%9Bc+s%E1%BA%A1ch", False), (b"q=a%00", True), (b"q=%FF%FE", True), (b"q=%C3%28", True),
-    (b"", False), (b"a=1&b=2", False),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b"q=n%C6%B0%E1%BB%9Bc+s%E1%BA%A1ch", False),
+        (b"q=a%00", True),
+        (b"q=%FF%FE", True),
+        (b"q=%C3%28", True),
+        (b"", False),
+        (b"a=1&b=2", False),
+    ],
+)
 def test_bad_encoded_refuses_nul_and_invalid_utf8(raw, expected):
     assert bad_encoded(raw) is expected
 
 
-@pytest.mark.parametrize(("path", "raw", "expected"), [
-    ("/ideas/AK-2026-001", b"/ideas/AK-2026-001", None),
-    ("/ideas/AK\x00", b"/ideas/AK%00", 400),
-    ("/ideas/\ufffd", b"/ideas/%FF", 400),
-    (f"/my/ideas/{MAX_DB_INT}", f"/my/ideas/{MAX_DB_INT}".encode(), None),
-    (f"/my/ideas/{MAX_DB_INT + 1}", f"/my/ideas/{MAX_DB_INT + 1}".encode(), 404),
-    ("/my/ideas/-" + "9" * 30, ("/my/ideas/-" + "9" * 30).encode(), 404),
-])
+@pytest.mark.parametrize(
+    ("path", "raw", "expected"),
+    [
+        ("/ideas/AK-2026-001", b"/ideas/AK-2026-001", None),
+        ("/ideas/AK\x00", b"/ideas/AK%00", 400),
+        ("/ideas/\ufffd", b"/ideas/%FF", 400),
+        (f"/my/ideas/{MAX_DB_INT}", f"/my/ideas/{MAX_DB_INT}".encode(), None),
+        (f"/my/ideas/{MAX_DB_INT + 1}", f"/my/ideas/{MAX_DB_INT + 1}".encode(), 404),
+        ("/my/ideas/-" + "9" * 30, ("/my/ideas/-" + "9" * 30).encode(), 404),
+    ],
+)
 def test_path_problem(path, raw, expected):
     assert path_problem({"type": "http", "path": path, "raw_path": raw}) == expected
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("7", 7), (" 42 ", 42), (str(MAX_DB_INT), MAX_DB_INT), (str(MAX_DB_INT + 1), None), ("1" + "0" * 30, None),
-    ("0", None), ("-3", None), ("²", None), ("١٢", None), ("", None), (None, None), ("3.0", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("7", 7),
+        (" 42 ", 42),
+        (str(MAX_DB_INT), MAX_DB_INT),
+        (str(MAX_DB_INT + 1), None),
+        ("1" + "0" * 30, None),
+        ("0", None),
+        ("-3", None),
+        ("²", None),
+        ("١٢", None),
+        ("", None),
+        (None, None),
+        ("3.0", None),
+    ],
+)
 def test_as_id_accepts_only_ids_the_database_can_hold(text, expected):
     assert as_id(text) == expected
 

@@ -45,15 +45,24 @@ async def test_no_organizer_view_or_download_names_a_voter(client, vote_round, m
     assert (await login(client, "nhung@example.com", PASSWORD)).status_code == 303
 
     seen = []
-    for url in (f"/organizer/rounds/{rid}/vote/", f"/organizer/contests/{slug}/export.csv",
-                f"/organizer/contests/{slug}/export.xlsx", f"/organizer/contests/{slug}"):
+    for url in (
+        f"/organizer/rounds/{rid}/vote/",
+        f"/organizer/contests/{slug}/export.csv",
+        f"/organizer/contests/{slug}/export.xlsx",
+        f"/organizer/contests/{slug}",
+    ):
         response = await client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         seen.append((url, _readable(response)))
     assert receipt in seen[0][1]  # the vote is there to be voided, by its receipt
     clock.advance(days=30)  # the vote has closed and the results are out: the log and results are published
-    for url in (f"/contests/{slug}/vote-log.csv", f"/contests/{slug}/vote-log.json", f"/contests/{slug}/results",
-                f"/contests/{slug}/results.csv", f"/contests/{slug}/results.json"):
+    for url in (
+        f"/contests/{slug}/vote-log.csv",
+        f"/contests/{slug}/vote-log.json",
+        f"/contests/{slug}/results",
+        f"/contests/{slug}/results.csv",
+        f"/contests/{slug}/results.json",
+    ):
         response = await client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         seen.append((url, _readable(response)))

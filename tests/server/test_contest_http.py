@@ -39,10 +39,17 @@ async def youth(make_user, client):
 
 def idea_fields(contest, **changes):
     fields = {
-        "title": "Lọc nước mưa cho thôn Đoài", "summary": "Hệ thống lọc nước mưa giá rẻ.",
-        "category_id": str(contest["categories"][0]), "problem": "Thiếu nước sạch mùa khô.",
-        "solution": "Bể lọc cát và than hoạt tính.", "beneficiaries": "120 hộ dân", "resources": "Vật liệu địa phương",
-        "budget": "15.000.000", "stage": "idea", "body": "## Chi tiết\n\nLàm **thử** ở 5 hộ.", "video_url": "",
+        "title": "Lọc nước mưa cho thôn Đoài",
+        "summary": "Hệ thống lọc nước mưa giá rẻ.",
+        "category_id": str(contest["categories"][0]),
+        "problem": "Thiếu nước sạch mùa khô.",
+        "solution": "Bể lọc cát và than hoạt tính.",
+        "beneficiaries": "120 hộ dân",
+        "resources": "Vật liệu địa phương",
+        "budget": "15.000.000",
+        "stage": "idea",
+        "body": "## Chi tiết\n\nLàm **thử** ở 5 hộ.",
+        "video_url": "",
     }
     fields.update(changes)
     return fields
@@ -69,10 +76,17 @@ async def test_unpublished_contest_is_hidden_from_the_public(client, commune, cl
 
 
 async def test_submit_with_cover_and_attachment_then_public_page(client, contest, youth):
-    files = [("cover", ("ảnh bìa.png", png_bytes(), "image/png")),
-             ("attachments", ("kế hoạch.pdf", PDF, "application/pdf"))]
-    response = await submit_form(client, f"/contests/{contest['slug']}/submit", f"/contests/{contest['slug']}/submit",
-                                 idea_fields(contest), files)
+    files = [
+        ("cover", ("ảnh bìa.png", png_bytes(), "image/png")),
+        ("attachments", ("kế hoạch.pdf", PDF, "application/pdf")),
+    ]
+    response = await submit_form(
+        client,
+        f"/contests/{contest['slug']}/submit",
+        f"/contests/{contest['slug']}/submit",
+        idea_fields(contest),
+        files,
+    )
     assert response.status_code == 303
     code = re.search(r"/ideas/([A-Z]+-\d{4}-\d{3})", response.headers["location"]).group(1)
     page = await client.get(f"/ideas/{code}")
@@ -95,8 +109,13 @@ async def test_submit_with_cover_and_attachment_then_public_page(client, contest
 
 async def test_oversized_file_is_refused_and_form_kept(client, contest, youth):
     big = PDF + b"0" * (10 * 1024 * 1024 + 1 - len(PDF))
-    response = await submit_form(client, f"/contests/{contest['slug']}/submit", f"/contests/{contest['slug']}/submit",
-                                 idea_fields(contest), [("attachments", ("lon.pdf", big, "application/pdf"))])
+    response = await submit_form(
+        client,
+        f"/contests/{contest['slug']}/submit",
+        f"/contests/{contest['slug']}/submit",
+        idea_fields(contest),
+        [("attachments", ("lon.pdf", big, "application/pdf"))],
+    )
     assert response.status_code == 400
     error = re.search(r'<p class="error" id="e-attachments">([^<]+)</p>', response.text).group(1)
     assert "lon.pdf" in error and "10" in error
@@ -107,16 +126,26 @@ async def test_oversized_file_is_refused_and_form_kept(client, contest, youth):
 
 async def test_mislabelled_file_is_refused(client, contest, youth):
     fake = b"<html><script>alert(1)</script></html>"
-    response = await submit_form(client, f"/contests/{contest['slug']}/submit", f"/contests/{contest['slug']}/submit",
-                                 idea_fields(contest), [("cover", ("anh.png", fake, "image/png"))])
+    response = await submit_form(
+        client,
+        f"/contests/{contest['slug']}/submit",
+        f"/contests/{contest['slug']}/submit",
+        idea_fields(contest),
+        [("cover", ("anh.png", fake, "image/png"))],
+    )
     assert response.status_code == 400 and 'id="e-cover"' in response.text
     assert await Idea.count() == 0
 
 
 async def test_too_many_attachments(client, contest, youth):
     files = [("attachments", (f"f{i}.pdf", PDF, "application/pdf")) for i in range(6)]
-    response = await submit_form(client, f"/contests/{contest['slug']}/submit", f"/contests/{contest['slug']}/submit",
-                                 idea_fields(contest), files)
+    response = await submit_form(
+        client,
+        f"/contests/{contest['slug']}/submit",
+        f"/contests/{contest['slug']}/submit",
+        idea_fields(contest),
+        files,
+    )
     assert response.status_code == 400 and 'id="e-attachments"' in response.text
     assert await Idea.count() == 0
 
@@ -127,8 +156,12 @@ async def test_path_traversal_file_names_are_404(client, db):
 
 
 async def test_missing_fields_are_listed_by_name(client, contest, youth):
-    response = await submit_form(client, f"/contests/{contest['slug']}/submit", f"/contests/{contest['slug']}/submit",
-                                 idea_fields(contest, solution="", beneficiaries=""))
+    response = await submit_form(
+        client,
+        f"/contests/{contest['slug']}/submit",
+        f"/contests/{contest['slug']}/submit",
+        idea_fields(contest, solution="", beneficiaries=""),
+    )
     assert response.status_code == 303 and response.headers["location"].startswith("/my/ideas/")
     page = await client.get(response.headers["location"])
     flash = re.search(r'<p class="flash flash-error">([^<]+)</p>', page.text).group(1)
@@ -138,8 +171,12 @@ async def test_missing_fields_are_listed_by_name(client, contest, youth):
 
 async def test_scripts_in_titles_render_inert(client, contest, youth):
     payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-    response = await submit_form(client, f"/contests/{contest['slug']}/submit", f"/contests/{contest['slug']}/submit",
-                                 idea_fields(contest, title=payload, body=payload))
+    response = await submit_form(
+        client,
+        f"/contests/{contest['slug']}/submit",
+        f"/contests/{contest['slug']}/submit",
+        idea_fields(contest, title=payload, body=payload),
+    )
     code = re.search(r"/ideas/([A-Z]+-\d{4}-\d{3})", response.headers["location"]).group(1)
     page = await client.get(f"/ideas/{code}")
     assert "<script>alert" not in page.text and "<img src=x onerror" not in page.text
@@ -147,11 +184,23 @@ async def test_scripts_in_titles_render_inert(client, contest, youth):
 
 
 async def test_gallery_search_and_filters(client, contest, youth):
-    for title, category, text in (("Nước sạch cho Đông Thượng", 0, "Giếng khoan nhiễm phèn."),
-                                  ("Chợ nông sản trực tuyến", 1, "Nông dân khó bán rau.")):
-        await submit_form(client, f"/contests/{contest['slug']}/submit", f"/contests/{contest['slug']}/submit",
-                          idea_fields(contest, title=title, category_id=str(contest["categories"][category]),
-                                      summary=text, problem=text, solution=text))
+    for title, category, text in (
+        ("Nước sạch cho Đông Thượng", 0, "Giếng khoan nhiễm phèn."),
+        ("Chợ nông sản trực tuyến", 1, "Nông dân khó bán rau."),
+    ):
+        await submit_form(
+            client,
+            f"/contests/{contest['slug']}/submit",
+            f"/contests/{contest['slug']}/submit",
+            idea_fields(
+                contest,
+                title=title,
+                category_id=str(contest["categories"][category]),
+                summary=text,
+                problem=text,
+                solution=text,
+            ),
+        )
     base = f"/contests/{contest['slug']}/ideas"
     page = await client.get(base, params={"q": "nuoc sach"})
     assert "Nước sạch cho Đông Thượng" in page.text and "Chợ nông sản" not in page.text
@@ -164,14 +213,17 @@ async def test_gallery_search_and_filters(client, contest, youth):
 
 
 async def test_edit_after_deadline_is_read_only(client, contest, youth, clock):
-    await submit_form(client, f"/contests/{contest['slug']}/submit", f"/contests/{contest['slug']}/submit",
-                      idea_fields(contest))
+    await submit_form(
+        client, f"/contests/{contest['slug']}/submit", f"/contests/{contest['slug']}/submit", idea_fields(contest)
+    )
     idea = await Idea.objects().first()
     clock.advance(days=21)
     page = await client.get(f"/my/ideas/{idea.id}")
     assert 'name="title"' not in page.text
     token = csrf_from(page.text)
-    response = await client.post(f"/my/ideas/{idea.id}", data={**idea_fields(contest, title="Đổi"), "_csrf_token": token})
+    response = await client.post(
+        f"/my/ideas/{idea.id}", data={**idea_fields(contest, title="Đổi"), "_csrf_token": token}
+    )
     assert response.status_code == 403
     assert (await Idea.objects().first()).title == "Lọc nước mưa cho thôn Đoài"
 
@@ -179,8 +231,9 @@ async def test_edit_after_deadline_is_read_only(client, contest, youth, clock):
 async def test_organizer_figures_exports_and_moderation(client, contest, youth, make_user, app):
     import httpx
 
-    await submit_form(client, f"/contests/{contest['slug']}/submit", f"/contests/{contest['slug']}/submit",
-                      idea_fields(contest))
+    await submit_form(
+        client, f"/contests/{contest['slug']}/submit", f"/contests/{contest['slug']}/submit", idea_fields(contest)
+    )
     idea = await Idea.objects().first()
     organizer = await make_user(email="nhung@example.com", roles=(Role.organizer,))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as staff:
@@ -190,12 +243,16 @@ async def test_organizer_figures_exports_and_moderation(client, contest, youth, 
         page = await staff.get(f"/organizer/contests/{contest['slug']}")
         assert page.text.count('role="img"') == 4 and "Lọc nước mưa" in page.text
         csv = await staff.get(f"/organizer/contests/{contest['slug']}/export.csv")
-        assert csv.content.startswith(b"\xef\xbb\xbf") and "Lọc nước mưa cho thôn Đoài" in csv.content.decode("utf-8-sig")
+        assert csv.content.startswith(b"\xef\xbb\xbf") and "Lọc nước mưa cho thôn Đoài" in csv.content.decode(
+            "utf-8-sig"
+        )
         assert csv.headers["content-type"] == "text/csv; charset=utf-8"  # the charset is said once
         xlsx = await staff.get(f"/organizer/contests/{contest['slug']}/export.xlsx")
         assert xlsx.content[:2] == b"PK"
         token = csrf_from((await staff.get(f"/ideas/{idea.code}")).text)
-        response = await staff.post(f"/organizer/ideas/{idea.id}/hide", data={"reason": "Trùng lặp", "_csrf_token": token})
+        response = await staff.post(
+            f"/organizer/ideas/{idea.id}/hide", data={"reason": "Trùng lặp", "_csrf_token": token}
+        )
         assert response.status_code == 303
     assert (await Idea.objects().first()).hidden
     assert (await client.get(f"/ideas/{idea.code}")).status_code == 200  # the team still sees it
@@ -209,11 +266,13 @@ async def test_organizer_of_another_commune_is_refused(client, contest, make_use
     other = Commune(name="Xã Khác", slug="xa-khac", code="XK")
     await other.save()
     stranger = await make_user(email="other@example.com")
-    from accounts import services as account_services
     import datetime as dt
 
-    await account_services.grant_role(stranger.id, Role.organizer, commune_id=other.id, actor=None,
-                                      now=dt.datetime.now(dt.timezone.utc))
+    from accounts import services as account_services
+
+    await account_services.grant_role(
+        stranger.id, Role.organizer, commune_id=other.id, actor=None, now=dt.datetime.now(dt.UTC)
+    )
     await login(client, "other@example.com", PASSWORD)
     # Looked up within the organizer's own commune, another commune's contest is simply not found.
     page = await client.get(f"/organizer/contests/{contest['slug']}")
@@ -223,8 +282,9 @@ async def test_organizer_of_another_commune_is_refused(client, contest, make_use
 
 
 async def test_open_data_api(client, contest, youth):
-    await submit_form(client, f"/contests/{contest['slug']}/submit", f"/contests/{contest['slug']}/submit",
-                      idea_fields(contest))
+    await submit_form(
+        client, f"/contests/{contest['slug']}/submit", f"/contests/{contest['slug']}/submit", idea_fields(contest)
+    )
     contests = (await client.get("/api/contests")).json()
     assert contests[0]["slug"] == contest["slug"] and contests[0]["phase"] == "submission"
     ideas = (await client.get(f"/api/contests/{contest['slug']}/ideas", params={"q": "nuoc"})).json()

@@ -71,6 +71,7 @@ LOAD_DEADLINE = 30.0  # seconds to reach KILL_AFTER acknowledgements
 
 # ---------------------------------------------------------------- subprocess side (the server's environment)
 
+
 async def _seed() -> dict:
     return await seed_round(voters=VOTERS + FRESH, ideas=IDEAS, slug=SLUG, code="BN", votes_per_voter=VOTES_PER_VOTER)
 
@@ -87,7 +88,9 @@ async def _check(round_id: int) -> dict:
     ballots = await Ballot.select(Ballot.voter, Ballot.used).where(Ballot.round == round_id)
     return {
         "votes": [[v["receipt"], v["voter"], v["idea.code"], v["voided"]] for v in votes],
-        "log_ok": check["ok"], "log_entries": check.get("entries", 0), "log_totals": check["totals"],
+        "log_ok": check["ok"],
+        "log_entries": check.get("entries", 0),
+        "log_totals": check["totals"],
         "log_receipts": log_receipts,
         "tally": {codes[k]: v for k, v in (await voting.tally(round_id)).items()},
         "recount": {codes[k]: v for k, v in (await voting.recount(round_id)).items()},
@@ -102,6 +105,7 @@ def _subprocess_main(argv: list[str]) -> None:
 
 
 # ---------------------------------------------------------------- test side
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -135,15 +139,21 @@ def _run(command: list[str], env: dict[str, str], *, timeout: float = 120) -> st
 
 def _helper(env: dict[str, str], *args: str) -> subprocess.Popen:
     """Start this module's subprocess side; ``_result`` waits for its answer."""
-    return subprocess.Popen([sys.executable, "-m", "tests.server.test_durability", *args], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.server.test_durability", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _result(helper: subprocess.Popen) -> dict:
     stdout, stderr = helper.communicate(timeout=120)
     assert helper.returncode == 0, f"{' '.join(helper.args)} failed:\n{stdout[-3000:]}\n{stderr[-3000:]}"
     line = next(line for line in reversed(stdout.splitlines()) if line.startswith("RESULT "))
-    return json.loads(line[len("RESULT "):])
+    return json.loads(line[len("RESULT ") :])
 
 
 class Server:
@@ -155,8 +165,24 @@ class Server:
         self.log = log
         with log.open("ab") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "server.asgi:app", "--host", "127.0.0.1", "--port", str(self.port),
-                 "--log-level", "warning", "--no-access-log"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "server.asgi:app",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--log-level",
+                    "warning",
+                    "--no-access-log",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             assert self.process.poll() is None, f"the server exited:\n{self.output()}"
@@ -190,12 +216,21 @@ async def own_database(tmp_path):
     """A database for this test alone, migrated; yields the environment the server and helpers run with."""
     _redis().close()  # before any work: skip (or fail) at once without Redis
     env = dict(os.environ)
-    env.update({
-        "APP_ENV": "development", "SEED_DEMO": "0", "SECRET_KEY": "durability-secret-" + secrets.token_hex(24),
-        "MAIL_BACKEND": "file", "MAIL_FILE_DIR": str(tmp_path / "mail"), "UPLOAD_DIR": str(tmp_path / "uploads"),
-        "SQLITE_PATH": str(tmp_path / "durability.sqlite3"), "DATABASE_URL": "", "REDIS_URL": REDIS_URL,
-        "VOTE_IP_RATE_LIMIT": "1000000", "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "APP_ENV": "development",
+            "SEED_DEMO": "0",
+            "SECRET_KEY": "durability-secret-" + secrets.token_hex(24),
+            "MAIL_BACKEND": "file",
+            "MAIL_FILE_DIR": str(tmp_path / "mail"),
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+            "SQLITE_PATH": str(tmp_path / "durability.sqlite3"),
+            "DATABASE_URL": "",
+            "REDIS_URL": REDIS_URL,
+            "VOTE_IP_RATE_LIMIT": "1000000",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     name = f"sangtao_durability_{os.getpid()}"
     if ENGINE == "postgres":
         from tests.support.db import create_postgres_database
@@ -232,9 +267,13 @@ async def fire_votes(server: Server, plan: list[tuple[int, str, str]], csrf: tup
             state["next"] += 1
             try:
                 response = await client.post(
-                    f"/contests/{SLUG}/vote/{code}", data={"_csrf_token": csrf[1]},
-                    headers={"Accept": "application/json",
-                             "Cookie": f"sangtao_session={session}; sangtao_csrf={csrf[0]}"})
+                    f"/contests/{SLUG}/vote/{code}",
+                    data={"_csrf_token": csrf[1]},
+                    headers={
+                        "Accept": "application/json",
+                        "Cookie": f"sangtao_session={session}; sangtao_csrf={csrf[0]}",
+                    },
+                )
             except httpx.TransportError:
                 cut.append((voter, code))
                 continue
@@ -276,8 +315,10 @@ async def test_acknowledged_votes_survive_a_server_crash(own_database, tmp_path)
             plan.append((voters[n], by_voter[voters[n]], codes[(i // VOTERS + n) % IDEAS]))
         started = time.monotonic()
         load = await fire_votes(server, plan, csrf)
-        assert load["killed"], (f"only {len(load['acked'])} votes acknowledged in {LOAD_DEADLINE:.0f} s "
-                                f"(refused: {load['refused'][:3]}):\n{server.output()}")
+        assert load["killed"], (
+            f"only {len(load['acked'])} votes acknowledged in {LOAD_DEADLINE:.0f} s "
+            f"(refused: {load['refused'][:3]}):\n{server.output()}"
+        )
         server.process.wait(timeout=10)
         assert server.process.returncode == -signal.SIGKILL
         assert not load["refused"], f"votes refused before the crash: {load['refused'][:5]}"
@@ -299,10 +340,12 @@ async def test_acknowledged_votes_survive_a_server_crash(own_database, tmp_path)
 
         restarted_for = time.monotonic() - loaded
         state = _result(_helper(env, "check", str(seeded["round"])))
-        print(f"\n{len(acked) - 1} votes acknowledged ({load['acks_at_kill']} at the SIGKILL), {len(load['cut'])} "
-              f"cut off in flight, {len(state['votes'])} votes stored (1 of them cast after the restart); seconds: "
-              f"seed and start {started - began:.1f}, load {loaded - started:.1f}, restart and HTTP checks "
-              f"{restarted_for:.1f}, database check {time.monotonic() - loaded - restarted_for:.1f}")
+        print(
+            f"\n{len(acked) - 1} votes acknowledged ({load['acks_at_kill']} at the SIGKILL), {len(load['cut'])} "
+            f"cut off in flight, {len(state['votes'])} votes stored (1 of them cast after the restart); seconds: "
+            f"seed and start {started - began:.1f}, load {loaded - started:.1f}, restart and HTTP checks "
+            f"{restarted_for:.1f}, database check {time.monotonic() - loaded - restarted_for:.1f}"
+        )
         stored = {receipt: (voter, code, voided) for receipt, voter, code, voided in state["votes"]}
         lost = [a for a in acked if stored.get(a[2], (None, None, None))[:2] != (a[0], a[1])]
         assert not lost, f"{len(lost)} acknowledged votes are missing after the crash: {lost[:5]}"
@@ -325,8 +368,10 @@ async def test_acknowledged_votes_survive_a_server_crash(own_database, tmp_path)
         if seeding.poll() is None:
             seeding.kill()
         if sessions:  # the sessions written here and the per-voter rate-limit counters of the app
-            redis_client.delete(*(f"{SESSION_NAMESPACE}:{session}" for session in sessions),
-                                *(f"sangtao:rl:vote:user:{voter}" for voter in sessions.values()))
+            redis_client.delete(
+                *(f"{SESSION_NAMESPACE}:{session}" for session in sessions),
+                *(f"sangtao:rl:vote:user:{voter}" for voter in sessions.values()),
+            )
         redis_client.close()
 
 

@@ -11,7 +11,6 @@ import httpx
 import pytest
 
 from accounts.tables import Role
-from accounts.scope import PLATFORM
 from contest import judging
 from contest.tables import Assignment
 from tests.conftest import login
@@ -27,9 +26,14 @@ async def score_everything(setup, clock):
     for judge in setup["judges"]:
         for a in await Assignment.select().where(Assignment.judge == judge.id):
             quality = setup["ideas"].index(a["idea"])
-            await judging.save_sheet(a["id"], judge_id=judge.id, scores={c1: (str(1 + quality % 5), ""),
-                                                                         c2: (str(quality + 2), "")},
-                                     overall_comment="", submit=True, now=clock())
+            await judging.save_sheet(
+                a["id"],
+                judge_id=judge.id,
+                scores={c1: (str(1 + quality % 5), ""), c2: (str(quality + 2), "")},
+                overall_comment="",
+                submit=True,
+                now=clock(),
+            )
 
 
 @pytest.fixture
@@ -46,7 +50,8 @@ async def test_results_never_fail_on_separate_groups(split_round):
     assert results["method"] == results["deciding_method"] == "additive"
     assert len(results["ranking"]) == 6 and len(results["groups"]) == 3
     assert sorted(code for group in results["groups"] for code in group) == sorted(
-        row["idea"]["code"] for row in results["ranking"])
+        row["idea"]["code"] for row in results["ranking"]
+    )
     assert {row["group"] for row in results["ranking"]} == {1, 2, 3}
     for method in judging.METHODS:
         assert len((await judging.results(split_round["round"]["id"], method=method))["ranking"]) == 6
@@ -108,7 +113,9 @@ async def test_published_results_say_which_entries_compare(client, split_round, 
     assert {row["jury_group"] for row in body["ranking"]} == {1, 2, 3}
     for number, codes in enumerate(body["jury_groups"], start=1):
         assert all(row["jury_group"] == number for row in body["ranking"] if row["code"] in codes)
-    table = list(csv.reader(io.StringIO((await client.get(f"/contests/{slug}/results.csv")).content.decode("utf-8-sig"))))
+    table = list(
+        csv.reader(io.StringIO((await client.get(f"/contests/{slug}/results.csv")).content.decode("utf-8-sig")))
+    )
     assert len(table[0]) == 8 and {row[7] for row in table[1:]} == {"1", "2", "3"}
 
 
@@ -122,5 +129,7 @@ async def test_published_results_of_a_linked_round_have_no_groups(client, setup,
     assert page.status_code == 200 and 'id="jury-groups"' not in page.text
     body = (await client.get(f"/contests/{slug}/results.json")).json()
     assert body["jury_groups"] == [] and all(row["jury_group"] is None for row in body["ranking"])
-    table = list(csv.reader(io.StringIO((await client.get(f"/contests/{slug}/results.csv")).content.decode("utf-8-sig"))))
+    table = list(
+        csv.reader(io.StringIO((await client.get(f"/contests/{slug}/results.csv")).content.decode("utf-8-sig")))
+    )
     assert len(table[0]) == 7

@@ -7,12 +7,12 @@ import re
 import httpx
 import pytest
 
+from accounts.scope import PLATFORM
 from contest import judging
 from contest.tables import Assignment, ScoreSheet
 from tests.conftest import csrf_from, login, post_form
 from tests.contest.test_judging import assign_all, in_judging, setup  # noqa: F401 — the shared fixture
 from tests.support.factories import PASSWORD
-from accounts.scope import PLATFORM
 
 pytestmark = pytest.mark.integration
 
@@ -27,11 +27,15 @@ async def test_judge_signs_then_scores_blind(client, setup, clock):  # noqa: F81
     assignment = (await Assignment.select().where(Assignment.judge == judge.id))[0]
     response = await client.get(f"/judge/assignments/{assignment['id']}")
     assert response.status_code == 303 and response.headers["location"].endswith("/declaration")
-    response = await post_form(client, f"/judge/rounds/{setup['round']['id']}/declaration",
-                               {"related": "", "relatives": "", "statement": ""})
+    response = await post_form(
+        client, f"/judge/rounds/{setup['round']['id']}/declaration", {"related": "", "relatives": "", "statement": ""}
+    )
     assert response.status_code == 400  # the box must be ticked
-    response = await post_form(client, f"/judge/rounds/{setup['round']['id']}/declaration",
-                               {"related": "", "relatives": "", "statement": "", "confirm": "on"})
+    response = await post_form(
+        client,
+        f"/judge/rounds/{setup['round']['id']}/declaration",
+        {"related": "", "relatives": "", "statement": "", "confirm": "on"},
+    )
     assert response.status_code == 303
     page = await client.get(f"/judge/assignments/{assignment['id']}")
     assert page.status_code == 200 and "<strong>1</strong> — chưa rõ" in page.text
@@ -39,7 +43,9 @@ async def test_judge_signs_then_scores_blind(client, setup, clock):  # noqa: F81
     assert not any(name in page.text for name in lead_names)  # blind
     criteria = await judging.rubric(setup["round"]["id"])
     data = {f"c{c['id']}": str(c["scale_max"]) for c in criteria} | {"overall_comment": "Rất tốt", "action": "submit"}
-    response = await client.post(f"/judge/assignments/{assignment['id']}", data={**data, "_csrf_token": csrf_from(page.text)})
+    response = await client.post(
+        f"/judge/assignments/{assignment['id']}", data={**data, "_csrf_token": csrf_from(page.text)}
+    )
     assert response.status_code == 303
     sheet = await ScoreSheet.select().where(ScoreSheet.judge == judge.id).first()
     assert sheet["status"] == "submitted" and sheet["total"] == pytest.approx(100)
@@ -56,7 +62,9 @@ async def test_bad_score_keeps_the_sheet(client, setup, clock):  # noqa: F811
     page = await client.get(f"/judge/assignments/{assignment['id']}")
     criteria = await judging.rubric(setup["round"]["id"])
     data = {f"c{criteria[0]['id']}": "3", f"n{criteria[0]['id']}": "Nhận xét giữ lại", "action": "submit"}
-    response = await client.post(f"/judge/assignments/{assignment['id']}", data={**data, "_csrf_token": csrf_from(page.text)})
+    response = await client.post(
+        f"/judge/assignments/{assignment['id']}", data={**data, "_csrf_token": csrf_from(page.text)}
+    )
     assert response.status_code == 400
     assert f'id="e-c{criteria[1]["id"]}"' in response.text and "Nhận xét giữ lại" in response.text
     assert 'value="3" checked' in response.text
@@ -82,10 +90,12 @@ async def test_organizer_judging_page(app, setup, clock):  # noqa: F811
         listing = await staff.get(f"/organizer/rounds/{setup['round']['id']}/judging/assignments")
         assert listing.status_code == 200
         assert listing.text.count("/move") == 18  # every assignment listed, each with its move form
-        response = await post_form(staff, f"/organizer/rounds/{setup['round']['id']}/judging/settings",
-                                   {"judges_per_entry": "0", "min_per_judge": "0", "max_per_judge": "",
-                                    "anchors": "0", "method": "mean"},
-                                   page=f"/organizer/rounds/{setup['round']['id']}/judging/")
+        response = await post_form(
+            staff,
+            f"/organizer/rounds/{setup['round']['id']}/judging/settings",
+            {"judges_per_entry": "0", "min_per_judge": "0", "max_per_judge": "", "anchors": "0", "method": "mean"},
+            page=f"/organizer/rounds/{setup['round']['id']}/judging/",
+        )
         assert response.status_code == 400
 
 
@@ -99,13 +109,18 @@ async def test_citizens_cannot_reach_judging_pages(client, setup, make_user):  #
 
 async def test_organizer_is_told_why_the_panel_stays_split(app, setup, clock):  # noqa: F811
     round_id = setup["round"]["id"]
-    await judging.update_settings(round_id, values={"judges_per_entry": 1, "min_per_judge": 0, "max_per_judge": None,
-                                                    "anchors": 0, "method": "mean"},
-                                  actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
+    await judging.update_settings(
+        round_id,
+        values={"judges_per_entry": 1, "min_per_judge": 0, "max_per_judge": None, "anchors": 0, "method": "mean"},
+        actor_id=setup["organizer"].id,
+        now=clock(),
+        scope=PLATFORM,
+    )
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as staff:
         await login(staff, setup["organizer"].email, PASSWORD)
-        response = await post_form(staff, f"/organizer/rounds/{round_id}/judging/assign", {},
-                                   page=f"/organizer/rounds/{round_id}/judging/")
+        response = await post_form(
+            staff, f"/organizer/rounds/{round_id}/judging/assign", {}, page=f"/organizer/rounds/{round_id}/judging/"
+        )
         assert response.status_code == 303
         page = await staff.get(response.headers["location"])
         assert "các giám khảo tách thành 3 nhóm không chấm chung bài nào" in page.text

@@ -31,9 +31,14 @@ async def submit(setup, clock, *, skip: tuple[int, int] | None = None) -> None:
             if (judge.id, a["idea"]) == skip:
                 continue
             quality = setup["ideas"].index(a["idea"])
-            await judging.save_sheet(a["id"], judge_id=judge.id, scores={c1: (str(1 + quality % 5), ""),
-                                                                         c2: (str(quality + 2), "")},
-                                     overall_comment=f"Nhận xét {quality}", submit=True, now=clock())
+            await judging.save_sheet(
+                a["id"],
+                judge_id=judge.id,
+                scores={c1: (str(1 + quality % 5), ""), c2: (str(quality + 2), "")},
+                overall_comment=f"Nhận xét {quality}",
+                submit=True,
+                now=clock(),
+            )
 
 
 def ranked_codes(html: str) -> list[str]:
@@ -44,7 +49,8 @@ def ranked_codes(html: str) -> list[str]:
 async def fresh_order(round_id: int, method: str, compute) -> list[str]:
     """The order a computation from the sheets as they are now gives (no cache involved)."""
     sheets = await ScoreSheet.select(ScoreSheet.judge, ScoreSheet.idea, ScoreSheet.total, ScoreSheet.idea.code).where(
-        (ScoreSheet.round == round_id) & (ScoreSheet.status == "submitted"))
+        (ScoreSheet.round == round_id) & (ScoreSheet.status == "submitted")
+    )
     codes = {s["idea"]: s["idea.code"] for s in sheets}
     rows = compute([calibration.Sheet(judge=s["judge"], entry=s["idea"], total=s["total"]) for s in sheets])
     return [codes[r.entry] for r in calibration.ranking(rows, method)]
@@ -89,11 +95,20 @@ async def test_the_ranking_is_computed_once_per_change_of_the_sheets(staff, setu
 
     # The late judge gives the weakest entry full marks: the next view shows the new ranking.
     c1, c2 = await criteria_ids(setup)
-    late = await Assignment.select(Assignment.id).where(
-        (Assignment.idea == worst) & (Assignment.judge == late_judge)).first()
+    late = (
+        await Assignment.select(Assignment.id)
+        .where((Assignment.idea == worst) & (Assignment.judge == late_judge))
+        .first()
+    )
     clock.advance(minutes=5)
-    await judging.save_sheet(late["id"], judge_id=late_judge, scores={c1: ("5", ""), c2: ("10", "")},
-                             overall_comment="", submit=True, now=clock())
+    await judging.save_sheet(
+        late["id"],
+        judge_id=late_judge,
+        scores={c1: ("5", ""), c2: ("10", "")},
+        overall_comment="",
+        submit=True,
+        now=clock(),
+    )
     after = await staff.get(url, params={"method": "mean"})
     assert calls == [17, 18]
     changed = ranked_codes(after.text)
@@ -108,8 +123,9 @@ async def test_the_ranking_is_computed_once_per_change_of_the_sheets(staff, setu
     assert ranked_codes((await staff.get(url, params={"method": "mean"})).text) == changed
     assert calls == [17, 18] and len(ranking_cache._MEMO) == 1
     # The shortlist's "top N" reads the same ranking, without computing it again.
-    response = await post_form(staff, f"/organizer/rounds/{round_id}/judging/shortlist",
-                               {"top": "1", "reason": ""}, page=url)
+    response = await post_form(
+        staff, f"/organizer/rounds/{round_id}/judging/shortlist", {"top": "1", "reason": ""}, page=url
+    )
     assert response.status_code == 303 and calls == [17, 18]
     assert len(await RankingCache.select().where(RankingCache.round == round_id)) == 1
 
@@ -162,8 +178,12 @@ async def test_assignments_have_their_own_pages(staff, setup, clock, monkeypatch
     taken = {a["judge"] for a in await Assignment.select(Assignment.judge).where(Assignment.idea == row["idea"])}
     free = [j.id for j in setup["judges"] if j.id not in taken]
     target = free[0] if free else next(j.id for j in setup["judges"] if j.id != row["judge"])
-    response = await post_form(staff, f"/organizer/rounds/{round_id}/judging/assignments/{assignment_id}/move",
-                               {"judge": str(target), "page": "3"}, page=f"{url}?page=3")
+    response = await post_form(
+        staff,
+        f"/organizer/rounds/{round_id}/judging/assignments/{assignment_id}/move",
+        {"judge": str(target), "page": "3"},
+        page=f"{url}?page=3",
+    )
     assert response.status_code == 303
     assert response.headers["location"] == f"{url}?page=3#assignment"
     assert await Assignment.exists().where((Assignment.idea == row["idea"]) & (Assignment.judge == target))
@@ -189,11 +209,16 @@ async def test_comments_are_approved_on_their_own_pages(staff, setup, clock, mon
     assert (await staff.get(url, params={"page": "40"})).text.count("/release") == 3
 
     sheet_id = int(re.search(r"/sheets/(\d+)/release", second.text).group(1))
-    response = await post_form(staff, f"/organizer/rounds/{round_id}/judging/sheets/{sheet_id}/release",
-                               {"release": "1", "page": "2"}, page=f"{url}?page=2")
+    response = await post_form(
+        staff,
+        f"/organizer/rounds/{round_id}/judging/sheets/{sheet_id}/release",
+        {"release": "1", "page": "2"},
+        page=f"{url}?page=2",
+    )
     assert response.status_code == 303 and response.headers["location"] == f"{url}?page=2#comments"
     assert (await ScoreSheet.select(ScoreSheet.release_comments).where(ScoreSheet.id == sheet_id).first())[
-        "release_comments"] is True
+        "release_comments"
+    ] is True
     again = await staff.get(url, params={"page": "2"})
     assert "Phiếu có nhận xét đã duyệt: 1 / 18 phiếu đã nộp." in again.text and "Đã duyệt — hủy duyệt" in again.text
 

@@ -30,26 +30,42 @@ async def test_team_requests_mentor_accepts_then_books_office_hours(app, client,
     idea, lead = world["teams"][0]
     mentor_id, mentor_user = world["mentors"][0]
     await login(client, lead.email, PASSWORD)
-    bad = await post_form(client, f"/mentors/{mentor_id}/request", {"idea": str(idea), "message": ""},
-                          page=f"/mentors/{mentor_id}")
+    bad = await post_form(
+        client, f"/mentors/{mentor_id}/request", {"idea": str(idea), "message": ""}, page=f"/mentors/{mentor_id}"
+    )
     assert bad.status_code == 400 and 'id="e-message"' in bad.text
-    ok = await post_form(client, f"/mentors/{mentor_id}/request", {"idea": str(idea), "message": "Nhờ thầy giúp"},
-                         page=f"/mentors/{mentor_id}")
+    ok = await post_form(
+        client,
+        f"/mentors/{mentor_id}/request",
+        {"idea": str(idea), "message": "Nhờ thầy giúp"},
+        page=f"/mentors/{mentor_id}",
+    )
     assert ok.status_code == 303
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as mentor:
         await login(mentor, mentor_user.email, PASSWORD)
         hub = await mentor.get("/mentoring")
         assert "Nhờ thầy giúp" in hub.text
         request_id = re.search(r"/mentoring/requests/(\d+)/accept", hub.text).group(1)
-        assert (await post_form(mentor, f"/mentoring/requests/{request_id}/accept", {}, page="/mentoring")).status_code == 303
+        assert (
+            await post_form(mentor, f"/mentoring/requests/{request_id}/accept", {}, page="/mentoring")
+        ).status_code == 303
     mentorship = await Mentorship.select().first()
-    slot = await mentoring.publish_slot(mentor_id, starts_at=clock() + dt.timedelta(days=3), minutes=30, mode="online",
-                                        location="https://meet.example/x", now=clock())
+    slot = await mentoring.publish_slot(
+        mentor_id,
+        starts_at=clock() + dt.timedelta(days=3),
+        minutes=30,
+        mode="online",
+        location="https://meet.example/x",
+        now=clock(),
+    )
     page = await client.get(f"/mentoring/mentorships/{mentorship['id']}")
-    response = await client.post(f"/mentoring/slots/{slot}/book",
-                                 data={"mentorship": str(mentorship["id"]), "_csrf_token": csrf_from(page.text)})
+    response = await client.post(
+        f"/mentoring/slots/{slot}/book", data={"mentorship": str(mentorship["id"]), "_csrf_token": csrf_from(page.text)}
+    )
     assert response.status_code == 303
-    assert (await OfficeSlot.select(OfficeSlot.booked_by).where(OfficeSlot.id == slot).first())["booked_by"] == mentorship["id"]
+    assert (await OfficeSlot.select(OfficeSlot.booked_by).where(OfficeSlot.id == slot).first())[
+        "booked_by"
+    ] == mentorship["id"]
     invite = await client.get(f"/mentoring/slots/{slot}/invitation.ics")
     assert invite.headers["content-type"].startswith("text/calendar") and b"BEGIN:VEVENT" in invite.content
 
@@ -63,8 +79,13 @@ async def test_strangers_cannot_open_a_mentorship(client, world, make_user, cloc
 
 
 async def test_workshop_registration_and_calendar(client, world, make_user, clock):  # noqa: F811
-    workshop = Workshop(title="Tư duy khởi nghiệp cho thanh niên", starts_at=clock() + dt.timedelta(days=5),
-                        ends_at=clock() + dt.timedelta(days=5, hours=2), capacity=1, place="Nhà văn hóa xã")
+    workshop = Workshop(
+        title="Tư duy khởi nghiệp cho thanh niên",
+        starts_at=clock() + dt.timedelta(days=5),
+        ends_at=clock() + dt.timedelta(days=5, hours=2),
+        capacity=1,
+        place="Nhà văn hóa xã",
+    )
     await workshop.save()
     listing = await client.get("/workshops")
     assert "Tư duy khởi nghiệp cho thanh niên" in listing.text
@@ -85,14 +106,16 @@ async def test_organizer_matches_and_publishes(app, world, make_user, clock):  #
     organizer = await make_user(email="nhung@example.com", roles=(Role.organizer,))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as staff:
         await login(staff, organizer.email, PASSWORD)
-        response = await post_form(staff, "/organizer/mentoring/matching", {"mode": "stable"},
-                                   page="/organizer/mentoring/")
+        response = await post_form(
+            staff, "/organizer/mentoring/matching", {"mode": "stable"}, page="/organizer/mentoring/"
+        )
         assert response.status_code == 303
         page = await staff.get("/organizer/mentoring/")
         assert "Cố vấn 0" in page.text and page.text.count("/organizer/mentoring/proposals/") == 3
         run_id = re.search(r"/organizer/mentoring/runs/(\d+)/publish", page.text).group(1)
-        assert (await post_form(staff, f"/organizer/mentoring/runs/{run_id}/publish", {},
-                                page="/organizer/mentoring/")).status_code == 303
+        assert (
+            await post_form(staff, f"/organizer/mentoring/runs/{run_id}/publish", {}, page="/organizer/mentoring/")
+        ).status_code == 303
         export = await staff.get("/organizer/mentoring/pipeline.csv")
         assert export.content.startswith(b"\xef\xbb\xbf")
     assert await Mentorship.count() == 2
@@ -108,8 +131,15 @@ async def test_mentor_photo_is_a_sniffed_web_copy(client, world):  # noqa: F811
     page = await client.get("/mentors/apply")
     buffer = io.BytesIO()
     Image.new("RGB", (300, 200), (200, 100, 50)).save(buffer, format="PNG")
-    form = {"_csrf_token": csrf_from(page.text), "title": "Giảng viên", "bio": "Mười năm kinh nghiệm khởi nghiệp.",
-            "expertise": "marketing", "capacity": "1", "languages": "vi", "mode": "any"}
+    form = {
+        "_csrf_token": csrf_from(page.text),
+        "title": "Giảng viên",
+        "bio": "Mười năm kinh nghiệm khởi nghiệp.",
+        "expertise": "marketing",
+        "capacity": "1",
+        "languages": "vi",
+        "mode": "any",
+    }
     bad = await client.post("/mentors/apply", data=form, files={"photo": ("anh.png", b"<svg onload=x>", "image/png")})
     assert bad.status_code == 400 and 'id="e-photo"' in bad.text
     ok = await client.post("/mentors/apply", data=form, files={"photo": ("anh.png", buffer.getvalue(), "image/png")})

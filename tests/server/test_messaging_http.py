@@ -31,8 +31,11 @@ async def standin():
 
 
 def gateway(server: StandIn) -> dict:
-    return {"sms": BrandnameSms(url=server.url + SMS_PATH, api_key=server.api_key, secret_key=server.secret_key,
-                                brandname=server.brandname)}
+    return {
+        "sms": BrandnameSms(
+            url=server.url + SMS_PATH, api_key=server.api_key, secret_key=server.secret_key, brandname=server.brandname
+        )
+    }
 
 
 async def test_phone_only_account_resets_its_password_by_sms(client, make_user, standin, clock):
@@ -98,9 +101,15 @@ async def test_a_person_chooses_channels_on_the_account_page(client, make_user, 
     assert "/account/notices" in (await client.get("/account")).text
     page = await client.get("/account/notices")
     assert page.status_code == 200 and "Ý tưởng của tôi được chọn" in page.text and "Bình chọn công khai" in page.text
-    response = await client.post("/account/notices", data={
-        "_csrf_token": csrf_from(page.text), "idea_result": ["sms"], "mentoring": ["email", "sms"],
-        "vote": ["sms"]})
+    response = await client.post(
+        "/account/notices",
+        data={
+            "_csrf_token": csrf_from(page.text),
+            "idea_result": ["sms"],
+            "mentoring": ["email", "sms"],
+            "vote": ["sms"],
+        },
+    )
     assert response.status_code == 303
     prefs = await messaging.preferences(lan.id)
     assert prefs["channels"]["idea_result"] == ["sms"] and prefs["channels"]["mentoring"] == ["email", "sms"]
@@ -129,9 +138,15 @@ async def test_organizers_see_the_messages_of_their_contest(client, make_user, m
     other = await make_other_user(email="tm@example.com", roles=(Role.organizer,))
     console = ConsoleSmsProvider()
     for n in range(3):
-        await messaging.queue_message(f"+8491200402{n}", "notice", purpose="notice", contest_id=contest["id"],
-                                      commune_id=commune["id"], params={"title": "Kết quả", "link": "https://x"},
-                                      now=clock())
+        await messaging.queue_message(
+            f"+8491200402{n}",
+            "notice",
+            purpose="notice",
+            contest_id=contest["id"],
+            commune_id=commune["id"],
+            params={"title": "Kết quả", "link": "https://x"},
+            now=clock(),
+        )
     await messaging.deliver_due({"sms": console}, caps=Caps(per_phone=5, per_day=2), now=clock())
     await login(client, "nhung@example.com", PASSWORD)
     page = await client.get(f"/organizer/contests/{contest['slug']}/messages")
@@ -150,21 +165,28 @@ async def test_the_export_lists_text_messages_without_their_code(client, make_us
 
     user = await make_user(email="", phone="+84912004030")
     await messaging.set_preferences(user.id, {"mentoring": ["sms"]}, stopped=False, now=clock())
-    await messaging.queue_message("+84912004030", "phone_code", purpose="code", secret="246810", user_id=user.id,
-                                  now=clock())
+    await messaging.queue_message(
+        "+84912004030", "phone_code", purpose="code", secret="246810", user_id=user.id, now=clock()
+    )
     await login(client, "0912004030", PASSWORD)
     response = await client.get("/account/export")
     data = json.loads(response.content)
     assert data["notice_preferences"]["channels"]["mentoring"] == ["sms"]
     assert [(m["purpose"], m["status"], m["phone"]) for m in data["text_messages"]] == [
-        ("code", "queued", "+84912004030")]
+        ("code", "queued", "+84912004030")
+    ]
     assert "246810" not in response.text
 
 
 async def test_the_delivery_command_sends_text_messages_too(db, settings, clock):
     from server.mail import deliver_once
 
-    await messaging.queue_message("+84912004040", "notice", purpose="notice", params={"title": "A", "link": "/"},
-                                  now=clock() - dt.timedelta(minutes=1))
+    await messaging.queue_message(
+        "+84912004040",
+        "notice",
+        purpose="notice",
+        params={"title": "A", "link": "/"},
+        now=clock() - dt.timedelta(minutes=1),
+    )
     assert await deliver_once(settings) >= 1
     assert (await OutboxMessage.select(OutboxMessage.status).first())["status"] == "sent"

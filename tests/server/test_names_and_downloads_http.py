@@ -38,9 +38,11 @@ async def _organizer(app, make_user):
 async def test_organizer_exports_name_statuses_and_stages_and_keep_text_as_text(app, vote_round, make_user):  # noqa: F811
     first, second = vote_round["ideas"][:2]
     await Idea.update({Idea.title: "=SUM(A1:A9)", Idea.stage: "prototype", Idea.status: "shortlisted"}).where(
-        Idea.id == first)
+        Idea.id == first
+    )
     await Idea.update({Idea.title: "+84 912 345 678", Idea.stage: "launched", Idea.status: "finalist"}).where(
-        Idea.id == second)
+        Idea.id == second
+    )
     slug = vote_round["contest"]["slug"]
     async with _organizer(app, make_user) as staff:
         xlsx = await staff.get(f"/organizer/contests/{slug}/export.xlsx")
@@ -74,12 +76,26 @@ async def test_revisions_name_the_field_and_stage_not_their_codes(app, vote_roun
     idea_id = vote_round["ideas"][0]
     categories = vote_round["contest"]["categories"]
     lead = (await Idea.select(Idea.lead).where(Idea.id == idea_id).first())["lead"]
-    base = {"title": "Lọc nước", "summary": "Tóm tắt", "problem": "", "solution": "", "beneficiaries": "",
-            "resources": "", "budget_vnd": None, "body": "", "video_url": ""}
+    base = {
+        "title": "Lọc nước",
+        "summary": "Tóm tắt",
+        "problem": "",
+        "solution": "",
+        "beneficiaries": "",
+        "resources": "",
+        "budget_vnd": None,
+        "body": "",
+        "video_url": "",
+    }
     await IdeaRevision.delete().where(IdeaRevision.idea == idea_id)
     for number, (category, stage) in enumerate([(categories[0], "idea"), (categories[2], "pilot")], start=1):
-        await IdeaRevision(idea=idea_id, number=number, author=lead, created_at=clock(),
-                           snapshot=json.dumps({**base, "category": category, "stage": stage})).save()
+        await IdeaRevision(
+            idea=idea_id,
+            number=number,
+            author=lead,
+            created_at=clock(),
+            snapshot=json.dumps({**base, "category": category, "stage": stage}),
+        ).save()
     async with _organizer(app, make_user) as staff:
         page = await staff.get(f"/organizer/ideas/{idea_id}/revisions")
     assert page.status_code == 200
@@ -91,8 +107,7 @@ async def test_revisions_name_the_field_and_stage_not_their_codes(app, vote_roun
 
 async def test_mentor_page_names_the_languages(client, world):  # noqa: F811
     mentor_id = world["mentors"][0][0]
-    await MentorProfile.update({MentorProfile.languages: json.dumps(["vi", "en"])}).where(
-        MentorProfile.id == mentor_id)
+    await MentorProfile.update({MentorProfile.languages: json.dumps(["vi", "en"])}).where(MentorProfile.id == mentor_id)
     page = await client.get(f"/mentors/{mentor_id}")
     assert "Tiếng Việt, Tiếng Anh" in page.text and "vi, en" not in page.text
     english = await client.get(f"/mentors/{mentor_id}?lang=en")
@@ -103,8 +118,13 @@ async def test_every_public_download_says_what_it_is(client, vote_round, make_us
     slug = vote_round["contest"]["slug"]
     for i in range(2):
         voter = await verified(make_user)
-        await voting.cast(vote_round["round"]["id"], vote_round["ideas"][i], voter_id=voter.id, now=clock(),
-                          alias_key=b"vote-alias:test-secret-key-that-is-long-enough-0123456789")
+        await voting.cast(
+            vote_round["round"]["id"],
+            vote_round["ideas"][i],
+            voter_id=voter.id,
+            now=clock(),
+            alias_key=b"vote-alias:test-secret-key-that-is-long-enough-0123456789",
+        )
     await Award(contest=vote_round["contest"]["id"], name="Giải bình chọn", position=1, basis="public", rank=1).save()
     clock.advance(days=10)
     expected = {
@@ -133,16 +153,22 @@ async def test_personal_data_export_holds_everything_kept_about_the_person(app, 
     (my_idea, me), (joined_idea, _), (other_idea, other) = world["teams"]
     await make_resident(me, now=clock())
     await IdeaMember(idea=joined_idea, user=me.id, contact="0912000111", status="accepted", invited_at=clock()).save()
-    await IdeaRevision(idea=my_idea, number=9, author=me.id, created_at=clock(),
-                       snapshot=json.dumps({"title": "Bản nháp cũ"})).save()
+    await IdeaRevision(
+        idea=my_idea, number=9, author=me.id, created_at=clock(), snapshot=json.dumps({"title": "Bản nháp cũ"})
+    ).save()
     round_id = (await Idea.select(Idea.round).where(Idea.id == other_idea).first())["round"]
     await Vote(round=round_id, voter=me.id, idea=other_idea, receipt="A1B2C3D4E5", created_at=clock()).save()
     mentor_id = world["mentors"][0][0]
-    await MentoringRequest(idea=my_idea, mentor=mentor_id, message="Xin thầy giúp về thị trường",
-                           expires_at=clock() + dt.timedelta(days=7)).save()
+    await MentoringRequest(
+        idea=my_idea, mentor=mentor_id, message="Xin thầy giúp về thị trường", expires_at=clock() + dt.timedelta(days=7)
+    ).save()
     await Mentorship(idea=my_idea, mentor=mentor_id, started_at=clock()).save()
-    workshop = Workshop(title="Tư duy khởi nghiệp", starts_at=clock() + dt.timedelta(days=3),
-                        ends_at=clock() + dt.timedelta(days=3, hours=2), place="Nhà văn hoá xã")
+    workshop = Workshop(
+        title="Tư duy khởi nghiệp",
+        starts_at=clock() + dt.timedelta(days=3),
+        ends_at=clock() + dt.timedelta(days=3, hours=2),
+        place="Nhà văn hoá xã",
+    )
     await workshop.save()
     await WorkshopRegistration(workshop=workshop.id, user=me.id, created_at=clock()).save()
     await Notification(user=me.id, title="Ý tưởng của bạn đã được nộp", created_at=clock()).save()
@@ -153,16 +179,31 @@ async def test_personal_data_export_holds_everything_kept_about_the_person(app, 
     assert response.status_code == 200 and response.headers["content-type"] == "application/json"
     data = json.loads(response.content)
     assert data["format"] == "sangtao-personal-data/2"
-    assert set(data) >= {"profile", "verification", "consents", "roles", "notifications", "activity", "ideas",
-                         "team_memberships", "votes", "reports", "judging", "mentoring", "workshop_registrations"}
+    assert set(data) >= {
+        "profile",
+        "verification",
+        "consents",
+        "roles",
+        "notifications",
+        "activity",
+        "ideas",
+        "team_memberships",
+        "votes",
+        "reports",
+        "judging",
+        "mentoring",
+        "workshop_registrations",
+    }
     assert data["profile"]["full_name"] == "Trưởng nhóm 0"
     assert data["verification"]["verified_resident"] is True and data["verification"]["verified_at"]
     assert "terms_accepted_at" in data["consents"]
     ideas = {i["title"]: i for i in data["ideas"]}
     assert set(ideas) == {"Đội 0", "Đội 1"}  # the one I lead and the one I joined; not a stranger's
     assert ideas["Đội 0"]["my_role"] == "lead" and ideas["Đội 1"]["my_role"] == "member"
-    assert any(r["snapshot"] == {"title": "Bản nháp cũ"} or r["snapshot"] == json.dumps({"title": "Bản nháp cũ"})
-               for r in ideas["Đội 0"]["revisions"])
+    assert any(
+        r["snapshot"] == {"title": "Bản nháp cũ"} or r["snapshot"] == json.dumps({"title": "Bản nháp cũ"})
+        for r in ideas["Đội 0"]["revisions"]
+    )
     assert [m["status"] for m in data["team_memberships"]] == ["accepted"]
     assert [v["receipt"] for v in data["votes"]] == ["A1B2C3D4E5"] and data["votes"][0]["idea_title"] == "Đội 2"
     assert [r["message"] for r in data["mentoring"]["requests"]] == ["Xin thầy giúp về thị trường"]
@@ -180,20 +221,31 @@ async def test_personal_data_export_holds_everything_kept_about_the_person(app, 
     assert [r["idea_code"] for r in mentor["mentoring"]["requests"]] and mentor["ideas"] == []
 
 
-async def test_certificate_shows_its_date_of_issue_commune_and_a_place_to_sign_and_stamp(client, vote_round, make_user,  # noqa: F811
-                                                                                         clock):
+async def test_certificate_shows_its_date_of_issue_commune_and_a_place_to_sign_and_stamp(
+    client,
+    vote_round,
+    make_user,  # noqa: F811
+    clock,
+):
     from zoneinfo import ZoneInfo
 
     from contest.tables import Round
 
     slug = vote_round["contest"]["slug"]
     voter = await verified(make_user)
-    await voting.cast(vote_round["round"]["id"], vote_round["ideas"][0], voter_id=voter.id, now=clock(),
-                      alias_key=b"vote-alias:test-secret-key-that-is-long-enough-0123456789")
+    await voting.cast(
+        vote_round["round"]["id"],
+        vote_round["ideas"][0],
+        voter_id=voter.id,
+        now=clock(),
+        alias_key=b"vote-alias:test-secret-key-that-is-long-enough-0123456789",
+    )
     award = Award(contest=vote_round["contest"]["id"], name="Giải bình chọn", position=1, basis="public", rank=1)
     await award.save()
     clock.advance(days=10)
-    results_at = (await Round.select(Round.results_at).where(Round.id == vote_round["round"]["id"]).first())["results_at"]
+    results_at = (await Round.select(Round.results_at).where(Round.id == vote_round["round"]["id"]).first())[
+        "results_at"
+    ]
     day = results_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
     page = await client.get(f"/contests/{slug}/awards/{award.id}/certificate")
     assert page.status_code == 200

@@ -22,8 +22,13 @@ from schemathesis.specs.openapi.checks import (
 
 pytestmark = pytest.mark.integration
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 POSITIVE, NEGATIVE = 10, 10  # examples per route: about 130 requests, well under a minute
 
 
@@ -31,8 +36,14 @@ def draw(strategy, count: int) -> list:
     """Up to ``count`` cases of a strategy, the same ones on every run."""
     cases = []
 
-    @settings(max_examples=count, database=None, derandomize=True, deadline=None,
-              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=count,
+        database=None,
+        derandomize=True,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(strategy)
     def collect(case):
         cases.append(case)
@@ -63,9 +74,16 @@ async def test_the_api_answers_as_its_openapi_document_says(client, demo_values)
     failures, calls, statuses = [], 0, set()
     operations = [result.ok() for result in schema.get_all_operations()]
     assert {op.path for op in operations} >= {
-        "/api/contests", "/api/contests/{slug}", "/api/contests/{slug}/ideas", "/api/ideas/{code}",
-        "/contests/{slug}/results.json", "/contests/{slug}/results.csv", "/contests/{slug}/vote-log.csv",
-        "/contests/{slug}/vote-log.json", "/contests/{slug}/recount.py"}
+        "/api/contests",
+        "/api/contests/{slug}",
+        "/api/contests/{slug}/ideas",
+        "/api/ideas/{code}",
+        "/contests/{slug}/results.json",
+        "/contests/{slug}/results.csv",
+        "/contests/{slug}/vote-log.csv",
+        "/contests/{slug}/vote-log.json",
+        "/contests/{slug}/recount.py",
+    }
     for operation in operations:
         cases = draw(operation.as_strategy(generation_mode=GenerationMode.POSITIVE), POSITIVE)
         if list(operation.query):  # a path segment is any text: only query values can be invalid
@@ -77,12 +95,14 @@ async def test_the_api_answers_as_its_openapi_document_says(client, demo_values)
                 cases += [operation.Case(path_parameters={name: value})]
         for case in cases:
             kwargs = case.as_transport_kwargs(base_url="http://testserver")
-            response = await client.request(kwargs["method"], kwargs["url"], params=kwargs.get("params"),
-                                            headers=kwargs.get("headers"))
+            response = await client.request(
+                kwargs["method"], kwargs["url"], params=kwargs.get("params"), headers=kwargs.get("headers")
+            )
             calls += 1
             statuses.add((operation.path, response.status_code))
-            checks = CHECKS + ([negative_data_rejection] if case.meta and
-                               case.meta.generation.mode == GenerationMode.NEGATIVE else [])
+            checks = CHECKS + (
+                [negative_data_rejection] if case.meta and case.meta.generation.mode == GenerationMode.NEGATIVE else []
+            )
             try:
                 case.validate_response(response, checks=checks)
             except FailureGroup as exc:  # every failed check of the answer
@@ -90,7 +110,12 @@ async def test_the_api_answers_as_its_openapi_document_says(client, demo_values)
     assert not failures, "\n\n".join(failures[:5])
     # The demo reaches the answers that matter: published results and vote logs, and 404s before publication.
     assert calls > 100
-    for path in ("/contests/{slug}/results.json", "/contests/{slug}/vote-log.json", "/contests/{slug}/vote-log.csv",
-                 "/api/ideas/{code}", "/api/contests/{slug}/ideas"):
+    for path in (
+        "/contests/{slug}/results.json",
+        "/contests/{slug}/vote-log.json",
+        "/contests/{slug}/vote-log.csv",
+        "/api/ideas/{code}",
+        "/api/contests/{slug}/ideas",
+    ):
         assert (path, 200) in statuses and (path, 404) in statuses, path
     assert ("/api/contests/{slug}/ideas", 400) in statuses

@@ -28,12 +28,20 @@ def image_bytes(fmt: str = "PNG", size=(60, 40)) -> bytes:
 
 def contest_fields(**changes) -> dict:
     fields = {
-        "title": "Ý tưởng sáng tạo 2027", "slug": "", "tagline": "Thanh niên xã làm mới quê hương",
-        "description": "Cuộc thi **ý tưởng** cho thanh niên.", "rules": "- Mỗi người tối đa 3 ý tưởng",
-        "prizes": "Giải Nhất: 10.000.000 đ", "min_age": "16", "max_age": "35", "residents_only": "on",
+        "title": "Ý tưởng sáng tạo 2027",
+        "slug": "",
+        "tagline": "Thanh niên xã làm mới quê hương",
+        "description": "Cuộc thi **ý tưởng** cho thanh niên.",
+        "rules": "- Mỗi người tối đa 3 ý tưởng",
+        "prizes": "Giải Nhất: 10.000.000 đ",
+        "min_age": "16",
+        "max_age": "35",
+        "residents_only": "on",
         "max_ideas_per_person": "3",
-        "categories-0-name": "Nông nghiệp", "categories-0-position": "1",
-        "categories-1-name": "Chuyển đổi số", "categories-1-position": "2",
+        "categories-0-name": "Nông nghiệp",
+        "categories-0-position": "1",
+        "categories-1-name": "Chuyển đổi số",
+        "categories-1-position": "2",
         "action": "save",
     }
     fields.update(changes)
@@ -58,8 +66,11 @@ async def organizer(make_user, client):
 
 
 async def categories_of(contest_id: int) -> list[tuple[int, str, int]]:
-    rows = await Category.select(Category.id, Category.name, Category.position).where(
-        Category.contest == contest_id).order_by(Category.position)
+    rows = (
+        await Category.select(Category.id, Category.name, Category.position)
+        .where(Category.contest == contest_id)
+        .order_by(Category.position)
+    )
     return [(r["id"], r["name"], r["position"]) for r in rows]
 
 
@@ -82,18 +93,22 @@ async def test_organizer_on_an_empty_site_creates_a_draft_contest_with_its_field
     assert contest["commune"] == commune["id"] and contest["published"] is False
     assert (contest["min_age"], contest["max_age"], contest["residents_only"]) == (16, 35, True)
     assert [(name, position) for _, name, position in await categories_of(contest["id"])] == [
-        ("Nông nghiệp", 1), ("Chuyển đổi số", 2)]
+        ("Nông nghiệp", 1),
+        ("Chuyển đổi số", 2),
+    ]
     slugs = {r["slug"] for r in await Category.select(Category.slug).where(Category.contest == contest["id"])}
     assert slugs == {"nong-nghiep", "chuyen-doi-so"}
-    assert await AuditEvent.exists().where((AuditEvent.action == "contest.created")
-                                           & (AuditEvent.target_id == str(contest["id"])))
+    assert await AuditEvent.exists().where(
+        (AuditEvent.action == "contest.created") & (AuditEvent.target_id == str(contest["id"]))
+    )
     page = await client.get("/organizer/contests/y-tuong-sang-tao-2027")
     assert 'href="/organizer/contests/y-tuong-sang-tao-2027/edit"' in page.text
 
 
 async def test_organizer_of_two_communes_picks_one_of_theirs(client, organizer, commune, other_commune, clock):
-    await accounts_services.grant_role(organizer.id, Role.organizer, commune_id=other_commune["id"], actor=None,
-                                       now=clock())
+    await accounts_services.grant_role(
+        organizer.id, Role.organizer, commune_id=other_commune["id"], actor=None, now=clock()
+    )
     form = await client.get("/organizer/contests/new")
     assert 'name="commune"' in form.text and "Xã Tân Minh" in form.text and "Xã An Khánh" in form.text
     missing = await send(client, "/organizer/contests/new", contest_fields())
@@ -128,8 +143,11 @@ async def test_taken_slug_is_refused_next_to_the_field_with_a_free_variant(clien
 
 
 async def test_preview_renders_sanitised_markdown_and_saves_nothing(client, organizer, commune):
-    answer = await send(client, "/organizer/contests/new", contest_fields(
-        action="preview", description="## Giới thiệu\n\nThi **ý tưởng** <script>alert(1)</script>"))
+    answer = await send(
+        client,
+        "/organizer/contests/new",
+        contest_fields(action="preview", description="## Giới thiệu\n\nThi **ý tưởng** <script>alert(1)</script>"),
+    )
     assert answer.status_code == 200
     assert "<strong>ý tưởng</strong>" in answer.text
     assert "<script>alert(1)</script>" not in answer.text
@@ -140,8 +158,11 @@ async def test_preview_renders_sanitised_markdown_and_saves_nothing(client, orga
 
 
 async def test_eligibility_is_checked_and_the_typed_values_stay(client, organizer, commune):
-    answer = await send(client, "/organizer/contests/new", contest_fields(
-        min_age="40", max_age="30", max_ideas_per_person="0", title=""))
+    answer = await send(
+        client,
+        "/organizer/contests/new",
+        contest_fields(min_age="40", max_age="30", max_ideas_per_person="0", title=""),
+    )
     assert answer.status_code == 400
     for name in ("max_age", "max_ideas_per_person", "title"):
         assert f'id="e-{name}"' in answer.text
@@ -153,18 +174,34 @@ async def test_eligibility_is_checked_and_the_typed_values_stay(client, organize
 
 
 async def test_fields_are_renamed_reordered_added_and_removed_keeping_their_ids(client, organizer, commune, clock):
-    contest = await make_contest(commune=commune, now=clock(), slug="thi-2026",
-                                 categories=("Nông nghiệp", "Chuyển đổi số", "Môi trường"))
+    contest = await make_contest(
+        commune=commune, now=clock(), slug="thi-2026", categories=("Nông nghiệp", "Chuyển đổi số", "Môi trường")
+    )
     farming, digital, nature = contest["categories"]
     edit = await client.get("/organizer/contests/thi-2026/edit")
     assert edit.status_code == 200 and field_value(edit.text, "categories-1-name") == "Chuyển đổi số"
-    answer = await send(client, "/organizer/contests/thi-2026/edit", contest_fields(
-        title="Cuộc thi ý tưởng sáng tạo 2026", slug="thi-2026",
-        **{"categories-0-id": str(farming), "categories-0-name": "Nông nghiệp xanh", "categories-0-position": "2",
-           "categories-1-id": str(digital), "categories-1-name": "Chuyển đổi số", "categories-1-position": "1",
-           "categories-2-id": str(nature), "categories-2-name": "Môi trường", "categories-2-position": "3",
-           "categories-2-remove": "1",
-           "categories-3-name": "Du lịch cộng đồng", "categories-3-position": "3"}))
+    answer = await send(
+        client,
+        "/organizer/contests/thi-2026/edit",
+        contest_fields(
+            title="Cuộc thi ý tưởng sáng tạo 2026",
+            slug="thi-2026",
+            **{
+                "categories-0-id": str(farming),
+                "categories-0-name": "Nông nghiệp xanh",
+                "categories-0-position": "2",
+                "categories-1-id": str(digital),
+                "categories-1-name": "Chuyển đổi số",
+                "categories-1-position": "1",
+                "categories-2-id": str(nature),
+                "categories-2-name": "Môi trường",
+                "categories-2-position": "3",
+                "categories-2-remove": "1",
+                "categories-3-name": "Du lịch cộng đồng",
+                "categories-3-position": "3",
+            },
+        ),
+    )
     assert answer.status_code == 303
     rows = await categories_of(contest["id"])
     assert [(cid, name) for cid, name, _ in rows][:2] == [(digital, "Chuyển đổi số"), (farming, "Nông nghiệp xanh")]
@@ -172,9 +209,15 @@ async def test_fields_are_renamed_reordered_added_and_removed_keeping_their_ids(
     assert not await Category.exists().where(Category.name == "Môi trường")
     assert [position for *_, position in rows] == [1, 2, 3]
     # a new field named like one the form did not list is refused next to its row
-    again = await send(client, "/organizer/contests/thi-2026/edit", contest_fields(
-        title="Cuộc thi ý tưởng sáng tạo 2026", slug="thi-2026", **{
-            "categories-0-name": "Chuyển đổi số", "categories-1-name": None}))
+    again = await send(
+        client,
+        "/organizer/contests/thi-2026/edit",
+        contest_fields(
+            title="Cuộc thi ý tưởng sáng tạo 2026",
+            slug="thi-2026",
+            **{"categories-0-name": "Chuyển đổi số", "categories-1-name": None},
+        ),
+    )
     assert again.status_code == 400 and 'id="e-categories-0-name"' in again.text
     assert await AuditEvent.exists().where(AuditEvent.action == "contest.updated")
 
@@ -182,30 +225,47 @@ async def test_fields_are_renamed_reordered_added_and_removed_keeping_their_ids(
 async def test_a_field_that_ideas_use_cannot_be_removed(client, organizer, commune, clock):
     contest = await make_contest(commune=commune, now=clock(), slug="thi-2026", categories=("Nông nghiệp", "Y tế"))
     farming, health = contest["categories"]
-    await Idea(contest=contest["id"], round=contest["round"], lead=organizer.id, category=farming,
-               title="Ủ phân hữu cơ").save()
+    await Idea(
+        contest=contest["id"], round=contest["round"], lead=organizer.id, category=farming, title="Ủ phân hữu cơ"
+    ).save()
     edit = await client.get("/organizer/contests/thi-2026/edit")
     assert "disabled" in re.search(r'<input id="f-categories-0-remove"[^>]*>', edit.text).group(0)
-    answer = await send(client, "/organizer/contests/thi-2026/edit", contest_fields(
-        title="Cuộc thi mới", slug="thi-2026",
-        **{"categories-0-id": str(farming), "categories-0-name": "Nông nghiệp", "categories-0-remove": "1",
-           "categories-1-id": str(health), "categories-1-name": "Y tế cộng đồng",
-           "categories-2-name": "Giáo dục"}))
+    answer = await send(
+        client,
+        "/organizer/contests/thi-2026/edit",
+        contest_fields(
+            title="Cuộc thi mới",
+            slug="thi-2026",
+            **{
+                "categories-0-id": str(farming),
+                "categories-0-name": "Nông nghiệp",
+                "categories-0-remove": "1",
+                "categories-1-id": str(health),
+                "categories-1-name": "Y tế cộng đồng",
+                "categories-2-name": "Giáo dục",
+            },
+        ),
+    )
     assert answer.status_code == 400
     assert 'id="e-categories-0-name"' in answer.text
     # nothing half-saved: neither the title, nor the rename, nor the new field
-    assert (await Contest.select(Contest.title).where(Contest.id == contest["id"]).first())["title"] == \
-        "Cuộc thi ý tưởng sáng tạo 2026"
+    assert (await Contest.select(Contest.title).where(Contest.id == contest["id"]).first())[
+        "title"
+    ] == "Cuộc thi ý tưởng sáng tạo 2026"
     assert [name for _, name, _ in await categories_of(contest["id"])] == ["Nông nghiệp", "Y tế"]
     assert field_value(answer.text, "title") == "Cuộc thi mới"
 
 
-async def test_cover_image_png_and_jpeg_are_accepted_and_shown_a_non_image_is_refused(client, organizer, commune,
-                                                                                      clock, settings):
+async def test_cover_image_png_and_jpeg_are_accepted_and_shown_a_non_image_is_refused(
+    client, organizer, commune, clock, settings
+):
     await make_contest(commune=commune, now=clock(), slug="thi-2026", categories=())
     url = "/organizer/contests/thi-2026/edit"
-    fields = contest_fields(title="Cuộc thi có ảnh bìa", slug="thi-2026", **{
-        f"categories-{i}-{part}": None for i in (0, 1) for part in ("name", "position")})
+    fields = contest_fields(
+        title="Cuộc thi có ảnh bìa",
+        slug="thi-2026",
+        **{f"categories-{i}-{part}": None for i in (0, 1) for part in ("name", "position")},
+    )
     refused = await send(client, url, fields, files={"cover": ("bia.png", b"MZ\x90\x00 not an image", "image/png")})
     assert refused.status_code == 400 and 'id="e-cover"' in refused.text
     stored = await Contest.select(Contest.cover, Contest.title).where(Contest.slug == "thi-2026").first()
@@ -226,19 +286,33 @@ async def test_other_communes_organizer_gets_not_found_on_edit(client, organizer
     assert (await client.get("/organizer/contests/tan-minh-2026/edit")).status_code == 404
     own = await make_contest(commune=commune, now=clock(), slug="an-khanh-2026")
     token = csrf_from((await client.get(f"/organizer/contests/{own['slug']}/edit")).text)
-    answer = await client.post("/organizer/contests/tan-minh-2026/edit", data={
-        **contest_fields(title="Đã bị sửa", slug="tan-minh-2026", **{
-            "categories-0-id": str(theirs["categories"][0]), "categories-0-name": "Đổi tên"}),
-        "_csrf_token": token})
+    answer = await client.post(
+        "/organizer/contests/tan-minh-2026/edit",
+        data={
+            **contest_fields(
+                title="Đã bị sửa",
+                slug="tan-minh-2026",
+                **{"categories-0-id": str(theirs["categories"][0]), "categories-0-name": "Đổi tên"},
+            ),
+            "_csrf_token": token,
+        },
+    )
     assert answer.status_code == 404
     row = await Contest.select(Contest.title).where(Contest.slug == "tan-minh-2026").first()
     assert row["title"] == "Cuộc thi ý tưởng sáng tạo 2026"
     assert [name for _, name, _ in await categories_of(theirs["id"])] == ["Thủy sản"]
     # a field id of another contest cannot be renamed through one's own contest either
-    answer = await client.post(f"/organizer/contests/{own['slug']}/edit", data={
-        **contest_fields(title="Của mình", slug=own["slug"], **{
-            "categories-0-id": str(theirs["categories"][0]), "categories-0-name": "Đổi tên"}),
-        "_csrf_token": token})
+    answer = await client.post(
+        f"/organizer/contests/{own['slug']}/edit",
+        data={
+            **contest_fields(
+                title="Của mình",
+                slug=own["slug"],
+                **{"categories-0-id": str(theirs["categories"][0]), "categories-0-name": "Đổi tên"},
+            ),
+            "_csrf_token": token,
+        },
+    )
     assert answer.status_code == 400
     assert [name for _, name, _ in await categories_of(theirs["id"])] == ["Thủy sản"]
 
@@ -250,8 +324,9 @@ async def test_publishing_needs_a_round(client, organizer, commune):
     assert answer.status_code == 303
     shown = await client.get(page)
     assert "vòng thi" in shown.text  # the reason, in Vietnamese
-    assert (await Contest.select(Contest.published).where(
-        Contest.slug == "y-tuong-sang-tao-2027").first())["published"] is False
+    assert (await Contest.select(Contest.published).where(Contest.slug == "y-tuong-sang-tao-2027").first())[
+        "published"
+    ] is False
 
 
 async def test_publishing_with_a_round_works_and_is_audited(client, organizer, commune, clock):
@@ -266,9 +341,12 @@ async def test_two_organizers_creating_the_same_address_at_once_get_one_contest(
     import asyncio
 
     token = csrf_from((await client.get("/organizer/contests/new")).text)
-    answers = await asyncio.gather(*(
-        client.post("/organizer/contests/new", data={**contest_fields(tagline=f"Lần {n}"), "_csrf_token": token})
-        for n in range(3)))
+    answers = await asyncio.gather(
+        *(
+            client.post("/organizer/contests/new", data={**contest_fields(tagline=f"Lần {n}"), "_csrf_token": token})
+            for n in range(3)
+        )
+    )
     assert sorted(a.status_code for a in answers) == [303, 400, 400]
     assert all('id="e-slug"' in a.text for a in answers if a.status_code == 400)
     assert await Contest.count().where(Contest.slug == "y-tuong-sang-tao-2027") == 1

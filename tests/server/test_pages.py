@@ -93,14 +93,16 @@ async def test_openapi_schema_is_served(client, db):
 
 
 async def test_dates_are_shown_in_hanoi_time_vietnamese_style(client, make_user):
-    from accounts.tables import Notification
     import datetime as dt
 
+    from accounts.tables import Notification
     from tests.conftest import login
     from tests.support.factories import PASSWORD
 
     user = await make_user(email="mai@example.com")
-    await Notification(user=user.id, title="Chào bạn", created_at=dt.datetime(2026, 11, 27, 17, 30, tzinfo=dt.timezone.utc)).save()
+    await Notification(
+        user=user.id, title="Chào bạn", created_at=dt.datetime(2026, 11, 27, 17, 30, tzinfo=dt.UTC)
+    ).save()
     await login(client, "mai@example.com", PASSWORD)
     inbox = await client.get("/inbox")
     assert "Chào bạn" in inbox.text

@@ -46,8 +46,9 @@ async def test_remind_button_tells_the_judge_once_per_twelve_hours(client, setup
     url = f"{page}/judges/{judge.id}/remind"
     response = await post_form(client, url, {}, page=page)
     assert response.status_code == 303
-    [note] = await Notification.select().where((Notification.user == judge.id)
-                                               & (Notification.kind == "judge_reminder"))
+    [note] = await Notification.select().where(
+        (Notification.user == judge.id) & (Notification.kind == "judge_reminder")
+    )
     assert note["link"] == "http://127.0.0.1:8000/judge" or note["link"].endswith("/judge")
     assert note["link"].startswith(("http://", "https://"))
     after = await client.get(page)
@@ -74,7 +75,8 @@ async def test_move_to_the_next_round_and_take_back(client, setup, clock):  # no
     response = await post_form(client, f"/organizer/rounds/{round_id}/advance", {}, page=page)
     assert response.status_code == 303
     assert sorted(r["idea"] for r in await RoundEntry.select().where(RoundEntry.round == second["id"])) == sorted(
-        setup["ideas"][:3])
+        setup["ideas"][:3]
+    )
     shown = await client.get(page)
     assert "Đã chuyển 3 bài dự thi vào Vòng chung khảo." in shown.text and "Rút các bài dự thi về" in shown.text
     response = await post_form(client, f"/organizer/rounds/{round_id}/advance/undo", {}, page=page)
@@ -91,10 +93,14 @@ async def test_another_communes_organizer_reaches_nothing(client, setup, clock, 
     round_id = setup["round"]["id"]
     assert (await client.get(f"/organizer/rounds/{round_id}/judging/progress")).status_code == 404
     judge = setup["judges"][0]
-    for url in (f"/organizer/rounds/{round_id}/judging/progress/judges/{judge.id}/remind",
-                f"/organizer/rounds/{round_id}/advance", f"/organizer/rounds/{round_id}/advance/undo"):
+    for url in (
+        f"/organizer/rounds/{round_id}/judging/progress/judges/{judge.id}/remind",
+        f"/organizer/rounds/{round_id}/advance",
+        f"/organizer/rounds/{round_id}/advance/undo",
+    ):
         response = await post_form(client, url, {}, page="/organizer/")
         assert response.status_code == 404, url
     assert not await RoundEntry.exists().where(RoundEntry.round == second["id"])
-    assert not await Notification.exists().where(Notification.kind.is_in(["judge_reminder", "round_advanced",
-                                                                           "not_selected"]))
+    assert not await Notification.exists().where(
+        Notification.kind.is_in(["judge_reminder", "round_advanced", "not_selected"])
+    )

@@ -26,8 +26,10 @@ def options(html: str, select: str) -> list[tuple[str, bool]]:
     """The (value, selected) options of the <select> with this name."""
     match = re.search(rf'<select[^>]*name="{select}"[^>]*>(.*?)</select>', html, re.S)
     assert match, f"no select named {select}"
-    return [(value, bool(selected)) for value, selected in
-            re.findall(r'<option value="([^"]*)"( selected)?', match.group(1))]
+    return [
+        (value, bool(selected))
+        for value, selected in re.findall(r'<option value="([^"]*)"( selected)?', match.group(1))
+    ]
 
 
 async def test_register_form_lists_the_chosen_communes_hamlets(client, commune, other_commune):

@@ -21,8 +21,14 @@ from tests.support.factories import PASSWORD, make_contest
 
 pytestmark = pytest.mark.integration
 
-GOOD = {"name": "Tính khả thi", "description": "Có làm được ở xã không?", "weight": "2", "scale_min": "1",
-        "scale_max": "5", "descriptors": ""}
+GOOD = {
+    "name": "Tính khả thi",
+    "description": "Có làm được ở xã không?",
+    "weight": "2",
+    "scale_min": "1",
+    "scale_max": "5",
+    "descriptors": "",
+}
 
 
 @pytest.fixture
@@ -104,12 +110,12 @@ async def test_awards_basis_chosen_by_label(client, world):
     text = _text(bad.text)
     assert "Vui lòng đặt tên cho giải" in text and "Hãy chọn trong danh sách" in text
     assert not await Award.exists()
-    done = await _post(client, page, page, {"name": "Giải Nhất", "rank": "1", "prize": "10.000.000 đồng",
-                                            "basis": "jury"})
+    done = await _post(
+        client, page, page, {"name": "Giải Nhất", "rank": "1", "prize": "10.000.000 đồng", "basis": "jury"}
+    )
     assert done.status_code == 303
     award = await Award.select().first()
-    assert (award["name"], award["rank"], award["prize"], award["basis"]) == ("Giải Nhất", 1, "10.000.000 đồng",
-                                                                              "jury")
+    assert (award["name"], award["rank"], award["prize"], award["basis"]) == ("Giải Nhất", 1, "10.000.000 đồng", "jury")
     listing = _text((await client.get(page)).text)
     assert "Giải Nhất" in listing and "Giám khảo" in listing and "10.000.000 đồng" in listing
     edit = f"/organizer/contests/{world['mine']['slug']}/awards/{award['id']}"
@@ -132,16 +138,20 @@ async def test_locked_round_refused_on_the_site(client, world, clock):
     page = f"/organizer/rounds/{round_id}/rubric/"
     assert (await _post(client, page, page, GOOD)).status_code == 303
     awards = f"/organizer/contests/{slug}/awards/"
-    assert (await _post(client, awards, awards, {"name": "Giải Nhất", "rank": "1", "basis": "combined"})).status_code == 303
+    assert (
+        await _post(client, awards, awards, {"name": "Giải Nhất", "rank": "1", "basis": "combined"})
+    ).status_code == 303
     criterion = (await _criteria(round_id))[0]
     award = await Award.select().first()
     await _freeze(round_id, clock, world["organizer"].id)
     listing = await client.get(page)
     assert "Điểm của vòng này đã được khóa" in _text(listing.text) and "Thêm tiêu chí" not in listing.text
-    for url, data in ((page, {**GOOD, "name": "Mới"}),
-                      (f"{page}{criterion['id']}", {**GOOD, "weight": "9"}),
-                      (awards, {"name": "Giải Nhì", "rank": "2", "basis": "jury"}),
-                      (f"{awards}{award['id']}", {"name": "Giải", "rank": "3", "basis": "jury"})):
+    for url, data in (
+        (page, {**GOOD, "name": "Mới"}),
+        (f"{page}{criterion['id']}", {**GOOD, "weight": "9"}),
+        (awards, {"name": "Giải Nhì", "rank": "2", "basis": "jury"}),
+        (f"{awards}{award['id']}", {"name": "Giải", "rank": "3", "basis": "jury"}),
+    ):
         refused = await _post(client, page, url, data)
         assert refused.status_code == 409, url
         assert "Điểm của vòng này đã được khóa" in _text(refused.text), url
@@ -173,7 +183,8 @@ async def test_vote_rules_form_errors_beside_fields_and_lock(client, world, cloc
     refused = await _post(client, page, url, {"votes_per_voter": "5", "jury_weight": "0,5"})
     assert refused.status_code == 409 and "Điểm của vòng này đã được khóa" in _text(refused.text)
     assert (await VoteRules.select(VoteRules.jury_weight).where(VoteRules.round == round_id).first())[
-        "jury_weight"] == 0.6
+        "jury_weight"
+    ] == 0.6
 
 
 async def test_locked_round_refused_through_the_admin_api(app, world, clock, make_user):
@@ -191,8 +202,11 @@ async def test_locked_round_refused_through_the_admin_api(app, world, clock, mak
             base = "/admin/api/tables"
             attempts = [
                 admin.patch(f"{base}/rubric_criterion/{criterion.id}/", json={"weight": 5}, headers=headers),
-                admin.post(f"{base}/rubric_criterion/", json={"round": mine["round"], "name": "Mới", "weight": 1},
-                           headers=headers),
+                admin.post(
+                    f"{base}/rubric_criterion/",
+                    json={"round": mine["round"], "name": "Mới", "weight": 1},
+                    headers=headers,
+                ),
                 admin.delete(f"{base}/rubric_criterion/{criterion.id}/", headers=headers),
                 admin.patch(f"{base}/award/{award.id}/", json={"rank": 2}, headers=headers),
                 admin.post(f"{base}/award/", json={"contest": mine["id"], "name": "Giải Nhì"}, headers=headers),
@@ -206,23 +220,31 @@ async def test_locked_round_refused_through_the_admin_api(app, world, clock, mak
             bulk = await admin.delete(f"{base}/rubric_criterion/?round={mine['round']}", headers=headers)
             assert bulk.status_code in (405, 409), bulk.text  # bulk deletion is off; were it on, the lock holds
             # Moving the criterion of an open round into the locked one is refused too.
-            other_round = Round(contest=mine["id"], name="Vòng chung khảo", position=2,
-                                submission_opens=clock.now, submission_closes=clock.now + dt.timedelta(days=30),
-                                judging_closes=clock.now + dt.timedelta(days=40),
-                                results_at=clock.now + dt.timedelta(days=50))
+            other_round = Round(
+                contest=mine["id"],
+                name="Vòng chung khảo",
+                position=2,
+                submission_opens=clock.now,
+                submission_closes=clock.now + dt.timedelta(days=30),
+                judging_closes=clock.now + dt.timedelta(days=40),
+                results_at=clock.now + dt.timedelta(days=50),
+            )
             await other_round.save()
-            renamed = await admin.patch(f"{base}/contest_round/{other_round.id}/", json={"name": "Chung kết"},
-                                        headers=headers)
+            renamed = await admin.patch(
+                f"{base}/contest_round/{other_round.id}/", json={"name": "Chung kết"}, headers=headers
+            )
             assert renamed.status_code == 200, renamed.text  # a round that is not locked stays editable
             loose = Criterion(round=other_round.id, name="Tác động", weight=1)
             await loose.save()
-            moved = await admin.patch(f"{base}/rubric_criterion/{loose.id}/", json={"round": mine["round"]},
-                                      headers=headers)
+            moved = await admin.patch(
+                f"{base}/rubric_criterion/{loose.id}/", json={"round": mine["round"]}, headers=headers
+            )
             assert moved.status_code == 409, moved.text
             await Criterion.delete().where(Criterion.id == loose.id)
             await Round.delete().where(Round.id == other_round.id)
     assert [(c["name"], c["weight"]) for c in await Criterion.select().where(Criterion.round == mine["round"])] == [
-        ("Tính mới", 1.0)]
+        ("Tính mới", 1.0)
+    ]
     assert [(a["name"], a["rank"]) for a in await Award.select()] == [("Giải Nhất", 1)]
 
 
@@ -230,8 +252,12 @@ async def test_reopening_a_published_result_puts_a_dated_correction_on_the_resul
     await _signed_in(client, "bantochuc@example.com")
     mine = world["mine"]
     round_ = await Round.select().where(Round.id == mine["round"]).first()
-    await judging.ensure_frozen(mine["round"], now=round_["judging_closes"] + dt.timedelta(hours=1),
-                                actor_id=world["organizer"].id, scope=judging.PLATFORM)
+    await judging.ensure_frozen(
+        mine["round"],
+        now=round_["judging_closes"] + dt.timedelta(hours=1),
+        actor_id=world["organizer"].id,
+        scope=judging.PLATFORM,
+    )
     clock.now = round_["results_at"] + dt.timedelta(days=1)
     results = f"/contests/{mine['slug']}/results"
     assert "Đính chính" not in (await client.get(results)).text
@@ -239,9 +265,12 @@ async def test_reopening_a_published_result_puts_a_dated_correction_on_the_resul
     refused = await _post(client, page, page, GOOD)
     assert refused.status_code == 409 and "Kết quả của vòng này đã được công bố" in _text(refused.text)
     # 2026-11-… 03:00 UTC is 10:00 in Hà Nội.
-    reopened = await _post(client, f"/organizer/rounds/{mine['round']}/judging/",
-                           f"/organizer/rounds/{mine['round']}/judging/reopen",
-                           {"reason": "Nhập nhầm điểm tiêu chí Tính mới", "hours": "24"})
+    reopened = await _post(
+        client,
+        f"/organizer/rounds/{mine['round']}/judging/",
+        f"/organizer/rounds/{mine['round']}/judging/reopen",
+        {"reason": "Nhập nhầm điểm tiêu chí Tính mới", "hours": "24"},
+    )
     assert reopened.status_code == 303
     local = (clock.now + dt.timedelta(hours=7)).strftime("%d/%m/%Y %H:%M")
     text = _text((await client.get(results)).text)
@@ -263,23 +292,28 @@ async def test_other_communes_organizer_gets_not_found(client, world):
     await _signed_in(client, "bantochuc@example.com")
     own = f"/organizer/rounds/{world['mine']['round']}/rubric/"
     token = csrf_from((await client.get(own)).text)
-    pages = [f"/organizer/rounds/{theirs['round']}/rubric/", f"/organizer/rounds/{theirs['round']}/rubric/{criterion.id}",
-             f"/organizer/contests/{theirs['slug']}/awards/", f"/organizer/contests/{theirs['slug']}/awards/{award.id}",
-             # Own round or contest in the address, the other commune's row as the object.
-             f"/organizer/rounds/{world['mine']['round']}/rubric/{criterion.id}",
-             f"/organizer/contests/{world['mine']['slug']}/awards/{award.id}"]
+    pages = [
+        f"/organizer/rounds/{theirs['round']}/rubric/",
+        f"/organizer/rounds/{theirs['round']}/rubric/{criterion.id}",
+        f"/organizer/contests/{theirs['slug']}/awards/",
+        f"/organizer/contests/{theirs['slug']}/awards/{award.id}",
+        # Own round or contest in the address, the other commune's row as the object.
+        f"/organizer/rounds/{world['mine']['round']}/rubric/{criterion.id}",
+        f"/organizer/contests/{world['mine']['slug']}/awards/{award.id}",
+    ]
     for url in pages:
         assert (await client.get(url)).status_code == 404, url
-    posts = [(f"/organizer/rounds/{theirs['round']}/rubric/", GOOD),
-             (f"/organizer/rounds/{theirs['round']}/rubric/{criterion.id}", {**GOOD, "name": "Đã sửa"}),
-             (f"/organizer/rounds/{world['mine']['round']}/rubric/{criterion.id}", {**GOOD, "name": "Đã sửa"}),
-             (f"/organizer/rounds/{theirs['round']}/rubric/{criterion.id}/move", {"direction": "up"}),
-             (f"/organizer/rounds/{theirs['round']}/rubric/{criterion.id}/delete", {}),
-             (f"/organizer/contests/{theirs['slug']}/awards/", {"name": "Giải", "rank": "1", "basis": "jury"}),
-             (f"/organizer/contests/{theirs['slug']}/awards/{award.id}", {"name": "Đã sửa", "rank": "1",
-                                                                         "basis": "jury"}),
-             (f"/organizer/contests/{world['mine']['slug']}/awards/{award.id}/delete", {}),
-             (f"/organizer/contests/{theirs['slug']}/awards/{award.id}/delete", {})]
+    posts = [
+        (f"/organizer/rounds/{theirs['round']}/rubric/", GOOD),
+        (f"/organizer/rounds/{theirs['round']}/rubric/{criterion.id}", {**GOOD, "name": "Đã sửa"}),
+        (f"/organizer/rounds/{world['mine']['round']}/rubric/{criterion.id}", {**GOOD, "name": "Đã sửa"}),
+        (f"/organizer/rounds/{theirs['round']}/rubric/{criterion.id}/move", {"direction": "up"}),
+        (f"/organizer/rounds/{theirs['round']}/rubric/{criterion.id}/delete", {}),
+        (f"/organizer/contests/{theirs['slug']}/awards/", {"name": "Giải", "rank": "1", "basis": "jury"}),
+        (f"/organizer/contests/{theirs['slug']}/awards/{award.id}", {"name": "Đã sửa", "rank": "1", "basis": "jury"}),
+        (f"/organizer/contests/{world['mine']['slug']}/awards/{award.id}/delete", {}),
+        (f"/organizer/contests/{theirs['slug']}/awards/{award.id}/delete", {}),
+    ]
     for url, data in posts:
         response = await client.post(url, data={**data, "_csrf_token": token})
         assert response.status_code == 404, url

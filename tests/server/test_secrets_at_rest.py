@@ -40,15 +40,17 @@ async def test_a_reset_link_is_stored_only_as_its_hash(client, make_user):
     assert await _tables_holding(token) <= MESSAGES
     # The hash itself opens nothing: only the link does.
     assert (await client.get(f"/password/reset/{row['token_hash']}")).status_code in (200, 400, 404)
-    refused = await post_form(client, f"/password/reset/{row['token_hash']}", {"new_password": "trăng-rằm-tháng-tám"},
-                              page="/password/forgot")
+    refused = await post_form(
+        client, f"/password/reset/{row['token_hash']}", {"new_password": "trăng-rằm-tháng-tám"}, page="/password/forgot"
+    )
     assert refused.status_code != 303
     assert (await login(client, "lan@example.com", PASSWORD)).status_code == 303
 
 
 async def test_a_phone_code_is_stored_only_as_its_hash(app, client, commune, make_user, clock):
-    await ResidentRecord(commune=commune["id"], name_key="tran van binh", birth_year=1985, phone="+84912000333",
-                         imported_at=clock()).save()
+    await ResidentRecord(
+        commune=commune["id"], name_key="tran van binh", birth_year=1985, phone="+84912000333", imported_at=clock()
+    ).save()
     person = await make_user(email="", phone="+84912000333")
     await login(client, "0912 000 333", PASSWORD)
     sent = await post_form(client, "/account/verify/send", {}, page="/account/verify")
@@ -65,5 +67,6 @@ async def test_a_phone_code_is_stored_only_as_its_hash(app, client, commune, mak
         for stored in await table.select():
             assert all(str(value) != code for value in stored.values()), table._meta.tablename
     assert (await post_form(client, "/account/verify/check", {"code": code}, page="/account/verify")).status_code == 303
-    assert (await User.select(User.verified_method).where(User.id == person.id).first())["verified_method"] == \
-        "phone_code"
+    assert (await User.select(User.verified_method).where(User.id == person.id).first())[
+        "verified_method"
+    ] == "phone_code"

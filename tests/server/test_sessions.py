@@ -91,8 +91,9 @@ async def test_password_change_on_the_site_ends_admin_and_other_site_sessions(ap
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as other:
         await login(other, "nhung@example.com", PASSWORD)
         assert await SessionsBase.count().where(SessionsBase.user_id == organizer.id) == 1
-        response = await post_form(client, "/account/password",
-                                   {"current_password": PASSWORD, "new_password": "trăng-rằm-tháng-tám"})
+        response = await post_form(
+            client, "/account/password", {"current_password": PASSWORD, "new_password": "trăng-rằm-tháng-tám"}
+        )
         assert response.status_code == 303
         assert await SessionsBase.count().where(SessionsBase.user_id == organizer.id) == 0
         assert (await admin.get("/admin/api/user/")).status_code == 401
@@ -105,7 +106,6 @@ async def test_password_reset_ends_admin_sessions(app, client, make_user):
     import re
 
     import httpx
-
     from piccolo_api.session_auth.tables import SessionsBase
 
     from accounts.tables import OutboxMail, Role
@@ -119,8 +119,9 @@ async def test_password_reset_ends_admin_sessions(app, client, make_user):
     await post_form(client, "/password/forgot", {"identifier": "nhung@example.com"})
     mail = await OutboxMail.objects().where(OutboxMail.user == organizer.id).first()
     token = re.search(r"/password/reset/([\w-]+)", mail.body).group(1)
-    assert (await post_form(client, f"/password/reset/{token}",
-                            {"new_password": "trăng-rằm-tháng-tám"})).status_code == 303
+    assert (
+        await post_form(client, f"/password/reset/{token}", {"new_password": "trăng-rằm-tháng-tám"})
+    ).status_code == 303
     assert await SessionsBase.count().where(SessionsBase.user_id == organizer.id) == 0
     assert (await admin.get("/admin/api/user/")).status_code == 401
     assert (await site.get("/account")).status_code == 303  # the site session on another device has ended too
@@ -138,9 +139,13 @@ async def test_password_change_in_the_admin_ends_site_sessions(app, client, make
     assert (await client.get("/account")).status_code == 200
     response = await admin.post(
         "/admin/api/change-password/",
-        json={"current_password": PASSWORD, "new_password": "trăng-rằm-tháng-tám",
-              "confirm_new_password": "trăng-rằm-tháng-tám"},
-        headers={"X-CSRFToken": admin.cookies.get("csrftoken") or "", "Referer": "http://testserver/admin/"})
+        json={
+            "current_password": PASSWORD,
+            "new_password": "trăng-rằm-tháng-tám",
+            "confirm_new_password": "trăng-rằm-tháng-tám",
+        },
+        headers={"X-CSRFToken": admin.cookies.get("csrftoken") or "", "Referer": "http://testserver/admin/"},
+    )
     assert response.status_code in (200, 303), response.text
     await admin.aclose()
     assert (await other_admin.get("/admin/api/user/")).status_code == 401

@@ -12,10 +12,10 @@ import pytest
 
 from accounts.scope import PLATFORM
 from contest import authoring, services, voting
-from server.static_assets import StaticAssets, default_assets, hashed_name
 from server.settings import BASE_DIR
+from server.static_assets import StaticAssets, default_assets, hashed_name
 from tests.conftest import login
-from tests.contest.test_voting import vote_round, verified  # noqa: F401 — shared fixture
+from tests.contest.test_voting import verified, vote_round  # noqa: F401 — shared fixture
 from tests.support.factories import PASSWORD, complete_form, make_contest
 
 pytestmark = pytest.mark.integration
@@ -28,8 +28,9 @@ def _cached_app(_session_clock):
     from server.app import create_app
     from server.settings import get_settings
 
-    return create_app(dataclasses.replace(get_settings(), page_cache_seconds=30), clock=_session_clock,
-                      run_workers=False)
+    return create_app(
+        dataclasses.replace(get_settings(), page_cache_seconds=30), clock=_session_clock, run_workers=False
+    )
 
 
 @pytest.fixture
@@ -63,13 +64,15 @@ async def contest(commune, clock, make_user):
     row = await services.contest_by_slug(contest["slug"])
     round_ = (await services.rounds_of(row["id"]))[0]
     lead = await make_user(birth_year=2004, full_name="Đỗ Minh Khôi", email="khoi@example.com")
-    idea_id = await services.create_draft(row, round_, complete_form(contest["categories"][0], title="Lọc nước mưa"),
-                                          user_id=lead.id, now=clock())
+    idea_id = await services.create_draft(
+        row, round_, complete_form(contest["categories"][0], title="Lọc nước mưa"), user_id=lead.id, now=clock()
+    )
     code = await services.submit(idea_id, user_id=lead.id, now=clock())
     return {**contest, "row": row, "round_row": round_, "lead": lead, "idea": idea_id, "code": code}
 
 
 # ---------------------------------------------------------------- compression
+
 
 async def test_pages_are_compressed_with_brotli_or_gzip_as_the_browser_accepts(visitor, contest):
     raw = await visitor.get("/", headers=RAW)
@@ -107,6 +110,7 @@ async def test_json_and_signed_in_pages_are_compressed_small_answers_are_not(vis
 
 # ---------------------------------------------------------------- static files
 
+
 async def test_static_files_have_hashed_names_cached_for_a_year(visitor, contest):
     home = (await visitor.get("/")).text
     href = re.search(r'<link rel="stylesheet" href="(/static/css/site\.[0-9a-f]{12}\.css)">', home).group(1)
@@ -141,14 +145,16 @@ def test_every_template_links_static_files_by_their_hashed_name():
 
 # ---------------------------------------------------------------- ETag and the page cache
 
+
 async def test_public_page_has_an_etag_and_answers_304_while_unchanged(visitor, contest):
     first = await visitor.get(f"/ideas/{contest['code']}")
     assert first.status_code == 200 and first.headers["etag"].startswith('W/"')
     assert first.headers["cache-control"] == "no-cache"
     second = await visitor.get(f"/ideas/{contest['code']}", headers={"If-None-Match": first.headers["etag"]})
     assert second.status_code == 304 and second.content == b"" and second.headers["x-page-cache"] == "hit"
-    await services.hide(contest["idea"], reason="Trùng lặp", actor_id=contest["lead"].id, now=contest["lead"].created_at,
-                        scope=PLATFORM)
+    await services.hide(
+        contest["idea"], reason="Trùng lặp", actor_id=contest["lead"].id, now=contest["lead"].created_at, scope=PLATFORM
+    )
     changed = await visitor.get(f"/ideas/{contest['code']}", headers={"If-None-Match": first.headers["etag"]})
     assert changed.status_code in (404, 200) and changed.status_code != 304
 
@@ -201,16 +207,24 @@ async def test_each_domain_event_shows_at_once(visitor, contest, make_user, cloc
     lead = contest["lead"]
 
     # An idea submitted.
-    second = await services.create_draft(contest["row"], contest["round_row"],
-                                         complete_form(contest["categories"][0], title="Chợ quê trên mạng"),
-                                         user_id=lead.id, now=clock())
+    second = await services.create_draft(
+        contest["row"],
+        contest["round_row"],
+        complete_form(contest["categories"][0], title="Chợ quê trên mạng"),
+        user_id=lead.id,
+        now=clock(),
+    )
     await services.submit(second, user_id=lead.id, now=clock())
     assert "Chợ quê trên mạng" in await _seen(visitor, gallery)
 
     # An idea edited.
     assert "Lọc nước mưa" in await _seen(visitor, idea_page)
-    await services.save(contest["idea"], complete_form(contest["categories"][0], title="Lọc nước mưa bằng cát"),
-                        user_id=lead.id, now=clock())
+    await services.save(
+        contest["idea"],
+        complete_form(contest["categories"][0], title="Lọc nước mưa bằng cát"),
+        user_id=lead.id,
+        now=clock(),
+    )
     assert "Lọc nước mưa bằng cát" in await _seen(visitor, idea_page)
 
     # Hidden, then shown again.
@@ -223,8 +237,11 @@ async def test_each_domain_event_shows_at_once(visitor, contest, make_user, cloc
     contest_page = f"/contests/{contest['slug']}"
     assert "Cuộc thi ý tưởng sáng tạo 2026" in await _seen(visitor, contest_page)
     _, form, _ = await authoring.contest_to_edit(contest["slug"], scope=PLATFORM)
-    form = dataclasses.replace(form, title="Cuộc thi sáng tạo mùa xuân") if dataclasses.is_dataclass(form) \
+    form = (
+        dataclasses.replace(form, title="Cuộc thi sáng tạo mùa xuân")
+        if dataclasses.is_dataclass(form)
         else form.model_copy(update={"title": "Cuộc thi sáng tạo mùa xuân"})
+    )
     await authoring.update_contest(contest["slug"], form, scope=PLATFORM, actor_id=lead.id, now=clock())
     assert "Cuộc thi sáng tạo mùa xuân" in await _seen(visitor, contest_page)
     await services.set_published(contest["id"], False, actor_id=lead.id, now=clock(), scope=PLATFORM)
@@ -233,9 +250,13 @@ async def test_each_domain_event_shows_at_once(visitor, contest, make_user, cloc
 
 async def test_a_vote_changes_cached_pages_only_where_tallies_are_shown(visitor, contest, make_user, clock):
     round_id = contest["round"]
-    await voting.update_rules(round_id, {"votes_per_voter": 3, "change_allowed": True, "live_tally": True,
-                                         "residents_only": True, "jury_weight": 0.7},
-                              actor_id=contest["lead"].id, now=clock(), scope=PLATFORM)
+    await voting.update_rules(
+        round_id,
+        {"votes_per_voter": 3, "change_allowed": True, "live_tally": True, "residents_only": True, "jury_weight": 0.7},
+        actor_id=contest["lead"].id,
+        now=clock(),
+        scope=PLATFORM,
+    )
     clock.advance(days=31.5)  # the vote is open
     page = f"/contests/{contest['slug']}/ideas"
     await visitor.get(page)
@@ -259,8 +280,12 @@ async def test_a_change_made_through_the_site_starts_a_new_generation(cached_app
         assert cache.backend.generation == before
         from tests.conftest import post_form
 
-        await post_form(organizer, f"/organizer/ideas/{contest['idea']}/hide", {"reason": "Trùng"},
-                        page=f"/organizer/contests/{contest['slug']}")
+        await post_form(
+            organizer,
+            f"/organizer/ideas/{contest['idea']}/hide",
+            {"reason": "Trùng"},
+            page=f"/organizer/contests/{contest['slug']}",
+        )
     assert cache.backend.generation > before
     assert (await visitor.get("/")).headers["x-page-cache"] == "miss"
 
@@ -281,15 +306,17 @@ async def test_a_crowd_arriving_at_once_costs_one_rendering(visitor, contest):
 
 
 async def test_published_results_are_computed_once_and_again_after_an_audited_change(
-        client, vote_round, make_user, clock, monkeypatch, commune):  # noqa: F811
+    client, vote_round, make_user, clock, monkeypatch, commune
+):  # noqa: F811
     from accounts import audit
     from contest import rubric
     from contest.tables import Award
 
     slug = vote_round["contest"]["slug"]
     voter = await verified(make_user)
-    await voting.cast(vote_round["round"]["id"], vote_round["ideas"][0], voter_id=voter.id, now=clock(),
-                      alias_key=b"k" * 32)
+    await voting.cast(
+        vote_round["round"]["id"], vote_round["ideas"][0], voter_id=voter.id, now=clock(), alias_key=b"k" * 32
+    )
     await Award(contest=vote_round["contest"]["id"], name="Giải bình chọn", position=1, basis="public", rank=1).save()
     clock.advance(days=10)  # results are out
     computed = []
@@ -305,21 +332,22 @@ async def test_published_results_are_computed_once_and_again_after_an_audited_ch
         assert page.status_code == 200 and "Giải bình chọn" in page.text
     assert (await client.get(f"/contests/{slug}/results.json")).json()["ranking"][0]["votes"] == 1
     assert len(computed) == 1
-    await audit.record("award.changed", actor_id=None, target_type="award", target_id=1, commune_id=commune["id"],
-                       now=clock())
+    await audit.record(
+        "award.changed", actor_id=None, target_type="award", target_id=1, commune_id=commune["id"], now=clock()
+    )
     await client.get(f"/contests/{slug}/results")
     assert len(computed) == 2
 
 
-async def test_kept_results_follow_a_public_change_that_writes_no_audit_entry(
-        client, vote_round, make_user, clock):  # noqa: F811
+async def test_kept_results_follow_a_public_change_that_writes_no_audit_entry(client, vote_round, make_user, clock):  # noqa: F811
     from accounts import events
     from contest.tables import Contest, Idea
 
     slug = vote_round["contest"]["slug"]
     voter = await verified(make_user)
-    await voting.cast(vote_round["round"]["id"], vote_round["ideas"][0], voter_id=voter.id, now=clock(),
-                      alias_key=b"k" * 32)
+    await voting.cast(
+        vote_round["round"]["id"], vote_round["ideas"][0], voter_id=voter.id, now=clock(), alias_key=b"k" * 32
+    )
     clock.advance(days=10)  # results are out
     old_title = (await Idea.select(Idea.title).where(Idea.id == vote_round["ideas"][0]).first())["title"]
     assert old_title in (await client.get(f"/contests/{slug}/results")).text

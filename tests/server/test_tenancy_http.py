@@ -35,52 +35,104 @@ async def signed_in(client, world) -> str:
 # (method, url for (own world, target world), form for the target world). The URL keeps the
 # organizer's OWN round where a route has one: the object id is what points elsewhere.
 SIX = {
-    "void a vote": ("POST", lambda w, x: f"/organizer/rounds/{w['round']}/vote/votes/{x['votes'][0]}/void",
-                    lambda x: {"reason": "Phiếu trùng"}),
-    "move an assignment": ("POST", lambda w, x: f"/organizer/rounds/{w['round']}/judging/assignments/"
-                                                f"{x['assignments'][0]}/move",
-                           lambda x: {"judge": str(x["judges"][2].id)}),
-    "incubation pipeline": ("POST", lambda w, x: f"/organizer/mentoring/pipeline/{x['ideas'][2]}",
-                            lambda x: {"stage": "prototype", "gate": ["problem_checked", "team_formed"]}),
+    "void a vote": (
+        "POST",
+        lambda w, x: f"/organizer/rounds/{w['round']}/vote/votes/{x['votes'][0]}/void",
+        lambda x: {"reason": "Phiếu trùng"},
+    ),
+    "move an assignment": (
+        "POST",
+        lambda w, x: f"/organizer/rounds/{w['round']}/judging/assignments/{x['assignments'][0]}/move",
+        lambda x: {"judge": str(x["judges"][2].id)},
+    ),
+    "incubation pipeline": (
+        "POST",
+        lambda w, x: f"/organizer/mentoring/pipeline/{x['ideas'][2]}",
+        lambda x: {"stage": "prototype", "gate": ["problem_checked", "team_formed"]},
+    ),
     "publish a matching run": ("POST", lambda w, x: f"/organizer/mentoring/runs/{x['run']}/publish", lambda x: {}),
-    "edit a matching proposal": ("POST", lambda w, x: f"/organizer/mentoring/proposals/{x['proposals'][0]}",
-                                 lambda x: {"mentor": ""}),
-    "workshop attendance": ("POST", lambda w, x: f"/workshops/{x['workshop']}/attendance",
-                            lambda x: {"present": [str(x["registrations"][0])]}),
+    "edit a matching proposal": (
+        "POST",
+        lambda w, x: f"/organizer/mentoring/proposals/{x['proposals'][0]}",
+        lambda x: {"mentor": ""},
+    ),
+    "workshop attendance": (
+        "POST",
+        lambda w, x: f"/workshops/{x['workshop']}/attendance",
+        lambda x: {"present": [str(x["registrations"][0])]},
+    ),
 }
 OTHERS = {
     "contest page": ("GET", lambda w, x: f"/organizer/contests/{x['contest']['slug']}", None),
     "export csv": ("GET", lambda w, x: f"/organizer/contests/{x['contest']['slug']}/export.csv", None),
     "export xlsx": ("GET", lambda w, x: f"/organizer/contests/{x['contest']['slug']}/export.xlsx", None),
-    "publish a contest": ("POST", lambda w, x: f"/organizer/contests/{x['contest']['slug']}/publish",
-                          lambda x: {"published": "0"}),
-    "extend the deadline": ("POST", lambda w, x: f"/organizer/rounds/{x['round']}/extend",
-                            lambda x: {"phase": "submission", "new_end": "31/12/2026 17:00", "confirm": "1"}),
+    "publish a contest": (
+        "POST",
+        lambda w, x: f"/organizer/contests/{x['contest']['slug']}/publish",
+        lambda x: {"published": "0"},
+    ),
+    "extend the deadline": (
+        "POST",
+        lambda w, x: f"/organizer/rounds/{x['round']}/extend",
+        lambda x: {"phase": "submission", "new_end": "31/12/2026 17:00", "confirm": "1"},
+    ),
     "revisions": ("GET", lambda w, x: f"/organizer/ideas/{x['ideas'][0]}/revisions", None),
     "hide an idea": ("POST", lambda w, x: f"/organizer/ideas/{x['ideas'][1]}/hide", lambda x: {"reason": "Trùng lặp"}),
     "unhide an idea": ("POST", lambda w, x: f"/organizer/ideas/{x['ideas'][3]}/unhide", lambda x: {}),
     "judging page": ("GET", lambda w, x: f"/organizer/rounds/{x['round']}/judging/", None),
-    "add a judge": ("POST", lambda w, x: f"/organizer/rounds/{x['round']}/judging/judges",
-                    lambda x: {"contact": "giamkhao-moi@example.com"}),
-    "judging settings": ("POST", lambda w, x: f"/organizer/rounds/{x['round']}/judging/settings",
-                         lambda x: {"judges_per_entry": "2", "min_per_judge": "0", "max_per_judge": "",
-                                    "anchors": "0", "method": "mean"}),
+    "add a judge": (
+        "POST",
+        lambda w, x: f"/organizer/rounds/{x['round']}/judging/judges",
+        lambda x: {"contact": "giamkhao-moi@example.com"},
+    ),
+    "judging settings": (
+        "POST",
+        lambda w, x: f"/organizer/rounds/{x['round']}/judging/settings",
+        lambda x: {
+            "judges_per_entry": "2",
+            "min_per_judge": "0",
+            "max_per_judge": "",
+            "anchors": "0",
+            "method": "mean",
+        },
+    ),
     "run the assignment": ("POST", lambda w, x: f"/organizer/rounds/{x['round']}/judging/assign", lambda x: {}),
-    "lock the assignments": ("POST", lambda w, x: f"/organizer/rounds/{x['round']}/judging/lock",
-                             lambda x: {"locked": "1"}),
-    "reopen scoring": ("POST", lambda w, x: f"/organizer/rounds/{x['round']}/judging/reopen",
-                       lambda x: {"reason": "Chấm lại", "hours": "24"}),
-    "shortlist": ("POST", lambda w, x: f"/organizer/rounds/{x['round']}/judging/shortlist",
-                  lambda x: {"ideas": [str(x["ideas"][0])], "reason": "Vào vòng sau"}),
-    "release comments (other round)": ("POST", lambda w, x: f"/organizer/rounds/{x['round']}/judging/sheets/"
-                                                            f"{x['sheet']}/release", lambda x: {"release": "1"}),
-    "release comments (own round)": ("POST", lambda w, x: f"/organizer/rounds/{w['round']}/judging/sheets/"
-                                                          f"{x['sheet']}/release", lambda x: {"release": "1"}),
+    "lock the assignments": (
+        "POST",
+        lambda w, x: f"/organizer/rounds/{x['round']}/judging/lock",
+        lambda x: {"locked": "1"},
+    ),
+    "reopen scoring": (
+        "POST",
+        lambda w, x: f"/organizer/rounds/{x['round']}/judging/reopen",
+        lambda x: {"reason": "Chấm lại", "hours": "24"},
+    ),
+    "shortlist": (
+        "POST",
+        lambda w, x: f"/organizer/rounds/{x['round']}/judging/shortlist",
+        lambda x: {"ideas": [str(x["ideas"][0])], "reason": "Vào vòng sau"},
+    ),
+    "release comments (other round)": (
+        "POST",
+        lambda w, x: f"/organizer/rounds/{x['round']}/judging/sheets/{x['sheet']}/release",
+        lambda x: {"release": "1"},
+    ),
+    "release comments (own round)": (
+        "POST",
+        lambda w, x: f"/organizer/rounds/{w['round']}/judging/sheets/{x['sheet']}/release",
+        lambda x: {"release": "1"},
+    ),
     "vote page": ("GET", lambda w, x: f"/organizer/rounds/{x['round']}/vote/", None),
-    "vote rules": ("POST", lambda w, x: f"/organizer/rounds/{x['round']}/vote/rules",
-                   lambda x: {"votes_per_voter": "5", "jury_weight": "0,5", "live_tally": "on"}),
-    "void a vote (other round)": ("POST", lambda w, x: f"/organizer/rounds/{x['round']}/vote/votes/"
-                                                       f"{x['votes'][1]}/void", lambda x: {"reason": "Phiếu trùng"}),
+    "vote rules": (
+        "POST",
+        lambda w, x: f"/organizer/rounds/{x['round']}/vote/rules",
+        lambda x: {"votes_per_voter": "5", "jury_weight": "0,5", "live_tally": "on"},
+    ),
+    "void a vote (other round)": (
+        "POST",
+        lambda w, x: f"/organizer/rounds/{x['round']}/vote/votes/{x['votes'][1]}/void",
+        lambda x: {"reason": "Phiếu trùng"},
+    ),
     "verify a resident": ("POST", lambda w, x: f"/organizer/residents/{x['voters'][0].id}/verify", lambda x: {}),
 }
 ALL = {**SIX, **OTHERS}
@@ -97,8 +149,9 @@ async def test_an_organizer_of_a_gets_not_found_for_b_objects(client, two, actio
     a, b = two
     token = await signed_in(client, a)
     before = await snapshot(b)
-    verified_before = await User.select(User.id, User.verified_resident).where(User.commune == b["commune"]).order_by(
-        User.id)
+    verified_before = (
+        await User.select(User.id, User.verified_resident).where(User.commune == b["commune"]).order_by(User.id)
+    )
     method, url, form = ALL[action]
     response = await _send(client, token, method, url(a, b), form(b) if form else {})
     assert response.status_code == 404, (action, response.status_code)
@@ -106,13 +159,29 @@ async def test_an_organizer_of_a_gets_not_found_for_b_objects(client, two, actio
     assert "spreadsheetml" not in response.headers.get("content-type", "")
     assert "Ý tưởng b" not in response.text and "Nhận xét b" not in response.text
     assert await snapshot(b) == before
-    assert await User.select(User.id, User.verified_resident).where(User.commune == b["commune"]).order_by(
-        User.id) == verified_before
+    assert (
+        await User.select(User.id, User.verified_resident).where(User.commune == b["commune"]).order_by(User.id)
+        == verified_before
+    )
 
 
-OWN = {name: ALL[name] for name in (*SIX, "publish a contest", "extend the deadline", "hide an idea", "unhide an idea",
-                                     "add a judge", "judging settings", "lock the assignments", "reopen scoring",
-                                     "shortlist", "release comments (own round)", "vote rules")}
+OWN = {
+    name: ALL[name]
+    for name in (
+        *SIX,
+        "publish a contest",
+        "extend the deadline",
+        "hide an idea",
+        "unhide an idea",
+        "add a judge",
+        "judging settings",
+        "lock the assignments",
+        "reopen scoring",
+        "shortlist",
+        "release comments (own round)",
+        "vote rules",
+    )
+}
 
 
 @pytest.mark.parametrize("action", list(OWN))
@@ -127,8 +196,9 @@ async def test_the_same_request_works_on_the_organizers_own_commune(client, two,
     assert await snapshot(b) == before_b
 
 
-@pytest.mark.parametrize("name", ["contest page", "export csv", "export xlsx", "revisions", "judging page",
-                                  "vote page"])
+@pytest.mark.parametrize(
+    "name", ["contest page", "export csv", "export xlsx", "revisions", "judging page", "vote page"]
+)
 async def test_own_pages_open(client, two, name):
     a, _ = two
     await signed_in(client, a)
@@ -140,8 +210,10 @@ async def test_own_pages_open(client, two, name):
 async def test_own_void_marks_the_vote_with_the_reason(client, two):
     a, b = two
     token = await signed_in(client, a)
-    response = await client.post(f"/organizer/rounds/{a['round']}/vote/votes/{a['votes'][0]}/void",
-                                 data={"reason": "Tài khoản giả", "_csrf_token": token})
+    response = await client.post(
+        f"/organizer/rounds/{a['round']}/vote/votes/{a['votes'][0]}/void",
+        data={"reason": "Tài khoản giả", "_csrf_token": token},
+    )
     assert response.status_code == 303
     vote = await Vote.select(Vote.voided, Vote.void_reason, Vote.voided_by).where(Vote.id == a["votes"][0]).first()
     assert vote == {"voided": True, "void_reason": "Tài khoản giả", "voided_by": a["organizer"].id}
@@ -196,8 +268,11 @@ async def test_a_judge_reaches_only_their_own_assignments(client, two):
     for foreign in (a["assignments"][1], b["assignments"][0]):  # another judge's, and another commune's
         before_a, before_b = await snapshot(a), await snapshot(b)
         assert (await client.get(f"/judge/assignments/{foreign}")).status_code == 404
-        for suffix, data in (("", {"action": "submit"}), ("/abstain", {"reason": "Bận"}),
-                             ("/recuse", {"reason": "Người quen"})):
+        for suffix, data in (
+            ("", {"action": "submit"}),
+            ("/abstain", {"reason": "Bận"}),
+            ("/recuse", {"reason": "Người quen"}),
+        ):
             response = await client.post(f"/judge/assignments/{foreign}{suffix}", data={**data, "_csrf_token": token})
             assert response.status_code == 404, (suffix, response.status_code)
         assert await snapshot(a) == before_a and await snapshot(b) == before_b

@@ -26,9 +26,24 @@ from tests.support.factories import PASSWORD
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 NOT_TEXT = {"hidden", "checkbox", "radio", "file", "submit", "number", "date", "datetime-local", "password", "time"}
 # Fields typed as text but read as a number or a date (too long is simply not a number or a date).
-PARSED = {"new_end", "jury_weight", "budget", "weight", "min_age", "max_age", "max_ideas_per_person",
-          "submission_opens", "submission_closes", "judging_opens", "judging_closes", "vote_opens", "vote_closes",
-          "results_at", "from", "to"}
+PARSED = {
+    "new_end",
+    "jury_weight",
+    "budget",
+    "weight",
+    "min_age",
+    "max_age",
+    "max_ideas_per_person",
+    "submission_opens",
+    "submission_closes",
+    "judging_opens",
+    "judging_closes",
+    "vote_opens",
+    "vote_closes",
+    "results_at",
+    "from",
+    "to",
+}
 
 
 def _typed_fields():
@@ -53,8 +68,11 @@ def _typed_fields():
 def test_every_text_field_of_every_form_shows_its_limit():
     fields = list(_typed_fields())
     assert len(fields) > 60  # every form of the site is read
-    missing = [(template, name) for template, name, attrs in fields
-               if "maxlength" not in attrs and name.split("{")[0] not in PARSED and "position" not in name]
+    missing = [
+        (template, name)
+        for template, name, attrs in fields
+        if "maxlength" not in attrs and name.split("{")[0] not in PARSED and "position" not in name
+    ]
     assert missing == []
 
 
@@ -68,22 +86,33 @@ def test_limits_fit_their_columns_and_the_message_names_the_limit():
 
 # -- refused by the form, nothing stored ----------------------------------------------------------------
 
+
 @pytest.mark.integration
 async def test_mentoring_forms_refuse_long_text_beside_the_field(world, make_user, clock):
     (idea, lead), _, _ = world["teams"]
     (mentor_id, mentor_user), _ = world["mentors"]
     newcomer = await make_user(email="moi@example.com")
-    for field, value in (("title", "x" * 201), ("bio", "Mười năm kinh nghiệm " * 300), ("place", "x" * 201),
-                         ("free_tags", "a," * 200)):
-        values = {"title": "Giảng viên", "bio": "Mười năm kinh nghiệm khởi nghiệp.", "expertise": ["marketing"],
-                  "capacity": "1", field: value}
+    for field, value in (
+        ("title", "x" * 201),
+        ("bio", "Mười năm kinh nghiệm " * 300),
+        ("place", "x" * 201),
+        ("free_tags", "a," * 200),
+    ):
+        values = {
+            "title": "Giảng viên",
+            "bio": "Mười năm kinh nghiệm khởi nghiệp.",
+            "expertise": ["marketing"],
+            "capacity": "1",
+            field: value,
+        }
         with pytest.raises(ValidationFailed) as refused:
             await mentoring.save_profile(newcomer.id, values, now=clock())
         assert field in refused.value.errors, field
     assert not await MentorProfile.exists().where(MentorProfile.user == newcomer.id)
     with pytest.raises(ValidationFailed) as refused:
-        await mentoring.request_mentor(idea, mentor_id, message="x" * (limits.COMMENT + 1), user_id=lead.id,
-                                       now=clock())
+        await mentoring.request_mentor(
+            idea, mentor_id, message="x" * (limits.COMMENT + 1), user_id=lead.id, now=clock()
+        )
     assert set(refused.value.errors) == {"message"}
     assert await MentoringRequest.count() == 0
     with pytest.raises(ValidationFailed) as refused:
@@ -95,21 +124,32 @@ async def test_mentoring_forms_refuse_long_text_beside_the_field(world, make_use
     assert set(refused.value.errors) == {"reason"}
     await mentoring.respond(request, mentor_user_id=mentor_user.id, accept=True, reason="", now=clock())
     mentorship = (await mentoring.mentorships_of_idea(idea))[0]["id"]
-    for notes, actions, field in (("x" * (limits.LONG + 1), [], "notes"), ("Buổi đầu", [("x" * 301, "", "")], "actions"),
-                                  ("Buổi đầu", [("Gọi điện", "x" * 121, "")], "actions")):
+    for notes, actions, field in (
+        ("x" * (limits.LONG + 1), [], "notes"),
+        ("Buổi đầu", [("x" * 301, "", "")], "actions"),
+        ("Buổi đầu", [("Gọi điện", "x" * 121, "")], "actions"),
+    ):
         with pytest.raises(ValidationFailed) as refused:
             await mentoring.add_note(mentorship, user_id=mentor_user.id, notes=notes, actions=actions, now=clock())
         assert set(refused.value.errors) == {field}
     assert await SessionNote.count() == 0
     with pytest.raises(ValidationFailed):
-        await mentoring.leave_feedback(mentorship, user_id=lead.id, rating=5, text="x" * (limits.COMMENT + 1),
-                                       now=clock())
+        await mentoring.leave_feedback(
+            mentorship, user_id=lead.id, rating=5, text="x" * (limits.COMMENT + 1), now=clock()
+        )
     with pytest.raises(ValidationFailed):
-        await mentoring.close_mentorship(mentorship, user_id=mentor_user.id, summary="x" * (limits.LONG + 1),
-                                         now=clock())
+        await mentoring.close_mentorship(
+            mentorship, user_id=mentor_user.id, summary="x" * (limits.LONG + 1), now=clock()
+        )
     with pytest.raises(ValidationFailed) as refused:
-        await mentoring.publish_slot(mentor_id, starts_at=clock() + dt.timedelta(days=1),
-                                     minutes=30, mode="online", location="x" * 301, now=clock())
+        await mentoring.publish_slot(
+            mentor_id,
+            starts_at=clock() + dt.timedelta(days=1),
+            minutes=30,
+            mode="online",
+            location="x" * 301,
+            now=clock(),
+        )
     assert set(refused.value.errors) == {"location"}
 
 
@@ -121,9 +161,14 @@ async def test_judging_forms_refuse_long_text_beside_the_field(setup, clock):  #
     assignment = await my_assignment(setup, judge)
     c1, c2 = await criteria_ids(setup)
     with pytest.raises(ValidationFailed) as refused:
-        await judging.save_sheet(assignment["id"], judge_id=judge.id,
-                                 scores={c1: ("4", "x" * (limits.COMMENT + 1)), c2: ("5", "")},
-                                 overall_comment="y" * (limits.COMMENT + 1), submit=True, now=clock())
+        await judging.save_sheet(
+            assignment["id"],
+            judge_id=judge.id,
+            scores={c1: ("4", "x" * (limits.COMMENT + 1)), c2: ("5", "")},
+            overall_comment="y" * (limits.COMMENT + 1),
+            submit=True,
+            now=clock(),
+        )
     assert set(refused.value.errors) == {f"c{c1}", "overall_comment"}
     assert await ScoreSheet.count() == 0
     with pytest.raises(ValidationFailed) as refused:
@@ -133,8 +178,14 @@ async def test_judging_forms_refuse_long_text_beside_the_field(setup, clock):  #
         await judging.recuse(assignment["id"], judge_id=judge.id, reason="x" * 2001, now=clock())
     assert set(refused.value.errors) == {"reason"}
     with pytest.raises(ValidationFailed) as refused:
-        await judging.shortlist(setup["round"]["id"], setup["ideas"][:1], actor_id=setup["organizer"].id,
-                                reason="x" * 2001, now=clock(), scope=PLATFORM)
+        await judging.shortlist(
+            setup["round"]["id"],
+            setup["ideas"][:1],
+            actor_id=setup["organizer"].id,
+            reason="x" * 2001,
+            now=clock(),
+            scope=PLATFORM,
+        )
     assert set(refused.value.errors) == {"reason"}
     assert await ScoreSheet.count() == 0
 
@@ -167,9 +218,17 @@ async def test_the_mentor_form_shows_the_refusal_beside_the_field_and_keeps_the_
     await login(client, "covan@example.com", PASSWORD)
     page = await client.get("/mentors/apply")
     assert page.status_code == 200 and 'name="title" type="text" maxlength="200"' in page.text
-    response = await post_form(client, "/mentors/apply", {
-        "title": "Giảng viên " + "x" * 200, "bio": "Mười năm kinh nghiệm khởi nghiệp nông nghiệp.",
-        "expertise": "marketing", "capacity": "1"}, page="/mentors/apply")
+    response = await post_form(
+        client,
+        "/mentors/apply",
+        {
+            "title": "Giảng viên " + "x" * 200,
+            "bio": "Mười năm kinh nghiệm khởi nghiệp nông nghiệp.",
+            "expertise": "marketing",
+            "capacity": "1",
+        },
+        page="/mentors/apply",
+    )
     assert response.status_code == 400
     assert "Quá dài: tối đa 200 ký tự." in response.text
     assert "Giảng viên " + "x" * 200 in response.text
@@ -177,6 +236,7 @@ async def test_the_mentor_form_shows_the_refusal_beside_the_field_and_keeps_the_
 
 
 # -- refused by the database when a form is bypassed ------------------------------------------------------
+
 
 @pytest.mark.integration
 async def test_names_prizes_and_contacts_are_limited_in_the_database_too(commune, clock):

@@ -25,8 +25,11 @@ async def closed_vote(vote_round, make_user, clock):  # noqa: F811
     receipts = []
     for n in (0, 1, 1, 2):
         voter = await verified(make_user, full_name=f"Người bình chọn {n}")
-        receipts.append((await voting.cast(rid, vote_round["ideas"][n], voter_id=voter.id, now=clock(),
-                                           alias_key=ALIAS_KEY))["receipt"])
+        receipts.append(
+            (await voting.cast(rid, vote_round["ideas"][n], voter_id=voter.id, now=clock(), alias_key=ALIAS_KEY))[
+                "receipt"
+            ]
+        )
     await Award(contest=vote_round["contest"]["id"], name="Giải bình chọn", position=1, basis="public", rank=1).save()
     return {**vote_round, "receipts": receipts, "slug": vote_round["contest"]["slug"]}
 
@@ -57,10 +60,13 @@ async def test_recount_page_before_and_after_the_close(client, closed_vote, cloc
     slug = closed_vote["slug"]
     before = await client.get(f"/contests/{slug}/recount")
     assert before.status_code == 200 and "<h1>Cách kiểm phiếu</h1>" in before.text
-    assert 'id="head-hash"' not in before.text and "Bạn có thể tra mã xác nhận khi bình chọn đã kết thúc." in before.text
+    assert (
+        'id="head-hash"' not in before.text and "Bạn có thể tra mã xác nhận khi bình chọn đã kết thúc." in before.text
+    )
     token = csrf_from((await client.get("/login")).text)  # the form is not shown before the close
-    looked_up = await client.post(f"/contests/{slug}/recount", data={"_csrf_token": token,
-                                                                    "receipt": closed_vote["receipts"][0]})
+    looked_up = await client.post(
+        f"/contests/{slug}/recount", data={"_csrf_token": token, "receipt": closed_vote["receipts"][0]}
+    )
     assert looked_up.status_code == 400 and 'id="receipt-lines"' not in looked_up.text
     assert await AuditEvent.count().where(AuditEvent.action == voting.SEAL_ACTION) == 0
     clock.advance(days=8)  # closed
@@ -80,15 +86,17 @@ async def test_a_voter_finds_their_vote_by_receipt_and_a_wrong_receipt_is_not_fo
     clock.advance(days=8)
     page = await client.get(f"/contests/{slug}/recount")
     receipt = closed_vote["receipts"][1]
-    found = await client.post(f"/contests/{slug}/recount", data={"_csrf_token": csrf_from(page.text),
-                                                                "receipt": f" {receipt.lower()} "})
+    found = await client.post(
+        f"/contests/{slug}/recount", data={"_csrf_token": csrf_from(page.text), "receipt": f" {receipt.lower()} "}
+    )
     line = next(r for r in await voting.log_rows(closed_vote["round"]["id"]) if r["receipt"] == receipt)
     assert found.status_code == 200 and 'id="receipt-lines"' in found.text
     table = found.text.split('id="receipt-lines"')[1].split("</table>")[0]
     assert line["voter_alias"] in table and line["idea_code"] in table and line["time_bucket"] in table
     assert "Người bình chọn" not in found.text  # no names
-    wrong = await client.post(f"/contests/{slug}/recount", data={"_csrf_token": csrf_from(page.text),
-                                                                "receipt": "0123456789"})
+    wrong = await client.post(
+        f"/contests/{slug}/recount", data={"_csrf_token": csrf_from(page.text), "receipt": "0123456789"}
+    )
     assert wrong.status_code == 400 and "Không có phiếu nào với mã xác nhận này" in wrong.text
     assert 'value="0123456789"' in wrong.text and 'aria-invalid="true"' in wrong.text
     empty = await client.post(f"/contests/{slug}/recount", data={"_csrf_token": csrf_from(page.text), "receipt": ""})
@@ -99,8 +107,9 @@ def _run(script, log) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-I", str(script), str(log)], capture_output=True, text=True, timeout=60)
 
 
-async def test_the_downloadable_script_agrees_with_the_database_and_detects_tampering(client, closed_vote, clock,
-                                                                                      tmp_path):
+async def test_the_downloadable_script_agrees_with_the_database_and_detects_tampering(
+    client, closed_vote, clock, tmp_path
+):
     slug = closed_vote["slug"]
     clock.advance(days=8)
     script = tmp_path / "recount.py"

@@ -53,7 +53,9 @@ async def truncate_all() -> None:
     else:
         # TRUNCATE makes new files for every table (most of a second per test): the tables a test
         # wrote to are emptied with DELETE, children first, and their id sequences restarted.
-        probe = " UNION ALL ".join(f"SELECT '{name}' AS name WHERE EXISTS (SELECT 1 FROM \"{name}\")" for name in tables)
+        probe = " UNION ALL ".join(
+            f"SELECT '{name}' AS name WHERE EXISTS (SELECT 1 FROM \"{name}\")" for name in tables
+        )
         used = [row["name"] for row in await User.raw(probe)]
         if used:
             statements = [f'DELETE FROM "{name}"' for name in used]

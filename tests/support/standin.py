@@ -64,8 +64,11 @@ class StandIn:
             self.requests.append((path, headers, body))
             status, answer = self.route(method, path, headers, body)
             payload = json.dumps(answer, ensure_ascii=False).encode()
-            writer.write(f"HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\nContent-Length: {len(payload)}"
-                         f"\r\nConnection: close\r\n\r\n".encode() + payload)
+            writer.write(
+                f"HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\nContent-Length: {len(payload)}"
+                f"\r\nConnection: close\r\n\r\n".encode()
+                + payload
+            )
             await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
@@ -128,14 +131,24 @@ class StandIn:
         self.zns.append({**req, "msg_id": msg_id})
         if self.verbose:
             print(f"ZNS {msg_id} to {phone}: template {req.get('template_id')} {data}", flush=True)
-        return {"error": 0, "message": "Success",
-                "data": {"msg_id": msg_id, "sent_time": "1764471600000", "quota": {"remainingQuota": "499"}}}
+        return {
+            "error": 0,
+            "message": "Success",
+            "data": {"msg_id": msg_id, "sent_time": "1764471600000", "quota": {"remainingQuota": "499"}},
+        }
 
     def renew(self, secret_key: str, form: dict) -> dict:
-        if (secret_key != self.app_secret or form.get("app_id") != self.app_id
-                or form.get("grant_type") != "refresh_token" or form.get("refresh_token") != self.refresh_token):
-            return {"error": -14014, "error_name": "Invalid refresh token",
-                    "error_description": "Refresh token is invalid"}
+        if (
+            secret_key != self.app_secret
+            or form.get("app_id") != self.app_id
+            or form.get("grant_type") != "refresh_token"
+            or form.get("refresh_token") != self.refresh_token
+        ):
+            return {
+                "error": -14014,
+                "error_name": "Invalid refresh token",
+                "error_description": "Refresh token is invalid",
+            }
         self.refreshes += 1
         self.access_token = f"access-{self.refreshes + 1}"
         self.refresh_token = f"refresh-{self.refreshes + 1}"  # a refresh token works once
@@ -149,13 +162,16 @@ class StandIn:
 async def _main(port: int) -> None:
     standin = StandIn(verbose=True)
     url = await standin.start(port)
-    print(f"Stand-in providers at {url}. Settings for the application:\n"
-          f"  SMS_PROVIDER=brandname SMS_API_URL={url}{SMS_PATH} SMS_API_KEY={standin.api_key} "
-          f"SMS_SECRET_KEY={standin.secret_key} SMS_BRANDNAME={standin.brandname}\n"
-          f"  ZALO_APP_ID={standin.app_id} ZALO_SECRET_KEY={standin.app_secret} "
-          f"ZALO_ACCESS_TOKEN={standin.access_token} ZALO_REFRESH_TOKEN={standin.refresh_token} "
-          f"ZALO_API_URL={url}{ZNS_PATH} ZALO_OAUTH_URL={url}{OAUTH_PATH} "
-          f"ZALO_TEMPLATES=phone_code=1001,password_reset=1002,team_invitation=1003,notice=1004", flush=True)
+    print(
+        f"Stand-in providers at {url}. Settings for the application:\n"
+        f"  SMS_PROVIDER=brandname SMS_API_URL={url}{SMS_PATH} SMS_API_KEY={standin.api_key} "
+        f"SMS_SECRET_KEY={standin.secret_key} SMS_BRANDNAME={standin.brandname}\n"
+        f"  ZALO_APP_ID={standin.app_id} ZALO_SECRET_KEY={standin.app_secret} "
+        f"ZALO_ACCESS_TOKEN={standin.access_token} ZALO_REFRESH_TOKEN={standin.refresh_token} "
+        f"ZALO_API_URL={url}{ZNS_PATH} ZALO_OAUTH_URL={url}{OAUTH_PATH} "
+        f"ZALO_TEMPLATES=phone_code=1001,password_reset=1002,team_invitation=1003,notice=1004",
+        flush=True,
+    )
     await asyncio.Event().wait()
 
 

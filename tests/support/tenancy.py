@@ -13,6 +13,7 @@ import json
 import secrets
 from typing import Any
 
+from accounts.scope import PLATFORM
 from accounts.tables import Role
 from contest import judging, services
 from contest.tables import (
@@ -39,7 +40,6 @@ from mentoring.tables import (
     WorkshopRegistration,
 )
 from tests.support.factories import complete_form, make_contest
-from accounts.scope import PLATFORM
 
 
 async def build_commune(commune: dict, make_user, now: dt.datetime, *, tag: str) -> dict[str, Any]:
@@ -51,17 +51,18 @@ async def build_commune(commune: dict, make_user, now: dt.datetime, *, tag: str)
     ideas, leads = [], []
     for i in range(4):
         lead = await make_user(birth_year=2003, full_name=f"Trưởng nhóm {tag} {i}")
-        idea_id = await services.create_draft(row, round_, complete_form(contest["categories"][0],
-                                                                          title=f"Ý tưởng {tag} {i}"),
-                                              user_id=lead.id, now=now)
+        idea_id = await services.create_draft(
+            row, round_, complete_form(contest["categories"][0], title=f"Ý tưởng {tag} {i}"), user_id=lead.id, now=now
+        )
         await services.submit(idea_id, user_id=lead.id, now=now)
         ideas.append(idea_id)
         leads.append(lead)
     # The last idea is hidden by moderation (waiting to be shown again).
     await Idea.update({Idea.hidden: True, Idea.hidden_reason: "Chờ xem xét"}).where(Idea.id == ideas[3])
     # A second revision of the first idea, so the revisions page has a change to show.
-    await services.save(ideas[0], complete_form(contest["categories"][0], title=f"Ý tưởng {tag} 0 (sửa)"),
-                        user_id=leads[0].id, now=now)
+    await services.save(
+        ideas[0], complete_form(contest["categories"][0], title=f"Ý tưởng {tag} 0 (sửa)"), user_id=leads[0].id, now=now
+    )
     await Criterion(round=round_["id"], name="Sáng tạo", weight=1, scale_min=1, scale_max=5, position=1).save()
     judges = []
     for i in range(3):
@@ -76,16 +77,30 @@ async def build_commune(commune: dict, make_user, now: dt.datetime, *, tag: str)
         a = Assignment(round=round_["id"], judge=judge.id, idea=idea, created_at=now)
         await a.save()
         assignments.append(a.id)
-    sheet = ScoreSheet(round=round_["id"], judge=judges[1].id, idea=ideas[0], status="submitted", total=75.0,
-                       overall_comment=f"Nhận xét {tag}", updated_at=now, submitted_at=now)
+    sheet = ScoreSheet(
+        round=round_["id"],
+        judge=judges[1].id,
+        idea=ideas[0],
+        status="submitted",
+        total=75.0,
+        overall_comment=f"Nhận xét {tag}",
+        updated_at=now,
+        submitted_at=now,
+    )
     await sheet.save()
     await judging.settings_of(round_["id"])
     await VoteRules(round=round_["id"], votes_per_voter=3).save()
     voters, votes = [], []
     for i in range(2):
         voter = await make_user(full_name=f"Cử tri {tag} {i}", phone=None)
-        vote = Vote(round=round_["id"], voter=voter.id, idea=ideas[2], receipt=secrets.token_hex(5).upper(),
-                    created_at=now, ip="10.0.0.1")
+        vote = Vote(
+            round=round_["id"],
+            voter=voter.id,
+            idea=ideas[2],
+            receipt=secrets.token_hex(5).upper(),
+            created_at=now,
+            ip="10.0.0.1",
+        )
         await vote.save()
         voters.append(voter)
         votes.append(vote.id)
@@ -94,19 +109,41 @@ async def build_commune(commune: dict, make_user, now: dt.datetime, *, tag: str)
     for idea in ideas[2:]:
         await Idea.update({Idea.status: "shortlisted"}).where(Idea.id == idea)
     mentor_user = await make_user(email=f"covan-{tag}@example.com", full_name=f"Cố vấn {tag}")
-    mentor_id = await mentoring.save_profile(mentor_user.id, {
-        "title": "Giảng viên", "bio": "Kinh nghiệm khởi nghiệp.", "expertise": ["marketing"], "capacity": "3",
-        "languages": ["vi"], "mode": "any"}, now=now)
+    mentor_id = await mentoring.save_profile(
+        mentor_user.id,
+        {
+            "title": "Giảng viên",
+            "bio": "Kinh nghiệm khởi nghiệp.",
+            "expertise": ["marketing"],
+            "capacity": "3",
+            "languages": ["vi"],
+            "mode": "any",
+        },
+        now=now,
+    )
     await mentoring.approve(mentor_id, actor_id=organizer.id, now=now)
-    for idea, lead in zip(ideas[2:], leads[2:]):
-        await mentoring.save_needs(idea, {"needs": ["marketing"], "languages": ["vi"], "mode": "any"},
-                                   user_id=lead.id, now=now)
+    for idea, lead in zip(ideas[2:], leads[2:], strict=False):
+        await mentoring.save_needs(
+            idea, {"needs": ["marketing"], "languages": ["vi"], "mode": "any"}, user_id=lead.id, now=now
+        )
     run_id = await mentoring.run_matching(commune["id"], mode="optimal", actor_id=organizer.id, now=now, scope=PLATFORM)
     proposals = [p["id"] for p in await mentoring.proposals(run_id, scope=PLATFORM)]
-    await mentoring.set_stage(ideas[2], stage="idea", checklist=["problem_checked"], outcome="",
-                              actor_id=organizer.id, now=now, scope=PLATFORM)
-    workshop = Workshop(commune=commune["id"], title=f"Tư duy khởi nghiệp {tag}", starts_at=now + dt.timedelta(days=5),
-                        ends_at=now + dt.timedelta(days=5, hours=3), capacity=10)
+    await mentoring.set_stage(
+        ideas[2],
+        stage="idea",
+        checklist=["problem_checked"],
+        outcome="",
+        actor_id=organizer.id,
+        now=now,
+        scope=PLATFORM,
+    )
+    workshop = Workshop(
+        commune=commune["id"],
+        title=f"Tư duy khởi nghiệp {tag}",
+        starts_at=now + dt.timedelta(days=5),
+        ends_at=now + dt.timedelta(days=5, hours=3),
+        capacity=10,
+    )
     await workshop.save()
     attendees = []
     for i in range(2):
@@ -115,10 +152,24 @@ async def build_commune(commune: dict, make_user, now: dt.datetime, *, tag: str)
         attendees.append(person)
     registrations = [r["id"] for r in await mentoring.registrations(workshop.id, scope=PLATFORM)]
     return {
-        "commune": commune["id"], "contest": contest, "round": round_["id"], "ideas": ideas, "leads": leads,
-        "organizer": organizer, "judges": judges, "assignments": assignments, "sheet": sheet.id, "votes": votes,
-        "voters": voters, "mentor": mentor_id, "mentor_user": mentor_user, "run": run_id, "proposals": proposals,
-        "workshop": workshop.id, "registrations": registrations, "attendees": attendees,
+        "commune": commune["id"],
+        "contest": contest,
+        "round": round_["id"],
+        "ideas": ideas,
+        "leads": leads,
+        "organizer": organizer,
+        "judges": judges,
+        "assignments": assignments,
+        "sheet": sheet.id,
+        "votes": votes,
+        "voters": voters,
+        "mentor": mentor_id,
+        "mentor_user": mentor_user,
+        "run": run_id,
+        "proposals": proposals,
+        "workshop": workshop.id,
+        "registrations": registrations,
+        "attendees": attendees,
     }
 
 
@@ -132,12 +183,21 @@ async def snapshot(world: dict[str, Any]) -> dict[str, Any]:
     return {
         "contest": rows(await Contest.select().where(Contest.id == world["contest"]["id"])),
         "round": rows(await Round.select().where(Round.id == round_id)),
-        "ideas": rows(await Idea.select(Idea.id, Idea.status, Idea.hidden, Idea.hidden_reason, Idea.title).where(
-            Idea.id.is_in(ideas)).order_by(Idea.id)),
-        "revisions": rows(await IdeaRevision.select(IdeaRevision.id, IdeaRevision.number).where(
-            IdeaRevision.idea.is_in(ideas)).order_by(IdeaRevision.id)),
-        "panel": rows(await PanelMember.select(PanelMember.id, PanelMember.judge, PanelMember.contact).where(
-            PanelMember.round == round_id).order_by(PanelMember.id)),
+        "ideas": rows(
+            await Idea.select(Idea.id, Idea.status, Idea.hidden, Idea.hidden_reason, Idea.title)
+            .where(Idea.id.is_in(ideas))
+            .order_by(Idea.id)
+        ),
+        "revisions": rows(
+            await IdeaRevision.select(IdeaRevision.id, IdeaRevision.number)
+            .where(IdeaRevision.idea.is_in(ideas))
+            .order_by(IdeaRevision.id)
+        ),
+        "panel": rows(
+            await PanelMember.select(PanelMember.id, PanelMember.judge, PanelMember.contact)
+            .where(PanelMember.round == round_id)
+            .order_by(PanelMember.id)
+        ),
         "settings": rows(await RoundJudging.select().where(RoundJudging.round == round_id)),
         "assignments": rows(await Assignment.select().where(Assignment.round == round_id).order_by(Assignment.id)),
         "sheets": rows(await ScoreSheet.select().where(ScoreSheet.round == round_id).order_by(ScoreSheet.id)),
@@ -145,11 +205,16 @@ async def snapshot(world: dict[str, Any]) -> dict[str, Any]:
         "votes": rows(await Vote.select().where(Vote.round == round_id).order_by(Vote.id)),
         "counts": rows(await VoteCount.select().where(VoteCount.round == round_id)),
         "runs": rows(await MatchRun.select().where(MatchRun.commune == world["commune"]).order_by(MatchRun.id)),
-        "proposals": rows(await MatchProposal.select().where(MatchProposal.run == world["run"]).order_by(
-            MatchProposal.id)),
+        "proposals": rows(
+            await MatchProposal.select().where(MatchProposal.run == world["run"]).order_by(MatchProposal.id)
+        ),
         "mentorships": rows(await Mentorship.select().where(Mentorship.idea.is_in(ideas)).order_by(Mentorship.id)),
-        "incubation": rows(await IncubationRecord.select().where(IncubationRecord.idea.is_in(ideas)).order_by(
-            IncubationRecord.id)),
-        "registrations": rows(await WorkshopRegistration.select().where(
-            WorkshopRegistration.workshop == world["workshop"]).order_by(WorkshopRegistration.id)),
+        "incubation": rows(
+            await IncubationRecord.select().where(IncubationRecord.idea.is_in(ideas)).order_by(IncubationRecord.id)
+        ),
+        "registrations": rows(
+            await WorkshopRegistration.select()
+            .where(WorkshopRegistration.workshop == world["workshop"])
+            .order_by(WorkshopRegistration.id)
+        ),
     }
