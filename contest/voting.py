@@ -15,7 +15,7 @@ import io
 import json
 import secrets
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +45,11 @@ def _db():
 # ---------------------------------------------------------------- rules
 
 RULE_FIELDS = ("votes_per_voter", "change_allowed", "live_tally", "residents_only", "jury_weight")
+
+# Other apps open a contest's vote to the residents of more communes without contest/ depending on
+# them: each source returns, for a contest id, the communes whose residents vote too (city/ registers
+# "every commune with a finalist in the city final").
+VOTER_COMMUNES: list[Callable[[int], Awaitable[set[int]]]] = []
 
 
 async def rules_of(round_id: int) -> dict[str, Any]:
@@ -105,6 +110,9 @@ async def _round_rows(where: str, *args: Any) -> list[dict[str, Any]]:
     for row in await Round.raw(_ROUND_SQL + where, *args):
         round_ = {k: v for k, v in row.items() if k not in RULE_FIELDS and not k.startswith("contest_")}
         round_["contest.commune"], round_["contest.slug"] = row["contest_commune"], row["contest_slug"]
+        round_["voter_communes"] = {row["contest_commune"]}
+        for source in VOTER_COMMUNES:
+            round_["voter_communes"] |= await source(row["contest"])
         if row["votes_per_voter"] is None:
             round_["rules"] = await rules_of(round_["id"])
         else:
@@ -176,7 +184,9 @@ def refusal_for(round_: dict[str, Any], voter: Voter | None, now: dt.datetime) -
         return N_("Account not found.")
     if not voter.verified_resident:
         return N_("Only verified residents can vote. Ask the commune office, or verify your phone number.")
-    if round_["rules"]["residents_only"] and voter.commune != round_["contest.commune"]:
+    if round_["rules"]["residents_only"] and voter.commune not in round_.get(
+        "voter_communes", {round_["contest.commune"]}
+    ):
         return N_("Only residents of this commune can vote in this contest.")
     return None
 
