@@ -26,9 +26,10 @@ from typing import Any, Protocol
 from accounts import audit
 from accounts.clock import UTC
 from accounts.engine import atomic
+from accounts.errors import ValidationFailed
 from accounts.i18n import N_, translate
 from accounts.localtime import HANOI
-from accounts.tables import NoticePreference, OutboxMessage, User
+from accounts.tables import MessageCaps, NoticePreference, OutboxMessage, User
 
 log = logging.getLogger("sangtao.messages")
 
@@ -101,6 +102,58 @@ class Messenger(Protocol):
 class Caps:
     per_phone: int = 5  # messages to one phone per Hà Nội day
     per_day: int = 500  # messages in all per Hà Nội day
+
+
+CAP_LIMITS = {"per_phone": (1, 100), "per_day": (1, 1_000_000)}  # what the platform admin may choose
+
+
+async def current_caps(default: Caps) -> Caps:
+    """The caps the platform admin set (``set_caps``), or ``default`` (the settings) until they do."""
+    row = await MessageCaps.select(MessageCaps.per_phone, MessageCaps.per_day).order_by(MessageCaps.id).first()
+    return Caps(per_phone=row["per_phone"], per_day=row["per_day"]) if row else default
+
+
+async def set_caps(per_phone: str, per_day: str, *, actor_id: int, ip: str = "", now: dt.datetime) -> Caps:
+    """The platform admin sets the caps (whole numbers within ``CAP_LIMITS``); audited with the old values.
+    Raises ``ValidationFailed`` naming each wrong field; nothing is saved then."""
+    values, errors, params = {}, {}, {}
+    for name, raw in (("per_phone", per_phone), ("per_day", per_day)):
+        low, high = CAP_LIMITS[name]
+        text = (raw or "").strip().replace(".", "").replace(" ", "")
+        if not text.isdigit() or not low <= int(text) <= high:
+            errors[name] = N_("Enter a whole number from %(low)s to %(high)s.")
+            params[name] = {"low": low, "high": f"{high:,}".replace(",", ".")}
+        else:
+            values[name] = int(text)
+    if not errors and values["per_phone"] > values["per_day"]:
+        errors["per_phone"] = N_("The cap per phone cannot be more than the cap for the whole day.")
+    if errors:
+        raise ValidationFailed(errors, params)
+    async with atomic(MessageCaps._meta.db):
+        row = await MessageCaps.select().order_by(MessageCaps.id).first()
+        if row:
+            await MessageCaps.update(
+                {
+                    MessageCaps.per_phone: values["per_phone"],
+                    MessageCaps.per_day: values["per_day"],
+                    MessageCaps.updated_at: now,
+                    MessageCaps.updated_by: actor_id,
+                }
+            ).where(MessageCaps.id == row["id"])
+        else:
+            await MessageCaps(
+                per_phone=values["per_phone"], per_day=values["per_day"], updated_at=now, updated_by=actor_id
+            ).save()
+        before = {"per_phone": row["per_phone"], "per_day": row["per_day"]} if row else {}
+        await audit.record(
+            "message.caps_set",
+            actor_id=actor_id,
+            target_type="message_caps",
+            ip=ip,
+            data={"before": before, "after": values},
+            now=now,
+        )
+    return Caps(**values)
 
 
 @dataclass
@@ -216,7 +269,8 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 async def _sent_since(since: dt.datetime, phone: str | None = None) -> int:
-    clause = OutboxMessage.status.is_in(list(SENT)) & (OutboxMessage.sent_at >= since)
+    # Every message a provider accepted counts, even one it later reported as not delivered (it was paid for).
+    clause = OutboxMessage.sent_at >= since
     if phone is not None:
         clause = clause & (OutboxMessage.phone == phone)
     return await OutboxMessage.count().where(clause)
@@ -333,8 +387,11 @@ async def deliver_due(
     batch: int = 20,
     lang: str = "vi",
 ) -> int:
-    """Send the queued messages whose time has come (oldest first). Returns how many were sent."""
+    """Send the queued messages whose time has come (oldest first). Returns how many were sent.
+
+    ``caps`` are the settings' caps: those the platform admin set (``set_caps``) take their place."""
     now = now or dt.datetime.now(UTC)
+    caps = await current_caps(caps)
     due = (
         await OutboxMessage.select(OutboxMessage.id)
         .where((OutboxMessage.status == "queued") & (OutboxMessage.next_attempt_at <= now))
@@ -346,6 +403,68 @@ async def deliver_due(
         status = await deliver(row["id"], providers, caps=caps, now=now, max_attempts=max_attempts, lang=lang)
         sent += status == "sent"
     return sent
+
+
+# ── Delivery reports ─────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """What a provider reports later about a message it accepted: delivered to the phone, or not.
+    ``message_id`` is our outbox id (sent to the provider as RequestId / tracking_id), ``provider_id``
+    the provider's own id (SMSID / msg_id)."""
+
+    channel: str
+    message_id: int | None
+    provider_id: str
+    delivered: bool
+    error_code: str = ""
+    at: dt.datetime | None = None
+
+
+async def record_delivery(report: DeliveryReport, *, now: dt.datetime) -> str:
+    """Record a delivery report on its outbox row. Returns what happened:
+
+    ``"recorded"``; ``"repeat"`` (the row already has its final outcome: a provider sending the same
+    report again changes nothing); ``"unknown"`` (no message of this channel with these ids);
+    ``"early"`` (the message is not recorded as sent yet: the provider should try again later).
+
+    Only a message recorded as sent changes, with one conditional update, so two copies of a report
+    arriving together record it once.
+    """
+    clause = OutboxMessage.channel == report.channel
+    if report.message_id is not None:
+        clause = clause & (OutboxMessage.id == report.message_id)
+    elif report.provider_id:
+        clause = clause & (OutboxMessage.provider_id == report.provider_id[:100])
+    else:
+        return "unknown"
+    row = (
+        await OutboxMessage.select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.provider_id)
+        .where(clause)
+        .first()
+    )
+    if row is None or (report.provider_id and row["provider_id"] and row["provider_id"] != report.provider_id[:100]):
+        return "unknown"
+    if row["status"] in ("queued", "sending"):
+        return "early"
+    at = report.at or now
+    changes = (
+        {OutboxMessage.status: "delivered", OutboxMessage.delivered_at: at}
+        if report.delivered
+        else {OutboxMessage.status: "failed", OutboxMessage.error_code: (report.error_code or "undelivered")[:40]}
+    )
+    done = (
+        await OutboxMessage.update(changes)
+        .where((OutboxMessage.id == row["id"]) & (OutboxMessage.status == "sent"))
+        .returning(OutboxMessage.id)
+    )
+    if not done:
+        return "repeat"
+    log.info(
+        "message %s %s (%s report)", row["id"], "delivered" if report.delivered else "not delivered", report.channel
+    )
+    return "recorded"
 
 
 # ── What people chose ────────────────────────────────────────────────────────────────────────────
@@ -491,12 +610,20 @@ async def figures(
         clause = OutboxMessage.contest == contest_id
     else:
         clause = (OutboxMessage.commune == commune_id) & OutboxMessage.contest.is_null()
-    rows = await OutboxMessage.select(OutboxMessage.channel, OutboxMessage.status).where(clause)
+    rows = await OutboxMessage.select(OutboxMessage.channel, OutboxMessage.status, OutboxMessage.sent_at).where(clause)
     costs = costs or {}
     table = {ch: {"queued": 0, "sent": 0, "delivered": 0, "failed": 0} for ch in CHANNELS}
     for row in rows:
-        status = "queued" if row["status"] == "sending" else row["status"]
-        table.setdefault(row["channel"], {"queued": 0, "sent": 0, "delivered": 0, "failed": 0})
-        table[row["channel"]][status] = table[row["channel"]].get(status, 0) + 1
-    cost = sum((t["sent"] + t["delivered"]) * costs.get(ch, 0) for ch, t in table.items())
+        counts = table.setdefault(row["channel"], {"queued": 0, "sent": 0, "delivered": 0, "failed": 0})
+        # "sent": every message the provider accepted (and was paid for), whatever it reported later;
+        # "delivered": those it reported on the phone; "failed": never sent, or reported not delivered.
+        if row["status"] in ("queued", "sending"):
+            counts["queued"] += 1
+        if row["sent_at"] is not None:
+            counts["sent"] += 1
+        if row["status"] == "delivered":
+            counts["delivered"] += 1
+        if row["status"] == "failed":
+            counts["failed"] += 1
+    cost = sum(t["sent"] * costs.get(ch, 0) for ch, t in table.items())
     return {"channels": table, "cost": cost, "total": len(rows)}

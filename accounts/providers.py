@@ -5,13 +5,18 @@ described in the README ("Text messages: SMS and Zalo"); each is tested against 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
+import hmac
+import json
 import logging
 
 import httpx
 
 from accounts.clock import UTC
-from accounts.messaging import DeliveryError, Outgoing, plain, zns_data
+from accounts.localtime import HANOI
+from accounts.messaging import DeliveryError, DeliveryReport, Outgoing, plain, zns_data
 from accounts.tables import ProviderToken
 
 log = logging.getLogger("sangtao.messages")
@@ -66,10 +71,11 @@ class BrandnameSms:
         secret_key: str,
         brandname: str,
         unicode: bool = False,
+        callback_url: str = "",
         client: httpx.AsyncClient | None = None,
     ):
         self.url, self.api_key, self.secret_key, self.brandname = url, api_key, secret_key, brandname
-        self.unicode, self.client = unicode, client
+        self.unicode, self.callback_url, self.client = unicode, callback_url, client
 
     async def deliver(self, message: Outgoing) -> str:
         content = message.text if self.unicode else plain(message.text)
@@ -85,6 +91,7 @@ class BrandnameSms:
                 "SmsType": "2",
                 "IsUnicode": "1" if self.unicode else "0",
                 "RequestId": str(message.id),
+                **({"CallbackUrl": self.callback_url} if self.callback_url else {}),
             },
         )
         code = str(data.get("CodeResult", ""))
@@ -208,3 +215,90 @@ def zalo_templates(spec: str) -> dict[str, str]:
     """``"phone_code=123,notice=456"`` → {"phone_code": "123", "notice": "456"}."""
     pairs = (item.split("=", 1) for item in spec.split(",") if "=" in item)
     return {k.strip(): v.strip() for k, v in pairs if k.strip() and v.strip()}
+
+
+# ── Delivery reports (the providers call the site back) ──────────────────────────────────────────
+
+SMS_DELIVERED = "5"  # the gateway's SendStatus: 5 on the phone; 4 refused by the network, 6 expired
+SMS_UNDELIVERED = {"4": "undelivered", "6": "expired"}
+ZALO_RECEIVED = "user_received_message"
+
+
+def _sign(secret: str, body: bytes) -> str:
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def sms_signature(secret: str, body: bytes) -> str:
+    """The gateway signs each delivery receipt: ``X-Signature`` = hex HMAC-SHA256 of the raw body
+    with the callback secret agreed with it."""
+    return _sign(secret, body)
+
+
+def verify_sms_receipt(secret: str, body: bytes, signature: str) -> bool:
+    return bool(secret and signature) and hmac.compare_digest(sms_signature(secret, body), signature.strip().lower())
+
+
+def zalo_signature(app_id: str, secret: str, body: bytes, timestamp: str) -> str:
+    """Zalo signs each webhook event: ``X-ZEvent-Signature: mac=<hex SHA-256 of app id + raw body +
+    the event's timestamp + the OA's webhook secret key>``."""
+    return "mac=" + hashlib.sha256(app_id.encode() + body + timestamp.encode() + secret.encode()).hexdigest()
+
+
+def _json(body: bytes) -> dict | None:
+    try:
+        data = json.loads(body or b"")
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def verify_zalo_event(app_id: str, secret: str, body: bytes, signature: str) -> bool:
+    data = _json(body)
+    if not (app_id and secret and signature) or data is None or str(data.get("app_id", "")) != app_id:
+        return False
+    expected = zalo_signature(app_id, secret, body, str(data.get("timestamp", "")))
+    return hmac.compare_digest(expected, signature.replace(" ", "").strip().lower())
+
+
+def _our_id(value: object) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+def parse_sms_receipt(body: bytes) -> DeliveryReport | None:
+    """A gateway delivery receipt → a report; None for a receipt that is not final yet (or not one)."""
+    data = _json(body)
+    if data is None:
+        return None
+    status = str(data.get("SendStatus", ""))
+    if status != SMS_DELIVERED and status not in SMS_UNDELIVERED:
+        return None
+    at = None
+    with contextlib.suppress(ValueError, TypeError):
+        at = dt.datetime.strptime(str(data.get("SendTime")), "%Y-%m-%d %H:%M:%S").replace(tzinfo=HANOI).astimezone(UTC)
+    return DeliveryReport(
+        channel="sms",
+        message_id=_our_id(data.get("RequestId")),
+        provider_id=str(data.get("SMSID") or "")[:100],
+        delivered=status == SMS_DELIVERED,
+        error_code="" if status == SMS_DELIVERED else SMS_UNDELIVERED[status],
+        at=at,
+    )
+
+
+def parse_zalo_event(body: bytes) -> DeliveryReport | None:
+    """A ZNS ``user_received_message`` event → a report; None for the OA's other events."""
+    data = _json(body)
+    if data is None or data.get("event_name") != ZALO_RECEIVED or not isinstance(data.get("message"), dict):
+        return None
+    message = data["message"]
+    at = None
+    with contextlib.suppress(ValueError, TypeError, OverflowError, OSError):
+        at = dt.datetime.fromtimestamp(int(message.get("delivery_time")) / 1000, UTC)
+    return DeliveryReport(
+        channel="zalo",
+        message_id=_our_id(message.get("tracking_id")),
+        provider_id=str(message.get("msg_id") or "")[:100],
+        delivered=True,
+        at=at,
+    )

@@ -217,10 +217,20 @@ class OutboxMessage(Table, tablename="outbox_message"):
     last_error = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
     sent_at = Timestamptz(null=True, default=None)
+    delivered_at = Timestamptz(null=True, default=None, help_text="When the provider reported it reached the phone")
 
     @classmethod
     def get_readable(cls) -> Readable:
         return Readable(template="%s → %s", columns=[cls.template, cls.channel])
+
+
+class MessageCaps(Table, tablename="message_caps"):
+    """The caps on text messages set by the platform admin (one row; the settings' values until set)."""
+
+    per_phone = Integer(help_text="Messages to one phone per Hà Nội day")
+    per_day = Integer(help_text="Messages in all per Hà Nội day")
+    updated_at = Timestamptz(default=TimestamptzNow())
+    updated_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
 
 
 class ProviderToken(Table, tablename="provider_token"):

@@ -44,6 +44,7 @@ from server.controllers.mentoring import (
     OrganizerMentoringController,
     WorkshopsController,
 )
+from server.controllers.messaging import DeliveryReportController, MessageCapsController
 from server.controllers.organizer import OrganizerController
 from server.controllers.organizer_contests import OrganizerContestsController
 from server.controllers.organizer_progress import OrganizerProgressController
@@ -180,6 +181,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             WorkshopsController,
             OrganizerMentoringController,
             OpenDataController,
+            DeliveryReportController,
+            MessageCapsController,
             CityController,
             SponsorsController,
             sponsor_logo,

@@ -13,6 +13,9 @@ from accounts.providers import BrandnameSms, TokenStore, ZaloZns, zalo_templates
 from accounts.verification import ConsoleSmsProvider
 from server.settings import Settings, get_settings
 
+SMS_CALLBACK_PATH = "/callbacks/sms/delivery"  # the gateway's delivery receipts
+ZALO_CALLBACK_PATH = "/callbacks/zalo/delivery"  # the OA's webhook: ZNS delivery events
+
 log = logging.getLogger("sangtao.mail")
 
 
@@ -43,6 +46,8 @@ def messengers_for(settings: Settings, console: ConsoleSmsProvider | None = None
             secret_key=m.sms_secret_key,
             brandname=m.sms_brandname,
             unicode=m.sms_unicode,
+            # Where the gateway posts its delivery receipts (only when they can be verified).
+            callback_url=settings.base_url + SMS_CALLBACK_PATH if m.sms_callback_secret else "",
         )
     else:
         providers["sms"] = console or ConsoleSmsProvider()

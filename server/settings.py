@@ -74,6 +74,9 @@ class MessagingSettings:
     max_attempts: int = 5
     sms_cost: int = 800  # VND per SMS, for the organizers' estimate
     zalo_cost: int = 300  # VND per ZNS message
+    sms_callback_secret: str = ""  # signs the gateway's delivery receipts (empty: receipts refused)
+    zalo_webhook_secret: str = ""  # the OA's webhook secret key, signs Zalo's delivery events
+    callback_rate_limit: int = 600  # delivery reports per minute from one IP address
 
     @property
     def zalo_configured(self) -> bool:
@@ -169,6 +172,9 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         max_attempts=int(env.get("MESSAGE_MAX_ATTEMPTS", "5")),
         sms_cost=int(env.get("SMS_COST_VND", str(defaults.sms_cost))),
         zalo_cost=int(env.get("ZALO_COST_VND", str(defaults.zalo_cost))),
+        sms_callback_secret=env.get("SMS_CALLBACK_SECRET", ""),
+        zalo_webhook_secret=env.get("ZALO_WEBHOOK_SECRET", ""),
+        callback_rate_limit=int(env.get("MESSAGE_CALLBACK_RATE_LIMIT", str(defaults.callback_rate_limit))),
     )
     host = env.get("HOST", "127.0.0.1")
     port = int(env.get("PORT", "8000"))

@@ -87,7 +87,7 @@ class OrganizerController(Controller):
             costs=costs,
             about_contest=await messaging.figures(contest_id=contest["id"], costs=costs),
             commune_wide=await messaging.figures(commune_id=contest["commune"], costs=costs),
-            caps={"per_phone": m.per_phone_per_day, "per_day": m.per_day},
+            caps=await messaging.current_caps(messaging.Caps(per_phone=m.per_phone_per_day, per_day=m.per_day)),
         )
 
     async def _export_rows(self, request: Request, slug: str) -> tuple[dict, list[str], list[list]]:

@@ -1,21 +1,31 @@
 """A local stand-in for the text-message providers, following their request and response formats
 (README, "Text messages: SMS and Zalo"): the brandname SMS gateway, Zalo ZNS and Zalo's OAuth token
-renewal, with their error codes. Tests start it on 127.0.0.1 with a free port; for a manual try:
+renewal, with their error codes. It also plays their delivery reports: ``report()`` posts, signed as
+the providers sign them, the SMS gateway's delivery receipt to the ``CallbackUrl`` a message named and
+the Zalo OA's ``user_received_message`` event to ``zalo_webhook_url``. Tests start it on 127.0.0.1
+with a free port; for a manual try:
 
-    .venv/bin/python -m tests.support.standin 8025
+    .venv/bin/python -m tests.support.standin 8025 http://127.0.0.1:8000
 
-prints the settings to point the application at it, and each message it accepts.
+prints the settings to point the application at it, and each message it accepts; with the site's
+address it reports each message delivered a second after accepting it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import datetime as dt
 import itertools
 import json
 import re
 import sys
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
+
+import httpx
+
+from accounts.providers import sms_signature, zalo_signature
 
 SMS_PATH = "/sms/send"
 ZNS_PATH = "/zns/message/template"
@@ -39,6 +49,12 @@ class StandIn:
     zns: list[dict] = field(default_factory=list)  # accepted ZNS requests
     requests: list[tuple[str, dict, bytes]] = field(default_factory=list)  # (path, headers, body) of every request
     refreshes: int = 0
+    sms_callback_secret: str = "sms-callback-secret"  # signs the gateway's delivery receipts
+    zalo_webhook_secret: str = "zalo-webhook-secret"  # the OA's webhook secret key
+    zalo_webhook_url: str = ""  # where the OA's events go (set in Zalo's dashboard for a real OA)
+    auto_report: bool = False  # report every accepted message delivered, a second later
+    reported: set[str] = field(default_factory=set)  # message ids already reported
+    reports: list[tuple[str, int, dict]] = field(default_factory=list)  # (url, answer status, answer) of each report
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _server: asyncio.AbstractServer | None = None
     url: str = ""
@@ -111,6 +127,7 @@ class StandIn:
         self.sms.append({**req, "SMSID": sms_id})
         if self.verbose:
             print(f"SMS {sms_id} to {phone}: {content}", flush=True)
+        self._maybe_report()
         return {"CodeResult": "100", "SMSID": sms_id, "CountRegenerate": 0}
 
     # ── Zalo ZNS and its OAuth ────────────────────────────────────────────────────────────────────
@@ -131,6 +148,7 @@ class StandIn:
         self.zns.append({**req, "msg_id": msg_id})
         if self.verbose:
             print(f"ZNS {msg_id} to {phone}: template {req.get('template_id')} {data}", flush=True)
+        self._maybe_report()
         return {
             "error": 0,
             "message": "Success",
@@ -154,13 +172,82 @@ class StandIn:
         self.refresh_token = f"refresh-{self.refreshes + 1}"  # a refresh token works once
         return {"access_token": self.access_token, "refresh_token": self.refresh_token, "expires_in": "90000"}
 
+    # ── Delivery reports back to the site ─────────────────────────────────────────────────────────
+    def sms_receipt(self, sms: dict, *, status: str = "5") -> bytes:
+        """The gateway's delivery receipt: SendStatus 5 on the phone, 4 refused by the network, 6 expired."""
+        body = {
+            "SMSID": sms["SMSID"],
+            "RequestId": sms.get("RequestId", ""),
+            "Phone": sms.get("Phone", ""),
+            "SendStatus": status,
+            "SendTime": dt.datetime.now(dt.timezone(dt.timedelta(hours=7))).strftime("%Y-%m-%d %H:%M:%S"),
+        }
+        return json.dumps(body, ensure_ascii=False).encode()
+
+    def zalo_event(self, zns: dict) -> bytes:
+        """The OA's ``user_received_message`` event for a ZNS message."""
+        now = str(int(dt.datetime.now(dt.UTC).timestamp() * 1000))
+        body = {
+            "app_id": self.app_id,
+            "oa_id": "oa-sangtao",
+            "event_name": "user_received_message",
+            "message": {"msg_id": zns["msg_id"], "tracking_id": zns.get("tracking_id", ""), "delivery_time": now},
+            "timestamp": now,
+        }
+        return json.dumps(body).encode()
+
+    def signed(self, kind: str, body: bytes) -> dict[str, str]:
+        """The headers a provider sends with a report (its signature)."""
+        if kind == "sms":
+            return {"Content-Type": "application/json", "X-Signature": sms_signature(self.sms_callback_secret, body)}
+        timestamp = str(json.loads(body).get("timestamp", ""))
+        return {
+            "Content-Type": "application/json",
+            "X-ZEvent-Signature": zalo_signature(self.app_id, self.zalo_webhook_secret, body, timestamp),
+        }
+
+    async def report(
+        self, *, undelivered: set[str] = frozenset(), client: httpx.AsyncClient | None = None
+    ) -> list[int]:
+        """Post a delivery report for every accepted message not reported yet (those named in
+        ``undelivered``, by SMSID or msg_id, as not delivered). Returns the site's answer statuses.
+        ``client`` may be one bound to an app in the test process (an ASGI transport)."""
+        posts = []
+        for sms in self.sms:
+            if sms["SMSID"] not in self.reported and sms.get("CallbackUrl"):
+                status = "4" if sms["SMSID"] in undelivered else "5"
+                posts.append((sms["SMSID"], sms["CallbackUrl"], "sms", self.sms_receipt(sms, status=status)))
+        for zns in self.zns:
+            if zns["msg_id"] not in self.reported and self.zalo_webhook_url and zns["msg_id"] not in undelivered:
+                posts.append((zns["msg_id"], self.zalo_webhook_url, "zalo", self.zalo_event(zns)))
+        statuses = []
+        async with contextlib.AsyncExitStack() as stack:
+            if client is None:
+                client = await stack.enter_async_context(httpx.AsyncClient(timeout=10))
+            for message_id, url, kind, body in posts:
+                response = await client.post(url, content=body, headers=self.signed(kind, body))
+                answer = response.json() if "json" in response.headers.get("content-type", "") else {}
+                self.reports.append((url, response.status_code, answer))
+                if response.status_code == 200:
+                    self.reported.add(message_id)
+                statuses.append(response.status_code)
+                if self.verbose:
+                    print(f"report {message_id} → {url}: {response.status_code} {answer}", flush=True)
+        return statuses
+
+    def _maybe_report(self) -> None:
+        if self.auto_report:
+            asyncio.get_running_loop().call_later(1.0, lambda: asyncio.ensure_future(self.report()))
+
     def expire_access_token(self) -> None:
         """The OA's access token lapses (Zalo's last 25 hours)."""
         self.access_token = self.access_token + "-renewed-needed"
 
 
-async def _main(port: int) -> None:
-    standin = StandIn(verbose=True)
+async def _main(port: int, site: str = "") -> None:
+    standin = StandIn(verbose=True, auto_report=bool(site))
+    if site:
+        standin.zalo_webhook_url = site.rstrip("/") + "/callbacks/zalo/delivery"
     url = await standin.start(port)
     print(
         f"Stand-in providers at {url}. Settings for the application:\n"
@@ -169,11 +256,12 @@ async def _main(port: int) -> None:
         f"  ZALO_APP_ID={standin.app_id} ZALO_SECRET_KEY={standin.app_secret} "
         f"ZALO_ACCESS_TOKEN={standin.access_token} ZALO_REFRESH_TOKEN={standin.refresh_token} "
         f"ZALO_API_URL={url}{ZNS_PATH} ZALO_OAUTH_URL={url}{OAUTH_PATH} "
-        f"ZALO_TEMPLATES=phone_code=1001,password_reset=1002,team_invitation=1003,notice=1004",
+        f"ZALO_TEMPLATES=phone_code=1001,password_reset=1002,team_invitation=1003,notice=1004\n"
+        f"  SMS_CALLBACK_SECRET={standin.sms_callback_secret} ZALO_WEBHOOK_SECRET={standin.zalo_webhook_secret}",
         flush=True,
     )
     await asyncio.Event().wait()
 
 
 if __name__ == "__main__":
-    asyncio.run(_main(int(sys.argv[1]) if len(sys.argv) > 1 else 8025))
+    asyncio.run(_main(int(sys.argv[1]) if len(sys.argv) > 1 else 8025, sys.argv[2] if len(sys.argv) > 2 else ""))
