@@ -57,7 +57,7 @@ from server.controllers.voting import (
     VoteController,
     poster,
 )
-from server.errors import EXCEPTION_HANDLERS
+from server.errors import EXCEPTION_HANDLERS, check_refusal_targets
 from server.guards import access_guard, access_of
 from server.i18n import LanguageMiddleware
 from server.mail import configure_messaging, messengers_for
@@ -229,6 +229,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         debug=False,
     )
     _check_access_declared(app)
+    check_refusal_targets(app)
     # Published results kept by this process are dropped when the domain announces a public change.
     events.listen(results_cache.forget_on_change)
     # In front of routing: anonymous public pages from the shared page cache, static files from

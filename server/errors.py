@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from string import Formatter
 from urllib.parse import quote
 
-from litestar import MediaType, Request, Response
+from litestar import Litestar, MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
@@ -14,6 +15,7 @@ from accounts.errors import DomainError, NotFound, PermissionDenied, RateLimited
 from accounts.i18n import N_
 from server.guards import AlreadySignedIn
 from server.i18n import t
+from server.web import REFUSE_TO, flash_error, redirect
 
 log = logging.getLogger("sangtao.errors")
 
@@ -92,7 +94,33 @@ def handle_already_signed_in(request: Request, exc: AlreadySignedIn) -> Response
     return Redirect(path="/", status_code=HTTP_303_SEE_OTHER)
 
 
+# One way to refuse. The domain raises ``NotFound`` (the site's 404 page), ``PermissionDenied`` (403) or
+# any other ``DomainError``: a refusal with a message for the person (``ValidationFailed``: one message per
+# field; ``RateLimited``: 429). An HTML form post whose route declares where to go back,
+# ``opt=access(..., refuse_to="/organizer/rounds/{round_id}/rubric/")`` (path parameters filled in; or
+# ``web.refuse_to(request, path)`` once the handler has loaded its object), shows the refusal as a flash
+# message there (category ``refuse_as``, "error" unless the route says otherwise). Everything else gets the
+# error page, or the JSON error body ``{status, title, detail}`` that the API documents.
+REFUSE_AS = "refuse_as"
+
+
+def refusal_target(request: Request) -> str | None:
+    """The page a refused form post of this request goes back to, if its handler declares one."""
+    target = request.state.get(REFUSE_TO)
+    if target is not None:
+        return target
+    handler = request.scope.get("route_handler")
+    template = handler.opt.get(REFUSE_TO) if handler is not None else None
+    return template.format_map(request.path_params) if template else None
+
+
 def handle_domain(request: Request, exc: DomainError) -> Response:
+    if not isinstance(exc, (NotFound, PermissionDenied)) and not wants_json(request):
+        target = refusal_target(request)
+        if target is not None:
+            handler = request.scope.get("route_handler")
+            flash_error(request, exc, handler.opt.get(REFUSE_AS, "error") if handler is not None else "error")
+            return redirect(target)
     status = (
         404
         if isinstance(exc, NotFound)
@@ -101,6 +129,21 @@ def handle_domain(request: Request, exc: DomainError) -> Response:
         else (429 if isinstance(exc, RateLimited) else 400)
     )
     return error_page(request, status, t(request, exc.message, **exc.params))
+
+
+def check_refusal_targets(app: Litestar) -> None:
+    """A route's ``refuse_to`` may only name the route's own path parameters (checked at start-up)."""
+    wrong = []
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            template = handler.opt.get(REFUSE_TO)
+            if not template:
+                continue
+            names = {name for _, name, _, _ in Formatter().parse(template) if name is not None}
+            if not template.startswith("/") or not names <= set(route.path_parameters):
+                wrong.append(f"{route.path}: {template}")
+    if wrong:
+        raise RuntimeError("refuse_to names a page the route cannot fill in: " + ", ".join(wrong))
 
 
 def handle_server_error(request: Request, exc: Exception) -> Response:

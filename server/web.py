@@ -51,9 +51,18 @@ async def form_data(request: Request) -> FormMultiDict:
     return await request.form()
 
 
-def flash_error(request: Request, error: DomainError) -> None:
+def flash_error(request: Request, error: DomainError, category: str = "error") -> None:
     """Show the (first) problem of a refused action on the next page."""
-    flash_text(request, next(iter(field_errors(request, error).values())), "error")
+    flash_text(request, next(iter(field_errors(request, error).values())), category)
+
+
+REFUSE_TO = "refuse_to"
+
+
+def refuse_to(request: Request, path: str) -> None:
+    """Where a refusal of this request sends the person back, for a page known only once the handler
+    has loaded its object (otherwise the route declares ``refuse_to`` in its opt; see ``server.errors``)."""
+    request.state[REFUSE_TO] = path
 
 
 def flash_text(request: Request, text: str, category: str = "success") -> None:

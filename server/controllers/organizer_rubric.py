@@ -14,12 +14,14 @@ from contest import rubric
 from server.auth import current_user
 from server.context import AppContext
 from server.guards import access
-from server.web import field_errors, flash, flash_error, form_data, organizer_scope, redirect, render
+from server.web import field_errors, flash, form_data, organizer_scope, redirect, render
 
 CRITERION_FIELDS = ("name", "description", "weight", "scale_min", "scale_max", "descriptors")
 AWARD_FIELDS = ("name", "rank", "prize", "basis")
 EMPTY_CRITERION = {"name": "", "description": "", "weight": "1", "scale_min": "1", "scale_max": "5", "descriptors": ""}
 EMPTY_AWARD = {"name": "", "rank": "1", "prize": "", "basis": "combined"}
+RUBRIC = "/organizer/rounds/{round_id}/rubric/"  # where a refused change of the rubric goes back to
+AWARDS = "/organizer/contests/{slug}/awards/"
 
 
 def _typed(form, fields: tuple[str, ...]) -> dict[str, str]:
@@ -124,45 +126,33 @@ class RubricController(Controller):
         flash(request, N_("The criterion is saved."))
         return redirect(f"/organizer/rounds/{round_id}/rubric/")
 
-    @post("/{criterion_id:int}/delete", opt=access(Access.organizer))
+    @post("/{criterion_id:int}/delete", opt=access(Access.organizer, refuse_to=RUBRIC))
     async def delete(
         self, request: Request, round_id: FromPath[int], criterion_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
-        try:
-            await rubric.delete_criterion(
-                round_id,
-                criterion_id,
-                actor_id=current_user(request).id,
-                now=ctx.now(),
-                scope=organizer_scope(request, round_id=round_id),
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash_error(request, exc)
-            return redirect(f"/organizer/rounds/{round_id}/rubric/")
+        await rubric.delete_criterion(
+            round_id,
+            criterion_id,
+            actor_id=current_user(request).id,
+            now=ctx.now(),
+            scope=organizer_scope(request, round_id=round_id),
+        )
         flash(request, N_("The criterion is removed from the rubric."))
         return redirect(f"/organizer/rounds/{round_id}/rubric/")
 
-    @post("/{criterion_id:int}/move", opt=access(Access.organizer))
+    @post("/{criterion_id:int}/move", opt=access(Access.organizer, refuse_to=RUBRIC))
     async def move(
         self, request: Request, round_id: FromPath[int], criterion_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
         direction = str((await form_data(request)).get("direction", ""))
-        try:
-            await rubric.move_criterion(
-                round_id,
-                criterion_id,
-                direction,
-                actor_id=current_user(request).id,
-                now=ctx.now(),
-                scope=organizer_scope(request, round_id=round_id),
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash_error(request, exc)
-            return redirect(f"/organizer/rounds/{round_id}/rubric/")
+        await rubric.move_criterion(
+            round_id,
+            criterion_id,
+            direction,
+            actor_id=current_user(request).id,
+            now=ctx.now(),
+            scope=organizer_scope(request, round_id=round_id),
+        )
         flash(request, N_("The order of the criteria is saved."))
         return redirect(f"/organizer/rounds/{round_id}/rubric/#criterion-{criterion_id}")
 
@@ -260,18 +250,12 @@ class AwardsController(Controller):
         flash(request, N_("The award is saved."))
         return redirect(f"/organizer/contests/{slug}/awards/")
 
-    @post("/{award_id:int}/delete", opt=access(Access.organizer))
+    @post("/{award_id:int}/delete", opt=access(Access.organizer, refuse_to=AWARDS))
     async def delete(
         self, request: Request, slug: FromPath[str], award_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
-        try:
-            await rubric.delete_award(
-                slug, award_id, actor_id=current_user(request).id, now=ctx.now(), scope=organizer_scope(request)
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash_error(request, exc)
-            return redirect(f"/organizer/contests/{slug}/awards/")
+        await rubric.delete_award(
+            slug, award_id, actor_id=current_user(request).id, now=ctx.now(), scope=organizer_scope(request)
+        )
         flash(request, N_("The award is removed."))
         return redirect(f"/organizer/contests/{slug}/awards/")
