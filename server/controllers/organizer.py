@@ -13,7 +13,7 @@ from litestar.response import Template
 from accounts import messaging
 from accounts.errors import DomainError, NotFound
 from accounts.i18n import N_
-from accounts.rules import Access
+from accounts.rules import Access, is_admin
 from accounts.text import as_id
 from contest import reports, services, stats
 from contest.forms import FIELD_LABELS
@@ -88,6 +88,7 @@ class OrganizerController(Controller):
             about_contest=await messaging.figures(contest_id=contest["id"], costs=costs),
             commune_wide=await messaging.figures(commune_id=contest["commune"], costs=costs),
             caps=await messaging.current_caps(messaging.Caps(per_phone=m.per_phone_per_day, per_day=m.per_day)),
+            can_set_caps=is_admin(current_user(request)),
         )
 
     async def _export_rows(self, request: Request, slug: str) -> tuple[dict, list[str], list[list]]:
