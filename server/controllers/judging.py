@@ -13,7 +13,6 @@ from accounts.rules import Access
 from accounts.scope import PLATFORM
 from accounts.text import as_id, as_int
 from contest import judging
-from contest.assignment import AssignmentInfeasible
 from contest.labels import STATUS_LABELS
 from contest.markdown import render as markdown
 from server.auth import current_user
@@ -21,7 +20,7 @@ from server.context import AppContext
 from server.controllers.contests import STAGE_LABELS
 from server.guards import access
 from server.i18n import lang_of, t
-from server.web import field_errors, flash, flash_error, form_data, organizer_scope, redirect, render
+from server.web import field_errors, flash, form_data, organizer_scope, redirect, refuse_to, render
 
 
 def _lines(text: str) -> list[str]:
@@ -196,37 +195,31 @@ class JudgeController(Controller):
         flash(request, N_("Draft saved."))
         return redirect(f"/judge/assignments/{assignment_id}")
 
-    @post("/assignments/{assignment_id:int}/abstain", opt=access(Access.judge))
+    @post(
+        "/assignments/{assignment_id:int}/abstain",
+        opt=access(Access.judge, refuse_to="/judge/assignments/{assignment_id}#abstain"),
+    )
     async def abstain(
         self, request: Request, assignment_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
         form = await form_data(request)
-        try:
-            await judging.abstain(
-                assignment_id, judge_id=current_user(request).id, reason=form.get("reason", ""), now=ctx.now()
-            )
-        except DomainError as exc:
-            if isinstance(exc, (PermissionDenied, NotFound)):
-                raise
-            flash_error(request, exc)
-            return redirect(f"/judge/assignments/{assignment_id}#abstain")
+        await judging.abstain(
+            assignment_id, judge_id=current_user(request).id, reason=form.get("reason", ""), now=ctx.now()
+        )
         flash(request, N_("Recorded: you did not score this entry."))
         return redirect("/judge")
 
-    @post("/assignments/{assignment_id:int}/recuse", opt=access(Access.judge))
+    @post(
+        "/assignments/{assignment_id:int}/recuse",
+        opt=access(Access.judge, refuse_to="/judge/assignments/{assignment_id}#recuse"),
+    )
     async def recuse(
         self, request: Request, assignment_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
         form = await form_data(request)
-        try:
-            await judging.recuse(
-                assignment_id, judge_id=current_user(request).id, reason=form.get("reason", ""), now=ctx.now()
-            )
-        except DomainError as exc:
-            if isinstance(exc, (PermissionDenied, NotFound)):
-                raise
-            flash_error(request, exc)
-            return redirect(f"/judge/assignments/{assignment_id}#recuse")
+        await judging.recuse(
+            assignment_id, judge_id=current_user(request).id, reason=form.get("reason", ""), now=ctx.now()
+        )
         flash(request, N_("You stepped back from this entry; it has been given to another judge."))
         return redirect("/judge")
 
@@ -240,6 +233,7 @@ def _int(value: str | None, default: int | None = None) -> int | None:
 # Rows per page: the ranking (compact rows, one shortlist form), the assignments (each with a move
 # form and the panel's dropdown) and the sheets whose comments are approved (one form each).
 RANKING_PER_PAGE = 50
+JUDGING = "/organizer/rounds/{round_id}/judging/"  # where a refused action of the organizer goes back to
 ASSIGNMENTS_PER_PAGE = 50
 COMMENTS_PER_PAGE = 50
 
@@ -339,25 +333,19 @@ class OrganizerJudgingController(Controller):
             listing=await judging.sheets_for_review_page(round_id, page=as_id(page), per_page=COMMENTS_PER_PAGE),
         )
 
-    @post("/judges", opt=access(Access.organizer))
+    @post("/judges", opt=access(Access.organizer, refuse_to=JUDGING + "#panel"))
     async def add_judge(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
         expertise = [i for i in map(as_id, form.getall("expertise", [])) if i]
-        try:
-            await judging.add_judge(
-                round_id,
-                form.get("contact", ""),
-                expertise=expertise,
-                actor_id=current_user(request).id,
-                now=ctx.now(),
-                lang=lang_of(request),
-                scope=organizer_scope(request, round_id=round_id),
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash_error(request, exc)
-            return redirect(f"/organizer/rounds/{round_id}/judging/#panel")
+        await judging.add_judge(
+            round_id,
+            form.get("contact", ""),
+            expertise=expertise,
+            actor_id=current_user(request).id,
+            now=ctx.now(),
+            lang=lang_of(request),
+            scope=organizer_scope(request, round_id=round_id),
+        )
         flash(request, N_("The judge has been added to the panel and told."))
         return redirect(f"/organizer/rounds/{round_id}/judging/#panel")
 
@@ -386,20 +374,14 @@ class OrganizerJudgingController(Controller):
         flash(request, N_("Settings saved."))
         return redirect(f"/organizer/rounds/{round_id}/judging/#assignment")
 
-    @post("/assign", opt=access(Access.organizer))
+    @post("/assign", opt=access(Access.organizer, refuse_to=JUDGING + "assignments#assignments"))
     async def assign(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        try:
-            result = await judging.run_assignment(
-                round_id,
-                actor_id=current_user(request).id,
-                now=ctx.now(),
-                scope=organizer_scope(request, round_id=round_id),
-            )
-        except NotFound:
-            raise
-        except (AssignmentInfeasible, DomainError) as exc:
-            flash(request, exc.message, "error", **exc.params)
-            return redirect(f"/organizer/rounds/{round_id}/judging/assignments#assignments")
+        result = await judging.run_assignment(
+            round_id,
+            actor_id=current_user(request).id,
+            now=ctx.now(),
+            scope=organizer_scope(request, round_id=round_id),
+        )
         flash(
             request,
             N_("%(pairs)s assignments made in %(seconds)s s."),
@@ -427,43 +409,32 @@ class OrganizerJudgingController(Controller):
         self, request: Request, round_id: FromPath[int], assignment_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
         form = await form_data(request)
-        try:
-            await judging.move_assignment(
-                assignment_id,
-                _int(form.get("judge"), 0),
-                actor_id=current_user(request).id,
-                now=ctx.now(),
-                scope=organizer_scope(request, round_id=round_id),
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash(request, exc.message, "error", **exc.params)
-        return redirect(
-            f"/organizer/rounds/{round_id}/judging/assignments?page={as_id(form.get('page')) or 1}#assignment"
+        back = f"/organizer/rounds/{round_id}/judging/assignments?page={as_id(form.get('page')) or 1}#assignment"
+        refuse_to(request, back)
+        await judging.move_assignment(
+            assignment_id,
+            _int(form.get("judge"), 0),
+            actor_id=current_user(request).id,
+            now=ctx.now(),
+            scope=organizer_scope(request, round_id=round_id),
         )
+        return redirect(back)
 
-    @post("/reopen", opt=access(Access.organizer))
+    @post("/reopen", opt=access(Access.organizer, refuse_to=JUDGING + "#freeze"))
     async def reopen(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
-        try:
-            await judging.reopen(
-                round_id,
-                actor_id=current_user(request).id,
-                reason=form.get("reason", ""),
-                hours=_int(form.get("hours"), 0),
-                now=ctx.now(),
-                scope=organizer_scope(request, round_id=round_id),
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash_error(request, exc)
-            return redirect(f"/organizer/rounds/{round_id}/judging/#freeze")
+        await judging.reopen(
+            round_id,
+            actor_id=current_user(request).id,
+            reason=form.get("reason", ""),
+            hours=_int(form.get("hours"), 0),
+            now=ctx.now(),
+            scope=organizer_scope(request, round_id=round_id),
+        )
         flash(request, N_("Scoring is reopened; the judges can change their sheets until the new time."))
         return redirect(f"/organizer/rounds/{round_id}/judging/#freeze")
 
-    @post("/shortlist", opt=access(Access.organizer))
+    @post("/shortlist", opt=access(Access.organizer, refuse_to=JUDGING + "#results"))
     async def shortlist(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
         ids = [i for i in map(as_id, form.getall("ideas", [])) if i]
@@ -471,20 +442,14 @@ class OrganizerJudgingController(Controller):
         if top:
             ranking = (await judging.results(round_id))["ranking"]
             ids = [row["result"].entry for row in ranking[:top]]
-        try:
-            count = await judging.shortlist(
-                round_id,
-                ids,
-                actor_id=current_user(request).id,
-                reason=form.get("reason", ""),
-                now=ctx.now(),
-                scope=organizer_scope(request, round_id=round_id),
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash_error(request, exc)
-            return redirect(f"/organizer/rounds/{round_id}/judging/#results")
+        count = await judging.shortlist(
+            round_id,
+            ids,
+            actor_id=current_user(request).id,
+            reason=form.get("reason", ""),
+            now=ctx.now(),
+            scope=organizer_scope(request, round_id=round_id),
+        )
         flash(request, N_("%(count)s entries shortlisted."), count=count)
         return redirect(f"/organizer/rounds/{round_id}/judging/#results")
 

@@ -8,7 +8,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from accounts.errors import DomainError, NotFound
 from accounts.i18n import N_
 from accounts.rules import Access
 from contest import chaining, progress
@@ -16,7 +15,9 @@ from server.auth import current_user
 from server.context import AppContext
 from server.guards import access
 from server.i18n import lang_of
-from server.web import flash, flash_error, organizer_scope, redirect, render
+from server.web import flash, organizer_scope, redirect, render
+
+PROGRESS = "/organizer/rounds/{round_id}/judging/progress"  # where a refused action goes back to
 
 
 class OrganizerProgressController(Controller):
@@ -32,44 +33,35 @@ class OrganizerProgressController(Controller):
         data = await progress.judge_progress(round_id, scope=organizer_scope(request, round_id=round_id), now=ctx.now())
         return render("organizer/judging_progress.html", now=ctx.now(), **data)
 
-    @post("/judging/progress/judges/{judge_id:int}/remind", opt=access(Access.organizer))
+    @post(
+        "/judging/progress/judges/{judge_id:int}/remind",
+        opt=access(Access.organizer, refuse_to=PROGRESS + "#judges"),
+    )
     async def remind(
         self, request: Request, round_id: FromPath[int], judge_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
-        try:
-            await progress.remind_judge(
-                round_id,
-                judge_id,
-                actor_id=current_user(request).id,
-                now=ctx.now(),
-                scope=organizer_scope(request, round_id=round_id),
-                lang=lang_of(request),
-                base_url=ctx.settings.base_url,
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash_error(request, exc)
-            return self._back(round_id, "#judges")
+        await progress.remind_judge(
+            round_id,
+            judge_id,
+            actor_id=current_user(request).id,
+            now=ctx.now(),
+            scope=organizer_scope(request, round_id=round_id),
+            lang=lang_of(request),
+            base_url=ctx.settings.base_url,
+        )
         flash(request, N_("The judge has been reminded."))
         return self._back(round_id, "#judges")
 
-    @post("/advance", opt=access(Access.organizer))
+    @post("/advance", opt=access(Access.organizer, refuse_to=PROGRESS + "#next-round"))
     async def advance(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        try:
-            result = await chaining.advance(
-                round_id,
-                actor_id=current_user(request).id,
-                now=ctx.now(),
-                scope=organizer_scope(request, round_id=round_id),
-                lang=lang_of(request),
-                base_url=ctx.settings.base_url,
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash_error(request, exc)
-            return self._back(round_id, "#next-round")
+        result = await chaining.advance(
+            round_id,
+            actor_id=current_user(request).id,
+            now=ctx.now(),
+            scope=organizer_scope(request, round_id=round_id),
+            lang=lang_of(request),
+            base_url=ctx.settings.base_url,
+        )
         flash(
             request,
             N_("%(count)s entries went through to %(round)s; every team has been told."),
@@ -78,21 +70,15 @@ class OrganizerProgressController(Controller):
         )
         return self._back(round_id, "#next-round")
 
-    @post("/advance/undo", opt=access(Access.organizer))
+    @post("/advance/undo", opt=access(Access.organizer, refuse_to=PROGRESS + "#next-round"))
     async def undo(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        try:
-            count = await chaining.undo_advance(
-                round_id,
-                actor_id=current_user(request).id,
-                now=ctx.now(),
-                scope=organizer_scope(request, round_id=round_id),
-                lang=lang_of(request),
-                base_url=ctx.settings.base_url,
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash_error(request, exc)
-            return self._back(round_id, "#next-round")
+        count = await chaining.undo_advance(
+            round_id,
+            actor_id=current_user(request).id,
+            now=ctx.now(),
+            scope=organizer_scope(request, round_id=round_id),
+            lang=lang_of(request),
+            base_url=ctx.settings.base_url,
+        )
         flash(request, N_("%(count)s entries were taken back out of the next round."), count=count)
         return self._back(round_id, "#next-round")
