@@ -9,7 +9,10 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from litestar import MediaType, Request
+from litestar import MediaType, Request, Router
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotFoundException
+from litestar.handlers import BaseRouteHandler
 from litestar.openapi.plugins import JsonRenderPlugin, OpenAPIRenderPlugin
 from litestar.utils.empty import value_or_default
 from litestar.utils.scope.state import ScopeState
@@ -204,6 +207,22 @@ class DocsPage(OpenAPIRenderPlugin):
 
 
 RENDER_PLUGINS = [JsonRenderPlugin(), DocsPage()]
+
+
+def _unknown_address(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Litestar answers an unknown ``/schema/…`` address with a bare page of its own; the only route of
+    the docs with a ``path`` parameter is that one, so such an address gets the site's 404 page instead."""
+    if "path" in connection.path_params:
+        raise NotFoundException()
+
+
+def docs_router() -> Router:
+    """The router under ``/schema`` to which Litestar adds the documentation's routes."""
+    return Router(
+        "/schema", route_handlers=[], include_in_schema=False, dto=None, return_dto=None, guards=[_unknown_address]
+    )
+
+
 API_DESCRIPTION = (
     "Open data of the commune innovation contests: published contests, public ideas, results, awards and the "
     "vote log (no personal data). Errors answer with their status code and a JSON body {status, title, detail}. "

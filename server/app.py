@@ -26,7 +26,7 @@ from accounts.clock import Clock, shifted_clock
 from accounts.engine import pool_options
 from contest import results_cache
 from server import admin as admin_module
-from server.apidocs import API_DESCRIPTION, RENDER_PLUGINS
+from server.apidocs import API_DESCRIPTION, RENDER_PLUGINS, docs_router
 from server.auth import PrincipalMiddleware, principal_on_unmatched
 from server.badinput import EXCEPTION_HANDLERS as BAD_INPUT_HANDLERS
 from server.badinput import BadInputMiddleware, SafeRequest
@@ -134,7 +134,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         secure=settings.production,
         httponly=True,
         samesite="lax",
-        exclude=["/static", "/admin", "/healthz", "/schema/"],  # the docs page at /schema shows who is signed in
+        exclude=["/static", "/admin", "/healthz", "/schema/openapi"],  # /schema shows who is signed in
     )
 
     @contextlib.asynccontextmanager
@@ -217,6 +217,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             version="1.0.0",
             path="/schema",
             render_plugins=RENDER_PLUGINS,
+            openapi_router=docs_router(),
             description=API_DESCRIPTION,
         ),
         exception_handlers={**EXCEPTION_HANDLERS, **BAD_INPUT_HANDLERS},

@@ -49,7 +49,7 @@ DOWNLOAD_SUFFIXES = (".json", ".csv", ".py")
 def wants_json(request: Request) -> bool:
     accept = request.headers.get("accept", "")
     return (
-        request.url.path.startswith(("/api/", "/healthz", "/schema"))
+        request.url.path.startswith(("/api/", "/healthz", "/schema/openapi"))
         or "text/html" not in accept
         and (
             "application/json" in accept
