@@ -321,6 +321,7 @@ def build_admin(settings: Settings, *, clock: Clock = system_clock):
                 OutboxMessage.error_code,
                 OutboxMessage.created_at,
                 OutboxMessage.sent_at,
+                OutboxMessage.delivered_at,
             ],
         ),
         TableConfig(AuditEvent, menu_group="Nhật ký", order_by=None),

@@ -154,6 +154,7 @@ TABLES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "error_code": ("Mã lỗi", "Ví dụ invalid_phone, quota_exceeded, cap_recipient (vượt hạn mức mỗi số)."),
             "last_error": ("Lỗi gần nhất", "Lỗi của lần gửi gần nhất."),
             "sent_at": ("Đã gửi lúc", "Thời điểm tin được gửi đi."),
+            "delivered_at": ("Đã đến máy lúc", "Thời điểm nhà cung cấp báo tin đã đến điện thoại người nhận."),
         },
     ),
     "audit_event": (
