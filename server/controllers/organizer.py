@@ -11,7 +11,6 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from accounts import messaging
-from accounts.errors import DomainError, NotFound
 from accounts.i18n import N_
 from accounts.rules import Access, is_admin
 from accounts.text import as_id
@@ -22,7 +21,7 @@ from server.auth import current_user
 from server.context import AppContext
 from server.guards import access
 from server.i18n import t
-from server.web import flash, flash_error, form_data, organizer_scope, redirect, render
+from server.web import flash, form_data, organizer_scope, redirect, refuse_to, render
 
 NEW_WINDOW = dt.timedelta(days=7)
 
@@ -150,21 +149,15 @@ class OrganizerController(Controller):
             headers={"Content-Disposition": f'attachment; filename="{contest["slug"]}-y-tuong.xlsx"'},
         )
 
-    @post("/contests/{slug:str}/publish", opt=access(Access.organizer))
+    @post("/contests/{slug:str}/publish", opt=access(Access.organizer, refuse_to="/organizer/contests/{slug}"))
     async def publish(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
         scope = organizer_scope(request)
         contest = await services.contest_for_organizer(slug, scope=scope)
         form = await form_data(request)
         published = form.get("published") == "1"
-        try:
-            await services.set_published(
-                contest["id"], published, actor_id=current_user(request).id, now=ctx.now(), scope=scope
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:  # e.g. no round with dates yet
-            flash_error(request, exc)
-            return redirect(f"/organizer/contests/{slug}")
+        await services.set_published(  # refused e.g. while no round has dates
+            contest["id"], published, actor_id=current_user(request).id, now=ctx.now(), scope=scope
+        )
         flash(request, N_("The contest is now public.") if published else N_("The contest is now hidden."))
         return redirect(f"/organizer/contests/{slug}")
 
@@ -212,16 +205,11 @@ class OrganizerController(Controller):
     async def hide(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         scope = organizer_scope(request)
         idea = await services.idea_full(idea_id, scope=scope)
+        refuse_to(request, f"/ideas/{idea['code']}#moderation")
         form = await form_data(request)
-        try:
-            await services.hide(
-                idea_id, reason=form.get("reason", ""), actor_id=current_user(request).id, now=ctx.now(), scope=scope
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash_error(request, exc)
-            return redirect(f"/ideas/{idea['code']}#moderation")
+        await services.hide(
+            idea_id, reason=form.get("reason", ""), actor_id=current_user(request).id, now=ctx.now(), scope=scope
+        )
         flash(request, N_("The idea is hidden and the team has been told why."))
         return redirect(f"/ideas/{idea['code']}")
 

@@ -20,7 +20,7 @@ from server.auth import current_user
 from server.context import AppContext
 from server.guards import access
 from server.i18n import t
-from server.web import field_errors, flash, flash_error, form_data, organizer_scope, redirect, render
+from server.web import field_errors, flash, form_data, organizer_scope, redirect, refuse_to, render
 
 NOW_DONE = {
     "open": N_("%(phase)s is open from now on."),
@@ -139,13 +139,8 @@ class OrganizerRoundsController(Controller):
     async def delete(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         scope = organizer_scope(request)
         round_ = await timeline.round_in_scope(round_id, scope=scope)
-        try:
-            await timeline.delete_round(round_id, actor_id=current_user(request).id, now=ctx.now(), scope=scope)
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash_error(request, exc)
-            return redirect(f"/organizer/contests/{round_['contest.slug']}/rounds#round-{round_id}")
+        refuse_to(request, f"/organizer/contests/{round_['contest.slug']}/rounds#round-{round_id}")
+        await timeline.delete_round(round_id, actor_id=current_user(request).id, now=ctx.now(), scope=scope)
         flash(request, N_("The round has been deleted."))
         return redirect(f"/organizer/contests/{round_['contest.slug']}/rounds")
 
@@ -179,22 +174,18 @@ class OrganizerRoundsController(Controller):
         round_ = await timeline.round_in_scope(round_id, scope=scope)
         form = await form_data(request)
         action = str(form.get("action") or "")
-        try:
-            phase = await timeline.act_now(
-                round_id,
-                action,
-                str(form.get("phase") or ""),
-                actor_id=current_user(request).id,
-                now=ctx.now(),
-                scope=scope,
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash_error(request, exc)
-        else:
-            flash(request, NOW_DONE[action], phase=t(request, timeline.PHASE_NAMES[phase]))
-        return redirect(f"/organizer/contests/{round_['contest.slug']}/rounds#round-{round_id}")
+        back = f"/organizer/contests/{round_['contest.slug']}/rounds#round-{round_id}"
+        refuse_to(request, back)
+        phase = await timeline.act_now(
+            round_id,
+            action,
+            str(form.get("phase") or ""),
+            actor_id=current_user(request).id,
+            now=ctx.now(),
+            scope=scope,
+        )
+        flash(request, NOW_DONE[action], phase=t(request, timeline.PHASE_NAMES[phase]))
+        return redirect(back)
 
 
 def _contest_of(round_: dict[str, Any]) -> dict[str, Any]:
