@@ -285,3 +285,19 @@ async def test_only_the_platform_admin_may_set_the_caps(client, make_user, role,
     else:
         assert page.status_code == 403 and answer.status_code == 403
     assert await MessageCaps.count() == 0
+
+
+async def test_the_message_page_links_the_platform_admin_to_the_caps(client, make_user, commune, clock):
+    from tests.support.factories import make_contest
+
+    contest = await make_contest(commune=commune, now=clock())
+    await make_user(email="nhung@example.com", roles=(Role.organizer,))
+    await make_user(email="admin@example.com", roles=(Role.admin,))
+    await login(client, "nhung@example.com", PASSWORD)
+    page = await client.get(f"/organizer/contests/{contest['slug']}/messages")
+    assert page.status_code == 200 and "/platform/message-caps" not in page.text
+    await client.post("/logout", data={"_csrf_token": ""})
+    client.cookies.clear()
+    await login(client, "admin@example.com", PASSWORD)
+    page = await client.get(f"/organizer/contests/{contest['slug']}/messages")
+    assert 'href="/platform/message-caps">Thay đổi giới hạn tin nhắn</a>' in page.text
