@@ -561,7 +561,7 @@ async def withdraw(round_id: int, idea_id: int, *, voter_id: int, now: dt.dateti
             )
         )
         if not removed:
-            raise NotFound(N_("You have not voted for this idea."))
+            raise IdeaError(N_("You have not voted for this idea."))
         voter = await User.select(User.resident).where(User.id == voter_id).first()
         resident = voter["resident"] if voter else None
         await Ballot.update({Ballot.used: Ballot.used - 1}).where(

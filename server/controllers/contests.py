@@ -26,7 +26,7 @@ from server.context import AppContext
 from server.guards import access
 from server.i18n import lang_of, t
 from server.uploads import discard, store_form_files
-from server.web import field_errors, flash, flash_error, form_data, organizer_scope, redirect, render
+from server.web import field_errors, flash, form_data, organizer_scope, redirect, refuse_to, render
 
 PER_PAGE = 12
 UPLOAD_BODY_LIMIT = 80 * 1024 * 1024  # a cover and five attachments of 10 MB, plus the text
@@ -235,22 +235,19 @@ class IdeaController(Controller):
             share_url=f"{ctx.settings.base_url}/ideas/{idea['code']}",
         )
 
-    @post("/{code:str}/report", opt=access(Access.authenticated))
+    @post("/{code:str}/report", opt=access(Access.authenticated, refuse_as="info"))
     async def report(self, request: Request, code: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
         idea = await services.idea_by_code(code)
+        refuse_to(request, f"/ideas/{idea['code']}")
         form = await form_data(request)
-        try:
-            await services.report(
-                idea["id"],
-                reporter_id=current_user(request).id,
-                reason=form.get("reason", ""),
-                threshold=ctx.settings.report_threshold,
-                now=ctx.now(),
-                lang=lang_of(request),
-            )
-        except DomainError as exc:
-            flash(request, exc.message, "info", **exc.params)
-            return redirect(f"/ideas/{idea['code']}")
+        await services.report(
+            idea["id"],
+            reporter_id=current_user(request).id,
+            reason=form.get("reason", ""),
+            threshold=ctx.settings.report_threshold,
+            now=ctx.now(),
+            lang=lang_of(request),
+        )
         flash(request, N_("Thank you. The organizers will review this idea."))
         return redirect(f"/ideas/{idea['code']}")
 
@@ -335,33 +332,19 @@ class MyIdeasController(Controller):
     async def submit(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         return await _submit(request, ctx, idea_id)
 
-    @post("/ideas/{idea_id:int}/withdraw", opt=access(Access.authenticated))
+    @post("/ideas/{idea_id:int}/withdraw", opt=access(Access.authenticated, refuse_to="/my/ideas/{idea_id}#withdraw"))
     async def withdraw(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
-        try:
-            await services.withdraw(
-                idea_id, user_id=current_user(request).id, reason=form.get("reason", ""), now=ctx.now()
-            )
-        except DomainError as exc:
-            if isinstance(exc, (PermissionDenied, NotFound)):
-                raise
-            flash_error(request, exc)
-            return redirect(f"/my/ideas/{idea_id}#withdraw")
+        await services.withdraw(idea_id, user_id=current_user(request).id, reason=form.get("reason", ""), now=ctx.now())
         flash(request, N_("The idea has been withdrawn."))
         return redirect("/my/ideas")
 
-    @post("/ideas/{idea_id:int}/invite", opt=access(Access.authenticated))
+    @post("/ideas/{idea_id:int}/invite", opt=access(Access.authenticated, refuse_to="/my/ideas/{idea_id}#team"))
     async def invite(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
-        try:
-            await services.invite(
-                idea_id, form.get("contact", ""), user_id=current_user(request).id, now=ctx.now(), lang=lang_of(request)
-            )
-        except DomainError as exc:
-            if isinstance(exc, (PermissionDenied, NotFound)):
-                raise
-            flash_error(request, exc)
-            return redirect(f"/my/ideas/{idea_id}#team")
+        await services.invite(
+            idea_id, form.get("contact", ""), user_id=current_user(request).id, now=ctx.now(), lang=lang_of(request)
+        )
         flash(request, N_("The invitation has been sent."))
         return redirect(f"/my/ideas/{idea_id}#team")
 

@@ -34,7 +34,7 @@ from server.controllers.api import (
 from server.guards import access
 from server.i18n import t
 from server.mail import caps_for
-from server.web import field_errors, flash, flash_error, form_data, home_commune, organizer_scope, redirect, render
+from server.web import field_errors, flash, form_data, home_commune, organizer_scope, redirect, refuse_to, render
 
 
 def alias_key(ctx: AppContext) -> bytes:
@@ -152,14 +152,13 @@ class VoteController(Controller):
     ) -> Response:
         contest, round_ = await vote_round(slug, ctx)
         idea = await services.idea_by_code(code)
-        try:
-            await voting.withdraw(
-                round_["id"], idea["id"], voter_id=current_user(request).id, now=ctx.now(), alias_key=alias_key(ctx)
-            )
-            flash(request, N_("Your vote for %(code)s has been taken back; you can vote again."), code=idea["code"])
-        except DomainError as exc:
-            flash(request, exc.message, "error", **exc.params)
-        return redirect(f"/contests/{slug}/vote#idea-{idea['code']}")
+        back = f"/contests/{slug}/vote#idea-{idea['code']}"
+        refuse_to(request, back)
+        await voting.withdraw(
+            round_["id"], idea["id"], voter_id=current_user(request).id, now=ctx.now(), alias_key=alias_key(ctx)
+        )
+        flash(request, N_("Your vote for %(code)s has been taken back; you can vote again."), code=idea["code"])
+        return redirect(back)
 
     async def _published_log(self, slug: str, ctx: AppContext) -> tuple[dict, list[dict]]:
         contest, round_ = await vote_round(slug, ctx)
@@ -572,17 +571,13 @@ class VerificationController(Controller):
         )
         return render("voting/verify.html", user=user, errors={}, sent=False)
 
-    @post("/send", opt=access(Access.authenticated))
+    @post("/send", opt=access(Access.authenticated, refuse_to="/account/verify"))
     async def send(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
         me = current_user(request)
         if await ctx.limiter.hit(f"sms:{me.id}", 3, 3600):
             flash(request, N_("Too many attempts. Please wait %(minutes)s minutes and try again."), "error", minutes=60)
             return redirect("/account/verify")
-        try:
-            await verification.send_phone_code(me.id, ctx.messengers, now=ctx.now(), caps=caps_for(ctx.settings))
-        except DomainError as exc:
-            flash_error(request, exc)
-            return redirect("/account/verify")
+        await verification.send_phone_code(me.id, ctx.messengers, now=ctx.now(), caps=caps_for(ctx.settings))
         flash(request, N_("We sent a 6-digit code to your phone."))
         return redirect("/account/verify?sent=1")
 
@@ -669,17 +664,13 @@ class ResidentsController(Controller):
         )
         return redirect("/organizer/residents")
 
-    @post("/{user_id:int}/verify", opt=access(Access.organizer))
+    @post("/{user_id:int}/verify", opt=access(Access.organizer, refuse_to="/organizer/residents"))
     async def verify(self, request: Request, user_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         # The person is looked up within the organizer's communes: one of another commune is not found.
         person = await load(User, user_id, organizer_scope(request), User.commune, missing=N_("Account not found."))
-        try:
-            await verification.verify_at_office(
-                user_id, actor_id=current_user(request).id, commune_id=person["commune"], now=ctx.now()
-            )
-        except DomainError as exc:
-            flash(request, exc.message, "error", **exc.params)
-            return redirect("/organizer/residents")
+        await verification.verify_at_office(
+            user_id, actor_id=current_user(request).id, commune_id=person["commune"], now=ctx.now()
+        )
         flash(request, N_("Verified at the commune office."))
         form = await form_data(request)
         return redirect(f"/organizer/residents?q={form.get('q', '')}")
@@ -736,24 +727,20 @@ class OrganizerVoteController(Controller):
         flash(request, N_("The vote's rules are saved."))
         return redirect(f"/organizer/rounds/{round_id}/vote/")
 
-    @post("/votes/{vote_id:int}/void", opt=access(Access.organizer))
+    @post(
+        "/votes/{vote_id:int}/void", opt=access(Access.organizer, refuse_to="/organizer/rounds/{round_id}/vote/#votes")
+    )
     async def void(
         self, request: Request, round_id: FromPath[int], vote_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
         form = await form_data(request)
-        try:
-            await voting.void(
-                vote_id,
-                reason=form.get("reason", ""),
-                actor_id=current_user(request).id,
-                now=ctx.now(),
-                alias_key=alias_key(ctx),
-                scope=organizer_scope(request, round_id=round_id),
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash_error(request, exc)
-            return redirect(f"/organizer/rounds/{round_id}/vote/#votes")
+        await voting.void(
+            vote_id,
+            reason=form.get("reason", ""),
+            actor_id=current_user(request).id,
+            now=ctx.now(),
+            alias_key=alias_key(ctx),
+            scope=organizer_scope(request, round_id=round_id),
+        )
         flash(request, N_("The vote is voided; it stays in the public log, marked."))
         return redirect(f"/organizer/rounds/{round_id}/vote/#votes")
