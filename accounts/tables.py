@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING, ClassVar
 
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import (
@@ -17,9 +18,12 @@ from piccolo.columns import (
 )
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.readable import Readable
-from piccolo.table import Table
 
 from accounts import passwords
+from accounts.table_base import Table
+
+if TYPE_CHECKING:
+    from accounts.table_base import PrimaryKey
 
 
 class Role(str, Enum):
@@ -62,6 +66,9 @@ class User(passwords.Argon2UserMixin, BaseUser, tablename="users"):
     login accepts either. ``admin`` (may use /admin/) and ``superuser`` mirror the
     organizer and admin roles and are kept in step by ``accounts.services.roles``.
     """
+
+    if TYPE_CHECKING:
+        id: ClassVar[PrimaryKey]
 
     email = Varchar(length=255, unique=True, null=True, default=None)
     full_name = Varchar(length=200, default="", help_text="Họ và tên / Full name")

@@ -7,8 +7,8 @@ from enum import Enum
 from piccolo.columns import BigInt, Boolean, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.readable import Readable
-from piccolo.table import Table
 
+from accounts.table_base import Table
 from accounts.tables import Commune, User
 from contest.tables import Award, Contest
 

@@ -18,8 +18,8 @@ from piccolo.columns import (
 )
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.readable import Readable
-from piccolo.table import Table
 
+from accounts.table_base import Table
 from accounts.tables import Commune, Hamlet, User
 
 
