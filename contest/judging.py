@@ -66,8 +66,16 @@ def _db():
 
 
 # Other apps add automatic conflicts without contest/ depending on them: each source returns
-# (judge user id, idea id) pairs for a round. mentoring/ registers "the judge mentors the team".
-CONFLICT_SOURCES: list[Callable[[int], Awaitable[set[tuple[int, int]]]]] = []
+# (judge user id, idea id) pairs for a round. The app factory (``server.app.create_app``) adds
+# mentoring's "the judge mentors the team".
+ConflictSource = Callable[[int], Awaitable[set[tuple[int, int]]]]
+CONFLICT_SOURCES: list[ConflictSource] = []
+
+
+def add_conflict_source(source: ConflictSource) -> None:
+    """Count ``source``'s pairs as conflicts from now on (adding the same source twice changes nothing)."""
+    if source not in CONFLICT_SOURCES:
+        CONFLICT_SOURCES.append(source)
 
 
 # ---------------------------------------------------------------- rounds and settings

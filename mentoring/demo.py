@@ -1,8 +1,9 @@
 """Demo data of the city-wide mentoring programme around «Xã An Khánh» (idempotent).
 
 Every person, company and conversation here is fictional (the universities and the Department are
-real institutions of Hải Phòng; nobody named here works there). Everything goes through
-``mentoring.services`` with the seed's clock moved back to the moment each thing happened:
+real institutions of Hải Phòng; nobody named here works there). Everything goes through the
+mentoring modules (``mentoring.directory``, ``requests``, ``workshops`` …) with the seed's clock
+moved back to the moment each thing happened:
 
 * the partner organizations, one of each kind, and nine mentors: eight approved (mentor1 … mentor8),
   one still waiting for the organizers (mentor9);
@@ -32,7 +33,7 @@ from accounts.scope import PLATFORM
 from accounts.tables import User
 from contest.demo import DEMO_PASSWORD
 from contest.tables import Idea
-from mentoring import services
+from mentoring import directory, match_runs, mentorships, office_hours, pipeline, requests, teams, workshops
 from mentoring.tables import (
     ActionItem,
     IncubationRecord,
@@ -567,11 +568,11 @@ async def _mentors(
         )
         row = await MentorProfile.select(MentorProfile.id).where(MentorProfile.user == user_id).first()
         if row is None:
-            mentor_id = await services.save_profile(
+            mentor_id = await directory.save_profile(
                 user_id, {**values, "organization": orgs.get(org)}, now=applied + dt.timedelta(hours=n)
             )
             if email != PENDING_MENTOR[0]:
-                await services.approve(mentor_id, actor_id=organizer, now=applied + dt.timedelta(days=2, hours=n))
+                await directory.approve(mentor_id, actor_id=organizer, now=applied + dt.timedelta(days=2, hours=n))
             row, created = {"id": mentor_id}, created + 1
         ids[email] = row["id"]
     if created:
@@ -587,7 +588,7 @@ async def _needs(
         idea = ideas[title]
         if await TeamNeed.exists().where(TeamNeed.idea == idea["id"]):
             continue
-        await services.save_needs(
+        await teams.save_needs(
             idea["id"],
             {**values, "preferred": [mentors[e] for e in preferred]},
             user_id=idea["lead"],
@@ -611,7 +612,7 @@ async def _requests(
         idea = ideas[title]
         if await _asked(idea["id"], mentors[email]):
             continue
-        request_id = await services.request_mentor(
+        request_id = await requests.request_mentor(
             idea["id"],
             mentors[email],
             message=message,
@@ -619,7 +620,7 @@ async def _requests(
             now=now - dt.timedelta(days=asked, hours=3),
         )
         if answered is not None:
-            await services.respond(
+            await requests.respond(
                 request_id,
                 mentor_user_id=await _user_of(mentors[email]),
                 accept=False,
@@ -635,10 +636,10 @@ async def _mentorship(idea: dict[str, Any], mentor_id: int, *, now: dt.datetime,
     """youth1's team asks mentor1, who accepts 40 days ago; notes, action items, office hours, the check-in."""
     mentor_user = await _user_of(mentor_id)
     users = {MENTOR1: mentor_user, YOUTH1: idea["lead"]}
-    request_id = await services.request_mentor(
+    request_id = await requests.request_mentor(
         idea["id"], mentor_id, message=ACCEPTED_MESSAGE, user_id=idea["lead"], now=now - dt.timedelta(days=42, hours=2)
     )
-    await services.respond(
+    await requests.respond(
         request_id,
         mentor_user_id=mentor_user,
         accept=True,
@@ -652,7 +653,7 @@ async def _mentorship(idea: dict[str, Any], mentor_id: int, *, now: dt.datetime,
     )
     for days_ago, author, text, actions in NOTES:
         at = now - dt.timedelta(days=days_ago)
-        note_id = await services.add_note(
+        note_id = await mentorships.add_note(
             mentorship["id"],
             user_id=users[author],
             notes=text,
@@ -665,9 +666,9 @@ async def _mentorship(idea: dict[str, Any], mentor_id: int, *, now: dt.datetime,
         items = await ActionItem.select(ActionItem.id).where(ActionItem.note == note_id).order_by(ActionItem.id)
         for item, (_, _, _, finished) in zip(items, actions, strict=False):
             if finished:
-                await services.toggle_action(item["id"], user_id=idea["lead"])
+                await mentorships.toggle_action(item["id"], user_id=idea["lead"])
     published = now - dt.timedelta(days=2)
-    booked = await services.publish_slot(
+    booked = await office_hours.publish_slot(
         mentor_id,
         starts_at=_local(now, days=4, hour=19, minute=30),
         minutes=60,
@@ -675,7 +676,7 @@ async def _mentorship(idea: dict[str, Any], mentor_id: int, *, now: dt.datetime,
         location="Nhà văn hóa thôn Khánh Hội, xã An Khánh",
         now=published,
     )
-    await services.publish_slot(
+    await office_hours.publish_slot(
         mentor_id,
         starts_at=_local(now, days=11, hour=20),
         minutes=45,
@@ -683,8 +684,8 @@ async def _mentorship(idea: dict[str, Any], mentor_id: int, *, now: dt.datetime,
         location="Gọi video qua Zalo (thầy gửi đường link trước buổi gặp)",
         now=published,
     )
-    await services.book(booked, mentorship["id"], user_id=idea["lead"], now=now - dt.timedelta(days=1, hours=5))
-    await services.due_checkins(now=now)
+    await office_hours.book(booked, mentorship["id"], user_id=idea["lead"], now=now - dt.timedelta(days=1, hours=5))
+    await mentorships.due_checkins(now=now)
     done.append("mentor1's mentorship of «" + LIVESTREAM + "»")
 
 
@@ -695,7 +696,7 @@ async def _pipeline(ideas: dict[str, dict[str, Any]], *, organizer: int, now: dt
         if await IncubationRecord.exists().where(IncubationRecord.idea == idea_id):
             continue
         for days_ago, stage, checklist, outcome in steps:
-            await services.set_stage(
+            await pipeline.set_stage(
                 idea_id,
                 stage=stage,
                 checklist=checklist,
@@ -736,13 +737,13 @@ async def _workshops(
         # Announced three weeks before; people register over the following days.
         first = min(starts - dt.timedelta(days=20), now - dt.timedelta(days=9))
         for n, email in enumerate(people):
-            await services.register(workshop.id, user_id=ids[email], now=first + dt.timedelta(days=n, hours=3 * n))
+            await workshops.register(workshop.id, user_id=ids[email], now=first + dt.timedelta(days=n, hours=3 * n))
         if starts + dt.timedelta(hours=hours) <= now:
             absent = {ids[e] for e in PAST_ABSENT}
             present = [
-                r["id"] for r in await services.registrations(workshop.id, scope=PLATFORM) if r["user"] not in absent
+                r["id"] for r in await workshops.registrations(workshop.id, scope=PLATFORM) if r["user"] not in absent
             ]
-            await services.set_attendance(
+            await workshops.set_attendance(
                 workshop.id,
                 present,
                 actor_id=organizer,
@@ -940,23 +941,21 @@ async def seed_mentoring_tan_minh(commune_id: int, *, now: dt.datetime) -> str:
         for title, days_ago, values in TM_NEEDS:
             idea = ideas[title]
             if not await TeamNeed.exists().where(TeamNeed.idea == idea["id"]):
-                await services.save_needs(
-                    idea["id"], values, user_id=idea["lead"], now=now - dt.timedelta(days=days_ago)
-                )
+                await teams.save_needs(idea["id"], values, user_id=idea["lead"], now=now - dt.timedelta(days=days_ago))
                 created += 1
         if created:
             done.append(f"needs of {created} teams")
         greenhouse = ideas[TM_GREENHOUSE]
         if TM_MENTOR in mentors and not await _asked(greenhouse["id"], mentors[TM_MENTOR]):
             mentor_user = await _user_of(mentors[TM_MENTOR])
-            request_id = await services.request_mentor(
+            request_id = await requests.request_mentor(
                 greenhouse["id"],
                 mentors[TM_MENTOR],
                 message=TM_ACCEPTED,
                 user_id=greenhouse["lead"],
                 now=now - dt.timedelta(days=18),
             )
-            await services.respond(
+            await requests.respond(
                 request_id,
                 mentor_user_id=mentor_user,
                 accept=True,
@@ -969,14 +968,14 @@ async def seed_mentoring_tan_minh(commune_id: int, *, now: dt.datetime) -> str:
                 .first()
             )
             text, owner, due = TM_ACTION
-            await services.add_note(
+            await mentorships.add_note(
                 mentorship["id"],
                 user_id=mentor_user,
                 notes=TM_NOTE,
                 now=now - dt.timedelta(days=10),
                 actions=[(text, owner, (now + dt.timedelta(days=due)).astimezone(VN).date().isoformat())],
             )
-            slot = await services.publish_slot(
+            slot = await office_hours.publish_slot(
                 mentors[TM_MENTOR],
                 starts_at=_local(now, days=6, hour=9),
                 minutes=60,
@@ -984,11 +983,11 @@ async def seed_mentoring_tan_minh(commune_id: int, *, now: dt.datetime) -> str:
                 location="Nhà văn hóa thôn Tân Lập, xã Tân Minh",
                 now=now - dt.timedelta(days=3),
             )
-            await services.book(slot, mentorship["id"], user_id=greenhouse["lead"], now=now - dt.timedelta(days=2))
+            await office_hours.book(slot, mentorship["id"], user_id=greenhouse["lead"], now=now - dt.timedelta(days=2))
             done.append(f"{TM_MENTOR}'s mentorship of «{TM_GREENHOUSE}»")
         title, email, message = TM_PENDING
         if email in mentors and not await _asked(ideas[title]["id"], mentors[email]):
-            await services.request_mentor(
+            await requests.request_mentor(
                 ideas[title]["id"],
                 mentors[email],
                 message=message,
@@ -997,7 +996,7 @@ async def seed_mentoring_tan_minh(commune_id: int, *, now: dt.datetime) -> str:
             )
             done.append("a mentoring request waiting")
         if not await IncubationRecord.exists().where(IncubationRecord.idea == greenhouse["id"]):
-            await services.set_stage(
+            await pipeline.set_stage(
                 greenhouse["id"],
                 stage="prototype",
                 checklist=["problem_checked", "team_formed"],
@@ -1006,7 +1005,7 @@ async def seed_mentoring_tan_minh(commune_id: int, *, now: dt.datetime) -> str:
                 now=now - dt.timedelta(days=15),
                 scope=PLATFORM,
             )
-            await services.set_stage(
+            await pipeline.set_stage(
                 ideas[TM_BOTTLES]["id"],
                 stage="idea",
                 checklist=["problem_checked"],
@@ -1017,7 +1016,7 @@ async def seed_mentoring_tan_minh(commune_id: int, *, now: dt.datetime) -> str:
             )
             done.append("2 ideas in the incubation pipeline")
         if not await MatchRun.exists().where(MatchRun.commune == commune_id):
-            await services.run_matching(
+            await match_runs.run_matching(
                 commune_id, mode="optimal", actor_id=organizer, now=now - dt.timedelta(days=1), scope=PLATFORM
             )
             done.append("a matching run waiting for review")
@@ -1037,6 +1036,6 @@ async def seed_mentoring_tan_minh(commune_id: int, *, now: dt.datetime) -> str:
             await workshop.save()
             people = await _ids(list(TM_WORKSHOP_PEOPLE))
             for n, email in enumerate(TM_WORKSHOP_PEOPLE):
-                await services.register(workshop.id, user_id=people[email], now=now - dt.timedelta(days=6 - n))
+                await workshops.register(workshop.id, user_id=people[email], now=now - dt.timedelta(days=6 - n))
             done.append(f"workshop «{TM_WORKSHOP['title']}» with {len(TM_WORKSHOP_PEOPLE)} registrations")
     return "Demo mentoring of Tân Minh: " + ("; ".join(done) if done else "already there") + "."

@@ -24,7 +24,8 @@ from litestar.types import Receive, Scope, Send
 from accounts import events, notifications
 from accounts.clock import Clock, shifted_clock
 from accounts.engine import pool_options
-from contest import results_cache
+from contest import judging, results_cache
+from mentoring import mentorships
 from server import admin as admin_module
 from server.apidocs import API_DESCRIPTION, RENDER_PLUGINS, docs_router
 from server.auth import PrincipalMiddleware, principal_on_unmatched
@@ -38,12 +39,7 @@ from server.controllers.city import CityController, SponsorsController, sponsor_
 from server.controllers.contests import ContestController, IdeaController, MyIdeasController, serve_file
 from server.controllers.home import HomeController, healthz
 from server.controllers.judging import JudgeController, OrganizerJudgingController
-from server.controllers.mentoring import (
-    MentoringController,
-    MentorsController,
-    OrganizerMentoringController,
-    WorkshopsController,
-)
+from server.controllers.mentoring import CONTROLLERS as MENTORING_CONTROLLERS
 from server.controllers.messaging import DeliveryReportController, MessageCapsController
 from server.controllers.organizer import OrganizerController
 from server.controllers.organizer_contests import OrganizerContestsController
@@ -87,6 +83,15 @@ def _check_access_declared(app: Litestar) -> None:
                 missing.append(f"{route.path} {sorted(getattr(handler, 'http_methods', []))}")
     if missing:
         raise RuntimeError("routes without an access rule: " + ", ".join(missing))
+
+
+def register_hooks() -> None:
+    """Hooks by which one domain package acts on another without importing it, registered here
+    rather than as a side effect of importing a module (registering twice changes nothing)."""
+    # Published results kept by this process are dropped when the domain announces a public change.
+    events.listen(results_cache.forget_on_change)
+    # A judge who mentors a team is in conflict with its entry.
+    judging.add_conflict_source(mentorships.mentor_conflicts)
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None, run_workers: bool = True) -> Litestar:
@@ -176,10 +181,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             ResidentsController,
             OrganizerVoteController,
             poster,
-            MentorsController,
-            MentoringController,
-            WorkshopsController,
-            OrganizerMentoringController,
+            *MENTORING_CONTROLLERS,
             OpenDataController,
             DeliveryReportController,
             MessageCapsController,
@@ -231,8 +233,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     )
     _check_access_declared(app)
     check_refusal_targets(app)
-    # Published results kept by this process are dropped when the domain announces a public change.
-    events.listen(results_cache.forget_on_change)
+    register_hooks()
     # In front of routing: anonymous public pages from the shared page cache, static files from
     # memory (hashed names cached for a year), and compression of everything else that is text.
     handler = app.asgi_handler

@@ -102,7 +102,9 @@ async def worker(settings: Settings, clock=None, interval: float = 5.0) -> None:
     safe to run in several workers."""
     from accounts.clock import system_clock
     from contest.progress import housekeeping
-    from mentoring.services import due_checkins, expire_requests, remind_sessions
+    from mentoring.mentorships import due_checkins
+    from mentoring.office_hours import remind_sessions
+    from mentoring.requests import expire_requests
 
     clock = clock or system_clock
     sender = sender_for(settings)

@@ -7,7 +7,7 @@ import pytest
 from accounts.scope import PLATFORM, Scope
 from accounts.tables import AuditEvent, Notification, OutboxMail, RoleGrant, User
 from contest.tables import Idea
-from mentoring import services as mentoring
+from mentoring import directory, match_runs, mentorships, office_hours, pipeline, requests, workshops
 from mentoring.tables import (
     ActionItem,
     IncubationRecord,
@@ -66,21 +66,21 @@ async def test_demo_mentoring(db, clock):
     )  # noqa: E712
     assert len(approved) >= 8
     assert "mentor1@example.com" in {m["user.email"] for m in approved}
-    assert len(await mentoring.directory()) == len(approved)
+    assert len(await directory.directory()) == len(approved)
     assert await MentorProfile.count().where(MentorProfile.approved == False) >= 1  # noqa: E712
 
     # mentor1: a team's request waiting, and an active mentorship with youth1's idea.
     mentor1 = next(m["id"] for m in approved if m["user.email"] == "mentor1@example.com")
-    assert await mentoring.requests_for_mentor(mentor1, now=now)
-    [mentorship] = [m for m in await mentoring.mentorships_of_mentor(mentor1) if m["status"] == "active"]
+    assert await requests.requests_for_mentor(mentor1, now=now)
+    [mentorship] = [m for m in await mentorships.mentorships_of_mentor(mentor1) if m["status"] == "active"]
     assert mentorship["idea.title"] == "Livestream bán bánh đa từ lò"
     lead = await Idea.select(Idea.lead.email).where(Idea.id == mentorship["idea"]).first()
     assert lead["lead.email"] == "youth1@example.com"
     assert mentorship["checkin_sent_at"] is not None
-    notes = await mentoring.notes_of(mentorship["id"])
+    notes = await mentorships.notes_of(mentorship["id"])
     actions = [a for n in notes for a in n["actions"]]
     assert len(notes) == 2 and len(actions) == 3 and sum(a["done"] for a in actions) == 1
-    slots = await mentoring.open_slots(mentor1, now=now)
+    slots = await office_hours.open_slots(mentor1, now=now)
     assert len(slots) == 2 and [s["booked_by"] for s in slots].count(mentorship["id"]) == 1
     an_khanh = MentoringRequest.idea.contest.commune.slug == "an-khanh"
     statuses = [r["status"] for r in await MentoringRequest.select(MentoringRequest.status).where(an_khanh)]
@@ -91,14 +91,14 @@ async def test_demo_mentoring(db, clock):
 
     # The incubation pipeline: ideas at four stages or more, one launched as a cooperative.
     commune = (await Idea.select(Idea.contest.commune).where(Idea.id == mentorship["idea"]).first())["contest.commune"]
-    board = await mentoring.pipeline(scope=Scope.of_communes(commune))
+    board = await pipeline.pipeline(scope=Scope.of_communes(commune))
     assert sum(bool(ideas) for ideas in board.values()) >= 4
     assert [r["outcome"] for r in board["launched"]] == ["cooperative"]
 
     # An upcoming workshop with registrations, and a past one whose attendance was taken.
-    [upcoming] = [w for w in await mentoring.workshops(now=now) if w["commune"] == commune]
+    [upcoming] = [w for w in await workshops.workshops(now=now) if w["commune"] == commune]
     assert upcoming["registered"] >= 8 and upcoming["capacity"] == 20 and upcoming["place"] == "Nhà văn hóa xã An Khánh"
-    [past] = await mentoring.workshops(now=now, upcoming=False)
+    [past] = await workshops.workshops(now=now, upcoming=False)
     assert (
         await WorkshopRegistration.count().where(
             (WorkshopRegistration.workshop == past["id"]) & (WorkshopRegistration.attended == True)
@@ -124,29 +124,29 @@ async def check_tan_minh(an_khanh: int, now):
     commune = (await Commune.select(Commune.id).where(Commune.slug == "tan-minh").first())["id"]
     ideas = {i["id"]: i for i in await Idea.select(Idea.id, Idea.title).where(Idea.contest.commune == commune)}
     assert await TeamNeed.count().where(TeamNeed.idea.is_in(list(ideas))) == 4
-    requests = await MentoringRequest.select(MentoringRequest.status).where(MentoringRequest.idea.is_in(list(ideas)))
-    assert sorted(r["status"] for r in requests) == ["accepted", "pending"]
+    asked = await MentoringRequest.select(MentoringRequest.status).where(MentoringRequest.idea.is_in(list(ideas)))
+    assert sorted(r["status"] for r in asked) == ["accepted", "pending"]
     [mentorship] = await Mentorship.select().where(Mentorship.idea.is_in(list(ideas)))
-    assert len(await mentoring.notes_of(mentorship["id"])) == 1
+    assert len(await mentorships.notes_of(mentorship["id"])) == 1
     assert await OfficeSlot.exists().where(OfficeSlot.booked_by == mentorship["id"])
 
     # Each commune's pipeline board shows only its own ideas.
-    board = await mentoring.pipeline(scope=Scope.of_communes(commune))
+    board = await pipeline.pipeline(scope=Scope.of_communes(commune))
     assert {r["idea"] for rows in board.values() for r in rows} <= set(ideas)
     assert sum(len(rows) for rows in board.values()) == 2
     assert not {
-        r["idea"] for rows in (await mentoring.pipeline(scope=Scope.of_communes(an_khanh))).values() for r in rows
+        r["idea"] for rows in (await pipeline.pipeline(scope=Scope.of_communes(an_khanh))).values() for r in rows
     } & set(ideas)
 
     # A matching run of its own, not published yet, proposing mentors for its teams without one.
-    run = await mentoring.latest_run(commune)
+    run = await match_runs.latest_run(commune)
     assert run is not None and run["published_at"] is None
-    proposals = await mentoring.proposals(run["id"], scope=PLATFORM)
+    proposals = await match_runs.proposals(run["id"], scope=PLATFORM)
     assert proposals and {p["idea"] for p in proposals} <= set(ideas) - {mentorship["idea"]}
-    assert await mentoring.latest_run(an_khanh) is None
+    assert await match_runs.latest_run(an_khanh) is None
 
     # Its upcoming workshop, with registrations of its own people.
-    [workshop] = [w for w in await mentoring.workshops(now=now) if w["commune"] == commune]
+    [workshop] = [w for w in await workshops.workshops(now=now) if w["commune"] == commune]
     assert workshop["registered"] == 5 and workshop["place"] == "Nhà văn hóa xã Tân Minh"
     registered = await WorkshopRegistration.select(WorkshopRegistration.user.commune).where(
         WorkshopRegistration.workshop == workshop["id"]

@@ -12,7 +12,7 @@ from accounts.rules import Principal
 from accounts.scope import Scope
 from accounts.tables import AuditEvent
 from contest.errors import IdeaError
-from mentoring import services as mentoring
+from mentoring import match_runs, mentorships, pipeline, requests, workshops
 from mentoring.tables import (
     IncubationRecord,
     MatchProposal,
@@ -39,7 +39,7 @@ def scope_of(world) -> Scope:
 
 
 async def _stage(w, target, scope, now):
-    await mentoring.set_stage(
+    await pipeline.set_stage(
         target["ideas"][2],
         stage="prototype",
         checklist=["problem_checked", "team_formed"],
@@ -51,21 +51,21 @@ async def _stage(w, target, scope, now):
 
 
 async def _publish(w, target, scope, now):
-    await mentoring.publish_run(target["run"], actor_id=w["organizer"].id, now=now, scope=scope)
+    await match_runs.publish_run(target["run"], actor_id=w["organizer"].id, now=now, scope=scope)
 
 
 async def _adjust(w, target, scope, now):
-    await mentoring.adjust(target["proposals"][0], None, actor_id=w["organizer"].id, scope=scope)
+    await match_runs.adjust(target["proposals"][0], None, actor_id=w["organizer"].id, scope=scope)
 
 
 async def _attendance(w, target, scope, now):
-    await mentoring.set_attendance(
+    await workshops.set_attendance(
         target["workshop"], target["registrations"][:1], actor_id=w["organizer"].id, now=now, scope=scope
     )
 
 
 async def _run(w, target, scope, now):
-    await mentoring.run_matching(target["commune"], mode="stable", actor_id=w["organizer"].id, now=now, scope=scope)
+    await match_runs.run_matching(target["commune"], mode="stable", actor_id=w["organizer"].id, now=now, scope=scope)
 
 
 ACTIONS = {
@@ -105,7 +105,7 @@ async def test_the_pipeline_record_of_b_keeps_its_stage(two, clock):
     assert record == {"stage": "idea"}
     # An idea of B without any record yet gets none either.
     with pytest.raises(NotFound):
-        await mentoring.set_stage(
+        await pipeline.set_stage(
             b["ideas"][3],
             stage="idea",
             checklist=[],
@@ -126,10 +126,10 @@ async def test_publishing_b_run_from_a_starts_no_mentorship(two, clock):
         await _publish(a, b, scope_of(a), clock())
     assert (await MatchRun.select(MatchRun.published_at).where(MatchRun.id == b["run"]).first())["published_at"] is None
     assert await Mentorship.count() == 0
-    created = await mentoring.publish_run(a["run"], actor_id=a["organizer"].id, now=clock(), scope=scope_of(a))
+    created = await match_runs.publish_run(a["run"], actor_id=a["organizer"].id, now=clock(), scope=scope_of(a))
     assert created >= 1 and await Mentorship.count().where(Mentorship.idea.is_in(a["ideas"])) == created
     with pytest.raises(IdeaError):  # its own run, twice: already published (not "not found")
-        await mentoring.publish_run(a["run"], actor_id=a["organizer"].id, now=clock(), scope=scope_of(a))
+        await match_runs.publish_run(a["run"], actor_id=a["organizer"].id, now=clock(), scope=scope_of(a))
 
 
 async def test_editing_b_proposal_from_a_keeps_its_mentor(two):
@@ -140,7 +140,7 @@ async def test_editing_b_proposal_from_a_keeps_its_mentor(two):
         .first()
     )
     with pytest.raises(NotFound):
-        await mentoring.adjust(b["proposals"][0], a["mentor"], actor_id=a["organizer"].id, scope=scope_of(a))
+        await match_runs.adjust(b["proposals"][0], a["mentor"], actor_id=a["organizer"].id, scope=scope_of(a))
     assert (
         await MatchProposal.select(MatchProposal.mentor, MatchProposal.adjusted)
         .where(MatchProposal.id == b["proposals"][0])
@@ -175,38 +175,38 @@ async def test_a_city_wide_workshop_is_for_platform_admins(two, clock):
 
 async def test_organizer_lists_hold_only_their_communes_rows(two):
     a, b = two
-    board = await mentoring.pipeline(scope=scope_of(a))
+    board = await pipeline.pipeline(scope=scope_of(a))
     ideas = {r["idea"] for rows in board.values() for r in rows}
     assert ideas == {a["ideas"][2]}
-    everything = await mentoring.pipeline(scope=Scope(everywhere=True))
+    everything = await pipeline.pipeline(scope=Scope(everywhere=True))
     assert {r["idea"] for rows in everything.values() for r in rows} == {a["ideas"][2], b["ideas"][2]}
-    assert await mentoring.proposals(b["run"], scope=scope_of(a)) == []
-    assert {p["id"] for p in await mentoring.proposals(a["run"], scope=scope_of(a))} == set(a["proposals"])
-    assert await mentoring.registrations(b["workshop"], scope=scope_of(a)) == []
-    assert [r["id"] for r in await mentoring.registrations(a["workshop"], scope=scope_of(a))] == a["registrations"]
-    assert await mentoring.seat_counts(b["workshop"]) == {"registered": 2, "waitlisted": 0}
+    assert await match_runs.proposals(b["run"], scope=scope_of(a)) == []
+    assert {p["id"] for p in await match_runs.proposals(a["run"], scope=scope_of(a))} == set(a["proposals"])
+    assert await workshops.registrations(b["workshop"], scope=scope_of(a)) == []
+    assert [r["id"] for r in await workshops.registrations(a["workshop"], scope=scope_of(a))] == a["registrations"]
+    assert await workshops.seat_counts(b["workshop"]) == {"registered": 2, "waitlisted": 0}
 
 
 async def test_mentors_and_teams_act_only_on_their_own_requests_and_mentorships(two, clock):
     a, b = two
     lead_a, lead_b = a["leads"][2], b["leads"][2]
-    request_id = await mentoring.request_mentor(
+    request_id = await requests.request_mentor(
         b["ideas"][2], b["mentor"], message="Xin hỗ trợ", user_id=lead_b.id, now=clock()
     )
     request_id = request_id or (await MentoringRequest.select(MentoringRequest.id).first())["id"]
     with pytest.raises(NotFound):  # another mentor answers
-        await mentoring.respond(request_id, mentor_user_id=a["mentor_user"].id, accept=True, reason="", now=clock())
+        await requests.respond(request_id, mentor_user_id=a["mentor_user"].id, accept=True, reason="", now=clock())
     with pytest.raises(NotFound):  # another team withdraws it
-        await mentoring.cancel_request(request_id, user_id=lead_a.id, now=clock())
+        await requests.cancel_request(request_id, user_id=lead_a.id, now=clock())
     assert (await MentoringRequest.select(MentoringRequest.status).where(MentoringRequest.id == request_id).first())[
         "status"
     ] == "pending"
-    await mentoring.respond(request_id, mentor_user_id=b["mentor_user"].id, accept=True, reason="", now=clock())
+    await requests.respond(request_id, mentor_user_id=b["mentor_user"].id, accept=True, reason="", now=clock())
     mentorship = (await Mentorship.select(Mentorship.id).where(Mentorship.idea == b["ideas"][2]).first())["id"]
     for stranger in (lead_a.id, a["mentor_user"].id, a["organizer"].id):
         with pytest.raises(NotFound):
-            await mentoring.mentorship_for(mentorship, stranger)
+            await mentorships.mentorship_for(mentorship, stranger)
         with pytest.raises(NotFound):
-            await mentoring.add_note(mentorship, user_id=stranger, notes="Ghi chú", actions=[], now=clock())
-    assert (await mentoring.mentorship_for(mentorship, lead_b.id))["side"] == "team"
-    assert (await mentoring.mentorship_for(mentorship, b["mentor_user"].id))["side"] == "mentor"
+            await mentorships.add_note(mentorship, user_id=stranger, notes="Ghi chú", actions=[], now=clock())
+    assert (await mentorships.mentorship_for(mentorship, lead_b.id))["side"] == "team"
+    assert (await mentorships.mentorship_for(mentorship, b["mentor_user"].id))["side"] == "mentor"

@@ -649,14 +649,14 @@ async def test_every_route_declares_a_rule(app):
 
 
 async def test_every_route_every_role_both_communes(app, clock):
-    from mentoring import services as mentoring
+    from mentoring import match_runs
     from server import demo
 
     await demo.seed(now=clock())
     an_khanh = (await Commune.select(Commune.id).where(Commune.slug == "an-khanh").first())["id"]
     organizer = (await User.select(User.id).where(User.email == "organizer@example.com").first())["id"]
     # Commune A's own matching run, to be reviewed (the demo has one only in Tân Minh).
-    await mentoring.run_matching(an_khanh, mode="optimal", actor_id=organizer, now=clock(), scope=PLATFORM)
+    await match_runs.run_matching(an_khanh, mode="optimal", actor_id=organizer, now=clock(), scope=PLATFORM)
     a = await objects_of(
         "an-khanh",
         vote_contest="sang-kien-chuyen-doi-so-2026",

@@ -16,7 +16,7 @@ from accounts.tables import Role
 from contest import voting
 from contest.services import idea_row
 from contest.tables import Award
-from mentoring import services as mentoring
+from mentoring import directory
 from tests.conftest import login
 from tests.contest.test_voting import verified, vote_round  # noqa: F401 — shared fixture
 from tests.support.factories import PASSWORD
@@ -58,7 +58,7 @@ async def _pages(app, client, vote_round, make_user, clock) -> dict[str, str]:  
     slug = vote_round["contest"]["slug"]
     code = (await idea_row(vote_round["ideas"][0]))["code"]
     mentor_user = await make_user(email="covan@example.com", full_name="Cố vấn Hà")
-    mentor_id = await mentoring.save_profile(
+    mentor_id = await directory.save_profile(
         mentor_user.id,
         {
             "title": "Giảng viên",
@@ -70,7 +70,7 @@ async def _pages(app, client, vote_round, make_user, clock) -> dict[str, str]:  
         },
         now=clock(),
     )
-    await mentoring.approve(mentor_id, actor_id=mentor_user.id, now=clock())
+    await directory.approve(mentor_id, actor_id=mentor_user.id, now=clock())
     for i in range(3):
         voter = await verified(make_user)
         await voting.cast(

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from accounts.tables import Role
-from mentoring import services as mentoring
+from mentoring import office_hours, teams, workshops
 from mentoring.tables import Mentorship, OfficeSlot, Workshop
 from tests.conftest import csrf_from, login, post_form
 from tests.mentoring.test_mentoring import world  # noqa: F401 — shared fixture
@@ -50,7 +50,7 @@ async def test_team_requests_mentor_accepts_then_books_office_hours(app, client,
             await post_form(mentor, f"/mentoring/requests/{request_id}/accept", {}, page="/mentoring")
         ).status_code == 303
     mentorship = await Mentorship.select().first()
-    slot = await mentoring.publish_slot(
+    slot = await office_hours.publish_slot(
         mentor_id,
         starts_at=clock() + dt.timedelta(days=3),
         minutes=30,
@@ -95,14 +95,14 @@ async def test_workshop_registration_and_calendar(client, world, make_user, cloc
     assert response.status_code == 303
     page = await client.get(f"/workshops/{workshop.id}")
     assert f'action="/workshops/{workshop.id}/cancel"' in page.text  # registered: they can cancel
-    assert (await mentoring.my_registration(workshop.id, person.id))["status"] == "registered"
+    assert (await workshops.my_registration(workshop.id, person.id))["status"] == "registered"
     ics = await client.get(f"/workshops/{workshop.id}/invitation.ics")
     assert b"Nh\xc3\xa0 v\xc4\x83n h\xc3\xb3a" in ics.content or b"LOCATION" in ics.content
 
 
 async def test_organizer_matches_and_publishes(app, world, make_user, clock):  # noqa: F811
     for idea, lead in world["teams"]:
-        await mentoring.save_needs(idea, {"needs": ["marketing"], "languages": ["vi"]}, user_id=lead.id, now=clock())
+        await teams.save_needs(idea, {"needs": ["marketing"], "languages": ["vi"]}, user_id=lead.id, now=clock())
     organizer = await make_user(email="nhung@example.com", roles=(Role.organizer,))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as staff:
         await login(staff, organizer.email, PASSWORD)

@@ -15,7 +15,7 @@ from accounts.errors import ValidationFailed
 from accounts.scope import PLATFORM, Scope
 from contest import judging, services, voting
 from contest.tables import Award, Category, Idea, IdeaReport, Round, ScoreSheet, Vote
-from mentoring import services as mentoring
+from mentoring import directory, mentorships, office_hours, requests, teams
 from mentoring.tables import MentoringRequest, MentorProfile, SessionNote
 from tests.conftest import login, post_form
 from tests.contest.test_judging import assign_all, criteria_ids, in_judging, my_assignment, setup  # noqa: F401
@@ -106,43 +106,41 @@ async def test_mentoring_forms_refuse_long_text_beside_the_field(world, make_use
             field: value,
         }
         with pytest.raises(ValidationFailed) as refused:
-            await mentoring.save_profile(newcomer.id, values, now=clock())
+            await directory.save_profile(newcomer.id, values, now=clock())
         assert field in refused.value.errors, field
     assert not await MentorProfile.exists().where(MentorProfile.user == newcomer.id)
     with pytest.raises(ValidationFailed) as refused:
-        await mentoring.request_mentor(
-            idea, mentor_id, message="x" * (limits.COMMENT + 1), user_id=lead.id, now=clock()
-        )
+        await requests.request_mentor(idea, mentor_id, message="x" * (limits.COMMENT + 1), user_id=lead.id, now=clock())
     assert set(refused.value.errors) == {"message"}
     assert await MentoringRequest.count() == 0
     with pytest.raises(ValidationFailed) as refused:
-        await mentoring.save_needs(idea, {"needs": ["marketing"], "place": "x" * 201}, user_id=lead.id, now=clock())
+        await teams.save_needs(idea, {"needs": ["marketing"], "place": "x" * 201}, user_id=lead.id, now=clock())
     assert set(refused.value.errors) == {"place"}
-    request = await mentoring.request_mentor(idea, mentor_id, message="Xin giúp đỡ", user_id=lead.id, now=clock())
+    request = await requests.request_mentor(idea, mentor_id, message="Xin giúp đỡ", user_id=lead.id, now=clock())
     with pytest.raises(ValidationFailed) as refused:
-        await mentoring.respond(request, mentor_user_id=mentor_user.id, accept=False, reason="x" * 2001, now=clock())
+        await requests.respond(request, mentor_user_id=mentor_user.id, accept=False, reason="x" * 2001, now=clock())
     assert set(refused.value.errors) == {"reason"}
-    await mentoring.respond(request, mentor_user_id=mentor_user.id, accept=True, reason="", now=clock())
-    mentorship = (await mentoring.mentorships_of_idea(idea))[0]["id"]
+    await requests.respond(request, mentor_user_id=mentor_user.id, accept=True, reason="", now=clock())
+    mentorship = (await mentorships.mentorships_of_idea(idea))[0]["id"]
     for notes, actions, field in (
         ("x" * (limits.LONG + 1), [], "notes"),
         ("Buổi đầu", [("x" * 301, "", "")], "actions"),
         ("Buổi đầu", [("Gọi điện", "x" * 121, "")], "actions"),
     ):
         with pytest.raises(ValidationFailed) as refused:
-            await mentoring.add_note(mentorship, user_id=mentor_user.id, notes=notes, actions=actions, now=clock())
+            await mentorships.add_note(mentorship, user_id=mentor_user.id, notes=notes, actions=actions, now=clock())
         assert set(refused.value.errors) == {field}
     assert await SessionNote.count() == 0
     with pytest.raises(ValidationFailed):
-        await mentoring.leave_feedback(
+        await mentorships.leave_feedback(
             mentorship, user_id=lead.id, rating=5, text="x" * (limits.COMMENT + 1), now=clock()
         )
     with pytest.raises(ValidationFailed):
-        await mentoring.close_mentorship(
+        await mentorships.close_mentorship(
             mentorship, user_id=mentor_user.id, summary="x" * (limits.LONG + 1), now=clock()
         )
     with pytest.raises(ValidationFailed) as refused:
-        await mentoring.publish_slot(
+        await office_hours.publish_slot(
             mentor_id,
             starts_at=clock() + dt.timedelta(days=1),
             minutes=30,

@@ -30,7 +30,7 @@ from contest.tables import (
     VoteCount,
     VoteRules,
 )
-from mentoring import services as mentoring
+from mentoring import directory, match_runs, pipeline, teams, workshops
 from mentoring.tables import (
     IncubationRecord,
     MatchProposal,
@@ -109,7 +109,7 @@ async def build_commune(commune: dict, make_user, now: dt.datetime, *, tag: str)
     for idea in ideas[2:]:
         await Idea.update({Idea.status: "shortlisted"}).where(Idea.id == idea)
     mentor_user = await make_user(email=f"covan-{tag}@example.com", full_name=f"Cố vấn {tag}")
-    mentor_id = await mentoring.save_profile(
+    mentor_id = await directory.save_profile(
         mentor_user.id,
         {
             "title": "Giảng viên",
@@ -121,14 +121,16 @@ async def build_commune(commune: dict, make_user, now: dt.datetime, *, tag: str)
         },
         now=now,
     )
-    await mentoring.approve(mentor_id, actor_id=organizer.id, now=now)
+    await directory.approve(mentor_id, actor_id=organizer.id, now=now)
     for idea, lead in zip(ideas[2:], leads[2:], strict=False):
-        await mentoring.save_needs(
+        await teams.save_needs(
             idea, {"needs": ["marketing"], "languages": ["vi"], "mode": "any"}, user_id=lead.id, now=now
         )
-    run_id = await mentoring.run_matching(commune["id"], mode="optimal", actor_id=organizer.id, now=now, scope=PLATFORM)
-    proposals = [p["id"] for p in await mentoring.proposals(run_id, scope=PLATFORM)]
-    await mentoring.set_stage(
+    run_id = await match_runs.run_matching(
+        commune["id"], mode="optimal", actor_id=organizer.id, now=now, scope=PLATFORM
+    )
+    proposals = [p["id"] for p in await match_runs.proposals(run_id, scope=PLATFORM)]
+    await pipeline.set_stage(
         ideas[2],
         stage="idea",
         checklist=["problem_checked"],
@@ -148,9 +150,9 @@ async def build_commune(commune: dict, make_user, now: dt.datetime, *, tag: str)
     attendees = []
     for i in range(2):
         person = await make_user(full_name=f"Học viên {tag} {i}")
-        await mentoring.register(workshop.id, user_id=person.id, now=now)
+        await workshops.register(workshop.id, user_id=person.id, now=now)
         attendees.append(person)
-    registrations = [r["id"] for r in await mentoring.registrations(workshop.id, scope=PLATFORM)]
+    registrations = [r["id"] for r in await workshops.registrations(workshop.id, scope=PLATFORM)]
     return {
         "commune": commune["id"],
         "contest": contest,

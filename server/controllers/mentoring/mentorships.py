@@ -1,0 +1,105 @@
+"""A mentorship's page for its mentor and its team: notes with action items, feedback, closing."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Template
+
+from accounts.errors import DomainError, NotFound, PermissionDenied
+from accounts.i18n import N_
+from accounts.rules import Access
+from accounts.text import as_int
+from mentoring import mentorships, office_hours
+from server.auth import current_user
+from server.context import AppContext
+from server.guards import access
+from server.web import flash, flash_error, form_data, redirect, render
+
+
+class MentorshipsController(Controller):
+    path = "/mentoring"
+    include_in_schema = False
+
+    @get("/mentorships/{mentorship_id:int}", opt=access(Access.authenticated))
+    async def mentorship(
+        self, request: Request, mentorship_id: FromPath[int], ctx: NamedDependency[AppContext]
+    ) -> Template:
+        m = await mentorships.mentorship_for(mentorship_id, current_user(request).id)
+        return render(
+            "mentoring/mentorship.html",
+            m=m,
+            notes=await mentorships.notes_of(mentorship_id),
+            slots=await office_hours.open_slots(m["mentor"], now=ctx.now()),
+            booked=await office_hours.booked_slots(mentorship_id),
+            now=ctx.now(),
+            errors={},
+        )
+
+    @post("/mentorships/{mentorship_id:int}/notes", opt=access(Access.authenticated))
+    async def add_note(
+        self, request: Request, mentorship_id: FromPath[int], ctx: NamedDependency[AppContext]
+    ) -> Response:
+        form = await form_data(request)
+        actions = list(
+            zip(
+                form.getall("action_text", []),
+                form.getall("action_owner", []),
+                form.getall("action_due", []),
+                strict=False,
+            )
+        )
+        try:
+            await mentorships.add_note(
+                mentorship_id,
+                user_id=current_user(request).id,
+                notes=form.get("notes", ""),
+                actions=actions,
+                now=ctx.now(),
+            )
+        except NotFound:
+            raise
+        except DomainError as exc:
+            flash_error(request, exc)
+            return redirect(f"/mentoring/mentorships/{mentorship_id}#notes")
+        flash(request, N_("The notes are saved."))
+        return redirect(f"/mentoring/mentorships/{mentorship_id}#notes")
+
+    @post("/actions/{action_id:int}/toggle", opt=access(Access.authenticated))
+    async def toggle(self, request: Request, action_id: FromPath[int]) -> Response:
+        mentorship_id = await mentorships.toggle_action(action_id, user_id=current_user(request).id)
+        return redirect(f"/mentoring/mentorships/{mentorship_id}#notes")
+
+    @post("/mentorships/{mentorship_id:int}/feedback", opt=access(Access.authenticated))
+    async def feedback(
+        self, request: Request, mentorship_id: FromPath[int], ctx: NamedDependency[AppContext]
+    ) -> Response:
+        form = await form_data(request)
+        rating = as_int(form.get("rating"), low=0, high=5) or 0
+        try:
+            await mentorships.leave_feedback(
+                mentorship_id, user_id=current_user(request).id, rating=rating, text=form.get("text", ""), now=ctx.now()
+            )
+        except NotFound:
+            raise
+        except DomainError as exc:
+            flash_error(request, exc)
+            return redirect(f"/mentoring/mentorships/{mentorship_id}#feedback")
+        flash(request, N_("Thank you. Only the organizers read this feedback."))
+        return redirect(f"/mentoring/mentorships/{mentorship_id}")
+
+    @post("/mentorships/{mentorship_id:int}/close", opt=access(Access.authenticated))
+    async def close(self, request: Request, mentorship_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
+        form = await form_data(request)
+        try:
+            await mentorships.close_mentorship(
+                mentorship_id, user_id=current_user(request).id, summary=form.get("summary", ""), now=ctx.now()
+            )
+        except (NotFound, PermissionDenied):
+            raise
+        except DomainError as exc:
+            flash_error(request, exc)
+            return redirect(f"/mentoring/mentorships/{mentorship_id}#close")
+        flash(request, N_("The mentorship is closed. Thank you for your time!"))
+        return redirect("/mentoring")

@@ -1,0 +1,89 @@
+"""Office hours: a mentor publishes times, the team books or cancels one, and either side downloads
+the calendar invitation."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+
+from accounts.errors import DomainError, NotFound
+from accounts.i18n import N_
+from accounts.rules import Access
+from accounts.text import as_id
+from mentoring import directory, ical, office_hours
+from server.auth import current_user
+from server.context import AppContext
+from server.controllers.mentoring.common import ics_response, local_time
+from server.guards import access
+from server.i18n import lang_of, t
+from server.web import flash, flash_error, form_data, redirect
+
+
+class OfficeHoursController(Controller):
+    path = "/mentoring"
+    include_in_schema = False
+
+    @post("/slots", opt=access(Access.mentor))
+    async def publish_slot(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
+        mine = await directory.profile_of_user(current_user(request).id)
+        if not mine:
+            flash(request, N_("Please fill in your mentor profile first."), "info")
+            return redirect("/mentors/apply")
+        form = await form_data(request)
+        try:
+            starts = local_time(form.get("starts_at", ""))
+            minutes = int(form.get("minutes", "0") or 0)
+        except ValueError:
+            flash(request, N_("Please give a date and time."), "error")
+            return redirect("/mentoring#slots")
+        try:
+            await office_hours.publish_slot(
+                mine["id"],
+                starts_at=starts,
+                minutes=minutes,
+                mode=form.get("mode", ""),
+                location=form.get("location", ""),
+                now=ctx.now(),
+            )
+        except DomainError as exc:
+            flash_error(request, exc)
+            return redirect("/mentoring#slots")
+        flash(request, N_("The office hours are published."))
+        return redirect("/mentoring#slots")
+
+    @post("/slots/{slot_id:int}/book", opt=access(Access.authenticated))
+    async def book(self, request: Request, slot_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
+        form = await form_data(request)
+        mentorship_id = as_id(form.get("mentorship")) or 0
+        try:
+            await office_hours.book(
+                slot_id, mentorship_id, user_id=current_user(request).id, now=ctx.now(), lang=lang_of(request)
+            )
+        except NotFound:
+            raise
+        except DomainError as exc:
+            flash(request, exc.message, "error", **exc.params)
+            return redirect(f"/mentoring/mentorships/{mentorship_id}#slots")
+        flash(request, N_("Booked. Add it to your calendar with the invitation below."))
+        return redirect(f"/mentoring/mentorships/{mentorship_id}#slots")
+
+    @post("/slots/{slot_id:int}/cancel", opt=access(Access.authenticated))
+    async def cancel(self, request: Request, slot_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
+        slot, m = await office_hours.slot_for(slot_id, current_user(request).id)
+        await office_hours.cancel_booking(slot_id, user_id=current_user(request).id, now=ctx.now())
+        flash(request, N_("The booking is cancelled; the time is free again."))
+        return redirect(f"/mentoring/mentorships/{m['id']}#slots")
+
+    @get("/slots/{slot_id:int}/invitation.ics", opt=access(Access.authenticated))
+    async def slot_ics(self, request: Request, slot_id: FromPath[int]) -> Response:
+        slot, m = await office_hours.slot_for(slot_id, current_user(request).id)
+        body = ical.ics(
+            uid=f"slot-{slot_id}@sangtao",
+            title=t(request, N_("Mentoring: %(title)s"), title=m["idea.title"]),
+            starts=slot["starts_at"],
+            ends=slot["ends_at"],
+            location=slot["location"],
+            description=m["mentor.user.full_name"],
+        )
+        return ics_response(body, f"co-van-{slot_id}")
