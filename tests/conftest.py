@@ -41,6 +41,9 @@ import pytest  # noqa: E402
 
 from tests.support.db import create_postgres_database, drop_postgres_database, migrate, truncate_all  # noqa: E402
 
+# Fixtures several test files share: a round with its vote open, a contest in judging, mentoring teams.
+pytest_plugins = ["tests.fixtures.voting", "tests.fixtures.judging", "tests.fixtures.mentoring"]
+
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 _db_ready: dict[str, object] = {}
 
@@ -202,3 +205,13 @@ def make_user(commune, clock):
 
 async def login(client: httpx.AsyncClient, identifier: str, password: str) -> httpx.Response:
     return await post_form(client, "/login", {"identifier": identifier, "password": password})
+
+
+async def admin_login(client, identifier: str, password: str):
+    await client.get("/admin/")
+    token = client.cookies.get("csrftoken")
+    return await client.post(
+        "/admin/public/login/",
+        json={"username": identifier, "password": password},
+        headers={"X-CSRFToken": token or "", "Referer": "http://testserver/admin/"},
+    )

@@ -10,6 +10,7 @@ from accounts import services, verification
 from accounts.errors import AccountError, ValidationFailed
 from accounts.i18n import translate
 from accounts.tables import AuditEvent, ResidentRecord, User
+from tests.support.db import REFUSED_BY_DATABASE
 from tests.support.factories import PASSWORD
 
 pytestmark = pytest.mark.integration
@@ -70,7 +71,7 @@ async def test_a_record_linked_to_a_live_account_sends_no_code(make_user, commun
     await verification.check_phone_code(first.id, code_of(sms), now=clock())
     # A second account cannot reach the same line: a unique index holds one live account per line.
     second = await make_user(email="b@example.com")
-    with pytest.raises(Exception):
+    with pytest.raises(REFUSED_BY_DATABASE):
         await User.update({User.resident: record}).where(User.id == second.id)
     with pytest.raises(AccountError) as refused:
         await verification._link(second.id, record, method="phone_code", by=None, now=clock())

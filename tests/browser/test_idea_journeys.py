@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from pathlib import Path
 
 import pytest
 
@@ -345,7 +346,7 @@ def test_organizer_sees_figures(live_server, page):
         page.get_by_role("link", name="Tải về CSV").click()
     download = info.value
     assert download.suggested_filename == f"{OPEN_SLUG}-y-tuong.csv"
-    data = open(download.path(), "rb").read()
+    data = Path(download.path()).read_bytes()
     assert data.startswith(BOM), data[:20]
     text = data.decode("utf-8-sig")
     assert "Nút gọi khẩn cấp cho người cao tuổi sống một mình" in text

@@ -246,7 +246,7 @@ def test_judge_declares_and_scores_on_a_phone(judging_server, page, browser):
     assert lead not in page.locator("body").inner_text(), f"the team lead {lead!r} is shown to the judge"
     assert hamlet not in text_outside_the_entry(page), f"the team's hamlet {hamlet!r} is shown to the judge"
     legends = [t.strip() for t in criteria(page).locator("legend").all_inner_texts()]
-    assert [l.split(" (")[0] for l in legends] == list(RUBRIC), legends
+    assert [legend.split(" (")[0] for legend in legends] == list(RUBRIC), legends
     options = [t.strip() for t in criteria(page).first.locator("label.scale-option").all_inner_texts()]
     assert len(options) == 5, options
     assert options[0].startswith("1") and "giống hệt cách làm đã có" in options[0], options

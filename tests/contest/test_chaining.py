@@ -17,67 +17,14 @@ from contest.tables import (
     Idea,
     IdeaMember,
     IdeaStatus,
-    Round,
     RoundEntry,
     ScoreSheet,
     Vote,
 )
 from server.settings import get_settings
-from tests.contest.test_judging import assign_all, in_judging, setup  # noqa: F401 — the shared fixture
+from tests.fixtures.judging import add_next_round, assign_all, in_judging, judged_round
 
-pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(autouse=True)
-def site_address():
-    """As the app factory does at start: notices link to the site's public address."""
-    from accounts import notifications
-
-    notifications.use_base_url(get_settings().base_url)
-
-
-async def add_next_round(setup):
-    """Round 2 of the fixture's contest: it starts after round 1's results (day +40)."""
-    first = setup["round"]
-    start = first["results_at"]
-    second = Round(
-        contest=first["contest"],
-        name="Vòng chung khảo",
-        position=2,
-        submission_opens=start,
-        submission_closes=start + dt.timedelta(days=1),
-        judging_closes=start + dt.timedelta(days=10),
-        results_at=start + dt.timedelta(days=12),
-    )
-    await second.save()
-    return await Round.select().where(Round.id == second.id).first()
-
-
-async def score_everything(setup, clock):
-    """Every assigned sheet of round 1 submitted, entry i scoring higher the lower i is."""
-    round_id = setup["round"]["id"]
-    criteria = await judging.rubric(round_id)
-    for a in await Assignment.select().where(Assignment.round == round_id):
-        index = setup["ideas"].index(a["idea"])
-        scores = {c["id"]: (str(max(c["scale_min"], c["scale_max"] - index)), "") for c in criteria}
-        await judging.save_sheet(
-            a["id"], judge_id=a["judge"], scores=scores, overall_comment="", submit=True, now=clock()
-        )
-
-
-async def judged_round(setup, clock):
-    await assign_all(setup, clock, k=2)
-    in_judging(clock)
-    await score_everything(setup, clock)
-    clock.advance(days=10)  # round 1's judging is over
-    await judging.shortlist(
-        setup["round"]["id"],
-        setup["ideas"][:3],
-        actor_id=setup["organizer"].id,
-        reason="Ba ý tưởng cao điểm nhất",
-        now=clock(),
-        scope=PLATFORM,
-    )
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("site_address")]
 
 
 def plain(results):

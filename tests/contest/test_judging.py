@@ -9,69 +9,14 @@ import pytest
 
 from accounts.errors import PermissionDenied, ValidationFailed
 from accounts.scope import PLATFORM
-from accounts.tables import AuditEvent, Role
+from accounts.tables import AuditEvent
 from contest import judging, services
 from contest.assignment import AssignmentInfeasible
 from contest.errors import IdeaError
-from contest.tables import Assignment, Criterion, ScoreSheet
-from tests.support.factories import complete_form, make_contest
+from contest.tables import Assignment, ScoreSheet
+from tests.fixtures.judging import assign_all, criteria_ids, in_judging, my_assignment
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def setup(commune, make_user, clock):
-    """A contest with 6 submitted entries, a 2-criterion rubric and 3 judges on the panel."""
-    contest = await make_contest(commune=commune, now=clock())
-    row = await services.contest_by_slug(contest["slug"])
-    round_ = (await services.rounds_of(row["id"]))[0]
-    ideas = []
-    leads = []
-    for i in range(6):
-        lead = await make_user(birth_year=2004, full_name=f"Trưởng nhóm {i}")
-        idea_id = await services.create_draft(
-            row, round_, complete_form(contest["categories"][i % 3], title=f"Ý tưởng {i}"), user_id=lead.id, now=clock()
-        )
-        await services.submit(idea_id, user_id=lead.id, now=clock())
-        ideas.append(idea_id)
-        leads.append(lead)
-    await Criterion(
-        round=round_["id"],
-        name="Sáng tạo",
-        weight=2,
-        scale_min=1,
-        scale_max=5,
-        descriptors=json.dumps(["chưa rõ", "sơ sài", "khá", "tốt", "xuất sắc"]),
-        position=1,
-    ).save()
-    await Criterion(round=round_["id"], name="Khả thi", weight=1, scale_min=0, scale_max=10, position=2).save()
-    organizer = await make_user(roles=(Role.organizer,))
-    judges = []
-    for i in range(3):
-        judge = await make_user(email=f"gk{i}@example.com", full_name=f"Giám khảo {i}")
-        await judging.add_judge(
-            round_["id"],
-            judge.email,
-            expertise=[contest["categories"][i]],
-            actor_id=organizer.id,
-            now=clock(),
-            scope=PLATFORM,
-        )
-        member = (await judging.panel_invitations(judge.id))[0]
-        await judging.accept_panel(member["id"], user_id=judge.id, now=clock())
-        judges.append(judge)
-    return {
-        "round": round_,
-        "ideas": ideas,
-        "leads": leads,
-        "judges": judges,
-        "organizer": organizer,
-        "contest": contest,
-    }
-
-
-def in_judging(clock):
-    clock.advance(days=21)  # submissions closed 20 days after the fixture's now; judging runs 10 days
 
 
 async def test_accepting_a_panel_grants_the_judge_role(setup):
@@ -131,34 +76,6 @@ async def test_infeasible_settings_are_explained(setup, clock):
     with pytest.raises(AssignmentInfeasible) as info:
         await judging.run_assignment(setup["round"]["id"], actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
     assert info.value.params  # the message carries the numbers
-
-
-async def assign_all(setup, clock, k=3):
-    await judging.update_settings(
-        setup["round"]["id"],
-        values={"judges_per_entry": k, "min_per_judge": 0, "max_per_judge": None, "anchors": 0, "method": "additive"},
-        actor_id=setup["organizer"].id,
-        now=clock(),
-        scope=PLATFORM,
-    )
-    await judging.run_assignment(setup["round"]["id"], actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
-    for judge in setup["judges"]:
-        if await judging.declaration(setup["round"]["id"], judge.id) is None:
-            await judging.sign_declaration(
-                setup["round"]["id"], judge.id, statement="", related_codes=[], relatives=[], now=clock()
-            )
-
-
-async def my_assignment(setup, judge, idea_index=0):
-    return (
-        await Assignment.select()
-        .where((Assignment.judge == judge.id) & (Assignment.idea == setup["ideas"][idea_index]))
-        .first()
-    )
-
-
-async def criteria_ids(setup):
-    return [c["id"] for c in await judging.rubric(setup["round"]["id"])]
 
 
 async def test_scoring_needs_the_declaration_and_the_judging_phase(setup, clock):

@@ -15,7 +15,7 @@ from accounts.tables import AuditEvent
 from contest import services, voting
 from contest.commands import verify_votes
 from contest.tables import Vote
-from tests.contest.test_voting import KEY, verified, vote_round  # noqa: F401 — shared fixture
+from tests.fixtures.voting import KEY, verified
 from tests.support.factories import complete_form, make_contest
 
 pytestmark = pytest.mark.integration

@@ -12,41 +12,10 @@ from accounts.tables import User
 from contest import services, voting
 from contest.errors import IdeaError
 from contest.tables import Ballot, Vote
-from tests.support.factories import complete_form, make_contest, make_resident
+from tests.fixtures.voting import KEY, verified
+from tests.support.db import REFUSED_BY_DATABASE
 
 pytestmark = pytest.mark.integration
-KEY = b"test-alias-key"
-
-
-@pytest.fixture
-async def vote_round(commune, make_user, clock):
-    contest = await make_contest(commune=commune, now=clock())
-    row = await services.contest_by_slug(contest["slug"])
-    round_ = (await services.rounds_of(row["id"]))[0]
-    ideas = []
-    for i in range(8):
-        lead = await make_user(birth_year=2004)
-        idea_id = await services.create_draft(
-            row, round_, complete_form(contest["categories"][0], title=f"Ý tưởng {i}"), user_id=lead.id, now=clock()
-        )
-        await services.submit(idea_id, user_id=lead.id, now=clock())
-        ideas.append(idea_id)
-    await voting.update_rules(
-        round_["id"],
-        {"votes_per_voter": 3, "change_allowed": True, "live_tally": False, "residents_only": True, "jury_weight": 0.7},
-        actor_id=ideas[0],
-        now=clock(),
-        scope=PLATFORM,
-    )
-    clock.advance(days=31.5)  # the vote opens 11 days after submissions close
-    return {"round": round_, "ideas": ideas, "contest": contest}
-
-
-async def verified(make_user, **kwargs):
-    """An account matched to a line of its commune's resident list (what "verified resident" means)."""
-    user = await make_user(**kwargs)
-    await make_resident(user, now=user.created_at)
-    return user
 
 
 async def test_only_verified_residents_during_the_vote(vote_round, make_user, clock):
@@ -361,7 +330,7 @@ async def test_one_resident_line_is_held_by_one_live_account_at_a_time(vote_roun
     first = await verified(make_user, phone="+84912000125")
     resident = (await User.select(User.resident).where(User.id == first.id).first())["resident"]
     second = await make_user(email="cung-nguoi@example.com")
-    with pytest.raises(Exception):
+    with pytest.raises(REFUSED_BY_DATABASE):
         await User.update(
             {User.resident: resident, User.verified_resident: True, User.verified_method: "office"}
         ).where(User.id == second.id)

@@ -7,19 +7,10 @@ import json
 import pytest
 
 from accounts.tables import AuditEvent, Role, RoleGrant, User
+from tests.conftest import admin_login
 from tests.support.factories import PASSWORD
 
 pytestmark = pytest.mark.integration
-
-
-async def admin_login(client, identifier: str, password: str):
-    await client.get("/admin/")
-    token = client.cookies.get("csrftoken")
-    return await client.post(
-        "/admin/public/login/",
-        json={"username": identifier, "password": password},
-        headers={"X-CSRFToken": token or "", "Referer": "http://testserver/admin/"},
-    )
 
 
 async def test_admin_redirects_to_trailing_slash(client, db):

@@ -11,7 +11,7 @@ import pytest
 from accounts.tables import AuditEvent, Notification, OutboxMail, Role, RoleGrant, User
 from contest.tables import Award, Category, Contest, Criterion, Idea, Round
 from mentoring.tables import MentoringFeedback, MentorProfile, Mentorship, Organization, Workshop
-from tests.server.test_admin import admin_login
+from tests.conftest import admin_login
 from tests.support.factories import PASSWORD, make_contest
 
 pytestmark = pytest.mark.integration

@@ -9,8 +9,6 @@ import pytest
 
 from server.security import CSP
 from tests.conftest import login
-from tests.contest.test_voting import vote_round  # noqa: F401 — shared fixture
-from tests.server.test_vote_log_http import closed_vote  # noqa: F401 — shared fixture
 from tests.support.factories import PASSWORD
 
 pytestmark = pytest.mark.integration

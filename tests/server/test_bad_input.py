@@ -15,6 +15,7 @@ from accounts.tables import Role, User
 from contest.tables import Idea
 from tests.conftest import csrf_from, login
 from tests.server.test_authorization import declared_routes
+from tests.support.db import REFUSED_BY_DATABASE
 from tests.support.factories import PASSWORD, make_contest
 
 pytestmark = pytest.mark.integration
@@ -182,7 +183,7 @@ def _with(path: str, slug: str, value: str) -> list[str]:
         return slug if p.startswith("{slug") else ("1" if ":int}" in p else "x")
 
     urls = []
-    for i, target in enumerate(params):
+    for i, _target in enumerate(params):
         url = path
         for j, p in enumerate(params):
             url = url.replace(p, value if i == j else fill(p), 1)
@@ -341,11 +342,11 @@ async def test_a_megabyte_field_is_refused_beside_the_field_and_nothing_is_saved
 async def test_the_database_refuses_text_above_its_limit(commune, make_user):
     from accounts.tables import Commune
 
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(REFUSED_BY_DATABASE) as refused:
         await Commune.update({Commune.description: "x" * 50_001}).where(Commune.id == commune["id"])
     assert "too_long" in str(refused.value) or "character varying" in str(refused.value)
     assert (await Commune.select(Commune.description).where(Commune.id == commune["id"]).first())["description"] == ""
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(REFUSED_BY_DATABASE) as refused:
         await make_user(email="dai@example.com", full_name="Nguyễn " * 40)
     assert await User.count() == 0
     await Commune.update({Commune.description: "ư" * 50_000}).where(Commune.id == commune["id"])  # at the limit
@@ -387,7 +388,7 @@ async def test_a_direct_write_above_a_limit_gets_a_400_page_not_a_500(client, co
     saved = await client.post(page, data={**idea_fields(contest), "_csrf_token": token, "action": "save"})
     assert saved.status_code == 303
     idea = await IdeaTable.select(IdeaTable.id).first()
-    with pytest.raises(Exception):
+    with pytest.raises(REFUSED_BY_DATABASE):
         await IdeaTable.update({IdeaTable.problem: "x" * 10_001}).where(IdeaTable.id == idea["id"])
     assert (await IdeaTable.select(IdeaTable.problem).first())["problem"] == "Thiếu nước sạch mùa khô."
 

@@ -11,9 +11,8 @@ import pytest
 
 from accounts.tables import Role
 from contest.tables import Vote
-from tests.conftest import login
-from tests.contest.test_voting import KEY, verified, vote_round  # noqa: F401 — shared fixture
-from tests.server.test_admin import admin_login
+from tests.conftest import admin_login, login
+from tests.fixtures.voting import KEY, verified
 from tests.support.factories import PASSWORD
 
 pytestmark = pytest.mark.integration

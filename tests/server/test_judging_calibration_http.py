@@ -14,7 +14,7 @@ from accounts.tables import Role
 from contest import judging
 from contest.tables import Assignment
 from tests.conftest import login
-from tests.contest.test_judging import assign_all, criteria_ids, in_judging, setup  # noqa: F401 — the shared fixture
+from tests.fixtures.judging import assign_all, criteria_ids, in_judging
 from tests.support.factories import PASSWORD
 
 pytestmark = pytest.mark.integration

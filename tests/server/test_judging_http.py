@@ -11,7 +11,7 @@ from accounts.scope import PLATFORM
 from contest import judging
 from contest.tables import Assignment, ScoreSheet
 from tests.conftest import csrf_from, login, post_form
-from tests.contest.test_judging import assign_all, in_judging, setup  # noqa: F401 — the shared fixture
+from tests.fixtures.judging import assign_all, in_judging
 from tests.support.factories import PASSWORD
 
 pytestmark = pytest.mark.integration

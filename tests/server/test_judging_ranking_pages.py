@@ -15,7 +15,7 @@ from contest import calibration, judging, ranking_cache
 from contest.tables import Assignment, RankingCache, ScoreSheet
 from server.controllers import judging as judging_pages
 from tests.conftest import login, post_form
-from tests.contest.test_judging import assign_all, criteria_ids, in_judging, setup  # noqa: F401 — the shared fixture
+from tests.fixtures.judging import assign_all, criteria_ids, in_judging
 from tests.support.factories import PASSWORD
 
 pytestmark = pytest.mark.integration

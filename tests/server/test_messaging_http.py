@@ -14,8 +14,7 @@ from accounts.messaging import Caps
 from accounts.providers import BrandnameSms
 from accounts.tables import AuditEvent, OutboxMail, OutboxMessage, Role
 from accounts.verification import ConsoleSmsProvider
-from tests.conftest import login, post_form
-from tests.server.test_admin import admin_login
+from tests.conftest import admin_login, login, post_form
 from tests.support.factories import PASSWORD
 from tests.support.standin import SMS_PATH, StandIn
 

@@ -17,8 +17,7 @@ from contest import voting
 from contest.tables import Award, Idea, IdeaRevision
 from mentoring.tables import MentorProfile
 from tests.conftest import login
-from tests.contest.test_voting import verified, vote_round  # noqa: F401 — shared fixture
-from tests.mentoring.test_mentoring import world  # noqa: F401 — shared fixture
+from tests.fixtures.voting import verified
 from tests.support.factories import PASSWORD
 
 pytestmark = pytest.mark.integration

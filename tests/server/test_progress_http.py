@@ -8,11 +8,10 @@ import pytest
 from accounts.tables import AuditEvent, Notification, Role
 from contest.tables import IdeaMember, RoundEntry
 from tests.conftest import login, post_form
-from tests.contest.test_chaining import add_next_round, judged_round, site_address  # noqa: F401
-from tests.contest.test_judging import assign_all, setup  # noqa: F401 — the shared fixture
+from tests.fixtures.judging import add_next_round, assign_all, judged_round
 from tests.support.factories import PASSWORD
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("site_address")]
 
 
 async def organizer_client(client, setup):  # noqa: F811

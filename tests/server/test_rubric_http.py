@@ -15,8 +15,7 @@ import pytest
 from accounts.tables import Role
 from contest import judging
 from contest.tables import Award, Criterion, Round, VoteRules
-from tests.conftest import csrf_from, login
-from tests.server.test_admin import admin_login
+from tests.conftest import admin_login, csrf_from, login
 from tests.support.factories import PASSWORD, make_contest
 
 pytestmark = pytest.mark.integration

@@ -15,7 +15,7 @@ from contest import authoring, services, voting
 from server.settings import BASE_DIR
 from server.static_assets import StaticAssets, default_assets, hashed_name
 from tests.conftest import login
-from tests.contest.test_voting import verified, vote_round  # noqa: F401 — shared fixture
+from tests.fixtures.voting import verified
 from tests.support.factories import PASSWORD, complete_form, make_contest
 
 pytestmark = pytest.mark.integration

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.conftest import login
-from tests.contest.test_voting import verified, vote_round  # noqa: F401 — shared fixture
+from tests.fixtures.voting import verified
 from tests.support.factories import PASSWORD, make_contest
 
 pytestmark = pytest.mark.integration

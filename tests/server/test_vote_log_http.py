@@ -13,25 +13,9 @@ from contest import voting
 from contest.services import idea_row
 from contest.tables import Award, Idea
 from tests.conftest import csrf_from
-from tests.contest.test_voting import verified, vote_round  # noqa: F401 — shared fixture
 
 pytestmark = pytest.mark.integration
 ALIAS_KEY = b"vote-alias:test-secret-key-that-is-long-enough-0123456789"
-
-
-@pytest.fixture
-async def closed_vote(vote_round, make_user, clock):  # noqa: F811
-    rid = vote_round["round"]["id"]
-    receipts = []
-    for n in (0, 1, 1, 2):
-        voter = await verified(make_user, full_name=f"Người bình chọn {n}")
-        receipts.append(
-            (await voting.cast(rid, vote_round["ideas"][n], voter_id=voter.id, now=clock(), alias_key=ALIAS_KEY))[
-                "receipt"
-            ]
-        )
-    await Award(contest=vote_round["contest"]["id"], name="Giải bình chọn", position=1, basis="public", rank=1).save()
-    return {**vote_round, "receipts": receipts, "slug": vote_round["contest"]["slug"]}
 
 
 async def test_the_head_is_published_on_results_json_certificate_and_poster(client, closed_vote, clock):

@@ -10,7 +10,7 @@ from accounts.tables import AuditEvent, Role, User
 from contest import voting
 from contest.tables import Award, Vote
 from tests.conftest import csrf_from, login, post_form
-from tests.contest.test_voting import verified, vote_round  # noqa: F401 — shared fixture
+from tests.fixtures.voting import verified
 from tests.support.factories import PASSWORD
 
 pytestmark = pytest.mark.integration

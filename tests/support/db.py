@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import asyncpg
+
+# What a row refused by the database raises on either engine (unique index, CHECK, column length).
+REFUSED_BY_DATABASE = (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError, asyncpg.DataError)
 
 
 async def create_postgres_database(admin_url: str, name: str) -> None:
