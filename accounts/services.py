@@ -67,14 +67,33 @@ async def validate_registration(form: Registration, *, commune_id: int, now: dt.
     """Check every field; return clean values or raise ``ValidationFailed`` listing each problem."""
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {}
-
     full_name = " ".join(nfc(form.full_name).split())
     if len(full_name) < 2:
         errors["full_name"] = N_("Please enter your full name.")
     elif len(full_name) > 200:
         errors["full_name"] = N_("The name is too long (at most 200 characters).")
     clean["full_name"] = full_name
+    clean["phone"], clean["email"] = await _check_contacts(form, errors)
+    clean["birth_year"] = _check_birth_year(form, errors, now)
+    clean["hamlet_id"] = await _check_hamlet(form, errors, commune_id)
+    problem = passwords.password_problem(form.password or "")
+    if problem:
+        errors["password"] = problem
+    clean["password"] = form.password
+    if not form.accept_terms:
+        errors["accept_terms"] = N_("Please read and accept the terms of use.")
+    if not form.accept_privacy:
+        errors["accept_privacy"] = N_("Please read and accept the privacy notice.")
+    clean["guardian_name"] = clean["guardian_phone"] = None
+    if clean["birth_year"] is not None and now.year - clean["birth_year"] < GUARDIAN_AGE:
+        clean["guardian_name"], clean["guardian_phone"] = _check_guardian(form, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
 
+
+async def _check_contacts(form: Registration, errors: dict[str, str]) -> tuple[str | None, str | None]:
+    """The phone and e-mail (at least one), normalised and not used by another account."""
     phone = email = None
     if not nfc(form.phone) and not nfc(form.email):
         errors["phone"] = N_("Please enter a phone number or an email address (or both).")
@@ -92,53 +111,44 @@ async def validate_registration(form: Registration, *, commune_id: int, now: dt.
                 errors["email"] = N_("An account with this email address already exists. Log in or reset the password.")
         except IdentifierError as exc:
             errors["email"] = str(exc)
-    clean["phone"], clean["email"] = phone, email
+    return phone, email
 
-    birth_year = None
+
+def _check_birth_year(form: Registration, errors: dict[str, str], now: dt.datetime) -> int | None:
     year_text = nfc(form.birth_year)
     if not year_text:
         errors["birth_year"] = N_("Please enter your year of birth.")
     elif as_id(year_text) is None or not OLDEST_BIRTH_YEAR <= int(year_text) <= now.year:
         errors["birth_year"] = N_("Please enter a year of birth such as 2008.")
     else:
-        birth_year = int(year_text)
-    clean["birth_year"] = birth_year
+        return int(year_text)
+    return None
 
-    hamlet_id = None
+
+async def _check_hamlet(form: Registration, errors: dict[str, str], commune_id: int) -> int | None:
+    """The hamlet chosen, which must be one of the commune's."""
+    hamlet_id = as_id(form.hamlet_id) if nfc(form.hamlet_id) else None
     if not nfc(form.hamlet_id):
         errors["hamlet_id"] = N_("Please choose your hamlet.")
-    elif as_id(form.hamlet_id) is None or not await Hamlet.exists().where(
-        (Hamlet.id == as_id(form.hamlet_id)) & (Hamlet.commune == commune_id)
+    elif hamlet_id is None or not await Hamlet.exists().where(
+        (Hamlet.id == hamlet_id) & (Hamlet.commune == commune_id)
     ):
         errors["hamlet_id"] = N_("Please choose a hamlet from the list.")
     else:
-        hamlet_id = as_id(form.hamlet_id)
-    clean["hamlet_id"] = hamlet_id
+        return hamlet_id
+    return None
 
-    problem = passwords.password_problem(form.password or "")
-    if problem:
-        errors["password"] = problem
-    clean["password"] = form.password
 
-    if not form.accept_terms:
-        errors["accept_terms"] = N_("Please read and accept the terms of use.")
-    if not form.accept_privacy:
-        errors["accept_privacy"] = N_("Please read and accept the privacy notice.")
-
-    clean["guardian_name"] = clean["guardian_phone"] = None
-    if birth_year is not None and now.year - birth_year < GUARDIAN_AGE:
-        guardian_name = " ".join(nfc(form.guardian_name).split())
-        if len(guardian_name) < 2:
-            errors["guardian_name"] = N_("Under 16: please enter the name of a parent or guardian.")
-        clean["guardian_name"] = guardian_name
-        try:
-            clean["guardian_phone"] = normalise_phone(form.guardian_phone)
-        except IdentifierError:
-            errors["guardian_phone"] = N_("Under 16: please enter a parent's or guardian's phone number.")
-
-    if errors:
-        raise ValidationFailed(errors)
-    return clean
+def _check_guardian(form: Registration, errors: dict[str, str]) -> tuple[str, str | None]:
+    """Under 16: a parent's or guardian's name and phone."""
+    guardian_name = " ".join(nfc(form.guardian_name).split())
+    if len(guardian_name) < 2:
+        errors["guardian_name"] = N_("Under 16: please enter the name of a parent or guardian.")
+    try:
+        return guardian_name, normalise_phone(form.guardian_phone)
+    except IdentifierError:
+        errors["guardian_phone"] = N_("Under 16: please enter a parent's or guardian's phone number.")
+        return guardian_name, None
 
 
 async def register(form: Registration, *, commune_id: int, now: dt.datetime, ip: str = "") -> User:

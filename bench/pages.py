@@ -28,7 +28,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from bench.common import (
     PYTHON,
@@ -201,10 +201,8 @@ def drain(base_url: str, limit: float = 30) -> None:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         started = time.monotonic()
-        try:
+        with suppress(OSError):
             urllib.request.urlopen(f"{base_url}/healthz", timeout=limit).read()
-        except OSError:
-            pass
         if time.monotonic() - started < 0.05:
             return
         time.sleep(0.5)

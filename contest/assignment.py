@@ -196,7 +196,6 @@ def check_feasible(problem: Problem) -> None:
     """
     p = problem
     n_judges, k, lower = len(p.judges), p.k, p.lower
-    upper = p.max_per_judge
     anchors = set(p.anchors)
     regular = [e for e in p.entries if e not in anchors]
     if not p.entries:
@@ -209,32 +208,50 @@ def check_feasible(problem: Problem) -> None:
         raise AssignmentInfeasible(TOO_FEW_JUDGES, k=k, judges=n_judges)
     judge_set, entry_set = p._judge_set, set(p.entries)
     conflicts = {(j, e) for j, e in p.conflicts if j in judge_set and e in entry_set}
+    _check_entries(p, regular, conflicts)
+    _check_totals(p, regular)
+    _check_judges(p, regular, conflicts)
+
+
+def _check_entries(p: Problem, regular: list[int], conflicts: set[tuple[int, int]]) -> None:
+    """Each entry can get its k judges: no fixed pair in conflict, enough judges free of conflict."""
+    anchors = set(p.anchors)
     for judge, entry in sorted(p.fixed):
         if (judge, entry) in conflicts:
             raise AssignmentInfeasible(FIXED_CONFLICT, judge=judge, entry=entry)
     conflicts_of_entry = Counter(e for _, e in conflicts)
     for entry in regular:
-        available = n_judges - conflicts_of_entry[entry]
-        if available < k:
-            raise AssignmentInfeasible(ENTRY_SHORT, entry=entry, k=k, available=available, judges=n_judges)
+        available = len(p.judges) - conflicts_of_entry[entry]
+        if available < p.k:
+            raise AssignmentInfeasible(ENTRY_SHORT, entry=entry, k=p.k, available=available, judges=len(p.judges))
     fixed_of_entry = Counter(e for _, e in p.fixed if e not in anchors)
     for entry in regular:
-        if fixed_of_entry[entry] > k:
-            raise AssignmentInfeasible(ENTRY_OVERFIXED, entry=entry, fixed=fixed_of_entry[entry], k=k)
+        if fixed_of_entry[entry] > p.k:
+            raise AssignmentInfeasible(ENTRY_OVERFIXED, entry=entry, fixed=fixed_of_entry[entry], k=p.k)
+
+
+def _check_totals(p: Problem, regular: list[int]) -> None:
+    """The reviews needed fit between what the judges must and may take."""
+    n_judges, lower, upper, needed = len(p.judges), p.lower, p.max_per_judge, p.needed
     if lower > upper:
         raise AssignmentInfeasible(BOUNDS_CROSSED, lower=lower, upper=upper)
-    needed = p.needed
     if needed > n_judges * upper:
         params = dict(
-            entries=len(p.entries), k=k, needed=needed, judges=n_judges, upper=upper, capacity=n_judges * upper
+            entries=len(p.entries), k=p.k, needed=needed, judges=n_judges, upper=upper, capacity=n_judges * upper
         )
-        if anchors:
+        if p.anchors:
             raise AssignmentInfeasible(
                 CAPACITY_WITH_ANCHORS, **{**params, "entries": len(regular), "anchor_reviews": p.anchor_reviews}
             )
         raise AssignmentInfeasible(CAPACITY, **params)
     if n_judges * lower > needed:
         raise AssignmentInfeasible(SUPPLY, judges=n_judges, lower=lower, demand=n_judges * lower, needed=needed)
+
+
+def _check_judges(p: Problem, regular: list[int], conflicts: set[tuple[int, int]]) -> None:
+    """Each judge's load fits their bounds once anchors, fixed pairs and conflicts are counted."""
+    anchors = set(p.anchors)
+    lower, upper = p.lower, p.max_per_judge
     conflicts_of_judge_anchor = Counter(j for j, e in conflicts if e in anchors)
     conflicts_of_judge_regular = Counter(j for j, e in conflicts if e not in anchors)
     fixed_of_judge = Counter(j for j, e in p.fixed if e not in anchors)
@@ -248,8 +265,8 @@ def check_feasible(problem: Problem) -> None:
         if possible < lower:
             raise AssignmentInfeasible(JUDGE_UNDERLOADED, judge=judge, possible=possible, lower=lower)
         capacity += min(upper, possible)
-    if capacity < needed:
-        raise AssignmentInfeasible(CAPACITY_AFTER_CONFLICTS, capacity=capacity, needed=needed)
+    if capacity < p.needed:
+        raise AssignmentInfeasible(CAPACITY_AFTER_CONFLICTS, capacity=capacity, needed=p.needed)
 
 
 def solve(problem: Problem) -> Solution:

@@ -87,7 +87,7 @@ class ContestForm:
     @classmethod
     def from_mapping(cls, data: Any) -> ContestForm:
         rows: dict[int, CategoryRow] = {}
-        for key in data.keys():
+        for key in data:
             match = _ROW.fullmatch(str(key))
             if not match:
                 continue
@@ -229,115 +229,154 @@ async def free_slug(base: str, *, contest_id: int | None = None) -> str:
 async def _validate(
     form: ContestForm, *, contest_id: int | None, existing: dict[int, str], used: dict[int, int]
 ) -> _Checked:
-    errors: dict[str, str] = {}
-    params: dict[str, dict[str, object]] = {}
+    problems = _Problems()
     values: dict[str, Any] = {}
+    _check_texts(form, problems, values)
+    values["slug"] = await _check_slug(form, values["title"], contest_id, problems)
+    _check_numbers(form, problems, values)
+    kept, removed = _check_categories(form, existing, used, problems)
+    if problems.errors:
+        raise ValidationFailed(problems.errors, problems.params)
+    return _Checked(values=values, categories=[(cid, name) for _, _, cid, name in sorted(kept)], removed=removed)
 
+
+@dataclass
+class _Problems:
+    """What is wrong with a form, by field: msgids and their parameters."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+    params: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    def add(self, key: str, msgid: str, **params: object) -> None:
+        self.errors[key] = msgid
+        if params:
+            self.params[key] = params
+
+
+def _check_texts(form: ContestForm, problems: _Problems, values: dict[str, Any]) -> None:
     title = clean_line(form.title)
     if not title:
-        errors["title"] = N_("Please give the contest a title.")
+        problems.add("title", N_("Please give the contest a title."))
     elif visible_length(title) > limits.NAME:
-        errors["title"] = N_("Too long: at most %(limit)s characters.")
-        params["title"] = {"limit": limits.NAME}
+        problems.add("title", N_("Too long: at most %(limit)s characters."), limit=limits.NAME)
     values["title"] = title
-
-    typed = form.slug.strip()
-    slug = slugify(typed) if typed else slugify(title)
-    if not slug:
-        if "title" not in errors:
-            errors["slug"] = N_("Please give an address made of letters and digits, e.g. y-tuong-2027.")
-    elif slug in RESERVED_SLUGS:
-        errors["slug"] = N_("This address is already in use. You could use “%(suggestion)s”.")
-        params["slug"] = {"suggestion": await free_slug(slug, contest_id=contest_id)}
-    else:
-        clash = Contest.slug == slug
-        if contest_id is not None:
-            clash = clash & (Contest.id != contest_id)
-        if await Contest.exists().where(clash):
-            errors["slug"] = N_("This address is already in use. You could use “%(suggestion)s”.")
-            params["slug"] = {"suggestion": await free_slug(slug, contest_id=contest_id)}
-    values["slug"] = slug
-
     tagline = clean_line(form.tagline)
     if visible_length(tagline) > limits.LINE:
-        errors["tagline"] = N_("Too long: at most %(limit)s characters.")
-        params["tagline"] = {"limit": limits.LINE}
+        problems.add("tagline", N_("Too long: at most %(limit)s characters."), limit=limits.LINE)
     values["tagline"] = tagline
     for name in MARKDOWN_FIELDS:
         text = nfc(getattr(form, name)).replace("\r\n", "\n").strip()
         if len(text) > limits.MARKDOWN:
-            errors[name] = N_("Too long: at most %(limit)s characters.")
-            params[name] = {"limit": f"{limits.MARKDOWN:,}".replace(",", ".")}
+            problems.add(
+                name, N_("Too long: at most %(limit)s characters."), limit=f"{limits.MARKDOWN:,}".replace(",", ".")
+            )
         values[name] = text
 
+
+async def _check_slug(form: ContestForm, title: str, contest_id: int | None, problems: _Problems) -> str:
+    """The contest's address: typed, or made from the title; refused when reserved or taken."""
+    typed = form.slug.strip()
+    slug = slugify(typed) if typed else slugify(title)
+    if not slug:
+        if "title" not in problems.errors:
+            problems.add("slug", N_("Please give an address made of letters and digits, e.g. y-tuong-2027."))
+        return slug
+    clash = Contest.slug == slug
+    if contest_id is not None:
+        clash = clash & (Contest.id != contest_id)
+    if slug in RESERVED_SLUGS or await Contest.exists().where(clash):
+        problems.add(
+            "slug",
+            N_("This address is already in use. You could use “%(suggestion)s”."),
+            suggestion=await free_slug(slug, contest_id=contest_id),
+        )
+    return slug
+
+
+def _check_numbers(form: ContestForm, problems: _Problems, values: dict[str, Any]) -> None:
     min_age = as_int(form.min_age, low=AGE_LOW, high=AGE_HIGH)
     max_age = as_int(form.max_age, low=AGE_LOW, high=AGE_HIGH)
-    age_range = {"low": AGE_LOW, "high": AGE_HIGH}
-    if min_age is None:
-        errors["min_age"] = N_("Please give an age from %(low)s to %(high)s.")
-        params["min_age"] = age_range
-    if max_age is None:
-        errors["max_age"] = N_("Please give an age from %(low)s to %(high)s.")
-        params["max_age"] = age_range
+    for name, age in (("min_age", min_age), ("max_age", max_age)):
+        if age is None:
+            problems.add(name, N_("Please give an age from %(low)s to %(high)s."), low=AGE_LOW, high=AGE_HIGH)
     if min_age is not None and max_age is not None and min_age > max_age:
-        errors["max_age"] = N_("The oldest age cannot be lower than the youngest age.")
+        problems.add("max_age", N_("The oldest age cannot be lower than the youngest age."))
     values["min_age"], values["max_age"] = min_age, max_age
     ideas = as_int(form.max_ideas_per_person, low=IDEAS_LOW, high=IDEAS_HIGH)
     if ideas is None:
-        errors["max_ideas_per_person"] = N_("Please give a number from %(low)s to %(high)s.")
-        params["max_ideas_per_person"] = {"low": IDEAS_LOW, "high": IDEAS_HIGH}
+        problems.add(
+            "max_ideas_per_person", N_("Please give a number from %(low)s to %(high)s."), low=IDEAS_LOW, high=IDEAS_HIGH
+        )
     values["max_ideas_per_person"] = ideas
     values["residents_only"] = bool(form.residents_only)
 
-    kept: list[tuple[int, int, int | None, str]] = []  # (position, row, id, name)
+
+def _check_categories(
+    form: ContestForm, existing: dict[int, str], used: dict[int, int], problems: _Problems
+) -> tuple[list[tuple[int, int, int | None, str]], list[int]]:
+    """The contest's fields in their new order — (position, row, id, name) — and the ids removed."""
+    kept: list[tuple[int, int, int | None, str]] = []
     removed: list[int] = []
     seen: dict[str, int] = {}
     for index, row in enumerate(form.categories):
-        key = f"categories-{index}-name"
-        category_id = as_id(row.id) if row.id else None
-        if row.id and category_id not in existing:
-            errors[key] = N_("This field does not belong to the contest any more. Please reload the page.")
-            continue
-        name = clean_line(row.name)
-        if category_id is not None and row.remove:
-            if used.get(category_id):
-                errors[key] = N_(
-                    "“%(name)s” cannot be removed: %(count)s ideas use this field. You can rename it instead."
-                )
-                params[key] = {"name": existing[category_id], "count": used[category_id]}
-            else:
-                removed.append(category_id)
-            continue
-        if not name:
-            if category_id is not None:
-                errors[key] = N_("Please give the field a name, or tick “Remove”.")
-            continue  # an empty new row adds nothing
-        if visible_length(name) > CATEGORY_LENGTH:
-            errors[key] = N_("Too long: at most %(limit)s characters.")
-            params[key] = {"limit": CATEGORY_LENGTH}
-            continue
-        if fold(name) in seen:
-            errors[key] = N_("Two fields have the same name.")
-            continue
-        seen[fold(name)] = index
-        position = as_int(row.position, low=-1000, high=1000) if row.position.strip() else None
-        if row.position.strip() and position is None:
-            errors[f"categories-{index}-position"] = N_("Please give the order as a number, e.g. 1, 2, 3.")
-            continue
-        kept.append((position if position is not None else 1000 + index, index, category_id, name))
+        entry = _check_category_row(index, row, existing, used, seen, problems)
+        if isinstance(entry, int):
+            removed.append(entry)
+        elif entry is not None:
+            kept.append(entry)
     mentioned = {cid for _, _, cid, _ in kept} | set(removed) | {as_id(row.id) for row in form.categories if row.id}
     for category_id, name in existing.items():  # fields the form did not list stay, after the others
         if category_id not in mentioned:
             if fold(name) in seen:
-                errors.setdefault(f"categories-{seen[fold(name)]}-name", N_("Two fields have the same name."))
+                problems.errors.setdefault(f"categories-{seen[fold(name)]}-name", N_("Two fields have the same name."))
             seen[fold(name)] = -1
             kept.append((10_000 + category_id, 10_000, category_id, name))
     if len(kept) > MAX_CATEGORIES:
-        errors["categories"] = N_("At most %(limit)s fields per contest.")
-        params["categories"] = {"limit": MAX_CATEGORIES}
-    if errors:
-        raise ValidationFailed(errors, params)
-    return _Checked(values=values, categories=[(cid, name) for _, _, cid, name in sorted(kept)], removed=removed)
+        problems.add("categories", N_("At most %(limit)s fields per contest."), limit=MAX_CATEGORIES)
+    return kept, removed
+
+
+def _check_category_row(
+    index: int,
+    row: CategoryRow,
+    existing: dict[int, str],
+    used: dict[int, int],
+    seen: dict[str, int],
+    problems: _Problems,
+) -> tuple[int, int, int | None, str] | int | None:
+    """One row of the fields table: kept as (position, row, id, name), removed (its id), or None (refused, empty)."""
+    key = f"categories-{index}-name"
+    category_id = as_id(row.id) if row.id else None
+    if row.id and category_id not in existing:
+        problems.add(key, N_("This field does not belong to the contest any more. Please reload the page."))
+        return None
+    name = clean_line(row.name)
+    if category_id is not None and row.remove:
+        if used.get(category_id):
+            problems.add(
+                key,
+                N_("“%(name)s” cannot be removed: %(count)s ideas use this field. You can rename it instead."),
+                name=existing[category_id],
+                count=used[category_id],
+            )
+            return None
+        return category_id
+    if not name:
+        if category_id is not None:
+            problems.add(key, N_("Please give the field a name, or tick “Remove”."))
+        return None  # an empty new row adds nothing
+    if visible_length(name) > CATEGORY_LENGTH:
+        problems.add(key, N_("Too long: at most %(limit)s characters."), limit=CATEGORY_LENGTH)
+        return None
+    if fold(name) in seen:
+        problems.add(key, N_("Two fields have the same name."))
+        return None
+    seen[fold(name)] = index
+    position = as_int(row.position, low=-1000, high=1000) if row.position.strip() else None
+    if row.position.strip() and position is None:
+        problems.add(f"categories-{index}-position", N_("Please give the order as a number, e.g. 1, 2, 3."))
+        return None
+    return (position if position is not None else 1000 + index, index, category_id, name)
 
 
 async def _write_categories(contest_id: int, checked: _Checked) -> dict[str, Any]:

@@ -286,10 +286,7 @@ def fit_additive(sheets: Sequence[Sheet], ridge: float | None = None) -> Additiv
     if sigma2 is not None and rank > 0:
         tau2 = max((float(b_fixed @ b_fixed) - sigma2 * float(np.trace(k_pinv))) / rank, 0.0)
     if ridge is None:
-        if tau2 is None or tau2 <= 0 or sigma2 is None:
-            lam = math.inf
-        else:
-            lam = sigma2 / tau2
+        lam = math.inf if tau2 is None or tau2 <= 0 or sigma2 is None else sigma2 / tau2
     else:
         lam = float(ridge)
     if math.isinf(lam):
@@ -349,10 +346,7 @@ def _efficiency(statistic: str, n: int) -> float:
     if n <= 2 or (statistic == "trimmed_mean" and n < 4):
         return 1.0
     draws = np.random.default_rng(n).normal(size=(20000, n))
-    if statistic == "median":
-        values = np.median(draws, axis=1)
-    else:
-        values = np.sort(draws, axis=1)[:, 1:-1].mean(axis=1)
+    values = np.median(draws, axis=1) if statistic == "median" else np.sort(draws, axis=1)[:, 1:-1].mean(axis=1)
     return float(values.std() * math.sqrt(n))
 
 
@@ -396,7 +390,7 @@ def aggregate(
             else:
                 unusual = float(stats.f.sf(own_var / rest_var, own_dof, rest_dof)) < disagreement_level
 
-        def raw_error(statistic: str) -> float | None:
+        def raw_error(statistic: str, n: int = n, sd_raw: float | None = sd_raw) -> float | None:
             return None if sd_raw is None else sd_raw * _efficiency(statistic, n) / math.sqrt(n)
 
         errors = (

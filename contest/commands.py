@@ -61,7 +61,7 @@ async def verify_votes(source: str, head: str = "", from_site: str = "") -> None
             rows = voting.parse_log(data)
         except (ValueError, KeyError, UnicodeDecodeError) as exc:
             print(f"FAILED: {source} is not a vote log ({exc}).")
-            raise SystemExit(1)
+            raise SystemExit(1) from exc
         is_json = data.decode("utf-8-sig", "replace").lstrip().startswith("{")
         if is_json:
             body = json.loads(data.decode("utf-8-sig"))

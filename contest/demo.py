@@ -2191,7 +2191,9 @@ async def _vote_finished(round_: dict[str, Any], *, alias_key: bytes, now: dt.da
                 return voter
         raise RuntimeError("Not enough verified demo residents for the demo vote.")
 
-    valid = [(next_voter(idea), idea) for idea, count in zip(entries, FINISHED_VOTES, strict=False) for _ in range(count)]
+    valid = [
+        (next_voter(idea), idea) for idea, count in zip(entries, FINISHED_VOTES, strict=False) for _ in range(count)
+    ]
     voided = [
         (next_voter(idea), idea, reason)
         for idea, reason in zip([entries[i] for i in (1, 0, 3) if i < len(entries)], VOID_REASONS, strict=False)

@@ -110,30 +110,34 @@ def date_problems(round_: dict[str, Any]) -> dict[str, str]:
     starts no earlier than the previous one ends (a gap is allowed); results are published no earlier
     than the end of the last phase before them. A round has at least one phase besides its results.
     """
+    entries, judged = takes_entries(round_), has_judging(round_)
+    voted = round_.get("vote_opens") is not None or round_.get("vote_closes") is not None
+    return _missing_dates(round_, entries, judged, voted) or _dates_out_of_order(round_, entries, judged, voted)
+
+
+def _missing_dates(round_: dict[str, Any], entries: bool, judged: bool, voted: bool) -> dict[str, str]:
+    """The dates a round's phases need and it lacks (msgids by field)."""
     problems: dict[str, str] = {}
     if round_.get("results_at") is None:
         problems["results_at"] = N_("Give the time the results are published.")
-    entries, judged = takes_entries(round_), has_judging(round_)
-    vote_opens, vote_closes = round_.get("vote_opens"), round_.get("vote_closes")
-    voted = vote_opens is not None or vote_closes is not None
     if not (entries or judged or voted):
         problems["__all__"] = N_(
             "A round needs at least one phase besides its results: submission, judging or a public vote."
         )
-    if entries:
-        for name in ("submission_opens", "submission_closes"):
-            if round_.get(name) is None:
-                problems[name] = N_("Give this date and time.")
-    if judged:
-        for name in ("submission_closes", "judging_closes"):
-            if round_.get(name) is None and name not in problems:
-                problems[name] = N_("Give this date and time.")
-    if voted:
-        for name in ("vote_opens", "vote_closes"):
-            if round_.get(name) is None:
-                problems[name] = N_("A public vote needs both an opening and a closing time.")
-    if problems:
-        return problems
+    needed = [name for name in ("submission_opens", "submission_closes") if entries]
+    needed += [name for name in ("submission_closes", "judging_closes") if judged and name not in needed]
+    for name in needed:
+        if round_.get(name) is None:
+            problems[name] = N_("Give this date and time.")
+    for name in ("vote_opens", "vote_closes") if voted else ():
+        if round_.get(name) is None:
+            problems[name] = N_("A public vote needs both an opening and a closing time.")
+    return problems
+
+
+def _dates_out_of_order(round_: dict[str, Any], entries: bool, judged: bool, voted: bool) -> dict[str, str]:
+    """Phases that end before they start or overlap the one before (msgids by field); all dates given."""
+    problems: dict[str, str] = {}
     last_end: dt.datetime | None = None
     if entries:
         if not round_["submission_opens"] < round_["submission_closes"]:
@@ -144,12 +148,13 @@ def date_problems(round_: dict[str, Any]) -> dict[str, str]:
             problems["judging_closes"] = N_("Judging must end after it starts (when submissions close).")
         last_end = round_["judging_closes"]
     if voted:
+        vote_opens, vote_closes = round_["vote_opens"], round_["vote_closes"]
         if last_end is not None and vote_opens < last_end:
             problems["vote_opens"] = N_("The public vote cannot open before the previous phase ends.")
         if not vote_opens < vote_closes:
             problems["vote_closes"] = N_("The public vote must close after it opens.")
         last_end = vote_closes
-    if last_end is not None and round_["results_at"] < last_end and "results_at" not in problems:
+    if last_end is not None and round_["results_at"] < last_end:
         if judged and round_["results_at"] < round_["judging_closes"]:
             problems["results_at"] = N_("Results cannot be published before judging ends.")
         elif voted:

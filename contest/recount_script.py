@@ -29,7 +29,8 @@ def entry_hash(prev_hash, row):
 
 
 def read_log(path):
-    text = open(path, encoding="utf-8-sig").read()
+    with open(path, encoding="utf-8-sig") as handle:
+        text = handle.read()
     if text.lstrip().startswith("{"):
         return json.loads(text)["entries"], "entry"
     return list(csv.DictReader(io.StringIO(text))), "line"

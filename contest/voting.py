@@ -808,6 +808,47 @@ async def seal_log(round_id: int, *, now: dt.datetime) -> dict[str, Any] | None:
     return await published_head(round_id)
 
 
+def _entry_problem(index: int, row: dict[str, Any], prev: str, live: dict[str, str]) -> str | None:
+    """What is wrong with entry ``index`` of a log whose chain so far ends at ``prev`` (None when it is right)."""
+    if row["seq"] != index + 1:
+        return f"entry number {row['seq']} where #{index + 1} was expected (an entry was removed, added or moved)"
+    if row["prev_hash"] != prev:
+        return f"entry #{index + 1}: prev_hash does not match the hash of the entry before"
+    if entry_hash(prev, row) != row["hash"]:
+        return f"entry #{index + 1}: its hash does not match its content (the entry was changed)"
+    if row["action"] not in LOG_ACTIONS:
+        return f"entry #{index + 1}: unknown action {row['action']!r}"
+    if row["action"] != "cast" and row["receipt"] not in live:
+        return f"entry #{index + 1}: {row['action']} of receipt {row['receipt']} that has no counted vote"
+    return None
+
+
+def _head_problem(hashes: list[str], prev: str, head: str, entries: int | None) -> tuple[int | None, str] | None:
+    """How a chain that is sound in itself differs from the published head and entry count."""
+    last = len(hashes) - 1 if hashes else None
+    if head in hashes and hashes.index(head) + 1 < len(hashes):
+        at = hashes.index(head) + 1
+        return (
+            at,
+            f"entries from #{at + 1} on were added after the published head (the published log ends at entry #{at})",
+        )
+    if entries is not None and len(hashes) < entries:
+        return (
+            last,
+            f"the log ends at entry #{len(hashes)} but the published log has {entries} entries: "
+            f"entries #{len(hashes) + 1}–#{entries} were removed",
+        )
+    if prev != head:
+        return (
+            last,
+            f"the head hash {prev} (entry #{len(hashes)}) is not the published head {head}: "
+            "an entry at or before it was changed and the hashes recomputed",
+        )
+    if entries is not None and len(hashes) != entries:
+        return (None, f"{len(hashes)} entries but the published count is {entries}")
+    return None
+
+
 def audit_log(
     rows: list[dict[str, Any]],
     *,
@@ -835,65 +876,23 @@ def audit_log(
         except (KeyError, TypeError, ValueError) as exc:
             problems.append((index, f"the entry is unreadable ({exc})"))
             break
-        if row["seq"] != index + 1:
-            problems.append(
-                (
-                    index,
-                    f"entry number {row['seq']} where #{index + 1} was expected (an entry was removed, added or moved)",
-                )
-            )
-            break
-        if row["prev_hash"] != prev:
-            problems.append((index, f"entry #{index + 1}: prev_hash does not match the hash of the entry before"))
-            break
-        if entry_hash(prev, row) != row["hash"]:
-            problems.append((index, f"entry #{index + 1}: its hash does not match its content (the entry was changed)"))
-            break
-        if row["action"] not in LOG_ACTIONS:
-            problems.append((index, f"entry #{index + 1}: unknown action {row['action']!r}"))
+        problem = _entry_problem(index, row, prev, live)
+        if problem:
+            problems.append((index, problem))
             break
         if row["action"] == "cast":
             counts[row["idea_code"]] += 1
             live[row["receipt"]] = row["idea_code"]
-        elif row["receipt"] in live:
-            counts[live.pop(row["receipt"])] -= 1
         else:
-            problems.append(
-                (index, f"entry #{index + 1}: {row['action']} of receipt {row['receipt']} that has no counted vote")
-            )
-            break
+            counts[live.pop(row["receipt"])] -= 1
         prev = row["hash"]
         hashes.append(prev)
     found = {k: v for k, v in counts.items() if v}
     chain_ok = not problems
     if chain_ok and head is not None:
-        if head in hashes and hashes.index(head) + 1 < len(hashes):
-            at = hashes.index(head) + 1
-            problems.append(
-                (
-                    at,
-                    f"entries from #{at + 1} on were added after the published head "
-                    f"(the published log ends at entry #{at})",
-                )
-            )
-        elif entries is not None and len(hashes) < entries:
-            problems.append(
-                (
-                    len(hashes) - 1 if hashes else None,
-                    f"the log ends at entry #{len(hashes)} but the published log has {entries} entries: "
-                    f"entries #{len(hashes) + 1}–#{entries} were removed",
-                )
-            )
-        elif prev != head:
-            problems.append(
-                (
-                    len(hashes) - 1 if hashes else None,
-                    f"the head hash {prev} (entry #{len(hashes)}) is not the published head {head}: "
-                    "an entry at or before it was changed and the hashes recomputed",
-                )
-            )
-        elif entries is not None and len(hashes) != entries:
-            problems.append((None, f"{len(hashes)} entries but the published count is {entries}"))
+        problem_at_head = _head_problem(hashes, prev, head, entries)
+        if problem_at_head:
+            problems.append(problem_at_head)
     if chain_ok and totals is not None and {k: int(v) for k, v in totals.items() if int(v)} != found:
         problems.append((None, f"the recounted totals {found} differ from the published totals {totals}"))
     if chain_ok and file_head is not None and file_head != prev:
@@ -955,7 +954,7 @@ async def anomalies(
     by_idea: dict[int, list[dict]] = defaultdict(list)
     for v in votes:
         by_idea[v["idea"]].append(v)
-    for idea, items in by_idea.items():
+    for _idea, items in by_idea.items():
         start = 0
         for end in range(len(items)):
             while items[end]["created_at"] - items[start]["created_at"] > burst_window:

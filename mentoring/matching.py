@@ -165,10 +165,7 @@ def mode_compatible(team: Team, mentor: Mentor) -> bool:
 def score(team: Team, mentor: Mentor) -> Score:
     """How well ``mentor`` fits ``team``: seven components in [0, 1] and their weighted sum."""
     covered = team.needs & mentor.expertise
-    if team.sector is None or team.sector == "":
-        sector = 0.5
-    else:
-        sector = 1.0 if team.sector in mentor.sectors else 0.0
+    sector = 0.5 if team.sector is None or team.sector == "" else 1.0 if team.sector in mentor.sectors else 0.0
     rank = team.preferred.index(mentor.id) if mentor.id in team.preferred else None
     components = {
         "needs": len(covered) / len(team.needs) if team.needs else 1.0,

@@ -560,17 +560,16 @@ class AdminGate:
             and scope["type"] == "http"
             and path.startswith("/api/")
             and not path.startswith(MFA_EXEMPT)
-        ):
-            if await self._admin_without_mfa(headers.get("cookie", "")):
-                await _json(
-                    send,
-                    403,
-                    {
-                        "detail": "Quản trị viên cần bật xác thực hai lớp (MFA) trước. "
-                        "Admins must set up two-factor authentication first."
-                    },
-                )
-                return
+        ) and await self._admin_without_mfa(headers.get("cookie", "")):
+            await _json(
+                send,
+                403,
+                {
+                    "detail": "Quản trị viên cần bật xác thực hai lớp (MFA) trước. "
+                    "Admins must set up two-factor authentication first."
+                },
+            )
+            return
         await self.app(scope, receive, send)
 
     async def _login(self, scope, receive, send, headers) -> None:

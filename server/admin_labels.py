@@ -411,7 +411,7 @@ def label_schema(tablename: str, body: dict[str, Any]) -> dict[str, Any]:
         if label:
             prop["title"] = label[0]
             prop.setdefault("extra", {})["help_text"] = label[1]
-        for key, choice in ((prop_extra.get("choices") or {}) if isinstance(prop_extra, dict) else {}).items():
+        for _key, choice in ((prop_extra.get("choices") or {}) if isinstance(prop_extra, dict) else {}).items():
             if isinstance(choice, dict) and str(choice.get("value")) in CHOICES:
                 choice["display_name"] = CHOICES[str(choice["value"])]
     return body

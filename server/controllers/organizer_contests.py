@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -126,9 +127,7 @@ class OrganizerContestsController(Controller):
         except DomainError as exc:
             return _page(form=typed, status=400, errors=field_errors(request, exc), contest=contest, used=used)
         if old_cover:
-            try:
+            with contextlib.suppress(UploadError):  # not a name we generate: nothing of ours to remove
                 uploads.delete(ctx.settings.upload_dir, old_cover)
-            except UploadError:
-                pass  # not a name we generate: nothing of ours to remove
         flash(request, N_("The contest has been saved."))
         return redirect(f"/organizer/contests/{new_slug}")
