@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from litestar.connection import ASGIConnection, Request
-from litestar.exceptions import MethodNotAllowedException, NotFoundException
+from litestar.exceptions import MethodNotAllowedException, NotAuthorizedException, NotFoundException
 from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.types import AfterExceptionHookHandler, ASGIApp, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
@@ -66,6 +66,14 @@ def principal_on_unmatched(session_config: ServerSideSessionConfig, csrf_cookie:
 
 def current_user(conn: ASGIConnection) -> Principal | None:
     return conn.scope.get("user")
+
+
+def signed_in_user(conn: ASGIConnection) -> Principal:
+    """The person signed in, on a route whose access rule lets only signed-in people through."""
+    user = conn.scope.get("user")
+    if user is None:  # the route's guard lets no anonymous visitor reach its handler
+        raise NotAuthorizedException()
+    return user
 
 
 def sign_in(request: Request, user_id: int, session_version: int, lang: str) -> None:

@@ -14,7 +14,7 @@ from accounts.errors import DomainError
 from accounts.i18n import N_
 from accounts.rules import Access, is_organizer
 from accounts.tables import User
-from server.auth import client_ip, current_user, sign_in, sign_out
+from server.auth import client_ip, current_user, sign_in, sign_out, signed_in_user
 from server.context import AppContext
 from server.guards import access
 from server.i18n import lang_of, t
@@ -300,7 +300,7 @@ class AccountController(Controller):
         form = await form_data(request)
         chosen = {group: list(form.getall(group, [])) for group in messaging.NOTICE_GROUPS}
         await messaging.set_preferences(
-            current_user(request).id, chosen, stopped=form.get("stopped") == "on", now=ctx.now()
+            signed_in_user(request).id, chosen, stopped=form.get("stopped") == "on", now=ctx.now()
         )
         flash(request, N_("Your choices are saved."))
         return redirect("/account/notices")
@@ -334,7 +334,7 @@ class AccountController(Controller):
         from contest.personal_data import contest_sections
         from mentoring.personal_data import mentoring_sections
 
-        me = current_user(request).id
+        me = signed_in_user(request).id
         data = await services.export_data(me)  # profile, roles, notifications, activity
         data.update(
             format=FORMAT, **await account_sections(me), **await contest_sections(me), **await mentoring_sections(me)
@@ -360,7 +360,7 @@ class AccountController(Controller):
             )
         try:
             await services.delete_account(
-                current_user(request).id, password=form.get("password", ""), ip=client_ip(request), now=ctx.now()
+                signed_in_user(request).id, password=form.get("password", ""), ip=client_ip(request), now=ctx.now()
             )
         except DomainError as exc:
             return render("accounts/delete.html", status=400, errors=field_errors(request, exc))
@@ -380,5 +380,5 @@ class InboxController(Controller):
 
     @post("/read", opt=access(Access.authenticated))
     async def mark_read(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
-        await notifications.mark_all_read(current_user(request).id, now=ctx.now())
+        await notifications.mark_all_read(signed_in_user(request).id, now=ctx.now())
         return redirect("/inbox")

@@ -15,7 +15,7 @@ from accounts.text import as_id, as_int
 from contest import judging
 from contest.labels import STATUS_LABELS
 from contest.markdown import render as markdown
-from server.auth import current_user
+from server.auth import current_user, signed_in_user
 from server.context import AppContext
 from server.controllers.contests import STAGE_LABELS
 from server.guards import access
@@ -49,7 +49,7 @@ class JudgeController(Controller):
 
     @post("/panels/{member_id:int}/accept", opt=access(Access.authenticated))
     async def accept(self, request: Request, member_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        round_id = await judging.accept_panel(member_id, user_id=current_user(request).id, now=ctx.now())
+        round_id = await judging.accept_panel(member_id, user_id=signed_in_user(request).id, now=ctx.now())
         flash(request, N_("Thank you for joining the panel. Please sign the declaration before scoring."))
         return redirect(f"/judge/rounds/{round_id}/declaration")
 
@@ -158,7 +158,7 @@ class JudgeController(Controller):
         try:
             return await self._sheet_page(request, ctx, assignment_id)
         except PermissionDenied:
-            round_id = await judging.judges_round_of(assignment_id, current_user(request).id)
+            round_id = await judging.judges_round_of(assignment_id, signed_in_user(request).id)
             if round_id is not None:
                 return redirect(f"/judge/rounds/{round_id}/declaration")
             raise
@@ -204,7 +204,7 @@ class JudgeController(Controller):
     ) -> Response:
         form = await form_data(request)
         await judging.abstain(
-            assignment_id, judge_id=current_user(request).id, reason=form.get("reason", ""), now=ctx.now()
+            assignment_id, judge_id=signed_in_user(request).id, reason=form.get("reason", ""), now=ctx.now()
         )
         flash(request, N_("Recorded: you did not score this entry."))
         return redirect("/judge")
@@ -218,7 +218,7 @@ class JudgeController(Controller):
     ) -> Response:
         form = await form_data(request)
         await judging.recuse(
-            assignment_id, judge_id=current_user(request).id, reason=form.get("reason", ""), now=ctx.now()
+            assignment_id, judge_id=signed_in_user(request).id, reason=form.get("reason", ""), now=ctx.now()
         )
         flash(request, N_("You stepped back from this entry; it has been given to another judge."))
         return redirect("/judge")
@@ -256,7 +256,7 @@ class OrganizerJudgingController(Controller):
     ) -> Template:
         scope = organizer_scope(request, round_id=round_id)
         round_ = await judging.round_row(round_id, scope=scope)
-        settings = await judging.ensure_frozen(round_id, now=ctx.now(), actor_id=current_user(request).id, scope=scope)
+        settings = await judging.ensure_frozen(round_id, now=ctx.now(), actor_id=signed_in_user(request).id, scope=scope)
         from contest.services import categories_of
 
         results = await judging.results(round_id, method=method)
@@ -341,7 +341,7 @@ class OrganizerJudgingController(Controller):
             round_id,
             form.get("contact", ""),
             expertise=expertise,
-            actor_id=current_user(request).id,
+            actor_id=signed_in_user(request).id,
             now=ctx.now(),
             lang=lang_of(request),
             scope=organizer_scope(request, round_id=round_id),
@@ -363,7 +363,7 @@ class OrganizerJudgingController(Controller):
             await judging.update_settings(
                 round_id,
                 values=values,
-                actor_id=current_user(request).id,
+                actor_id=signed_in_user(request).id,
                 now=ctx.now(),
                 scope=organizer_scope(request, round_id=round_id),
             )
@@ -378,7 +378,7 @@ class OrganizerJudgingController(Controller):
     async def assign(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         result = await judging.run_assignment(
             round_id,
-            actor_id=current_user(request).id,
+            actor_id=signed_in_user(request).id,
             now=ctx.now(),
             scope=organizer_scope(request, round_id=round_id),
         )
@@ -398,7 +398,7 @@ class OrganizerJudgingController(Controller):
         await judging.set_assignments_locked(
             round_id,
             form.get("locked") == "1",
-            actor_id=current_user(request).id,
+            actor_id=signed_in_user(request).id,
             now=ctx.now(),
             scope=organizer_scope(request, round_id=round_id),
         )
@@ -414,7 +414,7 @@ class OrganizerJudgingController(Controller):
         await judging.move_assignment(
             assignment_id,
             _int(form.get("judge"), 0),
-            actor_id=current_user(request).id,
+            actor_id=signed_in_user(request).id,
             now=ctx.now(),
             scope=organizer_scope(request, round_id=round_id),
         )
@@ -425,7 +425,7 @@ class OrganizerJudgingController(Controller):
         form = await form_data(request)
         await judging.reopen(
             round_id,
-            actor_id=current_user(request).id,
+            actor_id=signed_in_user(request).id,
             reason=form.get("reason", ""),
             hours=_int(form.get("hours"), 0),
             now=ctx.now(),
@@ -445,7 +445,7 @@ class OrganizerJudgingController(Controller):
         count = await judging.shortlist(
             round_id,
             ids,
-            actor_id=current_user(request).id,
+            actor_id=signed_in_user(request).id,
             reason=form.get("reason", ""),
             now=ctx.now(),
             scope=organizer_scope(request, round_id=round_id),
@@ -462,7 +462,7 @@ class OrganizerJudgingController(Controller):
             round_id,
             sheet_id,
             form.get("release") == "1",
-            actor_id=current_user(request).id,
+            actor_id=signed_in_user(request).id,
             now=ctx.now(),
             scope=organizer_scope(request, round_id=round_id),
         )

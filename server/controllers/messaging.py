@@ -13,7 +13,7 @@ from accounts.errors import DomainError
 from accounts.i18n import N_
 from accounts.providers import parse_sms_receipt, parse_zalo_event, verify_sms_receipt, verify_zalo_event
 from accounts.rules import Access
-from server.auth import client_ip, current_user
+from server.auth import client_ip, signed_in_user
 from server.context import AppContext
 from server.guards import access, public
 from server.mail import SMS_CALLBACK_PATH, ZALO_CALLBACK_PATH, caps_for
@@ -100,7 +100,7 @@ class MessageCapsController(Controller):
             await messaging.set_caps(
                 values["per_phone"],
                 values["per_day"],
-                actor_id=current_user(request).id,
+                actor_id=signed_in_user(request).id,
                 ip=client_ip(request),
                 now=ctx.now(),
             )

@@ -17,7 +17,7 @@ from accounts.text import as_id
 from contest import reports, services, stats
 from contest.forms import FIELD_LABELS
 from contest.labels import STAGE_LABELS, STATUS_LABELS
-from server.auth import current_user
+from server.auth import current_user, signed_in_user
 from server.context import AppContext
 from server.guards import access
 from server.i18n import t
@@ -156,7 +156,7 @@ class OrganizerController(Controller):
         form = await form_data(request)
         published = form.get("published") == "1"
         await services.set_published(  # refused e.g. while no round has dates
-            contest["id"], published, actor_id=current_user(request).id, now=ctx.now(), scope=scope
+            contest["id"], published, actor_id=signed_in_user(request).id, now=ctx.now(), scope=scope
         )
         flash(request, N_("The contest is now public.") if published else N_("The contest is now hidden."))
         return redirect(f"/organizer/contests/{slug}")
@@ -208,7 +208,7 @@ class OrganizerController(Controller):
         refuse_to(request, f"/ideas/{idea['code']}#moderation")
         form = await form_data(request)
         await services.hide(
-            idea_id, reason=form.get("reason", ""), actor_id=current_user(request).id, now=ctx.now(), scope=scope
+            idea_id, reason=form.get("reason", ""), actor_id=signed_in_user(request).id, now=ctx.now(), scope=scope
         )
         flash(request, N_("The idea is hidden and the team has been told why."))
         return redirect(f"/ideas/{idea['code']}")
@@ -217,6 +217,6 @@ class OrganizerController(Controller):
     async def unhide(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         scope = organizer_scope(request)
         idea = await services.idea_full(idea_id, scope=scope)
-        await services.unhide(idea_id, actor_id=current_user(request).id, now=ctx.now(), scope=scope)
+        await services.unhide(idea_id, actor_id=signed_in_user(request).id, now=ctx.now(), scope=scope)
         flash(request, N_("The idea is public again."))
         return redirect(f"/ideas/{idea['code']}")

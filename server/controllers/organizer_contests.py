@@ -18,7 +18,7 @@ from accounts.rules import Access
 from contest import authoring, uploads
 from contest.authoring import ContestForm
 from contest.uploads import StoredFile, UploadError
-from server.auth import current_user
+from server.auth import signed_in_user
 from server.context import AppContext
 from server.guards import access
 from server.web import field_errors, flash, form_data, organizer_scope, redirect, render
@@ -86,7 +86,7 @@ class OrganizerContestsController(Controller):
         try:
             cover = await _store_cover(form, ctx)
             slug = await authoring.create_contest(
-                typed, scope=scope, actor_id=current_user(request).id, now=ctx.now(), cover=cover
+                typed, scope=scope, actor_id=signed_in_user(request).id, now=ctx.now(), cover=cover
             )
         except DomainError as exc:  # the cover stored for a refused form is removed with the failed request
             return _page(
@@ -117,7 +117,7 @@ class OrganizerContestsController(Controller):
                 slug,
                 typed,
                 scope=scope,
-                actor_id=current_user(request).id,
+                actor_id=signed_in_user(request).id,
                 now=ctx.now(),
                 cover=cover,
                 remove_cover=bool(form.get("remove_cover")),

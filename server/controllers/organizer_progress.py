@@ -11,7 +11,7 @@ from litestar.response import Template
 from accounts.i18n import N_
 from accounts.rules import Access
 from contest import chaining, progress
-from server.auth import current_user
+from server.auth import signed_in_user
 from server.context import AppContext
 from server.guards import access
 from server.i18n import lang_of
@@ -43,7 +43,7 @@ class OrganizerProgressController(Controller):
         await progress.remind_judge(
             round_id,
             judge_id,
-            actor_id=current_user(request).id,
+            actor_id=signed_in_user(request).id,
             now=ctx.now(),
             scope=organizer_scope(request, round_id=round_id),
             lang=lang_of(request),
@@ -56,7 +56,7 @@ class OrganizerProgressController(Controller):
     async def advance(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         result = await chaining.advance(
             round_id,
-            actor_id=current_user(request).id,
+            actor_id=signed_in_user(request).id,
             now=ctx.now(),
             scope=organizer_scope(request, round_id=round_id),
             lang=lang_of(request),
@@ -74,7 +74,7 @@ class OrganizerProgressController(Controller):
     async def undo(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         count = await chaining.undo_advance(
             round_id,
-            actor_id=current_user(request).id,
+            actor_id=signed_in_user(request).id,
             now=ctx.now(),
             scope=organizer_scope(request, round_id=round_id),
             lang=lang_of(request),

@@ -16,7 +16,7 @@ from accounts.localtime import EXAMPLE, HTML_PATTERN, format_local
 from accounts.rules import Access
 from contest import phases, timeline
 from contest.timeline import RoundForm
-from server.auth import current_user
+from server.auth import signed_in_user
 from server.context import AppContext
 from server.guards import access
 from server.i18n import t
@@ -105,7 +105,7 @@ class OrganizerRoundsController(Controller):
         contest = await timeline.contest_in_scope(slug, scope=scope)
         form = RoundForm.from_form(await form_data(request))
         try:
-            await timeline.add_round(slug, form, actor_id=current_user(request).id, now=ctx.now(), scope=scope)
+            await timeline.add_round(slug, form, actor_id=signed_in_user(request).id, now=ctx.now(), scope=scope)
         except NotFound:
             raise
         except DomainError as exc:
@@ -125,7 +125,7 @@ class OrganizerRoundsController(Controller):
         round_ = await timeline.round_in_scope(round_id, scope=scope)
         form = RoundForm.from_form(await form_data(request))
         try:
-            await timeline.edit_round(round_id, form, actor_id=current_user(request).id, now=ctx.now(), scope=scope)
+            await timeline.edit_round(round_id, form, actor_id=signed_in_user(request).id, now=ctx.now(), scope=scope)
         except NotFound:
             raise
         except DomainError as exc:
@@ -140,7 +140,7 @@ class OrganizerRoundsController(Controller):
         scope = organizer_scope(request)
         round_ = await timeline.round_in_scope(round_id, scope=scope)
         refuse_to(request, f"/organizer/contests/{round_['contest.slug']}/rounds#round-{round_id}")
-        await timeline.delete_round(round_id, actor_id=current_user(request).id, now=ctx.now(), scope=scope)
+        await timeline.delete_round(round_id, actor_id=signed_in_user(request).id, now=ctx.now(), scope=scope)
         flash(request, N_("The round has been deleted."))
         return redirect(f"/organizer/contests/{round_['contest.slug']}/rounds")
 
@@ -157,7 +157,7 @@ class OrganizerRoundsController(Controller):
                 plan = await timeline.preview_extension(round_id, phase, new_end, now=ctx.now(), scope=scope)
                 return _extend_page(round_=round_, phase=phase, new_end=new_end, plan=plan)
             await timeline.extend(
-                round_id, phase, new_end, actor_id=current_user(request).id, now=ctx.now(), scope=scope
+                round_id, phase, new_end, actor_id=signed_in_user(request).id, now=ctx.now(), scope=scope
             )
         except NotFound:
             raise
@@ -180,7 +180,7 @@ class OrganizerRoundsController(Controller):
             round_id,
             action,
             str(form.get("phase") or ""),
-            actor_id=current_user(request).id,
+            actor_id=signed_in_user(request).id,
             now=ctx.now(),
             scope=scope,
         )

@@ -11,7 +11,7 @@ from accounts.errors import DomainError, NotFound
 from accounts.i18n import N_
 from accounts.rules import Access
 from contest import rubric
-from server.auth import current_user
+from server.auth import signed_in_user
 from server.context import AppContext
 from server.guards import access
 from server.web import field_errors, flash, form_data, organizer_scope, redirect, render
@@ -60,7 +60,7 @@ class RubricController(Controller):
             await rubric.add_criterion(
                 round_id,
                 typed,
-                actor_id=current_user(request).id,
+                actor_id=signed_in_user(request).id,
                 now=ctx.now(),
                 scope=organizer_scope(request, round_id=round_id),
             )
@@ -113,7 +113,7 @@ class RubricController(Controller):
                 round_id,
                 criterion_id,
                 typed,
-                actor_id=current_user(request).id,
+                actor_id=signed_in_user(request).id,
                 now=ctx.now(),
                 scope=organizer_scope(request, round_id=round_id),
             )
@@ -133,7 +133,7 @@ class RubricController(Controller):
         await rubric.delete_criterion(
             round_id,
             criterion_id,
-            actor_id=current_user(request).id,
+            actor_id=signed_in_user(request).id,
             now=ctx.now(),
             scope=organizer_scope(request, round_id=round_id),
         )
@@ -149,7 +149,7 @@ class RubricController(Controller):
             round_id,
             criterion_id,
             direction,
-            actor_id=current_user(request).id,
+            actor_id=signed_in_user(request).id,
             now=ctx.now(),
             scope=organizer_scope(request, round_id=round_id),
         )
@@ -190,7 +190,7 @@ class AwardsController(Controller):
         typed = _typed(await form_data(request), AWARD_FIELDS)
         try:
             await rubric.add_award(
-                slug, typed, actor_id=current_user(request).id, now=ctx.now(), scope=organizer_scope(request)
+                slug, typed, actor_id=signed_in_user(request).id, now=ctx.now(), scope=organizer_scope(request)
             )
         except NotFound:
             raise
@@ -239,7 +239,7 @@ class AwardsController(Controller):
         typed = _typed(await form_data(request), AWARD_FIELDS)
         try:
             await rubric.update_award(
-                slug, award_id, typed, actor_id=current_user(request).id, now=ctx.now(), scope=organizer_scope(request)
+                slug, award_id, typed, actor_id=signed_in_user(request).id, now=ctx.now(), scope=organizer_scope(request)
             )
         except NotFound:
             raise
@@ -255,7 +255,7 @@ class AwardsController(Controller):
         self, request: Request, slug: FromPath[str], award_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
         await rubric.delete_award(
-            slug, award_id, actor_id=current_user(request).id, now=ctx.now(), scope=organizer_scope(request)
+            slug, award_id, actor_id=signed_in_user(request).id, now=ctx.now(), scope=organizer_scope(request)
         )
         flash(request, N_("The award is removed."))
         return redirect(f"/organizer/contests/{slug}/awards/")

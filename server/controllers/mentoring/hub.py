@@ -12,7 +12,7 @@ from accounts.errors import DomainError, NotFound, PermissionDenied
 from accounts.i18n import N_
 from accounts.rules import Access
 from mentoring import directory, mentorships, office_hours, requests, teams
-from server.auth import current_user
+from server.auth import current_user, signed_in_user
 from server.context import AppContext
 from server.controllers.mentoring.common import LABELS
 from server.guards import access
@@ -52,7 +52,7 @@ class MentoringHubController(Controller):
 
     @get("/needs/{idea_id:int}", opt=access(Access.authenticated))
     async def needs_form(self, request: Request, idea_id: FromPath[int]) -> Template:
-        ideas = {i["id"]: i for i in await teams.team_ideas(current_user(request).id)}
+        ideas = {i["id"]: i for i in await teams.team_ideas(signed_in_user(request).id)}
         if idea_id not in ideas:
             raise NotFound(N_("This idea does not exist."))
         return render(
@@ -76,11 +76,11 @@ class MentoringHubController(Controller):
         for key in ("needs", "languages", "availability", "preferred"):
             values[key] = form.getall(key, [])
         try:
-            await teams.save_needs(idea_id, values, user_id=current_user(request).id, now=ctx.now())
+            await teams.save_needs(idea_id, values, user_id=signed_in_user(request).id, now=ctx.now())
         except (NotFound, PermissionDenied):
             raise
         except DomainError as exc:
-            ideas = {i["id"]: i for i in await teams.team_ideas(current_user(request).id)}
+            ideas = {i["id"]: i for i in await teams.team_ideas(signed_in_user(request).id)}
             return render(
                 "mentoring/needs.html",
                 status=400,

@@ -11,7 +11,7 @@ from accounts.i18n import N_
 from accounts.rules import Access
 from accounts.text import as_id
 from mentoring import match_runs
-from server.auth import current_user
+from server.auth import signed_in_user
 from server.context import AppContext
 from server.guards import access
 from server.i18n import lang_of
@@ -30,7 +30,7 @@ class OrganizerMatchingController(Controller):
             await match_runs.run_matching(
                 home_commune(scope),
                 mode=form.get("mode", "optimal"),
-                actor_id=current_user(request).id,
+                actor_id=signed_in_user(request).id,
                 now=ctx.now(),
                 scope=scope,
             )
@@ -44,7 +44,7 @@ class OrganizerMatchingController(Controller):
         mentor = form.get("mentor", "")
         try:
             await match_runs.adjust(
-                proposal_id, as_id(mentor), actor_id=current_user(request).id, scope=organizer_scope(request)
+                proposal_id, as_id(mentor), actor_id=signed_in_user(request).id, scope=organizer_scope(request)
             )
         except NotFound:
             raise
@@ -57,7 +57,7 @@ class OrganizerMatchingController(Controller):
         try:
             count = await match_runs.publish_run(
                 run_id,
-                actor_id=current_user(request).id,
+                actor_id=signed_in_user(request).id,
                 now=ctx.now(),
                 lang=lang_of(request),
                 scope=organizer_scope(request),

@@ -15,7 +15,7 @@ from accounts.rules import Access
 from accounts.text import as_id
 from contest import uploads
 from mentoring import directory, office_hours, requests, teams
-from server.auth import current_user
+from server.auth import current_user, signed_in_user
 from server.context import AppContext
 from server.controllers.mentoring.common import LABELS
 from server.guards import access
@@ -71,7 +71,7 @@ class MentorsController(Controller):
                 idea_id,
                 mentor_id,
                 message=form.get("message", ""),
-                user_id=current_user(request).id,
+                user_id=signed_in_user(request).id,
                 now=ctx.now(),
                 lang=lang_of(request),
             )
@@ -94,7 +94,7 @@ class MentorsController(Controller):
 
     @get("/apply", opt=access(Access.authenticated))
     async def apply_form(self, request: Request) -> Template:
-        existing = await directory.profile_of_user(current_user(request).id)
+        existing = await directory.profile_of_user(signed_in_user(request).id)
         return render(
             "mentoring/apply.html",
             labels=LABELS,

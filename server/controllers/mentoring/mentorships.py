@@ -12,7 +12,7 @@ from accounts.i18n import N_
 from accounts.rules import Access
 from accounts.text import as_int
 from mentoring import mentorships, office_hours
-from server.auth import current_user
+from server.auth import signed_in_user
 from server.context import AppContext
 from server.guards import access
 from server.web import flash, flash_error, form_data, redirect, render
@@ -26,7 +26,7 @@ class MentorshipsController(Controller):
     async def mentorship(
         self, request: Request, mentorship_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Template:
-        m = await mentorships.mentorship_for(mentorship_id, current_user(request).id)
+        m = await mentorships.mentorship_for(mentorship_id, signed_in_user(request).id)
         return render(
             "mentoring/mentorship.html",
             m=m,
@@ -53,7 +53,7 @@ class MentorshipsController(Controller):
         try:
             await mentorships.add_note(
                 mentorship_id,
-                user_id=current_user(request).id,
+                user_id=signed_in_user(request).id,
                 notes=form.get("notes", ""),
                 actions=actions,
                 now=ctx.now(),
@@ -68,7 +68,7 @@ class MentorshipsController(Controller):
 
     @post("/actions/{action_id:int}/toggle", opt=access(Access.authenticated))
     async def toggle(self, request: Request, action_id: FromPath[int]) -> Response:
-        mentorship_id = await mentorships.toggle_action(action_id, user_id=current_user(request).id)
+        mentorship_id = await mentorships.toggle_action(action_id, user_id=signed_in_user(request).id)
         return redirect(f"/mentoring/mentorships/{mentorship_id}#notes")
 
     @post("/mentorships/{mentorship_id:int}/feedback", opt=access(Access.authenticated))
@@ -79,7 +79,7 @@ class MentorshipsController(Controller):
         rating = as_int(form.get("rating"), low=0, high=5) or 0
         try:
             await mentorships.leave_feedback(
-                mentorship_id, user_id=current_user(request).id, rating=rating, text=form.get("text", ""), now=ctx.now()
+                mentorship_id, user_id=signed_in_user(request).id, rating=rating, text=form.get("text", ""), now=ctx.now()
             )
         except NotFound:
             raise
@@ -94,7 +94,7 @@ class MentorshipsController(Controller):
         form = await form_data(request)
         try:
             await mentorships.close_mentorship(
-                mentorship_id, user_id=current_user(request).id, summary=form.get("summary", ""), now=ctx.now()
+                mentorship_id, user_id=signed_in_user(request).id, summary=form.get("summary", ""), now=ctx.now()
             )
         except (NotFound, PermissionDenied):
             raise

@@ -12,7 +12,7 @@ from accounts.i18n import N_
 from accounts.rules import Access
 from accounts.text import as_id
 from mentoring import directory, ical, office_hours
-from server.auth import current_user
+from server.auth import signed_in_user
 from server.context import AppContext
 from server.controllers.mentoring.common import ics_response, local_time
 from server.guards import access
@@ -26,7 +26,7 @@ class OfficeHoursController(Controller):
 
     @post("/slots", opt=access(Access.mentor))
     async def publish_slot(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
-        mine = await directory.profile_of_user(current_user(request).id)
+        mine = await directory.profile_of_user(signed_in_user(request).id)
         if not mine:
             flash(request, N_("Please fill in your mentor profile first."), "info")
             return redirect("/mentors/apply")
@@ -58,7 +58,7 @@ class OfficeHoursController(Controller):
         mentorship_id = as_id(form.get("mentorship")) or 0
         try:
             await office_hours.book(
-                slot_id, mentorship_id, user_id=current_user(request).id, now=ctx.now(), lang=lang_of(request)
+                slot_id, mentorship_id, user_id=signed_in_user(request).id, now=ctx.now(), lang=lang_of(request)
             )
         except NotFound:
             raise
@@ -70,14 +70,14 @@ class OfficeHoursController(Controller):
 
     @post("/slots/{slot_id:int}/cancel", opt=access(Access.authenticated))
     async def cancel(self, request: Request, slot_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        slot, m = await office_hours.slot_for(slot_id, current_user(request).id)
-        await office_hours.cancel_booking(slot_id, user_id=current_user(request).id, now=ctx.now())
+        slot, m = await office_hours.slot_for(slot_id, signed_in_user(request).id)
+        await office_hours.cancel_booking(slot_id, user_id=signed_in_user(request).id, now=ctx.now())
         flash(request, N_("The booking is cancelled; the time is free again."))
         return redirect(f"/mentoring/mentorships/{m['id']}#slots")
 
     @get("/slots/{slot_id:int}/invitation.ics", opt=access(Access.authenticated))
     async def slot_ics(self, request: Request, slot_id: FromPath[int]) -> Response:
-        slot, m = await office_hours.slot_for(slot_id, current_user(request).id)
+        slot, m = await office_hours.slot_for(slot_id, signed_in_user(request).id)
         body = ical.ics(
             uid=f"slot-{slot_id}@sangtao",
             title=t(request, N_("Mentoring: %(title)s"), title=m["idea.title"]),

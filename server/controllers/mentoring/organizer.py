@@ -12,7 +12,7 @@ from accounts.errors import DomainError
 from accounts.i18n import N_
 from accounts.rules import Access
 from mentoring import common, directory, match_runs, pipeline
-from server.auth import current_user
+from server.auth import signed_in_user
 from server.context import AppContext
 from server.controllers.mentoring.common import LABELS
 from server.guards import access
@@ -61,7 +61,7 @@ class OrganizerMentoringController(Controller):
         try:
             channel = await directory.invite_mentor(
                 form.get("contact", ""),
-                actor_id=current_user(request).id,
+                actor_id=signed_in_user(request).id,
                 base_url=ctx.settings.base_url,
                 now=ctx.now(),
                 lang=lang_of(request),
@@ -80,6 +80,6 @@ class OrganizerMentoringController(Controller):
     @post("/mentors/{mentor_id:int}/approve", opt=access(Access.organizer))
     async def approve(self, request: Request, mentor_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         # The mentor pool is city-wide: any organizer may approve a profile for it.
-        await directory.approve(mentor_id, actor_id=current_user(request).id, now=ctx.now())
+        await directory.approve(mentor_id, actor_id=signed_in_user(request).id, now=ctx.now())
         flash(request, N_("The mentor is approved and appears in the directory."))
         return redirect("/organizer/mentoring/#mentors")

@@ -11,7 +11,7 @@ from accounts.i18n import N_
 from accounts.rules import Access
 from contest.reports import csv_bytes, xlsx_bytes
 from mentoring import common, pipeline
-from server.auth import current_user
+from server.auth import signed_in_user
 from server.context import AppContext
 from server.guards import access
 from server.i18n import t
@@ -31,7 +31,7 @@ class OrganizerPipelineController(Controller):
                 stage=form.get("stage", ""),
                 checklist=form.getall("gate", []),
                 outcome=form.get("outcome", ""),
-                actor_id=current_user(request).id,
+                actor_id=signed_in_user(request).id,
                 now=ctx.now(),
                 scope=organizer_scope(request),
             )

@@ -13,7 +13,7 @@ from accounts.i18n import N_
 from accounts.rules import Access, is_organizer
 from accounts.text import as_id
 from mentoring import ical, workshops
-from server.auth import current_user
+from server.auth import current_user, signed_in_user
 from server.context import AppContext
 from server.controllers.mentoring.common import ics_response
 from server.guards import access
@@ -61,7 +61,7 @@ class WorkshopsController(Controller):
         self, request: Request, workshop_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
         try:
-            status = await workshops.register(workshop_id, user_id=current_user(request).id, now=ctx.now())
+            status = await workshops.register(workshop_id, user_id=signed_in_user(request).id, now=ctx.now())
         except NotFound:
             raise
         except DomainError as exc:
@@ -78,7 +78,7 @@ class WorkshopsController(Controller):
     @post("/{workshop_id:int}/cancel", opt=access(Access.authenticated))
     async def cancel(self, request: Request, workshop_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         await workshops.cancel_registration(
-            workshop_id, user_id=current_user(request).id, now=ctx.now(), lang=lang_of(request)
+            workshop_id, user_id=signed_in_user(request).id, now=ctx.now(), lang=lang_of(request)
         )
         flash(request, N_("Your registration is cancelled."))
         return redirect(f"/workshops/{workshop_id}")
@@ -103,7 +103,7 @@ class WorkshopsController(Controller):
         form = await form_data(request)
         present = [i for i in map(as_id, form.getall("present", [])) if i]
         await workshops.set_attendance(
-            workshop_id, present, actor_id=current_user(request).id, now=ctx.now(), scope=organizer_scope(request)
+            workshop_id, present, actor_id=signed_in_user(request).id, now=ctx.now(), scope=organizer_scope(request)
         )
         flash(request, N_("Attendance saved."))
         return redirect(f"/workshops/{workshop_id}#attendance")
