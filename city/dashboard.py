@@ -3,11 +3,19 @@
 Every figure comes from an aggregate query grouped by commune: the number of queries is the same for
 two communes or a hundred. Counts of people (youth, judges, mentors, voters) are of distinct people;
 the city's counts are distinct across communes, so they can be smaller than the communes' sum.
+
+The figures of a period are kept (in this process) with the database's change counts read before they were
+computed (``city_change``: per table, added to by triggers in the same transaction as every change the figures are
+counted from): they are served again only while the counts are unchanged, and after a change only the queries
+that read a changed table run again (a vote recounts the votes, not the ideas), so the figures always equal a
+count made afresh.
+Turnout compares the period's voters with the residents verified by the period's end.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +39,7 @@ COLUMNS: dict[str, str] = {
     "mentors": N_("Mentors"),
     "votes": N_("Votes cast"),
     "voters": N_("Voters"),
-    "residents": N_("Verified residents"),
+    "residents": N_("Verified residents at the end of the period"),
     "turnout": N_("Turnout, per cent"),
     "launched": N_("Ventures launched"),
     "workshops": N_("Workshops held"),
@@ -70,12 +78,97 @@ _PEOPLE = (
 )
 
 
-async def _q(sql: str, *args: Any) -> list[dict[str, Any]]:
-    return await Commune.raw(sql, *args)
+def _q(sql: str, *args: Any) -> tuple[str, tuple[Any, ...]]:
+    return sql, args
+
+
+# The tables each query reads: its kept rows are used again while none of them has changed.
+READS: dict[str, tuple[str, ...]] = {
+    "communes": ("commune",),
+    "contests": ("contest", "contest_round"),
+    "ideas": ("idea", "contest"),
+    "youth": ("idea", "idea_member", "contest", "users"),
+    "youth_city": ("idea", "idea_member", "contest", "users"),
+    "judges": ("score_sheet", "contest_round", "contest"),
+    "judges_city": ("score_sheet",),
+    "mentors": ("mentorship", "idea", "contest"),
+    "mentors_city": ("mentorship",),
+    "votes": ("vote", "contest_round", "contest"),
+    "voters_city": ("vote",),
+    "residents": ("users",),
+    "pipeline": ("incubation", "idea", "contest"),
+    "workshops": ("workshop", "workshop_registration"),
+    "pledges": ("sponsor_pledge", "contest"),
+}
+
+
+KEPT_PERIODS = 32  # figures kept for this many periods at most (the least recently asked for go first)
+Stamp = tuple[tuple[str, int], ...]  # (table, its change count), for the tables some figures read
+
+
+@dataclass
+class _Kept:
+    stamp: Stamp | None = None  # of the whole figures below
+    figures: Figures | None = None
+    rows: dict[str, tuple[Stamp, list[dict[str, Any]]]] = field(default_factory=dict)  # query → its stamp, rows
+
+
+_kept: collections.OrderedDict[Period, _Kept] = collections.OrderedDict()
+_making: dict[tuple[Period, Stamp], asyncio.Future[Figures]] = {}
+
+
+async def change_counts() -> dict[str, int]:
+    """Per table, the database's count of changes to it (grows with every commit that changes it)."""
+    rows = await Commune.raw("SELECT source, SUM(changes) AS n FROM city_change GROUP BY source")
+    return {r["source"]: int(r["n"]) for r in rows}
+
+
+def _stamp(counts: dict[str, int], tables: tuple[str, ...] | list[str]) -> Stamp:
+    return tuple((t, counts.get(t, 0)) for t in sorted(tables))
 
 
 async def compute(period: Period) -> Figures:
-    """The figures of every commune and of the city for ``period`` (a fixed number of queries)."""
+    """The figures for ``period``: kept ones while nothing they count has changed, else counted afresh.
+
+    The change count is read before counting, so kept figures are never older than that count: any change
+    committed since makes the count differ and the figures are counted again. Requests for the same period
+    at the same time share one count.
+    """
+    counts = await change_counts()
+    stamp = _stamp(counts, list(counts))
+    kept = _kept.setdefault(period, _Kept())
+    _kept.move_to_end(period)
+    while len(_kept) > KEPT_PERIODS:
+        _kept.popitem(last=False)
+    if kept.stamp == stamp and kept.figures is not None:
+        return kept.figures
+    key = (period, stamp)
+    making = _making.get(key)
+    if making is not None:
+        return await asyncio.shield(making)
+    future: asyncio.Future[Figures] = asyncio.get_running_loop().create_future()
+    _making[key] = future
+    try:
+        figures = await count(period, counts, kept)
+    except BaseException as exc:
+        future.set_exception(exc)
+        future.exception()  # retrieved: no warning when nobody else was waiting
+        raise
+    else:
+        future.set_result(figures)
+        if kept.stamp is None or kept.stamp <= stamp:
+            kept.stamp, kept.figures = stamp, figures
+        return figures
+    finally:
+        _making.pop(key, None)
+
+
+async def count(period: Period, counts: dict[str, int] | None = None, kept: _Kept | None = None) -> Figures:
+    """The figures of every commune and of the city for ``period`` (a fixed number of queries).
+
+    With the change ``counts`` read before and the rows ``kept`` for the period, only the queries that read a
+    table changed since are run again (the rows kept are updated).
+    """
     s, e = period.start, period.end
     band = _band_sql(period.last.year)
     queries = {
@@ -151,10 +244,15 @@ async def compute(period: Period) -> Figures:
             s,
             e,
         ),
+        # Residents verified by the period's end (an account verified before verification was dated counts from
+        # its creation) and whose account was not closed by then: the voters' period, not today.
         "residents": _q(
             "SELECT commune, COUNT(*) AS n FROM users WHERE verified_resident = {} AND resident IS NOT NULL "
-            "AND deleted_at IS NULL AND commune IS NOT NULL GROUP BY commune",
+            "AND commune IS NOT NULL AND COALESCE(verified_at, created_at) < {} "
+            "AND (deleted_at IS NULL OR deleted_at >= {}) GROUP BY commune",
             True,
+            e,
+            e,
         ),
         "pipeline": _q(
             "SELECT c.commune, inc.stage, inc.outcome, COUNT(*) AS n FROM incubation inc JOIN idea i ON i.id = inc.idea "
@@ -183,8 +281,19 @@ async def compute(period: Period) -> Figures:
             e,
         ),
     }
-    names = list(queries)
-    results = dict(zip(names, await asyncio.gather(*queries.values()), strict=False))
+    kept = kept if kept is not None else _Kept()
+    stamps = {name: _stamp(counts or {}, READS[name]) for name in queries}
+    results = {
+        name: kept.rows[name][1]
+        for name in queries
+        if counts is not None and name in kept.rows and kept.rows[name][0] == stamps[name]
+    }
+    stale = [name for name in queries if name not in results]
+    rows = await asyncio.gather(*(Commune.raw(queries[name][0], *queries[name][1]) for name in stale))
+    for name, found in zip(stale, rows, strict=True):
+        results[name] = found
+        if counts is not None:
+            kept.rows[name] = (stamps[name], found)
     return shape(period, results)
 
 
@@ -255,6 +364,15 @@ def shape(period: Period, results: dict[str, list[dict[str, Any]]]) -> Figures:
         city["attendance"] += attendance.get(None, 0)
         city["turnout"] = turnout(city["voters"], city["residents"])
     return Figures(period=period, communes=communes, city=city, youth_by_age=youth_by_age)
+
+
+def number_text(value: Any) -> str:
+    """A figure as written in Vietnamese: 1.234.567 and 12,5 (one decimal); "—" when there is none."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
+    return f"{value:,}".replace(",", ".")
 
 
 def turnout(voters: int, residents: int) -> float | None:

@@ -31,7 +31,8 @@ async def seed_city(*, password_hash: str, now: dt.datetime) -> str:
         await user.save()
         user_id = user.id
     await services.grant_role(user_id, Role.city_organizer, actor=None, now=now)
-    return "City programme staff: city@example.com. " + await seed_sponsors(now=now)
+    sponsors = await seed_sponsors(now=now)
+    return "City programme staff: city@example.com. " + sponsors + " " + await seed_city_final(user_id, now=now)
 
 
 # commune slug, sponsor, kind, [(contest slug, pledge kind, description, value in đồng, hours, award name, delivered)]
@@ -135,3 +136,133 @@ async def seed_sponsors(*, now: dt.datetime) -> str:
                 created_at=now - dt.timedelta(days=40),
             ).save()
     return f"{created} local sponsors."
+
+
+# ---------------------------------------------------------------- the city final
+
+CITY_FINAL = {
+    "slug": "chung-ket-sang-tao-tre-hai-phong-2026",
+    "title": "Chung kết Sáng tạo trẻ thành phố Hải Phòng",
+    "tagline": "Những ý tưởng xuất sắc nhất của các xã tranh tài ở cấp thành phố",
+    "description": (
+        "Vòng chung kết cấp thành phố của chương trình «Hải Phòng — Thành phố Đổi mới sáng tạo». "
+        "Mỗi xã đề cử những ý tưởng đứng đầu trong kết quả đã công bố của xã; nhóm xác nhận tham gia "
+        "thì ý tưởng vào chung kết cùng kết quả ở xã và những nhận xét của ban giám khảo mà nhóm chọn chia sẻ."
+    ),
+    "rules": "Mỗi xã đề cử tối đa 3 ý tưởng. Giám khảo không chấm ý tưởng của xã mình.",
+    "prizes": "Giải Nhất thành phố: 30.000.000 đồng và suất ươm tạo tại vườn ươm của thành phố.",
+}
+CITY_CRITERIA = (
+    ("Tính mới và sáng tạo", 0.3),
+    ("Tác động tới cộng đồng", 0.4),
+    ("Khả năng triển khai và nhân rộng", 0.3),
+)
+CITY_JUDGES = ("judge2@example.com", "judge3@example.com", "judge4@example.com", "judge5@example.com")
+# commune slug, its organizer, how many of its best published ideas it nominates, how many teams confirm
+CITY_NOMINATIONS = (("an-khanh", "organizer@example.com", 2, 2), ("tan-minh", "organizer2@example.com", 2, 1))
+
+
+async def seed_city_final(city_user_id: int, *, now: dt.datetime) -> str:
+    """The city final in its judging phase: the city level, city@example.com organizing it, a rubric,
+    a panel from both communes, and each demo commune's nominations (some confirmed); idempotent."""
+    from accounts.scope import PLATFORM, Scope
+    from accounts.tables import Commune
+    from city import final
+    from contest import judging
+    from contest.tables import Contest, Criterion, Round, RoundJudging, VoteRules
+
+    await final.make_city_organizer(city_user_id, now=now)
+    if await Contest.exists().where(Contest.slug == CITY_FINAL["slug"]):
+        return f"City final «{CITY_FINAL['title']}» already there."
+    level = await final.ensure_city_level(now=now)
+    start = now.replace(minute=0, second=0, microsecond=0)
+    contest = Contest(
+        commune=level,
+        published=True,
+        residents_only=False,
+        min_age=16,
+        max_age=35,
+        created_at=start - dt.timedelta(days=30),
+        **CITY_FINAL,
+    )
+    await contest.save()
+    round_ = Round(
+        contest=contest.id,
+        name="Vòng chung kết thành phố",
+        position=1,
+        submission_opens=start - dt.timedelta(days=20),
+        submission_closes=start - dt.timedelta(days=2),
+        judging_closes=start + dt.timedelta(days=12),
+        vote_opens=start + dt.timedelta(days=13),
+        vote_closes=start + dt.timedelta(days=18),
+        results_at=start + dt.timedelta(days=20),
+    )
+    await round_.save()
+    for position, (name, weight) in enumerate(CITY_CRITERIA, start=1):
+        await Criterion(
+            round=round_.id,
+            name=name,
+            weight=weight,
+            scale_min=1,
+            scale_max=5,
+            position=position,
+            descriptors=["Chưa đạt", "Cần cải thiện", "Đạt", "Tốt", "Xuất sắc"],
+        ).save()
+    await VoteRules(round=round_.id, votes_per_voter=3, residents_only=True, jury_weight=0.7).save()
+    settings = await judging.settings_of(round_.id)
+    await RoundJudging.update({RoundJudging.judges_per_entry: 2}).where(RoundJudging.id == settings["id"])
+    final_id = await final.create_final(
+        contest.id,
+        per_commune=3,
+        nominations_close=start + dt.timedelta(days=5),
+        actor_id=city_user_id,
+        now=start - dt.timedelta(days=20),
+        scope=PLATFORM,
+    )
+    confirmed = 0
+    for slug, organizer_email, count, confirm in CITY_NOMINATIONS:
+        commune = await Commune.select(Commune.id).where(Commune.slug == slug).first()
+        organizer = await User.select(User.id).where(User.email == organizer_email).first()
+        if commune is None or organizer is None:
+            continue
+        scope = Scope.of_communes(commune["id"])
+        moment = start - dt.timedelta(days=4)
+        data = await final.candidates(final_id, scope=scope, now=moment)
+        best = [row for r in data["rounds"][:1] for row in r["rows"]][:count]
+        for n, row in enumerate(best):
+            nomination_id = await final.nominate(
+                final_id, row["idea"], actor_id=organizer["id"], now=moment, scope=scope, note=""
+            )
+            if n < confirm:
+                team = await final.team_nomination(nomination_id, user_id=await _lead(row["idea"]))
+                await final.respond(
+                    nomination_id,
+                    user_id=team["idea.lead"],
+                    accept=True,
+                    shared=[c["sheet"] for c in team["comments"][:2]],
+                    now=moment + dt.timedelta(days=1),
+                )
+                confirmed += 1
+    judges = 0
+    for email in CITY_JUDGES:
+        judge = await User.select(User.id).where(User.email == email).first()
+        if judge is None:
+            continue
+        moment = start - dt.timedelta(days=3)
+        await judging.add_judge(round_.id, email, expertise=[], actor_id=city_user_id, now=moment, scope=PLATFORM)
+        for member in await judging.panel_invitations(judge["id"]):
+            if member["round"] == round_.id:
+                await judging.accept_panel(member["id"], user_id=judge["id"], now=moment)
+        await judging.sign_declaration(
+            round_.id, judge["id"], statement="", related_codes=[], relatives=[], now=moment + dt.timedelta(hours=1)
+        )
+        judges += 1
+    if confirmed and judges:
+        await judging.run_assignment(round_.id, actor_id=city_user_id, now=start - dt.timedelta(days=1), scope=PLATFORM)
+    return f"City final «{CITY_FINAL['title']}» with {confirmed} confirmed finalists and {judges} judges."
+
+
+async def _lead(idea_id: int) -> int:
+    from contest.tables import Idea
+
+    return (await Idea.select(Idea.lead).where(Idea.id == idea_id).first())["lead"]

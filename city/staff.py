@@ -1,4 +1,5 @@
-"""Who works for the city's programme: the city organizer role, granted by platform admins (audited)."""
+"""Who works for the city's programme: the city organizer role, granted by platform admins (audited), with the
+organizer role of the city level (the tenant row that owns the city's contests)."""
 
 from __future__ import annotations
 
@@ -18,4 +19,9 @@ async def grant_city_organizer(identifier: str, *, now: dt.datetime) -> tuple[in
     if user is None:
         raise AccountError(N_("No account has this email or phone number."), field="identifier")
     granted = await services.grant_role(user["id"], Role.city_organizer, actor=None, now=now)
+    # The city's contests (its finals) belong to the city level: its staff organize that tenant row too.
+    from city.final import ensure_city_level
+
+    level = await ensure_city_level(now=now)
+    await services.grant_role(user["id"], Role.organizer, commune_id=level, actor=None, now=now)
     return user["id"], granted

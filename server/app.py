@@ -36,6 +36,7 @@ from server.context import AppContext
 from server.controllers.accounts import AccountController, AuthController, InboxController
 from server.controllers.api import OpenDataController
 from server.controllers.city import CityController, SponsorsController, sponsor_logo
+from server.controllers.city_final import CityFinalOrganizerController, CityNominationsController
 from server.controllers.contests import ContestController, IdeaController, MyIdeasController, serve_file
 from server.controllers.home import HomeController, healthz
 from server.controllers.judging import JudgeController, OrganizerJudgingController
@@ -187,6 +188,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             MessageCapsController,
             CityController,
             SponsorsController,
+            CityFinalOrganizerController,
+            CityNominationsController,
             sponsor_logo,
             serve_file,
             healthz,

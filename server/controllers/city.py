@@ -9,6 +9,7 @@ from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import File, Template
+from markupsafe import Markup, escape
 
 from accounts.errors import DomainError, NotFound, ValidationFailed
 from accounts.i18n import N_
@@ -35,6 +36,28 @@ async def _figures(request: Request, ctx: AppContext) -> tuple[dashboard.Figures
     return await dashboard.compute(period), typed, errors
 
 
+def _bodies(figures: dashboard.Figures, rows: list[dict], staff: bool) -> dict[str, Markup]:
+    """The table bodies with a row per commune, in the order of ``rows`` (names and addresses escaped)."""
+    num = dashboard.number_text
+    communes, pipeline, ages = [], [], []
+    keys = [k for k in dashboard.COLUMNS if k != "name"]
+    stages = [f"stage_{s}" for s in dashboard.STAGES] + [f"venture_{v}" for v in dashboard.VENTURES]
+    for c in rows:
+        name = escape(c["name"])
+        cells = "".join(f"<td>{num(c[k])}</td>" for k in keys)
+        communes.append(f'<tr><th scope="row"><a href="/communes/{escape(c["slug"])}">{name}</a></th>{cells}</tr>')
+        pipeline.append(f'<tr><th scope="row">{name}</th>{"".join(f"<td>{num(c[k])}</td>" for k in stages)}</tr>')
+        if staff:
+            bands = figures.youth_by_age.get(c["id"], {})
+            cells = "".join(f"<td>{num(bands.get(b, 0))}</td>" for b in AGE_BANDS)
+            ages.append(f'<tr><th scope="row">{name}</th>{cells}</tr>')
+    return {
+        "communes": Markup("\n".join(communes)),
+        "pipeline": Markup("\n".join(pipeline)),
+        "ages": Markup("\n".join(ages)),
+    }
+
+
 class CityController(Controller):
     path = "/city"
     include_in_schema = False
@@ -48,6 +71,7 @@ class CityController(Controller):
         sort = sort if sort in dashboard.COLUMNS else "name"
         descending = request.query_params.get("dir", "desc" if sort != "name" else "asc") == "desc"
         rows = dashboard.sort_rows(figures.communes, sort, descending)
+        staff = is_city_organizer(current_user(request))
         period_query = {"from": first, "to": last}
 
         def sort_link(key: str) -> str:
@@ -84,13 +108,15 @@ class CityController(Controller):
             sort_link=sort_link,
             typed=shown,
             errors=errors,
-            staff=is_city_organizer(current_user(request)),
+            staff=staff,
             stages=dashboard.STAGES,
             stage_labels=dashboard.STAGE_LABELS,
             ventures=dashboard.VENTURES,
             venture_labels=dashboard.VENTURE_LABELS,
             age_bands=AGE_BANDS,
             export_query=urlencode(period_query),
+            num=dashboard.number_text,
+            bodies=_bodies(figures, rows, staff),
         )
 
     @get("/export.csv", opt=access(Access.city))

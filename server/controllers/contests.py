@@ -16,7 +16,7 @@ from accounts.i18n import N_
 from accounts.rules import Access
 from accounts.scope import PLATFORM
 from accounts.text import as_id
-from city import sponsors
+from city import final, sponsors
 from contest import authoring, judging, phases, rules, services, uploads
 from contest.forms import FIELD_LABELS, IdeaForm
 from contest.labels import STAGE_LABELS, STATUS_LABELS
@@ -124,6 +124,7 @@ class ContestController(Controller):
             categories=await services.categories_of(contest["id"]),
             hamlets=await hamlets_of(contest["commune"]),
             status_labels={k: STATUS_LABELS[k] for k in rules.PUBLIC_STATUSES},
+            finalists=await final.finalist_communes([i["id"] for i in rows]),
         )
 
     @get("/{slug:str}/submit", opt=access(Access.authenticated))
@@ -233,6 +234,7 @@ class IdeaController(Controller):
             stage_labels=STAGE_LABELS,
             status_labels=STATUS_LABELS,
             share_url=f"{ctx.settings.base_url}/ideas/{idea['code']}",
+            finalist=await final.finalist_history(idea["id"]),
         )
 
     @post("/{code:str}/report", opt=access(Access.authenticated, refuse_as="info"))

@@ -15,7 +15,7 @@ from accounts.i18n import N_
 from accounts.rules import Access, Principal
 from accounts.scope import load
 from accounts.tables import User
-from city import sponsors
+from city import final, sponsors
 from contest import judging, phases, results_cache, rubric, services, voting
 from contest.tables import Award, Idea
 from server.auth import client_ip, current_user
@@ -317,6 +317,7 @@ class VoteController(Controller):
             **data,
             pledges=await sponsors.pledges_of_contest(data["contest"]["id"]),
             pledge_kinds=sponsors.PLEDGE_KINDS,
+            finalists=await final.finalist_communes([r["idea"]["id"] for r in data.get("rows") or []]),
         )
 
     @get(

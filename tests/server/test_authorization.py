@@ -36,6 +36,7 @@ from accounts import services as accounts_services
 from accounts.rules import Access, allows
 from accounts.scope import PLATFORM
 from accounts.tables import Commune, ResidentRecord, RoleGrant, User
+from city.final_tables import CityFinal, Nomination
 from city.tables import Pledge, Sponsor
 from contest.tables import (
     Assignment,
@@ -111,6 +112,10 @@ ADMIN_REASON = "a platform admin acts in every commune (DESIGN §2: admins are n
 # Non-public pages that may show another commune's object to a signed-in person, and why.
 B_READABLE: dict[str, str] = {
     "/contests/{slug:str}/submit": "the submission form of a published contest (eligibility is checked on submit)",
+    "/organizer/city-final/{final_id:int}": "the city final belongs to the city: every commune's organizers open it "
+    "to nominate, and it lists only their own commune's results",
+    "/organizer/city-final/{final_id:int}/entries": "the city final's nominations, shown to the city organizers who "
+    "run it (a commune's organizers are answered 404)",
 }
 
 
@@ -298,6 +303,24 @@ async def objects_of(
     v["pledge_id"] = (
         await _first(Pledge.select(Pledge.id).where((Pledge.sponsor == v["sponsor_id"]) & (Pledge.delivered == False)))
     )["id"]  # noqa: E712
+    # The city final is the city's (the same for both communes); the nominations are each commune's.
+    v["final_id"] = (await _first(CityFinal.select(CityFinal.id)))["id"]
+    v["nomination_id"] = (
+        await _first(Nomination.select(Nomination.id).where(Nomination.commune == commune).order_by(Nomination.id))
+    )["id"]
+    nominated = [n["idea"] for n in await Nomination.select(Nomination.idea)]
+    v["nominable_id"] = (
+        await _first(
+            Idea.select(Idea.id)
+            .where(
+                (Idea.round == judging_round)
+                & Idea.id.not_in(nominated or [0])
+                & Idea.status.is_in(["submitted", "shortlisted", "finalist", "awarded"])
+                & (Idea.hidden == False)  # noqa: E712
+            )
+            .order_by(Idea.id)
+        )
+    )["id"]
     v["criterion_id"] = (
         await _first(
             Criterion.select(Criterion.id)
@@ -415,6 +438,9 @@ def form_for(method: str, path: str, objects: Objects) -> dict[str, Any]:
             "description": "Phòng họp kiểm tra phân quyền",
         },
         "/organizer/sponsors/pledges/{pledge_id:int}/delivered": lambda: {},
+        "/organizer/city-final/{final_id:int}/nominations": lambda: {"idea": str(v["nominable_id"]), "note": ""},
+        "/organizer/city-final/{final_id:int}/limit": lambda: {"per_commune": "3"},
+        "/my/city-nominations/{nomination_id:int}": lambda: {"answer": "decline"},
         "/account/notices": lambda: {"idea_result": ["email", "sms"], "vote": ["sms"]},
     }
     return forms[path]() if method == "POST" and path in forms else {}
@@ -482,6 +508,7 @@ async def _b_tables(b: int) -> list[tuple[str, Any, Any]]:
         ("users", User, User.commune == b),
         ("sponsor", Sponsor, Sponsor.commune == b),
         ("sponsor_pledge", Pledge, Pledge.sponsor.is_in(sponsors) | Pledge.contest.is_in(contests)),
+        ("city_nomination", Nomination, Nomination.commune == b),
     ]
 
 
