@@ -1,6 +1,6 @@
 """Public pages at city scale: every public page, and a verified resident's vote and idea pages.
 
-    .venv/bin/python -m bench.pages [--workers N] [--seconds S] [--connections C]
+    .venv/bin/python -m bench.pages [--workers N] [--seconds S] [--connections C] [--signed-in-only]
 
 Builds a fresh PostgreSQL database seeded with the demo (Xã An Khánh, Xã Tân Minh), serves the app
 with uvicorn (``--workers N``, Redis for sessions, rate limits and the page cache) pinned to one
@@ -226,6 +226,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--no-redis", action="store_true", help="one worker without Redis (memory stores)")
+    parser.add_argument(
+        "--signed-in-only", action="store_true", help="only the resident's pages (a quicker run to repeat)"
+    )
     args = parser.parse_args()
     use_redis = not args.no_redis or args.workers > 1
     missing = missing_tools(use_redis)
@@ -249,8 +252,8 @@ def main() -> None:
         with serve_app({**env, "SEED_DEMO": "0"}, args.workers) as (url, process):
             home = urllib.request.urlopen(f"{url}/", timeout=10).read().decode()
             hashed = STYLESHEET.search(home).group(1)
-            pages = [(path, None) for path in PUBLIC]
-            if hashed != "/static/css/site.css":
+            pages = [] if args.signed_in_only else [(path, None) for path in PUBLIC]
+            if hashed != "/static/css/site.css" and not args.signed_in_only:
                 pages.append((hashed, None))
             cookie = sign_in(url)
             pages += [(path, cookie) for path in SIGNED_IN]

@@ -21,6 +21,7 @@ from accounts import services as account_services
 from accounts.engine import atomic
 from accounts.errors import NotFound, ValidationFailed
 from accounts.i18n import N_, translate
+from accounts.prepared import Prepared
 from accounts.scope import Scope, load
 from accounts.tables import Commune, Role, RoleGrant, User
 from city.final_tables import CityFinal, CityLevel, Nomination, NominationStatus
@@ -725,19 +726,20 @@ async def finalist_communes(idea_ids: list[int]) -> dict[int, dict[str, Any]]:
     return {r["entry"]: {"commune": r["commune.name"], "slug": r["commune.slug"], "code": r["idea.code"]} for r in rows}
 
 
+_FINALIST_HISTORY = Prepared(
+    lambda entry_id: Nomination.select(
+        Nomination.history,
+        Nomination.shared_comments,
+        Nomination.commune.name,
+        Nomination.idea.code,
+        Nomination.idea.title,
+    ).where(Nomination.entry == entry_id)
+)
+
+
 async def finalist_history(entry_id: int) -> dict[str, Any] | None:
     """An entry's history, as the public sees it: commune, commune result, shared jury comments."""
-    row = (
-        await Nomination.select(
-            Nomination.history,
-            Nomination.shared_comments,
-            Nomination.commune.name,
-            Nomination.idea.code,
-            Nomination.idea.title,
-        )
-        .where(Nomination.entry == entry_id)
-        .first()
-    )
+    row = await _FINALIST_HISTORY.first(entry_id)
     return _decoded(row) if row else None
 
 

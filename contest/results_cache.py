@@ -15,6 +15,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from accounts import memo
 from accounts.tables import AuditEvent
 
 _kept: dict[int, tuple[tuple, float, dict[str, Any]]] = {}
@@ -53,8 +54,10 @@ async def published_results(
 
 
 def forget() -> None:
-    """Drop what is kept (tests, whose databases are emptied between them)."""
+    """Drop what is kept (tests, whose databases are emptied between them), and this process's
+    copies of the contest structure (``accounts.memo``)."""
     _kept.clear()
+    memo.forget()
 
 
 async def forget_on_change(_reason: str) -> None:

@@ -10,11 +10,12 @@ import datetime as dt
 import json
 from typing import Any
 
-from accounts import audit, events, limits, messaging, notifications
+from accounts import audit, events, limits, memo, messaging, notifications
 from accounts.engine import atomic, is_sqlite
 from accounts.errors import NotFound, PermissionDenied, ValidationFailed
 from accounts.i18n import N_, translate
 from accounts.identifiers import IdentifierError, normalise_email, normalise_phone
+from accounts.prepared import Prepared
 from accounts.scope import Scope, clause, load
 from accounts.tables import Commune, Hamlet, User
 from accounts.text import fold, search_terms
@@ -64,11 +65,21 @@ async def _pg_lock(key: int) -> None:
 # ---------------------------------------------------------------- contests and rounds
 
 
-async def contest_by_slug(slug: str, *, published_only: bool = True) -> dict[str, Any]:
-    query = Contest.select(
+_CONTEST_BY_SLUG = Prepared(
+    lambda slug: Contest.select(
         Contest.all_columns(), Contest.commune.name, Contest.commune.code, Contest.commune.slug
     ).where(Contest.slug == slug)
-    contest = await query.first()
+)
+
+
+async def contest_by_slug(slug: str, *, published_only: bool = True) -> dict[str, Any]:
+    """A contest with its commune's name, code and slug (this worker's copy while serving a request,
+    see ``accounts.memo``)."""
+
+    async def load_contest() -> dict[str, Any] | None:
+        return await _CONTEST_BY_SLUG.first(slug)
+
+    contest = await memo.read(("contest", slug), load_contest)
     if contest is None or (published_only and not contest["published"]):
         raise NotFound(N_("This contest does not exist or is not published yet."))
     return contest
@@ -101,8 +112,16 @@ async def round_for_organizer(round_id: int, *, scope: Scope) -> dict[str, Any]:
     )
 
 
+_ROUNDS_OF = Prepared(lambda contest_id: Round.select().where(Round.contest == contest_id).order_by(Round.position))
+
+
 async def rounds_of(contest_id: int) -> list[dict[str, Any]]:
-    return await Round.select().where(Round.contest == contest_id).order_by(Round.position)
+    """A contest's rounds in order (this worker's copy while serving a request, see ``accounts.memo``)."""
+
+    async def load_rounds() -> list[dict[str, Any]]:
+        return await _ROUNDS_OF.rows(contest_id)
+
+    return await memo.read(("rounds", contest_id), load_rounds)
 
 
 def current_round(rounds: list[dict[str, Any]], now: dt.datetime) -> dict[str, Any] | None:
@@ -415,10 +434,15 @@ async def withdraw(idea_id: int, *, user_id: int, reason: str, now: dt.datetime)
 # ---------------------------------------------------------------- team
 
 
-async def accepted_member_ids(idea_id: int) -> list[int]:
-    rows = await IdeaMember.select(IdeaMember.user).where(
+_ACCEPTED_MEMBERS = Prepared(
+    lambda idea_id: IdeaMember.select(IdeaMember.user).where(
         (IdeaMember.idea == idea_id) & (IdeaMember.status == MemberStatus.accepted.value)
     )
+)
+
+
+async def accepted_member_ids(idea_id: int) -> list[int]:
+    rows = await _ACCEPTED_MEMBERS.rows(idea_id)
     return [r["user"] for r in rows if r["user"]]
 
 
@@ -536,8 +560,34 @@ async def respond(member_id: int, *, user_id: int, accept: bool, now: dt.datetim
         raise NotFound(N_("This invitation does not exist or was already answered."))
 
 
+_PUBLIC_TEAM = Prepared(
+    lambda idea_id: (
+        IdeaMember.select(IdeaMember.user.full_name)
+        .where((IdeaMember.idea == idea_id) & (IdeaMember.status == MemberStatus.accepted.value))
+        .order_by(IdeaMember.id)
+    )
+)
+
+
+_ACCEPTED_TEAM = Prepared(
+    lambda idea_id: (
+        IdeaMember.select(IdeaMember.user, IdeaMember.user.full_name)
+        .where((IdeaMember.idea == idea_id) & (IdeaMember.status == MemberStatus.accepted.value))
+        .order_by(IdeaMember.id)
+    )
+)
+
+
+async def accepted_team(idea_id: int) -> tuple[set[int], list[dict[str, Any]]]:
+    """``member_ids`` and the public ``team`` of an idea in one query."""
+    rows = await _ACCEPTED_TEAM.rows(idea_id)
+    return {r["user"] for r in rows if r["user"]}, [{"user.full_name": r["user.full_name"]} for r in rows]
+
+
 async def team(idea_id: int, *, public: bool = True) -> list[dict[str, Any]]:
     """Members of the team; the public sees accepted members' names only."""
+    if public:
+        return await _PUBLIC_TEAM.rows(idea_id)
     query = IdeaMember.select(IdeaMember.id, IdeaMember.user.full_name, IdeaMember.status, IdeaMember.contact)
     query = query.where(IdeaMember.idea == idea_id)
     if public:
@@ -586,8 +636,13 @@ async def remove_attachment(idea_id: int, attachment_id: int, *, user_id: int, n
     return rows[0]["stored_name"] if rows else None
 
 
+_ATTACHMENTS_OF = Prepared(
+    lambda idea_id: Attachment.select().where(Attachment.idea == idea_id).order_by(Attachment.id)
+)
+
+
 async def attachments_of(idea_id: int) -> list[dict[str, Any]]:
-    return await Attachment.select().where(Attachment.idea == idea_id).order_by(Attachment.id)
+    return await _ATTACHMENTS_OF.rows(idea_id)
 
 
 async def file_is_public(stored_name: str) -> dict[str, Any] | None:
@@ -700,20 +755,21 @@ async def unhide(idea_id: int, *, actor_id: int, now: dt.datetime, scope: Scope)
 # ---------------------------------------------------------------- reading
 
 
+_IDEA_BY_CODE = Prepared(
+    lambda code: Idea.select(
+        Idea.all_columns(),
+        Idea.category.name,
+        Idea.hamlet.name,
+        Idea.lead.full_name,
+        Idea.contest.slug,
+        Idea.contest.title,
+        Idea.contest.commune,
+    ).where(Idea.code == code)
+)
+
+
 async def idea_by_code(code: str) -> dict[str, Any]:
-    idea = (
-        await Idea.select(
-            Idea.all_columns(),
-            Idea.category.name,
-            Idea.hamlet.name,
-            Idea.lead.full_name,
-            Idea.contest.slug,
-            Idea.contest.title,
-            Idea.contest.commune,
-        )
-        .where(Idea.code == code.upper())
-        .first()
-    )
+    idea = await _IDEA_BY_CODE.first(code.upper())
     if idea is None:
         raise NotFound(N_("There is no idea with this code."))
     return idea

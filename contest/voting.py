@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from accounts import audit, events, limits
+from accounts import audit, events, limits, memo
 from accounts.engine import atomic, is_sqlite
 from accounts.errors import NotFound, PermissionDenied, ValidationFailed
 from accounts.i18n import N_
@@ -136,8 +136,11 @@ async def vote_round(slug: str, now: dt.datetime) -> dict[str, Any]:
 
     The first round with a vote whose results are not out yet, else the last round with a vote.
     """
-    rounds = await _round_rows(
-        "WHERE c.slug = {} AND c.published = {} AND r.vote_opens IS NOT NULL ORDER BY r.position", slug, True
+    rounds = await memo.read(
+        ("vote_rounds", slug),
+        lambda: _round_rows(
+            "WHERE c.slug = {} AND c.published = {} AND r.vote_opens IS NOT NULL ORDER BY r.position", slug, True
+        ),
     )
     if not rounds:
         from contest.services import contest_by_slug
@@ -212,6 +215,20 @@ async def votable_ideas(round_id: int) -> list[int]:
     """Shortlisted ideas when the organizers shortlisted some, otherwise every public idea of the round."""
     rows = await Idea.raw(f"SELECT i.id FROM idea i WHERE {_VOTABLE_WHERE} ORDER BY i.id", round_id, False, False)
     return [r["id"] for r in rows]
+
+
+_BALLOT_COLUMNS = (Idea.id, Idea.code, Idea.title, Idea.summary, Idea.cover, Idea.category.name, Idea.hamlet.name)
+
+
+async def ballot_ideas(round_id: int) -> list[dict[str, Any]]:
+    """The ideas a round's vote page shows, by code, with their category and hamlet (this worker's
+    copy while serving a request, see ``accounts.memo``)."""
+
+    async def load_ideas() -> list[dict[str, Any]]:
+        ids = await votable_ideas(round_id)
+        return await Idea.select(*_BALLOT_COLUMNS).where(Idea.id.is_in(ids or [-1])).order_by(Idea.code)
+
+    return await memo.read(("ballot_ideas", round_id), load_ideas)
 
 
 # ---------------------------------------------------------------- the public log
@@ -661,11 +678,43 @@ async def ballot_used(round_id: int, voter_id: int) -> int:
     return int(rows[0]["used"]) if rows else 0
 
 
+async def ballot_page(
+    round_id: int, voter_id: int | None, *, with_tally: bool
+) -> tuple[dict[int, dict[str, Any]], int, dict[int, int] | None]:
+    """What the vote page shows in one round trip: the person's votes by idea (as ``my_votes``, without
+    their time), the votes their ballot has used (``ballot_used``) and, ``with_tally``, the ``tally``."""
+    parts, args = [], []
+    if voter_id is not None:
+        parts.append(
+            "SELECT 1 AS kind, v.id AS seq, v.idea AS idea, v.receipt AS receipt, v.voided AS voided, 0 AS n "
+            "FROM vote v WHERE v.round = {} AND (v.voter = {} OR v.resident = "
+            "(SELECT u.resident FROM users u WHERE u.id = {}))"
+        )
+        parts.append(
+            "SELECT 2, 0, NULL, NULL, NULL, b.used FROM vote_ballot b JOIN users u ON u.resident = b.resident "
+            "WHERE b.round = {} AND u.id = {}"
+        )
+        args += [round_id, voter_id, voter_id, round_id, voter_id]
+    if with_tally:
+        parts.append("SELECT 3, 0, c.idea, NULL, NULL, c.votes FROM vote_count c WHERE c.round = {} AND c.votes > 0")
+        args.append(round_id)
+    mine: dict[int, dict[str, Any]] = {}
+    used, counts = 0, ({} if with_tally else None)
+    if not parts:
+        return mine, used, counts
+    for row in await Vote.raw(" UNION ALL ".join(parts) + " ORDER BY 1, 2", *args):
+        if row["kind"] == 1:
+            mine[row["idea"]] = {"idea": row["idea"], "receipt": row["receipt"], "voided": row["voided"]}
+        elif row["kind"] == 2:
+            used = int(row["n"])
+        else:
+            counts[row["idea"]] = row["n"]
+    return mine, used, counts
+
+
 async def tally(round_id: int) -> dict[int, int]:
     """Valid votes per idea: the live counters, kept in step with every vote (a read of a few rows)."""
-    rows = await VoteCount.select(VoteCount.idea, VoteCount.votes).where(
-        (VoteCount.round == round_id) & (VoteCount.votes > 0)
-    )
+    rows = await VoteCount.raw("SELECT idea, votes FROM vote_count WHERE round = {} AND votes > 0", round_id)
     return {r["idea"]: r["votes"] for r in rows}
 
 

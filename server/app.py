@@ -21,7 +21,7 @@ from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
 from litestar.types import Receive, Scope, Send
 
-from accounts import events, notifications
+from accounts import events, memo, notifications
 from accounts.clock import Clock, shifted_clock
 from accounts.engine import pool_options
 from contest import judging, results_cache
@@ -59,6 +59,8 @@ from server.guards import access_guard, access_of
 from server.i18n import LanguageMiddleware
 from server.mail import configure_messaging, messengers_for
 from server.mail import worker as mail_worker
+from server.memo import MemoMiddleware
+from server.memo import configure as configure_memo
 from server.page_cache import PageCache, PageCacheMiddleware
 from server.ratelimit import rate_limiter_for
 from server.security import security_headers
@@ -241,6 +243,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     # memory (hashed names cached for a year), and compression of everything else that is text.
     handler = app.asgi_handler
     if settings.page_cache_seconds > 0:
+        # Each page may use this worker's copies of the contest structure (accounts.memo); a change
+        # made through the site, the admin or announced by the domain starts a new shared generation.
+        configure_memo(settings.redis_url)
+        events.listen(memo.on_public_change)
+        handler = MemoMiddleware(handler)
         page_cache = PageCache(
             settings.redis_url,
             ttl=settings.page_cache_seconds,

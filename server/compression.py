@@ -30,7 +30,7 @@ COMPRESSIBLE = (
     "application/problem+json",
     "application/vnd.oai.openapi+json",
 )
-BROTLI_QUALITY = 5  # responses made per request: fast; ready-made variants use the best quality
+BROTLI_QUALITY = 3  # made per request: a third of quality 5's time for 10 % more bytes; ready-made variants: best
 GZIP_LEVEL = 6
 
 

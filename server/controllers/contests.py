@@ -218,7 +218,7 @@ class IdeaController(Controller):
     async def idea(self, request: Request, code: FromPath[str], ctx: NamedDependency[AppContext]) -> Template:
         idea = await services.idea_by_code(code)
         me = current_user(request)
-        members = await services.member_ids(idea["id"])
+        members, team = await services.accepted_team(idea["id"])
         if not rules.can_view(idea, me, member_ids=members, commune_id=idea["contest.commune"]):
             raise NotFound(N_("There is no idea with this code."))
         context = await contest_context(idea["contest.slug"], request, ctx)
@@ -227,7 +227,7 @@ class IdeaController(Controller):
             **context,
             idea=idea,
             body=markdown(idea["body"]),
-            team=await services.team(idea["id"]),
+            team=team,
             attachments=await services.attachments_of(idea["id"]),
             is_team=me is not None and (me.id == idea["lead"] or me.id in members),
             can_moderate=rules.can_moderate(me, idea["contest.commune"]),

@@ -11,7 +11,7 @@ from litestar.response import Template
 
 from accounts import verification
 from accounts.errors import DomainError, NotFound
-from accounts.i18n import N_
+from accounts.i18n import N_, ntranslate
 from accounts.rules import Access, Principal
 from accounts.scope import load
 from accounts.tables import User
@@ -32,7 +32,7 @@ from server.controllers.api import (
     VoteLogOut,
 )
 from server.guards import access
-from server.i18n import t
+from server.i18n import lang_of, t
 from server.mail import caps_for
 from server.web import field_errors, flash, form_data, home_commune, organizer_scope, redirect, refuse_to, render
 
@@ -52,6 +52,18 @@ def as_voter(me: Principal) -> voting.Voter:
     return voting.Voter(id=me.id, verified_resident=me.verified_resident, commune=me.commune_id)
 
 
+class VoteLabels(dict):
+    """The label of a count of votes ("12 phiếu bình chọn"), translated once per count shown on a page."""
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self.lang = lang
+
+    def __missing__(self, n: int) -> str:
+        label = self[n] = ntranslate("%(num)s vote", "%(num)s votes", n, self.lang)
+        return label
+
+
 def _wants_json(request: Request) -> bool:
     return "application/json" in request.headers.get("accept", "")
 
@@ -67,18 +79,11 @@ class VoteController(Controller):
         rules = round_["rules"]
         me = current_user(request)
         refusal = voting.refusal_for(round_, as_voter(me), now) if me else None
-        ids = await voting.votable_ideas(round_["id"])
-        ideas = (
-            await Idea.select(
-                Idea.id, Idea.code, Idea.title, Idea.summary, Idea.cover, Idea.category.name, Idea.hamlet.name
-            )
-            .where(Idea.id.is_in(ids or [-1]))
-            .order_by(Idea.code)
-        )
-        mine = await voting.my_votes(round_["id"], me.id) if me else {}
-        used = await voting.ballot_used(round_["id"], me.id) if me else 0
+        ideas = await voting.ballot_ideas(round_["id"])
         open_ = phases.is_open(round_, phases.Phase.voting, now)
-        counts = await voting.tally(round_["id"]) if rules["live_tally"] or not open_ else None
+        mine, used, counts = await voting.ballot_page(
+            round_["id"], me.id if me else None, with_tally=rules["live_tally"] or not open_
+        )
         return render(
             "voting/vote.html",
             contest=contest,
@@ -91,6 +96,7 @@ class VoteController(Controller):
             refusal=t(request, refusal) if refusal else None,
             open=open_,
             counts=counts,
+            count_labels=VoteLabels(lang_of(request)),
             now=now,
             vote_left=phases.countdown(round_["vote_closes"], now),
         )

@@ -1,0 +1,112 @@
+"""Per-process copies of what public pages read on every view and what changes rarely: a contest, its
+rounds with their vote rules, the ideas a vote shows.
+
+A copy is used only while serving a request (the web layer opens a ``request()`` around each one)
+and only while the site's *generation* of public changes is the one it was read under. The
+generation is shared by every worker (Redis when configured, see ``use_generation``) and moves on
+with every change the public can see: ``accounts.events.public_changed`` (except a vote counted,
+which changes none of this), and any successful change made through the site or the admin (the web
+layer calls ``changed()`` before the answer leaves). Copies also expire after ``LIFETIME`` seconds,
+for a change made outside the site (a database fix). Outside a request every read goes to the
+database. The first read of a request fetches the generation (one round trip), later ones reuse it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+
+LIFETIME = 30  # seconds
+MAX_ENTRIES = 2000
+
+_kept: dict[tuple, tuple[int, float, Any]] = {}
+_request: contextvars.ContextVar[dict | None] = contextvars.ContextVar("sangtao_memo_request", default=None)
+_local_generation = 0
+
+
+async def _memory_current() -> int:
+    return _local_generation
+
+
+async def _memory_bump() -> None:
+    global _local_generation
+    _local_generation += 1
+
+
+_current: Callable[[], Awaitable[int]] = _memory_current
+_bump: Callable[[], Awaitable[None]] = _memory_bump
+
+
+def use_generation(current: Callable[[], Awaitable[int]], bump: Callable[[], Awaitable[None]]) -> None:
+    """Share the generation between workers (the app factory passes Redis-backed callables)."""
+    global _current, _bump
+    _current, _bump = current, bump
+    _kept.clear()
+
+
+def use_memory_generation() -> None:
+    use_generation(_memory_current, _memory_bump)
+
+
+@contextlib.contextmanager
+def request() -> Iterator[None]:
+    """Copies may be used while this block runs (one request)."""
+    token = _request.set({})
+    try:
+        yield
+    finally:
+        _request.reset(token)
+
+
+async def read(key: tuple, loader: Callable[[], Awaitable[Any]]) -> Any:
+    """``loader()``'s answer, from this process's copy when it is of the current generation. The
+    answer is a copy (of its dicts and lists): callers may change it."""
+    state = _request.get()
+    if state is None:
+        return await loader()
+    generation = state.get("g")
+    if generation is None:
+        try:
+            generation = state["g"] = await _current()
+        except Exception:  # noqa: BLE001 — the shared generation is unreachable: read the database
+            return await loader()
+    kept = _kept.get(key)
+    if kept is not None and kept[0] == generation and time.monotonic() - kept[1] < LIFETIME:
+        return _copy(kept[2])
+    value = await loader()
+    if len(_kept) >= MAX_ENTRIES:
+        _kept.clear()
+    _kept[key] = (generation, time.monotonic(), _copy(value))
+    return value
+
+
+def _copy(value: Any) -> Any:
+    if type(value) is dict:
+        return {k: _copy(v) for k, v in value.items()}
+    if type(value) is list:
+        return [_copy(v) for v in value]
+    return value
+
+
+async def changed(reason: str = "") -> None:
+    """Something the copies may hold has changed: drop this process's copies and move the shared
+    generation on (other workers drop theirs at their next read)."""
+    _kept.clear()
+    state = _request.get()
+    if state is not None:
+        state.pop("g", None)
+    await _bump()
+
+
+async def on_public_change(reason: str) -> None:
+    """Listener of ``accounts.events.public_changed`` (registered by the app factory): a vote counted changes nothing kept here."""
+    if not reason.startswith("vote."):
+        await changed(reason)
+
+
+def forget() -> None:
+    """Drop this process's copies (tests, whose databases are emptied between them)."""
+    _kept.clear()
