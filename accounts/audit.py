@@ -11,12 +11,12 @@ import hashlib
 import json
 from typing import Any
 
+from accounts import locks
 from accounts.clock import UTC
-from accounts.engine import atomic, is_sqlite
+from accounts.engine import atomic
 from accounts.tables import AuditEvent
 
 GENESIS = "0" * 64
-_PG_AUDIT_LOCK = 7_311_001  # advisory lock id serialising appends on PostgreSQL
 
 
 def canonical(event: dict[str, Any]) -> str:
@@ -62,8 +62,7 @@ async def record(
     created = (now or dt.datetime.now(UTC)).astimezone(UTC)
     created = created.replace(microsecond=created.microsecond)
     async with atomic(engine):
-        if not is_sqlite(engine):
-            await AuditEvent.raw(f"SELECT pg_advisory_xact_lock({_PG_AUDIT_LOCK})")
+        await locks.hold(AuditEvent, locks.AUDIT_LOG)  # one append at a time on PostgreSQL
         last = (
             await AuditEvent.select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq, ascending=False).first()
         )

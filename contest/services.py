@@ -10,8 +10,8 @@ import datetime as dt
 import json
 from typing import Any
 
-from accounts import audit, events, limits, memo, messaging, notifications
-from accounts.engine import atomic, is_sqlite
+from accounts import audit, events, limits, locks, memo, messaging, notifications
+from accounts.engine import atomic
 from accounts.errors import NotFound, PermissionDenied, ValidationFailed
 from accounts.i18n import N_, translate
 from accounts.identifiers import IdentifierError, normalise_email, normalise_phone
@@ -54,12 +54,6 @@ REVISION_FIELDS = (
 
 def _db():
     return Idea._meta.db
-
-
-async def _pg_lock(key: int) -> None:
-    """Serialise a critical section on PostgreSQL (SQLite's BEGIN IMMEDIATE already does)."""
-    if not is_sqlite(_db()):
-        await Idea.raw("SELECT pg_advisory_xact_lock({})", key)
 
 
 # ---------------------------------------------------------------- contests and rounds
@@ -364,7 +358,7 @@ async def submit(idea_id: int, *, user_id: int, now: dt.datetime, lang: str = "v
         await Contest.select(Contest.all_columns(), Contest.commune.code).where(Contest.id == idea["contest"]).first()
     )
     async with atomic(_db()):
-        await _pg_lock(idea["lead"])
+        await locks.hold(Idea, locks.IDEAS_OF_LEAD, idea["lead"])
         refusal = rules.submission_refusal(
             person=await person(user_id),
             contest=contest,
@@ -603,7 +597,7 @@ async def team(idea_id: int, *, public: bool = True) -> list[dict[str, Any]]:
 async def _attach(idea_id: int, files: list[StoredFile], cover: StoredFile | None, *, now: dt.datetime) -> None:
     """Attach files (at most 5 per idea, counted inside the caller's transaction) and the cover."""
     if files:
-        await _pg_lock(1_000_000 + idea_id)
+        await locks.hold(Idea, locks.IDEA_ATTACHMENTS, idea_id)
         have = await Attachment.count().where(Attachment.idea == idea_id)
         if have + len(files) > MAX_ATTACHMENTS:
             raise ValidationFailed(

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from accounts import audit, events, limits, memo
+from accounts import audit, events, limits, locks, memo
 from accounts.engine import atomic, is_sqlite
 from accounts.errors import NotFound, PermissionDenied, ValidationFailed
 from accounts.i18n import N_
@@ -834,8 +834,7 @@ async def seal_log(round_id: int, *, now: dt.datetime) -> dict[str, Any] | None:
         return sealed
     engine = AuditEvent._meta.db
     async with atomic(engine):
-        if not is_sqlite(engine):
-            await AuditEvent.raw("SELECT pg_advisory_xact_lock({})", audit._PG_AUDIT_LOCK)
+        await locks.hold(AuditEvent, locks.AUDIT_LOG)
         head, entries = await _chain_head(round_id)
         sealed = await published_head(round_id)
         if sealed is None or (sealed["head"], sealed["entries"]) != (head, entries):

@@ -95,6 +95,16 @@ async def directory(
     return out
 
 
+async def mentor_users(mentor_ids: list[int]) -> dict[int, int]:
+    """The user id of each of these mentors, in one query."""
+    if not mentor_ids:
+        return {}
+    rows = await MentorProfile.select(MentorProfile.id, MentorProfile.user).where(
+        MentorProfile.id.is_in(sorted(set(mentor_ids)))
+    )
+    return {r["id"]: r["user"] for r in rows}
+
+
 async def pending_profiles() -> list[dict[str, Any]]:
     """Profiles waiting for an organizer's approval (the pool is city-wide)."""
     return await MentorProfile.select(
@@ -172,15 +182,16 @@ async def save_profile(user_id: int, values: dict[str, Any], *, now: dt.datetime
     }
     text = profile_search_text(data, user["full_name"], org["name"] if org else "")
     stored = {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v) for k, v in data.items()}
-    existing = await MentorProfile.select(MentorProfile.id).where(MentorProfile.user == user_id).first()
-    if existing:
-        await MentorProfile.update(
-            {**{getattr(MentorProfile, k): v for k, v in stored.items()}, MentorProfile.search_text: text}
-        ).where(MentorProfile.id == existing["id"])
-        return existing["id"]
-    row = MentorProfile(user=user_id, search_text=text, approved=False, created_at=now, **stored)
-    await row.save()
-    return row.id
+    async with atomic(db()):
+        existing = await MentorProfile.select(MentorProfile.id).where(MentorProfile.user == user_id).first()
+        if existing:
+            await MentorProfile.update(
+                {**{getattr(MentorProfile, k): v for k, v in stored.items()}, MentorProfile.search_text: text}
+            ).where(MentorProfile.id == existing["id"])
+            return existing["id"]
+        row = MentorProfile(user=user_id, search_text=text, approved=False, created_at=now, **stored)
+        await row.save()
+        return row.id
 
 
 async def invite_mentor(contact: str, *, actor_id: int, base_url: str, now: dt.datetime, lang: str = "vi") -> str:
@@ -199,19 +210,20 @@ async def invite_mentor(contact: str, *, actor_id: int, base_url: str, now: dt.d
         ),
         lang,
     )
-    if user:
-        await notifications.notify(
-            user["id"], title=title, body=body, link=f"{base_url}/mentors/apply", kind="mentor_invitation", now=now
-        )
-        channel = "inbox"
-    elif "@" in contact:
-        await notifications.queue_mail(
-            contact, title, body + f"\n\n{base_url}/register\n{base_url}/mentors/apply", now=now
-        )
-        channel = "mail"
-    else:
+    if not user and "@" not in contact:
         raise ValidationFailed({"contact": N_("No account uses this phone number: invite by email instead.")})
-    await audit.record("mentor.invited", actor_id=actor_id, target_type="contact", target_id=contact[:60], now=now)
+    async with atomic(db()):
+        if user:
+            await notifications.notify(
+                user["id"], title=title, body=body, link=f"{base_url}/mentors/apply", kind="mentor_invitation", now=now
+            )
+            channel = "inbox"
+        else:
+            await notifications.queue_mail(
+                contact, title, body + f"\n\n{base_url}/register\n{base_url}/mentors/apply", now=now
+            )
+            channel = "mail"
+        await audit.record("mentor.invited", actor_id=actor_id, target_type="contact", target_id=contact[:60], now=now)
     return channel
 
 
@@ -234,4 +246,4 @@ async def approve(mentor_id: int, *, actor_id: int, now: dt.datetime) -> None:
     async with atomic(db()):
         await MentorProfile.update({MentorProfile.approved: True}).where(MentorProfile.id == mentor_id)
         await audit.record("mentor.approved", actor_id=actor_id, target_type="mentor", target_id=mentor_id, now=now)
-    await grant_role(row["user"], Role.mentor, actor=None, now=now)
+        await grant_role(row["user"], Role.mentor, actor=None, now=now)

@@ -17,7 +17,7 @@ from contest.errors import IdeaError
 from contest.tables import Idea, ScoreSheet
 from mentoring import matching
 from mentoring.common import db, from_json
-from mentoring.directory import active_counts, active_mentees
+from mentoring.directory import active_counts
 from mentoring.tables import (
     MatchProposal,
     MatchRun,
@@ -52,8 +52,12 @@ def _team_of(need: dict[str, Any], judged_by: set[int]) -> matching.Team:
     )
 
 
-async def _mentor_pool() -> list[matching.Mentor]:
-    rows = await MentorProfile.select().where(MentorProfile.approved == True)  # noqa: E712
+async def _mentor_pool(mentor_id: int | None = None) -> list[matching.Mentor]:
+    """The approved mentors (or only ``mentor_id``, when approved) with their free places."""
+    condition = MentorProfile.approved == True  # noqa: E712
+    if mentor_id is not None:
+        condition = condition & (MentorProfile.id == mentor_id)
+    rows = await MentorProfile.select().where(condition)
     counts = await active_counts([r["id"] for r in rows])
     pool = []
     for row in rows:
@@ -99,25 +103,34 @@ async def run_matching(
     solver = matching.stable if mode == "stable" else matching.optimal
     result = await asyncio.to_thread(solver, teams, mentors, min_score=min_score)
     by_id = {m.id: m for m in mentors}
+    total, found = 0.0, []
+    for team in teams:
+        mentor_id = result.get(team.id)
+        s = matching.score(team, by_id[mentor_id]) if mentor_id else None
+        total += s.total if s else 0.0
+        found.append((team.id, mentor_id, s))
     async with atomic(db()):
         run = MatchRun(
-            commune=commune_id, mode="stable" if mode == "stable" else "optimal", created_by=actor_id, created_at=now
+            commune=commune_id,
+            mode="stable" if mode == "stable" else "optimal",
+            created_by=actor_id,
+            created_at=now,
+            total_score=total,
         )
         await run.save()
-        total = 0.0
-        for team in teams:
-            mentor_id = result.get(team.id)
-            s = matching.score(team, by_id[mentor_id]) if mentor_id else None
-            total += s.total if s else 0.0
-            await MatchProposal(
-                run=run.id,
-                idea=team.id,
-                mentor=mentor_id,
-                score=s.total if s else 0.0,
-                components=json.dumps(dict(s.components) if s else {}),
-                covered=json.dumps(list(s.needs_covered) if s else []),
-            ).save()
-        await MatchRun.update({MatchRun.total_score: total}).where(MatchRun.id == run.id)
+        await MatchProposal.insert(
+            *(
+                MatchProposal(
+                    run=run.id,
+                    idea=idea_id,
+                    mentor=mentor_id,
+                    score=s.total if s else 0.0,
+                    components=json.dumps(dict(s.components) if s else {}),
+                    covered=json.dumps(list(s.needs_covered) if s else []),
+                )
+                for idea_id, mentor_id, s in found
+            )
+        )
         await audit.record(
             "matching.run",
             actor_id=actor_id,
@@ -170,7 +183,7 @@ async def adjust(proposal_id: int, mentor_id: int | None, *, actor_id: int, scop
     values: dict[Any, Any] = {MatchProposal.mentor: mentor_id, MatchProposal.adjusted: True}
     if mentor_id:
         need = await TeamNeed.select().where(TeamNeed.idea == row["idea"]).first()
-        mentor = next((m for m in await _mentor_pool() if m.id == mentor_id), None)
+        mentor = next(iter(await _mentor_pool(mentor_id)), None)
         if need is None or mentor is None or not matching.hard_ok(_team_of(need, set()), mentor):
             raise IdeaError(N_("This mentor cannot take this team (language or capacity)."))
         s = matching.score(_team_of(need, set()), mentor)
@@ -201,28 +214,53 @@ async def publish_run(run_id: int, *, actor_id: int, now: dt.datetime, lang: str
         if not done:
             await load(MatchRun, run_id, scope, MatchRun.id, missing=N_("This matching run does not exist."))
             raise IdeaError(N_("This matching has already been published."))
-        for p in await proposals(run_id, scope=PLATFORM):
-            if not p["mentor"]:
-                continue
-            mentor = (
-                await MentorProfile.select(MentorProfile.capacity, MentorProfile.user)
-                .where(MentorProfile.id == p["mentor"])
-                .first()
+        # Best proposals first; a mentor takes teams while places are free (the ones this run
+        # gives counted), and a team already paired with its proposed mentor is skipped.
+        chosen = [p for p in await proposals(run_id, scope=PLATFORM) if p["mentor"]]
+        mentor_ids = sorted({p["mentor"] for p in chosen})
+        idea_ids = sorted({p["idea"] for p in chosen})
+        mentors = {
+            m["id"]: m
+            for m in await MentorProfile.select(MentorProfile.id, MentorProfile.capacity, MentorProfile.user).where(
+                MentorProfile.id.is_in(mentor_ids or [-1])
             )
-            if await active_mentees(p["mentor"]) >= mentor["capacity"]:
+        }
+        ideas = {
+            i["id"]: i for i in await Idea.select(Idea.id, Idea.lead, Idea.title).where(Idea.id.is_in(idea_ids or [-1]))
+        }
+        paired = {
+            (m["idea"], m["mentor"])
+            for m in await Mentorship.select(Mentorship.idea, Mentorship.mentor).where(
+                Mentorship.idea.is_in(idea_ids or [-1])
+            )
+        }
+        taken = await active_counts(mentor_ids)
+        starting = []
+        for p in chosen:
+            if (p["idea"], p["mentor"]) in paired or taken.get(p["mentor"], 0) >= mentors[p["mentor"]]["capacity"]:
                 continue
-            added = (
-                await Mentorship.insert(
-                    Mentorship(idea=p["idea"], mentor=p["mentor"], source="matching", started_at=now)
+            paired.add((p["idea"], p["mentor"]))
+            taken[p["mentor"]] = taken.get(p["mentor"], 0) + 1
+            starting.append(p)
+        added = set()
+        if starting:
+            added = {
+                (r["idea"], r["mentor"])
+                for r in await Mentorship.insert(
+                    *(
+                        Mentorship(idea=p["idea"], mentor=p["mentor"], source="matching", started_at=now)
+                        for p in starting
+                    )
                 )
                 .on_conflict(target=(Mentorship.idea, Mentorship.mentor), action="DO NOTHING")
-                .returning(Mentorship.id)
-            )
-            if not added:
+                .returning(Mentorship.idea, Mentorship.mentor)
+            }
+        for p in starting:
+            if (p["idea"], p["mentor"]) not in added:
                 continue
             created += 1
-            idea = await Idea.select(Idea.lead, Idea.title).where(Idea.id == p["idea"]).first()
-            for person in (mentor["user"], idea["lead"]):
+            idea = ideas[p["idea"]]
+            for person in (mentors[p["mentor"]]["user"], idea["lead"]):
                 await notifications.notify(
                     person,
                     title=translate(N_("New mentorship: “%(title)s”"), lang, title=idea["title"]),

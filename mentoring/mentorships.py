@@ -62,6 +62,16 @@ async def mentorship_for(mentorship_id: int, user_id: int) -> dict[str, Any]:
     return row
 
 
+async def sides(mentorship_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """For each of these mentorships, in one query: its mentor's user id, its team lead and its idea's title."""
+    if not mentorship_ids:
+        return {}
+    rows = await Mentorship.select(
+        Mentorship.id, Mentorship.mentor.user, Mentorship.idea.lead, Mentorship.idea.title
+    ).where(Mentorship.id.is_in(sorted(set(mentorship_ids))))
+    return {r["id"]: r for r in rows}
+
+
 async def close_mentorship(mentorship_id: int, *, user_id: int, summary: str, now: dt.datetime) -> None:
     row = await mentorship_for(mentorship_id, user_id)
     if row["side"] != "mentor":
@@ -76,32 +86,30 @@ async def close_mentorship(mentorship_id: int, *, user_id: int, summary: str, no
 
 async def due_checkins(*, now: dt.datetime, days: int = 30, lang: str = "vi") -> int:
     """30 days into a mentorship, both sides are asked how it goes (once)."""
-    rows = (
-        await Mentorship.update({Mentorship.checkin_sent_at: now})
-        .where(
-            (Mentorship.status == "active")
-            & Mentorship.checkin_sent_at.is_null()
-            & (Mentorship.started_at <= now - dt.timedelta(days=days))
-        )
-        .returning(Mentorship.id)
-    )
-    for row in rows:
-        m = (
-            await Mentorship.select(Mentorship.mentor.user, Mentorship.idea.lead, Mentorship.idea.title)
-            .where(Mentorship.id == row["id"])
-            .first()
-        )
-        for person in (m["mentor.user"], m["idea.lead"]):
-            await notifications.notify(
-                person,
-                title=translate(
-                    N_("One month of mentoring “%(title)s”: how is it going?"), lang, title=m["idea.title"]
-                ),
-                body=translate(N_("Please leave a short feedback for the organizers."), lang),
-                link=f"/mentoring/mentorships/{row['id']}",
-                kind="mentoring_checkin",
-                now=now,
+    async with atomic(db()):
+        rows = (
+            await Mentorship.update({Mentorship.checkin_sent_at: now})
+            .where(
+                (Mentorship.status == "active")
+                & Mentorship.checkin_sent_at.is_null()
+                & (Mentorship.started_at <= now - dt.timedelta(days=days))
             )
+            .returning(Mentorship.id)
+        )
+        both = await sides([row["id"] for row in rows])
+        for row in rows:
+            m = both[row["id"]]
+            for person in (m["mentor.user"], m["idea.lead"]):
+                await notifications.notify(
+                    person,
+                    title=translate(
+                        N_("One month of mentoring “%(title)s”: how is it going?"), lang, title=m["idea.title"]
+                    ),
+                    body=translate(N_("Please leave a short feedback for the organizers."), lang),
+                    link=f"/mentoring/mentorships/{row['id']}",
+                    kind="mentoring_checkin",
+                    now=now,
+                )
     return len(rows)
 
 

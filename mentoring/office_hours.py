@@ -7,12 +7,13 @@ import datetime as dt
 from typing import Any
 
 from accounts import limits, notifications
+from accounts.engine import atomic
 from accounts.errors import NotFound, PermissionDenied, ValidationFailed
 from accounts.i18n import N_, translate
 from contest.errors import IdeaError
-from mentoring.mentorships import mentorship_for
+from mentoring.common import db
+from mentoring.mentorships import mentorship_for, sides
 from mentoring.tables import (
-    Mentorship,
     OfficeSlot,
 )
 
@@ -54,58 +55,57 @@ async def book(slot_id: int, mentorship_id: int, *, user_id: int, now: dt.dateti
     m = await mentorship_for(mentorship_id, user_id)
     if m["side"] != "team" or m["status"] != "active":
         raise PermissionDenied(N_("Only the team of an active mentorship books office hours."))
-    rows = (
-        await OfficeSlot.update({OfficeSlot.booked_by: mentorship_id, OfficeSlot.booked_at: now})
-        .where(
-            (OfficeSlot.id == slot_id)
-            & (OfficeSlot.mentor == m["mentor"])
-            & OfficeSlot.booked_by.is_null()
-            & (OfficeSlot.cancelled == False)
-            & (OfficeSlot.starts_at > now)
+    async with atomic(db()):
+        rows = (
+            await OfficeSlot.update({OfficeSlot.booked_by: mentorship_id, OfficeSlot.booked_at: now})
+            .where(
+                (OfficeSlot.id == slot_id)
+                & (OfficeSlot.mentor == m["mentor"])
+                & OfficeSlot.booked_by.is_null()
+                & (OfficeSlot.cancelled == False)  # noqa: E712
+                & (OfficeSlot.starts_at > now)
+            )
+            .returning(OfficeSlot.id)
         )
-        .returning(OfficeSlot.id)
-    )  # noqa: E712
-    if not rows:
-        raise IdeaError(N_("This time has just been taken. Please choose another."))
-    slot = await OfficeSlot.select().where(OfficeSlot.id == slot_id).first()
-    for person in (m["mentor.user"], m["idea.lead"]):
-        await notifications.notify(
-            person,
-            title=translate(N_("Office hours booked: %(title)s"), lang, title=m["idea.title"]),
-            link=f"/mentoring/slots/{slot_id}/invitation.ics",
-            kind="office_hours",
-            now=now,
-        )
+        if not rows:
+            raise IdeaError(N_("This time has just been taken. Please choose another."))
+        slot = await OfficeSlot.select().where(OfficeSlot.id == slot_id).first()
+        for person in (m["mentor.user"], m["idea.lead"]):
+            await notifications.notify(
+                person,
+                title=translate(N_("Office hours booked: %(title)s"), lang, title=m["idea.title"]),
+                link=f"/mentoring/slots/{slot_id}/invitation.ics",
+                kind="office_hours",
+                now=now,
+            )
     return slot
 
 
 async def remind_sessions(*, now: dt.datetime, hours: int = 24, lang: str = "vi") -> int:
     """A day before booked office hours, remind the mentor and the team (once per slot)."""
-    rows = (
-        await OfficeSlot.update({OfficeSlot.reminded_at: now})
-        .where(
-            OfficeSlot.booked_by.is_not_null()
-            & (OfficeSlot.cancelled == False)  # noqa: E712
-            & OfficeSlot.reminded_at.is_null()
-            & (OfficeSlot.starts_at > now)
-            & (OfficeSlot.starts_at <= now + dt.timedelta(hours=hours))
-        )
-        .returning(OfficeSlot.id, OfficeSlot.booked_by)
-    )
-    for row in rows:
-        m = (
-            await Mentorship.select(Mentorship.mentor.user, Mentorship.idea.lead, Mentorship.idea.title)
-            .where(Mentorship.id == row["booked_by"])
-            .first()
-        )
-        for person in (m["mentor.user"], m["idea.lead"]):
-            await notifications.notify(
-                person,
-                title=translate(N_("Reminder: office hours tomorrow for “%(title)s”"), lang, title=m["idea.title"]),
-                link=f"/mentoring/mentorships/{row['booked_by']}",
-                kind="office_hours_reminder",
-                now=now,
+    async with atomic(db()):
+        rows = (
+            await OfficeSlot.update({OfficeSlot.reminded_at: now})
+            .where(
+                OfficeSlot.booked_by.is_not_null()
+                & (OfficeSlot.cancelled == False)  # noqa: E712
+                & OfficeSlot.reminded_at.is_null()
+                & (OfficeSlot.starts_at > now)
+                & (OfficeSlot.starts_at <= now + dt.timedelta(hours=hours))
             )
+            .returning(OfficeSlot.id, OfficeSlot.booked_by)
+        )
+        both = await sides([row["booked_by"] for row in rows])
+        for row in rows:
+            m = both[row["booked_by"]]
+            for person in (m["mentor.user"], m["idea.lead"]):
+                await notifications.notify(
+                    person,
+                    title=translate(N_("Reminder: office hours tomorrow for “%(title)s”"), lang, title=m["idea.title"]),
+                    link=f"/mentoring/mentorships/{row['booked_by']}",
+                    kind="office_hours_reminder",
+                    now=now,
+                )
     return len(rows)
 
 

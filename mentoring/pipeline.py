@@ -8,11 +8,12 @@ import json
 from typing import Any
 
 from accounts import audit
+from accounts.engine import atomic
 from accounts.errors import ValidationFailed
 from accounts.i18n import N_
 from accounts.scope import Scope, clause, load
 from contest.tables import Idea
-from mentoring.common import STAGE_LABELS, from_json
+from mentoring.common import STAGE_LABELS, db, from_json
 from mentoring.tables import (
     IncubationRecord,
 )
@@ -71,33 +72,36 @@ async def set_stage(
     if stage not in STAGE_LABELS:
         raise ValidationFailed({"stage": N_("Choose a stage from the list.")})
     order = list(STAGE_LABELS)
-    record = await IncubationRecord.select().where(IncubationRecord.idea == idea_id).first()
-    current = record["stage"] if record else "idea"
-    met = set(checklist)
-    if order.index(stage) > order.index(current):
-        gate = {key for key, _ in GATES[current]}
-        previous = set((from_json(record["checklist"]) or {}).get(current, [])) if record else set()
-        if not gate <= (met | previous):
-            raise ValidationFailed({"stage": N_("The gate of the current stage is not met yet.")})
-    if stage == "launched" and outcome not in OUTCOMES:
-        raise ValidationFailed({"outcome": N_("Say what the idea became: household business, cooperative or company.")})
-    kept = (from_json(record["checklist"]) or {}) if record else {}
-    kept[current] = sorted((set(kept.get(current, [])) | met) & {k for k, _ in GATES[current]})
-    values = {
-        "stage": stage,
-        "checklist": json.dumps(kept),
-        "outcome": outcome if stage == "launched" else "",
-        "updated_at": now,
-    }
-    await IncubationRecord.insert(IncubationRecord(idea=idea_id, **values)).on_conflict(
-        target=(IncubationRecord.idea,), action="DO UPDATE", values=[getattr(IncubationRecord, k) for k in values]
-    )
-    await audit.record(
-        "incubation.stage",
-        actor_id=actor_id,
-        target_type="idea",
-        target_id=idea_id,
-        now=now,
-        commune_id=idea["contest.commune"],
-        data={"from": current, "to": stage},
-    )
+    async with atomic(db()):  # the record is read and written, and the move audited, together
+        record = await IncubationRecord.select().where(IncubationRecord.idea == idea_id).first()
+        current = record["stage"] if record else "idea"
+        met = set(checklist)
+        if order.index(stage) > order.index(current):
+            gate = {key for key, _ in GATES[current]}
+            previous = set((from_json(record["checklist"]) or {}).get(current, [])) if record else set()
+            if not gate <= (met | previous):
+                raise ValidationFailed({"stage": N_("The gate of the current stage is not met yet.")})
+        if stage == "launched" and outcome not in OUTCOMES:
+            raise ValidationFailed(
+                {"outcome": N_("Say what the idea became: household business, cooperative or company.")}
+            )
+        kept = (from_json(record["checklist"]) or {}) if record else {}
+        kept[current] = sorted((set(kept.get(current, [])) | met) & {k for k, _ in GATES[current]})
+        values = {
+            "stage": stage,
+            "checklist": json.dumps(kept),
+            "outcome": outcome if stage == "launched" else "",
+            "updated_at": now,
+        }
+        await IncubationRecord.insert(IncubationRecord(idea=idea_id, **values)).on_conflict(
+            target=(IncubationRecord.idea,), action="DO UPDATE", values=[getattr(IncubationRecord, k) for k in values]
+        )
+        await audit.record(
+            "incubation.stage",
+            actor_id=actor_id,
+            target_type="idea",
+            target_id=idea_id,
+            now=now,
+            commune_id=idea["contest.commune"],
+            data={"from": current, "to": stage},
+        )

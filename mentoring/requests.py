@@ -13,10 +13,9 @@ from accounts.errors import NotFound, ValidationFailed
 from accounts.i18n import N_, translate
 from contest.errors import IdeaError
 from mentoring.common import db
-from mentoring.directory import active_mentees, profile
+from mentoring.directory import active_mentees, mentor_users, profile
 from mentoring.tables import (
     MentoringRequest,
-    MentorProfile,
     Mentorship,
     RequestStatus,
 )
@@ -188,27 +187,28 @@ async def expire_requests(
         clause = clause & (MentoringRequest.idea == idea_id)
     if mentor_id:
         clause = clause & (MentoringRequest.mentor == mentor_id)
-    expired = (
-        await MentoringRequest.update({MentoringRequest.status: RequestStatus.expired.value})
-        .where(clause & (MentoringRequest.expires_at <= now))
-        .returning(MentoringRequest.id)
-    )
-    due = (
-        await MentoringRequest.update({MentoringRequest.reminded_at: now})
-        .where(
-            clause
-            & MentoringRequest.reminded_at.is_null()
-            & (MentoringRequest.expires_at <= now + dt.timedelta(hours=remind_hours))
+    async with atomic(db()):
+        expired = (
+            await MentoringRequest.update({MentoringRequest.status: RequestStatus.expired.value})
+            .where(clause & (MentoringRequest.expires_at <= now))
+            .returning(MentoringRequest.id)
         )
-        .returning(MentoringRequest.mentor)
-    )
-    for row in due:
-        mentor = await MentorProfile.select(MentorProfile.user).where(MentorProfile.id == row["mentor"]).first()
-        await notifications.notify(
-            mentor["user"],
-            title=translate(N_("A team's request to you expires tomorrow"), lang),
-            link="/mentoring",
-            kind="mentoring_reminder",
-            now=now,
+        due = (
+            await MentoringRequest.update({MentoringRequest.reminded_at: now})
+            .where(
+                clause
+                & MentoringRequest.reminded_at.is_null()
+                & (MentoringRequest.expires_at <= now + dt.timedelta(hours=remind_hours))
+            )
+            .returning(MentoringRequest.mentor)
         )
+        users = await mentor_users([row["mentor"] for row in due])
+        for row in due:
+            await notifications.notify(
+                users[row["mentor"]],
+                title=translate(N_("A team's request to you expires tomorrow"), lang),
+                link="/mentoring",
+                kind="mentoring_reminder",
+                now=now,
+            )
     return len(expired)

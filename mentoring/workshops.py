@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from piccolo.query.functions.aggregate import Count
+
 from accounts import audit, locks, notifications
 from accounts.engine import atomic
 from accounts.errors import NotFound
@@ -27,10 +29,19 @@ async def workshops(*, now: dt.datetime, upcoming: bool = True) -> list[dict[str
         .where(clause)
         .order_by(Workshop.starts_at)
     )
+    seats = {}
+    if rows:  # seats taken, of every workshop listed, in one query
+        seats = {
+            r["workshop"]: r["count"]
+            for r in await WorkshopRegistration.select(WorkshopRegistration.workshop, Count())
+            .where(
+                WorkshopRegistration.workshop.is_in([row["id"] for row in rows])
+                & (WorkshopRegistration.status == "registered")
+            )
+            .group_by(WorkshopRegistration.workshop)
+        }
     for row in rows:
-        row["registered"] = await WorkshopRegistration.count().where(
-            (WorkshopRegistration.workshop == row["id"]) & (WorkshopRegistration.status == "registered")
-        )
+        row["registered"] = seats.get(row["id"], 0)
     return rows
 
 
