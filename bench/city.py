@@ -6,10 +6,13 @@ Seeds a fresh PostgreSQL database with COPY (no ORM row by row): 100 communes, e
 residents (who lead the ideas and vote 3 times each in one of their commune's contests), 3 published contests of
 100 submitted ideas (30,000), 300,000 votes, 30,000 submitted score sheets, 10,000 accepted team members, 200
 mentors with 2,000 mentorships and their ideas on the incubation pipeline, 200 workshops with 6,000 registrations.
+Dated as the app dates them: ideas while their round takes ideas, score sheets while it is judged, a voter's votes
+in one visit while the round's public vote is open, mentorships after judging, residents verified through the year.
 Then serves the app on one core and measures the server time of ``/city`` with one request at a time (wrk on the
-other core): computed afresh for each request (an address never asked before, as a signed-in city organizer always
-gets), for the default period and for a period typed and sorted; and as anonymous visitors get it from the shared
-page cache. Target: server p95 < 200 ms. The load average is printed with the figures: on a busy machine every figure
+other core): for an address never asked before (the page cache never answers, as for a signed-in city organizer),
+for the default period and for a period typed and sorted, where the figures are the ones the dashboard keeps while
+nothing they count has changed; as anonymous visitors get it from the shared page cache; and counted afresh (a
+period never asked before for each request). Target: server p95 < 200 ms. The load average is printed with the figures: on a busy machine every figure
 is slower. What is missing (PostgreSQL, wrk) is said, not crashed on.
 """
 
@@ -42,12 +45,25 @@ MENTORS = 200
 MENTORSHIPS = 2_000
 WORKSHOPS = 2  # per commune
 TARGET_MS = 200
-# Each request asks for an address never asked before, so the page cache never answers: the dashboard is computed.
+# Each request asks for an address never asked before, so the page cache never answers (as for a signed-in city
+# organizer): the figures of the period are the ones the dashboard keeps while nothing they count has changed.
 FRESH = """
 counter = 0
 request = function()
   counter = counter + 1
   return wrk.format("GET", wrk.path .. "&fresh=" .. counter)
+end
+"""
+# Each request asks for a period never asked before: the figures are counted afresh (no kept figures).
+COLD = """
+counter = 0
+request = function()
+  counter = counter + 1
+  local first = 1 + counter % 28
+  local last = 1 + math.floor(counter / 28) % 28
+  local month = 6 + math.floor(counter / 784) % 5
+  return wrk.format("GET", string.format("/city?from=%02d%%2F01%%2F{year}&to=%02d%%2F%02d%%2F{year}&sort=votes",
+    first, last, month))
 end
 """
 
@@ -61,6 +77,28 @@ def missing() -> list[str]:
     return out
 
 
+def joined(year_start: dt.datetime, r: int) -> dt.datetime:
+    """When the ``r``-th resident of a commune was verified: through the year, a tenth of them before it (the
+    turnout of a period counts the residents verified by its end)."""
+    return year_start + dt.timedelta(days=(r % 10 - 1) * 30)
+
+
+def commune_votes(c: int, rng: random.Random, schedule: dict, within) -> list[tuple]:
+    """The votes of commune ``c``'s residents: each casts their votes in one visit to one of the commune's contests
+    while its round's public vote is open."""
+    votes = []
+    vid = (c - 1) * RESIDENTS * VOTES_EACH
+    for r in range(RESIDENTS):
+        voter = c * RESIDENTS + r
+        cid = (c - 1) * CONTESTS + r % CONTESTS + 1
+        at = within(*schedule[cid][1:])
+        for iid in rng.sample(range((cid - 1) * IDEAS + 1, cid * IDEAS + 1), VOTES_EACH):
+            vid += 1
+            at += dt.timedelta(seconds=rng.uniform(5, 90))
+            votes.append((vid, cid, voter, voter, iid, f"R{vid:09d}", at, False))
+    return votes
+
+
 async def seed(url: str) -> dict[str, int]:
     import asyncpg
 
@@ -71,6 +109,9 @@ async def seed(url: str) -> dict[str, int]:
 
     def moment() -> dt.datetime:
         return year_start + dt.timedelta(seconds=rng.uniform(0, span))
+
+    def within(start: dt.datetime, end: dt.datetime) -> dt.datetime:
+        return start + dt.timedelta(seconds=rng.uniform(0, (min(end, now) - start).total_seconds()))
 
     conn = await asyncpg.connect(url)
     counts: dict[str, int] = {}
@@ -108,7 +149,8 @@ async def seed(url: str) -> dict[str, int]:
                 True,
                 c * RESIDENTS + r,
                 "resident_list",
-                now,
+                joined(year_start, r),
+                joined(year_start, r),
             )
             for c in range(1, COMMUNES + 1)
             for r in range(RESIDENTS)
@@ -128,7 +170,8 @@ async def seed(url: str) -> dict[str, int]:
                 False,
                 None,
                 "",
-                now,
+                year_start,
+                None,
             )
             for m in range(MENTORS)
         ]
@@ -148,26 +191,21 @@ async def seed(url: str) -> dict[str, int]:
                 "resident",
                 "verified_method",
                 "created_at",
+                "verified_at",
             ],
             users,
         )
         contests, rounds = [], []
+        schedule: dict[int, tuple[dt.datetime, dt.datetime, dt.datetime]] = {}  # contest → opens, closes, judged
         for c in range(1, COMMUNES + 1):
             for k in range(CONTESTS):
                 cid = (c - 1) * CONTESTS + k + 1
                 opens = year_start + dt.timedelta(days=30 * k)
                 contests.append((cid, c, f"Cuộc thi {c}-{k}", f"cuoc-thi-{c}-{k}", True, now))
+                closes, judged = opens + dt.timedelta(days=20), opens + dt.timedelta(days=30)
+                schedule[cid] = (opens, closes, judged)
                 rounds.append(
-                    (
-                        cid,
-                        cid,
-                        "Vòng 1",
-                        1,
-                        opens,
-                        opens + dt.timedelta(days=20),
-                        opens + dt.timedelta(days=30),
-                        opens + dt.timedelta(days=40),
-                    )
+                    (cid, cid, "Vòng 1", 1, opens, closes, judged, opens + dt.timedelta(days=40), closes, judged)
                 )
         await copy("contest", ["id", "commune", "title", "slug", "published", "created_at"], contests)
         await copy(
@@ -181,6 +219,8 @@ async def seed(url: str) -> dict[str, int]:
                 "submission_closes",
                 "judging_closes",
                 "results_at",
+                "vote_opens",
+                "vote_closes",
             ],
             rounds,
         )
@@ -192,10 +232,12 @@ async def seed(url: str) -> dict[str, int]:
             for n in range(IDEAS):
                 iid = (cid - 1) * IDEAS + n + 1
                 lead = c * RESIDENTS + rng.randrange(RESIDENTS)
-                at = moment()
+                opens, closes, judged = schedule[cid]
+                at = within(opens, closes)  # submitted while the round takes ideas
                 ideas.append((iid, cid, cid, f"B-{iid:06d}", lead, f"Ý tưởng {iid}", "submitted", at, at, at))
                 idea_commune[iid] = c
-                sheets.append((iid, cid, judge, iid, "submitted", at + dt.timedelta(days=1), at))
+                scored = within(closes, judged)  # scored while the round is judged
+                sheets.append((iid, cid, judge, iid, "submitted", scored, scored))
                 if n % 3 == 0:
                     member = c * RESIDENTS + rng.randrange(RESIDENTS)
                     members.append((iid, iid, member, f"m{iid}@example.com", "accepted"))
@@ -206,21 +248,9 @@ async def seed(url: str) -> dict[str, int]:
         )
         await copy("idea_member", ["id", "idea", "user", "contact", "status"], members)
         await copy("score_sheet", ["id", "round", "judge", "idea", "status", "submitted_at", "updated_at"], sheets)
-        votes, vid = [], 0
-        for c in range(1, COMMUNES + 1):
-            for r in range(RESIDENTS):
-                voter = c * RESIDENTS + r
-                cid = (c - 1) * CONTESTS + r % CONTESTS + 1
-                for iid in rng.sample(range((cid - 1) * IDEAS + 1, cid * IDEAS + 1), VOTES_EACH):
-                    vid += 1
-                    votes.append((vid, cid, voter, voter, iid, f"R{vid:09d}", moment(), False))
-            if len(votes) >= 30_000:
-                await copy(
-                    "vote", ["id", "round", "voter", "resident", "idea", "receipt", "created_at", "voided"], votes
-                )
-                votes = []
-        if votes:
-            await copy("vote", ["id", "round", "voter", "resident", "idea", "receipt", "created_at", "voided"], votes)
+        vote_columns = ["id", "round", "voter", "resident", "idea", "receipt", "created_at", "voided"]
+        for c in range(1, COMMUNES + 1):  # a commune at a time, in one COPY each
+            await copy("vote", vote_columns, commune_votes(c, rng, schedule, within))
         await copy(
             "mentor_profile",
             ["id", "user", "approved", "created_at"],
@@ -230,7 +260,10 @@ async def seed(url: str) -> dict[str, int]:
         await copy(
             "mentorship",
             ["id", "idea", "mentor", "status", "started_at"],
-            [(k + 1, iid, k % MENTORS + 1, "active", moment()) for k, iid in enumerate(chosen)],
+            [
+                (k + 1, iid, k % MENTORS + 1, "active", within(schedule[(iid - 1) // IDEAS + 1][2], now))
+                for k, iid in enumerate(chosen)
+            ],
         )
         stages = ["idea", "prototype", "pilot", "launched"]
         outcomes = ["household", "cooperative", "company"]
@@ -280,6 +313,9 @@ def main() -> None:
             one = wrk(default, connections=1, script=FRESH)
             period = wrk(typed, connections=1, script=FRESH)
             cached = wrk(default, connections=1)
+            cold = wrk(
+                default, seconds=20, connections=1, script=COLD.replace("{year}", str(dt.date.today().year)), timeout=30
+            )
     finally:
         drop_database(engine, env)
     figures = {
@@ -293,10 +329,13 @@ def main() -> None:
         "city_server_p99_ms": one["p99_ms"],
         "city_period_sorted_server_p95_ms": period["p95_ms"],
         "city_anonymous_cached_p95_ms": cached["p95_ms"],
+        "city_counted_afresh_p50_ms": cold["p50_ms"],
+        "city_counted_afresh_p95_ms": cold["p95_ms"],
+        "city_counted_afresh_requests": cold["requests"],
         "bare_route_p95_ms": bare["p95_ms"],
         "load_average_1min": round(os.getloadavg()[0], 1),
         "cores": os.cpu_count(),
-        "errors": one["errors"] + period["errors"] + cached["errors"],
+        "errors": one["errors"] + period["errors"] + cached["errors"] + cold["errors"],
     }
     targets = {"city_server_p95_ms": f"< {TARGET_MS}", "city_period_sorted_server_p95_ms": f"< {TARGET_MS}"}
     met = one["p95_ms"] < TARGET_MS and period["p95_ms"] < TARGET_MS and figures["errors"] == 0
