@@ -442,6 +442,7 @@ def form_for(method: str, path: str, objects: Objects) -> dict[str, Any]:
         "/organizer/city-final/{final_id:int}/limit": lambda: {"per_commune": "3"},
         "/my/city-nominations/{nomination_id:int}": lambda: {"answer": "decline"},
         "/account/notices": lambda: {"idea_result": ["email", "sms"], "vote": ["sms"]},
+        "/platform/message-caps": lambda: {"per_phone": "5", "per_day": "500"},
     }
     return forms[path]() if method == "POST" and path in forms else {}
 
