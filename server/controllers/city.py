@@ -19,7 +19,7 @@ from city import charts, dashboard, export, sponsors
 from city.period import parse_period
 from contest import uploads
 from contest.reports import AGE_BANDS
-from server.auth import current_user
+from server.auth import current_user, signed_in_user
 from server.context import AppContext
 from server.guards import access, public
 from server.i18n import t
@@ -210,7 +210,7 @@ class SponsorsController(Controller):
             await sponsors.create_sponsor(
                 values,
                 logo=(logo.web_name or logo.stored_name) if logo else "",
-                actor_id=current_user(request).id,
+                actor_id=signed_in_user(request).id,
                 now=ctx.now(),
                 scope=organizer_scope(request),
             )
@@ -231,7 +231,7 @@ class SponsorsController(Controller):
         values = {k: form.get(k, "") for k in ("contest", "kind", "description", "value_vnd", "hours", "award")}
         try:
             await sponsors.add_pledge(
-                sponsor_id, values, actor_id=current_user(request).id, now=ctx.now(), scope=organizer_scope(request)
+                sponsor_id, values, actor_id=signed_in_user(request).id, now=ctx.now(), scope=organizer_scope(request)
             )
         except NotFound:
             raise
@@ -253,7 +253,7 @@ class SponsorsController(Controller):
         values = {k: form.get(k, "") for k in ("delivered_value_vnd", "delivered_hours")}
         try:
             await sponsors.mark_delivered(
-                pledge_id, values, actor_id=current_user(request).id, now=ctx.now(), scope=organizer_scope(request)
+                pledge_id, values, actor_id=signed_in_user(request).id, now=ctx.now(), scope=organizer_scope(request)
             )
         except NotFound:
             raise
