@@ -12,8 +12,8 @@ from enum import Enum
 
 from piccolo.columns import JSON, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
-from piccolo.table import Table
 
+from accounts.table_base import Table
 from accounts.tables import Commune, User
 from contest.tables import Contest, Idea
 
