@@ -50,7 +50,12 @@ MISSING = ("/no-such-page", "/schema/no-such-thing")
 
 # role, login (None: a visitor), which server, start pages
 ROLES = [
-    ("visitor", None, "site", ["/", "/city", "/mentors/", "/workshops", "/login", "/register"]),
+    (
+        "visitor",
+        None,
+        "site",
+        ["/", "/contests/y-tuong-sang-tao-2025/results", "/city", "/mentors/", "/workshops", "/login", "/register"],
+    ),
     (
         "verified resident",
         "citizen1@example.com",
