@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from piccolo.columns.combination import WhereRaw
+
 from accounts import audit, messaging, notifications, passwords
 from accounts.engine import atomic
 from accounts.errors import AccountError, NotFound, PermissionDenied, ValidationFailed
@@ -554,7 +556,8 @@ async def delete_account(user_id: int, *, password: str, ip: str = "", now: dt.d
 
 
 async def communes() -> list[dict]:
-    return await Commune.select().order_by(Commune.name)
+    """The communes people live in, by name: the city's own row (it owns the city final) is not one."""
+    return await Commune.select().where(WhereRaw("id NOT IN (SELECT commune FROM city_level)")).order_by(Commune.name)
 
 
 async def commune_by_slug(slug: str) -> dict | None:
