@@ -44,7 +44,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 PER_PATTERN = 2
-MAX_PAGES = 40
+MAX_PAGES = 60
 CHECKED_BEFORE: set[str] = set()  # the kinds of page the roles crawled so far have opened
 MISSING = ("/no-such-page", "/schema/no-such-thing")
 
