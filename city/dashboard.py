@@ -71,10 +71,10 @@ def _band_sql(year: int) -> str:
 # People in the ideas submitted in the period: leads and accepted members, once per commune.
 _PEOPLE = (
     "SELECT c.commune AS commune, i.lead AS person FROM idea i JOIN contest c ON c.id = i.contest "
-    "WHERE i.submitted_at >= {} AND i.submitted_at < {} "
+    "WHERE i.submitted_at >= {} AND i.submitted_at < {} AND c.commune NOT IN (SELECT commune FROM city_level) "
     'UNION SELECT c.commune, m."user" FROM idea_member m JOIN idea i ON i.id = m.idea '
     "JOIN contest c ON c.id = i.contest WHERE m.status = 'accepted' AND m.\"user\" IS NOT NULL "
-    "AND i.submitted_at >= {} AND i.submitted_at < {}"
+    "AND i.submitted_at >= {} AND i.submitted_at < {} AND c.commune NOT IN (SELECT commune FROM city_level)"
 )
 
 
@@ -182,8 +182,10 @@ async def count(period: Period, counts: dict[str, int] | None = None, kept: _Kep
             s,
         ),
         "ideas": _q(
+            # A city final's entries are copies of commune ideas already counted where they were submitted.
             "SELECT c.commune, COUNT(*) AS n FROM idea i JOIN contest c ON c.id = i.contest "
-            "WHERE i.submitted_at >= {} AND i.submitted_at < {} GROUP BY c.commune",
+            "WHERE i.submitted_at >= {} AND i.submitted_at < {} AND c.commune NOT IN (SELECT commune FROM city_level) "
+            "GROUP BY c.commune",
             s,
             e,
         ),
