@@ -9,48 +9,12 @@ import pytest
 
 from accounts.errors import ValidationFailed
 from accounts.scope import PLATFORM, Scope
-from contest import services as contest_services
 from contest.errors import IdeaError
 from contest.tables import Idea
 from mentoring import directory, ical, match_runs, office_hours, pipeline, requests, teams, workshops
 from mentoring.tables import MentoringRequest, Mentorship, OfficeSlot, Workshop, WorkshopRegistration
-from tests.support.factories import complete_form, make_contest
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def world(commune, make_user, clock):
-    contest = await make_contest(commune=commune, now=clock())
-    row = await contest_services.contest_by_slug(contest["slug"])
-    round_ = (await contest_services.rounds_of(row["id"]))[0]
-    teams = []
-    for i in range(3):
-        lead = await make_user(birth_year=2003, full_name=f"Trưởng nhóm {i}")
-        idea_id = await contest_services.create_draft(
-            row, round_, complete_form(contest["categories"][0], title=f"Đội {i}"), user_id=lead.id, now=clock()
-        )
-        await contest_services.submit(idea_id, user_id=lead.id, now=clock())
-        await Idea.update({Idea.status: "shortlisted"}).where(Idea.id == idea_id)
-        teams.append((idea_id, lead))
-    mentors = []
-    for i in range(2):
-        user = await make_user(email=f"covan{i}@example.com", full_name=f"Cố vấn {i}")
-        mentor_id = await directory.save_profile(
-            user.id,
-            {
-                "title": "Giảng viên",
-                "bio": "Mười năm kinh nghiệm khởi nghiệp nông nghiệp.",
-                "expertise": ["marketing", "finance"],
-                "capacity": "1",
-                "languages": ["vi"],
-                "mode": "any",
-            },
-            now=clock(),
-        )
-        await directory.approve(mentor_id, actor_id=user.id, now=clock())
-        mentors.append((mentor_id, user))
-    return {"teams": teams, "mentors": mentors}
 
 
 async def test_request_then_accept_closes_the_teams_other_requests(world, clock):

@@ -18,7 +18,7 @@ from contest.services import idea_row
 from contest.tables import Award
 from mentoring import directory
 from tests.conftest import login
-from tests.contest.test_voting import verified, vote_round  # noqa: F401 — shared fixture
+from tests.fixtures.voting import verified
 from tests.support.factories import PASSWORD
 
 pytestmark = pytest.mark.integration

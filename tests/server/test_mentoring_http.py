@@ -12,7 +12,6 @@ from accounts.tables import Role
 from mentoring import office_hours, teams, workshops
 from mentoring.tables import Mentorship, OfficeSlot, Workshop
 from tests.conftest import csrf_from, login, post_form
-from tests.mentoring.test_mentoring import world  # noqa: F401 — shared fixture
 from tests.support.factories import PASSWORD
 
 pytestmark = pytest.mark.integration

@@ -70,7 +70,7 @@ async def test_signing_out_removes_the_session_from_the_store(app, client, make_
 async def _admin_session(app, identifier: str):
     import httpx
 
-    from tests.server.test_admin import admin_login
+    from tests.conftest import admin_login
 
     admin = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
     assert (await admin_login(admin, identifier, PASSWORD)).status_code in (200, 303)

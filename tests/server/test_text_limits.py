@@ -18,9 +18,8 @@ from contest.tables import Award, Category, Idea, IdeaReport, Round, ScoreSheet,
 from mentoring import directory, mentorships, office_hours, requests, teams
 from mentoring.tables import MentoringRequest, MentorProfile, SessionNote
 from tests.conftest import login, post_form
-from tests.contest.test_judging import assign_all, criteria_ids, in_judging, my_assignment, setup  # noqa: F401
-from tests.contest.test_voting import KEY, verified, vote_round  # noqa: F401
-from tests.mentoring.test_mentoring import world  # noqa: F401
+from tests.fixtures.judging import assign_all, criteria_ids, in_judging, my_assignment
+from tests.fixtures.voting import KEY, verified
 from tests.support.factories import PASSWORD
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
