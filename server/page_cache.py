@@ -172,6 +172,22 @@ class PageCache:
         events.listen(self.bump)
 
 
+def _request_headers(scope: Scope) -> tuple[bytes, bytes, bytes, bytes | None]:
+    """The request's cookies (all Cookie headers joined), Accept-Language, Accept-Encoding and If-None-Match."""
+    cookie_raw = accept_language = accept = b""
+    if_none_match = None
+    for name, value in scope["headers"]:
+        if name == b"cookie":
+            cookie_raw = cookie_raw + b";" + value if cookie_raw else value
+        elif name == b"accept-language":
+            accept_language = value
+        elif name == b"accept-encoding":
+            accept = value
+        elif name == b"if-none-match":
+            if_none_match = value
+    return cookie_raw, accept_language, accept, if_none_match
+
+
 def _cookies(raw: bytes) -> dict[bytes, bytes]:
     cookies = {}
     for part in raw.split(b";"):
@@ -203,17 +219,7 @@ class PageCacheMiddleware:
         if method != "GET" or not CACHEABLE.match(scope["path"]) or b"lang=" in scope.get("query_string", b""):
             await self.app(scope, receive, send)
             return
-        cookie_raw = accept_language = accept = b""
-        if_none_match = None
-        for name, value in scope["headers"]:
-            if name == b"cookie":
-                cookie_raw = cookie_raw + b";" + value if cookie_raw else value
-            elif name == b"accept-language":
-                accept_language = value
-            elif name == b"accept-encoding":
-                accept = value
-            elif name == b"if-none-match":
-                if_none_match = value
+        cookie_raw, accept_language, accept, if_none_match = _request_headers(scope)
         cookies = _cookies(cookie_raw) if cookie_raw else {}
         session = cookies.get(self.cache.session_cookie)
         if session and session != b"null":
@@ -239,15 +245,10 @@ class PageCacheMiddleware:
             return
         # One rendering per page at a time in this process: visitors who ask while it is being made
         # wait for it (a crowd arriving at once, or a page that just expired, costs one rendering).
-        waiting = self._rendering.get((key, generation))
-        if waiting is not None:
-            try:
-                entry = await asyncio.wait_for(asyncio.shield(waiting), timeout=RENDER_WAIT)
-            except (TimeoutError, asyncio.CancelledError):
-                entry = None
-            if entry is not None:
-                await self._serve(entry, send, accept.decode("latin-1"), if_none_match, "hit")
-                return
+        entry = await self._made_meanwhile(key, generation)
+        if entry is not None:
+            await self._serve(entry, send, accept.decode("latin-1"), if_none_match, "hit")
+            return
         future: asyncio.Future = asyncio.get_running_loop().create_future()
         self._rendering.setdefault((key, generation), future)
         entry = None
@@ -263,6 +264,16 @@ class PageCacheMiddleware:
             except Exception:  # noqa: BLE001
                 log.warning("page cache unreachable", exc_info=True)
             await self._serve(entry, send, accept.decode("latin-1"), if_none_match, "miss")
+
+    async def _made_meanwhile(self, key: str, generation: int) -> Entry | None:
+        """The page another request of this process is making now, once it is made (None: make it here)."""
+        waiting = self._rendering.get((key, generation))
+        if waiting is None:
+            return None
+        try:
+            return await asyncio.wait_for(asyncio.shield(waiting), timeout=RENDER_WAIT)
+        except (TimeoutError, asyncio.CancelledError):
+            return None
 
     async def _render(self, scope: Scope, receive: Receive, send: Send, generation: int) -> Entry | None:
         """Run the app; return the page as an entry when it may be shared (then nothing was sent yet),

@@ -611,12 +611,7 @@ async def walk_role(app, role: str, a: Objects, b: Objects, walk: Walk) -> None:
         for pass_name, first, rest in passes:
             current = await fingerprint(b.commune)
             for method, path, access in routes:
-                if (path in LAST) != (pass_name == "last"):
-                    continue
-                names = [n for n in PARAM.findall(path) if n not in OBJECT_FREE]
-                if pass_name in ("B", "A-parent/B-object") and not names:
-                    continue  # nothing of B's to name
-                if pass_name == "A-parent/B-object" and len(names) < 2:
+                if not in_pass(pass_name, path):
                     continue
                 url = concrete(path, first, rest)
                 data = form_for(method, path, rest)
@@ -628,18 +623,9 @@ async def walk_role(app, role: str, a: Objects, b: Objects, walk: Walk) -> None:
                 got = outcome(response)
                 if response.status_code >= 500:
                     walk.problems.append(f"{where}: {response.status_code}")
-                if access is Access.anonymous and principal is not None:
-                    if not (response.status_code == 303 and response.headers["location"] == "/"):
-                        walk.problems.append(
-                            f"{where}: signed in, expected a redirect home, got {response.status_code}"
-                        )
-                elif allows(access, principal):
-                    if got != "through":
-                        walk.problems.append(f"{where}: should be reached, got {response.status_code}")
-                else:
-                    expected = "login" if principal is None else "forbidden"
-                    if got != expected:
-                        walk.problems.append(f"{where}: expected {expected}, got {response.status_code}")
+                refused_wrongly = access_problem(access, principal, response, got)
+                if refused_wrongly:
+                    walk.problems.append(f"{where}: {refused_wrongly}")
                 if method != "GET" and got == "through":  # the guard let it in: did it touch B?
                     after = await fingerprint(b.commune)
                     changed = sorted(name for name in after if after[name] != current[name])
@@ -663,6 +649,28 @@ async def walk_role(app, role: str, a: Objects, b: Objects, walk: Walk) -> None:
             changed = sorted(name for name in after if after[name] != current[name])
             if changed:
                 walk.problems.append(f"{role}, pass {pass_name}: a page (GET) CHANGED commune B's {', '.join(changed)}")
+
+
+def in_pass(pass_name: str, path: str) -> bool:
+    """Whether a pass requests this route: B's passes need objects of B to name in the path."""
+    if (path in LAST) != (pass_name == "last"):
+        return False
+    names = [n for n in PARAM.findall(path) if n not in OBJECT_FREE]
+    if pass_name in ("B", "A-parent/B-object") and not names:
+        return False  # nothing of B's to name
+    return not (pass_name == "A-parent/B-object" and len(names) < 2)
+
+
+def access_problem(access: Access, principal, response: httpx.Response, got: str) -> str | None:
+    """How the answer differs from what the route's rule says this person gets (None: as it should)."""
+    if access is Access.anonymous and principal is not None:
+        if not (response.status_code == 303 and response.headers["location"] == "/"):
+            return f"signed in, expected a redirect home, got {response.status_code}"
+        return None
+    if allows(access, principal):
+        return None if got == "through" else f"should be reached, got {response.status_code}"
+    expected = "login" if principal is None else "forbidden"
+    return None if got == expected else f"expected {expected}, got {response.status_code}"
 
 
 def legitimate(role: str, method: str, path: str, pass_name: str) -> bool:
