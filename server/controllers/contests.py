@@ -21,7 +21,7 @@ from contest import authoring, judging, phases, rules, services, uploads
 from contest.forms import FIELD_LABELS, IdeaForm
 from contest.labels import STAGE_LABELS, STATUS_LABELS
 from contest.markdown import render as markdown
-from server.auth import current_user
+from server.auth import current_user, signed_in_user
 from server.context import AppContext
 from server.guards import access
 from server.i18n import lang_of, t
@@ -133,7 +133,7 @@ class ContestController(Controller):
         refusal = None
         if context["round"]:
             refusal = await services.submission_refusal(
-                context["contest"], context["round"], current_user(request).id, ctx.now()
+                context["contest"], context["round"], signed_in_user(request).id, ctx.now()
             )
         return form_page(
             request,
@@ -162,7 +162,7 @@ class ContestController(Controller):
                 context["contest"],
                 context["round"],
                 idea_form,
-                user_id=current_user(request).id,
+                user_id=signed_in_user(request).id,
                 now=ctx.now(),
                 files=files,
                 cover=cover,
@@ -192,7 +192,7 @@ class ContestController(Controller):
 
 async def _submit(request: Request, ctx: AppContext, idea_id: int) -> Response:
     try:
-        code = await services.submit(idea_id, user_id=current_user(request).id, now=ctx.now(), lang=lang_of(request))
+        code = await services.submit(idea_id, user_id=signed_in_user(request).id, now=ctx.now(), lang=lang_of(request))
     except DomainError as exc:
         errors = field_errors(request, exc)
         missing = [t(request, FIELD_LABELS[name]) for name in errors if name in FIELD_LABELS]
@@ -244,7 +244,7 @@ class IdeaController(Controller):
         form = await form_data(request)
         await services.report(
             idea["id"],
-            reporter_id=current_user(request).id,
+            reporter_id=signed_in_user(request).id,
             reason=form.get("reason", ""),
             threshold=ctx.settings.report_threshold,
             now=ctx.now(),
@@ -315,7 +315,7 @@ class MyIdeasController(Controller):
         try:
             files, cover = await store_form_files(form, ctx.settings.upload_dir)
             await services.save(
-                idea_id, idea_form, user_id=current_user(request).id, now=ctx.now(), files=files, cover=cover
+                idea_id, idea_form, user_id=signed_in_user(request).id, now=ctx.now(), files=files, cover=cover
             )
         except (PermissionDenied, NotFound):
             discard(ctx.settings.upload_dir, files, cover)
@@ -337,7 +337,7 @@ class MyIdeasController(Controller):
     @post("/ideas/{idea_id:int}/withdraw", opt=access(Access.authenticated, refuse_to="/my/ideas/{idea_id}#withdraw"))
     async def withdraw(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
-        await services.withdraw(idea_id, user_id=current_user(request).id, reason=form.get("reason", ""), now=ctx.now())
+        await services.withdraw(idea_id, user_id=signed_in_user(request).id, reason=form.get("reason", ""), now=ctx.now())
         flash(request, N_("The idea has been withdrawn."))
         return redirect("/my/ideas")
 
@@ -345,7 +345,7 @@ class MyIdeasController(Controller):
     async def invite(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
         await services.invite(
-            idea_id, form.get("contact", ""), user_id=current_user(request).id, now=ctx.now(), lang=lang_of(request)
+            idea_id, form.get("contact", ""), user_id=signed_in_user(request).id, now=ctx.now(), lang=lang_of(request)
         )
         flash(request, N_("The invitation has been sent."))
         return redirect(f"/my/ideas/{idea_id}#team")
@@ -355,7 +355,7 @@ class MyIdeasController(Controller):
         self, request: Request, idea_id: FromPath[int], attachment_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
         stored = await services.remove_attachment(
-            idea_id, attachment_id, user_id=current_user(request).id, now=ctx.now()
+            idea_id, attachment_id, user_id=signed_in_user(request).id, now=ctx.now()
         )
         if stored:
             uploads.delete(ctx.settings.upload_dir, stored)
@@ -364,7 +364,7 @@ class MyIdeasController(Controller):
 
     @get("/invitations", opt=access(Access.authenticated))
     async def invitations(self, request: Request) -> Template:
-        return render("contest/invitations.html", invitations=await services.invitations_for(current_user(request).id))
+        return render("contest/invitations.html", invitations=await services.invitations_for(signed_in_user(request).id))
 
     @post("/invitations/{member_id:int}/{answer:str}", opt=access(Access.authenticated))
     async def answer(
@@ -372,7 +372,7 @@ class MyIdeasController(Controller):
     ) -> Response:
         if answer not in ("accept", "decline"):
             raise NotFound(N_("This invitation does not exist or was already answered."))
-        await services.respond(member_id, user_id=current_user(request).id, accept=answer == "accept", now=ctx.now())
+        await services.respond(member_id, user_id=signed_in_user(request).id, accept=answer == "accept", now=ctx.now())
         flash(request, N_("You have joined the team.") if answer == "accept" else N_("You declined the invitation."))
         return redirect("/my/ideas")
 

@@ -18,7 +18,7 @@ from accounts.tables import User
 from city import final, sponsors
 from contest import judging, phases, results_cache, rubric, services, voting
 from contest.tables import Award, Idea
-from server.auth import client_ip, current_user
+from server.auth import client_ip, current_user, signed_in_user
 from server.context import AppContext
 from server.controllers.api import (
     NOT_FOUND,
@@ -161,7 +161,7 @@ class VoteController(Controller):
         back = f"/contests/{slug}/vote#idea-{idea['code']}"
         refuse_to(request, back)
         await voting.withdraw(
-            round_["id"], idea["id"], voter_id=current_user(request).id, now=ctx.now(), alias_key=alias_key(ctx)
+            round_["id"], idea["id"], voter_id=signed_in_user(request).id, now=ctx.now(), alias_key=alias_key(ctx)
         )
         flash(request, N_("Your vote for %(code)s has been taken back; you can vote again."), code=idea["code"])
         return redirect(back)
@@ -573,7 +573,7 @@ class VerificationController(Controller):
     async def page(self, request: Request) -> Template:
         user = (
             await User.select(User.verified_resident, User.verified_method, User.verified_at, User.phone)
-            .where(User.id == current_user(request).id)
+            .where(User.id == signed_in_user(request).id)
             .first()
         )
         return render("voting/verify.html", user=user, errors={}, sent=False)
@@ -660,7 +660,7 @@ class ResidentsController(Controller):
             flash(request, message, "error")
             return redirect("/organizer/residents")
         result = await verification.import_residents(
-            commune_id, rows, replace=form.get("replace") == "on", actor_id=current_user(request).id, now=ctx.now()
+            commune_id, rows, replace=form.get("replace") == "on", actor_id=signed_in_user(request).id, now=ctx.now()
         )
         flash(
             request,
@@ -676,7 +676,7 @@ class ResidentsController(Controller):
         # The person is looked up within the organizer's communes: one of another commune is not found.
         person = await load(User, user_id, organizer_scope(request), User.commune, missing=N_("Account not found."))
         await verification.verify_at_office(
-            user_id, actor_id=current_user(request).id, commune_id=person["commune"], now=ctx.now()
+            user_id, actor_id=signed_in_user(request).id, commune_id=person["commune"], now=ctx.now()
         )
         flash(request, N_("Verified at the commune office."))
         form = await form_data(request)
@@ -720,7 +720,7 @@ class OrganizerVoteController(Controller):
         if not errors:
             try:
                 await voting.update_rules(
-                    round_id, values, actor_id=current_user(request).id, now=ctx.now(), scope=scope
+                    round_id, values, actor_id=signed_in_user(request).id, now=ctx.now(), scope=scope
                 )
             except NotFound:
                 raise
@@ -744,7 +744,7 @@ class OrganizerVoteController(Controller):
         await voting.void(
             vote_id,
             reason=form.get("reason", ""),
-            actor_id=current_user(request).id,
+            actor_id=signed_in_user(request).id,
             now=ctx.now(),
             alias_key=alias_key(ctx),
             scope=organizer_scope(request, round_id=round_id),
