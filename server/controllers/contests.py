@@ -337,7 +337,9 @@ class MyIdeasController(Controller):
     @post("/ideas/{idea_id:int}/withdraw", opt=access(Access.authenticated, refuse_to="/my/ideas/{idea_id}#withdraw"))
     async def withdraw(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
-        await services.withdraw(idea_id, user_id=signed_in_user(request).id, reason=form.get("reason", ""), now=ctx.now())
+        await services.withdraw(
+            idea_id, user_id=signed_in_user(request).id, reason=form.get("reason", ""), now=ctx.now()
+        )
         flash(request, N_("The idea has been withdrawn."))
         return redirect("/my/ideas")
 
@@ -364,7 +366,9 @@ class MyIdeasController(Controller):
 
     @get("/invitations", opt=access(Access.authenticated))
     async def invitations(self, request: Request) -> Template:
-        return render("contest/invitations.html", invitations=await services.invitations_for(signed_in_user(request).id))
+        return render(
+            "contest/invitations.html", invitations=await services.invitations_for(signed_in_user(request).id)
+        )
 
     @post("/invitations/{member_id:int}/{answer:str}", opt=access(Access.authenticated))
     async def answer(

@@ -256,7 +256,9 @@ class OrganizerJudgingController(Controller):
     ) -> Template:
         scope = organizer_scope(request, round_id=round_id)
         round_ = await judging.round_row(round_id, scope=scope)
-        settings = await judging.ensure_frozen(round_id, now=ctx.now(), actor_id=signed_in_user(request).id, scope=scope)
+        settings = await judging.ensure_frozen(
+            round_id, now=ctx.now(), actor_id=signed_in_user(request).id, scope=scope
+        )
         from contest.services import categories_of
 
         results = await judging.results(round_id, method=method)

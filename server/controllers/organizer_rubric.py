@@ -239,7 +239,12 @@ class AwardsController(Controller):
         typed = _typed(await form_data(request), AWARD_FIELDS)
         try:
             await rubric.update_award(
-                slug, award_id, typed, actor_id=signed_in_user(request).id, now=ctx.now(), scope=organizer_scope(request)
+                slug,
+                award_id,
+                typed,
+                actor_id=signed_in_user(request).id,
+                now=ctx.now(),
+                scope=organizer_scope(request),
             )
         except NotFound:
             raise

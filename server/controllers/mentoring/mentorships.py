@@ -79,7 +79,11 @@ class MentorshipsController(Controller):
         rating = as_int(form.get("rating"), low=0, high=5) or 0
         try:
             await mentorships.leave_feedback(
-                mentorship_id, user_id=signed_in_user(request).id, rating=rating, text=form.get("text", ""), now=ctx.now()
+                mentorship_id,
+                user_id=signed_in_user(request).id,
+                rating=rating,
+                text=form.get("text", ""),
+                now=ctx.now(),
             )
         except NotFound:
             raise
