@@ -206,6 +206,14 @@ class Crawl:
         self.per_pattern: dict[str, int] = {}
         self.served: dict[str, str] = {}
         self.problems: dict[str, list[str]] = {}
+        self.current = base
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(base))
+        # No page asks another origin for anything (fonts, scripts, images, analytics).
+        page.on("request", lambda r: self._watch(r.url, origin))
+
+    def _watch(self, address: str, origin: str) -> None:
+        if address.startswith(("http://", "https://")) and not address.startswith(origin + "/"):
+            self.fail(self.current, f"asks another origin: {address}")
 
     def run(self, starts: list[str]) -> None:
         self.enqueue([self.base + path for path in [*starts, "/"]])
@@ -235,6 +243,7 @@ class Crawl:
 
     def visit(self, url: str, expected: int = 200) -> None:
         page = self.page
+        self.current = url
         try:
             response = page.goto(url)
         except Exception as error:  # noqa: BLE001 — Playwright's error when the address is a download
