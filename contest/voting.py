@@ -691,12 +691,14 @@ async def ballot_page(
             "(SELECT u.resident FROM users u WHERE u.id = {}))"
         )
         parts.append(
-            "SELECT 2, 0, NULL, NULL, NULL, b.used FROM vote_ballot b JOIN users u ON u.resident = b.resident "
+            "SELECT 2 AS kind, 0 AS seq, NULL AS idea, NULL AS receipt, NULL AS voided, b.used AS n FROM vote_ballot b JOIN users u ON u.resident = b.resident "
             "WHERE b.round = {} AND u.id = {}"
         )
         args += [round_id, voter_id, voter_id, round_id, voter_id]
     if with_tally:
-        parts.append("SELECT 3, 0, c.idea, NULL, NULL, c.votes FROM vote_count c WHERE c.round = {} AND c.votes > 0")
+        parts.append(
+            "SELECT 3 AS kind, 0 AS seq, c.idea AS idea, NULL AS receipt, NULL AS voided, c.votes AS n FROM vote_count c WHERE c.round = {} AND c.votes > 0"
+        )
         args.append(round_id)
     mine: dict[int, dict[str, Any]] = {}
     used, counts = 0, ({} if with_tally else None)
