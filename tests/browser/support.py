@@ -80,7 +80,7 @@ def _healthy(url: str) -> bool:
 
 
 def start_server(
-    timeout: float = 60.0,
+    timeout: float = 240.0,  # migrate and seed the whole demo: over a minute while the other worker is busy
     *,
     extra_env: dict[str, str] | None = None,
     data_dir: Path | None = None,
