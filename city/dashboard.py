@@ -68,13 +68,14 @@ def _band_sql(year: int) -> str:
     )
 
 
-# People in the ideas submitted in the period: leads and accepted members, once per commune.
+# People in the ideas submitted in the period: leads and accepted members, once per commune, with their age band
+# (``y``; the ideas of the period are read once, for leads and members alike).
 _PEOPLE = (
-    "SELECT c.commune AS commune, i.lead AS person FROM idea i JOIN contest c ON c.id = i.contest "
-    "WHERE i.submitted_at >= {} AND i.submitted_at < {} AND c.commune NOT IN (SELECT commune FROM city_level) "
-    'UNION SELECT c.commune, m."user" FROM idea_member m JOIN idea i ON i.id = m.idea '
-    "JOIN contest c ON c.id = i.contest WHERE m.status = 'accepted' AND m.\"user\" IS NOT NULL "
-    "AND i.submitted_at >= {} AND i.submitted_at < {} AND c.commune NOT IN (SELECT commune FROM city_level)"
+    "WITH entered AS (SELECT i.id, i.lead, c.commune FROM idea i JOIN contest c ON c.id = i.contest "
+    "WHERE i.submitted_at >= {} AND i.submitted_at < {} AND c.commune NOT IN (SELECT commune FROM city_level)), "
+    'p AS (SELECT commune, lead AS person FROM entered UNION SELECT entered.commune, m."user" FROM idea_member m '
+    "JOIN entered ON entered.id = m.idea WHERE m.status = 'accepted' AND m.\"user\" IS NOT NULL), "
+    "y AS (SELECT p.commune, p.person, {band} AS band FROM p JOIN users u ON u.id = p.person) "
 )
 
 
@@ -88,9 +89,7 @@ READS: dict[str, tuple[str, ...]] = {
     "contests": ("contest", "contest_round"),
     "ideas": ("idea", "contest"),
     "youth": ("idea", "idea_member", "contest", "users"),
-    "youth_city": ("idea", "idea_member", "contest", "users"),
     "judges": ("score_sheet", "contest_round", "contest"),
-    "judges_city": ("score_sheet",),
     "mentors": ("mentorship", "idea", "contest"),
     "mentors_city": ("mentorship",),
     "votes": ("vote", "contest_round", "contest"),
@@ -189,32 +188,20 @@ async def count(period: Period, counts: dict[str, int] | None = None, kept: _Kep
             s,
             e,
         ),
+        # Per commune and band, and (``city`` = 1) the city's people per band: from one reading of the people.
         "youth": _q(
-            f"SELECT p.commune, {band} AS band, COUNT(*) AS n FROM ({_PEOPLE}) p JOIN users u ON u.id = p.person "
-            "GROUP BY p.commune, band",
-            s,
-            e,
-            s,
-            e,
-        ),
-        "youth_city": _q(
-            f"SELECT {band} AS band, COUNT(DISTINCT p.person) AS n FROM ({_PEOPLE}) p JOIN users u ON u.id = p.person "
-            "GROUP BY band",
-            s,
-            e,
+            _PEOPLE.replace("{band}", band) + "SELECT 0 AS city, commune, band, COUNT(*) AS n FROM y "
+            "GROUP BY commune, band UNION ALL SELECT 1, NULL, band, COUNT(DISTINCT person) FROM y GROUP BY band",
             s,
             e,
         ),
+        # Distinct judges per commune and (``city`` = 1) in the city, from the sheets' judges per round.
         "judges": _q(
-            "SELECT c.commune, COUNT(DISTINCT sh.judge) AS n FROM score_sheet sh JOIN contest_round r ON r.id = sh.round "
-            "JOIN contest c ON c.id = r.contest WHERE sh.status = 'submitted' AND sh.submitted_at >= {} "
-            "AND sh.submitted_at < {} GROUP BY c.commune",
-            s,
-            e,
-        ),
-        "judges_city": _q(
-            "SELECT COUNT(DISTINCT sh.judge) AS n FROM score_sheet sh WHERE sh.status = 'submitted' "
-            "AND sh.submitted_at >= {} AND sh.submitted_at < {}",
+            "WITH g AS (SELECT sh.round, sh.judge FROM score_sheet sh WHERE sh.status = 'submitted' "
+            "AND sh.submitted_at >= {} AND sh.submitted_at < {} GROUP BY sh.round, sh.judge) "
+            "SELECT 0 AS city, c.commune, COUNT(DISTINCT g.judge) AS n FROM g JOIN contest_round r ON r.id = g.round "
+            "JOIN contest c ON c.id = r.contest GROUP BY c.commune "
+            "UNION ALL SELECT 1, NULL, COUNT(DISTINCT g.judge) FROM g",
             s,
             e,
         ),
@@ -291,12 +278,37 @@ async def count(period: Period, counts: dict[str, int] | None = None, kept: _Kep
         if counts is not None and name in kept.rows and kept.rows[name][0] == stamps[name]
     }
     stale = [name for name in queries if name not in results]
-    rows = await asyncio.gather(*(Commune.raw(queries[name][0], *queries[name][1]) for name in stale))
+    rows = await asyncio.gather(*(_fetch(name, *queries[name]) for name in stale))
     for name, found in zip(stale, rows, strict=True):
         results[name] = found
         if counts is not None:
             kept.rows[name] = (stamps[name], found)
+    for name, city_name in CITY_ROWS.items():  # the city's rows of a query that also counts the communes
+        results[city_name] = [r for r in results[name] if r["city"]]
+        results[name] = [r for r in results[name] if not r["city"]]
     return shape(period, results)
+
+
+# Queries whose rows with ``city`` = 1 are the city's figures (distinct across communes), named apart for shape().
+CITY_ROWS = {"youth": "youth_city", "judges": "judges_city"}
+# On PostgreSQL, the queries that read every idea, person or vote of the period are planned for the period asked
+# (a statement prepared once would otherwise be planned for any period after a few runs, and a whole year's votes
+# then read as if they were a few) and get the memory to sort or hash them without spilling to disk; both settings
+# hold for the query's own transaction only.
+LARGE = frozenset({"ideas", "youth", "judges", "mentors", "votes", "voters_city", "residents"})
+LARGE_SETTINGS = {"plan_cache_mode": "force_custom_plan", "work_mem": "32MB"}
+
+
+async def _fetch(name: str, sql: str, args: tuple[Any, ...]) -> list[dict[str, Any]]:
+    db = Commune._meta.db
+    if name in LARGE and db.engine_type == "postgres":
+        async with db.transaction():
+            await Commune.raw(
+                "SELECT " + ", ".join("set_config({}, {}, true)" for _ in LARGE_SETTINGS),
+                *(v for pair in LARGE_SETTINGS.items() for v in pair),
+            )
+            return await Commune.raw(sql, *args)
+    return await Commune.raw(sql, *args)
 
 
 def _by_commune(rows: list[dict[str, Any]], key: str = "n") -> dict[Any, int]:
