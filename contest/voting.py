@@ -107,12 +107,15 @@ _ROUND_SQL = (
 
 async def _round_rows(where: str, *args: Any) -> list[dict[str, Any]]:
     rows = []
+    others: dict[int, set[int]] = {}  # contest → communes whose residents vote too (asked once per contest)
     for row in await Round.raw(_ROUND_SQL + where, *args):
         round_ = {k: v for k, v in row.items() if k not in RULE_FIELDS and not k.startswith("contest_")}
         round_["contest.commune"], round_["contest.slug"] = row["contest_commune"], row["contest_slug"]
-        round_["voter_communes"] = {row["contest_commune"]}
-        for source in VOTER_COMMUNES:
-            round_["voter_communes"] |= await source(row["contest"])
+        if row["contest"] not in others:
+            others[row["contest"]] = set()
+            for source in VOTER_COMMUNES:
+                others[row["contest"]] |= await source(row["contest"])
+        round_["voter_communes"] = {row["contest_commune"], *others[row["contest"]]}
         if row["votes_per_voter"] is None:
             round_["rules"] = await rules_of(round_["id"])
         else:
