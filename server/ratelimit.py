@@ -67,26 +67,40 @@ class MemoryRateLimiter:
 
 
 class RedisRateLimiter:
+    # Every counter of one check in one command (a script runs atomically): count the attempt, start
+    # the window on the first one, and answer each counter's count and seconds left.
+    HIT_SCRIPT = """
+local out = {}
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  local ttl = redis.call('TTL', key)
+  if ttl < 0 then
+    redis.call('EXPIRE', key, ARGV[i])
+    ttl = tonumber(ARGV[i])
+  end
+  out[2 * i - 1] = count
+  out[2 * i] = ttl
+end
+return out
+"""
+
     def __init__(self, url: str, prefix: str = "sangtao:rl:"):
         from redis.asyncio import Redis
 
         self.redis = Redis.from_url(url)
         self.prefix = prefix
+        self._hit = self.redis.register_script(self.HIT_SCRIPT)
 
     async def hit(self, key: str, limit: int, window: int) -> int:
         return await self.hit_many([(key, limit, window)])
 
     async def hit_many(self, checks: list[tuple[str, int, int]]) -> int:
-        """All the counters in one round trip to Redis."""
-        async with self.redis.pipeline(transaction=True) as pipe:
-            for key, _, window in checks:
-                name = self.prefix + key
-                pipe.incr(name)
-                pipe.expire(name, window, nx=True)
-                pipe.ttl(name)
-            replies = await pipe.execute()
+        """All the counters in one command to Redis."""
+        if not checks:
+            return 0
+        replies = await self._hit(keys=[self.prefix + key for key, _, _ in checks], args=[w for _, _, w in checks])
         waits = [
-            max(1, int(replies[3 * n + 2])) if replies[3 * n] > limit else 0 for n, (_, limit, _) in enumerate(checks)
+            max(1, int(replies[2 * n + 1])) if replies[2 * n] > limit else 0 for n, (_, limit, _) in enumerate(checks)
         ]
         return max(waits, default=0)
 
