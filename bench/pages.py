@@ -163,7 +163,7 @@ def serve_app(env: dict[str, str], workers: int):
 
 
 def seed_demo(env: dict[str, str]) -> None:
-    code = "import asyncio\nfrom server.demo import seed\nasyncio.run(seed())\n"
+    code = "import asyncio\nfrom server.commands import seed_demo_data\nasyncio.run(seed_demo_data())\n"
     subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 

@@ -47,9 +47,9 @@ def main() -> None:
     if not args.no_migrate:
         migrate()
     if settings.seed_demo:
-        from server.demo import seed
+        from server.commands import seed_demo_data
 
-        print(asyncio.run(seed()))
+        print(asyncio.run(seed_demo_data()))
     print(f"\nSáng tạo is running at {settings.base_url}/  (admin: {settings.base_url}/admin/)")
     if settings.seed_demo:
         print("Demo logins (password: sangtao-demo):")

@@ -3,21 +3,58 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import getpass
 from pathlib import Path
 
 
-async def seed_demo() -> None:
-    """Seed the demo commune "Xã An Khánh" with its demo accounts (idempotent)."""
-    from server.demo import seed
+async def seed_demo_data(now: dt.datetime | None = None) -> str:
+    """Seed the demo (the package ``demo``; idempotent) with the key this install derives voters' public
+    aliases with (the same as ``server.controllers.voting.alias_key``)."""
+    import demo
+    from server.settings import get_settings
 
-    print(await seed())
+    alias_key = ("vote-alias:" + get_settings().secret_key).encode()
+    return await demo.seed(alias_key=alias_key, now=now)
+
+
+async def seed_demo() -> None:
+    """Seed the demo communes "Xã An Khánh" and "Xã Tân Minh" with their demo accounts (idempotent)."""
+    print(await seed_demo_data())
+
+
+async def ensure_admin(identifier: str, full_name: str, password: str) -> int:
+    """Create a platform admin (first run of a production install) or promote an account."""
+    from accounts import passwords, services
+    from accounts.identifiers import normalise_email
+    from accounts.tables import Role, User
+
+    email = normalise_email(identifier)
+    problem = passwords.password_problem(password)
+    if problem:
+        raise SystemExit(problem)
+    now = dt.datetime.now(dt.UTC)
+    row = await User.select(User.id).where(User.email == email).first()
+    if row:
+        user_id = row["id"]
+    else:
+        user = User(
+            username=email,
+            email=email,
+            password=await passwords.hash_async(password),
+            full_name=full_name,
+            active=True,
+            pseudonym=services.new_pseudonym(),
+            created_at=now,
+        )
+        await user.save()
+        user_id = user.id
+    await services.grant_role(user_id, Role.admin, actor=None, now=now)
+    return user_id
 
 
 async def create_admin(identifier: str = "", full_name: str = "") -> None:
     """Create a platform admin (or give an existing account the admin role)."""
-    from server.demo import ensure_admin
-
     identifier = identifier or input("Email or phone: ")
     full_name = full_name or input("Full name: ")
     password = getpass.getpass("Password: ")

@@ -1,8 +1,8 @@
 """Browser journeys through mentoring: finding a mentor and booking office hours, the organizer's batch
 matching, and registering for a startup-thinking workshop.
 
-The live app is seeded with the demo mentoring programme of «Xã An Khánh» (mentoring/demo.py) on top of
-the contests (contest/demo.py). The people used here:
+The live app is seeded with the demo mentoring programme of «Xã An Khánh» (demo/mentoring.py) on top of
+the contests (demo/contests.py). The people used here:
 
 * thanhnien10 leads two mentorable ideas: «Loa truyền thanh thông minh…» (2026, shortlisted) and the
   awarded 2025 «Bản đồ điểm rác tự phát qua Zalo» (needs stated, one request waiting for mentor1, no

@@ -67,11 +67,9 @@ async def counts() -> dict[str, int]:
 
 
 async def test_demo_contests(db, clock):
-    from contest.demo import DEMO_PASSWORD
-    from server import demo
+    from server.commands import seed_demo_data
 
-    assert DEMO_PASSWORD == demo.DEMO_PASSWORD
-    await demo.seed(now=clock())
+    await seed_demo_data(now=clock())
 
     open_contest = await services.contest_by_slug(OPEN)
     _, total = await services.gallery(open_contest["id"], per_page=100)
@@ -103,7 +101,7 @@ async def test_demo_contests(db, clock):
     await check_tan_minh(open_contest["commune"], digital_round, clock)
 
     before = await counts()
-    await demo.seed(now=clock())
+    await seed_demo_data(now=clock())
     assert await counts() == before
 
     # citizen1 has all their votes left in the open vote.

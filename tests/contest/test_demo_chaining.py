@@ -18,9 +18,9 @@ OPEN = "y-tuong-sang-tao-2026"
 
 
 async def test_the_open_contests_shortlist_goes_on_to_the_final_round(db, clock):
-    from server import demo
+    from server.commands import seed_demo_data
 
-    await demo.seed(now=clock())
+    await seed_demo_data(now=clock())
     contest = await services.contest_by_slug(OPEN)
     first, second = await services.rounds_of(contest["id"])
     assert (first["name"], second["name"]) == ("Vòng sơ khảo", "Vòng chung khảo")
@@ -41,5 +41,5 @@ async def test_the_open_contests_shortlist_goes_on_to_the_final_round(db, clock)
     assert {i["round"] for i in await Idea.select(Idea.round).where(Idea.id.is_in(chosen))} == {first["id"]}
     assert await Notification.count().where(Notification.kind == "round_advanced") >= 5
     assert await Notification.count().where(Notification.kind == "not_selected") >= len(entries) - 5
-    await demo.seed(now=clock())  # seeding again adds no third round
+    await seed_demo_data(now=clock())  # seeding again adds no third round
     assert len(await services.rounds_of(contest["id"])) == 2

@@ -10,9 +10,9 @@ import pytest
 from accounts.clock import UTC
 from accounts.tables import AuditEvent
 from contest import chaining, judging, services, voting
-from contest.demo import DEMO_PASSWORD
 from contest.phases import Phase, date_problems, phase_of
 from contest.tables import Idea, IdeaStatus, RoundEntry, Vote
+from demo import DEMO_PASSWORD
 from tests.conftest import login
 
 pytestmark = pytest.mark.integration
@@ -21,10 +21,10 @@ TAN_MINH = "y-tuong-xanh-tan-minh-2026"
 
 
 async def test_vote_round_holds_the_carried_shortlist_and_is_open_at_the_real_date(client, clock):
-    from server import demo
+    from server.commands import seed_demo_data
 
     real_now = dt.datetime.now(UTC)
-    await demo.seed(now=real_now)
+    await seed_demo_data(now=real_now)
     clock.now = real_now  # the pages below are read at the real date too
 
     contest = await services.contest_by_slug(TAN_MINH)

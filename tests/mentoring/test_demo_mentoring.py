@@ -54,9 +54,9 @@ async def counts() -> dict[str, int]:
 
 
 async def test_demo_mentoring(db, clock):
-    from server import demo
+    from server.commands import seed_demo_data
 
-    await demo.seed(now=clock())
+    await seed_demo_data(now=clock())
     now = clock()
 
     # Partner organizations of every kind; eight approved mentors (mentor1 among them) and one waiting.
@@ -113,7 +113,7 @@ async def test_demo_mentoring(db, clock):
 
     # A second seed changes nothing.
     before = await counts()
-    await demo.seed(now=clock())
+    await seed_demo_data(now=clock())
     assert await counts() == before
 
 

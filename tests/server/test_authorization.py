@@ -686,9 +686,9 @@ async def test_every_route_declares_a_rule(app):
 
 async def test_every_route_every_role_both_communes(app, clock):
     from mentoring import match_runs
-    from server import demo
+    from server.commands import seed_demo_data
 
-    await demo.seed(now=clock())
+    await seed_demo_data(now=clock())
     an_khanh = (await Commune.select(Commune.id).where(Commune.slug == "an-khanh").first())["id"]
     organizer = (await User.select(User.id).where(User.email == "organizer@example.com").first())["id"]
     # Commune A's own matching run, to be reviewed (the demo has one only in Tân Minh).

@@ -118,9 +118,9 @@ async def source(db, settings, clock, tmp_path, make_user, make_other_user):
     from piccolo_api.mfa.authenticator.tables import AuthenticatorSecret
     from piccolo_api.session_auth.tables import SessionsBase
 
-    from server.demo import seed
+    from server.commands import seed_demo_data
 
-    await seed(now=clock())
+    await seed_demo_data(now=clock())
     organizer = await make_other_user(full_name="Bùi Thị Thu Hà")
     youth = await make_user(full_name="Lương Văn Đạt")
     await SessionsBase.create_session(youth.id)

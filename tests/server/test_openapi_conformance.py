@@ -60,9 +60,9 @@ async def demo_values(db, clock) -> dict[str, list[str]]:
     """The demo's communes, contests, ideas, results and vote logs; the path values that exist in it:
     every contest slug and some idea codes."""
     from contest.tables import Contest, Idea
-    from server import demo
+    from server.commands import seed_demo_data
 
-    await demo.seed(now=clock())
+    await seed_demo_data(now=clock())
     slugs = [row["slug"] for row in await Contest.select(Contest.slug)]
     codes = [row["code"] for row in await Idea.select(Idea.code).where(Idea.code.is_not_null()).limit(5)]
     return {"slug": slugs, "code": codes}

@@ -17,7 +17,7 @@ moved back to the moment each thing happened:
 
 Idempotent: organizations are found by name, people by email, a mentor's profile by its user, a team's
 needs, requests and pipeline record by their idea, workshops by title; whatever exists is left alone.
-Domain code: imports neither ``litestar`` nor ``server``.
+Imports neither ``litestar`` nor ``server``.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from accounts.clock import UTC
 from accounts.engine import atomic
 from accounts.scope import PLATFORM
 from accounts.tables import User
-from contest.demo import DEMO_PASSWORD
 from contest.tables import Idea
+from demo.people import DEMO_PASSWORD
 from mentoring import directory, match_runs, mentorships, office_hours, pipeline, requests, teams, workshops
 from mentoring.tables import (
     ActionItem,

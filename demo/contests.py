@@ -46,10 +46,8 @@ from contest.tables import (
     Vote,
     VoteRules,
 )
+from demo.people import DEMO_PASSWORD
 
-# The password of every demo account; the same as ``server.demo.DEMO_PASSWORD`` (this domain
-# module may not import ``server``; a test checks that the two agree).
-DEMO_PASSWORD = "sangtao-demo"
 EXISTING_YOUTH = "youth1@example.com"
 
 CATEGORIES = (
@@ -61,7 +59,7 @@ CATEGORIES = (
     ("Xã hội", "xa-hoi"),
 )
 
-# Hamlet indexes follow server.demo.HAMLETS: 0 An Lạc, 1 Khánh Hội, 2 Đông Thượng, 3 Đoài Hạ,
+# Hamlet indexes follow demo.people.HAMLETS: 0 An Lạc, 1 Khánh Hội, 2 Đông Thượng, 3 Đoài Hạ,
 # 4 Bến Đò, 5 Tân Lập.
 YOUTH = (
     # email, full name, birth year, hamlet index
@@ -1040,7 +1038,7 @@ FINISHED_IDEAS: tuple[dict[str, Any], ...] = (
 # ---------------------------------------------------------------- judging
 
 ORGANIZER = "organizer@example.com"
-# The demo judges (server.demo.PEOPLE) with the fields (category slugs) they know well.
+# The demo judges (demo.people.PEOPLE) with the fields (category slugs) they know well.
 JUDGES = (
     ("judge1@example.com", ("nong-nghiep", "moi-truong")),
     ("judge2@example.com", ("giao-duc-stem", "xa-hoi")),

@@ -13,7 +13,7 @@ account, and two young people are not on the resident list (unverified).
 
 Every person and idea here is fictional. Idempotent: nothing is done when the contest's slug exists;
 otherwise the contest, its judging and its vote are seeded in one transaction.
-Domain code: imports neither ``litestar`` nor ``server``.
+Imports neither ``litestar`` nor ``server``.
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ from accounts.engine import atomic
 from accounts.scope import PLATFORM
 from accounts.tables import User
 from contest import chaining, judging, services, voting
-from contest.demo import (
+from contest.phases import Phase, phase_of
+from contest.tables import Assignment, Contest, IdeaStatus, PanelMember, Round
+from demo.contests import (
     CATEGORIES,
-    DEMO_PASSWORD,
     NO_CONFLICT,
     _create_contest,
     _hour,
@@ -40,8 +41,7 @@ from contest.demo import (
     _spread,
     set_rules_before,
 )
-from contest.phases import Phase, phase_of
-from contest.tables import Assignment, Contest, IdeaStatus, PanelMember, Round
+from demo.people import DEMO_PASSWORD
 
 ORGANIZER = "organizer2@example.com"
 JUDGES = ("judge4@example.com", "judge5@example.com")
@@ -53,7 +53,7 @@ def _email(n: int) -> str:
     return f"tanminh{n:02d}@example.com"
 
 
-# Hamlet indexes follow server.demo.SECOND_HAMLETS: 0 Tân Lập, 1 Minh Đức, 2 Đồng Tâm, 3 Hòa Bình.
+# Hamlet indexes follow demo.people.SECOND_HAMLETS: 0 Tân Lập, 1 Minh Đức, 2 Đồng Tâm, 3 Hòa Bình.
 YOUTH = (
     # email, full name, birth year, hamlet index
     (_email(1), "Nguyễn Văn An", 1999, 0),

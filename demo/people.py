@@ -1,22 +1,13 @@
-"""Demo data: the commune "Xã An Khánh" with one demo account per role, and a second commune, "Xã Tân Minh",
-with its own organizer, judges, contest, residents and votes, so that tenancy is visible (idempotent).
-
-Every person here is fictional. Never seeded in production (``SEED_DEMO`` is off there).
+"""The demo's communes and accounts: "Xã An Khánh" with one demo account per role, and a second commune,
+"Xã Tân Minh", with its own organizer and judges (idempotent). Every person here is fictional.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from accounts import passwords, services
-from accounts.clock import UTC
-from accounts.identifiers import normalise_email
-from accounts.tables import Commune, Hamlet, OutboxMail, Role, User
-from city.demo import seed_city
-from contest.demo import seed_contests
-from contest.demo_tan_minh import seed_tan_minh
-from mentoring.demo import seed_mentoring, seed_mentoring_tan_minh
-from server.settings import get_settings
+from accounts import services
+from accounts.tables import Commune, Hamlet, Role, User
 
 DEMO_PASSWORD = "sangtao-demo"
 COMMUNE = {
@@ -124,55 +115,3 @@ async def ensure_people(commune_id: int, people: list, password_hash: str, now: 
             scope = commune_id if role is Role.organizer else None
             await services.grant_role(user_id, role, commune_id=scope, actor=None, now=now)
     return created
-
-
-async def seed(now: dt.datetime | None = None) -> str:
-    now = now or dt.datetime.now(UTC)
-    commune_id = await ensure_commune()
-    second_id = await ensure_commune(SECOND_COMMUNE, SECOND_HAMLETS)
-    password_hash = await passwords.hash_async(DEMO_PASSWORD)
-    created = await ensure_people(commune_id, PEOPLE, password_hash, now)
-    created += await ensure_people(second_id, SECOND_PEOPLE, password_hash, now)
-    # The key the app derives voters' public aliases with (server.controllers.voting.alias_key).
-    alias_key = ("vote-alias:" + get_settings().secret_key).encode()
-    contests = await seed_contests(commune_id, now=now, alias_key=alias_key)
-    # Last of the demo activity: mentors, teams' requests, the pipeline and workshops (before the mail below).
-    mentoring = await seed_mentoring(commune_id, now=now)
-    # The second commune: its contest, judging and vote, then its mentoring (a workshop, the pipeline, matching).
-    second = await seed_tan_minh(second_id, now=now, alias_key=alias_key)
-    second += " " + await seed_mentoring_tan_minh(second_id, now=now)
-    second += " " + await seed_city(password_hash=password_hash, now=now)
-    # The demo people are fictional: the mail their demo activity queued is never sent.
-    await OutboxMail.update({OutboxMail.status: "sent", OutboxMail.last_error: "demo data, not sent"}).where(
-        (OutboxMail.status == "queued") & OutboxMail.to_address.like("%@example.com")
-    )
-    return (
-        f"Demo communes «{COMMUNE['name']}» and «{SECOND_COMMUNE['name']}» ready ({created} new demo accounts). "
-        f"{contests} {mentoring} {second}"
-    )
-
-
-async def ensure_admin(identifier: str, full_name: str, password: str) -> int:
-    """Create a platform admin (first run of a production install) or promote an account."""
-    email = normalise_email(identifier)
-    problem = passwords.password_problem(password)
-    if problem:
-        raise SystemExit(problem)
-    now = dt.datetime.now(UTC)
-    row = await User.select(User.id).where(User.email == email).first()
-    if row:
-        user_id = row["id"]
-    else:
-        user = User(
-            username=email,
-            email=email,
-            password=await passwords.hash_async(password),
-            full_name=full_name,
-            active=True,
-            pseudonym=services.new_pseudonym(),
-            created_at=now,
-        )
-        await user.save()
-        user_id = user.id
-    await services.grant_role(user_id, Role.admin, actor=None, now=now)
-    return user_id
