@@ -223,13 +223,38 @@ async def votable_ideas(round_id: int) -> list[int]:
 _BALLOT_COLUMNS = (Idea.id, Idea.code, Idea.title, Idea.summary, Idea.cover, Idea.category.name, Idea.hamlet.name)
 
 
-async def ballot_ideas(round_id: int) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class BallotIdea:
+    """An idea as a round's vote page shows it."""
+
+    id: int
+    code: str
+    title: str
+    summary: str
+    cover: str
+    category: str | None
+    hamlet: str | None
+
+
+async def ballot_ideas(round_id: int) -> list[BallotIdea]:
     """The ideas a round's vote page shows, by code, with their category and hamlet (this worker's
     copy while serving a request, see ``accounts.memo``)."""
 
-    async def load_ideas() -> list[dict[str, Any]]:
+    async def load_ideas() -> list[BallotIdea]:
         ids = await votable_ideas(round_id)
-        return await Idea.select(*_BALLOT_COLUMNS).where(Idea.id.is_in(ids or [-1])).order_by(Idea.code)
+        rows = await Idea.select(*_BALLOT_COLUMNS).where(Idea.id.is_in(ids or [-1])).order_by(Idea.code)
+        return [
+            BallotIdea(
+                id=r["id"],
+                code=r["code"],
+                title=r["title"],
+                summary=r["summary"],
+                cover=r["cover"],
+                category=r["category.name"],
+                hamlet=r["hamlet.name"],
+            )
+            for r in rows
+        ]
 
     return await memo.read(("ballot_ideas", round_id), load_ideas)
 
