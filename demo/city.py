@@ -3,11 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from accounts import services
 from accounts.tables import Role, User
+from demo import load
 
-CITY_ORGANIZER = ("city@example.com", "Lương Thị Minh Châu", 1984)
+# The Department's staff account, the city final and local sponsors: demo/data/city.toml.
+_DATA = load.data("city")
+CITY_ORGANIZER: tuple[str, str, int] = _DATA["organizer"]
+# commune slug, sponsor, kind, [(contest slug, pledge kind, description, value in đồng, hours, award name, delivered)]
+SPONSORS = [
+    (
+        sponsor["commune"],
+        sponsor["name"],
+        sponsor["kind"],
+        list(
+            load.records(sponsor["pledges"], "contest", "kind", "description", "value", "hours", "award", "delivered")
+        ),
+    )
+    for sponsor in _DATA["sponsors"]
+]
+CITY_FINAL: dict[str, Any] = _DATA["final"]
+CITY_CRITERIA: tuple[tuple[str, float], ...] = _DATA["criteria"]
+CITY_JUDGES: tuple[str, ...] = _DATA["judges"]
+# commune slug, its organizer, ideas nominated, of them confirmed by the team
+CITY_NOMINATIONS: tuple[tuple[str, str, int, int], ...] = _DATA["nominations"]
 
 
 async def seed_city(*, password_hash: str, now: dt.datetime) -> str:
@@ -33,68 +54,6 @@ async def seed_city(*, password_hash: str, now: dt.datetime) -> str:
     await services.grant_role(user_id, Role.city_organizer, actor=None, now=now)
     sponsors = await seed_sponsors(now=now)
     return "City programme staff: city@example.com. " + sponsors + " " + await seed_city_final(user_id, now=now)
-
-
-# commune slug, sponsor, kind, [(contest slug, pledge kind, description, value in đồng, hours, award name, delivered)]
-SPONSORS = [
-    (
-        "an-khanh",
-        "Công ty TNHH Cơ khí Chính xác An Khánh",
-        "firm",
-        [
-            (
-                "y-tuong-sang-tao-2025",
-                "prize_money",
-                "Tiền thưởng cho giải cao nhất",
-                10_000_000,
-                None,
-                "Giải Nhất",
-                True,
-            ),
-            (
-                "y-tuong-sang-tao-2026",
-                "equipment",
-                "Cho mượn máy in 3D và máy cắt laser để làm mẫu thử",
-                25_000_000,
-                None,
-                None,
-                False,
-            ),
-        ],
-    ),
-    (
-        "an-khanh",
-        "Hợp tác xã Nông nghiệp Khánh Hội",
-        "cooperative",
-        [
-            (
-                "y-tuong-sang-tao-2026",
-                "space",
-                "Góc «Sáng tạo trẻ» tại nhà văn hóa thôn Khánh Hội, tối thứ Bảy hằng tuần",
-                None,
-                None,
-                None,
-                False,
-            ),
-        ],
-    ),
-    (
-        "tan-minh",
-        "Trường THPT Tân Minh",
-        "school",
-        [
-            (
-                "y-tuong-xanh-tan-minh-2026",
-                "expertise",
-                "Giáo viên Vật lý và Tin học hướng dẫn làm mẫu thử",
-                None,
-                20,
-                None,
-                False,
-            ),
-        ],
-    ),
-]
 
 
 async def seed_sponsors(*, now: dt.datetime) -> str:
@@ -139,27 +98,6 @@ async def seed_sponsors(*, now: dt.datetime) -> str:
 
 
 # ---------------------------------------------------------------- the city final
-
-CITY_FINAL = {
-    "slug": "chung-ket-sang-tao-tre-hai-phong-2026",
-    "title": "Chung kết Sáng tạo trẻ thành phố Hải Phòng",
-    "tagline": "Những ý tưởng xuất sắc nhất của các xã tranh tài ở cấp thành phố",
-    "description": (
-        "Vòng chung kết cấp thành phố của chương trình «Hải Phòng — Thành phố Đổi mới sáng tạo». "
-        "Mỗi xã đề cử những ý tưởng đứng đầu trong kết quả đã công bố của xã; nhóm xác nhận tham gia "
-        "thì ý tưởng vào chung kết cùng kết quả ở xã và những nhận xét của ban giám khảo mà nhóm chọn chia sẻ."
-    ),
-    "rules": "Mỗi xã đề cử tối đa 3 ý tưởng. Giám khảo không chấm ý tưởng của xã mình.",
-    "prizes": "Giải Nhất thành phố: 30.000.000 đồng và suất ươm tạo tại vườn ươm của thành phố.",
-}
-CITY_CRITERIA = (
-    ("Tính mới và sáng tạo", 0.3),
-    ("Tác động tới cộng đồng", 0.4),
-    ("Khả năng triển khai và nhân rộng", 0.3),
-)
-CITY_JUDGES = ("judge2@example.com", "judge3@example.com", "judge4@example.com", "judge5@example.com")
-# commune slug, its organizer, how many of its best published ideas it nominates, how many teams confirm
-CITY_NOMINATIONS = (("an-khanh", "organizer@example.com", 2, 2), ("tan-minh", "organizer2@example.com", 2, 1))
 
 
 async def seed_city_final(city_user_id: int, *, now: dt.datetime) -> str:

@@ -32,6 +32,7 @@ from accounts.engine import atomic
 from accounts.scope import PLATFORM
 from accounts.tables import User
 from contest.tables import Idea
+from demo import load
 from demo.people import DEMO_PASSWORD
 from mentoring import directory, match_runs, mentorships, office_hours, pipeline, requests, teams, workshops
 from mentoring.tables import (
@@ -51,257 +52,42 @@ FINISHED = "y-tuong-sang-tao-2025"
 ORGANIZER = "organizer@example.com"
 YOUTH1 = "youth1@example.com"
 MENTOR1 = "mentor1@example.com"
-COMMUNE_PLACE = "Xã An Khánh"
-CITY_PLACE = "Trung tâm thành phố Hải Phòng"
 
-
-def _youth(n: int) -> str:
-    return f"thanhnien{n:02d}@example.com"
-
-
-# ---------------------------------------------------------------- organizations
-
-INCUBATOR = "Vườn ươm Khởi nghiệp Đổi mới sáng tạo Hải Phòng"
-UNIVERSITY_HP = "Trường Đại học Hải Phòng"
-UNIVERSITY_MARITIME = "Trường Đại học Hàng hải Việt Nam"
-DOST = "Sở Khoa học và Công nghệ Hải Phòng"
-ENTERPRISE = "Công ty TNHH Nông sản Sạch An Khánh"
-YOUTH_UNION = "Đoàn Thanh niên xã An Khánh"
-
-ORGANIZATIONS = (
-    (
-        INCUBATOR,
-        OrgKind.incubator,
-        "Vườn ươm đồng hành cùng các nhóm khởi nghiệp trẻ của thành phố: huấn luyện tư duy khởi nghiệp, kết nối "
-        "chuyên gia, nhà đầu tư và không gian làm việc chung.",
-    ),
-    (
-        UNIVERSITY_HP,
-        OrgKind.university,
-        "Giảng viên của trường tham gia chương trình cố vấn với tư cách cá nhân, chủ yếu về kinh tế, quản trị "
-        "kinh doanh và giáo dục.",
-    ),
-    (
-        UNIVERSITY_MARITIME,
-        OrgKind.university,
-        "Giảng viên của trường tham gia chương trình cố vấn với tư cách cá nhân, về công nghệ thông tin, kỹ thuật "
-        "và môi trường.",
-    ),
-    (
-        DOST,
-        OrgKind.dost,
-        "Chuyên viên của Sở hướng dẫn các nhóm về thủ tục, sở hữu trí tuệ và các chương trình hỗ trợ khởi nghiệp "
-        "đổi mới sáng tạo của thành phố.",
-    ),
-    (
-        ENTERPRISE,
-        OrgKind.enterprise,
-        "Doanh nghiệp (hư cấu) thu mua và phân phối nông sản sạch của các xã ngoại thành, sẵn lòng chia sẻ kinh "
-        "nghiệm bán hàng và làm sản phẩm.",
-    ),
-    (
-        YOUTH_UNION,
-        OrgKind.other,
-        "Cán bộ Đoàn xã giúp các nhóm thanh niên kết nối với thôn, hộ dân và các hoạt động cộng đồng.",
-    ),
+# Organizations, mentors, teams' needs and requests, session notes, the pipeline and workshops:
+# demo/data/mentoring.toml (what each record holds is said there). Forms keep their lists.
+_DATA = load.data("mentoring", lists_in_tables=True)
+ORGANIZATIONS: tuple[tuple[str, OrgKind, str], ...] = tuple(
+    (name, OrgKind(kind), description)
+    for name, kind, description in load.records(_DATA["organizations"], "name", "kind", "description")
 )
-
-# ---------------------------------------------------------------- mentors
-
+_MENTOR_FIELDS = ("email", "name", "birth_year", "organization", "local", "profile")
 # email, full name, birth year, organization, local (lives in the commune), profile
-MENTORS: tuple[tuple[str, str, int, str, bool, dict[str, Any]], ...] = (
-    (
-        MENTOR1,
-        "TS. Lê Hoàng Nam",
-        1979,
-        UNIVERSITY_HP,
-        False,
-        {
-            "title": "Giảng viên Khoa Kinh tế và Quản trị kinh doanh, Trường Đại học Hải Phòng",
-            "bio": "Mười lăm năm giảng dạy quản trị kinh doanh và tư vấn cho hộ kinh doanh, hợp tác xã ở ngoại thành "
-            "Hải Phòng. Tôi thích giúp các nhóm trẻ tìm ra khách hàng thật trước khi bỏ nhiều tiền, và đưa sản "
-            "phẩm làng nghề lên sàn thương mại điện tử.",
-            "expertise": ["business_model", "marketing", "sales", "pitching"],
-            "free_tags": "thương mại điện tử, làng nghề, livestream",
-            "sectors": ["digital", "agriculture", "tourism"],
-            "stages": ["idea", "prototype", "pilot"],
-            "languages": ["vi", "en"],
-            "capacity": 3,
-            "availability": ["tue-evening", "thu-evening", "sat-morning"],
-            "mode": "any",
-            "place": COMMUNE_PLACE,
-        },
-    ),
-    (
-        "mentor2@example.com",
-        "Nguyễn Văn Thành",
-        1972,
-        UNIVERSITY_MARITIME,
-        False,
-        {
-            "title": "PGS.TS., giảng viên Khoa Công nghệ thông tin, Trường Đại học Hàng hải Việt Nam",
-            "bio": "Nghiên cứu và hướng dẫn sinh viên làm ứng dụng di động, hệ thống cảm biến và Internet vạn vật. "
-            "Tôi giúp các nhóm chọn công nghệ vừa sức, làm mẫu thử nhanh và thử với người dùng thật.",
-            "expertise": ["software", "product", "manufacturing"],
-            "free_tags": "Arduino, IoT, ứng dụng di động",
-            "sectors": ["digital", "education", "environment"],
-            "stages": ["prototype", "pilot"],
-            "languages": ["vi", "en"],
-            "capacity": 2,
-            "availability": ["wed-evening", "sat-afternoon"],
-            "mode": "online",
-            "place": "",
-        },
-    ),
-    (
-        "mentor3@example.com",
-        "Trần Thị Thu Hà",
-        1983,
-        INCUBATOR,
-        False,
-        {
-            "title": "ThS., Giám đốc vườn ươm, Vườn ươm Khởi nghiệp Đổi mới sáng tạo Hải Phòng",
-            "bio": "Đã đồng hành cùng hơn 40 nhóm khởi nghiệp, từ ý tưởng trên giấy đến khi gọi được vốn. Tôi giúp "
-            "các nhóm viết mô hình kinh doanh, tính dòng tiền và chuẩn bị bài thuyết trình trước nhà đầu tư.",
-            "expertise": ["business_model", "fundraising", "pitching", "finance"],
-            "free_tags": "gọi vốn, mô hình kinh doanh, thuyết trình",
-            "sectors": ["agriculture", "digital", "social"],
-            "stages": ["idea", "prototype", "pilot", "launched"],
-            "languages": ["vi", "en"],
-            "capacity": 4,
-            "availability": ["mon-afternoon", "fri-afternoon", "sat-morning"],
-            "mode": "any",
-            "place": CITY_PLACE,
-        },
-    ),
-    (
-        "mentor4@example.com",
-        "Phạm Đức Anh",
-        1986,
-        DOST,
-        False,
-        {
-            "title": "KS., chuyên viên Phòng Quản lý công nghệ, Sở Khoa học và Công nghệ Hải Phòng",
-            "bio": "Hướng dẫn thủ tục đăng ký hộ kinh doanh, hợp tác xã, bảo hộ nhãn hiệu và hồ sơ xin hỗ trợ từ các "
-            "chương trình khởi nghiệp đổi mới sáng tạo của thành phố.",
-            "expertise": ["law", "fundraising", "agritech"],
-            "free_tags": "nhãn hiệu, sở hữu trí tuệ, hồ sơ tài trợ",
-            "sectors": ["agriculture", "environment"],
-            "stages": ["pilot", "launched"],
-            "languages": ["vi"],
-            "capacity": 2,
-            "availability": ["thu-afternoon"],
-            "mode": "online",
-            "place": "",
-        },
-    ),
-    (
-        "mentor5@example.com",
-        "Nguyễn Thị Hoa",
-        1977,
-        ENTERPRISE,
-        True,
-        {
-            "title": "Giám đốc Công ty TNHH Nông sản Sạch An Khánh",
-            "bio": "Hai mươi năm buôn bán nông sản, từ chợ đầu mối đến siêu thị và bán trực tuyến. Tôi chia sẻ cách "
-            "làm bao bì, định giá, giữ chất lượng đều và tìm người mua ổn định.",
-            "expertise": ["sales", "marketing", "agritech", "manufacturing"],
-            "free_tags": "bao bì, nông sản sạch",
-            "sectors": ["agriculture"],
-            "stages": ["pilot", "launched"],
-            "languages": ["vi"],
-            "capacity": 2,
-            "availability": ["sat-evening", "sun-morning"],
-            "mode": "in_person",
-            "place": COMMUNE_PLACE,
-        },
-    ),
-    (
-        "mentor6@example.com",
-        "Vũ Thị Minh Ngọc",
-        1990,
-        UNIVERSITY_HP,
-        False,
-        {
-            "title": "ThS., giảng viên Khoa Sư phạm, Trường Đại học Hải Phòng",
-            "bio": "Dạy phương pháp giáo dục STEM và thiết kế hoạt động trải nghiệm cho học sinh. Tôi giúp các nhóm "
-            "làm dự án giáo dục, dự án xã hội thiết kế buổi học và đo xem các em học được gì.",
-            "expertise": ["education", "product", "business_model"],
-            "free_tags": "STEM, trải nghiệm, dự án cộng đồng",
-            "sectors": ["education", "social"],
-            "stages": ["idea", "prototype"],
-            "languages": ["vi", "en"],
-            "capacity": 3,
-            "availability": ["wed-evening", "sun-morning"],
-            "mode": "any",
-            "place": COMMUNE_PLACE,
-        },
-    ),
-    (
-        "mentor7@example.com",
-        "Đặng Quốc Bảo",
-        1995,
-        YOUTH_UNION,
-        True,
-        {
-            "title": "Phó Bí thư Đoàn Thanh niên xã An Khánh",
-            "bio": "Tổ chức các hoạt động tình nguyện, du lịch trải nghiệm và giữ gìn môi trường ở các thôn. Tôi giúp "
-            "các nhóm kết nối với thôn, hộ dân và huy động tình nguyện viên.",
-            "expertise": ["tourism", "environment", "marketing"],
-            "free_tags": "tình nguyện, du lịch cộng đồng",
-            "sectors": ["tourism", "environment", "social"],
-            "stages": ["idea", "prototype"],
-            "languages": ["vi"],
-            "capacity": 1,
-            "availability": ["sat-evening", "sun-afternoon"],
-            "mode": "in_person",
-            "place": COMMUNE_PLACE,
-        },
-    ),
-    (
-        "mentor8@example.com",
-        "Hoàng Thị Bích Thủy",
-        1981,
-        UNIVERSITY_MARITIME,
-        False,
-        {
-            "title": "TS., giảng viên Viện Môi trường, Trường Đại học Hàng hải Việt Nam",
-            "bio": "Nghiên cứu xử lý nước thải, rác thải nông thôn và du lịch sinh thái ven biển. Tôi giúp các nhóm "
-            "đo tác động môi trường của dự án và tính chi phí vận hành lâu dài.",
-            "expertise": ["environment", "product", "finance"],
-            "free_tags": "nước thải, rác thải, du lịch sinh thái",
-            "sectors": ["environment", "tourism"],
-            "stages": ["prototype", "pilot"],
-            "languages": ["vi", "en"],
-            "capacity": 2,
-            "availability": ["tue-afternoon", "sat-morning"],
-            "mode": "online",
-            "place": "",
-        },
-    ),
-)
+MENTORS: tuple[tuple[str, str, int, str, bool, dict[str, Any]], ...] = load.records(_DATA["mentors"], *_MENTOR_FIELDS)
 # Applied, not approved yet: the organizer's mentoring page shows the profile waiting.
-PENDING_MENTOR = (
-    "mentor9@example.com",
-    "Lý Văn Hùng",
-    1988,
-    None,
-    False,
-    {
-        "title": "Chủ cơ sở du lịch cộng đồng ở Cát Bà",
-        "bio": "Mười năm làm homestay và tour trải nghiệm làng chài. Tôi muốn giúp các nhóm trẻ làm du lịch cộng "
-        "đồng: đón khách, định giá tour, giữ vệ sinh và bán qua các trang đặt phòng.",
-        "expertise": ["tourism", "sales"],
-        "free_tags": "homestay, du lịch cộng đồng",
-        "sectors": ["tourism"],
-        "stages": ["idea", "prototype", "pilot"],
-        "languages": ["vi", "en"],
-        "capacity": 2,
-        "availability": ["mon-evening", "thu-evening"],
-        "mode": "online",
-        "place": "",
-    },
+PENDING_MENTOR = load.records([_DATA["pending_mentor"]], *_MENTOR_FIELDS)[0]
+# title, days ago, needs, preferred mentors (by email)
+NEEDS = load.records(_DATA["needs"], "title", "days_ago", "form", "preferred")
+ACCEPTED_MESSAGE: str = _DATA["accepted_message"]
+# title, mentor email, days ago asked, message, days ago answered, reason (declined) or None (still waiting)
+OTHER_REQUESTS = load.records(
+    _DATA["other_requests"], "title", "mentor", "asked_days_ago", "message", "answered_days_ago", "reason"
 )
+# days ago, author (mentor or team lead), notes, action items: (text, owner, due in days from now, done)
+NOTES = tuple(
+    (days_ago, author, text, tuple(actions))
+    for days_ago, author, text, actions in load.records(_DATA["notes"], "days_ago", "author", "text", "actions")
+)
+# title, steps: (days ago, stage, gate items met, outcome)
+PIPELINE = tuple(
+    (title, tuple((days_ago, stage, list(met), outcome) for days_ago, stage, met, outcome in steps))
+    for title, steps in load.records(_DATA["pipeline"], "title", "steps")
+)
+UPCOMING_WORKSHOP: dict[str, Any] = _DATA["upcoming_workshop"]
+PAST_WORKSHOP: dict[str, Any] = _DATA["past_workshop"]
+UPCOMING_PEOPLE: tuple[str, ...] = _DATA["upcoming_people"]
+PAST_PEOPLE: tuple[str, ...] = _DATA["past_people"]
+PAST_ABSENT: tuple[str, ...] = _DATA["past_absent"]
+
 
 # ---------------------------------------------------------------- teams of the 2025 contest
 
@@ -311,206 +97,6 @@ FERRY = "Khôi phục bến đò xưa thành điểm dừng chân ven sông"
 WARDROBE = "Tủ quần áo 0 đồng cho công nhân và trẻ em"
 SCIENCE_CLUB = "Câu lạc bộ «Em yêu khoa học» sáng chủ nhật"
 STRAW = "Máy cuộn rơm mini dùng chung cho ruộng nhỏ"
-
-# title, days ago, needs, preferred mentors (by email)
-NEEDS = (
-    (
-        LIVESTREAM,
-        43,
-        {
-            "needs": ["marketing", "sales", "business_model"],
-            "sector": "digital",
-            "stage": "prototype",
-            "availability": ["tue-evening", "sat-morning"],
-            "mode": "any",
-            "place": COMMUNE_PLACE,
-        },
-        [MENTOR1, "mentor3@example.com"],
-    ),
-    (
-        WASTE_MAP,
-        6,
-        {
-            "needs": ["software", "environment", "fundraising"],
-            "sector": "environment",
-            "stage": "prototype",
-            "availability": ["tue-evening", "wed-evening", "sat-morning"],
-            "mode": "online",
-        },
-        [MENTOR1, "mentor8@example.com", "mentor2@example.com"],
-    ),
-    (
-        FERRY,
-        12,
-        {
-            "needs": ["tourism", "finance", "law"],
-            "sector": "tourism",
-            "stage": "idea",
-            "availability": ["sat-morning", "sun-afternoon"],
-            "mode": "any",
-            "place": COMMUNE_PLACE,
-        },
-        ["mentor8@example.com", "mentor7@example.com"],
-    ),
-    (
-        WARDROBE,
-        5,
-        {
-            "needs": ["business_model", "marketing"],
-            "sector": "social",
-            "stage": "pilot",
-            "availability": ["wed-evening", "sun-morning"],
-            "mode": "in_person",
-            "place": COMMUNE_PLACE,
-        },
-        ["mentor6@example.com"],
-    ),
-    (
-        SCIENCE_CLUB,
-        4,
-        {
-            "needs": ["education", "fundraising"],
-            "sector": "education",
-            "stage": "prototype",
-            "languages": ["vi", "en"],
-            "availability": ["sun-morning"],
-            "mode": "any",
-            "place": COMMUNE_PLACE,
-        },
-        [],
-    ),
-)
-
-ACCEPTED_MESSAGE = (
-    "Chào thầy Nam, nhóm em đã livestream thử 4 buổi ở lò bánh đa Khánh Hội, mỗi buổi được khoảng 6 đơn, phần "
-    "lớn là người quen. Nhóm em muốn học cách bán đều hơn và tính giá cho đúng. Nhóm rảnh tối thứ Ba và sáng thứ "
-    "Bảy, có thể gặp ở nhà văn hóa thôn hoặc gọi video ạ."
-)
-# title, mentor email, days ago asked, message, days ago answered, reason (declined) or None (still waiting)
-OTHER_REQUESTS = (
-    (
-        FERRY,
-        "mentor8@example.com",
-        9,
-        "Chào cô Thủy, nhóm em muốn làm lại bến đò cũ thành điểm dừng chân, cần người góp ý về giữ vệ sinh bờ sông "
-        "và chi phí duy trì. Mong cô nhận nhóm em ạ.",
-        7,
-        "Cảm ơn các em đã tin tưởng. Học kỳ này cô kín lịch hướng dẫn sinh viên làm đồ án nên không nhận thêm "
-        "nhóm được. Nhóm nên hỏi anh Đặng Quốc Bảo ở Đoàn xã: anh ấy rành du lịch cộng đồng và gặp trực tiếp được.",
-    ),
-    (
-        WARDROBE,
-        "mentor6@example.com",
-        3,
-        "Chào cô Ngọc, tủ quần áo 0 đồng đã chạy thử 2 tháng ở Tân Lập. Nhóm em cần giúp để tổ chức việc nhận, "
-        "phân loại đồ cho gọn và kể câu chuyện của tủ để nhiều người gửi đồ hơn ạ.",
-        None,
-        None,
-    ),
-    (
-        WASTE_MAP,
-        MENTOR1,
-        1,
-        "Chào thầy, bản đồ điểm rác của nhóm em đã có 60 điểm được báo, 38 điểm đã dọn. Nhóm em cần người góp ý "
-        "để chuyển sang một ứng dụng đơn giản và tìm nguồn kinh phí duy trì ạ.",
-        None,
-        None,
-    ),
-)
-
-# days ago, author (mentor or team lead), notes, action items: (text, owner, due in days from now, done)
-NOTES = (
-    (
-        33,
-        MENTOR1,
-        "Buổi gặp đầu tiên ở nhà văn hóa thôn Khánh Hội. Nhóm kể lại 4 buổi livestream thử: trung bình 35 người "
-        "xem, khoảng 6 đơn mỗi buổi, phần lớn là người quen. Thống nhất mục tiêu 3 tháng: 2 buổi mỗi tuần, 20 đơn "
-        "mỗi buổi, giá bán lẻ cao hơn giá thương lái ít nhất 20%.\n\nGóp ý: lên lịch cố định để khách quen nhớ giờ; "
-        "mỗi buổi theo kịch bản 3 phần (chuyện của lò, tráng và phơi bánh, cách nấu bánh đa cua); ghi lại số người "
-        "xem và số đơn sau mỗi buổi.",
-        (
-            (
-                "Lập lịch livestream cố định tối thứ Ba và sáng thứ Bảy, đăng trước trên trang của nhóm",
-                "Đỗ Minh Khôi",
-                -26,
-                True,
-            ),
-            ("Tính giá thành một gói bánh đa 10 chiếc kèm hộp và phí gửi hàng", "Hoàng Thị Ngọc Ánh", -19, False),
-        ),
-    ),
-    (
-        12,
-        YOUTH1,
-        "Buổi gặp trực tuyến với thầy Nam. Sau 4 tuần theo lịch mới: 8 buổi, trung bình 52 người xem, 14 đơn mỗi "
-        "buổi, 3 khách ở Hà Nội đặt lại lần hai. Chi phí đóng gói và gửi hàng còn cao, đơn nhỏ gần như không có lãi."
-        "\n\nThầy gợi ý làm hộp chung in tên «Bánh đa Khánh Hội» cho cả 5 lò, đặt mức đơn tối thiểu và hỏi giá ưu đãi "
-        "của đơn vị vận chuyển khi gửi đều mỗi tuần.",
-        (("Hỏi giá 2 đơn vị vận chuyển và chọn gói gửi hàng cho đơn dưới 2 kg", "Đỗ Minh Khôi", 5, False),),
-    ),
-)
-
-# ---------------------------------------------------------------- incubation pipeline
-
-# title, steps: (days ago, stage, gate items met, outcome)
-PIPELINE = (
-    (
-        STRAW,
-        (
-            (150, "prototype", ["problem_checked", "team_formed"], ""),
-            (110, "pilot", ["prototype_built", "users_tested"], ""),
-            (60, "launched", ["pilot_run", "costs_known"], "cooperative"),
-            (20, "launched", ["registered", "first_sales"], "cooperative"),
-        ),
-    ),
-    (
-        WASTE_MAP,
-        ((90, "prototype", ["problem_checked", "team_formed"], ""), (30, "prototype", ["prototype_built"], "")),
-    ),
-    (SCIENCE_CLUB, ((70, "prototype", ["problem_checked", "team_formed"], ""),)),
-    (
-        LIVESTREAM,
-        (
-            (45, "prototype", ["problem_checked", "team_formed"], ""),
-            (10, "pilot", ["prototype_built", "users_tested"], ""),
-            (3, "pilot", ["costs_known"], ""),
-        ),
-    ),
-    (FERRY, ((15, "idea", ["problem_checked"], ""),)),
-)
-
-# ---------------------------------------------------------------- workshops
-
-UPCOMING_WORKSHOP = {
-    "title": "Tư duy khởi nghiệp: từ ý tưởng đến mô hình kinh doanh",
-    "description": "Buổi học thực hành cho thanh niên có ý tưởng khởi nghiệp: kiểm chứng vấn đề với khách hàng, vẽ "
-    "mô hình kinh doanh trên một trang giấy, tính giá thành và tập thuyết trình trong 3 phút. Mang "
-    "theo ý tưởng của nhóm; bút, giấy và nước uống ban tổ chức chuẩn bị.",
-    "place": "Nhà văn hóa xã An Khánh",
-    "capacity": 20,
-    "organization": INCUBATOR,
-}
-PAST_WORKSHOP = {
-    "title": "Kể chuyện sản phẩm và bán hàng trực tuyến cho nông sản quê",
-    "description": "Chụp ảnh sản phẩm bằng điện thoại, viết lời giới thiệu, livestream và chăm sóc khách hàng sau "
-    "khi bán; có phần thực hành với sản phẩm của các nhóm.",
-    "place": "Nhà văn hóa thôn Khánh Hội, xã An Khánh",
-    "capacity": 30,
-    "organization": UNIVERSITY_HP,
-}
-UPCOMING_PEOPLE = (YOUTH1, _youth(1), _youth(3), _youth(5), _youth(10), _youth(13), _youth(17), _youth(27))
-PAST_PEOPLE = (
-    YOUTH1,
-    _youth(2),
-    _youth(4),
-    _youth(5),
-    _youth(8),
-    _youth(12),
-    _youth(16),
-    _youth(19),
-    _youth(22),
-    _youth(25),
-)
-PAST_ABSENT = (_youth(12), _youth(19), _youth(25))
 
 
 # ---------------------------------------------------------------- entry point
@@ -832,87 +418,16 @@ TM_CONTEST = "y-tuong-xanh-tan-minh-2026"
 TM_ORGANIZER = "organizer2@example.com"
 TM_GREENHOUSE = "Vườn rau thủy canh trên mái nhà văn hóa thôn"
 TM_BOTTLES = "Đổi vỏ chai nhựa lấy cây giống ở chợ phiên"
-TM_FLOOD_MAP = "Bản đồ số những đoạn đường ngập sau mưa lớn"
-TM_SWIMMING = "Lớp bơi an toàn mùa hè ở ao làng Hòa Bình"
-TM_NEEDS = (
-    (
-        TM_GREENHOUSE,
-        20,
-        {
-            "needs": ["business_model", "sales"],
-            "sector": "agriculture",
-            "stage": "prototype",
-            "availability": ["mon-afternoon", "sat-morning"],
-            "mode": "any",
-            "place": "Xã Tân Minh",
-        },
-    ),
-    (
-        TM_BOTTLES,
-        9,
-        {
-            "needs": ["environment", "marketing"],
-            "sector": "environment",
-            "stage": "pilot",
-            "availability": ["wed-evening", "sat-afternoon"],
-            "mode": "online",
-        },
-    ),
-    (
-        TM_FLOOD_MAP,
-        6,
-        {
-            "needs": ["software", "product"],
-            "sector": "digital",
-            "stage": "idea",
-            "availability": ["wed-evening", "sat-afternoon"],
-            "mode": "online",
-        },
-    ),
-    (
-        TM_SWIMMING,
-        4,
-        {
-            "needs": ["fundraising", "education"],
-            "sector": "education",
-            "stage": "pilot",
-            "availability": ["sun-morning"],
-            "mode": "any",
-            "place": "Xã Tân Minh",
-        },
-    ),
-)
 TM_MENTOR = "mentor3@example.com"
-TM_ACCEPTED = (
-    "Chào chị Hà, nhóm em đã trồng thử 3 giàn thủy canh trên mái nhà văn hóa thôn Tân Lập. Nhóm em cần "
-    "người góp ý cách tính giá bán rau cho trường mầm non và lập kế hoạch mở rộng ạ."
-)
-TM_PENDING = (
-    TM_FLOOD_MAP,
-    "mentor2@example.com",
-    "Chào thầy Thành, nhóm em muốn làm bản đồ số đường ngập của xã Tân Minh, cần thầy góp ý chọn công cụ "
-    "bản đồ đơn giản và cách nhận ảnh từ bà con ạ.",
-)
-TM_NOTE = (
-    "Buổi gặp đầu tiên ở nhà văn hóa thôn Tân Lập. Nhóm đã thu hoạch 2 lứa rau; trường mầm non muốn đặt "
-    "15 kg mỗi tuần. Góp ý: tính giá thành từng kg, ký thỏa thuận giá cố định theo quý."
-)
-TM_ACTION = ("Tính giá thành một kg rau thủy canh", "Nguyễn Văn An", 7)
-TM_WORKSHOP = {
-    "title": "Làm phân hữu cơ vi sinh từ phụ phẩm nông nghiệp",
-    "description": "Hướng dẫn ủ rơm rạ, vỏ trấu và phân chuồng thành phân hữu cơ vi sinh; có phần thực hành tại "
-    "bãi ủ chung của thôn và hỏi đáp với chuyên viên của Sở.",
-    "place": "Nhà văn hóa xã Tân Minh",
-    "capacity": 25,
-    "organization": DOST,
-}
-TM_WORKSHOP_PEOPLE = (
-    "tanminh01@example.com",
-    "tanminh02@example.com",
-    "tanminh03@example.com",
-    "tanminh04@example.com",
-    "cudantm02@example.com",
-)
+# Tân Minh's teams' needs, requests, the session note and the workshop: [tan_minh] in demo/data/mentoring.toml.
+_TM = _DATA["tan_minh"]
+TM_NEEDS = load.records(_TM["needs"], "title", "days_ago", "form")
+TM_ACCEPTED: str = _TM["accepted_message"]
+TM_PENDING = load.records([_TM["pending"]], "title", "mentor", "message")[0]
+TM_NOTE: str = _TM["note"]
+TM_ACTION: tuple[str, str, int] = tuple(_TM["action"])
+TM_WORKSHOP: dict[str, Any] = _TM["workshop"]
+TM_WORKSHOP_PEOPLE: tuple[str, ...] = tuple(_TM["workshop_people"])
 
 
 async def seed_mentoring_tan_minh(commune_id: int, *, now: dt.datetime) -> str:

@@ -5,57 +5,34 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from accounts import services
 from accounts.tables import Commune, Hamlet, Role, User
+from demo import load
 
 DEMO_PASSWORD = "sangtao-demo"
-COMMUNE = {
-    "name": "Xã An Khánh",
-    "slug": "an-khanh",
-    "code": "AK",
-    "province": "Thành phố Hải Phòng",
-    "description": (
-        "Xã An Khánh hưởng ứng chương trình «Hải Phòng — Thành phố Đổi mới sáng tạo»: mỗi năm xã tổ chức "
-        "cuộc thi ý tưởng sáng tạo cho thanh niên, mời các vườn ươm khởi nghiệp, chuyên gia của Sở Khoa học "
-        "và Công nghệ và các trường đại học của thành phố đồng hành, và đưa mọi thủ tục lên mạng."
-    ),
-}
-HAMLETS = [
-    ("Thôn An Lạc", 820),
-    ("Thôn Khánh Hội", 760),
-    ("Thôn Đông Thượng", 640),
-    ("Thôn Đoài Hạ", 590),
-    ("Thôn Bến Đò", 430),
-    ("Thôn Tân Lập", 510),
-]
-PEOPLE = [
-    # email, full name, birth year, hamlet index, roles
-    ("admin@example.com", "Quản trị viên Hệ thống", 1985, 0, [Role.admin]),
-    ("organizer@example.com", "Phạm Thị Hồng Nhung", 1988, 1, [Role.organizer]),
-    ("judge1@example.com", "Vũ Đức Thắng", 1962, 0, [Role.judge]),
-    ("judge2@example.com", "Nguyễn Thị Lan Anh", 1975, 2, [Role.judge]),
-    ("judge3@example.com", "Trần Minh Quân", 1980, 3, [Role.judge]),
-    ("mentor1@example.com", "TS. Lê Hoàng Nam", 1979, 4, [Role.mentor]),
-    ("youth1@example.com", "Đỗ Minh Khôi", 2006, 1, []),
-    ("citizen1@example.com", "Hoàng Văn Bình", 1970, 5, []),
-]
-SECOND_COMMUNE = {
-    "name": "Xã Tân Minh",
-    "slug": "tan-minh",
-    "code": "TM",
-    "province": "Thành phố Hải Phòng",
-    "description": (
-        "Xã Tân Minh tổ chức cuộc thi ý tưởng «Tân Minh xanh» cho thanh niên: làng xóm sạch hơn, mát hơn và an "
-        "toàn hơn nhờ những việc làm được ngay."
-    ),
-}
-SECOND_HAMLETS = [("Thôn Tân Lập", 540), ("Thôn Minh Đức", 610), ("Thôn Đồng Tâm", 480), ("Thôn Hòa Bình", 450)]
-SECOND_PEOPLE = [
-    ("organizer2@example.com", "Ngô Thị Thanh Hà", 1986, 0, [Role.organizer]),
-    ("judge4@example.com", "Đinh Văn Hùng", 1968, 1, [Role.judge]),
-    ("judge5@example.com", "Phan Thị Thu Hiền", 1977, 2, [Role.judge]),
-]
+# The two demo communes, their hamlets (name, population) and accounts (email, full name, birth year,
+# hamlet index, roles): demo/data/people.toml.
+_FIRST, _SECOND = load.data("people")["communes"]
+
+
+def _commune(spec: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in spec.items() if k not in ("hamlets", "people")}
+
+
+def _people(spec: dict[str, Any]) -> list[tuple[str, str, int, int, list[Role]]]:
+    return [
+        (email, name, year, hamlet, [Role(r) for r in roles]) for email, name, year, hamlet, roles in spec["people"]
+    ]
+
+
+COMMUNE = _commune(_FIRST)
+HAMLETS: list[tuple[str, int]] = list(_FIRST["hamlets"])
+PEOPLE = _people(_FIRST)
+SECOND_COMMUNE = _commune(_SECOND)
+SECOND_HAMLETS: list[tuple[str, int]] = list(_SECOND["hamlets"])
+SECOND_PEOPLE = _people(_SECOND)
 
 
 async def ensure_commune(spec: dict | None = None, hamlets: list[tuple[str, int]] | None = None) -> int:

@@ -30,6 +30,7 @@ from accounts.tables import User
 from contest import chaining, judging, services, voting
 from contest.phases import Phase, phase_of
 from contest.tables import Assignment, Contest, IdeaStatus, PanelMember, Round
+from demo import load
 from demo.contests import (
     CATEGORIES,
     NO_CONFLICT,
@@ -53,50 +54,18 @@ def _email(n: int) -> str:
     return f"tanminh{n:02d}@example.com"
 
 
-# Hamlet indexes follow demo.people.SECOND_HAMLETS: 0 Tân Lập, 1 Minh Đức, 2 Đồng Tâm, 3 Hòa Bình.
-YOUTH = (
-    # email, full name, birth year, hamlet index
-    (_email(1), "Nguyễn Văn An", 1999, 0),
-    (_email(2), "Trần Thị Bích Thủy", 2002, 1),
-    (_email(3), "Phạm Đức Anh", 2004, 2),
-    (_email(4), "Lê Thị Minh Hằng", 1997, 3),
-    (_email(5), "Vũ Quang Huy", 2001, 0),
-    (_email(6), "Đào Thị Thanh Tâm", 2003, 1),
-    (_email(7), "Hoàng Văn Khánh", 1995, 2),
-    (_email(8), "Bùi Thị Ngọc Lan", 2006, 3),
-)
-RESIDENTS = (
-    ("cudantm01@example.com", "Đặng Văn Sáu", 1955, 0),
-    ("cudantm02@example.com", "Nguyễn Thị Tám", 1962, 1),
-    ("cudantm03@example.com", "Trần Văn Bảy", 1970, 2),
-    ("cudantm04@example.com", "Lê Thị Chín", 1980, 3),
-    ("cudantm05@example.com", "Phạm Văn Mười", 1988, 1),
-)
+# People, texts, ideas and votes: demo/data/tan_minh.toml (what each record holds is said there).
+_DATA = load.data("tan_minh")
+YOUTH: tuple[tuple[str, str, int, int], ...] = _DATA["youth"]
+RESIDENTS: tuple[tuple[str, str, int, int], ...] = _DATA["residents"]
+LISTED_WITHOUT_ACCOUNT: tuple[tuple[str, int, int], ...] = _DATA["listed_without_account"]
+CONTEST: dict[str, Any] = _DATA["contest"]
+RULES: dict[str, Any] = _DATA["rules"]
+IDEAS: tuple[dict[str, Any], ...] = _DATA["ideas"]
+VOTES: tuple[tuple[str, tuple[int, ...]], ...] = _DATA["votes"]
 # On the commune's resident list (matched when the list is imported); tanminh07 and tanminh08 are not.
 LISTED = tuple(_email(n) for n in range(1, 7)) + tuple(r[0] for r in RESIDENTS)
-LISTED_WITHOUT_ACCOUNT = (("Ngô Thị Hoa", 1950, 0), ("Đỗ Văn Lực", 1983, 2))
 
-CONTEST = {
-    "slug": "y-tuong-xanh-tan-minh-2026",
-    "title": "Cuộc thi ý tưởng «Tân Minh xanh» 2026",
-    "tagline": "Sáu ý tưởng xanh của thanh niên Tân Minh — bốn ý tưởng qua vòng sơ khảo vào vòng bình chọn của bà con.",
-    "description": """\
-Ủy ban nhân dân và Đoàn Thanh niên xã Tân Minh phát động cuộc thi ý tưởng **«Tân Minh xanh»**: những việc \
-làm được ngay để làng xóm sạch hơn, mát hơn và an toàn hơn — từ rác thải nhựa, rau sạch đến đường ngập sau mưa.
-
-Ở **vòng sơ khảo**, ban giám khảo của xã đã chấm sáu ý tưởng dự thi và chọn bốn ý tưởng vào **vòng bình chọn**. \
-Vòng bình chọn không nhận thêm ý tưởng và không chấm điểm: mỗi cư dân đã xác minh cư trú của xã Tân Minh được \
-bình chọn cho **2 ý tưởng**.""",
-    "rules": """\
-- Trưởng nhóm từ **16 đến 35 tuổi** (tính theo năm sinh) và đang cư trú tại xã Tân Minh.
-- Mỗi người gửi **tối đa 3 ý tưởng**.
-- Chỉ **cư dân đã xác minh** của xã Tân Minh được bình chọn, mỗi người tối đa **2 phiếu**.
-- Vòng sơ khảo: ban giám khảo chấm điểm, bốn ý tưởng có tổng điểm cao nhất vào vòng bình chọn.
-- Vòng bình chọn: kết quả theo **số phiếu bình chọn** của bà con.""",
-    "prizes": """\
-- **Giải Nhất** (1 giải): 5.000.000 đ
-- **Giải bình chọn** (1 giải): 1.500.000 đ""",
-}
 FIRST_ROUND = "Vòng sơ khảo"
 VOTE_ROUND = "Vòng bình chọn"
 SUBMISSION_CLOSED_DAYS_AGO = 30
@@ -105,110 +74,8 @@ JUDGING_CLOSED_DAYS_AGO = 7
 RESULTS_DAYS_AGO = 6  # the first round's results, then its shortlist carried into the vote round
 VOTE_OPENED_DAYS_AGO = 2
 VOTE_DAYS = 7
-# The vote round has no judging: the residents' votes alone decide it (the jury's weight is 0).
-RULES = {"votes_per_voter": 2, "change_allowed": True, "live_tally": False, "residents_only": True, "jury_weight": 0.0}
 SHORTLIST = 4
 SHORTLIST_REASON = "Bốn ý tưởng có tổng điểm cao nhất của ban giám khảo vào vòng bình chọn"
-
-IDEAS: tuple[dict[str, Any], ...] = (
-    {
-        "lead": _email(1),
-        "category": "nong-nghiep",
-        "stage": "prototype",
-        "budget": 18_000_000,
-        "team": (_email(5),),
-        "marks": (4, 4, 4, 4),
-        "title": "Vườn rau thủy canh trên mái nhà văn hóa thôn",
-        "summary": "Tận dụng mái bằng của nhà văn hóa thôn Tân Lập để trồng rau thủy canh, bán cho bếp ăn của "
-        "trường mầm non xã.",
-        "problem": "Bếp ăn của trường mầm non phải mua rau ở chợ, khó biết nguồn gốc; mái bằng của nhà văn hóa "
-        "thôn bỏ trống quanh năm.",
-        "solution": "Lắp 12 giàn thủy canh hồi lưu, thanh niên thôn chia ca chăm sóc, trường mầm non đặt rau theo "
-        "tuần với giá cố định.",
-        "beneficiaries": "Khoảng 150 cháu của trường mầm non và 6 thanh niên có thêm thu nhập.",
-        "resources": "Giàn thủy canh, máy bơm nhỏ, dung dịch dinh dưỡng, mái nhà văn hóa do thôn cho mượn.",
-    },
-    {
-        "lead": _email(2),
-        "category": "moi-truong",
-        "stage": "pilot",
-        "budget": 6_000_000,
-        "pending": (_email(7),),
-        "marks": (4, 5, 4, 3),
-        "title": "Đổi vỏ chai nhựa lấy cây giống ở chợ phiên",
-        "summary": "Mỗi phiên chợ, bà con mang vỏ chai nhựa đến đổi lấy cây giống rau, hoa; nhựa thu về bán cho "
-        "cơ sở tái chế.",
-        "problem": "Vỏ chai nhựa vứt ở bờ mương và ruộng; chưa có điểm thu gom riêng cho rác nhựa.",
-        "solution": "Một gian đổi chai ở chợ phiên Minh Đức: 10 vỏ chai đổi một bầu cây giống; tiền bán nhựa dùng "
-        "mua cây giống cho phiên sau.",
-        "beneficiaries": "Các hộ ở thôn Minh Đức và bà con đi chợ phiên.",
-        "resources": "Bầu cây giống, bao tải, cân, 4 tình nguyện viên mỗi phiên.",
-    },
-    {
-        "lead": _email(3),
-        "category": "chuyen-doi-so",
-        "stage": "idea",
-        "budget": 12_000_000,
-        "marks": (5, 3, 4, 4),
-        "title": "Bản đồ số những đoạn đường ngập sau mưa lớn",
-        "summary": "Bà con chụp ảnh đoạn đường ngập gửi qua Zalo; nhóm đưa lên bản đồ chung để mọi người tránh và "
-        "xã ưu tiên khơi thông cống.",
-        "problem": "Sau mỗi trận mưa lớn, đường vào thôn Đồng Tâm ngập sâu, học sinh đi học phải lội nước.",
-        "solution": "Nhóm Zalo báo ngập, bản đồ số cập nhật trong ngày, báo cáo hằng tháng gửi Ủy ban nhân dân xã.",
-        "beneficiaries": "Học sinh và người đi làm của thôn Đồng Tâm và Hòa Bình.",
-        "resources": "Điện thoại, tài khoản bản đồ miễn phí, 3 thành viên trực nhóm.",
-    },
-    {
-        "lead": _email(4),
-        "category": "xa-hoi",
-        "stage": "pilot",
-        "budget": 15_000_000,
-        "marks": (3, 4, 5, 4),
-        "title": "Lớp bơi an toàn mùa hè ở ao làng Hòa Bình",
-        "summary": "Dạy bơi và kỹ năng an toàn dưới nước cho trẻ em trong hai tháng hè, tại ao làng được rào và "
-        "làm bậc lên xuống.",
-        "problem": "Quanh xã có nhiều ao, sông nhưng phần lớn trẻ em chưa biết bơi.",
-        "solution": "Rào một góc ao, làm bậc và phao; hai huấn luyện viên tình nguyện dạy các lớp 10 buổi.",
-        "beneficiaries": "Khoảng 80 trẻ từ 7 đến 14 tuổi mỗi hè.",
-        "resources": "Phao, lưới rào, bậc gỗ, áo phao, 2 huấn luyện viên.",
-    },
-    {
-        "lead": _email(5),
-        "category": "du-lich",
-        "stage": "idea",
-        "budget": 20_000_000,
-        "marks": (3, 3, 3, 3),
-        "title": "Tour đạp xe đồng quê Tân Minh cuối tuần",
-        "summary": "Cho thuê xe đạp và dẫn khách thành phố đi một vòng đồng lúa, làng nghề và chợ quê vào cuối tuần.",
-        "problem": "Tân Minh gần thành phố nhưng chưa có dịch vụ nào mời khách về chơi.",
-        "solution": "10 xe đạp, 2 tuyến đường có biển chỉ dẫn, thanh niên thôn làm hướng dẫn viên.",
-        "beneficiaries": "Thanh niên hướng dẫn viên và các hộ bán hàng dọc tuyến.",
-        "resources": "Xe đạp, biển chỉ dẫn, trang giới thiệu trên mạng.",
-    },
-    {
-        "lead": _email(6),
-        "category": "giao-duc-stem",
-        "stage": "prototype",
-        "budget": 4_000_000,
-        "marks": (4, 4, 3, 3),
-        "title": "Góc sửa đồ điện miễn phí cho người cao tuổi",
-        "summary": "Sáng chủ nhật, học sinh khối kỹ thuật cùng thợ điện của thôn sửa quạt, đèn, nồi cơm cho người "
-        "cao tuổi.",
-        "problem": "Người cao tuổi sống một mình khó mang đồ điện đi sửa và hay bị lấy giá cao.",
-        "solution": "Góc sửa đồ ở nhà văn hóa thôn Minh Đức, có thợ điện hướng dẫn học sinh làm an toàn.",
-        "beneficiaries": "Khoảng 60 hộ người cao tuổi của thôn Minh Đức.",
-        "resources": "Bộ dụng cụ, linh kiện thay thế, 1 thợ điện, 5 học sinh.",
-    },
-)
-# Votes already cast in the open vote: voter, then the carried entries (by place in the first round's ranking).
-VOTES = (
-    ("cudantm01@example.com", (0, 1)),
-    (_email(2), (1,)),
-    ("cudantm03@example.com", (2, 0)),
-    (_email(4), (3,)),
-    ("cudantm05@example.com", (1, 3)),
-    (_email(6), (0,)),
-)
 
 
 async def seed_tan_minh(commune_id: int, *, now: dt.datetime, alias_key: bytes) -> str:
