@@ -58,24 +58,28 @@ class Figures:
     youth_by_age: dict[int | None, dict[str, int]] = field(default_factory=dict)  # commune (None: city) → band → n
 
 
-def _band_sql(year: int) -> str:
+def _band_sql(year: int, birth_year: str) -> str:
     year = int(year)
-    age = f"({year} - u.birth_year)"
+    age = f"({year} - {birth_year})"
     return (
-        f"CASE WHEN u.birth_year IS NULL OR {age} < 0 OR {age} > 120 THEN '?' "
+        f"CASE WHEN {birth_year} IS NULL OR {age} < 0 OR {age} > 120 THEN '?' "
         f"WHEN {age} < 16 THEN '<16' WHEN {age} <= 18 THEN '16–18' WHEN {age} <= 24 THEN '19–24' "
         f"WHEN {age} <= 30 THEN '25–30' WHEN {age} <= 35 THEN '31–35' ELSE '>35' END"
     )
 
 
-# People in the ideas submitted in the period: leads and accepted members, once per commune, with their age band
-# (``y``; the ideas of the period are read once, for leads and members alike).
+# People in the ideas submitted in the period: leads and accepted members, once per commune (``p``; the ideas of
+# the period are read once, for leads and members alike). ``by_year`` counts them per commune and birth year, and
+# ``city_by_year`` counts the city's distinct people per birth year: a person has one birth year, so a band's
+# people are the sum over its years, and the bands are worked out for these few rows, not for every person.
 _PEOPLE = (
     "WITH entered AS (SELECT i.id, i.lead, c.commune FROM idea i JOIN contest c ON c.id = i.contest "
     "WHERE i.submitted_at >= {} AND i.submitted_at < {} AND c.commune NOT IN (SELECT commune FROM city_level)), "
     'p AS (SELECT commune, lead AS person FROM entered UNION SELECT entered.commune, m."user" FROM idea_member m '
     "JOIN entered ON entered.id = m.idea WHERE m.status = 'accepted' AND m.\"user\" IS NOT NULL), "
-    "y AS (SELECT p.commune, p.person, {band} AS band FROM p JOIN users u ON u.id = p.person) "
+    "y AS (SELECT p.commune, p.person, u.birth_year FROM p JOIN users u ON u.id = p.person), "
+    "by_year AS (SELECT commune, birth_year, COUNT(*) AS n FROM y GROUP BY commune, birth_year), "
+    "city_by_year AS (SELECT birth_year, COUNT(DISTINCT person) AS n FROM y GROUP BY birth_year) "
 )
 
 
@@ -169,7 +173,7 @@ async def count(period: Period, counts: dict[str, int] | None = None, kept: _Kep
     table changed since are run again (the rows kept are updated).
     """
     s, e = period.start, period.end
-    band = _band_sql(period.last.year)
+    year_band = _band_sql(period.last.year, "birth_year")
     queries = {
         "communes": _q("SELECT id, name, slug FROM commune ORDER BY name"),
         "contests": _q(
@@ -188,10 +192,10 @@ async def count(period: Period, counts: dict[str, int] | None = None, kept: _Kep
             s,
             e,
         ),
-        # Per commune and band, and (``city`` = 1) the city's people per band: from one reading of the people.
+        # Per commune and band, and (``city`` = 1) the city's distinct people per band: one reading of the people.
         "youth": _q(
-            _PEOPLE.replace("{band}", band) + "SELECT 0 AS city, commune, band, COUNT(*) AS n FROM y "
-            "GROUP BY commune, band UNION ALL SELECT 1, NULL, band, COUNT(DISTINCT person) FROM y GROUP BY band",
+            f"{_PEOPLE}SELECT 0 AS city, commune, {year_band} AS band, SUM(n) AS n FROM by_year GROUP BY commune, band "
+            f"UNION ALL SELECT 1, NULL, {year_band} AS band, SUM(n) FROM city_by_year GROUP BY band",
             s,
             e,
         ),
