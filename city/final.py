@@ -25,7 +25,7 @@ from accounts.prepared import Prepared
 from accounts.scope import Scope, load
 from accounts.tables import Commune, Role, RoleGrant, User
 from city.final_tables import CityFinal, CityLevel, Nomination, NominationStatus
-from contest import judging, voting
+from contest import judging
 from contest.errors import IdeaError
 from contest.services import _search_text, allocate_code
 from contest.tables import (
@@ -744,6 +744,7 @@ async def finalist_history(entry_id: int) -> dict[str, Any] | None:
 
 
 # ---------------------------------------------------------------- the machinery's hooks
+# Registered by the app factory (``server.app.register_hooks``), not on import.
 
 
 async def participating_communes(contest_id: int) -> set[int]:
@@ -796,14 +797,3 @@ async def city_conflicts(round_id: int) -> set[tuple[int, int]]:
             ):
                 pairs.add((judge, n["entry"]))
     return pairs
-
-
-def register_hooks() -> None:
-    """Judging flags judges of the finalist's commune; the vote takes every participating commune."""
-    if city_conflicts not in judging.CONFLICT_SOURCES:
-        judging.CONFLICT_SOURCES.append(city_conflicts)
-    if participating_communes not in voting.VOTER_COMMUNES:
-        voting.VOTER_COMMUNES.append(participating_communes)
-
-
-register_hooks()

@@ -67,7 +67,7 @@ def _db():
 
 # Other apps add automatic conflicts without contest/ depending on them: each source returns
 # (judge user id, idea id) pairs for a round. The app factory (``server.app.create_app``) adds
-# mentoring's "the judge mentors the team".
+# mentoring's "the judge mentors the team" and the city final's "the judge lives in the finalist's commune".
 ConflictSource = Callable[[int], Awaitable[set[tuple[int, int]]]]
 CONFLICT_SOURCES: list[ConflictSource] = []
 

@@ -47,9 +47,16 @@ def _db():
 RULE_FIELDS = ("votes_per_voter", "change_allowed", "live_tally", "residents_only", "jury_weight")
 
 # Other apps open a contest's vote to the residents of more communes without contest/ depending on
-# them: each source returns, for a contest id, the communes whose residents vote too (city/ registers
-# "every commune with a finalist in the city final").
-VOTER_COMMUNES: list[Callable[[int], Awaitable[set[int]]]] = []
+# them: each source returns, for a contest id, the communes whose residents vote too. The app factory
+# (``server.app.create_app``) adds the city final's "every commune with a finalist in the city final".
+VoterCommunes = Callable[[int], Awaitable[set[int]]]
+VOTER_COMMUNES: list[VoterCommunes] = []
+
+
+def add_voter_communes(source: VoterCommunes) -> None:
+    """Open votes to ``source``'s communes too from now on (adding the same source twice changes nothing)."""
+    if source not in VOTER_COMMUNES:
+        VOTER_COMMUNES.append(source)
 
 
 async def rules_of(round_id: int) -> dict[str, Any]:

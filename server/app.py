@@ -24,7 +24,8 @@ from litestar.types import Receive, Scope, Send
 from accounts import events, memo, notifications
 from accounts.clock import Clock, shifted_clock
 from accounts.engine import pool_options
-from contest import judging, results_cache
+from city import final
+from contest import judging, results_cache, voting
 from mentoring import mentorships
 from server import admin as admin_module
 from server.apidocs import API_DESCRIPTION, RENDER_PLUGINS, docs_router
@@ -95,6 +96,10 @@ def register_hooks() -> None:
     events.listen(results_cache.forget_on_change)
     # A judge who mentors a team is in conflict with its entry.
     judging.add_conflict_source(mentorships.mentor_conflicts)
+    # The city final: a judge is in conflict with the entries of the communes they live in or organize
+    # (or whose idea they scored there), and its vote takes the residents of every commune with a finalist.
+    judging.add_conflict_source(final.city_conflicts)
+    voting.add_voter_communes(final.participating_communes)
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None, run_workers: bool = True) -> Litestar:

@@ -12,8 +12,11 @@ async def seed_demo_data(now: dt.datetime | None = None) -> str:
     """Seed the demo (the package ``demo``; idempotent) with the key this install derives voters' public
     aliases with (the same as ``server.controllers.voting.alias_key``)."""
     import demo
+    from server.app import register_hooks
     from server.settings import get_settings
 
+    # The demo judges and votes as the app does: with the conflicts and voter communes its factory registers.
+    register_hooks()
     alias_key = ("vote-alias:" + get_settings().secret_key).encode()
     return await demo.seed(alias_key=alias_key, now=now)
 
