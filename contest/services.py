@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from accounts import audit, events, limits, locks, memo, messaging, notifications
@@ -19,7 +20,7 @@ from accounts.prepared import Prepared
 from accounts.scope import Scope, clause, load
 from accounts.tables import Commune, Hamlet, User
 from accounts.text import fold, search_terms
-from contest import forms, rules
+from contest import forms, markdown, rules
 from contest.errors import IdeaError
 from contest.tables import (
     Attachment,
@@ -592,6 +593,8 @@ async def team(idea_id: int, *, public: bool = True) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------- attachments
+    if accept:
+        await events.public_changed("idea.team_changed")  # the idea's page lists its accepted members
 
 
 async def _attach(idea_id: int, files: list[StoredFile], cover: StoredFile | None, *, now: dt.datetime) -> None:
@@ -667,6 +670,8 @@ async def report(
             )
             .on_conflict(target=(IdeaReport.idea, IdeaReport.reporter), action="DO NOTHING")
             .returning(IdeaReport.id)
+    if rows:
+        await events.public_changed("idea.edited")  # the idea's page lists its files
         )
         if not added:
             raise IdeaError(N_("You have already reported this idea. The organizers will look at it."))
@@ -809,6 +814,35 @@ async def my_ideas(user_id: int) -> list[dict[str, Any]]:
             Idea.contest.slug,
         )
         .where(clause)
+@dataclass(frozen=True, slots=True)
+class IdeaPage:
+    """What an idea's page shows to everyone allowed to see it. Shared by the requests this worker
+    serves while the site's generation holds (``accounts.memo``): read it, never change it."""
+
+    idea: dict[str, Any]
+    member_ids: frozenset[int]
+    team: list[dict[str, Any]]
+    attachments: list[dict[str, Any]]
+    body: str  # the description as sanitised HTML
+
+
+async def idea_page(code: str) -> IdeaPage:
+    """An idea's public page by code (who may see it is for the caller: ``rules.can_view``)."""
+
+    async def load() -> IdeaPage:
+        idea = await idea_by_code(code)
+        members, team = await accepted_team(idea["id"])
+        return IdeaPage(
+            idea=idea,
+            member_ids=frozenset(members),
+            team=team,
+            attachments=await attachments_of(idea["id"]),
+            body=markdown.render(idea["body"]),
+        )
+
+    return await memo.read(("idea_page", code.upper()), load)
+
+
         .order_by(Idea.updated_at, ascending=False)
     )
 
