@@ -553,6 +553,8 @@ async def respond(member_id: int, *, user_id: int, accept: bool, now: dt.datetim
     )
     if not done:
         raise NotFound(N_("This invitation does not exist or was already answered."))
+    if accept:
+        await events.public_changed("idea.team_changed")  # the idea's page lists its accepted members
 
 
 _PUBLIC_TEAM = Prepared(
@@ -593,8 +595,6 @@ async def team(idea_id: int, *, public: bool = True) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------- attachments
-    if accept:
-        await events.public_changed("idea.team_changed")  # the idea's page lists its accepted members
 
 
 async def _attach(idea_id: int, files: list[StoredFile], cover: StoredFile | None, *, now: dt.datetime) -> None:
@@ -630,6 +630,8 @@ async def remove_attachment(idea_id: int, attachment_id: int, *, user_id: int, n
         .where((Attachment.id == attachment_id) & (Attachment.idea == idea_id))
         .returning(Attachment.stored_name)
     )
+    if rows:
+        await events.public_changed("idea.edited")  # the idea's page lists its files
     return rows[0]["stored_name"] if rows else None
 
 
@@ -670,8 +672,6 @@ async def report(
             )
             .on_conflict(target=(IdeaReport.idea, IdeaReport.reporter), action="DO NOTHING")
             .returning(IdeaReport.id)
-    if rows:
-        await events.public_changed("idea.edited")  # the idea's page lists its files
         )
         if not added:
             raise IdeaError(N_("You have already reported this idea. The organizers will look at it."))
@@ -774,6 +774,35 @@ async def idea_by_code(code: str) -> dict[str, Any]:
     return idea
 
 
+@dataclass(frozen=True, slots=True)
+class IdeaPage:
+    """What an idea's page shows to everyone allowed to see it. Shared by the requests this worker
+    serves while the site's generation holds (``accounts.memo``): read it, never change it."""
+
+    idea: dict[str, Any]
+    member_ids: frozenset[int]
+    team: list[dict[str, Any]]
+    attachments: list[dict[str, Any]]
+    body: str  # the description as sanitised HTML
+
+
+async def idea_page(code: str) -> IdeaPage:
+    """An idea's public page by code (who may see it is for the caller: ``rules.can_view``)."""
+
+    async def load() -> IdeaPage:
+        idea = await idea_by_code(code)
+        members, team = await accepted_team(idea["id"])
+        return IdeaPage(
+            idea=idea,
+            member_ids=frozenset(members),
+            team=team,
+            attachments=await attachments_of(idea["id"]),
+            body=markdown.render(idea["body"]),
+        )
+
+    return await memo.read(("idea_page", code.upper()), load)
+
+
 async def idea_full(idea_id: int, *, scope: Scope) -> dict[str, Any]:
     """An idea with its names; within ``scope`` when one is given (organizer pages)."""
     return await load(
@@ -814,35 +843,6 @@ async def my_ideas(user_id: int) -> list[dict[str, Any]]:
             Idea.contest.slug,
         )
         .where(clause)
-@dataclass(frozen=True, slots=True)
-class IdeaPage:
-    """What an idea's page shows to everyone allowed to see it. Shared by the requests this worker
-    serves while the site's generation holds (``accounts.memo``): read it, never change it."""
-
-    idea: dict[str, Any]
-    member_ids: frozenset[int]
-    team: list[dict[str, Any]]
-    attachments: list[dict[str, Any]]
-    body: str  # the description as sanitised HTML
-
-
-async def idea_page(code: str) -> IdeaPage:
-    """An idea's public page by code (who may see it is for the caller: ``rules.can_view``)."""
-
-    async def load() -> IdeaPage:
-        idea = await idea_by_code(code)
-        members, team = await accepted_team(idea["id"])
-        return IdeaPage(
-            idea=idea,
-            member_ids=frozenset(members),
-            team=team,
-            attachments=await attachments_of(idea["id"]),
-            body=markdown.render(idea["body"]),
-        )
-
-    return await memo.read(("idea_page", code.upper()), load)
-
-
         .order_by(Idea.updated_at, ascending=False)
     )
 
