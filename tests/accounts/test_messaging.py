@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from typing import Any
 
 import pytest
 
@@ -28,14 +29,14 @@ async def standin():
 
 
 def sms(server: StandIn, **changes) -> BrandnameSms:
-    options = dict(
+    options: dict[str, Any] = dict(
         url=server.url + SMS_PATH, api_key=server.api_key, secret_key=server.secret_key, brandname=server.brandname
     )
     return BrandnameSms(**(options | changes))
 
 
 def zalo(server: StandIn, **changes) -> ZaloZns:
-    options = dict(
+    options: dict[str, Any] = dict(
         app_id=server.app_id,
         secret_key=server.app_secret,
         templates=TEMPLATES,
@@ -46,7 +47,7 @@ def zalo(server: StandIn, **changes) -> ZaloZns:
     return ZaloZns(**(options | changes))
 
 
-async def row(message_id: int) -> dict:
+async def row(message_id: int) -> dict | None:
     return await OutboxMessage.select().where(OutboxMessage.id == message_id).first()
 
 

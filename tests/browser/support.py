@@ -15,6 +15,7 @@ import urllib.request
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -63,7 +64,7 @@ class LiveServer:
     process: subprocess.Popen
     log_path: Path
     mail_dir: Path
-    log_file: object = None
+    log_file: IO[bytes] | None = None
     data_dir: Path | None = None  # holds the SQLite file, the mail and the logs
     secret_key: str = ""
 

@@ -26,6 +26,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -44,6 +45,9 @@ from tests.browser.support import (
     stop_server,
     visit,
 )
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext
 
 pytestmark = pytest.mark.browser
 
@@ -123,11 +127,14 @@ def query(server: LiveServer, sql: str, *args) -> list[tuple]:
 class Journey:
     """The app on one SQLite file, started again with a later clock when the journey needs it."""
 
+    rounds: list[int]  # the contest's round ids, in order (set by the organizer's step)
+    codes: list[str]  # the submitted ideas' codes (set by the youth's step)
+
     def __init__(self, browser):
         self.browser = browser
         self.server = start_server(extra_env={"SEED_DEMO": "0"})
         self.t0 = dt.datetime.now(HANOI).replace(minute=0, second=0, microsecond=0)
-        self.contexts: dict[str, object] = {}
+        self.contexts: dict[str, BrowserContext] = {}
 
     @property
     def base(self) -> str:

@@ -453,7 +453,7 @@ def test_an_optimum_that_only_exists_split_keeps_the_optimum_and_is_explained():
     assert solution.components == 2 and solution.note == a.SPLIT_AT_OPTIMUM
 
 
-def brute_force_best_and_linked(problem: Problem) -> tuple[float, bool]:
+def brute_force_best_and_linked(problem: Problem) -> tuple[float | None, bool]:
     """The best total affinity, and whether some assignment reaching it is connected."""
     upper = problem.max_per_judge
     options = [

@@ -131,7 +131,7 @@ async def test_hidden_ideas_cannot_get_votes(vote_round, make_user, clock):
 
 def test_combined_score_and_alpha_sensitivity():
     jury = {1: 90.0, 2: 80.0, 3: 40.0}
-    public = {1: 10, 2: 50, 3: 100}
+    public: dict[int, float] = {1: 10, 2: 50, 3: 100}
     combined = voting.combine(jury, public, 0.7)
     assert combined[1] == pytest.approx(0.7 * 100 + 0.3 * 10)
     winners = voting.winner_by_alpha(jury, public)

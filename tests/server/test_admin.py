@@ -123,7 +123,7 @@ async def test_production_admin_needs_a_second_factor(db, settings, clock, make_
         response = await client.post(
             "/admin/public/login/",
             json={"username": "admin@example.com", "password": PASSWORD},
-            headers={"X-CSRFToken": client.cookies.get("csrftoken"), "Referer": "https://testserver/admin/"},
+            headers={"X-CSRFToken": client.cookies["csrftoken"], "Referer": "https://testserver/admin/"},
         )
         assert response.status_code in (200, 303), response.text
         blocked = await client.get("/admin/api/tables/")
@@ -134,7 +134,7 @@ async def test_production_admin_needs_a_second_factor(db, settings, clock, make_
         await client.post(
             "/admin/public/login/",
             json={"username": "nhung@example.com", "password": PASSWORD},
-            headers={"X-CSRFToken": client.cookies.get("csrftoken"), "Referer": "https://testserver/admin/"},
+            headers={"X-CSRFToken": client.cookies["csrftoken"], "Referer": "https://testserver/admin/"},
         )
         assert (await client.get("/admin/api/tables/")).status_code == 200  # organizers: optional
 

@@ -122,7 +122,7 @@ async def test_admin_resets_a_second_factor_and_it_is_audited(app, client, make_
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as other:
         await admin_login(other, "lan@example.com")
         refused = await other.post(
-            RESET_FORM, json={"person": "nhung@example.com"}, headers={"X-CSRFToken": other.cookies.get("csrftoken")}
+            RESET_FORM, json={"person": "nhung@example.com"}, headers={"X-CSRFToken": other.cookies["csrftoken"]}
         )
         assert refused.status_code == 422 and "quản trị viên" in refused.json()["custom_form_error"]
     assert await enrolled(organizer.id)
@@ -133,11 +133,11 @@ async def test_admin_resets_a_second_factor_and_it_is_audited(app, client, make_
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as other:
         await admin_login(other, "admin@example.com")
         unknown = await other.post(
-            RESET_FORM, json={"person": "khong-co@example.com"}, headers={"X-CSRFToken": other.cookies.get("csrftoken")}
+            RESET_FORM, json={"person": "khong-co@example.com"}, headers={"X-CSRFToken": other.cookies["csrftoken"]}
         )
         assert unknown.status_code == 422 and "Không" in unknown.json()["custom_form_error"]
         done = await other.post(
-            RESET_FORM, json={"person": "nhung@example.com"}, headers={"X-CSRFToken": other.cookies.get("csrftoken")}
+            RESET_FORM, json={"person": "nhung@example.com"}, headers={"X-CSRFToken": other.cookies["csrftoken"]}
         )
         assert done.status_code == 200 and "Đã tắt xác thực hai lớp" in done.text
     assert not await enrolled(organizer.id)

@@ -80,7 +80,7 @@ async def queue_notice(phone: str, *, contest_id=None, commune_id=None, channel=
     )
 
 
-async def row(message_id: int) -> dict:
+async def row(message_id: int) -> dict | None:
     return await OutboxMessage.select().where(OutboxMessage.id == message_id).first()
 
 

@@ -197,7 +197,7 @@ async def test_locked_round_refused_through_the_admin_api(app, world, clock, mak
     for email in ("bantochuc@example.com", "quantri@example.com"):  # the commune's organizer, and an admin
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as admin:
             assert (await admin_login(admin, email, PASSWORD)).status_code in (200, 303)
-            headers = {"X-CSRFToken": admin.cookies.get("csrftoken")}
+            headers = {"X-CSRFToken": admin.cookies["csrftoken"]}
             base = "/admin/api/tables"
             attempts = [
                 admin.patch(f"{base}/rubric_criterion/{criterion.id}/", json={"weight": 5}, headers=headers),
