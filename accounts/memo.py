@@ -1,5 +1,5 @@
 """Per-process copies of what public pages read on every view and what changes rarely: a contest, its
-rounds with their vote rules, the ideas a vote shows.
+rounds with their vote rules, the ideas a vote shows, an idea's page.
 
 A copy is used only while serving a request (the web layer opens a ``request()`` around each one)
 and only while the site's *generation* of public changes is the one it was read under. The
@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 LIFETIME = 30  # seconds
-MAX_ENTRIES = 2000
+MAX_ENTRIES = 1000  # at most a few MB per worker: an idea's page is the largest copy
 
 _kept: dict[tuple, tuple[int, float, Any]] = {}
 _request: contextvars.ContextVar[dict | None] = contextvars.ContextVar("sangtao_memo_request", default=None)
@@ -77,8 +77,8 @@ async def read(key: tuple, loader: Callable[[], Awaitable[Any]]) -> Any:
     if kept is not None and kept[0] == generation and time.monotonic() - kept[1] < LIFETIME:
         return _copy(kept[2])
     value = await loader()
-    if len(_kept) >= MAX_ENTRIES:
-        _kept.clear()
+    if len(_kept) >= MAX_ENTRIES:  # the oldest copy makes room (idea pages are many, a contest's rounds few)
+        _kept.pop(next(iter(_kept)))
     _kept[key] = (generation, time.monotonic(), _copy(value))
     return value
 

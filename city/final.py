@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from accounts import audit, notifications
+from accounts import audit, memo, notifications
 from accounts import services as account_services
 from accounts.engine import atomic
 from accounts.errors import NotFound, ValidationFailed
@@ -739,8 +739,12 @@ _FINALIST_HISTORY = Prepared(
 
 async def finalist_history(entry_id: int) -> dict[str, Any] | None:
     """An entry's history, as the public sees it: commune, commune result, shared jury comments."""
-    row = await _FINALIST_HISTORY.first(entry_id)
-    return _decoded(row) if row else None
+
+    async def load() -> dict[str, Any] | None:
+        row = await _FINALIST_HISTORY.first(entry_id)
+        return _decoded(row) if row else None
+
+    return await memo.read(("finalist_history", entry_id), load)
 
 
 # ---------------------------------------------------------------- the machinery's hooks

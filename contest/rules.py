@@ -6,6 +6,7 @@ Each returns None when allowed, or the msgid explaining why not.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Set
 from typing import Any
 
 from accounts.i18n import N_
@@ -66,7 +67,7 @@ def is_public(idea: dict[str, Any]) -> bool:
     return idea["status"] in PUBLIC_STATUSES and not idea["hidden"] and idea.get("code") is not None
 
 
-def can_view(idea: dict[str, Any], principal: Principal | None, *, member_ids: set[int], commune_id: int) -> bool:
+def can_view(idea: dict[str, Any], principal: Principal | None, *, member_ids: Set[int], commune_id: int) -> bool:
     """Public ideas for everyone; drafts, withdrawn and hidden ideas for the team and organizers."""
     if is_public(idea):
         return True

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from accounts import audit, events, limits, locks, memo, messaging, notifications
@@ -19,7 +20,7 @@ from accounts.prepared import Prepared
 from accounts.scope import Scope, clause, load
 from accounts.tables import Commune, Hamlet, User
 from accounts.text import fold, search_terms
-from contest import forms, rules
+from contest import forms, markdown, rules
 from contest.errors import IdeaError
 from contest.tables import (
     Attachment,
@@ -552,6 +553,8 @@ async def respond(member_id: int, *, user_id: int, accept: bool, now: dt.datetim
     )
     if not done:
         raise NotFound(N_("This invitation does not exist or was already answered."))
+    if accept:
+        await events.public_changed("idea.team_changed")  # the idea's page lists its accepted members
 
 
 _PUBLIC_TEAM = Prepared(
@@ -627,6 +630,8 @@ async def remove_attachment(idea_id: int, attachment_id: int, *, user_id: int, n
         .where((Attachment.id == attachment_id) & (Attachment.idea == idea_id))
         .returning(Attachment.stored_name)
     )
+    if rows:
+        await events.public_changed("idea.edited")  # the idea's page lists its files
     return rows[0]["stored_name"] if rows else None
 
 
@@ -767,6 +772,35 @@ async def idea_by_code(code: str) -> dict[str, Any]:
     if idea is None:
         raise NotFound(N_("There is no idea with this code."))
     return idea
+
+
+@dataclass(frozen=True, slots=True)
+class IdeaPage:
+    """What an idea's page shows to everyone allowed to see it. Shared by the requests this worker
+    serves while the site's generation holds (``accounts.memo``): read it, never change it."""
+
+    idea: dict[str, Any]
+    member_ids: frozenset[int]
+    team: list[dict[str, Any]]
+    attachments: list[dict[str, Any]]
+    body: str  # the description as sanitised HTML
+
+
+async def idea_page(code: str) -> IdeaPage:
+    """An idea's public page by code (who may see it is for the caller: ``rules.can_view``)."""
+
+    async def load() -> IdeaPage:
+        idea = await idea_by_code(code)
+        members, team = await accepted_team(idea["id"])
+        return IdeaPage(
+            idea=idea,
+            member_ids=frozenset(members),
+            team=team,
+            attachments=await attachments_of(idea["id"]),
+            body=markdown.render(idea["body"]),
+        )
+
+    return await memo.read(("idea_page", code.upper()), load)
 
 
 async def idea_full(idea_id: int, *, scope: Scope) -> dict[str, Any]:

@@ -216,9 +216,9 @@ class IdeaController(Controller):
 
     @get("/{code:str}", opt=access(Access.public))
     async def idea(self, request: Request, code: FromPath[str], ctx: NamedDependency[AppContext]) -> Template:
-        idea = await services.idea_by_code(code)
+        page = await services.idea_page(code)
+        idea, members = page.idea, page.member_ids
         me = current_user(request)
-        members, team = await services.accepted_team(idea["id"])
         if not rules.can_view(idea, me, member_ids=members, commune_id=idea["contest.commune"]):
             raise NotFound(N_("There is no idea with this code."))
         context = await contest_context(idea["contest.slug"], request, ctx)
@@ -226,9 +226,9 @@ class IdeaController(Controller):
             "contest/idea.html",
             **context,
             idea=idea,
-            body=markdown(idea["body"]),
-            team=team,
-            attachments=await services.attachments_of(idea["id"]),
+            body=page.body,
+            team=page.team,
+            attachments=page.attachments,
             is_team=me is not None and (me.id == idea["lead"] or me.id in members),
             can_moderate=rules.can_moderate(me, idea["contest.commune"]),
             stage_labels=STAGE_LABELS,

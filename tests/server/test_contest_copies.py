@@ -15,7 +15,7 @@ from accounts.errors import NotFound
 from accounts.scope import PLATFORM
 from accounts.tables import Role
 from contest import authoring, services, voting
-from contest.tables import Contest, Idea, Round
+from contest.tables import Contest, Idea, IdeaMember, Round
 from tests.conftest import csrf_from, login, post_form
 from tests.fixtures.voting import verified
 from tests.support.factories import PASSWORD, complete_form
@@ -111,6 +111,31 @@ async def test_the_vote_page_shows_each_domain_event_at_once(copies_app, residen
 
 async def _code(idea_id: int) -> str:
     return (await Idea.select(Idea.code).where(Idea.id == idea_id).first())["code"]
+
+
+async def test_the_idea_page_shows_each_change_at_once(copies_app, resident, vote_round, make_user, clock):  # noqa: F811
+    idea_id = vote_round["ideas"][0]
+    code = await _code(idea_id)
+    url = f"/ideas/{code}"
+    assert "Ý tưởng 0" in await _page(resident, url)
+    assert ("idea_page", code) in memo._kept  # kept for the next reader of this worker
+    # A member accepts an invitation sent while the idea could still be edited: the team shows them at once.
+    member = await make_user(email="thanh-vien@example.com", full_name="Đỗ Minh Khang")
+    invitation = await IdeaMember.insert(
+        IdeaMember(idea=idea_id, contact="thanh-vien@example.com", invited_at=clock())
+    ).returning(IdeaMember.id)
+    assert "Đỗ Minh Khang" not in await _page(resident, url)
+    async with client_for(copies_app) as joining:
+        await login(joining, "thanh-vien@example.com", PASSWORD)
+        page = await joining.get("/my/invitations")
+        answer = await joining.post(
+            f"/my/invitations/{invitation[0]['id']}/accept", data={"_csrf_token": csrf_from(page.text)}
+        )
+        assert answer.status_code == 303
+    assert "Đỗ Minh Khang" in await _page(resident, url)
+    # The organizers hide it: it is gone for the resident at once.
+    await services.hide(idea_id, reason="Trùng lặp với ý tưởng khác", actor_id=member.id, now=clock(), scope=PLATFORM)
+    assert await _page(resident, url) == "status 404"
 
 
 async def test_a_vote_shows_at_once_and_keeps_the_copies(copies_app, resident, vote_round):  # noqa: F811
@@ -241,7 +266,7 @@ async def test_prepared_selects_read_what_piccolo_reads(db, vote_round, make_use
     code = await _code(first)
     plain = (
         await Idea.select(
-            Idea.all_columns(),
+            *Idea.all_columns(),
             Idea.category.name,
             Idea.hamlet.name,
             Idea.lead.full_name,
