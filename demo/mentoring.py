@@ -326,9 +326,7 @@ async def _workshops(
             await workshops.register(workshop.id, user_id=ids[email], now=first + dt.timedelta(days=n, hours=3 * n))
         if starts + dt.timedelta(hours=hours) <= now:
             absent = {ids[e] for e in PAST_ABSENT}
-            present = [
-                r["id"] for r in await workshops.registrations(workshop.id, scope=PLATFORM) if r["user"] not in absent
-            ]
+            present = [r.id for r in await workshops.registrations(workshop.id, scope=PLATFORM) if r.user not in absent]
             await workshops.set_attendance(
                 workshop.id,
                 present,

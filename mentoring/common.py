@@ -71,6 +71,12 @@ def from_json(value: Any) -> list | dict:
     return value if value is not None else []
 
 
+def dict_from_json(value: Any) -> dict[str, Any]:
+    """A JSON object column as a dict (empty when it holds nothing or something else)."""
+    decoded = from_json(value)
+    return decoded if isinstance(decoded, dict) else {}
+
+
 def clean_list(values: Any, allowed: tuple | dict | None = None, limit: int = 20) -> list[str]:
     out = []
     for value in values or []:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from accounts import audit, limits, notifications
@@ -41,6 +42,55 @@ def profile_search_text(profile: dict[str, Any], name: str, organization: str) -
     )
 
 
+@dataclass(frozen=True, slots=True)
+class MentorCard:
+    """An approved mentor as the directory and the mentor pickers show them."""
+
+    id: int
+    name: str
+    title: str
+    organization_name: str | None
+    organization_kind: str | None
+    expertise: tuple[str, ...]
+    sectors: tuple[str, ...]
+    capacity: int
+    mode: str
+    photo: str
+    free: int
+
+
+@dataclass(frozen=True, slots=True)
+class PendingMentor:
+    """A profile waiting for an organizer's approval."""
+
+    id: int
+    name: str
+    title: str
+    organization_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MentorPage:
+    """A mentor's public page."""
+
+    id: int
+    name: str
+    title: str
+    bio: str
+    photo: str
+    organization_name: str | None
+    organization_kind: str | None
+    expertise: tuple[str, ...]
+    free_tags: tuple[str, ...]
+    sectors: tuple[str, ...]
+    stages: tuple[str, ...]
+    languages: tuple[str, ...]
+    mode: str
+    place: str
+    capacity: int
+    free: int
+
+
 async def active_mentees(mentor_id: int) -> int:
     return await Mentorship.count().where((Mentorship.mentor == mentor_id) & (Mentorship.status == "active"))
 
@@ -58,7 +108,7 @@ async def active_counts(mentor_ids: list[int]) -> dict[int, int]:
 
 async def directory(
     *, q: str = "", expertise: str = "", org_kind: str = "", sector: str = "", available: bool = False
-) -> list[dict[str, Any]]:
+) -> list[MentorCard]:
     clause = MentorProfile.approved == True  # noqa: E712
     for term in search_terms(q):
         clause = clause & MentorProfile.search_text.like(f"%{term}%")
@@ -83,15 +133,26 @@ async def directory(
     counts = await active_counts([r["id"] for r in rows])
     out = []
     for row in rows:
-        row["expertise"], row["sectors"] = from_json(row["expertise"]), from_json(row["sectors"])
-        row["free"] = max(0, row["capacity"] - counts.get(row["id"], 0))
-        if expertise and expertise not in row["expertise"]:
+        card = MentorCard(
+            id=row["id"],
+            name=row["user.full_name"],
+            title=row["title"],
+            organization_name=row["organization.name"],
+            organization_kind=row["organization.kind"],
+            expertise=tuple(from_json(row["expertise"])),
+            sectors=tuple(from_json(row["sectors"])),
+            capacity=row["capacity"],
+            mode=row["mode"],
+            photo=row["photo"],
+            free=max(0, row["capacity"] - counts.get(row["id"], 0)),
+        )
+        if expertise and expertise not in card.expertise:
             continue
-        if sector and sector not in row["sectors"]:
+        if sector and sector not in card.sectors:
             continue
-        if available and not row["free"]:
+        if available and not card.free:
             continue
-        out.append(row)
+        out.append(card)
     return out
 
 
@@ -105,11 +166,15 @@ async def mentor_users(mentor_ids: list[int]) -> dict[int, int]:
     return {r["id"]: r["user"] for r in rows}
 
 
-async def pending_profiles() -> list[dict[str, Any]]:
+async def pending_profiles() -> list[PendingMentor]:
     """Profiles waiting for an organizer's approval (the pool is city-wide)."""
-    return await MentorProfile.select(
+    rows = await MentorProfile.select(
         MentorProfile.id, MentorProfile.title, MentorProfile.user.full_name, MentorProfile.organization.name
     ).where(MentorProfile.approved == False)  # noqa: E712
+    return [
+        PendingMentor(id=r["id"], name=r["user.full_name"], title=r["title"], organization_name=r["organization.name"])
+        for r in rows
+    ]
 
 
 async def organizations() -> list[dict[str, Any]]:
@@ -134,6 +199,29 @@ async def profile(mentor_id: int, *, public: bool = True) -> dict[str, Any]:
         row[key] = from_json(row[key])
     row["free"] = max(0, row["capacity"] - await active_mentees(mentor_id))
     return row
+
+
+async def mentor_page(mentor_id: int) -> MentorPage:
+    """An approved mentor's public page (``NotFound`` otherwise)."""
+    row = await profile(mentor_id)
+    return MentorPage(
+        id=row["id"],
+        name=row["user.full_name"],
+        title=row["title"],
+        bio=row["bio"],
+        photo=row["photo"],
+        organization_name=row["organization.name"],
+        organization_kind=row["organization.kind"],
+        expertise=tuple(row["expertise"]),
+        free_tags=tuple(row["free_tags"]),
+        sectors=tuple(row["sectors"]),
+        stages=tuple(row["stages"]),
+        languages=tuple(row["languages"]),
+        mode=row["mode"],
+        place=row["place"],
+        capacity=row["capacity"],
+        free=row["free"],
+    )
 
 
 async def profile_of_user(user_id: int) -> dict[str, Any] | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from accounts import audit, notifications
@@ -16,7 +17,7 @@ from accounts.scope import PLATFORM, Scope, clause, load
 from contest.errors import IdeaError
 from contest.tables import Idea, ScoreSheet
 from mentoring import matching
-from mentoring.common import db, from_json
+from mentoring.common import db, dict_from_json, from_json
 from mentoring.directory import active_counts
 from mentoring.tables import (
     MatchProposal,
@@ -143,7 +144,24 @@ async def run_matching(
     return run.id
 
 
-async def proposals(run_id: int, *, scope: Scope) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class ProposalRow:
+    """A matching run's proposal: a team's idea and the mentor proposed for it (or none)."""
+
+    id: int
+    run: int
+    idea: int
+    code: str
+    title: str
+    mentor: int | None
+    mentor_name: str | None
+    score: float
+    components: dict[str, float]
+    covered: tuple[str, ...]
+    adjusted: bool
+
+
+async def proposals(run_id: int, *, scope: Scope) -> list[ProposalRow]:
     """A matching run's proposals, best first — none when the run lies outside ``scope``."""
     condition = MatchProposal.run == run_id
     within = clause(MatchProposal, scope)
@@ -157,10 +175,22 @@ async def proposals(run_id: int, *, scope: Scope) -> list[dict[str, Any]]:
         .where(condition if within is None else condition & within)
         .order_by(MatchProposal.score, ascending=False)
     )
-    for row in rows:
-        row["components"] = from_json(row["components"]) or {}
-        row["covered"] = from_json(row["covered"])
-    return rows
+    return [
+        ProposalRow(
+            id=row["id"],
+            run=row["run"],
+            idea=row["idea"],
+            code=row["idea.code"],
+            title=row["idea.title"],
+            mentor=row["mentor"],
+            mentor_name=row["mentor.user.full_name"],
+            score=row["score"],
+            components=dict_from_json(row["components"]),
+            covered=tuple(from_json(row["covered"])),
+            adjusted=row["adjusted"],
+        )
+        for row in rows
+    ]
 
 
 async def latest_run(commune_id: int) -> dict[str, Any] | None:
@@ -216,9 +246,9 @@ async def publish_run(run_id: int, *, actor_id: int, now: dt.datetime, lang: str
             raise IdeaError(N_("This matching has already been published."))
         # Best proposals first; a mentor takes teams while places are free (the ones this run
         # gives counted), and a team already paired with its proposed mentor is skipped.
-        chosen = [p for p in await proposals(run_id, scope=PLATFORM) if p["mentor"]]
-        mentor_ids = sorted({p["mentor"] for p in chosen})
-        idea_ids = sorted({p["idea"] for p in chosen})
+        chosen = [(p.idea, p.mentor) for p in await proposals(run_id, scope=PLATFORM) if p.mentor]
+        mentor_ids = sorted({mentor for _, mentor in chosen})
+        idea_ids = sorted({idea for idea, _ in chosen})
         mentors = {
             m["id"]: m
             for m in await MentorProfile.select(MentorProfile.id, MentorProfile.capacity, MentorProfile.user).where(
@@ -236,31 +266,31 @@ async def publish_run(run_id: int, *, actor_id: int, now: dt.datetime, lang: str
         }
         taken = await active_counts(mentor_ids)
         starting = []
-        for p in chosen:
-            if (p["idea"], p["mentor"]) in paired or taken.get(p["mentor"], 0) >= mentors[p["mentor"]]["capacity"]:
+        for idea_id, mentor_id in chosen:
+            if (idea_id, mentor_id) in paired or taken.get(mentor_id, 0) >= mentors[mentor_id]["capacity"]:
                 continue
-            paired.add((p["idea"], p["mentor"]))
-            taken[p["mentor"]] = taken.get(p["mentor"], 0) + 1
-            starting.append(p)
+            paired.add((idea_id, mentor_id))
+            taken[mentor_id] = taken.get(mentor_id, 0) + 1
+            starting.append((idea_id, mentor_id))
         added = set()
         if starting:
             added = {
                 (r["idea"], r["mentor"])
                 for r in await Mentorship.insert(
                     *(
-                        Mentorship(idea=p["idea"], mentor=p["mentor"], source="matching", started_at=now)
-                        for p in starting
+                        Mentorship(idea=idea_id, mentor=mentor_id, source="matching", started_at=now)
+                        for idea_id, mentor_id in starting
                     )
                 )
                 .on_conflict(target=(Mentorship.idea, Mentorship.mentor), action="DO NOTHING")
                 .returning(Mentorship.idea, Mentorship.mentor)
             }
-        for p in starting:
-            if (p["idea"], p["mentor"]) not in added:
+        for idea_id, mentor_id in starting:
+            if (idea_id, mentor_id) not in added:
                 continue
             created += 1
-            idea = ideas[p["idea"]]
-            for person in (mentors[p["mentor"]]["user"], idea["lead"]):
+            idea = ideas[idea_id]
+            for person in (mentors[mentor_id]["user"], idea["lead"]):
                 await notifications.notify(
                     person,
                     title=translate(N_("New mentorship: “%(title)s”"), lang, title=idea["title"]),

@@ -5,6 +5,7 @@ judging (a judge who mentors a team does not score its entry)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from accounts import limits, notifications
@@ -20,24 +21,112 @@ from mentoring.tables import (
 )
 
 
-async def mentorships_of_mentor(mentor_id: int) -> list[dict[str, Any]]:
-    return (
+@dataclass(frozen=True, slots=True)
+class MenteeRow:
+    """One of a mentor's mentorships, with the team's idea."""
+
+    id: int
+    idea: int
+    code: str
+    title: str
+    lead_name: str
+    status: str
+    started_at: dt.datetime
+    checkin_sent_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class MentorshipPage:
+    """A mentorship as its mentor or its team lead sees it (``side``: "mentor" or "team")."""
+
+    id: int
+    idea: int
+    mentor: int
+    code: str
+    title: str
+    mentor_name: str
+    side: str
+    status: str
+    started_at: dt.datetime
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    """An action item of a session note."""
+
+    id: int
+    text: str
+    owner: str
+    due: dt.date | None
+    done: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRow:
+    """A session note with its author and its action items."""
+
+    id: int
+    notes: str
+    created_at: dt.datetime
+    author_name: str | None
+    actions: tuple[ActionRow, ...]
+
+
+async def mentorships_of_mentor(mentor_id: int) -> list[MenteeRow]:
+    rows = (
         await Mentorship.select(
             Mentorship.all_columns(), Mentorship.idea.code, Mentorship.idea.title, Mentorship.idea.lead.full_name
         )
         .where(Mentorship.mentor == mentor_id)
         .order_by(Mentorship.started_at, ascending=False)
     )
+    return [
+        MenteeRow(
+            id=r["id"],
+            idea=r["idea"],
+            code=r["idea.code"],
+            title=r["idea.title"],
+            lead_name=r["idea.lead.full_name"],
+            status=r["status"],
+            started_at=r["started_at"],
+            checkin_sent_at=r["checkin_sent_at"],
+        )
+        for r in rows
+    ]
 
 
-async def mentorships_of_idea(idea_id: int) -> list[dict[str, Any]]:
-    return (
+@dataclass(frozen=True, slots=True)
+class TeamMentorship:
+    """One of a team's mentorships, with its mentor."""
+
+    id: int
+    mentor: int
+    mentor_name: str
+    organization_name: str | None
+    status: str
+    started_at: dt.datetime
+
+
+async def mentorships_of_idea(idea_id: int) -> list[TeamMentorship]:
+    rows = (
         await Mentorship.select(
             Mentorship.all_columns(), Mentorship.mentor.user.full_name, Mentorship.mentor.organization.name
         )
         .where(Mentorship.idea == idea_id)
         .order_by(Mentorship.started_at, ascending=False)
     )
+    return [
+        TeamMentorship(
+            id=r["id"],
+            mentor=r["mentor"],
+            mentor_name=r["mentor.user.full_name"],
+            organization_name=r["mentor.organization.name"],
+            status=r["status"],
+            started_at=r["started_at"],
+        )
+        for r in rows
+    ]
 
 
 async def mentorship_for(mentorship_id: int, user_id: int) -> dict[str, Any]:
@@ -60,6 +149,23 @@ async def mentorship_for(mentorship_id: int, user_id: int) -> dict[str, Any]:
         raise NotFound(N_("This mentorship does not exist."))
     row["side"] = "mentor" if user_id == row["mentor.user"] else "team"
     return row
+
+
+async def mentorship_page(mentorship_id: int, user_id: int) -> MentorshipPage:
+    """The page of a mentorship for its mentor or its team lead (anyone else: not found)."""
+    row = await mentorship_for(mentorship_id, user_id)
+    return MentorshipPage(
+        id=row["id"],
+        idea=row["idea"],
+        mentor=row["mentor"],
+        code=row["idea.code"],
+        title=row["idea.title"],
+        mentor_name=row["mentor.user.full_name"],
+        side=row["side"],
+        status=row["status"],
+        started_at=row["started_at"],
+        summary=row["summary"],
+    )
 
 
 async def sides(mentorship_ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -147,7 +253,7 @@ async def add_note(
     return note.id
 
 
-async def notes_of(mentorship_id: int) -> list[dict[str, Any]]:
+async def notes_of(mentorship_id: int) -> list[NoteRow]:
     notes = (
         await SessionNote.select(SessionNote.all_columns(), SessionNote.author.full_name)
         .where(SessionNote.mentorship == mentorship_id)
@@ -155,9 +261,20 @@ async def notes_of(mentorship_id: int) -> list[dict[str, Any]]:
     )
     ids = [n["id"] for n in notes]
     actions = await ActionItem.select().where(ActionItem.note.is_in(ids)).order_by(ActionItem.id) if ids else []
-    for note in notes:
-        note["actions"] = [a for a in actions if a["note"] == note["id"]]
-    return notes
+    return [
+        NoteRow(
+            id=note["id"],
+            notes=note["notes"],
+            created_at=note["created_at"],
+            author_name=note["author.full_name"],
+            actions=tuple(
+                ActionRow(id=a["id"], text=a["text"], owner=a["owner"], due=a["due"], done=a["done"])
+                for a in actions
+                if a["note"] == note["id"]
+            ),
+        )
+        for note in notes
+    ]
 
 
 async def toggle_action(action_id: int, *, user_id: int) -> int:

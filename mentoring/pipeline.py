@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from dataclasses import dataclass
 
 from accounts import audit
 from accounts.engine import atomic
@@ -13,7 +13,7 @@ from accounts.errors import ValidationFailed
 from accounts.i18n import N_
 from accounts.scope import Scope, clause, load
 from contest.tables import Idea
-from mentoring.common import STAGE_LABELS, db, from_json
+from mentoring.common import STAGE_LABELS, db, dict_from_json, from_json
 from mentoring.tables import (
     IncubationRecord,
 )
@@ -41,7 +41,22 @@ GATES = {
 OUTCOMES = {"household": N_("Household business"), "cooperative": N_("Cooperative"), "company": N_("Company")}
 
 
-async def pipeline(*, scope: Scope) -> dict[str, list[dict[str, Any]]]:
+@dataclass(frozen=True, slots=True)
+class PipelineRow:
+    """An idea on the incubation board: where it stands and which gate items it has met."""
+
+    id: int
+    idea: int
+    code: str
+    title: str
+    lead_name: str
+    stage: str
+    checklist: dict[str, list[str]]
+    outcome: str
+    updated_at: dt.datetime
+
+
+async def pipeline(*, scope: Scope) -> dict[str, list[PipelineRow]]:
     """The incubation board: ideas by stage, of every commune within ``scope``."""
     condition = clause(IncubationRecord, scope)
     rows = (
@@ -54,10 +69,21 @@ async def pipeline(*, scope: Scope) -> dict[str, list[dict[str, Any]]]:
         .where(condition if condition is not None else IncubationRecord.id.is_not_null())
         .order_by(IncubationRecord.updated_at, ascending=False)
     )
-    board: dict[str, list[dict[str, Any]]] = {stage: [] for stage in STAGE_LABELS}
+    board: dict[str, list[PipelineRow]] = {stage: [] for stage in STAGE_LABELS}
     for row in rows:
-        row["checklist"] = from_json(row["checklist"]) or {}
-        board.setdefault(row["stage"], []).append(row)
+        board.setdefault(row["stage"], []).append(
+            PipelineRow(
+                id=row["id"],
+                idea=row["idea"],
+                code=row["idea.code"],
+                title=row["idea.title"],
+                lead_name=row["idea.lead.full_name"],
+                stage=row["stage"],
+                checklist=dict_from_json(row["checklist"]),
+                outcome=row["outcome"],
+                updated_at=row["updated_at"],
+            )
+        )
     return board
 
 

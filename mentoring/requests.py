@@ -5,7 +5,7 @@ with a reminder the day before."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass
 
 from accounts import limits, locks, notifications
 from accounts.engine import atomic
@@ -72,9 +72,24 @@ async def request_mentor(
     return row.id
 
 
-async def requests_for_mentor(mentor_id: int, *, now: dt.datetime) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class IncomingRequest:
+    """A team's request waiting for the mentor's answer."""
+
+    id: int
+    idea: int
+    code: str
+    title: str
+    summary: str
+    lead_name: str
+    message: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+
+
+async def requests_for_mentor(mentor_id: int, *, now: dt.datetime) -> list[IncomingRequest]:
     await expire_requests(now=now, mentor_id=mentor_id)
-    return (
+    rows = (
         await MentoringRequest.select(
             MentoringRequest.all_columns(),
             MentoringRequest.idea.code,
@@ -85,15 +100,52 @@ async def requests_for_mentor(mentor_id: int, *, now: dt.datetime) -> list[dict[
         .where((MentoringRequest.mentor == mentor_id) & (MentoringRequest.status == RequestStatus.pending.value))
         .order_by(MentoringRequest.created_at)
     )
+    return [
+        IncomingRequest(
+            id=r["id"],
+            idea=r["idea"],
+            code=r["idea.code"],
+            title=r["idea.title"],
+            summary=r["idea.summary"],
+            lead_name=r["idea.lead.full_name"],
+            message=r["message"],
+            created_at=r["created_at"],
+            expires_at=r["expires_at"],
+        )
+        for r in rows
+    ]
 
 
-async def requests_of_team(idea_id: int, *, now: dt.datetime) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class TeamRequest:
+    """A team's request to a mentor and where it stands."""
+
+    id: int
+    mentor: int
+    mentor_name: str
+    status: str
+    reason: str
+    created_at: dt.datetime
+
+
+async def requests_of_team(idea_id: int, *, now: dt.datetime) -> list[TeamRequest]:
     await expire_requests(now=now, idea_id=idea_id)
-    return (
-        await MentoringRequest.select(MentoringRequest.all_columns(), MentoringRequest.mentor.user.full_name)
+    rows = (
+        await MentoringRequest.select(*MentoringRequest.all_columns(), MentoringRequest.mentor.user.full_name)
         .where(MentoringRequest.idea == idea_id)
         .order_by(MentoringRequest.created_at, ascending=False)
     )
+    return [
+        TeamRequest(
+            id=r["id"],
+            mentor=r["mentor"],
+            mentor_name=r["mentor.user.full_name"],
+            status=r["status"],
+            reason=r["reason"],
+            created_at=r["created_at"],
+        )
+        for r in rows
+    ]
 
 
 async def respond(

@@ -3,7 +3,9 @@ seat and is told), and the attendance their organizers record."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count
@@ -21,7 +23,54 @@ from mentoring.tables import (
 )
 
 
-async def workshops(*, now: dt.datetime, upcoming: bool = True) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class WorkshopRow:
+    """A published workshop with the organization that runs it (``registered``: seats taken, in the
+    list of workshops only)."""
+
+    id: int
+    title: str
+    description: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    place: str
+    online_link: str
+    capacity: int
+    commune: int | None
+    organization: int | None
+    organization_name: str | None
+    registered: int = 0
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> WorkshopRow:
+        return cls(
+            id=row["id"],
+            title=row["title"],
+            description=row["description"],
+            starts_at=row["starts_at"],
+            ends_at=row["ends_at"],
+            place=row["place"],
+            online_link=row["online_link"],
+            capacity=row["capacity"],
+            commune=row["commune"],
+            organization=row["organization"],
+            organization_name=row["organization.name"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationRow:
+    """Someone registered for a workshop (or waiting), for its organizers."""
+
+    id: int
+    user: int
+    name: str
+    status: str
+    attended: bool
+    created_at: dt.datetime
+
+
+async def workshops(*, now: dt.datetime, upcoming: bool = True) -> list[WorkshopRow]:
     clause = Workshop.published == True  # noqa: E712
     clause = clause & ((Workshop.ends_at > now) if upcoming else (Workshop.ends_at <= now))
     rows = (
@@ -40,12 +89,10 @@ async def workshops(*, now: dt.datetime, upcoming: bool = True) -> list[dict[str
             )
             .group_by(WorkshopRegistration.workshop)
         }
-    for row in rows:
-        row["registered"] = seats.get(row["id"], 0)
-    return rows
+    return [dataclasses.replace(WorkshopRow.of(row), registered=seats.get(row["id"], 0)) for row in rows]
 
 
-async def workshop(workshop_id: int) -> dict[str, Any]:
+async def workshop(workshop_id: int) -> WorkshopRow:
     row = (
         await Workshop.select(Workshop.all_columns(), Workshop.organization.name)
         .where(Workshop.id == workshop_id)
@@ -53,20 +100,20 @@ async def workshop(workshop_id: int) -> dict[str, Any]:
     )
     if row is None or not row["published"]:
         raise NotFound(N_("This workshop does not exist."))
-    return row
+    return WorkshopRow.of(row)
 
 
 async def register(workshop_id: int, *, user_id: int, now: dt.datetime) -> str:
     """A seat when one is free, otherwise the waiting list. Returns "registered" or "waitlisted"."""
     row = await workshop(workshop_id)
-    if row["starts_at"] <= now:
+    if row.starts_at <= now:
         raise IdeaError(N_("This workshop has already started."))
     async with atomic(db()):
         await locks.hold(WorkshopRegistration, locks.WORKSHOP_SEATS, workshop_id)
         seats = await WorkshopRegistration.count().where(
             (WorkshopRegistration.workshop == workshop_id) & (WorkshopRegistration.status == "registered")
         )
-        status = "registered" if seats < row["capacity"] else "waitlisted"
+        status = "registered" if seats < row.capacity else "waitlisted"
         mine = (
             await WorkshopRegistration.select()
             .where((WorkshopRegistration.workshop == workshop_id) & (WorkshopRegistration.user == user_id))
@@ -107,13 +154,13 @@ async def cancel_registration(workshop_id: int, *, user_id: int, now: dt.datetim
         seats = await WorkshopRegistration.count().where(
             (WorkshopRegistration.workshop == workshop_id) & (WorkshopRegistration.status == "registered")
         )
-        if first and seats < row["capacity"]:
+        if first and seats < row.capacity:
             await WorkshopRegistration.update({WorkshopRegistration.status: "registered"}).where(
                 WorkshopRegistration.id == first["id"]
             )
             await notifications.notify(
                 first["user"],
-                title=translate(N_("A seat is free for you: %(title)s"), lang, title=row["title"]),
+                title=translate(N_("A seat is free for you: %(title)s"), lang, title=row.title),
                 link=f"/workshops/{workshop_id}",
                 kind="workshop_seat",
                 now=now,
@@ -128,16 +175,27 @@ async def my_registration(workshop_id: int, user_id: int) -> dict[str, Any] | No
     )
 
 
-async def registrations(workshop_id: int, *, scope: Scope) -> list[dict[str, Any]]:
+async def registrations(workshop_id: int, *, scope: Scope) -> list[RegistrationRow]:
     """Who registered for a workshop (with names: for its organizers) — none when the workshop lies
     outside ``scope``."""
     condition = (WorkshopRegistration.workshop == workshop_id) & (WorkshopRegistration.status != "cancelled")
     within = clause(WorkshopRegistration, scope)
-    return (
-        await WorkshopRegistration.select(WorkshopRegistration.all_columns(), WorkshopRegistration.user.full_name)
+    rows = (
+        await WorkshopRegistration.select(*WorkshopRegistration.all_columns(), WorkshopRegistration.user.full_name)
         .where(condition if within is None else condition & within)
         .order_by(WorkshopRegistration.created_at)
     )
+    return [
+        RegistrationRow(
+            id=r["id"],
+            user=r["user"],
+            name=r["user.full_name"],
+            status=r["status"],
+            attended=r["attended"],
+            created_at=r["created_at"],
+        )
+        for r in rows
+    ]
 
 
 async def seat_counts(workshop_id: int) -> dict[str, int]:

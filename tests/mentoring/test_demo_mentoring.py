@@ -72,16 +72,16 @@ async def test_demo_mentoring(db, clock):
     # mentor1: a team's request waiting, and an active mentorship with youth1's idea.
     mentor1 = next(m["id"] for m in approved if m["user.email"] == "mentor1@example.com")
     assert await requests.requests_for_mentor(mentor1, now=now)
-    [mentorship] = [m for m in await mentorships.mentorships_of_mentor(mentor1) if m["status"] == "active"]
-    assert mentorship["idea.title"] == "Livestream bán bánh đa từ lò"
-    lead = await Idea.select(Idea.lead.email).where(Idea.id == mentorship["idea"]).first()
+    [mentorship] = [m for m in await mentorships.mentorships_of_mentor(mentor1) if m.status == "active"]
+    assert mentorship.title == "Livestream bán bánh đa từ lò"
+    lead = await Idea.select(Idea.lead.email).where(Idea.id == mentorship.idea).first()
     assert lead["lead.email"] == "youth1@example.com"
-    assert mentorship["checkin_sent_at"] is not None
-    notes = await mentorships.notes_of(mentorship["id"])
-    actions = [a for n in notes for a in n["actions"]]
-    assert len(notes) == 2 and len(actions) == 3 and sum(a["done"] for a in actions) == 1
+    assert mentorship.checkin_sent_at is not None
+    notes = await mentorships.notes_of(mentorship.id)
+    actions = [a for n in notes for a in n.actions]
+    assert len(notes) == 2 and len(actions) == 3 and sum(a.done for a in actions) == 1
     slots = await office_hours.open_slots(mentor1, now=now)
-    assert len(slots) == 2 and [s["booked_by"] for s in slots].count(mentorship["id"]) == 1
+    assert len(slots) == 2 and [s["booked_by"] for s in slots].count(mentorship.id) == 1
     an_khanh = MentoringRequest.idea.contest.commune.slug == "an-khanh"
     statuses = [r["status"] for r in await MentoringRequest.select(MentoringRequest.status).where(an_khanh)]
     assert statuses.count("pending") == 2 and statuses.count("accepted") == 1
@@ -90,18 +90,18 @@ async def test_demo_mentoring(db, clock):
     assert await TeamNeed.count() >= 4
 
     # The incubation pipeline: ideas at four stages or more, one launched as a cooperative.
-    commune = (await Idea.select(Idea.contest.commune).where(Idea.id == mentorship["idea"]).first())["contest.commune"]
+    commune = (await Idea.select(Idea.contest.commune).where(Idea.id == mentorship.idea).first())["contest.commune"]
     board = await pipeline.pipeline(scope=Scope.of_communes(commune))
     assert sum(bool(ideas) for ideas in board.values()) >= 4
-    assert [r["outcome"] for r in board["launched"]] == ["cooperative"]
+    assert [r.outcome for r in board["launched"]] == ["cooperative"]
 
     # An upcoming workshop with registrations, and a past one whose attendance was taken.
-    [upcoming] = [w for w in await workshops.workshops(now=now) if w["commune"] == commune]
-    assert upcoming["registered"] >= 8 and upcoming["capacity"] == 20 and upcoming["place"] == "Nhà văn hóa xã An Khánh"
+    [upcoming] = [w for w in await workshops.workshops(now=now) if w.commune == commune]
+    assert upcoming.registered >= 8 and upcoming.capacity == 20 and upcoming.place == "Nhà văn hóa xã An Khánh"
     [past] = await workshops.workshops(now=now, upcoming=False)
     assert (
         await WorkshopRegistration.count().where(
-            (WorkshopRegistration.workshop == past["id"]) & (WorkshopRegistration.attended == True)
+            (WorkshopRegistration.workshop == past.id) & (WorkshopRegistration.attended == True)
         )
         > 0
     )  # noqa: E712
@@ -132,23 +132,23 @@ async def check_tan_minh(an_khanh: int, now):
 
     # Each commune's pipeline board shows only its own ideas.
     board = await pipeline.pipeline(scope=Scope.of_communes(commune))
-    assert {r["idea"] for rows in board.values() for r in rows} <= set(ideas)
+    assert {r.idea for rows in board.values() for r in rows} <= set(ideas)
     assert sum(len(rows) for rows in board.values()) == 2
     assert not {
-        r["idea"] for rows in (await pipeline.pipeline(scope=Scope.of_communes(an_khanh))).values() for r in rows
+        r.idea for rows in (await pipeline.pipeline(scope=Scope.of_communes(an_khanh))).values() for r in rows
     } & set(ideas)
 
     # A matching run of its own, not published yet, proposing mentors for its teams without one.
     run = await match_runs.latest_run(commune)
     assert run is not None and run["published_at"] is None
     proposals = await match_runs.proposals(run["id"], scope=PLATFORM)
-    assert proposals and {p["idea"] for p in proposals} <= set(ideas) - {mentorship["idea"]}
+    assert proposals and {p.idea for p in proposals} <= set(ideas) - {mentorship["idea"]}
     assert await match_runs.latest_run(an_khanh) is None
 
     # Its upcoming workshop, with registrations of its own people.
-    [workshop] = [w for w in await workshops.workshops(now=now) if w["commune"] == commune]
-    assert workshop["registered"] == 5 and workshop["place"] == "Nhà văn hóa xã Tân Minh"
+    [workshop] = [w for w in await workshops.workshops(now=now) if w.commune == commune]
+    assert workshop.registered == 5 and workshop.place == "Nhà văn hóa xã Tân Minh"
     registered = await WorkshopRegistration.select(WorkshopRegistration.user.commune).where(
-        WorkshopRegistration.workshop == workshop["id"]
+        WorkshopRegistration.workshop == workshop.id
     )
     assert {r["user.commune"] for r in registered} == {commune}

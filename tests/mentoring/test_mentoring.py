@@ -145,7 +145,7 @@ async def test_pipeline_gates(world, clock):
             idea, stage="launched", checklist=[], outcome="", actor_id=lead.id, now=clock(), scope=PLATFORM
         )
     board = await pipeline.pipeline(scope=Scope.of_communes(world["teams"][0][1].commune))
-    assert [r["idea"] for r in board["prototype"]] == [idea]
+    assert [r.idea for r in board["prototype"]] == [idea]
 
 
 async def test_batch_matching_respects_capacity_and_publishes(world, clock):
@@ -158,9 +158,9 @@ async def test_batch_matching_respects_capacity_and_publishes(world, clock):
         commune_id, mode="optimal", actor_id=world["teams"][0][1].id, now=clock(), scope=PLATFORM
     )
     proposals = await match_runs.proposals(run_id, scope=PLATFORM)
-    matched = [p for p in proposals if p["mentor"]]
+    matched = [p for p in proposals if p.mentor]
     assert len(matched) == 2  # two mentors with one place each
-    assert all("marketing" in p["covered"] for p in matched)
+    assert all("marketing" in p.covered for p in matched)
     created = await match_runs.publish_run(run_id, actor_id=world["teams"][0][1].id, now=clock(), scope=PLATFORM)
     assert created == 2 and await Mentorship.count() == 2
     with pytest.raises(IdeaError):

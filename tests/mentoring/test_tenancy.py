@@ -176,14 +176,14 @@ async def test_a_city_wide_workshop_is_for_platform_admins(two, clock):
 async def test_organizer_lists_hold_only_their_communes_rows(two):
     a, b = two
     board = await pipeline.pipeline(scope=scope_of(a))
-    ideas = {r["idea"] for rows in board.values() for r in rows}
+    ideas = {r.idea for rows in board.values() for r in rows}
     assert ideas == {a["ideas"][2]}
     everything = await pipeline.pipeline(scope=Scope(everywhere=True))
-    assert {r["idea"] for rows in everything.values() for r in rows} == {a["ideas"][2], b["ideas"][2]}
+    assert {r.idea for rows in everything.values() for r in rows} == {a["ideas"][2], b["ideas"][2]}
     assert await match_runs.proposals(b["run"], scope=scope_of(a)) == []
-    assert {p["id"] for p in await match_runs.proposals(a["run"], scope=scope_of(a))} == set(a["proposals"])
+    assert {p.id for p in await match_runs.proposals(a["run"], scope=scope_of(a))} == set(a["proposals"])
     assert await workshops.registrations(b["workshop"], scope=scope_of(a)) == []
-    assert [r["id"] for r in await workshops.registrations(a["workshop"], scope=scope_of(a))] == a["registrations"]
+    assert [r.id for r in await workshops.registrations(a["workshop"], scope=scope_of(a))] == a["registrations"]
     assert await workshops.seat_counts(b["workshop"]) == {"registered": 2, "waitlisted": 0}
 
 

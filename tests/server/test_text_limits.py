@@ -120,7 +120,7 @@ async def test_mentoring_forms_refuse_long_text_beside_the_field(world, make_use
         await requests.respond(request, mentor_user_id=mentor_user.id, accept=False, reason="x" * 2001, now=clock())
     assert set(refused.value.errors) == {"reason"}
     await requests.respond(request, mentor_user_id=mentor_user.id, accept=True, reason="", now=clock())
-    mentorship = (await mentorships.mentorships_of_idea(idea))[0]["id"]
+    mentorship = (await mentorships.mentorships_of_idea(idea))[0].id
     for notes, actions, field in (
         ("x" * (limits.LONG + 1), [], "notes"),
         ("Buổi đầu", [("x" * 301, "", "")], "actions"),

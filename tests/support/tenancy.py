@@ -129,7 +129,7 @@ async def build_commune(commune: dict, make_user, now: dt.datetime, *, tag: str)
     run_id = await match_runs.run_matching(
         commune["id"], mode="optimal", actor_id=organizer.id, now=now, scope=PLATFORM
     )
-    proposals = [p["id"] for p in await match_runs.proposals(run_id, scope=PLATFORM)]
+    proposals = [p.id for p in await match_runs.proposals(run_id, scope=PLATFORM)]
     await pipeline.set_stage(
         ideas[2],
         stage="idea",
@@ -152,7 +152,7 @@ async def build_commune(commune: dict, make_user, now: dt.datetime, *, tag: str)
         person = await make_user(full_name=f"Học viên {tag} {i}")
         await workshops.register(workshop.id, user_id=person.id, now=now)
         attendees.append(person)
-    registrations = [r["id"] for r in await workshops.registrations(workshop.id, scope=PLATFORM)]
+    registrations = [r.id for r in await workshops.registrations(workshop.id, scope=PLATFORM)]
     return {
         "commune": commune["id"],
         "contest": contest,

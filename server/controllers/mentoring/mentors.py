@@ -52,7 +52,7 @@ class MentorsController(Controller):
         ideas = await teams.team_ideas(me.id) if me else []
         return render(
             "mentoring/mentor.html",
-            mentor=await directory.profile(mentor_id),
+            mentor=await directory.mentor_page(mentor_id),
             labels=LABELS,
             ideas=ideas,
             slots=await office_hours.open_slots(mentor_id, now=ctx.now()),
@@ -82,7 +82,7 @@ class MentorsController(Controller):
             return render(
                 "mentoring/mentor.html",
                 status=400,
-                mentor=await directory.profile(mentor_id),
+                mentor=await directory.mentor_page(mentor_id),
                 labels=LABELS,
                 ideas=await teams.team_ideas(me.id),
                 errors=field_errors(request, exc),

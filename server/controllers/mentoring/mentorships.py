@@ -26,12 +26,12 @@ class MentorshipsController(Controller):
     async def mentorship(
         self, request: Request, mentorship_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Template:
-        m = await mentorships.mentorship_for(mentorship_id, signed_in_user(request).id)
+        m = await mentorships.mentorship_page(mentorship_id, signed_in_user(request).id)
         return render(
             "mentoring/mentorship.html",
             m=m,
             notes=await mentorships.notes_of(mentorship_id),
-            slots=await office_hours.open_slots(m["mentor"], now=ctx.now()),
+            slots=await office_hours.open_slots(m.mentor, now=ctx.now()),
             booked=await office_hours.booked_slots(mentorship_id),
             now=ctx.now(),
             errors={},

@@ -38,13 +38,13 @@ class OrganizerMentoringController(Controller):
             proposals=proposals,
             pending=pending,
             mentors=await directory.directory(),
-            explanations={p["id"]: self._explain(request, p) for p in proposals},
+            explanations={p.id: self._explain(request, p) for p in proposals},
         )
 
     @staticmethod
-    def _explain(request: Request, proposal: dict) -> list[str]:
+    def _explain(request: Request, proposal: match_runs.ProposalRow) -> list[str]:
         lines = []
-        for message, params in match_runs.explain_proposal(proposal["components"], proposal["covered"]):
+        for message, params in match_runs.explain_proposal(proposal.components, list(proposal.covered)):
             if "needs" in params:
                 params = {"needs": ", ".join(t(request, common.EXPERTISE.get(n, n)) for n in params["needs"])}
             if "parts" in params:

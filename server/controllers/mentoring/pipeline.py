@@ -51,12 +51,12 @@ class OrganizerPipelineController(Controller):
         ]
         rows = [
             [
-                r["idea.code"],
-                r["idea.title"],
-                r["idea.lead.full_name"],
+                r.code,
+                r.title,
+                r.lead_name,
                 t(request, common.STAGE_LABELS[stage]),
-                t(request, pipeline.OUTCOMES[r["outcome"]]) if r["outcome"] in pipeline.OUTCOMES else "",
-                r["updated_at"],
+                t(request, pipeline.OUTCOMES[r.outcome]) if r.outcome in pipeline.OUTCOMES else "",
+                r.updated_at,
             ]
             for stage, items in board.items()
             for r in items

@@ -88,11 +88,11 @@ class WorkshopsController(Controller):
         w = await workshops.workshop(workshop_id)
         body = ical.ics(
             uid=f"workshop-{workshop_id}@sangtao",
-            title=w["title"],
-            starts=w["starts_at"],
-            ends=w["ends_at"],
-            location=w["place"] or w["online_link"],
-            description=w["description"],
+            title=w.title,
+            starts=w.starts_at,
+            ends=w.ends_at,
+            location=w.place or w.online_link,
+            description=w.description,
         )
         return ics_response(body, f"hoi-thao-{workshop_id}")
 
