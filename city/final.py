@@ -13,7 +13,9 @@ enters the final's first round as a new entry of the city's contest that carries
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from accounts import audit, memo, notifications
@@ -163,17 +165,46 @@ _FINAL_COLUMNS = (
 )
 
 
-def nominations_open(final: dict[str, Any], now: dt.datetime) -> bool:
-    return bool(final["contest.published"]) and (final["nominations_close"] is None or now < final["nominations_close"])
+@dataclass(frozen=True, slots=True)
+class FinalRow:
+    """A city final with its contest."""
+
+    id: int
+    contest: int
+    per_commune: int
+    nominations_close: dt.datetime | None
+    title: str
+    slug: str
+    commune: int
+    published: bool
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> FinalRow:
+        """From a row selected with ``_FINAL_COLUMNS``."""
+        return cls(
+            id=row["id"],
+            contest=row["contest"],
+            per_commune=row["per_commune"],
+            nominations_close=row["nominations_close"],
+            title=row["contest.title"],
+            slug=row["contest.slug"],
+            commune=row["contest.commune"],
+            published=bool(row["contest.published"]),
+        )
 
 
-async def finals() -> list[dict[str, Any]]:
+def nominations_open(final: FinalRow, now: dt.datetime) -> bool:
+    return final.published and (final.nominations_close is None or now < final.nominations_close)
+
+
+async def finals() -> list[FinalRow]:
     """Every published city final (communes nominate to these)."""
-    return (
+    rows = (
         await CityFinal.select(*_FINAL_COLUMNS)
         .where(CityFinal.contest.published == True)  # noqa: E712
         .order_by(CityFinal.id, ascending=False)
     )
+    return [FinalRow.of(r) for r in rows]
 
 
 async def final_row(final_id: int) -> dict[str, Any]:
@@ -192,11 +223,12 @@ async def final_of_contest(contest_id: int) -> dict[str, Any] | None:
     return await CityFinal.select(*_FINAL_COLUMNS).where(CityFinal.contest == contest_id).first()
 
 
-async def finals_in(scope: Scope) -> list[dict[str, Any]]:
+async def finals_in(scope: Scope) -> list[FinalRow]:
     """The city finals the city organizer runs (within their scope)."""
     condition = CityFinal.contest.commune.is_in(sorted(scope.communes) or [-1])
     query = CityFinal.select(*_FINAL_COLUMNS)
-    return await (query if scope.everywhere else query.where(condition)).order_by(CityFinal.id, ascending=False)
+    rows = await (query if scope.everywhere else query.where(condition)).order_by(CityFinal.id, ascending=False)
+    return [FinalRow.of(r) for r in rows]
 
 
 # ---------------------------------------------------------------- the commune's results
@@ -237,10 +269,40 @@ async def _ranking(round_id: int) -> list[dict[str, Any]]:
     return rows
 
 
+@dataclass(frozen=True, slots=True)
+class CandidateRow:
+    """An idea of a commune's published results that may go to the city final (``nominated``: its
+    nomination to this final, if any)."""
+
+    idea: int
+    rank: int
+    score: float | None
+    sheets: int
+    code: str
+    title: str
+    nominated: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateRound:
+    """A round of a commune contest whose results are published, with its nominable ideas."""
+
+    id: int
+    name: str
+    position: int
+    results_at: dt.datetime
+    contest: int
+    contest_title: str
+    commune: int
+    commune_name: str
+    of: int
+    rows: tuple[CandidateRow, ...]
+
+
 async def candidates(final_id: int, *, scope: Scope, now: dt.datetime) -> dict[str, Any]:
     """What a commune organizer may nominate: the ideas of their commune's published results, by
     round, with their place and score; the places the commune has used and how many it has."""
-    final = await final_row(final_id)
+    final = FinalRow.of(await final_row(final_id))
     communes = None if scope.everywhere else sorted(scope.communes)
     rounds = []
     taken = {
@@ -262,8 +324,31 @@ async def candidates(final_id: int, *, scope: Scope, now: dt.datetime) -> dict[s
             idea = ideas.get(r["idea"])
             if idea is None or idea["hidden"] or idea["status"] not in ENTRY_STATUSES:
                 continue
-            rows.append({**r, "code": idea["code"], "title": idea["title"], "nominated": taken.get(r["idea"])})
-        rounds.append({**round_, "of": len(ranking), "rows": rows})
+            rows.append(
+                CandidateRow(
+                    idea=r["idea"],
+                    rank=r["rank"],
+                    score=r["score"],
+                    sheets=r["sheets"],
+                    code=idea["code"],
+                    title=idea["title"],
+                    nominated=taken.get(r["idea"]),
+                )
+            )
+        rounds.append(
+            CandidateRound(
+                id=round_["id"],
+                name=round_["name"],
+                position=round_["position"],
+                results_at=round_["results_at"],
+                contest=round_["contest"],
+                contest_title=round_["contest.title"],
+                commune=round_["contest.commune"],
+                commune_name=round_["contest.commune.name"],
+                of=len(ranking),
+                rows=tuple(rows),
+            )
+        )
     used = await _used(final_id, communes)
     return {"final": final, "rounds": rounds, "used": used, "open": nominations_open(final, now)}
 
@@ -324,7 +409,7 @@ async def nominate(
     not found. The commune's places are numbered slots with a unique index, so the city's limit
     holds even when two organizers of the commune nominate at once."""
     final = await final_row(final_id)
-    if not nominations_open(final, now):
+    if not nominations_open(FinalRow.of(final), now):
         raise IdeaError(N_("Nominations to this city final are closed."))
     if len(note) > 1000:
         raise ValidationFailed({"note": N_("At most %(most)s characters.")}, {"note": {"most": 1000}})
@@ -450,6 +535,67 @@ _NOMINATION_COLUMNS = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class NominationRow:
+    """A nomination to a city final: the commune's idea, its commune results (``history``), its
+    team's answer and, once confirmed, its entry in the final. ``comments``: the jury comments the
+    team may share (its own page only); ``sheets`` and ``place``: how far the entry has gone (the
+    commune's progress only)."""
+
+    id: int
+    final: int
+    commune: int
+    commune_name: str
+    idea: int
+    code: str
+    title: str
+    lead: int
+    status: str
+    history: dict[str, Any]
+    shared_comments: list[dict[str, Any]]
+    note: str
+    nominated_at: dt.datetime
+    responded_at: dt.datetime | None
+    entry: int | None
+    entry_code: str | None
+    entry_status: str | None
+    entry_round: int | None
+    final_contest: int
+    final_title: str
+    final_slug: str
+    comments: tuple[dict[str, Any], ...] = ()
+    sheets: int = 0
+    place: dict[str, int] | None = None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> NominationRow:
+        """From a row selected with ``_NOMINATION_COLUMNS`` (its JSON fields decoded)."""
+        row = _decoded(row)
+        return cls(
+            id=row["id"],
+            final=row["final"],
+            commune=row["commune"],
+            commune_name=row["commune.name"],
+            idea=row["idea"],
+            code=row["idea.code"],
+            title=row["idea.title"],
+            lead=row["idea.lead"],
+            status=row["status"],
+            history=row["history"],
+            shared_comments=row["shared_comments"],
+            note=row["note"],
+            nominated_at=row["nominated_at"],
+            responded_at=row["responded_at"],
+            entry=row["entry"],
+            entry_code=row["entry.code"],
+            entry_status=row["entry.status"],
+            entry_round=row["entry.round"],
+            final_contest=row["final.contest"],
+            final_title=row["final.contest.title"],
+            final_slug=row["final.contest.slug"],
+        )
+
+
 def _decoded(row: dict[str, Any]) -> dict[str, Any]:
     import json
 
@@ -460,14 +606,14 @@ def _decoded(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-async def team_nominations(user_id: int) -> list[dict[str, Any]]:
+async def team_nominations(user_id: int) -> list[NominationRow]:
     """The nominations of the ideas this person leads (newest first)."""
     rows = (
         await Nomination.select(*_NOMINATION_COLUMNS)
         .where(Nomination.idea.lead == user_id)
         .order_by(Nomination.id, ascending=False)
     )
-    return [_decoded(r) for r in rows]
+    return [NominationRow.of(r) for r in rows]
 
 
 async def team_nomination(nomination_id: int, *, user_id: int) -> dict[str, Any]:
@@ -482,6 +628,12 @@ async def team_nomination(nomination_id: int, *, user_id: int) -> dict[str, Any]
     row = _decoded(row)
     row["comments"] = await shareable_comments(row["idea"])
     return row
+
+
+async def nomination_page(nomination_id: int, *, user_id: int) -> NominationRow:
+    """The page of a nomination of an idea this person leads, with the jury comments they may share."""
+    row = await team_nomination(nomination_id, user_id=user_id)
+    return dataclasses.replace(NominationRow.of(row), comments=tuple(row["comments"]))
 
 
 async def shareable_comments(idea_id: int) -> list[dict[str, Any]]:
@@ -680,19 +832,23 @@ async def entries(final_id: int, *, scope: Scope) -> dict[str, Any]:
         .where(Nomination.final == final_id)
         .order_by(Nomination.commune.name, Nomination.id)
     )
-    return {"final": final, "rows": [_decoded(r) for r in rows], "used": await _used(final_id, None)}
+    return {
+        "final": FinalRow.of(final),
+        "rows": [NominationRow.of(r) for r in rows],
+        "used": await _used(final_id, None),
+    }
 
 
-async def commune_progress(*, scope: Scope, now: dt.datetime) -> list[dict[str, Any]]:
+async def commune_progress(*, scope: Scope, now: dt.datetime) -> list[NominationRow]:
     """A commune organizer's nominees in the city finals and how far each has gone: its entry's
     status, the judges' sheets submitted, and its place once the final's results are out."""
     condition = Nomination.commune.is_in(sorted(scope.communes) or [-1])
     query = Nomination.select(*_NOMINATION_COLUMNS)
     rows = [
-        _decoded(r)
+        NominationRow.of(r)
         for r in await (query if scope.everywhere else query.where(condition)).order_by(Nomination.id, ascending=False)
     ]
-    entry_ids = [r["entry"] for r in rows if r["entry"]]
+    entry_ids = [r.entry for r in rows if r.entry]
     sheets: dict[int, int] = {}
     if entry_ids:
         for s in await ScoreSheet.select(ScoreSheet.idea).where(
@@ -700,20 +856,23 @@ async def commune_progress(*, scope: Scope, now: dt.datetime) -> list[dict[str, 
         ):
             sheets[s["idea"]] = sheets.get(s["idea"], 0) + 1
     rounds: dict[int, dict[str, Any]] = {}
+    out = []
     for r in rows:
-        r["sheets"] = sheets.get(r["entry"], 0) if r["entry"] else 0
-        r["place"] = None
-        round_id = r["entry.round"]
-        if not r["entry"] or round_id is None:
+        if r.entry:
+            r = dataclasses.replace(r, sheets=sheets.get(r.entry, 0))
+        round_id = r.entry_round
+        if not r.entry or round_id is None:
+            out.append(r)
             continue
         if round_id not in rounds:
             info = await Round.select(Round.results_at).where(Round.id == round_id).first()
             ranking = await _ranking(round_id) if info and info["results_at"] <= now else []
             rounds[round_id] = {"ranking": {x["idea"]: x for x in ranking}, "of": len(ranking)}
-        placed = rounds[round_id]["ranking"].get(r["entry"])
-        if placed:
-            r["place"] = {"rank": placed["rank"], "of": rounds[round_id]["of"]}
-    return rows
+        placed = rounds[round_id]["ranking"].get(r.entry)
+        out.append(
+            dataclasses.replace(r, place={"rank": placed["rank"], "of": rounds[round_id]["of"]}) if placed else r
+        )
+    return out
 
 
 async def finalist_communes(idea_ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from accounts import audit
@@ -65,20 +66,104 @@ def _hours(text: str | None, field: str, errors: dict[str, str]) -> int | None:
     return int(value)
 
 
-async def sponsors_of(scope: Scope) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class SponsorRow:
+    """A sponsor with the commune it supports."""
+
+    id: int
+    name: str
+    kind: str
+    logo: str
+    commune: int
+    commune_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class PledgeRow:
+    """A pledge as the organizers follow it: its sponsor, contest, the award it funds and what was delivered."""
+
+    id: int
+    sponsor: int
+    sponsor_name: str
+    contest: int
+    contest_title: str
+    contest_slug: str
+    kind: str
+    description: str
+    value_vnd: int | None
+    hours: int | None
+    award: int | None
+    award_name: str | None
+    delivered: bool
+    delivered_value_vnd: int | None
+    delivered_hours: int | None
+    delivered_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PublicPledge:
+    """A pledge on a contest's public pages: the sponsor's name and logo, what, the award it funds."""
+
+    id: int
+    kind: str
+    description: str
+    value_vnd: int | None
+    hours: int | None
+    delivered: bool
+    sponsor_id: int
+    sponsor_name: str
+    sponsor_kind: str
+    sponsor_logo: str
+    award: int | None
+    award_name: str | None
+
+
+async def sponsors_of(scope: Scope) -> list[SponsorRow]:
     query = Sponsor.select(Sponsor.id, Sponsor.name, Sponsor.kind, Sponsor.logo, Sponsor.commune, Sponsor.commune.name)
     if not scope.everywhere:
         query = query.where(Sponsor.commune.is_in(sorted(scope.communes) or [-1]))
-    return await query.order_by(Sponsor.name)
+    return [
+        SponsorRow(
+            id=r["id"],
+            name=r["name"],
+            kind=r["kind"],
+            logo=r["logo"],
+            commune=r["commune"],
+            commune_name=r["commune.name"],
+        )
+        for r in await query.order_by(Sponsor.name)
+    ]
 
 
-async def pledges_in(scope: Scope) -> list[dict[str, Any]]:
+async def pledges_in(scope: Scope) -> list[PledgeRow]:
     query = Pledge.select(
         Pledge.all_columns(), Pledge.sponsor.name, Pledge.contest.title, Pledge.contest.slug, Pledge.award.name
     )
     if not scope.everywhere:
         query = query.where(Pledge.contest.commune.is_in(sorted(scope.communes) or [-1]))
-    return await query.order_by(Pledge.created_at, ascending=False)
+    return [
+        PledgeRow(
+            id=r["id"],
+            sponsor=r["sponsor"],
+            sponsor_name=r["sponsor.name"],
+            contest=r["contest"],
+            contest_title=r["contest.title"],
+            contest_slug=r["contest.slug"],
+            kind=r["kind"],
+            description=r["description"],
+            value_vnd=r["value_vnd"],
+            hours=r["hours"],
+            award=r["award"],
+            award_name=r["award.name"],
+            delivered=r["delivered"],
+            delivered_value_vnd=r["delivered_value_vnd"],
+            delivered_hours=r["delivered_hours"],
+            delivered_at=r["delivered_at"],
+            created_at=r["created_at"],
+        )
+        for r in await query.order_by(Pledge.created_at, ascending=False)
+    ]
 
 
 async def create_sponsor(values: dict[str, str], *, logo: str, actor_id: int, now: dt.datetime, scope: Scope) -> int:
@@ -223,9 +308,9 @@ async def mark_delivered(
         )
 
 
-async def pledges_of_contest(contest_id: int) -> list[dict[str, Any]]:
+async def pledges_of_contest(contest_id: int) -> list[PublicPledge]:
     """What the sponsors pledged to a contest, for its public pages (name, logo, what, the award it funds)."""
-    return (
+    rows = (
         await Pledge.select(
             Pledge.id,
             Pledge.kind,
@@ -243,6 +328,23 @@ async def pledges_of_contest(contest_id: int) -> list[dict[str, Any]]:
         .where(Pledge.contest == contest_id)
         .order_by(Pledge.id)
     )
+    return [
+        PublicPledge(
+            id=r["id"],
+            kind=r["kind"],
+            description=r["description"],
+            value_vnd=r["value_vnd"],
+            hours=r["hours"],
+            delivered=r["delivered"],
+            sponsor_id=r["sponsor.id"],
+            sponsor_name=r["sponsor.name"],
+            sponsor_kind=r["sponsor.kind"],
+            sponsor_logo=r["sponsor.logo"],
+            award=r["award"],
+            award_name=r["award.name"],
+        )
+        for r in rows
+    ]
 
 
 async def logo_of(sponsor_id: int) -> str:

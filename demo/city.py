@@ -166,13 +166,13 @@ async def seed_city_final(city_user_id: int, *, now: dt.datetime) -> str:
         scope = Scope.of_communes(commune["id"])
         moment = start - dt.timedelta(days=4)
         data = await final.candidates(final_id, scope=scope, now=moment)
-        best = [row for r in data["rounds"][:1] for row in r["rows"]][:count]
+        best = [row for r in data["rounds"][:1] for row in r.rows][:count]
         for n, row in enumerate(best):
             nomination_id = await final.nominate(
-                final_id, row["idea"], actor_id=organizer["id"], now=moment, scope=scope, note=""
+                final_id, row.idea, actor_id=organizer["id"], now=moment, scope=scope, note=""
             )
             if n < confirm:
-                team = await final.team_nomination(nomination_id, user_id=await _lead(row["idea"]))
+                team = await final.team_nomination(nomination_id, user_id=await _lead(row.idea))
                 await final.respond(
                     nomination_id,
                     user_id=team["idea.lead"],

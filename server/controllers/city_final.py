@@ -148,7 +148,7 @@ class CityNominationsController(Controller):
         )
 
     async def _page(self, request: Request, nomination_id: int, *, status: int = 200, errors: dict | None = None):
-        row = await final.team_nomination(nomination_id, user_id=signed_in_user(request).id)
+        row = await final.nomination_page(nomination_id, user_id=signed_in_user(request).id)
         return render(
             "city/final_team.html", status=status, row=row, errors=errors or {}, status_labels=final.STATUS_LABELS
         )

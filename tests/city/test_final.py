@@ -157,9 +157,9 @@ async def test_commune_organizers_see_only_their_own_nominees_and_the_city_sees_
     await nominate(world, a)
     await nominate(world, b)
     mine = await final.commune_progress(scope=scope_of(a), now=world["now"])
-    assert [r["commune"] for r in mine] == [a["commune"]]
+    assert [r.commune for r in mine] == [a["commune"]]
     theirs = await final.commune_progress(scope=scope_of(b), now=world["now"])
-    assert [r["commune"] for r in theirs] == [b["commune"]]
+    assert [r.commune for r in theirs] == [b["commune"]]
     city_scope = Scope.of_communes(city["level"])
     assert len((await final.entries(city["final"], scope=city_scope))["rows"]) == 2
     with pytest.raises(NotFound):
@@ -169,7 +169,7 @@ async def test_commune_organizers_see_only_their_own_nominees_and_the_city_sees_
 async def test_candidates_list_only_the_callers_commune(world):
     a = world["a"]
     data = await final.candidates(world["city"]["final"], scope=scope_of(a), now=world["now"])
-    codes = {row["code"] for r in data["rounds"] for row in r["rows"]}
+    codes = {row.code for r in data["rounds"] for row in r.rows}
     assert codes == {"AK-2026-001", "AK-2026-002", "AK-2026-003"}
 
 
