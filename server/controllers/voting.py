@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+from typing import cast
 
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
+from markupsafe import Markup
 
-from accounts import verification
+from accounts import memo, verification
 from accounts.errors import DomainError, NotFound
 from accounts.i18n import N_, ntranslate
 from accounts.rules import Access, Principal
@@ -64,6 +67,15 @@ class VoteLabels(dict):
         return label
 
 
+async def _card_heads(request: Request, ideas: list[voting.BallotIdea]) -> list[Markup]:
+    """The part of each idea's card on the vote page that every reader sees the same, rendered once
+    while the ideas stay as they are (kept with them, see ``accounts.memo``)."""
+    engine = cast("JinjaTemplateEngine", request.app.template_engine)
+    macros = engine.engine.get_template("voting/_card_head.html").module
+    head = macros.card_head  # pyright: ignore[reportAttributeAccessIssue] — a macro the template defines
+    return [head(idea) for idea in ideas]
+
+
 def _wants_json(request: Request) -> bool:
     return "application/json" in request.headers.get("accept", "")
 
@@ -80,6 +92,7 @@ class VoteController(Controller):
         me = current_user(request)
         refusal = voting.refusal_for(round_, as_voter(me), now) if me else None
         ideas = await voting.ballot_ideas(round_["id"])
+        card_heads = await memo.read(("vote_card_heads", round_["id"]), lambda: _card_heads(request, ideas))
         open_ = phases.is_open(round_, phases.Phase.voting, now)
         mine, used, counts = await voting.ballot_page(
             round_["id"], me.id if me else None, with_tally=rules["live_tally"] or not open_
@@ -90,6 +103,7 @@ class VoteController(Controller):
             round=round_,
             rules=rules,
             ideas=ideas,
+            card_heads=card_heads,
             mine=mine,
             used=used,
             left=rules["votes_per_voter"] - used,
