@@ -99,9 +99,8 @@ return out
         if not checks:
             return 0
         replies = await self._hit(keys=[self.prefix + key for key, _, _ in checks], args=[w for _, _, w in checks])
-        waits = [
-            max(1, int(replies[2 * n + 1])) if replies[2 * n] > limit else 0 for n, (_, limit, _) in enumerate(checks)
-        ]
+        counts = [int(r) for r in replies]  # count, seconds left; count, seconds left; …
+        waits = [max(1, counts[2 * n + 1]) if counts[2 * n] > limit else 0 for n, (_, limit, _) in enumerate(checks)]
         return max(waits, default=0)
 
     async def reset(self, key: str) -> None:
