@@ -1,5 +1,6 @@
 """The web side of ``accounts.memo``: each page (GET) may use this worker's copies of the contest
-structure, while a change (POST…) reads everything from the database. A successful change made
+structure, while a change (POST…) reads everything from the database (but for a vote, which takes its
+round and rules from the copy: see ``VoteController.cast``). A successful change made
 through the site or the admin moves the shared generation on before its answer leaves, so the page
 the person sees next is made from fresh data, whichever worker makes it."""
 

@@ -6,6 +6,7 @@ through the site, another worker), and the pages read exactly what the plain que
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import httpx
 import pytest
@@ -15,7 +16,7 @@ from accounts.errors import NotFound
 from accounts.scope import PLATFORM
 from accounts.tables import Role
 from contest import authoring, services, voting
-from contest.tables import Contest, Idea, IdeaMember, Round
+from contest.tables import Contest, Idea, IdeaMember, Round, Vote
 from tests.conftest import csrf_from, login, post_form
 from tests.fixtures.voting import verified
 from tests.support.factories import PASSWORD, complete_form
@@ -148,6 +149,32 @@ async def test_a_vote_shows_at_once_and_keeps_the_copies(copies_app, resident, v
     after = await _page(resident, f"/contests/{slug}/vote")
     assert "Bạn còn 2 phiếu" in after and "Bạn đã bình chọn cho ý tưởng này" in after
     assert ("contest", slug) in memo._kept  # a vote changes none of the contest's structure
+
+
+async def test_a_vote_reads_the_round_from_the_copy_and_follows_every_change_through_the_site(
+    copies_app, resident, organizer, vote_round, clock
+):  # noqa: F811
+    slug, round_id = vote_round["contest"]["slug"], vote_round["round"]["id"]
+    token = csrf_from((await resident.get(f"/contests/{slug}/vote")).text)
+    json = {"Accept": "application/json"}
+    first = await resident.post(
+        f"/contests/{slug}/vote/{await _code(vote_round['ideas'][1])}", data={"_csrf_token": token}, headers=json
+    )
+    assert first.status_code == 200 and first.json()["left"] == 2
+    assert ("vote_rounds", slug) in memo._kept  # the vote took the round and its rules from the copy
+    # The vote is closed by a fix made outside the site, then an organizer changes something through
+    # the site (hides another idea): the next vote is checked against the closed round.
+    await Round.update({Round.vote_closes: clock() - dt.timedelta(minutes=1)}).where(Round.id == round_id)
+    other = vote_round["ideas"][5]
+    changed = await post_form(
+        organizer, f"/organizer/ideas/{other}/hide", {"reason": "Trùng lặp"}, page=f"/ideas/{await _code(other)}"
+    )
+    assert changed.status_code == 303
+    second = await resident.post(
+        f"/contests/{slug}/vote/{await _code(vote_round['ideas'][2])}", data={"_csrf_token": token}, headers=json
+    )
+    assert second.status_code == 409 and not second.json()["ok"]
+    assert await Vote.count().where(Vote.round == round_id) == 1
 
 
 async def test_rules_and_rounds_changed_through_the_site_show_at_once(
