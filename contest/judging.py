@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from accounts import audit, limits, notifications
@@ -232,15 +233,61 @@ async def add_judge(
         )
 
 
-async def panel(round_id: int) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class PanelSeat:
+    """A place on a round's panel: a judge's account, or an invitation by phone or email until accepted
+    (``expertise``: the category ids the judge knows well)."""
+
+    id: int
+    round: int
+    judge: int | None
+    judge_name: str | None
+    contact: str
+    accepted: bool
+    expertise: tuple[int, ...]
+    added_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PanelInvitation:
+    """An invitation to a round's panel that this person has not accepted yet."""
+
+    id: int
+    round: int
+    round_name: str
+    contest_title: str
+
+
+@dataclass(frozen=True, slots=True)
+class JudgeRound:
+    """A round whose panel the judge sits on."""
+
+    id: int
+    name: str
+    contest_title: str
+    judging_closes: dt.datetime
+    submission_closes: dt.datetime
+
+
+async def panel(round_id: int) -> list[PanelSeat]:
     rows = (
         await PanelMember.select(PanelMember.all_columns(), PanelMember.judge.full_name)
         .where(PanelMember.round == round_id)
         .order_by(PanelMember.id)
     )
-    for row in rows:
-        row["expertise"] = json.loads(row["expertise"] or "[]") if isinstance(row["expertise"], str) else []
-    return rows
+    return [
+        PanelSeat(
+            id=row["id"],
+            round=row["round"],
+            judge=row["judge"],
+            judge_name=row["judge.full_name"],
+            contact=row["contact"],
+            accepted=row["accepted"],
+            expertise=tuple(json.loads(row["expertise"] or "[]") if isinstance(row["expertise"], str) else []),
+            added_at=row["added_at"],
+        )
+        for row in rows
+    ]
 
 
 async def _my_contacts(user_id: int) -> list[str]:
@@ -248,14 +295,20 @@ async def _my_contacts(user_id: int) -> list[str]:
     return [c for c in (me["email"], me["phone"]) if c] if me else []
 
 
-async def panel_invitations(user_id: int) -> list[dict[str, Any]]:
+async def panel_invitations(user_id: int) -> list[PanelInvitation]:
     contacts = await _my_contacts(user_id)
     clause = PanelMember.judge == user_id
     if contacts:
         clause = clause | (PanelMember.judge.is_null() & PanelMember.contact.is_in(contacts))
-    return await PanelMember.select(
+    rows = await PanelMember.select(
         PanelMember.id, PanelMember.round, PanelMember.round.name, PanelMember.round.contest.title
     ).where(clause & (PanelMember.accepted == False))  # noqa: E712
+    return [
+        PanelInvitation(
+            id=r["id"], round=r["round"], round_name=r["round.name"], contest_title=r["round.contest.title"]
+        )
+        for r in rows
+    ]
 
 
 async def accept_panel(member_id: int, *, user_id: int, now: dt.datetime) -> int:
@@ -275,14 +328,24 @@ async def accept_panel(member_id: int, *, user_id: int, now: dt.datetime) -> int
     return rows[0]["round"]
 
 
-async def judge_rounds(user_id: int) -> list[dict[str, Any]]:
-    return await PanelMember.select(
+async def judge_rounds(user_id: int) -> list[JudgeRound]:
+    rows = await PanelMember.select(
         PanelMember.round,
         PanelMember.round.name,
         PanelMember.round.contest.title,
         PanelMember.round.judging_closes,
         PanelMember.round.submission_closes,
     ).where((PanelMember.judge == user_id) & (PanelMember.accepted == True))  # noqa: E712
+    return [
+        JudgeRound(
+            id=r["round"],
+            name=r["round.name"],
+            contest_title=r["round.contest.title"],
+            judging_closes=r["round.judging_closes"],
+            submission_closes=r["round.submission_closes"],
+        )
+        for r in rows
+    ]
 
 
 async def on_panel(round_id: int, user_id: int) -> bool:
@@ -451,14 +514,14 @@ async def run_assignment(round_id: int, *, actor_id: int, now: dt.datetime, scop
     if settings["assignments_locked"]:
         raise IdeaError(N_("The assignments are locked. Unlock them to run the assignment again."))
     judges_rows = await panel(round_id)
-    judges = [p["judge"] for p in judges_rows if p["judge"] and p["accepted"]]
+    judges = [p.judge for p in judges_rows if p.judge and p.accepted]
     ideas = await entries(round_id)
     if not judges:
         raise IdeaError(N_("No judge has accepted a place on the panel yet."))
     if not ideas:
         raise IdeaError(N_("There are no entries to assign yet."))
     blocked = await conflicts(round_id)
-    expertise = {p["judge"]: set(p["expertise"]) for p in judges_rows if p["judge"]}
+    expertise = {p.judge: set(p.expertise) for p in judges_rows if p.judge}
     category = {i["id"]: i["category"] for i in ideas}
     affinity = {(j, e): 1.0 for j in judges for e, c in category.items() if c is not None and c in expertise.get(j, ())}
     existing = await Assignment.select().where(Assignment.round == round_id)
@@ -578,6 +641,22 @@ def page_bounds(total: int, page: int | None, per_page: int) -> tuple[int, int]:
     return min(max(page or 1, 1), pages), pages
 
 
+@dataclass(frozen=True, slots=True)
+class AssignmentRow:
+    """An entry handed to a judge, as the organizers manage it."""
+
+    id: int
+    round: int
+    judge: int
+    judge_name: str
+    idea: int
+    code: str
+    title: str
+    locked: bool
+    anchor: bool
+    created_at: dt.datetime
+
+
 async def assignments_page(round_id: int, *, page: int | None, per_page: int = 50) -> dict[str, Any]:
     """One page of the round's assignments (by entry, then judge); the page number is clamped."""
     total = await Assignment.count().where(Assignment.round == round_id)
@@ -591,7 +670,22 @@ async def assignments_page(round_id: int, *, page: int | None, per_page: int = 5
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
-    return {"rows": rows, "total": total, "page": page, "pages": pages}
+    listed = [
+        AssignmentRow(
+            id=r["id"],
+            round=r["round"],
+            judge=r["judge"],
+            judge_name=r["judge.full_name"],
+            idea=r["idea"],
+            code=r["idea.code"],
+            title=r["idea.title"],
+            locked=r["locked"],
+            anchor=r["anchor"],
+            created_at=r["created_at"],
+        )
+        for r in rows
+    ]
+    return {"rows": listed, "total": total, "page": page, "pages": pages}
 
 
 async def recuse(assignment_id: int, *, judge_id: int, reason: str, now: dt.datetime) -> int | None:
@@ -625,13 +719,13 @@ async def recuse(assignment_id: int, *, judge_id: int, reason: str, now: dt.date
         for a in await Assignment.select(Assignment.judge).where(Assignment.round == row["round"]):
             loads[a["judge"]] = loads.get(a["judge"], 0) + 1
         candidates = [
-            p["judge"]
+            p.judge
             for p in await panel(row["round"])
-            if p["judge"]
-            and p["accepted"]
-            and p["judge"] != judge_id
-            and p["judge"] not in assigned
-            and (p["judge"], row["idea"]) not in blocked
+            if p.judge
+            and p.accepted
+            and p.judge != judge_id
+            and p.judge not in assigned
+            and (p.judge, row["idea"]) not in blocked
         ]
         new_judge = min(candidates, key=lambda j: (loads.get(j, 0), j)) if candidates else None
         if new_judge:
@@ -674,7 +768,21 @@ def scoring_state(round_: dict[str, Any], settings: dict[str, Any], now: dt.date
     return "closed"
 
 
-async def my_queue(round_id: int, judge_id: int) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    """An entry in a judge's queue with the judge's sheet status — blind: no team, no hamlet."""
+
+    id: int
+    idea: int
+    anchor: bool
+    code: str
+    title: str
+    category_name: str | None
+    status: str | None
+    total: float | None
+
+
+async def my_queue(round_id: int, judge_id: int) -> list[QueueItem]:
     """The judge's entries with their sheet status — blind: no team, no hamlet."""
     rows = (
         await Assignment.select(
@@ -694,11 +802,22 @@ async def my_queue(round_id: int, judge_id: int) -> list[dict[str, Any]]:
             (ScoreSheet.round == round_id) & (ScoreSheet.judge == judge_id)
         )
     }
+    queue = []
     for row in rows:
         sheet = sheets.get(row["idea"])
-        row["status"] = sheet["status"] if sheet else None
-        row["total"] = sheet["total"] if sheet else None
-    return rows
+        queue.append(
+            QueueItem(
+                id=row["id"],
+                idea=row["idea"],
+                anchor=row["anchor"],
+                code=row["idea.code"],
+                title=row["idea.title"],
+                category_name=row["idea.category.name"],
+                status=sheet["status"] if sheet else None,
+                total=sheet["total"] if sheet else None,
+            )
+        )
+    return queue
 
 
 async def _judges_assignment(assignment_id: int, judge_id: int) -> dict[str, Any]:
@@ -726,9 +845,28 @@ async def assignment_for_judge(assignment_id: int, judge_id: int) -> dict[str, A
     return row
 
 
-async def blind_entry(idea_id: int) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class BlindEntry:
+    """What a judge sees of an entry (submitted, so it has its code): the idea itself, never its team or hamlet."""
+
+    id: int
+    code: str
+    title: str
+    summary: str
+    problem: str
+    solution: str
+    beneficiaries: str
+    resources: str
+    budget_vnd: int | None
+    stage: str
+    body: str
+    video_url: str
+    category_name: str | None
+
+
+async def blind_entry(idea_id: int) -> BlindEntry:
     """What a judge sees of an entry: the idea itself, never its team or hamlet."""
-    return (
+    row = (
         await Idea.select(
             Idea.id,
             Idea.code,
@@ -746,6 +884,23 @@ async def blind_entry(idea_id: int) -> dict[str, Any]:
         )
         .where(Idea.id == idea_id)
         .first()
+    )
+    if row is None:
+        raise NotFound(N_("This idea does not exist."))
+    return BlindEntry(
+        id=row["id"],
+        code=row["code"],
+        title=row["title"],
+        summary=row["summary"],
+        problem=row["problem"],
+        solution=row["solution"],
+        beneficiaries=row["beneficiaries"],
+        resources=row["resources"],
+        budget_vnd=row["budget_vnd"],
+        stage=row["stage"],
+        body=row["body"],
+        video_url=row["video_url"],
+        category_name=row["category.name"],
     )
 
 
@@ -1110,6 +1265,20 @@ async def counts(round_id: int) -> dict[str, int]:
     return {k: int(row[k]) for k in ("assignments", "sheets", "released")}
 
 
+@dataclass(frozen=True, slots=True)
+class ReviewSheet:
+    """A submitted score sheet whose overall comment the organizers approve for the team."""
+
+    id: int
+    code: str
+    title: str
+    total: float | None
+    overall_comment: str
+    release_comments: bool
+    status: str
+    judge_name: str
+
+
 async def sheets_for_review_page(round_id: int, *, page: int | None, per_page: int = 50) -> dict[str, Any]:
     """One page of the submitted sheets whose comments organizers approve (by entry); the page is clamped.
 
@@ -1134,7 +1303,20 @@ async def sheets_for_review_page(round_id: int, *, page: int | None, per_page: i
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
-    return {"rows": rows, "total": total, "released": released, "page": page, "pages": pages}
+    listed = [
+        ReviewSheet(
+            id=r["id"],
+            code=r["idea.code"],
+            title=r["idea.title"],
+            total=r["total"],
+            overall_comment=r["overall_comment"],
+            release_comments=r["release_comments"],
+            status=r["status"],
+            judge_name=r["judge.full_name"],
+        )
+        for r in rows
+    ]
+    return {"rows": listed, "total": total, "released": released, "page": page, "pages": pages}
 
 
 async def feedback(idea_id: int, *, now: dt.datetime) -> dict[str, Any] | None:

@@ -211,7 +211,7 @@ async def resolve_conflicts(round_id: int, *, now: dt.datetime, lang: str = "vi"
         return []
     settings = await judging.settings_of(round_id)
     round_ = await judging.round_row(round_id, scope=PLATFORM)
-    judges = [p["judge"] for p in await judging.panel(round_id) if p["judge"] and p["accepted"]]
+    judges = [p.judge for p in await judging.panel(round_id) if p.judge and p.accepted]
     kept = [a for a in rows if a not in bad]
     loads = Counter(a["judge"] for a in kept)
     on_entry: dict[int, set[int]] = defaultdict(set)
@@ -270,7 +270,7 @@ async def judge_progress(round_id: int, *, scope: Scope, now: dt.datetime) -> di
     from contest import chaining, judging
 
     round_ = await judging.round_row(round_id, scope=scope)
-    panel = [p for p in await judging.panel(round_id) if p["judge"]]
+    panel = [(p, p.judge) for p in await judging.panel(round_id) if p.judge]
     assigned = Counter(
         a["judge"] for a in await Assignment.select(Assignment.judge).where(Assignment.round == round_id)
     )
@@ -290,26 +290,26 @@ async def judge_progress(round_id: int, *, scope: Scope, now: dt.datetime) -> di
     reminded = {
         r["key"]: r["sent_at"]
         for r in await NoticeSent.select().where(
-            NoticeSent.key.is_in([f"remind:{round_id}:{p['judge']}" for p in panel] or ["-"])
+            NoticeSent.key.is_in([f"remind:{round_id}:{judge}" for _, judge in panel] or ["-"])
         )
     }
     judges = []
-    for p in panel:
-        sent = reminded.get(f"remind:{round_id}:{p['judge']}")
+    for p, judge in panel:
+        sent = reminded.get(f"remind:{round_id}:{judge}")
         judges.append(
             {
-                "judge": p["judge"],
-                "name": p["judge.full_name"],
-                "accepted": p["accepted"],
-                "assigned": assigned[p["judge"]],
-                "done": done[p["judge"]],
-                "last": last.get(p["judge"]),
+                "judge": judge,
+                "name": p.judge_name,
+                "accepted": p.accepted,
+                "assigned": assigned[judge],
+                "done": done[judge],
+                "last": last.get(judge),
                 "reminded": sent,
                 "can_remind": sent is None or sent <= now - REMIND_EVERY,
-                "declared": await judging.declaration(round_id, p["judge"]) is not None,
+                "declared": await judging.declaration(round_id, judge) is not None,
             }
         )
-    names = {p["judge"]: p["judge.full_name"] for p in panel}
+    names = {judge: p.judge_name for p, judge in panel}
     codes = {
         i["id"]: i
         for i in await Idea.select(Idea.id, Idea.code, Idea.title).where(

@@ -189,8 +189,8 @@ async def seed_city_final(city_user_id: int, *, now: dt.datetime) -> str:
         moment = start - dt.timedelta(days=3)
         await judging.add_judge(round_.id, email, expertise=[], actor_id=city_user_id, now=moment, scope=PLATFORM)
         for member in await judging.panel_invitations(judge["id"]):
-            if member["round"] == round_.id:
-                await judging.accept_panel(member["id"], user_id=judge["id"], now=moment)
+            if member.round == round_.id:
+                await judging.accept_panel(member.id, user_id=judge["id"], now=moment)
         await judging.sign_declaration(
             round_.id, judge["id"], statement="", related_codes=[], relatives=[], now=moment + dt.timedelta(hours=1)
         )

@@ -33,16 +33,16 @@ class JudgeController(Controller):
 
     @get("/", opt=access(Access.authenticated))
     async def home(self, request: Request, ctx: NamedDependency[AppContext]) -> Template:
-        me = current_user(request)
+        me = signed_in_user(request)
         rounds = []
         for r in await judging.judge_rounds(me.id):
-            queue = await judging.my_queue(r["round"], me.id)
+            queue = await judging.my_queue(r.id, me.id)
             rounds.append(
                 {
-                    **r,
+                    "round": r,
                     "queue": queue,
-                    "declared": await judging.declaration(r["round"], me.id) is not None,
-                    "done": sum(1 for q in queue if q["status"] in ("submitted", "abstained")),
+                    "declared": await judging.declaration(r.id, me.id) is not None,
+                    "done": sum(1 for q in queue if q.status in ("submitted", "abstained")),
                 }
             )
         return render("judging/home.html", rounds=rounds, invitations=await judging.panel_invitations(me.id))
@@ -136,7 +136,7 @@ class JudgeController(Controller):
             assignment=assignment,
             round=round_,
             entry=entry,
-            body=markdown(entry["body"]),
+            body=markdown(entry.body),
             criteria=criteria,
             sheet=sheet,
             values=values,
@@ -145,10 +145,10 @@ class JudgeController(Controller):
             stage_labels=STAGE_LABELS,
             scoring=judging.scoring_state(round_, settings, ctx.now()),
             others=await judging.others_scores(assignment["round"], me.id, assignment["idea"]),
-            done=sum(1 for q in queue if q["status"] in ("submitted", "abstained")),
+            done=sum(1 for q in queue if q.status in ("submitted", "abstained")),
             total=len(queue),
             next_id=next(
-                (q["id"] for q in queue if q["status"] not in ("submitted", "abstained") and q["id"] != assignment_id),
+                (q.id for q in queue if q.status not in ("submitted", "abstained") and q.id != assignment_id),
                 None,
             ),
         )
@@ -190,7 +190,7 @@ class JudgeController(Controller):
         if submit:
             flash(request, N_("Score sheet submitted (total %(total)s / 100)."), total=f"{result['total']:.1f}")
             queue = await judging.my_queue(assignment["round"], me.id)
-            nxt = next((q["id"] for q in queue if q["status"] not in ("submitted", "abstained")), None)
+            nxt = next((q.id for q in queue if q.status not in ("submitted", "abstained")), None)
             return redirect(f"/judge/assignments/{nxt}" if nxt else "/judge")
         flash(request, N_("Draft saved."))
         return redirect(f"/judge/assignments/{assignment_id}")

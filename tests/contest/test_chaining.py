@@ -63,7 +63,7 @@ async def test_next_round_judging_assignment_sheets_and_shortlist_work_on_carrie
             second["id"], judge.email, expertise=[], actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM
         )
         member = (await judging.panel_invitations(judge.id))[0]
-        await judging.accept_panel(member["id"], user_id=judge.id, now=clock())
+        await judging.accept_panel(member.id, user_id=judge.id, now=clock())
         await judging.sign_declaration(
             second["id"], judge.id, statement="", related_codes=[], relatives=[], now=clock()
         )

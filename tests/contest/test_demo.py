@@ -123,8 +123,8 @@ async def check_finished_judging(round_, clock):
     assert all(len(c["descriptors"]) == 5 and (c["scale_min"], c["scale_max"]) == (1, 5) for c in criteria)
     panel = await judging.panel(round_id)
     judges = [await user_id(f"judge{n}@example.com") for n in (1, 2, 3)]
-    assert sorted(p["judge"] for p in panel if p["accepted"]) == sorted(judges)
-    assert all(p["expertise"] for p in panel)
+    assert sorted(p.judge for p in panel if p.accepted and p.judge is not None) == sorted(judges)
+    assert all(p.expertise for p in panel)
     # judge1 declared one entry; all three signed.
     [conflict] = await Conflict.select().where(Conflict.round == round_id)
     assert conflict["judge"] == judges[0] and conflict["source"] == "declared"
@@ -178,7 +178,9 @@ async def check_open_judging(round_):
     round_id = round_["id"]
     assert len(await judging.rubric(round_id)) == 4
     judges = [await user_id(f"judge{n}@example.com") for n in (1, 2, 3)]
-    assert sorted(p["judge"] for p in await judging.panel(round_id) if p["accepted"]) == sorted(judges)
+    assert sorted(p.judge for p in await judging.panel(round_id) if p.accepted and p.judge is not None) == sorted(
+        judges
+    )
     assert (await judging.settings_of(round_id))["judges_per_entry"] == 3
     assignments = await Assignment.select().where(Assignment.round == round_id)
     assert {a["judge"] for a in assignments} == set(judges)
@@ -349,8 +351,8 @@ async def check_tan_minh(an_khanh: int, an_khanh_vote_round, clock):
     # Its own judges scored every entry inside the judging phase; the round is frozen.
     judges = {people["judge4@example.com"]["id"], people["judge5@example.com"]["id"]}
     panel = await judging.panel(round_["id"])
-    assert {p["judge"] for p in panel if p["accepted"]} == judges
-    assert any(not p["accepted"] and p["judge"] is None for p in panel)  # an invitation still waiting
+    assert {p.judge for p in panel if p.accepted} == judges
+    assert any(not p.accepted and p.judge is None for p in panel)  # an invitation still waiting
     sheets = await ScoreSheet.select().where(ScoreSheet.round == round_["id"])
     assert len(sheets) == 2 * len(ideas) and {s["judge"] for s in sheets} == judges
     assert all(

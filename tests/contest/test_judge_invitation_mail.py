@@ -34,7 +34,7 @@ async def test_an_address_without_an_account_gets_the_invitation_by_mail(round_i
 
     # She signs up with that address and finds the invitation on her judge page.
     judge = await make_user(email="giam.khao.moi@example.com")
-    assert [m["round"] for m in await judging.panel_invitations(judge.id)] == [rid]
+    assert [m.round for m in await judging.panel_invitations(judge.id)] == [rid]
 
 
 async def test_a_phone_without_an_account_gets_no_mail(round_id, make_user, clock):

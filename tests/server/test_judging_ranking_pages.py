@@ -88,7 +88,7 @@ async def test_the_ranking_is_computed_once_per_change_of_the_sheets(staff, setu
     assert calls == [17]  # three views (two methods), one computation of the 17 submitted sheets
     before = ranked_codes(first.text)
     assert before == ranked_codes(again.text) == await fresh_order(round_id, "mean", real)
-    code = (await judging.blind_entry(worst))["code"]
+    code = (await judging.blind_entry(worst)).code
     assert before[-1] == code  # the weakest entry, last by the mean
     cached = await RankingCache.select().where(RankingCache.round == round_id)
     assert len(cached) == 1 and cached[0]["fingerprint"].startswith(f"{1}|17|")

@@ -69,7 +69,7 @@ async def build_commune(commune: dict, make_user, now: dt.datetime, *, tag: str)
         judge = await make_user(email=f"gk-{tag}-{i}@example.com", full_name=f"Giám khảo {tag} {i}")
         await judging.add_judge(round_["id"], judge.email, expertise=[], actor_id=organizer.id, now=now, scope=PLATFORM)
         member = (await judging.panel_invitations(judge.id))[0]
-        await judging.accept_panel(member["id"], user_id=judge.id, now=now)
+        await judging.accept_panel(member.id, user_id=judge.id, now=now)
         await judging.sign_declaration(round_["id"], judge.id, statement="", related_codes=[], relatives=[], now=now)
         judges.append(judge)
     assignments = []
