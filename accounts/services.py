@@ -504,6 +504,58 @@ async def export_data(user_id: int) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class AccountDetails:
+    """What a person sees of their own account."""
+
+    id: int
+    full_name: str
+    email: str | None
+    phone: str | None
+    birth_year: int | None
+    hamlet_name: str | None
+    commune_name: str | None
+    guardian_name: str | None
+    created_at: dt.datetime
+    last_login: dt.datetime | None
+    verified_resident: bool
+
+
+async def account_details(user_id: int) -> AccountDetails:
+    row = (
+        await User.select(
+            User.id,
+            User.full_name,
+            User.email,
+            User.phone,
+            User.birth_year,
+            User.hamlet.name,
+            User.commune.name,
+            User.guardian_name,
+            User.created_at,
+            User.last_login,
+            User.verified_resident,
+        )
+        .where(User.id == user_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound(N_("Account not found."))
+    return AccountDetails(
+        id=row["id"],
+        full_name=row["full_name"],
+        email=row["email"],
+        phone=row["phone"],
+        birth_year=row["birth_year"],
+        hamlet_name=row["hamlet.name"],
+        commune_name=row["commune.name"],
+        guardian_name=row["guardian_name"],
+        created_at=row["created_at"],
+        last_login=row["last_login"],
+        verified_resident=row["verified_resident"],
+    )
+
+
 async def delete_account(user_id: int, *, password: str, ip: str = "", now: dt.datetime) -> None:
     """Erase personal data; keep the row (pseudonymous) so contest records stay consistent."""
     row = await User.select(User.password, User.deleted_at).where(User.id == user_id).first()

@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from accounts import audit
@@ -427,6 +428,21 @@ async def _has_vote(contest_id: int) -> bool:
     return await Round.exists().where((Round.contest == contest_id) & Round.vote_opens.is_not_null())
 
 
+@dataclass(frozen=True, slots=True)
+class AwardRow:
+    """An award of a contest and the code of the idea that won it (once given)."""
+
+    id: int
+    contest: int
+    name: str
+    position: int
+    basis: str
+    rank: int
+    prize: str
+    idea: int | None
+    idea_code: str | None
+
+
 async def awards_page(slug: str, *, scope: Scope, now: dt.datetime) -> dict[str, Any]:
     contest = await contest_for_awards(slug, scope=scope)
     awards = (
@@ -436,7 +452,20 @@ async def awards_page(slug: str, *, scope: Scope, now: dt.datetime) -> dict[str,
     )
     return {
         "contest": contest,
-        "awards": awards,
+        "awards": [
+            AwardRow(
+                id=a["id"],
+                contest=a["contest"],
+                name=a["name"],
+                position=a["position"],
+                basis=a["basis"],
+                rank=a["rank"],
+                prize=a["prize"],
+                idea=a["idea"],
+                idea_code=a["idea.code"],
+            )
+            for a in awards
+        ],
         "lock": await contest_lock(contest["id"], now),
         "final_round": await final_round(contest["id"]),
         "has_vote": await _has_vote(contest["id"]),

@@ -513,13 +513,41 @@ async def invite(idea_id: int, contact: str, *, user_id: int, now: dt.datetime, 
             )
 
 
-async def invitations_for(user_id: int) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class TeamInvitation:
+    """An invitation to join an idea's team that waits for this person's answer."""
+
+    id: int
+    status: str
+    invited_at: dt.datetime
+    code: str | None
+    title: str
+    lead_name: str
+    contest_title: str
+
+
+@dataclass(frozen=True, slots=True)
+class MyIdea:
+    """An idea this person leads or is a member of."""
+
+    id: int
+    code: str | None
+    title: str
+    status: str
+    hidden: bool
+    updated_at: dt.datetime
+    lead: int
+    contest_title: str
+    contest_slug: str
+
+
+async def invitations_for(user_id: int) -> list[TeamInvitation]:
     me = await person(user_id)
     contacts = [c for c in (me["email"], me["phone"]) if c]
     clause = IdeaMember.user == user_id
     if contacts:
         clause = clause | (IdeaMember.user.is_null() & IdeaMember.contact.is_in(contacts))
-    return (
+    rows = (
         await IdeaMember.select(
             IdeaMember.id,
             IdeaMember.status,
@@ -532,6 +560,18 @@ async def invitations_for(user_id: int) -> list[dict[str, Any]]:
         .where(clause & (IdeaMember.status == MemberStatus.invited.value))
         .order_by(IdeaMember.invited_at)
     )
+    return [
+        TeamInvitation(
+            id=r["id"],
+            status=r["status"],
+            invited_at=r["invited_at"],
+            code=r["idea.code"],
+            title=r["idea.title"],
+            lead_name=r["idea.lead.full_name"],
+            contest_title=r["idea.contest.title"],
+        )
+        for r in rows
+    ]
 
 
 async def respond(member_id: int, *, user_id: int, accept: bool, now: dt.datetime) -> None:
@@ -820,7 +860,7 @@ async def idea_full(idea_id: int, *, scope: Scope) -> dict[str, Any]:
     )
 
 
-async def my_ideas(user_id: int) -> list[dict[str, Any]]:
+async def my_ideas(user_id: int) -> list[MyIdea]:
     member_of = [
         r["idea"]
         for r in await IdeaMember.select(IdeaMember.idea).where(
@@ -830,7 +870,7 @@ async def my_ideas(user_id: int) -> list[dict[str, Any]]:
     clause = Idea.lead == user_id
     if member_of:
         clause = clause | Idea.id.is_in(member_of)
-    return (
+    rows = (
         await Idea.select(
             Idea.id,
             Idea.code,
@@ -845,6 +885,20 @@ async def my_ideas(user_id: int) -> list[dict[str, Any]]:
         .where(clause)
         .order_by(Idea.updated_at, ascending=False)
     )
+    return [
+        MyIdea(
+            id=r["id"],
+            code=r["code"],
+            title=r["title"],
+            status=r["status"],
+            hidden=r["hidden"],
+            updated_at=r["updated_at"],
+            lead=r["lead"],
+            contest_title=r["contest.title"],
+            contest_slug=r["contest.slug"],
+        )
+        for r in rows
+    ]
 
 
 async def member_ids(idea_id: int) -> set[int]:
@@ -852,6 +906,21 @@ async def member_ids(idea_id: int) -> set[int]:
 
 
 GALLERY_SORTS = {"newest": ((Idea.submitted_at, Idea.id), False), "title": ((Idea.title, Idea.id), True)}
+
+
+@dataclass(frozen=True, slots=True)
+class GalleryCard:
+    """A public idea as the contest's gallery (and the open data) lists it."""
+
+    id: int
+    code: str
+    title: str
+    summary: str
+    cover: str
+    status: str
+    category_name: str | None
+    hamlet_name: str | None
+    submitted_at: dt.datetime | None
 
 
 async def gallery(
@@ -864,7 +933,7 @@ async def gallery(
     sort: str = "newest",
     page: int = 1,
     per_page: int = 12,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[GalleryCard], int]:
     """Public ideas of a contest, filtered, searched (folded column, words in any order), paged."""
     # Public statuses always carry a code (it is given at submission).
     clause = (Idea.contest == contest_id) & (Idea.hidden == False)  # noqa: E712
@@ -897,10 +966,34 @@ async def gallery(
         .limit(per_page)
         .offset((max(page, 1) - 1) * per_page)
     )
-    return rows, total
+    cards = [
+        GalleryCard(
+            id=r["id"],
+            code=r["code"],
+            title=r["title"],
+            summary=r["summary"],
+            cover=r["cover"],
+            status=r["status"],
+            category_name=r["category.name"],
+            hamlet_name=r["hamlet.name"],
+            submitted_at=r["submitted_at"],
+        )
+        for r in rows
+    ]
+    return cards, total
 
 
-async def revisions_of(idea_id: int, *, scope: Scope) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class RevisionRow:
+    """A saved version of an idea: its number, when and by whom, and the fields as they were."""
+
+    number: int
+    created_at: dt.datetime
+    author_name: str | None
+    snapshot: dict[str, Any]
+
+
+async def revisions_of(idea_id: int, *, scope: Scope) -> list[RevisionRow]:
     """An idea's revisions, oldest first — none when the idea lies outside ``scope``."""
     condition = IdeaRevision.idea == idea_id
     within = clause(IdeaRevision, scope)
@@ -911,9 +1004,15 @@ async def revisions_of(idea_id: int, *, scope: Scope) -> list[dict[str, Any]]:
         .where(condition if within is None else condition & within)
         .order_by(IdeaRevision.number)
     )
-    for row in rows:
-        row["snapshot"] = json.loads(row["snapshot"]) if isinstance(row["snapshot"], str) else row["snapshot"]
-    return rows
+    return [
+        RevisionRow(
+            number=row["number"],
+            created_at=row["created_at"],
+            author_name=row["author.full_name"],
+            snapshot=json.loads(row["snapshot"]) if isinstance(row["snapshot"], str) else row["snapshot"],
+        )
+        for row in rows
+    ]
 
 
 async def commune_of(commune_id: int) -> dict[str, Any]:

@@ -1085,7 +1085,20 @@ async def anomalies(
     }
 
 
-async def votes_for_review(round_id: int, *, alias_key: bytes, limit: int = 200) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class ReviewVote:
+    """A vote as organizers review it: receipt, idea, time and the voter's pseudonymous alias."""
+
+    id: int
+    receipt: str
+    code: str | None
+    created_at: dt.datetime
+    voided: bool
+    void_reason: str
+    voter_alias: str
+
+
+async def votes_for_review(round_id: int, *, alias_key: bytes, limit: int = 200) -> list[ReviewVote]:
     """The latest votes of a round for organizers: receipt, idea, time, the voter's pseudonymous
     alias in this contest (as in the public log) — never who the voter is."""
     rows = (
@@ -1104,15 +1117,15 @@ async def votes_for_review(round_id: int, *, alias_key: bytes, limit: int = 200)
         .limit(limit)
     )
     return [
-        {
-            "id": r["id"],
-            "receipt": r["receipt"],
-            "idea.code": r["idea.code"],
-            "created_at": r["created_at"],
-            "voided": r["voided"],
-            "void_reason": r["void_reason"],
-            "voter_alias": voter_alias(alias_key, r["round.contest"], r["voter"]),
-        }
+        ReviewVote(
+            id=r["id"],
+            receipt=r["receipt"],
+            code=r["idea.code"],
+            created_at=r["created_at"],
+            voided=r["voided"],
+            void_reason=r["void_reason"],
+            voter_alias=voter_alias(alias_key, r["round.contest"], r["voter"]),
+        )
         for r in rows
     ]
 

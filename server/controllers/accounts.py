@@ -265,30 +265,14 @@ class AccountController(Controller):
 
     @get("/", opt=access(Access.authenticated))
     async def account(self, request: Request) -> Template:
-        me = current_user(request)
-        user = (
-            await User.select(
-                User.id,
-                User.full_name,
-                User.email,
-                User.phone,
-                User.birth_year,
-                User.hamlet.name,
-                User.commune.name,
-                User.guardian_name,
-                User.created_at,
-                User.last_login,
-                User.verified_resident,
-            )
-            .where(User.id == me.id)
-            .first()
-        )
+        me = signed_in_user(request)
+        user = await services.account_details(me.id)
         return render(
             "accounts/account.html",
             user=user,
             roles=sorted(me.role_names),
             can_admin=is_organizer(me),
-            verified=user["verified_resident"],
+            verified=user.verified_resident,
         )
 
     @get("/notices", opt=access(Access.authenticated))

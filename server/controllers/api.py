@@ -245,14 +245,14 @@ class OpenDataController(Controller):
             per_page=per_page,
             items=[
                 IdeaOut(
-                    code=r["code"],
-                    title=r["title"],
-                    summary=r["summary"],
-                    category=r["category.name"],
-                    hamlet=r["hamlet.name"],
-                    status=r["status"],
-                    submitted_at=r["submitted_at"],
-                    url=f"{ctx.settings.base_url}/ideas/{r['code']}",
+                    code=r.code,
+                    title=r.title,
+                    summary=r.summary,
+                    category=r.category_name,
+                    hamlet=r.hamlet_name,
+                    status=r.status,
+                    submitted_at=r.submitted_at,
+                    url=f"{ctx.settings.base_url}/ideas/{r.code}",
                 )
                 for r in rows
             ],

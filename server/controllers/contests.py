@@ -124,7 +124,7 @@ class ContestController(Controller):
             categories=await services.categories_of(contest["id"]),
             hamlets=await hamlets_of(contest["commune"]),
             status_labels={k: STATUS_LABELS[k] for k in rules.PUBLIC_STATUSES},
-            finalists=await final.finalist_communes([i["id"] for i in rows]),
+            finalists=await final.finalist_communes([i.id for i in rows]),
         )
 
     @get("/{slug:str}/submit", opt=access(Access.authenticated))

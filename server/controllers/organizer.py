@@ -113,19 +113,19 @@ class OrganizerController(Controller):
         ]
         data = [
             [
-                r["code"],
-                r["title"],
-                t(request, STATUS_LABELS[r["status"]]),
-                r["category.name"],
-                r["hamlet.name"],
-                r["lead.full_name"],
-                r["lead.birth_year"],
-                t(request, STAGE_LABELS[r["stage"]]) if r["stage"] in STAGE_LABELS else r["stage"],
-                r["budget_vnd"],
-                r["round.name"],
-                r["created_at"],
-                r["submitted_at"],
-                t(request, N_("yes")) if r["hidden"] else "",
+                r.code,
+                r.title,
+                t(request, STATUS_LABELS[r.status]),
+                r.category_name,
+                r.hamlet_name,
+                r.lead_name,
+                r.lead_birth_year,
+                t(request, STAGE_LABELS[r.stage]) if r.stage in STAGE_LABELS else r.stage,
+                r.budget_vnd,
+                r.round_name,
+                r.created_at,
+                r.submitted_at,
+                t(request, N_("yes")) if r.hidden else "",
             ]
             for r in rows
         ]
@@ -178,8 +178,8 @@ class OrganizerController(Controller):
         changes = []
         for before, after in zip(revisions, revisions[1:], strict=False):
             fields = []
-            for name, value in after["snapshot"].items():
-                old = before["snapshot"].get(name)
+            for name, value in after.snapshot.items():
+                old = before.snapshot.get(name)
                 if old != value:
                     old, value = shown(name, old), shown(name, value)
                     diff = list(

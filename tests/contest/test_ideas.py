@@ -140,8 +140,8 @@ async def test_edits_are_revisions_until_the_deadline(contest, make_user, clock)
         idea_id, complete_form(contest["categories"][0], title="Lọc nước mưa v2"), user_id=lead.id, now=clock()
     )
     revisions = await services.revisions_of(idea_id, scope=PLATFORM)
-    assert [r["number"] for r in revisions] == [1, 2]
-    assert revisions[1]["snapshot"]["title"] == "Lọc nước mưa v2"
+    assert [r.number for r in revisions] == [1, 2]
+    assert revisions[1].snapshot["title"] == "Lọc nước mưa v2"
     clock.advance(days=21)  # after the deadline
     with pytest.raises(PermissionDenied):
         await services.save(idea_id, complete_form(contest["categories"][0], title="v3"), user_id=lead.id, now=clock())
@@ -196,11 +196,11 @@ async def test_team_invitation_accept_and_decline(contest, make_user, clock):
     assert await services.team(idea_id) == []  # nobody accepted yet
     invitations = await services.invitations_for(friend.id)
     assert len(invitations) == 1
-    await services.respond(invitations[0]["id"], user_id=friend.id, accept=True, now=clock())
+    await services.respond(invitations[0].id, user_id=friend.id, accept=True, now=clock())
     assert [m["user.full_name"] for m in await services.team(idea_id)] == [friend.full_name]
     newcomer = await make_user(email="newcomer@example.com")
     pending = await services.invitations_for(newcomer.id)
-    await services.respond(pending[0]["id"], user_id=newcomer.id, accept=False, now=clock())
+    await services.respond(pending[0].id, user_id=newcomer.id, accept=False, now=clock())
     assert await IdeaMember.count().where(IdeaMember.status == "declined") == 1
 
 
