@@ -77,6 +77,13 @@ def missing() -> list[str]:
     return out
 
 
+def checked_in(started: dt.datetime, now: dt.datetime) -> dt.datetime | None:
+    """A month into a mentorship the app has asked both sides how it goes (its worker does), so the
+    server does not send thousands of check-ins while it is measured."""
+    month = started + dt.timedelta(days=30)
+    return month if month <= now else None
+
+
 def joined(year_start: dt.datetime, r: int) -> dt.datetime:
     """When the ``r``-th resident of a commune was verified: through the year, a tenth of them before it (the
     turnout of a period counts the residents verified by its end)."""
@@ -257,12 +264,14 @@ async def seed(url: str) -> dict[str, int]:
             [(m + 1, staff_base + m, True, now) for m in range(MENTORS)],
         )
         chosen = rng.sample(sorted(idea_commune), MENTORSHIPS)
+
         await copy(
             "mentorship",
-            ["id", "idea", "mentor", "status", "started_at"],
+            ["id", "idea", "mentor", "status", "started_at", "checkin_sent_at"],
             [
-                (k + 1, iid, k % MENTORS + 1, "active", within(schedule[(iid - 1) // IDEAS + 1][2], now))
+                (k + 1, iid, k % MENTORS + 1, "active", started, checked_in(started, now))
                 for k, iid in enumerate(chosen)
+                for started in [within(schedule[(iid - 1) // IDEAS + 1][2], now)]
             ],
         )
         stages = ["idea", "prototype", "pilot", "launched"]
