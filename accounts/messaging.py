@@ -23,6 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from piccolo.columns import Column
+
 from accounts import audit
 from accounts.clock import UTC
 from accounts.engine import atomic
@@ -342,6 +344,7 @@ async def deliver(
     if not claimed:
         return ""
     row = await OutboxMessage.select().where(OutboxMessage.id == message_id).first()
+    assert row is not None  # claimed just above
     attempts = row["attempts"] + 1
     provider = providers.get(row["channel"])
     if provider is None:
@@ -449,7 +452,7 @@ async def record_delivery(report: DeliveryReport, *, now: dt.datetime) -> str:
     if row["status"] in ("queued", "sending"):
         return "early"
     at = report.at or now
-    changes = (
+    changes: dict[Column | str, Any] = (
         {OutboxMessage.status: "delivered", OutboxMessage.delivered_at: at}
         if report.delivered
         else {OutboxMessage.status: "failed", OutboxMessage.error_code: (report.error_code or "undelivered")[:40]}
@@ -553,7 +556,7 @@ async def channels_for(user_id: int, kind: str, *, now: dt.datetime) -> set[str]
     if prefs["stopped"]:
         return set()
     group = group_of(kind)
-    chosen = set(prefs["channels"][group]) if group else set(DEFAULT_CHANNELS)
+    chosen: set[str] = set(prefs["channels"][group]) if group else set(DEFAULT_CHANNELS)
     return chosen & {"email", *config().channels}
 
 

@@ -185,6 +185,7 @@ async def deliver_due(
         if not claimed:
             continue
         mail = await OutboxMail.select().where(OutboxMail.id == row["id"]).first()
+        assert mail is not None  # claimed just above
         try:
             await sender.send(build_message(mail, from_address))
         except Exception as exc:  # noqa: BLE001 — any transport failure is retried

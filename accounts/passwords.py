@@ -117,13 +117,11 @@ class Argon2UserMixin:
         clause = cls.id == user if isinstance(user, int) else cls.username == user  # type: ignore[attr-defined]
         hashed = await hash_async(password)
         changed = (
-            await cls.update({cls.password: hashed, cls.session_version: cls.session_version + 1})
-            .where(  # type: ignore[attr-defined]
-                clause
-            )
-            .returning(cls.id)
+            await cls.update({cls.password: hashed, cls.session_version: cls.session_version + 1})  # type: ignore[attr-defined]
+            .where(clause)
+            .returning(cls.id)  # type: ignore[attr-defined]
             .run()
-        )  # type: ignore[attr-defined]
+        )
         for row in changed:
             await end_admin_sessions(row["id"])
 

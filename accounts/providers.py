@@ -207,7 +207,9 @@ class ZaloZns:
         error = data.get("error")
         if error == 0:
             return str((data.get("data") or {}).get("msg_id") or "")
-        ours, permanent = self.ERRORS.get(error, (f"zns_{error}", False))
+        ours, permanent = (
+            self.ERRORS.get(error, (f"zns_{error}", False)) if isinstance(error, int) else (f"zns_{error}", False)
+        )
         raise DeliveryError(ours, str(data.get("message") or ""), permanent=permanent)
 
 

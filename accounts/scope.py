@@ -93,18 +93,18 @@ async def load(
 ) -> dict[str, Any]:
     """One row of ``table`` — by id, or by a condition such as ``Contest.slug == slug`` — within
     ``scope``, in one query. Raises ``NotFound`` when there is no such row where the caller acts."""
-    condition = (table.id == key) if isinstance(key, int) else key
+    condition = (table._meta.primary_key == key) if isinstance(key, int) else key
     within = clause(table, scope)
     if within is not None:
         condition = condition & within
-    row = await table.select(*(columns or (table.all_columns(),))).where(condition).first()
+    row = await table.select(*(columns or table.all_columns())).where(condition).first()
     if row is None:
         raise NotFound(missing)
     return row
 
 
 async def exists(table: type[Table], key: int | Where | And, scope: Scope) -> bool:
-    condition = (table.id == key) if isinstance(key, int) else key
+    condition = (table._meta.primary_key == key) if isinstance(key, int) else key
     within = clause(table, scope)
     return await table.exists().where(condition if within is None else condition & within)
 

@@ -264,6 +264,7 @@ async def _set_password(user_id: int, new: str, *, action: str, ip: str, now: dt
         await passwords.end_admin_sessions(user_id)
         await audit.record(action, actor_id=user_id, target_type="user", target_id=user_id, ip=ip, now=now)
     row = await User.select(User.session_version).where(User.id == user_id).first()
+    assert row is not None  # updated just above
     return row["session_version"]
 
 

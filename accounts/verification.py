@@ -23,8 +23,9 @@ import hashlib
 import io
 import logging
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from accounts import audit, messaging
 from accounts.engine import atomic
@@ -96,6 +97,8 @@ def parse_resident_file(data: bytes, filename: str) -> tuple[list[ResidentRow], 
 
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+            if sheet is None:
+                raise ValueError("the workbook has no sheet")
             table = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         except Exception:  # noqa: BLE001 — not a zip, not a workbook, a broken sheet: all the same to the sender
             return [], [(0, N_("The file must be a CSV saved as UTF-8, or an Excel .xlsx file."))]
@@ -158,7 +161,7 @@ async def import_residents(
                 existing.setdefault((r["name_key"], r["birth_year"]), []).append(r["id"])
         records, kept = [], []
         for r in rows:
-            values = dict(
+            values: dict[str, Any] = dict(
                 name_key=fold(r.full_name),
                 birth_year=r.birth_year,
                 hamlet=hamlets.get(fold(r.hamlet)) or hamlets.get(fold("thôn " + r.hamlet)),
@@ -416,7 +419,7 @@ async def _listed_phone(user: dict, phone: str) -> dict | None:
 
 
 async def send_phone_code(
-    user_id: int, providers: dict[str, SmsProvider] | None = None, *, now: dt.datetime, caps: Caps | None = None
+    user_id: int, providers: Mapping[str, SmsProvider] | None = None, *, now: dt.datetime, caps: Caps | None = None
 ) -> int:
     """Queue a 6-digit code to the account's phone (``accounts.messaging``) and, given the providers,
     send it at once (the worker retries it when that fails). Returns the message's id.

@@ -83,17 +83,18 @@ def instance(
 def main() -> None:
     teams, mentors = instance()
     lookup = scores_lookup(teams, mentors)
-    figures: dict[str, float] = {}
+    figures: dict[str, float | None] = {}
+    times: dict[str, float] = {}
     totals: dict[str, float] = {}
     for name, solve in (("optimal", optimal), ("stable", stable), ("greedy", greedy)):
         start = time.perf_counter()
         assignment = solve(teams, mentors)
-        figures[f"{name}_s"] = round(time.perf_counter() - start, 3)
+        figures[f"{name}_s"] = times[f"{name}_s"] = round(time.perf_counter() - start, 3)
         totals[name] = total(assignment, lookup)
     for name, value in totals.items():
         figures[f"{name}_total"] = round(value, 3)
     figures["optimal_vs_greedy"] = round(totals["optimal"] / totals["greedy"], 4) if totals["greedy"] else None
-    met = all(figures[name] < limit for name, limit in TARGETS.items())
+    met = all(times[name] < limit for name, limit in TARGETS.items())
     report("matching", "none", figures, {name: f"< {limit:g}" for name, limit in TARGETS.items()}, met)
 
 

@@ -268,6 +268,7 @@ async def touch_a_sheet(env: dict[str, str], round_id: int, n: int) -> None:
         .offset(n % 3000)
         .first()
     )
+    assert row is not None, "the round has no score sheets: seed it first"
     await ScoreSheet.update(
         {ScoreSheet.total: (row["total"] + 7.5) % 100, ScoreSheet.updated_at: dt.datetime.now(dt.UTC)}
     ).where(ScoreSheet.id == row["id"])
@@ -278,7 +279,10 @@ def sign_in(base: str) -> tuple[urllib.request.OpenerDirector, str]:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     form = opener.open(f"{base}/login", timeout=30).read().decode()
-    token = re.search(r'name="_csrf_token" value="([^"]+)"', form).group(1)
+    found = re.search(r'name="_csrf_token" value="([^"]+)"', form)
+    if found is None:
+        raise RuntimeError("no CSRF token on the login page")
+    token = found.group(1)
     data = urllib.parse.urlencode({"identifier": ORGANIZER, "password": PASSWORD, "_csrf_token": token, "next": ""})
     opener.open(urllib.request.Request(f"{base}/login", data=data.encode(), method="POST"), timeout=30).read()
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
@@ -367,7 +371,7 @@ def main() -> None:
                 before = cpu_seconds(pid)
                 cold.append(timed_get(opener, page_url)[0])
                 after = cpu_seconds(pid)
-                cold_cpu.append(None if before is None else (after - before) * 1000)
+                cold_cpu.append(None if before is None or after is None else (after - before) * 1000)
                 asyncio.run(_dispose())
 
             page = wrk(page_url, seconds=3, connections=1, script=script(cookie))  # warm-up

@@ -300,8 +300,10 @@ def csrf_pair(base_url: str, session: str | None = None) -> tuple[str, str]:
         html = response.read().decode()
         cookies = response.headers.get_all("Set-Cookie") or []
     cookie = next(c.split(";", 1)[0].split("=", 1)[1] for c in cookies if c.startswith(f"{CSRF_COOKIE}="))
-    token = _CSRF_FIELD.search(html).group(1)
-    return cookie, token
+    found = _CSRF_FIELD.search(html)
+    if found is None:
+        raise RuntimeError("no CSRF token on the page")
+    return cookie, found.group(1)
 
 
 def post_vote(base_url: str, slug: str, code: str, session_id: str, csrf: tuple[str, str]) -> tuple[int, dict]:

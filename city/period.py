@@ -68,8 +68,9 @@ def parse_period(
         end, problem = _parse(last or "")
         if problem:
             errors["to"] = problem
-    if not errors and start > end:
+    if errors or start is None or end is None:  # a date is None only with its problem
+        return default, errors
+    if start > end:
         errors["to"] = (MSG_ORDER, {})
-    if errors:
         return default, errors
     return Period(start, end), errors

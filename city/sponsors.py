@@ -138,7 +138,7 @@ async def sponsors_of(scope: Scope) -> list[SponsorRow]:
 
 async def pledges_in(scope: Scope) -> list[PledgeRow]:
     query = Pledge.select(
-        Pledge.all_columns(), Pledge.sponsor.name, Pledge.contest.title, Pledge.contest.slug, Pledge.award.name
+        *Pledge.all_columns(), Pledge.sponsor.name, Pledge.contest.title, Pledge.contest.slug, Pledge.award.name
     )
     if not scope.everywhere:
         query = query.where(Pledge.contest.commune.is_in(sorted(scope.communes) or [-1]))

@@ -157,7 +157,7 @@ async def commune_choices(scope: Scope) -> list[dict[str, Any]]:
     return await query
 
 
-async def contest_to_edit(slug: str, *, scope: Scope) -> tuple[dict[str, Any], ContestForm, dict[str, int]]:
+async def contest_to_edit(slug: str, *, scope: Scope) -> tuple[dict[str, Any], ContestForm, dict[int, int]]:
     """The contest (within ``scope``, one query), its form as stored, and how many ideas use each field."""
     contest = await load(
         Contest, Contest.slug == slug, scope, Contest.all_columns(), Contest.commune.name, missing=MISSING

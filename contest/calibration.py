@@ -62,11 +62,15 @@ DISAGREEMENT_LEVEL = 0.01
 MIN_DISAGREEMENT_SPREAD = 5.0
 
 
-class _CriterionLike(Protocol):
-    id: int
-    weight: float
-    scale_min: float
-    scale_max: float
+class _CriterionLike(Protocol):  # read only, so that frozen dataclasses fit
+    @property
+    def id(self) -> int: ...
+    @property
+    def weight(self) -> float: ...
+    @property
+    def scale_min(self) -> float: ...
+    @property
+    def scale_max(self) -> float: ...
 
 
 @dataclass(frozen=True)

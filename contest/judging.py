@@ -271,7 +271,7 @@ class JudgeRound:
 
 async def panel(round_id: int) -> list[PanelSeat]:
     rows = (
-        await PanelMember.select(PanelMember.all_columns(), PanelMember.judge.full_name)
+        await PanelMember.select(*PanelMember.all_columns(), PanelMember.judge.full_name)
         .where(PanelMember.round == round_id)
         .order_by(PanelMember.id)
     )
@@ -628,7 +628,7 @@ async def move_assignment(assignment_id: int, new_judge: int, *, actor_id: int, 
 async def assignments(round_id: int) -> list[dict[str, Any]]:
     return (
         await Assignment.select(
-            Assignment.all_columns(), Assignment.judge.full_name, Assignment.idea.code, Assignment.idea.title
+            *Assignment.all_columns(), Assignment.judge.full_name, Assignment.idea.code, Assignment.idea.title
         )
         .where(Assignment.round == round_id)
         .order_by(Assignment.idea, Assignment.judge)
@@ -663,7 +663,7 @@ async def assignments_page(round_id: int, *, page: int | None, per_page: int = 5
     page, pages = page_bounds(total, page, per_page)
     rows = (
         await Assignment.select(
-            Assignment.all_columns(), Assignment.judge.full_name, Assignment.idea.code, Assignment.idea.title
+            *Assignment.all_columns(), Assignment.judge.full_name, Assignment.idea.code, Assignment.idea.title
         )
         .where(Assignment.round == round_id)
         .order_by(Assignment.idea, Assignment.judge)

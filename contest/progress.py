@@ -399,7 +399,7 @@ async def remind_judge(
 async def remind_deadlines(*, now: dt.datetime, lang: str = "vi", before: dt.timedelta = DEADLINE_NOTICE) -> int:
     """Judges with unfinished sheets get one reminder per round when judging closes within ``before``."""
     sent = 0
-    rounds = await Round.select(Round.all_columns(), Round.contest.title).where(
+    rounds = await Round.select(*Round.all_columns(), Round.contest.title).where(
         (Round.judging_closes > now) & (Round.judging_closes <= now + before)
     )
     for round_ in rounds:

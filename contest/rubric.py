@@ -446,7 +446,7 @@ class AwardRow:
 async def awards_page(slug: str, *, scope: Scope, now: dt.datetime) -> dict[str, Any]:
     contest = await contest_for_awards(slug, scope=scope)
     awards = (
-        await Award.select(Award.all_columns(), Award.idea.code)
+        await Award.select(*Award.all_columns(), Award.idea.code)
         .where(Award.contest == contest["id"])
         .order_by(Award.position, Award.id)
     )

@@ -62,7 +62,7 @@ def _db():
 
 _CONTEST_BY_SLUG = Prepared(
     lambda slug: Contest.select(
-        Contest.all_columns(), Contest.commune.name, Contest.commune.code, Contest.commune.slug
+        *Contest.all_columns(), Contest.commune.name, Contest.commune.code, Contest.commune.slug
     ).where(Contest.slug == slug)
 )
 
@@ -356,7 +356,7 @@ async def submit(idea_id: int, *, user_id: int, now: dt.datetime, lang: str = "v
     if missing:
         raise ValidationFailed({name: N_("Please fill in this field before submitting.") for name in missing})
     contest = (
-        await Contest.select(Contest.all_columns(), Contest.commune.code).where(Contest.id == idea["contest"]).first()
+        await Contest.select(*Contest.all_columns(), Contest.commune.code).where(Contest.id == idea["contest"]).first()
     )
     async with atomic(_db()):
         await locks.hold(Idea, locks.IDEAS_OF_LEAD, idea["lead"])
@@ -796,7 +796,7 @@ async def unhide(idea_id: int, *, actor_id: int, now: dt.datetime, scope: Scope)
 
 _IDEA_BY_CODE = Prepared(
     lambda code: Idea.select(
-        Idea.all_columns(),
+        *Idea.all_columns(),
         Idea.category.name,
         Idea.hamlet.name,
         Idea.lead.full_name,

@@ -185,7 +185,7 @@ async def organizations() -> list[dict[str, Any]]:
 async def profile(mentor_id: int, *, public: bool = True) -> dict[str, Any]:
     row = (
         await MentorProfile.select(
-            MentorProfile.all_columns(),
+            *MentorProfile.all_columns(),
             MentorProfile.user.full_name,
             MentorProfile.organization.name,
             MentorProfile.organization.kind,

@@ -76,7 +76,7 @@ class NoteRow:
 async def mentorships_of_mentor(mentor_id: int) -> list[MenteeRow]:
     rows = (
         await Mentorship.select(
-            Mentorship.all_columns(), Mentorship.idea.code, Mentorship.idea.title, Mentorship.idea.lead.full_name
+            *Mentorship.all_columns(), Mentorship.idea.code, Mentorship.idea.title, Mentorship.idea.lead.full_name
         )
         .where(Mentorship.mentor == mentor_id)
         .order_by(Mentorship.started_at, ascending=False)
@@ -111,7 +111,7 @@ class TeamMentorship:
 async def mentorships_of_idea(idea_id: int) -> list[TeamMentorship]:
     rows = (
         await Mentorship.select(
-            Mentorship.all_columns(), Mentorship.mentor.user.full_name, Mentorship.mentor.organization.name
+            *Mentorship.all_columns(), Mentorship.mentor.user.full_name, Mentorship.mentor.organization.name
         )
         .where(Mentorship.idea == idea_id)
         .order_by(Mentorship.started_at, ascending=False)
@@ -133,7 +133,7 @@ async def mentorship_for(mentorship_id: int, user_id: int) -> dict[str, Any]:
     """A mentorship seen by its mentor or its team lead (anyone else: not found)."""
     row = (
         await Mentorship.select(
-            Mentorship.all_columns(),
+            *Mentorship.all_columns(),
             Mentorship.mentor.user,
             Mentorship.mentor.user.full_name,
             Mentorship.idea.lead,
@@ -255,7 +255,7 @@ async def add_note(
 
 async def notes_of(mentorship_id: int) -> list[NoteRow]:
     notes = (
-        await SessionNote.select(SessionNote.all_columns(), SessionNote.author.full_name)
+        await SessionNote.select(*SessionNote.all_columns(), SessionNote.author.full_name)
         .where(SessionNote.mentorship == mentorship_id)
         .order_by(SessionNote.created_at, ascending=False)
     )

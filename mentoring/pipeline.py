@@ -61,7 +61,7 @@ async def pipeline(*, scope: Scope) -> dict[str, list[PipelineRow]]:
     condition = clause(IncubationRecord, scope)
     rows = (
         await IncubationRecord.select(
-            IncubationRecord.all_columns(),
+            *IncubationRecord.all_columns(),
             IncubationRecord.idea.code,
             IncubationRecord.idea.title,
             IncubationRecord.idea.lead.full_name,

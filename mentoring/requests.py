@@ -91,7 +91,7 @@ async def requests_for_mentor(mentor_id: int, *, now: dt.datetime) -> list[Incom
     await expire_requests(now=now, mentor_id=mentor_id)
     rows = (
         await MentoringRequest.select(
-            MentoringRequest.all_columns(),
+            *MentoringRequest.all_columns(),
             MentoringRequest.idea.code,
             MentoringRequest.idea.title,
             MentoringRequest.idea.summary,
@@ -154,7 +154,7 @@ async def respond(
     """The mentor accepts (capacity checked atomically) or declines with a reason."""
     req = (
         await MentoringRequest.select(
-            MentoringRequest.all_columns(),
+            *MentoringRequest.all_columns(),
             MentoringRequest.mentor.user,
             MentoringRequest.mentor.capacity,
             MentoringRequest.idea.lead,

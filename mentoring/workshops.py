@@ -74,7 +74,7 @@ async def workshops(*, now: dt.datetime, upcoming: bool = True) -> list[Workshop
     clause = Workshop.published == True  # noqa: E712
     clause = clause & ((Workshop.ends_at > now) if upcoming else (Workshop.ends_at <= now))
     rows = (
-        await Workshop.select(Workshop.all_columns(), Workshop.organization.name)
+        await Workshop.select(*Workshop.all_columns(), Workshop.organization.name)
         .where(clause)
         .order_by(Workshop.starts_at)
     )
@@ -94,7 +94,7 @@ async def workshops(*, now: dt.datetime, upcoming: bool = True) -> list[Workshop
 
 async def workshop(workshop_id: int) -> WorkshopRow:
     row = (
-        await Workshop.select(Workshop.all_columns(), Workshop.organization.name)
+        await Workshop.select(*Workshop.all_columns(), Workshop.organization.name)
         .where(Workshop.id == workshop_id)
         .first()
     )

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlparse
 
+from piccolo.columns import Column
 from piccolo_admin.endpoints import FormConfig, TableConfig
 from piccolo_api.crud.hooks import Hook, HookType
 from piccolo_api.encryption.providers import FernetProvider
@@ -203,7 +204,7 @@ def admin_policies(clock: Clock = system_clock) -> dict[str, TablePolicy]:
     secrets. A table missing here makes the admin refuse to start. The rubric and the awards of a
     locked round are refused to everyone, as on the site (``guard``)."""
     in_contest = lambda t: lambda c: t.contest.is_in(_contests(c))  # noqa: E731
-    role_form = dict(create=False, update=False, delete=False, refusal=MSG_ROLE_FORM)
+    role_form: dict[str, Any] = dict(create=False, update=False, delete=False, refusal=MSG_ROLE_FORM)
     return {
         # Kernel: people, roles, messages, audit — admins only.
         Commune._meta.tablename: TablePolicy(Reach.pick, rows=lambda c: Commune.id.is_in(list(c))),
@@ -269,7 +270,7 @@ def admin_policies(clock: Clock = system_clock) -> dict[str, TablePolicy]:
 
 def build_admin(settings: Settings, *, clock: Clock = system_clock):
     mfa_key = base64.urlsafe_b64encode(hashlib.sha256(("mfa:" + settings.secret_key).encode()).digest())
-    hidden_user_columns = [User.password]
+    hidden_user_columns: list[Column] = [User.password]
     people, messages = "Người dùng", "Thông báo"
     tables = [
         TableConfig(Commune, menu_group="Xã"),

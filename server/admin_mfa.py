@@ -45,6 +45,7 @@ def use_vietnamese_pages() -> None:
     module-level environment: look in our Vietnamese templates first."""
     env = mfa_endpoints.environment
     if not getattr(env, "_sangtao_vi", False):
+        assert env.loader is not None  # piccolo-api builds it with its templates folder
         env.loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)), env.loader])
         env._sangtao_vi = True  # type: ignore[attr-defined]
 
@@ -120,8 +121,8 @@ async def reset_form_endpoint(request: StarletteRequest, data: SecondFactorReset
     from accounts.errors import DomainError
     from server.admin_scope import MSG_SIGNED_OUT, bilingual
 
-    user = getattr(getattr(request, "user", None), "user", None)
-    actor = await services.load_principal(user.id) if getattr(user, "id", None) else None
+    user_id = getattr(getattr(getattr(request, "user", None), "user", None), "id", None)
+    actor = await services.load_principal(user_id) if user_id else None
     if actor is None:
         raise ValueError(bilingual(MSG_SIGNED_OUT))
     ip = request.client.host if request.client else ""

@@ -113,8 +113,8 @@ async def viewer_for(request: Request) -> Viewer:
     cached = request.scope.get(_SCOPE_KEY)
     if cached is not None:
         return cached
-    user = getattr(getattr(request, "user", None), "user", None)
-    principal = await services.load_principal(user.id) if getattr(user, "id", None) else None
+    user_id = getattr(getattr(getattr(request, "user", None), "user", None), "id", None)
+    principal = await services.load_principal(user_id) if user_id else None
     if principal is None or not rules.can_use_admin(principal):
         raise HTTPException(status_code=403, detail=bilingual(MSG_SIGNED_OUT))
     communes = tuple(sorted({c for role, c in principal.roles if role == "organizer" and c is not None}))
@@ -243,7 +243,7 @@ class ScopedCRUD(PiccoloCRUD):
     async def get_new(self, request: Request) -> Response:
         async def new():
             response = await super(ScopedCRUD, self).get_new(request=request)
-            data = json.loads(response.body)
+            data = json.loads(bytes(response.body))
             for name in self.policy.hidden:
                 data.pop(name, None)
             return CustomJSONResponse(dump_json(data))
@@ -253,6 +253,8 @@ class ScopedCRUD(PiccoloCRUD):
     async def get_references(self, request: Request) -> Response:
         async def references():
             viewer = _viewer.get()
+            if viewer is None:
+                raise RuntimeError("admin query outside a scoped request")
             rows = []
             for column in self.table._meta.foreign_key_references:
                 name = column._meta.table._meta.tablename
@@ -330,7 +332,7 @@ class ScopedCRUD(PiccoloCRUD):
             if self.policies.get(c._foreign_key_meta.resolved_references._meta.tablename, TablePolicy()).organizer
             < Reach.pick
         ]
-        body = json.loads(response.body)
+        body = json.loads(bytes(response.body))
         rows = body.get("rows", []) if plural else [body]
         if not keys or not any(k in row for row in rows for k in keys):
             return response
@@ -542,6 +544,8 @@ class ScopedCRUD(PiccoloCRUD):
                 {"changed": _jsonable({k: (None if k == "password" else v) for k, v in names.items()})},
             )
         new_row = await cls.select(*self.readable_columns).where(cls._meta.primary_key == row_id).first()
+        if new_row is None:
+            return Response("The resource doesn't exist", status_code=404)
         return CustomJSONResponse(
             self._pydantic_model_output(include_columns=tuple(self.readable_columns))(**new_row).model_dump_json()
         )
@@ -610,7 +614,9 @@ class ScopedAdminRouter(AdminRouter):
         """A value piccolo-admin's API cannot use (an unknown column to sort by, a number beyond range,
         a filter too long for its model, a date left empty, a weak new password) is the sender's
         mistake: 400 with the reason, never a 500. The API is a FastAPI app mounted at /api."""
-        api = next((route.app for route in self.routes if getattr(route, "path", None) == "/api"), None)
+        api = next(
+            (getattr(route, "app", None) for route in self.routes if getattr(route, "path", None) == "/api"), None
+        )
         while api is not None and not hasattr(api, "add_exception_handler"):
             api = getattr(api, "app", None)
         if api is None:

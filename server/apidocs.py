@@ -72,7 +72,7 @@ def type_of(request: Request, schema: dict[str, Any]) -> Markup:
     variants = schema.get("oneOf") or schema.get("anyOf")
     kinds = schema.get("type")
     if variants or isinstance(kinds, list):
-        parts = variants or [{**schema, "type": kind} for kind in kinds]
+        parts = variants or [{**schema, "type": kind} for kind in kinds or []]
         nullable = any(part.get("type") == "null" for part in parts)
         shown = [type_of(request, part) for part in parts if part.get("type") != "null"]
         joined = Markup(" | ").join(shown)
@@ -108,7 +108,7 @@ def _operations(request: Request, document: dict[str, Any]) -> list[dict[str, An
             parameters = [
                 {
                     "name": p["name"],
-                    "where": t(request, LOCATIONS.get(p["in"], p["in"])),
+                    "where": t(request, LOCATIONS.get(p["in"], str(p["in"]))),
                     "type": type_of(request, p.get("schema", {})),
                     "required": p.get("required", False),
                     "default": p.get("schema", {}).get("default"),
@@ -178,7 +178,7 @@ def page_context(request: Request, document: dict[str, Any]) -> dict[str, Any]:
         groups.append(
             {
                 "tag": tag,
-                "title": t(request, TAG_TITLES.get(tag, tag)),
+                "title": t(request, TAG_TITLES.get(tag, str(tag))),
                 "operations": [op for op in operations if op["tag"] == tag],
             }
         )
@@ -197,7 +197,9 @@ class DocsPage(OpenAPIRenderPlugin):
         super().__init__(path="/", media_type=MediaType.HTML)
 
     def render(self, request: Request, openapi_schema: dict[str, Any]) -> bytes:
-        template = request.app.template_engine.get_template("api/docs.html")
+        engine = request.app.template_engine
+        assert engine is not None  # the app is built with its templates
+        template = engine.get_template("api/docs.html")
         csrf_token = value_or_default(ScopeState.from_scope(request.scope).csrf_token, "")
         return template.render(
             request=request,

@@ -519,7 +519,9 @@ def read_manifest(path: Path) -> dict:
             first = archive.next()
             if first is None or first.name != MANIFEST or not first.isfile():
                 raise _tampered("manifest.json is not its first member")
-            manifest = json.loads(archive.extractfile(first).read())
+            manifest_file = archive.extractfile(first)
+            assert manifest_file is not None  # a regular file (checked above)
+            manifest = json.loads(manifest_file.read())
     except (OSError, tarfile.TarError, EOFError, ValueError) as exc:
         if isinstance(exc, FileNotFoundError):
             raise BackupError(_both(f"Không có tệp {path}.", f"There is no file {path}.")) from exc
@@ -556,7 +558,9 @@ def unpack_verified(path: Path, manifest: dict, staging: Path) -> None:
                 out = staging / _safe_relative(info.name)
                 out.parent.mkdir(parents=True, exist_ok=True)
                 digest, size = hashlib.sha256(), 0
-                with archive.extractfile(info) as src, out.open("wb") as dst:
+                member_file = archive.extractfile(info)
+                assert member_file is not None  # a regular file (checked above)
+                with member_file as src, out.open("wb") as dst:
                     while chunk := src.read(CHUNK):
                         digest.update(chunk)
                         size += len(chunk)

@@ -66,6 +66,7 @@ def choose_encoding(accept_encoding: str) -> str | None:
 
 def compress(body: bytes, encoding: str, *, best: bool = False) -> bytes:
     if encoding == "br":
+        assert brotli is not None  # "br" is only chosen when brotli is installed
         return brotli.compress(body, mode=brotli.MODE_TEXT, quality=11 if best else BROTLI_QUALITY)
     return gzip.compress(body, compresslevel=9 if best else GZIP_LEVEL, mtime=0)
 
@@ -76,6 +77,7 @@ class _Stream:
     def __init__(self, encoding: str):
         self.encoding = encoding
         if encoding == "br":
+            assert brotli is not None  # "br" is only chosen when brotli is installed
             self._brotli = brotli.Compressor(mode=brotli.MODE_TEXT, quality=BROTLI_QUALITY)
         else:
             self._zlib = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)

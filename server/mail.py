@@ -10,7 +10,7 @@ import logging
 from accounts import messaging
 from accounts.notifications import ConsoleSender, FileSender, MailSender, SmtpSender, deliver_due
 from accounts.providers import BrandnameSms, TokenStore, ZaloZns, zalo_templates
-from accounts.verification import ConsoleSmsProvider
+from accounts.verification import ConsoleSmsProvider, SmsProvider
 from server.settings import Settings, get_settings
 
 SMS_CALLBACK_PATH = "/callbacks/sms/delivery"  # the gateway's delivery receipts
@@ -34,7 +34,7 @@ def sender_for(settings: Settings) -> MailSender:
     return ConsoleSender()
 
 
-def messengers_for(settings: Settings, console: ConsoleSmsProvider | None = None) -> dict[str, messaging.Messenger]:
+def messengers_for(settings: Settings, console: SmsProvider | None = None) -> dict[str, messaging.Messenger]:
     """The provider of each text-message channel: SMS (a brandname gateway, or the log in development)
     and, when the Official Account is configured, Zalo ZNS."""
     m = settings.messaging

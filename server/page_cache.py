@@ -346,7 +346,7 @@ class PageCacheMiddleware:
             return
         encoding = compression.choose_encoding(accept) if len(entry.bodies) > 1 else None
         body = entry.bodies.get(encoding) if encoding else None
-        if body is not None:
+        if encoding and body is not None:
             headers.append((b"content-encoding", encoding.encode()))
         else:
             body = entry.bodies[None]

@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from accounts import messaging, notifications, services
-from accounts.errors import DomainError
+from accounts.errors import DomainError, NotFound
 from accounts.i18n import N_
 from accounts.rules import Access, is_organizer
 from accounts.tables import User
@@ -36,8 +36,6 @@ async def _chosen_commune(slug: str) -> tuple[list[dict], dict | None]:
     """Every commune, and the one the person chose (by slug); the only one when there is just one."""
     communes = await services.communes()
     if not communes:
-        from accounts.errors import NotFound
-
         raise NotFound(N_("No commune has been set up yet."))
     chosen = next((c for c in communes if c["slug"] == (slug or "").strip()), None)
     if chosen is None and len(communes) == 1:
@@ -65,10 +63,12 @@ CHANNEL_NAMES = {"email": N_("Email"), "sms": N_("SMS"), "zalo": N_("Zalo")}
 
 async def _notices_page(request: Request, ctx: AppContext) -> Template:
     """Which notices reach the person by which channel (the channels this deployment has)."""
-    me = current_user(request)
+    me = signed_in_user(request)
     user = (
         await User.select(User.phone, User.email, User.birth_year, User.guardian_phone).where(User.id == me.id).first()
     )
+    if user is None:
+        raise NotFound(N_("Account not found."))
     prefs = await messaging.preferences(me.id)
     available = ["email", *[c for c in messaging.CHANNELS if c in messaging.config().channels]]
     return render(
@@ -295,9 +295,11 @@ class AccountController(Controller):
 
     @post("/password", opt=access(Access.authenticated))
     async def change_password(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
-        me = current_user(request)
+        me = signed_in_user(request)
         form = await form_data(request)
         user = await User.objects().where(User.id == me.id).first()
+        if user is None:
+            raise NotFound(N_("Account not found."))
         try:
             version = await services.change_password(
                 user,
@@ -358,7 +360,7 @@ class InboxController(Controller):
 
     @get("/", opt=access(Access.authenticated))
     async def inbox(self, request: Request) -> Template:
-        me = current_user(request)
+        me = signed_in_user(request)
         items = await notifications.inbox(me.id)
         return render("accounts/inbox.html", items=items)
 

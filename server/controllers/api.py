@@ -207,7 +207,7 @@ class OpenDataController(Controller):
     )
     async def contests(self, ctx: NamedDependency[AppContext]) -> list[ContestOut]:
         rows = (
-            await services.Contest.select(services.Contest.all_columns(), services.Contest.commune.name)
+            await services.Contest.select(*services.Contest.all_columns(), services.Contest.commune.name)
             .where(services.Contest.published == True)
             .order_by(services.Contest.created_at, ascending=False)
         )  # noqa: E712

@@ -260,7 +260,7 @@ class MyIdeasController(Controller):
 
     @get("/ideas", opt=access(Access.authenticated))
     async def my_ideas(self, request: Request) -> Template:
-        me = current_user(request)
+        me = signed_in_user(request)
         return render(
             "contest/my_ideas.html",
             ideas=await services.my_ideas(me.id),
@@ -279,7 +279,7 @@ class MyIdeasController(Controller):
         errors: dict | None = None,
     ) -> Template:
         idea = await services.idea_full(idea_id, scope=PLATFORM)
-        me = current_user(request)
+        me = signed_in_user(request)
         if idea["lead"] != me.id and me.id not in await services.member_ids(idea_id):
             raise PermissionDenied(N_("Only the team can open this page."))
         context = await contest_context(idea["contest.slug"], request, ctx)
@@ -406,7 +406,7 @@ async def serve_file(request: Request, name: FromPath[str], ctx: NamedDependency
     contest = (
         await services.Contest.select(services.Contest.commune).where(services.Contest.id == idea["contest"]).first()
     )
-    if not rules.can_view(
+    if contest is None or not rules.can_view(
         idea, current_user(request), member_ids=await services.member_ids(idea["id"]), commune_id=contest["commune"]
     ):
         raise NotFound(N_("File not found."))

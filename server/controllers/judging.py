@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import overload
+
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
@@ -15,7 +17,7 @@ from accounts.text import as_id, as_int
 from contest import judging
 from contest.labels import STATUS_LABELS
 from contest.markdown import render as markdown
-from server.auth import current_user, signed_in_user
+from server.auth import signed_in_user
 from server.context import AppContext
 from server.controllers.contests import STAGE_LABELS
 from server.guards import access
@@ -55,7 +57,7 @@ class JudgeController(Controller):
 
     @get("/rounds/{round_id:int}/declaration", opt=access(Access.judge))
     async def declaration_form(self, request: Request, round_id: FromPath[int]) -> Template:
-        me = current_user(request)
+        me = signed_in_user(request)
         round_ = await judging.round_row(round_id, scope=PLATFORM)
         if not await judging.on_panel(round_id, me.id):
             raise PermissionDenied(N_("You are not on this round's panel."))
@@ -69,7 +71,7 @@ class JudgeController(Controller):
 
     @post("/rounds/{round_id:int}/declaration", opt=access(Access.judge))
     async def declare(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        me = current_user(request)
+        me = signed_in_user(request)
         form = await form_data(request)
         values = {k: form.get(k, "") for k in ("statement", "related", "relatives")}
         errors = {}
@@ -111,7 +113,7 @@ class JudgeController(Controller):
         values: dict | None = None,
         errors: dict | None = None,
     ) -> Template:
-        me = current_user(request)
+        me = signed_in_user(request)
         try:
             assignment = await judging.assignment_for_judge(assignment_id, me.id)
         except PermissionDenied:
@@ -165,7 +167,7 @@ class JudgeController(Controller):
 
     @post("/assignments/{assignment_id:int}", opt=access(Access.judge))
     async def save(self, request: Request, assignment_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        me = current_user(request)
+        me = signed_in_user(request)
         form = await form_data(request)
         assignment = await judging.assignment_for_judge(assignment_id, me.id)
         criteria = await judging.rubric(assignment["round"])
@@ -224,6 +226,10 @@ class JudgeController(Controller):
         return redirect("/judge")
 
 
+@overload
+def _int(value: str | None, default: int) -> int: ...
+@overload
+def _int(value: str | None, default: None = None) -> int | None: ...
 def _int(value: str | None, default: int | None = None) -> int | None:
     value = (value or "").strip()
     number = as_int(value)

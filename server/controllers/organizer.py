@@ -171,7 +171,7 @@ class OrganizerController(Controller):
         def shown(name: str, value: object) -> object:  # names, not the stored codes and ids
             if name == "category" and value is not None:
                 return category_names.get(as_id(value) or 0, t(request, N_("(a field that was removed)")))
-            if name == "stage" and value in STAGE_LABELS:
+            if name == "stage" and isinstance(value, str) and value in STAGE_LABELS:
                 return t(request, STAGE_LABELS[value])
             return value
 

@@ -6,6 +6,7 @@ import io
 from typing import cast
 
 from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -301,7 +302,7 @@ class VoteController(Controller):
             row["group"] = group_of.get(row["idea"]["id"])
         data["jury_groups"] = judged["groups"]  # entry codes per group, when the sheets are not all linked
         awards = (
-            await Award.select(Award.all_columns(), Award.idea.code, Award.idea.title)
+            await Award.select(*Award.all_columns(), Award.idea.code, Award.idea.title)
             .where(Award.contest == contest["id"])
             .order_by(Award.position)
         )
@@ -597,7 +598,7 @@ class VerificationController(Controller):
 
     @post("/send", opt=access(Access.authenticated, refuse_to="/account/verify"))
     async def send(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
-        me = current_user(request)
+        me = signed_in_user(request)
         if await ctx.limiter.hit(f"sms:{me.id}", 3, 3600):
             flash(request, N_("Too many attempts. Please wait %(minutes)s minutes and try again."), "error", minutes=60)
             return redirect("/account/verify")
@@ -607,7 +608,7 @@ class VerificationController(Controller):
 
     @post("/check", opt=access(Access.authenticated))
     async def check(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
-        me = current_user(request)
+        me = signed_in_user(request)
         form = await form_data(request)
         try:
             await verification.check_phone_code(me.id, form.get("code", ""), now=ctx.now())
@@ -668,7 +669,7 @@ class ResidentsController(Controller):
         commune_id = home_commune(organizer_scope(request))
         form = await form_data(request)
         upload = form.get("file")
-        if not getattr(upload, "filename", ""):
+        if not isinstance(upload, UploadFile) or not upload.filename:
             flash(request, N_("Please choose a CSV or Excel file."), "error")
             return redirect("/organizer/residents")
         rows, refused = verification.parse_resident_file(await upload.read(), upload.filename)

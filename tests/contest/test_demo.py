@@ -258,7 +258,7 @@ async def check_finished_vote(contest, round_):
     assert voting.voter_alias(alias_key(), contest["id"], first["voter"]) in {row["voter_alias"] for row in log}
 
     awards = (
-        await Award.select(Award.all_columns(), Award.idea.status)
+        await Award.select(*Award.all_columns(), Award.idea.status)
         .where(Award.contest == contest["id"])
         .order_by(Award.position)
     )

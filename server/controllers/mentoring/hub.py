@@ -12,7 +12,7 @@ from accounts.errors import DomainError, NotFound, PermissionDenied
 from accounts.i18n import N_
 from accounts.rules import Access
 from mentoring import directory, mentorships, office_hours, requests, teams
-from server.auth import current_user, signed_in_user
+from server.auth import signed_in_user
 from server.context import AppContext
 from server.controllers.mentoring.common import LABELS
 from server.guards import access
@@ -26,7 +26,7 @@ class MentoringHubController(Controller):
 
     @get("/", opt=access(Access.authenticated))
     async def hub(self, request: Request, ctx: NamedDependency[AppContext]) -> Template:
-        me = current_user(request)
+        me = signed_in_user(request)
         now = ctx.now()
         mine = await directory.profile_of_user(me.id)
         my_teams = []
@@ -98,7 +98,7 @@ class MentoringHubController(Controller):
         self, request: Request, request_id: FromPath[int], answer: FromPath[str], ctx: NamedDependency[AppContext]
     ) -> Response:
         form = await form_data(request)
-        me = current_user(request)
+        me = signed_in_user(request)
         try:
             if answer == "cancel":
                 await requests.cancel_request(request_id, user_id=me.id, now=ctx.now())

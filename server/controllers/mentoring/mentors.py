@@ -78,7 +78,7 @@ class MentorsController(Controller):
         except (NotFound, PermissionDenied):
             raise
         except DomainError as exc:
-            me = current_user(request)
+            me = signed_in_user(request)
             return render(
                 "mentoring/mentor.html",
                 status=400,
@@ -131,7 +131,7 @@ class MentorsController(Controller):
             values[key] = form.getall(key, [])
         org = form.get("organization", "")
         values["organization"] = as_id(org)
-        me = current_user(request)
+        me = signed_in_user(request)
         photo = None
         try:
             upload = form.get("photo")
