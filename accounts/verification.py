@@ -34,7 +34,7 @@ from accounts.i18n import N_
 from accounts.identifiers import IdentifierError, normalise_phone
 from accounts.messaging import Caps, Outgoing
 from accounts.tables import Hamlet, PhoneCode, ResidentRecord, User
-from accounts.text import as_int, clean_line, fold
+from accounts.text import as_int, clean_line, fold, search_terms
 
 log = logging.getLogger("sangtao.sms")
 CODE_MINUTES = 10
@@ -308,6 +308,52 @@ async def _link(user_id: int, record_id: int, *, method: str, by: int | None, no
         if _is_unique_violation(exc):
             raise AccountError(LINKED_ELSEWHERE) from exc
         raise
+
+
+@dataclass(frozen=True, slots=True)
+class ResidentMatch:
+    """A person of the commune found by an organizer's search, to verify at the office."""
+
+    id: int
+    full_name: str
+    birth_year: int | None
+    hamlet_name: str | None
+    phone: str | None
+    verified_resident: bool
+    verified_method: str
+
+
+async def find_residents(commune_id: int, q: str, *, limit: int = 50) -> list[ResidentMatch]:
+    """The commune's people whose name or phone holds every word of ``q`` (none without a word)."""
+    terms = search_terms(q)
+    if not terms:
+        return []
+    rows = (
+        await User.select(
+            User.id,
+            User.full_name,
+            User.birth_year,
+            User.hamlet.name,
+            User.phone,
+            User.verified_resident,
+            User.verified_method,
+        )
+        .where((User.commune == commune_id) & (User.deleted_at.is_null()))
+        .order_by(User.full_name)
+    )
+    found = [r for r in rows if all(term in fold(f"{r['full_name']} {r['phone'] or ''}") for term in terms)]
+    return [
+        ResidentMatch(
+            id=r["id"],
+            full_name=r["full_name"],
+            birth_year=r["birth_year"],
+            hamlet_name=r["hamlet.name"],
+            phone=r["phone"],
+            verified_resident=r["verified_resident"],
+            verified_method=r["verified_method"],
+        )
+        for r in found[:limit]
+    ]
 
 
 async def verify_at_office(

@@ -631,33 +631,11 @@ class ResidentsController(Controller):
     async def page(self, request: Request, q: FromQuery[str] = "") -> Template:
         commune_id = home_commune(organizer_scope(request))
         from accounts.tables import ResidentRecord
-        from accounts.text import search_terms
 
-        people = []
-        terms = search_terms(q)
-        if terms:
-            rows = (
-                await User.select(
-                    User.id,
-                    User.full_name,
-                    User.birth_year,
-                    User.hamlet.name,
-                    User.phone,
-                    User.verified_resident,
-                    User.verified_method,
-                )
-                .where((User.commune == commune_id) & (User.deleted_at.is_null()))
-                .order_by(User.full_name)
-            )
-            from accounts.text import fold
-
-            people = [r for r in rows if all(term in fold(f"{r['full_name']} {r['phone'] or ''}") for term in terms)][
-                :50
-            ]
         return render(
             "voting/residents.html",
             q=q,
-            people=people,
+            people=await verification.find_residents(commune_id, q),
             listed=await ResidentRecord.count().where(ResidentRecord.commune == commune_id),
             verified=await User.count().where((User.commune == commune_id) & (User.verified_resident == True)),  # noqa: E712
             refused=[],
