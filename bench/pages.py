@@ -172,7 +172,10 @@ def sign_in(base_url: str) -> str:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     html = opener.open(f"{base_url}/login", timeout=10).read().decode()
-    token = re.search(r'name="_csrf_token" value="([^"]+)"', html).group(1)
+    found = re.search(r'name="_csrf_token" value="([^"]+)"', html)
+    if found is None:
+        raise RuntimeError("no CSRF token on the login page")
+    token = found.group(1)
     body = urllib.parse.urlencode(
         {"_csrf_token": token, "identifier": CITIZEN, "password": DEMO_PASSWORD, "next": "/"}
     ).encode()
@@ -251,7 +254,10 @@ def main() -> None:
             bare = wrk(f"{bare_url}/bare", seconds=args.seconds, connections=args.connections)
         with serve_app({**env, "SEED_DEMO": "0"}, args.workers) as (url, process):
             home = urllib.request.urlopen(f"{url}/", timeout=10).read().decode()
-            hashed = STYLESHEET.search(home).group(1)
+            found = STYLESHEET.search(home)
+            if found is None:
+                raise RuntimeError("no stylesheet link on the home page")
+            hashed = found.group(1)
             pages = [] if args.signed_in_only else [(path, None) for path in PUBLIC]
             if hashed != "/static/css/site.css" and not args.signed_in_only:
                 pages.append((hashed, None))

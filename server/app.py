@@ -122,7 +122,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             query = scope.get("query_string", b"")
             location = b"/admin/" + (b"?" + query if query else b"")
             await send({"type": "http.response.start", "status": 308, "headers": [(b"location", location)]})
-            await send({"type": "http.response.body", "body": b""})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
             return
         # Hand piccolo-admin (Starlette) the full path with /admin as root_path, as Starlette expects;
         # Litestar's mount path drops the trailing slash that its routes need.

@@ -25,7 +25,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
 
 from accounts import events
 from server import compression
@@ -318,7 +318,7 @@ class PageCacheMiddleware:
         etag = b'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"'
         return Entry(generation=generation, created=self.cache.now(), headers=headers, etag=etag, bodies=bodies)
 
-    def _shareable_start(self, message: Message) -> bool:
+    def _shareable_start(self, message: HTTPResponseStartEvent) -> bool:
         if message["status"] != 200:
             return False
         content_type = b""
@@ -342,7 +342,7 @@ class PageCacheMiddleware:
         ]
         if if_none_match is not None and etag_matches(if_none_match, entry.etag):
             await send({"type": "http.response.start", "status": 304, "headers": headers})
-            await send({"type": "http.response.body", "body": b""})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
             return
         encoding = compression.choose_encoding(accept) if len(entry.bodies) > 1 else None
         body = entry.bodies.get(encoding) if encoding else None
@@ -352,7 +352,7 @@ class PageCacheMiddleware:
             body = entry.bodies[None]
         headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        await send({"type": "http.response.body", "body": body, "more_body": False})
 
     async def _change(self, scope: Scope, receive: Receive, send: Send) -> None:
         """A request that may change something: once it succeeded, pages made before are out of date."""

@@ -18,14 +18,17 @@ from typing import Protocol
 class RateLimiter(Protocol):
     async def hit(self, key: str, limit: int, window: int) -> int:
         """Count one attempt; return 0 when allowed, else seconds until the window ends."""
+        ...
 
     async def hit_many(self, checks: list[tuple[str, int, int]]) -> int:
         """Count one attempt against each ``(key, limit, window)``; return the longest wait (0: allowed)."""
+        ...
 
     async def reset(self, key: str) -> None: ...
 
     async def blocked(self, checks: list[tuple[str, int, int]]) -> int:
         """Without counting: the longest wait among keys that already reached their limit (0: allowed)."""
+        ...
 
     async def add(self, checks: list[tuple[str, int, int]]) -> None:
         """Count one event (a failure) against each ``(key, limit, window)``."""

@@ -8,7 +8,7 @@ from typing import Any
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
-from litestar.types import Empty, Message, ScopeSession
+from litestar.types import Message, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
 
 ROTATE_KEY = "_rotate"
@@ -39,7 +39,7 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         return data
 
     async def store_in_message(self, scope_session: ScopeSession, message: Message, connection: ASGIConnection) -> None:
-        if scope_session is not Empty and scope_session is not None:
+        if isinstance(scope_session, dict):  # the sessions this app writes are dicts
             if not set(scope_session) - {DAY_KEY} and not connection.cookies.get(self.config.key):
                 return  # a visitor without a session who left nothing in it: no cookie, nothing stored
             if (
@@ -49,7 +49,7 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             ):
                 return  # unchanged, and written today already
             scope_session[DAY_KEY] = today()
-        if scope_session is Empty or not scope_session or not scope_session.pop(ROTATE_KEY, False):
+        if not isinstance(scope_session, dict) or not scope_session or not scope_session.pop(ROTATE_KEY, False):
             await super().store_in_message(scope_session, message, connection)
             return
         store = self.config.get_store_from_app(connection.scope["app"])

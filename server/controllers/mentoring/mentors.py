@@ -160,6 +160,7 @@ class MentorsController(Controller):
                 existing=await directory.profile_of_user(me.id),
             )
         profile = await directory.profile_of_user(me.id)
+        assert profile is not None  # saved just above
         flash(
             request,
             N_("Your profile is saved.")

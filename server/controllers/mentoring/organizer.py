@@ -46,7 +46,7 @@ class OrganizerMentoringController(Controller):
         lines = []
         for message, params in match_runs.explain_proposal(proposal.components, list(proposal.covered)):
             if "needs" in params:
-                params = {"needs": ", ".join(t(request, common.EXPERTISE.get(n, n)) for n in params["needs"])}
+                params = {"needs": ", ".join(t(request, common.EXPERTISE.get(n, str(n))) for n in params["needs"])}
             if "parts" in params:
                 params = {
                     "parts": ", ".join(t(request, match_runs.COMPONENT_LABELS.get(p, p)) for p in params["parts"])
