@@ -10,6 +10,7 @@ from babel.numbers import format_decimal
 from jinja2 import pass_context
 from litestar.connection import ASGIConnection
 from litestar.types import ASGIApp, Receive, Scope, Send
+from markupsafe import Markup
 
 from accounts.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, translate, translations
 
@@ -86,6 +87,12 @@ def local(value: dt.datetime) -> dt.datetime:
     return value.astimezone(TIMEZONE)
 
 
+def _newstyle(text: str, autoescape: bool, variables: dict) -> str:
+    """As jinja2.ext's new-style gettext leaves a translated text: markup when the template escapes,
+    then ``%``-filled (which also turns ``%%`` into ``%``)."""
+    return (Markup(text) if autoescape else text) % variables
+
+
 def install(env) -> None:
     """Install gettext callables and formatting filters into a Jinja environment."""
 
@@ -101,6 +108,30 @@ def install(env) -> None:
     def ngettext(ctx, singular: str, plural: str, n: int):
         # Jinja's new-style gettext fills %(num)s and the other variables afterwards.
         return translations(_lang(ctx)).ngettext(singular, plural, n)
+
+    # What templates call as _(), gettext() and ngettext(): Jinja's new-style gettext (the text is
+    # escaped as markup in HTML templates, then filled with the escaped variables), in one call
+    # instead of two, with each language's texts without variables kept once made.
+    kept: dict[tuple[str, str, bool], str] = {}
+
+    @pass_context
+    def template_gettext(ctx, message: str, **variables):
+        autoescape = ctx.eval_ctx.autoescape
+        if not variables:
+            key = (_lang(ctx), message, autoescape)
+            text = kept.get(key)
+            if text is None:
+                if len(kept) >= 5000:  # a few labels come from what people typed: keep the memory bounded
+                    kept.clear()
+                text = kept[key] = _newstyle(translate(message, key[0]), autoescape, {})
+            return text
+        return _newstyle(translate(message, _lang(ctx)), autoescape, variables)
+
+    @pass_context
+    def template_ngettext(ctx, singular: str, plural: str, num: int, **variables):
+        variables.setdefault("num", num)
+        text = translations(_lang(ctx)).ngettext(singular, plural, num)
+        return _newstyle(text, ctx.eval_ctx.autoescape, variables)
 
     @pass_context
     def datetime_filter(ctx, value: dt.datetime | None, fmt: str = "medium") -> str:
@@ -124,6 +155,7 @@ def install(env) -> None:
 
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
     env.filters["datetime"] = datetime_filter
     env.filters["date"] = date_filter
     env.filters["number"] = number_filter
