@@ -101,7 +101,9 @@ async def settings_of(round_id: int) -> dict[str, Any]:
     await RoundJudging.insert(RoundJudging(round=round_id)).on_conflict(
         target=(RoundJudging.round,), action="DO NOTHING"
     )
-    return await RoundJudging.select().where(RoundJudging.round == round_id).first()
+    settings = await RoundJudging.select().where(RoundJudging.round == round_id).first()
+    assert settings is not None  # inserted just above if missing
+    return settings
 
 
 async def update_settings(
@@ -958,7 +960,8 @@ async def save_sheet(
     if errors:
         raise ValidationFailed(errors, params)
     complete = all(v is not None for v in values.values()) and bool(criteria)
-    total = calibration.weighted_total({k: v for k, v in values.items()}, _spec(criteria)) if complete else None
+    scored = {k: v for k, v in values.items() if v is not None}  # all of them when complete
+    total = calibration.weighted_total(scored, _spec(criteria)) if complete else None
     async with atomic(_db()):
         await ScoreSheet.insert(
             ScoreSheet(round=assignment["round"], judge=judge_id, idea=assignment["idea"], updated_at=now)
@@ -972,6 +975,7 @@ async def save_sheet(
             )
             .first()
         )
+        assert current is not None  # inserted just above if missing
         if current["status"] == SheetStatus.submitted.value and not (
             settings.get("reopened_until") and now < settings["reopened_until"]
         ):
@@ -1322,7 +1326,10 @@ async def sheets_for_review_page(round_id: int, *, page: int | None, per_page: i
 async def feedback(idea_id: int, *, now: dt.datetime) -> dict[str, Any] | None:
     """For the team, once results are out: per-criterion averages and released comments, no judge names."""
     idea = await Idea.select(Idea.id, Idea.round).where(Idea.id == idea_id).first()
+    if idea is None:
+        raise NotFound(N_("This idea does not exist."))
     round_ = await Round.select().where(Round.id == idea["round"]).first()
+    assert round_ is not None  # the idea's round (a foreign key)
     if phase_of(round_, now) is not Phase.results:
         return None
     criteria = await rubric(idea["round"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -234,7 +235,7 @@ async def create_draft(
     *,
     user_id: int,
     now: dt.datetime,
-    files: list[StoredFile] = (),
+    files: Sequence[StoredFile] = (),
     cover: StoredFile | None = None,
 ) -> int:
     refusal = await submission_refusal(contest, round_, user_id, now)
@@ -275,6 +276,7 @@ async def idea_row(idea_id: int) -> dict[str, Any]:
 async def _editable(idea_id: int, user_id: int, now: dt.datetime) -> tuple[dict[str, Any], dict[str, Any]]:
     idea = await idea_row(idea_id)
     round_ = await Round.select().where(Round.id == idea["round"]).first()
+    assert round_ is not None  # the idea's round (a foreign key)
     refusal = rules.can_edit(idea, round_, user_id, now)
     if refusal:
         raise PermissionDenied(refusal)
@@ -304,7 +306,7 @@ async def save(
     *,
     user_id: int,
     now: dt.datetime,
-    files: list[StoredFile] = (),
+    files: Sequence[StoredFile] = (),
     cover: StoredFile | None = None,
 ) -> None:
     """Store an edit (draft or submitted, until the deadline) and its new files, all or nothing."""
@@ -358,6 +360,7 @@ async def submit(idea_id: int, *, user_id: int, now: dt.datetime, lang: str = "v
     contest = (
         await Contest.select(*Contest.all_columns(), Contest.commune.code).where(Contest.id == idea["contest"]).first()
     )
+    assert contest is not None  # the idea's contest (a foreign key)
     async with atomic(_db()):
         await locks.hold(Idea, locks.IDEAS_OF_LEAD, idea["lead"])
         refusal = rules.submission_refusal(
@@ -637,7 +640,7 @@ async def team(idea_id: int, *, public: bool = True) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- attachments
 
 
-async def _attach(idea_id: int, files: list[StoredFile], cover: StoredFile | None, *, now: dt.datetime) -> None:
+async def _attach(idea_id: int, files: Sequence[StoredFile], cover: StoredFile | None, *, now: dt.datetime) -> None:
     """Attach files (at most 5 per idea, counted inside the caller's transaction) and the cover."""
     if files:
         await locks.hold(Idea, locks.IDEA_ATTACHMENTS, idea_id)
@@ -761,6 +764,7 @@ async def hide(idea_id: int, *, reason: str, actor_id: int, now: dt.datetime, la
                 now=now,
             )
         contest = await Contest.select(Contest.commune).where(Contest.id == idea["contest"]).first()
+        assert contest is not None  # the idea's contest (a foreign key)
         await audit.record(
             "idea.hidden",
             actor_id=actor_id,
@@ -780,6 +784,7 @@ async def unhide(idea_id: int, *, actor_id: int, now: dt.datetime, scope: Scope)
             Idea.id == idea_id
         )
         contest = await Contest.select(Contest.commune).where(Contest.id == idea["contest"]).first()
+        assert contest is not None  # the idea's contest (a foreign key)
         await audit.record(
             "idea.shown",
             actor_id=actor_id,
