@@ -61,6 +61,14 @@ def request() -> Iterator[None]:
         _request.reset(token)
 
 
+def known_generation(generation: int) -> None:
+    """The current generation, read by the web layer along with something else it fetched anyway
+    (the session, in the same round trip): the request's first read then needs no round trip."""
+    state = _request.get()
+    if state is not None and "g" not in state:
+        state["g"] = generation
+
+
 async def read(key: tuple, loader: Callable[[], Awaitable[Any]]) -> Any:
     """``loader()``'s answer, from this process's copy when it is of the current generation. The
     answer is a copy (of its dicts and lists): callers may change it."""

@@ -17,7 +17,6 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
 from litestar.stores.memory import MemoryStore
-from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
 from litestar.types import Receive, Scope, Send
 
@@ -65,7 +64,7 @@ from server.memo import configure as configure_memo
 from server.page_cache import PageCache, PageCacheMiddleware
 from server.ratelimit import rate_limiter_for
 from server.security import security_headers
-from server.sessions import RotatingSessionConfig
+from server.sessions import RotatingSessionConfig, SessionStore
 from server.settings import BASE_DIR, Settings, get_settings
 from server.static_assets import StaticAssetsMiddleware, default_assets
 from server.templating import template_engine
@@ -133,7 +132,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
 
     stores = {}
     if settings.redis_url:
-        stores["sessions"] = RedisStore.with_client(url=settings.redis_url, namespace="sangtao:sessions")
+        stores["sessions"] = SessionStore.for_url(settings.redis_url, namespace="sangtao:sessions")
     else:
         stores["sessions"] = MemoryStore()
     ctx = AppContext(settings=settings, limiter=rate_limiter_for(settings.redis_url), clock=clock)

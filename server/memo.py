@@ -40,12 +40,23 @@ class RedisGeneration:
         await self.client.incr(GENERATION_KEY)
 
 
+_shared_in: str = ""  # the Redis address of the shared generation ("" when it is this process's own)
+
+
 def configure(redis_url: str) -> None:
+    global _shared_in
+    _shared_in = redis_url
     if redis_url:
         shared = RedisGeneration(redis_url)
         memo.use_generation(shared.current, shared.bump)
     else:
         memo.use_memory_generation()
+
+
+def shared_generation_key(redis_url: str) -> str | None:
+    """The key of the shared generation when it lives in the Redis at ``redis_url`` (for reading it
+    along with a session, see ``server.sessions.SessionStore``)."""
+    return GENERATION_KEY if redis_url and redis_url == _shared_in else None
 
 
 class MemoMiddleware:

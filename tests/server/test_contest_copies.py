@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 
 import httpx
 import pytest
@@ -260,6 +261,61 @@ async def test_another_worker_s_change_shows_at_once(copies_app, resident, vote_
         assert "Đổi ở tiến trình khác" in await _page(resident, vote)
     finally:
         memo.use_memory_generation()
+
+
+REDIS_URL = os.environ.get("COPIES_REDIS_URL", "redis://127.0.0.1:6379/9")  # a spare Redis database
+
+
+@pytest.fixture
+async def redis_app(db, _session_clock):
+    """The app as several workers run it: sessions, limits, the page cache and the generation in Redis."""
+    import redis.asyncio as aioredis
+
+    from server import memo as web_memo
+    from server.app import create_app
+    from server.settings import get_settings
+
+    client = aioredis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        await client.flushdb()
+    except Exception as exc:  # noqa: BLE001 — any failure means no Redis here
+        pytest.fail(f"Redis is not reachable at {REDIS_URL}: {exc}", pytrace=False)
+    settings = dataclasses.replace(get_settings(), page_cache_seconds=30, redis_url=REDIS_URL)
+    try:
+        yield create_app(settings, clock=_session_clock, run_workers=False), client
+    finally:
+        web_memo.configure("")  # the other tests' copies use this process's own generation
+        await client.flushdb()
+        await client.aclose()
+
+
+async def test_with_redis_a_signed_in_page_reads_the_generation_with_its_session(
+    redis_app, make_user, vote_round, monkeypatch
+):  # noqa: F811
+    from server import memo as web_memo
+
+    app, redis = redis_app
+    await verified(make_user, email="cu-dan@example.com", full_name="Phạm Thu Hà")
+    vote = f"/contests/{vote_round['contest']['slug']}/vote"
+    async with client_for(app) as person:
+        await login(person, "cu-dan@example.com", PASSWORD)
+        asked = []
+        read_alone = memo._current  # the shared generation read on its own (a round trip)
+
+        async def counted() -> int:
+            asked.append(1)
+            return await read_alone()
+
+        monkeypatch.setattr(memo, "_current", counted)
+        assert "Cuộc thi ý tưởng sáng tạo 2026" in await _page(person, vote)
+        assert asked == []  # the generation came in the session's round trip
+        await Contest.update({Contest.title: "Đổi ở tiến trình khác"}).where(
+            Contest.slug == vote_round["contest"]["slug"]
+        )
+        assert "Đổi ở tiến trình khác" not in await _page(person, vote)  # this worker's copy
+        await redis.incr(web_memo.GENERATION_KEY)  # another worker saved a change
+        assert "Đổi ở tiến trình khác" in await _page(person, vote)
+        assert asked == []
 
 
 async def test_copies_are_used_only_while_serving_a_request(db, commune, clock):
