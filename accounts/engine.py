@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlparse
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.querystring import QueryString
 
 
 def engine_for(database_url: str, sqlite_path: Path) -> Engine:
@@ -86,3 +87,14 @@ async def _sqlite_turn(engine: Engine):
     turn = _turns.setdefault(loop, asyncio.Lock())
     async with turn, engine.transaction(transaction_type=TransactionType.immediate) as transaction:
         yield transaction
+
+
+async def ping(engine: Engine) -> None:
+    """One round trip to the database (raises when it does not answer). Load balancers ask for this
+    many times a second: on PostgreSQL it goes straight to a pooled connection."""
+    pool = getattr(engine, "pool", None) if isinstance(engine, PostgresEngine) else None
+    if pool is not None:
+        async with pool.acquire() as connection:
+            await connection.fetchval("SELECT 1")
+        return
+    await engine.run_querystring(QueryString("SELECT 1"))

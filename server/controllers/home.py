@@ -9,6 +9,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from accounts import services
+from accounts.engine import ping
 from accounts.errors import NotFound
 from accounts.i18n import N_
 from accounts.rules import Access
@@ -87,7 +88,7 @@ class HomeController(Controller):
 )
 async def healthz(ctx: NamedDependency[AppContext]) -> Response[HealthOut]:
     try:
-        await Commune.raw("SELECT 1")
+        await ping(Commune._meta.db)
         database = "ok"
     except Exception:  # noqa: BLE001 — any database failure means unhealthy
         database = "unavailable"
