@@ -25,6 +25,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -129,37 +130,29 @@ def worker_rss(pid: int, workers: int) -> list[float]:
 
 @contextmanager
 def serve_app(env: dict[str, str], workers: int):
-    """``uvicorn server.asgi:app --workers N`` (what ``python -m server --workers N`` runs), pinned."""
+    """``python -m server --workers N`` (as deployed, without its access log), pinned."""
     port = free_port()
     server_core, _ = cores()
-    command = [
-        PYTHON,
-        "-m",
-        "uvicorn",
-        "server.asgi:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--no-access-log",
-        "--log-level",
-        "warning",
-        "--workers",
-        str(workers),
-    ]
+    command = [PYTHON, "-m", "server", "--workers", str(workers), "--no-migrate", "--no-access-log"]
     if shutil.which("taskset"):
         command = ["taskset", "-c", server_core, *command]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/healthz", process, timeout=60 + 90 * workers)  # a busy machine
-        time.sleep(1.0 if workers > 1 else 0)  # every worker up
-        yield f"http://127.0.0.1:{port}", process
-    finally:
-        process.terminate()
+    env = {**env, "HOST": "127.0.0.1", "PORT": str(port)}
+    with tempfile.TemporaryFile() as log:  # what the server prints (read only if it fails to start)
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            try:
+                wait_until_up(f"http://127.0.0.1:{port}/healthz", process, timeout=60 + 90 * workers)  # busy machine
+            except RuntimeError as exc:
+                log.seek(0)
+                raise RuntimeError(f"{exc}\n{log.read().decode(errors='replace')[-2000:]}") from None
+            time.sleep(1.0 if workers > 1 else 0)  # every worker up
+            yield f"http://127.0.0.1:{port}", process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def seed_demo(env: dict[str, str]) -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import uvicorn
+from uvicorn.supervisors import Multiprocess
 
 from server.settings import get_settings
 
@@ -42,6 +44,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m server", description="Run Sáng tạo")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--no-migrate", action="store_true")
+    parser.add_argument("--no-access-log", action="store_true", help="do not log every request")
     args = parser.parse_args()
     settings = get_settings()
     if not args.no_migrate:
@@ -55,14 +58,42 @@ def main() -> None:
         print("Demo logins (password: sangtao-demo):")
         for login in DEMO_LOGINS:
             print(f"  {login}")
+    if args.workers > 1:
+        config = TCPConfig(
+            "server.asgi:app",
+            host=settings.host,
+            port=settings.port,
+            workers=args.workers,
+            proxy_headers=True,
+            log_level="info",
+            access_log=not args.no_access_log,
+        )
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
+        return
     uvicorn.run(
         "server.asgi:app",
         host=settings.host,
         port=settings.port,
-        workers=args.workers,
         proxy_headers=True,
         log_level="info",
+        access_log=not args.no_access_log,
     )
+
+
+class TCPConfig(uvicorn.Config):
+    """uvicorn's settings, with the socket that several workers share made as a TCP socket by name.
+
+    uvicorn makes that socket without naming its protocol, and asyncio turns Nagle's algorithm off
+    (TCP_NODELAY) only on connections whose socket says it is TCP: without this every answer of a
+    worker waited about 40 ms for the client's delayed acknowledgement (measured: 23 answers a
+    second on one connection instead of thousands)."""
+
+    def bind_socket(self) -> socket.socket:
+        sock = super().bind_socket()
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.proto == 0:
+            sock = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+            sock.set_inheritable(True)
+        return sock
 
 
 if __name__ == "__main__":
