@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
+from server.serving import TCPConfig
 from server.settings import get_settings
 
 DEMO_LOGINS = [
@@ -78,22 +78,6 @@ def main() -> None:
         log_level="info",
         access_log=not args.no_access_log,
     )
-
-
-class TCPConfig(uvicorn.Config):
-    """uvicorn's settings, with the socket that several workers share made as a TCP socket by name.
-
-    uvicorn makes that socket without naming its protocol, and asyncio turns Nagle's algorithm off
-    (TCP_NODELAY) only on connections whose socket says it is TCP: without this every answer of a
-    worker waited about 40 ms for the client's delayed acknowledgement (measured: 23 answers a
-    second on one connection instead of thousands)."""
-
-    def bind_socket(self) -> socket.socket:
-        sock = super().bind_socket()
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.proto == 0:
-            sock = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
-            sock.set_inheritable(True)
-        return sock
 
 
 if __name__ == "__main__":

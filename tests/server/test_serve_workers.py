@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from server.__main__ import TCPConfig
+from server.serving import TCPConfig
 
 pytestmark = pytest.mark.unit
 
@@ -33,3 +33,11 @@ async def test_the_shared_socket_is_tcp_and_its_connections_send_at_once():
             writer.close()
     finally:
         listening.close()
+
+
+def test_the_workers_can_receive_the_settings():
+    """Each worker is a new process that unpickles the settings: their class must be importable."""
+    import pickle
+
+    config = TCPConfig("server.asgi:app", host="127.0.0.1", port=0, workers=2)
+    assert type(pickle.loads(pickle.dumps(config))) is TCPConfig
