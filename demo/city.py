@@ -8,6 +8,7 @@ from typing import Any
 from accounts import services
 from accounts.tables import Role, User
 from demo import load
+from demo.people import ensure_user
 
 # The Department's staff account, the city final and local sponsors: demo/data/city.toml.
 _DATA = load.data("city")
@@ -33,24 +34,9 @@ CITY_NOMINATIONS: tuple[tuple[str, str, int, int], ...] = _DATA["nominations"]
 
 async def seed_city(*, password_hash: str, now: dt.datetime) -> str:
     email, full_name, birth_year = CITY_ORGANIZER
-    row = await User.select(User.id).where(User.email == email).first()
-    if row:
-        user_id = row["id"]
-    else:
-        user = User(
-            username=email,
-            email=email,
-            password=password_hash,
-            full_name=full_name,
-            birth_year=birth_year,
-            active=True,
-            terms_accepted_at=now,
-            privacy_accepted_at=now,
-            pseudonym=services.new_pseudonym(),
-            created_at=now,
-        )
-        await user.save()
-        user_id = user.id
+    user_id = await ensure_user(
+        email, full_name, birth_year, commune_id=None, hamlet_id=None, password_hash=password_hash, created_at=now
+    )
     await services.grant_role(user_id, Role.city_organizer, actor=None, now=now)
     sponsors = await seed_sponsors(now=now)
     return "City programme staff: city@example.com. " + sponsors + " " + await seed_city_final(user_id, now=now)

@@ -47,7 +47,7 @@ from contest.tables import (
     VoteRules,
 )
 from demo import load
-from demo.people import DEMO_PASSWORD
+from demo.people import DEMO_PASSWORD, ensure_user
 
 EXISTING_YOUTH = "youth1@example.com"
 
@@ -862,26 +862,16 @@ async def _ensure_youth(commune_id: int, password_hash: str, now: dt.datetime) -
     hamlets = [h["id"] for h in await accounts_services.hamlets_of(commune_id)]
     users = {}
     for email, full_name, birth_year, hamlet in YOUTH:
-        row = await User.select(User.id).where(User.email == email).first()
-        if row is None:
-            user = User(
-                username=email,
-                email=email,
-                phone=None,
-                password=password_hash,
-                full_name=full_name,
-                birth_year=birth_year,
-                commune=commune_id,
-                hamlet=hamlets[hamlet],
-                active=True,
-                terms_accepted_at=now,
-                privacy_accepted_at=now,
-                pseudonym=accounts_services.new_pseudonym(),
-                created_at=now - dt.timedelta(days=30),
-            )
-            await user.save()
-            row = {"id": user.id}
-        users[email] = row["id"]
+        users[email] = await ensure_user(
+            email,
+            full_name,
+            birth_year,
+            commune_id=commune_id,
+            hamlet_id=hamlets[hamlet],
+            password_hash=password_hash,
+            created_at=now - dt.timedelta(days=30),
+            accepted_at=now,
+        )
     existing = await User.select(User.id).where(User.email == EXISTING_YOUTH).first()
     if existing is None:
         raise RuntimeError(f"The demo account {EXISTING_YOUTH} must be seeded before the demo contests.")

@@ -33,7 +33,7 @@ from accounts.scope import PLATFORM
 from accounts.tables import User
 from contest.tables import Idea
 from demo import load
-from demo.people import DEMO_PASSWORD
+from demo.people import DEMO_PASSWORD, ensure_user
 from mentoring import directory, match_runs, mentorships, office_hours, pipeline, requests, teams, workshops
 from mentoring.tables import (
     ActionItem,
@@ -143,13 +143,13 @@ async def _mentors(
     ids, created = {}, 0
     applied = now - dt.timedelta(days=60)
     for n, (email, name, year, org, local, values) in enumerate((*MENTORS, PENDING_MENTOR)):
-        user_id = await _ensure_person(
+        user_id = await ensure_user(
             email,
             name,
             year,
-            commune_id if local else None,
-            hamlets[n % len(hamlets)] if local and hamlets else None,
-            password_hash,
+            commune_id=commune_id if local else None,
+            hamlet_id=hamlets[n % len(hamlets)] if local and hamlets else None,
+            password_hash=password_hash,
             created_at=applied - dt.timedelta(days=1),
         )
         row = await MentorProfile.select(MentorProfile.id).where(MentorProfile.user == user_id).first()
@@ -359,38 +359,6 @@ async def _ids(emails: list[str]) -> dict[str, int]:
     if missing:
         raise RuntimeError(f"The demo accounts {', '.join(missing)} must be seeded first.")
     return rows
-
-
-async def _ensure_person(
-    email: str,
-    full_name: str,
-    birth_year: int,
-    commune_id: int | None,
-    hamlet_id: int | None,
-    password_hash: str,
-    *,
-    created_at: dt.datetime,
-) -> int:
-    row = await User.select(User.id).where(User.email == email).first()
-    if row:
-        return row["id"]
-    user = User(
-        username=email,
-        email=email,
-        phone=None,
-        password=password_hash,
-        full_name=full_name,
-        birth_year=birth_year,
-        commune=commune_id,
-        hamlet=hamlet_id,
-        active=True,
-        terms_accepted_at=created_at,
-        privacy_accepted_at=created_at,
-        pseudonym=accounts_services.new_pseudonym(),
-        created_at=created_at,
-    )
-    await user.save()
-    return user.id
 
 
 async def _user_of(mentor_id: int) -> int:

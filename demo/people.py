@@ -54,27 +54,32 @@ async def ensure_user(
     email: str,
     full_name: str,
     birth_year: int,
+    *,
+    commune_id: int | None,
     hamlet_id: int | None,
-    commune_id: int,
     password_hash: str,
-    now: dt.datetime,
+    created_at: dt.datetime,
+    accepted_at: dt.datetime | None = None,
 ) -> int:
+    """The demo account with this email, created when missing (it accepted the terms at ``accepted_at``,
+    by default when it was created)."""
     row = await User.select(User.id).where(User.email == email).first()
     if row:
         return row["id"]
     user = User(
         username=email,
         email=email,
+        phone=None,
         password=password_hash,
         full_name=full_name,
         birth_year=birth_year,
         commune=commune_id,
         hamlet=hamlet_id,
         active=True,
-        terms_accepted_at=now,
-        privacy_accepted_at=now,
+        terms_accepted_at=accepted_at or created_at,
+        privacy_accepted_at=accepted_at or created_at,
         pseudonym=services.new_pseudonym(),
-        created_at=now,
+        created_at=created_at,
     )
     await user.save()
     return user.id
@@ -86,7 +91,15 @@ async def ensure_people(commune_id: int, people: list, password_hash: str, now: 
     created = 0
     for email, name, year, hamlet_index, roles in people:
         existed = await User.exists().where(User.email == email)
-        user_id = await ensure_user(email, name, year, hamlets[hamlet_index]["id"], commune_id, password_hash, now)
+        user_id = await ensure_user(
+            email,
+            name,
+            year,
+            commune_id=commune_id,
+            hamlet_id=hamlets[hamlet_index]["id"],
+            password_hash=password_hash,
+            created_at=now,
+        )
         created += 0 if existed else 1
         for role in roles:
             scope = commune_id if role is Role.organizer else None

@@ -42,7 +42,7 @@ from demo.contests import (
     _spread,
     set_rules_before,
 )
-from demo.people import DEMO_PASSWORD
+from demo.people import DEMO_PASSWORD, ensure_user
 
 ORGANIZER = "organizer2@example.com"
 JUDGES = ("judge4@example.com", "judge5@example.com")
@@ -105,26 +105,15 @@ async def _ensure_people(commune_id: int, password_hash: str, now: dt.datetime) 
     joined = now - dt.timedelta(days=100)
     users = {}
     for email, full_name, birth_year, hamlet in (*YOUTH, *RESIDENTS):
-        row = await User.select(User.id).where(User.email == email).first()
-        if row is None:
-            user = User(
-                username=email,
-                email=email,
-                phone=None,
-                password=password_hash,
-                full_name=full_name,
-                birth_year=birth_year,
-                commune=commune_id,
-                hamlet=hamlets[hamlet],
-                active=True,
-                terms_accepted_at=joined,
-                privacy_accepted_at=joined,
-                pseudonym=accounts_services.new_pseudonym(),
-                created_at=joined,
-            )
-            await user.save()
-            row = {"id": user.id}
-        users[email] = row["id"]
+        users[email] = await ensure_user(
+            email,
+            full_name,
+            birth_year,
+            commune_id=commune_id,
+            hamlet_id=hamlets[hamlet],
+            password_hash=password_hash,
+            created_at=joined,
+        )
     return users
 
 
