@@ -100,15 +100,6 @@ def install(env) -> None:
         request = ctx.get("request")
         return lang_of(request) if request is not None else DEFAULT_LANGUAGE
 
-    @pass_context
-    def gettext(ctx, message: str, **params):
-        return translate(message, _lang(ctx), **params)
-
-    @pass_context
-    def ngettext(ctx, singular: str, plural: str, n: int):
-        # Jinja's new-style gettext fills %(num)s and the other variables afterwards.
-        return translations(_lang(ctx)).ngettext(singular, plural, n)
-
     # What templates call as _(), gettext() and ngettext(): Jinja's new-style gettext (the text is
     # escaped as markup in HTML templates, then filled with the escaped variables), in one call
     # instead of two, with each language's texts without variables kept once made.
@@ -153,8 +144,8 @@ def install(env) -> None:
     def number_filter(ctx, value) -> str:
         return "" if value is None else format_decimal(value, locale=LOCALES[_lang(ctx)])
 
-    env.add_extension("jinja2.ext.i18n")
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    env.add_extension("jinja2.ext.i18n")  # {% trans %} and the gettext names, new-style
+    env.newstyle_gettext = True  # the extension's own setting: texts are filled after translation
     env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
     env.filters["datetime"] = datetime_filter
     env.filters["date"] = date_filter

@@ -13,6 +13,9 @@ from litestar.stores.redis import RedisStore
 from litestar.types import Message, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
 
+from accounts import memo
+from server.memo import shared_generation_key
+
 ROTATE_KEY = "_rotate"
 DAY_KEY = "_day"  # the day (UTC) the session was last written: unchanged sessions are written once a day
 LOADED = "sangtao.session_loaded"  # scope key: the session as read from the store
@@ -85,9 +88,6 @@ class SessionStore(RedisStore):
         return store
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
-        from accounts import memo
-        from server.memo import shared_generation_key
-
         generation_key = shared_generation_key(self.redis_url)
         if renew_for or generation_key is None:
             return await super().get(key, renew_for)
