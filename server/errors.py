@@ -15,7 +15,7 @@ from accounts.errors import DomainError, NotFound, PermissionDenied, RateLimited
 from accounts.i18n import N_
 from server.guards import AlreadySignedIn
 from server.i18n import t
-from server.web import REFUSE_TO, flash_error, redirect
+from server.web import REFUSE_TO, FormRefused, flash_error, redirect
 
 log = logging.getLogger("sangtao.errors")
 
@@ -99,8 +99,10 @@ def handle_already_signed_in(request: Request, exc: AlreadySignedIn) -> Response
 # field; ``RateLimited``: 429). An HTML form post whose route declares where to go back,
 # ``opt=access(..., refuse_to="/organizer/rounds/{round_id}/rubric/")`` (path parameters filled in; or
 # ``web.refuse_to(request, path)`` once the handler has loaded its object), shows the refusal as a flash
-# message there (category ``refuse_as``, "error" unless the route says otherwise). Everything else gets the
-# error page, or the JSON error body ``{status, title, detail}`` that the API documents.
+# message there (category ``refuse_as``, "error" unless the route says otherwise). A form whose page shows
+# the messages beside its fields wraps the domain call in ``async with web.form_page_on_refusal(request,
+# page)``: the page again, status 400, with what the person typed. Everything else gets the error page,
+# or the JSON error body ``{status, title, detail}`` that the API documents.
 REFUSE_AS = "refuse_as"
 
 
@@ -131,6 +133,12 @@ def handle_domain(request: Request, exc: DomainError) -> Response:
     return error_page(request, status, t(request, exc.message, **exc.params))
 
 
+def handle_form_refused(request: Request, exc: FormRefused) -> Response:
+    """The form page again, with the person's values and the messages beside the fields
+    (``web.form_page_on_refusal``)."""
+    return exc.response
+
+
 def check_refusal_targets(app: Litestar) -> None:
     """A route's ``refuse_to`` may only name the route's own path parameters (checked at start-up)."""
     wrong = []
@@ -158,6 +166,7 @@ EXCEPTION_HANDLERS = {
     HTTPException: handle_http,
     AlreadySignedIn: handle_already_signed_in,
     DomainError: handle_domain,
+    FormRefused: handle_form_refused,
     500: handle_server_error,
     Exception: handle_server_error,
 }

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlparse
 
-from litestar import Request
+from litestar import Request, Response
 from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from accounts.errors import DomainError, ValidationFailed
+from accounts.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from accounts.scope import Scope
 from server.i18n import t
 
@@ -63,6 +66,45 @@ def refuse_to(request: Request, path: str) -> None:
     """Where a refusal of this request sends the person back, for a page known only once the handler
     has loaded its object (otherwise the route declares ``refuse_to`` in its opt; see ``server.errors``)."""
     request.state[REFUSE_TO] = path
+
+
+class FormRefused(Exception):
+    """A form post the domain refused, answered with its form page again (``response``); ``server.errors``
+    sends that response."""
+
+    def __init__(self, response: Response):
+        super().__init__("form refused")
+        self.response = response
+
+
+FormPage = Callable[[dict[str, str]], Awaitable[Response] | Response]
+
+
+@asynccontextmanager
+async def form_page_on_refusal(
+    request: Request,
+    page: FormPage,
+    *,
+    status: int | Callable[[DomainError], int] = 400,
+    passes: tuple[type[DomainError], ...] = (NotFound, PermissionDenied),
+) -> AsyncIterator[None]:
+    """A refusal of the domain inside the block answers with the form page again, for a handler whose
+    refused form keeps what the person typed with the messages beside the fields.
+
+    ``page(errors)`` renders that page with ``errors`` ({field: message in the reader's language}, as
+    ``field_errors`` gives); it is answered with ``status`` (400, or a function of the error). Not found
+    and forbidden (``passes``) go on to ``server.errors``: the 404 and 403 pages. Files stored for the
+    refused form are removed with the failed request (``server.uploads.UploadCleanupMiddleware``)."""
+    try:
+        yield
+    except DomainError as exc:
+        if isinstance(exc, passes):
+            raise
+        response = page(field_errors(request, exc))
+        if inspect.isawaitable(response):
+            response = await response
+        response.status_code = status(exc) if callable(status) else status
+        raise FormRefused(response) from exc
 
 
 def flash_text(request: Request, text: str, category: str = "success") -> None:
