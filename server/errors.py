@@ -99,11 +99,13 @@ def handle_already_signed_in(request: Request, exc: AlreadySignedIn) -> Response
 # field; ``RateLimited``: 429). An HTML form post whose route declares where to go back,
 # ``opt=access(..., refuse_to="/organizer/rounds/{round_id}/rubric/")`` (path parameters filled in; or
 # ``web.refuse_to(request, path)`` once the handler has loaded its object), shows the refusal as a flash
-# message there (category ``refuse_as``, "error" unless the route says otherwise). A form whose page shows
-# the messages beside its fields wraps the domain call in ``async with web.form_page_on_refusal(request,
-# page)``: the page again, status 400, with what the person typed. Everything else gets the error page,
-# or the JSON error body ``{status, title, detail}`` that the API documents.
+# message there (category ``refuse_as``, "error" unless the route says otherwise; ``refuse_forbidden=True``:
+# forbidden as well). A form whose page shows the messages beside its fields wraps the domain call in
+# ``async with web.form_page_on_refusal(request, page)``: the page again, status 400, with what the person
+# typed. Everything else gets the error page, or the JSON error body ``{status, title, detail}`` that the
+# API documents.
 REFUSE_AS = "refuse_as"
+REFUSE_FORBIDDEN = "refuse_forbidden"  # a route whose refusals for want of a right are shown there too
 
 
 def refusal_target(request: Request) -> str | None:
@@ -117,10 +119,13 @@ def refusal_target(request: Request) -> str | None:
 
 
 def handle_domain(request: Request, exc: DomainError) -> Response:
-    if not isinstance(exc, (NotFound, PermissionDenied)) and not wants_json(request):
+    handler = request.scope.get("route_handler")
+    own_page = (
+        (NotFound,) if handler is not None and handler.opt.get(REFUSE_FORBIDDEN) else (NotFound, PermissionDenied)
+    )
+    if not isinstance(exc, own_page) and not wants_json(request):
         target = refusal_target(request)
         if target is not None:
-            handler = request.scope.get("route_handler")
             flash_error(request, exc, handler.opt.get(REFUSE_AS, "error") if handler is not None else "error")
             return redirect(target)
     status = (

@@ -55,6 +55,23 @@ async def store_form_files(form: FormMultiDict, root: Path) -> tuple[list[Stored
     return stored, cover
 
 
+async def store_form_file(
+    form: FormMultiDict, name: str, root: Path, *, allowed: frozenset[str], max_bytes: int = uploads.MAX_BYTES
+) -> StoredFile | None:
+    """The one file of the form's field ``name`` (an image: a cover, a photo, a logo), sniffed, checked and
+    stored; ``None`` when none was chosen. Refused with ``ValidationFailed`` on that field; the file of a
+    request that then fails is removed by ``UploadCleanupMiddleware``."""
+    files = _files(form, name)
+    if not files:
+        return None
+    try:
+        return await uploads.store(
+            await files[0].read(), files[0].filename, root=root, allowed=allowed, max_bytes=max_bytes
+        )
+    except UploadError as exc:
+        raise ValidationFailed({name: exc.message}, {name: exc.params}) from None
+
+
 def discard(root: Path, files: list[StoredFile], cover: StoredFile | None) -> None:
     for f in [*files, *([cover] if cover else [])]:
         uploads.delete(root, f)

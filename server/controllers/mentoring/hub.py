@@ -8,7 +8,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from accounts.errors import DomainError, NotFound, PermissionDenied
+from accounts.errors import NotFound
 from accounts.i18n import N_
 from accounts.rules import Access
 from mentoring import directory, mentorships, office_hours, requests, teams
@@ -17,7 +17,7 @@ from server.context import AppContext
 from server.controllers.mentoring.common import LABELS
 from server.guards import access
 from server.i18n import lang_of
-from server.web import field_errors, flash, flash_error, form_data, redirect, render
+from server.web import flash, form_data, form_page_on_refusal, redirect, render
 
 
 class MentoringHubController(Controller):
@@ -75,49 +75,42 @@ class MentoringHubController(Controller):
         }
         for key in ("needs", "languages", "availability", "preferred"):
             values[key] = form.getall(key, [])
-        try:
-            await teams.save_needs(idea_id, values, user_id=signed_in_user(request).id, now=ctx.now())
-        except (NotFound, PermissionDenied):
-            raise
-        except DomainError as exc:
+
+        async def again(errors: dict[str, str]) -> Template:
             ideas = {i["id"]: i for i in await teams.team_ideas(signed_in_user(request).id)}
             return render(
                 "mentoring/needs.html",
-                status=400,
                 idea=ideas[idea_id],
                 values={**values, "idea": idea_id},
                 labels=LABELS,
-                errors=field_errors(request, exc),
+                errors=errors,
                 mentors=await directory.directory(),
             )
+
+        async with form_page_on_refusal(request, again):
+            await teams.save_needs(idea_id, values, user_id=signed_in_user(request).id, now=ctx.now())
         flash(request, N_("Your team's needs are saved."))
         return redirect("/mentoring")
 
-    @post("/requests/{request_id:int}/{answer:str}", opt=access(Access.authenticated))
+    @post("/requests/{request_id:int}/{answer:str}", opt=access(Access.authenticated, refuse_to="/mentoring"))
     async def answer(
         self, request: Request, request_id: FromPath[int], answer: FromPath[str], ctx: NamedDependency[AppContext]
     ) -> Response:
         form = await form_data(request)
         me = signed_in_user(request)
-        try:
-            if answer == "cancel":
-                await requests.cancel_request(request_id, user_id=me.id, now=ctx.now())
-            elif answer in ("accept", "decline"):
-                await requests.respond(
-                    request_id,
-                    mentor_user_id=me.id,
-                    accept=answer == "accept",
-                    reason=form.get("reason", ""),
-                    now=ctx.now(),
-                    lang=lang_of(request),
-                )
-            else:
-                raise NotFound(N_("This request does not exist."))
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash_error(request, exc)
-            return redirect("/mentoring")
+        if answer == "cancel":
+            await requests.cancel_request(request_id, user_id=me.id, now=ctx.now())
+        elif answer in ("accept", "decline"):
+            await requests.respond(
+                request_id,
+                mentor_user_id=me.id,
+                accept=answer == "accept",
+                reason=form.get("reason", ""),
+                now=ctx.now(),
+                lang=lang_of(request),
+            )
+        else:
+            raise NotFound(N_("This request does not exist."))
         flash(
             request,
             {

@@ -4,12 +4,11 @@ form where an expert applies to the pool."""
 from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Template
 
-from accounts.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from accounts.errors import NotFound
 from accounts.i18n import N_
 from accounts.rules import Access
 from accounts.text import as_id
@@ -20,7 +19,8 @@ from server.context import AppContext
 from server.controllers.mentoring.common import LABELS
 from server.guards import access
 from server.i18n import lang_of
-from server.web import field_errors, flash, form_data, redirect, render
+from server.uploads import store_form_file
+from server.web import flash, form_data, form_page_on_refusal, redirect, render
 
 
 class MentorsController(Controller):
@@ -66,7 +66,19 @@ class MentorsController(Controller):
     ) -> Response:
         form = await form_data(request)
         idea_id = as_id(form.get("idea")) or 0
-        try:
+
+        async def again(errors: dict[str, str]) -> Template:
+            return render(
+                "mentoring/mentor.html",
+                mentor=await directory.mentor_page(mentor_id),
+                labels=LABELS,
+                ideas=await teams.team_ideas(signed_in_user(request).id),
+                errors=errors,
+                slots=await office_hours.open_slots(mentor_id, now=ctx.now()),
+                values={"message": form.get("message", ""), "idea": form.get("idea", "")},
+            )
+
+        async with form_page_on_refusal(request, again):
             await requests.request_mentor(
                 idea_id,
                 mentor_id,
@@ -74,20 +86,6 @@ class MentorsController(Controller):
                 user_id=signed_in_user(request).id,
                 now=ctx.now(),
                 lang=lang_of(request),
-            )
-        except (NotFound, PermissionDenied):
-            raise
-        except DomainError as exc:
-            me = signed_in_user(request)
-            return render(
-                "mentoring/mentor.html",
-                status=400,
-                mentor=await directory.mentor_page(mentor_id),
-                labels=LABELS,
-                ideas=await teams.team_ideas(me.id),
-                errors=field_errors(request, exc),
-                slots=await office_hours.open_slots(mentor_id, now=ctx.now()),
-                values={"message": form.get("message", ""), "idea": form.get("idea", "")},
             )
         flash(request, N_("Your request has been sent. The mentor has 7 days to answer."))
         return redirect("/mentoring")
@@ -132,33 +130,25 @@ class MentorsController(Controller):
         org = form.get("organization", "")
         values["organization"] = as_id(org)
         me = signed_in_user(request)
-        photo = None
-        try:
-            upload = form.get("photo")
-            if isinstance(upload, UploadFile) and upload.filename:
-                try:
-                    photo = await uploads.store(
-                        await upload.read(), upload.filename, root=ctx.settings.upload_dir, allowed=uploads.IMAGE_TYPES
-                    )
-                except uploads.UploadError as exc:
-                    raise ValidationFailed({"photo": exc.message}, {"photo": exc.params}) from exc
+
+        async def again(errors: dict[str, str]) -> Template:
+            return render(
+                "mentoring/apply.html",
+                labels=LABELS,
+                errors=errors,
+                values=values,
+                organizations=await directory.organizations(),
+                existing=await directory.profile_of_user(me.id),
+            )
+
+        # A photo stored for a refused form is removed with the failed request (UploadCleanupMiddleware).
+        async with form_page_on_refusal(request, again):
+            photo = await store_form_file(form, "photo", ctx.settings.upload_dir, allowed=uploads.IMAGE_TYPES)
             await directory.save_profile(me.id, values, now=ctx.now())
             if photo:
                 old = await directory.set_photo(me.id, photo.web_name or photo.stored_name)
                 if old:
                     uploads.delete(ctx.settings.upload_dir, old)
-        except DomainError as exc:
-            if photo:
-                uploads.delete(ctx.settings.upload_dir, photo)
-            return render(
-                "mentoring/apply.html",
-                status=400,
-                labels=LABELS,
-                errors=field_errors(request, exc),
-                values=values,
-                organizations=await directory.organizations(),
-                existing=await directory.profile_of_user(me.id),
-            )
         profile = await directory.profile_of_user(me.id)
         assert profile is not None  # saved just above
         flash(

@@ -7,7 +7,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from accounts.errors import DomainError, NotFound, PermissionDenied
 from accounts.i18n import N_
 from accounts.rules import Access
 from accounts.text import as_int
@@ -15,7 +14,7 @@ from mentoring import mentorships, office_hours
 from server.auth import signed_in_user
 from server.context import AppContext
 from server.guards import access
-from server.web import flash, flash_error, form_data, redirect, render
+from server.web import flash, form_data, redirect, render
 
 
 class MentorshipsController(Controller):
@@ -37,7 +36,10 @@ class MentorshipsController(Controller):
             errors={},
         )
 
-    @post("/mentorships/{mentorship_id:int}/notes", opt=access(Access.authenticated))
+    @post(
+        "/mentorships/{mentorship_id:int}/notes",
+        opt=access(Access.authenticated, refuse_to="/mentoring/mentorships/{mentorship_id}#notes"),
+    )
     async def add_note(
         self, request: Request, mentorship_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
@@ -50,19 +52,13 @@ class MentorshipsController(Controller):
                 strict=False,
             )
         )
-        try:
-            await mentorships.add_note(
-                mentorship_id,
-                user_id=signed_in_user(request).id,
-                notes=form.get("notes", ""),
-                actions=actions,
-                now=ctx.now(),
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash_error(request, exc)
-            return redirect(f"/mentoring/mentorships/{mentorship_id}#notes")
+        await mentorships.add_note(
+            mentorship_id,
+            user_id=signed_in_user(request).id,
+            notes=form.get("notes", ""),
+            actions=actions,
+            now=ctx.now(),
+        )
         flash(request, N_("The notes are saved."))
         return redirect(f"/mentoring/mentorships/{mentorship_id}#notes")
 
@@ -71,39 +67,33 @@ class MentorshipsController(Controller):
         mentorship_id = await mentorships.toggle_action(action_id, user_id=signed_in_user(request).id)
         return redirect(f"/mentoring/mentorships/{mentorship_id}#notes")
 
-    @post("/mentorships/{mentorship_id:int}/feedback", opt=access(Access.authenticated))
+    @post(
+        "/mentorships/{mentorship_id:int}/feedback",
+        opt=access(Access.authenticated, refuse_to="/mentoring/mentorships/{mentorship_id}#feedback"),
+    )
     async def feedback(
         self, request: Request, mentorship_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
         form = await form_data(request)
         rating = as_int(form.get("rating"), low=0, high=5) or 0
-        try:
-            await mentorships.leave_feedback(
-                mentorship_id,
-                user_id=signed_in_user(request).id,
-                rating=rating,
-                text=form.get("text", ""),
-                now=ctx.now(),
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash_error(request, exc)
-            return redirect(f"/mentoring/mentorships/{mentorship_id}#feedback")
+        await mentorships.leave_feedback(
+            mentorship_id,
+            user_id=signed_in_user(request).id,
+            rating=rating,
+            text=form.get("text", ""),
+            now=ctx.now(),
+        )
         flash(request, N_("Thank you. Only the organizers read this feedback."))
         return redirect(f"/mentoring/mentorships/{mentorship_id}")
 
-    @post("/mentorships/{mentorship_id:int}/close", opt=access(Access.authenticated))
+    @post(
+        "/mentorships/{mentorship_id:int}/close",
+        opt=access(Access.authenticated, refuse_to="/mentoring/mentorships/{mentorship_id}#close"),
+    )
     async def close(self, request: Request, mentorship_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
-        try:
-            await mentorships.close_mentorship(
-                mentorship_id, user_id=signed_in_user(request).id, summary=form.get("summary", ""), now=ctx.now()
-            )
-        except (NotFound, PermissionDenied):
-            raise
-        except DomainError as exc:
-            flash_error(request, exc)
-            return redirect(f"/mentoring/mentorships/{mentorship_id}#close")
+        await mentorships.close_mentorship(
+            mentorship_id, user_id=signed_in_user(request).id, summary=form.get("summary", ""), now=ctx.now()
+        )
         flash(request, N_("The mentorship is closed. Thank you for your time!"))
         return redirect("/mentoring")

@@ -7,7 +7,6 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
-from accounts.errors import DomainError, NotFound
 from accounts.i18n import N_
 from accounts.rules import Access
 from accounts.text import as_id
@@ -17,14 +16,14 @@ from server.context import AppContext
 from server.controllers.mentoring.common import ics_response, local_time
 from server.guards import access
 from server.i18n import lang_of, t
-from server.web import flash, flash_error, form_data, redirect
+from server.web import flash, form_data, redirect, refuse_to
 
 
 class OfficeHoursController(Controller):
     path = "/mentoring"
     include_in_schema = False
 
-    @post("/slots", opt=access(Access.mentor))
+    @post("/slots", opt=access(Access.mentor, refuse_to="/mentoring#slots"))
     async def publish_slot(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
         mine = await directory.profile_of_user(signed_in_user(request).id)
         if not mine:
@@ -37,34 +36,25 @@ class OfficeHoursController(Controller):
         except ValueError:
             flash(request, N_("Please give a date and time."), "error")
             return redirect("/mentoring#slots")
-        try:
-            await office_hours.publish_slot(
-                mine["id"],
-                starts_at=starts,
-                minutes=minutes,
-                mode=form.get("mode", ""),
-                location=form.get("location", ""),
-                now=ctx.now(),
-            )
-        except DomainError as exc:
-            flash_error(request, exc)
-            return redirect("/mentoring#slots")
+        await office_hours.publish_slot(
+            mine["id"],
+            starts_at=starts,
+            minutes=minutes,
+            mode=form.get("mode", ""),
+            location=form.get("location", ""),
+            now=ctx.now(),
+        )
         flash(request, N_("The office hours are published."))
         return redirect("/mentoring#slots")
 
-    @post("/slots/{slot_id:int}/book", opt=access(Access.authenticated))
+    @post("/slots/{slot_id:int}/book", opt=access(Access.authenticated, refuse_forbidden=True))
     async def book(self, request: Request, slot_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
         mentorship_id = as_id(form.get("mentorship")) or 0
-        try:
-            await office_hours.book(
-                slot_id, mentorship_id, user_id=signed_in_user(request).id, now=ctx.now(), lang=lang_of(request)
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash(request, exc.message, "error", **exc.params)
-            return redirect(f"/mentoring/mentorships/{mentorship_id}#slots")
+        refuse_to(request, f"/mentoring/mentorships/{mentorship_id}#slots")  # a mentor is told there too
+        await office_hours.book(
+            slot_id, mentorship_id, user_id=signed_in_user(request).id, now=ctx.now(), lang=lang_of(request)
+        )
         flash(request, N_("Booked. Add it to your calendar with the invitation below."))
         return redirect(f"/mentoring/mentorships/{mentorship_id}#slots")
 

@@ -8,7 +8,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from accounts.errors import DomainError
 from accounts.i18n import N_
 from accounts.rules import Access
 from mentoring import common, directory, match_runs, pipeline
@@ -17,7 +16,7 @@ from server.context import AppContext
 from server.controllers.mentoring.common import LABELS
 from server.guards import access
 from server.i18n import lang_of, t
-from server.web import flash, flash_error, form_data, home_commune, organizer_scope, redirect, render
+from server.web import flash, form_data, home_commune, organizer_scope, redirect, render
 
 
 class OrganizerMentoringController(Controller):
@@ -54,21 +53,17 @@ class OrganizerMentoringController(Controller):
             lines.append(t(request, message, **params))
         return lines
 
-    @post("/invite", opt=access(Access.organizer))
+    @post("/invite", opt=access(Access.organizer, refuse_to="/organizer/mentoring/#mentors"))
     async def invite(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
         # The mentor pool is city-wide: any organizer may invite an expert to it.
         form = await form_data(request)
-        try:
-            channel = await directory.invite_mentor(
-                form.get("contact", ""),
-                actor_id=signed_in_user(request).id,
-                base_url=ctx.settings.base_url,
-                now=ctx.now(),
-                lang=lang_of(request),
-            )
-        except DomainError as exc:
-            flash_error(request, exc)
-            return redirect("/organizer/mentoring/#mentors")
+        channel = await directory.invite_mentor(
+            form.get("contact", ""),
+            actor_id=signed_in_user(request).id,
+            base_url=ctx.settings.base_url,
+            now=ctx.now(),
+            lang=lang_of(request),
+        )
         flash(
             request,
             N_("The invitation is in their inbox.")

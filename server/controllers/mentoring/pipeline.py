@@ -6,7 +6,6 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
-from accounts.errors import DomainError, NotFound
 from accounts.i18n import N_
 from accounts.rules import Access
 from contest.reports import csv_bytes, xlsx_bytes
@@ -15,31 +14,25 @@ from server.auth import signed_in_user
 from server.context import AppContext
 from server.guards import access
 from server.i18n import t
-from server.web import flash, flash_error, form_data, organizer_scope, redirect
+from server.web import flash, form_data, organizer_scope, redirect
 
 
 class OrganizerPipelineController(Controller):
     path = "/organizer/mentoring"
     include_in_schema = False
 
-    @post("/pipeline/{idea_id:int}", opt=access(Access.organizer))
+    @post("/pipeline/{idea_id:int}", opt=access(Access.organizer, refuse_to="/organizer/mentoring/#pipeline"))
     async def stage(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
-        try:
-            await pipeline.set_stage(
-                idea_id,
-                stage=form.get("stage", ""),
-                checklist=form.getall("gate", []),
-                outcome=form.get("outcome", ""),
-                actor_id=signed_in_user(request).id,
-                now=ctx.now(),
-                scope=organizer_scope(request),
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash_error(request, exc)
-            return redirect("/organizer/mentoring/#pipeline")
+        await pipeline.set_stage(
+            idea_id,
+            stage=form.get("stage", ""),
+            checklist=form.getall("gate", []),
+            outcome=form.get("outcome", ""),
+            actor_id=signed_in_user(request).id,
+            now=ctx.now(),
+            scope=organizer_scope(request),
+        )
         flash(request, N_("The pipeline is updated."))
         return redirect("/organizer/mentoring/#pipeline")
 

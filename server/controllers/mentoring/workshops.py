@@ -8,7 +8,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from accounts.errors import DomainError, NotFound
 from accounts.i18n import N_
 from accounts.rules import Access, is_organizer
 from accounts.text import as_id
@@ -56,17 +55,11 @@ class WorkshopsController(Controller):
             registrations=regs,
         )
 
-    @post("/{workshop_id:int}/register", opt=access(Access.authenticated))
+    @post("/{workshop_id:int}/register", opt=access(Access.authenticated, refuse_to="/workshops/{workshop_id}"))
     async def register(
         self, request: Request, workshop_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
-        try:
-            status = await workshops.register(workshop_id, user_id=signed_in_user(request).id, now=ctx.now())
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash(request, exc.message, "error", **exc.params)
-            return redirect(f"/workshops/{workshop_id}")
+        status = await workshops.register(workshop_id, user_id=signed_in_user(request).id, now=ctx.now())
         flash(
             request,
             N_("You are registered. Download the calendar invitation below.")
