@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from accounts import messaging, notifications, services
-from accounts.errors import DomainError, NotFound
+from accounts.errors import NotFound
 from accounts.i18n import N_
 from accounts.rules import Access, is_organizer
 from accounts.tables import User
@@ -19,7 +19,7 @@ from server.context import AppContext
 from server.guards import access
 from server.i18n import lang_of, t
 from server.ratelimit import login_limits
-from server.web import field_errors, flash, form_data, redirect, render, safe_next
+from server.web import flash, form_data, form_page_on_refusal, redirect, render, safe_next
 
 LOGIN_FAILED = N_("The phone number/email or the password is not correct.")
 TOO_MANY = N_("Too many attempts. Please wait %(minutes)s minutes and try again.")
@@ -174,12 +174,10 @@ class AuthController(Controller):
         )
         if limited:
             return render("accounts/register.html", status=429, values=values, errors={"__all__": limited}, **page)
-        try:
+        async with form_page_on_refusal(
+            request, lambda errors: render("accounts/register.html", values=values, errors=errors, **page)
+        ):
             user = await services.register(reg, commune_id=commune["id"], now=ctx.now(), ip=client_ip(request))
-        except DomainError as exc:
-            return render(
-                "accounts/register.html", status=400, values=values, errors=field_errors(request, exc), **page
-            )
         sign_in(request, user.id, user.session_version, lang_of(request))
         flash(request, N_("Your account is ready. Welcome to Sáng tạo, %(name)s!"), name=user.full_name)
         return redirect("/account")
@@ -246,13 +244,13 @@ class AuthController(Controller):
     @post("/password/reset/{token:str}", opt=access(Access.public))
     async def reset(self, request: Request, token: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
-        try:
-            await services.reset_password(token, form.get("new_password", ""), ip=client_ip(request), now=ctx.now())
-        except DomainError as exc:
+
+        async def again(errors: dict[str, str]) -> Template:
             valid = await services.reset_token_valid(token, now=ctx.now())
-            return render(
-                "accounts/reset.html", status=400, token=token, valid=valid, errors=field_errors(request, exc)
-            )
+            return render("accounts/reset.html", token=token, valid=valid, errors=errors)
+
+        async with form_page_on_refusal(request, again):
+            await services.reset_password(token, form.get("new_password", ""), ip=client_ip(request), now=ctx.now())
         flash(request, N_("Your password has been changed. Please sign in with the new password."))
         return redirect("/login")
 
@@ -300,7 +298,7 @@ class AccountController(Controller):
         user = await User.objects().where(User.id == me.id).first()
         if user is None:
             raise NotFound(N_("Account not found."))
-        try:
+        async with form_page_on_refusal(request, lambda errors: render("accounts/password.html", errors=errors)):
             version = await services.change_password(
                 user,
                 current=form.get("current_password", ""),
@@ -308,8 +306,6 @@ class AccountController(Controller):
                 ip=client_ip(request),
                 now=ctx.now(),
             )
-        except DomainError as exc:
-            return render("accounts/password.html", status=400, errors=field_errors(request, exc))
         sign_in(request, me.id, version, lang_of(request))
         flash(request, N_("Your password has been changed."))
         return redirect("/account")
@@ -344,12 +340,13 @@ class AccountController(Controller):
                 status=400,
                 errors={"confirm": t(request, N_("Please tick the box to confirm."))},
             )
-        try:
+        # An account gone meanwhile is told on the form as well (passes nothing to the 404 page).
+        async with form_page_on_refusal(
+            request, lambda errors: render("accounts/delete.html", errors=errors), passes=()
+        ):
             await services.delete_account(
                 signed_in_user(request).id, password=form.get("password", ""), ip=client_ip(request), now=ctx.now()
             )
-        except DomainError as exc:
-            return render("accounts/delete.html", status=400, errors=field_errors(request, exc))
         sign_out(request)
         return redirect("/?deleted=1")
 
