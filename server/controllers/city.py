@@ -5,13 +5,12 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import File, Template
 from markupsafe import Markup, escape
 
-from accounts.errors import DomainError, NotFound, ValidationFailed
+from accounts.errors import NotFound
 from accounts.i18n import N_
 from accounts.rules import Access, is_city_organizer
 from accounts.tables import Commune
@@ -23,7 +22,8 @@ from server.auth import current_user, signed_in_user
 from server.context import AppContext
 from server.guards import access, public
 from server.i18n import t
-from server.web import field_errors, flash, flash_error, form_data, organizer_scope, redirect, render
+from server.uploads import store_form_file
+from server.web import flash, form_data, form_page_on_refusal, organizer_scope, redirect, render
 
 LOGO_MAX_BYTES = 5 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -193,34 +193,19 @@ class SponsorsController(Controller):
     async def create(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
         values = {k: form.get(k, "") for k in ("name", "kind", "commune")}
-        logo = None
-        try:
-            upload = form.get("logo")
-            if isinstance(upload, UploadFile) and upload.filename:
-                try:
-                    logo = await uploads.store(
-                        await upload.read(),
-                        upload.filename,
-                        root=ctx.settings.upload_dir,
-                        allowed=uploads.IMAGE_TYPES,
-                        max_bytes=LOGO_MAX_BYTES,
-                    )
-                except uploads.UploadError as exc:
-                    raise ValidationFailed({"logo": exc.message}, {"logo": exc.params}) from exc
+        # A logo stored for a refused form is removed with the failed request (UploadCleanupMiddleware).
+        async with form_page_on_refusal(
+            request, lambda errors: self._page(request, errors=errors, form="sponsor", values=values)
+        ):
+            logo = await store_form_file(
+                form, "logo", ctx.settings.upload_dir, allowed=uploads.IMAGE_TYPES, max_bytes=LOGO_MAX_BYTES
+            )
             await sponsors.create_sponsor(
                 values,
                 logo=(logo.web_name or logo.stored_name) if logo else "",
                 actor_id=signed_in_user(request).id,
                 now=ctx.now(),
                 scope=organizer_scope(request),
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            if logo:
-                uploads.delete(ctx.settings.upload_dir, logo)
-            return await self._page(
-                request, status=400, errors=field_errors(request, exc), form="sponsor", values=values
             )
         flash(request, N_("The sponsor is recorded."))
         return redirect("/organizer/sponsors/")
@@ -229,37 +214,26 @@ class SponsorsController(Controller):
     async def pledge(self, request: Request, sponsor_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
         values = {k: form.get(k, "") for k in ("contest", "kind", "description", "value_vnd", "hours", "award")}
-        try:
+        async with form_page_on_refusal(
+            request,
+            lambda errors: self._page(request, errors=errors, form="pledge", values=values, sponsor_id=sponsor_id),
+        ):
             await sponsors.add_pledge(
                 sponsor_id, values, actor_id=signed_in_user(request).id, now=ctx.now(), scope=organizer_scope(request)
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            return await self._page(
-                request,
-                status=400,
-                errors=field_errors(request, exc),
-                form="pledge",
-                values=values,
-                sponsor_id=sponsor_id,
             )
         flash(request, N_("The pledge is recorded."))
         return redirect("/organizer/sponsors/")
 
-    @post("/pledges/{pledge_id:int}/delivered", opt=access(Access.organizer))
+    @post(
+        "/pledges/{pledge_id:int}/delivered",
+        opt=access(Access.organizer, refuse_to="/organizer/sponsors/#pledge-{pledge_id}"),
+    )
     async def delivered(self, request: Request, pledge_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
         values = {k: form.get(k, "") for k in ("delivered_value_vnd", "delivered_hours")}
-        try:
-            await sponsors.mark_delivered(
-                pledge_id, values, actor_id=signed_in_user(request).id, now=ctx.now(), scope=organizer_scope(request)
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash_error(request, exc)
-            return redirect(f"/organizer/sponsors/#pledge-{pledge_id}")
+        await sponsors.mark_delivered(
+            pledge_id, values, actor_id=signed_in_user(request).id, now=ctx.now(), scope=organizer_scope(request)
+        )
         flash(request, N_("The pledge is recorded as delivered."))
         return redirect(f"/organizer/sponsors/#pledge-{pledge_id}")
 
