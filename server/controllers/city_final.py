@@ -8,15 +8,15 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from accounts.errors import DomainError, NotFound
+from accounts.errors import ValidationFailed
 from accounts.i18n import N_
 from accounts.rules import Access
 from city import final
 from server.auth import signed_in_user
 from server.context import AppContext
 from server.guards import access
-from server.i18n import lang_of, t
-from server.web import field_errors, flash, flash_error, form_data, organizer_scope, redirect, render
+from server.i18n import lang_of
+from server.web import flash, form_data, form_page_on_refusal, organizer_scope, redirect, render
 
 
 def _int(value: object) -> int | None:
@@ -80,10 +80,11 @@ class CityFinalOrganizerController(Controller):
         form = await form_data(request)
         idea_id = _int(form.get("idea"))
         values = {"idea": form.get("idea", ""), "note": form.get("note", "")}
-        if idea_id is None:
-            errors = {"idea": t(request, N_("Choose the idea to nominate."))}
-            return await self._nominate_page(request, ctx, final_id, status=400, errors=errors, values=values)
-        try:
+        async with form_page_on_refusal(
+            request, lambda errors: self._nominate_page(request, ctx, final_id, errors=errors, values=values)
+        ):
+            if idea_id is None:
+                raise ValidationFailed({"idea": N_("Choose the idea to nominate.")})
             await final.nominate(
                 final_id,
                 idea_id,
@@ -93,11 +94,6 @@ class CityFinalOrganizerController(Controller):
                 scope=organizer_scope(request),
                 lang=lang_of(request),
             )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            errors = field_errors(request, exc)
-            return await self._nominate_page(request, ctx, final_id, status=400, errors=errors, values=values)
         flash(request, N_("The idea is nominated. Its team is asked to confirm."))
         return redirect(f"/organizer/city-final/{final_id}")
 
@@ -112,23 +108,17 @@ class CityFinalOrganizerController(Controller):
             errors={},
         )
 
-    @post("/{final_id:int}/limit", opt=access(Access.organizer))
+    @post("/{final_id:int}/limit", opt=access(Access.organizer, refuse_to="/organizer/city-final/{final_id}/entries"))
     async def limit(self, request: Request, final_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
-        try:
-            per_commune = _int(form.get("per_commune"))
-            await final.set_per_commune(
-                final_id,
-                per_commune if per_commune is not None else -1,
-                actor_id=signed_in_user(request).id,
-                now=ctx.now(),
-                scope=organizer_scope(request),
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash_error(request, exc)
-            return redirect(f"/organizer/city-final/{final_id}/entries")
+        per_commune = _int(form.get("per_commune"))
+        await final.set_per_commune(
+            final_id,
+            per_commune if per_commune is not None else -1,
+            actor_id=signed_in_user(request).id,
+            now=ctx.now(),
+            scope=organizer_scope(request),
+        )
         flash(request, N_("The number of places per commune is saved."))
         return redirect(f"/organizer/city-final/{final_id}/entries")
 
@@ -163,22 +153,13 @@ class CityNominationsController(Controller):
     ) -> Response:
         form = await form_data(request)
         accept = form.get("answer") == "confirm"
-        if form.get("answer") not in ("confirm", "decline"):
-            return await self._page(
-                request,
-                nomination_id,
-                status=400,
-                errors={"answer": t(request, N_("Choose to confirm or to decline."))},
-            )
         shared = [s for s in (_int(v) for v in form.getall("shared", [])) if s is not None]
-        try:
+        async with form_page_on_refusal(request, lambda errors: self._page(request, nomination_id, errors=errors)):
+            if form.get("answer") not in ("confirm", "decline"):
+                raise ValidationFailed({"answer": N_("Choose to confirm or to decline.")})
             await final.respond(
                 nomination_id, user_id=signed_in_user(request).id, accept=accept, shared=shared, now=ctx.now()
             )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            return await self._page(request, nomination_id, status=400, errors=field_errors(request, exc))
         flash(
             request,
             N_("Your idea is in the city final.") if accept else N_("You declined the nomination."),
