@@ -9,7 +9,6 @@ from litestar.di import NamedDependency
 from litestar.response import Template
 
 from accounts import messaging
-from accounts.errors import DomainError
 from accounts.i18n import N_
 from accounts.providers import parse_sms_receipt, parse_zalo_event, verify_sms_receipt, verify_zalo_event
 from accounts.rules import Access
@@ -17,7 +16,7 @@ from server.auth import client_ip, signed_in_user
 from server.context import AppContext
 from server.guards import access, public
 from server.mail import SMS_CALLBACK_PATH, ZALO_CALLBACK_PATH, caps_for
-from server.web import field_errors, flash, form_data, redirect, render
+from server.web import flash, form_data, form_page_on_refusal, redirect, render
 
 log = logging.getLogger("sangtao.messages")
 
@@ -96,7 +95,7 @@ class MessageCapsController(Controller):
     async def save(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
         values = {name: (form.get(name) or "")[:20] for name in ("per_phone", "per_day")}
-        try:
+        async with form_page_on_refusal(request, lambda errors: self._page(request, ctx, values=values, errors=errors)):
             await messaging.set_caps(
                 values["per_phone"],
                 values["per_day"],
@@ -104,7 +103,5 @@ class MessageCapsController(Controller):
                 ip=client_ip(request),
                 now=ctx.now(),
             )
-        except DomainError as exc:
-            return await self._page(request, ctx, values=values, errors=field_errors(request, exc), status=400)
         flash(request, N_("The caps on text messages are saved."))
         return redirect("/platform/message-caps")
