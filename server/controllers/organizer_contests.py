@@ -6,13 +6,12 @@ import contextlib
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import FormMultiDict, UploadFile
+from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
 from accounts import limits
-from accounts.errors import DomainError, NotFound, ValidationFailed
 from accounts.i18n import N_
 from accounts.rules import Access
 from contest import authoring, uploads
@@ -21,22 +20,15 @@ from contest.uploads import StoredFile, UploadError
 from server.auth import signed_in_user
 from server.context import AppContext
 from server.guards import access
-from server.web import field_errors, flash, form_data, organizer_scope, redirect, render
+from server.uploads import store_form_file
+from server.web import flash, form_data, form_page_on_refusal, organizer_scope, redirect, render
 
 BODY_LIMIT = uploads.MAX_BYTES + 2 * 1024 * 1024  # a cover image and the texts
 
 
 async def _store_cover(form: FormMultiDict, ctx: AppContext) -> StoredFile | None:
     """The cover image of the form, checked by its bytes and stored; ``ValidationFailed`` on the field."""
-    files = [f for f in form.getall("cover", []) if isinstance(f, UploadFile) and f.filename]
-    if not files:
-        return None
-    try:
-        return await uploads.store(
-            await files[0].read(), files[0].filename, root=ctx.settings.upload_dir, allowed=uploads.IMAGE_TYPES
-        )
-    except UploadError as exc:
-        raise ValidationFailed({"cover": exc.message}, {"cover": exc.params}) from None
+    return await store_form_file(form, "cover", ctx.settings.upload_dir, allowed=uploads.IMAGE_TYPES)
 
 
 def _page(
@@ -83,17 +75,15 @@ class OrganizerContestsController(Controller):
             preview = authoring.preview(typed)
             typed.slug = typed.slug or preview["slug"]  # the address proposed from the title, to keep or change
             return _page(form=typed, communes=await authoring.commune_choices(scope), preview=preview)
-        try:
+
+        async def again(errors: dict[str, str]) -> Template:
+            return _page(form=typed, errors=errors, communes=await authoring.commune_choices(scope))
+
+        # The cover stored for a refused form is removed with the failed request (UploadCleanupMiddleware).
+        async with form_page_on_refusal(request, again):
             cover = await _store_cover(form, ctx)
             slug = await authoring.create_contest(
                 typed, scope=scope, actor_id=signed_in_user(request).id, now=ctx.now(), cover=cover
-            )
-        except DomainError as exc:  # the cover stored for a refused form is removed with the failed request
-            return _page(
-                form=typed,
-                status=400,
-                errors=field_errors(request, exc),
-                communes=await authoring.commune_choices(scope),
             )
         flash(request, N_("The contest has been created as a draft. Add its rounds with their dates, then publish it."))
         return redirect(f"/organizer/contests/{slug}")
@@ -111,7 +101,9 @@ class OrganizerContestsController(Controller):
         typed = ContestForm.from_mapping(form)
         if form.get("action") == "preview":
             return _page(form=typed, contest=contest, used=used, preview=authoring.preview(typed))
-        try:
+        async with form_page_on_refusal(
+            request, lambda errors: _page(form=typed, errors=errors, contest=contest, used=used)
+        ):
             cover = await _store_cover(form, ctx)
             new_slug, old_cover = await authoring.update_contest(
                 slug,
@@ -122,10 +114,6 @@ class OrganizerContestsController(Controller):
                 cover=cover,
                 remove_cover=bool(form.get("remove_cover")),
             )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            return _page(form=typed, status=400, errors=field_errors(request, exc), contest=contest, used=used)
         if old_cover:
             with contextlib.suppress(UploadError):  # not a name we generate: nothing of ours to remove
                 uploads.delete(ctx.settings.upload_dir, old_cover)
