@@ -7,14 +7,14 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from accounts.errors import DomainError, NotFound
+from accounts.errors import DomainError
 from accounts.i18n import N_
 from accounts.rules import Access
 from contest import rubric
 from server.auth import signed_in_user
 from server.context import AppContext
 from server.guards import access
-from server.web import field_errors, flash, form_data, organizer_scope, redirect, render
+from server.web import flash, form_data, form_page_on_refusal, organizer_scope, redirect, render
 
 CRITERION_FIELDS = ("name", "description", "weight", "scale_min", "scale_max", "descriptors")
 AWARD_FIELDS = ("name", "rank", "prize", "basis")
@@ -56,19 +56,17 @@ class RubricController(Controller):
     @post("/", opt=access(Access.organizer))
     async def add(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         typed = _typed(await form_data(request), CRITERION_FIELDS)
-        try:
+        async with form_page_on_refusal(
+            request,
+            lambda errors: self._page(request, round_id, ctx, form=typed, errors=errors),
+            status=_status,
+        ):
             await rubric.add_criterion(
                 round_id,
                 typed,
                 actor_id=signed_in_user(request).id,
                 now=ctx.now(),
                 scope=organizer_scope(request, round_id=round_id),
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            return await self._page(
-                request, round_id, ctx, form=typed, errors=field_errors(request, exc), status=_status(exc)
             )
         flash(request, N_("The criterion is added to the rubric."))
         return redirect(f"/organizer/rounds/{round_id}/rubric/")
@@ -108,7 +106,11 @@ class RubricController(Controller):
         self, request: Request, round_id: FromPath[int], criterion_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
         typed = _typed(await form_data(request), CRITERION_FIELDS)
-        try:
+        async with form_page_on_refusal(
+            request,
+            lambda errors: self._edit_page(request, round_id, criterion_id, ctx, form=typed, errors=errors),
+            status=_status,
+        ):
             await rubric.update_criterion(
                 round_id,
                 criterion_id,
@@ -116,12 +118,6 @@ class RubricController(Controller):
                 actor_id=signed_in_user(request).id,
                 now=ctx.now(),
                 scope=organizer_scope(request, round_id=round_id),
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            return await self._edit_page(
-                request, round_id, criterion_id, ctx, form=typed, errors=field_errors(request, exc), status=_status(exc)
             )
         flash(request, N_("The criterion is saved."))
         return redirect(f"/organizer/rounds/{round_id}/rubric/")
@@ -188,15 +184,13 @@ class AwardsController(Controller):
     @post("/", opt=access(Access.organizer))
     async def add(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
         typed = _typed(await form_data(request), AWARD_FIELDS)
-        try:
+        async with form_page_on_refusal(
+            request,
+            lambda errors: self._page(request, slug, ctx, form=typed, errors=errors),
+            status=_status,
+        ):
             await rubric.add_award(
                 slug, typed, actor_id=signed_in_user(request).id, now=ctx.now(), scope=organizer_scope(request)
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            return await self._page(
-                request, slug, ctx, form=typed, errors=field_errors(request, exc), status=_status(exc)
             )
         flash(request, N_("The award is added."))
         return redirect(f"/organizer/contests/{slug}/awards/")
@@ -237,7 +231,11 @@ class AwardsController(Controller):
         self, request: Request, slug: FromPath[str], award_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
         typed = _typed(await form_data(request), AWARD_FIELDS)
-        try:
+        async with form_page_on_refusal(
+            request,
+            lambda errors: self._edit_page(request, slug, award_id, ctx, form=typed, errors=errors),
+            status=_status,
+        ):
             await rubric.update_award(
                 slug,
                 award_id,
@@ -245,12 +243,6 @@ class AwardsController(Controller):
                 actor_id=signed_in_user(request).id,
                 now=ctx.now(),
                 scope=organizer_scope(request),
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            return await self._edit_page(
-                request, slug, award_id, ctx, form=typed, errors=field_errors(request, exc), status=_status(exc)
             )
         flash(request, N_("The award is saved."))
         return redirect(f"/organizer/contests/{slug}/awards/")
