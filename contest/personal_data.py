@@ -97,7 +97,7 @@ async def contest_sections(user_id: int) -> dict[str, Any]:
             ideas.append(item)
     votes = (
         await Vote.select(
-            Vote.round.contest.title,
+            Vote.round._.contest.title,
             Vote.round.name,
             Vote.idea.code,
             Vote.idea.title,
@@ -115,14 +115,14 @@ async def contest_sections(user_id: int) -> dict[str, Any]:
         .order_by(IdeaReport.created_at)
     )
     panels = await PanelMember.select(
-        PanelMember.round.contest.title,
+        PanelMember.round._.contest.title,
         PanelMember.round.name,
         PanelMember.contact,
         PanelMember.accepted,
         PanelMember.added_at,
     ).where(PanelMember.judge == user_id)
     declarations = await ConflictDeclaration.select(
-        ConflictDeclaration.round.contest.title,
+        ConflictDeclaration.round._.contest.title,
         ConflictDeclaration.round.name,
         ConflictDeclaration.signed_at,
         ConflictDeclaration.statement,

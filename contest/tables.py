@@ -210,7 +210,7 @@ class Criterion(Table, tablename="rubric_criterion"):
 
     @classmethod
     def get_readable(cls) -> Readable:
-        return Readable(template="%s — %s — %s", columns=[cls.name, cls.round.name, cls.round.contest.title])
+        return Readable(template="%s — %s — %s", columns=[cls.name, cls.round.name, cls.round._.contest.title])
 
 
 class RoundJudging(Table, tablename="round_judging"):
@@ -437,14 +437,14 @@ def _declare_scopes() -> None:
     belongs(Contest, commune=lambda: Contest.commune)
     belongs(Round, commune=lambda: Round.contest.commune, round=lambda: Round.id)
     belongs(Idea, commune=lambda: Idea.contest.commune, round=lambda: Idea.round)
-    belongs(IdeaRevision, commune=lambda: IdeaRevision.idea.contest.commune, round=lambda: IdeaRevision.idea.round)
-    belongs(Assignment, commune=lambda: Assignment.round.contest.commune, round=lambda: Assignment.round)
-    belongs(ScoreSheet, commune=lambda: ScoreSheet.round.contest.commune, round=lambda: ScoreSheet.round)
-    belongs(PanelMember, commune=lambda: PanelMember.round.contest.commune, round=lambda: PanelMember.round)
-    belongs(VoteRules, commune=lambda: VoteRules.round.contest.commune, round=lambda: VoteRules.round)
-    belongs(Vote, commune=lambda: Vote.round.contest.commune, round=lambda: Vote.round)
-    belongs(RoundEntry, commune=lambda: RoundEntry.round.contest.commune, round=lambda: RoundEntry.round)
-    belongs(Criterion, commune=lambda: Criterion.round.contest.commune, round=lambda: Criterion.round)
+    belongs(IdeaRevision, commune=lambda: IdeaRevision.idea._.contest.commune, round=lambda: IdeaRevision.idea.round)
+    belongs(Assignment, commune=lambda: Assignment.round._.contest.commune, round=lambda: Assignment.round)
+    belongs(ScoreSheet, commune=lambda: ScoreSheet.round._.contest.commune, round=lambda: ScoreSheet.round)
+    belongs(PanelMember, commune=lambda: PanelMember.round._.contest.commune, round=lambda: PanelMember.round)
+    belongs(VoteRules, commune=lambda: VoteRules.round._.contest.commune, round=lambda: VoteRules.round)
+    belongs(Vote, commune=lambda: Vote.round._.contest.commune, round=lambda: Vote.round)
+    belongs(RoundEntry, commune=lambda: RoundEntry.round._.contest.commune, round=lambda: RoundEntry.round)
+    belongs(Criterion, commune=lambda: Criterion.round._.contest.commune, round=lambda: Criterion.round)
     belongs(Award, commune=lambda: Award.contest.commune)
 
 

@@ -23,7 +23,8 @@ from mentoring.tables import (
 
 
 def profile_search_text(profile: dict[str, Any], name: str, organization: str) -> str:
-    labels = [EXPERTISE.get(e, e) for e in from_json(profile.get("expertise"))]
+    expertise: list[str] = list(from_json(profile.get("expertise")))
+    labels = [EXPERTISE.get(e, e) for e in expertise]
     return (
         " "
         + fold(
@@ -253,6 +254,7 @@ async def save_profile(user_id: int, values: dict[str, Any], *, now: dt.datetime
         raise ValidationFailed(errors)
     org_id = values.get("organization")
     user = await User.select(User.full_name).where(User.id == user_id).first()
+    assert user is not None  # the signed-in user
     org = await Organization.select(Organization.name).where(Organization.id == org_id).first() if org_id else None
     data = {
         "title": title,
@@ -269,7 +271,9 @@ async def save_profile(user_id: int, values: dict[str, Any], *, now: dt.datetime
         "organization": org_id or None,
     }
     text = profile_search_text(data, user["full_name"], org["name"] if org else "")
-    stored = {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v) for k, v in data.items()}
+    stored: dict[str, Any] = {
+        k: (json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v) for k, v in data.items()
+    }
     async with atomic(db()):
         existing = await MentorProfile.select(MentorProfile.id).where(MentorProfile.user == user_id).first()
         if existing:

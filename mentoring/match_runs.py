@@ -89,7 +89,7 @@ async def run_matching(
     if not scope.covers(commune_id):
         raise NotFound(N_("This commune does not exist on the platform."))
 
-    needs = await TeamNeed.select(*TeamNeed.all_columns()).where(TeamNeed.idea.contest.commune == commune_id)
+    needs = await TeamNeed.select(*TeamNeed.all_columns()).where(TeamNeed.idea._.contest.commune == commune_id)
     mentored = {m["idea"] for m in await Mentorship.select(Mentorship.idea).where(Mentorship.status == "active")}
     needs = [n for n in needs if n["idea"] not in mentored]
     if not needs:
@@ -170,7 +170,7 @@ async def proposals(run_id: int, *, scope: Scope) -> list[ProposalRow]:
             *MatchProposal.all_columns(),
             MatchProposal.idea.code,
             MatchProposal.idea.title,
-            MatchProposal.mentor.user.full_name,
+            MatchProposal.mentor._.user.full_name,
         )
         .where(condition if within is None else condition & within)
         .order_by(MatchProposal.score, ascending=False)

@@ -76,7 +76,7 @@ class NoteRow:
 async def mentorships_of_mentor(mentor_id: int) -> list[MenteeRow]:
     rows = (
         await Mentorship.select(
-            *Mentorship.all_columns(), Mentorship.idea.code, Mentorship.idea.title, Mentorship.idea.lead.full_name
+            *Mentorship.all_columns(), Mentorship.idea.code, Mentorship.idea.title, Mentorship.idea._.lead.full_name
         )
         .where(Mentorship.mentor == mentor_id)
         .order_by(Mentorship.started_at, ascending=False)
@@ -111,7 +111,7 @@ class TeamMentorship:
 async def mentorships_of_idea(idea_id: int) -> list[TeamMentorship]:
     rows = (
         await Mentorship.select(
-            *Mentorship.all_columns(), Mentorship.mentor.user.full_name, Mentorship.mentor.organization.name
+            *Mentorship.all_columns(), Mentorship.mentor._.user.full_name, Mentorship.mentor._.organization.name
         )
         .where(Mentorship.idea == idea_id)
         .order_by(Mentorship.started_at, ascending=False)
@@ -135,7 +135,7 @@ async def mentorship_for(mentorship_id: int, user_id: int) -> dict[str, Any]:
         await Mentorship.select(
             *Mentorship.all_columns(),
             Mentorship.mentor.user,
-            Mentorship.mentor.user.full_name,
+            Mentorship.mentor._.user.full_name,
             Mentorship.idea.lead,
             Mentorship.idea.title,
             Mentorship.idea.code,

@@ -70,6 +70,7 @@ async def book(slot_id: int, mentorship_id: int, *, user_id: int, now: dt.dateti
         if not rows:
             raise IdeaError(N_("This time has just been taken. Please choose another."))
         slot = await OfficeSlot.select().where(OfficeSlot.id == slot_id).first()
+        assert slot is not None  # booked just above
         for person in (m["mentor.user"], m["idea.lead"]):
             await notifications.notify(
                 person,

@@ -63,7 +63,7 @@ async def mentoring_sections(user_id: int) -> dict[str, Any]:
         if clause is None
         else await MentoringRequest.select(
             MentoringRequest.idea.code,
-            MentoringRequest.mentor.user.full_name,
+            MentoringRequest.mentor._.user.full_name,
             MentoringRequest.message,
             MentoringRequest.status,
             MentoringRequest.reason,
@@ -82,7 +82,7 @@ async def mentoring_sections(user_id: int) -> dict[str, Any]:
         else await Mentorship.select(
             Mentorship.id,
             Mentorship.idea.code,
-            Mentorship.mentor.user.full_name,
+            Mentorship.mentor._.user.full_name,
             Mentorship.status,
             Mentorship.started_at,
             Mentorship.ended_at,
@@ -105,11 +105,11 @@ async def mentoring_sections(user_id: int) -> dict[str, Any]:
             OfficeSlot.cancelled,
         ).where(OfficeSlot.booked_by.is_in(ship_ids))
     )
-    notes = await SessionNote.select(SessionNote.mentorship.idea.code, SessionNote.notes, SessionNote.created_at).where(
-        SessionNote.author == user_id
-    )
+    notes = await SessionNote.select(
+        SessionNote.mentorship._.idea.code, SessionNote.notes, SessionNote.created_at
+    ).where(SessionNote.author == user_id)
     feedback = await MentoringFeedback.select(
-        MentoringFeedback.mentorship.idea.code,
+        MentoringFeedback.mentorship._.idea.code,
         MentoringFeedback.side,
         MentoringFeedback.rating,
         MentoringFeedback.text,

@@ -13,7 +13,7 @@ from accounts.errors import ValidationFailed
 from accounts.i18n import N_
 from accounts.scope import Scope, clause, load
 from contest.tables import Idea
-from mentoring.common import STAGE_LABELS, db, dict_from_json, from_json
+from mentoring.common import STAGE_LABELS, db, dict_from_json
 from mentoring.tables import (
     IncubationRecord,
 )
@@ -64,7 +64,7 @@ async def pipeline(*, scope: Scope) -> dict[str, list[PipelineRow]]:
             *IncubationRecord.all_columns(),
             IncubationRecord.idea.code,
             IncubationRecord.idea.title,
-            IncubationRecord.idea.lead.full_name,
+            IncubationRecord.idea._.lead.full_name,
         )
         .where(condition if condition is not None else IncubationRecord.id.is_not_null())
         .order_by(IncubationRecord.updated_at, ascending=False)
@@ -104,14 +104,14 @@ async def set_stage(
         met = set(checklist)
         if order.index(stage) > order.index(current):
             gate = {key for key, _ in GATES[current]}
-            previous = set((from_json(record["checklist"]) or {}).get(current, [])) if record else set()
+            previous = set(dict_from_json(record["checklist"]).get(current, [])) if record else set()
             if not gate <= (met | previous):
                 raise ValidationFailed({"stage": N_("The gate of the current stage is not met yet.")})
         if stage == "launched" and outcome not in OUTCOMES:
             raise ValidationFailed(
                 {"outcome": N_("Say what the idea became: household business, cooperative or company.")}
             )
-        kept = (from_json(record["checklist"]) or {}) if record else {}
+        kept = dict_from_json(record["checklist"]) if record else {}
         kept[current] = sorted((set(kept.get(current, [])) | met) & {k for k, _ in GATES[current]})
         values = {
             "stage": stage,

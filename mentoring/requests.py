@@ -95,7 +95,7 @@ async def requests_for_mentor(mentor_id: int, *, now: dt.datetime) -> list[Incom
             MentoringRequest.idea.code,
             MentoringRequest.idea.title,
             MentoringRequest.idea.summary,
-            MentoringRequest.idea.lead.full_name,
+            MentoringRequest.idea._.lead.full_name,
         )
         .where((MentoringRequest.mentor == mentor_id) & (MentoringRequest.status == RequestStatus.pending.value))
         .order_by(MentoringRequest.created_at)
@@ -131,7 +131,7 @@ class TeamRequest:
 async def requests_of_team(idea_id: int, *, now: dt.datetime) -> list[TeamRequest]:
     await expire_requests(now=now, idea_id=idea_id)
     rows = (
-        await MentoringRequest.select(*MentoringRequest.all_columns(), MentoringRequest.mentor.user.full_name)
+        await MentoringRequest.select(*MentoringRequest.all_columns(), MentoringRequest.mentor._.user.full_name)
         .where(MentoringRequest.idea == idea_id)
         .order_by(MentoringRequest.created_at, ascending=False)
     )

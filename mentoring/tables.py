@@ -123,7 +123,7 @@ class Mentorship(Table, tablename="mentorship"):
 
     @classmethod
     def get_readable(cls) -> Readable:
-        return Readable(template="%s — %s", columns=[cls.idea.title, cls.mentor.user.full_name])
+        return Readable(template="%s — %s", columns=[cls.idea.title, cls.mentor._.user.full_name])
 
 
 class OfficeSlot(Table, tablename="office_slot"):
@@ -236,8 +236,8 @@ def _declare_scopes() -> None:
 
     belongs(MatchRun, commune=lambda: MatchRun.commune)
     belongs(MatchProposal, commune=lambda: MatchProposal.run.commune)
-    belongs(IncubationRecord, commune=lambda: IncubationRecord.idea.contest.commune)
-    belongs(TeamNeed, commune=lambda: TeamNeed.idea.contest.commune)
+    belongs(IncubationRecord, commune=lambda: IncubationRecord.idea._.contest.commune)
+    belongs(TeamNeed, commune=lambda: TeamNeed.idea._.contest.commune)
     belongs(Workshop, commune=lambda: Workshop.commune)  # a workshop of no commune is city-wide: admins only
     belongs(WorkshopRegistration, commune=lambda: WorkshopRegistration.workshop.commune)
 

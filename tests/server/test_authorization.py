@@ -227,7 +227,7 @@ async def objects_of(
     )["id"]  # noqa: E712
     pending_member = (
         await PanelMember.select(PanelMember.id)
-        .where((PanelMember.round.contest.commune == commune) & (PanelMember.accepted == False))
+        .where((PanelMember.round._.contest.commune == commune) & (PanelMember.accepted == False))
         .first()
     )  # noqa: E712
     v["panel_member"] = (
@@ -236,7 +236,7 @@ async def objects_of(
     v["idea_member"] = (
         await _first(
             IdeaMember.select(IdeaMember.id)
-            .where((IdeaMember.idea.contest.commune == commune) & (IdeaMember.status == "invited"))
+            .where((IdeaMember.idea._.contest.commune == commune) & (IdeaMember.status == "invited"))
             .order_by(IdeaMember.id)
         )
     )["id"]
@@ -248,7 +248,7 @@ async def objects_of(
     lead_id = (await _first(User.select(User.id).where(User.email == lead)))["id"]
     mentor_profile = await _first(
         Mentorship.select(Mentorship.id, Mentorship.idea, Mentorship.mentor).where(
-            (Mentorship.idea.lead == lead_id) & (Mentorship.mentor.user.email == mentor)
+            (Mentorship.idea.lead == lead_id) & (Mentorship.mentor._.user.email == mentor)
         )
     )
     v["idea_id"] = mentor_profile["idea"]
@@ -263,7 +263,7 @@ async def objects_of(
     v["request_id"] = (
         await _first(
             MentoringRequest.select(MentoringRequest.id).where(
-                (MentoringRequest.idea.contest.commune == commune) & (MentoringRequest.status == "pending")
+                (MentoringRequest.idea._.contest.commune == commune) & (MentoringRequest.status == "pending")
             )
         )
     )["id"]
