@@ -346,7 +346,7 @@ def shape(period: Period, results: dict[str, list[dict[str, Any]]]) -> Figures:
 
     def row_of(commune_id: Any) -> dict[str, Any]:
         stages = pipeline.get(commune_id, {})
-        row = {
+        row: dict[str, Any] = {
             **{name: simple[name].get(commune_id, 0) for name in simple},
             "youth": sum(youth_by_age.get(commune_id, {}).values()),
             "votes": votes.get(commune_id, 0),

@@ -122,7 +122,9 @@ def xlsx(figures: Figures, extracted: dt.datetime) -> bytes:
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
-    wb.remove(wb.active)
+    blank = wb.active
+    assert blank is not None  # a new workbook opens on its one blank sheet
+    wb.remove(blank)
     bold = Font(bold=True)
     for name, headers, rows in sheets(figures):
         ws = wb.create_sheet(safe_sheet_title(name))

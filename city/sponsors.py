@@ -241,6 +241,7 @@ async def add_pledge(sponsor_id: int, values: dict[str, str], *, actor_id: int, 
             award_id = award["id"]
     if errors:
         raise ValidationFailed(errors)
+    assert contest is not None  # else its error was raised above
     async with atomic(Pledge._meta.db):
         pledge = Pledge(
             sponsor=sponsor["id"],

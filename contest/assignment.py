@@ -33,8 +33,10 @@ import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Protocol, cast
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
@@ -103,6 +105,25 @@ _AFFINITY_SCALE = 1_000_000  # affinities are counted to the nearest millionth
 _COST_LIMIT = 2**60  # the solver multiplies costs by the number of nodes: stay far from int64 overflow
 _SAME = 1e-9  # two affinities this close are equal for the linking moves
 _LINK_SECONDS = 4.0  # at most this long searching for exchanges that link the groups (all rounds)
+
+
+class _MinCostFlow(Protocol):
+    """ortools' ``SimpleMinCostFlow`` as it is called here. Its stub writes ``numpy.ndarray[numpy.int32]``,
+    which numpy's own types read as a shape, so no array matches it; this states the array types it takes."""
+
+    INFEASIBLE: object
+    OPTIMAL: object
+
+    def add_arcs_with_capacity_and_unit_cost(
+        self,
+        tails: NDArray[np.int32],
+        heads: NDArray[np.int32],
+        capacities: NDArray[np.int64],
+        unit_costs: NDArray[np.int64],
+    ) -> object: ...
+    def set_nodes_supplies(self, nodes: NDArray[np.int32], supplies: NDArray[np.int64]) -> object: ...
+    def solve(self) -> object: ...
+    def flows(self, arcs: NDArray[np.int32]) -> NDArray[np.int64]: ...
 
 
 class AssignmentInfeasible(DomainError):
@@ -236,7 +257,7 @@ def _check_totals(p: Problem, regular: list[int]) -> None:
     if lower > upper:
         raise AssignmentInfeasible(BOUNDS_CROSSED, lower=lower, upper=upper)
     if needed > n_judges * upper:
-        params = dict(
+        params: dict[str, Any] = dict(
             entries=len(p.entries), k=p.k, needed=needed, judges=n_judges, upper=upper, capacity=n_judges * upper
         )
         if p.anchors:
@@ -359,7 +380,7 @@ def solve(problem: Problem) -> Solution:
     def assign(extra: np.ndarray | None) -> np.ndarray:
         from ortools.graph.python import min_cost_flow  # ~20 MB: loaded by the first assignment
 
-        flow = min_cost_flow.SimpleMinCostFlow()
+        flow = cast(_MinCostFlow, min_cost_flow.SimpleMinCostFlow())
         arc_costs = var_cost if extra is None else var_cost + extra
         flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, np.concatenate([arc_costs, sink_costs]))
         flow.set_nodes_supplies(np.arange(n_nodes, dtype=np.int32), supplies)
@@ -446,7 +467,7 @@ class _Linker:
             count, judge_group, entry_group = merged
         return count
 
-    def _same(self, judges, entry: int, judge: int) -> np.ndarray:
+    def _same(self, judges, entry: int | np.integer, judge: int | np.integer) -> np.ndarray:
         column = self.affinity[:, entry]
         return np.abs(column[judges] - column[judge]) <= _SAME
 
@@ -460,7 +481,7 @@ class _Linker:
             for j1, col in zip(*np.nonzero(movable), strict=False):
                 if time.perf_counter() > deadline:
                     return None
-                e1 = inside[col]
+                e1 = int(inside[col])
                 outside = np.flatnonzero((judge_group != group) & (judge_group >= 0) & self.allowed[:, e1] & ~a[:, e1])
                 for j in outside[self._same(outside, e1, j1)]:
                     chain = self._room_for(j, j1, e1, loads)
@@ -491,7 +512,7 @@ class _Linker:
                 for v in takers[self._same(takers, e, u)]:
                     if v in parent:
                         continue
-                    parent[v] = (u, e)
+                    parent[v] = (u, int(e))
                     if room(v):
                         chain, node = [], v
                         while node != start:

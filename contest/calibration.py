@@ -506,4 +506,5 @@ def spearman(a: Sequence[float], b: Sequence[float]) -> float:
         raise ValueError("sequences of different lengths")
     if len(a) < 2:
         raise ValueError("at least two values are needed")
-    return float(stats.spearmanr(a, b).statistic)
+    # scipy's nan-policy decorator hides the result's type (a SignificanceResult) from type checkers
+    return float(stats.spearmanr(a, b).statistic)  # pyright: ignore[reportAttributeAccessIssue]

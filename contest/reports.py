@@ -18,6 +18,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import overload
 
 try:
     from zoneinfo import ZoneInfo
@@ -249,6 +250,10 @@ _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
 
 
+@overload
+def _xlsx_value(value: str) -> str: ...
+@overload
+def _xlsx_value(value: object) -> object: ...
 def _xlsx_value(value: object) -> object:
     if value is None or isinstance(value, (bool, int, float, Decimal)):
         return value

@@ -22,12 +22,13 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pydantic
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import Where
 from piccolo.columns.combination import And, Or
+from piccolo.query import Delete
 from piccolo.table import Table
 from piccolo.utils.encoding import dump_json
 from piccolo_admin import endpoints as admin_endpoints
@@ -104,6 +105,7 @@ class Viewer:
     communes: tuple[int, ...] = field(default_factory=tuple)
 
 
+_Answer = TypeVar("_Answer")
 _viewer: contextvars.ContextVar[Viewer | None] = contextvars.ContextVar("admin_viewer", default=None)
 _SCOPE_KEY = "sangtao.admin_viewer"
 
@@ -168,7 +170,7 @@ class ScopedCRUD(PiccoloCRUD):
             return None
         return self.policy.rows(viewer.communes)
 
-    async def _run(self, request: Request, action: str, handler):
+    async def _run(self, request: Request, action: str, handler: Callable[[], Awaitable[_Answer]]) -> _Answer:
         viewer = await self._enter(request, action)
         token = _viewer.set(viewer)
         try:
@@ -229,7 +231,7 @@ class ScopedCRUD(PiccoloCRUD):
     async def get_count(self, request: Request) -> Response:
         return await self._run(request, "read", lambda: super(ScopedCRUD, self).get_count(request=request))
 
-    async def get_schema(self, request: Request) -> Response:
+    async def get_schema(self, request: Request) -> JSONResponse:
         async def schema():
             body = self.pydantic_model.model_json_schema()
             for name in self.policy.hidden:
@@ -240,7 +242,7 @@ class ScopedCRUD(PiccoloCRUD):
 
         return await self._run(request, "read", schema)
 
-    async def get_new(self, request: Request) -> Response:
+    async def get_new(self, request: Request) -> CustomJSONResponse:
         async def new():
             response = await super(ScopedCRUD, self).get_new(request=request)
             data = json.loads(bytes(response.body))
@@ -250,7 +252,7 @@ class ScopedCRUD(PiccoloCRUD):
 
         return await self._run(request, "read", new)
 
-    async def get_references(self, request: Request) -> Response:
+    async def get_references(self, request: Request) -> JSONResponse:
         async def references():
             viewer = _viewer.get()
             if viewer is None:
@@ -495,15 +497,16 @@ class ScopedCRUD(PiccoloCRUD):
         return CustomJSONResponse(dump_json(result), status_code=201)
 
     @apply_validators
+    @db_exception_handler
     async def put_single(self, request: Request, row_id: Any, data: dict[str, Any]) -> Response:
         """PUT behaves as PATCH of the fields sent: same hooks, same scope, same audit."""
         return await self._update(request, row_id, data)
 
     @apply_validators
+    @db_exception_handler
     async def patch_single(self, request: Request, row_id: Any, data: dict[str, Any]) -> Response:
         return await self._update(request, row_id, data)
 
-    @db_exception_handler
     async def _update(self, request: Request, row_id: Any, data: dict[str, Any]) -> Response:
         data = await self._without_unchanged_locked(row_id, data)
         self._check_columns(data)
@@ -581,6 +584,7 @@ class ScopedCRUD(PiccoloCRUD):
         async with atomic(self.table._meta.db):
             if self.policy.guard is not None:
                 await self._guard(await chosen)
+            assert isinstance(query, Delete)  # filtering keeps the kind of query
             deleted = await query.returning(pk)
             for row in deleted:
                 await self._record("delete", request, row[pk._meta.name], {"bulk": True})
@@ -599,12 +603,11 @@ class ScopedAdminRouter(AdminRouter):
 
         # AdminRouter builds one PiccoloCRUD per table by its module-level name; hand it ours for
         # the duration of the build (the admin is built once, at start-up).
-        original = admin_endpoints.PiccoloCRUD
         admin_endpoints.PiccoloCRUD = crud  # type: ignore[assignment]
         try:
             super().__init__(*tables, **kwargs)
         finally:
-            admin_endpoints.PiccoloCRUD = original  # type: ignore[assignment]
+            admin_endpoints.PiccoloCRUD = PiccoloCRUD  # type: ignore[assignment]  # the class it imported
         missing = set(self.table_config_map) - set(policies)
         if missing:
             raise RuntimeError(f"admin tables without a policy: {sorted(missing)}")

@@ -416,7 +416,7 @@ def test_one_judge_per_entry_cannot_link_and_says_so():
     assert groups(solution.pairs) == solution.components == 4
     assert not solution.connected
     assert solution.note == a.SPLIT_ONE_JUDGE
-    assert solution.note % solution.note_params == (
+    assert a.SPLIT_ONE_JUDGE % solution.note_params == (
         "With one judge per entry, the judges form 4 separate groups that share no entry, so their scores "
         "cannot be calibrated against each other. Add anchor entries or raise the number of judges per entry."
     )
@@ -439,7 +439,7 @@ def test_conflicts_that_separate_the_judges_are_explained():
     assert_valid(problem, solution)
     assert groups(solution.pairs) == solution.components == 2
     assert solution.note == a.SPLIT_BY_CONFLICTS
-    assert "split the judges into 2 groups" in solution.note % solution.note_params
+    assert "split the judges into 2 groups" in a.SPLIT_BY_CONFLICTS % solution.note_params
 
 
 def test_an_optimum_that_only_exists_split_keeps_the_optimum_and_is_explained():

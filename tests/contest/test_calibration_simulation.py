@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from contest.calibration import DEFAULT_METHOD, Sheet, aggregate, intervals_overlap, spearman
+from tests.support.calibration import additive, interval
 
 pytestmark = pytest.mark.unit
 
@@ -104,9 +105,9 @@ def test_intervals_cover_the_truth_about_as_often_as_one_standard_error_should()
         sheets, quality, _ = simulate(60, 20, 3000 + seed, leniency=0.7, scale=0.0)
         results = aggregate(sheets)
         truth = 10 * quality[[r.entry for r in results]]
-        offset = np.mean([r.additive for r in results]) - np.mean(truth)
+        offset = np.mean([additive(r) for r in results]) - np.mean(truth)
         for r, t in zip(results, truth, strict=False):
-            low, high = r.interval(DEFAULT_METHOD)
+            low, high = interval(r, DEFAULT_METHOD)
             covered += low <= t + offset <= high
             total += 1
     assert 0.58 <= covered / total <= 0.80

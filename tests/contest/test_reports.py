@@ -27,6 +27,14 @@ def _parse(svg: str) -> ET.Element:
     return ET.fromstring(svg)  # raises if not well-formed
 
 
+def _number(element: ET.Element | None, name: str) -> float:
+    """A numeric attribute of an SVG element, which must be there."""
+    assert element is not None
+    value = element.get(name)
+    assert value is not None, name
+    return float(value)
+
+
 def _bars(root: ET.Element) -> list[ET.Element]:
     return [g for g in root.iter(f"{SVG}g") if g.get("class") == "bar"]
 
@@ -48,7 +56,7 @@ def test_chart_is_well_formed_accessible_svg():
     desc = root.find(f"{SVG}desc")
     assert labelled_by == [title.get("id"), desc.get("id")]
     assert title.text == "Ý tưởng theo lĩnh vực"
-    assert desc.text.startswith("Số ý tưởng đã nộp.")
+    assert desc.text is not None and desc.text.startswith("Số ý tưởng đã nộp.")
     assert "Nông nghiệp <sạch> & an toàn: 12" in desc.text
 
 
@@ -66,10 +74,10 @@ def test_one_bar_per_row_with_label_title_and_value():
     assert bars[0].findall(f"{SVG}text")[0].text == "Nông nghiệp <sạch> & an toàn"
     # the long one is cut visually but kept whole in the bar's <title>
     label = bars[1].findall(f"{SVG}text")[0].text
-    assert label.endswith("…") and len(label) <= 28
+    assert label is not None and label.endswith("…") and len(label) <= 28
     assert ROWS[1][0].startswith(label[:-1])
     # bar lengths follow the values; zero gets no length
-    widths = [float(g.find(f"{SVG}rect").get("width")) for g in bars]
+    widths = [_number(g.find(f"{SVG}rect"), "width") for g in bars]
     assert widths[0] > widths[1] > widths[2] == 0
 
 
@@ -269,9 +277,9 @@ def test_chart_is_drawn_at_a_phones_width_with_readable_text():
     root = _parse(bar_chart_svg(title, ROWS))
     assert float(root.get("viewBox").split()[2]) == 320
     texts = root.iter(f"{SVG}text")
-    assert all(float(t.get("font-size")) >= 14 for t in texts)
+    assert all(_number(t, "font-size") >= 14 for t in texts)
     lines = [t.text for t in root.findall(f"{SVG}text") if t.get("font-weight") == "bold"]
     assert lines == ["Ý tưởng theo độ tuổi của", "trưởng nhóm"]
     assert root.find(f"{SVG}title").text == title
     labels = [g.findall(f"{SVG}text")[0] for g in _bars(root)]
-    assert all(float(t.get("x")) == 0 for t in labels)  # each label sits above its bar, at the left edge
+    assert all(_number(t, "x") == 0 for t in labels)  # each label sits above its bar, at the left edge
