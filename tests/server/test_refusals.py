@@ -10,16 +10,20 @@ from __future__ import annotations
 import re
 
 import pytest
-from litestar import Litestar, post
+from litestar import Litestar, Request, Response, post
 from litestar.params import FromPath
+from litestar.testing import TestClient
 
+from accounts.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from accounts.i18n import N_
 from accounts.rules import Access
 from accounts.scope import PLATFORM
 from accounts.tables import Role
 from contest import services, voting
 from contest.tables import Idea
-from server.errors import check_refusal_targets
+from server.errors import EXCEPTION_HANDLERS, check_refusal_targets
 from server.guards import access
+from server.web import form_page_on_refusal
 from tests.conftest import csrf_from, login
 from tests.support.factories import PASSWORD, complete_form, make_contest, make_resident
 
@@ -172,3 +176,55 @@ def test_the_declared_page_is_checked_when_the_app_starts(target, ok):
     else:
         with pytest.raises(RuntimeError, match="refuse_to"):
             check_refusal_targets(app)
+
+
+def _form_app() -> Litestar:
+    """A form handler that refuses through ``form_page_on_refusal``, as the app's handlers do."""
+
+    @post("/form", opt=access(Access.public))
+    async def handler(request: Request) -> Response:
+        form = await request.form()
+        typed = {"name": form.get("name", "")}
+
+        async def again(errors: dict[str, str]) -> Response:
+            return Response({"values": typed, "errors": errors})
+
+        async with form_page_on_refusal(request, again, status=lambda exc: 409 if exc.field == "locked" else 400):
+            kind = form.get("kind")
+            if kind == "fields":
+                raise ValidationFailed({"name": N_("Please enter your full name.")})
+            if kind == "locked":
+                raise DomainError(N_("Please enter your full name."), field="locked")
+            if kind == "missing":
+                raise NotFound(N_("This idea does not exist."))
+            if kind == "forbidden":
+                raise PermissionDenied(N_("You do not have access to this page"))
+        return Response({"saved": typed["name"]})
+
+    return Litestar([handler], exception_handlers=EXCEPTION_HANDLERS)
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "errors"),
+    [
+        ("fields", 400, {"name": "Vui lòng nhập họ và tên của bạn."}),
+        ("locked", 409, {"locked": "Vui lòng nhập họ và tên của bạn."}),
+        ("missing", 404, None),
+        ("forbidden", 403, None),
+        ("", 201, None),
+    ],
+)
+def test_a_refused_form_answers_with_its_page_the_values_and_the_messages_beside_the_fields(kind, status, errors):
+    with TestClient(_form_app()) as client:
+        response = client.post(
+            "/form",
+            data={"name": "Nguyễn Văn An", "kind": kind},
+            headers={"Accept-Language": "vi", "Accept": "application/json"},
+        )
+    assert response.status_code == status
+    if errors is not None:  # the form again, with what the person typed
+        assert response.json() == {"values": {"name": "Nguyễn Văn An"}, "errors": errors}
+    elif status == 201:
+        assert response.json() == {"saved": "Nguyễn Văn An"}
+    else:  # not found and forbidden: the site's error answer, not the form
+        assert response.json()["status"] == status
