@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 from litestar import Request, Response
@@ -13,11 +13,13 @@ from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
+from accounts import forms
 from accounts.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from accounts.scope import Scope
 from server.i18n import t
 
 FLASH_KEY = "_flash"
+F = TypeVar("F")
 
 
 def render(template: str, *, status: int = 200, **context: Any) -> Template:
@@ -52,6 +54,13 @@ def take_flashes(request: Request) -> list[dict[str, str]]:
 
 async def form_data(request: Request) -> FormMultiDict:
     return await request.form()
+
+
+async def parse_form(request: Request, form: type[F]) -> F:
+    """The request's form read as ``form`` declares it (``accounts.forms``); a field that cannot be read
+    raises ``ValidationFailed`` with its message, refused as the route says (``refuse_to`` or
+    ``form_page_on_refusal``)."""
+    return forms.read(form, await form_data(request))
 
 
 def flash_error(request: Request, error: DomainError, category: str = "error") -> None:

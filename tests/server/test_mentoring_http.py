@@ -147,3 +147,30 @@ async def test_mentor_photo_is_a_sniffed_web_copy(client, world):  # noqa: F811
     assert photo.status_code == 200 and photo.headers["content-type"] == "image/jpeg"
     assert photo.headers["x-content-type-options"] == "nosniff" and photo.content[:3] == b"\xff\xd8\xff"
     assert f'src="/mentors/{mentor_id}/photo"' in (await client.get(f"/mentors/{mentor_id}")).text
+
+
+async def test_a_mentor_publishes_office_hours_and_a_time_that_cannot_be_read_is_told(client, world, clock):  # noqa: F811
+    mentor_id, mentor_user = world["mentors"][0]
+    await login(client, mentor_user.email, PASSWORD)
+    for starts_at, minutes in (("03/12/2026 14:00", "45"), ("2026-12-03T14:00", "bốn lăm")):
+        refused = await post_form(
+            client,
+            "/mentoring/slots",
+            {"starts_at": starts_at, "minutes": minutes, "mode": "online"},
+            page="/mentoring",
+        )
+        assert refused.status_code == 303 and refused.headers["location"] == "/mentoring#slots"
+        assert "Vui lòng nhập ngày và giờ." in (await client.get("/mentoring")).text
+    assert await OfficeSlot.count().where(OfficeSlot.mentor == mentor_id) == 0
+    starts = (clock() + dt.timedelta(days=3)).astimezone(dt.timezone(dt.timedelta(hours=7)))
+    published = await post_form(
+        client,
+        "/mentoring/slots",
+        {"starts_at": starts.strftime("%Y-%m-%dT%H:%M"), "minutes": "45", "mode": "online", "location": "Zalo"},
+        page="/mentoring",
+    )
+    assert published.status_code == 303
+    slot = (
+        await OfficeSlot.select(OfficeSlot.starts_at, OfficeSlot.ends_at).where(OfficeSlot.mentor == mentor_id).first()
+    )
+    assert slot["ends_at"] - slot["starts_at"] == dt.timedelta(minutes=45)

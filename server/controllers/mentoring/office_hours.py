@@ -3,20 +3,34 @@ the calendar invitation."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
+from accounts import forms
 from accounts.i18n import N_
 from accounts.rules import Access
 from accounts.text import as_id
 from mentoring import directory, ical, office_hours
 from server.auth import signed_in_user
 from server.context import AppContext
-from server.controllers.mentoring.common import ics_response, local_time
+from server.controllers.mentoring.common import ics_response
 from server.guards import access
 from server.i18n import lang_of, t
-from server.web import flash, form_data, redirect, refuse_to
+from server.web import flash, form_data, parse_form, redirect, refuse_to
+
+
+@dataclass
+class SlotForm:
+    """Office hours a mentor publishes (the domain checks the time is ahead and the length)."""
+
+    starts_at: dt.datetime = forms.local_datetime(N_("Please give a date and time."))
+    minutes: int = forms.integer(N_("Please give a date and time."), blank=0)
+    mode: str = forms.text()
+    location: str = forms.text()
 
 
 class OfficeHoursController(Controller):
@@ -29,19 +43,13 @@ class OfficeHoursController(Controller):
         if not mine:
             flash(request, N_("Please fill in your mentor profile first."), "info")
             return redirect("/mentors/apply")
-        form = await form_data(request)
-        try:
-            starts = local_time(form.get("starts_at", ""))
-            minutes = int(form.get("minutes", "0") or 0)
-        except ValueError:
-            flash(request, N_("Please give a date and time."), "error")
-            return redirect("/mentoring#slots")
+        slot = await parse_form(request, SlotForm)
         await office_hours.publish_slot(
             mine["id"],
-            starts_at=starts,
-            minutes=minutes,
-            mode=form.get("mode", ""),
-            location=form.get("location", ""),
+            starts_at=slot.starts_at,
+            minutes=slot.minutes,
+            mode=slot.mode,
+            location=slot.location,
             now=ctx.now(),
         )
         flash(request, N_("The office hours are published."))

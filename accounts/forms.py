@@ -1,0 +1,166 @@
+"""Forms declared once: a form is a dataclass whose fields say how each is read from what a person
+typed and, when it cannot be read, which message (an ``N_`` msgid) stands beside the field.
+
+    @dataclass
+    class SlotForm:
+        starts_at: dt.datetime = local_datetime(N_("Please give a date and time."))
+        minutes: int = integer(N_("Please give a date and time."), blank=0)
+        mode: str = text()
+
+``read(SlotForm, data)`` gives the form with every field read, or raises ``ValidationFailed`` with a
+message per field that could not be; ``typed(SlotForm, data)`` gives what the person typed, to show
+the form again. Rules of the domain (a time in the future, at most 240 minutes) stay in the domain
+function that receives the form. No HTTP here: ``server.web.parse_form`` reads a request's form.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
+from zoneinfo import ZoneInfo
+
+from accounts.errors import ValidationFailed
+from accounts.localtime import HANOI
+from accounts.text import MAX_DB_INT, as_id, as_int
+
+F = TypeVar("F")
+READ = "form.read"
+MANY = "form.many"
+
+
+class FormData(Protocol):
+    """What a form post holds: one value per name, or all of them (Litestar's ``FormMultiDict``)."""
+
+    def get(self, key: str, default: Any = None, /) -> Any: ...
+
+    def getall(self, key: str, default: Any = ..., /) -> list[Any]: ...
+
+
+class Unreadable(ValueError):
+    """A field's value cannot be read; ``message`` is the msgid shown beside it."""
+
+    def __init__(self, message: str, **params: object):
+        super().__init__(message)
+        self.message = message
+        self.params = params
+
+
+def _field(read: Callable[[Any], Any], default: Any, *, many: bool = False) -> Any:
+    metadata = {READ: read, MANY: many}
+    if many:
+        return dataclasses.field(default_factory=list, metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+def _text_of(raw: object) -> str:
+    return raw if isinstance(raw, str) else ""  # a file where text was expected reads as nothing
+
+
+def text(*, limit: int | None = None, strip: bool = False) -> Any:
+    """A text field as typed ("" when absent); ``strip`` trims it, ``limit`` cuts it (the domain checks lengths)."""
+
+    def read(raw: object) -> str:
+        value = _text_of(raw)
+        value = value.strip() if strip else value
+        return value[:limit] if limit is not None else value
+
+    return _field(read, "")
+
+
+def checked() -> Any:
+    """A checkbox: ticked when the browser sends "on"."""
+    return _field(lambda raw: raw == "on", False)
+
+
+def integer(message: str, *, blank: int | None = None, low: int = -MAX_DB_INT, high: int = MAX_DB_INT) -> Any:
+    """A whole number within ``low``..``high`` (ASCII digits: ``isdigit`` and ``int`` accept more);
+    ``blank`` when left empty; anything else is refused with ``message``."""
+
+    def read(raw: object) -> int | None:
+        value = _text_of(raw).strip()
+        if not value:
+            return blank
+        number = as_int(value, low=low, high=high)
+        if number is None:
+            raise Unreadable(message)
+        return number
+
+    return _field(read, blank)
+
+
+def identifier() -> Any:
+    """The id of a choice (a select, a hidden field): a positive integer, or None for anything else."""
+    return _field(as_id, None)
+
+
+def identifiers() -> Any:
+    """The ids of the ticked boxes of a name; what is not an id is left out."""
+    return _field(lambda raw: [i for i in map(as_id, raw) if i], None, many=True)
+
+
+def texts() -> Any:
+    """Every value sent under a name (ticked boxes, a multiple select), as typed."""
+    return _field(lambda raw: [_text_of(v) for v in raw], None, many=True)
+
+
+def decimal(message: str) -> Any:
+    """A number with a decimal point or comma (0,7 as people write it in Vietnam); refused with ``message``."""
+
+    def read(raw: object) -> float:
+        try:
+            number = float(_text_of(raw).strip().replace(",", "."))
+        except ValueError:
+            raise Unreadable(message) from None
+        if math.isnan(number):
+            raise Unreadable(message)
+        return number
+
+    return _field(read, None)
+
+
+def local_datetime(message: str, *, zone: ZoneInfo = HANOI) -> Any:
+    """A date and time typed in ``zone`` (``2026-12-03T14:00``, as ``datetime-local`` sends it; Hà Nội's
+    time unless told), in UTC; refused with ``message``."""
+
+    def read(raw: object) -> dt.datetime:
+        try:
+            return dt.datetime.fromisoformat(_text_of(raw).strip()).replace(tzinfo=zone).astimezone(dt.UTC)
+        except ValueError:
+            raise Unreadable(message) from None
+
+    return _field(read, None)
+
+
+def _fields(form: type) -> list[dataclasses.Field]:
+    return [f for f in dataclasses.fields(form) if READ in f.metadata]
+
+
+def read(form: type[F], data: FormData) -> F:
+    """The form with every field read from ``data``; ``ValidationFailed`` with the message of each field
+    that cannot be read (all of them at once, in the order of the form)."""
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    params: dict[str, dict[str, object]] = {}
+    for f in _fields(form):
+        raw = data.getall(f.name, []) if f.metadata[MANY] else data.get(f.name)
+        try:
+            values[f.name] = f.metadata[READ](raw)
+        except Unreadable as exc:
+            errors[f.name] = exc.message
+            if exc.params:
+                params[f.name] = exc.params
+    if errors:
+        raise ValidationFailed(errors, params)
+    return form(**values)
+
+
+def typed(form: type, data: FormData) -> dict[str, Any]:
+    """What the person typed in each field of the form (text; a list for a field of many values), to show
+    the form again as they left it."""
+    return {
+        f.name: [_text_of(v) for v in data.getall(f.name, [])] if f.metadata[MANY] else _text_of(data.get(f.name))
+        for f in _fields(form)
+    }
