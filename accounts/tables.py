@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING, ClassVar
 
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import (
@@ -21,9 +20,6 @@ from piccolo.columns.readable import Readable
 
 from accounts import passwords
 from accounts.table_base import Table
-
-if TYPE_CHECKING:
-    from accounts.table_base import PrimaryKey
 
 
 class Role(str, Enum):
@@ -66,9 +62,6 @@ class User(passwords.Argon2UserMixin, BaseUser, tablename="users"):
     login accepts either. ``admin`` (may use /admin/) and ``superuser`` mirror the
     organizer and admin roles and are kept in step by ``accounts.services.roles``.
     """
-
-    if TYPE_CHECKING:
-        id: ClassVar[PrimaryKey]
 
     email = Varchar(length=255, unique=True, null=True, default=None)
     full_name = Varchar(length=200, default="", help_text="Họ và tên / Full name")

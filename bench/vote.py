@@ -440,11 +440,13 @@ async def bulk_votes(engine: str, env: dict[str, str], round_id: int, voters: li
 
 async def time_tally(round_id: int) -> dict[str, Any]:
     """Median times of ``tally`` and ``recount`` as the app runs them (with its pool on PostgreSQL)."""
+    from piccolo.engine.postgres import PostgresEngine
+
     from contest import voting
     from contest.tables import Vote
 
     db = Vote._meta.db
-    pooled = db.engine_type == "postgres"
+    pooled = isinstance(db, PostgresEngine)
     if pooled:
         await db.start_connection_pool(min_size=1, max_size=4)
     try:
@@ -503,6 +505,7 @@ def preflight(
         stored = client.get(f"{SESSION_NAMESPACE}:{sessions[0]}")
     finally:
         client.close()
+    assert isinstance(stored, bytes), stored  # a synchronous client without decode_responses answers bytes
     # A session signed in today and unchanged by a vote is not written again; one written on an
     # earlier day is, with today's stamp.
     assert json.loads(stored) == json.loads(session_value(first_user)), (stored, session_value(first_user))

@@ -20,7 +20,7 @@ def _site_head(address: str) -> dict:
     return {"head": log["head_hash"], "entries": int(log["entries"]), "totals": log.get("totals")}
 
 
-async def _database_head(slug: str) -> tuple[dict | None, list[dict] | None]:
+async def _database_head(slug: str) -> tuple[dict | None, list[dict]]:
     from contest import voting
     from contest.services import contest_by_slug, rounds_of
 

@@ -6,6 +6,8 @@ no raw code such as ``shortlisted`` or ``prototype`` reaches a person.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from accounts.i18n import LANGUAGE_NAMES, N_
 from contest.tables import IdeaStatus, Stage
 
@@ -25,10 +27,12 @@ STATUS_LABELS = {
     IdeaStatus.finalist.value: N_("Finalist"),
     IdeaStatus.awarded.value: N_("Awarded"),
 }
-N_("Vietnamese"), N_("English")  # the values of LANGUAGE_NAMES, for the catalog
+# the values of LANGUAGE_NAMES, for the catalog
+N_("Vietnamese")
+N_("English")
 
 
-def language_names(codes: object, translate) -> str:
+def language_names(codes: str | Iterable[str] | None, translate) -> str:
     """``["vi", "en"]`` → "Tiếng Việt, Tiếng Anh" (``translate`` turns a msgid into the reader's language)."""
     if isinstance(codes, str):
         codes = [c.strip() for c in codes.split(",") if c.strip()]

@@ -189,4 +189,6 @@ async def seed_city_final(city_user_id: int, *, now: dt.datetime) -> str:
 async def _lead(idea_id: int) -> int:
     from contest.tables import Idea
 
-    return (await Idea.select(Idea.lead).where(Idea.id == idea_id).first())["lead"]
+    row = await Idea.select(Idea.lead).where(Idea.id == idea_id).first()
+    assert row is not None  # an idea the demo has just seeded
+    return row["lead"]

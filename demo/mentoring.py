@@ -237,6 +237,7 @@ async def _mentorship(idea: dict[str, Any], mentor_id: int, *, now: dt.datetime,
         .where((Mentorship.idea == idea["id"]) & (Mentorship.mentor == mentor_id))
         .first()
     )
+    assert mentorship is not None  # the request was accepted just above
     for days_ago, author, text, actions in NOTES:
         at = now - dt.timedelta(days=days_ago)
         note_id = await mentorships.add_note(
@@ -363,6 +364,7 @@ async def _ids(emails: list[str]) -> dict[str, int]:
 
 async def _user_of(mentor_id: int) -> int:
     row = await MentorProfile.select(MentorProfile.user).where(MentorProfile.id == mentor_id).first()
+    assert row is not None  # a mentor the demo has seeded
     return row["user"]
 
 
@@ -448,6 +450,7 @@ async def seed_mentoring_tan_minh(commune_id: int, *, now: dt.datetime) -> str:
                 .where((Mentorship.idea == greenhouse["id"]) & (Mentorship.mentor == mentors[TM_MENTOR]))
                 .first()
             )
+            assert mentorship is not None  # the request was accepted just above
             text, owner, due = TM_ACTION
             await mentorships.add_note(
                 mentorship["id"],

@@ -176,6 +176,7 @@ async def _judging(round_: dict[str, Any], staff: dict[str, int], now: dt.dateti
             .where((PanelMember.round == round_id) & (PanelMember.contact == email))
             .first()
         )
+        assert member is not None  # invited just above
         await judging.accept_panel(member["id"], user_id=staff[email], now=invited + dt.timedelta(days=1, hours=n))
     await judging.add_judge(
         round_id, INVITED_JUDGE, expertise=[], actor_id=organizer, now=invited + dt.timedelta(days=2), scope=PLATFORM

@@ -27,6 +27,7 @@ def browser_tools():
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - depends on the environment
         require(False, "the playwright Python package is not installed")
+        raise  # not reached: require skips or fails
     return sync_playwright
 
 

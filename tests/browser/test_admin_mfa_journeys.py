@@ -10,8 +10,8 @@ and, after signing out again, with a recovery code; then types a workshop's time
 
 from __future__ import annotations
 
-import pyotp
 import pytest
+from pyotp.totp import TOTP
 
 from tests.browser.support import DEMO_PASSWORD, assert_accessible, heading, html_lang
 
@@ -95,7 +95,7 @@ def test_organizer_enrols_the_authenticator_and_signs_in_with_a_code_and_a_recov
 
     # Signed out, then in again: the admin asks for the code from the app.
     sign_out(page, base)
-    sign_in_with_second_factor(page, base, pyotp.TOTP(secret).now)
+    sign_in_with_second_factor(page, base, TOTP(secret).now)
 
     # Signed out again; the phone is lost: a recovery code lets the organizer in, once.
     sign_out(page, base)

@@ -90,7 +90,7 @@ def test_city_organizer_reads_sorts_and_exports_on_a_phone(city_server, page):
         book = load_workbook(io.BytesIO(handle.read()))
     assert book.sheetnames[:3] == ["Tổng hợp", "Cuộc thi", "Ý tưởng"]
     rows = list(book["Tổng hợp"].iter_rows(values_only=True))
-    assert "01/01/2025" in rows[1][0] and rows[-1][0] == "Toàn thành phố"
+    assert isinstance(rows[1][0], str) and "01/01/2025" in rows[1][0] and rows[-1][0] == "Toàn thành phố"
     communes = [r[0] for r in rows if r[0] in ("Xã An Khánh", "Xã Tân Minh")]
     assert communes == ["Xã An Khánh", "Xã Tân Minh"]
 

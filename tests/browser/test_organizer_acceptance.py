@@ -89,6 +89,7 @@ CORRECTION = "Một phiếu chấm của vòng chung kết nhập nhầm điểm
 def app_env(server: LiveServer) -> dict[str, str]:
     """The settings the app runs with (the ones start_server gives it), for a command line task."""
     env = dict(os.environ)
+    assert server.data_dir is not None  # start_server gives every server its folder
     env.update(
         {
             "APP_ENV": "development",
@@ -116,6 +117,7 @@ def piccolo(server: LiveServer, *args: str) -> str:
 
 
 def db(server: LiveServer) -> sqlite3.Connection:
+    assert server.data_dir is not None  # start_server gives every server its folder
     return sqlite3.connect(server.data_dir / "browser.sqlite3")
 
 
@@ -585,6 +587,7 @@ def resident_votes(journey: Journey) -> None:
     base = journey.base
     page = journey.page_of(ORGANIZER)
     visit(page, f"{base}/organizer/residents/")
+    assert journey.server.data_dir is not None  # start_server gives every server its folder
     csv_path = journey.server.data_dir / "dan-cu.csv"
     csv_path.write_text(
         "Họ tên,Năm sinh,Thôn,Số điện thoại\n"

@@ -170,8 +170,8 @@ async def test_city_staff_export_a_report(app, client, world, clock):
     assert "Tổng hợp" in book.sheetnames and len(book.sheetnames) >= 7
     sheet = book["Tổng hợp"]
     text = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
-    assert "01/11/2026" in text[1][0] and "30/11/2026" in text[1][0]
-    assert "27/11/2026" in text[2][0]  # the date of extraction
+    assert isinstance(text[1][0], str) and "01/11/2026" in text[1][0] and "30/11/2026" in text[1][0]
+    assert isinstance(text[2][0], str) and "27/11/2026" in text[2][0]  # the date of extraction
     header = next(r for r in text if r[0] == "Xã")
     assert "Ý tưởng đã nộp" in header
     city_row = text[-1]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import defaultdict
+from typing import Any
 
 import pytest
 
@@ -106,14 +107,14 @@ def _city_and_turnout(out: dict, communes: list, *distinct: dict[int | None, set
         row["turnout"] = round(100.0 * row["voters"] / row["residents"], 1) if row["residents"] else None
 
 
-async def recount(period: Period) -> dict[int | None, dict[str, object]]:
+async def recount(period: Period) -> dict[int | None, dict[str, Any]]:
     """Every compared figure, per commune id and for the city (None), counted row by row."""
     contests = {c["id"]: c["commune"] for c in await Contest.select(Contest.id, Contest.commune)}
     rounds = {r["id"]: contests[r["contest"]] for r in await Round.select(Round.id, Round.contest)}
     ideas = {i["id"]: i for i in await Idea.select(Idea.id, Idea.contest, Idea.lead, Idea.submitted_at)}
     commune_of_idea = {i: contests[row["contest"]] for i, row in ideas.items()}
     people: dict[int | None, set] = defaultdict(set)
-    out: dict[int | None, dict[str, object]] = defaultdict(lambda: defaultdict(int))
+    out: dict[int | None, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
     for row in ideas.values():
         if _within(row["submitted_at"], period):
             out[commune_of_idea[row["id"]]]["ideas"] += 1

@@ -3,8 +3,6 @@ and votes."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
 from accounts.tables import AuditEvent, Commune, Hamlet, ResidentRecord, RoleGrant, User
@@ -192,10 +190,12 @@ async def check_open_judging(round_):
 
 def alias_key() -> bytes:
     """The app's key for voters' aliases, as the vote controller derives it."""
+    from server.context import AppContext
     from server.controllers.voting import alias_key as app_alias_key
+    from server.ratelimit import MemoryRateLimiter
     from server.settings import get_settings
 
-    return app_alias_key(SimpleNamespace(settings=get_settings()))
+    return app_alias_key(AppContext(settings=get_settings(), limiter=MemoryRateLimiter()))
 
 
 async def check_residents(commune_id: int):
@@ -271,7 +271,7 @@ async def check_finished_vote(contest, round_):
     ]
     assert [a["idea.status"] for a in awards[:3]] == [IdeaStatus.awarded.value] * 3
     assert awards[3]["idea.status"] == IdeaStatus.finalist.value
-    assert awards[4]["idea"] == max(counts, key=counts.get)
+    assert awards[4]["idea"] == max(counts, key=lambda idea: counts[idea])
 
 
 async def check_digital_vote(clock):

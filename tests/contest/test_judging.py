@@ -181,6 +181,7 @@ async def test_other_scores_hidden_until_own_submitted(setup, clock):
         a["id"], judge_id=second.id, scores={c1: ("3", ""), c2: ("5", "")}, overall_comment="", submit=True, now=clock()
     )
     others = await judging.others_scores(setup["round"]["id"], second.id, setup["ideas"][4])
+    assert others is not None
     assert [round(o["total"], 1) for o in others] == [96.7]
 
 

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from accounts.errors import NotFound, ValidationFailed
+from accounts.errors import DomainError, NotFound, ValidationFailed
 from accounts.scope import Scope
 from contest import judging, rubric, voting
 from contest.tables import Award, Criterion, Round, RoundJudging
@@ -300,7 +300,7 @@ async def test_scale_cannot_leave_given_scores_out(setup, clock, make_user, comm
             scope=setup["scope"],
         )
     assert set(caught.value.errors) == {"scale_min"}
-    with pytest.raises(Exception) as removed:
+    with pytest.raises(DomainError) as removed:
         await rubric.delete_criterion(
             setup["round"], criterion, actor_id=setup["actor"], now=clock(), scope=setup["scope"]
         )

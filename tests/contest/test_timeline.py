@@ -193,7 +193,9 @@ def scope_of(commune) -> Scope:
 
 
 async def round_row(round_id):
-    return timeline._dates(await Round.select().where(Round.id == round_id).first())
+    row = await Round.select().where(Round.id == round_id).first()
+    assert row is not None
+    return timeline._dates(row)
 
 
 async def add_second_round(contest, organizer, clock, commune, **overrides):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
+import httpx
 import pytest
 
 from accounts.tables import AuditEvent, Role, RoleGrant, User
@@ -107,10 +109,13 @@ async def test_admin_flag_follows_roles(make_user, clock):
     assert not (await User.select(User.admin).where(User.id == user.id).first())["admin"]
 
 
+def _client(app: Any) -> httpx.AsyncClient:
+    """A client of the app over ASGI (httpx and Litestar type the ASGI callable each their own way)."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://testserver")
+
+
 async def test_production_admin_needs_a_second_factor(db, settings, clock, make_user):
     import dataclasses
-
-    import httpx
 
     from server.app import create_app
 
@@ -118,7 +123,7 @@ async def test_production_admin_needs_a_second_factor(db, settings, clock, make_
     app = create_app(production, clock=clock, run_workers=False)
     await make_user(email="admin@example.com", roles=(Role.admin,))
     await make_user(email="nhung@example.com", roles=(Role.organizer,))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://testserver") as client:
+    async with _client(app) as client:
         await client.get("/admin/")
         response = await client.post(
             "/admin/public/login/",
@@ -129,7 +134,7 @@ async def test_production_admin_needs_a_second_factor(db, settings, clock, make_
         blocked = await client.get("/admin/api/tables/")
         assert blocked.status_code == 403 and "xác thực hai lớp" in blocked.json()["detail"]
         assert (await client.get("/admin/api/user/")).status_code == 200  # may still reach the MFA setup
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://testserver") as client:
+    async with _client(app) as client:
         await client.get("/admin/")
         await client.post(
             "/admin/public/login/",

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
+from litestar.types import ReceiveMessage, Scope
 from PIL import Image
 
 from accounts import limits
@@ -15,6 +17,16 @@ from contest import uploads
 from contest.forms import IdeaForm, clean
 from server.badinput import bad_encoded, has_nul, path_problem
 from server.uploads import UploadCleanupMiddleware
+
+
+def http_scope(**fields: Any) -> Scope:
+    """An HTTP request's scope with only the fields the code under test reads."""
+    return cast("Scope", {"type": "http", **fields})
+
+
+async def no_body() -> ReceiveMessage:
+    raise AssertionError("the request body is not read here")
+
 
 pytestmark = pytest.mark.unit
 
@@ -62,7 +74,7 @@ def test_bad_encoded_refuses_nul_and_invalid_utf8(raw, expected):
     ],
 )
 def test_path_problem(path, raw, expected):
-    assert path_problem({"type": "http", "path": path, "raw_path": raw}) == expected
+    assert path_problem(http_scope(path=path, raw_path=raw)) == expected
 
 
 @pytest.mark.parametrize(
@@ -145,12 +157,12 @@ async def test_uploads_of_a_failed_request_are_removed(tmp_path, status, kept):
         sent.append(message)
 
     middleware = UploadCleanupMiddleware(_app_storing(tmp_path, status))
-    scope = {"type": "http", "method": "POST", "path": "/x"}
+    scope = http_scope(method="POST", path="/x")
     if status is None:
         with pytest.raises(RuntimeError):
-            await middleware(scope, None, send)
+            await middleware(scope, no_body, send)
     else:
-        await middleware(scope, None, send)
+        await middleware(scope, no_body, send)
     assert len(list(tmp_path.iterdir())) == kept  # the original and its web copy, or nothing
 
 

@@ -137,7 +137,7 @@ def _run(command: list[str], env: dict[str, str], *, timeout: float = 120) -> st
     return done.stdout
 
 
-def _helper(env: dict[str, str], *args: str) -> subprocess.Popen:
+def _helper(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
     """Start this module's subprocess side; ``_result`` waits for its answer."""
     return subprocess.Popen(
         [sys.executable, "-m", "tests.server.test_durability", *args],
@@ -149,9 +149,10 @@ def _helper(env: dict[str, str], *args: str) -> subprocess.Popen:
     )
 
 
-def _result(helper: subprocess.Popen) -> dict:
+def _result(helper: subprocess.Popen[str]) -> dict:
     stdout, stderr = helper.communicate(timeout=120)
-    assert helper.returncode == 0, f"{' '.join(helper.args)} failed:\n{stdout[-3000:]}\n{stderr[-3000:]}"
+    assert isinstance(helper.args, list)  # as _helper starts it
+    assert helper.returncode == 0, f"{' '.join(map(str, helper.args))} failed:\n{stdout[-3000:]}\n{stderr[-3000:]}"
     line = next(line for line in reversed(stdout.splitlines()) if line.startswith("RESULT "))
     return json.loads(line[len("RESULT ") :])
 

@@ -206,7 +206,7 @@ async def test_another_communes_organizer_gets_404_and_changes_nothing(
         if method == "GET":
             response = await client.get(url)
         else:
-            response = await client.post(url, data={**data, "_csrf_token": token})
+            response = await client.post(url, data={**(data or {}), "_csrf_token": token})
         assert response.status_code == 404, (method, url, response.status_code)
         assert "Vòng sơ khảo" not in response.text
     assert await dates(theirs["round"]) == before

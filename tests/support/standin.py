@@ -20,6 +20,7 @@ import itertools
 import json
 import re
 import sys
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
@@ -207,7 +208,7 @@ class StandIn:
         }
 
     async def report(
-        self, *, undelivered: set[str] = frozenset(), client: httpx.AsyncClient | None = None
+        self, *, undelivered: AbstractSet[str] = frozenset(), client: httpx.AsyncClient | None = None
     ) -> list[int]:
         """Post a delivery report for every accepted message not reported yet (those named in
         ``undelivered``, by SMSID or msg_id, as not delivered). Returns the site's answer statuses.
