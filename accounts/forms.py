@@ -75,13 +75,20 @@ def checked() -> Any:
     return _field(lambda raw: raw == "on", False)
 
 
-def integer(message: str, *, blank: int | None = None, low: int = -MAX_DB_INT, high: int = MAX_DB_INT) -> Any:
+def integer(
+    message: str,
+    *,
+    blank: int | None = None,
+    required: bool = False,
+    low: int = -MAX_DB_INT,
+    high: int = MAX_DB_INT,
+) -> Any:
     """A whole number within ``low``..``high`` (ASCII digits: ``isdigit`` and ``int`` accept more);
-    ``blank`` when left empty; anything else is refused with ``message``."""
+    ``blank`` when left empty (refused too when ``required``); anything else is refused with ``message``."""
 
     def read(raw: object) -> int | None:
         value = _text_of(raw).strip()
-        if not value:
+        if not value and not required:
             return blank
         number = as_int(value, low=low, high=high)
         if number is None:

@@ -3,11 +3,14 @@ confirms or declines, the city organizers see every nomination of their final.""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
+from accounts import forms
 from accounts.errors import ValidationFailed
 from accounts.i18n import N_
 from accounts.rules import Access
@@ -16,7 +19,7 @@ from server.auth import signed_in_user
 from server.context import AppContext
 from server.guards import access
 from server.i18n import lang_of
-from server.web import flash, form_data, form_page_on_refusal, organizer_scope, redirect, render
+from server.web import flash, form_data, form_page_on_refusal, organizer_scope, parse_form, redirect, render
 
 
 def _int(value: object) -> int | None:
@@ -24,6 +27,14 @@ def _int(value: object) -> int | None:
         return int(str(value))
     except (TypeError, ValueError):
         return None
+
+
+@dataclass
+class NominationForm:
+    """A commune's nomination of one of its ideas to a city final."""
+
+    idea: int = forms.integer(N_("Choose the idea to nominate."), required=True)
+    note: str = forms.text()
 
 
 class CityFinalOrganizerController(Controller):
@@ -77,18 +88,15 @@ class CityFinalOrganizerController(Controller):
 
     @post("/{final_id:int}/nominations", opt=access(Access.organizer))
     async def nominate(self, request: Request, final_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        form = await form_data(request)
-        idea_id = _int(form.get("idea"))
-        values = {"idea": form.get("idea", ""), "note": form.get("note", "")}
+        values = forms.typed(NominationForm, await form_data(request))
         async with form_page_on_refusal(
             request, lambda errors: self._nominate_page(request, ctx, final_id, errors=errors, values=values)
         ):
-            if idea_id is None:
-                raise ValidationFailed({"idea": N_("Choose the idea to nominate.")})
+            nomination = await parse_form(request, NominationForm)
             await final.nominate(
                 final_id,
-                idea_id,
-                note=str(values["note"]),
+                nomination.idea,
+                note=nomination.note,
                 actor_id=signed_in_user(request).id,
                 now=ctx.now(),
                 scope=organizer_scope(request),
