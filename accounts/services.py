@@ -16,7 +16,7 @@ from typing import Any
 
 from piccolo.columns.combination import WhereRaw
 
-from accounts import audit, messaging, notifications, passwords
+from accounts import audit, memo, messaging, notifications, passwords
 from accounts.engine import atomic
 from accounts.errors import AccountError, NotFound, PermissionDenied, ValidationFailed
 from accounts.i18n import N_, translate
@@ -263,6 +263,7 @@ async def _set_password(user_id: int, new: str, *, action: str, ip: str, now: dt
         )
         await passwords.end_admin_sessions(user_id)
         await audit.record(action, actor_id=user_id, target_type="user", target_id=user_id, ip=ip, now=now)
+    await memo.people_changed()  # the person's other sessions end at once, whichever worker serves them
     row = await User.select(User.session_version).where(User.id == user_id).first()
     assert row is not None  # updated just above
     return row["session_version"]
@@ -413,6 +414,7 @@ async def grant_role(
             now=now,
             data={"role": role.value, "commune": commune_id},
         )
+    await memo.people_changed()
     return True
 
 
@@ -451,6 +453,7 @@ async def revoke_role(
             now=now,
             data={"role": role.value, "commune": commune_id},
         )
+    await memo.people_changed()
     return True
 
 
@@ -606,6 +609,7 @@ async def delete_account(user_id: int, *, password: str, ip: str = "", now: dt.d
             now=now,
             data={"pseudonym": pseudonym},
         )
+    await memo.people_changed()
 
 
 async def communes() -> list[dict]:

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from accounts import audit, messaging
+from accounts import audit, memo, messaging
 from accounts.engine import atomic
 from accounts.errors import AccountError, DomainError, NotFound, ValidationFailed
 from accounts.i18n import N_
@@ -308,6 +308,7 @@ async def _link(user_id: int, record_id: int, *, method: str, by: int | None, no
         if _is_unique_violation(exc):
             raise AccountError(LINKED_ELSEWHERE) from exc
         raise
+    await memo.people_changed()
 
 
 @dataclass(frozen=True, slots=True)
@@ -450,6 +451,7 @@ async def unverify(user_id: int, *, actor_id: int, reason: str, now: dt.datetime
             now=now,
             data={"reason": reason},
         )
+    await memo.people_changed()
 
 
 def _hash(code: str, user_id: int) -> str:

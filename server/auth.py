@@ -8,6 +8,7 @@ from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.types import AfterExceptionHookHandler, ASGIApp, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
+from accounts import memo
 from accounts.rules import Principal
 from accounts.services import load_principal
 from server.sessions import rotate
@@ -18,7 +19,9 @@ SKIP_PREFIXES = ("/static/", "/admin", "/healthz", "/favicon.ico")
 
 
 class PrincipalMiddleware:
-    """Puts the signed-in ``Principal`` (or None) in ``scope["user"]``."""
+    """Puts the signed-in ``Principal`` (or None) in ``scope["user"]``: on a page (GET), from this
+    worker's copy while no change has been made since (``accounts.memo.person``); on a change, from
+    the database."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -29,7 +32,8 @@ class PrincipalMiddleware:
             principal = None
             uid = session.get(SESSION_USER) if isinstance(session, dict) else None
             if isinstance(uid, int):
-                principal = await load_principal(uid, session.get(SESSION_VERSION))
+                version = session.get(SESSION_VERSION)
+                principal = await memo.person(("principal", uid, version), lambda: load_principal(uid, version))
                 if principal is None:
                     session.clear()  # the account was deleted, disabled or its password changed
             scope["user"] = principal

@@ -2,11 +2,13 @@
 structure, while a change (POST…) reads everything from the database (but for a vote, which takes its
 round and rules from the copy: see ``VoteController.cast``). A successful change made
 through the site or the admin moves the shared generation on before its answer leaves, so the page
-the person sees next is made from fresh data, whichever worker makes it."""
+the person sees next is made from fresh data, whichever worker makes it. Any change but a vote also
+moves the people generation on (the signed-in person is kept per worker, see ``accounts.memo.person``)."""
 
 from __future__ import annotations
 
 import logging
+import re
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -15,14 +17,18 @@ from server.page_cache import NO_PUBLIC_EFFECT
 
 log = logging.getLogger("sangtao")
 GENERATION_KEY = "sangtao:memo:generation"
+PEOPLE_KEY = "sangtao:memo:people"
 SKIP_PREFIXES = ("/static/", "/healthz", "/favicon.ico")
+# The one change that never touches a person's account, roles or verification, and the busiest: a vote.
+VOTE_PATH = re.compile(r"^/contests/[^/]+/vote/")
 
 
 class RedisGeneration:
     """The generation in Redis, shared by every worker (a client per process, made on first use)."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, key: str = GENERATION_KEY):
         self.url = url
+        self.key = key
         self._client = None
 
     @property
@@ -34,10 +40,10 @@ class RedisGeneration:
         return self._client
 
     async def current(self) -> int:
-        return int(await self.client.get(GENERATION_KEY) or 0)
+        return int(await self.client.get(self.key) or 0)
 
     async def bump(self) -> None:
-        await self.client.incr(GENERATION_KEY)
+        await self.client.incr(self.key)
 
 
 _shared_in: str = ""  # the Redis address of the shared generation ("" when it is this process's own)
@@ -49,14 +55,18 @@ def configure(redis_url: str) -> None:
     if redis_url:
         shared = RedisGeneration(redis_url)
         memo.use_generation(shared.current, shared.bump)
+        people = RedisGeneration(redis_url, PEOPLE_KEY)
+        people._client = shared.client  # one connection pool for both
+        memo.use_people_generation(people.current, people.bump)
     else:
         memo.use_memory_generation()
+        memo.use_memory_people_generation()
 
 
-def shared_generation_key(redis_url: str) -> str | None:
-    """The key of the shared generation when it lives in the Redis at ``redis_url`` (for reading it
-    along with a session, see ``server.sessions.SessionStore``)."""
-    return GENERATION_KEY if redis_url and redis_url == _shared_in else None
+def shared_generation_keys(redis_url: str) -> tuple[str, str] | None:
+    """The keys of the shared generations (public changes, people) when they live in the Redis at
+    ``redis_url`` (for reading them along with a session, see ``server.sessions.SessionStore``)."""
+    return (GENERATION_KEY, PEOPLE_KEY) if redis_url and redis_url == _shared_in else None
 
 
 class MemoMiddleware:
@@ -73,13 +83,17 @@ class MemoMiddleware:
             return
         path = scope.get("raw_path", b"").decode("latin-1") or scope["path"]
         public = not NO_PUBLIC_EFFECT.match(path)
+        people = not VOTE_PATH.match(path)
 
         async def watch(message: Message) -> None:
-            if message["type"] == "http.response.start" and public and 200 <= message["status"] < 400:
-                try:
-                    await memo.changed("request")
-                except Exception:  # noqa: BLE001 — the copies then expire on their own
-                    log.warning("shared generation unreachable", exc_info=True)
+            if message["type"] == "http.response.start":
+                if people:  # whatever its answer: a refused change may still have counted a failed attempt
+                    await memo.people_changed()
+                if public and 200 <= message["status"] < 400:
+                    try:
+                        await memo.changed("request")
+                    except Exception:  # noqa: BLE001 — the copies then expire on their own
+                        log.warning("shared generation unreachable", exc_info=True)
             await send(message)
 
         await self.app(scope, receive, watch)  # a change reads everything from the database

@@ -14,7 +14,7 @@ from litestar.types import Message, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
 
 from accounts import memo
-from server.memo import shared_generation_key
+from server.memo import shared_generation_keys
 
 ROTATE_KEY = "_rotate"
 DAY_KEY = "_day"  # the day (UTC) the session was last written: unchanged sessions are written once a day
@@ -74,9 +74,9 @@ class RotatingSessionConfig(ServerSideSessionConfig):
 
 
 class SessionStore(RedisStore):
-    """Sessions in Redis. Reading a session also reads the site's generation of public changes
-    (``server.memo``) in the same round trip, so a signed-in page that uses this worker's copies
-    makes one round trip to Redis instead of two."""
+    """Sessions in Redis. Reading a session also reads the site's generations of public changes and
+    of people (``server.memo``) in the same round trip, so a signed-in page that uses this worker's
+    copies (the person signed in among them) makes one round trip to Redis instead of two."""
 
     redis_url = ""
 
@@ -88,9 +88,9 @@ class SessionStore(RedisStore):
         return store
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
-        generation_key = shared_generation_key(self.redis_url)
-        if renew_for or generation_key is None:
+        generation_keys = shared_generation_keys(self.redis_url)
+        if renew_for or generation_keys is None:
             return await super().get(key, renew_for)
-        value, generation = await self._redis.mget(self._make_key(key), generation_key)
-        memo.known_generation(int(generation or 0))
+        value, generation, people = await self._redis.mget(self._make_key(key), *generation_keys)
+        memo.known_generation(int(generation or 0), int(people or 0))
         return value

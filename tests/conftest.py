@@ -132,6 +132,9 @@ def app(db, clock, _session_app):
     from contest import results_cache
 
     results_cache.forget()  # published results are kept per round id, which the next test may reuse
+    from accounts import memo
+
+    memo.forget()  # this worker's copies of contests and of the people signed in
     return _session_app
 
 

@@ -233,9 +233,10 @@ async def test_rules_and_rounds_changed_through_the_site_show_at_once(
 
 
 def memo_lifetime_passed(module) -> None:
-    """Age every copy past its lifetime (no waiting)."""
-    for key, (generation, made, value) in list(module._kept.items()):
-        module._kept[key] = (generation, made - module.LIFETIME - 1, value)
+    """Age every copy (of contests and of people) past its lifetime (no waiting)."""
+    for kept in (module._kept, module._people_kept):
+        for key, (generation, made, value) in list(kept.items()):
+            kept[key] = (generation, made - module.LIFETIME - 1, value)
 
 
 async def test_another_worker_s_change_shows_at_once(copies_app, resident, vote_round):  # noqa: F811
@@ -360,8 +361,18 @@ async def test_prepared_selects_read_what_piccolo_reads(db, vote_round, make_use
         .where(Idea.code == code)
         .first()
     )
-    assert await services.idea_by_code(code.lower()) == plain
-    assert await services.idea_by_code(code) == plain  # the second run reuses the SQL
+    assert plain is not None
+    names = {
+        "category.name": "category_name",
+        "hamlet.name": "hamlet_name",
+        "lead.full_name": "lead_name",
+        "contest.slug": "contest_slug",
+        "contest.title": "contest_title",
+        "contest.commune": "commune",
+    }
+    expected = services.IdeaRow(**{names.get(k, k): v for k, v in plain.items()})
+    assert await services.idea_by_code(code.lower()) == expected
+    assert await services.idea_by_code(code) == expected  # the second run reuses the SQL
     with pytest.raises(NotFound):
         await services.idea_by_code("XX-0000-000")
     members, team = await services.accepted_team(first)
@@ -382,3 +393,128 @@ async def test_prepared_selects_read_what_piccolo_reads(db, vote_round, make_use
         k: (v["receipt"], bool(v["voided"])) for k, v in (await voting.my_votes(round_id, voter.id)).items()
     }
     assert await voting.ballot_page(round_id, None, with_tally=False) == ({}, 0, None)
+
+
+# ---------------------------------------------------------------- the person signed in
+
+
+@pytest.fixture
+def principal_loads(monkeypatch):
+    """How many times a page read the signed-in person from the database."""
+    from server import auth
+
+    loads = []
+    load = auth.load_principal
+
+    async def counted(user_id, session_version=None):
+        loads.append(user_id)
+        return await load(user_id, session_version)
+
+    monkeypatch.setattr(auth, "load_principal", counted)
+    return loads
+
+
+async def test_the_person_signed_in_is_kept_between_pages_and_a_vote_keeps_it(
+    copies_app, resident, vote_round, principal_loads
+):  # noqa: F811
+    slug = vote_round["contest"]["slug"]
+    page = await resident.get(f"/contests/{slug}/vote")
+    assert "data-vote" in page.text
+    assert "Bạn còn 3 phiếu" in await _page(resident, f"/contests/{slug}/vote")
+    assert len(principal_loads) == 1  # the second page used this worker's copy
+    code = await _code(vote_round["ideas"][1])
+    cast = await resident.post(f"/contests/{slug}/vote/{code}", data={"_csrf_token": csrf_from(page.text)})
+    assert cast.status_code == 303
+    assert len(principal_loads) == 2  # a change always reads the person from the database
+    assert "Bạn còn 2 phiếu" in await _page(resident, f"/contests/{slug}/vote")
+    assert len(principal_loads) == 2  # a vote changes no one's account: the copy stays
+
+
+async def test_a_role_taken_away_or_a_verification_undone_shows_at_once(
+    copies_app, resident, organizer, vote_round, principal_loads
+):  # noqa: F811
+    from accounts import services, verification
+    from accounts.tables import User
+
+    slug = vote_round["contest"]["slug"]
+    assert (await organizer.get("/organizer/")).status_code == 200
+    assert (await organizer.get("/organizer/")).status_code == 200
+    btc = await User.select(User.id, User.commune).where(User.email == "btc@example.com").first()
+    assert await services.revoke_role(
+        btc["id"], Role.organizer, commune_id=btc["commune"], actor=None, now=dt.datetime.now(dt.UTC)
+    )
+    assert (await organizer.get("/organizer/")).status_code == 403
+
+    assert "data-vote" in await _page(resident, f"/contests/{slug}/vote")
+    person = await User.select(User.id).where(User.email == "cu-dan@example.com").first()
+    await verification.unverify(person["id"], actor_id=btc["id"], reason="Sai thôn", now=dt.datetime.now(dt.UTC))
+    page = await _page(resident, f"/contests/{slug}/vote")
+    assert "data-vote" not in page and 'href="/account/verify"' in page
+
+
+async def test_a_change_to_a_person_made_outside_the_site_shows_after_any_change_through_it(
+    copies_app, resident, organizer, vote_round
+):  # noqa: F811
+    from accounts.tables import User
+
+    slug = vote_round["contest"]["slug"]
+    vote = f"/contests/{slug}/vote"
+    assert "data-vote" in await _page(resident, vote)
+    await User.update({User.verified_resident: False}).where(User.email == "cu-dan@example.com")  # a fix by hand
+    # Any change made through the site (here the organizer's, on something else) moves the people
+    # generation on; so would the copies' lifetime.
+    other = vote_round["ideas"][5]
+    hidden = await post_form(
+        organizer, f"/organizer/ideas/{other}/hide", {"reason": "Trùng lặp"}, page=f"/ideas/{await _code(other)}"
+    )
+    assert hidden.status_code == 303
+    assert "data-vote" not in await _page(resident, vote)
+    await User.update({User.verified_resident: True}).where(User.email == "cu-dan@example.com")
+    memo_lifetime_passed(memo)
+    assert "data-vote" in await _page(resident, vote)
+
+
+async def test_a_password_changed_in_one_session_ends_the_other_at_once(
+    copies_app, make_user, principal_loads
+):  # noqa: F811
+    await make_user(email="nhung@example.com")
+    async with client_for(copies_app) as one, client_for(copies_app) as other:
+        await login(one, "nhung@example.com", PASSWORD)
+        await login(other, "nhung@example.com", PASSWORD)
+        assert (await other.get("/account")).status_code == 200
+        assert (await other.get("/account")).status_code == 200  # from this worker's copy
+        changed = await post_form(
+            one, "/account/password", {"current_password": PASSWORD, "new_password": "trăng-rằm-tháng-tám"}
+        )
+        assert changed.status_code == 303
+        assert (await other.get("/account")).status_code == 303  # signed out
+        assert (await one.get("/account")).status_code == 200
+
+
+async def test_with_redis_another_worker_s_change_to_a_person_shows_at_once(
+    redis_app, make_user, vote_round, principal_loads, monkeypatch
+):  # noqa: F811
+    from accounts.tables import User
+    from server import memo as web_memo
+
+    app, redis = redis_app
+    await verified(make_user, email="cu-dan@example.com", full_name="Phạm Thu Hà")
+    vote = f"/contests/{vote_round['contest']['slug']}/vote"
+    async with client_for(app) as person:
+        await login(person, "cu-dan@example.com", PASSWORD)
+        asked = []
+        read_alone = memo._people_current
+
+        async def counted() -> int:
+            asked.append(1)
+            return await read_alone()
+
+        monkeypatch.setattr(memo, "_people_current", counted)
+        assert "data-vote" in await _page(person, vote)
+        loads = len(principal_loads)
+        assert "data-vote" in await _page(person, vote)
+        assert len(principal_loads) == loads  # this worker's copy
+        await User.update({User.verified_resident: False}).where(User.email == "cu-dan@example.com")
+        await redis.incr(web_memo.PEOPLE_KEY)  # another worker saved a change
+        assert "data-vote" not in await _page(person, vote)
+        assert asked == []  # the people generation came in the session's round trip
