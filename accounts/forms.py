@@ -98,6 +98,16 @@ def integer(
     return _field(read, blank)
 
 
+def whole(default: int | None, *, low: int = -MAX_DB_INT, high: int = MAX_DB_INT) -> Any:
+    """A whole number within ``low``..``high``, or ``default`` when blank or unreadable: for a value the
+    domain function checks itself once it has loaded its object (so a wrong value is told after not found)."""
+    return _field(lambda raw: _or(as_int(_text_of(raw), low=low, high=high), default), default)
+
+
+def _or(number: int | None, default: int | None) -> int | None:
+    return default if number is None else number
+
+
 def identifier() -> Any:
     """The id of a choice (a select, a hidden field): a positive integer, or None for anything else."""
     return _field(as_id, None)

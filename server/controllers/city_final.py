@@ -37,6 +37,13 @@ class NominationForm:
     note: str = forms.text()
 
 
+@dataclass
+class LimitForm:
+    """How many ideas each commune may nominate (the domain refuses a number out of its range)."""
+
+    per_commune: int = forms.whole(-1)
+
+
 class CityFinalOrganizerController(Controller):
     """Commune organizers nominate to the city finals and follow their nominees; the city organizers
     (organizers of the city level) see every nomination of their finals."""
@@ -118,11 +125,10 @@ class CityFinalOrganizerController(Controller):
 
     @post("/{final_id:int}/limit", opt=access(Access.organizer, refuse_to="/organizer/city-final/{final_id}/entries"))
     async def limit(self, request: Request, final_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        form = await form_data(request)
-        per_commune = _int(form.get("per_commune"))
+        limit = await parse_form(request, LimitForm)
         await final.set_per_commune(
             final_id,
-            per_commune if per_commune is not None else -1,
+            limit.per_commune,
             actor_id=signed_in_user(request).id,
             now=ctx.now(),
             scope=organizer_scope(request),

@@ -81,3 +81,18 @@ def test_what_was_typed_is_kept_to_show_the_form_again():
     typed = forms.typed(Example, data(minutes="bốn lăm"))
     assert typed["minutes"] == "bốn lăm" and typed["place"] == "  Nhà văn hoá thôn Đông  "
     assert typed["present"] == ["4", "x", "9"]
+
+
+@dataclass
+class Lenient:
+    rating: int = forms.whole(0, low=0, high=5)
+    limit: int | None = forms.whole(None)
+
+
+@pytest.mark.parametrize(
+    ("rating", "limit", "read"),
+    [("4", "12", (4, 12)), ("9", "", (0, None)), ("bốn", "²", (0, None)), ("-1", "-3", (0, -3))],
+)
+def test_a_lenient_whole_number_falls_back_for_the_domain_to_judge(rating, limit, read):
+    form = forms.read(Lenient, FormMultiDict([("rating", rating), ("limit", limit)]))
+    assert (form.rating, form.limit) == read

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
+from accounts import forms
 from accounts.i18n import N_
 from accounts.rules import Access
-from accounts.text import as_int
 from mentoring import mentorships, office_hours
 from server.auth import signed_in_user
 from server.context import AppContext
 from server.guards import access
-from server.web import flash, form_data, redirect, render
+from server.web import flash, form_data, parse_form, redirect, render
+
+
+@dataclass
+class FeedbackForm:
+    """A side's feedback on a mentorship (the domain asks for a rating from 1 to 5)."""
+
+    rating: int = forms.whole(0, low=0, high=5)
+    text: str = forms.text()
 
 
 class MentorshipsController(Controller):
@@ -74,13 +84,12 @@ class MentorshipsController(Controller):
     async def feedback(
         self, request: Request, mentorship_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
-        form = await form_data(request)
-        rating = as_int(form.get("rating"), low=0, high=5) or 0
+        feedback = await parse_form(request, FeedbackForm)
         await mentorships.leave_feedback(
             mentorship_id,
             user_id=signed_in_user(request).id,
-            rating=rating,
-            text=form.get("text", ""),
+            rating=feedback.rating,
+            text=feedback.text,
             now=ctx.now(),
         )
         flash(request, N_("Thank you. Only the organizers read this feedback."))
