@@ -569,7 +569,9 @@ async def delete_account(user_id: int, *, password: str, ip: str = "", now: dt.d
         raise ValidationFailed({"password": N_("The password is not correct.")})
     scrambled = await passwords.hash_async(secrets.token_urlsafe(32))
     async with atomic(User._meta.db):
-        pseudonym = (await User.select(User.pseudonym).where(User.id == user_id).first())["pseudonym"]
+        named = await User.select(User.pseudonym).where(User.id == user_id).first()
+        assert named is not None  # read just above
+        pseudonym = named["pseudonym"]
         await User.update(
             {
                 User.username: f"deleted-{pseudonym}",
