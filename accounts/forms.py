@@ -29,6 +29,8 @@ from accounts.text import MAX_DB_INT, as_id, as_int
 F = TypeVar("F")
 READ = "form.read"
 MANY = "form.many"
+SHOW = "form.show"  # what ``typed`` gives back of a field, to show the form again
+NUMBER_TYPED = 20  # characters of a number field shown again (a number never needs more)
 
 
 class FormData(Protocol):
@@ -48,8 +50,10 @@ class Unreadable(ValueError):
         self.params = params
 
 
-def _field(read: Callable[[Any], Any], default: Any, *, many: bool = False) -> Any:
-    metadata = {READ: read, MANY: many}
+def _field(
+    read: Callable[[Any], Any], default: Any, *, many: bool = False, show: Callable[[Any], Any] | None = None
+) -> Any:
+    metadata = {READ: read, MANY: many, SHOW: show}
     if many:
         return dataclasses.field(default_factory=list, metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
@@ -57,6 +61,10 @@ def _field(read: Callable[[Any], Any], default: Any, *, many: bool = False) -> A
 
 def _text_of(raw: object) -> str:
     return raw if isinstance(raw, str) else ""  # a file where text was expected reads as nothing
+
+
+def _number_typed(raw: object) -> str:
+    return _text_of(raw).strip()[:NUMBER_TYPED]
 
 
 def text(*, limit: int | None = None, strip: bool = False) -> Any:
@@ -72,7 +80,7 @@ def text(*, limit: int | None = None, strip: bool = False) -> Any:
 
 def checked() -> Any:
     """A checkbox: ticked when the browser sends "on"."""
-    return _field(lambda raw: raw == "on", False)
+    return _field(lambda raw: raw == "on", False, show=lambda raw: raw == "on")
 
 
 def integer(
@@ -95,13 +103,13 @@ def integer(
             raise Unreadable(message)
         return number
 
-    return _field(read, blank)
+    return _field(read, blank, show=_number_typed)
 
 
 def whole(default: int | None, *, low: int = -MAX_DB_INT, high: int = MAX_DB_INT) -> Any:
     """A whole number within ``low``..``high``, or ``default`` when blank or unreadable: for a value the
     domain function checks itself once it has loaded its object (so a wrong value is told after not found)."""
-    return _field(lambda raw: _or(as_int(_text_of(raw), low=low, high=high), default), default)
+    return _field(lambda raw: _or(as_int(_text_of(raw), low=low, high=high), default), default, show=_number_typed)
 
 
 def _or(number: int | None, default: int | None) -> int | None:
@@ -135,7 +143,7 @@ def decimal(message: str) -> Any:
             raise Unreadable(message)
         return number
 
-    return _field(read, None)
+    return _field(read, None, show=_number_typed)
 
 
 def local_datetime(message: str, *, zone: ZoneInfo = HANOI) -> Any:
@@ -175,9 +183,14 @@ def read(form: type[F], data: FormData) -> F:
 
 
 def typed(form: type, data: FormData) -> dict[str, Any]:
-    """What the person typed in each field of the form (text; a list for a field of many values), to show
-    the form again as they left it."""
-    return {
-        f.name: [_text_of(v) for v in data.getall(f.name, [])] if f.metadata[MANY] else _text_of(data.get(f.name))
-        for f in _fields(form)
-    }
+    """What the person typed in each field of the form, to show the form again as they left it: the text
+    (a number trimmed to its first characters), a list for a field of many values, ticked or not for a
+    checkbox."""
+    shown: dict[str, Any] = {}
+    for f in _fields(form):
+        if f.metadata[MANY]:
+            shown[f.name] = [_text_of(v) for v in data.getall(f.name, [])]
+        else:
+            show = f.metadata[SHOW] or _text_of
+            shown[f.name] = show(data.get(f.name))
+    return shown

@@ -80,7 +80,7 @@ def test_a_field_that_cannot_be_read_is_refused_with_its_own_message(changes, er
 def test_what_was_typed_is_kept_to_show_the_form_again():
     typed = forms.typed(Example, data(minutes="bốn lăm"))
     assert typed["minutes"] == "bốn lăm" and typed["place"] == "  Nhà văn hoá thôn Đông  "
-    assert typed["present"] == ["4", "x", "9"]
+    assert typed["present"] == ["4", "x", "9"] and typed["online"] is True  # a checkbox: ticked or not
 
 
 @dataclass
