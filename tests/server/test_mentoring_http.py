@@ -174,3 +174,16 @@ async def test_a_mentor_publishes_office_hours_and_a_time_that_cannot_be_read_is
         await OfficeSlot.select(OfficeSlot.starts_at, OfficeSlot.ends_at).where(OfficeSlot.mentor == mentor_id).first()
     )
     assert slot["ends_at"] - slot["starts_at"] == dt.timedelta(minutes=45)
+
+
+async def test_a_team_states_its_needs_and_a_refused_form_keeps_what_was_chosen(client, world):  # noqa: F811
+    idea, lead = world["teams"][0]
+    await login(client, lead.email, PASSWORD)
+    url = f"/mentoring/needs/{idea}"
+    refused = await post_form(client, url, {"sector": "digital", "place": "Thôn Đông", "languages": ["vi", "en"]})
+    assert refused.status_code == 400 and 'id="e-needs"' in refused.text
+    assert 'value="Thôn Đông"' in refused.text
+    saved = await post_form(client, url, {"needs": ["marketing", "finance"], "sector": "digital", "stage": "idea"})
+    assert saved.status_code == 303 and saved.headers["location"] == "/mentoring"
+    needs = await teams.needs_of(idea)
+    assert sorted(needs["needs"]) == ["finance", "marketing"] and needs["sector"] == "digital"

@@ -3,11 +3,14 @@ and the answers to mentoring requests."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
+from accounts import forms
 from accounts.errors import NotFound
 from accounts.i18n import N_
 from accounts.rules import Access
@@ -17,7 +20,21 @@ from server.context import AppContext
 from server.controllers.mentoring.common import LABELS
 from server.guards import access
 from server.i18n import lang_of
-from server.web import flash, form_data, form_page_on_refusal, redirect, render
+from server.web import flash, form_data, form_page_on_refusal, parse_form, redirect, render
+
+
+@dataclass
+class NeedsForm:
+    """What a team says it needs from a mentor (the domain checks the choices)."""
+
+    sector: str = forms.text()
+    stage: str = forms.text()
+    mode: str = forms.text()
+    place: str = forms.text()
+    needs: list[str] = forms.texts()
+    languages: list[str] = forms.texts()
+    availability: list[str] = forms.texts()
+    preferred: list[str] = forms.texts()
 
 
 class MentoringHubController(Controller):
@@ -66,15 +83,7 @@ class MentoringHubController(Controller):
 
     @post("/needs/{idea_id:int}", opt=access(Access.authenticated))
     async def save_needs(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        form = await form_data(request)
-        values = {
-            "sector": form.get("sector", ""),
-            "stage": form.get("stage", ""),
-            "mode": form.get("mode", ""),
-            "place": form.get("place", ""),
-        }
-        for key in ("needs", "languages", "availability", "preferred"):
-            values[key] = form.getall(key, [])
+        values = asdict(await parse_form(request, NeedsForm))
 
         async def again(errors: dict[str, str]) -> Template:
             ideas = {i["id"]: i for i in await teams.team_ideas(signed_in_user(request).id)}

@@ -3,21 +3,30 @@ invitation and the attendance its organizers record."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
+from accounts import forms
 from accounts.i18n import N_
 from accounts.rules import Access, is_organizer
-from accounts.text import as_id
 from mentoring import ical, workshops
 from server.auth import current_user, signed_in_user
 from server.context import AppContext
 from server.controllers.mentoring.common import ics_response
 from server.guards import access
 from server.i18n import lang_of
-from server.web import flash, form_data, organizer_scope, redirect, render
+from server.web import flash, organizer_scope, parse_form, redirect, render
+
+
+@dataclass
+class AttendanceForm:
+    """The people an organizer ticks as present at a workshop."""
+
+    present: list[int] = forms.identifiers()
 
 
 class WorkshopsController(Controller):
@@ -93,10 +102,13 @@ class WorkshopsController(Controller):
     async def attendance(
         self, request: Request, workshop_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
-        form = await form_data(request)
-        present = [i for i in map(as_id, form.getall("present", [])) if i]
+        attendance = await parse_form(request, AttendanceForm)
         await workshops.set_attendance(
-            workshop_id, present, actor_id=signed_in_user(request).id, now=ctx.now(), scope=organizer_scope(request)
+            workshop_id,
+            attendance.present,
+            actor_id=signed_in_user(request).id,
+            now=ctx.now(),
+            scope=organizer_scope(request),
         )
         flash(request, N_("Attendance saved."))
         return redirect(f"/workshops/{workshop_id}#attendance")
