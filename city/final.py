@@ -896,12 +896,32 @@ _FINALIST_HISTORY = Prepared(
 )
 
 
-async def finalist_history(entry_id: int) -> dict[str, Any] | None:
+@dataclass(frozen=True, slots=True)
+class FinalistHistory:
+    """Where a city final's entry comes from, as the public sees it."""
+
+    commune: str  # the commune's name
+    idea_code: str  # the idea in the commune's contest
+    idea_title: str
+    history: dict[str, Any]  # its result there: rank, of, round
+    shared_comments: list[dict[str, Any]]  # the commune jury's comments the team chose to share
+
+
+async def finalist_history(entry_id: int) -> FinalistHistory | None:
     """An entry's history, as the public sees it: commune, commune result, shared jury comments."""
 
-    async def load() -> dict[str, Any] | None:
+    async def load() -> FinalistHistory | None:
         row = await _FINALIST_HISTORY.first(entry_id)
-        return _decoded(row) if row else None
+        if row is None:
+            return None
+        row = _decoded(row)
+        return FinalistHistory(
+            commune=row["commune.name"],
+            idea_code=row["idea.code"],
+            idea_title=row["idea.title"],
+            history=row["history"],
+            shared_comments=row["shared_comments"],
+        )
 
     return await memo.read(("finalist_history", entry_id), load)
 

@@ -160,7 +160,12 @@ async def commune_choices(scope: Scope) -> list[dict[str, Any]]:
 async def contest_to_edit(slug: str, *, scope: Scope) -> tuple[dict[str, Any], ContestForm, dict[int, int]]:
     """The contest (within ``scope``, one query), its form as stored, and how many ideas use each field."""
     contest = await load(
-        Contest, Contest.slug == slug, scope, Contest.all_columns(), Contest.commune.name, missing=MISSING
+        Contest,
+        Contest.slug == slug,
+        scope,
+        Contest.all_columns(),
+        Contest.commune.name.as_alias("commune_name"),
+        missing=MISSING,
     )
     categories = await _categories(contest["id"])
     return contest, ContestForm.of_contest(contest, categories), await usage(contest["id"])

@@ -10,7 +10,7 @@ judging starts. Each team is told whether its idea went through.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accounts import audit, notifications
 from accounts.engine import atomic
@@ -19,6 +19,9 @@ from accounts.scope import Scope
 from contest.errors import IdeaError
 from contest.phases import Phase, phase_of
 from contest.tables import Assignment, Conflict, Idea, IdeaStatus, Round, RoundEntry, ScoreSheet, Vote
+
+if TYPE_CHECKING:
+    from contest.rounds import RoundRow
 
 # An entry goes one step up this ladder when a round shortlists it.
 LADDER = [IdeaStatus.submitted.value, IdeaStatus.shortlisted.value, IdeaStatus.finalist.value, IdeaStatus.awarded.value]
@@ -42,16 +45,13 @@ async def carried_in(round_id: int) -> dict[int, str]:
     }
 
 
-async def next_round(round_: dict[str, Any]) -> dict[str, Any] | None:
+async def next_round(round_: RoundRow) -> dict[str, Any] | None:
     """The round after this one in the same contest, by position (None for the last)."""
     return (
         await Round.select()
         .where(
-            (Round.contest == round_["contest"])
-            & (
-                (Round.position > round_["position"])
-                | ((Round.position == round_["position"]) & (Round.id > round_["id"]))
-            )
+            (Round.contest == round_.contest)
+            & ((Round.position > round_.position) | ((Round.position == round_.position) & (Round.id > round_.id)))
         )
         .order_by(Round.position, Round.id)
         .first()
@@ -76,20 +76,20 @@ def judging_started(round_: dict[str, Any], now: dt.datetime) -> bool:
     return phase_of(round_, now) in (Phase.judging, Phase.voting, Phase.results)
 
 
-async def state(round_: dict[str, Any], *, now: dt.datetime) -> dict[str, Any]:
+async def state(round_: RoundRow, *, now: dt.datetime) -> dict[str, Any]:
     """What the organizer's page shows: the next round, what was carried into it and whether undo is possible."""
     following = await next_round(round_)
     if following is None:
-        return {"next": None, "carried": 0, "can_undo": False, "chosen": len(await went_through(round_["id"]))}
+        return {"next": None, "carried": 0, "can_undo": False, "chosen": len(await went_through(round_.id))}
     carried = await RoundEntry.count().where(
-        (RoundEntry.from_round == round_["id"]) & (RoundEntry.round == following["id"])
+        (RoundEntry.from_round == round_.id) & (RoundEntry.round == following["id"])
     )
     blocked = await _undo_refusal(following, now) if carried else None
     return {
         "next": following,
         "carried": carried,
         "can_undo": bool(carried) and blocked is None,
-        "chosen": len(await went_through(round_["id"])),
+        "chosen": len(await went_through(round_.id)),
     }
 
 
@@ -179,9 +179,9 @@ async def advance(
                         ),
                         lang,
                         code=idea["code"],
-                        **{"from": round_["name"]},
+                        **{"from": round_.name},
                         round=following["name"],
-                        contest=round_["contest.title"],
+                        contest=round_.contest_title,
                     ),
                 )
             else:
@@ -203,9 +203,9 @@ async def advance(
                             "once results are published."
                         ),
                         lang,
-                        contest=round_["contest.title"],
+                        contest=round_.contest_title,
                         code=idea["code"],
-                        **{"from": round_["name"]},
+                        **{"from": round_.name},
                     ),
                 )
         await audit.record(
@@ -213,7 +213,7 @@ async def advance(
             actor_id=actor_id,
             target_type="round",
             target_id=round_id,
-            commune_id=round_["contest.commune"],
+            commune_id=round_.commune,
             now=now,
             data={"to_round": following["id"], "ideas": sorted(chosen), "not_selected": sorted(entries - set(chosen))},
         )
@@ -263,7 +263,7 @@ async def undo_advance(
                     ),
                     lang,
                     round=following["name"],
-                    **{"from": round_["name"]},
+                    **{"from": round_.name},
                 ),
             )
         await audit.record(
@@ -271,7 +271,7 @@ async def undo_advance(
             actor_id=actor_id,
             target_type="round",
             target_id=round_id,
-            commune_id=round_["contest.commune"],
+            commune_id=round_.commune,
             now=now,
             data={"to_round": following["id"], "ideas": sorted(ids)},
         )

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from accounts import limits
 from accounts.i18n import N_
 from accounts.text import as_id, clean_line, nfc, visible_length
 from contest.tables import Stage
+
+if TYPE_CHECKING:
+    from contest.services import IdeaRow
 
 SUMMARY_LIMIT = limits.IDEA_SUMMARY
 TITLE_LIMIT = limits.IDEA_TITLE
@@ -80,19 +83,19 @@ class IdeaForm:
         return cls(**{f.name: str(data.get(f.name) or "") for f in fields(cls)})
 
     @classmethod
-    def from_idea(cls, idea: dict[str, Any]) -> IdeaForm:
+    def from_idea(cls, idea: IdeaRow) -> IdeaForm:
         return cls(
-            title=idea["title"],
-            summary=idea["summary"],
-            category_id=str(idea["category"] or ""),
-            problem=idea["problem"],
-            solution=idea["solution"],
-            beneficiaries=idea["beneficiaries"],
-            resources=idea["resources"],
-            budget=format_budget(idea["budget_vnd"]),
-            stage=idea["stage"],
-            body=idea["body"],
-            video_url=idea["video_url"],
+            title=idea.title,
+            summary=idea.summary,
+            category_id=str(idea.category or ""),
+            problem=idea.problem,
+            solution=idea.solution,
+            beneficiaries=idea.beneficiaries,
+            resources=idea.resources,
+            budget=format_budget(idea.budget_vnd),
+            stage=idea.stage,
+            body=idea.body,
+            video_url=idea.video_url,
         )
 
 

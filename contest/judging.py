@@ -27,6 +27,7 @@ from contest import calibration, ranking_cache
 from contest.assignment import Problem, solve
 from contest.errors import IdeaError
 from contest.phases import Phase, is_open, phase_of
+from contest.rounds import RoundRow, round_row
 from contest.services import normalise_contact
 from contest.tables import (
     Assignment,
@@ -82,20 +83,6 @@ def add_conflict_source(source: ConflictSource) -> None:
 # ---------------------------------------------------------------- rounds and settings
 
 
-async def round_row(round_id: int, *, scope: Scope) -> dict[str, Any]:
-    """A round with its contest's commune, slug and title — within ``scope`` when one is given."""
-    return await load(
-        Round,
-        round_id,
-        scope,
-        Round.all_columns(),
-        Round.contest.commune,
-        Round.contest.slug,
-        Round.contest.title,
-        missing=N_("This round does not exist."),
-    )
-
-
 async def settings_of(round_id: int) -> dict[str, Any]:
     """The round's judging settings (created with defaults the first time)."""
     await RoundJudging.insert(RoundJudging(round=round_id)).on_conflict(
@@ -132,7 +119,7 @@ async def update_settings(
             actor_id=actor_id,
             target_type="round",
             target_id=round_id,
-            commune_id=round_["contest.commune"],
+            commune_id=round_.commune,
             now=now,
             data=values,
         )
@@ -172,7 +159,7 @@ async def add_judge(
     """Put a judge on the panel: an existing account at once, otherwise an invitation to that contact."""
     round_ = await round_row(round_id, scope=scope)
     # Expertise is among this contest's own fields: ids of another contest's categories are dropped.
-    own = {c["id"] for c in await Category.select(Category.id).where(Category.contest == round_["contest"])}
+    own = {c["id"] for c in await Category.select(Category.id).where(Category.contest == round_.contest)}
     expertise = [c for c in dict.fromkeys(expertise) if c in own]
     contact = normalise_contact(contact)
     user = await User.select(User.id).where((User.email == contact) | (User.phone == contact)).first()
@@ -196,7 +183,7 @@ async def add_judge(
         if user:
             await notifications.notify(
                 user["id"],
-                title=translate(N_("You are invited to judge “%(contest)s”"), lang, contest=round_["contest.title"]),
+                title=translate(N_("You are invited to judge “%(contest)s”"), lang, contest=round_.contest_title),
                 body=translate(
                     N_(
                         "Open your judge page to accept, sign the conflict-of-interest declaration and "
@@ -211,7 +198,7 @@ async def add_judge(
         elif "@" in contact:  # no account yet: the invitation goes to the address the organizer typed
             await notifications.queue_mail(
                 contact,
-                translate(N_("You are invited to judge “%(contest)s”"), lang, contest=round_["contest.title"]),
+                translate(N_("You are invited to judge “%(contest)s”"), lang, contest=round_.contest_title),
                 translate(
                     N_(
                         "Sign up or log in with this email address, then open your judge page to accept the "
@@ -229,7 +216,7 @@ async def add_judge(
             actor_id=actor_id,
             target_type="round",
             target_id=round_id,
-            commune_id=round_["contest.commune"],
+            commune_id=round_.commune,
             now=now,
             data={"contact": contact},
         )
@@ -425,7 +412,7 @@ async def sign_declaration(
             actor_id=judge_id,
             target_type="round",
             target_id=round_id,
-            commune_id=round_["contest.commune"],
+            commune_id=round_.commune,
             now=now,
             data={"related": sorted(ideas.values()), "relatives": len(clean_relatives)},
         )
@@ -566,7 +553,7 @@ async def run_assignment(round_id: int, *, actor_id: int, now: dt.datetime, scop
             actor_id=actor_id,
             target_type="round",
             target_id=round_id,
-            commune_id=round_["contest.commune"],
+            commune_id=round_.commune,
             now=now,
             data={"pairs": len(solution.pairs), "seconds": round(solution.seconds, 3), "groups": solution.components},
         )
@@ -592,7 +579,7 @@ async def set_assignments_locked(round_id: int, locked: bool, *, actor_id: int, 
             actor_id=actor_id,
             target_type="round",
             target_id=round_id,
-            commune_id=round_["contest.commune"],
+            commune_id=round_.commune,
             now=now,
         )
 
@@ -621,7 +608,7 @@ async def move_assignment(assignment_id: int, new_judge: int, *, actor_id: int, 
             actor_id=actor_id,
             target_type="assignment",
             target_id=assignment_id,
-            commune_id=round_["contest.commune"],
+            commune_id=round_.commune,
             now=now,
             data={"idea": row["idea"], "from": row["judge"], "to": new_judge},
         )
@@ -740,7 +727,7 @@ async def recuse(assignment_id: int, *, judge_id: int, reason: str, now: dt.date
             actor_id=judge_id,
             target_type="idea",
             target_id=row["idea"],
-            commune_id=round_["contest.commune"],
+            commune_id=round_.commune,
             now=now,
             data={"reason": reason, "reassigned_to": new_judge},
         )
@@ -750,7 +737,7 @@ async def recuse(assignment_id: int, *, judge_id: int, reason: str, now: dt.date
 # ---------------------------------------------------------------- score sheets
 
 
-def scoring_open(round_: dict[str, Any], settings: dict[str, Any], now: dt.datetime) -> bool:
+def scoring_open(round_: RoundRow, settings: dict[str, Any], now: dt.datetime) -> bool:
     """Judges write sheets during the judging phase (or while an organizer has reopened it)."""
     if settings.get("frozen_at") and not (settings.get("reopened_until") and now < settings["reopened_until"]):
         return False
@@ -759,13 +746,13 @@ def scoring_open(round_: dict[str, Any], settings: dict[str, Any], now: dt.datet
     return is_open(round_, Phase.judging, now)
 
 
-def scoring_state(round_: dict[str, Any], settings: dict[str, Any], now: dt.datetime) -> str:
+def scoring_state(round_: RoundRow, settings: dict[str, Any], now: dt.datetime) -> str:
     """ "open", "upcoming" (judging starts when submissions close, later than ``now``) or "closed".
 
     Before judging starts scoring is not open either, but it is not over: pages say when it opens."""
     if scoring_open(round_, settings, now):
         return "open"
-    if not settings.get("frozen_at") and round_.get("has_judging", True) and now < round_["submission_closes"]:
+    if not settings.get("frozen_at") and round_.has_judging and now < round_.submission_closes:
         return "upcoming"
     return "closed"
 
@@ -1087,7 +1074,7 @@ async def ensure_frozen(
     round_ = await round_row(round_id, scope=scope)
     settings = await settings_of(round_id)
     reopened = settings["reopened_until"] and now < settings["reopened_until"]
-    if now < round_["judging_closes"] or reopened or not round_.get("has_judging", True):  # nothing to freeze
+    if now < round_.judging_closes or reopened or not round_.has_judging:  # nothing to freeze
         return settings
     if settings["frozen_at"] and (
         not settings["reopened_until"] or settings["frozen_at"] >= settings["reopened_until"]
@@ -1115,7 +1102,7 @@ async def ensure_frozen(
             actor_id=actor_id,
             target_type="round",
             target_id=round_id,
-            commune_id=round_["contest.commune"],
+            commune_id=round_.commune,
             now=now,
             data={"sha256": digest, "sheets": len(data["sheets"])},
         )
@@ -1140,7 +1127,7 @@ async def reopen(round_id: int, *, actor_id: int, reason: str, hours: int, now: 
             actor_id=actor_id,
             target_type="round",
             target_id=round_id,
-            commune_id=round_["contest.commune"],
+            commune_id=round_.commune,
             now=now,
             data={"reason": reason.strip(), "hours": hours},
         )
@@ -1217,7 +1204,7 @@ async def shortlist(
             actor_id=actor_id,
             target_type="round",
             target_id=round_id,
-            commune_id=round_["contest.commune"],
+            commune_id=round_.commune,
             now=now,
             data={"ideas": sorted(r["id"] for r in rows), "reason": reason.strip()},
         )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 from accounts.i18n import N_
 
@@ -35,19 +36,49 @@ class Step:
     ends: dt.datetime | None
 
 
-def takes_entries(round_: dict[str, Any]) -> bool:
-    return bool(round_.get("takes_entries", True))
+class RoundDates(Protocol):
+    """A typed round row (``contest.judging.RoundRow``); the functions below also take a round as a dict."""
+
+    @property
+    def submission_opens(self) -> dt.datetime: ...
+    @property
+    def submission_closes(self) -> dt.datetime: ...
+    @property
+    def judging_closes(self) -> dt.datetime: ...
+    @property
+    def vote_opens(self) -> dt.datetime | None: ...
+    @property
+    def vote_closes(self) -> dt.datetime | None: ...
+    @property
+    def results_at(self) -> dt.datetime: ...
+    @property
+    def takes_entries(self) -> bool: ...
+    @property
+    def has_judging(self) -> bool: ...
 
 
-def has_judging(round_: dict[str, Any]) -> bool:
-    return bool(round_.get("has_judging", True))
+RoundLike = Mapping[str, Any] | RoundDates
 
 
-def has_vote(round_: dict[str, Any]) -> bool:
-    return round_.get("vote_opens") is not None and round_.get("vote_closes") is not None
+def _get(round_: RoundLike, name: str, default: Any = None) -> Any:
+    if isinstance(round_, Mapping):
+        return round_.get(name, default)
+    return getattr(round_, name, default)
 
 
-def timeline(round_: dict[str, Any]) -> list[Step]:
+def takes_entries(round_: RoundLike) -> bool:
+    return bool(_get(round_, "takes_entries", True))
+
+
+def has_judging(round_: RoundLike) -> bool:
+    return bool(_get(round_, "has_judging", True))
+
+
+def has_vote(round_: RoundLike) -> bool:
+    return _get(round_, "vote_opens") is not None and _get(round_, "vote_closes") is not None
+
+
+def timeline(round_: RoundLike) -> list[Step]:
     """The round's phases in order, each with its start and end; phases the round leaves out are absent.
 
     Submission runs ``submission_opens``–``submission_closes`` (only when ``takes_entries``); judging
@@ -56,21 +87,21 @@ def timeline(round_: dict[str, Any]) -> list[Step]:
     """
     steps = []
     if takes_entries(round_):
-        steps.append(Step(Phase.submission, round_["submission_opens"], round_["submission_closes"]))
+        steps.append(Step(Phase.submission, _get(round_, "submission_opens"), _get(round_, "submission_closes")))
     if has_judging(round_):
-        steps.append(Step(Phase.judging, round_["submission_closes"], round_["judging_closes"]))
+        steps.append(Step(Phase.judging, _get(round_, "submission_closes"), _get(round_, "judging_closes")))
     if has_vote(round_):
-        steps.append(Step(Phase.voting, round_["vote_opens"], round_["vote_closes"]))
-    steps.append(Step(Phase.results, round_["results_at"], None))
+        steps.append(Step(Phase.voting, _get(round_, "vote_opens"), _get(round_, "vote_closes")))
+    steps.append(Step(Phase.results, _get(round_, "results_at"), None))
     return steps
 
 
-def round_starts(round_: dict[str, Any]) -> dt.datetime:
+def round_starts(round_: RoundLike) -> dt.datetime:
     """When the round's first phase starts."""
     return timeline(round_)[0].starts
 
 
-def phase_of(round_: dict[str, Any], now: dt.datetime) -> Phase:
+def phase_of(round_: RoundLike, now: dt.datetime) -> Phase:
     """The phase at ``now``: the last step that has started (gaps belong to the step before)."""
     current = Phase.upcoming
     for step in timeline(round_):
@@ -79,7 +110,7 @@ def phase_of(round_: dict[str, Any], now: dt.datetime) -> Phase:
     return current
 
 
-def phase_end(round_: dict[str, Any], now: dt.datetime) -> dt.datetime | None:
+def phase_end(round_: RoundLike, now: dt.datetime) -> dt.datetime | None:
     phase = phase_of(round_, now)
     if phase is Phase.upcoming:
         return round_starts(round_)
@@ -169,7 +200,7 @@ def validate_dates(round_: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(date_problems(round_).values()))
 
 
-def is_open(round_: dict[str, Any], phase: Phase, now: dt.datetime) -> bool:
+def is_open(round_: RoundLike, phase: Phase, now: dt.datetime) -> bool:
     """Whether ``now`` lies inside the phase's own window (gaps between phases are closed)."""
     for step in timeline(round_):
         if step.phase is phase:

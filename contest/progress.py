@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accounts import audit, notifications
 from accounts.engine import atomic
@@ -37,6 +37,9 @@ from contest.tables import (
 REMIND_EVERY = dt.timedelta(hours=12)
 DEADLINE_NOTICE = dt.timedelta(hours=48)
 DONE = (SheetStatus.submitted.value, SheetStatus.abstained.value)
+
+if TYPE_CHECKING:
+    from contest.rounds import RoundRow
 
 
 def _db():
@@ -89,7 +92,7 @@ async def _team(idea_id: int, lead: int) -> list[int]:
 # ---------------------------------------------------------------- notices to teams and judges
 
 
-async def tell_shortlisted(round_: dict[str, Any], idea_ids: list[int], *, now: dt.datetime, lang: str = "vi") -> None:
+async def tell_shortlisted(round_: RoundRow, idea_ids: list[int], *, now: dt.datetime, lang: str = "vi") -> None:
     """Each team whose idea the round's shortlist just chose is told (in the caller's transaction)."""
     if not idea_ids:
         return
@@ -104,7 +107,7 @@ async def tell_shortlisted(round_: dict[str, Any], idea_ids: list[int], *, now: 
                 link=notifications.absolute(f"/ideas/{idea['code']}"),
                 contest_id=idea["contest"],
                 title=translate(
-                    N_("“%(title)s” is shortlisted in %(round)s"), lang, title=idea["title"], round=round_["name"]
+                    N_("“%(title)s” is shortlisted in %(round)s"), lang, title=idea["title"], round=round_.name
                 ),
                 body=translate(
                     N_(
@@ -112,16 +115,14 @@ async def tell_shortlisted(round_: dict[str, Any], idea_ids: list[int], *, now: 
                         "shortlist of %(round)s."
                     ),
                     lang,
-                    contest=round_["contest.title"],
+                    contest=round_.contest_title,
                     code=idea["code"],
-                    round=round_["name"],
+                    round=round_.name,
                 ),
             )
 
 
-async def tell_assigned(
-    round_: dict[str, Any], pairs: set[tuple[int, int]], *, now: dt.datetime, lang: str = "vi"
-) -> None:
+async def tell_assigned(round_: RoundRow, pairs: set[tuple[int, int]], *, now: dt.datetime, lang: str = "vi") -> None:
     """Each judge given new entries is told once, with how many (in the caller's transaction)."""
     per_judge = Counter(judge for judge, _ in pairs)
     for judge, count in sorted(per_judge.items()):
@@ -130,7 +131,7 @@ async def tell_assigned(
             kind="judge_assigned",
             now=now,
             link=notifications.absolute("/judge"),
-            title=translate(N_("New entries to score in %(round)s"), lang, round=round_["name"]),
+            title=translate(N_("New entries to score in %(round)s"), lang, round=round_.name),
             body=translate(
                 N_(
                     "You have been assigned %(count)s new entries of “%(contest)s” to score. Please sign "
@@ -138,7 +139,7 @@ async def tell_assigned(
                 ),
                 lang,
                 count=count,
-                contest=round_["contest.title"],
+                contest=round_.contest_title,
             ),
         )
 
@@ -254,7 +255,7 @@ async def resolve_conflicts(round_id: int, *, now: dt.datetime, lang: str = "vi"
             actor_id=None,
             target_type="round",
             target_id=round_id,
-            commune_id=round_["contest.commune"],
+            commune_id=round_.commune,
             now=now,
             data={"moved": moved, "sheets_set_aside": sorted(s["id"] for s in stray)},
         )
@@ -371,14 +372,14 @@ async def remind_judge(
             kind="judge_reminder",
             now=now,
             link=notifications.absolute("/judge", base_url),
-            title=translate(N_("Reminder: your score sheets for %(round)s"), lang, round=round_["name"]),
+            title=translate(N_("Reminder: your score sheets for %(round)s"), lang, round=round_.name),
             body=translate(
                 N_(
                     "The organizers of “%(contest)s” remind you to finish your %(count)s score sheets "
                     "before judging closes."
                 ),
                 lang,
-                contest=round_["contest.title"],
+                contest=round_.contest_title,
                 count=total,
             ),
         )
@@ -387,7 +388,7 @@ async def remind_judge(
             actor_id=actor_id,
             target_type="round",
             target_id=round_id,
-            commune_id=round_["contest.commune"],
+            commune_id=round_.commune,
             now=now,
             data={"judge": judge_id},
         )

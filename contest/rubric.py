@@ -28,6 +28,7 @@ from accounts.i18n import N_
 from accounts.scope import Scope, load
 from accounts.tables import AuditEvent
 from contest.errors import IdeaError
+from contest.rounds import RoundRow, round_row
 from contest.tables import Award, Contest, Criterion, Round, RoundJudging, Score
 
 LOCKED_FROZEN = N_(
@@ -162,14 +163,14 @@ def parse_criterion(form: Mapping[str, Any]) -> dict[str, Any]:
             {"max": int(MAX_WEIGHT)},
         )
     low, high = _whole(form.get("scale_min", "")), _whole(form.get("scale_max", ""))
-    range_params = {"low": SCALE_LOW, "high": SCALE_HIGH}
+    range_params: dict[str, object] = {"low": SCALE_LOW, "high": SCALE_HIGH}
     for field, value in (("scale_min", low), ("scale_max", high)):
         if value is None or not SCALE_LOW <= value <= SCALE_HIGH:
             errors[field], params[field] = N_("A whole number from %(low)s to %(high)s."), range_params
-    if "scale_min" not in errors and "scale_max" not in errors and low >= high:
+    if "scale_min" not in errors and "scale_max" not in errors and low is not None and high is not None and low >= high:
         errors["scale_max"] = N_("The highest level must be above the lowest.")
     lines = descriptor_lines(form.get("descriptors", ""))
-    if not errors.keys() & {"scale_min", "scale_max"}:
+    if low is not None and high is not None and not errors.keys() & {"scale_min", "scale_max"}:
         levels = high - low + 1
         if len(lines) not in (0, levels):
             errors["descriptors"] = N_(
@@ -213,18 +214,9 @@ def _descriptors(value: Any) -> list[str]:
     return [str(v) for v in value or []]
 
 
-async def round_for_rubric(round_id: int, *, scope: Scope) -> dict[str, Any]:
+async def round_for_rubric(round_id: int, *, scope: Scope) -> RoundRow:
     """A round with its contest's commune, slug and title, only within ``scope`` (one query)."""
-    return await load(
-        Round,
-        round_id,
-        scope,
-        Round.all_columns(),
-        Round.contest.commune,
-        Round.contest.slug,
-        Round.contest.title,
-        missing=N_("This round does not exist."),
-    )
+    return await round_row(round_id, scope=scope)
 
 
 async def criteria_of(round_id: int) -> list[dict[str, Any]]:
@@ -294,7 +286,7 @@ async def add_criterion(
             actor_id=actor_id,
             target_type="rubric_criterion",
             target_id=row.id,
-            commune_id=round_["contest.commune"],
+            commune_id=round_.commune,
             now=now,
             data={"round": round_id, **values},
         )
@@ -321,7 +313,7 @@ async def update_criterion(
             actor_id=actor_id,
             target_type="rubric_criterion",
             target_id=criterion_id,
-            commune_id=round_["contest.commune"],
+            commune_id=round_.commune,
             now=now,
             data={"round": round_id, **values},
         )
@@ -340,7 +332,7 @@ async def delete_criterion(round_id: int, criterion_id: int, *, actor_id: int, n
             actor_id=actor_id,
             target_type="rubric_criterion",
             target_id=criterion_id,
-            commune_id=round_["contest.commune"],
+            commune_id=round_.commune,
             now=now,
             data={"round": round_id, "name": criterion["name"]},
         )
@@ -373,7 +365,7 @@ async def move_criterion(
             actor_id=actor_id,
             target_type="rubric_criterion",
             target_id=criterion_id,
-            commune_id=round_["contest.commune"],
+            commune_id=round_.commune,
             now=now,
             data={"round": round_id, "order": ids},
         )
@@ -559,6 +551,48 @@ def winners(awards: list[dict[str, Any]], *, combined: list[int], jury: list[int
             award["winner"] = order[award["rank"] - 1] if 0 < award["rank"] <= len(order) else None
         else:
             award["winner"] = award["idea"]
+
+
+@dataclass(frozen=True, slots=True)
+class AwardResult:
+    """An award as the published results show it, with the idea that won it (None: not given)."""
+
+    id: int
+    name: str
+    prize: str
+    idea: int | None
+    idea_code: str | None
+    idea_title: str | None
+
+
+async def awarded(
+    contest_id: int,
+    *,
+    combined: list[int],
+    jury: list[int],
+    public: list[int],
+    ideas: Mapping[int, Mapping[str, Any]],
+) -> list[AwardResult]:
+    """The contest's awards in order, each with its winner: the idea given by hand, else the idea at its
+    place of the ranking it follows (``ideas``: the ranked ideas' codes and titles by id)."""
+    awards = (
+        await Award.select(*Award.all_columns(), Award.idea.code, Award.idea.title)
+        .where(Award.contest == contest_id)
+        .order_by(Award.position)
+    )
+    winners(awards, combined=combined, jury=jury, public=public)
+    out = []
+    for award in awards:
+        idea, code, title = award["idea"], award["idea.code"], award["idea.title"]
+        winner = award["winner"]
+        if idea is None and winner in ideas:
+            idea, code, title = winner, ideas[winner]["code"], ideas[winner]["title"]
+        out.append(
+            AwardResult(
+                id=award["id"], name=award["name"], prize=award["prize"], idea=idea, idea_code=code, idea_title=title
+            )
+        )
+    return out
 
 
 # ---------------------------------------------------------------- corrections of published results

@@ -6,8 +6,8 @@ Each returns None when allowed, or the msgid explaining why not.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Set
-from typing import Any
+from collections.abc import Mapping, Set
+from typing import Any, Protocol
 
 from accounts.i18n import N_
 from accounts.rules import Principal, is_organizer
@@ -52,28 +52,49 @@ def refusal_params(contest: dict[str, Any]) -> dict[str, Any]:
     return {"low": contest["min_age"], "high": contest["max_age"], "limit": contest["max_ideas_per_person"]}
 
 
-def can_edit(idea: dict[str, Any], round_: dict[str, Any], user_id: int, now: dt.datetime) -> str | None:
+class IdeaFacts(Protocol):
+    """What the predicates read of an idea: a typed row (``contest.services.IdeaRow``); they also take
+    an idea as a dict of its columns."""
+
+    @property
+    def lead(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def hidden(self) -> bool: ...
+    @property
+    def code(self) -> str | None: ...
+
+
+IdeaLike = Mapping[str, Any] | IdeaFacts
+
+
+def _get(idea: IdeaLike, name: str) -> Any:
+    return idea.get(name) if isinstance(idea, Mapping) else getattr(idea, name)
+
+
+def can_edit(idea: IdeaLike, round_: dict[str, Any], user_id: int, now: dt.datetime) -> str | None:
     """The team lead edits until the submission deadline; afterwards the idea is read-only."""
-    if idea["lead"] != user_id:
+    if _get(idea, "lead") != user_id:
         return N_("Only the team lead can change this idea.")
-    if idea["status"] == IdeaStatus.withdrawn.value:
+    if _get(idea, "status") == IdeaStatus.withdrawn.value:
         return N_("This idea was withdrawn.")
     if now >= round_["submission_closes"]:
         return N_("The submission deadline has passed; the idea can no longer be changed.")
     return None
 
 
-def is_public(idea: dict[str, Any]) -> bool:
-    return idea["status"] in PUBLIC_STATUSES and not idea["hidden"] and idea.get("code") is not None
+def is_public(idea: IdeaLike) -> bool:
+    return _get(idea, "status") in PUBLIC_STATUSES and not _get(idea, "hidden") and _get(idea, "code") is not None
 
 
-def can_view(idea: dict[str, Any], principal: Principal | None, *, member_ids: Set[int], commune_id: int) -> bool:
+def can_view(idea: IdeaLike, principal: Principal | None, *, member_ids: Set[int], commune_id: int) -> bool:
     """Public ideas for everyone; drafts, withdrawn and hidden ideas for the team and organizers."""
     if is_public(idea):
         return True
     if principal is None:
         return False
-    return principal.id == idea["lead"] or principal.id in member_ids or is_organizer(principal, commune_id)
+    return principal.id == _get(idea, "lead") or principal.id in member_ids or is_organizer(principal, commune_id)
 
 
 def can_moderate(principal: Principal | None, commune_id: int) -> bool:

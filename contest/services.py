@@ -61,16 +61,20 @@ def _db():
 # ---------------------------------------------------------------- contests and rounds
 
 
+# The commune's name, code and slug under plain keys (pages read ``contest.commune_name``).
+_CONTEST_COMMUNE = (
+    Contest.commune.name.as_alias("commune_name"),
+    Contest.commune.code.as_alias("commune_code"),
+    Contest.commune.slug.as_alias("commune_slug"),
+)
 _CONTEST_BY_SLUG = Prepared(
-    lambda slug: Contest.select(
-        *Contest.all_columns(), Contest.commune.name, Contest.commune.code, Contest.commune.slug
-    ).where(Contest.slug == slug)
+    lambda slug: Contest.select(*Contest.all_columns(), *_CONTEST_COMMUNE).where(Contest.slug == slug)
 )
 
 
 async def contest_by_slug(slug: str, *, published_only: bool = True) -> dict[str, Any]:
-    """A contest with its commune's name, code and slug (this worker's copy while serving a request,
-    see ``accounts.memo``)."""
+    """A contest with its commune's ``commune_name``, ``commune_code`` and ``commune_slug`` (this
+    worker's copy while serving a request, see ``accounts.memo``)."""
 
     async def load_contest() -> dict[str, Any] | None:
         return await _CONTEST_BY_SLUG.first(slug)
@@ -88,9 +92,7 @@ async def contest_for_organizer(slug: str, *, scope: Scope) -> dict[str, Any]:
         Contest.slug == slug,
         scope,
         Contest.all_columns(),
-        Contest.commune.name,
-        Contest.commune.code,
-        Contest.commune.slug,
+        *_CONTEST_COMMUNE,
         missing=N_("This contest does not exist or is not published yet."),
     )
 
@@ -618,23 +620,35 @@ _ACCEPTED_TEAM = Prepared(
 )
 
 
-async def accepted_team(idea_id: int) -> tuple[set[int], list[dict[str, Any]]]:
-    """``member_ids`` and the public ``team`` of an idea in one query."""
+async def accepted_team(idea_id: int) -> tuple[set[int], list[str]]:
+    """``member_ids`` and the public ``team`` (the accepted members' names) of an idea in one query."""
     rows = await _ACCEPTED_TEAM.rows(idea_id)
-    return {r["user"] for r in rows if r["user"]}, [{"user.full_name": r["user.full_name"]} for r in rows]
+    return {r["user"] for r in rows if r["user"]}, [r["user.full_name"] for r in rows]
 
 
-async def team(idea_id: int, *, public: bool = True) -> list[dict[str, Any]]:
-    """Members of the team; the public sees accepted members' names only."""
-    if public:
-        return await _PUBLIC_TEAM.rows(idea_id)
-    query = IdeaMember.select(IdeaMember.id, IdeaMember.user.full_name, IdeaMember.status, IdeaMember.contact)
-    query = query.where(IdeaMember.idea == idea_id)
-    if public:
-        query = IdeaMember.select(IdeaMember.user.full_name).where(
-            (IdeaMember.idea == idea_id) & (IdeaMember.status == MemberStatus.accepted.value)
-        )
-    return await query.order_by(IdeaMember.id)
+async def team(idea_id: int) -> list[str]:
+    """The names of the team's accepted members, as the public sees them."""
+    return [r["user.full_name"] for r in await _PUBLIC_TEAM.rows(idea_id)]
+
+
+@dataclass(frozen=True, slots=True)
+class TeamMember:
+    """A member or invitation of an idea's team, as the team's own page lists it."""
+
+    id: int
+    name: str | None  # None until someone with this contact has an account
+    status: str
+    contact: str
+
+
+async def team_members(idea_id: int) -> list[TeamMember]:
+    """Every member and invitation of the team (accepted, declined or waiting), in invitation order."""
+    rows = (
+        await IdeaMember.select(IdeaMember.id, IdeaMember.user.full_name, IdeaMember.status, IdeaMember.contact)
+        .where(IdeaMember.idea == idea_id)
+        .order_by(IdeaMember.id)
+    )
+    return [TeamMember(id=r["id"], name=r["user.full_name"], status=r["status"], contact=r["contact"]) for r in rows]
 
 
 # ---------------------------------------------------------------- attachments
@@ -799,24 +813,77 @@ async def unhide(idea_id: int, *, actor_id: int, now: dt.datetime, scope: Scope)
 # ---------------------------------------------------------------- reading
 
 
-_IDEA_BY_CODE = Prepared(
-    lambda code: Idea.select(
-        *Idea.all_columns(),
-        Idea.category.name,
-        Idea.hamlet.name,
-        Idea.lead.full_name,
-        Idea.contest.slug,
-        Idea.contest.title,
-        Idea.contest.commune,
-    ).where(Idea.code == code)
+@dataclass(frozen=True, slots=True)
+class IdeaRow:
+    """An idea with the names its pages show: its category, hamlet and lead, its contest's slug, title
+    and commune."""
+
+    id: int
+    contest: int
+    round: int
+    code: str | None
+    lead: int
+    hamlet: int | None
+    category: int | None
+    title: str
+    summary: str
+    problem: str
+    solution: str
+    beneficiaries: str
+    resources: str
+    budget_vnd: int | None
+    stage: str
+    body: str
+    video_url: str
+    cover: str
+    status: str
+    withdrawn_reason: str
+    hidden: bool
+    hidden_reason: str
+    hidden_by_reports: bool
+    report_count: int
+    search_text: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    submitted_at: dt.datetime | None
+    category_name: str | None
+    hamlet_name: str | None
+    lead_name: str
+    contest_slug: str
+    contest_title: str
+    commune: int  # the contest's commune
+
+
+_IDEA_NAMES = {
+    "category.name": "category_name",
+    "hamlet.name": "hamlet_name",
+    "lead.full_name": "lead_name",
+    "contest.slug": "contest_slug",
+    "contest.title": "contest_title",
+    "contest.commune": "commune",
+}
+_IDEA_ROW_COLUMNS = (
+    Idea.category.name,
+    Idea.hamlet.name,
+    Idea.lead.full_name,
+    Idea.contest.slug,
+    Idea.contest.title,
+    Idea.contest.commune,
 )
 
 
-async def idea_by_code(code: str) -> dict[str, Any]:
-    idea = await _IDEA_BY_CODE.first(code.upper())
-    if idea is None:
+def _idea_row(row: dict[str, Any]) -> IdeaRow:
+    return IdeaRow(**{_IDEA_NAMES.get(k, k): v for k, v in row.items()})
+
+
+_IDEA_BY_CODE = Prepared(lambda code: Idea.select(*Idea.all_columns(), *_IDEA_ROW_COLUMNS).where(Idea.code == code))
+
+
+async def idea_by_code(code: str) -> IdeaRow:
+    row = await _IDEA_BY_CODE.first(code.upper())
+    if row is None:
         raise NotFound(N_("There is no idea with this code."))
-    return idea
+    return _idea_row(row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -824,9 +891,9 @@ class IdeaPage:
     """What an idea's page shows to everyone allowed to see it. Shared by the requests this worker
     serves while the site's generation holds (``accounts.memo``): read it, never change it."""
 
-    idea: dict[str, Any]
+    idea: IdeaRow
     member_ids: frozenset[int]
-    team: list[dict[str, Any]]
+    team: list[str]  # the accepted members' names
     attachments: list[dict[str, Any]]
     body: str  # the description as sanitised HTML
 
@@ -836,33 +903,29 @@ async def idea_page(code: str) -> IdeaPage:
 
     async def load() -> IdeaPage:
         idea = await idea_by_code(code)
-        members, team = await accepted_team(idea["id"])
+        members, team = await accepted_team(idea.id)
         return IdeaPage(
             idea=idea,
             member_ids=frozenset(members),
             team=team,
-            attachments=await attachments_of(idea["id"]),
-            body=markdown.render(idea["body"]),
+            attachments=await attachments_of(idea.id),
+            body=markdown.render(idea.body),
         )
 
     return await memo.read(("idea_page", code.upper()), load)
 
 
-async def idea_full(idea_id: int, *, scope: Scope) -> dict[str, Any]:
+async def idea_full(idea_id: int, *, scope: Scope) -> IdeaRow:
     """An idea with its names; within ``scope`` when one is given (organizer pages)."""
-    return await load(
+    row = await load(
         Idea,
         idea_id,
         scope,
         Idea.all_columns(),
-        Idea.category.name,
-        Idea.hamlet.name,
-        Idea.lead.full_name,
-        Idea.contest.slug,
-        Idea.contest.title,
-        Idea.contest.commune,
+        *_IDEA_ROW_COLUMNS,
         missing=N_("This idea does not exist."),
     )
+    return _idea_row(row)
 
 
 async def my_ideas(user_id: int) -> list[MyIdea]:

@@ -28,6 +28,7 @@ from accounts.tables import AuditEvent, Hamlet, User
 from contest import rubric
 from contest.errors import IdeaError
 from contest.phases import Phase, is_open
+from contest.rounds import RoundRow, round_row
 from contest.tables import Ballot, Idea, IdeaStatus, Round, Vote, VoteChain, VoteCount, VoteLogEntry, VoteRules
 
 GENESIS = "0" * 64
@@ -1130,10 +1131,9 @@ async def votes_for_review(round_id: int, *, alias_key: bytes, limit: int = 200)
     ]
 
 
-async def organizer_round(round_id: int, *, scope: Scope) -> dict[str, Any]:
-    """A round (as ``voting_context``) only when it lies within the organizer's ``scope``."""
-    await load(Round, round_id, scope, Round.id, missing=N_("This round does not exist."))
-    return await voting_context(round_id)
+async def organizer_round(round_id: int, *, scope: Scope) -> RoundRow:
+    """A round only when it lies within the organizer's ``scope``."""
+    return await round_row(round_id, scope=scope)
 
 
 async def review(round_id: int, *, scope: Scope, alias_key: bytes, now: dt.datetime) -> dict[str, Any]:
@@ -1145,7 +1145,7 @@ async def review(round_id: int, *, scope: Scope, alias_key: bytes, now: dt.datet
         "round": round_,
         "rules": await rules_of(round_id),
         "lock": locked,
-        "anomalies": await anomalies(round_id) if round_["vote_opens"] else None,
+        "anomalies": await anomalies(round_id) if round_.vote_opens else None,
         "votes": await votes_for_review(round_id, alias_key=alias_key),
         "tally": await tally(round_id),
         "codes": {
@@ -1154,7 +1154,7 @@ async def review(round_id: int, *, scope: Scope, alias_key: bytes, now: dt.datet
                 Idea.id.is_in([v["idea"] for v in await Vote.select(Vote.idea).where(Vote.round == round_id)] or [-1])
             )
         },
-        "fixed": round_["vote_opens"] is None or now >= round_["vote_opens"] or bool(locked),
+        "fixed": round_.vote_opens is None or now >= round_.vote_opens or bool(locked),
     }
 
 

@@ -599,7 +599,7 @@ async def set_rules_before(round_id: int, values: dict[str, Any], *, actor_id: i
     is later, an hour before judging closed — rules are fixed once a round's scores are (``contest.rubric``).
     Written directly: the round may be frozen by now, which ``voting.update_rules`` rightly refuses."""
     round_ = await judging.round_row(round_id, scope=PLATFORM)
-    at = min(at, round_["judging_closes"] - dt.timedelta(hours=1))
+    at = min(at, round_.judging_closes - dt.timedelta(hours=1))
     await voting.rules_of(round_id)  # the row with its defaults
     async with atomic(Contest._meta.db):
         await VoteRules.update({getattr(VoteRules, k): v for k, v in values.items()}).where(VoteRules.round == round_id)
@@ -608,7 +608,7 @@ async def set_rules_before(round_id: int, values: dict[str, Any], *, actor_id: i
             actor_id=actor_id,
             target_type="round",
             target_id=round_id,
-            commune_id=round_["contest.commune"],
+            commune_id=round_.commune,
             now=at,
             data=values,
         )

@@ -186,7 +186,7 @@ async def _contest_out(contest: dict, base_url: str, now: dt.datetime) -> Contes
     return ContestOut(
         slug=contest["slug"],
         title=contest["title"],
-        commune=contest.get("commune.name", ""),
+        commune=contest["commune_name"],
         tagline=contest["tagline"],
         phase=phases.phase_of(current, now).value if current else "upcoming",
         url=f"{base_url}/contests/{contest['slug']}",
@@ -207,7 +207,9 @@ class OpenDataController(Controller):
     )
     async def contests(self, ctx: NamedDependency[AppContext]) -> list[ContestOut]:
         rows = (
-            await services.Contest.select(*services.Contest.all_columns(), services.Contest.commune.name)
+            await services.Contest.select(
+                *services.Contest.all_columns(), services.Contest.commune.name.as_alias("commune_name")
+            )
             .where(services.Contest.published == True)
             .order_by(services.Contest.created_at, ascending=False)
         )  # noqa: E712
@@ -261,23 +263,23 @@ class OpenDataController(Controller):
     @get("/ideas/{code:str}", opt=access(Access.public), summary=N_("One public idea"), responses=NOT_FOUND)
     async def idea(self, code: CODE, ctx: NamedDependency[AppContext]) -> IdeaDetailOut:
         idea = await services.idea_by_code(code)
-        contest = await services.contest_by_slug(idea["contest.slug"], published_only=False)
-        if not rules.is_public(idea) or not contest["published"]:
+        contest = await services.contest_by_slug(idea.contest_slug, published_only=False)
+        if not rules.is_public(idea) or idea.code is None or not contest["published"]:  # public: it has a code
             raise NotFound(N_("There is no idea with this code."))
         return IdeaDetailOut(
-            code=idea["code"],
-            contest=idea["contest.slug"],
-            title=idea["title"],
-            summary=idea["summary"],
-            problem=idea["problem"],
-            solution=idea["solution"],
-            beneficiaries=idea["beneficiaries"],
-            resources=idea["resources"],
-            budget_vnd=idea["budget_vnd"],
-            stage=idea["stage"],
-            category=idea["category.name"],
-            hamlet=idea["hamlet.name"],
-            status=idea["status"],
-            submitted_at=idea["submitted_at"],
-            url=f"{ctx.settings.base_url}/ideas/{idea['code']}",
+            code=idea.code,
+            contest=idea.contest_slug,
+            title=idea.title,
+            summary=idea.summary,
+            problem=idea.problem,
+            solution=idea.solution,
+            beneficiaries=idea.beneficiaries,
+            resources=idea.resources,
+            budget_vnd=idea.budget_vnd,
+            stage=idea.stage,
+            category=idea.category_name,
+            hamlet=idea.hamlet_name,
+            status=idea.status,
+            submitted_at=idea.submitted_at,
+            url=f"{ctx.settings.base_url}/ideas/{idea.code}",
         )

@@ -219,9 +219,9 @@ class IdeaController(Controller):
         page = await services.idea_page(code)
         idea, members = page.idea, page.member_ids
         me = current_user(request)
-        if not rules.can_view(idea, me, member_ids=members, commune_id=idea["contest.commune"]):
+        if not rules.can_view(idea, me, member_ids=members, commune_id=idea.commune):
             raise NotFound(N_("There is no idea with this code."))
-        context = await contest_context(idea["contest.slug"], request, ctx)
+        context = await contest_context(idea.contest_slug, request, ctx)
         return render(
             "contest/idea.html",
             **context,
@@ -229,21 +229,21 @@ class IdeaController(Controller):
             body=page.body,
             team=page.team,
             attachments=page.attachments,
-            is_team=me is not None and (me.id == idea["lead"] or me.id in members),
-            can_moderate=rules.can_moderate(me, idea["contest.commune"]),
+            is_team=me is not None and (me.id == idea.lead or me.id in members),
+            can_moderate=rules.can_moderate(me, idea.commune),
             stage_labels=STAGE_LABELS,
             status_labels=STATUS_LABELS,
-            share_url=f"{ctx.settings.base_url}/ideas/{idea['code']}",
-            finalist=await final.finalist_history(idea["id"]),
+            share_url=f"{ctx.settings.base_url}/ideas/{idea.code}",
+            finalist=await final.finalist_history(idea.id),
         )
 
     @post("/{code:str}/report", opt=access(Access.authenticated, refuse_as="info"))
     async def report(self, request: Request, code: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
         idea = await services.idea_by_code(code)
-        refuse_to(request, f"/ideas/{idea['code']}")
+        refuse_to(request, f"/ideas/{idea.code}")
         form = await form_data(request)
         await services.report(
-            idea["id"],
+            idea.id,
             reporter_id=signed_in_user(request).id,
             reason=form.get("reason", ""),
             threshold=ctx.settings.report_threshold,
@@ -251,7 +251,7 @@ class IdeaController(Controller):
             lang=lang_of(request),
         )
         flash(request, N_("Thank you. The organizers will review this idea."))
-        return redirect(f"/ideas/{idea['code']}")
+        return redirect(f"/ideas/{idea.code}")
 
 
 class MyIdeasController(Controller):
@@ -280,10 +280,10 @@ class MyIdeasController(Controller):
     ) -> Template:
         idea = await services.idea_full(idea_id, scope=PLATFORM)
         me = signed_in_user(request)
-        if idea["lead"] != me.id and me.id not in await services.member_ids(idea_id):
+        if idea.lead != me.id and me.id not in await services.member_ids(idea_id):
             raise PermissionDenied(N_("Only the team can open this page."))
-        context = await contest_context(idea["contest.slug"], request, ctx)
-        round_ = next(r for r in context["rounds"] if r["id"] == idea["round"])
+        context = await contest_context(idea.contest_slug, request, ctx)
+        round_ = next(r for r in context["rounds"] if r["id"] == idea.round)
         read_only = rules.can_edit(idea, round_, me.id, ctx.now())
         return form_page(
             request,
@@ -295,10 +295,10 @@ class MyIdeasController(Controller):
             errors=errors or {},
             refusal=None,
             read_only=t(request, read_only) if read_only else None,
-            is_lead=idea["lead"] == me.id,
-            categories=await services.categories_of(idea["contest"]),
+            is_lead=idea.lead == me.id,
+            categories=await services.categories_of(idea.contest),
             attachments=await services.attachments_of(idea_id),
-            members=await services.team(idea_id, public=False),
+            members=await services.team_members(idea_id),
             status_labels=STATUS_LABELS,
             feedback=await judging.feedback(idea_id, now=ctx.now()),
         )

@@ -284,7 +284,7 @@ class OrganizerJudgingController(Controller):
             page=page,
             pages=pages,
             methods=judging.METHOD_LABELS,
-            categories=await categories_of(round_["contest"]),
+            categories=await categories_of(round_.contest),
             status_labels=STATUS_LABELS,
             open=judging.scoring_open(round_, settings, ctx.now()),
             errors=errors or {},

@@ -166,7 +166,7 @@ class OrganizerController(Controller):
         scope = organizer_scope(request)
         idea = await services.idea_full(idea_id, scope=scope)
         revisions = await services.revisions_of(idea_id, scope=scope)
-        category_names = {c["id"]: c["name"] for c in await services.categories_of(idea["contest"])}
+        category_names = {c["id"]: c["name"] for c in await services.categories_of(idea.contest)}
 
         def shown(name: str, value: object) -> object:  # names, not the stored codes and ids
             if name == "category" and value is not None:
@@ -205,13 +205,13 @@ class OrganizerController(Controller):
     async def hide(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         scope = organizer_scope(request)
         idea = await services.idea_full(idea_id, scope=scope)
-        refuse_to(request, f"/ideas/{idea['code']}#moderation")
+        refuse_to(request, f"/ideas/{idea.code}#moderation")
         form = await form_data(request)
         await services.hide(
             idea_id, reason=form.get("reason", ""), actor_id=signed_in_user(request).id, now=ctx.now(), scope=scope
         )
         flash(request, N_("The idea is hidden and the team has been told why."))
-        return redirect(f"/ideas/{idea['code']}")
+        return redirect(f"/ideas/{idea.code}")
 
     @post("/ideas/{idea_id:int}/unhide", opt=access(Access.organizer))
     async def unhide(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
@@ -219,4 +219,4 @@ class OrganizerController(Controller):
         idea = await services.idea_full(idea_id, scope=scope)
         await services.unhide(idea_id, actor_id=signed_in_user(request).id, now=ctx.now(), scope=scope)
         flash(request, N_("The idea is public again."))
-        return redirect(f"/ideas/{idea['code']}")
+        return redirect(f"/ideas/{idea.code}")

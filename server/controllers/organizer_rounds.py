@@ -69,6 +69,7 @@ def _extend_page(
 ) -> Template:
     return render(
         "organizer/round_extend.html",
+        contest=_contest_of(round_),
         status=status,
         round=round_,
         phase=phase,

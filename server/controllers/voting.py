@@ -21,7 +21,7 @@ from accounts.scope import load
 from accounts.tables import User
 from city import final, sponsors
 from contest import judging, phases, results_cache, rubric, services, voting
-from contest.tables import Award, Idea
+from contest.tables import Idea
 from server.auth import client_ip, current_user, signed_in_user
 from server.context import AppContext
 from server.controllers.api import (
@@ -176,12 +176,12 @@ class VoteController(Controller):
     ) -> Response:
         contest, round_ = await vote_round(slug, ctx)
         idea = await services.idea_by_code(code)
-        back = f"/contests/{slug}/vote#idea-{idea['code']}"
+        back = f"/contests/{slug}/vote#idea-{idea.code}"
         refuse_to(request, back)
         await voting.withdraw(
-            round_["id"], idea["id"], voter_id=signed_in_user(request).id, now=ctx.now(), alias_key=alias_key(ctx)
+            round_["id"], idea.id, voter_id=signed_in_user(request).id, now=ctx.now(), alias_key=alias_key(ctx)
         )
-        flash(request, N_("Your vote for %(code)s has been taken back; you can vote again."), code=idea["code"])
+        flash(request, N_("Your vote for %(code)s has been taken back; you can vote again."), code=idea.code)
         return redirect(back)
 
     async def _published_log(self, slug: str, ctx: AppContext) -> tuple[dict, list[dict]]:
@@ -301,22 +301,9 @@ class VoteController(Controller):
         for row in rows:
             row["group"] = group_of.get(row["idea"]["id"])
         data["jury_groups"] = judged["groups"]  # entry codes per group, when the sheets are not all linked
-        awards = (
-            await Award.select(*Award.all_columns(), Award.idea.code, Award.idea.title)
-            .where(Award.contest == contest["id"])
-            .order_by(Award.position)
-        )
         public_order = sorted(votes, key=lambda e: (-votes[e], e))
         jury_order = sorted(jury, key=lambda e: (-jury[e], e))
-        rubric.winners(awards, combined=order, jury=jury_order, public=public_order)
-        for award in awards:
-            winner = award["winner"]
-            if award["idea"] is None and winner in ideas:
-                award["idea"], award["idea.code"], award["idea.title"] = (
-                    winner,
-                    ideas[winner]["code"],
-                    ideas[winner]["title"],
-                )
+        awards = await rubric.awarded(contest["id"], combined=order, jury=jury_order, public=public_order, ideas=ideas)
         winners = voting.winner_by_alpha(jury, {k: float(v) for k, v in votes.items()})
         sealed = await voting.seal_log(round_["id"], now=now) if rules else None
         data.update(
@@ -379,7 +366,7 @@ class VoteController(Controller):
                 for r in data["rows"]
             ],
             jury_groups=data.get("jury_groups", []),
-            awards=[AwardOut(award=a["name"], code=a["idea.code"], prize=a["prize"]) for a in data["awards"]],
+            awards=[AwardOut(award=a.name, code=a.idea_code, prize=a.prize) for a in data["awards"]],
             corrections=[CorrectionOut(at=c["at"], reason=c["reason"]) for c in data["corrections"]],
             vote_log=_vote_log_json(slug, data.get("vote_log"), ctx),
         )
@@ -440,17 +427,17 @@ class VoteController(Controller):
         self, slug: FromPath[str], award_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Template:
         data = await self._results(slug, ctx)
-        award = next((a for a in data["awards"] if a["id"] == award_id and a["idea"]), None)
-        if award is None:
+        award = next((a for a in data["awards"] if a.id == award_id and a.idea), None)
+        if award is None or award.idea_code is None:
             raise NotFound(N_("This award has not been given yet."))
-        idea = await services.idea_by_code(award["idea.code"])
-        team = [m["user.full_name"] for m in await services.team(idea["id"])]
+        idea = await services.idea_by_code(award.idea_code)
+        team = await services.team(idea.id)
         return render(
             "voting/certificate.html",
             contest=data["contest"],
             award=award,
             idea=idea,
-            team=[idea["lead.full_name"], *team],
+            team=[idea.lead_name, *team],
             vote_log=data.get("vote_log"),
             issued=data["round"]["results_at"],
         )  # the day the results were published
@@ -568,18 +555,18 @@ async def poster(request: Request, code: FromPath[str], ctx: NamedDependency[App
 
     if not rules.is_public(idea):
         raise NotFound(N_("There is no idea with this code."))
-    url = f"{ctx.settings.base_url}/ideas/{idea['code']}"
+    url = f"{ctx.settings.base_url}/ideas/{idea.code}"
     from contest.tables import Round
 
-    has_vote = await Round.exists().where((Round.id == idea["round"]) & Round.vote_opens.is_not_null())
-    sealed = await voting.seal_log(idea["round"], now=ctx.now()) if has_vote else None
+    has_vote = await Round.exists().where((Round.id == idea.round) & Round.vote_opens.is_not_null())
+    sealed = await voting.seal_log(idea.round, now=ctx.now()) if has_vote else None
     return render(
         "voting/poster.html",
         idea=idea,
         url=url,
         qr=qr_svg(url),
         vote_log=sealed,
-        recount_url=f"{ctx.settings.base_url}/contests/{idea['contest.slug']}/recount",
+        recount_url=f"{ctx.settings.base_url}/contests/{idea.contest_slug}/recount",
     )
 
 

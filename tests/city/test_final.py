@@ -117,9 +117,9 @@ async def test_the_team_confirms_and_the_idea_enters_the_city_contest_with_its_h
     row = await Nomination.select().where(Nomination.id == nomination_id).first()
     assert row["status"] == "confirmed" and row["entry"] == entry_id
     history = await final.finalist_history(entry_id)
-    assert history["commune.name"] == "Xã An Khánh" and history["idea.code"] == "AK-2026-001"
-    assert history["shared_comments"][0]["comment"] == "Nhận xét 0 cho ý tưởng ak 0"
-    assert history["shared_comments"][0]["criteria"] == [{"criterion": "Tính mới", "comment": "Mới (0)"}]
+    assert history is not None and history.commune == "Xã An Khánh" and history.idea_code == "AK-2026-001"
+    assert history.shared_comments[0]["comment"] == "Nhận xét 0 cho ý tưởng ak 0"
+    assert history.shared_comments[0]["criteria"] == [{"criterion": "Tính mới", "comment": "Mới (0)"}]
     assert (await final.finalist_communes([entry_id]))[entry_id]["commune"] == "Xã An Khánh"
     # The final's judging machinery sees the entry.
     assert entry_id in [i["id"] for i in await judging.entries(city["round"])]

@@ -105,7 +105,7 @@ async def test_undo_before_the_next_judging_and_refused_after(setup, clock):  # 
     await judged_round(setup, clock)
     first_id = setup["round"]["id"]
     await chaining.advance(first_id, actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM)
-    assert (await chaining.state(setup["round"], now=clock()))["can_undo"]
+    assert (await chaining.state(await judging.round_row(first_id, scope=PLATFORM), now=clock()))["can_undo"]
     assert await chaining.undo_advance(first_id, actor_id=setup["organizer"].id, now=clock(), scope=PLATFORM) == 3
     assert not await RoundEntry.exists().where(RoundEntry.round == second["id"])
     assert await judging.entries(second["id"]) == []

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from accounts.clock import UTC
+from accounts.scope import PLATFORM
 from accounts.tables import AuditEvent
 from contest import chaining, judging, services, voting
 from contest.phases import Phase, date_problems, phase_of
@@ -58,7 +59,7 @@ async def test_vote_round_holds_the_carried_shortlist_and_is_open_at_the_real_da
         (AuditEvent.action == "round.advanced") & (AuditEvent.target_id == str(first["id"]))
     )
     assert len(advanced) == 1 and first["results_at"] <= advanced[0]["created_at"] <= vote_round["vote_opens"]
-    assert not (await chaining.state(first, now=real_now))["can_undo"]
+    assert not (await chaining.state(await judging.round_row(first["id"], scope=PLATFORM), now=real_now))["can_undo"]
     votes = await Vote.select(Vote.idea, Vote.created_at).where(Vote.round == vote_round["id"])
     assert votes and {v["idea"] for v in votes} <= shortlisted and all(v["created_at"] <= real_now for v in votes)
 

@@ -197,7 +197,7 @@ async def test_team_invitation_accept_and_decline(contest, make_user, clock):
     invitations = await services.invitations_for(friend.id)
     assert len(invitations) == 1
     await services.respond(invitations[0].id, user_id=friend.id, accept=True, now=clock())
-    assert [m["user.full_name"] for m in await services.team(idea_id)] == [friend.full_name]
+    assert await services.team(idea_id) == [friend.full_name]
     newcomer = await make_user(email="newcomer@example.com")
     pending = await services.invitations_for(newcomer.id)
     await services.respond(pending[0].id, user_id=newcomer.id, accept=False, now=clock())

@@ -334,7 +334,7 @@ async def test_organizer_reads_are_scoped_too(two):
 async def test_the_organizers_vote_review_shows_aliases_never_who_voted(two, clock):
     a, _ = two
     data = await voting.review(a["round"], scope=scope_of(a, round_id=a["round"]), alias_key=KEY, now=clock())
-    contest_a = data["round"]["contest"]
+    contest_a = data["round"].contest
     voters = {
         v["id"]: v
         for v in await User.select(User.id, User.full_name, User.phone, User.email).where(

@@ -1,0 +1,63 @@
+"""A round as the domain and the organizers' and judges' pages read it: a typed row with its contest's
+commune, slug and title, loaded within the caller's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from accounts.i18n import N_
+from accounts.scope import Scope, load
+from contest.tables import Round
+
+
+@dataclass(frozen=True, slots=True)
+class RoundRow:
+    """A round with its contest's commune, slug and title, as the judging pages and the domain read it."""
+
+    id: int
+    contest: int
+    name: str
+    position: int
+    submission_opens: dt.datetime
+    submission_closes: dt.datetime
+    judging_closes: dt.datetime
+    vote_opens: dt.datetime | None
+    vote_closes: dt.datetime | None
+    results_at: dt.datetime
+    takes_entries: bool
+    has_judging: bool
+    commune: int  # the contest's commune
+    contest_slug: str
+    contest_title: str
+
+
+async def round_row(round_id: int, *, scope: Scope) -> RoundRow:
+    """A round with its contest's commune, slug and title — within ``scope`` when one is given."""
+    row = await load(
+        Round,
+        round_id,
+        scope,
+        Round.all_columns(),
+        Round.contest.commune,
+        Round.contest.slug,
+        Round.contest.title,
+        missing=N_("This round does not exist."),
+    )
+    return RoundRow(
+        id=row["id"],
+        contest=row["contest"],
+        name=row["name"],
+        position=row["position"],
+        submission_opens=row["submission_opens"],
+        submission_closes=row["submission_closes"],
+        judging_closes=row["judging_closes"],
+        vote_opens=row["vote_opens"],
+        vote_closes=row["vote_closes"],
+        results_at=row["results_at"],
+        takes_entries=row["takes_entries"],
+        has_judging=row["has_judging"],
+        commune=row["contest.commune"],
+        contest_slug=row["contest.slug"],
+        contest_title=row["contest.title"],
+    )
