@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
@@ -10,6 +11,7 @@ from litestar.params import FromPath
 from litestar.response import File, Template
 from markupsafe import Markup, escape
 
+from accounts import forms
 from accounts.errors import NotFound
 from accounts.i18n import N_
 from accounts.rules import Access, is_city_organizer
@@ -23,7 +25,7 @@ from server.context import AppContext
 from server.guards import access, public
 from server.i18n import t
 from server.uploads import store_form_file
-from server.web import flash, form_data, form_page_on_refusal, organizer_scope, redirect, render
+from server.web import flash, form_data, form_page_on_refusal, organizer_scope, parse_form, redirect, render
 
 LOGO_MAX_BYTES = 5 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -138,6 +140,35 @@ class CityController(Controller):
         )
 
 
+@dataclass
+class SponsorForm:
+    """A sponsor of a commune (the domain checks the kind and the commune; the logo is a file field)."""
+
+    name: str = forms.text()
+    kind: str = forms.text()
+    commune: str = forms.text()
+
+
+@dataclass
+class PledgeForm:
+    """What a sponsor pledges to a contest (amounts as typed, "1.500.000" included: the domain reads them)."""
+
+    contest: str = forms.text()
+    kind: str = forms.text()
+    description: str = forms.text()
+    value_vnd: str = forms.text()
+    hours: str = forms.text()
+    award: str = forms.text()
+
+
+@dataclass
+class DeliveryForm:
+    """What a sponsor has delivered of a pledge."""
+
+    delivered_value_vnd: str = forms.text()
+    delivered_hours: str = forms.text()
+
+
 class SponsorsController(Controller):
     """Organizers record their commune's sponsors and what they pledge to its contests."""
 
@@ -192,7 +223,7 @@ class SponsorsController(Controller):
     @post("/", opt=access(Access.organizer), request_max_body_size=12 * 1024 * 1024)
     async def create(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
-        values = {k: form.get(k, "") for k in ("name", "kind", "commune")}
+        values = asdict(await parse_form(request, SponsorForm))
         # A logo stored for a refused form is removed with the failed request (UploadCleanupMiddleware).
         async with form_page_on_refusal(
             request, lambda errors: self._page(request, errors=errors, form="sponsor", values=values)
@@ -212,8 +243,7 @@ class SponsorsController(Controller):
 
     @post("/{sponsor_id:int}/pledges", opt=access(Access.organizer))
     async def pledge(self, request: Request, sponsor_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        form = await form_data(request)
-        values = {k: form.get(k, "") for k in ("contest", "kind", "description", "value_vnd", "hours", "award")}
+        values = asdict(await parse_form(request, PledgeForm))
         async with form_page_on_refusal(
             request,
             lambda errors: self._page(request, errors=errors, form="pledge", values=values, sponsor_id=sponsor_id),
@@ -229,8 +259,7 @@ class SponsorsController(Controller):
         opt=access(Access.organizer, refuse_to="/organizer/sponsors/#pledge-{pledge_id}"),
     )
     async def delivered(self, request: Request, pledge_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        form = await form_data(request)
-        values = {k: form.get(k, "") for k in ("delivered_value_vnd", "delivered_hours")}
+        values = asdict(await parse_form(request, DeliveryForm))
         await sponsors.mark_delivered(
             pledge_id, values, actor_id=signed_in_user(request).id, now=ctx.now(), scope=organizer_scope(request)
         )
