@@ -222,7 +222,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             cookie_httponly=True,
             exclude=["/admin"],
         ),
-        template_config=TemplateConfig(instance=template_engine()),
+        template_config=TemplateConfig(instance=template_engine(strict=settings.strict_templates)),
         openapi_config=OpenAPIConfig(
             title="Sáng tạo API",
             version="1.0.0",

@@ -111,6 +111,11 @@ class Settings:
     vote_ip_rate_limit: int = 300  # votes per IP address per minute (a commune office may share one)
     clock_offset: int = 0  # seconds added to the clock (demos and browser tests; refused in production)
     page_cache_seconds: int = 30  # anonymous public pages kept this long at most (0: no page cache)
+    # A template that reads a name it was not given fails instead of showing an empty cell. The test
+    # suite turns it on (STRICT_TEMPLATES=1) so that a typo fails a test; production stays lenient,
+    # because a resident should still get the page if an optional value is missing in a path no
+    # test reaches.
+    strict_templates: bool = False
     mail: MailSettings = field(default_factory=MailSettings)
     messaging: MessagingSettings = field(default_factory=MessagingSettings)
 
@@ -203,6 +208,7 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         clock_offset=int(env.get("CLOCK_OFFSET", "0")),
         # Off in the test suite unless asked for: tests change the database behind the site's back.
         page_cache_seconds=int(env.get("PAGE_CACHE_SECONDS", "0" if environment == "test" else "30")),
+        strict_templates=_bool(env.get("STRICT_TEMPLATES")),
         vote_rate_limit=int(env.get("VOTE_RATE_LIMIT", "30")),
         vote_ip_rate_limit=int(env.get("VOTE_IP_RATE_LIMIT", "300")),
         mail=mail,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Undefined, pass_context, select_autoescape
 from litestar.plugins.jinja import JinjaTemplateEngine
 
 from accounts.identifiers import display_phone
@@ -13,13 +13,16 @@ from server import i18n
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
-def build_environment() -> Environment:
+def build_environment(*, strict: bool = False) -> Environment:
+    """``strict``: reading a name the template was not given raises (``StrictUndefined``) instead of
+    rendering nothing — the test suite's setting (``Settings.strict_templates``)."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
         enable_async=False,
+        undefined=StrictUndefined if strict else Undefined,
     )
     i18n.install(env)
 
@@ -69,5 +72,5 @@ def build_environment() -> Environment:
     return env
 
 
-def template_engine() -> JinjaTemplateEngine:
-    return JinjaTemplateEngine.from_environment(build_environment())
+def template_engine(*, strict: bool = False) -> JinjaTemplateEngine:
+    return JinjaTemplateEngine.from_environment(build_environment(strict=strict))

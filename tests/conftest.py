@@ -30,6 +30,7 @@ os.environ.update(
         "DATABASE_URL": (PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_TEST_DB}" if ENGINE == "postgres" else ""),
         "SQLITE_PATH": f"{_TMP}/test.sqlite3",
         "UPLOAD_DIR": f"{_TMP}/uploads",
+        "STRICT_TEMPLATES": "1",  # a template that reads an undefined name fails the test (browser servers too)
     }
 )
 

@@ -151,10 +151,12 @@ class ContestController(Controller):
     @post("/{slug:str}/submit", opt=access(Access.authenticated), request_max_body_size=UPLOAD_BODY_LIMIT)
     async def create_idea(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
         context = await contest_context(slug, request, ctx)
+            read_only=None,
         form = await form_data(request)
         idea_form = IdeaForm.from_mapping(form)
         files, cover = [], None
         try:
+            feedback=None,
             if context["round"] is None:
                 raise NotFound(N_("This contest has no round yet."))
             files, cover = await store_form_files(form, ctx.settings.upload_dir)
@@ -179,10 +181,12 @@ class ContestController(Controller):
                 values=asdict(idea_form),
                 errors=field_errors(request, exc),
                 refusal=None,
+                read_only=None,
                 idea=None,
                 categories=await services.categories_of(context["contest"]["id"]),
                 attachments=[],
                 members=[],
+                feedback=None,
             )
         if form.get("action") == "submit":
             return await _submit(request, ctx, idea_id)

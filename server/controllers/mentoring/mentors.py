@@ -3,6 +3,8 @@ form where an expert applies to the pool."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
@@ -21,6 +23,13 @@ from server.guards import access
 from server.i18n import lang_of
 from server.uploads import store_form_file
 from server.web import flash, form_data, form_page_on_refusal, redirect, render
+
+# The form of a new mentor profile: every field the page shows, blank.
+NEW_PROFILE: dict[str, Any] = {
+    **dict.fromkeys(("title", "bio", "free_tags", "capacity", "mode", "place"), ""),
+    **{key: [] for key in ("expertise", "sectors", "languages", "stages", "availability")},
+    "organization": None,
+}
 
 
 class MentorsController(Controller):
@@ -97,7 +106,7 @@ class MentorsController(Controller):
             "mentoring/apply.html",
             labels=LABELS,
             errors={},
-            values=existing or {"languages": ["vi"]},
+            values=existing or {**NEW_PROFILE, "languages": ["vi"]},
             organizations=await directory.organizations(),
             existing=existing,
         )
