@@ -25,8 +25,17 @@ from server.auth import current_user, signed_in_user
 from server.context import AppContext
 from server.guards import access
 from server.i18n import lang_of, t
-from server.uploads import discard, store_form_files
-from server.web import field_errors, flash, form_data, organizer_scope, redirect, refuse_to, render
+from server.uploads import store_form_files
+from server.web import (
+    field_errors,
+    flash,
+    form_data,
+    form_page_on_refusal,
+    organizer_scope,
+    redirect,
+    refuse_to,
+    render,
+)
 
 PER_PAGE = 12
 UPLOAD_BODY_LIMIT = 80 * 1024 * 1024  # a cover and five attachments of 10 MB, plus the text
@@ -142,21 +151,38 @@ class ContestController(Controller):
             values=asdict(IdeaForm()),
             errors={},
             refusal=t(request, refusal[0], **refusal[1]) if refusal else None,
+            read_only=None,
             idea=None,
             categories=await services.categories_of(context["contest"]["id"]),
             attachments=[],
             members=[],
+            feedback=None,
         )
 
     @post("/{slug:str}/submit", opt=access(Access.authenticated), request_max_body_size=UPLOAD_BODY_LIMIT)
     async def create_idea(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
         context = await contest_context(slug, request, ctx)
-            read_only=None,
         form = await form_data(request)
         idea_form = IdeaForm.from_mapping(form)
-        files, cover = [], None
-        try:
-            feedback=None,
+
+        async def again(errors: dict[str, str]) -> Template:
+            return form_page(
+                request,
+                "contest/idea_form.html",
+                **context,
+                values=asdict(idea_form),
+                errors=errors,
+                refusal=None,
+                read_only=None,
+                idea=None,
+                categories=await services.categories_of(context["contest"]["id"]),
+                attachments=[],
+                members=[],
+                feedback=None,
+            )
+
+        # The files stored for a refused form are removed with the failed request (UploadCleanupMiddleware).
+        async with form_page_on_refusal(request, again):
             if context["round"] is None:
                 raise NotFound(N_("This contest has no round yet."))
             files, cover = await store_form_files(form, ctx.settings.upload_dir)
@@ -168,25 +194,6 @@ class ContestController(Controller):
                 now=ctx.now(),
                 files=files,
                 cover=cover,
-            )
-        except DomainError as exc:
-            discard(ctx.settings.upload_dir, files, cover)
-            if isinstance(exc, NotFound):
-                raise
-            return form_page(
-                request,
-                "contest/idea_form.html",
-                status=400,
-                **context,
-                values=asdict(idea_form),
-                errors=field_errors(request, exc),
-                refusal=None,
-                read_only=None,
-                idea=None,
-                categories=await services.categories_of(context["contest"]["id"]),
-                attachments=[],
-                members=[],
-                feedback=None,
             )
         if form.get("action") == "submit":
             return await _submit(request, ctx, idea_id)
@@ -315,19 +322,13 @@ class MyIdeasController(Controller):
     async def update(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
         idea_form = IdeaForm.from_mapping(form)
-        files, cover = [], None
-        try:
+        # The files stored for a refused form are removed with the failed request (UploadCleanupMiddleware).
+        async with form_page_on_refusal(
+            request, lambda errors: self._edit_page(request, ctx, idea_id, values=asdict(idea_form), errors=errors)
+        ):
             files, cover = await store_form_files(form, ctx.settings.upload_dir)
             await services.save(
                 idea_id, idea_form, user_id=signed_in_user(request).id, now=ctx.now(), files=files, cover=cover
-            )
-        except (PermissionDenied, NotFound):
-            discard(ctx.settings.upload_dir, files, cover)
-            raise
-        except DomainError as exc:
-            discard(ctx.settings.upload_dir, files, cover)
-            return await self._edit_page(
-                request, ctx, idea_id, status=400, values=asdict(idea_form), errors=field_errors(request, exc)
             )
         if form.get("action") == "submit":
             return await _submit(request, ctx, idea_id)
