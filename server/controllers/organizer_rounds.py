@@ -10,7 +10,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from accounts.errors import DomainError, NotFound
 from accounts.i18n import N_
 from accounts.localtime import EXAMPLE, HTML_PATTERN, format_local
 from accounts.rules import Access
@@ -20,7 +19,7 @@ from server.auth import signed_in_user
 from server.context import AppContext
 from server.guards import access
 from server.i18n import t
-from server.web import field_errors, flash, form_data, organizer_scope, redirect, refuse_to, render
+from server.web import flash, form_data, form_page_on_refusal, organizer_scope, redirect, refuse_to, render
 
 NOW_DONE = {
     "open": N_("%(phase)s is open from now on."),
@@ -105,12 +104,8 @@ class OrganizerRoundsController(Controller):
         scope = organizer_scope(request)
         contest = await timeline.contest_in_scope(slug, scope=scope)
         form = RoundForm.from_form(await form_data(request))
-        try:
+        async with form_page_on_refusal(request, lambda errors: _form_page(contest=contest, form=form, errors=errors)):
             await timeline.add_round(slug, form, actor_id=signed_in_user(request).id, now=ctx.now(), scope=scope)
-        except NotFound:
-            raise
-        except DomainError as exc:
-            return _form_page(contest=contest, form=form, errors=field_errors(request, exc), status=400)
         flash(request, N_("The round has been added."))
         return redirect(f"/organizer/contests/{contest['slug']}/rounds")
 
@@ -125,14 +120,10 @@ class OrganizerRoundsController(Controller):
         scope = organizer_scope(request)
         round_ = await timeline.round_in_scope(round_id, scope=scope)
         form = RoundForm.from_form(await form_data(request))
-        try:
+        async with form_page_on_refusal(
+            request, lambda errors: _form_page(contest=_contest_of(round_), form=form, round_=round_, errors=errors)
+        ):
             await timeline.edit_round(round_id, form, actor_id=signed_in_user(request).id, now=ctx.now(), scope=scope)
-        except NotFound:
-            raise
-        except DomainError as exc:
-            return _form_page(
-                contest=_contest_of(round_), form=form, round_=round_, errors=field_errors(request, exc), status=400
-            )
         flash(request, N_("The round has been saved."))
         return redirect(f"/organizer/contests/{round_['contest.slug']}/rounds")
 
@@ -153,18 +144,15 @@ class OrganizerRoundsController(Controller):
         form = await form_data(request)
         phase = str(form.get("phase") or "submission")
         new_end = str(form.get("new_end") or form.get("submission_closes") or "").strip()
-        try:
+        async with form_page_on_refusal(
+            request, lambda errors: _extend_page(round_=round_, phase=phase, new_end=new_end, errors=errors)
+        ):
             if form.get("confirm") != "1":
                 plan = await timeline.preview_extension(round_id, phase, new_end, now=ctx.now(), scope=scope)
                 return _extend_page(round_=round_, phase=phase, new_end=new_end, plan=plan)
             await timeline.extend(
                 round_id, phase, new_end, actor_id=signed_in_user(request).id, now=ctx.now(), scope=scope
             )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            errors = field_errors(request, exc)
-            return _extend_page(round_=round_, phase=phase, new_end=new_end, errors=errors, status=400)
         flash(request, N_("The deadline has been extended; the later dates moved with it."))
         return redirect(f"/organizer/contests/{round_['contest.slug']}/rounds#round-{round_id}")
 
