@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from typing import overload
 
 from litestar import Controller, Request, Response, get, post
@@ -9,7 +10,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from accounts.errors import DomainError, NotFound, PermissionDenied
+from accounts import forms
+from accounts.errors import PermissionDenied, ValidationFailed
 from accounts.i18n import N_
 from accounts.rules import Access
 from accounts.scope import PLATFORM
@@ -22,7 +24,16 @@ from server.context import AppContext
 from server.controllers.contests import STAGE_LABELS
 from server.guards import access
 from server.i18n import lang_of, t
-from server.web import field_errors, flash, form_data, organizer_scope, redirect, refuse_to, render
+from server.web import (
+    flash,
+    form_data,
+    form_page_on_refusal,
+    organizer_scope,
+    parse_form,
+    redirect,
+    refuse_to,
+    render,
+)
 
 
 def _lines(text: str) -> list[str]:
@@ -74,31 +85,26 @@ class JudgeController(Controller):
         me = signed_in_user(request)
         form = await form_data(request)
         values = {k: form.get(k, "") for k in ("statement", "related", "relatives")}
-        errors = {}
-        if form.get("confirm") != "on":
-            errors["confirm"] = t(request, N_("Please confirm the declaration."))
-        if not errors:
-            try:
-                await judging.sign_declaration(
-                    round_id,
-                    me.id,
-                    statement=values["statement"],
-                    related_codes=_lines(values["related"]),
-                    relatives=_lines(values["relatives"]),
-                    now=ctx.now(),
-                )
-            except DomainError as exc:
-                if isinstance(exc, PermissionDenied):
-                    raise
-                errors = field_errors(request, exc)
-        if errors:
+
+        async def again(errors: dict[str, str]) -> Template:
             return render(
                 "judging/declaration.html",
-                status=400,
                 round=await judging.round_row(round_id, scope=PLATFORM),
                 signed=None,
                 values=values,
                 errors=errors,
+            )
+
+        async with form_page_on_refusal(request, again):
+            if form.get("confirm") != "on":
+                raise ValidationFailed({"confirm": N_("Please confirm the declaration.")})
+            await judging.sign_declaration(
+                round_id,
+                me.id,
+                statement=values["statement"],
+                related_codes=_lines(values["related"]),
+                relatives=_lines(values["relatives"]),
+                now=ctx.now(),
             )
         flash(request, N_("Your declaration is signed. You can now score your entries."))
         return redirect("/judge")
@@ -174,7 +180,9 @@ class JudgeController(Controller):
         scores = {c["id"]: (form.get(f"c{c['id']}", ""), form.get(f"n{c['id']}", "")) for c in criteria}
         values = {k: v for k, v in form.items()}
         submit = form.get("action") == "submit"
-        try:
+        async with form_page_on_refusal(
+            request, lambda errors: self._sheet_page(request, ctx, assignment_id, values=values, errors=errors)
+        ):
             result = await judging.save_sheet(
                 assignment_id,
                 judge_id=me.id,
@@ -182,12 +190,6 @@ class JudgeController(Controller):
                 overall_comment=form.get("overall_comment", ""),
                 submit=submit,
                 now=ctx.now(),
-            )
-        except DomainError as exc:
-            if isinstance(exc, (PermissionDenied, NotFound)):
-                raise
-            return await self._sheet_page(
-                request, ctx, assignment_id, status=400, values=values, errors=field_errors(request, exc)
             )
         if submit:
             flash(request, N_("Score sheet submitted (total %(total)s / 100)."), total=f"{result['total']:.1f}")
@@ -234,6 +236,17 @@ def _int(value: str | None, default: int | None = None) -> int | None:
     value = (value or "").strip()
     number = as_int(value)
     return default if number is None else number
+
+
+@dataclass
+class SettingsForm:
+    """How a round's entries are given to its judges (the domain checks the numbers together)."""
+
+    judges_per_entry: int = forms.whole(0)
+    min_per_judge: int = forms.whole(0)
+    max_per_judge: int | None = forms.whole(None)
+    anchors: int = forms.whole(0)
+    method: str = forms.text()
 
 
 # Rows per page: the ranking (compact rows, one shortlist form), the assignments (each with a move
@@ -359,15 +372,8 @@ class OrganizerJudgingController(Controller):
 
     @post("/settings", opt=access(Access.organizer))
     async def settings(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        form = await form_data(request)
-        values = {
-            "judges_per_entry": _int(form.get("judges_per_entry"), 0),
-            "min_per_judge": _int(form.get("min_per_judge"), 0),
-            "max_per_judge": _int(form.get("max_per_judge")),
-            "anchors": _int(form.get("anchors"), 0),
-            "method": form.get("method", ""),
-        }
-        try:
+        values = asdict(await parse_form(request, SettingsForm))
+        async with form_page_on_refusal(request, lambda errors: self._page(request, ctx, round_id, errors=errors)):
             await judging.update_settings(
                 round_id,
                 values=values,
@@ -375,10 +381,6 @@ class OrganizerJudgingController(Controller):
                 now=ctx.now(),
                 scope=organizer_scope(request, round_id=round_id),
             )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            return await self._page(request, ctx, round_id, status=400, errors=field_errors(request, exc))
         flash(request, N_("Settings saved."))
         return redirect(f"/organizer/rounds/{round_id}/judging/#assignment")
 
