@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import asdict, dataclass
 from typing import cast
 
 from litestar import Controller, MediaType, Request, Response, get, post
@@ -13,7 +14,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from markupsafe import Markup
 
-from accounts import memo, verification
+from accounts import forms, memo, verification
 from accounts.errors import DomainError, NotFound
 from accounts.i18n import N_, ntranslate
 from accounts.rules import Access, Principal
@@ -38,7 +39,17 @@ from server.controllers.api import (
 from server.guards import access
 from server.i18n import lang_of, t
 from server.mail import caps_for
-from server.web import field_errors, flash, form_data, home_commune, organizer_scope, redirect, refuse_to, render
+from server.web import (
+    flash,
+    form_data,
+    form_page_on_refusal,
+    home_commune,
+    organizer_scope,
+    parse_form,
+    redirect,
+    refuse_to,
+    render,
+)
 
 
 def alias_key(ctx: AppContext) -> bytes:
@@ -597,15 +608,17 @@ class VerificationController(Controller):
     async def check(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
         me = signed_in_user(request)
         form = await form_data(request)
-        try:
-            await verification.check_phone_code(me.id, form.get("code", ""), now=ctx.now())
-        except DomainError as exc:
+
+        async def again(errors: dict[str, str]) -> Template:
             user = (
                 await User.select(User.verified_resident, User.verified_method, User.verified_at, User.phone)
                 .where(User.id == me.id)
                 .first()
             )
-            return render("voting/verify.html", status=400, user=user, errors=field_errors(request, exc), sent=True)
+            return render("voting/verify.html", user=user, errors=errors, sent=True)
+
+        async with form_page_on_refusal(request, again):
+            await verification.check_phone_code(me.id, form.get("code", ""), now=ctx.now())
         flash(request, N_("Your phone number is verified: you can vote."))
         return redirect("/account/verify")
 
@@ -666,6 +679,17 @@ class ResidentsController(Controller):
         return redirect(f"/organizer/residents?q={form.get('q', '')}")
 
 
+@dataclass
+class RulesForm:
+    """The rules of a round's public vote (the domain checks their ranges)."""
+
+    votes_per_voter: int = forms.integer(N_("Please enter a whole number."), required=True)
+    jury_weight: float = forms.decimal(N_("Please enter a number from 0 to 1, for example 0.7."))
+    change_allowed: bool = forms.checked()
+    live_tally: bool = forms.checked()
+    residents_only: bool = forms.checked()
+
+
 class OrganizerVoteController(Controller):
     path = "/organizer/rounds/{round_id:int}/vote"
     include_in_schema = False
@@ -679,41 +703,19 @@ class OrganizerVoteController(Controller):
 
     @post("/rules", opt=access(Access.organizer))
     async def rules(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        form = await form_data(request)
         scope = organizer_scope(request, round_id=round_id)
-        typed = {
-            "votes_per_voter": str(form.get("votes_per_voter", "")).strip()[:20],
-            "jury_weight": str(form.get("jury_weight", "")).strip()[:20],
-            "change_allowed": form.get("change_allowed") == "on",
-            "live_tally": form.get("live_tally") == "on",
-            "residents_only": form.get("residents_only") == "on",
-        }
-        values, errors = dict(typed), {}
-        try:
-            values["votes_per_voter"] = int(typed["votes_per_voter"])
-        except ValueError:
-            errors["votes_per_voter"] = t(request, N_("Please enter a whole number."))
-        try:
-            values["jury_weight"] = float(typed["jury_weight"].replace(",", "."))
-            if values["jury_weight"] != values["jury_weight"]:  # NaN
-                raise ValueError
-        except ValueError:
-            errors["jury_weight"] = t(request, N_("Please enter a number from 0 to 1, for example 0.7."))
-        status = 400
-        if not errors:
-            try:
-                await voting.update_rules(
-                    round_id, values, actor_id=signed_in_user(request).id, now=ctx.now(), scope=scope
-                )
-            except NotFound:
-                raise
-            except DomainError as exc:
-                errors = field_errors(request, exc)
-                status = 409 if isinstance(exc, rubric.Locked) else 400
-        if errors:
+        typed = forms.typed(RulesForm, await form_data(request))
+
+        async def again(errors: dict[str, str]) -> Template:
             data = await voting.review(round_id, scope=scope, alias_key=alias_key(ctx), now=ctx.now())
             data["rules"] = {**data["rules"], **typed}
-            return render("voting/organizer.html", **data, errors=errors, status=status)
+            return render("voting/organizer.html", **data, errors=errors)
+
+        async with form_page_on_refusal(
+            request, again, status=lambda exc: 409 if isinstance(exc, rubric.Locked) else 400
+        ):
+            rules = asdict(await parse_form(request, RulesForm))
+            await voting.update_rules(round_id, rules, actor_id=signed_in_user(request).id, now=ctx.now(), scope=scope)
         flash(request, N_("The vote's rules are saved."))
         return redirect(f"/organizer/rounds/{round_id}/vote/")
 
