@@ -118,6 +118,7 @@ async def create_final(
         CityFinal(contest=contest_id, per_commune=per_commune, nominations_close=nominations_close, created_at=now)
     ).on_conflict(target=(CityFinal.contest,), action="DO NOTHING")
     row = await CityFinal.select(CityFinal.id).where(CityFinal.contest == contest_id).first()
+    assert row is not None  # inserted just above if missing
     await audit.record(
         "city.final_created",
         actor_id=actor_id,
@@ -251,7 +252,7 @@ async def _published_rounds(commune_ids: list[int] | None, now: dt.datetime) -> 
             Round.contest,
             Round.contest.title,
             Round.contest.commune,
-            Round.contest.commune.name,
+            Round.contest._.commune.name,
         )
         .where(condition)
         .order_by(Round.results_at, ascending=False)
@@ -425,7 +426,7 @@ async def nominate(
         Idea.hidden,
         Idea.status,
         Idea.contest.commune,
-        Idea.contest.commune.name,
+        Idea.contest._.commune.name,
         missing=IDEA_NOT_FOUND,
     )
     commune_id = idea["contest.commune"]
@@ -530,8 +531,8 @@ _NOMINATION_COLUMNS = (
     Nomination.entry.status,
     Nomination.entry.round,
     Nomination.final.contest,
-    Nomination.final.contest.title,
-    Nomination.final.contest.slug,
+    Nomination.final._.contest.title,
+    Nomination.final._.contest.slug,
 )
 
 
@@ -680,6 +681,7 @@ async def respond(
     if row["status"] != NominationStatus.pending.value:
         raise IdeaError(N_("This nomination is already answered."))
     final = await CityFinal.select(*_FINAL_COLUMNS).where(CityFinal.id == row["final"]).first()
+    assert final is not None  # the nomination's final (a foreign key)
     if not accept:
         async with atomic(_db()):
             done = (
@@ -719,8 +721,11 @@ async def respond(
     if rounds is None:
         raise IdeaError(N_("The city final has no round yet. Please try again later."))
     source = await Idea.select().where(Idea.id == row["idea"]).first()
+    assert source is not None  # the nomination's idea (a foreign key)
     city_commune = final["contest.commune"]
-    prefix = (await Commune.select(Commune.code).where(Commune.id == city_commune).first())["code"]
+    commune = await Commune.select(Commune.code).where(Commune.id == city_commune).first()
+    assert commune is not None  # the final contest's commune (a foreign key)
+    prefix = commune["code"]
     category = await _category_for(final["contest"], source["category"])
     async with atomic(_db()):
         done = (

@@ -290,7 +290,7 @@ async def panel_invitations(user_id: int) -> list[PanelInvitation]:
     if contacts:
         clause = clause | (PanelMember.judge.is_null() & PanelMember.contact.is_in(contacts))
     rows = await PanelMember.select(
-        PanelMember.id, PanelMember.round, PanelMember.round.name, PanelMember.round.contest.title
+        PanelMember.id, PanelMember.round, PanelMember.round.name, PanelMember.round._.contest.title
     ).where(clause & (PanelMember.accepted == False))  # noqa: E712
     return [
         PanelInvitation(
@@ -321,7 +321,7 @@ async def judge_rounds(user_id: int) -> list[JudgeRound]:
     rows = await PanelMember.select(
         PanelMember.round,
         PanelMember.round.name,
-        PanelMember.round.contest.title,
+        PanelMember.round._.contest.title,
         PanelMember.round.judging_closes,
         PanelMember.round.submission_closes,
     ).where((PanelMember.judge == user_id) & (PanelMember.accepted == True))  # noqa: E712
@@ -780,7 +780,7 @@ async def my_queue(round_id: int, judge_id: int) -> list[QueueItem]:
             Assignment.anchor,
             Assignment.idea.code,
             Assignment.idea.title,
-            Assignment.idea.category.name,
+            Assignment.idea._.category.name,
         )
         .where((Assignment.round == round_id) & (Assignment.judge == judge_id))
         .order_by(Assignment.idea)

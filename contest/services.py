@@ -559,8 +559,8 @@ async def invitations_for(user_id: int) -> list[TeamInvitation]:
             IdeaMember.invited_at,
             IdeaMember.idea.title,
             IdeaMember.idea.code,
-            IdeaMember.idea.lead.full_name,
-            IdeaMember.idea.contest.title,
+            IdeaMember.idea._.lead.full_name,
+            IdeaMember.idea._.contest.title,
         )
         .where(clause & (IdeaMember.status == MemberStatus.invited.value))
         .order_by(IdeaMember.invited_at)

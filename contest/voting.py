@@ -65,6 +65,7 @@ async def rules_of(round_id: int) -> dict[str, Any]:
     if rules is None:  # a round's rules start as the defaults
         await VoteRules.insert(VoteRules(round=round_id)).on_conflict(target=(VoteRules.round,), action="DO NOTHING")
         rules = await VoteRules.select().where(VoteRules.round == round_id).first()
+        assert rules is not None  # inserted just above if missing
     return rules
 
 
@@ -457,6 +458,7 @@ async def cast_vote(
     reason = refusal_for(round_, voter, now)
     if reason:
         raise PermissionDenied(reason)
+    assert voter is not None  # refusal_for refuses without a voter
     limit = round_["rules"]["votes_per_voter"]
     receipt = secrets.token_hex(5).upper()
     entry = _log_entry(
@@ -474,6 +476,8 @@ async def cast_vote(
             # finds the winner's ballot (and, for the same idea, its vote).
             if attempt == 2 or await _ballot_of_other_resident(round_["id"], voter.id):
                 raise IdeaError(_OTHER_BALLOT) from None
+    else:
+        raise AssertionError("not reached: the third conflict raises above")
     if round_["rules"].get("live_tally"):  # the counts are on the public pages during the vote
         await events.public_changed("vote.cast")
     return {"receipt": receipt, "code": entry["idea_code"], "used": used, "limit": limit, "left": limit - used}
@@ -650,7 +654,7 @@ async def void(vote_id: int, *, reason: str, actor_id: int, now: dt.datetime, al
         Vote.all_columns(),
         Vote.idea.code,
         Vote.round.contest,
-        Vote.round.contest.commune,
+        Vote.round._.contest.commune,
         missing=N_("This vote does not exist."),
     )
     reason = reason.strip()
@@ -746,6 +750,7 @@ async def ballot_page(
         elif row["kind"] == 2:
             used = int(row["n"])
         else:
+            assert counts is not None  # the tally's rows are asked for only with_tally
             counts[row["idea"]] = row["n"]
     return mine, used, counts
 

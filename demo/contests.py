@@ -302,7 +302,7 @@ async def _create_contest(
     spec: dict[str, Any],
     commune_id: int,
     round_name: str,
-    dates: dict[str, dt.datetime],
+    dates: dict[str, Any],  # the round's phase dates, by column name
     *,
     created_at: dt.datetime,
     categories: tuple[tuple[str, str], ...] = CATEGORIES,
@@ -545,6 +545,7 @@ async def _panel(contest_id: int, round_id: int, staff: dict[str, int], *, invit
             .where((PanelMember.round == round_id) & (PanelMember.contact == email))
             .first()
         )
+        assert member is not None  # invited just above
         await judging.accept_panel(member["id"], user_id=staff[email], now=invited + dt.timedelta(days=1, hours=3 * n))
 
 
@@ -805,6 +806,7 @@ async def _vote_action(
             .where((Vote.round == round_id) & (Vote.voter == voter) & (Vote.idea == idea))
             .first()
         )
+        assert vote is not None  # cast earlier in the script
         await voting.void(vote["id"], reason=reason, actor_id=organizer, now=at, alias_key=alias_key, scope=PLATFORM)
 
 
@@ -915,6 +917,7 @@ async def _join_team(idea_id: int, email: str, users: dict[str, int], *, lead: i
         .where((IdeaMember.idea == idea_id) & (IdeaMember.contact == email))
         .first()
     )
+    assert member is not None  # invited just above
     await services.respond(member["id"], user_id=users[email], accept=True, now=at + dt.timedelta(minutes=40))
 
 

@@ -110,6 +110,7 @@ async def test_the_team_confirms_and_the_idea_enters_the_city_contest_with_its_h
     entry_id = await final.respond(
         nomination_id, user_id=lead.id, accept=True, shared=[shown["comments"][0]["sheet"]], now=world["now"]
     )
+    assert entry_id is not None  # confirmed: the entry's id
     entry = await Idea.select().where(Idea.id == entry_id).first()
     assert entry["contest"] == city["contest"] and entry["round"] == city["round"]
     assert entry["code"].startswith("HP-") and entry["lead"] == lead.id and entry["status"] == "submitted"

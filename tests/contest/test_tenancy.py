@@ -51,7 +51,9 @@ def test_scope_of_an_organizer_an_admin_and_a_citizen():
 
 
 def test_the_scope_clause_joins_to_the_commune_and_the_round_in_one_statement():
-    sql = str(Vote.select(Vote.id).where((Vote.id == 5) & clause(Vote, Scope.of_communes(1, 2, round_id=3))))
+    scoped = clause(Vote, Scope.of_communes(1, 2, round_id=3))
+    assert scoped is not None
+    sql = str(Vote.select(Vote.id).where((Vote.id == 5) & scoped))
     assert sql.count("SELECT") == 1 and "JOIN" in sql
     assert '"commune" IN (1, 2)' in sql and '"vote"."round" = 3' in sql
     assert clause(Vote, PLATFORM) is None  # the platform itself (seed, commands)
@@ -267,6 +269,7 @@ async def test_voiding_a_b_vote_from_a_leaves_it_counted_and_out_of_the_log(two,
 async def test_a_vote_of_another_round_of_the_same_commune_is_not_found(two, clock):
     a, _ = two
     later = await Round.select().where(Round.id == a["round"]).first()
+    assert later is not None
     later.pop("id")
     second = Round(**{**later, "name": "Vòng chung khảo", "position": 2})
     await second.save()
