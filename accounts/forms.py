@@ -126,6 +126,12 @@ def identifiers() -> Any:
     return _field(lambda raw: [i for i in map(as_id, raw) if i], None, many=True)
 
 
+def integers() -> Any:
+    """Every whole number sent under a name (the ticked boxes of numbered items); what is not one is left
+    out, the domain judging the numbers themselves."""
+    return _field(lambda raw: [n for n in (as_int(_text_of(v)) for v in raw) if n is not None], None, many=True)
+
+
 def texts() -> Any:
     """Every value sent under a name (ticked boxes, a multiple select), as typed."""
     return _field(lambda raw: [_text_of(v) for v in raw], None, many=True)

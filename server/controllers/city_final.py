@@ -22,13 +22,6 @@ from server.i18n import lang_of
 from server.web import flash, form_data, form_page_on_refusal, organizer_scope, parse_form, redirect, render
 
 
-def _int(value: object) -> int | None:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return None
-
-
 @dataclass
 class NominationForm:
     """A commune's nomination of one of its ideas to a city final."""
@@ -137,6 +130,14 @@ class CityFinalOrganizerController(Controller):
         return redirect(f"/organizer/city-final/{final_id}/entries")
 
 
+@dataclass
+class AnswerForm:
+    """The team lead's answer to a nomination, with the judges' comments they agree to share."""
+
+    answer: str = forms.text()
+    shared: list[int] = forms.integers()
+
+
 class CityNominationsController(Controller):
     """The team lead answers the commune's nomination to a city final."""
 
@@ -165,14 +166,13 @@ class CityNominationsController(Controller):
     async def answer(
         self, request: Request, nomination_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
-        form = await form_data(request)
-        accept = form.get("answer") == "confirm"
-        shared = [s for s in (_int(v) for v in form.getall("shared", [])) if s is not None]
+        reply = await parse_form(request, AnswerForm)
+        accept = reply.answer == "confirm"
         async with form_page_on_refusal(request, lambda errors: self._page(request, nomination_id, errors=errors)):
-            if form.get("answer") not in ("confirm", "decline"):
+            if reply.answer not in ("confirm", "decline"):
                 raise ValidationFailed({"answer": N_("Choose to confirm or to decline.")})
             await final.respond(
-                nomination_id, user_id=signed_in_user(request).id, accept=accept, shared=shared, now=ctx.now()
+                nomination_id, user_id=signed_in_user(request).id, accept=accept, shared=reply.shared, now=ctx.now()
             )
         flash(
             request,

@@ -96,3 +96,13 @@ class Lenient:
 def test_a_lenient_whole_number_falls_back_for_the_domain_to_judge(rating, limit, read):
     form = forms.read(Lenient, FormMultiDict([("rating", rating), ("limit", limit)]))
     assert (form.rating, form.limit) == read
+
+
+@dataclass
+class Shared:
+    shared: list[int] = forms.integers()
+
+
+def test_many_whole_numbers_leave_out_what_is_not_one():
+    data = FormMultiDict([("shared", "7"), ("shared", "bảy"), ("shared", "-2"), ("shared", "")])
+    assert forms.read(Shared, data).shared == [7, -2]  # the domain refuses a number it did not show
