@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import overload
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
@@ -15,7 +14,7 @@ from accounts.errors import PermissionDenied, ValidationFailed
 from accounts.i18n import N_
 from accounts.rules import Access
 from accounts.scope import PLATFORM
-from accounts.text import as_id, as_int
+from accounts.text import as_id
 from contest import judging
 from contest.labels import STATUS_LABELS
 from contest.markdown import render as markdown
@@ -228,16 +227,6 @@ class JudgeController(Controller):
         return redirect("/judge")
 
 
-@overload
-def _int(value: str | None, default: int) -> int: ...
-@overload
-def _int(value: str | None, default: None = None) -> int | None: ...
-def _int(value: str | None, default: int | None = None) -> int | None:
-    value = (value or "").strip()
-    number = as_int(value)
-    return default if number is None else number
-
-
 @dataclass
 class SettingsForm:
     """How a round's entries are given to its judges (the domain checks the numbers together)."""
@@ -247,6 +236,31 @@ class SettingsForm:
     max_per_judge: int | None = forms.whole(None)
     anchors: int = forms.whole(0)
     method: str = forms.text()
+
+
+@dataclass
+class MoveForm:
+    """The judge an assignment moves to, and the page of the list to go back to."""
+
+    judge: int = forms.whole(0)
+    page: int | None = forms.identifier()
+
+
+@dataclass
+class ReopenForm:
+    """Reopening a round's scoring: why, and for how many hours (the domain checks them)."""
+
+    reason: str = forms.text()
+    hours: int = forms.whole(0)
+
+
+@dataclass
+class ShortlistForm:
+    """The entries an organizer shortlists: ticked one by one, or the ``top`` of the ranking."""
+
+    ideas: list[int] = forms.identifiers()
+    top: int = forms.whole(0)
+    reason: str = forms.text()
 
 
 # Rows per page: the ranking (compact rows, one shortlist form), the assignments (each with a move
@@ -418,12 +432,12 @@ class OrganizerJudgingController(Controller):
     async def move(
         self, request: Request, round_id: FromPath[int], assignment_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
-        form = await form_data(request)
-        back = f"/organizer/rounds/{round_id}/judging/assignments?page={as_id(form.get('page')) or 1}#assignment"
+        move = await parse_form(request, MoveForm)
+        back = f"/organizer/rounds/{round_id}/judging/assignments?page={move.page or 1}#assignment"
         refuse_to(request, back)
         await judging.move_assignment(
             assignment_id,
-            _int(form.get("judge"), 0),
+            move.judge,
             actor_id=signed_in_user(request).id,
             now=ctx.now(),
             scope=organizer_scope(request, round_id=round_id),
@@ -432,12 +446,12 @@ class OrganizerJudgingController(Controller):
 
     @post("/reopen", opt=access(Access.organizer, refuse_to=JUDGING + "#freeze"))
     async def reopen(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        form = await form_data(request)
+        reopening = await parse_form(request, ReopenForm)
         await judging.reopen(
             round_id,
             actor_id=signed_in_user(request).id,
-            reason=form.get("reason", ""),
-            hours=_int(form.get("hours"), 0),
+            reason=reopening.reason,
+            hours=reopening.hours,
             now=ctx.now(),
             scope=organizer_scope(request, round_id=round_id),
         )
@@ -446,17 +460,16 @@ class OrganizerJudgingController(Controller):
 
     @post("/shortlist", opt=access(Access.organizer, refuse_to=JUDGING + "#results"))
     async def shortlist(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        form = await form_data(request)
-        ids = [i for i in map(as_id, form.getall("ideas", [])) if i]
-        top = _int(form.get("top"), 0)
-        if top:
+        chosen = await parse_form(request, ShortlistForm)
+        ids = chosen.ideas
+        if chosen.top:
             ranking = (await judging.results(round_id))["ranking"]
-            ids = [row["result"].entry for row in ranking[:top]]
+            ids = [row["result"].entry for row in ranking[: chosen.top]]
         count = await judging.shortlist(
             round_id,
             ids,
             actor_id=signed_in_user(request).id,
-            reason=form.get("reason", ""),
+            reason=chosen.reason,
             now=ctx.now(),
             scope=organizer_scope(request, round_id=round_id),
         )
