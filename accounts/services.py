@@ -16,7 +16,7 @@ from typing import Any
 
 from piccolo.columns.combination import WhereRaw
 
-from accounts import audit, memo, messaging, notifications, passwords
+from accounts import audit, forms, memo, messaging, notifications, passwords
 from accounts.engine import atomic
 from accounts.errors import AccountError, NotFound, PermissionDenied, ValidationFailed
 from accounts.i18n import N_, translate
@@ -47,18 +47,19 @@ def nfc(text: str | None) -> str:
 
 @dataclass
 class Registration:
-    """What a person types into the registration form (all strings, as typed)."""
+    """What a person types into the registration form (strings as typed, the two boxes ticked or not),
+    declared once: ``forms.read`` reads it from the form (``register`` checks it)."""
 
-    full_name: str = ""
-    phone: str = ""
-    email: str = ""
-    birth_year: str = ""
-    hamlet_id: str = ""
-    password: str = ""
-    accept_terms: bool = False
-    accept_privacy: bool = False
-    guardian_name: str = ""
-    guardian_phone: str = ""
+    full_name: str = forms.text()
+    phone: str = forms.text()
+    email: str = forms.text()
+    birth_year: str = forms.text()
+    hamlet_id: str = forms.text()
+    password: str = forms.text()
+    accept_terms: bool = forms.checked()
+    accept_privacy: bool = forms.checked()
+    guardian_name: str = forms.text()
+    guardian_phone: str = forms.text()
 
 
 async def _taken(column, value: str) -> bool:

@@ -19,7 +19,7 @@ from server.context import AppContext
 from server.guards import access
 from server.i18n import lang_of, t
 from server.ratelimit import login_limits
-from server.web import flash, form_data, form_page_on_refusal, redirect, render, safe_next
+from server.web import flash, form_data, form_page_on_refusal, parse_form, redirect, render, safe_next
 
 LOGIN_FAILED = N_("The phone number/email or the password is not correct.")
 TOO_MANY = N_("Too many attempts. Please wait %(minutes)s minutes and try again.")
@@ -147,18 +147,7 @@ class AuthController(Controller):
     async def register(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
         form = await form_data(request)
         communes, commune = await _chosen_commune(form.get("commune", ""))
-        reg = services.Registration(
-            full_name=form.get("full_name", ""),
-            phone=form.get("phone", ""),
-            email=form.get("email", ""),
-            birth_year=form.get("birth_year", ""),
-            hamlet_id=form.get("hamlet_id", ""),
-            password=form.get("password", ""),
-            accept_terms=form.get("accept_terms") == "on",
-            accept_privacy=form.get("accept_privacy") == "on",
-            guardian_name=form.get("guardian_name", ""),
-            guardian_phone=form.get("guardian_phone", ""),
-        )
+        reg = await parse_form(request, services.Registration)
         values = asdict(reg) | {"password": "", "commune": commune["slug"] if commune else ""}
         page = await _register_page(communes, commune, ctx.now().year)
         if commune is None:
