@@ -19,7 +19,7 @@ import dataclasses
 import datetime as dt
 import math
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, overload
 from zoneinfo import ZoneInfo
 
 from accounts.errors import ValidationFailed
@@ -36,9 +36,14 @@ NUMBER_TYPED = 20  # characters of a number field shown again (a number never ne
 class FormData(Protocol):
     """What a form post holds: one value per name, or all of them (Litestar's ``FormMultiDict``)."""
 
-    def get(self, key: str, default: Any = None, /) -> Any: ...
+    # Two overloads, as Litestar's FormMultiDict declares ``get``: one signature with an optional
+    # default matches neither of them.
+    @overload
+    def get(self, key: str, /) -> Any: ...
+    @overload
+    def get(self, key: str, default: Any, /) -> Any: ...
 
-    def getall(self, key: str, default: Any = ..., /) -> list[Any]: ...
+    def getall(self, key: str, default: list[Any], /) -> list[Any]: ...
 
 
 class Unreadable(ValueError):
