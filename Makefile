@@ -43,8 +43,6 @@ run: install
 	$(PY) -m server
 
 ## Lint, format and types: ruff check, ruff format --check and basedpyright (pyright); any finding fails.
-## Type errors already recorded in .basedpyright/baseline.json are known debt and do not fail the run;
-## a new one does (`basedpyright --writebaseline` after fixing some shrinks the file).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
