@@ -16,7 +16,24 @@ from mentoring import mentorships, office_hours
 from server.auth import signed_in_user
 from server.context import AppContext
 from server.guards import access
-from server.web import flash, form_data, parse_form, redirect, render
+from server.web import flash, parse_form, redirect, render
+
+
+@dataclass
+class NoteForm:
+    """The notes of a meeting and its action items (rows of what, who and by when; the domain reads the dates)."""
+
+    notes: str = forms.text()
+    action_text: list[str] = forms.texts()
+    action_owner: list[str] = forms.texts()
+    action_due: list[str] = forms.texts()
+
+
+@dataclass
+class ClosingForm:
+    """The mentor's summary when closing a mentorship."""
+
+    summary: str = forms.text()
 
 
 @dataclass
@@ -53,20 +70,12 @@ class MentorshipsController(Controller):
     async def add_note(
         self, request: Request, mentorship_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
-        form = await form_data(request)
-        actions = list(
-            zip(
-                form.getall("action_text", []),
-                form.getall("action_owner", []),
-                form.getall("action_due", []),
-                strict=False,
-            )
-        )
+        note = await parse_form(request, NoteForm)
         await mentorships.add_note(
             mentorship_id,
             user_id=signed_in_user(request).id,
-            notes=form.get("notes", ""),
-            actions=actions,
+            notes=note.notes,
+            actions=list(zip(note.action_text, note.action_owner, note.action_due, strict=False)),
             now=ctx.now(),
         )
         flash(request, N_("The notes are saved."))
@@ -100,9 +109,9 @@ class MentorshipsController(Controller):
         opt=access(Access.authenticated, refuse_to="/mentoring/mentorships/{mentorship_id}#close"),
     )
     async def close(self, request: Request, mentorship_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        form = await form_data(request)
+        closing = await parse_form(request, ClosingForm)
         await mentorships.close_mentorship(
-            mentorship_id, user_id=signed_in_user(request).id, summary=form.get("summary", ""), now=ctx.now()
+            mentorship_id, user_id=signed_in_user(request).id, summary=closing.summary, now=ctx.now()
         )
         flash(request, N_("The mentorship is closed. Thank you for your time!"))
         return redirect("/mentoring")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
+from accounts import forms
 from accounts.i18n import N_
 from accounts.rules import Access
 from contest.reports import csv_bytes, xlsx_bytes
@@ -14,7 +17,16 @@ from server.auth import signed_in_user
 from server.context import AppContext
 from server.guards import access
 from server.i18n import t
-from server.web import flash, form_data, organizer_scope, redirect
+from server.web import flash, organizer_scope, parse_form, redirect
+
+
+@dataclass
+class StageForm:
+    """An idea's move on the incubation pipeline: the stage, the gates ticked, the outcome."""
+
+    stage: str = forms.text()
+    gate: list[str] = forms.texts()
+    outcome: str = forms.text()
 
 
 class OrganizerPipelineController(Controller):
@@ -23,12 +35,12 @@ class OrganizerPipelineController(Controller):
 
     @post("/pipeline/{idea_id:int}", opt=access(Access.organizer, refuse_to="/organizer/mentoring/#pipeline"))
     async def stage(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        form = await form_data(request)
+        move = await parse_form(request, StageForm)
         await pipeline.set_stage(
             idea_id,
-            stage=form.get("stage", ""),
-            checklist=form.getall("gate", []),
-            outcome=form.get("outcome", ""),
+            stage=move.stage,
+            checklist=move.gate,
+            outcome=move.outcome,
             actor_id=signed_in_user(request).id,
             now=ctx.now(),
             scope=organizer_scope(request),
