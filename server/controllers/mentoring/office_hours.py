@@ -13,14 +13,13 @@ from litestar.params import FromPath
 from accounts import forms
 from accounts.i18n import N_
 from accounts.rules import Access
-from accounts.text import as_id
 from mentoring import directory, ical, office_hours
 from server.auth import signed_in_user
 from server.context import AppContext
 from server.controllers.mentoring.common import ics_response
 from server.guards import access
 from server.i18n import lang_of, t
-from server.web import flash, form_data, parse_form, redirect, refuse_to
+from server.web import flash, parse_form, redirect, refuse_to
 
 
 @dataclass
@@ -31,6 +30,13 @@ class SlotForm:
     minutes: int = forms.integer(N_("Please give a date and time."), blank=0)
     mode: str = forms.text()
     location: str = forms.text()
+
+
+@dataclass
+class BookingForm:
+    """The mentorship a team books a slot for."""
+
+    mentorship: int | None = forms.identifier()
 
 
 class OfficeHoursController(Controller):
@@ -57,8 +63,7 @@ class OfficeHoursController(Controller):
 
     @post("/slots/{slot_id:int}/book", opt=access(Access.authenticated, refuse_forbidden=True))
     async def book(self, request: Request, slot_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        form = await form_data(request)
-        mentorship_id = as_id(form.get("mentorship")) or 0
+        mentorship_id = (await parse_form(request, BookingForm)).mentorship or 0
         refuse_to(request, f"/mentoring/mentorships/{mentorship_id}#slots")  # a mentor is told there too
         await office_hours.book(
             slot_id, mentorship_id, user_id=signed_in_user(request).id, now=ctx.now(), lang=lang_of(request)
