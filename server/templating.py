@@ -23,6 +23,9 @@ def build_environment(*, strict: bool = False) -> Environment:
         lstrip_blocks=True,
         enable_async=False,
         undefined=StrictUndefined if strict else Undefined,
+        # Templates change only with a new release (the server restarts): without this, every page
+        # asks the file system whether each of its templates (layout, header, footer…) has changed.
+        auto_reload=False,
     )
     i18n.install(env)
 
