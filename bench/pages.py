@@ -60,7 +60,13 @@ PUBLIC = [
     "/healthz",
     "/static/css/site.css",
 ]
-SIGNED_IN = ["/contests/y-tuong-sang-tao-2026/vote", "/ideas/AK-2026-001"]
+# The vote open now (the resident sees a vote button on each idea) and the larger grid of a vote about
+# to open (33 ideas), then an idea's page.
+SIGNED_IN = [
+    "/contests/sang-kien-chuyen-doi-so-2026/vote",
+    "/contests/y-tuong-sang-tao-2026/vote",
+    "/ideas/AK-2026-001",
+]
 STYLESHEET = re.compile(r'<link rel="stylesheet" href="(/static/[^"]+)"')
 
 

@@ -474,9 +474,7 @@ async def test_a_change_to_a_person_made_outside_the_site_shows_after_any_change
     assert "data-vote" in await _page(resident, vote)
 
 
-async def test_a_password_changed_in_one_session_ends_the_other_at_once(
-    copies_app, make_user, principal_loads
-):  # noqa: F811
+async def test_a_password_changed_in_one_session_ends_the_other_at_once(copies_app, make_user, principal_loads):
     await make_user(email="nhung@example.com")
     async with client_for(copies_app) as one, client_for(copies_app) as other:
         await login(one, "nhung@example.com", PASSWORD)
