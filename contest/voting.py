@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from accounts import audit, events, limits, locks, memo
-from accounts.engine import atomic, is_sqlite
+from accounts.engine import atomic, is_sqlite, read_rows
 from accounts.errors import NotFound, PermissionDenied, ValidationFailed
 from accounts.i18n import N_
 from accounts.scope import Scope, load
@@ -744,7 +744,7 @@ async def ballot_page(
     used, counts = 0, ({} if with_tally else None)
     if not parts:
         return mine, used, counts
-    for row in await Vote.raw(" UNION ALL ".join(parts) + " ORDER BY 1, 2", *args):
+    for row in await read_rows(Vote._meta.db, " UNION ALL ".join(parts) + " ORDER BY 1, 2", *args):
         if row["kind"] == 1:
             mine[row["idea"]] = {"idea": row["idea"], "receipt": row["receipt"], "voided": row["voided"]}
         elif row["kind"] == 2:
