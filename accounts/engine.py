@@ -6,8 +6,9 @@ import asyncio
 import contextlib
 import functools
 import sqlite3
+import time
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -109,6 +110,22 @@ async def read_rows(engine: Engine, sql: str, *args: object) -> Sequence[Mapping
         async with pool.acquire() as connection:
             return await connection.fetch(_numbered(sql), *args)
     return await engine.run_querystring(QueryString(sql, *args)) or []
+
+
+class RecentPing:
+    """A ping's success, kept for ``ttl`` seconds: a load balancer asks many times a second, and its
+    checks within that time share one round trip. A failure is never kept (the next check asks again)."""
+
+    def __init__(self, ttl: float = 1.0, clock: Callable[[], float] = time.monotonic):
+        self.ttl = ttl
+        self.clock = clock
+        self.fresh_until = float("-inf")
+
+    async def check(self, engine: Engine) -> None:
+        if self.clock() < self.fresh_until:
+            return
+        await ping(engine)
+        self.fresh_until = self.clock() + self.ttl
 
 
 async def ping(engine: Engine) -> None:
