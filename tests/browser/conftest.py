@@ -1,10 +1,13 @@
 """Fixtures for the browser journeys: the real app in a subprocess and Debian's chromium.
 
-The app runs as ``python -m server`` (migrations, demo seed, uvicorn) against its own SQLite
-file, so these tests never touch the database of the other tests.
+The app runs as ``python -m server`` (uvicorn) against its own SQLite file, a copy of the demo
+database migrated and seeded once per run, so these tests never touch the database of the other
+tests nor one another's.
 """
 
 from __future__ import annotations
+
+import os
 
 import pytest
 
@@ -14,13 +17,23 @@ from tests.browser.support import (
     CHROMIUM_ARGS,
     VIEWPORT,
     require,
+    set_template_root,
     start_server,
     stop_server,
 )
 
 
 @pytest.fixture(scope="session")
-def browser_tools():
+def demo_templates(tmp_path_factory):
+    """Where the migrated and seeded demo databases are made once per run (shared by xdist's workers)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    set_template_root(root / "demo-templates")
+
+
+@pytest.fixture(scope="session")
+def browser_tools(demo_templates):
     require(CHROMIUM.exists(), f"chromium is not installed at {CHROMIUM}")
     require(AXE_JS.exists(), f"axe-core is not installed at {AXE_JS} (run npm install)")
     try:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import secrets
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -13,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 import weakref
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -80,34 +83,81 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def start_server(
-    timeout: float = 240.0,  # migrate and seed the whole demo: over a minute while the other worker is busy
-    *,
-    extra_env: dict[str, str] | None = None,
-    data_dir: Path | None = None,
-    secret_key: str | None = None,
-) -> LiveServer:
-    """Run ``python -m server`` (migrate, seed the demo, serve) on a free port of 127.0.0.1.
+# --------------------------------------------------------------------------- demo database templates
 
-    ``extra_env`` adds or overrides settings, e.g. ``{"CLOCK_OFFSET": "2592000"}`` to run the app's
-    clock 30 days ahead. Each call gets its own temporary directory, SQLite file and port, unless
-    ``data_dir`` (and ``secret_key``) name those of an earlier server: see ``restart_server``.
+# Migrating and seeding the demo costs ten seconds of CPU or more: it is done once per test run into a
+# template SQLite file (one migrated and seeded, one migrated only), and every server gets its own fresh
+# copy of it. Under pytest-xdist the workers share the templates (``set_template_root``).
+_template_root: Path | None = None
+TEMPLATE_TIMEOUT = 600.0  # seconds for the one migration and seeding of a run, on a busy machine
+
+
+def set_template_root(root: Path) -> None:
+    """Keep the demo templates in ``root`` (a folder the test run owns; shared by its workers)."""
+    global _template_root
+    _template_root = root
+
+
+def _template(seeded: bool) -> tuple[Path, str]:
+    """The template SQLite file (migrated, and seeded when ``seeded``) and the secret key it was seeded with.
+
+    The demo derives voters' public aliases from the secret key: a server on a copy of the seeded template
+    runs with the same key.
     """
-    tmp = data_dir or Path(tempfile.mkdtemp(prefix="sangtao-browser-"))
-    secret_key = secret_key or "browser-test-secret-" + secrets.token_hex(24)
-    port = free_port()
+    global _template_root
+    if _template_root is None:
+        _template_root = Path(tempfile.mkdtemp(prefix="sangtao-browser-templates-"))
+    folder = _template_root / ("demo" if seeded else "empty")
+    folder.mkdir(parents=True, exist_ok=True)
+    database, key_file, ready = folder / "template.sqlite3", folder / "secret_key", folder / "ready"
+    with (folder / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the first worker builds it, the others wait and reuse it
+        if not ready.exists():
+            for stale in folder.glob("template.sqlite3*"):
+                stale.unlink()
+            secret_key = "browser-test-secret-" + secrets.token_hex(24)
+            env = _server_env(database, secret_key, port=0, mail_dir=folder / "mail")
+            steps = "from server.__main__ import migrate\nmigrate()\n"
+            if seeded:
+                steps += (
+                    "import asyncio\nfrom server.commands import seed_demo_data\nprint(asyncio.run(seed_demo_data()))\n"
+                )
+            result = subprocess.run(
+                [sys.executable, "-c", steps],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                timeout=TEMPLATE_TIMEOUT,
+                check=False,
+            )
+            if result.returncode != 0:
+                output = result.stdout.decode("utf-8", errors="replace")
+                pytest.fail(f"migrating/seeding the demo template failed:\n{output[-4000:]}", pytrace=False)
+            key_file.write_text(secret_key, encoding="utf-8")
+            ready.touch()
+        return database, key_file.read_text(encoding="utf-8")
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite file (WAL included) through SQLite's backup API."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+
+
+def _server_env(database: Path, secret_key: str, *, port: int, mail_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         {
             "APP_ENV": "development",
             "SEED_DEMO": "1",
-            "SQLITE_PATH": str(tmp / "browser.sqlite3"),
+            "SQLITE_PATH": str(database),
             "DATABASE_URL": "",
             "HOST": "127.0.0.1",
             "PORT": str(port),
             "BASE_URL": f"http://127.0.0.1:{port}",
             "MAIL_BACKEND": "file",
-            "MAIL_FILE_DIR": str(tmp / "mail"),
+            "MAIL_FILE_DIR": str(mail_dir),
             "REDIS_URL": "",
             "LOGIN_RATE_LIMIT": "1000",
             "REGISTER_RATE_LIMIT": "1000",
@@ -116,7 +166,39 @@ def start_server(
             "PYTHONUNBUFFERED": "1",
         }
     )
+    return env
+
+
+def start_server(
+    timeout: float = 240.0,
+    *,
+    extra_env: dict[str, str] | None = None,
+    data_dir: Path | None = None,
+    secret_key: str | None = None,
+) -> LiveServer:
+    """Run ``python -m server`` on a free port of 127.0.0.1, on a fresh copy of the demo database.
+
+    The copy is of the template migrated and seeded once per run (migrated only when ``extra_env`` says
+    ``SEED_DEMO=0``), so the server starts with ``--no-migrate`` and does not seed again: the data is what
+    ``python -m server`` would have made of an empty file. ``extra_env`` adds or overrides settings, e.g.
+    ``{"CLOCK_OFFSET": "2592000"}`` to run the app's clock 30 days ahead. Each call gets its own temporary
+    directory, SQLite file and port, unless ``data_dir`` (and ``secret_key``) name those of an earlier
+    server: see ``restart_server``.
+    """
+    seeded = (extra_env or {}).get("SEED_DEMO", "1") != "0"
+    tmp = data_dir or Path(tempfile.mkdtemp(prefix="sangtao-browser-"))
+    database = tmp / "browser.sqlite3"
+    if data_dir is None:
+        template, template_key = _template(seeded)
+        if seeded and secret_key not in (None, template_key):
+            raise ValueError("a new server on the seeded demo runs with the secret key the demo was seeded with")
+        secret_key = template_key if seeded else secret_key
+        _copy_database(template, database)
+    secret_key = secret_key or "browser-test-secret-" + secrets.token_hex(24)
+    port = free_port()
+    env = _server_env(database, secret_key, port=port, mail_dir=tmp / "mail")
     env.update(extra_env or {})
+    env["SEED_DEMO"] = "0"  # the copy is seeded (or meant to stay empty) already
     log_path = tmp / "server.log"
     runs = 1
     while log_path.exists():  # a restarted server keeps the earlier runs' logs
@@ -124,7 +206,7 @@ def start_server(
         log_path = tmp / f"server-{runs}.log"
     log = log_path.open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "server"],
+        [sys.executable, "-m", "server", "--no-migrate"],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -167,7 +249,7 @@ def stop_server(server: LiveServer) -> None:
 def restart_server(server: LiveServer, *, extra_env: dict[str, str] | None = None) -> LiveServer:
     """Stop ``server`` and start the app again on the same SQLite file and secret key (a new port).
 
-    The demo seed is idempotent, so the data of the first run stays as it was; ``extra_env`` may
+    The data of the first run stays as it was (neither migrated nor seeded again); ``extra_env`` may
     change settings such as ``CLOCK_OFFSET`` for the second run.
     """
     stop_server(server)
