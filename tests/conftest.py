@@ -42,6 +42,20 @@ import pytest  # noqa: E402
 
 from tests.support.db import create_postgres_database, drop_postgres_database, migrate, truncate_all  # noqa: E402
 
+
+def _cheap_recovery_codes() -> None:
+    """The admins' MFA recovery codes are hashed by Piccolo's ``BaseUser.hash_password`` (PBKDF2 at
+    600,000 rounds: about a quarter of a second per code, eight codes per enrolment). The tests hash
+    them with 1,000 rounds, as the factories hash passwords with a cheap argon2: the stored hash names
+    its rounds, so enrolment and sign-in behave exactly as with the real cost. The app's own
+    passwords are argon2 and not concerned; the browser journeys' servers keep the real cost."""
+    from piccolo.apps.user.tables import BaseUser
+
+    BaseUser._pbkdf2_iteration_count = 1_000
+
+
+_cheap_recovery_codes()
+
 # Fixtures several test files share: a round with its vote open, a contest in judging, mentoring teams.
 pytest_plugins = ["tests.fixtures.voting", "tests.fixtures.judging", "tests.fixtures.mentoring"]
 
