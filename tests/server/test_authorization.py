@@ -514,11 +514,16 @@ async def _b_tables(b: int) -> list[tuple[str, Any, Any]]:
 
 
 async def fingerprint(b: int) -> dict[str, str]:
-    """A hash of commune B's rows, per table."""
+    """A hash of commune B's rows, per table.
+
+    Read in one transaction: one connection for the fifty queries (and one consistent snapshot), where
+    each query on its own would open a connection of its own (on SQLite, a thread and a file handle).
+    """
     hashes = {}
-    for name, table, clause in await _b_tables(b):
-        rows = await table.select(*table._meta.columns).where(clause).order_by(table.id)
-        hashes[name] = hashlib.sha256(json.dumps(rows, default=str, sort_keys=True).encode()).hexdigest()
+    async with User._meta.db.transaction():
+        for name, table, clause in await _b_tables(b):
+            rows = await table.select(*table._meta.columns).where(clause).order_by(table.id)
+            hashes[name] = hashlib.sha256(json.dumps(rows, default=str, sort_keys=True).encode()).hexdigest()
     return hashes
 
 
