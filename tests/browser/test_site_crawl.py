@@ -38,11 +38,11 @@ from tests.browser.support import (
     start_server,
     stop_server,
 )
+from tests.support.vnu import VNU, VNU_COMMAND
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 PER_PATTERN = 2
 MAX_PAGES = 60
 CHECKED_BEFORE: set[str] = set()  # the kinds of page the roles crawled so far have opened
@@ -166,11 +166,12 @@ def vnu_errors(pages: dict[str, str], folder: Path) -> dict[str, list[str]]:
         path.write_text(html, encoding="utf-8")
         names[path.name] = url
     run = subprocess.run(
-        ["java", "-jar", str(VNU), "--format", "json", "--stdout", *[str(folder / name) for name in names]],
+        [*VNU_COMMAND, "--format", "json", "--stdout", *[str(folder / name) for name in names]],
         capture_output=True,
         text=True,
         timeout=600,
     )
+    assert '"messages"' in run.stdout, f"the Nu HTML Checker did not run: {run.stderr[-2000:]}"
     found: dict[str, list[str]] = {}
     for message in json.loads(run.stdout or "{}").get("messages", []):
         if message.get("type") == "error":

@@ -20,10 +20,10 @@ from mentoring import directory
 from tests.conftest import login
 from tests.fixtures.voting import verified
 from tests.support.factories import PASSWORD
+from tests.support.vnu import VNU, VNU_COMMAND
 
 pytestmark = pytest.mark.integration
 
-VNU = Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 KEY = b"vote-alias:test-secret-key-that-is-long-enough-0123456789"
 
 
@@ -34,11 +34,12 @@ def _vnu_errors(pages: dict[str, str], folder: Path) -> list[str]:
         path.write_text(html, encoding="utf-8")
         files.append((str(path), url))
     run = subprocess.run(
-        ["java", "-jar", str(VNU), "--format", "json", "--stdout", *[f for f, _ in files]],
+        [*VNU_COMMAND, "--format", "json", "--stdout", *[f for f, _ in files]],
         capture_output=True,
         text=True,
         timeout=300,
     )
+    assert '"messages"' in run.stdout, f"the Nu HTML Checker did not run: {run.stderr[-2000:]}"
     names = {Path(f).name: url for f, url in files}
     messages = json.loads(run.stdout or "{}").get("messages", [])
     return [
