@@ -72,20 +72,23 @@ def _number_typed(raw: object) -> str:
     return _text_of(raw).strip()[:NUMBER_TYPED]
 
 
-def text(*, limit: int | None = None, strip: bool = False) -> Any:
-    """A text field as typed ("" when absent); ``strip`` trims it, ``limit`` cuts it (the domain checks lengths)."""
+def text(*, limit: int | None = None, strip: bool = False, absent: str = "") -> Any:
+    """A text field as typed (``absent`` when the form does not send it, "" unless told); ``strip`` trims
+    it, ``limit`` cuts it (the domain checks lengths)."""
 
     def read(raw: object) -> str:
+        if raw is None:
+            return absent
         value = _text_of(raw)
         value = value.strip() if strip else value
         return value[:limit] if limit is not None else value
 
-    return _field(read, "")
+    return _field(read, absent)
 
 
-def checked() -> Any:
-    """A checkbox: ticked when the browser sends "on"."""
-    return _field(lambda raw: raw == "on", False, show=lambda raw: raw == "on")
+def checked(value: str = "on") -> Any:
+    """A checkbox: ticked when the browser sends ``value`` ("on" unless the box says another)."""
+    return _field(lambda raw: raw == value, False, show=lambda raw: raw == value)
 
 
 def integer(
@@ -205,3 +208,20 @@ def typed(form: type, data: FormData) -> dict[str, Any]:
             show = f.metadata[SHOW] or _text_of
             shown[f.name] = show(data.get(f.name))
     return shown
+
+
+# Forms many pages share.
+
+
+@dataclasses.dataclass
+class ReasonForm:
+    """A reason given with an action (declining, withdrawing, rejecting), as typed; the domain checks it."""
+
+    reason: str = text()
+
+
+@dataclasses.dataclass
+class ContactForm:
+    """A phone number or email to reach someone (an invitation), as typed; the domain reads it."""
+
+    contact: str = text()

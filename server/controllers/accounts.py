@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, fields
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from accounts import messaging, notifications, services
+from accounts import forms, messaging, notifications, services
 from accounts.errors import NotFound
 from accounts.i18n import N_
 from accounts.rules import Access, is_organizer
@@ -19,7 +19,7 @@ from server.context import AppContext
 from server.guards import access
 from server.i18n import lang_of, t
 from server.ratelimit import login_limits
-from server.web import flash, form_data, form_page_on_refusal, parse_form, redirect, render, safe_next
+from server.web import flash, form_page_on_refusal, parse_form, redirect, render, safe_next
 
 LOGIN_FAILED = N_("The phone number/email or the password is not correct.")
 TOO_MANY = N_("Too many attempts. Please wait %(minutes)s minutes and try again.")
@@ -58,6 +58,68 @@ async def _rate_limited(ctx: NamedDependency[AppContext], request: Request, keys
     return None
 
 
+@dataclass
+class LoginForm:
+    """Signing in: the phone number or email (trimmed), the password and the page to go back to."""
+
+    identifier: str = forms.text(strip=True)
+    password: str = forms.text()
+    next: str = forms.text()
+
+
+@dataclass
+class CommuneChoice:
+    """The commune chosen on the registration form (its slug)."""
+
+    commune: str = forms.text()
+
+
+@dataclass
+class ForgotForm:
+    """Asking for a link to choose a new password: the phone number or email (trimmed)."""
+
+    identifier: str = forms.text(strip=True)
+
+
+@dataclass
+class NewPasswordForm:
+    """The new password chosen with a reset link."""
+
+    new_password: str = forms.text()
+
+
+@dataclass
+class PasswordForm:
+    """Changing one's password: the current one and the new one."""
+
+    current_password: str = forms.text()
+    new_password: str = forms.text()
+
+
+@dataclass
+class DeleteForm:
+    """Deleting one's account: the box ticked to confirm, and the password."""
+
+    confirm: bool = forms.checked()
+    password: str = forms.text()
+
+
+@dataclass
+class NoticesForm:
+    """The channels ticked for each group of notices (one field per ``messaging.NOTICE_GROUPS``), and
+    "stop all"."""
+
+    idea_result: list[str] = forms.texts()
+    team: list[str] = forms.texts()
+    mentoring: list[str] = forms.texts()
+    office_hours: list[str] = forms.texts()
+    vote: list[str] = forms.texts()
+    stopped: bool = forms.checked()
+
+
+# A group of notices without its field on the form would never be saved.
+assert set(messaging.NOTICE_GROUPS) <= {f.name for f in fields(NoticesForm)}
+
 CHANNEL_NAMES = {"email": N_("Email"), "sms": N_("SMS"), "zalo": N_("Zalo")}
 
 
@@ -94,10 +156,9 @@ class AuthController(Controller):
 
     @post("/login", opt=access(Access.anonymous))
     async def login(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
-        form = await form_data(request)
-        identifier = (form.get("identifier") or "").strip()
-        password = form.get("password") or ""
-        next_url = safe_next(form.get("next"), "/")
+        login = await parse_form(request, LoginForm)
+        identifier, password = login.identifier, login.password
+        next_url = safe_next(login.next, "/")
         values = {"identifier": identifier}
         ip = client_ip(request)
         errors: dict[str, str] = {}
@@ -145,8 +206,7 @@ class AuthController(Controller):
 
     @post("/register", opt=access(Access.anonymous))
     async def register(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
-        form = await form_data(request)
-        communes, commune = await _chosen_commune(form.get("commune", ""))
+        communes, commune = await _chosen_commune((await parse_form(request, CommuneChoice)).commune)
         reg = await parse_form(request, services.Registration)
         values = asdict(reg) | {"password": "", "commune": commune["slug"] if commune else ""}
         page = await _register_page(communes, commune, ctx.now().year)
@@ -188,8 +248,7 @@ class AuthController(Controller):
 
     @post("/password/forgot", opt=access(Access.public))
     async def forgot(self, request: Request, ctx: NamedDependency[AppContext]) -> Template:
-        form = await form_data(request)
-        identifier = (form.get("identifier") or "").strip()
+        identifier = (await parse_form(request, ForgotForm)).identifier
         if not identifier:
             return render(
                 "accounts/forgot.html",
@@ -232,14 +291,14 @@ class AuthController(Controller):
 
     @post("/password/reset/{token:str}", opt=access(Access.public))
     async def reset(self, request: Request, token: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
-        form = await form_data(request)
+        chosen = await parse_form(request, NewPasswordForm)
 
         async def again(errors: dict[str, str]) -> Template:
             valid = await services.reset_token_valid(token, now=ctx.now())
             return render("accounts/reset.html", token=token, valid=valid, errors=errors)
 
         async with form_page_on_refusal(request, again):
-            await services.reset_password(token, form.get("new_password", ""), ip=client_ip(request), now=ctx.now())
+            await services.reset_password(token, chosen.new_password, ip=client_ip(request), now=ctx.now())
         flash(request, N_("Your password has been changed. Please sign in with the new password."))
         return redirect("/login")
 
@@ -268,11 +327,9 @@ class AccountController(Controller):
 
     @post("/notices", opt=access(Access.authenticated))
     async def save_notices(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
-        form = await form_data(request)
-        chosen = {group: list(form.getall(group, [])) for group in messaging.NOTICE_GROUPS}
-        await messaging.set_preferences(
-            signed_in_user(request).id, chosen, stopped=form.get("stopped") == "on", now=ctx.now()
-        )
+        notices = await parse_form(request, NoticesForm)
+        chosen = {group: list(getattr(notices, group)) for group in messaging.NOTICE_GROUPS}
+        await messaging.set_preferences(signed_in_user(request).id, chosen, stopped=notices.stopped, now=ctx.now())
         flash(request, N_("Your choices are saved."))
         return redirect("/account/notices")
 
@@ -283,15 +340,15 @@ class AccountController(Controller):
     @post("/password", opt=access(Access.authenticated))
     async def change_password(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
         me = signed_in_user(request)
-        form = await form_data(request)
+        form = await parse_form(request, PasswordForm)
         user = await User.objects().where(User.id == me.id).first()
         if user is None:
             raise NotFound(N_("Account not found."))
         async with form_page_on_refusal(request, lambda errors: render("accounts/password.html", errors=errors)):
             version = await services.change_password(
                 user,
-                current=form.get("current_password", ""),
-                new=form.get("new_password", ""),
+                current=form.current_password,
+                new=form.new_password,
                 ip=client_ip(request),
                 now=ctx.now(),
             )
@@ -322,8 +379,8 @@ class AccountController(Controller):
 
     @post("/delete", opt=access(Access.authenticated))
     async def delete(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
-        form = await form_data(request)
-        if form.get("confirm") != "on":
+        form = await parse_form(request, DeleteForm)
+        if not form.confirm:
             return render(
                 "accounts/delete.html",
                 status=400,
@@ -334,7 +391,7 @@ class AccountController(Controller):
             request, lambda errors: render("accounts/delete.html", errors=errors), passes=()
         ):
             await services.delete_account(
-                signed_in_user(request).id, password=form.get("password", ""), ip=client_ip(request), now=ctx.now()
+                signed_in_user(request).id, password=form.password, ip=client_ip(request), now=ctx.now()
             )
         sign_out(request)
         return redirect("/?deleted=1")

@@ -106,3 +106,22 @@ class Shared:
 def test_many_whole_numbers_leave_out_what_is_not_one():
     data = FormMultiDict([("shared", "7"), ("shared", "bảy"), ("shared", "-2"), ("shared", "")])
     assert forms.read(Shared, data).shared == [7, -2]  # the domain refuses a number it did not show
+
+
+@dataclass
+class Choices:
+    mode: str = forms.text(absent="optimal")
+    published: bool = forms.checked("1")
+
+
+@pytest.mark.parametrize(
+    ("sent", "mode", "published"),
+    [
+        ({}, "optimal", False),  # not sent: the declared value
+        ({"mode": "", "published": "on"}, "", False),  # sent empty is what was typed; only "1" ticks
+        ({"mode": "fair", "published": "1"}, "fair", True),
+    ],
+)
+def test_an_absent_text_and_a_box_with_its_own_value(sent, mode, published):
+    form = forms.read(Choices, FormMultiDict(sent))
+    assert (form.mode, form.published) == (mode, published)
