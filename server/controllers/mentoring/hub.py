@@ -20,7 +20,7 @@ from server.context import AppContext
 from server.controllers.mentoring.common import LABELS
 from server.guards import access
 from server.i18n import lang_of
-from server.web import flash, form_data, form_page_on_refusal, parse_form, redirect, render
+from server.web import flash, form_page_on_refusal, parse_form, redirect, render
 
 
 @dataclass
@@ -105,7 +105,7 @@ class MentoringHubController(Controller):
     async def answer(
         self, request: Request, request_id: FromPath[int], answer: FromPath[str], ctx: NamedDependency[AppContext]
     ) -> Response:
-        form = await form_data(request)
+        form = await parse_form(request, forms.ReasonForm)
         me = signed_in_user(request)
         if answer == "cancel":
             await requests.cancel_request(request_id, user_id=me.id, now=ctx.now())
@@ -114,7 +114,7 @@ class MentoringHubController(Controller):
                 request_id,
                 mentor_user_id=me.id,
                 accept=answer == "accept",
-                reason=form.get("reason", ""),
+                reason=form.reason,
                 now=ctx.now(),
                 lang=lang_of(request),
             )

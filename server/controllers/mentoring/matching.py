@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from litestar import Controller, Request, Response, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
+from accounts import forms
 from accounts.i18n import N_
 from accounts.rules import Access
-from accounts.text import as_id
 from mentoring import match_runs
 from server.auth import signed_in_user
 from server.context import AppContext
 from server.guards import access
 from server.i18n import lang_of
-from server.web import flash, form_data, home_commune, organizer_scope, redirect
+from server.web import flash, home_commune, organizer_scope, parse_form, redirect
 
 MATCHING = "/organizer/mentoring/#matching"  # where a refused matching action goes back to
+
+
+@dataclass
+class MatchingForm:
+    """How a matching run chooses (the domain knows the modes): the best pairing overall unless told."""
+
+    mode: str = forms.text(absent="optimal")
+
+
+@dataclass
+class AdjustForm:
+    """The mentor chosen for a proposal (none when the choice is not an id)."""
+
+    mentor: int | None = forms.identifier()
 
 
 class OrganizerMatchingController(Controller):
@@ -26,10 +42,10 @@ class OrganizerMatchingController(Controller):
     @post("/matching", opt=access(Access.organizer, refuse_to=MATCHING))
     async def run(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
         scope = organizer_scope(request)
-        form = await form_data(request)
+        matching = await parse_form(request, MatchingForm)
         await match_runs.run_matching(
             home_commune(scope),
-            mode=form.get("mode", "optimal"),
+            mode=matching.mode,
             actor_id=signed_in_user(request).id,
             now=ctx.now(),
             scope=scope,
@@ -38,10 +54,9 @@ class OrganizerMatchingController(Controller):
 
     @post("/proposals/{proposal_id:int}", opt=access(Access.organizer, refuse_to=MATCHING))
     async def adjust(self, request: Request, proposal_id: FromPath[int]) -> Response:
-        form = await form_data(request)
-        mentor = form.get("mentor", "")
+        mentor = (await parse_form(request, AdjustForm)).mentor
         await match_runs.adjust(
-            proposal_id, as_id(mentor), actor_id=signed_in_user(request).id, scope=organizer_scope(request)
+            proposal_id, mentor, actor_id=signed_in_user(request).id, scope=organizer_scope(request)
         )
         return redirect(MATCHING)
 

@@ -3,6 +3,7 @@ form where an expert applies to the pool."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -10,10 +11,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Template
 
+from accounts import forms
 from accounts.errors import NotFound
 from accounts.i18n import N_
 from accounts.rules import Access
-from accounts.text import as_id
 from contest import uploads
 from mentoring import directory, office_hours, requests, teams
 from server.auth import current_user, signed_in_user
@@ -22,7 +23,7 @@ from server.controllers.mentoring.common import LABELS
 from server.guards import access
 from server.i18n import lang_of
 from server.uploads import store_form_file
-from server.web import flash, form_data, form_page_on_refusal, redirect, render
+from server.web import flash, form_data, form_page_on_refusal, parse_form, redirect, render
 
 # The form of a new mentor profile: every field the page shows, blank.
 NEW_PROFILE: dict[str, Any] = {
@@ -30,6 +31,33 @@ NEW_PROFILE: dict[str, Any] = {
     **{key: [] for key in ("expertise", "sectors", "languages", "stages", "availability")},
     "organization": None,
 }
+
+
+@dataclass
+class MentorRequestForm:
+    """A team's request to a mentor: the idea it is for and a message."""
+
+    idea: int | None = forms.identifier()
+    message: str = forms.text()
+
+
+@dataclass
+class MentorProfileForm:
+    """A mentor's profile as typed (the domain reads the capacity and checks every field), the boxes
+    ticked for each list, and the organization chosen."""
+
+    title: str = forms.text()
+    bio: str = forms.text()
+    free_tags: str = forms.text()
+    capacity: str = forms.text()
+    mode: str = forms.text()
+    place: str = forms.text()
+    expertise: list[str] = forms.texts()
+    sectors: list[str] = forms.texts()
+    languages: list[str] = forms.texts()
+    stages: list[str] = forms.texts()
+    availability: list[str] = forms.texts()
+    organization: int | None = forms.identifier()
 
 
 class MentorsController(Controller):
@@ -73,8 +101,8 @@ class MentorsController(Controller):
     async def request_mentor(
         self, request: Request, mentor_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
-        form = await form_data(request)
-        idea_id = as_id(form.get("idea")) or 0
+        asked = await parse_form(request, MentorRequestForm)
+        typed = forms.typed(MentorRequestForm, await form_data(request))
 
         async def again(errors: dict[str, str]) -> Template:
             return render(
@@ -84,14 +112,14 @@ class MentorsController(Controller):
                 ideas=await teams.team_ideas(signed_in_user(request).id),
                 errors=errors,
                 slots=await office_hours.open_slots(mentor_id, now=ctx.now()),
-                values={"message": form.get("message", ""), "idea": form.get("idea", "")},
+                values=typed,
             )
 
         async with form_page_on_refusal(request, again):
             await requests.request_mentor(
-                idea_id,
+                asked.idea or 0,
                 mentor_id,
-                message=form.get("message", ""),
+                message=asked.message,
                 user_id=signed_in_user(request).id,
                 now=ctx.now(),
                 lang=lang_of(request),
@@ -132,12 +160,7 @@ class MentorsController(Controller):
 
     @post("/apply", opt=access(Access.authenticated), request_max_body_size=12 * 1024 * 1024)
     async def apply(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
-        form = await form_data(request)
-        values = {k: form.get(k, "") for k in ("title", "bio", "free_tags", "capacity", "mode", "place")}
-        for key in ("expertise", "sectors", "languages", "stages", "availability"):
-            values[key] = form.getall(key, [])
-        org = form.get("organization", "")
-        values["organization"] = as_id(org)
+        values = asdict(await parse_form(request, MentorProfileForm))
         me = signed_in_user(request)
 
         async def again(errors: dict[str, str]) -> Template:
@@ -152,7 +175,9 @@ class MentorsController(Controller):
 
         # A photo stored for a refused form is removed with the failed request (UploadCleanupMiddleware).
         async with form_page_on_refusal(request, again):
-            photo = await store_form_file(form, "photo", ctx.settings.upload_dir, allowed=uploads.IMAGE_TYPES)
+            photo = await store_form_file(
+                await form_data(request), "photo", ctx.settings.upload_dir, allowed=uploads.IMAGE_TYPES
+            )
             await directory.save_profile(me.id, values, now=ctx.now())
             if photo:
                 old = await directory.set_photo(me.id, photo.web_name or photo.stored_name)

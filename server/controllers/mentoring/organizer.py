@@ -8,6 +8,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
+from accounts import forms
 from accounts.i18n import N_
 from accounts.rules import Access
 from mentoring import common, directory, match_runs, pipeline
@@ -16,7 +17,7 @@ from server.context import AppContext
 from server.controllers.mentoring.common import LABELS
 from server.guards import access
 from server.i18n import lang_of, t
-from server.web import flash, form_data, home_commune, organizer_scope, redirect, render
+from server.web import flash, home_commune, organizer_scope, parse_form, redirect, render
 
 
 class OrganizerMentoringController(Controller):
@@ -56,9 +57,9 @@ class OrganizerMentoringController(Controller):
     @post("/invite", opt=access(Access.organizer, refuse_to="/organizer/mentoring/#mentors"))
     async def invite(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
         # The mentor pool is city-wide: any organizer may invite an expert to it.
-        form = await form_data(request)
+        invited = await parse_form(request, forms.ContactForm)
         channel = await directory.invite_mentor(
-            form.get("contact", ""),
+            invited.contact,
             actor_id=signed_in_user(request).id,
             base_url=ctx.settings.base_url,
             now=ctx.now(),
