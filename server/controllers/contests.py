@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Template
 
+from accounts import forms
 from accounts.errors import DomainError, NotFound, PermissionDenied
 from accounts.i18n import N_
 from accounts.rules import Access
@@ -32,6 +33,7 @@ from server.web import (
     form_data,
     form_page_on_refusal,
     organizer_scope,
+    parse_form,
     redirect,
     refuse_to,
     render,
@@ -252,11 +254,11 @@ class IdeaController(Controller):
     async def report(self, request: Request, code: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
         idea = await services.idea_by_code(code)
         refuse_to(request, f"/ideas/{idea.code}")
-        form = await form_data(request)
+        form = await parse_form(request, forms.ReasonForm)
         await services.report(
             idea.id,
             reporter_id=signed_in_user(request).id,
-            reason=form.get("reason", ""),
+            reason=form.reason,
             threshold=ctx.settings.report_threshold,
             now=ctx.now(),
             lang=lang_of(request),
@@ -341,18 +343,16 @@ class MyIdeasController(Controller):
 
     @post("/ideas/{idea_id:int}/withdraw", opt=access(Access.authenticated, refuse_to="/my/ideas/{idea_id}#withdraw"))
     async def withdraw(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        form = await form_data(request)
-        await services.withdraw(
-            idea_id, user_id=signed_in_user(request).id, reason=form.get("reason", ""), now=ctx.now()
-        )
+        form = await parse_form(request, forms.ReasonForm)
+        await services.withdraw(idea_id, user_id=signed_in_user(request).id, reason=form.reason, now=ctx.now())
         flash(request, N_("The idea has been withdrawn."))
         return redirect("/my/ideas")
 
     @post("/ideas/{idea_id:int}/invite", opt=access(Access.authenticated, refuse_to="/my/ideas/{idea_id}#team"))
     async def invite(self, request: Request, idea_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        form = await form_data(request)
+        form = await parse_form(request, forms.ContactForm)
         await services.invite(
-            idea_id, form.get("contact", ""), user_id=signed_in_user(request).id, now=ctx.now(), lang=lang_of(request)
+            idea_id, form.contact, user_id=signed_in_user(request).id, now=ctx.now(), lang=lang_of(request)
         )
         flash(request, N_("The invitation has been sent."))
         return redirect(f"/my/ideas/{idea_id}#team")

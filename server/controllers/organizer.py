@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from dataclasses import dataclass
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from accounts import messaging
+from accounts import forms, messaging
 from accounts.i18n import N_
 from accounts.rules import Access, is_admin
 from accounts.text import as_id
@@ -21,9 +22,16 @@ from server.auth import current_user, signed_in_user
 from server.context import AppContext
 from server.guards import access
 from server.i18n import t
-from server.web import flash, form_data, organizer_scope, redirect, refuse_to, render
+from server.web import flash, organizer_scope, parse_form, redirect, refuse_to, render
 
 NEW_WINDOW = dt.timedelta(days=7)
+
+
+@dataclass
+class PublishForm:
+    """Whether a contest is shown to the public (the button sends published=1) or hidden."""
+
+    published: bool = forms.checked("1")
 
 
 class OrganizerController(Controller):
@@ -153,8 +161,7 @@ class OrganizerController(Controller):
     async def publish(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
         scope = organizer_scope(request)
         contest = await services.contest_for_organizer(slug, scope=scope)
-        form = await form_data(request)
-        published = form.get("published") == "1"
+        published = (await parse_form(request, PublishForm)).published
         await services.set_published(  # refused e.g. while no round has dates
             contest["id"], published, actor_id=signed_in_user(request).id, now=ctx.now(), scope=scope
         )
@@ -206,9 +213,9 @@ class OrganizerController(Controller):
         scope = organizer_scope(request)
         idea = await services.idea_full(idea_id, scope=scope)
         refuse_to(request, f"/ideas/{idea.code}#moderation")
-        form = await form_data(request)
+        form = await parse_form(request, forms.ReasonForm)
         await services.hide(
-            idea_id, reason=form.get("reason", ""), actor_id=signed_in_user(request).id, now=ctx.now(), scope=scope
+            idea_id, reason=form.reason, actor_id=signed_in_user(request).id, now=ctx.now(), scope=scope
         )
         flash(request, N_("The idea is hidden and the team has been told why."))
         return redirect(f"/ideas/{idea.code}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -11,7 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from accounts import limits
+from accounts import forms, limits
 from accounts.i18n import N_
 from accounts.rules import Access
 from contest import authoring, uploads
@@ -21,7 +22,7 @@ from server.auth import signed_in_user
 from server.context import AppContext
 from server.guards import access
 from server.uploads import store_form_file
-from server.web import flash, form_data, form_page_on_refusal, organizer_scope, redirect, render
+from server.web import flash, form_data, form_page_on_refusal, organizer_scope, parse_form, redirect, render
 
 BODY_LIMIT = uploads.MAX_BYTES + 2 * 1024 * 1024  # a cover image and the texts
 
@@ -58,6 +59,15 @@ def _page(
     )
 
 
+@dataclass
+class ContestButtons:
+    """The button pressed on the contest form (preview or save) and the box to remove the cover; the
+    contest's own fields are read by ``ContestForm``."""
+
+    action: str = forms.text()
+    remove_cover: bool = forms.checked()
+
+
 class OrganizerContestsController(Controller):
     path = "/organizer/contests"
     include_in_schema = False
@@ -71,7 +81,7 @@ class OrganizerContestsController(Controller):
         scope = organizer_scope(request)
         form = await form_data(request)
         typed = ContestForm.from_mapping(form)
-        if form.get("action") == "preview":
+        if (await parse_form(request, ContestButtons)).action == "preview":
             preview = authoring.preview(typed)
             typed.slug = typed.slug or preview["slug"]  # the address proposed from the title, to keep or change
             return _page(form=typed, communes=await authoring.commune_choices(scope), preview=preview)
@@ -99,7 +109,8 @@ class OrganizerContestsController(Controller):
         contest, _, used = await authoring.contest_to_edit(slug, scope=scope)
         form = await form_data(request)
         typed = ContestForm.from_mapping(form)
-        if form.get("action") == "preview":
+        buttons = await parse_form(request, ContestButtons)
+        if buttons.action == "preview":
             return _page(form=typed, contest=contest, used=used, preview=authoring.preview(typed))
         async with form_page_on_refusal(
             request, lambda errors: _page(form=typed, errors=errors, contest=contest, used=used)
@@ -112,7 +123,7 @@ class OrganizerContestsController(Controller):
                 actor_id=signed_in_user(request).id,
                 now=ctx.now(),
                 cover=cover,
-                remove_cover=bool(form.get("remove_cover")),
+                remove_cover=buttons.remove_cover,
             )
         if old_cover:
             with contextlib.suppress(UploadError):  # not a name we generate: nothing of ours to remove

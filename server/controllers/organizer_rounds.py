@@ -3,6 +3,7 @@ extending a deadline (with a preview of what moves) and opening or closing a pha
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -10,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
+from accounts import forms
 from accounts.i18n import N_
 from accounts.localtime import EXAMPLE, HTML_PATTERN, format_local
 from accounts.rules import Access
@@ -19,7 +21,7 @@ from server.auth import signed_in_user
 from server.context import AppContext
 from server.guards import access
 from server.i18n import t
-from server.web import flash, form_data, form_page_on_refusal, organizer_scope, redirect, refuse_to, render
+from server.web import flash, form_data, form_page_on_refusal, organizer_scope, parse_form, redirect, refuse_to, render
 
 NOW_DONE = {
     "open": N_("%(phase)s is open from now on."),
@@ -77,6 +79,25 @@ def _extend_page(
         errors=errors or {},
         **_common(),
     )
+
+
+@dataclass
+class ExtendForm:
+    """Extending a phase: which (the submission unless told), its new end as typed (``new_end``, or the
+    round form's ``submission_closes``; the domain reads the date), and ``confirm=1`` once previewed."""
+
+    phase: str = forms.text()
+    new_end: str = forms.text()
+    submission_closes: str = forms.text()
+    confirm: bool = forms.checked("1")
+
+
+@dataclass
+class NowForm:
+    """ "Open now" / "Close now": the action and the phase (the domain checks both)."""
+
+    action: str = forms.text()
+    phase: str = forms.text()
 
 
 class OrganizerRoundsController(Controller):
@@ -141,13 +162,13 @@ class OrganizerRoundsController(Controller):
         """Without ``confirm``: the preview of what moves. With ``confirm=1``: the extension itself."""
         scope = organizer_scope(request)
         round_ = await timeline.round_in_scope(round_id, scope=scope)
-        form = await form_data(request)
-        phase = str(form.get("phase") or "submission")
-        new_end = str(form.get("new_end") or form.get("submission_closes") or "").strip()
+        form = await parse_form(request, ExtendForm)
+        phase = form.phase or "submission"
+        new_end = (form.new_end or form.submission_closes).strip()
         async with form_page_on_refusal(
             request, lambda errors: _extend_page(round_=round_, phase=phase, new_end=new_end, errors=errors)
         ):
-            if form.get("confirm") != "1":
+            if not form.confirm:
                 plan = await timeline.preview_extension(round_id, phase, new_end, now=ctx.now(), scope=scope)
                 return _extend_page(round_=round_, phase=phase, new_end=new_end, plan=plan)
             await timeline.extend(
@@ -161,14 +182,14 @@ class OrganizerRoundsController(Controller):
         """ "Open now" / "Close now" for the round's current or next phase."""
         scope = organizer_scope(request)
         round_ = await timeline.round_in_scope(round_id, scope=scope)
-        form = await form_data(request)
-        action = str(form.get("action") or "")
+        form = await parse_form(request, NowForm)
+        action = form.action
         back = f"/organizer/contests/{round_['contest.slug']}/rounds#round-{round_id}"
         refuse_to(request, back)
         phase = await timeline.act_now(
             round_id,
             action,
-            str(form.get("phase") or ""),
+            form.phase,
             actor_id=signed_in_user(request).id,
             now=ctx.now(),
             scope=scope,
