@@ -18,6 +18,11 @@ def _files(form: FormMultiDict, name: str) -> list[UploadFile]:
     return [f for f in form.getall(name, []) if isinstance(f, UploadFile) and f.filename]
 
 
+def chosen_file(form: FormMultiDict, name: str) -> UploadFile | None:
+    """The file chosen in a form's file field (the first of them), or None when none was."""
+    return next(iter(_files(form, name)), None)
+
+
 async def store_form_files(form: FormMultiDict, root: Path) -> tuple[list[StoredFile], StoredFile | None]:
     """Sniff, check and store the cover and attachments of an idea form.
 

@@ -39,6 +39,26 @@ def _lines(text: str) -> list[str]:
     return [line for line in (text or "").replace(",", "\n").splitlines() if line.strip()]
 
 
+@dataclass
+class DeclarationForm:
+    """A judge's declaration of interests: the statement, the related entries and relatives (a line
+    each), and the box ticked to confirm."""
+
+    statement: str = forms.text()
+    related: str = forms.text()
+    relatives: str = forms.text()
+    confirm: bool = forms.checked()
+
+
+@dataclass
+class SheetButtons:
+    """The score sheet's overall comment and the button pressed (save or submit); the scores and notes,
+    named by criterion, are read with the round's rubric."""
+
+    overall_comment: str = forms.text()
+    action: str = forms.text()
+
+
 class JudgeController(Controller):
     path = "/judge"
     include_in_schema = False
@@ -82,8 +102,8 @@ class JudgeController(Controller):
     @post("/rounds/{round_id:int}/declaration", opt=access(Access.judge))
     async def declare(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         me = signed_in_user(request)
-        form = await form_data(request)
-        values = {k: form.get(k, "") for k in ("statement", "related", "relatives")}
+        declared = await parse_form(request, DeclarationForm)
+        values = {"statement": declared.statement, "related": declared.related, "relatives": declared.relatives}
 
         async def again(errors: dict[str, str]) -> Template:
             return render(
@@ -95,7 +115,7 @@ class JudgeController(Controller):
             )
 
         async with form_page_on_refusal(request, again):
-            if form.get("confirm") != "on":
+            if not declared.confirm:
                 raise ValidationFailed({"confirm": N_("Please confirm the declaration.")})
             await judging.sign_declaration(
                 round_id,
@@ -178,7 +198,8 @@ class JudgeController(Controller):
         criteria = await judging.rubric(assignment["round"])
         scores = {c["id"]: (form.get(f"c{c['id']}", ""), form.get(f"n{c['id']}", "")) for c in criteria}
         values = {k: v for k, v in form.items()}
-        submit = form.get("action") == "submit"
+        sheet = await parse_form(request, SheetButtons)
+        submit = sheet.action == "submit"
         async with form_page_on_refusal(
             request, lambda errors: self._sheet_page(request, ctx, assignment_id, values=values, errors=errors)
         ):
@@ -186,7 +207,7 @@ class JudgeController(Controller):
                 assignment_id,
                 judge_id=me.id,
                 scores=scores,
-                overall_comment=form.get("overall_comment", ""),
+                overall_comment=sheet.overall_comment,
                 submit=submit,
                 now=ctx.now(),
             )
@@ -205,10 +226,8 @@ class JudgeController(Controller):
     async def abstain(
         self, request: Request, assignment_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
-        form = await form_data(request)
-        await judging.abstain(
-            assignment_id, judge_id=signed_in_user(request).id, reason=form.get("reason", ""), now=ctx.now()
-        )
+        form = await parse_form(request, forms.ReasonForm)
+        await judging.abstain(assignment_id, judge_id=signed_in_user(request).id, reason=form.reason, now=ctx.now())
         flash(request, N_("Recorded: you did not score this entry."))
         return redirect("/judge")
 
@@ -219,10 +238,8 @@ class JudgeController(Controller):
     async def recuse(
         self, request: Request, assignment_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
-        form = await form_data(request)
-        await judging.recuse(
-            assignment_id, judge_id=signed_in_user(request).id, reason=form.get("reason", ""), now=ctx.now()
-        )
+        form = await parse_form(request, forms.ReasonForm)
+        await judging.recuse(assignment_id, judge_id=signed_in_user(request).id, reason=form.reason, now=ctx.now())
         flash(request, N_("You stepped back from this entry; it has been given to another judge."))
         return redirect("/judge")
 
@@ -236,6 +253,30 @@ class SettingsForm:
     max_per_judge: int | None = forms.whole(None)
     anchors: int = forms.whole(0)
     method: str = forms.text()
+
+
+@dataclass
+class JudgeForm:
+    """A judge added to the panel: a phone number or email, and the fields of expertise ticked."""
+
+    contact: str = forms.text()
+    expertise: list[int] = forms.identifiers()
+
+
+@dataclass
+class LockForm:
+    """Whether the assignments are locked (the button sends locked=1) or opened again."""
+
+    locked: bool = forms.checked("1")
+
+
+@dataclass
+class ReleaseForm:
+    """Whether a judge's comment is released to the team (release=1) or held back, and the page of comments
+    to go back to."""
+
+    release: bool = forms.checked("1")
+    page: int | None = forms.identifier()
 
 
 @dataclass
@@ -370,12 +411,11 @@ class OrganizerJudgingController(Controller):
 
     @post("/judges", opt=access(Access.organizer, refuse_to=JUDGING + "#panel"))
     async def add_judge(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        form = await form_data(request)
-        expertise = [i for i in map(as_id, form.getall("expertise", [])) if i]
+        judge = await parse_form(request, JudgeForm)
         await judging.add_judge(
             round_id,
-            form.get("contact", ""),
-            expertise=expertise,
+            judge.contact,
+            expertise=judge.expertise,
             actor_id=signed_in_user(request).id,
             now=ctx.now(),
             lang=lang_of(request),
@@ -418,10 +458,10 @@ class OrganizerJudgingController(Controller):
 
     @post("/lock", opt=access(Access.organizer))
     async def lock(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        form = await form_data(request)
+        locking = await parse_form(request, LockForm)
         await judging.set_assignments_locked(
             round_id,
-            form.get("locked") == "1",
+            locking.locked,
             actor_id=signed_in_user(request).id,
             now=ctx.now(),
             scope=organizer_scope(request, round_id=round_id),
@@ -480,13 +520,13 @@ class OrganizerJudgingController(Controller):
     async def release(
         self, request: Request, round_id: FromPath[int], sheet_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
-        form = await form_data(request)
+        releasing = await parse_form(request, ReleaseForm)
         await judging.set_comment_release(
             round_id,
             sheet_id,
-            form.get("release") == "1",
+            releasing.release,
             actor_id=signed_in_user(request).id,
             now=ctx.now(),
             scope=organizer_scope(request, round_id=round_id),
         )
-        return redirect(f"/organizer/rounds/{round_id}/judging/comments?page={as_id(form.get('page')) or 1}#comments")
+        return redirect(f"/organizer/rounds/{round_id}/judging/comments?page={releasing.page or 1}#comments")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict, dataclass
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.response import Template
 
-from accounts import messaging
+from accounts import forms, messaging
 from accounts.i18n import N_
 from accounts.providers import parse_sms_receipt, parse_zalo_event, verify_sms_receipt, verify_zalo_event
 from accounts.rules import Access
@@ -16,7 +17,7 @@ from server.auth import client_ip, signed_in_user
 from server.context import AppContext
 from server.guards import access, public
 from server.mail import SMS_CALLBACK_PATH, ZALO_CALLBACK_PATH, caps_for
-from server.web import flash, form_data, form_page_on_refusal, redirect, render
+from server.web import flash, form_page_on_refusal, parse_form, redirect, render
 
 log = logging.getLogger("sangtao.messages")
 
@@ -69,6 +70,14 @@ class DeliveryReportController(Controller):
         return await self._receive(request, ctx, "zalo")
 
 
+@dataclass
+class CapsForm:
+    """The caps on text messages as typed (the domain reads the numbers and their ranges)."""
+
+    per_phone: str = forms.text(limit=20)
+    per_day: str = forms.text(limit=20)
+
+
 class MessageCapsController(Controller):
     """The platform admin sets how many text messages may go out per phone and per day."""
 
@@ -93,8 +102,7 @@ class MessageCapsController(Controller):
 
     @post("/", opt=access(Access.admin))
     async def save(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
-        form = await form_data(request)
-        values = {name: (form.get(name) or "")[:20] for name in ("per_phone", "per_day")}
+        values = asdict(await parse_form(request, CapsForm))
         async with form_page_on_refusal(request, lambda errors: self._page(request, ctx, values=values, errors=errors)):
             await messaging.set_caps(
                 values["per_phone"],

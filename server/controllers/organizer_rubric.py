@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
+from accounts import forms
 from accounts.errors import DomainError
 from accounts.i18n import N_
 from accounts.rules import Access
@@ -14,18 +17,42 @@ from contest import rubric
 from server.auth import signed_in_user
 from server.context import AppContext
 from server.guards import access
-from server.web import flash, form_data, form_page_on_refusal, organizer_scope, redirect, render
+from server.web import flash, form_page_on_refusal, organizer_scope, parse_form, redirect, render
 
-CRITERION_FIELDS = ("name", "description", "weight", "scale_min", "scale_max", "descriptors")
-AWARD_FIELDS = ("name", "rank", "prize", "basis")
+TYPED = 20_000  # characters of a field kept as typed (the domain checks the lengths)
 EMPTY_CRITERION = {"name": "", "description": "", "weight": "1", "scale_min": "1", "scale_max": "5", "descriptors": ""}
 EMPTY_AWARD = {"name": "", "rank": "1", "prize": "", "basis": "combined"}
 RUBRIC = "/organizer/rounds/{round_id}/rubric/"  # where a refused change of the rubric goes back to
 AWARDS = "/organizer/contests/{slug}/awards/"
 
 
-def _typed(form, fields: tuple[str, ...]) -> dict[str, str]:
-    return {name: str(form.get(name, ""))[:20_000] for name in fields}
+@dataclass
+class CriterionForm:
+    """A criterion of the rubric as typed: the domain reads the weight, the scale and the descriptors."""
+
+    name: str = forms.text(limit=TYPED)
+    description: str = forms.text(limit=TYPED)
+    weight: str = forms.text(limit=TYPED)
+    scale_min: str = forms.text(limit=TYPED)
+    scale_max: str = forms.text(limit=TYPED)
+    descriptors: str = forms.text(limit=TYPED)
+
+
+@dataclass
+class AwardForm:
+    """An award as typed: the domain reads the rank and the basis."""
+
+    name: str = forms.text(limit=TYPED)
+    rank: str = forms.text(limit=TYPED)
+    prize: str = forms.text(limit=TYPED)
+    basis: str = forms.text(limit=TYPED)
+
+
+@dataclass
+class MoveForm:
+    """Which way a criterion moves in the rubric's order (the domain knows the directions)."""
+
+    direction: str = forms.text()
 
 
 def _status(error: DomainError) -> int:
@@ -55,7 +82,7 @@ class RubricController(Controller):
 
     @post("/", opt=access(Access.organizer))
     async def add(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        typed = _typed(await form_data(request), CRITERION_FIELDS)
+        typed = asdict(await parse_form(request, CriterionForm))
         async with form_page_on_refusal(
             request,
             lambda errors: self._page(request, round_id, ctx, form=typed, errors=errors),
@@ -105,7 +132,7 @@ class RubricController(Controller):
     async def save(
         self, request: Request, round_id: FromPath[int], criterion_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
-        typed = _typed(await form_data(request), CRITERION_FIELDS)
+        typed = asdict(await parse_form(request, CriterionForm))
         async with form_page_on_refusal(
             request,
             lambda errors: self._edit_page(request, round_id, criterion_id, ctx, form=typed, errors=errors),
@@ -140,7 +167,7 @@ class RubricController(Controller):
     async def move(
         self, request: Request, round_id: FromPath[int], criterion_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
-        direction = str((await form_data(request)).get("direction", ""))
+        direction = (await parse_form(request, MoveForm)).direction
         await rubric.move_criterion(
             round_id,
             criterion_id,
@@ -183,7 +210,7 @@ class AwardsController(Controller):
 
     @post("/", opt=access(Access.organizer))
     async def add(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Response:
-        typed = _typed(await form_data(request), AWARD_FIELDS)
+        typed = asdict(await parse_form(request, AwardForm))
         async with form_page_on_refusal(
             request,
             lambda errors: self._page(request, slug, ctx, form=typed, errors=errors),
@@ -230,7 +257,7 @@ class AwardsController(Controller):
     async def save(
         self, request: Request, slug: FromPath[str], award_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
-        typed = _typed(await form_data(request), AWARD_FIELDS)
+        typed = asdict(await parse_form(request, AwardForm))
         async with form_page_on_refusal(
             request,
             lambda errors: self._edit_page(request, slug, award_id, ctx, form=typed, errors=errors),

@@ -7,7 +7,6 @@ from dataclasses import asdict, dataclass
 from typing import cast
 
 from litestar import Controller, MediaType, Request, Response, get, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -39,6 +38,7 @@ from server.controllers.api import (
 from server.guards import access
 from server.i18n import lang_of, t
 from server.mail import caps_for
+from server.uploads import chosen_file
 from server.web import (
     flash,
     form_data,
@@ -65,6 +65,34 @@ async def vote_round(slug: str, ctx: AppContext) -> tuple[dict, dict]:
 def as_voter(me: Principal) -> voting.Voter:
     """The signed-in person as the vote's rules see them (the principal is loaded for every request)."""
     return voting.Voter(id=me.id, verified_resident=me.verified_resident, commune=me.commune_id)
+
+
+@dataclass
+class ReceiptForm:
+    """A vote's receipt code, as typed (its first characters: a receipt is shorter)."""
+
+    receipt: str = forms.text(limit=64)
+
+
+@dataclass
+class CodeForm:
+    """The code sent to the person's phone, as typed (the domain checks it)."""
+
+    code: str = forms.text()
+
+
+@dataclass
+class ResidentsImportForm:
+    """Whether an imported list of residents replaces the commune's list (the file is read apart)."""
+
+    replace: bool = forms.checked()
+
+
+@dataclass
+class SearchKept:
+    """The search of the residents page, kept when a person is verified from its results."""
+
+    q: str = forms.text()
 
 
 class VoteLabels(dict):
@@ -460,7 +488,7 @@ class VoteController(Controller):
     @post("/recount", opt=access(Access.public))
     async def find_receipt(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Template:
         data = await self._recount(slug, ctx)
-        receipt = str((await form_data(request)).get("receipt", ""))[:64]
+        receipt = (await parse_form(request, ReceiptForm)).receipt
         errors, found = {}, None
         if not data["closed"]:
             errors["receipt"] = t(request, N_("You can look up your receipt once the vote has closed."))
@@ -607,7 +635,7 @@ class VerificationController(Controller):
     @post("/check", opt=access(Access.authenticated))
     async def check(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
         me = signed_in_user(request)
-        form = await form_data(request)
+        form = await parse_form(request, CodeForm)
 
         async def again(errors: dict[str, str]) -> Template:
             user = (
@@ -618,7 +646,7 @@ class VerificationController(Controller):
             return render("voting/verify.html", user=user, errors=errors, sent=True)
 
         async with form_page_on_refusal(request, again):
-            await verification.check_phone_code(me.id, form.get("code", ""), now=ctx.now())
+            await verification.check_phone_code(me.id, form.code, now=ctx.now())
         flash(request, N_("Your phone number is verified: you can vote."))
         return redirect("/account/verify")
 
@@ -645,9 +673,8 @@ class ResidentsController(Controller):
     @post("/import", opt=access(Access.organizer), request_max_body_size=20 * 1024 * 1024)
     async def upload(self, request: Request, ctx: NamedDependency[AppContext]) -> Response:
         commune_id = home_commune(organizer_scope(request))
-        form = await form_data(request)
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile) or not upload.filename:
+        upload = chosen_file(await form_data(request), "file")
+        if upload is None:
             flash(request, N_("Please choose a CSV or Excel file."), "error")
             return redirect("/organizer/residents")
         rows, refused = verification.parse_resident_file(await upload.read(), upload.filename)
@@ -656,7 +683,11 @@ class ResidentsController(Controller):
             flash(request, message, "error")
             return redirect("/organizer/residents")
         result = await verification.import_residents(
-            commune_id, rows, replace=form.get("replace") == "on", actor_id=signed_in_user(request).id, now=ctx.now()
+            commune_id,
+            rows,
+            replace=(await parse_form(request, ResidentsImportForm)).replace,
+            actor_id=signed_in_user(request).id,
+            now=ctx.now(),
         )
         flash(
             request,
@@ -675,8 +706,7 @@ class ResidentsController(Controller):
             user_id, actor_id=signed_in_user(request).id, commune_id=person["commune"], now=ctx.now()
         )
         flash(request, N_("Verified at the commune office."))
-        form = await form_data(request)
-        return redirect(f"/organizer/residents?q={form.get('q', '')}")
+        return redirect(f"/organizer/residents?q={(await parse_form(request, SearchKept)).q}")
 
 
 @dataclass
@@ -725,10 +755,10 @@ class OrganizerVoteController(Controller):
     async def void(
         self, request: Request, round_id: FromPath[int], vote_id: FromPath[int], ctx: NamedDependency[AppContext]
     ) -> Response:
-        form = await form_data(request)
+        form = await parse_form(request, forms.ReasonForm)
         await voting.void(
             vote_id,
-            reason=form.get("reason", ""),
+            reason=form.reason,
             actor_id=signed_in_user(request).id,
             now=ctx.now(),
             alias_key=alias_key(ctx),
