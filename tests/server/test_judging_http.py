@@ -27,6 +27,9 @@ async def test_judge_signs_then_scores_blind(client, setup, clock):  # noqa: F81
     assignment = (await Assignment.select().where(Assignment.judge == judge.id))[0]
     response = await client.get(f"/judge/assignments/{assignment['id']}")
     assert response.status_code == 303 and response.headers["location"].endswith("/declaration")
+    form = await client.get(response.headers["location"])
+    assert form.status_code == 200 and 'id="f-confirm"' in form.text
+    assert "Vui lòng ký bản cam kết về xung đột lợi ích trước" in form.text  # said where the judge lands
     response = await post_form(
         client, f"/judge/rounds/{setup['round']['id']}/declaration", {"related": "", "relatives": "", "statement": ""}
     )
