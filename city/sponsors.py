@@ -119,6 +119,17 @@ class PublicPledge:
     award_name: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class AwardOption:
+    """An award a pledge may fund: its contest's title and commune (the organizers' choice list)."""
+
+    id: int
+    name: str
+    contest: int
+    contest_title: str
+    commune: int  # the contest's commune
+
+
 async def sponsors_of(scope: Scope) -> list[SponsorRow]:
     query = Sponsor.select(Sponsor.id, Sponsor.name, Sponsor.kind, Sponsor.logo, Sponsor.commune, Sponsor.commune.name)
     if not scope.everywhere:
@@ -355,11 +366,22 @@ async def logo_of(sponsor_id: int) -> str:
     return row["logo"]
 
 
-async def awards_in(scope: Scope) -> list[dict[str, Any]]:
+async def awards_in(scope: Scope) -> list[AwardOption]:
+    """The awards of the contests in ``scope``, by contest and position."""
     query = Award.select(Award.id, Award.name, Award.contest, Award.contest.title, Award.contest.commune)
     if not scope.everywhere:
         query = query.where(Award.contest.commune.is_in(sorted(scope.communes) or [-1]))
-    return await query.order_by(Award.contest, Award.position)
+    rows = await query.order_by(Award.contest, Award.position)
+    return [
+        AwardOption(
+            id=r["id"],
+            name=r["name"],
+            contest=r["contest"],
+            contest_title=r["contest.title"],
+            commune=r["contest.commune"],
+        )
+        for r in rows
+    ]
 
 
 async def contests_in(scope: Scope) -> list[dict[str, Any]]:

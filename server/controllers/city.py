@@ -196,7 +196,7 @@ class SponsorsController(Controller):
             contest_options.setdefault(c["commune"], []).append((c["id"], c["title"]))
         award_options: dict[int, list] = {}
         for a in await sponsors.awards_in(scope):
-            award_options.setdefault(a["contest.commune"], []).append((a["id"], f"{a['contest.title']} — {a['name']}"))
+            award_options.setdefault(a.commune, []).append((a.id, f"{a.contest_title} — {a.name}"))
         return render(
             "city/sponsors.html",
             status=status,
