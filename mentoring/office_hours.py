@@ -4,6 +4,7 @@ time, even under concurrency), both sides are reminded the day before."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from accounts import limits, notifications
@@ -12,7 +13,7 @@ from accounts.errors import NotFound, PermissionDenied, ValidationFailed
 from accounts.i18n import N_, translate
 from contest.errors import IdeaError
 from mentoring.common import db
-from mentoring.mentorships import mentorship_for, sides
+from mentoring.mentorships import mentorship_for, mentorship_page, sides
 from mentoring.tables import (
     OfficeSlot,
 )
@@ -118,8 +119,35 @@ async def cancel_booking(slot_id: int, *, user_id: int, now: dt.datetime) -> Non
     await OfficeSlot.update({OfficeSlot.booked_by: None, OfficeSlot.booked_at: None}).where(OfficeSlot.id == slot_id)
 
 
-async def slot_for(slot_id: int, user_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class BookedSlot:
+    """A booked office-hours time as its mentor or its team sees it: when and where, the mentorship it
+    belongs to, its idea's title and the mentor's name (what the calendar invitation says)."""
+
+    id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    mode: str
+    location: str
+    mentorship: int
+    title: str  # the idea's
+    mentor_name: str
+
+
+async def slot_for(slot_id: int, user_id: int) -> BookedSlot:
+    """A booked time, seen by the mentor or the team lead of the mentorship that booked it (anyone else,
+    or a time nobody booked: not found)."""
     slot = await OfficeSlot.select().where(OfficeSlot.id == slot_id).first()
     if slot is None or slot["booked_by"] is None:
         raise NotFound(N_("This booking does not exist."))
-    return slot, await mentorship_for(slot["booked_by"], user_id)
+    m = await mentorship_page(slot["booked_by"], user_id)
+    return BookedSlot(
+        id=slot["id"],
+        starts_at=slot["starts_at"],
+        ends_at=slot["ends_at"],
+        mode=slot["mode"],
+        location=slot["location"],
+        mentorship=m.id,
+        title=m.title,
+        mentor_name=m.mentor_name,
+    )

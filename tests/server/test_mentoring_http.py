@@ -67,6 +67,14 @@ async def test_team_requests_mentor_accepts_then_books_office_hours(app, client,
     ] == mentorship["id"]
     invite = await client.get(f"/mentoring/slots/{slot}/invitation.ics")
     assert invite.headers["content-type"].startswith("text/calendar") and b"BEGIN:VEVENT" in invite.content
+    unfolded = invite.text.replace("\r\n ", "")
+    assert mentor_user.full_name in unfolded and "https://meet.example/x" in unfolded
+    cancelled = await post_form(
+        client, f"/mentoring/slots/{slot}/cancel", {}, page=f"/mentoring/mentorships/{mentorship['id']}"
+    )
+    assert cancelled.status_code == 303
+    assert cancelled.headers["location"].endswith(f"/mentoring/mentorships/{mentorship['id']}#slots")
+    assert (await OfficeSlot.select(OfficeSlot.booked_by).where(OfficeSlot.id == slot).first())["booked_by"] is None
 
 
 async def test_strangers_cannot_open_a_mentorship(client, world, make_user, clock):  # noqa: F811

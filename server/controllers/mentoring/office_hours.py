@@ -73,20 +73,20 @@ class OfficeHoursController(Controller):
 
     @post("/slots/{slot_id:int}/cancel", opt=access(Access.authenticated))
     async def cancel(self, request: Request, slot_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
-        slot, m = await office_hours.slot_for(slot_id, signed_in_user(request).id)
+        slot = await office_hours.slot_for(slot_id, signed_in_user(request).id)
         await office_hours.cancel_booking(slot_id, user_id=signed_in_user(request).id, now=ctx.now())
         flash(request, N_("The booking is cancelled; the time is free again."))
-        return redirect(f"/mentoring/mentorships/{m['id']}#slots")
+        return redirect(f"/mentoring/mentorships/{slot.mentorship}#slots")
 
     @get("/slots/{slot_id:int}/invitation.ics", opt=access(Access.authenticated))
     async def slot_ics(self, request: Request, slot_id: FromPath[int]) -> Response:
-        slot, m = await office_hours.slot_for(slot_id, signed_in_user(request).id)
+        slot = await office_hours.slot_for(slot_id, signed_in_user(request).id)
         body = ical.ics(
             uid=f"slot-{slot_id}@sangtao",
-            title=t(request, N_("Mentoring: %(title)s"), title=m["idea.title"]),
-            starts=slot["starts_at"],
-            ends=slot["ends_at"],
-            location=slot["location"],
-            description=m["mentor.user.full_name"],
+            title=t(request, N_("Mentoring: %(title)s"), title=slot.title),
+            starts=slot.starts_at,
+            ends=slot.ends_at,
+            location=slot.location,
+            description=slot.mentor_name,
         )
         return ics_response(body, f"co-van-{slot_id}")
