@@ -25,7 +25,7 @@ async def _database_head(slug: str) -> tuple[dict | None, list[dict]]:
     from contest.services import contest_by_slug, rounds_of
 
     contest = await contest_by_slug(slug, published_only=False)
-    rounds = [r for r in await rounds_of(contest["id"]) if r["vote_opens"]]
+    rounds = [r for r in await rounds_of(contest.id) if r["vote_opens"]]
     if not rounds:
         raise SystemExit("FAILED: this contest has no public vote.")
     round_id = rounds[-1]["id"]

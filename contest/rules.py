@@ -22,34 +22,51 @@ PUBLIC_STATUSES = (
 )
 
 
+class ContestFacts(Protocol):
+    """What the predicates read of a contest: a typed row (``contest.services.ContestRow``)."""
+
+    @property
+    def published(self) -> bool: ...
+    @property
+    def residents_only(self) -> bool: ...
+    @property
+    def commune(self) -> int: ...
+    @property
+    def min_age(self) -> int: ...
+    @property
+    def max_age(self) -> int: ...
+    @property
+    def max_ideas_per_person(self) -> int: ...
+
+
 def submission_refusal(
     *,
     person: dict[str, Any],
-    contest: dict[str, Any],
+    contest: ContestFacts,
     round_: dict[str, Any],
     now: dt.datetime,
     ideas_submitted: int,
 ) -> str | None:
     """Why this person may not submit to this round now (None when they may)."""
-    if not contest["published"]:
+    if not contest.published:
         return N_("This contest is not open.")
     if phase_of(round_, now) is not Phase.submission:
         return N_("This contest is not accepting ideas at the moment.")
-    if contest["residents_only"] and person.get("commune") != contest["commune"]:
+    if contest.residents_only and person.get("commune") != contest.commune:
         return N_("Only residents of the commune may take part in this contest.")
     birth_year = person.get("birth_year")
     if birth_year is None:
         return N_("Please add your year of birth to your account first.")
     age = now.year - birth_year
-    if not contest["min_age"] <= age <= contest["max_age"]:
+    if not contest.min_age <= age <= contest.max_age:
         return N_("The team lead must be between %(low)s and %(high)s years old.")
-    if ideas_submitted >= contest["max_ideas_per_person"]:
+    if ideas_submitted >= contest.max_ideas_per_person:
         return N_("You have already submitted the most ideas allowed in this contest (%(limit)s).")
     return None
 
 
-def refusal_params(contest: dict[str, Any]) -> dict[str, Any]:
-    return {"low": contest["min_age"], "high": contest["max_age"], "limit": contest["max_ideas_per_person"]}
+def refusal_params(contest: ContestFacts) -> dict[str, Any]:
+    return {"low": contest.min_age, "high": contest.max_age, "limit": contest.max_ideas_per_person}
 
 
 class IdeaFacts(Protocol):

@@ -61,39 +61,71 @@ def _db():
 # ---------------------------------------------------------------- contests and rounds
 
 
-# The commune's name, code and slug under plain keys (pages read ``contest.commune_name``).
-_CONTEST_COMMUNE = (
+@dataclass(frozen=True, slots=True)
+class ContestRow:
+    """A contest with its commune's name, code and slug, as its pages and the domain read it."""
+
+    id: int
+    commune: int
+    title: str
+    slug: str
+    tagline: str
+    description: str
+    rules: str
+    prizes: str
+    min_age: int
+    max_age: int
+    residents_only: bool
+    max_ideas_per_person: int
+    published: bool
+    cover: str
+    created_at: dt.datetime
+    commune_name: str
+    commune_code: str
+    commune_slug: str
+
+
+# A contest's columns with its commune's name, code and slug under plain keys: what ``ContestRow`` holds.
+CONTEST_COLUMNS = (
+    *Contest.all_columns(),
     Contest.commune.name.as_alias("commune_name"),
     Contest.commune.code.as_alias("commune_code"),
     Contest.commune.slug.as_alias("commune_slug"),
 )
-_CONTEST_BY_SLUG = Prepared(
-    lambda slug: Contest.select(*Contest.all_columns(), *_CONTEST_COMMUNE).where(Contest.slug == slug)
-)
 
 
-async def contest_by_slug(slug: str, *, published_only: bool = True) -> dict[str, Any]:
+def contest_row(row: dict[str, Any]) -> ContestRow:
+    """A contest read with ``CONTEST_COLUMNS`` as its typed row."""
+    return ContestRow(**row)
+
+
+_CONTEST_BY_SLUG = Prepared(lambda slug: Contest.select(*CONTEST_COLUMNS).where(Contest.slug == slug))
+
+
+async def contest_by_slug(slug: str, *, published_only: bool = True) -> ContestRow:
     """A contest with its commune's ``commune_name``, ``commune_code`` and ``commune_slug`` (this
     worker's copy while serving a request, see ``accounts.memo``)."""
 
-    async def load_contest() -> dict[str, Any] | None:
-        return await _CONTEST_BY_SLUG.first(slug)
+    async def load_contest() -> ContestRow | None:
+        row = await _CONTEST_BY_SLUG.first(slug)
+        return None if row is None else contest_row(row)
 
     contest = await memo.read(("contest", slug), load_contest)
-    if contest is None or (published_only and not contest["published"]):
+    if contest is None or (published_only and not contest.published):
         raise NotFound(N_("This contest does not exist or is not published yet."))
     return contest
 
 
-async def contest_for_organizer(slug: str, *, scope: Scope) -> dict[str, Any]:
+async def contest_for_organizer(slug: str, *, scope: Scope) -> ContestRow:
     """A contest, published or not, only when it lies within the organizer's ``scope`` (one query)."""
-    return await load(
-        Contest,
-        Contest.slug == slug,
-        scope,
-        Contest.all_columns(),
-        *_CONTEST_COMMUNE,
-        missing=N_("This contest does not exist or is not published yet."),
+    return contest_row(
+        await load(
+            Contest,
+            Contest.slug == slug,
+            scope,
+            *CONTEST_COLUMNS,
+            missing=N_("This contest does not exist or is not published yet."),
+        )
     )
 
 
@@ -218,20 +250,20 @@ async def _submitted_count(contest_id: int, lead_id: int) -> int:
 
 
 async def submission_refusal(
-    contest: dict[str, Any], round_: dict[str, Any], user_id: int, now: dt.datetime
+    contest: ContestRow, round_: dict[str, Any], user_id: int, now: dt.datetime
 ) -> tuple[str, dict[str, Any]] | None:
     refusal = rules.submission_refusal(
         person=await person(user_id),
         contest=contest,
         round_=round_,
         now=now,
-        ideas_submitted=await _submitted_count(contest["id"], user_id),
+        ideas_submitted=await _submitted_count(contest.id, user_id),
     )
     return (refusal, rules.refusal_params(contest)) if refusal else None
 
 
 async def create_draft(
-    contest: dict[str, Any],
+    contest: ContestRow,
     round_: dict[str, Any],
     form: forms.IdeaForm,
     *,
@@ -243,7 +275,7 @@ async def create_draft(
     refusal = await submission_refusal(contest, round_, user_id, now)
     if refusal:
         raise IdeaError(refusal[0], **refusal[1])
-    categories = {c["id"] for c in await categories_of(contest["id"])}
+    categories = {c["id"] for c in await categories_of(contest.id)}
     values, errors = forms.clean(form, category_ids=categories)
     if not values["title"]:
         errors.setdefault("title", N_("Please give your idea a title."))
@@ -253,7 +285,7 @@ async def create_draft(
     category_name, hamlet_name = await _names(values["category"], lead["hamlet"])
     async with atomic(_db()):
         idea = Idea(
-            contest=contest["id"],
+            contest=contest.id,
             round=round_["id"],
             lead=user_id,
             hamlet=lead["hamlet"],
@@ -359,10 +391,9 @@ async def submit(idea_id: int, *, user_id: int, now: dt.datetime, lang: str = "v
     missing = forms.missing_for_submission(idea)
     if missing:
         raise ValidationFailed({name: N_("Please fill in this field before submitting.") for name in missing})
-    contest = (
-        await Contest.select(*Contest.all_columns(), Contest.commune.code).where(Contest.id == idea["contest"]).first()
-    )
-    assert contest is not None  # the idea's contest (a foreign key)
+    row = await Contest.select(*CONTEST_COLUMNS).where(Contest.id == idea["contest"]).first()
+    assert row is not None  # the idea's contest (a foreign key)
+    contest = contest_row(row)
     async with atomic(_db()):
         await locks.hold(Idea, locks.IDEAS_OF_LEAD, idea["lead"])
         refusal = rules.submission_refusal(
@@ -370,11 +401,11 @@ async def submit(idea_id: int, *, user_id: int, now: dt.datetime, lang: str = "v
             contest=contest,
             round_=round_,
             now=now,
-            ideas_submitted=await _submitted_count(contest["id"], user_id),
+            ideas_submitted=await _submitted_count(contest.id, user_id),
         )
         if refusal:
             raise IdeaError(refusal, **rules.refusal_params(contest))
-        code = await allocate_code(contest["commune"], contest["commune.code"], now.year)
+        code = await allocate_code(contest.commune, contest.commune_code, now.year)
         category_name, hamlet_name = await _names(idea["category"], idea["hamlet"])
         done = (
             await Idea.update(
@@ -401,7 +432,7 @@ async def submit(idea_id: int, *, user_id: int, now: dt.datetime, lang: str = "v
                     ),
                     lang,
                     title=idea["title"],
-                    contest=contest["title"],
+                    contest=contest.title,
                 ),
                 link=f"/ideas/{code}",
                 kind="idea_submitted",

@@ -306,7 +306,7 @@ async def _create_contest(
     *,
     created_at: dt.datetime,
     categories: tuple[tuple[str, str], ...] = CATEGORIES,
-) -> tuple[dict[str, Any], dict[str, Any], dict[str, int]]:
+) -> tuple[services.ContestRow, dict[str, Any], dict[str, int]]:
     contest = Contest(
         commune=commune_id,
         min_age=16,
@@ -325,7 +325,7 @@ async def _create_contest(
         await category.save()
         ids[slug] = category.id
     row = await services.contest_by_slug(spec["slug"])
-    return row, (await services.rounds_of(row["id"]))[0], ids
+    return row, (await services.rounds_of(row.id))[0], ids
 
 
 # ---------------------------------------------------------------- judging
@@ -882,7 +882,7 @@ async def _ensure_youth(commune_id: int, password_hash: str, now: dt.datetime) -
 
 
 async def _seed_idea(
-    contest: dict[str, Any],
+    contest: services.ContestRow,
     round_: dict[str, Any],
     spec: dict[str, Any],
     *,

@@ -137,7 +137,7 @@ async def _contest(commune_id: int, users: dict[str, int], now: dt.datetime) -> 
     vote_opens = start - dt.timedelta(days=VOTE_OPENED_DAYS_AGO)
     vote_closes = vote_opens + dt.timedelta(days=VOTE_DAYS)
     await Round(
-        contest=contest["id"],
+        contest=contest.id,
         name=VOTE_ROUND,
         position=2,
         submission_opens=vote_opens,
@@ -152,7 +152,7 @@ async def _contest(commune_id: int, users: dict[str, int], now: dt.datetime) -> 
     moments = _spread(opens + dt.timedelta(days=3), closes - dt.timedelta(days=1), len(IDEAS))
     for spec, at in zip(IDEAS, moments, strict=False):
         await _seed_idea(contest, round_, spec, users=users, categories=categories, at=at, now=now)
-    rounds = await services.rounds_of(contest["id"])
+    rounds = await services.rounds_of(contest.id)
     return rounds[0], rounds[1]
 
 

@@ -180,17 +180,17 @@ class IdeaDetailOut(msgspec.Struct):
     url: str
 
 
-async def _contest_out(contest: dict, base_url: str, now: dt.datetime) -> ContestOut:
-    rounds = await services.rounds_of(contest["id"])
+async def _contest_out(contest: services.ContestRow, base_url: str, now: dt.datetime) -> ContestOut:
+    rounds = await services.rounds_of(contest.id)
     current = services.current_round(rounds, now)
     return ContestOut(
-        slug=contest["slug"],
-        title=contest["title"],
-        commune=contest["commune_name"],
-        tagline=contest["tagline"],
+        slug=contest.slug,
+        title=contest.title,
+        commune=contest.commune_name,
+        tagline=contest.tagline,
         phase=phases.phase_of(current, now).value if current else "upcoming",
-        url=f"{base_url}/contests/{contest['slug']}",
-        categories=[c["name"] for c in await services.categories_of(contest["id"])],
+        url=f"{base_url}/contests/{contest.slug}",
+        categories=[c["name"] for c in await services.categories_of(contest.id)],
         rounds=[RoundOut(**{f: r[f] for f in RoundOut.__struct_fields__}) for r in rounds],
     )
 
@@ -207,13 +207,11 @@ class OpenDataController(Controller):
     )
     async def contests(self, ctx: NamedDependency[AppContext]) -> list[ContestOut]:
         rows = (
-            await services.Contest.select(
-                *services.Contest.all_columns(), services.Contest.commune.name.as_alias("commune_name")
-            )
+            await services.Contest.select(*services.CONTEST_COLUMNS)
             .where(services.Contest.published == True)
             .order_by(services.Contest.created_at, ascending=False)
         )  # noqa: E712
-        return [await _contest_out(row, ctx.settings.base_url, ctx.now()) for row in rows]
+        return [await _contest_out(services.contest_row(row), ctx.settings.base_url, ctx.now()) for row in rows]
 
     @get("/contests/{slug:str}", opt=access(Access.public), summary=N_("One published contest"), responses=NOT_FOUND)
     async def contest(self, slug: SLUG, ctx: NamedDependency[AppContext]) -> ContestOut:
@@ -240,7 +238,7 @@ class OpenDataController(Controller):
         contest = await services.contest_by_slug(slug)
         per_page = min(max(per_page, 1), 200)
         page = min(max(page, 1), MAX_PAGE)  # a page number beyond any gallery never reaches the database
-        rows, total = await services.gallery(contest["id"], q=q[:200], page=page, per_page=per_page)
+        rows, total = await services.gallery(contest.id, q=q[:200], page=page, per_page=per_page)
         return IdeaPage(
             total=total,
             page=page,
@@ -264,7 +262,7 @@ class OpenDataController(Controller):
     async def idea(self, code: CODE, ctx: NamedDependency[AppContext]) -> IdeaDetailOut:
         idea = await services.idea_by_code(code)
         contest = await services.contest_by_slug(idea.contest_slug, published_only=False)
-        if not rules.is_public(idea) or idea.code is None or not contest["published"]:  # public: it has a code
+        if not rules.is_public(idea) or idea.code is None or not contest.published:  # public: it has a code
             raise NotFound(N_("There is no idea with this code."))
         return IdeaDetailOut(
             code=idea.code,

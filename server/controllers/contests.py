@@ -46,9 +46,9 @@ UPLOAD_BODY_LIMIT = 80 * 1024 * 1024  # a cover and five attachments of 10 MB, p
 async def contest_context(slug: str, request: Request, ctx: AppContext) -> dict[str, Any]:
     """A contest with its rounds and the current phase; unpublished only for its organizers."""
     contest = await services.contest_by_slug(slug, published_only=False)
-    if not contest["published"]:  # a draft contest: only within its organizers' scope
+    if not contest.published:  # a draft contest: only within its organizers' scope
         contest = await services.contest_for_organizer(slug, scope=organizer_scope(request))
-    rounds = await services.rounds_of(contest["id"])
+    rounds = await services.rounds_of(contest.id)
     now = ctx.now()
     round_ = services.current_round(rounds, now)
     phase = phases.phase_of(round_, now) if round_ else phases.Phase.upcoming
@@ -83,16 +83,16 @@ class ContestController(Controller):
     async def contest(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Template:
         page = await contest_context(slug, request, ctx)
         contest = page["contest"]
-        _, total = await services.gallery(contest["id"], per_page=1)
+        _, total = await services.gallery(contest.id, per_page=1)
         return render(
             "contest/contest.html",
             **page,
             total_ideas=total,
-            categories=await services.categories_of(contest["id"]),
-            description=markdown(contest["description"]),
-            rules_html=markdown(contest["rules"]),
-            prizes_html=markdown(contest["prizes"]),
-            pledges=await sponsors.pledges_of_contest(contest["id"]),
+            categories=await services.categories_of(contest.id),
+            description=markdown(contest.description),
+            rules_html=markdown(contest.rules),
+            prizes_html=markdown(contest.prizes),
+            pledges=await sponsors.pledges_of_contest(contest.id),
             pledge_kinds=sponsors.PLEDGE_KINDS,
         )
 
@@ -113,7 +113,7 @@ class ContestController(Controller):
         contest = context["contest"]
         number = as_id(page) or 1
         rows, total = await services.gallery(
-            contest["id"],
+            contest.id,
             q=q[:200],
             category=as_id(category),
             hamlet=as_id(hamlet),
@@ -132,8 +132,8 @@ class ContestController(Controller):
             page=number,
             pages=max(1, math.ceil(total / PER_PAGE)),
             filters={"q": q, "category": category, "hamlet": hamlet, "status": status, "sort": sort},
-            categories=await services.categories_of(contest["id"]),
-            hamlets=await hamlets_of(contest["commune"]),
+            categories=await services.categories_of(contest.id),
+            hamlets=await hamlets_of(contest.commune),
             status_labels={k: STATUS_LABELS[k] for k in rules.PUBLIC_STATUSES},
             finalists=await final.finalist_communes([i.id for i in rows]),
         )
@@ -155,7 +155,7 @@ class ContestController(Controller):
             refusal=t(request, refusal[0], **refusal[1]) if refusal else None,
             read_only=None,
             idea=None,
-            categories=await services.categories_of(context["contest"]["id"]),
+            categories=await services.categories_of(context["contest"].id),
             attachments=[],
             members=[],
             feedback=None,
@@ -177,7 +177,7 @@ class ContestController(Controller):
                 refusal=None,
                 read_only=None,
                 idea=None,
-                categories=await services.categories_of(context["contest"]["id"]),
+                categories=await services.categories_of(context["contest"].id),
                 attachments=[],
                 members=[],
                 feedback=None,

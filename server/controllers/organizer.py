@@ -49,8 +49,8 @@ class OrganizerController(Controller):
     @get("/contests/{slug:str}", opt=access(Access.organizer))
     async def contest(self, request: Request, slug: FromPath[str], ctx: NamedDependency[AppContext]) -> Template:
         contest = await services.contest_for_organizer(slug, scope=organizer_scope(request))
-        rows = await stats.submissions(contest["id"])
-        categories, hamlets = await stats.names(contest["id"], contest["commune"])
+        rows = await stats.submissions(contest.id)
+        categories, hamlets = await stats.names(contest.id, contest.commune)
         figures = stats.summarise(rows, year=ctx.now().year, categories=categories, hamlets=hamlets)
         status_rows = [(t(request, STATUS_LABELS[s]), n) for s, n in figures["by_status"]]
         unknown = t(request, N_("Not given"))
@@ -77,7 +77,7 @@ class OrganizerController(Controller):
             rows=rows,
             figures=figures,
             charts=charts,
-            rounds=await services.rounds_of(contest["id"]),
+            rounds=await services.rounds_of(contest.id),
             status_labels=STATUS_LABELS,
         )
 
@@ -92,15 +92,15 @@ class OrganizerController(Controller):
             "organizer/messages.html",
             contest=contest,
             costs=costs,
-            about_contest=await messaging.figures(contest_id=contest["id"], costs=costs),
-            commune_wide=await messaging.figures(commune_id=contest["commune"], costs=costs),
+            about_contest=await messaging.figures(contest_id=contest.id, costs=costs),
+            commune_wide=await messaging.figures(commune_id=contest.commune, costs=costs),
             caps=await messaging.current_caps(messaging.Caps(per_phone=m.per_phone_per_day, per_day=m.per_day)),
             can_set_caps=is_admin(current_user(request)),
         )
 
-    async def _export_rows(self, request: Request, slug: str) -> tuple[dict, list[str], list[list]]:
+    async def _export_rows(self, request: Request, slug: str) -> tuple[services.ContestRow, list[str], list[list]]:
         contest = await services.contest_for_organizer(slug, scope=organizer_scope(request))
-        rows = await stats.submissions(contest["id"])
+        rows = await stats.submissions(contest.id)
         headers = [
             t(request, h)
             for h in (
@@ -145,16 +145,16 @@ class OrganizerController(Controller):
         return Response(
             reports.csv_bytes(headers, data),
             media_type="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{contest["slug"]}-y-tuong.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="{contest.slug}-y-tuong.csv"'},
         )
 
     @get("/contests/{slug:str}/export.xlsx", opt=access(Access.organizer))
     async def export_xlsx(self, request: Request, slug: FromPath[str]) -> Response:
         contest, headers, data = await self._export_rows(request, slug)
         return Response(
-            reports.xlsx_bytes(contest["title"], headers, data),
+            reports.xlsx_bytes(contest.title, headers, data),
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": f'attachment; filename="{contest["slug"]}-y-tuong.xlsx"'},
+            headers={"Content-Disposition": f'attachment; filename="{contest.slug}-y-tuong.xlsx"'},
         )
 
     @post("/contests/{slug:str}/publish", opt=access(Access.organizer, refuse_to="/organizer/contests/{slug}"))
@@ -163,7 +163,7 @@ class OrganizerController(Controller):
         contest = await services.contest_for_organizer(slug, scope=scope)
         published = (await parse_form(request, PublishForm)).published
         await services.set_published(  # refused e.g. while no round has dates
-            contest["id"], published, actor_id=signed_in_user(request).id, now=ctx.now(), scope=scope
+            contest.id, published, actor_id=signed_in_user(request).id, now=ctx.now(), scope=scope
         )
         flash(request, N_("The contest is now public.") if published else N_("The contest is now hidden."))
         return redirect(f"/organizer/contests/{slug}")

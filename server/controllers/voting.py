@@ -56,7 +56,7 @@ def alias_key(ctx: AppContext) -> bytes:
     return ("vote-alias:" + ctx.settings.secret_key).encode()
 
 
-async def vote_round(slug: str, ctx: AppContext) -> tuple[dict, dict]:
+async def vote_round(slug: str, ctx: AppContext) -> tuple[services.ContestRow, dict]:
     """The contest and the round whose public vote people act in now."""
     round_ = await voting.vote_round(slug, ctx.now())
     return await services.contest_by_slug(slug), round_
@@ -280,7 +280,7 @@ class VoteController(Controller):
 
     async def _results(self, slug: str, ctx: AppContext) -> dict:
         contest = await services.contest_by_slug(slug)
-        rounds = await services.rounds_of(contest["id"])
+        rounds = await services.rounds_of(contest.id)
         round_ = rounds[-1] if rounds else None
         if round_ is None:
             raise NotFound(N_("This contest has no round yet."))
@@ -298,7 +298,7 @@ class VoteController(Controller):
             return data
         # Computed once when published, again only after an audited change (contest.results_cache).
         kept = await results_cache.published_results(
-            round_["id"], contest["commune"], round_["results_at"], lambda: self._published_results(data, round_, now)
+            round_["id"], contest.commune, round_["results_at"], lambda: self._published_results(data, round_, now)
         )
         return {**kept, "contest": contest, "round": round_}  # the contest as it reads now
 
@@ -342,7 +342,7 @@ class VoteController(Controller):
         data["jury_groups"] = judged["groups"]  # entry codes per group, when the sheets are not all linked
         public_order = sorted(votes, key=lambda e: (-votes[e], e))
         jury_order = sorted(jury, key=lambda e: (-jury[e], e))
-        awards = await rubric.awarded(contest["id"], combined=order, jury=jury_order, public=public_order, ideas=ideas)
+        awards = await rubric.awarded(contest.id, combined=order, jury=jury_order, public=public_order, ideas=ideas)
         winners = voting.winner_by_alpha(jury, {k: float(v) for k, v in votes.items()})
         sealed = await voting.seal_log(round_["id"], now=now) if rules else None
         data.update(
@@ -365,7 +365,7 @@ class VoteController(Controller):
         return render(
             "voting/results.html",
             **data,
-            pledges=await sponsors.pledges_of_contest(data["contest"]["id"]),
+            pledges=await sponsors.pledges_of_contest(data["contest"].id),
             pledge_kinds=sponsors.PLEDGE_KINDS,
             finalists=await final.finalist_communes([r["idea"]["id"] for r in data.get("rows") or []]),
         )

@@ -70,33 +70,33 @@ async def test_demo_contests(db, clock):
     await seed_demo_data(now=clock())
 
     open_contest = await services.contest_by_slug(OPEN)
-    _, total = await services.gallery(open_contest["id"], per_page=100)
+    _, total = await services.gallery(open_contest.id, per_page=100)
     assert total >= 30
-    ideas = await Idea.select(Idea.category, Idea.hamlet, Idea.status).where(Idea.contest == open_contest["id"])
+    ideas = await Idea.select(Idea.category, Idea.hamlet, Idea.status).where(Idea.contest == open_contest.id)
     public = [i for i in ideas if i["status"] == IdeaStatus.submitted.value]
-    categories = {c["id"] for c in await services.categories_of(open_contest["id"])}
+    categories = {c["id"] for c in await services.categories_of(open_contest.id)}
     assert len(categories) == 6 and {i["category"] for i in public} == categories
-    hamlets = {h["id"] for h in await Hamlet.select(Hamlet.id).where(Hamlet.commune == open_contest["commune"])}
+    hamlets = {h["id"] for h in await Hamlet.select(Hamlet.id).where(Hamlet.commune == open_contest.commune)}
     assert len(hamlets) == 6 and {i["hamlet"] for i in public} == hamlets
     statuses = [i["status"] for i in ideas]
     assert statuses.count(IdeaStatus.draft.value) == 3 and statuses.count(IdeaStatus.withdrawn.value) == 1
-    open_round = (await services.rounds_of(open_contest["id"]))[0]
+    open_round = (await services.rounds_of(open_contest.id))[0]
     assert phase_of(open_round, clock()) is Phase.submission
 
     finished = await services.contest_by_slug(FINISHED)
-    [round_] = await services.rounds_of(finished["id"])
+    [round_] = await services.rounds_of(finished.id)
     assert phase_of(round_, clock()) is Phase.results
-    done = await Idea.select(Idea.code, Idea.status).where(Idea.contest == finished["id"])
+    done = await Idea.select(Idea.code, Idea.status).where(Idea.contest == finished.id)
     assert len(done) == 12 and all(i["code"].startswith("AK-2025-") for i in done)
     assert [i["status"] for i in done].count(IdeaStatus.awarded.value) == 3
     assert [i["status"] for i in done].count(IdeaStatus.finalist.value) == 3
 
     await check_finished_judging(round_, clock)
     await check_open_judging(open_round)
-    await check_residents(open_contest["commune"])
+    await check_residents(open_contest.commune)
     await check_finished_vote(finished, round_)
     digital_round = await check_digital_vote(clock)
-    await check_tan_minh(open_contest["commune"], digital_round, clock)
+    await check_tan_minh(open_contest.commune, digital_round, clock)
 
     before = await counts()
     await seed_demo_data(now=clock())
@@ -255,11 +255,11 @@ async def check_finished_vote(contest, round_):
     assert sum(sorted(counts.values(), reverse=True)[:3]) > sum(counts.values()) / 2  # a few favourites
     # The log's aliases are the app's: the same key derivation.
     first = min(votes, key=lambda v: v["created_at"])
-    assert voting.voter_alias(alias_key(), contest["id"], first["voter"]) in {row["voter_alias"] for row in log}
+    assert voting.voter_alias(alias_key(), contest.id, first["voter"]) in {row["voter_alias"] for row in log}
 
     awards = (
         await Award.select(*Award.all_columns(), Award.idea.status)
-        .where(Award.contest == contest["id"])
+        .where(Award.contest == contest.id)
         .order_by(Award.position)
     )
     assert [(a["name"], a["basis"], a["rank"]) for a in awards] == [
@@ -277,8 +277,8 @@ async def check_finished_vote(contest, round_):
 async def check_digital_vote(clock):
     """The third contest is in its public vote: rules set before it opened, a few votes, citizen1 may vote."""
     contest = await services.contest_by_slug(DIGITAL)
-    assert contest["published"]
-    [round_] = await services.rounds_of(contest["id"])
+    assert contest.published
+    [round_] = await services.rounds_of(contest.id)
     assert phase_of(round_, clock()) is Phase.voting
     ideas = await Idea.select(Idea.id, Idea.status).where(Idea.round == round_["id"])
     assert len(ideas) >= 8 and all(
@@ -324,15 +324,13 @@ async def check_tan_minh(an_khanh: int, an_khanh_vote_round, clock):
     assert [(g["role"], g["commune"]) for g in grants] == [("organizer", commune["id"])]
 
     contest = await services.contest_by_slug(TAN_MINH)
-    assert contest["published"] and contest["commune"] == commune["id"]
+    assert contest.published and contest.commune == commune["id"]
     # Two chained rounds: the judged «Vòng sơ khảo» (results out) and the «Vòng bình chọn», a vote only.
-    round_, vote_round = await services.rounds_of(contest["id"])
+    round_, vote_round = await services.rounds_of(contest.id)
     assert phase_of(round_, clock()) is Phase.results and round_["vote_opens"] is None
     assert phase_of(vote_round, clock()) is Phase.voting
     assert not vote_round["takes_entries"] and not vote_round["has_judging"]
-    ideas = await Idea.select(Idea.id, Idea.code, Idea.status, Idea.lead, Idea.hamlet).where(
-        Idea.contest == contest["id"]
-    )
+    ideas = await Idea.select(Idea.id, Idea.code, Idea.status, Idea.lead, Idea.hamlet).where(Idea.contest == contest.id)
     assert len(ideas) == 6 and all(i["code"].startswith("TM-") for i in ideas)
     assert all(people_of(people, i["lead"]) and i["hamlet"] in hamlets for i in ideas)
     assert [i["status"] for i in ideas].count(IdeaStatus.shortlisted.value) == 4
@@ -340,12 +338,12 @@ async def check_tan_minh(an_khanh: int, an_khanh_vote_round, clock):
     shortlisted = {i["id"] for i in ideas if i["status"] == IdeaStatus.shortlisted.value}
     assert all(
         i_round == round_["id"]
-        for i_round in [r["round"] for r in await Idea.select(Idea.round).where(Idea.contest == contest["id"])]
+        for i_round in [r["round"] for r in await Idea.select(Idea.round).where(Idea.contest == contest.id)]
     )
     assert set(await chaining.carried_in(vote_round["id"])) == shortlisted
     assert set(await voting.votable_ideas(vote_round["id"])) == shortlisted
     assert await IdeaMember.exists().where(
-        (IdeaMember.idea.contest == contest["id"]) & (IdeaMember.status == "invited")
+        (IdeaMember.idea.contest == contest.id) & (IdeaMember.status == "invited")
     )  # nobody answered it yet
 
     # Its own judges scored every entry inside the judging phase; the round is frozen.

@@ -22,7 +22,7 @@ async def test_the_open_contests_shortlist_goes_on_to_the_final_round(db, clock)
 
     await seed_demo_data(now=clock())
     contest = await services.contest_by_slug(OPEN)
-    first, second = await services.rounds_of(contest["id"])
+    first, second = await services.rounds_of(contest.id)
     assert (first["name"], second["name"]) == ("Vòng sơ khảo", "Vòng chung khảo")
     assert first["takes_entries"] and not second["takes_entries"]
     assert second["submission_opens"] >= first["results_at"]
@@ -42,4 +42,4 @@ async def test_the_open_contests_shortlist_goes_on_to_the_final_round(db, clock)
     assert await Notification.count().where(Notification.kind == "round_advanced") >= 5
     assert await Notification.count().where(Notification.kind == "not_selected") >= len(entries) - 5
     await seed_demo_data(now=clock())  # seeding again adds no third round
-    assert len(await services.rounds_of(contest["id"])) == 2
+    assert len(await services.rounds_of(contest.id)) == 2

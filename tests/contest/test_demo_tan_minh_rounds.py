@@ -29,7 +29,7 @@ async def test_vote_round_holds_the_carried_shortlist_and_is_open_at_the_real_da
     clock.now = real_now  # the pages below are read at the real date too
 
     contest = await services.contest_by_slug(TAN_MINH)
-    first, vote_round = await services.rounds_of(contest["id"])
+    first, vote_round = await services.rounds_of(contest.id)
     assert (first["name"], vote_round["name"]) == ("Vòng sơ khảo", "Vòng bình chọn")
     assert not date_problems(first) and not date_problems(vote_round)
     assert vote_round["submission_opens"] >= first["results_at"]  # the vote round starts after the results
@@ -40,7 +40,7 @@ async def test_vote_round_holds_the_carried_shortlist_and_is_open_at_the_real_da
     shortlisted = {
         i["id"]
         for i in await Idea.select(Idea.id).where(
-            (Idea.contest == contest["id"]) & (Idea.status == IdeaStatus.shortlisted.value)
+            (Idea.contest == contest.id) & (Idea.status == IdeaStatus.shortlisted.value)
         )
     }
     assert len(shortlisted) == 4
@@ -67,7 +67,7 @@ async def test_vote_round_holds_the_carried_shortlist_and_is_open_at_the_real_da
     codes = [i["code"] for i in await Idea.select(Idea.code).where(Idea.id.is_in(list(shortlisted)))]
     others = [
         i["code"]
-        for i in await Idea.select(Idea.code).where((Idea.contest == contest["id"]) & Idea.id.not_in(list(shortlisted)))
+        for i in await Idea.select(Idea.code).where((Idea.contest == contest.id) & Idea.id.not_in(list(shortlisted)))
     ]
     page = await client.get(f"/contests/{TAN_MINH}/vote")
     assert page.status_code == 200

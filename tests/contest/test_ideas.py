@@ -24,7 +24,7 @@ async def contest(commune, clock):
 
 async def ctx(contest):
     row = await services.contest_by_slug(contest["slug"])
-    rounds = await services.rounds_of(row["id"])
+    rounds = await services.rounds_of(row.id)
     return row, rounds[0]
 
 
@@ -160,9 +160,9 @@ async def test_search_finds_without_diacritics_in_any_order(contest, make_user, 
     )
     await services.submit(idea_id, user_id=lead.id, now=clock())
     for query in ("nuoc sach", "sạch nước", "DONG thuong", "đông", "d"):
-        rows, total = await services.gallery(row["id"], q=query)
+        rows, total = await services.gallery(row.id, q=query)
         assert total == 1, query
-    rows, total = await services.gallery(row["id"], q="xe đạp")
+    rows, total = await services.gallery(row.id, q="xe đạp")
     assert total == 0
 
 
@@ -178,7 +178,7 @@ async def test_withdraw_needs_a_reason(contest, make_user, clock):
     await services.withdraw(idea_id, user_id=lead.id, reason="Nhóm bận thi học kỳ", now=clock())
     idea = await services.idea_row(idea_id)
     assert idea["status"] == IdeaStatus.withdrawn.value and idea["withdrawn_reason"] == "Nhóm bận thi học kỳ"
-    rows, total = await services.gallery(row["id"])
+    rows, total = await services.gallery(row.id)
     assert total == 0
 
 
@@ -228,7 +228,7 @@ async def test_extend_deadline_is_audited(contest, make_user, clock):
     row, round_ = await ctx(contest)
     later = round_["submission_closes"] + dt.timedelta(days=3)
     await services.extend_submission_deadline(round_["id"], later, actor_id=organizer.id, now=clock(), scope=PLATFORM)
-    assert (await services.rounds_of(row["id"]))[0]["submission_closes"] == later
+    assert (await services.rounds_of(row.id))[0]["submission_closes"] == later
     assert await AuditEvent.exists().where(AuditEvent.action == "round.deadline_extended")
     with pytest.raises(ValidationFailed):
         await services.extend_submission_deadline(

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 async def round_id(commune, clock):
     contest = await make_contest(commune=commune, now=clock())
     row = await services.contest_by_slug(contest["slug"])
-    return (await services.rounds_of(row["id"]))[0]["id"], row["title"]
+    return (await services.rounds_of(row.id))[0]["id"], row.title
 
 
 async def test_an_address_without_an_account_gets_the_invitation_by_mail(round_id, make_user, clock):

@@ -319,7 +319,7 @@ async def test_organizer_reads_are_scoped_too(two):
     a, b = two
     with pytest.raises(NotFound):
         await services.contest_for_organizer(b["contest"]["slug"], scope=scope_of(a))
-    assert (await services.contest_for_organizer(a["contest"]["slug"], scope=scope_of(a)))["id"] == a["contest"]["id"]
+    assert (await services.contest_for_organizer(a["contest"]["slug"], scope=scope_of(a))).id == a["contest"]["id"]
     with pytest.raises(NotFound):
         await services.round_for_organizer(b["round"], scope=scope_of(a))
     with pytest.raises(NotFound):

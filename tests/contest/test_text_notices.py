@@ -97,7 +97,7 @@ async def test_zalo_is_not_kept_where_it_is_not_configured(make_user, clock):
 async def test_a_team_invitation_to_a_phone_without_an_account_goes_by_sms(app, settings, contest, make_user, clock):
     lead = await make_user(full_name="Trần Thị Lan", birth_year=2004)
     row = await services.contest_by_slug(contest["slug"])
-    round_ = (await services.rounds_of(row["id"]))[0]
+    round_ = (await services.rounds_of(row.id))[0]
     idea_id = await services.create_draft(
         row, round_, complete_form(contest["categories"][0]), user_id=lead.id, now=clock()
     )

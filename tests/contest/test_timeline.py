@@ -452,7 +452,7 @@ async def test_a_round_with_ideas_is_not_deleted_an_empty_one_is(contest, organi
     from tests.support.factories import complete_form
 
     row = await services.contest_by_slug(contest["slug"])
-    round_ = (await services.rounds_of(row["id"]))[0]
+    round_ = (await services.rounds_of(row.id))[0]
     lead = await make_user(birth_year=2004)
     await services.create_draft(row, round_, complete_form(contest["categories"][0]), user_id=lead.id, now=clock())
     with pytest.raises(TimelineError):

@@ -27,7 +27,7 @@ async def other_vote_round(vote_round, other_commune, make_other_user, clock):  
     then = clock() - dt.timedelta(days=31.5)
     contest = await make_contest(commune=other_commune, now=then, slug="y-tuong-tan-minh-2026")
     row = await services.contest_by_slug(contest["slug"])
-    round_ = (await services.rounds_of(row["id"]))[0]
+    round_ = (await services.rounds_of(row.id))[0]
     ideas = []
     for i in range(2):
         lead = await make_other_user(birth_year=2003)

@@ -106,7 +106,7 @@ async def test_the_vote_page_shows_each_domain_event_at_once(copies_app, residen
     await authoring.update_contest(slug, form, scope=PLATFORM, actor_id=lead, now=clock())
     assert "Cuộc thi sáng tạo mùa xuân" in await _page(resident, vote)
     assert "Cuộc thi sáng tạo mùa xuân" in await _page(resident, f"/ideas/{await _code(first)}")
-    contest_id = (await services.contest_by_slug(slug))["id"]
+    contest_id = (await services.contest_by_slug(slug)).id
     await services.set_published(contest_id, False, actor_id=lead, now=clock(), scope=PLATFORM)
     assert await _page(resident, vote) == "status 404"
 
@@ -342,7 +342,7 @@ async def test_copies_are_used_only_while_serving_a_request(db, commune, clock):
         assert (await memo.read(("test",), loader))["n"] == 4
     memo.forget()
     await Contest.update({Contest.title: "Đổi ngay"}).where(Contest.slug == contest["slug"])
-    assert (await services.contest_by_slug(contest["slug"]))["title"] == "Đổi ngay"  # outside a request
+    assert (await services.contest_by_slug(contest["slug"])).title == "Đổi ngay"  # outside a request
 
 
 async def test_prepared_selects_read_what_piccolo_reads(db, vote_round, make_user, clock):  # noqa: F811

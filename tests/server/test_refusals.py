@@ -46,7 +46,7 @@ async def vote_round(commune, make_user, clock):
     """Two submitted ideas of other people, in a round whose public vote is open."""
     contest = await make_contest(commune=commune, now=clock())
     row = await services.contest_by_slug(contest["slug"])
-    round_ = (await services.rounds_of(row["id"]))[0]
+    round_ = (await services.rounds_of(row.id))[0]
     ideas = []
     for i in range(2):
         lead = await make_user(birth_year=2004)

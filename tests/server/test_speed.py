@@ -62,7 +62,7 @@ async def visitor(cached_app):
 async def contest(commune, clock, make_user):
     contest = await make_contest(commune=commune, now=clock())
     row = await services.contest_by_slug(contest["slug"])
-    round_ = (await services.rounds_of(row["id"]))[0]
+    round_ = (await services.rounds_of(row.id))[0]
     lead = await make_user(birth_year=2004, full_name="Đỗ Minh Khôi", email="khoi@example.com")
     idea_id = await services.create_draft(
         row, round_, complete_form(contest["categories"][0], title="Lọc nước mưa"), user_id=lead.id, now=clock()

@@ -46,7 +46,7 @@ async def build_commune(commune: dict, make_user, now: dt.datetime, *, tag: str)
     """Everything an organizer acts on in one commune; ``tag`` keeps emails and slugs apart."""
     contest = await make_contest(commune=commune, now=now, slug=f"y-tuong-{tag}")
     row = await services.contest_by_slug(contest["slug"])
-    round_ = (await services.rounds_of(row["id"]))[0]
+    round_ = (await services.rounds_of(row.id))[0]
     organizer = await make_user(email=f"btc-{tag}@example.com", roles=(Role.organizer,), full_name=f"Ban tổ chức {tag}")
     ideas, leads = [], []
     for i in range(4):
