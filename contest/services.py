@@ -170,11 +170,11 @@ async def categories_of(contest_id: int) -> list[dict[str, Any]]:
     )
 
 
-async def contests_of_commune(commune_id: int, *, published_only: bool = True) -> list[dict[str, Any]]:
-    query = Contest.select().where(Contest.commune == commune_id)
+async def contests_of_commune(commune_id: int, *, published_only: bool = True) -> list[ContestRow]:
+    query = Contest.select(*CONTEST_COLUMNS).where(Contest.commune == commune_id)
     if published_only:
         query = query.where(Contest.published == True)  # noqa: E712 — piccolo needs ==
-    return await query.order_by(Contest.created_at, ascending=False)
+    return [contest_row(row) for row in await query.order_by(Contest.created_at, ascending=False)]
 
 
 async def set_published(contest_id: int, published: bool, *, actor_id: int, now: dt.datetime, scope: Scope) -> None:

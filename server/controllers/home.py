@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
@@ -45,11 +47,11 @@ class HomeController(Controller):
         now = ctx.now()
         contests = []
         for contest in await contest_services.contests_of_commune(commune["id"]):
-            round_ = contest_services.current_round(await contest_services.rounds_of(contest["id"]), now)
+            round_ = contest_services.current_round(await contest_services.rounds_of(contest.id), now)
             phase = phases.phase_of(round_, now) if round_ else phases.Phase.upcoming
             contests.append(
                 {
-                    **contest,
+                    **asdict(contest),
                     "phase": phase.value,
                     "round": round_,
                     "countdown": phases.countdown(phases.phase_end(round_, now), now) if round_ else None,
