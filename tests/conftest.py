@@ -56,6 +56,27 @@ def _cheap_recovery_codes() -> None:
 
 _cheap_recovery_codes()
 
+
+def _cheap_passwords() -> tuple[object, str]:
+    """The app hashes passwords with argon2id at the library's recommended cost (64 MiB, three passes:
+    about a sixth of a second of CPU per hash). The tests hash with argon2id at the factories' cheap
+    cost: registering, changing a password and signing in behave the same, and an unknown account
+    is still checked against a stored hash. The tests about the production cost ask for it with the
+    ``production_password_hashing`` fixture; the browser journeys' servers keep the real cost.
+    Returns the production hasher and its hash for unknown accounts."""
+    from argon2 import PasswordHasher
+
+    from accounts import passwords
+
+    production = passwords._hasher, passwords._DUMMY_HASH
+    # The factories' parameters: an account they make signs in without its hash being upgraded.
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    passwords._DUMMY_HASH = passwords._hasher.hash("unknown-account-0123456789")
+    return production
+
+
+_PRODUCTION_PASSWORDS = _cheap_passwords()
+
 # Fixtures several test files share: a round with its vote open, a contest in judging, mentoring teams.
 pytest_plugins = ["tests.fixtures.voting", "tests.fixtures.judging", "tests.fixtures.mentoring"]
 
@@ -115,6 +136,16 @@ def clock(_session_clock):
     """The frozen test clock, back at ``TEST_NOW`` for every test (tests move it forward)."""
     _session_clock.now = TEST_NOW
     return _session_clock
+
+
+@pytest.fixture
+def production_password_hashing(monkeypatch):
+    """argon2id at the parameters the app runs with (the suite hashes at a cheap cost)."""
+    from accounts import passwords
+
+    hasher, dummy = _PRODUCTION_PASSWORDS
+    monkeypatch.setattr(passwords, "_hasher", hasher)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", dummy)
 
 
 @pytest.fixture

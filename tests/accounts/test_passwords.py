@@ -38,7 +38,7 @@ def test_password_rules(candidate, problem):
     assert passwords.password_problem(candidate) == problem
 
 
-def test_outdated_parameters_need_rehash():
+def test_outdated_parameters_need_rehash(production_password_hashing):
     from argon2 import PasswordHasher
 
     weak = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash("đồng-lúa-xanh-2026")

@@ -122,7 +122,7 @@ async def test_login_by_phone_or_email_rotates_session(client, make_user):
     assert response.status_code == 303
 
 
-async def test_login_rehashes_outdated_hash(client, make_user):
+async def test_login_rehashes_outdated_hash(client, make_user, production_password_hashing):
     user = await make_user(email="mai@example.com")
     old = user.password
     await login(client, "mai@example.com", PASSWORD)
