@@ -29,6 +29,7 @@ from accounts.scope import Scope, load
 from accounts.tables import AuditEvent
 from contest.errors import IdeaError
 from contest.rounds import RoundRow, round_row
+from contest.services import ContestRef
 from contest.tables import Award, Contest, Criterion, Round, RoundJudging, Score
 
 LOCKED_FROZEN = N_(
@@ -402,18 +403,19 @@ def award_form(award: Mapping[str, Any]) -> dict[str, str]:
     return {"name": award["name"], "rank": str(award["rank"]), "prize": award["prize"] or "", "basis": award["basis"]}
 
 
-async def contest_for_awards(slug: str, *, scope: Scope) -> dict[str, Any]:
+async def contest_for_awards(slug: str, *, scope: Scope) -> ContestRef:
     """A contest, only within ``scope`` (one query)."""
-    return await load(
+    row = await load(
         Contest,
         Contest.slug == slug,
         scope,
         Contest.id,
-        Contest.title,
-        Contest.slug,
         Contest.commune,
+        Contest.slug,
+        Contest.title,
         missing=N_("This contest does not exist or is not published yet."),
     )
+    return ContestRef(**row)
 
 
 async def _has_vote(contest_id: int) -> bool:
@@ -439,7 +441,7 @@ async def awards_page(slug: str, *, scope: Scope, now: dt.datetime) -> dict[str,
     contest = await contest_for_awards(slug, scope=scope)
     awards = (
         await Award.select(*Award.all_columns(), Award.idea.code)
-        .where(Award.contest == contest["id"])
+        .where(Award.contest == contest.id)
         .order_by(Award.position, Award.id)
     )
     return {
@@ -458,9 +460,9 @@ async def awards_page(slug: str, *, scope: Scope, now: dt.datetime) -> dict[str,
             )
             for a in awards
         ],
-        "lock": await contest_lock(contest["id"], now),
-        "final_round": await final_round(contest["id"]),
-        "has_vote": await _has_vote(contest["id"]),
+        "lock": await contest_lock(contest.id, now),
+        "final_round": await final_round(contest.id),
+        "has_vote": await _has_vote(contest.id),
     }
 
 
@@ -484,25 +486,25 @@ async def _refuse_if_contest_locked(contest_id: int, now: dt.datetime) -> None:
 
 async def add_award(slug: str, form: Mapping[str, Any], *, actor_id: int, now: dt.datetime, scope: Scope) -> int:
     contest = await contest_for_awards(slug, scope=scope)
-    values = parse_award(form, has_vote=await _has_vote(contest["id"]))
+    values = parse_award(form, has_vote=await _has_vote(contest.id))
     async with atomic(_db()):
-        await _refuse_if_contest_locked(contest["id"], now)
+        await _refuse_if_contest_locked(contest.id, now)
         last = (
             await Award.select(Award.position)
-            .where(Award.contest == contest["id"])
+            .where(Award.contest == contest.id)
             .order_by(Award.position, ascending=False)
             .first()
         )
-        row = Award(contest=contest["id"], position=(last["position"] + 1) if last else 1, **values)
+        row = Award(contest=contest.id, position=(last["position"] + 1) if last else 1, **values)
         await row.save()
         await audit.record(
             "award.added",
             actor_id=actor_id,
             target_type="award",
             target_id=row.id,
-            commune_id=contest["commune"],
+            commune_id=contest.commune,
             now=now,
-            data={"contest": contest["id"], **values},
+            data={"contest": contest.id, **values},
         )
     return row.id
 

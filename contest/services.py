@@ -99,6 +99,16 @@ def contest_row(row: dict[str, Any]) -> ContestRow:
     return ContestRow(**row)
 
 
+@dataclass(frozen=True, slots=True)
+class ContestRef:
+    """A contest as the pages that only name and link it read it: its id, commune, slug and title."""
+
+    id: int
+    commune: int
+    slug: str
+    title: str
+
+
 _CONTEST_BY_SLUG = Prepared(lambda slug: Contest.select(*CONTEST_COLUMNS).where(Contest.slug == slug))
 
 

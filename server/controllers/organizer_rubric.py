@@ -243,7 +243,7 @@ class AwardsController(Controller):
             bases=rubric.BASES,
             form=form or rubric.award_form(award),
             errors=errors or {},
-            lock=await rubric.contest_lock(contest["id"], ctx.now()),
+            lock=await rubric.contest_lock(contest.id, ctx.now()),
             status=status,
         )
 
