@@ -37,7 +37,7 @@ class Step:
 
 
 class RoundDates(Protocol):
-    """A typed round row (``contest.judging.RoundRow``); the functions below also take a round as a dict."""
+    """A typed round row (``contest.rounds.RoundRow``); the functions below also take a round as a dict."""
 
     @property
     def submission_opens(self) -> dt.datetime: ...
@@ -60,22 +60,23 @@ class RoundDates(Protocol):
 RoundLike = Mapping[str, Any] | RoundDates
 
 
-def _get(round_: RoundLike, name: str, default: Any = None) -> Any:
+def value(round_: RoundLike, name: str, default: Any = None) -> Any:
+    """A column of the round by name, whether it is a typed row or a dict."""
     if isinstance(round_, Mapping):
         return round_.get(name, default)
     return getattr(round_, name, default)
 
 
 def takes_entries(round_: RoundLike) -> bool:
-    return bool(_get(round_, "takes_entries", True))
+    return bool(value(round_, "takes_entries", True))
 
 
 def has_judging(round_: RoundLike) -> bool:
-    return bool(_get(round_, "has_judging", True))
+    return bool(value(round_, "has_judging", True))
 
 
 def has_vote(round_: RoundLike) -> bool:
-    return _get(round_, "vote_opens") is not None and _get(round_, "vote_closes") is not None
+    return value(round_, "vote_opens") is not None and value(round_, "vote_closes") is not None
 
 
 def timeline(round_: RoundLike) -> list[Step]:
@@ -87,12 +88,12 @@ def timeline(round_: RoundLike) -> list[Step]:
     """
     steps = []
     if takes_entries(round_):
-        steps.append(Step(Phase.submission, _get(round_, "submission_opens"), _get(round_, "submission_closes")))
+        steps.append(Step(Phase.submission, value(round_, "submission_opens"), value(round_, "submission_closes")))
     if has_judging(round_):
-        steps.append(Step(Phase.judging, _get(round_, "submission_closes"), _get(round_, "judging_closes")))
+        steps.append(Step(Phase.judging, value(round_, "submission_closes"), value(round_, "judging_closes")))
     if has_vote(round_):
-        steps.append(Step(Phase.voting, _get(round_, "vote_opens"), _get(round_, "vote_closes")))
-    steps.append(Step(Phase.results, _get(round_, "results_at"), None))
+        steps.append(Step(Phase.voting, value(round_, "vote_opens"), value(round_, "vote_closes")))
+    steps.append(Step(Phase.results, value(round_, "results_at"), None))
     return steps
 
 
@@ -132,7 +133,7 @@ def countdown(until: dt.datetime | None, now: dt.datetime) -> tuple[str, int] | 
     return "minutes", max(1, math.ceil(seconds / 60))
 
 
-def date_problems(round_: dict[str, Any]) -> dict[str, str]:
+def date_problems(round_: RoundLike) -> dict[str, str]:
     """Problems with a round's own dates, by the field they belong to (msgids); empty when in order.
 
     The rules, for the phases the round has (each may be left out, results may not):
@@ -142,14 +143,14 @@ def date_problems(round_: dict[str, Any]) -> dict[str, str]:
     than the end of the last phase before them. A round has at least one phase besides its results.
     """
     entries, judged = takes_entries(round_), has_judging(round_)
-    voted = round_.get("vote_opens") is not None or round_.get("vote_closes") is not None
+    voted = value(round_, "vote_opens") is not None or value(round_, "vote_closes") is not None
     return _missing_dates(round_, entries, judged, voted) or _dates_out_of_order(round_, entries, judged, voted)
 
 
-def _missing_dates(round_: dict[str, Any], entries: bool, judged: bool, voted: bool) -> dict[str, str]:
+def _missing_dates(round_: RoundLike, entries: bool, judged: bool, voted: bool) -> dict[str, str]:
     """The dates a round's phases need and it lacks (msgids by field)."""
     problems: dict[str, str] = {}
-    if round_.get("results_at") is None:
+    if value(round_, "results_at") is None:
         problems["results_at"] = N_("Give the time the results are published.")
     if not (entries or judged or voted):
         problems["__all__"] = N_(
@@ -158,35 +159,35 @@ def _missing_dates(round_: dict[str, Any], entries: bool, judged: bool, voted: b
     needed = [name for name in ("submission_opens", "submission_closes") if entries]
     needed += [name for name in ("submission_closes", "judging_closes") if judged and name not in needed]
     for name in needed:
-        if round_.get(name) is None:
+        if value(round_, name) is None:
             problems[name] = N_("Give this date and time.")
     for name in ("vote_opens", "vote_closes") if voted else ():
-        if round_.get(name) is None:
+        if value(round_, name) is None:
             problems[name] = N_("A public vote needs both an opening and a closing time.")
     return problems
 
 
-def _dates_out_of_order(round_: dict[str, Any], entries: bool, judged: bool, voted: bool) -> dict[str, str]:
+def _dates_out_of_order(round_: RoundLike, entries: bool, judged: bool, voted: bool) -> dict[str, str]:
     """Phases that end before they start or overlap the one before (msgids by field); all dates given."""
     problems: dict[str, str] = {}
     last_end: dt.datetime | None = None
     if entries:
-        if not round_["submission_opens"] < round_["submission_closes"]:
+        if not value(round_, "submission_opens") < value(round_, "submission_closes"):
             problems["submission_closes"] = N_("Submissions must close after they open.")
-        last_end = round_["submission_closes"]
+        last_end = value(round_, "submission_closes")
     if judged:
-        if not round_["submission_closes"] < round_["judging_closes"]:
+        if not value(round_, "submission_closes") < value(round_, "judging_closes"):
             problems["judging_closes"] = N_("Judging must end after it starts (when submissions close).")
-        last_end = round_["judging_closes"]
+        last_end = value(round_, "judging_closes")
     if voted:
-        vote_opens, vote_closes = round_["vote_opens"], round_["vote_closes"]
+        vote_opens, vote_closes = value(round_, "vote_opens"), value(round_, "vote_closes")
         if last_end is not None and vote_opens < last_end:
             problems["vote_opens"] = N_("The public vote cannot open before the previous phase ends.")
         if not vote_opens < vote_closes:
             problems["vote_closes"] = N_("The public vote must close after it opens.")
         last_end = vote_closes
-    if last_end is not None and round_["results_at"] < last_end:
-        if judged and round_["results_at"] < round_["judging_closes"]:
+    if last_end is not None and value(round_, "results_at") < last_end:
+        if judged and value(round_, "results_at") < value(round_, "judging_closes"):
             problems["results_at"] = N_("Results cannot be published before judging ends.")
         elif voted:
             problems["results_at"] = N_("Results cannot be published before the public vote closes.")
@@ -195,7 +196,7 @@ def _dates_out_of_order(round_: dict[str, Any], entries: bool, judged: bool, vot
     return problems
 
 
-def validate_dates(round_: dict[str, Any]) -> list[str]:
+def validate_dates(round_: RoundLike) -> list[str]:
     """Problems with a round's dates (msgids), empty when the order is right."""
     return list(dict.fromkeys(date_problems(round_).values()))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import overload
 
 from accounts.i18n import N_
 from accounts.scope import Scope, load
@@ -32,6 +33,17 @@ class RoundRow:
     contest_title: str
 
 
+@overload
+def aware(value: dt.datetime) -> dt.datetime: ...
+@overload
+def aware(value: None) -> None: ...
+def aware(value: dt.datetime | None) -> dt.datetime | None:
+    """An instant with its time zone (SQLite may hand back naive UTC)."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
 async def round_row(round_id: int, *, scope: Scope) -> RoundRow:
     """A round with its contest's commune, slug and title — within ``scope`` when one is given."""
     row = await load(
@@ -49,12 +61,12 @@ async def round_row(round_id: int, *, scope: Scope) -> RoundRow:
         contest=row["contest"],
         name=row["name"],
         position=row["position"],
-        submission_opens=row["submission_opens"],
-        submission_closes=row["submission_closes"],
-        judging_closes=row["judging_closes"],
-        vote_opens=row["vote_opens"],
-        vote_closes=row["vote_closes"],
-        results_at=row["results_at"],
+        submission_opens=aware(row["submission_opens"]),
+        submission_closes=aware(row["submission_closes"]),
+        judging_closes=aware(row["judging_closes"]),
+        vote_opens=aware(row["vote_opens"]),
+        vote_closes=aware(row["vote_closes"]),
+        results_at=aware(row["results_at"]),
         takes_entries=row["takes_entries"],
         has_judging=row["has_judging"],
         commune=row["contest.commune"],
