@@ -23,7 +23,9 @@ A round whose score sheets are frozen or whose results are published keeps its d
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +36,8 @@ from accounts.i18n import N_
 from accounts.localtime import DateInvalid, format_local, parse_local
 from accounts.scope import Scope, load
 from contest import phases
-from contest.phases import Phase
+from contest.phases import Phase, value
+from contest.rounds import RoundRow, aware, round_row
 from contest.tables import Contest, Idea, Round, RoundJudging, ScoreSheet, Vote
 
 DATE_FIELDS = ("submission_opens", "submission_closes", "judging_closes", "vote_opens", "vote_closes", "results_at")
@@ -80,14 +83,20 @@ class TimelineError(DomainError):
 # ---------------------------------------------------------------- reading
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value
+# A round as the planning below reads it: the typed row of one round (``round_row``), or a row of
+# ``contest_rounds`` for its neighbours.
+AnyRound = RoundRow | Mapping[str, Any]
 
 
 def _dates(round_: dict[str, Any]) -> dict[str, Any]:
-    return {**round_, **{name: _aware(round_.get(name)) for name in DATE_FIELDS}}
+    return {**round_, **{name: aware(round_.get(name)) for name in DATE_FIELDS}}
+
+
+def _with(round_: AnyRound, values: Mapping[str, Any]) -> AnyRound:
+    """The round with some of its columns changed (to check a change before it is saved)."""
+    if isinstance(round_, RoundRow):
+        return dataclasses.replace(round_, **values)
+    return {**round_, **values}
 
 
 async def contest_rounds(contest_id: int) -> list[dict[str, Any]]:
@@ -104,42 +113,45 @@ async def _frozen_ids(round_ids: list[int]) -> set[int]:
     return {r["round"] for r in rows}
 
 
-def milestones(round_: dict[str, Any]) -> list[tuple[str, dt.datetime]]:
+def milestones(round_: AnyRound) -> list[tuple[str, dt.datetime]]:
     """The dates people see for a round, by form field (the hidden collapsed columns left out)."""
     out: list[tuple[str, dt.datetime]] = []
     if phases.takes_entries(round_):
-        out += [("submission_opens", round_["submission_opens"]), ("submission_closes", round_["submission_closes"])]
+        out += [
+            ("submission_opens", value(round_, "submission_opens")),
+            ("submission_closes", value(round_, "submission_closes")),
+        ]
     elif phases.has_judging(round_):
-        out.append(("judging_opens", round_["submission_closes"]))
+        out.append(("judging_opens", value(round_, "submission_closes")))
     if phases.has_judging(round_):
-        out.append(("judging_closes", round_["judging_closes"]))
+        out.append(("judging_closes", value(round_, "judging_closes")))
     if phases.has_vote(round_):
-        out += [("vote_opens", round_["vote_opens"]), ("vote_closes", round_["vote_closes"])]
-    out.append(("results_at", round_["results_at"]))
+        out += [("vote_opens", value(round_, "vote_opens")), ("vote_closes", value(round_, "vote_closes"))]
+    out.append(("results_at", value(round_, "results_at")))
     return out
 
 
-def lock_reason(round_: dict[str, Any], *, frozen: bool, now: dt.datetime) -> str | None:
+def lock_reason(round_: AnyRound, *, frozen: bool, now: dt.datetime) -> str | None:
     """Why the round's dates can no longer change (a msgid), or None."""
-    if now >= round_["results_at"]:
+    if now >= value(round_, "results_at"):
         return MSG_PUBLISHED
     if frozen:
         return MSG_FROZEN
     return None
 
 
-def _open_step(round_: dict[str, Any], now: dt.datetime) -> phases.Step | None:
+def _open_step(round_: AnyRound, now: dt.datetime) -> phases.Step | None:
     for step in phases.timeline(round_):
         if step.starts <= now and (step.ends is None or now < step.ends):
             return step
     return None
 
 
-def _next_step(round_: dict[str, Any], now: dt.datetime) -> phases.Step | None:
+def _next_step(round_: AnyRound, now: dt.datetime) -> phases.Step | None:
     return next((s for s in phases.timeline(round_) if s.starts > now), None)
 
 
-def now_actions(round_: dict[str, Any], now: dt.datetime) -> list[tuple[str, Phase]]:
+def now_actions(round_: AnyRound, now: dt.datetime) -> list[tuple[str, Phase]]:
     """The buttons a round offers now: ("close", the open phase) or ("open", the next phase)."""
     current = _open_step(round_, now)
     if current is not None:
@@ -148,7 +160,7 @@ def now_actions(round_: dict[str, Any], now: dt.datetime) -> list[tuple[str, Pha
     return [("open", following.phase)] if following else []
 
 
-def extendable(round_: dict[str, Any], now: dt.datetime) -> list[Phase]:
+def extendable(round_: AnyRound, now: dt.datetime) -> list[Phase]:
     """Phases whose end may still move later: not ended yet."""
     return [s.phase for s in phases.timeline(round_) if s.phase in END_FIELDS and s.ends is not None and now < s.ends]
 
@@ -235,10 +247,10 @@ class RoundForm:
         )
 
     @classmethod
-    def of_round(cls, round_: dict[str, Any]) -> RoundForm:
+    def of_round(cls, round_: AnyRound) -> RoundForm:
         dates = {name: format_local(value) for name, value in milestones(round_)}
         return cls(
-            name=round_["name"],
+            name=value(round_, "name"),
             takes_entries=phases.takes_entries(round_),
             has_judging=phases.has_judging(round_),
             has_vote=phases.has_vote(round_),
@@ -333,21 +345,6 @@ def _raise(problems: dict[str, tuple[str, dict]]) -> None:
 # ---------------------------------------------------------------- loading within scope
 
 
-async def round_in_scope(round_id: int, *, scope: Scope) -> dict[str, Any]:
-    """A round with its contest's commune, slug and title, only within ``scope`` (one query)."""
-    row = await load(
-        Round,
-        round_id,
-        scope,
-        Round.all_columns(),
-        Round.contest.commune,
-        Round.contest.slug,
-        Round.contest.title,
-        missing=N_("This round does not exist."),
-    )
-    return _dates(row)
-
-
 async def contest_in_scope(slug: str, *, scope: Scope) -> dict[str, Any]:
     return await load(
         Contest,
@@ -370,8 +367,8 @@ def _neighbours(
     return (before[-1] if before else None), (after[0] if after else None), not before
 
 
-async def _check_unlocked(round_: dict[str, Any], *, now: dt.datetime) -> None:
-    reason = lock_reason(round_, frozen=bool(await _frozen_ids([round_["id"]])), now=now)
+async def _check_unlocked(round_: RoundRow, *, now: dt.datetime) -> None:
+    reason = lock_reason(round_, frozen=bool(await _frozen_ids([round_.id])), now=now)
     if reason:
         raise TimelineError(reason)
 
@@ -405,15 +402,15 @@ async def add_round(contest_slug: str, form: RoundForm, *, actor_id: int, now: d
     return row.id
 
 
-async def edit_round(round_id: int, form: RoundForm, *, actor_id: int, now: dt.datetime, scope: Scope) -> dict:
+async def edit_round(round_id: int, form: RoundForm, *, actor_id: int, now: dt.datetime, scope: Scope) -> RoundRow:
     """Change a round's name, phases and dates (refused once scores are frozen or results published)."""
-    round_ = await round_in_scope(round_id, scope=scope)
+    round_ = await round_row(round_id, scope=scope)
     values = form.values()
     async with atomic(_db()):
-        round_ = await round_in_scope(round_id, scope=scope)
+        round_ = await round_row(round_id, scope=scope)
         await _check_unlocked(round_, now=now)
-        rounds = await contest_rounds(round_["contest"])
-        before, after, first = _neighbours(rounds, round_id, round_["position"])
+        rounds = await contest_rounds(round_.contest)
+        before, after, first = _neighbours(rounds, round_id, round_.position)
         _raise(neighbour_problems(values, before, after, position_first=first))
         await Round.update({getattr(Round, k): v for k, v in values.items()}).where(Round.id == round_id)
         await audit.record(
@@ -421,45 +418,47 @@ async def edit_round(round_id: int, form: RoundForm, *, actor_id: int, now: dt.d
             actor_id=actor_id,
             target_type="round",
             target_id=round_id,
-            commune_id=round_["contest.commune"],
+            commune_id=round_.commune,
             now=now,
             data={"before": _audit_dates(round_), "after": _audit_dates(values)},
         )
     return round_
 
 
-async def delete_round(round_id: int, *, actor_id: int, now: dt.datetime, scope: Scope) -> dict:
+async def delete_round(round_id: int, *, actor_id: int, now: dt.datetime, scope: Scope) -> RoundRow:
     """Delete a round that holds no ideas, entries, score sheets or votes; later rounds move up."""
     async with atomic(_db()):
-        round_ = await round_in_scope(round_id, scope=scope)
+        round_ = await round_row(round_id, scope=scope)
         if await _used_ids([round_id]):
             raise TimelineError(N_("This round holds ideas, score sheets or votes: it cannot be deleted."))
-        rounds = await contest_rounds(round_["contest"])
+        rounds = await contest_rounds(round_.contest)
         rest = [r for r in rounds if r["id"] != round_id]
         if rest and rounds[0]["id"] == round_id and not phases.takes_entries(rest[0]):
             raise TimelineError(N_("The next round takes no new entries, so it cannot become the first round."))
         await Round.delete().where(Round.id == round_id)
         for r in rest:
-            if r["position"] > round_["position"]:
+            if r["position"] > round_.position:
                 await Round.update({Round.position: r["position"] - 1}).where(Round.id == r["id"])
         await audit.record(
             "round.deleted",
             actor_id=actor_id,
             target_type="round",
             target_id=round_id,
-            commune_id=round_["contest.commune"],
+            commune_id=round_.commune,
             now=now,
-            data={"name": round_["name"], **_audit_dates(round_)},
+            data={"name": round_.name, **_audit_dates(round_)},
         )
     return round_
 
 
-def _audit_dates(values: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in values.items() if k in DATE_FIELDS
-    }
-    out["takes_entries"] = values.get("takes_entries", True)
-    out["has_judging"] = values.get("has_judging", True)
+def _audit_dates(round_: AnyRound) -> dict[str, Any]:
+    names = [k for k in round_ if k in DATE_FIELDS] if isinstance(round_, Mapping) else DATE_FIELDS
+    out: dict[str, Any] = {}
+    for name in names:
+        v = value(round_, name)
+        out[name] = v.isoformat() if isinstance(v, dt.datetime) else v
+    out["takes_entries"] = value(round_, "takes_entries", True)
+    out["has_judging"] = value(round_, "has_judging", True)
     return out
 
 
@@ -477,7 +476,7 @@ class Move:
 
 @dataclass
 class Extension:
-    round_: dict[str, Any]
+    round_: RoundRow
     phase: Phase
     old_end: dt.datetime
     new_end: dt.datetime
@@ -496,7 +495,7 @@ def _phase_of_name(name: str) -> Phase:
 
 
 def plan_extension(
-    round_: dict[str, Any],
+    round_: RoundRow,
     later: list[dict[str, Any]],
     phase: Phase,
     new_end: dt.datetime,
@@ -506,7 +505,7 @@ def plan_extension(
 ) -> Extension:
     """What moving ``phase``'s end to ``new_end`` does: the phase ends later, and every milestone of the
     round after the old end, and every milestone of each later round, moves by the same delta. Pure."""
-    reason = lock_reason(round_, frozen=round_["id"] in frozen, now=now)
+    reason = lock_reason(round_, frozen=round_.id in frozen, now=now)
     if reason:
         raise TimelineError(reason)
     step = next((s for s in phases.timeline(round_) if s.phase is phase), None)
@@ -532,21 +531,22 @@ def plan_extension(
     updates: dict[int, dict[str, dt.datetime]] = {}
     own = {end_field: new_end}
     for name in DATE_FIELDS:
-        value = round_.get(name)
-        if name != end_field and value is not None and value >= old_end:
-            own[name] = value + delta
+        current = value(round_, name)
+        if name != end_field and current is not None and current >= old_end:
+            own[name] = current + delta
     if phase is Phase.submission and not phases.has_judging(round_):
         own["judging_closes"] = new_end  # the collapsed judging stays at the submission deadline
-    updates[round_["id"]] = own
+    updates[round_.id] = own
     for r in later:
         updates[r["id"]] = {name: r[name] + delta for name in DATE_FIELDS if r.get(name) is not None}
     moves = []
     for r in [round_, *later]:
-        after = {**r, **updates[r["id"]]}
+        rid = value(r, "id")
+        after = _with(r, updates[rid])
         for (name, old), (_, new) in zip(milestones(r), milestones(after), strict=False):
             if old != new and not (r is round_ and name == end_field):
-                moves.append(Move(r["id"], r["name"], name, old, new))
-    changed = {**round_, **own}
+                moves.append(Move(rid, value(r, "name"), name, old, new))
+    changed = _with(round_, own)
     problems = phases.date_problems(changed)
     if problems:  # cannot happen with a uniform shift, kept as a guard
         raise TimelineError(next(iter(problems.values())), field="new_end")
@@ -557,19 +557,19 @@ async def preview_extension(
     round_id: int, phase: str, new_end_text: str, *, now: dt.datetime, scope: Scope
 ) -> Extension:
     """The plan of an extension, without changing anything (for the confirmation page)."""
-    round_ = await round_in_scope(round_id, scope=scope)
+    round_ = await round_row(round_id, scope=scope)
     return await _plan(round_, phase, new_end_text, now=now)
 
 
-async def _plan(round_: dict[str, Any], phase: str, new_end_text: str, *, now: dt.datetime) -> Extension:
+async def _plan(round_: RoundRow, phase: str, new_end_text: str, *, now: dt.datetime) -> Extension:
     chosen = _phase_of_name(phase)
     try:
         new_end = parse_local(new_end_text, field="new_end")
     except DateInvalid as exc:
         raise ValidationFailed({"new_end": exc.message}, {"new_end": dict(exc.params)}) from None
-    rounds = await contest_rounds(round_["contest"])
-    later = [r for r in rounds if r["position"] > round_["position"]]
-    frozen = await _frozen_ids([round_["id"], *(r["id"] for r in later)])
+    rounds = await contest_rounds(round_.contest)
+    later = [r for r in rounds if r["position"] > round_.position]
+    frozen = await _frozen_ids([round_.id, *(r["id"] for r in later)])
     return plan_extension(round_, later, chosen, new_end, now=now, frozen=frozen)
 
 
@@ -578,7 +578,7 @@ async def extend(
 ) -> Extension:
     """Move a phase's end later and every later milestone with it, in one transaction, audited."""
     async with atomic(_db()):
-        round_ = await round_in_scope(round_id, scope=scope)
+        round_ = await round_row(round_id, scope=scope)
         plan = await _plan(round_, phase, new_end_text, now=now)
         await _apply(plan, actor_id=actor_id, now=now)
     return plan
@@ -591,8 +591,8 @@ async def _apply(plan: Extension, *, actor_id: int, now: dt.datetime) -> None:
         "round.deadline_extended",
         actor_id=actor_id,
         target_type="round",
-        target_id=plan.round_["id"],
-        commune_id=plan.round_["contest.commune"],
+        target_id=plan.round_.id,
+        commune_id=plan.round_.commune,
         now=now,
         data={
             "phase": plan.phase.value,
@@ -611,10 +611,10 @@ async def extend_to(
 ) -> Extension:
     """``extend`` with an instant instead of typed text (for callers that parsed it themselves)."""
     async with atomic(_db()):
-        round_ = await round_in_scope(round_id, scope=scope)
-        rounds = await contest_rounds(round_["contest"])
-        later = [r for r in rounds if r["position"] > round_["position"]]
-        frozen = await _frozen_ids([round_["id"], *(r["id"] for r in later)])
+        round_ = await round_row(round_id, scope=scope)
+        rounds = await contest_rounds(round_.contest)
+        later = [r for r in rounds if r["position"] > round_.position]
+        frozen = await _frozen_ids([round_.id, *(r["id"] for r in later)])
         plan = plan_extension(round_, later, phase, new_end, now=now, frozen=frozen)
         await _apply(plan, actor_id=actor_id, now=now)
     return plan
@@ -623,7 +623,7 @@ async def extend_to(
 # ---------------------------------------------------------------- open now, close now
 
 
-def plan_now(round_: dict[str, Any], action: str, phase: Phase, *, now: dt.datetime) -> dict[str, dt.datetime]:
+def plan_now(round_: RoundRow, action: str, phase: Phase, *, now: dt.datetime) -> dict[str, dt.datetime]:
     """The column values that open or close ``phase`` at ``now`` (nothing else moves). Pure."""
     if (action, phase) not in now_actions(round_, now):
         raise TimelineError(MSG_STALE)
@@ -643,7 +643,7 @@ def plan_now(round_: dict[str, Any], action: str, phase: Phase, *, now: dt.datet
                 values["submission_opens"] = values["submission_closes"] = values["judging_closes"] = now
         else:
             values["results_at"] = now
-    problems = phases.date_problems({**round_, **values})
+    problems = phases.date_problems(dataclasses.replace(round_, **values))
     if problems:
         raise TimelineError(next(iter(problems.values())))
     return values
@@ -658,13 +658,13 @@ async def act_now(round_id: int, action: str, phase: str, *, actor_id: int, now:
     except ValueError:
         raise TimelineError(MSG_STALE) from None
     async with atomic(_db()):
-        round_ = await round_in_scope(round_id, scope=scope)
+        round_ = await round_row(round_id, scope=scope)
         await _check_unlocked(round_, now=now)
         values = plan_now(round_, action, chosen, now=now)
         if action == "open":
-            rounds = await contest_rounds(round_["contest"])
-            before, _, _ = _neighbours(rounds, round_id, round_["position"])
-            if before is not None and phases.round_starts({**round_, **values}) < before["results_at"]:
+            rounds = await contest_rounds(round_.contest)
+            before, _, _ = _neighbours(rounds, round_id, round_.position)
+            if before is not None and phases.round_starts(dataclasses.replace(round_, **values)) < before["results_at"]:
                 raise TimelineError(
                     N_("The round cannot start before the results of “%(name)s” (%(date)s)."),
                     name=before["name"],
@@ -676,12 +676,13 @@ async def act_now(round_id: int, action: str, phase: str, *, actor_id: int, now:
             actor_id=actor_id,
             target_type="round",
             target_id=round_id,
-            commune_id=round_["contest.commune"],
+            commune_id=round_.commune,
             now=now,
             data={
                 "phase": chosen.value,
                 "changed": {
-                    k: [round_[k].isoformat() if round_.get(k) else None, v.isoformat()] for k, v in values.items()
+                    k: [value(round_, k).isoformat() if value(round_, k) else None, v.isoformat()]
+                    for k, v in values.items()
                 },
             },
         )

@@ -16,6 +16,7 @@ from accounts.i18n import N_
 from accounts.localtime import EXAMPLE, HTML_PATTERN, format_local
 from accounts.rules import Access
 from contest import phases, timeline
+from contest.rounds import RoundRow, round_row
 from contest.timeline import RoundForm
 from server.auth import signed_in_user
 from server.context import AppContext
@@ -44,7 +45,7 @@ def _form_page(
     *,
     contest: dict[str, Any],
     form: RoundForm,
-    round_: dict[str, Any] | None = None,
+    round_: RoundRow | None = None,
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Template:
@@ -61,7 +62,7 @@ def _form_page(
 
 def _extend_page(
     *,
-    round_: dict[str, Any],
+    round_: RoundRow,
     phase: str,
     new_end: str,
     plan: timeline.Extension | None = None,
@@ -133,35 +134,35 @@ class OrganizerRoundsController(Controller):
     @get("/rounds/{round_id:int}/edit", opt=access(Access.organizer))
     async def edit(self, request: Request, round_id: FromPath[int]) -> Template:
         scope = organizer_scope(request)
-        round_ = await timeline.round_in_scope(round_id, scope=scope)
+        round_ = await round_row(round_id, scope=scope)
         return _form_page(contest=_contest_of(round_), form=RoundForm.of_round(round_), round_=round_)
 
     @post("/rounds/{round_id:int}/edit", opt=access(Access.organizer))
     async def save(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         scope = organizer_scope(request)
-        round_ = await timeline.round_in_scope(round_id, scope=scope)
+        round_ = await round_row(round_id, scope=scope)
         form = RoundForm.from_form(await form_data(request))
         async with form_page_on_refusal(
             request, lambda errors: _form_page(contest=_contest_of(round_), form=form, round_=round_, errors=errors)
         ):
             await timeline.edit_round(round_id, form, actor_id=signed_in_user(request).id, now=ctx.now(), scope=scope)
         flash(request, N_("The round has been saved."))
-        return redirect(f"/organizer/contests/{round_['contest.slug']}/rounds")
+        return redirect(f"/organizer/contests/{round_.contest_slug}/rounds")
 
     @post("/rounds/{round_id:int}/delete", opt=access(Access.organizer))
     async def delete(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         scope = organizer_scope(request)
-        round_ = await timeline.round_in_scope(round_id, scope=scope)
-        refuse_to(request, f"/organizer/contests/{round_['contest.slug']}/rounds#round-{round_id}")
+        round_ = await round_row(round_id, scope=scope)
+        refuse_to(request, f"/organizer/contests/{round_.contest_slug}/rounds#round-{round_id}")
         await timeline.delete_round(round_id, actor_id=signed_in_user(request).id, now=ctx.now(), scope=scope)
         flash(request, N_("The round has been deleted."))
-        return redirect(f"/organizer/contests/{round_['contest.slug']}/rounds")
+        return redirect(f"/organizer/contests/{round_.contest_slug}/rounds")
 
     @post("/rounds/{round_id:int}/extend", opt=access(Access.organizer))
     async def extend(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         """Without ``confirm``: the preview of what moves. With ``confirm=1``: the extension itself."""
         scope = organizer_scope(request)
-        round_ = await timeline.round_in_scope(round_id, scope=scope)
+        round_ = await round_row(round_id, scope=scope)
         form = await parse_form(request, ExtendForm)
         phase = form.phase or "submission"
         new_end = (form.new_end or form.submission_closes).strip()
@@ -175,16 +176,16 @@ class OrganizerRoundsController(Controller):
                 round_id, phase, new_end, actor_id=signed_in_user(request).id, now=ctx.now(), scope=scope
             )
         flash(request, N_("The deadline has been extended; the later dates moved with it."))
-        return redirect(f"/organizer/contests/{round_['contest.slug']}/rounds#round-{round_id}")
+        return redirect(f"/organizer/contests/{round_.contest_slug}/rounds#round-{round_id}")
 
     @post("/rounds/{round_id:int}/now", opt=access(Access.organizer))
     async def now(self, request: Request, round_id: FromPath[int], ctx: NamedDependency[AppContext]) -> Response:
         """ "Open now" / "Close now" for the round's current or next phase."""
         scope = organizer_scope(request)
-        round_ = await timeline.round_in_scope(round_id, scope=scope)
+        round_ = await round_row(round_id, scope=scope)
         form = await parse_form(request, NowForm)
         action = form.action
-        back = f"/organizer/contests/{round_['contest.slug']}/rounds#round-{round_id}"
+        back = f"/organizer/contests/{round_.contest_slug}/rounds#round-{round_id}"
         refuse_to(request, back)
         phase = await timeline.act_now(
             round_id,
@@ -198,5 +199,6 @@ class OrganizerRoundsController(Controller):
         return redirect(back)
 
 
-def _contest_of(round_: dict[str, Any]) -> dict[str, Any]:
-    return {"id": round_["contest"], "slug": round_["contest.slug"], "title": round_["contest.title"]}
+def _contest_of(round_: RoundRow) -> dict[str, Any]:
+    """The round's contest as the pages read it (like ``timeline.contest_in_scope``)."""
+    return {"id": round_.contest, "slug": round_.contest_slug, "title": round_.contest_title}

@@ -11,7 +11,7 @@ from accounts.localtime import format_local
 from accounts.rules import Role
 from accounts.scope import PLATFORM, Scope
 from accounts.tables import AuditEvent
-from contest import phases, services, timeline
+from contest import phases, rounds, services, timeline
 from contest.phases import Phase, phase_of
 from contest.tables import Round, RoundJudging
 from contest.timeline import RoundForm, TimelineError
@@ -469,7 +469,7 @@ async def test_another_communes_organizer_reaches_nothing(contest, clock, other_
     first = await round_row(contest["round"])
     new_end = format_local(first["submission_closes"] + dt.timedelta(days=1))
     for call in (
-        lambda: timeline.round_in_scope(contest["round"], scope=theirs),
+        lambda: rounds.round_row(contest["round"], scope=theirs),
         lambda: timeline.preview_extension(contest["round"], "submission", new_end, now=clock(), scope=theirs),
         lambda: timeline.extend(
             contest["round"], "submission", new_end, actor_id=stranger.id, now=clock(), scope=theirs
