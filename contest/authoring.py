@@ -25,6 +25,7 @@ from accounts.scope import Scope, load
 from accounts.tables import Commune
 from accounts.text import as_id, as_int, clean_line, fold, nfc, visible_length
 from contest.markdown import render as render_markdown
+from contest.services import CONTEST_COLUMNS, ContestRow, contest_row
 from contest.tables import Category, Contest, Idea
 from contest.uploads import StoredFile
 
@@ -120,19 +121,19 @@ class ContestForm:
         )
 
     @classmethod
-    def of_contest(cls, contest: dict[str, Any], categories: list[dict[str, Any]]) -> ContestForm:
+    def of_contest(cls, contest: ContestRow, categories: list[dict[str, Any]]) -> ContestForm:
         return cls(
-            title=contest["title"],
-            slug=contest["slug"],
-            tagline=contest["tagline"],
-            description=contest["description"],
-            rules=contest["rules"],
-            prizes=contest["prizes"],
-            min_age=str(contest["min_age"]),
-            max_age=str(contest["max_age"]),
-            residents_only=bool(contest["residents_only"]),
-            max_ideas_per_person=str(contest["max_ideas_per_person"]),
-            commune=str(contest["commune"]),
+            title=contest.title,
+            slug=contest.slug,
+            tagline=contest.tagline,
+            description=contest.description,
+            rules=contest.rules,
+            prizes=contest.prizes,
+            min_age=str(contest.min_age),
+            max_age=str(contest.max_age),
+            residents_only=bool(contest.residents_only),
+            max_ideas_per_person=str(contest.max_ideas_per_person),
+            commune=str(contest.commune),
             categories=[
                 CategoryRow(id=str(c["id"]), name=c["name"], position=str(i)) for i, c in enumerate(categories, start=1)
             ],
@@ -157,18 +158,11 @@ async def commune_choices(scope: Scope) -> list[dict[str, Any]]:
     return await query
 
 
-async def contest_to_edit(slug: str, *, scope: Scope) -> tuple[dict[str, Any], ContestForm, dict[int, int]]:
+async def contest_to_edit(slug: str, *, scope: Scope) -> tuple[ContestRow, ContestForm, dict[int, int]]:
     """The contest (within ``scope``, one query), its form as stored, and how many ideas use each field."""
-    contest = await load(
-        Contest,
-        Contest.slug == slug,
-        scope,
-        Contest.all_columns(),
-        Contest.commune.name.as_alias("commune_name"),
-        missing=MISSING,
-    )
-    categories = await _categories(contest["id"])
-    return contest, ContestForm.of_contest(contest, categories), await usage(contest["id"])
+    contest = contest_row(await load(Contest, Contest.slug == slug, scope, *CONTEST_COLUMNS, missing=MISSING))
+    categories = await _categories(contest.id)
+    return contest, ContestForm.of_contest(contest, categories), await usage(contest.id)
 
 
 async def _categories(contest_id: int) -> list[dict[str, Any]]:

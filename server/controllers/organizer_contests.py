@@ -17,6 +17,7 @@ from accounts.i18n import N_
 from accounts.rules import Access
 from contest import authoring, uploads
 from contest.authoring import ContestForm
+from contest.services import ContestRow
 from contest.uploads import StoredFile, UploadError
 from server.auth import signed_in_user
 from server.context import AppContext
@@ -37,7 +38,7 @@ def _page(
     form: ContestForm,
     status: int = 200,
     errors: dict[str, str] | None = None,
-    contest: dict[str, Any] | None = None,
+    contest: ContestRow | None = None,
     used: dict[int, int] | None = None,
     communes: list[dict[str, Any]] | None = None,
     preview: dict[str, Any] | None = None,
