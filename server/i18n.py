@@ -78,7 +78,8 @@ def t(conn: ASGIConnection, message: str, **params: object) -> str:
     return translate(message, lang_of(conn), **params)
 
 
-DATETIME_PATTERN = "dd/MM/yyyy HH:mm"
+# How the commune writes a moment, ``30/11/2026 19:30`` (Babel's ``dd/MM/yyyy HH:mm``), in both languages.
+DATETIME_STRFTIME = "%d/%m/%Y %H:%M"
 
 
 def local(value: dt.datetime) -> dt.datetime:
@@ -129,8 +130,11 @@ def install(env) -> None:
         """Hà Nội time as people in the commune write it, ``30/11/2026 19:30``, in either language."""
         if not value:
             return ""
-        pattern = DATETIME_PATTERN if fmt in ("short", "medium") else fmt
-        return format_datetime(local(value), pattern, tzinfo=TIMEZONE, locale=LOCALES[_lang(ctx)])
+        if fmt in ("short", "medium"):
+            # The commune's pattern has only digits, the same in both languages: no locale data needed
+            # (Babel's formatter is a tenth of a millisecond per call, and a page may show dozens).
+            return local(value).strftime(DATETIME_STRFTIME)
+        return format_datetime(local(value), fmt, tzinfo=TIMEZONE, locale=LOCALES[_lang(ctx)])
 
     @pass_context
     def date_filter(ctx, value: dt.date | dt.datetime | None, fmt: str = "long") -> str:
