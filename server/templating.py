@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Undefined, pass_context, select_autoescape
 from litestar.plugins.jinja import JinjaTemplateEngine
+from markupsafe import Markup, escape
 
 from accounts.identifiers import display_phone
 from server import i18n
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+_CSRF_MARK = "\x00csrf\x00"
+
+
+def _lang_mark(code: str) -> str:
+    return f"\x00lang:{code}\x00"
+
+
+@dataclass(frozen=True)
+class _RolesOnly:
+    """What the kept header knows of its reader."""
+
+    role_names: frozenset[str]
+
+
+class _LanguageOnly:
+    """What the kept header and footer know of the request: its language (read by ``i18n.lang_of``)."""
+
+    def __init__(self, code: str) -> None:
+        self.scope = {"state": {"lang": code}}
 
 
 def build_environment(*, strict: bool = False) -> Environment:
@@ -64,6 +87,45 @@ def build_environment(*, strict: bool = False) -> Environment:
         return language_names(codes, lambda msgid: i18n.translate(msgid, lang(ctx)))
 
     env.globals.update(me=me, lang=lang, url_with_lang=url_with_lang, flashes=flashes)
+
+    # The site's header and footer read the same for everyone with the same language and roles: each
+    # is rendered once per (language, roles) and kept, with marks where the parts that belong to one
+    # request go (the CSRF field of the log-out form, the link to the page in the other language).
+    shells: dict[tuple[str, str, frozenset[str] | None], str] = {}
+
+    def shell(name: str, code: str, roles: frozenset[str] | None) -> str:
+        key = (name, code, roles)
+        kept = shells.get(key)
+        if kept is None:
+            if len(shells) >= 256:  # roles come in a handful of combinations; bound it all the same
+                shells.clear()
+            # The template sees a reader made of roles only: nothing personal can end up in a copy
+            # that other people are shown.
+            reader = None if roles is None else _RolesOnly(roles)
+            kept = shells[key] = env.get_template(name).render(
+                request=_LanguageOnly(code), me=lambda: reader, csrf_input=_CSRF_MARK, url_with_lang=_lang_mark
+            )
+        return kept
+
+    @pass_context
+    def site_header(ctx) -> Markup:
+        request = ctx.get("request")
+        user = request.scope.get("user") if request is not None else None
+        code = lang(ctx)
+        html = shell("_partials/header.html", code, user.role_names if user is not None else None)
+        if _CSRF_MARK in html:
+            html = html.replace(_CSRF_MARK, str(ctx.get("csrf_input", "")))
+        for other in i18n.LANGUAGES:
+            mark = _lang_mark(other)
+            if mark in html:
+                html = html.replace(mark, str(escape(url_with_lang(ctx, other))))
+        return Markup(html)  # noqa: S704 — rendered by the autoescaping environment, marks filled escaped
+
+    @pass_context
+    def site_footer(ctx) -> Markup:
+        return Markup(shell("_partials/footer.html", lang(ctx), None))  # noqa: S704 — rendered, autoescaped
+
+    env.globals.update(site_header=site_header, site_footer=site_footer)
     from server.static_assets import static_url
 
     env.globals["static_url"] = static_url  # /static/css/site.<hash>.css, cached for a year
