@@ -137,20 +137,20 @@ class VoteController(Controller):
         mine, used, counts = await voting.ballot_page(
             round_["id"], me.id if me else None, with_tally=rules["live_tally"] or not open_
         )
+        labels = VoteLabels(lang_of(request))
+        cards = [
+            (head, labels[counts.get(idea.id, 0)] if counts is not None else None, mine.get(idea.id), idea)
+            for head, idea in zip(card_heads, ideas, strict=True)
+        ]
         return render(
             "voting/vote.html",
             contest=contest,
             round=round_,
             rules=rules,
-            ideas=ideas,
-            card_heads=card_heads,
-            mine=mine,
-            used=used,
+            cards=cards,
             left=rules["votes_per_voter"] - used,
             refusal=t(request, refusal) if refusal else None,
             open=open_,
-            counts=counts,
-            count_labels=VoteLabels(lang_of(request)),
             now=now,
             vote_left=phases.countdown(round_["vote_closes"], now),
         )
