@@ -38,6 +38,7 @@ from accounts.scope import Scope, load
 from contest import phases
 from contest.phases import Phase, value
 from contest.rounds import RoundRow, aware, round_row
+from contest.services import ContestRef
 from contest.tables import Contest, Idea, Round, RoundJudging, ScoreSheet, Vote
 
 DATE_FIELDS = ("submission_opens", "submission_closes", "judging_closes", "vote_opens", "vote_closes", "results_at")
@@ -345,8 +346,9 @@ def _raise(problems: dict[str, tuple[str, dict]]) -> None:
 # ---------------------------------------------------------------- loading within scope
 
 
-async def contest_in_scope(slug: str, *, scope: Scope) -> dict[str, Any]:
-    return await load(
+async def contest_in_scope(slug: str, *, scope: Scope) -> ContestRef:
+    """A contest, published or not, only within ``scope`` (one query)."""
+    row = await load(
         Contest,
         Contest.slug == slug,
         scope,
@@ -356,6 +358,7 @@ async def contest_in_scope(slug: str, *, scope: Scope) -> dict[str, Any]:
         Contest.commune,
         missing=N_("This contest does not exist or is not published yet."),
     )
+    return ContestRef(**row)
 
 
 def _neighbours(
@@ -385,17 +388,17 @@ async def add_round(contest_slug: str, form: RoundForm, *, actor_id: int, now: d
     contest = await contest_in_scope(contest_slug, scope=scope)
     values = form.values()
     async with atomic(_db()):
-        rounds = await contest_rounds(contest["id"])
+        rounds = await contest_rounds(contest.id)
         position = (rounds[-1]["position"] + 1) if rounds else 1
         _raise(neighbour_problems(values, rounds[-1] if rounds else None, None, position_first=not rounds))
-        row = Round(contest=contest["id"], position=position, **values)
+        row = Round(contest=contest.id, position=position, **values)
         await row.save()
         await audit.record(
             "round.created",
             actor_id=actor_id,
             target_type="round",
             target_id=row.id,
-            commune_id=contest["commune"],
+            commune_id=contest.commune,
             now=now,
             data=_audit_dates(values),
         )

@@ -17,6 +17,7 @@ from accounts.localtime import EXAMPLE, HTML_PATTERN, format_local
 from accounts.rules import Access
 from contest import phases, timeline
 from contest.rounds import RoundRow, round_row
+from contest.services import ContestRef
 from contest.timeline import RoundForm
 from server.auth import signed_in_user
 from server.context import AppContext
@@ -43,7 +44,7 @@ def _common() -> dict[str, Any]:
 
 def _form_page(
     *,
-    contest: dict[str, Any],
+    contest: ContestRef,
     form: RoundForm,
     round_: RoundRow | None = None,
     errors: dict[str, str] | None = None,
@@ -111,14 +112,14 @@ class OrganizerRoundsController(Controller):
         return render(
             "organizer/rounds.html",
             contest=contest,
-            items=await timeline.overview(contest["id"], now=ctx.now()),
+            items=await timeline.overview(contest.id, now=ctx.now()),
             **_common(),
         )
 
     @get("/contests/{slug:str}/rounds/new", opt=access(Access.organizer))
     async def new(self, request: Request, slug: FromPath[str]) -> Template:
         contest = await timeline.contest_in_scope(slug, scope=organizer_scope(request))
-        first = not await timeline.contest_rounds(contest["id"])
+        first = not await timeline.contest_rounds(contest.id)
         return _form_page(contest=contest, form=RoundForm(takes_entries=first))
 
     @post("/contests/{slug:str}/rounds/new", opt=access(Access.organizer))
@@ -129,7 +130,7 @@ class OrganizerRoundsController(Controller):
         async with form_page_on_refusal(request, lambda errors: _form_page(contest=contest, form=form, errors=errors)):
             await timeline.add_round(slug, form, actor_id=signed_in_user(request).id, now=ctx.now(), scope=scope)
         flash(request, N_("The round has been added."))
-        return redirect(f"/organizer/contests/{contest['slug']}/rounds")
+        return redirect(f"/organizer/contests/{contest.slug}/rounds")
 
     @get("/rounds/{round_id:int}/edit", opt=access(Access.organizer))
     async def edit(self, request: Request, round_id: FromPath[int]) -> Template:
@@ -199,6 +200,6 @@ class OrganizerRoundsController(Controller):
         return redirect(back)
 
 
-def _contest_of(round_: RoundRow) -> dict[str, Any]:
+def _contest_of(round_: RoundRow) -> ContestRef:
     """The round's contest as the pages read it (like ``timeline.contest_in_scope``)."""
-    return {"id": round_.contest, "slug": round_.contest_slug, "title": round_.contest_title}
+    return ContestRef(id=round_.contest, commune=round_.commune, slug=round_.contest_slug, title=round_.contest_title)
