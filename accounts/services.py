@@ -17,7 +17,7 @@ from typing import Any
 from piccolo.columns.combination import WhereRaw
 
 from accounts import audit, forms, memo, messaging, notifications, passwords
-from accounts.engine import atomic
+from accounts.engine import atomic, read_rows
 from accounts.errors import AccountError, NotFound, PermissionDenied, ValidationFailed
 from accounts.i18n import N_, translate
 from accounts.identifiers import IdentifierError, lookup_clause, normalise_email, normalise_phone
@@ -223,7 +223,8 @@ async def authenticate(identifier: str, password: str, *, ip: str = "", now: dt.
 
 async def load_principal(user_id: int, session_version: int | None = None) -> Principal | None:
     """The signed-in person with their roles — one query, as it runs on every request."""
-    rows = await User.raw(
+    rows = await read_rows(
+        User._meta.db,
         "SELECT u.id, u.full_name, u.commune, u.active, u.deleted_at, u.session_version, u.verified_resident, "
         "u.resident, "
         'g.role, g.commune AS role_commune FROM users u LEFT JOIN role_grant g ON g."user" = u.id WHERE u.id = {}',

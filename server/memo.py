@@ -1,6 +1,6 @@
 """The web side of ``accounts.memo``: each page (GET) may use this worker's copies of the contest
-structure, while a change (POST…) reads everything from the database (but for a vote, which takes its
-round and rules from the copy: see ``VoteController.cast``). A successful change made
+structure, while a change (POST…) reads everything from the database (but for a vote cast or taken
+back, which takes its round, rules and the person from the copies: see ``VoteController.cast``). A successful change made
 through the site or the admin moves the shared generation on before its answer leaves, so the page
 the person sees next is made from fresh data, whichever worker makes it. Any change but a vote also
 moves the people generation on (the signed-in person is kept per worker, see ``accounts.memo.person``)."""
@@ -83,7 +83,8 @@ class MemoMiddleware:
             return
         path = scope.get("raw_path", b"").decode("latin-1") or scope["path"]
         public = not NO_PUBLIC_EFFECT.match(path)
-        people = not VOTE_PATH.match(path)
+        vote = VOTE_PATH.match(path) is not None
+        people = not vote
 
         async def watch(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -96,4 +97,11 @@ class MemoMiddleware:
                         log.warning("shared generation unreachable", exc_info=True)
             await send(message)
 
-        await self.app(scope, receive, watch)  # a change reads everything from the database
+        if vote:
+            # A vote cast or taken back reads its round, the vote's rules and the person from this
+            # worker's copies, as a page does (the generations come with the session); the vote's
+            # statement itself checks the ballot, the idea and the resident line in the database.
+            with memo.request():
+                await self.app(scope, receive, watch)
+            return
+        await self.app(scope, receive, watch)  # any other change reads everything from the database

@@ -159,12 +159,12 @@ class VoteController(Controller):
     async def cast(
         self, request: Request, slug: FromPath[str], code: FromPath[str], ctx: NamedDependency[AppContext]
     ) -> Response:
-        # The busiest route while a vote is open: the round and its rules from this worker's copy (a
-        # change to them made through the site or the admin moves the shared generation on before its
-        # answer leaves, so the copy is never older than what the voter could have seen), one round
-        # trip for both rate limits, one statement for the vote (see contest.voting.cast_vote).
-        with memo.request():
-            round_ = await voting.vote_round(slug, ctx.now())
+        # The busiest route while a vote is open: the round, its rules and the voter from this worker's
+        # copies (server.memo.MemoMiddleware; a change to them made through the site or the admin moves
+        # the shared generation on before its answer leaves, so a copy is never older than what the
+        # voter could have seen), one round trip for both rate limits, one statement for the vote,
+        # which checks the resident line in the database (see contest.voting.cast_vote).
+        round_ = await voting.vote_round(slug, ctx.now())
         me = signed_in_user(request)
         code = code.upper()
         message, ok, already, result = "", False, False, None
