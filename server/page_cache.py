@@ -312,9 +312,9 @@ class PageCacheMiddleware:
         bodies: dict[str | None, bytes] = {None: body}
         content_type = dict(headers).get(b"content-type", b"").decode("latin-1")
         if len(body) >= compression.MINIMUM_SIZE and compression.compressible(content_type):
-            bodies["gzip"] = compression.compress(body, "gzip")
+            bodies["gzip"] = compression.compress(body, "gzip", made="kept")
             if compression.brotli is not None:
-                bodies["br"] = compression.compress(body, "br")
+                bodies["br"] = compression.compress(body, "br", made="kept")
         etag = b'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"'
         return Entry(generation=generation, created=self.cache.now(), headers=headers, etag=etag, bodies=bodies)
 

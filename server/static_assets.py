@@ -63,9 +63,9 @@ class StaticAssets:
             )
             asset = Asset(content_type=content_type, etag=f'"{digest}"'.encode(), bodies={None: data})
             if compression.compressible(content_type) and len(data) >= compression.MINIMUM_SIZE:
-                asset.bodies["gzip"] = compression.compress(data, "gzip", best=True)
+                asset.bodies["gzip"] = compression.compress(data, "gzip", made="once")
                 if compression.brotli is not None:
-                    asset.bodies["br"] = compression.compress(data, "br", best=True)
+                    asset.bodies["br"] = compression.compress(data, "br", made="once")
             url = prefix + hashed_name(relative, digest)
             self.urls[relative] = url
             self.hashed[url] = asset
