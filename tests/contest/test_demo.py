@@ -66,8 +66,9 @@ async def counts() -> dict[str, int]:
 
 async def test_demo_contests(db, clock):
     from server.commands import seed_demo_data
+    from tests.support.snapshots import seeded_demo
 
-    await seed_demo_data(now=clock())
+    await seeded_demo(clock())
 
     open_contest = await services.contest_by_slug(OPEN)
     _, total = await services.gallery(open_contest.id, per_page=100)

@@ -19,8 +19,9 @@ OPEN = "y-tuong-sang-tao-2026"
 
 async def test_the_open_contests_shortlist_goes_on_to_the_final_round(db, clock):
     from server.commands import seed_demo_data
+    from tests.support.snapshots import seeded_demo
 
-    await seed_demo_data(now=clock())
+    await seeded_demo(clock())
     contest = await services.contest_by_slug(OPEN)
     first, second = await services.rounds_of(contest.id)
     assert (first["name"], second["name"]) == ("Vòng sơ khảo", "Vòng chung khảo")

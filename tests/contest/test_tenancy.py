@@ -15,7 +15,7 @@ from accounts.scope import PLATFORM, Scope, clause, exists, load
 from accounts.tables import AuditEvent, User
 from contest import judging, services, voting
 from contest.tables import Assignment, Contest, Idea, Round, ScoreSheet, Vote, VoteLogEntry, VoteRules
-from tests.support.tenancy import build_commune, snapshot
+from tests.support.tenancy import snapshot, two_communes
 
 pytestmark = pytest.mark.integration
 KEY = b"test-alias-key"
@@ -23,9 +23,7 @@ KEY = b"test-alias-key"
 
 @pytest.fixture
 async def two(commune, other_commune, make_user, make_other_user, clock):
-    a = await build_commune(commune, make_user, clock(), tag="a")
-    b = await build_commune(other_commune, make_other_user, clock(), tag="b")
-    return a, b
+    return await two_communes(commune, other_commune, make_user, make_other_user, clock())
 
 
 def scope_of(world, *, round_id: int | None = None) -> Scope:

@@ -55,8 +55,9 @@ async def counts() -> dict[str, int]:
 
 async def test_demo_mentoring(db, clock):
     from server.commands import seed_demo_data
+    from tests.support.snapshots import seeded_demo
 
-    await seed_demo_data(now=clock())
+    await seeded_demo(clock())
     now = clock()
 
     # Partner organizations of every kind; eight approved mentors (mentor1 among them) and one waiting.

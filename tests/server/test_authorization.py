@@ -691,9 +691,9 @@ async def test_every_route_declares_a_rule(app):
 
 async def test_every_route_every_role_both_communes(app, clock):
     from mentoring import match_runs
-    from server.commands import seed_demo_data
+    from tests.support.snapshots import seeded_demo
 
-    await seed_demo_data(now=clock())
+    await seeded_demo(clock())
     an_khanh = (await Commune.select(Commune.id).where(Commune.slug == "an-khanh").first())["id"]
     organizer = (await User.select(User.id).where(User.email == "organizer@example.com").first())["id"]
     # Commune A's own matching run, to be reviewed (the demo has one only in Tân Minh).

@@ -61,9 +61,9 @@ async def demo_values(db, clock) -> dict[str, list[str]]:
     """The demo's communes, contests, ideas, results and vote logs; the path values that exist in it:
     every contest slug and some idea codes."""
     from contest.tables import Contest, Idea
-    from server.commands import seed_demo_data
+    from tests.support.snapshots import seeded_demo
 
-    await seed_demo_data(now=clock())
+    await seeded_demo(clock())
     slugs = [row["slug"] for row in await Contest.select(Contest.slug)]
     codes = [row["code"] for row in await Idea.select(Idea.code).where(Idea.code.is_not_null()).limit(5)]
     return {"slug": slugs, "code": codes}

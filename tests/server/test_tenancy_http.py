@@ -12,16 +12,14 @@ from contest import voting
 from contest.tables import Round, Vote
 from tests.conftest import csrf_from, login
 from tests.support.factories import PASSWORD
-from tests.support.tenancy import build_commune, snapshot
+from tests.support.tenancy import snapshot, two_communes
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
 async def two(commune, other_commune, make_user, make_other_user, clock):
-    a = await build_commune(commune, make_user, clock(), tag="a")
-    b = await build_commune(other_commune, make_other_user, clock(), tag="b")
-    return a, b
+    return await two_communes(commune, other_commune, make_user, make_other_user, clock())
 
 
 async def signed_in(client, world) -> str:

@@ -40,6 +40,18 @@ from mentoring.tables import (
     WorkshopRegistration,
 )
 from tests.support.factories import complete_form, make_contest
+from tests.support.snapshots import built_once
+
+
+async def two_communes(commune: dict, other_commune: dict, make_user, make_other_user, now: dt.datetime):
+    """Both communes built (``a`` in the first, ``b`` in the second): once per worker, then put back."""
+
+    async def build():
+        a = await build_commune(commune, make_user, now, tag="a")
+        b = await build_commune(other_commune, make_other_user, now, tag="b")
+        return a, b
+
+    return await built_once(f"two communes at {now.isoformat()}", build)
 
 
 async def build_commune(commune: dict, make_user, now: dt.datetime, *, tag: str) -> dict[str, Any]:
