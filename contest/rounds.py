@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import overload
+from typing import Any, overload
 
 from accounts.i18n import N_
 from accounts.scope import Scope, load
@@ -44,18 +44,12 @@ def aware(value: dt.datetime | None) -> dt.datetime | None:
     return value
 
 
-async def round_row(round_id: int, *, scope: Scope) -> RoundRow:
-    """A round with its contest's commune, slug and title — within ``scope`` when one is given."""
-    row = await load(
-        Round,
-        round_id,
-        scope,
-        Round.all_columns(),
-        Round.contest.commune,
-        Round.contest.slug,
-        Round.contest.title,
-        missing=N_("This round does not exist."),
-    )
+# A round's columns with its contest's commune, slug and title (read as ``round_of_row``).
+ROUND_COLUMNS = (*Round.all_columns(), Round.contest.commune, Round.contest.slug, Round.contest.title)
+
+
+def round_of_row(row: dict[str, Any]) -> RoundRow:
+    """A round read with ``ROUND_COLUMNS`` as its typed row (its instants with their time zone)."""
     return RoundRow(
         id=row["id"],
         contest=row["contest"],
@@ -73,3 +67,9 @@ async def round_row(round_id: int, *, scope: Scope) -> RoundRow:
         contest_slug=row["contest.slug"],
         contest_title=row["contest.title"],
     )
+
+
+async def round_row(round_id: int, *, scope: Scope) -> RoundRow:
+    """A round with its contest's commune, slug and title — within ``scope`` when one is given."""
+    row = await load(Round, round_id, scope, *ROUND_COLUMNS, missing=N_("This round does not exist."))
+    return round_of_row(row)
