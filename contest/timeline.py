@@ -37,7 +37,7 @@ from accounts.localtime import DateInvalid, format_local, parse_local
 from accounts.scope import Scope, load
 from contest import phases
 from contest.phases import Phase, value
-from contest.rounds import RoundRow, aware, round_row
+from contest.rounds import ROUND_COLUMNS, RoundRow, round_of_row, round_row
 from contest.services import ContestRef
 from contest.tables import Contest, Idea, Round, RoundJudging, ScoreSheet, Vote
 
@@ -84,25 +84,44 @@ class TimelineError(DomainError):
 # ---------------------------------------------------------------- reading
 
 
-# A round as the planning below reads it: the typed row of one round (``round_row``), or a row of
-# ``contest_rounds`` for its neighbours.
+# A round as ``milestones`` and the audit read it: its typed row, or the column values of a form not
+# saved yet (``RoundForm.values``).
 AnyRound = RoundRow | Mapping[str, Any]
 
 
-def _dates(round_: dict[str, Any]) -> dict[str, Any]:
-    return {**round_, **{name: aware(round_.get(name)) for name in DATE_FIELDS}}
+@dataclass(frozen=True, slots=True)
+class PlannedStep:
+    """A phase of a round on the organizers' timeline, and whether it is over, open now or to come."""
+
+    phase: Phase
+    name: str  # a msgid (``PHASE_NAMES``)
+    starts: dt.datetime
+    ends: dt.datetime | None
+    state: str  # "done", "open" or "upcoming"
 
 
-def _with(round_: AnyRound, values: Mapping[str, Any]) -> AnyRound:
-    """The round with some of its columns changed (to check a change before it is saved)."""
-    if isinstance(round_, RoundRow):
-        return dataclasses.replace(round_, **values)
-    return {**round_, **values}
+@dataclass(frozen=True, slots=True)
+class PlannedRound:
+    """A round on the organizers' timeline: its phases, its phase now and what may be done now."""
+
+    round: RoundRow
+    steps: tuple[PlannedStep, ...]
+    phase: Phase
+    lock: str | None  # why its dates can no longer change (a msgid)
+    actions: tuple[tuple[str, Phase], ...]  # ("open" or "close", phase), see ``now_actions``
+    extendable: tuple[Phase, ...]
+    deletable: bool
 
 
-async def contest_rounds(contest_id: int) -> list[dict[str, Any]]:
-    rows = await Round.select().where(Round.contest == contest_id).order_by(Round.position).order_by(Round.id)
-    return [_dates(r) for r in rows]
+async def contest_rounds(contest_id: int) -> list[RoundRow]:
+    """The contest's rounds in order, as typed rows (the caller has read the contest within its scope)."""
+    rows = (
+        await Round.select(*ROUND_COLUMNS)
+        .where(Round.contest == contest_id)
+        .order_by(Round.position)
+        .order_by(Round.id)
+    )
+    return [round_of_row(r) for r in rows]
 
 
 async def _frozen_ids(round_ids: list[int]) -> set[int]:
@@ -132,27 +151,27 @@ def milestones(round_: AnyRound) -> list[tuple[str, dt.datetime]]:
     return out
 
 
-def lock_reason(round_: AnyRound, *, frozen: bool, now: dt.datetime) -> str | None:
+def lock_reason(round_: RoundRow, *, frozen: bool, now: dt.datetime) -> str | None:
     """Why the round's dates can no longer change (a msgid), or None."""
-    if now >= value(round_, "results_at"):
+    if now >= round_.results_at:
         return MSG_PUBLISHED
     if frozen:
         return MSG_FROZEN
     return None
 
 
-def _open_step(round_: AnyRound, now: dt.datetime) -> phases.Step | None:
+def _open_step(round_: RoundRow, now: dt.datetime) -> phases.Step | None:
     for step in phases.timeline(round_):
         if step.starts <= now and (step.ends is None or now < step.ends):
             return step
     return None
 
 
-def _next_step(round_: AnyRound, now: dt.datetime) -> phases.Step | None:
+def _next_step(round_: RoundRow, now: dt.datetime) -> phases.Step | None:
     return next((s for s in phases.timeline(round_) if s.starts > now), None)
 
 
-def now_actions(round_: AnyRound, now: dt.datetime) -> list[tuple[str, Phase]]:
+def now_actions(round_: RoundRow, now: dt.datetime) -> list[tuple[str, Phase]]:
     """The buttons a round offers now: ("close", the open phase) or ("open", the next phase)."""
     current = _open_step(round_, now)
     if current is not None:
@@ -161,46 +180,41 @@ def now_actions(round_: AnyRound, now: dt.datetime) -> list[tuple[str, Phase]]:
     return [("open", following.phase)] if following else []
 
 
-def extendable(round_: AnyRound, now: dt.datetime) -> list[Phase]:
+def extendable(round_: RoundRow, now: dt.datetime) -> list[Phase]:
     """Phases whose end may still move later: not ended yet."""
     return [s.phase for s in phases.timeline(round_) if s.phase in END_FIELDS and s.ends is not None and now < s.ends]
 
 
-async def overview(contest_id: int, *, now: dt.datetime) -> list[dict[str, Any]]:
+async def overview(contest_id: int, *, now: dt.datetime) -> list[PlannedRound]:
     """Every round of the contest, in order, with its phases, state and what may be done now."""
     rounds = await contest_rounds(contest_id)
-    ids = [r["id"] for r in rounds]
+    ids = [r.id for r in rounds]
     frozen = await _frozen_ids(ids)
     used = await _used_ids(ids)
     out = []
     for r in rounds:
-        current = phases.phase_of(r, now)
-        steps = []
-        for step in phases.timeline(r):
-            state = (
-                "done" if step.ends is not None and now >= step.ends else "open" if step.starts <= now else "upcoming"
-            )
-            steps.append(
-                {
-                    "phase": step.phase,
-                    "name": PHASE_NAMES[step.phase],
-                    "starts": step.starts,
-                    "ends": step.ends,
-                    "state": state,
-                }
-            )
+        steps = tuple(
+            PlannedStep(step.phase, PHASE_NAMES[step.phase], step.starts, step.ends, _state(step, now))
+            for step in phases.timeline(r)
+        )
         out.append(
-            {
-                "round": r,
-                "steps": steps,
-                "phase": current,
-                "lock": lock_reason(r, frozen=r["id"] in frozen, now=now),
-                "actions": now_actions(r, now),
-                "extendable": extendable(r, now),
-                "deletable": r["id"] not in used,
-            }
+            PlannedRound(
+                round=r,
+                steps=steps,
+                phase=phases.phase_of(r, now),
+                lock=lock_reason(r, frozen=r.id in frozen, now=now),
+                actions=tuple(now_actions(r, now)),
+                extendable=tuple(extendable(r, now)),
+                deletable=r.id not in used,
+            )
         )
     return out
+
+
+def _state(step: phases.Step, now: dt.datetime) -> str:
+    if step.ends is not None and now >= step.ends:
+        return "done"
+    return "open" if step.starts <= now else "upcoming"
 
 
 async def _used_ids(round_ids: list[int]) -> set[int]:
@@ -248,10 +262,10 @@ class RoundForm:
         )
 
     @classmethod
-    def of_round(cls, round_: AnyRound) -> RoundForm:
+    def of_round(cls, round_: RoundRow) -> RoundForm:
         dates = {name: format_local(value) for name, value in milestones(round_)}
         return cls(
-            name=value(round_, "name"),
+            name=round_.name,
             takes_entries=phases.takes_entries(round_),
             has_judging=phases.has_judging(round_),
             has_vote=phases.has_vote(round_),
@@ -318,20 +332,20 @@ def _form_field(column: str, values: dict[str, Any]) -> str:
 
 
 def neighbour_problems(
-    values: dict[str, Any], before: dict[str, Any] | None, after: dict[str, Any] | None, *, position_first: bool
+    values: dict[str, Any], before: RoundRow | None, after: RoundRow | None, *, position_first: bool
 ) -> dict[str, tuple[str, dict]]:
     """Order between a round and its neighbours (by position), by form field: (msgid, params)."""
     problems: dict[str, tuple[str, dict]] = {}
     start_field = milestones(values)[0][0]
-    if before is not None and phases.round_starts(values) < before["results_at"]:
+    if before is not None and phases.round_starts(values) < before.results_at:
         problems[start_field] = (
             N_("The round cannot start before the results of “%(name)s” (%(date)s)."),
-            {"name": before["name"], "date": format_local(before["results_at"])},
+            {"name": before.name, "date": format_local(before.results_at)},
         )
     if after is not None and values["results_at"] > phases.round_starts(after):
         problems["results_at"] = (
             N_("The results must come before “%(name)s” starts (%(date)s)."),
-            {"name": after["name"], "date": format_local(phases.round_starts(after))},
+            {"name": after.name, "date": format_local(phases.round_starts(after))},
         )
     if position_first and not values.get("takes_entries", True):
         problems["takes_entries"] = (N_("The first round of a contest takes the entries."), {})
@@ -362,10 +376,10 @@ async def contest_in_scope(slug: str, *, scope: Scope) -> ContestRef:
 
 
 def _neighbours(
-    rounds: list[dict[str, Any]], round_id: int | None, position: int
-) -> tuple[dict[str, Any] | None, dict[str, Any] | None, bool]:
-    others = [r for r in rounds if r["id"] != round_id]
-    before = [r for r in others if r["position"] < position or (r["position"] == position and round_id is None)]
+    rounds: list[RoundRow], round_id: int | None, position: int
+) -> tuple[RoundRow | None, RoundRow | None, bool]:
+    others = [r for r in rounds if r.id != round_id]
+    before = [r for r in others if r.position < position or (r.position == position and round_id is None)]
     after = [r for r in others if r not in before]
     return (before[-1] if before else None), (after[0] if after else None), not before
 
@@ -389,7 +403,7 @@ async def add_round(contest_slug: str, form: RoundForm, *, actor_id: int, now: d
     values = form.values()
     async with atomic(_db()):
         rounds = await contest_rounds(contest.id)
-        position = (rounds[-1]["position"] + 1) if rounds else 1
+        position = (rounds[-1].position + 1) if rounds else 1
         _raise(neighbour_problems(values, rounds[-1] if rounds else None, None, position_first=not rounds))
         row = Round(contest=contest.id, position=position, **values)
         await row.save()
@@ -435,13 +449,13 @@ async def delete_round(round_id: int, *, actor_id: int, now: dt.datetime, scope:
         if await _used_ids([round_id]):
             raise TimelineError(N_("This round holds ideas, score sheets or votes: it cannot be deleted."))
         rounds = await contest_rounds(round_.contest)
-        rest = [r for r in rounds if r["id"] != round_id]
-        if rest and rounds[0]["id"] == round_id and not phases.takes_entries(rest[0]):
+        rest = [r for r in rounds if r.id != round_id]
+        if rest and rounds[0].id == round_id and not phases.takes_entries(rest[0]):
             raise TimelineError(N_("The next round takes no new entries, so it cannot become the first round."))
         await Round.delete().where(Round.id == round_id)
         for r in rest:
-            if r["position"] > round_.position:
-                await Round.update({Round.position: r["position"] - 1}).where(Round.id == r["id"])
+            if r.position > round_.position:
+                await Round.update({Round.position: r.position - 1}).where(Round.id == r.id)
         await audit.record(
             "round.deleted",
             actor_id=actor_id,
@@ -499,7 +513,7 @@ def _phase_of_name(name: str) -> Phase:
 
 def plan_extension(
     round_: RoundRow,
-    later: list[dict[str, Any]],
+    later: list[RoundRow],
     phase: Phase,
     new_end: dt.datetime,
     *,
@@ -527,29 +541,28 @@ def plan_extension(
         )
     if new_end <= old_end:
         raise ValidationFailed({"new_end": MSG_NOT_LATER}, {"new_end": {"current": format_local(old_end)}})
-    if any(lock_reason(r, frozen=r["id"] in frozen, now=now) for r in later):
+    if any(lock_reason(r, frozen=r.id in frozen, now=now) for r in later):
         raise TimelineError(MSG_LATER_LOCKED, field="new_end")
     delta = new_end - old_end
     end_field = END_FIELDS[phase]
     updates: dict[int, dict[str, dt.datetime]] = {}
     own = {end_field: new_end}
     for name in DATE_FIELDS:
-        current = value(round_, name)
+        current = getattr(round_, name)
         if name != end_field and current is not None and current >= old_end:
             own[name] = current + delta
     if phase is Phase.submission and not phases.has_judging(round_):
         own["judging_closes"] = new_end  # the collapsed judging stays at the submission deadline
     updates[round_.id] = own
     for r in later:
-        updates[r["id"]] = {name: r[name] + delta for name in DATE_FIELDS if r.get(name) is not None}
+        updates[r.id] = {name: getattr(r, name) + delta for name in DATE_FIELDS if getattr(r, name) is not None}
     moves = []
     for r in [round_, *later]:
-        rid = value(r, "id")
-        after = _with(r, updates[rid])
+        after = dataclasses.replace(r, **updates[r.id])
         for (name, old), (_, new) in zip(milestones(r), milestones(after), strict=False):
             if old != new and not (r is round_ and name == end_field):
-                moves.append(Move(rid, value(r, "name"), name, old, new))
-    changed = _with(round_, own)
+                moves.append(Move(r.id, r.name, name, old, new))
+    changed = dataclasses.replace(round_, **own)
     problems = phases.date_problems(changed)
     if problems:  # cannot happen with a uniform shift, kept as a guard
         raise TimelineError(next(iter(problems.values())), field="new_end")
@@ -571,8 +584,8 @@ async def _plan(round_: RoundRow, phase: str, new_end_text: str, *, now: dt.date
     except DateInvalid as exc:
         raise ValidationFailed({"new_end": exc.message}, {"new_end": dict(exc.params)}) from None
     rounds = await contest_rounds(round_.contest)
-    later = [r for r in rounds if r["position"] > round_.position]
-    frozen = await _frozen_ids([round_.id, *(r["id"] for r in later)])
+    later = [r for r in rounds if r.position > round_.position]
+    frozen = await _frozen_ids([round_.id, *(r.id for r in later)])
     return plan_extension(round_, later, chosen, new_end, now=now, frozen=frozen)
 
 
@@ -616,8 +629,8 @@ async def extend_to(
     async with atomic(_db()):
         round_ = await round_row(round_id, scope=scope)
         rounds = await contest_rounds(round_.contest)
-        later = [r for r in rounds if r["position"] > round_.position]
-        frozen = await _frozen_ids([round_.id, *(r["id"] for r in later)])
+        later = [r for r in rounds if r.position > round_.position]
+        frozen = await _frozen_ids([round_.id, *(r.id for r in later)])
         plan = plan_extension(round_, later, phase, new_end, now=now, frozen=frozen)
         await _apply(plan, actor_id=actor_id, now=now)
     return plan
@@ -667,11 +680,11 @@ async def act_now(round_id: int, action: str, phase: str, *, actor_id: int, now:
         if action == "open":
             rounds = await contest_rounds(round_.contest)
             before, _, _ = _neighbours(rounds, round_id, round_.position)
-            if before is not None and phases.round_starts(dataclasses.replace(round_, **values)) < before["results_at"]:
+            if before is not None and phases.round_starts(dataclasses.replace(round_, **values)) < before.results_at:
                 raise TimelineError(
                     N_("The round cannot start before the results of “%(name)s” (%(date)s)."),
-                    name=before["name"],
-                    date=format_local(before["results_at"]),
+                    name=before.name,
+                    date=format_local(before.results_at),
                 )
         await Round.update({getattr(Round, k): v for k, v in values.items()}).where(Round.id == round_id)
         await audit.record(
@@ -684,7 +697,7 @@ async def act_now(round_id: int, action: str, phase: str, *, actor_id: int, now:
             data={
                 "phase": chosen.value,
                 "changed": {
-                    k: [value(round_, k).isoformat() if value(round_, k) else None, v.isoformat()]
+                    k: [getattr(round_, k).isoformat() if getattr(round_, k) else None, v.isoformat()]
                     for k, v in values.items()
                 },
             },
@@ -696,6 +709,8 @@ __all__ = [
     "RoundForm",
     "Extension",
     "Move",
+    "PlannedRound",
+    "PlannedStep",
     "TimelineError",
     "overview",
     "add_round",

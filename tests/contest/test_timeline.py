@@ -192,15 +192,13 @@ def scope_of(commune) -> Scope:
     return Scope.of_communes(commune["id"])
 
 
-async def round_row(round_id):
-    row = await Round.select().where(Round.id == round_id).first()
-    assert row is not None
-    return timeline._dates(row)
+async def round_row(round_id) -> rounds.RoundRow:
+    return await rounds.round_row(round_id, scope=PLATFORM)
 
 
 async def add_second_round(contest, organizer, clock, commune, **overrides):
     first = await round_row(contest["round"])
-    start = first["results_at"] + dt.timedelta(days=2)
+    start = first.results_at + dt.timedelta(days=2)
     dates = dict(
         takes_entries=False,
         has_judging=True,
@@ -224,16 +222,18 @@ async def add_second_round(contest, organizer, clock, commune, **overrides):
 async def test_a_later_round_without_submission_is_added_after_the_first(contest, organizer, clock, commune):
     second = await add_second_round(contest, organizer, clock, commune)
     row = await round_row(second)
-    assert row["position"] == 2 and not row["takes_entries"] and row["has_judging"]
+    assert row.position == 2 and not row.takes_entries and row.has_judging
     items = await timeline.overview(contest["id"], now=clock())
-    assert [i["round"]["id"] for i in items] == [contest["round"], second]
-    assert [s["phase"] for s in items[1]["steps"]] == [Phase.judging, Phase.voting, Phase.results]
+    assert [i.round.id for i in items] == [contest["round"], second]
+    assert [s.phase for s in items[1].steps] == [Phase.judging, Phase.voting, Phase.results]
+    assert [s.state for s in items[0].steps] == ["open", "upcoming", "upcoming", "upcoming"]
+    assert items[0].actions == (("close", Phase.submission),) and items[1].deletable and items[1].lock is None
     assert await AuditEvent.exists().where(AuditEvent.action == "round.created")
 
 
 async def test_a_round_cannot_start_before_the_previous_results(contest, organizer, clock, commune):
     first = await round_row(contest["round"])
-    early = format_local(first["results_at"] - dt.timedelta(days=1))
+    early = format_local(first.results_at - dt.timedelta(days=1))
     with pytest.raises(ValidationFailed) as caught:
         await add_second_round(contest, organizer, clock, commune, judging_opens=early)
     assert "judging_opens" in caught.value.errors
@@ -264,7 +264,7 @@ async def test_editing_a_round_checks_its_neighbours(contest, organizer, clock, 
     second = await add_second_round(contest, organizer, clock, commune)
     first = await round_row(contest["round"])
     typed = RoundForm.of_round(first)
-    later_results = (await round_row(second))["submission_opens"] + dt.timedelta(days=1)
+    later_results = (await round_row(second)).submission_opens + dt.timedelta(days=1)
     typed.dates["results_at"] = format_local(later_results)
     with pytest.raises(ValidationFailed) as caught:
         await timeline.edit_round(contest["round"], typed, actor_id=organizer.id, now=clock(), scope=scope_of(commune))
@@ -272,20 +272,20 @@ async def test_editing_a_round_checks_its_neighbours(contest, organizer, clock, 
     typed = RoundForm.of_round(first)
     typed.name = "Vòng sơ loại"
     await timeline.edit_round(contest["round"], typed, actor_id=organizer.id, now=clock(), scope=scope_of(commune))
-    assert (await round_row(contest["round"]))["name"] == "Vòng sơ loại"
+    assert (await round_row(contest["round"])).name == "Vòng sơ loại"
 
 
 async def test_extend_preview_lists_every_later_milestone_and_changes_nothing(contest, organizer, clock, commune):
     second = await add_second_round(contest, organizer, clock, commune)
     before = [await round_row(contest["round"]), await round_row(second)]
     first = before[0]
-    new_end = format_local(first["submission_closes"] + dt.timedelta(days=3))
+    new_end = format_local(first.submission_closes + dt.timedelta(days=3))
     plan = await timeline.preview_extension(
         contest["round"], "submission", new_end, now=clock(), scope=scope_of(commune)
     )
     moved = {(m.round_id, m.field): (m.old, m.new) for m in plan.moves}
     for field in ("judging_closes", "vote_opens", "vote_closes", "results_at"):
-        assert moved[(contest["round"], field)] == (first[field], first[field] + dt.timedelta(days=3))
+        assert moved[(contest["round"], field)] == (getattr(first, field), getattr(first, field) + dt.timedelta(days=3))
     for field in ("judging_opens", "judging_closes", "vote_opens", "vote_closes", "results_at"):
         assert (second, field) in moved
     assert (contest["round"], "submission_opens") not in moved
@@ -299,38 +299,33 @@ async def test_extend_shifts_the_round_and_later_rounds_in_one_go(contest, organ
     await timeline.extend(
         contest["round"],
         "submission",
-        format_local(first["submission_closes"] + delta),
+        format_local(first.submission_closes + delta),
         actor_id=organizer.id,
         now=clock(),
         scope=scope_of(commune),
     )
     after, later_after = await round_row(contest["round"]), await round_row(second)
-    assert after["submission_opens"] == first["submission_opens"]
+    assert after.submission_opens == first.submission_opens
     for field in ("submission_closes", "judging_closes", "vote_opens", "vote_closes", "results_at"):
-        assert after[field] == first[field] + delta
+        assert getattr(after, field) == getattr(first, field) + delta
     for field in timeline.DATE_FIELDS:
-        assert later_after[field] == later[field] + delta
-    assert phases.validate_dates(after) == [] and after["results_at"] >= after["judging_closes"]
+        assert getattr(later_after, field) == getattr(later, field) + delta
+    assert phases.validate_dates(after) == [] and after.results_at >= after.judging_closes
     event = await AuditEvent.select().where(AuditEvent.action == "round.deadline_extended").first()
     assert event["target_id"] == str(contest["round"]) or event["target_id"] == contest["round"]
 
 
 async def test_old_extend_entry_point_never_leaves_results_before_judging(contest, organizer, clock):
     first = await round_row(contest["round"])
-    later = first["submission_closes"] + dt.timedelta(days=25)  # beyond judging, vote and results
+    later = first.submission_closes + dt.timedelta(days=25)  # beyond judging, vote and results
     await services.extend_submission_deadline(
         contest["round"], later, actor_id=organizer.id, now=clock(), scope=PLATFORM
     )
     after = await round_row(contest["round"])
-    assert after["submission_closes"] == later
-    assert (
-        after["submission_closes"]
-        < after["judging_closes"]
-        <= after["vote_opens"]
-        < after["vote_closes"]
-        <= after["results_at"]
-    )
-    assert after["results_at"] == first["results_at"] + dt.timedelta(days=25)
+    assert after.vote_opens is not None and after.vote_closes is not None
+    assert after.submission_closes == later
+    assert after.submission_closes < after.judging_closes <= after.vote_opens < after.vote_closes <= after.results_at
+    assert after.results_at == first.results_at + dt.timedelta(days=25)
 
 
 async def test_extend_is_refused_once_judging_started(contest, organizer, clock, commune):
@@ -340,7 +335,7 @@ async def test_extend_is_refused_once_judging_started(contest, organizer, clock,
         await timeline.extend(
             contest["round"],
             "submission",
-            format_local(first["submission_closes"] + dt.timedelta(days=3)),
+            format_local(first.submission_closes + dt.timedelta(days=3)),
             actor_id=organizer.id,
             now=clock(),
             scope=scope_of(commune),
@@ -355,7 +350,7 @@ async def test_extend_to_an_earlier_time_is_refused(contest, organizer, clock, c
         await timeline.extend(
             contest["round"],
             "judging",
-            format_local(first["judging_closes"] - dt.timedelta(days=1)),
+            format_local(first.judging_closes - dt.timedelta(days=1)),
             actor_id=organizer.id,
             now=clock(),
             scope=scope_of(commune),
@@ -368,15 +363,16 @@ async def test_extending_judging_moves_the_vote_and_results(contest, organizer, 
     await timeline.extend(
         contest["round"],
         "judging",
-        format_local(first["judging_closes"] + dt.timedelta(days=2)),
+        format_local(first.judging_closes + dt.timedelta(days=2)),
         actor_id=organizer.id,
         now=clock(),
         scope=scope_of(commune),
     )
     after = await round_row(contest["round"])
-    assert after["submission_closes"] == first["submission_closes"]
-    assert after["vote_opens"] == first["vote_opens"] + dt.timedelta(days=2)
-    assert after["results_at"] == first["results_at"] + dt.timedelta(days=2)
+    assert first.vote_opens is not None
+    assert after.submission_closes == first.submission_closes
+    assert after.vote_opens == first.vote_opens + dt.timedelta(days=2)
+    assert after.results_at == first.results_at + dt.timedelta(days=2)
 
 
 async def test_close_submission_now_starts_judging_and_moves_nothing_else(contest, organizer, clock, commune):
@@ -386,10 +382,10 @@ async def test_close_submission_now_starts_judging_and_moves_nothing_else(contes
         contest["round"], "close", "submission", actor_id=organizer.id, now=clock(), scope=scope_of(commune)
     )
     after = await round_row(contest["round"])
-    assert after["submission_closes"] == clock()
+    assert after.submission_closes == clock()
     assert phase_of(after, clock()) is Phase.judging
-    assert {k: after[k] for k in ("judging_closes", "vote_opens", "vote_closes", "results_at")} == {
-        k: first[k] for k in ("judging_closes", "vote_opens", "vote_closes", "results_at")
+    assert {k: getattr(after, k) for k in ("judging_closes", "vote_opens", "vote_closes", "results_at")} == {
+        k: getattr(first, k) for k in ("judging_closes", "vote_opens", "vote_closes", "results_at")
     }
     assert await AuditEvent.exists().where(AuditEvent.action == "round.phase_closed_now")
 
@@ -402,7 +398,7 @@ async def test_open_the_vote_now_in_the_gap_after_judging(contest, organizer, cl
         contest["round"], "open", "voting", actor_id=organizer.id, now=clock(), scope=scope_of(commune)
     )
     after = await round_row(contest["round"])
-    assert after["vote_opens"] == clock() and after["vote_closes"] == first["vote_closes"]
+    assert after.vote_opens == clock() and after.vote_closes == first.vote_closes
     assert phases.is_open(after, Phase.voting, clock())
     assert await AuditEvent.exists().where(AuditEvent.action == "round.phase_opened_now")
 
@@ -426,7 +422,7 @@ async def test_a_frozen_round_keeps_its_dates(contest, organizer, clock, commune
         await timeline.extend(
             contest["round"],
             "submission",
-            format_local(first["submission_closes"] + dt.timedelta(days=1)),
+            format_local(first.submission_closes + dt.timedelta(days=1)),
             actor_id=organizer.id,
             now=clock(),
             scope=scope_of(commune),
@@ -467,7 +463,7 @@ async def test_another_communes_organizer_reaches_nothing(contest, clock, other_
     stranger = await make_other_user(roles=(Role.organizer,))
     theirs = Scope.of_communes(other_commune["id"])
     first = await round_row(contest["round"])
-    new_end = format_local(first["submission_closes"] + dt.timedelta(days=1))
+    new_end = format_local(first.submission_closes + dt.timedelta(days=1))
     for call in (
         lambda: rounds.round_row(contest["round"], scope=theirs),
         lambda: timeline.preview_extension(contest["round"], "submission", new_end, now=clock(), scope=theirs),
@@ -503,4 +499,4 @@ async def test_a_round_without_judging_is_never_frozen_so_its_vote_can_still_mov
     await timeline.act_now(
         contest["round"], "open", "voting", actor_id=organizer.id, now=clock(), scope=scope_of(commune)
     )
-    assert (await round_row(contest["round"]))["vote_opens"] == clock()
+    assert (await round_row(contest["round"])).vote_opens == clock()

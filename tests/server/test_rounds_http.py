@@ -10,7 +10,8 @@ import pytest
 from accounts.localtime import format_local
 from accounts.rules import Role
 from accounts.scope import PLATFORM
-from contest import judging
+from contest import judging, timeline
+from contest.rounds import RoundRow, round_row
 from contest.tables import Round
 from tests.conftest import csrf_from, login, post_form
 from tests.support.factories import PASSWORD, make_contest
@@ -30,8 +31,8 @@ async def organizer(make_user, client):
     return user
 
 
-async def dates(round_id):
-    return await Round.select().where(Round.id == round_id).first()
+async def dates(round_id) -> RoundRow:
+    return await round_row(round_id, scope=PLATFORM)
 
 
 async def test_the_timeline_shows_rounds_and_phases_in_hanoi_time(client, contest, organizer):
@@ -43,7 +44,7 @@ async def test_the_timeline_shows_rounds_and_phases_in_hanoi_time(client, contes
     assert "Vòng sơ khảo" in page.text
     for name in ("Nhận ý tưởng", "Chấm thi", "Bình chọn", "Kết quả"):
         assert name in page.text
-    assert format_local(round_["submission_closes"]) in page.text
+    assert format_local(round_.submission_closes) in page.text
     assert "Đóng ngay" in page.text  # submissions are open now
 
 
@@ -75,20 +76,20 @@ async def test_adding_a_round_before_the_previous_results_is_refused_then_accept
         "name": "Vòng chung khảo",
         "has_judging": "on",
         "has_vote": "on",
-        "judging_opens": format_local(first["results_at"] - dt.timedelta(days=1)),
-        "judging_closes": format_local(first["results_at"] + dt.timedelta(days=7)),
-        "vote_opens": format_local(first["results_at"] + dt.timedelta(days=8)),
-        "vote_closes": format_local(first["results_at"] + dt.timedelta(days=10)),
-        "results_at": format_local(first["results_at"] + dt.timedelta(days=12)),
+        "judging_opens": format_local(first.results_at - dt.timedelta(days=1)),
+        "judging_closes": format_local(first.results_at + dt.timedelta(days=7)),
+        "vote_opens": format_local(first.results_at + dt.timedelta(days=8)),
+        "vote_closes": format_local(first.results_at + dt.timedelta(days=10)),
+        "results_at": format_local(first.results_at + dt.timedelta(days=12)),
     }
     response = await post_form(client, url, form)
     assert response.status_code == 400 and "Vòng sơ khảo" in response.text
     assert await Round.count().where(Round.contest == contest["id"]) == 1
-    form["judging_opens"] = format_local(first["results_at"] + dt.timedelta(days=1))
+    form["judging_opens"] = format_local(first.results_at + dt.timedelta(days=1))
     response = await post_form(client, url, form)
     assert response.status_code == 303
-    second = await Round.select().where((Round.contest == contest["id"]) & (Round.position == 2)).first()
-    assert second["takes_entries"] is False and second["has_judging"] is True
+    second = (await timeline.contest_rounds(contest["id"]))[1]
+    assert second.position == 2 and second.takes_entries is False and second.has_judging is True
     page = await client.get(f"/organizer/contests/{contest['slug']}/rounds")
     assert "Vòng chung khảo" in page.text and "Không nhận ý tưởng mới" in page.text
 
@@ -96,43 +97,40 @@ async def test_adding_a_round_before_the_previous_results_is_refused_then_accept
 async def test_editing_shows_the_order_problem_next_to_the_field(client, contest, organizer):
     first = await dates(contest["round"])
     page = await client.get(f"/organizer/rounds/{contest['round']}/edit")
-    assert f'value="{format_local(first["results_at"])}"' in page.text
+    assert f'value="{format_local(first.results_at)}"' in page.text
     form = {
         "name": "Vòng sơ khảo",
         "takes_entries": "on",
         "has_judging": "on",
-        "submission_opens": format_local(first["submission_opens"]),
-        "submission_closes": format_local(first["submission_closes"]),
-        "judging_closes": format_local(first["judging_closes"]),
-        "results_at": format_local(first["judging_closes"] - dt.timedelta(days=1)),
+        "submission_opens": format_local(first.submission_opens),
+        "submission_closes": format_local(first.submission_closes),
+        "judging_closes": format_local(first.judging_closes),
+        "results_at": format_local(first.judging_closes - dt.timedelta(days=1)),
     }
     response = await post_form(client, f"/organizer/rounds/{contest['round']}/edit", form)
     assert response.status_code == 400
     assert "Không thể công bố kết quả trước khi kết thúc chấm thi" in response.text
-    assert (await dates(contest["round"]))["results_at"] == first["results_at"]
+    assert (await dates(contest["round"])).results_at == first.results_at
 
 
 async def test_extend_shows_what_moves_then_moves_it(client, contest, organizer):
     first = await dates(contest["round"])
-    new_end = format_local(first["submission_closes"] + dt.timedelta(days=3))
+    new_end = format_local(first.submission_closes + dt.timedelta(days=3))
     url = f"/organizer/rounds/{contest['round']}/extend"
     preview = await post_form(
         client, url, {"phase": "submission", "new_end": new_end}, page=f"/organizer/contests/{contest['slug']}/rounds"
     )
     assert preview.status_code == 200
     assert "Các mốc sau sẽ dời theo" in preview.text
-    assert (
-        f"{format_local(first['results_at'])} → {format_local(first['results_at'] + dt.timedelta(days=3))}"
-        in preview.text
-    )
-    assert (await dates(contest["round"]))["submission_closes"] == first["submission_closes"]  # nothing yet
+    assert f"{format_local(first.results_at)} → {format_local(first.results_at + dt.timedelta(days=3))}" in preview.text
+    assert (await dates(contest["round"])).submission_closes == first.submission_closes  # nothing yet
     response = await client.post(
         url, data={"phase": "submission", "new_end": new_end, "confirm": "1", "_csrf_token": csrf_from(preview.text)}
     )
     assert response.status_code == 303
     after = await dates(contest["round"])
-    assert after["submission_closes"] == first["submission_closes"] + dt.timedelta(days=3)
-    assert after["results_at"] == first["results_at"] + dt.timedelta(days=3)
+    assert after.submission_closes == first.submission_closes + dt.timedelta(days=3)
+    assert after.results_at == first.results_at + dt.timedelta(days=3)
 
 
 async def test_extend_with_a_bad_time_says_why_next_to_the_field(client, contest, organizer):
@@ -154,7 +152,7 @@ async def test_close_now_closes_submissions(client, contest, organizer, clock):
         page=f"/organizer/contests/{contest['slug']}/rounds",
     )
     assert response.status_code == 303
-    assert (await dates(contest["round"]))["submission_closes"] == clock()
+    assert (await dates(contest["round"])).submission_closes == clock()
     page = await client.get(response.headers["location"])
     assert "Nhận ý tưởng" in page.text
 
@@ -187,7 +185,7 @@ async def test_another_communes_organizer_gets_404_and_changes_nothing(
     own = await client.get(f"/organizer/contests/{mine['slug']}/rounds")
     assert own.status_code == 200
     token = csrf_from(own.text)
-    new_end = format_local(before["submission_closes"] + dt.timedelta(days=2))
+    new_end = format_local(before.submission_closes + dt.timedelta(days=2))
     for method, url, data in (
         ("GET", f"/organizer/contests/{theirs['slug']}/rounds", None),
         ("GET", f"/organizer/contests/{theirs['slug']}/rounds/new", None),
