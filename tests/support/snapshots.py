@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
+import hashlib
 import sqlite3
 from collections.abc import Awaitable, Callable
 from contextlib import closing
@@ -18,23 +20,68 @@ from typing import Any
 
 from tests.support.db import all_tables
 
-_kept: dict[str, tuple[object, Any]] = {}
+_kept: dict[tuple[str, str], tuple[object, Any]] = {}
 
 
 async def built_once(key: str, build: Callable[[], Awaitable[Any]]) -> Any:
     """``await build()`` the first time for ``key`` in this worker; the same database and value after.
 
-    The database must be in the same state each time this is called for ``key`` (the fixture's
-    dependencies made the same rows): the rows kept replace whatever it holds.
+    What is kept is put back only on a database that holds exactly the rows it held before that
+    build (the fixture's dependencies made the same rows); on any other, ``build`` runs again.
     """
-    if key in _kept:
-        rows, value = _kept[key]
+    kept_key = (key, await _fingerprint())
+    if kept_key in _kept:
+        rows, value = _kept[kept_key]
         await _restore(rows)
         _forget_copies()
         return copy.deepcopy(value)
     value = await build()
-    _kept[key] = (await _take(), copy.deepcopy(value))
+    _kept[kept_key] = (await _take(), copy.deepcopy(value))
     return value
+
+
+async def _fingerprint() -> str:
+    """A digest of the rows the database holds (a few, before a fixture builds its own): every value
+    but the moments, which a row made the same way holds at another time."""
+    engine = _engine()
+    digest = hashlib.sha256()
+    queries = _fingerprint_queries()
+    if engine.engine_type == "sqlite":
+        with closing(sqlite3.connect(engine.path)) as connection:
+            for name, query in queries:
+                for row in connection.execute(query):
+                    digest.update(repr((name, tuple(row))).encode())
+        return digest.hexdigest()
+    async with engine.pool.acquire() as conn:
+        present = await conn.fetch(
+            " UNION ALL ".join(f"SELECT '{n}' AS name WHERE EXISTS (SELECT 1 FROM \"{n}\")" for n, _ in queries)
+        )
+        used = {row["name"] for row in present}
+        for name, query in queries:
+            if name in used:
+                for row in await conn.fetch(query):
+                    digest.update(repr((name, tuple(row.values()))).encode())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _fingerprint_queries() -> tuple[tuple[str, str], ...]:
+    from piccolo.columns import Date, Interval, Time, Timestamp, Timestamptz
+    from piccolo.conf.apps import Finder
+    from piccolo_api.mfa.authenticator.tables import AuthenticatorSecret
+    from piccolo_api.session_auth.tables import SessionsBase
+
+    moments = (Date, Interval, Time, Timestamp, Timestamptz)
+    known = {t._meta.tablename: t for t in [*Finder().get_table_classes(), SessionsBase, AuthenticatorSecret]}
+    queries = []
+    for name in all_tables():
+        table = known.get(name)
+        if table is None:
+            queries.append((name, f'SELECT count(*) FROM "{name}"'))
+            continue
+        columns = [f'"{c._meta.db_column_name}"' for c in table._meta.columns if not isinstance(c, moments)]
+        queries.append((name, f'SELECT {", ".join(columns)} FROM "{name}" ORDER BY 1'))
+    return tuple(queries)
 
 
 def _forget_copies() -> None:
