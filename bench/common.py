@@ -150,6 +150,33 @@ def serve(app: str, env: dict[str, str], *, port: int | None = None, workers: in
             process.kill()
 
 
+@contextlib.contextmanager
+def serve_app(env: dict[str, str], workers: int):
+    """``python -m server --workers N`` (as deployed, without its access log), pinned."""
+    port = free_port()
+    server_core, _ = cores()
+    command = [PYTHON, "-m", "server", "--workers", str(workers), "--no-migrate", "--no-access-log"]
+    if shutil.which("taskset"):
+        command = ["taskset", "-c", server_core, *command]
+    env = {**env, "HOST": "127.0.0.1", "PORT": str(port)}
+    with tempfile.TemporaryFile() as log:  # what the server prints (read only if it fails to start)
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            try:
+                wait_until_up(f"http://127.0.0.1:{port}/healthz", process, timeout=60 + 90 * workers)  # busy machine
+            except RuntimeError as exc:
+                log.seek(0)
+                raise RuntimeError(f"{exc}\n{log.read().decode(errors='replace')[-2000:]}") from None
+            time.sleep(1.0 if workers > 1 else 0)  # every worker up
+            yield f"http://127.0.0.1:{port}", process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
 def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -25,24 +25,21 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 
 from bench.common import (
     PYTHON,
     ROOT,
-    cores,
     drop_database,
     environment,
-    free_port,
     postgres_reachable,
     report,
     reset_database,
     serve,
-    wait_until_up,
+    serve_app,
     wrk,
 )
 
@@ -132,33 +129,6 @@ def worker_rss(pid: int, workers: int) -> list[float]:
         # uvicorn's supervisor, its multiprocessing helper and the workers: the workers are the largest.
         return sorted((rss_mb(p) for p in tree[1:]), reverse=True)[:workers]
     return [max(rss_mb(p) for p in tree)]
-
-
-@contextmanager
-def serve_app(env: dict[str, str], workers: int):
-    """``python -m server --workers N`` (as deployed, without its access log), pinned."""
-    port = free_port()
-    server_core, _ = cores()
-    command = [PYTHON, "-m", "server", "--workers", str(workers), "--no-migrate", "--no-access-log"]
-    if shutil.which("taskset"):
-        command = ["taskset", "-c", server_core, *command]
-    env = {**env, "HOST": "127.0.0.1", "PORT": str(port)}
-    with tempfile.TemporaryFile() as log:  # what the server prints (read only if it fails to start)
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            try:
-                wait_until_up(f"http://127.0.0.1:{port}/healthz", process, timeout=60 + 90 * workers)  # busy machine
-            except RuntimeError as exc:
-                log.seek(0)
-                raise RuntimeError(f"{exc}\n{log.read().decode(errors='replace')[-2000:]}") from None
-            time.sleep(1.0 if workers > 1 else 0)  # every worker up
-            yield f"http://127.0.0.1:{port}", process
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 def seed_demo(env: dict[str, str]) -> None:

@@ -7,8 +7,9 @@ round is in its public vote now, 50 submitted ideas, the vote's rules (3 votes p
 20,000 verified residents (plus 5,000 others for the warm-up). Each voter gets a server-side
 session written straight into Redis in the exact form Litestar stores it, so wrk can vote as
 20,000 different people without logging in; one CSRF cookie + token from one GET serves every
-request (Litestar's token is per cookie, not per request). The app (REDIS_URL set) and a bare
-Litestar route are served by uvicorn on one core and driven by wrk from the other, 8 connections
+request (Litestar's token is per cookie, not per request). The app (REDIS_URL set) runs as deployed
+(``python -m server --workers N``), a bare Litestar route under uvicorn, each pinned to one core and
+driven by wrk from the other, 8 connections
 for 10 s after a warm-up with other voters; request i votes as voter i % 20,000 for idea
 (i // 20,000 + voter) % 50, so no (voter, idea) pair repeats. Non-2xx answers are counted in
 wrk's Lua `response` hook and the 2xx count is checked against the votes in the database.
@@ -37,7 +38,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from bench.common import ROOT, choose_engine, drop_database, environment, report, reset_database, serve, wrk
+from bench.common import ROOT, choose_engine, drop_database, environment, report, reset_database, serve, serve_app, wrk
 
 N_VOTERS = 20_000
 N_WARMUP = 5_000
@@ -544,7 +545,7 @@ def main() -> None:
         with serve("bench.bare_app:app", env) as bare_url:
             wrk(f"{bare_url}/bare", seconds=WARMUP_SECONDS, connections=CONNECTIONS)
             bare = wrk(f"{bare_url}/bare", seconds=SECONDS, connections=CONNECTIONS)
-        with serve("server.asgi:app", env, workers=workers) as url:
+        with serve_app(env, workers) as (url, _server):  # as deployed: python -m server --workers N
             csrf = csrf_pair(url)
             cast_before = preflight(url, seeded, csrf, check_sessions, sessions[check_sessions[0]], redis_url)
             target = f"{url}/contests/{SLUG}/vote"
