@@ -143,11 +143,7 @@ def serve(app: str, env: dict[str, str], *, port: int | None = None, workers: in
         wait_until_up(f"http://127.0.0.1:{port}/", process)
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, timeout=10)
 
 
 @contextlib.contextmanager
@@ -170,11 +166,16 @@ def serve_app(env: dict[str, str], workers: int):
             time.sleep(1.0 if workers > 1 else 0)  # every worker up
             yield f"http://127.0.0.1:{port}", process
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process, timeout=15)
+
+
+def stop(process: subprocess.Popen, *, timeout: float) -> None:
+    """Ask the server to stop; kill it when it has not stopped within ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
