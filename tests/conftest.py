@@ -181,6 +181,12 @@ def app(db, clock, _session_app):
     from accounts import memo
 
     memo.forget()  # this worker's copies of contests and of the people signed in
+    from accounts import notifications
+
+    # Links in notices are made absolute with the address of the last app built in this process: a
+    # test that builds an app of its own (production settings, another address) must not leave its
+    # address behind for the next test.
+    notifications.use_base_url(_session_app.state["ctx"].settings.base_url)
     return _session_app
 
 
