@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+import aiosqlite
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 from piccolo.querystring import QueryString
 
 
@@ -38,7 +39,76 @@ def engine_for(database_url: str, sqlite_path: Path) -> Engine:
     sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     enable_wal(sqlite_path)
     # A generous busy timeout lets concurrent writers queue instead of failing at once.
-    return SQLiteEngine(path=str(sqlite_path), timeout=15)
+    return KeptConnectionsSQLiteEngine(path=str(sqlite_path), timeout=15)
+
+
+class _KeptConnection(aiosqlite.Connection):
+    """An aiosqlite connection kept for the life of the process: its thread does not hold the
+    process open at exit (each statement on it is its own transaction, already committed)."""
+
+    def __init__(self, connector: Callable[[], sqlite3.Connection]) -> None:
+        super().__init__(connector, iter_chunk_size=64)
+        self._thread.daemon = True
+
+
+class KeptConnectionsSQLiteEngine(SQLiteEngine):
+    """Piccolo's SQLite engine, with two connections kept per event loop for single statements.
+
+    Piccolo opens a new connection (and a thread) for every statement run outside a transaction;
+    SQLite then reads the whole schema again before the statement: about 2 ms of CPU for what takes
+    0.2 ms on an open connection. Here a statement outside a transaction runs on a kept connection
+    in autocommit, as Piccolo runs it: a ``SELECT`` on the reading one (each statement reads the
+    latest committed state, WAL), anything else on the writing one, so a write waiting for SQLite's
+    lock never holds up the readers. Transactions keep Piccolo's own connection each.
+    """
+
+    __slots__ = ("_kept",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._kept: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, aiosqlite.Connection]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    async def _connection(self, role: str) -> aiosqlite.Connection:
+        kept = self._kept.setdefault(asyncio.get_running_loop(), {})
+        connection = kept.get(role)
+        if connection is None:
+            connection = await _KeptConnection(self._connect)
+            if role == "write":
+                await connection.execute("PRAGMA foreign_keys = 1")
+            if role in kept:  # another statement opened it meanwhile
+                await connection.close()
+            else:
+                kept[role] = connection
+        return kept[role]
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(**self.connection_kwargs)
+        connection.row_factory = dict_factory  # rows by column name, as Piccolo reads them
+        return connection
+
+    async def _run_in_new_connection(
+        self,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ):
+        if query_type == "insert" and sqlite3.sqlite_version_info < (3, 35):  # no RETURNING: Piccolo's way
+            return await super()._run_in_new_connection(query, args, query_type, table)
+        role = "read" if query.lstrip()[:6].upper() == "SELECT" else "write"
+        connection = await self._connection(role)
+        async with connection.execute(query, args or []) as cursor:
+            return await cursor.fetchall()  # an INSERT's RETURNING clause gives its new key
+
+    async def close_kept(self) -> None:
+        """Close this process's kept connections (the app's shutdown and the tests' end)."""
+        kept, self._kept = list(self._kept.values()), weakref.WeakKeyDictionary()
+        for connections in kept:
+            for connection in connections.values():
+                with contextlib.suppress(Exception):
+                    await connection.close()
 
 
 def enable_wal(path: Path) -> None:

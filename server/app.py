@@ -22,7 +22,7 @@ from litestar.types import Receive, Scope, Send
 
 from accounts import events, memo, notifications
 from accounts.clock import Clock, shifted_clock
-from accounts.engine import pool_options
+from accounts.engine import KeptConnectionsSQLiteEngine, pool_options
 from city import final
 from contest import judging, results_cache, voting
 from mentoring import mentorships
@@ -165,6 +165,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
                     await task
             if pooled:
                 await engine.close_connection_pool()
+            elif isinstance(engine, KeptConnectionsSQLiteEngine):
+                await engine.close_kept()
 
     app = Litestar(
         route_handlers=[
