@@ -15,7 +15,7 @@ from tests.browser.support import (
     AXE_JS,
     CHROMIUM,
     CHROMIUM_ARGS,
-    VIEWPORT,
+    new_context,
     require,
     set_template_root,
     start_server,
@@ -76,8 +76,7 @@ def browser(browser_tools):
 
 @pytest.fixture
 def context(browser):
-    context = browser.new_context(viewport=VIEWPORT, locale="vi-VN")
-    context.set_default_timeout(10_000)
+    context = new_context(browser)
     yield context
     context.close()
 

@@ -265,14 +265,24 @@ def _axe_source() -> str:
     return AXE_JS.read_text(encoding="utf-8")
 
 
+def with_axe(context):
+    """Give every page of ``context`` axe-core as it is created, for a context that checks many pages.
+
+    Through the DevTools protocol, so the pages' strict CSP does not block it. The browser then
+    compiles axe as a script, once per process, while each page loads: about 35 ms less per page
+    checked than evaluating it after the page loaded, but about 200 ms more for a context's first
+    page, so the journeys (a few pages per person) keep the evaluation in ``axe_violations``."""
+    context.add_init_script(script=_axe_source())
+    return context
+
+
 def axe_violations(page) -> list[dict]:
     """Run axe-core (WCAG 2.0/2.1 A and AA) on the page and return its violations.
 
     Every rule runs on every element as usual; ``resultTypes`` only spares axe describing each
     element that passed or could not be decided (one of each is kept): the violations are the same.
     """
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        # Evaluated through the DevTools protocol, so the page's strict CSP does not block it.
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):  # a context made without ``with_axe``
         page.evaluate(_axe_source())
     result = page.evaluate(
         """async (tags) => {

@@ -37,6 +37,7 @@ from tests.browser.support import (
     new_context,
     start_server,
     stop_server,
+    with_axe,
 )
 from tests.support.vnu import VNU, VNU_COMMAND
 
@@ -105,7 +106,8 @@ OVERFLOW_JS = """() => {
         if (region !== "ok") out.push(`${el.tagName.toLowerCase()}.${el.className} ${Math.round(box.left)}–`
                                       + `${Math.round(box.right)} px ${region}`);
     }
-    return {width, scrollWidth: document.documentElement.scrollWidth, out: out.slice(0, 5)};
+    const links = Array.from(document.querySelectorAll("a[href]"), (a) => a.getAttribute("href"));
+    return {width, scrollWidth: document.documentElement.scrollWidth, out: out.slice(0, 5), links};
 }"""
 
 
@@ -180,8 +182,9 @@ def vnu_errors(pages: dict[str, str], folder: Path) -> dict[str, list[str]]:
     return found
 
 
-def check_page(page, url: str) -> list[str]:
-    """axe at 390 px and 1280 px, and nothing wider than a 390 px phone (the page is open at 390 px)."""
+def check_page(page, url: str) -> tuple[list[str], list[str]]:
+    """axe at 390 px and 1280 px, and nothing wider than a 390 px phone (the page is open at 390 px);
+    the problems found and the page's links."""
     problems = []
     found = page.evaluate(OVERFLOW_JS)
     if found["scrollWidth"] > found["width"]:
@@ -194,7 +197,7 @@ def check_page(page, url: str) -> list[str]:
         if violations:
             problems.append(f"axe at {width} px: " + format_violations(url, violations))
     page.set_viewport_size({"width": 390, "height": 844})
-    return problems
+    return problems, found["links"]
 
 
 class Crawl:
@@ -258,10 +261,10 @@ class Crawl:
         if response.status >= 500 or not response.headers.get("content-type", "").startswith("text/html"):
             return
         self.served[url] = response.text()
-        self.fail(url, *check_page(page, url))
+        problems, hrefs = check_page(page, url)
+        self.fail(url, *problems)
         if SKIP.search(urlsplit(page.url).path):  # sent on to somewhere not crawled
             return
-        hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
         self.enqueue([link for href in hrefs if (link := same_site(self.base, href, page.url))])
 
 
@@ -273,7 +276,7 @@ def test_every_page_a_role_reaches_is_valid_accessible_and_fits_a_phone(
 ):
     base = request.getfixturevalue(server).url
     started = time.monotonic()
-    context = new_context(browser)
+    context = with_axe(new_context(browser))  # a few dozen pages: axe is compiled once, not per page
     try:
         page = context.new_page()
         if login:
