@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlparse
 
@@ -542,13 +542,24 @@ async def _json(send, status: int, payload: dict) -> None:
 
 
 class AdminGate:
-    """Wraps the piccolo-admin ASGI app (paths arrive without the /admin prefix)."""
+    """Wraps the piccolo-admin ASGI app (paths arrive without the /admin prefix).
 
-    def __init__(self, app, settings: Settings):
-        from server.admin_errors import PlainRefusals
+    The admin is built at its first request (``build``): building it makes a FastAPI route and
+    pydantic models for every table, nearly a second of CPU that each worker would otherwise spend
+    at start-up for a screen few people open."""
 
-        self.app = PlainRefusals(app)  # refused saves read as a sentence, in Vietnamese, on the admin page
+    def __init__(self, build: Callable[[], Any], settings: Settings):
+        self.build = build
+        self._app: Any = None
         self.settings = settings
+
+    @property
+    def app(self) -> Any:
+        if self._app is None:  # no await in between: one build per process
+            from server.admin_errors import PlainRefusals
+
+            self._app = PlainRefusals(self.build())  # refused saves read as a sentence, in Vietnamese
+        return self._app
 
     async def __call__(self, scope, receive, send) -> None:
         path = scope.get("path", "/")[len(scope.get("root_path", "")) :]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator
 from urllib.parse import unquote
@@ -106,7 +107,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     notifications.use_base_url(settings.base_url)  # links in notices and mails are absolute
     settings.check()
     clock = clock or shifted_clock(settings.clock_offset)
-    admin_app = admin_module.AdminGate(admin_module.build_admin(settings, clock=clock), settings)
+    admin_app = admin_module.AdminGate(functools.partial(admin_module.build_admin, settings, clock=clock), settings)
 
     @asgi(
         admin_module.ADMIN_PREFIX,
