@@ -88,6 +88,16 @@ def pytest_report_header(config):
     return f"database engine: {ENGINE}"
 
 
+def pytest_collection_modifyitems(config, items):
+    """The longest files first: the ones marked ``long``, then the browser journeys, then the rest.
+
+    pytest-xdist hands whole files to its workers in this order, so a long file no longer starts
+    when the other workers have nothing left to do (the order of the tests within a file is kept)."""
+    items.sort(
+        key=lambda item: 0 if item.get_closest_marker("long") else 1 if item.get_closest_marker("browser") else 2
+    )
+
+
 @pytest.fixture(scope="session")
 async def database():
     """Build the schema once per run with the migrations."""

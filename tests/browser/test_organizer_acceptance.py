@@ -49,7 +49,7 @@ from tests.browser.support import (
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.long]
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 COMMUNE_SLUG, COMMUNE_NAME, COMMUNE_CODE = "binh-an", "Xã Bình An", "BA"

@@ -41,7 +41,7 @@ from tests.browser.support import (
 )
 from tests.support.vnu import VNU, VNU_COMMAND
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.long]
 
 ROOT = Path(__file__).resolve().parents[2]
 PER_PATTERN = 2

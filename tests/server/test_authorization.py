@@ -79,7 +79,7 @@ from mentoring.tables import (
 from server.guards import access_of
 from tests.conftest import login
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.long]
 
 DEMO_PASSWORD = "sangtao-demo"
 # Commune A's demo accounts; the admin goes last, as a platform admin legitimately changes B.
