@@ -49,9 +49,10 @@ lint: install
 	$(VENV)/bin/basedpyright
 
 ## The whole suite: SQLite (with the browser journeys), then PostgreSQL, each spread over the
-## machine's cores (a test file stays on one worker; every worker has its own database).
+## machine's cores (a test file stays on one worker; every worker has its own database). Files are
+## handed out in the order tests/conftest.py gives them (longest first), not by their number of tests.
 PYTEST_WORKERS ?= auto
-PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile
+PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 test: install $(NODE_STAMP)
 	$(PY) -m pytest $(PARALLEL)
 	TEST_DATABASE=postgres $(PY) -m pytest $(PARALLEL) -m integration
