@@ -93,6 +93,21 @@ def test_one_sheet_per_entry(sheets):
     check([Sheet(judge, entry, total) for entry, (judge, total) in enumerate(sheets)])
 
 
+def test_intervals_that_just_touch_are_a_tie_by_both_measures():
+    # Found by the property above: |a − b| = z·(se_a + se_b) up to rounding, where the tie and the
+    # intervals' overlap were computed differently and disagreed.
+    sheets = [
+        Sheet(judge=100, entry=1000, total=0.0),
+        Sheet(judge=101, entry=1000, total=0.0),
+        Sheet(judge=102, entry=1001, total=0.49317493886196495),
+        Sheet(judge=101, entry=1001, total=0.09765625),
+    ]
+    results = check(sheets)
+    for method in METHODS:
+        tied = frozenset((1000, 1001)) in statistical_ties(results, method)
+        assert tied == (intervals_overlap(results[0], results[1], method) or results[0].mean == results[1].mean), method
+
+
 def test_no_sheets():
     assert aggregate([]) == []
     assert ranking([], "additive") == []
