@@ -91,8 +91,9 @@ def pytest_report_header(config):
 def pytest_collection_modifyitems(config, items):
     """The longest files first: the ones marked ``long``, then the browser journeys, then the rest.
 
-    pytest-xdist hands whole files to its workers in this order, so a long file no longer starts
-    when the other workers have nothing left to do (the order of the tests within a file is kept)."""
+    With ``--no-loadscope-reorder`` (as ``make test`` runs it) pytest-xdist hands whole files to its
+    workers in this order, so a long file no longer starts when the other workers have nothing left
+    to do (the order of the tests within a file is kept)."""
     items.sort(
         key=lambda item: 0 if item.get_closest_marker("long") else 1 if item.get_closest_marker("browser") else 2
     )
