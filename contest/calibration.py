@@ -115,7 +115,7 @@ class EntryResult:
         se, value = self.standard_error(method), getattr(self, method, None)
         if se is None or value is None:
             return None
-        return value - INTERVAL_Z * se, value + INTERVAL_Z * se
+        return _interval(value, se)
 
     def margin(self, method: str) -> float | None:
         se = self.standard_error(method)
@@ -463,18 +463,20 @@ def estimate_noise_sd(results: Sequence[EntryResult]) -> float:
     return float(np.average(estimates, weights=weights))
 
 
+def _interval(value: float, se: float) -> tuple[float, float]:
+    return value - INTERVAL_Z * se, value + INTERVAL_Z * se
+
+
+def _overlap(first: tuple[float, float], second: tuple[float, float]) -> bool:
+    return first[0] <= second[1] and second[0] <= first[1]
+
+
 def intervals_overlap(a: EntryResult, b: EntryResult, method: str) -> bool:
     """Whether two entries' ``method`` intervals overlap (False when either has no interval)."""
-    se_a, se_b = a.standard_error(method), b.standard_error(method)
-    value_a, value_b = getattr(a, method, None), getattr(b, method, None)
-    if se_a is None or se_b is None or value_a is None or value_b is None:
+    first, second = a.interval(method), b.interval(method)
+    if first is None or second is None:
         return False
-    return _touch(value_a, se_a, value_b, se_b)
-
-
-def _touch(a: float, se_a: float, b: float, se_b: float) -> bool:
-    """Whether ``a ± z·se_a`` and ``b ± z·se_b`` overlap."""
-    return a - INTERVAL_Z * se_a <= b + INTERVAL_Z * se_b and b - INTERVAL_Z * se_b <= a + INTERVAL_Z * se_a
+    return _overlap(first, second)
 
 
 def statistical_ties(
@@ -498,9 +500,13 @@ def statistical_ties(
             se_a, se_b = noise_sd / math.sqrt(max(a.n, 1)), noise_sd / math.sqrt(max(b.n, 1))
         else:
             se_a, se_b = a.standard_error(method), b.standard_error(method)
-        # The intervals' ends compared as ``intervals_overlap`` compares them: |a − b| ≤ z·(se_a + se_b)
-        # rounds differently when the intervals just touch.
-        overlap = se_a is not None and se_b is not None and _touch(_value(a, method), se_a, _value(b, method), se_b)
+        # The intervals' ends, compared as ``intervals_overlap`` compares them (|a − b| ≤ z·(se_a + se_b)
+        # rounds differently when the intervals just touch).
+        overlap = (
+            se_a is not None
+            and se_b is not None
+            and _overlap(_interval(_value(a, method), se_a), _interval(_value(b, method), se_b))
+        )
         if overlap or math.isclose(difference, 0.0, abs_tol=1e-9):
             ties.add(frozenset((a.entry, b.entry)))
     return ties
