@@ -127,6 +127,14 @@ async def keep_session(connection) -> None:
     """
 
 
+async def close_connections(engine: Engine) -> None:
+    """Close what the engine keeps open in this process: PostgreSQL's pool, SQLite's kept connections."""
+    if isinstance(engine, KeptConnectionsSQLiteEngine):
+        await engine.close_kept()
+    elif getattr(engine, "pool", None) is not None:
+        await engine.close_connection_pool()
+
+
 def pool_options() -> dict:
     """Options for ``PostgresEngine.start_connection_pool``."""
     return {"min_size": 2, "max_size": 20, "reset": keep_session}

@@ -295,7 +295,20 @@ def timed_get(opener: urllib.request.OpenerDirector, url: str, **headers: str) -
     started = time.perf_counter()
     with opener.open(urllib.request.Request(url, headers=headers), timeout=120) as response:
         body = response.read()
-        return (time.perf_counter() - started) * 1000, response.status, body, dict(response.headers)
+        headers = {name.lower(): value for name, value in response.headers.items()}  # sent in lower case
+        return (time.perf_counter() - started) * 1000, response.status, body, headers
+
+
+def decoded(body: bytes, headers: dict) -> str:
+    """The page's text, whichever way the server compressed it (the bytes it sent are measured as sent)."""
+    encoding = headers.get("content-encoding", "")
+    if encoding == "br":
+        import brotli
+
+        body = brotli.decompress(body)
+    elif encoding == "gzip":
+        body = gzip.decompress(body)
+    return body.decode()
 
 
 def server_pid(base: str) -> int | None:
@@ -360,7 +373,7 @@ def main() -> None:
             if status != 200 or "BR-" not in body.decode():
                 raise RuntimeError(f"the judging page answered {status}")
             second_ms, _, body, headers = timed_get(opener, page_url, **{"Accept-Encoding": "gzip, br"})
-            rows = body.decode().split('id="results"', 1)[1].split('id="freeze"', 1)[0].count("<tr><td>")
+            rows = decoded(body, headers).split('id="results"', 1)[1].split('id="freeze"', 1)[0].count("<tr><td>")
             assignments_ms, _, assignments_body, _ = timed_get(opener, f"{base}{page_path}assignments?page=7")
             comments_ms, _, comments_body, _ = timed_get(opener, f"{base}{page_path}comments?page=30")
             pid = server_pid(base)
@@ -407,7 +420,7 @@ def main() -> None:
         "view_after_a_sheet_change_cpu_ms": None if None in cold_cpu else round(sorted(cold_cpu)[1], 1),
         "page_bytes": len(body),
         "page_kb": round(len(body) / 1024, 1),
-        "page_content_encoding": headers.get("Content-Encoding", "none"),
+        "page_content_encoding": headers.get("content-encoding", "none"),
         "page_gzip_bytes_for_information": len(gzip.compress(body, 6)),
         "ranking_rows_on_page": rows,
         "assignments_page_ms": round(assignments_ms, 1),
@@ -429,12 +442,10 @@ def main() -> None:
 
 async def _dispose() -> None:
     """Close the benchmark's own database pool between asyncio.run calls (the server has its own)."""
+    from accounts.engine import close_connections
     from contest.tables import ScoreSheet
 
-    engine = ScoreSheet._meta.db
-    close = getattr(engine, "close_connection_pool", None)
-    if close is not None and getattr(engine, "pool", None) is not None:
-        await close()
+    await close_connections(ScoreSheet._meta.db)
 
 
 if __name__ == "__main__":

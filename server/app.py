@@ -23,7 +23,7 @@ from litestar.types import Receive, Scope, Send
 
 from accounts import events, memo, notifications
 from accounts.clock import Clock, shifted_clock
-from accounts.engine import KeptConnectionsSQLiteEngine, pool_options
+from accounts.engine import close_connections, pool_options
 from city import final
 from contest import judging, results_cache, voting
 from mentoring import mentorships
@@ -164,10 +164,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-            if pooled:
-                await engine.close_connection_pool()
-            elif isinstance(engine, KeptConnectionsSQLiteEngine):
-                await engine.close_kept()
+            await close_connections(engine)
 
     app = Litestar(
         route_handlers=[

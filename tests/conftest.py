@@ -110,18 +110,14 @@ async def database():
                 pytest.exit(f"PostgreSQL is required (REQUIRE_POSTGRES=1) but unreachable: {exc}", returncode=1)
             pytest.skip(f"PostgreSQL not reachable: {exc}")
     await migrate()
-    from accounts.engine import KeptConnectionsSQLiteEngine, pool_options
+    from accounts.engine import close_connections, pool_options
     from accounts.tables import User
 
     if ENGINE == "postgres":  # as the app does at start-up: without a pool every query opens a connection
         await User._meta.db.start_connection_pool(**pool_options())
     yield ENGINE
-    if isinstance(User._meta.db, KeptConnectionsSQLiteEngine):
-        await User._meta.db.close_kept()
+    await close_connections(User._meta.db)
     if ENGINE == "postgres":
-        engine = User._meta.db
-        if getattr(engine, "pool", None):
-            await engine.close_connection_pool()
         await drop_postgres_database(PG_ADMIN_URL, PG_TEST_DB)
 
 
